@@ -1,0 +1,136 @@
+# shoebox: plain make. `make` builds ./shoebox; `make check` installs what is
+# missing, then builds and runs every test (also under ASan and UBSan).
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+UDEVDIR	?= /lib/udev/rules.d
+UNITDIR	?= /lib/systemd/system
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKGS	 = libexif libmagic libcurl sqlite3 libcrypto inih json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SB_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude \
+	    -DSHOEBOX_DATADIR='"$(DATADIR)/shoebox"' \
+	    -DSHOEBOX_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
+SB_LIBS	  = $(PKG_LIBS) -lm -lpthread
+
+SRCS	:= $(sort $(wildcard src/*.c))
+LIBSRCS	:= $(filter-out src/main.c,$(SRCS))
+HDRS	:= $(wildcard include/*.h src/*.h)
+OBJS	:= $(SRCS:src/%.c=build/obj/%.o)
+LIBOBJS	:= $(LIBSRCS:src/%.c=build/obj/%.o)
+AOBJS	:= $(SRCS:src/%.c=build/asan/%.o)
+ALIBOBJS := $(LIBSRCS:src/%.c=build/asan/%.o)
+FOBJS	:= $(LIBSRCS:src/%.c=build/fuzz/%.o)
+
+UNITSRCS := $(sort $(wildcard tests/unit/test-*.c))
+UNITS	 := $(UNITSRCS:tests/unit/%.c=build/tests/%)
+AUNITS	 := $(UNITSRCS:tests/unit/%.c=build/asan-tests/%)
+FUZZSRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZERS	 := $(FUZZSRCS:tests/fuzz/%.c=build/fuzzers/%)
+
+MAGICSRC := $(sort $(wildcard magic/*.magic))
+
+ASAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+FUZZCC	?= clang
+
+all: shoebox magic/shoebox.mgc
+
+shoebox: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(SB_LIBS)
+
+build/asan/shoebox: $(AOBJS)
+	$(CC) $(CFLAGS) $(ASAN) $(LDFLAGS) -o $@ $(AOBJS) $(SB_LIBS)
+
+build/obj/%.o: src/%.c $(HDRS) | build/obj
+	$(CC) $(SB_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c $(HDRS) | build/asan
+	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -c -o $@ $<
+
+build/fuzz/%.o: src/%.c $(HDRS) | build/fuzz
+	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIBOBJS) $(HDRS) | build/tests
+	$(CC) $(SB_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
+
+build/asan-tests/%: tests/unit/%.c $(ALIBOBJS) $(HDRS) | build/asan-tests
+	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -Itests/unit -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
+
+build/fuzzers/%: tests/fuzz/%.c $(FOBJS) $(HDRS) | build/fuzzers
+	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FOBJS) $(SB_LIBS)
+
+build/obj build/asan build/fuzz build/tests build/asan-tests build/fuzzers:
+	mkdir -p $@
+
+# Our own libmagic definitions, compiled beside their source.
+magic/shoebox.mgc: $(MAGICSRC)
+	rm -rf build/magic && mkdir -p build/magic
+	cat $(MAGICSRC) > build/magic/shoebox
+	cd build/magic && file -C -m shoebox
+	mv build/magic/shoebox.mgc $@
+
+deps:
+	sh scripts/install-deps.sh
+
+units: $(UNITS)
+asan: build/asan/shoebox $(AUNITS)
+fuzzers: $(FUZZERS)
+
+check: deps
+	$(MAKE) all units
+	$(MAKE) asan
+	$(MAKE) fuzzers
+	sh tests/run.sh
+
+# Long fuzzing runs: FUZZ_SECONDS each (default 300).
+fuzz: deps
+	$(MAKE) fuzzers
+	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
+
+demo: deps
+	$(MAKE) all
+	sh scripts/demo.sh
+
+bench: deps
+	$(MAKE) all
+	sh scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/shoebox \
+	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(PREFIX)/lib/shoebox
+	install -m 755 shoebox $(DESTDIR)$(BINDIR)/shoebox
+	install -m 644 man/shoebox.1 $(DESTDIR)$(MANDIR)/man1/shoebox.1
+	install -m 644 man/shoebox.conf.5 $(DESTDIR)$(MANDIR)/man5/shoebox.conf.5
+	install -m 644 magic/shoebox.mgc $(DESTDIR)$(DATADIR)/shoebox/shoebox.mgc
+	install -m 644 scripts/99-shoebox.rules $(DESTDIR)$(UDEVDIR)/99-shoebox.rules
+	install -m 644 scripts/shoebox-card@.service scripts/shoebox-ingest.service \
+	    scripts/shoebox-ingest.timer $(DESTDIR)$(UNITDIR)/
+	install -m 755 scripts/shoebox-card $(DESTDIR)$(PREFIX)/lib/shoebox/shoebox-card
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/shoebox \
+	    $(DESTDIR)$(MANDIR)/man1/shoebox.1 \
+	    $(DESTDIR)$(MANDIR)/man5/shoebox.conf.5 \
+	    $(DESTDIR)$(DATADIR)/shoebox/shoebox.mgc \
+	    $(DESTDIR)$(UDEVDIR)/99-shoebox.rules \
+	    $(DESTDIR)$(UNITDIR)/shoebox-card@.service \
+	    $(DESTDIR)$(UNITDIR)/shoebox-ingest.service \
+	    $(DESTDIR)$(UNITDIR)/shoebox-ingest.timer \
+	    $(DESTDIR)$(PREFIX)/lib/shoebox/shoebox-card
+	-rmdir $(DESTDIR)$(DATADIR)/shoebox $(DESTDIR)$(PREFIX)/lib/shoebox
+
+clean:
+	rm -rf build shoebox magic/shoebox.mgc demo-library
+
+.PHONY: all deps units asan fuzzers check fuzz demo bench install uninstall clean

@@ -1,0 +1,227 @@
+/*
+ * shoebox.h: types shared across shoebox and the prototypes of every module,
+ * grouped under a line naming the file that defines them.
+ */
+#ifndef SHOEBOX_H
+#define SHOEBOX_H
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#define SHOEBOX_VERSION "0.1.0"
+
+/* Exit status: what happened, as documented in shoebox(1). */
+#define EXIT_ALLGOOD	0
+#define EXIT_SOMEFAILED	1
+#define EXIT_USAGE	2
+
+enum kind {
+	KIND_OTHER = 0,
+	KIND_IMAGE,
+	KIND_RAW,
+	KIND_VIDEO,
+	KIND_SIDECAR
+};
+
+/*
+ * A capture time. A parser sets the wall clock (what the camera's clock
+ * showed), a UTC instant, or both. date_resolve() fills in the wall clock
+ * from UTC when only UTC is known.
+ */
+struct sb_time {
+	int		 has_wall;
+	int		 year, mon, day, hour, min, sec;
+	int		 has_offset;	/* offset_min is meaningful */
+	int		 offset_min;	/* minutes east of UTC */
+	int		 has_utc;
+	int64_t		 utc;		/* seconds since 1970-01-01T00:00:00Z */
+};
+
+/* What shoebox learns about one file. */
+struct meta {
+	char		 mime[80];
+	enum kind	 kind;
+	char		 make[64];
+	char		 model[64];
+	struct sb_time	 taken;
+	char		 date_source[24];	/* exif, quicktime, matroska, ... */
+	char		 error[200];		/* why a parser gave up, or "" */
+};
+
+/*
+ * A bounded, read-only view of a file. The first headlen bytes are held in
+ * head; anything else is read with pread() on fd. A memory-only source
+ * (fuzzers, embedded blocks) has fd == -1 and head covering all size bytes.
+ */
+struct sb_src {
+	int		 fd;
+	const char	*path;
+	uint64_t	 size;
+	const uint8_t	*head;
+	size_t		 headlen;
+};
+
+/* Bytes read at the start of every file for libmagic and the parsers. */
+#define HEAD_SIZE	(64 * 1024)
+
+/* Settings from the command line, the environment and the config file. */
+struct config;
+
+/* What every command gets from main(). */
+struct sb_ctx {
+	struct config	*cfg;
+	const char	*library;	/* -L, $SHOEBOX_LIBRARY or config */
+	int		 json;		/* --json given to the command */
+};
+
+/* A command: one table entry each (see main.c). */
+#define CMD_LIBRARY	0x1	/* needs a library */
+#define CMD_NETWORK	0x2	/* talks to remotes */
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;
+	const char	*summary;
+	int		 flags;
+	int		(*exec)(struct sb_ctx *, int, char **);
+};
+
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_status_entry;
+
+/* log.c */
+extern int	 log_verbose;	/* -v count */
+extern int	 log_quiet;	/* -q */
+void		 log_warnx(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 log_warn(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 log_info(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 log_debug(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 fatalx(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+void		 fatal(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+const char	*log_path(const char *, char *, size_t);
+
+/* xmalloc.c */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+int		 xasprintf(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+size_t		 strlcpy_sb(char *, const char *, size_t);
+
+/* config.c */
+struct config	*config_new(void);
+void		 config_free(struct config *);
+int		 config_load(struct config *, const char *, int);
+const char	*config_get(const struct config *, const char *,
+		    const char *);
+int		 config_get_bool(const struct config *, const char *,
+		    const char *, int);
+long long	 config_get_size(const struct config *, const char *,
+		    const char *, long long);
+int		 config_sections(const struct config *, const char *,
+		    const char ***);
+void		 config_set(struct config *, const char *, const char *,
+		    const char *);
+const char	*config_path(const struct config *);
+
+/* src.c */
+int		 src_read(const struct sb_src *, uint64_t, void *, size_t);
+void		 src_mem(struct sb_src *, const uint8_t *, size_t);
+uint16_t	 get16be(const uint8_t *);
+uint16_t	 get16le(const uint8_t *);
+uint32_t	 get32be(const uint8_t *);
+uint32_t	 get32le(const uint8_t *);
+uint64_t	 get64be(const uint8_t *);
+uint64_t	 get64le(const uint8_t *);
+
+/* date.c */
+int		 date_valid(int, int, int, int, int, int);
+int		 date_parse_exif(const char *, size_t, struct sb_time *);
+int		 date_parse_iso(const char *, size_t, struct sb_time *);
+int		 date_parse_offset(const char *, size_t, int *);
+int		 date_set_utc(struct sb_time *, int64_t);
+int		 date_utc_to_wall(struct sb_time *, const char *);
+void		 date_resolve(struct meta *, const struct config *);
+int64_t		 date_days_from_civil(int, int, int);
+size_t		 date_format(const struct sb_time *, char *, size_t);
+size_t		 date_format_utc(const struct sb_time *, char *, size_t);
+
+/* identify.c */
+int		 identify_open(const char *);
+void		 identify_close(void);
+int		 identify(const struct sb_src *, const char *, struct meta *);
+enum kind	 kind_of_mime(const char *);
+const char	*kind_name(enum kind);
+int		 is_sidecar_name(const char *);
+
+/* meta.c */
+int		 meta_read(const struct sb_src *, struct meta *);
+int		 meta_probe(int, const char *, const struct stat *,
+		    const struct config *, uint8_t *, struct sb_src *,
+		    struct meta *);
+void		 meta_fallback_mtime(struct meta *, const struct stat *);
+void		 meta_set_error(struct meta *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 meta_set_text(char *, size_t, const void *, size_t);
+
+/* cmd-probe.c: JSON helpers shared by the commands */
+struct json_object;
+void		 json_add_str(struct json_object *, const char *,
+		    const char *);
+void		 json_print(struct json_object *);
+struct json_object *meta_json(const char *, const struct meta *);
+
+/* meta-exif.c: libexif on JPEG APP1 and any embedded TIFF/Exif block */
+int		 meta_jpeg(const struct sb_src *, struct meta *);
+int		 meta_exif_blob(const uint8_t *, size_t, struct meta *);
+
+/* meta-tiff.c: TIFF-based files (TIFF, CR2, NEF, ARW, DNG, ORF, RW2 ...) */
+struct tiff_info {
+	int		 ok;
+	char		 make[64];
+	char		 model[64];
+	int		 dng;		/* DNGVersion present */
+	uint16_t	 magic;		/* 42, or ORF/RW2's own */
+	int		 cr2;		/* "CR" at offset 8 */
+	int		 tags_seen;	/* IFD0 had these notable tags */
+};
+int		 meta_tiff(const struct sb_src *, uint64_t, struct meta *,
+		    struct tiff_info *);
+
+/* meta-raw.c: CRW (CIFF), MRW, X3F, RAF */
+int		 meta_crw(const struct sb_src *, struct meta *);
+int		 meta_mrw(const struct sb_src *, struct meta *);
+int		 meta_x3f(const struct sb_src *, struct meta *);
+int		 meta_raf(const struct sb_src *, struct meta *);
+
+/* meta-bmff.c: ISO-BMFF and QuickTime (MP4, MOV, 3GP, HEIC, AVIF, CR3) */
+int		 meta_bmff(const struct sb_src *, struct meta *);
+
+/* meta-riff.c: AVI and WebP */
+int		 meta_riff(const struct sb_src *, struct meta *);
+
+/* meta-png.c */
+int		 meta_png(const struct sb_src *, struct meta *);
+
+/* meta-mkv.c: Matroska and WebM */
+int		 meta_mkv(const struct sb_src *, struct meta *);
+
+/* meta-mpegts.c: MPEG-2 TS and AVCHD M2TS */
+int		 meta_mpegts(const struct sb_src *, struct meta *);
+
+/* meta-dv.c */
+int		 meta_dv(const struct sb_src *, struct meta *);
+
+#endif /* SHOEBOX_H */

@@ -1,0 +1,139 @@
+/*
+ * cmd-probe.c: "shoebox probe FILE...": what shoebox sees in each file, one
+ * line each (or one JSON object each). Reads headers only; writes nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "shoebox.h"
+
+/* Add key: value to obj, or key: null for an empty value. */
+void
+json_add_str(struct json_object *obj, const char *key, const char *value)
+{
+	json_object_object_add(obj, key, value != NULL && *value != '\0' ?
+	    json_object_new_string(value) : NULL);
+}
+
+/* Print one object on its own line and free it. */
+void
+json_print(struct json_object *obj)
+{
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+/* The probe result as a JSON object (caller frees). */
+struct json_object *
+meta_json(const char *path, const struct meta *m)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 buf[4096];
+
+	json_add_str(o, "path", log_path(path, buf, sizeof buf));
+	json_add_str(o, "kind", kind_name(m->kind));
+	json_add_str(o, "mime", m->mime);
+	date_format(&m->taken, buf, sizeof buf);
+	json_add_str(o, "taken", buf);
+	date_format_utc(&m->taken, buf, sizeof buf);
+	json_add_str(o, "taken_utc", buf);
+	json_add_str(o, "date_source", m->date_source);
+	json_add_str(o, "make", m->make);
+	json_add_str(o, "model", m->model);
+	if (m->error[0] != '\0')
+		json_add_str(o, "warning", m->error);
+	return o;
+}
+
+static int
+probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
+{
+	struct json_object	*o;
+	struct stat		 sb;
+	struct sb_src		 s;
+	struct meta		 m;
+	char			 p[4096], taken[64];
+	int			 fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
+		log_warn("%s", log_path(path, p, sizeof p));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		log_warnx("%s: not a regular file", log_path(path, p, sizeof p));
+		close(fd);
+		return -1;
+	}
+	rc = meta_probe(fd, path, &sb, ctx->cfg, head, &s, &m);
+	close(fd);
+	if (rc == -1) {
+		log_warnx("%s: %s", log_path(path, p, sizeof p), m.error);
+		return -1;
+	}
+	if (rc == 1)
+		log_warnx("%s: %s", log_path(path, p, sizeof p), m.error);
+	if (ctx->json) {
+		o = meta_json(path, &m);
+		json_print(o);
+	} else {
+		date_format(&m.taken, taken, sizeof taken);
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		    log_path(path, p, sizeof p), kind_name(m.kind), m.mime,
+		    taken, m.date_source, m.make[0] ? m.make : "-",
+		    m.model[0] ? m.model : "-");
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+cmd_probe(struct sb_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ NULL,		0,		NULL, 0 }
+	};
+	uint8_t	*head;
+	int	 ch, i, failed = 0;
+
+	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			ctx->json = 1;
+			break;
+		default:
+			fprintf(stderr, "usage: shoebox probe %s\n",
+			    cmd_probe_entry.usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: shoebox probe %s\n",
+		    cmd_probe_entry.usage);
+		return EXIT_USAGE;
+	}
+	if (identify_open(NULL) == -1)
+		return EXIT_USAGE;
+	head = xmalloc(HEAD_SIZE);
+	for (i = optind; i < argc; i++)
+		if (probe_one(ctx, argv[i], head) == -1)
+			failed++;
+	free(head);
+	return failed ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
+}
+
+const struct cmd_entry cmd_probe_entry = {
+	"probe", "[--json] FILE...",
+	"show what shoebox sees in files (type, kind, date, camera)",
+	0, cmd_probe
+};

@@ -1,0 +1,324 @@
+/*
+ * date.c: capture times. Parses the date strings cameras write, rejects the
+ * blank and impossible ones, and turns a UTC instant into the wall-clock time
+ * of the right zone: one stored in the file, else the camera's or library's
+ * zone from the config, else the machine's.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "shoebox.h"
+
+static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+/* True for a real calendar date and time in the years cameras can mean. */
+int
+date_valid(int y, int mo, int d, int h, int mi, int s)
+{
+	int	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	int	dim;
+
+	if (y < 1800 || y > 2999 || mo < 1 || mo > 12 || d < 1)
+		return 0;
+	dim = mdays[mo - 1] + (mo == 2 && leap);
+	if (d > dim)
+		return 0;
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
+		return 0;
+	return 1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t
+date_days_from_civil(int y, int m, int d)
+{
+	int64_t	yy = y - (m <= 2);
+	int64_t	era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t	yoe = yy - era * 400;
+	int64_t	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+/* Break seconds since the epoch into a civil date and time (UTC). */
+static void
+civil_from_secs(int64_t t, int *y, int *mo, int *d, int *h, int *mi, int *s)
+{
+	int64_t	days = t / 86400, rem = t % 86400;
+	int64_t	era, doe, yoe, doy, mp, yy;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yy + (*mo <= 2));
+	*h = (int)(rem / 3600);
+	*mi = (int)(rem % 3600 / 60);
+	*s = (int)(rem % 60);
+}
+
+/* Read exactly n digits at *p (bounded by end) into *v. */
+static int
+digits(const char **p, const char *end, int n, int *v)
+{
+	int	r = 0;
+
+	if (end - *p < n)
+		return -1;
+	while (n-- > 0) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		r = r * 10 + (**p - '0');
+		(*p)++;
+	}
+	*v = r;
+	return 0;
+}
+
+/* Parse "+HH:MM", "-HHMM", "+HH" or "Z" into minutes east of UTC. */
+int
+date_parse_offset(const char *s, size_t n, int *min)
+{
+	const char	*p = s, *end = s + n;
+	int		 sign, h, m = 0;
+
+	while (p < end && *p == ' ')
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\0'))
+		end--;
+	if (end - p == 1 && (*p == 'Z' || *p == 'z')) {
+		*min = 0;
+		return 0;
+	}
+	if (p >= end || (*p != '+' && *p != '-'))
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (digits(&p, end, 2, &h) == -1)
+		return -1;
+	if (p < end && *p == ':')
+		p++;
+	if (p < end && digits(&p, end, 2, &m) == -1)
+		return -1;
+	if (p != end || h > 14 || m > 59)
+		return -1;
+	*min = sign * (h * 60 + m);
+	return 0;
+}
+
+/*
+ * Parse a camera date: "YYYY:MM:DD HH:MM:SS" as EXIF writes it, or with '-'
+ * and 'T' as ISO 8601 does, optionally with fractional seconds and a zone
+ * ("Z", "+02:00"). Trailing junk after the seconds is ignored, as ExifTool
+ * does. Returns 0 and fills t, or -1 for blank, zero and impossible dates.
+ */
+int
+date_parse_exif(const char *s, size_t n, struct sb_time *t)
+{
+	const char	*p = s, *end;
+	int		 y, mo, d, h = 0, mi = 0, sec = 0, off;
+
+	end = memchr(s, '\0', n);
+	if (end == NULL)
+		end = s + n;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (digits(&p, end, 4, &y) == -1 || p >= end ||
+	    (*p != ':' && *p != '-'))
+		return -1;
+	p++;
+	if (digits(&p, end, 2, &mo) == -1 || p >= end ||
+	    (*p != ':' && *p != '-'))
+		return -1;
+	p++;
+	if (digits(&p, end, 2, &d) == -1)
+		return -1;
+	if (p < end && (*p == ' ' || *p == 'T')) {
+		p++;
+		if (digits(&p, end, 2, &h) == -1 || p >= end || *p++ != ':' ||
+		    digits(&p, end, 2, &mi) == -1)
+			return -1;
+		if (p < end && *p == ':') {
+			p++;
+			if (digits(&p, end, 2, &sec) == -1)
+				return -1;
+		}
+	}
+	if (!date_valid(y, mo, d, h, mi, sec))
+		return -1;
+	memset(t, 0, sizeof *t);
+	t->has_wall = 1;
+	t->year = y;
+	t->mon = mo;
+	t->day = d;
+	t->hour = h;
+	t->min = mi;
+	t->sec = sec > 59 ? 59 : sec;
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p < end && date_parse_offset(p, (size_t)(end - p), &off) == 0) {
+		t->has_offset = 1;
+		t->offset_min = off;
+		t->has_utc = 1;
+		t->utc = (date_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+		    mi * 60 + t->sec) - off * 60;
+	}
+	return 0;
+}
+
+/* ISO 8601 as QuickTime and XMP write it; same rules as date_parse_exif. */
+int
+date_parse_iso(const char *s, size_t n, struct sb_time *t)
+{
+	return date_parse_exif(s, n, t);
+}
+
+/* Record a UTC instant; -1 (and t untouched) for an epoch or absurd one. */
+int
+date_set_utc(struct sb_time *t, int64_t utc)
+{
+	int	y, mo, d, h, mi, s;
+
+	if (utc == 0)
+		return -1;
+	civil_from_secs(utc, &y, &mo, &d, &h, &mi, &s);
+	if (!date_valid(y, mo, d, h, mi, s) || y < 1971)
+		return -1;
+	t->has_utc = 1;
+	t->utc = utc;
+	return 0;
+}
+
+/*
+ * Fill the wall clock of t from its UTC instant: with the offset already in
+ * t, else in zone tz ("Europe/Paris"; NULL or "" for the machine's zone).
+ */
+int
+date_utc_to_wall(struct sb_time *t, const char *tz)
+{
+	struct tm	 tm;
+	time_t		 when;
+	char		*saved = NULL;
+	const char	*old;
+	int64_t		 local;
+
+	if (!t->has_utc)
+		return -1;
+	if (!t->has_offset) {
+		if (tz != NULL && *tz != '\0') {
+			if ((old = getenv("TZ")) != NULL)
+				saved = xstrdup(old);
+			setenv("TZ", tz, 1);
+			tzset();
+		}
+		when = (time_t)t->utc;
+		if (localtime_r(&when, &tm) == NULL) {
+			memset(&tm, 0, sizeof tm);
+			tm.tm_gmtoff = 0;
+		}
+		if (tz != NULL && *tz != '\0') {
+			if (saved != NULL) {
+				setenv("TZ", saved, 1);
+				free(saved);
+			} else
+				unsetenv("TZ");
+			tzset();
+		}
+		t->has_offset = 1;
+		t->offset_min = (int)(tm.tm_gmtoff / 60);
+	}
+	local = t->utc + (int64_t)t->offset_min * 60;
+	civil_from_secs(local, &t->year, &t->mon, &t->day, &t->hour,
+	    &t->min, &t->sec);
+	t->has_wall = 1;
+	return 0;
+}
+
+/* The zone for a camera's UTC times: [camera MODEL], then the library's. */
+static const char *
+zone_for(const struct meta *m, const struct config *cfg)
+{
+	const char	*tz;
+	char		 sect[200];
+
+	if (cfg == NULL)
+		return NULL;
+	if (m->model[0] != '\0') {
+		snprintf(sect, sizeof sect, "camera %s %s", m->make, m->model);
+		if ((tz = config_get(cfg, sect, "timezone")) != NULL)
+			return tz;
+		snprintf(sect, sizeof sect, "camera %s", m->model);
+		if ((tz = config_get(cfg, sect, "timezone")) != NULL)
+			return tz;
+	}
+	return config_get(cfg, "", "timezone");
+}
+
+/* Complete m->taken: wall clock from UTC, UTC from wall clock and offset. */
+void
+date_resolve(struct meta *m, const struct config *cfg)
+{
+	struct sb_time	*t = &m->taken;
+
+	if (!t->has_wall && t->has_utc)
+		date_utc_to_wall(t, zone_for(m, cfg));
+	else if (t->has_wall && t->has_offset && !t->has_utc) {
+		t->utc = date_days_from_civil(t->year, t->mon, t->day) * 86400 +
+		    t->hour * 3600 + t->min * 60 + t->sec -
+		    (int64_t)t->offset_min * 60;
+		t->has_utc = 1;
+	}
+}
+
+/* "2021-05-12T12:21:21+02:00" (offset only when known); "" if no date. */
+size_t
+date_format(const struct sb_time *t, char *buf, size_t size)
+{
+	int	n, off;
+
+	if (!t->has_wall) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d", t->year,
+	    t->mon, t->day, t->hour, t->min, t->sec);
+	if (t->has_offset && n > 0 && (size_t)n < size) {
+		off = t->offset_min < 0 ? -t->offset_min : t->offset_min;
+		n += snprintf(buf + n, size - (size_t)n, "%c%02d:%02d",
+		    t->offset_min < 0 ? '-' : '+', off / 60, off % 60);
+	}
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* "2021-05-12T10:21:21Z", or "" when the instant is not known. */
+size_t
+date_format_utc(const struct sb_time *t, char *buf, size_t size)
+{
+	int	y, mo, d, h, mi, s, n;
+
+	if (!t->has_utc) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	civil_from_secs(t->utc, &y, &mo, &d, &h, &mi, &s);
+	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h,
+	    mi, s);
+	return n < 0 ? 0 : (size_t)n;
+}

@@ -1,0 +1,198 @@
+/*
+ * identify.c: what a file is. libmagic, loaded with shoebox's own magic/
+ * definitions ahead of the system database, names the type as
+ * shared-mime-info does; kind_of_mime() sorts types into kinds.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <magic.h>
+
+#include "shoebox.h"
+
+static magic_t	cookie;
+
+/* Our compiled definitions: $SHOEBOX_MAGIC, beside the binary, or DATADIR. */
+static char *
+our_magic(void)
+{
+	char	 exe[PATH_MAX], *slash, *p;
+	ssize_t	 n;
+	const char *env;
+
+	if ((env = getenv("SHOEBOX_MAGIC")) != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&p, "%s/magic/shoebox.mgc", exe);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+			/* build/asan/shoebox, build/tests/... */
+			xasprintf(&p, "%s/../../magic/shoebox.mgc", exe);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	xasprintf(&p, "%s/shoebox.mgc", SHOEBOX_DATADIR);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/*
+ * Open libmagic with our definitions (path, or found as our_magic() says)
+ * and the system's. Returns 0, or -1 after saying why.
+ */
+int
+identify_open(const char *path)
+{
+	char	*ours, *list;
+	int	 flags = MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
+	    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_ENCODING |
+	    MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV | MAGIC_NO_CHECK_CDF |
+	    MAGIC_NO_CHECK_TOKENS | MAGIC_NO_CHECK_APPTYPE;
+
+	if (cookie != NULL)
+		return 0;
+	if ((cookie = magic_open(flags)) == NULL) {
+		log_warn("libmagic");
+		return -1;
+	}
+	ours = path != NULL ? xstrdup(path) : our_magic();
+	if (ours == NULL)
+		log_warnx("shoebox.mgc not found; RAW and video types will be "
+		    "generic (set SHOEBOX_MAGIC)");
+	if (ours != NULL)
+		xasprintf(&list, "%s:%s", ours, "/usr/share/misc/magic.mgc");
+	else
+		list = NULL;
+	if (magic_load(cookie, list) == -1) {
+		log_warnx("libmagic: %s", magic_error(cookie));
+		free(ours);
+		free(list);
+		magic_close(cookie);
+		cookie = NULL;
+		return -1;
+	}
+	free(ours);
+	free(list);
+	return 0;
+}
+
+void
+identify_close(void)
+{
+	if (cookie != NULL)
+		magic_close(cookie);
+	cookie = NULL;
+}
+
+/* Sidecar extensions: metadata that travels with a main file. */
+static const char *sidecar_exts[] = {
+	"xmp", "thm", "aae", "lrv", "xml", "pp3", "dop", "on1", "json",
+	"wav", NULL
+};
+
+/* True if name's extension is one a sidecar has. */
+int
+is_sidecar_name(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 i;
+
+	if (dot == NULL)
+		return 0;
+	for (i = 0; sidecar_exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, sidecar_exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *raw_mimes[] = {
+	"image/x-canon-cr2", "image/x-canon-cr3", "image/x-canon-crw",
+	"image/x-nikon-nef", "image/x-nikon-nrw", "image/x-sony-arw",
+	"image/x-sony-sr2", "image/x-sony-srf", "image/x-adobe-dng",
+	"image/x-olympus-orf", "image/x-panasonic-rw2", "image/x-panasonic-raw",
+	"image/x-fuji-raf", "image/x-pentax-pef", "image/x-samsung-srw",
+	"image/x-sigma-x3f", "image/x-minolta-mrw", "image/x-phaseone-iiq",
+	"image/x-hasselblad-3fr", "image/x-epson-erf", "image/x-kodak-kdc",
+	"image/x-kodak-dcr", "image/x-leaf-mos", "image/x-leica-rwl",
+	"image/x-gopro-gpr", "image/x-dcraw", NULL
+};
+
+/* The kind of a MIME type. */
+enum kind
+kind_of_mime(const char *mime)
+{
+	int	i;
+
+	for (i = 0; raw_mimes[i] != NULL; i++)
+		if (strcmp(mime, raw_mimes[i]) == 0)
+			return KIND_RAW;
+	if (strcmp(mime, "application/rdf+xml") == 0 ||
+	    strcmp(mime, "application/x-adobe-xmp") == 0)
+		return KIND_SIDECAR;
+	if (strncmp(mime, "image/", 6) == 0) {
+		/* Icons, vector drawings and Photoshop files are not photos. */
+		if (strcmp(mime, "image/svg+xml") == 0 ||
+		    strcmp(mime, "image/vnd.microsoft.icon") == 0 ||
+		    strcmp(mime, "image/x-icon") == 0)
+			return KIND_OTHER;
+		return KIND_IMAGE;
+	}
+	if (strncmp(mime, "video/", 6) == 0)
+		return KIND_VIDEO;
+	return KIND_OTHER;
+}
+
+const char *
+kind_name(enum kind k)
+{
+	switch (k) {
+	case KIND_IMAGE:
+		return "image";
+	case KIND_RAW:
+		return "raw";
+	case KIND_VIDEO:
+		return "video";
+	case KIND_SIDECAR:
+		return "sidecar";
+	default:
+		return "other";
+	}
+}
+
+/*
+ * Name the type of the file whose first bytes are in s->head, and set
+ * m->mime and m->kind. name breaks ties the bytes cannot. Returns 0, or -1
+ * if libmagic failed (m->error says why).
+ */
+int
+identify(const struct sb_src *s, const char *name, struct meta *m)
+{
+	const char	*mime;
+
+	(void)name;
+	if (cookie == NULL && identify_open(NULL) == -1) {
+		meta_set_error(m, "libmagic is not available");
+		return -1;
+	}
+	if (s->headlen == 0)
+		mime = "application/x-empty";
+	else if ((mime = magic_buffer(cookie, s->head, s->headlen)) == NULL) {
+		meta_set_error(m, "libmagic: %s", magic_error(cookie));
+		return -1;
+	}
+	strlcpy_sb(m->mime, mime, sizeof m->mime);
+	m->kind = kind_of_mime(m->mime);
+	return 0;
+}

@@ -1,0 +1,165 @@
+/*
+ * log.c: messages on stderr. Everything shoebox says about a file names the
+ * file; log_path() makes hostile names (control bytes, invalid UTF-8) safe to
+ * print without changing what they refer to.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shoebox.h"
+
+int	log_verbose;
+int	log_quiet;
+
+/* Emit one message, with ": strerror" when errnum is set. */
+static void
+log_vemit(int errnum, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("shoebox: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_vemit(saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (log_quiet)
+		return;
+	va_start(ap, fmt);
+	log_vemit(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (log_verbose < 1)
+		return;
+	va_start(ap, fmt);
+	log_vemit(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(0, fmt, ap);
+	va_end(ap);
+	exit(EXIT_USAGE);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_vemit(saved, fmt, ap);
+	va_end(ap);
+	exit(EXIT_USAGE);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t	len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (len == 3 && s[0] == 0xe0 && s[1] < 0xa0)
+		return 0;
+	if (len == 3 && s[0] == 0xed && s[1] >= 0xa0)
+		return 0;
+	if (len == 4 && s[0] == 0xf0 && s[1] < 0x90)
+		return 0;
+	if (len == 4 && s[0] == 0xf4 && s[1] >= 0x90)
+		return 0;
+	return len;
+}
+
+/*
+ * Copy path into buf for printing: valid UTF-8 passes through, control
+ * characters and invalid bytes become \xNN. Returns buf.
+ */
+const char *
+log_path(const char *path, char *buf, size_t size)
+{
+	const unsigned char	*s = (const unsigned char *)path;
+	size_t			 n = strlen(path), o = 0, l;
+
+	if (size == 0)
+		return "";
+	while (n > 0 && o + 5 < size) {
+		l = utf8_len(s, n);
+		if (l == 1 && (*s < 0x20 || *s == 0x7f || *s == '\\'))
+			l = 0;
+		if (l == 0) {
+			if (*s == '\\')
+				o += (size_t)snprintf(buf + o, size - o, "\\\\");
+			else
+				o += (size_t)snprintf(buf + o, size - o,
+				    "\\x%02x", *s);
+			s++;
+			n--;
+			continue;
+		}
+		if (o + l >= size)
+			break;
+		memcpy(buf + o, s, l);
+		o += l;
+		s += l;
+		n -= l;
+	}
+	buf[o] = '\0';
+	return buf;
+}

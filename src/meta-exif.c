@@ -1,0 +1,240 @@
+/*
+ * meta-exif.c: EXIF through libexif. Finds the Exif APP1 segment of a JPEG
+ * (reading segment headers only, never the image data) or takes an Exif/TIFF
+ * block found inside another container, and reads the capture time, its
+ * offset, make and model. XMP in a JPEG is the fallback for the date.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libexif/exif-data.h>
+
+#include "shoebox.h"
+
+#define TAG_OFFSET_TIME_ORIGINAL	0x9011
+#define TAG_OFFSET_TIME_DIGITIZED	0x9012
+
+/* The entry for tag in any IFD, or NULL. */
+static ExifEntry *
+exif_find(ExifData *ed, unsigned tag)
+{
+	ExifEntry	*e;
+	int		 i;
+	static const ExifIfd order[] = { EXIF_IFD_EXIF, EXIF_IFD_0,
+	    EXIF_IFD_1, EXIF_IFD_INTEROPERABILITY, EXIF_IFD_GPS };
+
+	for (i = 0; i < 5; i++) {
+		e = exif_content_get_entry(ed->ifd[order[i]], (ExifTag)tag);
+		if (e != NULL && e->data != NULL && e->size > 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Copy an ASCII entry into dst; 0 if found. */
+static int
+exif_text(ExifData *ed, unsigned tag, char *dst, size_t size)
+{
+	ExifEntry	*e = exif_find(ed, tag);
+
+	if (e == NULL || (e->format != EXIF_FORMAT_ASCII &&
+	    e->format != EXIF_FORMAT_UNDEFINED))
+		return -1;
+	meta_set_text(dst, size, e->data, e->size);
+	return dst[0] != '\0' ? 0 : -1;
+}
+
+/* Take date tag (and its offset tag) as the capture time; 0 if usable. */
+static int
+exif_date(ExifData *ed, unsigned tag, unsigned offtag, struct meta *m,
+    const char *source)
+{
+	ExifEntry	*e = exif_find(ed, tag);
+	struct sb_time	 t;
+	char		 off[16];
+	int		 min;
+
+	if (e == NULL || date_parse_exif((const char *)e->data, e->size,
+	    &t) == -1)
+		return -1;
+	if (!t.has_offset && offtag != 0 &&
+	    exif_text(ed, offtag, off, sizeof off) == 0 &&
+	    date_parse_offset(off, strlen(off), &min) == 0) {
+		t.has_offset = 1;
+		t.offset_min = min;
+	}
+	m->taken = t;
+	strlcpy_sb(m->date_source, source, sizeof m->date_source);
+	return 0;
+}
+
+/*
+ * Read an Exif block: a TIFF header and IFDs, with or without the leading
+ * "Exif\0\0". Returns 0 (even when it holds no date), -1 if unreadable.
+ */
+int
+meta_exif_blob(const uint8_t *buf, size_t len, struct meta *m)
+{
+	ExifData	*ed;
+	uint8_t		*tmp = NULL;
+	const uint8_t	*data = buf;
+	size_t		 dlen = len;
+
+	if (len < 8)
+		return -1;
+	if (memcmp(buf, "Exif\0\0", 6) != 0) {
+		if (len > 0xffffff00)
+			return -1;
+		tmp = xmalloc(len + 6);
+		memcpy(tmp, "Exif\0\0", 6);
+		memcpy(tmp + 6, buf, len);
+		data = tmp;
+		dlen = len + 6;
+	}
+	if ((ed = exif_data_new()) == NULL)
+		fatalx("out of memory");
+	exif_data_unset_option(ed, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
+	exif_data_unset_option(ed, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+	exif_data_load_data(ed, data, (unsigned int)dlen);
+	free(tmp);
+
+	if (m->make[0] == '\0')
+		exif_text(ed, EXIF_TAG_MAKE, m->make, sizeof m->make);
+	if (m->model[0] == '\0')
+		exif_text(ed, EXIF_TAG_MODEL, m->model, sizeof m->model);
+	if (!m->taken.has_wall && !m->taken.has_utc &&
+	    exif_date(ed, EXIF_TAG_DATE_TIME_ORIGINAL,
+	    TAG_OFFSET_TIME_ORIGINAL, m, "exif") == -1 &&
+	    exif_date(ed, EXIF_TAG_DATE_TIME_DIGITIZED,
+	    TAG_OFFSET_TIME_DIGITIZED, m, "exif-digitized") == -1)
+		exif_date(ed, EXIF_TAG_DATE_TIME, 0, m, "exif-datetime");
+	exif_data_unref(ed);
+	return 0;
+}
+
+/* Find needle in the bounded haystack. */
+static const uint8_t *
+memmem_sb(const uint8_t *h, size_t hlen, const char *needle)
+{
+	return memmem(h, hlen, needle, strlen(needle));
+}
+
+/*
+ * Dates in an XMP packet: exif:DateTimeOriginal, photoshop:DateCreated,
+ * xmp:CreateDate, as attribute="..." or <element>...</element>.
+ */
+static void
+xmp_date(const uint8_t *x, size_t len, struct meta *m)
+{
+	static const struct {
+		const char	*name;
+		const char	*source;
+	} keys[] = {
+		{ "exif:DateTimeOriginal", "xmp" },
+		{ "photoshop:DateCreated", "xmp" },
+		{ "xmp:CreateDate", "xmp" },
+	};
+	const uint8_t	*p, *v, *end = x + len;
+	struct sb_time	 t;
+	size_t		 i, kl;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		kl = strlen(keys[i].name);
+		p = x;
+		while ((p = memmem_sb(p, (size_t)(end - p), keys[i].name))
+		    != NULL) {
+			v = p + kl;
+			p = v;
+			if (v < end && *v == '=' && v + 1 < end &&
+			    (v[1] == '"' || v[1] == '\''))
+				v += 2;
+			else if (v < end && *v == '>')
+				v += 1;
+			else
+				continue;
+			if (date_parse_iso((const char *)v,
+			    (size_t)(end - v) < 40 ? (size_t)(end - v) : 40,
+			    &t) == 0) {
+				m->taken = t;
+				strlcpy_sb(m->date_source, keys[i].source,
+				    sizeof m->date_source);
+				return;
+			}
+		}
+	}
+}
+
+/*
+ * JPEG: walk the marker segments up to the start of scan, reading only the
+ * APP1 segments (Exif, then XMP for a date Exif does not have).
+ */
+int
+meta_jpeg(const struct sb_src *s, struct meta *m)
+{
+	static const char xmpsig[] = "http://ns.adobe.com/xap/1.0/";
+	uint8_t		 hdr[4], *seg = NULL;
+	uint64_t	 off = 2;
+	size_t		 len;
+	int		 markers = 0, exif_done = 0, rc = 0;
+
+	if (src_read(s, 0, hdr, 2) == -1 || hdr[0] != 0xff || hdr[1] != 0xd8) {
+		meta_set_error(m, "not a JPEG file");
+		return -1;
+	}
+	seg = xmalloc(65536);
+	while (markers++ < 1024) {
+		if (src_read(s, off, hdr, 4) == -1) {
+			meta_set_error(m, "JPEG truncated at byte %llu",
+			    (unsigned long long)off);
+			rc = -1;
+			break;
+		}
+		if (hdr[0] != 0xff) {
+			meta_set_error(m, "JPEG marker expected at byte %llu",
+			    (unsigned long long)off);
+			rc = -1;
+			break;
+		}
+		if (hdr[1] == 0xff) {	/* fill byte */
+			off++;
+			continue;
+		}
+		if (hdr[1] == 0xda || hdr[1] == 0xd9)	/* SOS, EOI */
+			break;
+		if (hdr[1] == 0x01 || (hdr[1] >= 0xd0 && hdr[1] <= 0xd7)) {
+			off += 2;
+			continue;
+		}
+		len = get16be(hdr + 2);
+		if (len < 2) {
+			meta_set_error(m, "JPEG segment length %zu at byte "
+			    "%llu", len, (unsigned long long)off);
+			rc = -1;
+			break;
+		}
+		if (hdr[1] == 0xe1 && len > 8) {
+			if (src_read(s, off + 4, seg, len - 2) == -1) {
+				meta_set_error(m, "JPEG APP1 segment "
+				    "truncated");
+				rc = -1;
+				break;
+			}
+			if (!exif_done && memcmp(seg, "Exif\0", 5) == 0) {
+				exif_done = 1;
+				if (len - 2 > 6 && meta_exif_blob(seg, len - 2,
+				    m) == -1)
+					meta_set_error(m, "unreadable EXIF");
+			} else if (len - 2 > sizeof xmpsig &&
+			    memcmp(seg, xmpsig, sizeof xmpsig) == 0 &&
+			    !m->taken.has_wall && !m->taken.has_utc)
+				xmp_date(seg + sizeof xmpsig,
+				    len - 2 - sizeof xmpsig, m);
+		}
+		off += 2 + len;
+	}
+	free(seg);
+	/* A bad segment after the Exif block does not undo what was read. */
+	if (rc == -1 && (m->taken.has_wall || m->make[0] != '\0'))
+		rc = 0;
+	return rc;
+}

@@ -1,0 +1,4 @@
+/* meta-mkv.c (stub: to be written) */
+#include "shoebox.h"
+
+int meta_mkv(const struct sb_src *s, struct meta *m) { (void)s; (void)m; return 0; }

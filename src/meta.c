@@ -1,0 +1,190 @@
+/*
+ * meta.c: pick the parser for a file's type and run it. Each parser fills
+ * struct meta from the few header bytes it needs; a parser that gives up
+ * leaves its reason in m->error and returns -1.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+
+typedef int (*meta_fn)(const struct sb_src *, struct meta *);
+
+/* The TIFF walker has a richer signature; adapt it to the table's. */
+static int
+meta_tiff_file(const struct sb_src *s, struct meta *m)
+{
+	return meta_tiff(s, 0, m, NULL);
+}
+
+static const struct {
+	const char	*mime;
+	meta_fn		 fn;
+} parsers[] = {
+	{ "image/jpeg",			meta_jpeg },
+	{ "image/tiff",			meta_tiff_file },
+	{ "image/x-canon-cr2",		meta_tiff_file },
+	{ "image/x-nikon-nef",		meta_tiff_file },
+	{ "image/x-nikon-nrw",		meta_tiff_file },
+	{ "image/x-sony-arw",		meta_tiff_file },
+	{ "image/x-sony-sr2",		meta_tiff_file },
+	{ "image/x-sony-srf",		meta_tiff_file },
+	{ "image/x-adobe-dng",		meta_tiff_file },
+	{ "image/x-olympus-orf",	meta_tiff_file },
+	{ "image/x-panasonic-rw2",	meta_tiff_file },
+	{ "image/x-panasonic-raw",	meta_tiff_file },
+	{ "image/x-pentax-pef",		meta_tiff_file },
+	{ "image/x-samsung-srw",	meta_tiff_file },
+	{ "image/x-phaseone-iiq",	meta_tiff_file },
+	{ "image/x-hasselblad-3fr",	meta_tiff_file },
+	{ "image/x-epson-erf",		meta_tiff_file },
+	{ "image/x-kodak-kdc",		meta_tiff_file },
+	{ "image/x-kodak-dcr",		meta_tiff_file },
+	{ "image/x-leaf-mos",		meta_tiff_file },
+	{ "image/x-leica-rwl",		meta_tiff_file },
+	{ "image/x-gopro-gpr",		meta_tiff_file },
+	{ "image/x-canon-crw",		meta_crw },
+	{ "image/x-minolta-mrw",	meta_mrw },
+	{ "image/x-sigma-x3f",		meta_x3f },
+	{ "image/x-fuji-raf",		meta_raf },
+	{ "image/x-canon-cr3",		meta_bmff },
+	{ "image/heic",			meta_bmff },
+	{ "image/heif",			meta_bmff },
+	{ "image/heic-sequence",	meta_bmff },
+	{ "image/heif-sequence",	meta_bmff },
+	{ "image/avif",			meta_bmff },
+	{ "image/jxl",			meta_bmff },
+	{ "video/mp4",			meta_bmff },
+	{ "video/quicktime",		meta_bmff },
+	{ "video/3gpp",			meta_bmff },
+	{ "video/3gpp2",		meta_bmff },
+	{ "video/x-m4v",		meta_bmff },
+	{ "image/webp",			meta_riff },
+	{ "video/x-msvideo",		meta_riff },
+	{ "image/png",			meta_png },
+	{ "video/x-matroska",		meta_mkv },
+	{ "video/webm",			meta_mkv },
+	{ "video/mp2t",			meta_mpegts },
+	{ "video/dv",			meta_dv },
+};
+
+/*
+ * Read what the file's own headers say (make, model, capture time) into m,
+ * whose mime is already set. Returns 0, or -1 with m->error set.
+ */
+int
+meta_read(const struct sb_src *s, struct meta *m)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof parsers / sizeof parsers[0]; i++)
+		if (strcmp(parsers[i].mime, m->mime) == 0)
+			return parsers[i].fn(s, m);
+	return 0;
+}
+
+void
+meta_set_error(struct meta *m, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (m->error[0] != '\0')
+		return;		/* the first reason is the useful one */
+	va_start(ap, fmt);
+	vsnprintf(m->error, sizeof m->error, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Copy a text field from a file into dst: stops at NUL, drops trailing
+ * blanks, and turns control characters into '?'.
+ */
+void
+meta_set_text(char *dst, size_t size, const void *src, size_t len)
+{
+	const unsigned char	*p = src;
+	size_t			 n = 0, i;
+
+	if (size == 0)
+		return;
+	while (n < len && p[n] != '\0')
+		n++;
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	i = 0;
+	while (i < len && i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	p += i;
+	n -= i;
+	if (n > size - 1)
+		n = size - 1;
+	for (i = 0; i < n; i++)
+		dst[i] = (p[i] < 0x20 || p[i] == 0x7f) ? '?' : (char)p[i];
+	dst[n] = '\0';
+}
+
+/* Date m by the file's modification time, the last resort. */
+void
+meta_fallback_mtime(struct meta *m, const struct stat *sb)
+{
+	memset(&m->taken, 0, sizeof m->taken);
+	m->taken.has_utc = 1;
+	m->taken.utc = (int64_t)sb->st_mtim.tv_sec;
+	strlcpy_sb(m->date_source, "mtime", sizeof m->date_source);
+}
+
+/*
+ * Everything shoebox learns about the open file fd: read its first bytes
+ * into head (HEAD_SIZE), name its type, read its headers, and settle its
+ * date. s is left describing the file for further reads. Returns 0; 1 when
+ * the headers were damaged (m->error says how; the date falls back to the
+ * mtime); -1 when the file could not be read at all.
+ */
+int
+meta_probe(int fd, const char *path, const struct stat *sb,
+    const struct config *cfg, uint8_t *head, struct sb_src *s,
+    struct meta *m)
+{
+	ssize_t	n;
+	size_t	got = 0;
+	int	rc = 0;
+
+	memset(m, 0, sizeof *m);
+	while (got < HEAD_SIZE && got < (uint64_t)sb->st_size) {
+		n = pread(fd, head + got, HEAD_SIZE - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			meta_set_error(m, "read: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	s->fd = fd;
+	s->path = path;
+	s->size = (uint64_t)sb->st_size;
+	s->head = head;
+	s->headlen = got;
+	if (got < HEAD_SIZE && got < (uint64_t)sb->st_size) {
+		meta_set_error(m, "file shrank while being read (%zu of %lld "
+		    "bytes)", got, (long long)sb->st_size);
+		return -1;
+	}
+	if (identify(s, path, m) == -1)
+		return -1;
+	if (m->kind != KIND_OTHER && m->kind != KIND_SIDECAR &&
+	    meta_read(s, m) == -1) {
+		if (m->error[0] == '\0')
+			meta_set_error(m, "unreadable %s headers", m->mime);
+		rc = 1;
+	}
+	if (!m->taken.has_wall && !m->taken.has_utc)
+		meta_fallback_mtime(m, sb);
+	date_resolve(m, cfg);
+	return rc;
+}
