@@ -1,0 +1,261 @@
+/*
+ * catalog.c: the sqlite catalogue in LIBRARY/.shoebox/catalog.db. Opens it
+ * in WAL mode, brings its schema up to date through numbered migrations
+ * (PRAGMA user_version), and turns sqlite's errors into shoebox messages.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "shoebox.h"
+#include "catalog.h"
+
+/*
+ * Migrations: entry i takes the schema from version i to i + 1. Append
+ * only; never edit one that has shipped. The `catalog` view is the stable,
+ * documented interface (shoebox(1), CATALOGUE).
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: files, the sources they came from, the public view. */
+	"CREATE TABLE files ("
+	"  id INTEGER PRIMARY KEY,"
+	"  path TEXT NOT NULL UNIQUE,"		/* relative to the library */
+	"  sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  mime TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  taken TEXT,"				/* wall clock [+offset] */
+	"  taken_utc TEXT,"
+	"  date_source TEXT NOT NULL,"
+	"  make TEXT,"
+	"  model TEXT,"
+	"  main_id INTEGER REFERENCES files(id),"	/* sidecars */
+	"  imported_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX files_sha256 ON files(sha256);"
+	"CREATE INDEX files_main ON files(main_id);"
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  path TEXT NOT NULL,"
+	"  dev INTEGER NOT NULL,"
+	"  ino INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  file_id INTEGER REFERENCES files(id),"
+	"  status TEXT NOT NULL,"		/* imported, duplicate, sidecar */
+	"  seen_at TEXT NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX sources_inode ON sources(dev, ino, size, mtime_ns);"
+	"CREATE INDEX sources_path ON sources(path, size, mtime_ns);"
+	"CREATE INDEX sources_file ON sources(file_id);"
+	"CREATE VIEW catalog AS SELECT"
+	"  f.path AS path, f.sha256 AS sha256, f.size AS size, f.mime AS mime,"
+	"  f.kind AS kind, f.taken AS taken, f.taken_utc AS taken_utc,"
+	"  f.date_source AS date_source, f.make AS make, f.model AS model,"
+	"  (SELECT s.path FROM sources s WHERE s.file_id = f.id"
+	"   ORDER BY s.id LIMIT 1) AS source,"
+	"  f.imported_at AS imported_at,"
+	"  (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of"
+	"  FROM files f;",
+};
+
+#define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
+
+/* Report sqlite's last error with context; returns -1. */
+int
+catalog_error(struct catalog *cat, const char *what)
+{
+	log_warnx("catalogue %s: %s: %s", cat->path, what,
+	    sqlite3_errmsg(cat->db));
+	return -1;
+}
+
+/* Run SQL with no results; 0 or -1 after saying why. */
+int
+catalog_exec(struct catalog *cat, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(cat->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("catalogue %s: %s", cat->path, err ? err : "error");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepare a statement; NULL after saying why. */
+sqlite3_stmt *
+catalog_prepare(struct catalog *cat, const char *sql)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (sqlite3_prepare_v3(cat->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL) != SQLITE_OK) {
+		catalog_error(cat, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+static int
+catalog_version(struct catalog *cat)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(cat->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Apply every migration the file has not seen, each in its transaction. */
+static int
+catalog_migrate(struct catalog *cat)
+{
+	char	 sql[64];
+	int	 v;
+
+	if ((v = catalog_version(cat)) == -1)
+		return catalog_error(cat, "reading schema version");
+	if (v > NMIGRATIONS) {
+		log_warnx("catalogue %s: schema version %d is newer than this "
+		    "shoebox knows (%d); upgrade shoebox", cat->path, v,
+		    NMIGRATIONS);
+		return -1;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		if (catalog_exec(cat, "BEGIN IMMEDIATE") == -1)
+			return -1;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (catalog_exec(cat, migrations[v]) == -1 ||
+		    catalog_exec(cat, sql) == -1) {
+			catalog_exec(cat, "ROLLBACK");
+			return -1;
+		}
+		if (catalog_exec(cat, "COMMIT") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open (creating if need be) the catalogue of library. With readonly, a
+ * missing catalogue is an error and nothing is created. NULL after saying
+ * why.
+ */
+struct catalog *
+catalog_open(const char *library, int readonly)
+{
+	struct catalog	*cat;
+	char		*dir;
+	int		 flags;
+
+	cat = xcalloc(1, sizeof *cat);
+	cat->library = xstrdup(library);
+	xasprintf(&dir, "%s/.shoebox", library);
+	xasprintf(&cat->path, "%s/catalog.db", dir);
+	if (!readonly) {
+		if (mkdir(library, 0755) == -1 && errno != EEXIST) {
+			log_warn("library %s", library);
+			goto fail;
+		}
+		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+			log_warn("library %s", dir);
+			goto fail;
+		}
+	}
+	flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(cat->path, &cat->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		if (cat->db != NULL)
+			log_warnx("catalogue %s: %s", cat->path,
+			    sqlite3_errmsg(cat->db));
+		else
+			log_warnx("catalogue %s: cannot open", cat->path);
+		goto fail;
+	}
+	sqlite3_busy_timeout(cat->db, 60000);
+	sqlite3_extended_result_codes(cat->db, 1);
+	if (!readonly && catalog_exec(cat, "PRAGMA journal_mode = WAL") == -1)
+		goto fail;
+	if (catalog_exec(cat, "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON") == -1)
+		goto fail;
+	if (!readonly && catalog_migrate(cat) == -1)
+		goto fail;
+	if (readonly && catalog_version(cat) < 1) {
+		log_warnx("catalogue %s: not a shoebox catalogue", cat->path);
+		goto fail;
+	}
+	free(dir);
+	return cat;
+fail:
+	free(dir);
+	catalog_close(cat);
+	return NULL;
+}
+
+void
+catalog_close(struct catalog *cat)
+{
+	if (cat == NULL)
+		return;
+	if (cat->db != NULL)
+		sqlite3_close_v2(cat->db);
+	free(cat->library);
+	free(cat->path);
+	free(cat);
+}
+
+int
+catalog_begin(struct catalog *cat)
+{
+	return catalog_exec(cat, "BEGIN IMMEDIATE");
+}
+
+int
+catalog_commit(struct catalog *cat)
+{
+	return catalog_exec(cat, "COMMIT");
+}
+
+int
+catalog_rollback(struct catalog *cat)
+{
+	return catalog_exec(cat, "ROLLBACK");
+}
+
+/* Bind text, or NULL for an empty string. */
+void
+catalog_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Now as ISO 8601 UTC, for imported_at and the like. */
+void
+catalog_now(char *buf, size_t size)
+{
+	struct sb_time	t;
+
+	memset(&t, 0, sizeof t);
+	t.has_utc = 1;
+	t.utc = (int64_t)time(NULL);
+	date_format_utc(&t, buf, size);
+}
