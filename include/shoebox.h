@@ -176,6 +176,9 @@ void		 meta_set_error(struct meta *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 meta_set_text(char *, size_t, const void *, size_t);
 
+/* cmd-sync.c: upload what the queue holds; used by import --sync too */
+int		 sync_run(struct sb_ctx *, char **, int);
+
 /* cmd-probe.c: JSON helpers shared by the commands */
 struct json_object;
 void		 json_add_str(struct json_object *, const char *,
