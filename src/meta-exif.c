@@ -164,6 +164,29 @@ xmp_date(const uint8_t *x, size_t len, struct meta *m)
 	}
 }
 
+/* Move *off to the next 0xFF within 64 kB; -1 if there is none. */
+static int
+jpeg_resync(const struct sb_src *s, uint64_t *off)
+{
+	uint8_t		buf[512];
+	uint64_t	o = *off, limit = *off + 65536;
+	size_t		n, i;
+
+	while (o < limit && o < s->size) {
+		n = s->size - o < sizeof buf ? (size_t)(s->size - o) :
+		    sizeof buf;
+		if (src_read(s, o, buf, n) == -1)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (buf[i] == 0xff) {
+				*off = o + i;
+				return 0;
+			}
+		o += n;
+	}
+	return -1;
+}
+
 /*
  * JPEG: walk the marker segments up to the start of scan, reading only the
  * APP1 segments (Exif, then XMP for a date Exif does not have).
@@ -190,10 +213,15 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 			break;
 		}
 		if (hdr[0] != 0xff) {
-			meta_set_error(m, "JPEG marker expected at byte %llu",
-			    (unsigned long long)off);
-			rc = -1;
-			break;
+			/* Junk between segments: skip to the next marker,
+			 * as ExifTool does, within a bounded distance. */
+			if (jpeg_resync(s, &off) == -1) {
+				meta_set_error(m, "JPEG marker expected at "
+				    "byte %llu", (unsigned long long)off);
+				rc = -1;
+				break;
+			}
+			continue;
 		}
 		if (hdr[1] == 0xff) {	/* fill byte */
 			off++;
