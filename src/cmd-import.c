@@ -520,7 +520,12 @@ dest_dir(const char *pattern, const struct sb_time *t, char *out,
 	return 0;
 }
 
-/* The name of a sidecar filed beside its main file, renamed like it. */
+/*
+ * The name of a sidecar filed beside its main file, renamed as the main
+ * file was (IMG_0001-1.JPG takes IMG_0001-1.XMP; a duplicate filed as
+ * IMG_5555.JPG takes IMG_5555.XMP): the main file's new stem replaces the
+ * old one at the start of the sidecar's name.
+ */
 static void
 sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 {
@@ -529,7 +534,7 @@ sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 	size_t		 ostem, nstem, olen = strlen(mp->orig);
 
 	if (strcmp(mp->orig, mp->name) == 0 || odot == NULL || ndot == NULL) {
-		snprintf(out, size, "%s", sc);
+		strlcpy_sb(out, sc, size);
 		return;
 	}
 	ostem = (size_t)(odot - mp->orig);
@@ -537,11 +542,10 @@ sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 	if (strncasecmp(sc, mp->orig, olen) == 0 && sc[olen] == '.')
 		snprintf(out, size, "%.900s%.100s", mp->name, sc + olen);
 	else if (strlen(sc) > ostem)
-		/* same stem, Sony M01.XML, GoPro GL...: keep the suffix */
-		snprintf(out, size, "%.*s%.*s%s", (int)ostem, sc,
-		    (int)(nstem - ostem), mp->name + ostem, sc + ostem);
+		snprintf(out, size, "%.*s%.100s", (int)nstem, mp->name,
+		    sc + ostem);
 	else
-		snprintf(out, size, "%s", sc);
+		strlcpy_sb(out, sc, size);
 }
 
 /* Dry run: was this content or library name already planned? */
