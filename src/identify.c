@@ -150,7 +150,9 @@ kind_of_mime(const char *mime)
 			return KIND_OTHER;
 		return KIND_IMAGE;
 	}
-	if (strncmp(mime, "video/", 6) == 0)
+	/* MXF is what professional camcorders write. */
+	if (strncmp(mime, "video/", 6) == 0 ||
+	    strcmp(mime, "application/mxf") == 0)
 		return KIND_VIDEO;
 	return KIND_OTHER;
 }

@@ -123,6 +123,7 @@ tb_tiff(struct tb *t, int be, uint16_t magic, const struct tb_entry *ifd0,
 	int		 i;
 
 	tb_header(t, be, magic);
+	memset(all, 0, sizeof all);
 	for (i = 0; i < n0; i++)
 		all[i] = ifd0[i];
 	if (nexif > 0)
