@@ -35,7 +35,7 @@ static const struct {
 	{ "image/x-adobe-dng",		meta_tiff_file },
 	{ "image/x-olympus-orf",	meta_tiff_file },
 	{ "image/x-panasonic-rw2",	meta_tiff_file },
-	{ "image/x-panasonic-raw",	meta_tiff_file },
+	{ "image/x-panasonic-rw",	meta_tiff_file },
 	{ "image/x-pentax-pef",		meta_tiff_file },
 	{ "image/x-samsung-srw",	meta_tiff_file },
 	{ "image/x-phaseone-iiq",	meta_tiff_file },
