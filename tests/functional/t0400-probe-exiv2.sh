@@ -65,8 +65,6 @@ KNOWN = {
 }
 # Dates ExifTool finds where shoebox deliberately does not look, and why.
 KNOWN_DATES = {
-    "exiv2-bug440.jpg": "the date is only in IPTC (APP13 DateCreated + "
-        "TimeCreated), which shoebox does not read",
     "test_issue_1472.jpg": "an exiv2 .exv sidecar, not an image: not parsed",
 }
 # Types whose parser lives in another module (meta-bmff.c): while that
