@@ -118,9 +118,9 @@ for name in sorted(exp):
     src = (j or {}).get("date_source")
     if taken[:19] == want and src == "exif":
         okdate += 1
-    elif taken[:19] == want and src == "xmp":
-        okdate += 1  # ExifTool's date came from XMP too: no Exif one
-        print(f"note {name}: date {taken} from XMP (no Exif date)")
+    elif taken[:19] == want and src in ("xmp", "iptc"):
+        okdate += 1  # ExifTool's date came from XMP/IPTC too: no Exif one
+        print(f"note {name}: date {taken} from {src} (no Exif date)")
     elif name in KNOWN_DATES:
         print(f"known {name}: no date (ExifTool {dto}): "
               f"{KNOWN_DATES[name]}")
