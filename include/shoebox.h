@@ -110,6 +110,7 @@ void		 fatalx(const char *, ...)
 void		 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 const char	*log_path(const char *, char *, size_t);
+size_t		 utf8_len(const unsigned char *, size_t);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);
