@@ -225,13 +225,12 @@ report(struct import *imp, const char *src, enum outcome o,
 			date_format(&m->taken, taken, sizeof taken);
 		else
 			taken[0] = '\0';
-		printf("%s%-9s %s%s%s%s%s%s\n", imp->dry_run ? "would: " : "",
-		    outcome_names[o], log_path(src, p, sizeof p),
-		    dest != NULL ? " -> " : "",
+		printf("%s%-9s %s%s%s%s%s%s%s%s\n",
+		    imp->dry_run ? "would: " : "", outcome_names[o],
+		    log_path(src, p, sizeof p), dest != NULL ? " -> " : "",
 		    dest != NULL ? log_path(dest, d, sizeof d) : "",
-		    taken[0] ? " (" : "", taken, taken[0] ? ")" : "");
-		if (m != NULL && taken[0] && 0)
-			printf("%s", m->date_source);
+		    taken[0] ? " (" : "", taken, taken[0] ? ", " : "",
+		    taken[0] ? m->date_source : "", taken[0] ? ")" : "");
 	}
 	progress(imp, 0);
 }
