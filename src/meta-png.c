@@ -116,7 +116,7 @@ meta_png(const struct sb_src *s, struct meta *m)
 		strlcpy_sb(m->model, ex.model, sizeof m->model);
 	if (ex.taken.has_wall || ex.taken.has_utc) {
 		m->taken = ex.taken;
-		snprintf(m->date_source, sizeof m->date_source, "png-%s",
+		snprintf(m->date_source, sizeof m->date_source, "png-%.19s",
 		    ex.date_source);
 	} else if (have_text) {
 		m->taken = text;

@@ -289,7 +289,7 @@ meta_riff(const struct sb_src *s, struct meta *m)
 		strlcpy_sb(m->date_source, "riff-strd", sizeof m->date_source);
 	} else if (r->ex.taken.has_wall || r->ex.taken.has_utc) {
 		m->taken = r->ex.taken;
-		snprintf(m->date_source, sizeof m->date_source, "webp-%s",
+		snprintf(m->date_source, sizeof m->date_source, "webp-%.18s",
 		    r->ex.date_source);
 	} else if (r->have_icrd) {
 		m->taken = r->icrd;
