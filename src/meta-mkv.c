@@ -335,12 +335,14 @@ meta_mkv(const struct sb_src *s, struct meta *m)
 {
 	struct mkv	 k;
 	struct mkv_el	 e;
+	uint8_t		 h[4];
 	uint64_t	 off;
 	int		 rc;
 
 	memset(&k, 0, sizeof k);
 	k.m = m;
-	if (mkv_el(s, 0, s->size, &e, m) == -1 || e.id != MKV_EBML) {
+	if (src_read(s, 0, h, 4) == -1 || get32be(h) != MKV_EBML ||
+	    mkv_el(s, 0, s->size, &e, m) == -1) {
 		meta_set_error(m, "not a Matroska file (no EBML header)");
 		return -1;
 	}
