@@ -101,7 +101,7 @@ static int	bmff_walk(struct bmff *, const struct sb_src *, uint64_t,
 static const char *
 bmff_name(uint32_t type, char *buf, size_t size)
 {
-	char		 txt[12];
+	char		 txt[16];	/* four "(c)" and a NUL */
 	size_t		 n = 0;
 	unsigned char	 c;
 	int		 i;
@@ -133,7 +133,7 @@ bmff_box(struct bmff *b, const struct sb_src *s, uint64_t off, uint64_t end,
     const struct bmff_box *parent, struct bmff_box *bx)
 {
 	uint8_t	h[16];
-	char	n1[16], n2[16];
+	char	n1[20], n2[20];
 
 	if (off >= end || end - off < 8)
 		return 1;
