@@ -820,6 +820,9 @@ meta_bmff(const struct sb_src *s, struct meta *m)
 	struct bmff	*b;
 	int		 rc, found;
 
+	if (s->size >= 2 && s->headlen >= 2 && s->head[0] == 0xff &&
+	    s->head[1] == 0x0a)
+		return 0;	/* a bare JPEG XL codestream: no boxes */
 	b = xcalloc(1, sizeof *b);
 	b->file = s;
 	b->m = m;

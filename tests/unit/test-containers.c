@@ -647,6 +647,45 @@ test_bmff_corrupt(void **state)
 	free(b.p);
 }
 
+static void
+test_bmff_jxl(void **state)
+{
+	struct buf	b = { 0 };
+	struct meta	m;
+	size_t		at;
+
+	(void)state;
+	/* the container: signature, ftyp, Exif box, codestream */
+	at = box(&b, "JXL ");
+	put32be(&b, 0x0d0a870a);
+	box_end(&b, at);
+	at = box(&b, "ftyp");
+	puts_(&b, "jxl ");
+	put32be(&b, 0);
+	puts_(&b, "jxl ");
+	box_end(&b, at);
+	at = box(&b, "Exif");
+	put32be(&b, 0);
+	tiff(&b, "Nikon", "2023:01:02 03:04:05", NULL);
+	box_end(&b, at);
+	at = box(&b, "jxlc");
+	put16be(&b, 0xff0a);
+	fill(&b, 0, 50);
+	box_end(&b, at);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_wall(&m, "2023-01-02T03:04:05", "exif");
+	assert_string_equal(m.make, "Nikon");
+	free(b.p);
+
+	/* a bare codestream has no boxes and no date, and is not damaged */
+	memset(&b, 0, sizeof b);
+	put16be(&b, 0xff0a);
+	fill(&b, 0x12, 100);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_string_equal(m.error, "");
+	free(b.p);
+}
+
 /* ---- Corpus files, read through a file source ---- */
 
 /* Run fn on $CORPUS/rel; 1 if the corpus is missing. */
@@ -1405,6 +1444,7 @@ main(void)
 		cmocka_unit_test(test_bmff_udta),
 		cmocka_unit_test(test_bmff_heif),
 		cmocka_unit_test(test_bmff_corrupt),
+		cmocka_unit_test(test_bmff_jxl),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_mkv_dateutc),
 		cmocka_unit_test(test_mkv_unknown_size),
