@@ -570,19 +570,18 @@ bmff_meta_done(struct bmff *b, const struct sb_src *s,
 	return 0;
 }
 
-/* A meta box: full box in ISO files, plain container in QuickTime's. */
+/* A meta box (full box in ISO files, plain in QuickTime's); 0 or -1. */
 static int
 bmff_meta(struct bmff *b, const struct sb_src *s, const struct bmff_box *bx,
     int depth)
 {
 	struct bmff_meta	 bm, *saved = b->cur;
-	uint8_t			 p[8];
+	uint8_t			 p[4];
 	uint64_t		 off = bx->off + bx->hlen;
 	int			 rc;
 
-	if (bmff_peek(s, bx, p, sizeof p) == 8 && get32be(p + 4) != T_HDLR)
-		off += 4;
-	else if (bx->size - bx->hlen >= 4 && bx->size - bx->hlen < 8)
+	/* ISO's version and flags are zero; QuickTime's first child is not. */
+	if (bmff_peek(s, bx, p, 4) == 4 && get32be(p) == 0)
 		off += 4;
 	memset(&bm, 0, sizeof bm);
 	b->cur = &bm;

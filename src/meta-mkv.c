@@ -337,7 +337,7 @@ meta_mkv(const struct sb_src *s, struct meta *m)
 	struct mkv_el	 e;
 	uint8_t		 h[4];
 	uint64_t	 off;
-	int		 rc;
+	int		 rc = 0, n;
 
 	memset(&k, 0, sizeof k);
 	k.m = m;
@@ -347,7 +347,9 @@ meta_mkv(const struct sb_src *s, struct meta *m)
 		return -1;
 	}
 	off = e.off + e.hlen + e.size;
-	while ((rc = mkv_el(s, off, s->size, &e, m)) == 0) {
+	n = 0;
+	while (n++ < MKV_MAXELEMS &&
+	    (rc = mkv_el(s, off, s->size, &e, m)) == 0) {
 		if (e.id == MKV_SEGMENT) {
 			if (e.truncated)
 				meta_set_error(m, "Matroska Segment at byte "

@@ -147,10 +147,10 @@ riff_load(struct riff *r, const struct sb_src *s, uint64_t off, uint32_t size)
 	return p;
 }
 
-/* Act on one chunk (id, data at off, size bytes) inside list type list. */
 static int	riff_walk(struct riff *, const struct sb_src *, uint64_t,
 		    uint64_t, uint32_t, int);
 
+/* Act on one chunk (id, data at off, size bytes) in a list; 0 or -1. */
 static int
 riff_chunk(struct riff *r, const struct sb_src *s, uint32_t id,
     uint32_t list, uint64_t off, uint32_t size, int depth)
