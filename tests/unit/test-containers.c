@@ -686,6 +686,64 @@ test_bmff_jxl(void **state)
 	free(b.p);
 }
 
+/* Run fn on b written to a temporary file, with only headlen in memory. */
+static int
+run_tmpfile(parser_fn fn, const struct buf *b, size_t headlen,
+    struct meta *m)
+{
+	char		 path[] = "/tmp/test-containers.XXXXXX";
+	struct sb_src	 s;
+	int		 fd, rc;
+
+	assert_true((fd = mkstemp(path)) != -1);
+	unlink(path);
+	assert_int_equal(write(fd, b->p, b->len), (ssize_t)b->len);
+	memset(m, 0, sizeof *m);
+	s.fd = fd;
+	s.path = "(tmp)";
+	s.size = b->len;
+	s.head = b->p;
+	s.headlen = headlen < b->len ? headlen : b->len;
+	rc = fn(&s, m);
+	close(fd);
+	return rc;
+}
+
+static void
+test_bmff_file_moov(void **state)
+{
+	struct buf	b = { 0 };
+	struct meta	m;
+	size_t		moov, at, udta;
+
+	(void)state;
+	/* a moov after 200 KB of media, outside the head: read from the
+	 * file into memory, then walked there */
+	at = box(&b, "ftyp");
+	puts_(&b, "qt  ");
+	put32be(&b, 0);
+	box_end(&b, at);
+	at = box(&b, "mdat");
+	fill(&b, 0x33, 200000);
+	box_end(&b, at);
+	moov = box(&b, "moov");
+	mvhd(&b, 0, 1577836798ULL + EPOCH1904);
+	udta = box(&b, "udta");
+	qt_text(&b, "\251mak", "Panasonic");
+	box_end(&b, udta);
+	box_end(&b, moov);
+	assert_int_equal(run_tmpfile(meta_bmff, &b, 64, &m), 0);
+	assert_utc(&m, "2019-12-31T23:59:58Z", "quicktime");
+	assert_string_equal(m.make, "Panasonic");
+
+	/* damage inside that moov names the file offset */
+	b.p[b.len - 20] = 0x7f;		/* udta's (c)mak size */
+	assert_int_equal(run_tmpfile(meta_bmff, &b, 64, &m), 0);
+	assert_non_null(strstr(m.error, "'udta'"));
+	assert_non_null(strstr(m.error, "'(c)mak' at byte 200148 "));
+	free(b.p);
+}
+
 /* ---- Corpus files, read through a file source ---- */
 
 /* Run fn on $CORPUS/rel; 1 if the corpus is missing. */
@@ -1445,6 +1503,7 @@ main(void)
 		cmocka_unit_test(test_bmff_heif),
 		cmocka_unit_test(test_bmff_corrupt),
 		cmocka_unit_test(test_bmff_jxl),
+		cmocka_unit_test(test_bmff_file_moov),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_mkv_dateutc),
 		cmocka_unit_test(test_mkv_unknown_size),
