@@ -7,6 +7,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 
 #include <dirent.h>
@@ -32,6 +33,7 @@
 
 #define TXN_FILES	256	/* commit the catalogue at least this often */
 #define TXN_SECONDS	2
+#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
 
 /* What happened to one source file. */
 enum outcome {
@@ -45,6 +47,13 @@ enum outcome {
 
 static const char *outcome_names[] = {
 	"imported", "duplicate", "sidecar", "already", "skipped", "failed"
+};
+
+/* A copy this run linked into the library, not yet committed. */
+struct filed {
+	char		*src;		/* the source, as found */
+	char		*rel;		/* the copy, relative to the library */
+	enum outcome	 o;		/* as reported */
 };
 
 /* Where a main file went: its sidecars follow it there. */
@@ -87,6 +96,9 @@ struct import {
 	char		**moves;	/* sources to delete after commit */
 	size_t		 nmoves;
 	size_t		 capmoves;
+	struct filed	*filed;		/* copies linked in this transaction */
+	size_t		 nfiled;
+	size_t		 capfiled;
 
 	char		**planned;	/* dry run: hashes and names seen */
 	size_t		 nplanned;
@@ -343,11 +355,34 @@ txn_commit(struct import *imp)
 
 	if (imp->in_txn) {
 		if (catalog_commit(imp->cat) == -1) {
-			catalog_rollback(imp->cat);
+			/* sqlite may have rolled back already (SQLITE_FULL) */
+			if (!sqlite3_get_autocommit(imp->cat->db))
+				catalog_rollback(imp->cat);
 			rc = -1;
 		}
 		imp->in_txn = 0;
 	}
+	/*
+	 * A commit that failed (a full disk) lost the rows of the copies this
+	 * transaction linked: remove those copies, so the library holds
+	 * nothing the catalogue does not, and report them failed. Their
+	 * sources stay (the moves below are skipped); a re-run files them.
+	 */
+	for (i = 0; i < imp->nfiled; i++) {
+		struct filed	*fl = &imp->filed[i];
+
+		if (rc == -1) {
+			unlinkat(imp->libfd, fl->rel, 0);
+			imp->count[fl->o]--;
+			say(imp, fl->src, "copied, but the catalogue could not "
+			    "record it; copy removed, source kept");
+			report(imp, fl->src, OUT_FAILED, NULL, NULL, NULL,
+			    "the catalogue could not record it");
+		}
+		free(fl->src);
+		free(fl->rel);
+	}
+	imp->nfiled = 0;
 	for (i = 0; i < imp->nmoves; i++) {
 		if (rc == 0 && unlink(imp->moves[i]) == -1 && errno != ENOENT) {
 			progress_clear(imp);
@@ -378,6 +413,21 @@ txn_need(struct import *imp)
 	}
 	imp->txn_files++;
 	return 0;
+}
+
+/* Remember a copy linked in the open transaction (see txn_commit). */
+static void
+filed_later(struct import *imp, const char *src, const char *rel,
+    enum outcome o)
+{
+	if (imp->nfiled == imp->capfiled) {
+		imp->capfiled = imp->capfiled ? imp->capfiled * 2 : 64;
+		imp->filed = xreallocarray(imp->filed, imp->capfiled,
+		    sizeof *imp->filed);
+	}
+	imp->filed[imp->nfiled].src = xstrdup(src);
+	imp->filed[imp->nfiled].rel = xstrdup(rel);
+	imp->filed[imp->nfiled++].o = o;
 }
 
 /* Delete src once the transaction in flight is committed (--move). */
@@ -611,8 +661,9 @@ import_file(struct import *imp, const struct scan_entry *e,
 	char			 err[512], name[NAME_MAX * 4 + 1];
 	char			 final[NAME_MAX * 4 + 16], duppath[PATH_MAX];
 	int64_t			 id = 0, bytes;
+	struct statvfs		 vfs;
 	enum outcome		 o;
-	int			 fd = -1, rc, dirfd = -1;
+	int			 fd = -1, rc, dirfd = -1, linked = 0;
 
 	memset(out, 0, sizeof *out);
 	abs_path(imp, e->path, abspath, sizeof abspath);
@@ -737,6 +788,20 @@ import_file(struct import *imp, const struct scan_entry *e,
 		    "%s", out->dir, strerror(errno));
 		goto failed;
 	}
+	/*
+	 * Keep room for the catalogue on the library's filesystem: filled to
+	 * the last byte, it could not record what was copied (txn_commit).
+	 */
+	if (fstatvfs(dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)sb.st_size +
+	    CATALOG_ROOM) {
+		snprintf(err, sizeof err, "write to library failed: %s (%llu "
+		    "bytes free, %llu needed with room for the catalogue)",
+		    strerror(ENOSPC), (unsigned long long)vfs.f_bavail *
+		    vfs.f_frsize, (unsigned long long)sb.st_size +
+		    CATALOG_ROOM);
+		goto failed;
+	}
 	if (store_copy(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
 	    imp->verify, &f, err, sizeof err) == -1)
 		goto failed;
@@ -776,6 +841,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
 	snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
 	strlcpy_sb(out->name, final, sizeof out->name);
+	linked = rc == STORE_LINKED;
 	if ((id = add_file(imp, rel, &f, &sb, &m, mp ? mp->id : 0)) == -1 ||
 	    add_source(imp, abspath, &sb, id, mp ? "sidecar" :
 	    "imported") == -1 ||
@@ -784,11 +850,17 @@ import_file(struct import *imp, const struct scan_entry *e,
 	out->id = id;
 	move_later(imp, e->path);
 	o = mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;
+	if (linked)
+		filed_later(imp, e->path, rel, o);
 	report(imp, e->path, o, rel, &m, f.sha256, NULL);
 	return o;
 
 failed_catalog:
 	snprintf(err, sizeof err, "could not be recorded in the catalogue");
+	/* A copy the catalogue does not know is not left in the library. */
+	if (linked && unlinkat(imp->libfd, rel, 0) == 0)
+		snprintf(err, sizeof err, "could not be recorded in the "
+		    "catalogue; copy removed");
 failed:
 	if (fd != -1)
 		close(fd);
@@ -986,6 +1058,7 @@ import_close(struct import *imp)
 		free(imp->planned[i]);
 	free(imp->planned);
 	free(imp->moves);
+	free(imp->filed);
 	free(imp->tmpdir);
 	free(imp->head);
 }

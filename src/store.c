@@ -277,8 +277,10 @@ store_name(struct store_file *f, int dirfd, const char *name)
 		return -1;
 	/* Filesystems without hard links (FAT): rename, never replacing. */
 	if (renameat2(AT_FDCWD, f->tmppath, dirfd, name, RENAME_NOREPLACE) ==
-	    0 || (errno != EINVAL && errno != ENOSYS))
-		return errno == 0 ? 0 : -1;
+	    0)
+		return 0;	/* not errno == 0: success leaves linkat's EPERM */
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
 	/*
 	 * Nor RENAME_NOREPLACE (some network filesystems): check, then
 	 * rename. Only shoebox, holding the library's lock, writes here.
