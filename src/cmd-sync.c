@@ -40,6 +40,8 @@ struct sync_remote {
 	int		 uploaded, skipped, failed;
 	uint64_t	 bytes;
 	int		 refused;	/* REMOTE_STOP or REMOTE_AUTH seen */
+	int		 proven;	/* a job went through: credentials work */
+	int		 probing;	/* its first job is under way */
 };
 
 struct sync {
@@ -64,17 +66,26 @@ sync_signal(int sig)
 	sync_interrupted = 1;
 }
 
-/* Take the next job of the first remote that has one; 1, 0 none, -1. */
+/*
+ * Take the next job of the first remote that has one; 1, 0 none, -1, or 2
+ * when the only jobs left wait for a remote's first job to prove that its
+ * credentials work (so a wrong secret costs one request, not one per
+ * worker).
+ */
 static int
 sync_take(struct sync *s, struct sync_remote **srp, struct upload *up)
 {
 	struct sync_remote	*sr;
-	int			 i, rc;
+	int			 i, rc, wait = 0;
 
 	for (i = 0; i < s->nremotes; i++) {
 		sr = &s->remotes[i];
 		if (sr->exhausted || sr->refused || sync_interrupted)
 			continue;
+		if (!sr->proven && sr->probing) {
+			wait = 1;
+			continue;
+		}
 		rc = queue_next(s->cat, sr->r->name, sr->cursor, up);
 		if (rc == -1)
 			return -1;
@@ -83,12 +94,14 @@ sync_take(struct sync *s, struct sync_remote **srp, struct upload *up)
 			continue;
 		}
 		sr->cursor = up->job_id;
+		if (!sr->proven)
+			sr->probing = 1;
 		*srp = sr;
 		up->cat = s->cat;
 		up->lock = &s->lock;
 		return 1;
 	}
-	return 0;
+	return wait ? 2 : 0;
 }
 
 /* One result, as a JSON object on stdout. Called with the lock held. */
@@ -132,6 +145,10 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	pthread_mutex_lock(&s->lock);
 	s->files_done++;
+	if (rc != REMOTE_STOP && rc != REMOTE_AUTH)
+		sr->proven = 1;
+	sr->probing = 0;
+	pthread_cond_broadcast(&s->cond);
 	if (rc == 1 || rc == REMOTE_OK) {
 		if (rc == 1)
 			sr->skipped++;
@@ -180,7 +197,8 @@ sync_worker(void *arg)
 	xfer_init(&x, NULL);
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
-		rc = sync_take(s, &sr, &up);
+		while ((rc = sync_take(s, &sr, &up)) == 2)
+			pthread_cond_wait(&s->cond, &s->lock);
 		pthread_mutex_unlock(&s->lock);
 		if (rc != 1)
 			break;
@@ -190,7 +208,7 @@ sync_worker(void *arg)
 	xfer_free(&x);
 	pthread_mutex_lock(&s->lock);
 	s->running--;
-	pthread_cond_signal(&s->cond);
+	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
