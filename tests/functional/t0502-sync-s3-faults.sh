@@ -55,6 +55,15 @@ grep -q 'remote weak: .*: PUT 500 InternalError' "$W/err" || sb_fail "no error f
 [ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
     WHERE remote = 'weak' AND status = 'failed' AND last_error LIKE '%500%'")" = 1 ] ||
     sb_fail "job not marked failed"
+# status shows it, with its last error
+"$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail "status"
+cat "$W/status"
+grep -q '^weak: 0 pending (0 bytes), [0-9]* done, 1 failed$' "$W/status" ||
+    sb_fail "status counts"
+grep -q '^  failed .*: PUT 500 InternalError' "$W/status" || sb_fail "status error"
+"$SHOEBOX" -L "$LIB" -c "$CFG" status --json >"$W/status.json" || sb_fail "status --json"
+grep -q '"remote":"weak".*"failed":1,"errors":\[{"path":' "$W/status.json" ||
+    { cat "$W/status.json"; sb_fail "status --json"; }
 sb_sync weak 2>"$W/err" || { cat "$W/err"; sb_fail "retry of the failed file"; }
 sb_check s3:photos/weak
 
