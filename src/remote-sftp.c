@@ -175,7 +175,9 @@ sftp_exists(struct xfer *x, const struct upload *up)
 	xreq_init(&rq, "STAT");
 	rq.nobody = 1;
 	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) == REMOTE_OK)
-		rc = rq.status == 404 ? 0 : rq.length == (long long)up->size;
+		/* curl reports no length (-1) for an empty file */
+		rc = rq.status == 404 ? 0 : rq.length == (long long)up->size ||
+		    (rq.length == -1 && up->size == 0);
 	xreq_free(&rq);
 	free(c.url);
 	free(path);
