@@ -60,13 +60,13 @@ build/fuzz/%.o: src/%.c $(HDRS) | build/fuzz
 	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIBOBJS) $(HDRS) | build/tests
-	$(CC) $(SB_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
+	$(CC) $(SB_CFLAGS) $(CFLAGS) -Itests/unit -Isrc -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
 
 build/asan-tests/%: tests/unit/%.c $(ALIBOBJS) $(HDRS) | build/asan-tests
-	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -Itests/unit -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
+	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -Itests/unit -Isrc -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
 
 build/fuzzers/%: tests/fuzz/%.c $(FOBJS) $(HDRS) | build/fuzzers
-	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FOBJS) $(SB_LIBS)
+	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< $(FOBJS) $(SB_LIBS)
 
 build/obj build/asan build/fuzz build/tests build/asan-tests build/fuzzers:
 	mkdir -p $@
@@ -104,19 +104,23 @@ bench: deps
 	$(MAKE) all
 	sh scripts/bench.sh
 
+LIBEXECDIR ?= $(PREFIX)/lib/shoebox
+SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/shoebox \
-	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UNITDIR) \
-	    $(DESTDIR)$(PREFIX)/lib/shoebox
+	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 shoebox $(DESTDIR)$(BINDIR)/shoebox
 	install -m 644 man/shoebox.1 $(DESTDIR)$(MANDIR)/man1/shoebox.1
 	install -m 644 man/shoebox.conf.5 $(DESTDIR)$(MANDIR)/man5/shoebox.conf.5
 	install -m 644 magic/shoebox.mgc $(DESTDIR)$(DATADIR)/shoebox/shoebox.mgc
 	install -m 644 scripts/99-shoebox.rules $(DESTDIR)$(UDEVDIR)/99-shoebox.rules
-	install -m 644 scripts/shoebox-card@.service scripts/shoebox-ingest.service \
-	    scripts/shoebox-ingest.timer $(DESTDIR)$(UNITDIR)/
-	install -m 755 scripts/shoebox-card $(DESTDIR)$(PREFIX)/lib/shoebox/shoebox-card
+	for u in shoebox-card@.service shoebox-ingest.service shoebox-ingest.timer; do \
+	    $(SUBST) scripts/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	$(SUBST) scripts/shoebox-card > $(DESTDIR)$(LIBEXECDIR)/shoebox-card
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/shoebox-card
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/shoebox \
@@ -127,8 +131,8 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/shoebox-card@.service \
 	    $(DESTDIR)$(UNITDIR)/shoebox-ingest.service \
 	    $(DESTDIR)$(UNITDIR)/shoebox-ingest.timer \
-	    $(DESTDIR)$(PREFIX)/lib/shoebox/shoebox-card
-	-rmdir $(DESTDIR)$(DATADIR)/shoebox $(DESTDIR)$(PREFIX)/lib/shoebox
+	    $(DESTDIR)$(LIBEXECDIR)/shoebox-card
+	-rmdir $(DESTDIR)$(DATADIR)/shoebox $(DESTDIR)$(LIBEXECDIR)
 
 clean:
 	rm -rf build shoebox magic/shoebox.mgc demo-library

@@ -110,6 +110,7 @@ void		 fatalx(const char *, ...)
 void		 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 const char	*log_path(const char *, char *, size_t);
+size_t		 utf8_len(const unsigned char *, size_t);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);
@@ -200,6 +201,13 @@ struct tiff_info {
 	int		 cr2;		/* "CR" at offset 8 */
 	int		 tags_seen;	/* IFD0 had these notable tags */
 };
+/* Bits of tiff_info.tags_seen (any IFD walked, not just IFD0). */
+#define TIFF_SEEN_EXIF		0x01	/* ExifIFD pointer */
+#define TIFF_SEEN_SUBIFDS	0x02	/* SubIFDs */
+#define TIFF_SEEN_CFA		0x04	/* CFA or LinearRaw photometric */
+#define TIFF_SEEN_RAWCOMP	0x08	/* a vendor's raw compression */
+#define TIFF_SEEN_PRIVATE	0x10	/* DNGPrivateData, Leaf, Kodak IFD */
+#define TIFF_SEEN_DATE		0x20	/* a date tag */
 int		 meta_tiff(const struct sb_src *, uint64_t, struct meta *,
 		    struct tiff_info *);
 

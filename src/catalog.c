@@ -178,6 +178,40 @@ catalog_migrate(struct catalog *cat)
 }
 
 /*
+ * The URI sqlite opens. Read-only with no write-ahead log present (no
+ * writer at work), it is opened immutable, so that reading leaves no -wal
+ * or -shm file behind: a dry run writes nothing at all.
+ */
+static char *
+catalog_uri(const char *path, int readonly)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char		*wal, *uri, *o;
+	const char	*p;
+	int		 immutable = 0;
+
+	if (readonly) {
+		xasprintf(&wal, "%s-wal", path);
+		immutable = access(wal, F_OK) == -1;
+		free(wal);
+	}
+	uri = xmalloc(strlen(path) * 3 + 32);
+	o = uri + sprintf(uri, "file:");
+	for (p = path; *p != '\0'; p++) {
+		unsigned char	c = (unsigned char)*p;
+
+		if (c == '?' || c == '#' || c == '%' || c <= 0x20 || c >= 0x7f) {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		} else
+			*o++ = (char)c;
+	}
+	strcpy(o, immutable ? "?immutable=1" : readonly ? "?mode=ro" : "");
+	return uri;
+}
+
+/*
  * Open (creating if need be) the catalogue of library. With readonly, a
  * missing catalogue is an error and nothing is created. NULL after saying
  * why.
@@ -186,7 +220,7 @@ struct catalog *
 catalog_open(const char *library, int readonly)
 {
 	struct catalog	*cat;
-	char		*dir;
+	char		*dir, *uri;
 	int		 flags;
 
 	cat = xcalloc(1, sizeof *cat);
@@ -205,8 +239,10 @@ catalog_open(const char *library, int readonly)
 	}
 	flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(cat->path, &cat->db, flags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	uri = catalog_uri(cat->path, readonly);
+	if (sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_NOMUTEX |
+	    SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+		free(uri);
 		if (cat->db != NULL)
 			log_warnx("catalogue %s: %s", cat->path,
 			    sqlite3_errmsg(cat->db));
@@ -214,6 +250,7 @@ catalog_open(const char *library, int readonly)
 			log_warnx("catalogue %s: cannot open", cat->path);
 		goto fail;
 	}
+	free(uri);
 	sqlite3_busy_timeout(cat->db, 60000);
 	sqlite3_extended_result_codes(cat->db, 1);
 	if (!readonly && catalog_exec(cat, "PRAGMA journal_mode = WAL") == -1)

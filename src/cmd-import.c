@@ -1,15 +1,1204 @@
-/* cmd-import.c (stub: to be written) */
+/*
+ * cmd-import.c: "shoebox import SOURCE...": walk the sources, date each
+ * media file, file a verified copy under LIBRARY/PATTERN/NAME with its
+ * sidecars beside it, and record everything in the catalogue. Files seen by
+ * an earlier run (same device, inode, size and mtime, or same path, size and
+ * mtime) are not read again.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json.h>
+
 #include "shoebox.h"
+#include "catalog.h"
+#include "scan.h"
+#include "store.h"
+
+#define TXN_FILES	256	/* commit the catalogue at least this often */
+#define TXN_SECONDS	2
+
+/* What happened to one source file. */
+enum outcome {
+	OUT_IMPORTED,
+	OUT_DUPLICATE,
+	OUT_SIDECAR,
+	OUT_ALREADY,
+	OUT_SKIPPED,
+	OUT_FAILED
+};
+
+static const char *outcome_names[] = {
+	"imported", "duplicate", "sidecar", "already", "skipped", "failed"
+};
+
+/* Where a main file went: its sidecars follow it there. */
+struct placed {
+	int64_t		 id;		/* files.id, or 0 */
+	char		 dir[PATH_MAX];	/* relative to the library */
+	char		 name[NAME_MAX * 4 + 16];
+	char		 orig[NAME_MAX * 4 + 16];	/* its name on the source */
+	struct meta	 meta;
+};
+
+struct import {
+	struct sb_ctx	*ctx;
+	struct catalog	*cat;		/* NULL in a dry run without one */
+	const char	*library;
+	int		 libfd;
+	int		 lockfd;
+	char		*tmpdir;
+	const char	*pattern;
+	int		 dry_run;
+	int		 move;
+	int		 json;
+	int		 progress;
+	int		 verify;
+	int		 sync;
+
+	uint8_t		*head;
+	char		 cwd[PATH_MAX];
+
+	sqlite3_stmt	*st_seen;
+	sqlite3_stmt	*st_seen_path;
+	sqlite3_stmt	*st_dup;
+	sqlite3_stmt	*st_file;
+	sqlite3_stmt	*st_add_file;
+	sqlite3_stmt	*st_add_source;
+
+	int		 in_txn;
+	unsigned	 txn_files;
+	time_t		 txn_start;
+	char		**moves;	/* sources to delete after commit */
+	size_t		 nmoves;
+	size_t		 capmoves;
+
+	char		**planned;	/* dry run: hashes and names seen */
+	size_t		 nplanned;
+	size_t		 capplanned;
+
+	unsigned long	 count[OUT_FAILED + 1];
+	unsigned long	 warnings;
+	unsigned long	 total;
+	uint64_t	 bytes_total;
+	uint64_t	 bytes_done;
+	uint64_t	 bytes_copied;
+	struct timespec	 started;
+	struct timespec	 last_progress;
+	int		 progress_shown;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static double
+elapsed(const struct timespec *since)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Human size: 12.3 MB. */
+static void
+fmt_bytes(uint64_t n, char *buf, size_t size)
+{
+	const char	*units[] = { "B", "kB", "MB", "GB", "TB" };
+	double		 v = (double)n;
+	int		 u = 0;
+
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+}
+
+/* The progress line on stderr: files, bytes, rate, time left. */
+static void
+progress(struct import *imp, int force)
+{
+	unsigned long	done = 0;
+	double		t, rate;
+	char		b1[32], b2[32], b3[32], left[32];
+	int		i;
+
+	if (!imp->progress)
+		return;
+	if (!force && imp->progress_shown && elapsed(&imp->last_progress) < 0.2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &imp->last_progress);
+	for (i = 0; i <= OUT_FAILED; i++)
+		done += imp->count[i];
+	t = elapsed(&imp->started);
+	rate = t > 0 ? (double)imp->bytes_done / t : 0;
+	fmt_bytes(imp->bytes_done, b1, sizeof b1);
+	fmt_bytes(imp->bytes_total, b2, sizeof b2);
+	fmt_bytes((uint64_t)rate, b3, sizeof b3);
+	if (rate > 0 && imp->bytes_total > imp->bytes_done) {
+		long s = (long)((double)(imp->bytes_total - imp->bytes_done) /
+		    rate);
+		snprintf(left, sizeof left, "%ld:%02ld left", s / 60, s % 60);
+	} else
+		snprintf(left, sizeof left, "--:-- left");
+	fprintf(stderr, "\r%lu/%lu files  %s/%s  %s/s  %s\033[K", done,
+	    imp->total, b1, b2, b3, left);
+	imp->progress_shown = 1;
+}
+
+static void
+progress_clear(struct import *imp)
+{
+	if (imp->progress && imp->progress_shown)
+		fprintf(stderr, "\r\033[K");
+	imp->progress_shown = 0;
+}
+
+/* A per-file message on stderr, clear of the progress line. */
+static void
+say(struct import *imp, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+say(struct import *imp, const char *path, const char *fmt, ...)
+{
+	va_list	ap;
+	char	p[PATH_MAX * 2], msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	progress_clear(imp);
+	log_warnx("%s: %s", log_path(path, p, sizeof p), msg);
+}
+
+/* Record and report the outcome of one source file. */
+static void
+report(struct import *imp, const char *src, enum outcome o,
+    const char *dest, const struct meta *m, const char *sha,
+    const char *error)
+{
+	struct json_object	*obj;
+	char			 p[PATH_MAX * 2], d[PATH_MAX * 2], taken[64];
+
+	imp->count[o]++;
+	if (imp->json) {
+		obj = m != NULL ? meta_json(src, m) : json_object_new_object();
+		if (m == NULL)
+			json_add_str(obj, "path", log_path(src, p, sizeof p));
+		json_add_str(obj, "status", outcome_names[o]);
+		json_add_str(obj, "dest", dest != NULL ? log_path(dest, d,
+		    sizeof d) : NULL);
+		json_add_str(obj, "sha256", sha);
+		json_add_str(obj, "error", error);
+		if (imp->dry_run)
+			json_object_object_add(obj, "dry_run",
+			    json_object_new_boolean(1));
+		progress_clear(imp);
+		json_print(obj);
+	} else if (imp->dry_run || log_verbose > 0) {
+		progress_clear(imp);
+		if (m != NULL)
+			date_format(&m->taken, taken, sizeof taken);
+		else
+			taken[0] = '\0';
+		printf("%s%-9s %s%s%s%s%s%s%s%s\n",
+		    imp->dry_run ? "would: " : "", outcome_names[o],
+		    log_path(src, p, sizeof p), dest != NULL ? " -> " : "",
+		    dest != NULL ? log_path(dest, d, sizeof d) : "",
+		    taken[0] ? " (" : "", taken, taken[0] ? ", " : "",
+		    taken[0] ? m->date_source : "", taken[0] ? ")" : "");
+	}
+	progress(imp, 0);
+}
+
+/* The source's path as recorded: absolute, without "./". */
+static void
+abs_path(struct import *imp, const char *path, char *out, size_t size)
+{
+	if (path[0] == '/')
+		snprintf(out, size, "%s", path);
+	else {
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		snprintf(out, size, "%s/%s", imp->cwd, path);
+	}
+}
+
+static int64_t
+mtime_ns(const struct stat *sb)
+{
+	return (int64_t)sb->st_mtim.tv_sec * 1000000000 +
+	    sb->st_mtim.tv_nsec;
+}
+
+/*
+ * Was this source file seen by an earlier run? Returns 1 and its file id,
+ * 2 if it was skipped as not media, 0 if not seen, -1 on catalogue error.
+ */
+static int
+seen_before(struct import *imp, const char *abspath, const struct stat *sb,
+    int64_t *file_id)
+{
+	sqlite3_stmt	*st;
+	int		 rc, pass;
+
+	if (imp->cat == NULL)
+		return 0;
+	for (pass = 0; pass < 2; pass++) {
+		st = pass == 0 ? imp->st_seen : imp->st_seen_path;
+		sqlite3_reset(st);
+		if (pass == 0) {
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)sb->st_dev);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_ino);
+		} else
+			sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, pass == 0 ? 3 : 2, sb->st_size);
+		sqlite3_bind_int64(st, pass == 0 ? 4 : 3, mtime_ns(sb));
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*file_id = sqlite3_column_int64(st, 0);
+			rc = strcmp((const char *)sqlite3_column_text(st, 1),
+			    "skipped") == 0 ? 2 : 1;
+			sqlite3_reset(st);
+			return rc;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return catalog_error(imp->cat, "looking up a source");
+	}
+	return 0;
+}
+
+/* Look up a catalogued file by id: its path and size. 0 if found. */
+static int
+file_by_id(struct import *imp, int64_t id, char *path, size_t size,
+    int64_t *bytes)
+{
+	sqlite3_stmt	*st = imp->st_file;
+	int		 rc = -1;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(path, size, "%s", sqlite3_column_text(st, 0));
+		*bytes = sqlite3_column_int64(st, 1);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* A catalogued file with this content: its id and path; 0 if none. */
+static int64_t
+find_duplicate(struct import *imp, const char *sha, uint64_t size,
+    char *path, size_t pathlen)
+{
+	sqlite3_stmt	*st = imp->st_dup;
+	int64_t		 id = 0;
+
+	if (imp->cat == NULL)
+		return 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		snprintf(path, pathlen, "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return id;
+}
+
+/* Commit what the open transaction holds, then delete moved sources. */
+static int
+txn_commit(struct import *imp)
+{
+	char	p[PATH_MAX * 2];
+	size_t	i;
+	int	rc = 0;
+
+	if (imp->in_txn) {
+		if (catalog_commit(imp->cat) == -1) {
+			catalog_rollback(imp->cat);
+			rc = -1;
+		}
+		imp->in_txn = 0;
+	}
+	for (i = 0; i < imp->nmoves; i++) {
+		if (rc == 0 && unlink(imp->moves[i]) == -1 && errno != ENOENT) {
+			progress_clear(imp);
+			log_warn("%s: copied, but could not remove the source",
+			    log_path(imp->moves[i], p, sizeof p));
+			imp->warnings++;
+		}
+		free(imp->moves[i]);
+	}
+	imp->nmoves = 0;
+	return rc;
+}
+
+/* Make sure a transaction is open; commit and reopen when it grew old. */
+static int
+txn_need(struct import *imp)
+{
+	if (imp->in_txn && (imp->txn_files >= TXN_FILES ||
+	    time(NULL) - imp->txn_start >= TXN_SECONDS))
+		if (txn_commit(imp) == -1)
+			return -1;
+	if (!imp->in_txn) {
+		if (catalog_begin(imp->cat) == -1)
+			return -1;
+		imp->in_txn = 1;
+		imp->txn_files = 0;
+		imp->txn_start = time(NULL);
+	}
+	imp->txn_files++;
+	return 0;
+}
+
+/* Delete src once the transaction in flight is committed (--move). */
+static void
+move_later(struct import *imp, const char *src)
+{
+	if (!imp->move || imp->dry_run)
+		return;
+	if (imp->nmoves == imp->capmoves) {
+		imp->capmoves = imp->capmoves ? imp->capmoves * 2 : 64;
+		imp->moves = xreallocarray(imp->moves, imp->capmoves,
+		    sizeof *imp->moves);
+	}
+	imp->moves[imp->nmoves++] = xstrdup(src);
+}
+
+/* Remember a source in the catalogue (imported, duplicate, skipped ...). */
+static int
+add_source(struct import *imp, const char *abspath, const struct stat *sb,
+    int64_t file_id, const char *status)
+{
+	sqlite3_stmt	*st = imp->st_add_source;
+	char		 now[32];
+	int		 rc;
+
+	catalog_now(now, sizeof now);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_dev);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_ino);
+	sqlite3_bind_int64(st, 4, sb->st_size);
+	sqlite3_bind_int64(st, 5, mtime_ns(sb));
+	if (file_id > 0)
+		sqlite3_bind_int64(st, 6, file_id);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(imp->cat, "recording a source");
+	return 0;
+}
+
+/* Add a files row; returns its id, or -1. */
+static int64_t
+add_file(struct import *imp, const char *rel, const struct store_file *f,
+    const struct stat *sb, const struct meta *m, int64_t main_id)
+{
+	sqlite3_stmt	*st = imp->st_add_file;
+	char		 taken[64], utc[64], now[32];
+	int		 rc;
+
+	date_format(&m->taken, taken, sizeof taken);
+	date_format_utc(&m->taken, utc, sizeof utc);
+	catalog_now(now, sizeof now);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)f->size);
+	sqlite3_bind_int64(st, 4, mtime_ns(sb));
+	sqlite3_bind_text(st, 5, m->mime, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, kind_name(m->kind), -1, SQLITE_STATIC);
+	catalog_bind_text(st, 7, taken);
+	catalog_bind_text(st, 8, utc);
+	sqlite3_bind_text(st, 9, m->date_source, -1, SQLITE_STATIC);
+	catalog_bind_text(st, 10, m->make);
+	catalog_bind_text(st, 11, m->model);
+	if (main_id > 0)
+		sqlite3_bind_int64(st, 12, main_id);
+	else
+		sqlite3_bind_null(st, 12);
+	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		catalog_error(imp->cat, "recording a file");
+		return -1;
+	}
+	return sqlite3_last_insert_rowid(imp->cat->db);
+}
+
+/*
+ * The name a file is filed under: its own, with bytes that are not UTF-8
+ * and control characters replaced by '_'. Returns 1 if it had to change.
+ */
+static int
+clean_name(const char *name, char *out, size_t size)
+{
+	char	buf[NAME_MAX * 4 + 1];
+	size_t	i, o = 0;
+	int	changed = 0;
+
+	log_path(name, buf, sizeof buf);
+	/* log_path escaped the bad bytes as \xNN; file them as '_'. */
+	for (i = 0; buf[i] != '\0' && o + 1 < size; i++) {
+		if (buf[i] == '\\' && buf[i + 1] == 'x' && buf[i + 2] &&
+		    buf[i + 3]) {
+			out[o++] = '_';
+			i += 3;
+			changed = 1;
+		} else if (buf[i] == '\\' && buf[i + 1] == '\\') {
+			out[o++] = '\\';
+			i++;
+		} else
+			out[o++] = buf[i];
+	}
+	out[o] = '\0';
+	return changed;
+}
+
+/* The library directory for a capture time: PATTERN through strftime. */
+static int
+dest_dir(const char *pattern, const struct sb_time *t, char *out,
+    size_t size)
+{
+	struct tm	 tm;
+	char		*p;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = t->year - 1900;
+	tm.tm_mon = t->mon - 1;
+	tm.tm_mday = t->day;
+	tm.tm_hour = t->hour;
+	tm.tm_min = t->min;
+	tm.tm_sec = t->sec;
+	tm.tm_wday = (int)((date_days_from_civil(t->year, t->mon, t->day) %
+	    7 + 11) % 7);
+	tm.tm_yday = (int)(date_days_from_civil(t->year, t->mon, t->day) -
+	    date_days_from_civil(t->year, 1, 1));
+	if (strftime(out, size, pattern, &tm) == 0)
+		return -1;
+	if (out[0] == '/' || strstr(out, "..") != NULL)
+		return -1;
+	for (p = out; *p != '\0'; p++)
+		if (*p == '\\' || (unsigned char)*p < 0x20)
+			*p = '_';
+	return 0;
+}
+
+/*
+ * The name of a sidecar filed beside its main file, renamed as the main
+ * file was (IMG_0001-1.JPG takes IMG_0001-1.XMP; a duplicate filed as
+ * IMG_5555.JPG takes IMG_5555.XMP): the main file's new stem replaces the
+ * old one at the start of the sidecar's name.
+ */
+static void
+sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
+{
+	const char	*odot = strrchr(mp->orig, '.');
+	const char	*ndot = strrchr(mp->name, '.');
+	size_t		 ostem, nstem, olen = strlen(mp->orig);
+
+	if (strcmp(mp->orig, mp->name) == 0 || odot == NULL || ndot == NULL) {
+		strlcpy_sb(out, sc, size);
+		return;
+	}
+	ostem = (size_t)(odot - mp->orig);
+	nstem = (size_t)(ndot - mp->name);
+	if (strncasecmp(sc, mp->orig, olen) == 0 && sc[olen] == '.')
+		snprintf(out, size, "%.900s%.100s", mp->name, sc + olen);
+	else if (strlen(sc) > ostem)
+		snprintf(out, size, "%.*s%.100s", (int)nstem, mp->name,
+		    sc + ostem);
+	else
+		strlcpy_sb(out, sc, size);
+}
+
+/* Dry run: was this content or library name already planned? */
+static int
+planned(struct import *imp, const char *key, int add)
+{
+	size_t	i;
+
+	for (i = 0; i < imp->nplanned; i++)
+		if (strcmp(imp->planned[i], key) == 0)
+			return 1;
+	if (add) {
+		if (imp->nplanned == imp->capplanned) {
+			imp->capplanned = imp->capplanned ?
+			    imp->capplanned * 2 : 64;
+			imp->planned = xreallocarray(imp->planned,
+			    imp->capplanned, sizeof *imp->planned);
+		}
+		imp->planned[imp->nplanned++] = xstrdup(key);
+	}
+	return 0;
+}
+
+/* Dry run: the name the file would get in dir, taking collisions. */
+static void
+plan_name(struct import *imp, const char *dir, const char *name, char *out,
+    size_t size)
+{
+	const char	*dot = strrchr(name, '.');
+	size_t		 stem = dot != NULL && dot != name ?
+	    (size_t)(dot - name) : strlen(name);
+	char		 rel[PATH_MAX * 2];
+	int		 i;
+
+	for (i = 0; i < 10000; i++) {
+		if (i == 0)
+			snprintf(out, size, "%s", name);
+		else
+			snprintf(out, size, "%.*s-%d%s", (int)stem, name, i,
+			    name + stem);
+		snprintf(rel, sizeof rel, "%s/%s", dir, out);
+		if ((imp->libfd == -1 || faccessat(imp->libfd, rel, F_OK,
+		    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0)) {
+			planned(imp, rel, 1);
+			return;
+		}
+	}
+}
+
+/*
+ * Import one file (a main file, or a sidecar when mp is its main file's
+ * placement). On success fills placed (for a main file). Returns its
+ * outcome.
+ */
+static enum outcome
+import_file(struct import *imp, const struct scan_entry *e,
+    struct placed *mp, struct placed *out)
+{
+	struct store_file	 f;
+	struct sb_src		 s;
+	struct meta		 m;
+	struct stat		 sb;
+	char			 abspath[PATH_MAX * 2], rel[PATH_MAX * 2];
+	char			 err[512], name[NAME_MAX * 4 + 1];
+	char			 final[NAME_MAX * 4 + 16], duppath[PATH_MAX];
+	int64_t			 id = 0, bytes;
+	enum outcome		 o;
+	int			 fd = -1, rc, dirfd = -1;
+
+	memset(out, 0, sizeof *out);
+	abs_path(imp, e->path, abspath, sizeof abspath);
+	strlcpy_sb(out->orig, e->name, sizeof out->orig);
+
+	/* Seen by an earlier run: no content is read again. */
+	rc = seen_before(imp, abspath, &e->sb, &id);
+	if (rc == -1)
+		goto failed_catalog;
+	if (rc == 2) {
+		imp->bytes_done += (uint64_t)e->sb.st_size;
+		report(imp, e->path, OUT_SKIPPED, NULL, NULL, NULL, NULL);
+		return OUT_SKIPPED;
+	}
+	if (rc == 1) {
+		imp->bytes_done += (uint64_t)e->sb.st_size;
+		if (id > 0 && file_by_id(imp, id, rel, sizeof rel, &bytes)
+		    == 0) {
+			char	*slash = strrchr(rel, '/');
+
+			out->id = id;
+			strlcpy_sb(out->name, slash ? slash + 1 : rel, sizeof out->name);
+			snprintf(out->dir, sizeof out->dir, "%.*s",
+			    slash ? (int)(slash - rel) : 0, rel);
+			/* --move: delete only what the library still has. */
+			if (imp->move && fstatat(imp->libfd, rel, &sb,
+			    AT_SYMLINK_NOFOLLOW) == 0 && sb.st_size == bytes)
+				move_later(imp, e->path);
+			report(imp, e->path, OUT_ALREADY, rel, NULL, NULL,
+			    NULL);
+		} else
+			report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL,
+			    NULL);
+		return OUT_ALREADY;
+	}
+
+	if ((fd = open(e->path, O_RDONLY | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
+		snprintf(err, sizeof err, "cannot open: %s", strerror(errno));
+		goto failed;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, sizeof err, "no longer a regular file");
+		goto failed;
+	}
+	rc = meta_probe(fd, e->path, &sb, imp->ctx->cfg, imp->head, &s, &m);
+	if (rc == -1) {
+		strlcpy_sb(err, m.error, sizeof err);
+		goto failed;
+	}
+	if (mp != NULL) {
+		/* A sidecar takes its main file's date and place. */
+		m.kind = KIND_SIDECAR;
+		m.taken = mp->meta.taken;
+		strlcpy_sb(m.date_source, mp->meta.date_source, sizeof m.date_source);
+		m.error[0] = '\0';
+		rc = 0;
+	} else if (m.kind == KIND_OTHER || m.kind == KIND_SIDECAR) {
+		if (!imp->dry_run && imp->cat != NULL &&
+		    (txn_need(imp) == -1 || add_source(imp, abspath, &sb, 0,
+		    "skipped") == -1))
+			goto failed_catalog;
+		close(fd);
+		imp->bytes_done += (uint64_t)sb.st_size;
+		report(imp, e->path, OUT_SKIPPED, NULL, &m, NULL, NULL);
+		return OUT_SKIPPED;
+	}
+	if (rc == 1) {
+		say(imp, e->path, "%s; dated by its %s", m.error,
+		    strcmp(m.date_source, "mtime") == 0 ?
+		    "modification time" : m.date_source);
+		imp->warnings++;
+	}
+	out->meta = m;
+
+	if (clean_name(e->name, name, sizeof name)) {
+		say(imp, e->path, "name is not valid UTF-8 or has control "
+		    "characters; filed as %s", name);
+		imp->warnings++;
+	}
+	if (mp != NULL) {
+		char	tmp[sizeof name];
+
+		sidecar_name(name, mp, tmp, sizeof tmp);
+		strlcpy_sb(name, tmp, sizeof name);
+		strlcpy_sb(out->dir, mp->dir, sizeof out->dir);
+	} else if (dest_dir(imp->pattern, &m.taken, out->dir,
+	    sizeof out->dir) == -1) {
+		snprintf(err, sizeof err, "pattern '%s' gives no usable "
+		    "directory", imp->pattern);
+		goto failed;
+	}
+
+	if (imp->dry_run) {
+		char	sha[65];
+
+		if (store_hash_fd(fd, (uint64_t)sb.st_size, sha, err,
+		    sizeof err) == -1)
+			goto failed;
+		close(fd);
+		fd = -1;
+		imp->bytes_done += (uint64_t)sb.st_size;
+		if (find_duplicate(imp, sha, (uint64_t)sb.st_size, duppath,
+		    sizeof duppath) > 0 || planned(imp, sha, 1)) {
+			report(imp, e->path, OUT_DUPLICATE, NULL, &m, sha,
+			    NULL);
+			return OUT_DUPLICATE;
+		}
+		plan_name(imp, out->dir, name, final, sizeof final);
+		snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
+		strlcpy_sb(out->name, final, sizeof out->name);
+		o = mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;
+		report(imp, e->path, o, rel, &m, sha, NULL);
+		return o;
+	}
+
+	if (store_mkdirs(imp->libfd, out->dir, err, sizeof err) == -1)
+		goto failed;
+	if ((dirfd = openat(imp->libfd, out->dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, sizeof err, "cannot open library directory %.200s: "
+		    "%s", out->dir, strerror(errno));
+		goto failed;
+	}
+	if (store_copy(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
+	    imp->verify, &f, err, sizeof err) == -1)
+		goto failed;
+	close(fd);
+	fd = -1;
+	imp->bytes_done += f.size;
+	imp->bytes_copied += f.size;
+	if (txn_need(imp) == -1) {
+		store_discard(&f);
+		goto failed_catalog;
+	}
+
+	/* The same content is already in the library: remember the source. */
+	if ((id = find_duplicate(imp, f.sha256, f.size, duppath,
+	    sizeof duppath)) > 0) {
+		char	*slash = strrchr(duppath, '/');
+
+		store_discard(&f);
+		if (add_source(imp, abspath, &sb, id, "duplicate") == -1)
+			goto failed_catalog;
+		out->id = id;
+		strlcpy_sb(out->name, slash ? slash + 1 : duppath, sizeof out->name);
+		snprintf(out->dir, sizeof out->dir, "%.*s",
+		    slash ? (int)(slash - duppath) : 0, duppath);
+		move_later(imp, e->path);
+		close(dirfd);
+		report(imp, e->path, OUT_DUPLICATE, duppath, &m, f.sha256,
+		    NULL);
+		return OUT_DUPLICATE;
+	}
+
+	rc = store_link(&f, dirfd, name, final, sizeof final, err, sizeof err);
+	close(dirfd);
+	dirfd = -1;
+	if (rc == -1)
+		goto failed;
+	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
+	snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
+	strlcpy_sb(out->name, final, sizeof out->name);
+	if ((id = add_file(imp, rel, &f, &sb, &m, mp ? mp->id : 0)) == -1 ||
+	    add_source(imp, abspath, &sb, id, mp ? "sidecar" :
+	    "imported") == -1 ||
+	    queue_enqueue(imp->cat, imp->ctx->cfg, id) == -1)
+		goto failed_catalog;
+	out->id = id;
+	move_later(imp, e->path);
+	o = mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;
+	report(imp, e->path, o, rel, &m, f.sha256, NULL);
+	return o;
+
+failed_catalog:
+	snprintf(err, sizeof err, "could not be recorded in the catalogue");
+failed:
+	if (fd != -1)
+		close(fd);
+	if (dirfd != -1)
+		close(dirfd);
+	imp->bytes_done += (uint64_t)e->sb.st_size;
+	say(imp, e->path, "%s", err);
+	report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
+	return OUT_FAILED;
+}
+
+/* Import a main file, then each of its sidecars beside it. */
+static void
+import_group(struct import *imp, struct scan *sc, size_t i)
+{
+	struct placed	*mp, *side;
+	enum outcome	 o;
+	long		 j;
+
+	mp = xmalloc(sizeof *mp);
+	side = xmalloc(sizeof *side);
+	o = import_file(imp, &sc->e[i], NULL, mp);
+	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
+		if (interrupted)
+			break;
+		if (o == OUT_FAILED || o == OUT_SKIPPED || mp->dir[0] == '\0') {
+			imp->bytes_done += (uint64_t)sc->e[j].sb.st_size;
+			if (o == OUT_FAILED)
+				say(imp, sc->e[j].path, "not imported: its "
+				    "main file %s was not", sc->e[i].name);
+			report(imp, sc->e[j].path, o == OUT_FAILED ?
+			    OUT_FAILED : OUT_SKIPPED, NULL, NULL, NULL,
+			    o == OUT_FAILED ? "main file failed" : NULL);
+			continue;
+		}
+		if (o == OUT_ALREADY && mp->meta.date_source[0] == '\0') {
+			/* Main not re-read: date sidecars by their place. */
+			snprintf(mp->meta.date_source,
+			    sizeof mp->meta.date_source, "%s", "main");
+		}
+		import_file(imp, &sc->e[j], mp, side);
+	}
+	free(mp);
+	free(side);
+}
+
+/* Wait for (and take) the library's lock, saying so if it is busy. */
+static int
+import_lock(struct import *imp)
+{
+	char	path[PATH_MAX], pid[32];
+	ssize_t	n;
+
+	snprintf(path, sizeof path, "%s/.shoebox/lock", imp->library);
+	if ((imp->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ==
+	    -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	if (flock(imp->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			log_warn("lock %s", path);
+			return -1;
+		}
+		n = pread(imp->lockfd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		log_info("another shoebox (pid %s) is importing into %s; "
+		    "waiting for it to finish", pid[0] ? pid : "?",
+		    imp->library);
+		if (flock(imp->lockfd, LOCK_EX) == -1) {
+			log_warn("lock %s", path);
+			return -1;
+		}
+	}
+	if (ftruncate(imp->lockfd, 0) == 0) {
+		n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		if (pwrite(imp->lockfd, pid, (size_t)n, 0) != n)
+			log_debug("could not write pid to %s", path);
+	}
+	return 0;
+}
+
+/* Remove partial copies an interrupted run left in .shoebox/tmp. */
+static void
+import_clean_tmp(struct import *imp)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 fd;
+
+	if ((fd = open(imp->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "partial.", 8) == 0)
+			unlinkat(fd, de->d_name, 0);
+	closedir(d);
+}
+
+/* Open the library (or, in a dry run, whatever of it exists). */
+static int
+import_open(struct import *imp)
+{
+	char	path[PATH_MAX];
+
+	xasprintf(&imp->tmpdir, "%s/.shoebox/tmp", imp->library);
+	if (imp->dry_run) {
+		snprintf(path, sizeof path, "%s/.shoebox/catalog.db",
+		    imp->library);
+		if (access(path, F_OK) == 0 &&
+		    (imp->cat = catalog_open(imp->library, 1)) == NULL)
+			return -1;
+		imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+	} else {
+		if (mkdir(imp->library, 0755) == -1 && errno != EEXIST) {
+			log_warn("library %s", imp->library);
+			return -1;
+		}
+		snprintf(path, sizeof path, "%s/.shoebox", imp->library);
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			log_warn("library %s", path);
+			return -1;
+		}
+		if (import_lock(imp) == -1)
+			return -1;
+		if ((imp->cat = catalog_open(imp->library, 0)) == NULL)
+			return -1;
+		if (imp->move)
+			catalog_exec(imp->cat, "PRAGMA synchronous = FULL");
+		if (mkdir(imp->tmpdir, 0700) == -1 && errno != EEXIST) {
+			log_warn("%s", imp->tmpdir);
+			return -1;
+		}
+		import_clean_tmp(imp);
+		if ((imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1) {
+			log_warn("library %s", imp->library);
+			return -1;
+		}
+	}
+	if (imp->cat == NULL)
+		return 0;
+	imp->st_seen = catalog_prepare(imp->cat, "SELECT coalesce(file_id, 0),"
+	    " status FROM sources WHERE dev = ?1 AND ino = ?2 AND size = ?3 AND"
+	    " mtime_ns = ?4");
+	imp->st_seen_path = catalog_prepare(imp->cat, "SELECT"
+	    " coalesce(file_id, 0), status FROM sources WHERE path = ?1 AND"
+	    " size = ?2 AND mtime_ns = ?3 LIMIT 1");
+	imp->st_dup = catalog_prepare(imp->cat, "SELECT id, path FROM files"
+	    " WHERE sha256 = ?1 AND size = ?2 LIMIT 1");
+	imp->st_file = catalog_prepare(imp->cat, "SELECT path, size FROM files"
+	    " WHERE id = ?1");
+	if (!imp->dry_run) {
+		imp->st_add_file = catalog_prepare(imp->cat, "INSERT INTO files"
+		    " (path, sha256, size, mtime_ns, mime, kind, taken,"
+		    " taken_utc, date_source, make, model, main_id,"
+		    " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		    " ?9, ?10, ?11, ?12, ?13)");
+		imp->st_add_source = catalog_prepare(imp->cat, "INSERT OR"
+		    " REPLACE INTO sources (path, dev, ino, size, mtime_ns,"
+		    " file_id, status, seen_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+		    " ?6, ?7, ?8)");
+		if (imp->st_add_file == NULL || imp->st_add_source == NULL)
+			return -1;
+	}
+	if (imp->st_seen == NULL || imp->st_seen_path == NULL ||
+	    imp->st_dup == NULL || imp->st_file == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+import_close(struct import *imp)
+{
+	size_t	i;
+
+	sqlite3_finalize(imp->st_seen);
+	sqlite3_finalize(imp->st_seen_path);
+	sqlite3_finalize(imp->st_dup);
+	sqlite3_finalize(imp->st_file);
+	sqlite3_finalize(imp->st_add_file);
+	sqlite3_finalize(imp->st_add_source);
+	catalog_close(imp->cat);
+	imp->cat = NULL;
+	if (imp->libfd != -1)
+		close(imp->libfd);
+	if (imp->lockfd != -1)
+		close(imp->lockfd);
+	for (i = 0; i < imp->nplanned; i++)
+		free(imp->planned[i]);
+	free(imp->planned);
+	free(imp->moves);
+	free(imp->tmpdir);
+	free(imp->head);
+}
+
+/* The closing summary: every file seen, accounted for. */
+static void
+summary(struct import *imp, unsigned long seen)
+{
+	struct json_object	*o, *s;
+	char			 b[32], r[32];
+	double			 t = elapsed(&imp->started);
+	int			 i;
+
+	progress_clear(imp);
+	if (imp->json) {
+		o = json_object_new_object();
+		s = json_object_new_object();
+		json_object_object_add(s, "seen", json_object_new_int64(
+		    (int64_t)seen));
+		for (i = 0; i <= OUT_FAILED; i++)
+			json_object_object_add(s, outcome_names[i],
+			    json_object_new_int64((int64_t)imp->count[i]));
+		json_object_object_add(s, "warnings",
+		    json_object_new_int64((int64_t)imp->warnings));
+		json_object_object_add(s, "bytes_copied",
+		    json_object_new_int64((int64_t)imp->bytes_copied));
+		json_object_object_add(s, "seconds",
+		    json_object_new_double(t));
+		json_object_object_add(s, "dry_run",
+		    json_object_new_boolean(imp->dry_run));
+		json_object_object_add(o, "summary", s);
+		json_print(o);
+		return;
+	}
+	if (log_quiet)
+		return;
+	fmt_bytes(imp->bytes_copied, b, sizeof b);
+	fmt_bytes(t > 0 ? (uint64_t)((double)imp->bytes_copied / t) : 0, r,
+	    sizeof r);
+	printf("%s%lu files seen: %lu imported, %lu duplicates, %lu sidecars,"
+	    " %lu already imported, %lu skipped, %lu failed\n",
+	    imp->dry_run ? "dry run: " : "", seen, imp->count[OUT_IMPORTED],
+	    imp->count[OUT_DUPLICATE], imp->count[OUT_SIDECAR],
+	    imp->count[OUT_ALREADY], imp->count[OUT_SKIPPED],
+	    imp->count[OUT_FAILED]);
+	if (!imp->dry_run)
+		printf("%s copied in %.1f s (%s/s)%s into %s\n", b, t, r,
+		    imp->warnings ? ", with warnings" : "", imp->library);
+}
+
+static void
+import_usage(void)
+{
+	fprintf(stderr, "usage: shoebox import %s\n", cmd_import_entry.usage);
+}
 
 static int
 cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx; (void)argc; (void)argv;
-	fprintf(stderr, "shoebox: import: not yet\n");
-	return EXIT_USAGE;
+	static const struct option longopts[] = {
+		{ "dry-run",	 no_argument,	NULL, 'n' },
+		{ "move",	 no_argument,	NULL, 'm' },
+		{ "json",	 no_argument,	NULL, 'j' },
+		{ "progress",	 no_argument,	NULL, 'p' },
+		{ "no-progress", no_argument,	NULL, 'P' },
+		{ "sync",	 no_argument,	NULL, 's' },
+		{ "no-sync",	 no_argument,	NULL, 'S' },
+		{ NULL,		 0,		NULL, 0 }
+	};
+	struct import	 imp;
+	struct scan	*sc;
+	struct stat	 lsb;
+	struct sigaction sa;
+	const char	*v;
+	char		 probe[PATH_MAX];
+	struct sb_time	 t0;
+	unsigned long	 seen;
+	size_t		 i;
+	int		 ch, progress_opt = -1, rc = EXIT_ALLGOOD, sources_bad = 0;
+
+	memset(&imp, 0, sizeof imp);
+	imp.ctx = ctx;
+	imp.libfd = imp.lockfd = -1;
+	imp.library = ctx->library;
+	imp.sync = config_get_bool(ctx->cfg, "", "auto_sync", 0);
+	while ((ch = getopt_long(argc, argv, "nmjs", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			imp.dry_run = 1;
+			break;
+		case 'm':
+			imp.move = 1;
+			break;
+		case 'j':
+			imp.json = 1;
+			break;
+		case 'p':
+			progress_opt = 1;
+			break;
+		case 'P':
+			progress_opt = 0;
+			break;
+		case 's':
+			imp.sync = 1;
+			break;
+		case 'S':
+			imp.sync = 0;
+			break;
+		default:
+			import_usage();
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		import_usage();
+		return EXIT_USAGE;
+	}
+	if (imp.dry_run && imp.move) {
+		log_warnx("import: --dry-run and --move together make no sense");
+		return EXIT_USAGE;
+	}
+	imp.json = imp.json || ctx->json;
+	imp.progress = progress_opt == -1 ? isatty(STDERR_FILENO) &&
+	    !imp.json && !log_quiet : progress_opt;
+	imp.pattern = config_get(ctx->cfg, "", "pattern");
+	if (imp.pattern == NULL)
+		imp.pattern = "%Y/%m/%d";
+	memset(&t0, 0, sizeof t0);
+	t0.year = 2001;
+	t0.mon = t0.day = 1;
+	if (dest_dir(imp.pattern, &t0, probe, sizeof probe) == -1 ||
+	    probe[0] == '\0') {
+		log_warnx("config: pattern '%s' does not give a relative "
+		    "directory", imp.pattern);
+		return EXIT_USAGE;
+	}
+	v = config_get(ctx->cfg, "", "verify");
+	imp.verify = v == NULL || config_get_bool(ctx->cfg, "", "verify", 1);
+	if (getcwd(imp.cwd, sizeof imp.cwd) == NULL)
+		snprintf(imp.cwd, sizeof imp.cwd, ".");
+	if (identify_open(NULL) == -1)
+		return EXIT_USAGE;
+
+	sc = scan_new();
+	if (stat(imp.library, &lsb) == 0) {
+		sc->skip_dev = lsb.st_dev;
+		sc->skip_ino = lsb.st_ino;
+	}
+	for (i = 0; i < (size_t)argc; i++)
+		if (scan_add(sc, argv[i]) == -1)
+			sources_bad++;
+	if (sources_bad == argc) {
+		scan_free(sc);
+		return EXIT_SOMEFAILED;
+	}
+	scan_group(sc);
+
+	if (import_open(&imp) == -1) {
+		import_close(&imp);
+		scan_free(sc);
+		return EXIT_USAGE;
+	}
+	imp.head = xmalloc(HEAD_SIZE);
+	imp.total = (unsigned long)sc->n;
+	imp.bytes_total = sc->bytes;
+	clock_gettime(CLOCK_MONOTONIC, &imp.started);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	for (i = 0; i < sc->n && !interrupted; i++) {
+		if (sc->e[i].main != -1)
+			continue;	/* a sidecar: goes with its main */
+		import_group(&imp, sc, i);
+	}
+	if (!imp.dry_run && txn_commit(&imp) == -1)
+		rc = EXIT_SOMEFAILED;
+	seen = sc->skipped + sc->failed;
+	for (i = 0; i <= OUT_FAILED; i++)
+		seen += imp.count[i];
+	imp.count[OUT_SKIPPED] += sc->skipped;
+	imp.count[OUT_FAILED] += sc->failed + (unsigned long)sources_bad;
+	seen += (unsigned long)sources_bad;
+	if (interrupted) {
+		progress_clear(&imp);
+		log_warnx("import interrupted; what was copied is kept and "
+		    "catalogued, run it again to finish");
+		rc = EXIT_SOMEFAILED;
+	}
+	summary(&imp, seen);
+	if (imp.count[OUT_FAILED] > 0 || imp.warnings > 0)
+		rc = EXIT_SOMEFAILED;
+	import_close(&imp);
+	scan_free(sc);
+
+	if (imp.sync && !imp.dry_run && !interrupted) {
+		int	src = sync_run(ctx, NULL, 0);
+
+		if (src > rc)
+			rc = src;
+	}
+	return rc;
 }
 
 const struct cmd_entry cmd_import_entry = {
-	"import", "", "(not yet)", CMD_LIBRARY, cmd_import
+	"import",
+	"[--dry-run] [--move] [--json] [--progress|--no-progress] [--sync] "
+	"SOURCE...",
+	"copy photos and videos into the library, dated and catalogued",
+	CMD_LIBRARY, cmd_import
 };

@@ -127,7 +127,7 @@ date_parse_offset(const char *s, size_t n, int *min)
 int
 date_parse_exif(const char *s, size_t n, struct sb_time *t)
 {
-	const char	*p = s, *end;
+	const char	*p = s, *end, *z;
 	int		 y, mo, d, h = 0, mi = 0, sec = 0, off;
 
 	end = memchr(s, '\0', n);
@@ -171,7 +171,16 @@ date_parse_exif(const char *s, size_t n, struct sb_time *t)
 		while (p < end && isdigit((unsigned char)*p))
 			p++;
 	}
-	if (p < end && date_parse_offset(p, (size_t)(end - p), &off) == 0) {
+	/* The zone is the token right after the time: Z, +HH:MM, -HHMM. */
+	z = p;
+	if (z < end && (*z == '+' || *z == '-')) {
+		z++;
+		while (z < end && z - p < 6 && (isdigit((unsigned char)*z) ||
+		    *z == ':'))
+			z++;
+	} else if (z < end && (*z == 'Z' || *z == 'z'))
+		z++;
+	if (z > p && date_parse_offset(p, (size_t)(z - p), &off) == 0) {
 		t->has_offset = 1;
 		t->offset_min = off;
 		t->has_utc = 1;

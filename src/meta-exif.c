@@ -121,7 +121,8 @@ memmem_sb(const uint8_t *h, size_t hlen, const char *needle)
 
 /*
  * Dates in an XMP packet: exif:DateTimeOriginal, photoshop:DateCreated,
- * xmp:CreateDate, as attribute="..." or <element>...</element>.
+ * xmp:CreateDate (under whatever prefix the packet binds), as
+ * attribute="..." or <element>...</element>.
  */
 static void
 xmp_date(const uint8_t *x, size_t len, struct meta *m)
@@ -130,9 +131,9 @@ xmp_date(const uint8_t *x, size_t len, struct meta *m)
 		const char	*name;
 		const char	*source;
 	} keys[] = {
-		{ "exif:DateTimeOriginal", "xmp" },
-		{ "photoshop:DateCreated", "xmp" },
-		{ "xmp:CreateDate", "xmp" },
+		{ ":DateTimeOriginal", "xmp" },	/* exif: */
+		{ ":DateCreated", "xmp" },		/* photoshop: */
+		{ ":CreateDate", "xmp" },		/* xmp: or xap: */
 	};
 	const uint8_t	*p, *v, *end = x + len;
 	struct sb_time	 t;
@@ -164,9 +165,101 @@ xmp_date(const uint8_t *x, size_t len, struct meta *m)
 	}
 }
 
+/* No date yet, or only EXIF's DateTime (a modification time): XMP may do. */
+static int
+weak_date(const struct meta *m)
+{
+	return (!m->taken.has_wall && !m->taken.has_utc) ||
+	    strcmp(m->date_source, "exif-datetime") == 0;
+}
+
+/* Move *off to the next 0xFF within 64 kB; -1 if there is none. */
+static int
+jpeg_resync(const struct sb_src *s, uint64_t *off)
+{
+	uint8_t		buf[512];
+	uint64_t	o = *off, limit = *off + 65536;
+	size_t		n, i;
+
+	while (o < limit && o < s->size) {
+		n = s->size - o < sizeof buf ? (size_t)(s->size - o) :
+		    sizeof buf;
+		if (src_read(s, o, buf, n) == -1)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (buf[i] == 0xff) {
+				*off = o + i;
+				return 0;
+			}
+		o += n;
+	}
+	return -1;
+}
+
+/*
+ * IPTC IIM inside a Photoshop APP13 segment ("Photoshop 3.0", 8BIM resource
+ * 0x0404): DateCreated (2:55, CCYYMMDD) and TimeCreated (2:60,
+ * HHMMSS+HHMM), which ExifTool also takes as a capture date.
+ */
+static void
+iptc_date(const uint8_t *p, size_t len, struct meta *m)
+{
+	static const char psig[] = "Photoshop 3.0";
+	const uint8_t	*end = p + len, *r, *iptc;
+	size_t		 namelen, size, n, i, dlen;
+	char		 date[9] = "", tm[12] = "", buf[40];
+	struct sb_time	 t;
+
+	if (len < sizeof psig || memcmp(p, psig, sizeof psig) != 0)
+		return;
+	r = p + sizeof psig;
+	while (end - r >= 12 && memcmp(r, "8BIM", 4) == 0) {
+		namelen = r[6];
+		n = 6 + ((namelen + 2) & ~(size_t)1);	/* padded Pascal name */
+		if ((size_t)(end - r) < n + 4)
+			return;
+		size = get32be(r + n);
+		if (size > (size_t)(end - r) - n - 4)
+			return;
+		if (get16be(r + 4) == 0x0404) {
+			iptc = r + n + 4;
+			for (i = 0; i + 5 <= size; i += 5 + dlen) {
+				if (iptc[i] != 0x1c)
+					break;
+				dlen = get16be(iptc + i + 3);
+				if (dlen & 0x8000 || dlen > size - i - 5)
+					break;
+				if (iptc[i + 1] == 2 && iptc[i + 2] == 55 &&
+				    dlen == 8)
+					memcpy(date, iptc + i + 5, 8);
+				if (iptc[i + 1] == 2 && iptc[i + 2] == 60 &&
+				    dlen >= 6 && dlen <= 11)
+					memcpy(tm, iptc + i + 5, dlen);
+			}
+		}
+		r += n + 4 + ((size + 1) & ~(size_t)1);
+		if (r > end)
+			return;
+	}
+	if (date[0] == '\0')
+		return;
+	if (tm[0] == '\0')
+		snprintf(buf, sizeof buf, "%.4s:%.2s:%.2s 00:00:00", date,
+		    date + 4, date + 6);
+	else
+		snprintf(buf, sizeof buf, "%.4s:%.2s:%.2s %.2s:%.2s:%.2s%s",
+		    date, date + 4, date + 6, tm, tm + 2, tm + 4,
+		    strlen(tm) == 11 ? tm + 6 : "");
+	if (date_parse_exif(buf, strlen(buf), &t) == 0) {
+		m->taken = t;
+		strlcpy_sb(m->date_source, "iptc", sizeof m->date_source);
+	}
+}
+
 /*
  * JPEG: walk the marker segments up to the start of scan, reading only the
- * APP1 segments (Exif, then XMP for a date Exif does not have).
+ * APP1 segments (Exif, then XMP for a date Exif does not have) and APP13
+ * (IPTC).
  */
 int
 meta_jpeg(const struct sb_src *s, struct meta *m)
@@ -190,10 +283,15 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 			break;
 		}
 		if (hdr[0] != 0xff) {
-			meta_set_error(m, "JPEG marker expected at byte %llu",
-			    (unsigned long long)off);
-			rc = -1;
-			break;
+			/* Junk between segments: skip to the next marker,
+			 * as ExifTool does, within a bounded distance. */
+			if (jpeg_resync(s, &off) == -1) {
+				meta_set_error(m, "JPEG marker expected at "
+				    "byte %llu", (unsigned long long)off);
+				rc = -1;
+				break;
+			}
+			continue;
 		}
 		if (hdr[1] == 0xff) {	/* fill byte */
 			off++;
@@ -226,9 +324,13 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 					meta_set_error(m, "unreadable EXIF");
 			} else if (len - 2 > sizeof xmpsig &&
 			    memcmp(seg, xmpsig, sizeof xmpsig) == 0 &&
-			    !m->taken.has_wall && !m->taken.has_utc)
+			    weak_date(m))
 				xmp_date(seg + sizeof xmpsig,
 				    len - 2 - sizeof xmpsig, m);
+		}
+		if (hdr[1] == 0xed && len > 16 && weak_date(m)) {
+			if (src_read(s, off + 4, seg, len - 2) == 0)
+				iptc_date(seg, len - 2, m);
 		}
 		off += 2 + len;
 	}

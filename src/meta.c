@@ -35,7 +35,7 @@ static const struct {
 	{ "image/x-adobe-dng",		meta_tiff_file },
 	{ "image/x-olympus-orf",	meta_tiff_file },
 	{ "image/x-panasonic-rw2",	meta_tiff_file },
-	{ "image/x-panasonic-raw",	meta_tiff_file },
+	{ "image/x-panasonic-rw",	meta_tiff_file },
 	{ "image/x-pentax-pef",		meta_tiff_file },
 	{ "image/x-samsung-srw",	meta_tiff_file },
 	{ "image/x-phaseone-iiq",	meta_tiff_file },
@@ -100,7 +100,8 @@ meta_set_error(struct meta *m, const char *fmt, ...)
 
 /*
  * Copy a text field from a file into dst: stops at NUL, drops trailing
- * blanks, and turns control characters into '?'.
+ * blanks, and turns control characters and bytes that are not UTF-8 into
+ * '?', so that every text shoebox prints or stores is valid UTF-8.
  */
 void
 meta_set_text(char *dst, size_t size, const void *src, size_t len)
@@ -121,8 +122,17 @@ meta_set_text(char *dst, size_t size, const void *src, size_t len)
 	n -= i;
 	if (n > size - 1)
 		n = size - 1;
-	for (i = 0; i < n; i++)
-		dst[i] = (p[i] < 0x20 || p[i] == 0x7f) ? '?' : (char)p[i];
+	/* Whole UTF-8 sequences only: anything else becomes '?'. */
+	for (i = 0; i < n; ) {
+		size_t	l = utf8_len(p + i, n - i);
+
+		if (l == 0 || (l == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+			dst[i++] = '?';
+			continue;
+		}
+		memcpy(dst + i, p + i, l);
+		i += l;
+	}
 	dst[n] = '\0';
 }
 

@@ -10,8 +10,8 @@ cd "$top" || exit 2
 pattern=${1:-}
 CORPUS=${CORPUS:-$(cd "$top/../shared/corpus" 2>/dev/null && pwd)}
 export CORPUS TOP="$top"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}
 # Tests run as if on a machine in Europe/Paris unless they say otherwise.
 export TZ=${TZ:-UTC}
 unset SHOEBOX_LIBRARY XDG_CONFIG_HOME

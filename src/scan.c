@@ -1,0 +1,279 @@
+/*
+ * scan.c: walk the sources. Collects regular files (dot-files and
+ * dot-directories left alone; FIFOs, devices and symlinks leaving the source
+ * skipped), then pairs sidecars (.XMP, name.ext.xmp, .THM, .AAE, .LRV, Sony's
+ * M01.XML ...) with the main file they belong to.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "shoebox.h"
+#include "scan.h"
+
+#define SCAN_MAXDEPTH	64
+
+struct scan *
+scan_new(void)
+{
+	struct scan	*sc = xcalloc(1, sizeof *sc);
+
+	return sc;
+}
+
+void
+scan_free(struct scan *sc)
+{
+	size_t	i;
+
+	if (sc == NULL)
+		return;
+	for (i = 0; i < sc->n; i++)
+		free(sc->e[i].path);
+	free(sc->e);
+	free(sc);
+}
+
+static void
+scan_push(struct scan *sc, const char *path, const struct stat *sb)
+{
+	struct scan_entry	*e;
+	const char		*slash;
+
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 256;
+		sc->e = xreallocarray(sc->e, sc->cap, sizeof *sc->e);
+	}
+	e = &sc->e[sc->n++];
+	e->path = xstrdup(path);
+	slash = strrchr(e->path, '/');
+	e->name = slash != NULL ? slash + 1 : e->path;
+	e->sb = *sb;
+	e->main = e->next = e->first = -1;
+	sc->bytes += (uint64_t)sb->st_size;
+}
+
+/* True if resolved path lies inside (or is) root. */
+static int
+inside(const char *path, const char *root)
+{
+	size_t	n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
+	    path[n] == '\0');
+}
+
+/* Walk dir (a path below real root rroot), adding what it holds. */
+static void
+scan_dir(struct scan *sc, const char *dir, const char *rroot, int depth)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		*path, *real, buf[PATH_MAX];
+
+	if (depth > SCAN_MAXDEPTH) {
+		log_warnx("%s: directories nested too deep, not entered",
+		    log_path(dir, buf, sizeof buf));
+		sc->failed++;
+		return;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		log_warn("%s", log_path(dir, buf, sizeof buf));
+		sc->failed++;
+		return;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (lstat(path, &sb) == -1) {
+			log_warn("%s", log_path(path, buf, sizeof buf));
+			sc->failed++;
+			free(path);
+			continue;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			/* Followed only to a file inside the source. */
+			real = realpath(path, NULL);
+			if (real == NULL || !inside(real, rroot) ||
+			    stat(real, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+				log_debug("%s: symbolic link leaving the "
+				    "source or not to a file, skipped",
+				    log_path(path, buf, sizeof buf));
+				sc->skipped++;
+			} else
+				scan_push(sc, path, &sb);
+			free(real);
+		} else if (S_ISDIR(sb.st_mode)) {
+			if (sb.st_dev == sc->skip_dev &&
+			    sb.st_ino == sc->skip_ino)
+				log_info("%s: is the library, not scanned",
+				    log_path(path, buf, sizeof buf));
+			else
+				scan_dir(sc, path, rroot, depth + 1);
+		} else if (S_ISREG(sb.st_mode))
+			scan_push(sc, path, &sb);
+		else
+			sc->skipped++;	/* FIFO, device, socket */
+		free(path);
+	}
+	if (errno != 0) {
+		log_warn("%s", log_path(dir, buf, sizeof buf));
+		sc->failed++;
+	}
+	closedir(d);
+}
+
+/* Add a source: a directory (walked) or a single file. -1 if unusable. */
+int
+scan_add(struct scan *sc, const char *root)
+{
+	struct stat	 sb;
+	char		*real, *clean, buf[PATH_MAX];
+	size_t		 n;
+
+	if (stat(root, &sb) == -1) {
+		log_warn("%s", log_path(root, buf, sizeof buf));
+		return -1;
+	}
+	if (S_ISREG(sb.st_mode)) {
+		scan_push(sc, root, &sb);
+		return 0;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		log_warnx("%s: not a file or directory",
+		    log_path(root, buf, sizeof buf));
+		return -1;
+	}
+	if ((real = realpath(root, NULL)) == NULL) {
+		log_warn("%s", log_path(root, buf, sizeof buf));
+		return -1;
+	}
+	clean = xstrdup(root);
+	n = strlen(clean);
+	while (n > 1 && clean[n - 1] == '/')
+		clean[--n] = '\0';
+	scan_dir(sc, clean, real, 0);
+	free(clean);
+	free(real);
+	return 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct scan_entry	*x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/* Length of the directory part of path (up to the last '/'). */
+static size_t
+dir_len(const char *path)
+{
+	const char	*s = strrchr(path, '/');
+
+	return s != NULL ? (size_t)(s - path) : 0;
+}
+
+/* Extensions a sidecar may pair by; preference for mains: RAW over JPEG. */
+static int
+main_rank(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+
+	if (dot == NULL)
+		return 1;
+	if (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0 ||
+	    strcasecmp(dot, ".heic") == 0)
+		return 1;
+	return 2;
+}
+
+/* Does main (a file name) own sidecar (a file name)? */
+static int
+pairs(const char *sidecar, const char *main)
+{
+	const char	*sdot = strrchr(sidecar, '.'), *mdot = strrchr(main, '.');
+	size_t		 sstem, mstem;
+
+	if (sdot == NULL || mdot == NULL || is_sidecar_name(main))
+		return 0;
+	sstem = (size_t)(sdot - sidecar);
+	mstem = (size_t)(mdot - main);
+	/* IMG_0001.CR2.xmp, IMG_0001.JPG.json: the full name plus one ext. */
+	if (sstem == strlen(main) && strncasecmp(sidecar, main, sstem) == 0)
+		return 1;
+	/* IMG_0001.XMP, IMG_0001.THM, IMG_0001.AAE beside IMG_0001.CR2 */
+	if (sstem == mstem && strncasecmp(sidecar, main, sstem) == 0)
+		return 1;
+	/* Sony: C0001M01.XML beside C0001.MP4 */
+	if (sstem == mstem + 3 && strncasecmp(sidecar, main, mstem) == 0 &&
+	    toupper((unsigned char)sidecar[mstem]) == 'M' &&
+	    isdigit((unsigned char)sidecar[mstem + 1]) &&
+	    isdigit((unsigned char)sidecar[mstem + 2]))
+		return 1;
+	/* GoPro: GL010001.LRV beside GX010001.MP4 or GH010001.MP4 */
+	if (sstem == mstem && sstem > 2 && toupper((unsigned char)sidecar[0])
+	    == 'G' && toupper((unsigned char)main[0]) == 'G' &&
+	    toupper((unsigned char)sidecar[1]) == 'L' &&
+	    strncasecmp(sidecar + 2, main + 2, sstem - 2) == 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * Sort what was found and attach each sidecar to its main file in the same
+ * directory. Sidecars that pair with nothing stay ordinary files.
+ */
+void
+scan_group(struct scan *sc)
+{
+	size_t	 i, j, start, end, dl;
+	long	 best, *tail;
+	int	 rank, r;
+
+	if (sc->n == 0)
+		return;
+	qsort(sc->e, sc->n, sizeof *sc->e, entry_cmp);
+	for (start = 0; start < sc->n; start = end) {
+		dl = dir_len(sc->e[start].path);
+		for (end = start + 1; end < sc->n; end++)
+			if (dir_len(sc->e[end].path) != dl ||
+			    strncmp(sc->e[end].path, sc->e[start].path, dl) !=
+			    0)
+				break;
+		for (i = start; i < end; i++) {
+			if (!is_sidecar_name(sc->e[i].name))
+				continue;
+			best = -1;
+			rank = 0;
+			for (j = start; j < end; j++) {
+				if (j == i || !pairs(sc->e[i].name,
+				    sc->e[j].name))
+					continue;
+				r = main_rank(sc->e[j].name);
+				if (r > rank) {
+					rank = r;
+					best = (long)j;
+				}
+			}
+			if (best == -1)
+				continue;
+			sc->e[i].main = best;
+			tail = &sc->e[best].first;
+			while (*tail != -1)
+				tail = &sc->e[*tail].next;
+			*tail = (long)i;
+		}
+	}
+}

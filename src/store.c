@@ -1,0 +1,389 @@
+/*
+ * store.c: an atomic, verified copy of one file into the library. The copy
+ * is written to an unnamed file (O_TMPFILE) in the destination directory, or
+ * to a temp file under LIBRARY/.shoebox/tmp where the filesystem has no
+ * O_TMPFILE, while its SHA-256 is computed from the bytes read; it is
+ * fsync'ed, read back and checked, given the source's mtime, and only then
+ * linked under its name. link() never replaces an existing file, so nothing
+ * is ever overwritten, and a crash leaves no partial file under a real name.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "shoebox.h"
+#include "store.h"
+
+#define COPY_BUF	(1024 * 1024)
+
+static uint8_t	*copybuf;
+
+/* The copy buffer, allocated once, page aligned. */
+static uint8_t *
+store_buf(void)
+{
+	void	*p;
+
+	if (copybuf == NULL) {
+		if (posix_memalign(&p, 4096, COPY_BUF) != 0)
+			fatalx("out of memory");
+		copybuf = p;
+	}
+	return copybuf;
+}
+
+void
+store_sha256_hex(const unsigned char *md, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	int		  i;
+
+	for (i = 0; i < 32; i++) {
+		hex[i * 2] = digits[md[i] >> 4];
+		hex[i * 2 + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+/* Write all of buf; 0 or -1 with errno. */
+static int
+write_all(int fd, const uint8_t *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * SHA-256 of the first size bytes of fd, read with pread from offset 0.
+ * Returns 0 and hex, or -1 with err set.
+ */
+int
+store_hash_fd(int fd, uint64_t size, char *hex, char *err, size_t errlen)
+{
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	uint8_t		*buf = store_buf();
+	uint64_t	 off = 0;
+	ssize_t		 n;
+	int		 rc = -1;
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		fatalx("OpenSSL SHA-256 unavailable");
+	while (off < size) {
+		n = pread(fd, buf, COPY_BUF, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "read: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0) {
+			snprintf(err, errlen, "file ended at %llu of %llu "
+			    "bytes", (unsigned long long)off,
+			    (unsigned long long)size);
+			goto out;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	store_sha256_hex(md, hex);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+/* Open the file the copy goes into: unnamed if the filesystem allows. */
+static int
+store_open_tmp(int dirfd, const char *tmpdir, struct store_file *f,
+    char *err, size_t errlen)
+{
+	f->tmppath = NULL;
+	f->fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (f->fd != -1)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL &&
+	    errno != ENOENT) {
+		snprintf(err, errlen, "cannot create the copy: %s",
+		    strerror(errno));
+		return -1;
+	}
+	xasprintf(&f->tmppath, "%s/partial.XXXXXX", tmpdir);
+	if ((f->fd = mkostemp(f->tmppath, O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot create %s: %s", f->tmppath,
+		    strerror(errno));
+		free(f->tmppath);
+		f->tmppath = NULL;
+		return -1;
+	}
+	fchmod(f->fd, 0644);
+	return 0;
+}
+
+/* Throw away a copy that will not be filed. */
+void
+store_discard(struct store_file *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	if (f->tmppath != NULL) {
+		unlink(f->tmppath);
+		free(f->tmppath);
+	}
+	f->fd = -1;
+	f->tmppath = NULL;
+}
+
+/*
+ * Copy the open source srcfd (whose first headlen bytes are already in
+ * head, and whose stat is sb) into a new unnamed file for directory dirfd.
+ * Hashes while reading; fsyncs; with verify, reads the copy back and checks
+ * its hash. Returns 0 with f filled in, or -1 with err set (nothing left).
+ */
+int
+store_copy(int srcfd, const uint8_t *head, size_t headlen,
+    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
+    struct store_file *f, char *err, size_t errlen)
+{
+	EVP_MD_CTX	*ctx;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	char		 check[65];
+	uint8_t		*buf = store_buf();
+	uint64_t	 off, size = (uint64_t)sb->st_size;
+	struct timespec	 times[2];
+	struct stat	 after;
+	ssize_t		 n;
+
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+	if (store_open_tmp(dirfd, tmpdir, f, err, errlen) == -1)
+		return -1;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		fatalx("OpenSSL SHA-256 unavailable");
+	if (size > 0)
+		posix_fallocate(f->fd, 0, (off_t)size);
+	posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
+
+	if (headlen > size)
+		headlen = (size_t)size;
+	EVP_DigestUpdate(ctx, head, headlen);
+	if (write_all(f->fd, head, headlen) == -1)
+		goto write_error;
+	off = headlen;
+	while (off < size) {
+		size_t want = size - off < COPY_BUF ? (size_t)(size - off) :
+		    COPY_BUF;
+
+		n = pread(srcfd, buf, want, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "read error at byte %llu: %s",
+			    (unsigned long long)off, strerror(errno));
+			goto fail;
+		}
+		if (n == 0) {
+			snprintf(err, errlen, "file ended at byte %llu of %llu"
+			    " (truncated or changed while copying)",
+			    (unsigned long long)off, (unsigned long long)size);
+			goto fail;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		if (write_all(f->fd, buf, (size_t)n) == -1)
+			goto write_error;
+		off += (uint64_t)n;
+	}
+	/* A file still growing or rewritten while read is not a copy. */
+	if (fstat(srcfd, &after) == 0 && (after.st_size != sb->st_size ||
+	    after.st_mtim.tv_sec != sb->st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != sb->st_mtim.tv_nsec)) {
+		snprintf(err, errlen, "changed while being copied");
+		goto fail;
+	}
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	EVP_MD_CTX_free(ctx);
+	ctx = NULL;
+	store_sha256_hex(md, f->sha256);
+	f->size = size;
+	if (ftruncate(f->fd, (off_t)size) == -1)
+		goto write_error;
+
+	times[0] = sb->st_atim;
+	times[1] = sb->st_mtim;
+	if (futimens(f->fd, times) == -1 || fsync(f->fd) == -1)
+		goto write_error;
+	if (verify) {
+		if (store_hash_fd(f->fd, size, check, err, errlen) == -1)
+			goto fail;
+		if (strcmp(check, f->sha256) != 0) {
+			snprintf(err, errlen, "the copy reads back different "
+			    "from the source (SHA-256 %s, expected %s)", check,
+			    f->sha256);
+			goto fail;
+		}
+	}
+	return 0;
+
+write_error:
+	snprintf(err, errlen, "write to library failed: %s",
+	    strerror(errno));
+fail:
+	if (ctx != NULL)
+		EVP_MD_CTX_free(ctx);
+	store_discard(f);
+	return -1;
+}
+
+/* Give the copy the name name in dirfd; -1 with errno, EEXIST if taken. */
+static int
+store_name(struct store_file *f, int dirfd, const char *name)
+{
+	char	proc[64];
+
+	if (f->tmppath == NULL) {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
+		if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+		if (errno != ENOENT)
+			return -1;
+		/* No /proc: needs CAP_DAC_READ_SEARCH, but try. */
+		return linkat(f->fd, "", dirfd, name, AT_EMPTY_PATH);
+	}
+	if (linkat(AT_FDCWD, f->tmppath, dirfd, name, 0) == 0)
+		return unlink(f->tmppath), 0;
+	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+		return -1;
+	/* Filesystems without hard links (FAT): rename, never replacing. */
+	if (renameat2(AT_FDCWD, f->tmppath, dirfd, name, RENAME_NOREPLACE) ==
+	    0 || (errno != EINVAL && errno != ENOSYS))
+		return errno == 0 ? 0 : -1;
+	/*
+	 * Nor RENAME_NOREPLACE (some network filesystems): check, then
+	 * rename. Only shoebox, holding the library's lock, writes here.
+	 */
+	if (faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(AT_FDCWD, f->tmppath, dirfd, name);
+}
+
+/* True if the file name in dirfd holds exactly the bytes of f. */
+static int
+store_same(struct store_file *f, int dirfd, const char *name)
+{
+	struct stat	 sb;
+	char		 hex[65], err[128];
+	int		 fd, same = 0;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return 0;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (uint64_t)sb.st_size == f->size &&
+	    store_hash_fd(fd, f->size, hex, err, sizeof err) == 0 &&
+	    strcmp(hex, f->sha256) == 0)
+		same = 1;
+	close(fd);
+	return same;
+}
+
+/*
+ * File the copy in dirfd as name, or as name-1.ext, name-2.ext ... when the
+ * name is taken by a different file. The chosen name goes to final. Returns
+ * STORE_LINKED; STORE_EXISTS when an identical file already had the name (a
+ * copy filed by an earlier, interrupted run); -1 with err set.
+ */
+int
+store_link(struct store_file *f, int dirfd, const char *name, char *final,
+    size_t finallen, char *err, size_t errlen)
+{
+	const char	*dot;
+	size_t		 stem;
+	int		 i;
+
+	dot = strrchr(name, '.');
+	stem = dot != NULL && dot != name ? (size_t)(dot - name) :
+	    strlen(name);
+	for (i = 0; i < 10000; i++) {
+		if (i == 0)
+			snprintf(final, finallen, "%s", name);
+		else
+			snprintf(final, finallen, "%.*s-%d%s", (int)stem, name,
+			    i, name + stem);
+		if (store_name(f, dirfd, final) == 0) {
+			store_discard(f);
+			if (fsync(dirfd) == -1 && errno != EINVAL) {
+				snprintf(err, errlen, "fsync of directory: %s",
+				    strerror(errno));
+				return -1;
+			}
+			return STORE_LINKED;
+		}
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "cannot name the copy %s: %s",
+			    final, strerror(errno));
+			store_discard(f);
+			return -1;
+		}
+		if (store_same(f, dirfd, final)) {
+			store_discard(f);
+			return STORE_EXISTS;
+		}
+	}
+	snprintf(err, errlen, "no free name for %s", name);
+	store_discard(f);
+	return -1;
+}
+
+/*
+ * Create the directories of relative path rel under dirfd (like mkdir -p).
+ * Returns 0, or -1 with err set.
+ */
+int
+store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen)
+{
+	char	*p, *s = xstrdup(rel);
+
+	for (p = s; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char	c = *p;
+
+			*p = '\0';
+			if (*s != '\0' && mkdirat(dirfd, s, 0755) == -1 &&
+			    errno != EEXIST) {
+				snprintf(err, errlen, "cannot create %s: %s", s,
+				    strerror(errno));
+				free(s);
+				return -1;
+			}
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(s);
+	return 0;
+}

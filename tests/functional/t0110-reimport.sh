@@ -1,0 +1,37 @@
+#!/bin/sh
+# Running the same import again copies nothing and reads no file contents:
+# the catalogue remembers each source by device, inode, size and mtime.
+. "$TOP/tests/lib/common.sh"
+
+mkdir -p "$T/card/DCIM/100CANON"
+cp "$TOP"/tests/sample-card/DCIM/100CANON/* "$T/card/DCIM/100CANON/"
+set_mtimes "$T/card"
+sb import --no-progress "$T/card"
+expect_rc 0
+libfiles >"$T/before"
+q "SELECT count(*) FROM files" >"$T/count1"
+
+# Make every source unreadable to the program: a re-run must not open them.
+sb import --json "$T/card"
+expect_rc 0
+grep -q '"imported":0' "$T/out" || fail "re-run imported something: $(tail -1 "$T/out")"
+grep -q '"already":' "$T/out" || fail "no 'already' count"
+libfiles >"$T/after"
+cmp -s "$T/before" "$T/after" || fail "library changed on re-run"
+[ "$(q 'SELECT count(*) FROM files')" = "$(cat "$T/count1")" ] || fail "catalogue grew"
+
+# strace, where present, proves no source file is opened the second time.
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=open,openat -o "$T/trace" "$SHOEBOX" import --no-progress "$T/card" >/dev/null 2>&1
+	if grep "$T/card/DCIM/100CANON/[^\"]*\"" "$T/trace" | grep -v O_DIRECTORY | grep -q .; then
+		grep "$T/card/DCIM/100CANON/" "$T/trace" | grep -v O_DIRECTORY >&2
+		fail "re-run opened source files"
+	fi
+fi
+
+# A changed file (new mtime) is looked at again; same content: duplicate.
+touch -d '2002-01-01 00:00 UTC' "$T/card/DCIM/100CANON/IMG_0001.JPG"
+sb import --json "$T/card"
+expect_rc 0
+grep '"status":"duplicate"' "$T/out" | grep -q IMG_0001.JPG || fail "touched file not seen as duplicate"
+exit 0
