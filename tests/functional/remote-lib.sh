@@ -109,6 +109,7 @@ sb_start_s3rver() {
 	[ -d "$TOP/tests/node/node_modules/@20minutes/s3rver" ] ||
 	    sb_skip "tests/node: run 'make deps' (npm ci) first"
 	mkdir -p "$W/s3data${2:-}"
+	rm -f "$W/s3rver${2:-}.port"
 	node "$TOP/tests/node/s3rver.js" "$W/s3data${2:-}" "$1" AKTEST SKTEST \
 	    >"$W/s3rver${2:-}.port" 2>"$W/s3rver${2:-}.log" &
 	SB_PIDS="$SB_PIDS $!"
@@ -120,6 +121,9 @@ sb_start_s3rver() {
 # METHOD:ACTION (e.g. PUT:503,PUT:drop,any:stall); ACTION is 500, 503,
 # drop or stall.
 sb_start_proxy() {
+	# a new proxy: the last one's port file must not be read for its port
+	rm -f "$W/proxy.port"
+	[ -f "$W/proxy.log" ] && mv "$W/proxy.log" "$W/proxy.log.$$.$(date +%s%N)"
 	python3 "$TOP/tests/functional/fault-proxy.py" "$1" "$2" \
 	    >"$W/proxy.port" 2>"$W/proxy.log" &
 	SB_PIDS="$SB_PIDS $!"
