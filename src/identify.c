@@ -340,6 +340,11 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 	    strcmp(mime, "application/octet-stream") == 0) &&
 	    identify_tiff_bytes(s))
 		mime = identify_tiff(s, ext, mime);
+	/* An XMP packet (sidecar or standalone) is RDF, as ExifTool says. */
+	if ((strncmp(mime, "text/", 5) == 0 ||
+	    strcmp(mime, "application/xml") == 0) &&
+	    memmem(s->head, s->headlen, "<x:xmpmeta", 10) != NULL)
+		mime = "application/rdf+xml";
 	strlcpy_sb(m->mime, mime, sizeof m->mime);
 	m->kind = kind_of_mime(m->mime);
 	return 0;

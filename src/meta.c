@@ -68,7 +68,10 @@ static const struct {
 	{ "video/x-matroska",		meta_mkv },
 	{ "video/webm",			meta_mkv },
 	{ "video/mp2t",			meta_mpegts },
+	{ "video/m2ts",			meta_mpegts },	/* ExifTool's name */
+	{ "video/vnd.dlna.mpeg-tts",	meta_mpegts },	/* Windows' name */
 	{ "video/dv",			meta_dv },
+	{ "video/x-dv",			meta_dv },
 };
 
 /*
