@@ -1260,9 +1260,12 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 	scan_free(sc);
 
 	if (imp.sync && !imp.dry_run && !interrupted) {
-		int	src = sync_run(ctx, NULL, 0);
+		const char	**names;
+		int		  src;
 
-		if (src > rc)
+		if (config_sections(ctx->cfg, "remote", &names) == 0)
+			log_info("no [remote] in the config: nothing to upload");
+		else if ((src = sync_run(ctx, NULL, 0)) > rc)
 			rc = src;
 	}
 	return rc;
