@@ -149,6 +149,7 @@ uint64_t	 get64le(const uint8_t *);
 
 /* date.c */
 int		 date_valid(int, int, int, int, int, int);
+int		 date_set_wall(struct sb_time *, int, int, int, int, int, int);
 int		 date_parse_exif(const char *, size_t, struct sb_time *);
 int		 date_parse_iso(const char *, size_t, struct sb_time *);
 int		 date_parse_offset(const char *, size_t, int *);
@@ -173,6 +174,8 @@ int		 meta_probe(int, const char *, const struct stat *,
 		    const struct config *, uint8_t *, struct sb_src *,
 		    struct meta *);
 void		 meta_fallback_mtime(struct meta *, const struct stat *);
+int		 meta_take_date(struct meta *, const char *, size_t,
+		    const char *, const char *);
 void		 meta_set_error(struct meta *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 meta_set_text(char *, size_t, const void *, size_t);

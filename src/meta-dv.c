@@ -107,17 +107,8 @@ meta_dv(const struct sb_src *s, struct meta *m)
 		for (i = 0; i < n; i += DV_BLOCK)
 			dv_block(&d, buf + i);
 	}
-	if (d.have_date && d.have_time &&
-	    date_valid(d.year, d.mon, d.day, d.hour, d.min, d.sec)) {
-		memset(&m->taken, 0, sizeof m->taken);
-		m->taken.has_wall = 1;
-		m->taken.year = d.year;
-		m->taken.mon = d.mon;
-		m->taken.day = d.day;
-		m->taken.hour = d.hour;
-		m->taken.min = d.min;
-		m->taken.sec = d.sec > 59 ? 59 : d.sec;
+	if (d.have_date && d.have_time && date_set_wall(&m->taken, d.year,
+	    d.mon, d.day, d.hour, d.min, d.sec) == 0)
 		strlcpy_sb(m->date_source, "dv", sizeof m->date_source);
-	}
 	return 0;
 }

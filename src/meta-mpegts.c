@@ -94,16 +94,8 @@ mpegts_mdpm(struct mpegts *k, const uint8_t *p, size_t n)
 	mi = mpegts_bcd(d19[2]);
 	s = mpegts_bcd(d19[3]);
 	if (y1 < 0 || y2 < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 ||
-	    !date_valid(y1 * 100 + y2, mo, d, h, mi, s))
+	    date_set_wall(&k->t, y1 * 100 + y2, mo, d, h, mi, s) == -1)
 		return;
-	memset(&k->t, 0, sizeof k->t);
-	k->t.has_wall = 1;
-	k->t.year = y1 * 100 + y2;
-	k->t.mon = mo;
-	k->t.day = d;
-	k->t.hour = h;
-	k->t.min = mi;
-	k->t.sec = s > 59 ? 59 : s;
 	off = ((d18[0] >> 1) & 0x0f) * 60 + (d18[0] & 0x01) * 30;
 	if ((d18[0] & 0xc0) == 0 && off <= 14 * 60) {
 		k->t.has_offset = 1;

@@ -68,17 +68,9 @@ riff_date(const uint8_t *p, size_t n, struct sb_time *t)
 	for (i = 0; i < 12; i++)
 		if (strncasecmp(w2, riff_months[i], 3) == 0)
 			mo = i + 1;
-	if (mo == 0 || !date_valid(y, mo, d, h, mi, s))
+	if (mo == 0)
 		return -1;
-	memset(t, 0, sizeof *t);
-	t->has_wall = 1;
-	t->year = y;
-	t->mon = mo;
-	t->day = d;
-	t->hour = h;
-	t->min = mi;
-	t->sec = s > 59 ? 59 : s;
-	return 0;
+	return date_set_wall(t, y, mo, d, h, mi, s);
 }
 
 /*

@@ -319,26 +319,6 @@ tiff_ifd(struct tiff *t, uint32_t off, int depth, const char *what,
 	return 0;
 }
 
-/* Take date string str (with offset string off) as m's capture time. */
-static int
-tiff_date(const char *str, const char *off, struct meta *m,
-    const char *source)
-{
-	struct sb_time	 t;
-	int		 min;
-
-	if (str[0] == '\0' || date_parse_exif(str, strlen(str), &t) == -1)
-		return -1;
-	if (!t.has_offset && off != NULL && off[0] != '\0' &&
-	    date_parse_offset(off, strlen(off), &min) == 0) {
-		t.has_offset = 1;
-		t.offset_min = min;
-	}
-	m->taken = t;
-	strlcpy_sb(m->date_source, source, sizeof m->date_source);
-	return 0;
-}
-
 /*
  * Read the TIFF whose header is at offset base of s: make, model and
  * capture time into m (what m already holds is kept), and what names its
@@ -414,9 +394,10 @@ meta_tiff(const struct sb_src *s, uint64_t base, struct meta *m,
 	if (m->model[0] == '\0')
 		strlcpy_sb(m->model, ti->model, sizeof m->model);
 	if (!m->taken.has_wall && !m->taken.has_utc &&
-	    tiff_date(t->dto, t->oto, m, "exif") == -1 &&
-	    tiff_date(t->dtd, t->otd, m, "exif-digitized") == -1)
-		tiff_date(t->dt, NULL, m, "exif-datetime");
+	    meta_take_date(m, t->dto, sizeof t->dto, t->oto, "exif") == -1 &&
+	    meta_take_date(m, t->dtd, sizeof t->dtd, t->otd,
+	    "exif-digitized") == -1)
+		meta_take_date(m, t->dt, sizeof t->dt, NULL, "exif-datetime");
 out:
 	free(t);
 	return rc;

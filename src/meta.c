@@ -89,6 +89,30 @@ meta_read(const struct sb_src *s, struct meta *m)
 	return 0;
 }
 
+/*
+ * Take the date string date (at most len bytes) as m's capture time, with
+ * the offset string off (OffsetTimeOriginal and the like; NULL or "" for
+ * none) unless the date carries its own. Returns 0, or -1 if it is no date.
+ */
+int
+meta_take_date(struct meta *m, const char *date, size_t len, const char *off,
+    const char *source)
+{
+	struct sb_time	t;
+	int		min;
+
+	if (date_parse_exif(date, len, &t) == -1)
+		return -1;
+	if (!t.has_offset && off != NULL && *off != '\0' &&
+	    date_parse_offset(off, strlen(off), &min) == 0) {
+		t.has_offset = 1;
+		t.offset_min = min;
+	}
+	m->taken = t;
+	strlcpy_sb(m->date_source, source, sizeof m->date_source);
+	return 0;
+}
+
 void
 meta_set_error(struct meta *m, const char *fmt, ...)
 {

@@ -1,20 +1,4 @@
 /* fuzz-bmff.c: meta_bmff() on arbitrary bytes: ISO-BMFF / QuickTime boxes (MP4, MOV, HEIC, AVIF, CR3). */
-#include <string.h>
+#include "fuzz.h"
 
-#include "shoebox.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* Parse data as a whole file held in memory; always returns 0. */
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct sb_src	s;
-	struct meta	m;
-
-	memset(&m, 0, sizeof m);
-	src_mem(&s, data, size);
-	if (meta_bmff(&s, &m) == -1 && m.error[0] == '\0')
-		__builtin_trap();	/* every failure must say why */
-	return 0;
-}
+FUZZ_PARSER(meta_bmff)
