@@ -89,6 +89,8 @@ struct cmd_entry {
 	int		(*exec)(struct sb_ctx *, int, char **);
 };
 
+void		 cmd_usage(const struct cmd_entry *);
+
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;

@@ -1109,12 +1109,6 @@ summary(struct import *imp, unsigned long seen)
 		    imp->warnings ? ", with warnings" : "", imp->library);
 }
 
-static void
-import_usage(void)
-{
-	fprintf(stderr, "usage: shoebox import %s\n", cmd_import_entry.usage);
-}
-
 static int
 cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 {
@@ -1168,14 +1162,14 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 			imp.sync = 0;
 			break;
 		default:
-			import_usage();
+			cmd_usage(&cmd_import_entry);
 			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		import_usage();
+		cmd_usage(&cmd_import_entry);
 		return EXIT_USAGE;
 	}
 	if (imp.dry_run && imp.move) {

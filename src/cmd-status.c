@@ -104,8 +104,7 @@ cmd_status(struct sb_ctx *ctx, int argc, char **argv)
 			ctx->json = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: shoebox status %s\n",
-			    cmd_status_entry.usage);
+			cmd_usage(&cmd_status_entry);
 			return EXIT_USAGE;
 		}
 	}

@@ -515,7 +515,7 @@ out:
 static int
 sync_usage(void)
 {
-	fprintf(stderr, "usage: shoebox sync %s\n", cmd_sync_entry.usage);
+	cmd_usage(&cmd_sync_entry);
 	return EXIT_USAGE;
 }
 
