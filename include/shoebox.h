@@ -89,8 +89,6 @@ struct cmd_entry {
 	int		(*exec)(struct sb_ctx *, int, char **);
 };
 
-void		 cmd_usage(const struct cmd_entry *);
-
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
@@ -113,6 +111,7 @@ void		 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 const char	*log_path(const char *, char *, size_t);
 size_t		 utf8_len(const unsigned char *, size_t);
+void		 cmd_usage(const struct cmd_entry *);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);

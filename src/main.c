@@ -34,13 +34,6 @@ usage(FILE *f)
 	fprintf(f, "\n'shoebox help COMMAND' or man shoebox for more.\n");
 }
 
-/* Print cmd's usage line on stderr (after a bad argument). */
-void
-cmd_usage(const struct cmd_entry *cmd)
-{
-	fprintf(stderr, "usage: shoebox %s %s\n", cmd->name, cmd->usage);
-}
-
 /* The command named by name or a unique prefix of it, or NULL. */
 static const struct cmd_entry *
 cmd_find(const char *name)
