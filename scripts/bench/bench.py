@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""bench.py: shoebox against the tools people use today, side by side.
+
+Run through `make bench` (scripts/bench.sh). Builds synthetic cards from
+the real samples in ../shared/corpus (scripts/bench/mkcard.py), runs every
+command of a comparison in turn, BENCH_RUNS times (interleaved, so drift
+hits all alike), and prints one Markdown table of medians, ratios to
+shoebox and peak RSS (from wait4(), children included).
+
+Environment (defaults fit ~10-15 minutes on 2 cores):
+  BENCH_FILES=2000        small JPEGs on the photo card
+  BENCH_RAWS=30           RAWs (CR3, DNG, CRW) on the photo card
+  BENCH_VIDEOS=2          large videos
+  BENCH_VIDEO_MB=1024     size of each video
+  BENCH_RERUN_FILES=100000  files on the card imported twice
+  BENCH_RUNS=3            runs of each measurement
+  BENCH_ONLY=small,large,rerun,probe,sync   a subset
+  BENCH_DIR=bench-work    scratch directory (removed at the end)
+  BENCH_KEEP=1            keep the scratch directory
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MKCARD = os.path.join(TOP, "scripts", "bench", "mkcard.py")
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+FILES = env_int("BENCH_FILES", 2000)
+RAWS = env_int("BENCH_RAWS", 30)
+VIDEOS = env_int("BENCH_VIDEOS", 2)
+VIDEO_MB = env_int("BENCH_VIDEO_MB", 1024)
+RERUN = env_int("BENCH_RERUN_FILES", 100000)
+RUNS = env_int("BENCH_RUNS", 3)
+ONLY = os.environ.get("BENCH_ONLY", "small,large,rerun,probe,sync").split(",")
+WORK = os.path.abspath(os.environ.get("BENCH_DIR",
+                                      os.path.join(TOP, "bench-work")))
+SHOEBOX = os.path.abspath(os.environ.get("SHOEBOX",
+                                         os.path.join(TOP, "shoebox")))
+CORPUS = os.environ.get("CORPUS", os.path.join(TOP, "..", "shared", "corpus"))
+
+rows = []
+
+
+def say(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, cwd=None, out=subprocess.DEVNULL):
+    """Run cmd; returns (seconds, peak RSS in kB, exit status)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    t = time.monotonic() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        say("%s exited %d: %s" % (cmd[0], p.returncode, err[-500:]))
+    return t, ru.ru_maxrss, p.returncode
+
+
+def drop(*paths):
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def settle():
+    """Let writeback of the previous run finish outside the timing."""
+    os.sync()
+
+
+def compare(title, entries, runs=RUNS, unit=None):
+    """entries: (label, cmd, prepare or None, cwd or None). Prints a row per
+    entry: median seconds, ratio to the first entry, peak RSS."""
+    times = {e[0]: [] for e in entries}
+    rss = {e[0]: 0 for e in entries}
+    for r in range(runs):
+        for label, cmd, prepare, cwd in entries:
+            if prepare:
+                prepare()
+            settle()
+            t, m, rc = run(cmd, cwd)
+            times[label].append(t)
+            rss[label] = max(rss[label], m)
+            say("%s: %s run %d: %.3f s, %d MB" % (title, label, r + 1, t,
+                                                  m // 1024))
+    base = statistics.median(times[entries[0][0]])
+    for label, *_ in entries:
+        med = statistics.median(times[label])
+        rate = ""
+        if unit:
+            n, what = unit
+            rate = "%.0f %s/s" % (n / med, what) if med > 0 else ""
+        rows.append((title, label, med, med / base if base else 0,
+                     rss[label], rate))
+
+
+def mkcard(*args):
+    subprocess.run([sys.executable, MKCARD, args[0], CORPUS] +
+                   [str(a) for a in args[1:]], check=True)
+
+
+def shoebox_import(lib, card):
+    return [SHOEBOX, "-c", os.path.join(WORK, "shoebox.conf"), "-L", lib,
+            "-q", "import", "--no-progress", card]
+
+
+def bench_small():
+    card = os.path.join(WORK, "photos")
+    say("building a card of %d JPEGs and %d RAWs" % (FILES, RAWS))
+    mkcard("jpegs", card, FILES)
+    mkcard("raws", card, RAWS)
+    lib, etlib, cpdst = (os.path.join(WORK, x) for x in
+                         ("lib-small", "lib-exiftool", "cp-small"))
+    n = FILES + RAWS
+    compare("import %d small files (JPEG + RAW)" % n, [
+        ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
+         None),
+        ("exiftool -r -o . -d LIB/%Y/%m/%d", [
+            "exiftool", "-q", "-q", "-r", "-o", ".", "-d",
+            etlib + "/%Y/%m/%d", "-Directory<FileModifyDate",
+            "-Directory<DateTimeOriginal", card],
+         lambda: drop(etlib), WORK),
+        ("cp -a", ["cp", "-a", card, cpdst], lambda: drop(cpdst), None),
+        ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
+                            "sh", card, cpdst], lambda: drop(cpdst), None),
+    ], unit=(n, "files"))
+    # Probe: headers only, every JPEG, one process each tool.
+    if "probe" in ONLY:
+        files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(card)
+                       for f in fs if f.endswith(".JPG"))[:5000]
+        compare("probe %d JPEGs (type and date)" % len(files), [
+            ("shoebox probe", [SHOEBOX, "probe"] + files, None, None),
+            ("exiftool -DateTimeOriginal", ["exiftool", "-q",
+             "-DateTimeOriginal"] + files, None, None),
+        ], unit=(len(files), "files"))
+    drop(lib, etlib, cpdst)
+
+
+def bench_large():
+    card = os.path.join(WORK, "videos")
+    say("building %d videos of %d MB" % (VIDEOS, VIDEO_MB))
+    mkcard("videos", card, VIDEOS, VIDEO_MB)
+    lib, cpdst = os.path.join(WORK, "lib-large"), os.path.join(WORK, "cp-large")
+    mb = VIDEOS * VIDEO_MB
+    compare("import %d videos, %d MB each" % (VIDEOS, VIDEO_MB), [
+        ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
+         None),
+        ("cp -a", ["cp", "-a", card, cpdst], lambda: drop(cpdst), None),
+        ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
+                            "sh", card, cpdst], lambda: drop(cpdst), None),
+    ], unit=(mb, "MB"))
+    drop(lib, cpdst, card)
+
+
+def bench_rerun():
+    card = os.path.join(WORK, "many")
+    lib = os.path.join(WORK, "lib-many")
+    say("building a card of %d tiny JPEGs" % RERUN)
+    mkcard("tiny", card, RERUN)
+    settle()
+    say("first import of %d files (not timed in the table)" % RERUN)
+    t, m, rc = run(shoebox_import(lib, card))
+    rows.append(("first import of %d tiny files" % RERUN, "shoebox import",
+                 t, 1.0, m, "%.0f files/s" % (RERUN / t)))
+    compare("re-run over %d already imported files" % RERUN, [
+        ("shoebox import", shoebox_import(lib, card), None, None),
+        ("find -printf (stat only)", ["find", card, "-type", "f", "-printf",
+                                      "%s %T@\\n"], None, None),
+    ], unit=(RERUN, "files"))
+    drop(lib, card)
+
+
+def bench_sync():
+    """shoebox sync against rclone copy to the same local S3 server. Needs
+    the uploader (cmd-sync.c with a remote-s3) and tests/node/s3rver.js."""
+    helper = os.path.join(TOP, "scripts", "bench", "sync.sh")
+    have = os.path.exists(os.path.join(TOP, "tests", "node", "s3rver.js"))
+    if have:
+        p = subprocess.run([SHOEBOX, "sync", "--help"], capture_output=True)
+        have = b"not yet" not in p.stderr
+    if not have or not os.path.exists(helper):
+        rows.append(("sync to S3 (local s3rver)", "shoebox sync",
+                     None, None, None, "n/a (uploader not built)"))
+        rows.append(("sync to S3 (local s3rver)", "rclone copy",
+                     None, None, None, "n/a (uploader not built)"))
+        return
+    subprocess.run(["sh", helper, WORK, SHOEBOX, str(RUNS)], check=False)
+
+
+def machine():
+    cpu = "?"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = int(open("/proc/meminfo").readline().split()[1]) // 1024 // 1024
+    fs = subprocess.run(["df", "-T", WORK], capture_output=True,
+                        text=True).stdout.splitlines()[-1].split()
+    return "%s, %d cores, %d GB RAM, %s on %s, Linux %s" % (
+        cpu, os.cpu_count(), mem, fs[1], fs[0], os.uname().release)
+
+
+def table():
+    print()
+    print("Machine: " + machine())
+    print("Runs: median of %d; source files in the page cache "
+          "(the tools' own cost, not the card reader's)." % RUNS)
+    print()
+    print("| benchmark | command | median s | vs shoebox | peak RSS | rate |")
+    print("|---|---|---:|---:|---:|---:|")
+    for title, label, med, ratio, rss, rate in rows:
+        if med is None:
+            print("| %s | %s | - | - | - | %s |" % (title, label, rate))
+            continue
+        print("| %s | %s | %.3f | %.2fx | %.1f MB | %s |" % (
+            title, label, med, ratio, rss / 1024, rate))
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    open(os.path.join(WORK, "shoebox.conf"), "w").close()
+    os.environ["HOME"] = WORK
+    try:
+        if "small" in ONLY or "probe" in ONLY:
+            bench_small()
+        if "large" in ONLY:
+            bench_large()
+        if "rerun" in ONLY:
+            bench_rerun()
+        if "sync" in ONLY:
+            bench_sync()
+    finally:
+        table()
+        if not os.environ.get("BENCH_KEEP"):
+            drop(WORK)
+
+
+if __name__ == "__main__":
+    main()
