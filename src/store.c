@@ -22,6 +22,7 @@
 #include "store.h"
 
 #define COPY_BUF	(1024 * 1024)
+#define WRITEBACK_CHUNK	(8 * 1024 * 1024)	/* start writeback this often */
 
 static uint8_t	*copybuf;
 
@@ -157,20 +158,21 @@ store_discard(struct store_file *f)
 
 /*
  * Copy the open source srcfd (whose first headlen bytes are already in
- * head, and whose stat is sb) into a new unnamed file for directory dirfd.
- * Hashes while reading; fsyncs; with verify, reads the copy back and checks
- * its hash. Returns 0 with f filled in, or -1 with err set (nothing left).
+ * head, and whose stat is sb) into a new unnamed file for directory dirfd,
+ * hashing while reading. Writeback is started as the copy goes (so the
+ * disk works while we read) but not waited for: store_copy_finish() makes
+ * the copy durable and checks it. Returns 0 with f filled in, or -1 with
+ * err set (nothing left).
  */
 int
-store_copy(int srcfd, const uint8_t *head, size_t headlen,
-    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
+store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
+    const struct stat *sb, int dirfd, const char *tmpdir,
     struct store_file *f, char *err, size_t errlen)
 {
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	char		 check[65];
 	uint8_t		*buf = store_buf();
-	uint64_t	 off, size = (uint64_t)sb->st_size;
+	uint64_t	 off, flushed = 0, size = (uint64_t)sb->st_size;
 	struct timespec	 times[2];
 	struct stat	 after;
 	ssize_t		 n;
@@ -184,7 +186,8 @@ store_copy(int srcfd, const uint8_t *head, size_t headlen,
 		fatalx("OpenSSL SHA-256 unavailable");
 	if (size > 0)
 		posix_fallocate(f->fd, 0, (off_t)size);
-	posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (size > headlen)
+		posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
 	if (headlen > size)
 		headlen = (size_t)size;
@@ -214,6 +217,20 @@ store_copy(int srcfd, const uint8_t *head, size_t headlen,
 		if (write_all(f->fd, buf, (size_t)n) == -1)
 			goto write_error;
 		off += (uint64_t)n;
+		/*
+		 * Large files: start writeback of what was just written, and
+		 * wait for the stretch before it, so the disk writes while we
+		 * read and dirty pages never pile up.
+		 */
+		if (off - flushed >= WRITEBACK_CHUNK) {
+			if (flushed >= WRITEBACK_CHUNK)
+				sync_file_range(f->fd, (off_t)(flushed -
+				    WRITEBACK_CHUNK), WRITEBACK_CHUNK,
+				    SYNC_FILE_RANGE_WAIT_BEFORE);
+			sync_file_range(f->fd, (off_t)flushed,
+			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
+			flushed = off;
+		}
 	}
 	/* A file still growing or rewritten while read is not a copy. */
 	if (fstat(srcfd, &after) == 0 && (after.st_size != sb->st_size ||
@@ -232,18 +249,10 @@ store_copy(int srcfd, const uint8_t *head, size_t headlen,
 
 	times[0] = sb->st_atim;
 	times[1] = sb->st_mtim;
-	if (futimens(f->fd, times) == -1 || fsync(f->fd) == -1)
+	if (futimens(f->fd, times) == -1)
 		goto write_error;
-	if (verify) {
-		if (store_hash_fd(f->fd, size, check, err, errlen) == -1)
-			goto fail;
-		if (strcmp(check, f->sha256) != 0) {
-			snprintf(err, errlen, "the copy reads back different "
-			    "from the source (SHA-256 %s, expected %s)", check,
-			    f->sha256);
-			goto fail;
-		}
-	}
+	/* Start writing the rest now; store_copy_finish() waits for it. */
+	sync_file_range(f->fd, (off_t)flushed, 0, SYNC_FILE_RANGE_WRITE);
 	return 0;
 
 write_error:
@@ -254,6 +263,54 @@ fail:
 		EVP_MD_CTX_free(ctx);
 	store_discard(f);
 	return -1;
+}
+
+/*
+ * Make a copy from store_copy_start() durable (fsync) and, with verify,
+ * read it back and check its hash. Returns 0, or -1 with err set and the
+ * copy discarded. After store_copy_start() on many files, calling this on
+ * each in turn costs about one journal commit in all, not one per file.
+ */
+int
+store_copy_finish(struct store_file *f, int verify, char *err,
+    size_t errlen)
+{
+	char	check[65];
+
+	if (fsync(f->fd) == -1) {
+		snprintf(err, errlen, "write to library failed: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (verify) {
+		if (store_hash_fd(f->fd, f->size, check, err, errlen) == -1)
+			goto fail;
+		if (strcmp(check, f->sha256) != 0) {
+			snprintf(err, errlen, "the copy reads back different "
+			    "from the source (SHA-256 %s, expected %s)", check,
+			    f->sha256);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	store_discard(f);
+	return -1;
+}
+
+/*
+ * Copy, fsync and (with verify) check one file: store_copy_start() and
+ * store_copy_finish() together. Returns 0, or -1 with err set.
+ */
+int
+store_copy(int srcfd, const uint8_t *head, size_t headlen,
+    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
+    struct store_file *f, char *err, size_t errlen)
+{
+	if (store_copy_start(srcfd, head, headlen, sb, dirfd, tmpdir, f, err,
+	    errlen) == -1)
+		return -1;
+	return store_copy_finish(f, verify, err, errlen);
 }
 
 /* Give the copy the name name in dirfd; -1 with errno, EEXIST if taken. */
@@ -309,6 +366,18 @@ int
 store_link(struct store_file *f, int dirfd, const char *name, char *final,
     size_t finallen, char *err, size_t errlen)
 {
+	return store_link_sync(f, dirfd, name, final, finallen, 1, err,
+	    errlen);
+}
+
+/*
+ * store_link(), fsyncing dirfd afterwards only with dirsync: a caller
+ * filing many copies fsyncs each directory once, before it catalogues them.
+ */
+int
+store_link_sync(struct store_file *f, int dirfd, const char *name,
+    char *final, size_t finallen, int dirsync, char *err, size_t errlen)
+{
 	const char	*dot;
 	size_t		 stem;
 	int		 i;
@@ -324,7 +393,7 @@ store_link(struct store_file *f, int dirfd, const char *name, char *final,
 			    i, name + stem);
 		if (store_name(f, dirfd, final) == 0) {
 			store_discard(f);
-			if (fsync(dirfd) == -1 && errno != EINVAL) {
+			if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
 				snprintf(err, errlen, "fsync of directory: %s",
 				    strerror(errno));
 				return -1;
