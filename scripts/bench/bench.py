@@ -44,6 +44,7 @@ WORK = os.path.abspath(os.environ.get("BENCH_DIR",
                                       os.path.join(TOP, "bench-work")))
 SHOEBOX = os.path.abspath(os.environ.get("SHOEBOX",
                                          os.path.join(TOP, "shoebox")))
+BASELINE = os.environ.get("BENCH_BASELINE")   # an older ./shoebox to compare
 CORPUS = os.environ.get("CORPUS", os.path.join(TOP, "..", "shared", "corpus"))
 
 rows = []
@@ -54,17 +55,22 @@ def say(msg):
 
 
 def run(cmd, cwd=None, out=subprocess.DEVNULL):
-    """Run cmd; returns (seconds, peak RSS in kB, exit status)."""
+    """Run cmd; returns (seconds, peak RSS in kB, exit status). The peak
+    comes from /usr/bin/time (a small parent: wait4() straight from Python
+    would count Python's own pages, copied at fork); children included."""
+    rssfile = os.path.join(WORK, ".rss")
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd,
+                       cwd=cwd, stdout=out, stderr=subprocess.PIPE)
     t = time.monotonic() - t0
-    err = p.stderr.read().decode(errors="replace")
-    p.stderr.close()
-    p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in (0, 1):
-        say("%s exited %d: %s" % (cmd[0], p.returncode, err[-500:]))
-    return t, ru.ru_maxrss, p.returncode
+        say("%s exited %d: %s" % (cmd[0], p.returncode,
+                                  p.stderr.decode(errors="replace")[-500:]))
+    try:
+        rss = int(open(rssfile).read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        rss = 0
+    return t, rss, p.returncode
 
 
 def drop(*paths):
@@ -108,9 +114,18 @@ def mkcard(*args):
                    [str(a) for a in args[1:]], check=True)
 
 
-def shoebox_import(lib, card):
-    return [SHOEBOX, "-c", os.path.join(WORK, "shoebox.conf"), "-L", lib,
-            "-q", "import", "--no-progress", card]
+def shoebox_import(lib, card, binary=None):
+    return [binary or SHOEBOX, "-c", os.path.join(WORK, "shoebox.conf"),
+            "-L", lib, "-q", "import", "--no-progress", card]
+
+
+def baseline(entries, lib, card, prepare):
+    """With BENCH_BASELINE, the same import by an older shoebox, second."""
+    if BASELINE:
+        entries.insert(1, ("shoebox import (BENCH_BASELINE)",
+                           shoebox_import(lib, card, BASELINE), prepare,
+                           None))
+    return entries
 
 
 def bench_small():
@@ -121,7 +136,7 @@ def bench_small():
     lib, etlib, cpdst = (os.path.join(WORK, x) for x in
                          ("lib-small", "lib-exiftool", "cp-small"))
     n = FILES + RAWS
-    compare("import %d small files (JPEG + RAW)" % n, [
+    compare("import %d small files (JPEG + RAW)" % n, baseline([
         ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
          None),
         ("exiftool -r -o . -d LIB/%Y/%m/%d", [
@@ -132,7 +147,7 @@ def bench_small():
         ("cp -a", ["cp", "-a", card, cpdst], lambda: drop(cpdst), None),
         ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
                             "sh", card, cpdst], lambda: drop(cpdst), None),
-    ], unit=(n, "files"))
+    ], lib, card, lambda: drop(lib)), unit=(n, "files"))
     # Probe: headers only, every JPEG, one process each tool.
     if "probe" in ONLY:
         files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(card)
@@ -151,13 +166,13 @@ def bench_large():
     mkcard("videos", card, VIDEOS, VIDEO_MB)
     lib, cpdst = os.path.join(WORK, "lib-large"), os.path.join(WORK, "cp-large")
     mb = VIDEOS * VIDEO_MB
-    compare("import %d videos, %d MB each" % (VIDEOS, VIDEO_MB), [
+    compare("import %d videos, %d MB each" % (VIDEOS, VIDEO_MB), baseline([
         ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
          None),
         ("cp -a", ["cp", "-a", card, cpdst], lambda: drop(cpdst), None),
         ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
                             "sh", card, cpdst], lambda: drop(cpdst), None),
-    ], unit=(mb, "MB"))
+    ], lib, card, lambda: drop(lib)), unit=(mb, "MB"))
     drop(lib, cpdst, card)
 
 
