@@ -791,14 +791,21 @@ batch_flush(struct import *imp)
 	struct pending	*p;
 	char		 err[512];
 	size_t		 i;
-	int		 dirs_ok = 1;
+	int		 synced, dirs_ok = 1;
 
 	if (imp->npending == 0)
 		return;
+	/*
+	 * One syncfs() makes the whole batch durable (and reports any
+	 * writeback error on the filesystem since the library was opened);
+	 * if it fails, fsync each copy to find the ones that did not make it.
+	 */
+	synced = imp->npending > 1 && syncfs(imp->libfd) == 0;
 	for (i = 0; i < imp->npending; i++) {
 		p = imp->pending[i];
-		if (store_copy_finish(&p->f, imp->verify, err, sizeof err) ==
-		    -1) {
+		if ((synced ? store_copy_check(&p->f, imp->verify, err,
+		    sizeof err) : store_copy_finish(&p->f, imp->verify, err,
+		    sizeof err)) == -1) {
 			say(imp, p->path, "%s", err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
 			pending_free(p);
@@ -810,11 +817,14 @@ batch_flush(struct import *imp)
 			import_finish(imp, p, 0, NULL);
 			pending_free(p);
 		}
+	/* The new names: one syncfs() again, or each directory's fsync. */
+	synced = synced && syncfs(imp->libfd) == 0;
 	for (i = 0; i < imp->ndirs; i++) {
 		if (!imp->dirs[i].dirty)
 			continue;
 		imp->dirs[i].dirty = 0;
-		if (fsync(imp->dirs[i].fd) == -1 && errno != EINVAL) {
+		if (!synced && fsync(imp->dirs[i].fd) == -1 &&
+		    errno != EINVAL) {
 			progress_clear(imp);
 			log_warn("fsync of library directory %s",
 			    imp->dirs[i].dir);

@@ -275,13 +275,25 @@ int
 store_copy_finish(struct store_file *f, int verify, char *err,
     size_t errlen)
 {
-	char	check[65];
-
 	if (fsync(f->fd) == -1) {
 		snprintf(err, errlen, "write to library failed: %s",
 		    strerror(errno));
-		goto fail;
+		store_discard(f);
+		return -1;
 	}
+	return store_copy_check(f, verify, err, errlen);
+}
+
+/*
+ * With verify, read back a copy already made durable (by fsync, or by one
+ * syncfs() for many) and check its hash. Returns 0, or -1 with err set and
+ * the copy discarded.
+ */
+int
+store_copy_check(struct store_file *f, int verify, char *err, size_t errlen)
+{
+	char	check[65];
+
 	if (verify) {
 		if (store_hash_fd(f->fd, f->size, check, err, errlen) == -1)
 			goto fail;

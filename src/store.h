@@ -23,6 +23,7 @@ int	 store_copy(int, const uint8_t *, size_t, const struct stat *, int,
 int	 store_copy_start(int, const uint8_t *, size_t, const struct stat *,
 	    int, const char *, struct store_file *, char *, size_t);
 int	 store_copy_finish(struct store_file *, int, char *, size_t);
+int	 store_copy_check(struct store_file *, int, char *, size_t);
 int	 store_link_sync(struct store_file *, int, const char *, char *,
 	    size_t, int, char *, size_t);
 int	 store_link(struct store_file *, int, const char *, char *, size_t,

@@ -194,21 +194,79 @@ def bench_rerun():
     drop(lib, card)
 
 
+SYNC_FILES = env_int("BENCH_SYNC_FILES", 500)
+SYNC_VIDEO_MB = env_int("BENCH_SYNC_VIDEO_MB", 256)
+
+
+def s3_config(path, port, prefix):
+    with open(path, "w") as f:
+        f.write("[remote s3]\ntype = s3\nendpoint = http://127.0.0.1:%d\n"
+                "bucket = photos\nprefix = %s\naccess_key_id = AKTEST\n"
+                "secret_access_key = SKTEST\n" % (port, prefix))
+
+
 def bench_sync():
-    """shoebox sync against rclone copy to the same local S3 server. Needs
-    the uploader (cmd-sync.c with a remote-s3) and tests/node/s3rver.js."""
-    helper = os.path.join(TOP, "scripts", "bench", "sync.sh")
-    have = os.path.exists(os.path.join(TOP, "tests", "node", "s3rver.js"))
+    """shoebox sync against rclone copy to the same local S3 server
+    (tests/node/s3rver.js, which checks SigV4 signatures). Needs the
+    uploader: prints n/a until cmd-sync.c and remote-s3.c are built."""
+    node = os.path.join(TOP, "tests", "node")
+    have = (os.path.exists(os.path.join(node, "s3rver.js")) and
+            os.path.isdir(os.path.join(node, "node_modules", "@20minutes",
+                                       "s3rver")) and
+            shutil.which("node") and shutil.which("rclone"))
     if have:
         p = subprocess.run([SHOEBOX, "sync", "--help"], capture_output=True)
-        have = b"not yet" not in p.stderr
-    if not have or not os.path.exists(helper):
-        rows.append(("sync to S3 (local s3rver)", "shoebox sync",
-                     None, None, None, "n/a (uploader not built)"))
-        rows.append(("sync to S3 (local s3rver)", "rclone copy",
-                     None, None, None, "n/a (uploader not built)"))
+        have = b"not yet" not in p.stderr + p.stdout
+    title = "sync %d JPEGs + 2 videos of %d MB to S3 (local s3rver)" % (
+        SYNC_FILES, SYNC_VIDEO_MB)
+    if not have:
+        for label in ("shoebox sync", "rclone copy"):
+            rows.append((title, label, None, None, None,
+                         "n/a (uploader not built)"))
         return
-    subprocess.run(["sh", helper, WORK, SHOEBOX, str(RUNS)], check=False)
+    data, card = os.path.join(WORK, "s3data"), os.path.join(WORK, "upcard")
+    lib, conf = os.path.join(WORK, "lib-sync"), os.path.join(WORK, "s3.conf")
+    os.makedirs(data, exist_ok=True)
+    srv = subprocess.Popen(["node", os.path.join(node, "s3rver.js"), data,
+                            "photos", "AKTEST", "SKTEST"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        port = int(srv.stdout.readline())
+        mkcard("jpegs", card, SYNC_FILES)
+        mkcard("videos", card, 2, SYNC_VIDEO_MB)
+        s3_config(conf, port, "sb0")
+        subprocess.run([SHOEBOX, "-c", conf, "-L", lib, "-q", "import",
+                        "--no-progress", card], check=False)
+        with open(os.path.join(WORK, "rclone.conf"), "w") as f:
+            f.write("[s3]\ntype = s3\nprovider = Other\n"
+                    "access_key_id = AKTEST\nsecret_access_key = SKTEST\n"
+                    "endpoint = http://127.0.0.1:%d\nforce_path_style = "
+                    "true\nregion = us-east-1\n" % port)
+        runs = iter(range(1000))
+
+        def fresh_prefix():
+            # A new prefix and a full queue: every file is sent again.
+            s3_config(conf, port, "sb%d" % next(runs))
+            subprocess.run(["sqlite3", os.path.join(lib, ".shoebox",
+                            "catalog.db"), "UPDATE upload_jobs SET status"
+                            " = 'pending'"], check=False)
+        rc_runs = iter(range(1000))
+        rc_cmd = ["sh", "-c", 'exec rclone --config "$1" copy --exclude '
+                  '"/.shoebox/**" "$2" "s3:photos/rc$3"', "sh",
+                  os.path.join(WORK, "rclone.conf"), lib, "0"]
+
+        def rc_prefix():
+            rc_cmd[-1] = str(next(rc_runs))
+        mb = (SYNC_FILES * 30 + 2 * SYNC_VIDEO_MB * 1024) // 1024
+        compare(title, [
+            ("shoebox sync", [SHOEBOX, "-c", conf, "-L", lib, "-q", "sync"],
+             fresh_prefix, None),
+            ("rclone copy", rc_cmd, rc_prefix, None),
+        ], unit=(mb, "MB (approx.)"))
+    finally:
+        srv.terminate()
+        srv.wait()
+        drop(data, card, lib)
 
 
 def machine():

@@ -13,6 +13,7 @@ valid, and ExifTool and shoebox both read the new date. Files land under
 DEST/DCIM/1NNBENCH/ at most 1000 per directory, like a camera's card. Every
 file is distinct (no duplicates), and mtimes are fixed so runs compare.
 """
+import calendar
 import os
 import re
 import sys
@@ -45,15 +46,19 @@ def stamp(i):
     return time.strftime("%Y:%m:%d %H:%M:%S", t).encode()
 
 
+# CRW (CIFF) keeps its capture time as a 32-bit count of seconds; the
+# corpus file's is ExifTool's 2005:04:23 17:54:36.
+CRW_TIME = calendar.timegm((2005, 4, 23, 17, 54, 36)).to_bytes(4, "little")
+
+
 def redate(data, i):
-    """data with every EXIF date string in its first 256 kB set to date i,
-    and the index itself written over the last date's seconds field never:
-    dates alone make the files distinct. Files with no date string get an
-    8-byte trailer instead."""
-    new = stamp(i)
-    head = DATE_RE.sub(new, data[:262144])
-    if head == data[:262144] and not DATE_RE.search(head):
-        return data + b"SBBENCH" + i.to_bytes(8, "big")
+    """data with every EXIF date string in its first 256 kB set to date i
+    (or, in a CRW, its binary capture time): dates alone make the files
+    distinct."""
+    head = DATE_RE.sub(stamp(i), data[:262144])
+    if head == data[:262144] and CRW_TIME in data:
+        return data.replace(CRW_TIME, (BASE + i * STEP).to_bytes(4,
+                                                                 "little"))
     return head + data[262144:]
 
 
@@ -80,7 +85,7 @@ def raws(corpus, dest, n):
     for k in range(n):
         name = RAWS[k % len(RAWS)]
         data = open(os.path.join(corpus, "exiv2", name), "rb").read()
-        i = 900000 + k
+        i = 50000 + k
         d = os.path.join(dest, "DCIM", "100RAW")
         os.makedirs(d, exist_ok=True)
         write(os.path.join(d, "RAW_%04d%s" % (k, os.path.splitext(name)[1]
