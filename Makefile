@@ -60,13 +60,13 @@ build/fuzz/%.o: src/%.c $(HDRS) | build/fuzz
 	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIBOBJS) $(HDRS) | build/tests
-	$(CC) $(SB_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
+	$(CC) $(SB_CFLAGS) $(CFLAGS) -Itests/unit -Isrc -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
 
 build/asan-tests/%: tests/unit/%.c $(ALIBOBJS) $(HDRS) | build/asan-tests
-	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -Itests/unit -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
+	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -Itests/unit -Isrc -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
 
 build/fuzzers/%: tests/fuzz/%.c $(FOBJS) $(HDRS) | build/fuzzers
-	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FOBJS) $(SB_LIBS)
+	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< $(FOBJS) $(SB_LIBS)
 
 build/obj build/asan build/fuzz build/tests build/asan-tests build/fuzzers:
 	mkdir -p $@

@@ -89,6 +89,8 @@ struct cmd_entry {
 	int		(*exec)(struct sb_ctx *, int, char **);
 };
 
+void		 cmd_usage(const struct cmd_entry *);
+
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
@@ -110,6 +112,7 @@ void		 fatalx(const char *, ...)
 void		 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 const char	*log_path(const char *, char *, size_t);
+size_t		 utf8_len(const unsigned char *, size_t);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);
@@ -148,6 +151,7 @@ uint64_t	 get64le(const uint8_t *);
 
 /* date.c */
 int		 date_valid(int, int, int, int, int, int);
+int		 date_set_wall(struct sb_time *, int, int, int, int, int, int);
 int		 date_parse_exif(const char *, size_t, struct sb_time *);
 int		 date_parse_iso(const char *, size_t, struct sb_time *);
 int		 date_parse_offset(const char *, size_t, int *);
@@ -172,6 +176,8 @@ int		 meta_probe(int, const char *, const struct stat *,
 		    const struct config *, uint8_t *, struct sb_src *,
 		    struct meta *);
 void		 meta_fallback_mtime(struct meta *, const struct stat *);
+int		 meta_take_date(struct meta *, const char *, size_t,
+		    const char *, const char *);
 void		 meta_set_error(struct meta *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 meta_set_text(char *, size_t, const void *, size_t);
@@ -200,6 +206,13 @@ struct tiff_info {
 	int		 cr2;		/* "CR" at offset 8 */
 	int		 tags_seen;	/* IFD0 had these notable tags */
 };
+/* Bits of tiff_info.tags_seen (any IFD walked, not just IFD0). */
+#define TIFF_SEEN_EXIF		0x01	/* ExifIFD pointer */
+#define TIFF_SEEN_SUBIFDS	0x02	/* SubIFDs */
+#define TIFF_SEEN_CFA		0x04	/* CFA or LinearRaw photometric */
+#define TIFF_SEEN_RAWCOMP	0x08	/* a vendor's raw compression */
+#define TIFF_SEEN_PRIVATE	0x10	/* DNGPrivateData, Leaf, Kodak IFD */
+#define TIFF_SEEN_DATE		0x20	/* a date tag */
 int		 meta_tiff(const struct sb_src *, uint64_t, struct meta *,
 		    struct tiff_info *);
 

@@ -64,6 +64,33 @@ static const char *const migrations[] = {
 	"  f.imported_at AS imported_at,"
 	"  (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of"
 	"  FROM files f;",
+
+	/*
+	 * 1 -> 2: the upload queue (queue.c): one job per file and remote,
+	 * and the S3 multipart upload in progress for a job, so that a sync
+	 * killed halfway resumes instead of starting again.
+	 */
+	"CREATE TABLE upload_jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  remote TEXT NOT NULL,"
+	"  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+	"  status TEXT NOT NULL DEFAULT 'pending',"	/* pending, done, failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"	/* syncs that tried it */
+	"  last_error TEXT,"
+	"  skipped INTEGER NOT NULL DEFAULT 0,"		/* was already there */
+	"  queued_at TEXT NOT NULL,"
+	"  done_at TEXT,"
+	"  upload_id TEXT,"				/* S3 multipart */
+	"  part_size INTEGER,"
+	"  UNIQUE (remote, file_id)"
+	");"
+	"CREATE INDEX upload_jobs_status ON upload_jobs(remote, status);"
+	"CREATE TABLE upload_parts ("
+	"  job_id INTEGER NOT NULL REFERENCES upload_jobs(id) ON DELETE CASCADE,"
+	"  part INTEGER NOT NULL,"
+	"  etag TEXT NOT NULL,"
+	"  PRIMARY KEY (job_id, part)"
+	");",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])

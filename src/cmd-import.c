@@ -7,6 +7,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 
 #include <dirent.h>
@@ -36,6 +37,7 @@
 #define BATCH_BYTES	(256 * 1024 * 1024)	/* ... up to this much */
 #define BATCH_SECONDS	2
 #define DIRCACHE	32	/* library directories kept open */
+#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
 
 /* What happened to one source file. */
 enum outcome {
@@ -50,6 +52,13 @@ enum outcome {
 
 static const char *outcome_names[] = {
 	"imported", "duplicate", "sidecar", "already", "skipped", "failed"
+};
+
+/* A copy this run linked into the library, not yet committed. */
+struct filed {
+	char		*src;		/* the source, as found */
+	char		*rel;		/* the copy, relative to the library */
+	enum outcome	 o;		/* as reported */
 };
 
 /* Where a main file went: its sidecars follow it there. */
@@ -117,6 +126,9 @@ struct import {
 	char		**moves;	/* sources to delete after commit */
 	size_t		 nmoves;
 	size_t		 capmoves;
+	struct filed	*filed;		/* copies linked in this transaction */
+	size_t		 nfiled;
+	size_t		 capfiled;
 
 	struct pending	**pending;	/* the batch in flight */
 	size_t		 npending;
@@ -262,13 +274,12 @@ report(struct import *imp, const char *src, enum outcome o,
 			date_format(&m->taken, taken, sizeof taken);
 		else
 			taken[0] = '\0';
-		printf("%s%-9s %s%s%s%s%s%s\n", imp->dry_run ? "would: " : "",
-		    outcome_names[o], log_path(src, p, sizeof p),
-		    dest != NULL ? " -> " : "",
+		printf("%s%-9s %s%s%s%s%s%s%s%s\n",
+		    imp->dry_run ? "would: " : "", outcome_names[o],
+		    log_path(src, p, sizeof p), dest != NULL ? " -> " : "",
 		    dest != NULL ? log_path(dest, d, sizeof d) : "",
-		    taken[0] ? " (" : "", taken, taken[0] ? ")" : "");
-		if (m != NULL && taken[0] && 0)
-			printf("%s", m->date_source);
+		    taken[0] ? " (" : "", taken, taken[0] ? ", " : "",
+		    taken[0] ? m->date_source : "", taken[0] ? ")" : "");
 	}
 	progress(imp, 0);
 }
@@ -371,21 +382,37 @@ find_duplicate(struct import *imp, const char *sha, uint64_t size,
 	return id;
 }
 
-/* Commit what the open transaction holds, then delete moved sources. */
+/*
+ * After the transaction ended (rc 0 committed, -1 lost): on a loss remove
+ * the copies it linked and report them failed, else delete moved sources.
+ */
 static int
-txn_commit(struct import *imp)
+txn_settle(struct import *imp, int rc)
 {
 	char	p[PATH_MAX * 2];
 	size_t	i;
-	int	rc = 0;
 
-	if (imp->in_txn) {
-		if (catalog_commit(imp->cat) == -1) {
-			catalog_rollback(imp->cat);
-			rc = -1;
+	/*
+	 * A commit that failed (a full disk) lost the rows of the copies this
+	 * transaction linked: remove those copies, so the library holds
+	 * nothing the catalogue does not, and report them failed. Their
+	 * sources stay (the moves below are skipped); a re-run files them.
+	 */
+	for (i = 0; i < imp->nfiled; i++) {
+		struct filed	*fl = &imp->filed[i];
+
+		if (rc == -1) {
+			unlinkat(imp->libfd, fl->rel, 0);
+			imp->count[fl->o]--;
+			say(imp, fl->src, "copied, but the catalogue could not "
+			    "record it; copy removed, source kept");
+			report(imp, fl->src, OUT_FAILED, NULL, NULL, NULL,
+			    "the catalogue could not record it");
 		}
-		imp->in_txn = 0;
+		free(fl->src);
+		free(fl->rel);
 	}
+	imp->nfiled = 0;
 	for (i = 0; i < imp->nmoves; i++) {
 		if (rc == 0 && unlink(imp->moves[i]) == -1 && errno != ENOENT) {
 			progress_clear(imp);
@@ -397,6 +424,24 @@ txn_commit(struct import *imp)
 	}
 	imp->nmoves = 0;
 	return rc;
+}
+
+/* Commit what the open transaction holds, then delete moved sources. */
+static int
+txn_commit(struct import *imp)
+{
+	int	rc = 0;
+
+	if (imp->in_txn) {
+		if (catalog_commit(imp->cat) == -1) {
+			/* sqlite may have rolled back already (SQLITE_FULL) */
+			if (!sqlite3_get_autocommit(imp->cat->db))
+				catalog_rollback(imp->cat);
+			rc = -1;
+		}
+		imp->in_txn = 0;
+	}
+	return txn_settle(imp, rc);
 }
 
 /*
@@ -419,6 +464,21 @@ txn_need(struct import *imp, int may_commit)
 	}
 	imp->txn_files++;
 	return 0;
+}
+
+/* Remember a copy linked in the open transaction (see txn_commit). */
+static void
+filed_later(struct import *imp, const char *src, const char *rel,
+    enum outcome o)
+{
+	if (imp->nfiled == imp->capfiled) {
+		imp->capfiled = imp->capfiled ? imp->capfiled * 2 : 64;
+		imp->filed = xreallocarray(imp->filed, imp->capfiled,
+		    sizeof *imp->filed);
+	}
+	imp->filed[imp->nfiled].src = xstrdup(src);
+	imp->filed[imp->nfiled].rel = xstrdup(rel);
+	imp->filed[imp->nfiled++].o = o;
 }
 
 /* Delete src once the transaction in flight is committed (--move). */
@@ -560,7 +620,12 @@ dest_dir(const char *pattern, const struct sb_time *t, char *out,
 	return 0;
 }
 
-/* The name of a sidecar filed beside its main file, renamed like it. */
+/*
+ * The name of a sidecar filed beside its main file, renamed as the main
+ * file was (IMG_0001-1.JPG takes IMG_0001-1.XMP; a duplicate filed as
+ * IMG_5555.JPG takes IMG_5555.XMP): the main file's new stem replaces the
+ * old one at the start of the sidecar's name.
+ */
 static void
 sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 {
@@ -569,7 +634,7 @@ sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 	size_t		 ostem, nstem, olen = strlen(mp->orig);
 
 	if (strcmp(mp->orig, mp->name) == 0 || odot == NULL || ndot == NULL) {
-		snprintf(out, size, "%s", sc);
+		strlcpy_sb(out, sc, size);
 		return;
 	}
 	ostem = (size_t)(odot - mp->orig);
@@ -577,11 +642,10 @@ sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 	if (strncasecmp(sc, mp->orig, olen) == 0 && sc[olen] == '.')
 		snprintf(out, size, "%.900s%.100s", mp->name, sc + olen);
 	else if (strlen(sc) > ostem)
-		/* same stem, Sony M01.XML, GoPro GL...: keep the suffix */
-		snprintf(out, size, "%.*s%.*s%s", (int)ostem, sc,
-		    (int)(nstem - ostem), mp->name + ostem, sc + ostem);
+		snprintf(out, size, "%.*s%.100s", (int)nstem, mp->name,
+		    sc + ostem);
 	else
-		snprintf(out, size, "%s", sc);
+		strlcpy_sb(out, sc, size);
 }
 
 /* Dry run: was this content or library name already planned? */
@@ -631,18 +695,17 @@ plan_name(struct import *imp, const char *dir, const char *name, char *out,
 	}
 }
 
-/* Drop what the open transaction holds, and forget its --move deletions. */
+/*
+ * Drop what the open transaction holds: its copies are removed and
+ * reported failed, and its --move deletions forgotten (txn_settle).
+ */
 static void
 txn_abort(struct import *imp)
 {
-	size_t	i;
-
 	if (imp->in_txn)
 		catalog_rollback(imp->cat);
 	imp->in_txn = 0;
-	for (i = 0; i < imp->nmoves; i++)
-		free(imp->moves[i]);
-	imp->nmoves = 0;
+	txn_settle(imp, -1);
 }
 
 static void
@@ -720,6 +783,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	char		 duppath[PATH_MAX], err[512];
 	int64_t		 id;
 	size_t		 i;
+	int		 rc, linked = 0;
 	enum outcome	 o;
 
 	if (txn_need(imp, dirsync) == -1) {
@@ -748,9 +812,10 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	}
 
 	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
-	if (store_link_sync(&p->f, p->dirfd, p->name, final, sizeof final,
-	    dirsync, err, sizeof err) == -1)
+	if ((rc = store_link_sync(&p->f, p->dirfd, p->name, final,
+	    sizeof final, dirsync, err, sizeof err)) == -1)
 		goto failed;
+	linked = rc == STORE_LINKED;
 	for (i = 0; !dirsync && i < imp->ndirs; i++)
 		if (imp->dirs[i].fd == p->dirfd)
 			imp->dirs[i].dirty = 1;
@@ -767,11 +832,17 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		out->id = id;
 	move_later(imp, p->path);
 	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
+	if (linked)
+		filed_later(imp, p->path, rel, o);
 	report(imp, p->path, o, rel, &p->meta, p->f.sha256, NULL);
 	return o;
 
 failed_catalog:
 	snprintf(err, sizeof err, "could not be recorded in the catalogue");
+	/* A copy the catalogue does not know is not left in the library. */
+	if (linked && unlinkat(imp->libfd, rel, 0) == 0)
+		snprintf(err, sizeof err, "could not be recorded in the "
+		    "catalogue; copy removed");
 failed:
 	say(imp, p->path, "%s", err);
 	report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
@@ -834,9 +905,8 @@ batch_flush(struct import *imp)
 	if (!dirs_ok) {
 		/* Names may not last: catalogue none of them, delete nothing. */
 		txn_abort(imp);
-		imp->count[OUT_FAILED]++;
-	} else if (txn_commit(imp) == -1)
-		imp->count[OUT_FAILED]++;
+	} else
+		txn_commit(imp);
 	imp->npending = 0;
 	imp->pending_bytes = 0;
 }
@@ -875,6 +945,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 	char			 err[512], name[NAME_MAX * 4 + 1];
 	char			 final[NAME_MAX * 4 + 16], duppath[PATH_MAX];
 	int64_t			 id = 0, bytes;
+	struct statvfs		 vfs;
 	enum outcome		 o;
 	int			 fd = -1, rc, dirfd = -1;
 
@@ -995,6 +1066,21 @@ import_file(struct import *imp, const struct scan_entry *e,
 
 	if ((dirfd = lib_dir(imp, out->dir, err, sizeof err)) == -1)
 		goto failed;
+	/*
+	 * Keep room for the catalogue on the library's filesystem: filled to
+	 * the last byte, it could not record what was copied (txn_commit).
+	 * Copies of the batch in flight are allocated already, so count.
+	 */
+	if (fstatvfs(dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)sb.st_size +
+	    CATALOG_ROOM) {
+		snprintf(err, sizeof err, "write to library failed: %s (%llu "
+		    "bytes free, %llu needed with room for the catalogue)",
+		    strerror(ENOSPC), (unsigned long long)vfs.f_bavail *
+		    vfs.f_frsize, (unsigned long long)sb.st_size +
+		    CATALOG_ROOM);
+		goto failed;
+	}
 	if (store_copy_start(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
 	    &f, err, sizeof err) == -1)
 		goto failed;
@@ -1232,6 +1318,7 @@ import_close(struct import *imp)
 		free(imp->planned[i]);
 	free(imp->planned);
 	free(imp->moves);
+	free(imp->filed);
 	free(imp->pending);
 	lib_dirs_close(imp);
 	free(imp->tmpdir);
@@ -1282,12 +1369,6 @@ summary(struct import *imp, unsigned long seen)
 	if (!imp->dry_run)
 		printf("%s copied in %.1f s (%s/s)%s into %s\n", b, t, r,
 		    imp->warnings ? ", with warnings" : "", imp->library);
-}
-
-static void
-import_usage(void)
-{
-	fprintf(stderr, "usage: shoebox import %s\n", cmd_import_entry.usage);
 }
 
 static int
@@ -1343,14 +1424,14 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 			imp.sync = 0;
 			break;
 		default:
-			import_usage();
+			cmd_usage(&cmd_import_entry);
 			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		import_usage();
+		cmd_usage(&cmd_import_entry);
 		return EXIT_USAGE;
 	}
 	if (imp.dry_run && imp.move) {
@@ -1436,9 +1517,12 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 	scan_free(sc);
 
 	if (imp.sync && !imp.dry_run && !interrupted) {
-		int	src = sync_run(ctx, NULL, 0);
+		const char	**names;
+		int		  src;
 
-		if (src > rc)
+		if (config_sections(ctx->cfg, "remote", &names) == 0)
+			log_info("no [remote] in the config: nothing to upload");
+		else if ((src = sync_run(ctx, NULL, 0)) > rc)
 			rc = src;
 	}
 	return rc;

@@ -112,14 +112,12 @@ cmd_probe(struct sb_ctx *ctx, int argc, char **argv)
 			ctx->json = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: shoebox probe %s\n",
-			    cmd_probe_entry.usage);
+			cmd_usage(&cmd_probe_entry);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: shoebox probe %s\n",
-		    cmd_probe_entry.usage);
+		cmd_usage(&cmd_probe_entry);
 		return EXIT_USAGE;
 	}
 	if (identify_open(NULL) == -1)

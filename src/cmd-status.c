@@ -1,15 +1,147 @@
-/* cmd-status.c (stub: to be written) */
+/*
+ * cmd-status.c: "shoebox status": the upload queue per remote (pending,
+ * done, failed with the last error), as text or --json. Reads the
+ * catalogue only.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+#include <sqlite3.h>
+
 #include "shoebox.h"
+#include "catalog.h"
+
+/* One remote's counts, as text or JSON; failures listed under it. */
+static void
+status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
+    int configured)
+{
+	struct json_object	*o = NULL, *arr = NULL, *f;
+	sqlite3_stmt		*st;
+	long long		 pending = 0, pbytes = 0, done = 0, failed = 0;
+	char			 p[4096];
+
+	if ((st = catalog_prepare(cat, "SELECT "
+	    "sum(j.status = 'pending'), sum(CASE WHEN j.status = 'pending' "
+	    "THEN f.size ELSE 0 END), sum(j.status = 'done'), "
+	    "sum(j.status = 'failed') FROM upload_jobs j JOIN files f "
+	    "ON f.id = j.file_id WHERE j.remote = ?")) == NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		pending = sqlite3_column_int64(st, 0);
+		pbytes = sqlite3_column_int64(st, 1);
+		done = sqlite3_column_int64(st, 2);
+		failed = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (ctx->json) {
+		o = json_object_new_object();
+		arr = json_object_new_array();
+		json_add_str(o, "remote", name);
+		json_object_object_add(o, "configured",
+		    json_object_new_boolean(configured));
+		json_object_object_add(o, "pending",
+		    json_object_new_int64(pending));
+		json_object_object_add(o, "pending_bytes",
+		    json_object_new_int64(pbytes));
+		json_object_object_add(o, "done", json_object_new_int64(done));
+		json_object_object_add(o, "failed",
+		    json_object_new_int64(failed));
+	} else
+		printf("%s%s: %lld pending (%lld bytes), %lld done, %lld "
+		    "failed\n", name, configured ? "" : " (not configured)",
+		    pending, pbytes, done, failed);
+	if ((st = catalog_prepare(cat, "SELECT f.path, j.status, "
+	    "j.last_error, j.attempts FROM upload_jobs j JOIN files f ON "
+	    "f.id = j.file_id WHERE j.remote = ? AND j.last_error IS NOT NULL "
+	    "AND j.status != 'done' ORDER BY j.id")) == NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+		const char *stat = (const char *)sqlite3_column_text(st, 1);
+		const char *err = (const char *)sqlite3_column_text(st, 2);
+
+		if (ctx->json) {
+			f = json_object_new_object();
+			json_add_str(f, "path", path);
+			json_add_str(f, "status", stat);
+			json_add_str(f, "error", err);
+			json_object_object_add(f, "attempts",
+			    json_object_new_int(sqlite3_column_int(st, 3)));
+			json_object_array_add(arr, f);
+		} else
+			printf("  %s %s: %s\n", stat, log_path(path, p,
+			    sizeof p), err);
+	}
+	sqlite3_finalize(st);
+	if (ctx->json) {
+		json_object_object_add(o, "errors", arr);
+		json_print(o);
+	}
+}
 
 static int
 cmd_status(struct sb_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx; (void)argc; (void)argv;
-	fprintf(stderr, "shoebox: status: not yet\n");
-	return EXIT_USAGE;
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ NULL,		0,		NULL, 0 }
+	};
+	struct catalog	*cat;
+	sqlite3_stmt	*st;
+	const char	**names;
+	char		**conf;
+	int		  ch, i, n;
+
+	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			ctx->json = 1;
+			break;
+		default:
+			cmd_usage(&cmd_status_entry);
+			return EXIT_USAGE;
+		}
+	}
+	if ((cat = catalog_open(ctx->library, 1)) == NULL)
+		return EXIT_USAGE;
+	n = config_sections(ctx->cfg, "remote", &names);
+	conf = xcalloc((size_t)n + 1, sizeof *conf);
+	for (i = 0; i < n; i++)
+		conf[i] = xstrdup(names[i]);
+	for (i = 0; i < n; i++)
+		status_remote(cat, ctx, conf[i], 1);
+	/* remotes no longer in the config that still have jobs */
+	if ((st = catalog_prepare(cat, "SELECT DISTINCT remote FROM "
+	    "upload_jobs ORDER BY remote")) != NULL) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *r = (const char *)sqlite3_column_text(st,
+			    0);
+
+			for (i = 0; i < n; i++)
+				if (strcmp(conf[i], r) == 0)
+					break;
+			if (i == n)
+				status_remote(cat, ctx, r, 0);
+		}
+		sqlite3_finalize(st);
+	}
+	if (n == 0 && !ctx->json)
+		printf("no remotes configured\n");
+	for (i = 0; i < n; i++)
+		free(conf[i]);
+	free(conf);
+	catalog_close(cat);
+	return EXIT_ALLGOOD;
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status", "", "(not yet)", CMD_LIBRARY, cmd_status
+	"status", "[--json]",
+	"show the upload queue of each remote: pending, done, failed",
+	CMD_LIBRARY, cmd_status
 };

@@ -1,24 +1,575 @@
-/* cmd-sync.c (stub: to be written) */
+/*
+ * cmd-sync.c: "shoebox sync [REMOTE...]" drains the upload queue: every
+ * pending (or earlier failed) job of each remote goes up through that
+ * remote's kind, with --transfers workers sharing --bwlimit. Files the
+ * remote already has are marked done without a transfer. A remote that
+ * refuses (auth, other 4xx) is stopped with one message; the others go on.
+ * import --sync and auto_sync call sync_run() too.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
-#include "shoebox.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
-/* Drain the upload queue for the named remotes (all when n == 0). */
+#include <json.h>
+
+#include "shoebox.h"
+#include "catalog.h"
+#include "queue.h"
+#include "remote.h"
+
+extern uint64_t	remote_bytes_sent;	/* remote.c */
+
+/* Options of the sync command (import --sync gets the defaults). */
+static struct {
+	int		 transfers;	/* 0: config or 4 */
+	long long	 bwlimit;	/* -1: config or none */
+	int		 progress;	/* -1: when stderr is a terminal */
+} sync_opts = { 0, -1, -1 };
+
+struct sync_remote {
+	struct remote	*r;
+	int64_t		 cursor;	/* last job id taken */
+	int		 exhausted;
+	int		 uploaded, skipped, failed;
+	uint64_t	 bytes;
+	int		 refused;	/* REMOTE_STOP or REMOTE_AUTH seen */
+	int		 proven;	/* a job went through: credentials work */
+	int		 probing;	/* its first job is under way */
+};
+
+struct sync {
+	struct sb_ctx		*ctx;
+	struct catalog		*cat;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct sync_remote	*remotes;
+	int			 nremotes;
+	int			 running;	/* workers still going */
+	int			 files_total, files_done;
+	uint64_t		 bytes_total;
+	int			 auth_failed;
+};
+
+static volatile sig_atomic_t sync_interrupted;
+
+static void
+sync_signal(int sig)
+{
+	(void)sig;
+	sync_interrupted = 1;
+}
+
+/*
+ * Take the next job of the first remote that has one; 1, 0 none, -1, or 2
+ * when the only jobs left wait for a remote's first job to prove that its
+ * credentials work (so a wrong secret costs one request, not one per
+ * worker).
+ */
+static int
+sync_take(struct sync *s, struct sync_remote **srp, struct upload *up)
+{
+	struct sync_remote	*sr;
+	int			 i, rc, wait = 0;
+
+	for (i = 0; i < s->nremotes; i++) {
+		sr = &s->remotes[i];
+		if (sr->exhausted || sr->refused || sync_interrupted)
+			continue;
+		if (!sr->proven && sr->probing) {
+			wait = 1;
+			continue;
+		}
+		rc = queue_next(s->cat, sr->r->name, sr->cursor, up);
+		if (rc == -1)
+			return -1;
+		if (rc == 0) {
+			sr->exhausted = 1;
+			continue;
+		}
+		sr->cursor = up->job_id;
+		if (!sr->proven)
+			sr->probing = 1;
+		*srp = sr;
+		up->cat = s->cat;
+		up->lock = &s->lock;
+		return 1;
+	}
+	return wait ? 2 : 0;
+}
+
+/* One result, as a JSON object on stdout. Called with the lock held. */
+static void
+sync_json(struct sync_remote *sr, const struct upload *up,
+    const char *status, const char *error)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_add_str(o, "remote", sr->r->name);
+	json_add_str(o, "path", up->relpath);
+	json_add_str(o, "status", status);
+	json_object_object_add(o, "size", json_object_new_int64(
+	    (int64_t)up->size));
+	if (error != NULL)
+		json_add_str(o, "error", error);
+	json_print(o);
+	fflush(stdout);
+}
+
+/* Upload one file (unless already there) and record what happened. */
+static void
+sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
+    struct upload *up)
+{
+	struct remote	*r = sr->r;
+	int		 rc;
+	char		 p[4096];
+
+	x->remote = r;
+	x->error[0] = '\0';
+	x->sent = 0;
+	x->speed = r->bwlimit > 0 ? r->bwlimit / r->transfers : 0;
+	if (x->speed > 0 && x->speed < 1024)
+		x->speed = 1024;
+	rc = r->ops->exists(x, up);
+	if (rc == 0)
+		rc = r->ops->put(x, up);
+	else if (rc == 1)
+		rc = 1;
+
+	pthread_mutex_lock(&s->lock);
+	s->files_done++;
+	if (rc != REMOTE_STOP && rc != REMOTE_AUTH)
+		sr->proven = 1;
+	sr->probing = 0;
+	pthread_cond_broadcast(&s->cond);
+	if (rc == 1 || rc == REMOTE_OK) {
+		if (rc == 1)
+			sr->skipped++;
+		else {
+			sr->uploaded++;
+			sr->bytes += up->size;
+		}
+		queue_done(s->cat, up->job_id, rc == 1);
+		log_debug("remote %s: %s: %s", r->name, log_path(up->relpath,
+		    p, sizeof p), rc == 1 ? "already there" : "uploaded");
+		if (s->ctx->json)
+			sync_json(sr, up, rc == 1 ? "skipped" : "uploaded",
+			    NULL);
+	} else if (rc == REMOTE_STOP || rc == REMOTE_AUTH) {
+		queue_failed(s->cat, up->job_id, x->error, 1);
+		if (!sr->refused && !sync_interrupted)
+			log_warnx("remote %s: %s", r->name, x->error);
+		sr->refused = 1;
+		if (rc == REMOTE_AUTH)
+			s->auth_failed = 1;
+		if (s->ctx->json)
+			sync_json(sr, up, "pending", x->error);
+	} else if (sync_interrupted) {
+		queue_failed(s->cat, up->job_id, "interrupted", 1);
+	} else {
+		sr->failed++;
+		queue_failed(s->cat, up->job_id, x->error, 0);
+		log_warnx("remote %s: %s: %s", r->name, log_path(up->relpath,
+		    p, sizeof p), x->error);
+		if (s->ctx->json)
+			sync_json(sr, up, "failed", x->error);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A worker: jobs until there are none, on its own curl handle. */
+static void *
+sync_worker(void *arg)
+{
+	struct sync		*s = arg;
+	struct sync_remote	*sr;
+	struct upload		 up;
+	struct xfer		 x;
+	int			 rc;
+
+	xfer_init(&x, NULL);
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while ((rc = sync_take(s, &sr, &up)) == 2)
+			pthread_cond_wait(&s->cond, &s->lock);
+		pthread_mutex_unlock(&s->lock);
+		if (rc != 1)
+			break;
+		sync_one(s, &x, sr, &up);
+		queue_upload_free(&up);
+	}
+	xfer_free(&x);
+	pthread_mutex_lock(&s->lock);
+	s->running--;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* Bytes as "12.3 MB". */
+static void
+sync_size(uint64_t n, char *buf, size_t size)
+{
+	const char	*u[] = { "B", "kB", "MB", "GB", "TB" };
+	double		 d = (double)n;
+	int		 i = 0;
+
+	while (d >= 1000 && i < 4) {
+		d /= 1000;
+		i++;
+	}
+	snprintf(buf, size, i == 0 ? "%.0f %s" : "%.1f %s", d, u[i]);
+}
+
+/* The progress line, redrawn in place on stderr. */
+static void
+sync_progress(struct sync *s, time_t start, int last)
+{
+	char		 done[32], total[32], rate[32];
+	uint64_t	 sent = __atomic_load_n(&remote_bytes_sent,
+			    __ATOMIC_RELAXED);
+	time_t		 el = time(NULL) - start;
+
+	sync_size(sent, done, sizeof done);
+	sync_size(s->bytes_total, total, sizeof total);
+	sync_size(el > 0 ? sent / (uint64_t)el : sent, rate, sizeof rate);
+	fprintf(stderr, "\rsync: %d/%d files, %s of %s, %s/s\033[K%s",
+	    s->files_done, s->files_total, done, total, rate,
+	    last ? "\n" : "");
+	fflush(stderr);
+}
+
+/* How much the queue holds for the remotes being synced. */
+static void
+sync_count(struct sync *s)
+{
+	sqlite3_stmt	*st;
+	int		 i;
+
+	for (i = 0; i < s->nremotes; i++) {
+		if ((st = catalog_prepare(s->cat, "SELECT count(*), "
+		    "coalesce(sum(f.size), 0) FROM upload_jobs j JOIN files f "
+		    "ON f.id = j.file_id WHERE j.remote = ? AND "
+		    "j.status IN ('pending', 'failed')")) == NULL)
+			return;
+		sqlite3_bind_text(st, 1, s->remotes[i].r->name, -1,
+		    SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			s->files_total += sqlite3_column_int(st, 0);
+			s->bytes_total += (uint64_t)sqlite3_column_int64(st,
+			    1);
+		}
+		sqlite3_finalize(st);
+	}
+}
+
+/* The summary: JSON on stdout, or one line per remote on stderr. */
+static void
+sync_summary(struct sync *s)
+{
+	struct json_object	*o, *arr, *ro;
+	struct sync_remote	*sr;
+	char			 b[32];
+	int			 i, up = 0, sk = 0, fa = 0;
+	uint64_t		 bytes = 0;
+
+	arr = json_object_new_array();
+	for (i = 0; i < s->nremotes; i++) {
+		sr = &s->remotes[i];
+		up += sr->uploaded;
+		sk += sr->skipped;
+		fa += sr->failed;
+		bytes += sr->bytes;
+		if (s->ctx->json) {
+			ro = json_object_new_object();
+			json_add_str(ro, "remote", sr->r->name);
+			json_object_object_add(ro, "uploaded",
+			    json_object_new_int(sr->uploaded));
+			json_object_object_add(ro, "bytes",
+			    json_object_new_int64((int64_t)sr->bytes));
+			json_object_object_add(ro, "skipped",
+			    json_object_new_int(sr->skipped));
+			json_object_object_add(ro, "failed",
+			    json_object_new_int(sr->failed));
+			json_object_object_add(ro, "stopped",
+			    json_object_new_boolean(sr->refused));
+			json_object_array_add(arr, ro);
+			continue;
+		}
+		sync_size(sr->bytes, b, sizeof b);
+		log_info("sync: remote %s: uploaded %d file%s (%s), %d already "
+		    "there, %d failed%s", sr->r->name, sr->uploaded,
+		    sr->uploaded == 1 ? "" : "s", b, sr->skipped, sr->failed,
+		    sr->refused ? "; stopped (see above)" : "");
+	}
+	if (!s->ctx->json) {
+		json_object_put(arr);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "summary", json_object_new_boolean(1));
+	json_object_object_add(o, "uploaded", json_object_new_int(up));
+	json_object_object_add(o, "bytes", json_object_new_int64(
+	    (int64_t)bytes));
+	json_object_object_add(o, "skipped", json_object_new_int(sk));
+	json_object_object_add(o, "failed", json_object_new_int(fa));
+	json_object_object_add(o, "interrupted",
+	    json_object_new_boolean(sync_interrupted));
+	json_object_object_add(o, "remotes", arr);
+	json_print(o);
+}
+
+/* A rate such as 10M, 512k or 1G (bytes per second, binary units). */
+static long long
+sync_rate(const char *v)
+{
+	char		*end;
+	double		 d;
+
+	d = strtod(v, &end);
+	if (end == v || d < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		d *= 1024;
+		break;
+	case 'm': case 'M':
+		d *= 1024 * 1024;
+		break;
+	case 'g': case 'G':
+		d *= 1024.0 * 1024 * 1024;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0' && strcasecmp(end + 1, "iB") != 0 &&
+	    strcasecmp(end + 1, "B") != 0)
+		return -1;
+	return (long long)d;
+}
+
+/* Open the named remotes (every configured one when n == 0). */
+static int
+sync_open_remotes(struct sync *s, char **names, int n)
+{
+	const char	**all;
+	const char	 *v;
+	int		  i, j, nall, transfers;
+	long long	  bwlimit = sync_opts.bwlimit;
+
+	nall = config_sections(s->ctx->cfg, "remote", &all);
+	if (n == 0 && nall == 0) {
+		log_warnx("sync: no remotes configured (add a [remote NAME] "
+		    "section; see shoebox.conf(5))");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nall; j++)
+			if (strcmp(names[i], all[j]) == 0)
+				break;
+		if (j == nall) {
+			log_warnx("sync: no remote called %s in the config",
+			    names[i]);
+			return -1;
+		}
+	}
+	if ((transfers = sync_opts.transfers) == 0) {
+		transfers = (int)config_get_size(s->ctx->cfg, "", "transfers",
+		    4);
+		if (transfers < 1 || transfers > 64) {
+			log_warnx("config: transfers must be 1 to 64");
+			return -1;
+		}
+	}
+	if (bwlimit < 0 && (v = config_get(s->ctx->cfg, "", "bwlimit")) !=
+	    NULL && (bwlimit = sync_rate(v)) < 0) {
+		log_warnx("config: bwlimit '%s' not understood", v);
+		return -1;
+	}
+	s->nremotes = n ? n : nall;
+	s->remotes = xcalloc((size_t)s->nremotes, sizeof *s->remotes);
+	/* config_sections' names are scratch: copy before opening. */
+	{
+		char	**want = xcalloc((size_t)s->nremotes, sizeof *want);
+
+		for (i = 0; i < s->nremotes; i++)
+			want[i] = xstrdup(n ? names[i] : all[i]);
+		for (i = 0; i < s->nremotes; i++) {
+			s->remotes[i].r = remote_open(s->ctx->cfg, want[i]);
+			if (s->remotes[i].r == NULL)
+				break;
+			s->remotes[i].r->transfers = transfers;
+			s->remotes[i].r->bwlimit = bwlimit > 0 ? bwlimit : 0;
+			s->remotes[i].r->interrupted =
+			    (volatile int *)&sync_interrupted;
+		}
+		for (j = 0; j < s->nremotes; j++)
+			free(want[j]);
+		free(want);
+		if (i < s->nremotes)
+			return -1;
+	}
+	return transfers;
+}
+
+/*
+ * Drain the upload queue for the named remotes (all when n == 0). Returns
+ * the exit status: 0 all went, 1 some failed, 2 usage, config or auth.
+ */
 int
 sync_run(struct sb_ctx *ctx, char **names, int n)
 {
-	(void)ctx; (void)names; (void)n;
-	return EXIT_ALLGOOD;
+	struct sigaction	 sa, oint, oterm;
+	struct sync		 s;
+	struct timespec		 ts;
+	pthread_t		*tids;
+	time_t			 start;
+	int			 i, transfers, progress, rc = EXIT_ALLGOOD;
+
+	memset(&s, 0, sizeof s);
+	s.ctx = ctx;
+	if ((transfers = sync_open_remotes(&s, names, n)) == -1) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((s.cat = catalog_open(ctx->library, 0)) == NULL) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < s.nremotes; i++)
+		if (queue_backfill(s.cat, s.remotes[i].r->name) == -1) {
+			rc = EXIT_SOMEFAILED;
+			goto out;
+		}
+	sync_count(&s);
+	if (transfers > s.files_total && s.files_total > 0)
+		transfers = s.files_total;
+	progress = sync_opts.progress == -1 ? isatty(STDERR_FILENO) &&
+	    !log_quiet && !ctx->json : sync_opts.progress;
+
+	sync_interrupted = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = sync_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &oint);
+	sigaction(SIGTERM, &sa, &oterm);
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.cond, NULL);
+	__atomic_store_n(&remote_bytes_sent, 0, __ATOMIC_RELAXED);
+	start = time(NULL);
+	tids = xcalloc((size_t)transfers, sizeof *tids);
+	s.running = transfers;
+	for (i = 0; i < transfers; i++)
+		if (pthread_create(&tids[i], NULL, sync_worker, &s) != 0)
+			fatalx("cannot start a transfer thread");
+	pthread_mutex_lock(&s.lock);
+	while (s.running > 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s.cond, &s.lock, &ts);
+		if (progress)
+			sync_progress(&s, start, 0);
+	}
+	pthread_mutex_unlock(&s.lock);
+	for (i = 0; i < transfers; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	if (progress)
+		sync_progress(&s, start, 1);
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
+	pthread_cond_destroy(&s.cond);
+	pthread_mutex_destroy(&s.lock);
+
+	sync_summary(&s);
+	for (i = 0; i < s.nremotes; i++)
+		if (s.remotes[i].failed > 0 || s.remotes[i].refused)
+			rc = EXIT_SOMEFAILED;
+	if (s.auth_failed)
+		rc = EXIT_USAGE;
+	if (sync_interrupted) {
+		log_warnx("sync: interrupted; run it again to finish");
+		rc = EXIT_SOMEFAILED;
+	}
+out:
+	for (i = 0; i < s.nremotes; i++)
+		remote_close(s.remotes[i].r);
+	free(s.remotes);
+	catalog_close(s.cat);
+	return rc;
+}
+
+static int
+sync_usage(void)
+{
+	cmd_usage(&cmd_sync_entry);
+	return EXIT_USAGE;
 }
 
 static int
 cmd_sync(struct sb_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx; (void)argc; (void)argv;
-	fprintf(stderr, "shoebox: sync: not yet\n");
-	return EXIT_USAGE;
+	static const struct option longopts[] = {
+		{ "transfers",	required_argument,	NULL, 't' },
+		{ "bwlimit",	required_argument,	NULL, 'b' },
+		{ "progress",	no_argument,		NULL, 'P' },
+		{ "no-progress", no_argument,		NULL, 'N' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	char	*end;
+	long	 l;
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, "t:b:Pj", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 't':
+			l = strtol(optarg, &end, 10);
+			if (*end != '\0' || l < 1 || l > 64) {
+				log_warnx("sync: --transfers must be 1 to 64");
+				return EXIT_USAGE;
+			}
+			sync_opts.transfers = (int)l;
+			break;
+		case 'b':
+			if ((sync_opts.bwlimit = sync_rate(optarg)) < 0) {
+				log_warnx("sync: --bwlimit '%s' not understood "
+				    "(e.g. 10M)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'P':
+			sync_opts.progress = 1;
+			break;
+		case 'N':
+			sync_opts.progress = 0;
+			break;
+		case 'j':
+			ctx->json = 1;
+			break;
+		default:
+			return sync_usage();
+		}
+	}
+	return sync_run(ctx, argv + optind, argc - optind);
 }
 
 const struct cmd_entry cmd_sync_entry = {
-	"sync", "[REMOTE...]", "upload new files to the remotes",
+	"sync", "[--transfers N] [--bwlimit RATE] [--[no-]progress] [--json] "
+	"[REMOTE...]", "upload new files to the remotes",
 	CMD_LIBRARY | CMD_NETWORK, cmd_sync
 };

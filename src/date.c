@@ -70,6 +70,27 @@ civil_from_secs(int64_t t, int *y, int *mo, int *d, int *h, int *mi, int *s)
 	*s = (int)(rem % 60);
 }
 
+/*
+ * Set t to the wall-clock time y-mo-d h:mi:s, nothing else known. A leap
+ * second counts as :59. Returns 0, or -1 (t untouched) for an impossible
+ * date.
+ */
+int
+date_set_wall(struct sb_time *t, int y, int mo, int d, int h, int mi, int s)
+{
+	if (!date_valid(y, mo, d, h, mi, s))
+		return -1;
+	memset(t, 0, sizeof *t);
+	t->has_wall = 1;
+	t->year = y;
+	t->mon = mo;
+	t->day = d;
+	t->hour = h;
+	t->min = mi;
+	t->sec = s > 59 ? 59 : s;
+	return 0;
+}
+
 /* Read exactly n digits at *p (bounded by end) into *v. */
 static int
 digits(const char **p, const char *end, int n, int *v)
@@ -156,16 +177,8 @@ date_parse_exif(const char *s, size_t n, struct sb_time *t)
 				return -1;
 		}
 	}
-	if (!date_valid(y, mo, d, h, mi, sec))
+	if (date_set_wall(t, y, mo, d, h, mi, sec) == -1)
 		return -1;
-	memset(t, 0, sizeof *t);
-	t->has_wall = 1;
-	t->year = y;
-	t->mon = mo;
-	t->day = d;
-	t->hour = h;
-	t->min = mi;
-	t->sec = sec > 59 ? 59 : sec;
 	if (p < end && *p == '.') {
 		p++;
 		while (p < end && isdigit((unsigned char)*p))

@@ -3,6 +3,7 @@
  * definitions ahead of the system database, names the type as
  * shared-mime-info does; kind_of_mime() sorts types into kinds.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +122,7 @@ static const char *raw_mimes[] = {
 	"image/x-canon-cr2", "image/x-canon-cr3", "image/x-canon-crw",
 	"image/x-nikon-nef", "image/x-nikon-nrw", "image/x-sony-arw",
 	"image/x-sony-sr2", "image/x-sony-srf", "image/x-adobe-dng",
-	"image/x-olympus-orf", "image/x-panasonic-rw2", "image/x-panasonic-raw",
+	"image/x-olympus-orf", "image/x-panasonic-rw2", "image/x-panasonic-rw",
 	"image/x-fuji-raf", "image/x-pentax-pef", "image/x-samsung-srw",
 	"image/x-sigma-x3f", "image/x-minolta-mrw", "image/x-phaseone-iiq",
 	"image/x-hasselblad-3fr", "image/x-epson-erf", "image/x-kodak-kdc",
@@ -149,7 +150,9 @@ kind_of_mime(const char *mime)
 			return KIND_OTHER;
 		return KIND_IMAGE;
 	}
-	if (strncmp(mime, "video/", 6) == 0)
+	/* MXF is what professional camcorders write. */
+	if (strncmp(mime, "video/", 6) == 0 ||
+	    strcmp(mime, "application/mxf") == 0)
 		return KIND_VIDEO;
 	return KIND_OTHER;
 }
@@ -171,17 +174,156 @@ kind_name(enum kind k)
 	}
 }
 
+/* The lower-case extension of name (without the dot), or "". */
+static void
+identify_ext(const char *name, char *ext, size_t size)
+{
+	const char	*dot, *slash;
+	size_t		 i;
+
+	ext[0] = '\0';
+	if (name == NULL || (dot = strrchr(name, '.')) == NULL)
+		return;
+	if ((slash = strrchr(name, '/')) != NULL && slash > dot)
+		return;
+	for (i = 0; dot[1 + i] != '\0' && i + 1 < size; i++)
+		ext[i] = (char)tolower((unsigned char)dot[1 + i]);
+	ext[i] = '\0';
+}
+
+/*
+ * RAW types by the Make in IFD0. A file of one of these makes is that RAW
+ * only if its IFDs hold raw image data (CFA, a vendor's compression or
+ * private tags) or its extension says so: cameras also write plain TIFFs.
+ * alt and altmime: the sibling type an extension picks where the bytes
+ * cannot tell (NRW, SR2, SRF, DCR).
+ */
+static const struct {
+	const char	*make;
+	const char	*mime;
+	const char	*ext;
+	const char	*alt[2];
+	const char	*altmime[2];
+} tiff_makes[] = {
+	{ "NIKON", "image/x-nikon-nef", "nef", { "nrw", NULL },
+	    { "image/x-nikon-nrw", NULL } },
+	{ "SONY", "image/x-sony-arw", "arw", { "sr2", "srf" },
+	    { "image/x-sony-sr2", "image/x-sony-srf" } },
+	{ "PENTAX", "image/x-pentax-pef", "pef", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "RICOH", "image/x-pentax-pef", "pef", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "SAMSUNG", "image/x-samsung-srw", "srw", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "PHASE ONE", "image/x-phaseone-iiq", "iiq", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "HASSELBLAD", "image/x-hasselblad-3fr", "3fr", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "SEIKO EPSON", "image/x-epson-erf", "erf", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "KODAK", "image/x-kodak-kdc", "kdc", { "dcr", NULL },
+	    { "image/x-kodak-dcr", NULL } },
+	{ "EASTMAN KODAK", "image/x-kodak-kdc", "kdc", { "dcr", NULL },
+	    { "image/x-kodak-dcr", NULL } },
+	{ "LEAF", "image/x-leaf-mos", "mos", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "LEICA", "image/x-leica-rwl", "rwl", { NULL, NULL },
+	    { NULL, NULL } },
+	{ "OLYMPUS", "image/x-olympus-orf", "orf", { NULL, NULL },
+	    { NULL, NULL } },
+};
+
+/* True if make starts with prefix, ignoring case. */
+static int
+identify_make_is(const char *make, const char *prefix)
+{
+	return strncasecmp(make, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * The type of a TIFF-layout file (libmagic said mime) from its IFDs, and
+ * its extension ext where the bytes cannot decide.
+ */
+static const char *
+identify_tiff(const struct sb_src *s, const char *ext, const char *mime)
+{
+	struct tiff_info	 ti;
+	struct meta		 scratch;
+	size_t			 i;
+	int			 j, raw;
+
+	memset(&scratch, 0, sizeof scratch);
+	if (meta_tiff(s, 0, &scratch, &ti) == -1 && !ti.ok)
+		return mime;
+	if (ti.dng)
+		return identify_make_is(ti.make, "GoPro") ?
+		    "image/x-gopro-gpr" : "image/x-adobe-dng";
+	if (ti.cr2 && ti.magic == 42)
+		return "image/x-canon-cr2";
+	if (ti.magic == 0x4f52 || ti.magic == 0x5352)
+		return "image/x-olympus-orf";
+	if (ti.magic == 0x55) {
+		/* Panasonic's layout: RW2 and RAW, Leica's RWL. */
+		if (identify_make_is(ti.make, "LEICA"))
+			return "image/x-leica-rwl";
+		if (strcmp(ext, "raw") == 0)
+			return "image/x-panasonic-rw";
+		if (identify_make_is(ti.make, "Panasonic") ||
+		    strcmp(ext, "rw2") == 0)
+			return "image/x-panasonic-rw2";
+		if (strcmp(ext, "rwl") == 0)
+			return "image/x-leica-rwl";
+		return "image/tiff";	/* no maker: ExifTool says TIFF too */
+	}
+	raw = (ti.tags_seen & (TIFF_SEEN_CFA | TIFF_SEEN_RAWCOMP |
+	    TIFF_SEEN_PRIVATE)) != 0;
+	for (i = 0; i < sizeof tiff_makes / sizeof tiff_makes[0]; i++) {
+		if (!identify_make_is(ti.make, tiff_makes[i].make))
+			continue;
+		for (j = 0; j < 2 && tiff_makes[i].alt[j] != NULL; j++)
+			if (strcmp(ext, tiff_makes[i].alt[j]) == 0)
+				return tiff_makes[i].altmime[j];
+		if (strcmp(ext, tiff_makes[i].ext) == 0)
+			return tiff_makes[i].mime;
+		if (!raw)
+			break;
+		/* Kodak's DCS cameras write DCR, the others KDC. */
+		if (tiff_makes[i].altmime[0] != NULL &&
+		    strcmp(tiff_makes[i].alt[0], "dcr") == 0 &&
+		    strstr(ti.model, "DCS") != NULL)
+			return tiff_makes[i].altmime[0];
+		return tiff_makes[i].mime;
+	}
+	return mime;
+}
+
+/* True if the first bytes of s are a TIFF header of any variant. */
+static int
+identify_tiff_bytes(const struct sb_src *s)
+{
+	static const char *const magics[] = { "II*\0", "MM\0*", "IIU\0",
+	    "IIRO", "IIRS", "MMOR" };
+	size_t	i;
+
+	if (s->headlen < 8)
+		return 0;
+	for (i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (memcmp(s->head, magics[i], 4) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Name the type of the file whose first bytes are in s->head, and set
- * m->mime and m->kind. name breaks ties the bytes cannot. Returns 0, or -1
- * if libmagic failed (m->error says why).
+ * m->mime and m->kind. The bytes decide; name breaks ties they cannot.
+ * Returns 0, or -1 if libmagic failed (m->error says why).
  */
 int
 identify(const struct sb_src *s, const char *name, struct meta *m)
 {
 	const char	*mime;
+	char		 ext[16];
 
-	(void)name;
 	if (cookie == NULL && identify_open(NULL) == -1) {
 		meta_set_error(m, "libmagic is not available");
 		return -1;
@@ -192,6 +334,17 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 		meta_set_error(m, "libmagic: %s", magic_error(cookie));
 		return -1;
 	}
+	identify_ext(name, ext, sizeof ext);
+	if ((strcmp(mime, "image/tiff") == 0 ||
+	    strcmp(mime, "image/x-panasonic-rw2") == 0 ||
+	    strcmp(mime, "application/octet-stream") == 0) &&
+	    identify_tiff_bytes(s))
+		mime = identify_tiff(s, ext, mime);
+	/* An XMP packet (sidecar or standalone) is RDF, as ExifTool says. */
+	if ((strncmp(mime, "text/", 5) == 0 ||
+	    strcmp(mime, "application/xml") == 0) &&
+	    memmem(s->head, s->headlen, "<x:xmpmeta", 10) != NULL)
+		mime = "application/rdf+xml";
 	strlcpy_sb(m->mime, mime, sizeof m->mime);
 	m->kind = kind_of_mime(m->mime);
 	return 0;

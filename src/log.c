@@ -96,7 +96,7 @@ fatal(const char *fmt, ...)
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
+size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	size_t	len, i;

@@ -50,22 +50,13 @@ exif_date(ExifData *ed, unsigned tag, unsigned offtag, struct meta *m,
     const char *source)
 {
 	ExifEntry	*e = exif_find(ed, tag);
-	struct sb_time	 t;
 	char		 off[16];
-	int		 min;
 
-	if (e == NULL || date_parse_exif((const char *)e->data, e->size,
-	    &t) == -1)
+	if (e == NULL)
 		return -1;
-	if (!t.has_offset && offtag != 0 &&
-	    exif_text(ed, offtag, off, sizeof off) == 0 &&
-	    date_parse_offset(off, strlen(off), &min) == 0) {
-		t.has_offset = 1;
-		t.offset_min = min;
-	}
-	m->taken = t;
-	strlcpy_sb(m->date_source, source, sizeof m->date_source);
-	return 0;
+	if (offtag == 0 || exif_text(ed, offtag, off, sizeof off) == -1)
+		off[0] = '\0';
+	return meta_take_date(m, (const char *)e->data, e->size, off, source);
 }
 
 /*

@@ -35,7 +35,7 @@ static const struct {
 	{ "image/x-adobe-dng",		meta_tiff_file },
 	{ "image/x-olympus-orf",	meta_tiff_file },
 	{ "image/x-panasonic-rw2",	meta_tiff_file },
-	{ "image/x-panasonic-raw",	meta_tiff_file },
+	{ "image/x-panasonic-rw",	meta_tiff_file },
 	{ "image/x-pentax-pef",		meta_tiff_file },
 	{ "image/x-samsung-srw",	meta_tiff_file },
 	{ "image/x-phaseone-iiq",	meta_tiff_file },
@@ -68,7 +68,10 @@ static const struct {
 	{ "video/x-matroska",		meta_mkv },
 	{ "video/webm",			meta_mkv },
 	{ "video/mp2t",			meta_mpegts },
+	{ "video/m2ts",			meta_mpegts },	/* ExifTool's name */
+	{ "video/vnd.dlna.mpeg-tts",	meta_mpegts },	/* Windows' name */
 	{ "video/dv",			meta_dv },
+	{ "video/x-dv",			meta_dv },
 };
 
 /*
@@ -86,6 +89,30 @@ meta_read(const struct sb_src *s, struct meta *m)
 	return 0;
 }
 
+/*
+ * Take the date string date (at most len bytes) as m's capture time, with
+ * the offset string off (OffsetTimeOriginal and the like; NULL or "" for
+ * none) unless the date carries its own. Returns 0, or -1 if it is no date.
+ */
+int
+meta_take_date(struct meta *m, const char *date, size_t len, const char *off,
+    const char *source)
+{
+	struct sb_time	t;
+	int		min;
+
+	if (date_parse_exif(date, len, &t) == -1)
+		return -1;
+	if (!t.has_offset && off != NULL && *off != '\0' &&
+	    date_parse_offset(off, strlen(off), &min) == 0) {
+		t.has_offset = 1;
+		t.offset_min = min;
+	}
+	m->taken = t;
+	strlcpy_sb(m->date_source, source, sizeof m->date_source);
+	return 0;
+}
+
 void
 meta_set_error(struct meta *m, const char *fmt, ...)
 {
@@ -100,7 +127,8 @@ meta_set_error(struct meta *m, const char *fmt, ...)
 
 /*
  * Copy a text field from a file into dst: stops at NUL, drops trailing
- * blanks, and turns control characters into '?'.
+ * blanks, and turns control characters and bytes that are not UTF-8 into
+ * '?', so that every text shoebox prints or stores is valid UTF-8.
  */
 void
 meta_set_text(char *dst, size_t size, const void *src, size_t len)
@@ -121,8 +149,17 @@ meta_set_text(char *dst, size_t size, const void *src, size_t len)
 	n -= i;
 	if (n > size - 1)
 		n = size - 1;
-	for (i = 0; i < n; i++)
-		dst[i] = (p[i] < 0x20 || p[i] == 0x7f) ? '?' : (char)p[i];
+	/* Whole UTF-8 sequences only: anything else becomes '?'. */
+	for (i = 0; i < n; ) {
+		size_t	l = utf8_len(p + i, n - i);
+
+		if (l == 0 || (l == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+			dst[i++] = '?';
+			continue;
+		}
+		memcpy(dst + i, p + i, l);
+		i += l;
+	}
 	dst[n] = '\0';
 }
 

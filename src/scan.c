@@ -71,6 +71,35 @@ inside(const char *path, const char *root)
 	    path[n] == '\0');
 }
 
+/*
+ * True if the resolved path real is the library or lies inside it: such a
+ * source would be "imported" as duplicates of itself and, with --move,
+ * deleted from the library.
+ */
+static int
+in_library(const struct scan *sc, const char *real)
+{
+	struct stat	 sb;
+	char		*p = xstrdup(real), *slash;
+	int		 in = 0;
+
+	if (sc->skip_dev == 0 && sc->skip_ino == 0)
+		goto out;
+	for (;;) {
+		if (stat(p[0] != '\0' ? p : "/", &sb) == 0 &&
+		    sb.st_dev == sc->skip_dev && sb.st_ino == sc->skip_ino) {
+			in = 1;
+			break;
+		}
+		if ((slash = strrchr(p, '/')) == NULL || p[0] == '\0')
+			break;
+		*slash = '\0';
+	}
+out:
+	free(p);
+	return in;
+}
+
 /* Walk dir (a path below real root rroot), adding what it holds. */
 static void
 scan_dir(struct scan *sc, const char *dir, const char *rroot, int depth)
@@ -105,6 +134,7 @@ scan_dir(struct scan *sc, const char *dir, const char *rroot, int depth)
 			/* Followed only to a file inside the source. */
 			real = realpath(path, NULL);
 			if (real == NULL || !inside(real, rroot) ||
+			    in_library(sc, real) ||
 			    stat(real, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 				log_debug("%s: symbolic link leaving the "
 				    "source or not to a file, skipped",
@@ -145,6 +175,13 @@ scan_add(struct scan *sc, const char *root)
 		log_warn("%s", log_path(root, buf, sizeof buf));
 		return -1;
 	}
+	if ((real = realpath(root, NULL)) != NULL && in_library(sc, real)) {
+		log_warnx("%s: is the library or inside it, not a source",
+		    log_path(root, buf, sizeof buf));
+		free(real);
+		return -1;
+	}
+	free(real);
 	if (S_ISREG(sb.st_mode)) {
 		scan_push(sc, root, &sb);
 		return 0;

@@ -345,7 +345,20 @@ store_name(struct store_file *f, int dirfd, const char *name)
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
 		return -1;
 	/* Filesystems without hard links (FAT): rename, never replacing. */
-	return renameat2(AT_FDCWD, f->tmppath, dirfd, name, RENAME_NOREPLACE);
+	if (renameat2(AT_FDCWD, f->tmppath, dirfd, name, RENAME_NOREPLACE) ==
+	    0)
+		return 0;	/* not errno == 0: success leaves linkat's EPERM */
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/*
+	 * Nor RENAME_NOREPLACE (some network filesystems): check, then
+	 * rename. Only shoebox, holding the library's lock, writes here.
+	 */
+	if (faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(AT_FDCWD, f->tmppath, dirfd, name);
 }
 
 /* True if the file name in dirfd holds exactly the bytes of f. */

@@ -1,0 +1,276 @@
+/*
+ * remote-webdav.c: WebDAV (Nextcloud, ownCloud, NAS boxes). A PUT per file,
+ * streamed; missing parent collections are made with MKCOL when first
+ * needed and remembered. A file of the same size already there is not sent
+ * again (HEAD). The bytes sent are hashed on the way and must match the
+ * catalogue's SHA-256.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "shoebox.h"
+#include "remote.h"
+#include "sigv4.h"
+
+#define AUTH_HINT	"check user and password"
+
+struct dav_priv {
+	char		*url;		/* base, no trailing '/' */
+	char		*prefix;
+	char		*user;
+	char		*password;
+	pthread_mutex_t	 lock;		/* over dirs */
+	char		**dirs;		/* collections known to exist */
+	size_t		 ndirs, capdirs;
+};
+
+/* One WebDAV call. */
+struct dav_call {
+	struct dav_priv	*d;
+	char		*url;
+	const char	*ctype;
+	char		 mtime[32];
+};
+
+static int
+dav_open(struct remote *r)
+{
+	struct dav_priv	*d;
+	const char	*v;
+	size_t		 n;
+
+	d = xcalloc(1, sizeof *d);
+	r->priv = d;
+	pthread_mutex_init(&d->lock, NULL);
+	if ((v = remote_get(r, "url")) == NULL ||
+	    (strncasecmp(v, "http://", 7) != 0 &&
+	    strncasecmp(v, "https://", 8) != 0)) {
+		log_warnx("remote %s: type webdav needs 'url = https://...'",
+		    r->name);
+		return -1;
+	}
+	d->url = xstrdup(v);
+	n = strlen(d->url);
+	while (n > 0 && d->url[n - 1] == '/')
+		d->url[--n] = '\0';
+	d->prefix = xstrdup((v = remote_get(r, "prefix")) ? v : "");
+	if ((v = remote_get(r, "user")) != NULL)
+		d->user = xstrdup(v);
+	if (remote_secret(r, "password", NULL, &d->password) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+dav_close(struct remote *r)
+{
+	struct dav_priv	*d = r->priv;
+	size_t		 i;
+
+	for (i = 0; i < d->ndirs; i++)
+		free(d->dirs[i]);
+	free(d->dirs);
+	free(d->url);
+	free(d->prefix);
+	free(d->user);
+	if (d->password != NULL)
+		explicit_bzero(d->password, strlen(d->password));
+	free(d->password);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+	r->priv = NULL;
+}
+
+/* The URL of a path below the base (a file, or a collection). */
+static char *
+dav_url(struct dav_priv *d, const char *path, int collection)
+{
+	char	*enc, *url;
+
+	enc = sigv4_encode(path, 1);
+	xasprintf(&url, "%s/%s%s", d->url, enc, collection ? "/" : "");
+	free(enc);
+	return url;
+}
+
+/* xreq_prepare for WebDAV: URL, credentials, headers. */
+static int
+dav_prepare(struct xfer *x, struct xreq *rq, void *arg)
+{
+	struct dav_call	*c = arg;
+
+	rq->url = xstrdup(c->url);
+	if (c->d->user != NULL) {
+		curl_easy_setopt(x->curl, CURLOPT_HTTPAUTH,
+		    (long)CURLAUTH_BASIC);
+		curl_easy_setopt(x->curl, CURLOPT_USERNAME, c->d->user);
+		curl_easy_setopt(x->curl, CURLOPT_PASSWORD,
+		    c->d->password ? c->d->password : "");
+	}
+	if (c->ctype != NULL)
+		xreq_header(rq, "Content-Type: %s", c->ctype);
+	if (c->mtime[0] != '\0')	/* Nextcloud and ownCloud keep it */
+		xreq_header(rq, "X-OC-Mtime: %s", c->mtime);
+	return 0;
+}
+
+/* 1 when a file of the same size is there, 0 when not, or an error. */
+static int
+dav_exists(struct xfer *x, const struct upload *up)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	char		*path;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	path = remote_join(d->prefix, up->relpath);
+	c.url = dav_url(d, path, 0);
+	xreq_init(&rq, "HEAD");
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 200)
+		rc = rq.length == (long long)up->size;
+	else if (rq.status == 404)
+		rc = 0;
+	else
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+out:
+	xreq_free(&rq);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+/* Is dir in the cache of collections made? Adds it when add is set. */
+static int
+dav_known(struct dav_priv *d, const char *dir, int add)
+{
+	size_t	i;
+	int	found = 0;
+
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < d->ndirs && !found; i++)
+		found = strcmp(d->dirs[i], dir) == 0;
+	if (!found && add) {
+		if (d->ndirs == d->capdirs) {
+			d->capdirs = d->capdirs ? d->capdirs * 2 : 16;
+			d->dirs = xreallocarray(d->dirs, d->capdirs,
+			    sizeof *d->dirs);
+		}
+		d->dirs[d->ndirs++] = xstrdup(dir);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return found;
+}
+
+/* MKCOL each missing ancestor of path, top down; REMOTE_OK or an error. */
+static int
+dav_mkparents(struct xfer *x, const char *path)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	char		*dir, *p;
+	int		 rc = REMOTE_OK;
+
+	dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return REMOTE_OK;
+	}
+	*p = '\0';
+	if (dav_known(d, dir, 0)) {
+		free(dir);
+		return REMOTE_OK;
+	}
+	for (p = dir; rc == REMOTE_OK; p++) {
+		p = strchr(p, '/');
+		if (p != NULL)
+			*p = '\0';
+		if (!dav_known(d, dir, 0)) {
+			memset(&c, 0, sizeof c);
+			c.d = d;
+			c.url = dav_url(d, dir, 1);
+			xreq_init(&rq, "MKCOL");
+			rc = xreq_perform(x, &rq, dav_prepare, &c);
+			/* 201 made; 405 already there (some say 301) */
+			if (rc == REMOTE_OK && rq.status != 201 &&
+			    rq.status != 405 && rq.status != 301 &&
+			    rq.status != 200)
+				rc = xreq_http_error(x, &rq, AUTH_HINT);
+			if (rc == REMOTE_OK)
+				dav_known(d, dir, 1);
+			xreq_free(&rq);
+			free(c.url);
+		}
+		if (p == NULL)
+			break;
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+static int
+dav_put(struct xfer *x, const struct upload *up)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	unsigned char	 md[32];
+	char		*path, hex[65];
+	int		 fd, rc;
+
+	path = remote_join(d->prefix, up->relpath);
+	if ((rc = dav_mkparents(x, path)) != REMOTE_OK) {
+		free(path);
+		return rc;
+	}
+	if ((fd = remote_open_file(x, up)) == -1) {
+		free(path);
+		return REMOTE_FAIL;
+	}
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	c.url = dav_url(d, path, 0);
+	c.ctype = up->mime;
+	snprintf(c.mtime, sizeof c.mtime, "%lld",
+	    (long long)(up->mtime_ns / 1000000000));
+	xreq_init(&rq, "PUT");
+	rq.has_body = 1;
+	rq.body.fd = fd;
+	rq.body.len = up->size;
+	rq.body.sha = EVP_MD_CTX_new();
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status != 200 && rq.status != 201 && rq.status != 204) {
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+		goto out;
+	}
+	EVP_DigestFinal_ex(rq.body.sha, md, NULL);
+	sigv4_hex(md, sizeof md, hex);
+	if (strcasecmp(hex, up->sha256) != 0) {
+		xfer_error(x, "the bytes sent differ from the catalogue's "
+		    "SHA-256 (changed since import?)");
+		rc = REMOTE_FAIL;
+	}
+out:
+	xreq_free(&rq);
+	close(fd);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+const struct remote_ops remote_webdav_ops = {
+	"webdav", dav_open, dav_exists, dav_put, dav_close
+};

@@ -1,0 +1,139 @@
+/*
+ * remote.h: the small interface every kind of remote implements
+ * (remote-s3.c, remote-webdav.c, remote-sftp.c, remote-dir.c), and the
+ * shared HTTP/SFTP machinery in remote.c (streaming bodies, retries,
+ * timeouts, TLS, secrets) that cmd-sync.c drives.
+ */
+#ifndef REMOTE_H
+#define REMOTE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+struct catalog;
+struct remote;
+
+/* What a remote operation returns. */
+#define REMOTE_OK	0	/* done */
+#define REMOTE_FAIL	(-1)	/* this file failed; go on with the next */
+#define REMOTE_STOP	(-2)	/* the remote refuses (auth, 4xx, config) */
+#define REMOTE_AUTH	(-3)	/* REMOTE_STOP because of credentials */
+
+/* One file to upload, as the catalogue knows it. */
+struct upload {
+	int64_t		 job_id;
+	char		*path;		/* absolute, in the library */
+	char		*relpath;	/* relative: YYYY/mm/dd/NAME */
+	char		 sha256[65];
+	uint64_t	 size;
+	int64_t		 mtime_ns;
+	char		*mime;
+	struct catalog	*cat;		/* for multipart state, under lock */
+	pthread_mutex_t	*lock;
+};
+
+/* One worker's connection state: a curl handle, reused across requests. */
+struct xfer {
+	CURL		*curl;
+	struct remote	*remote;
+	long long	 speed;		/* CURLOPT_MAX_SEND_SPEED_LARGE, or 0 */
+	char		 error[512];	/* why the last call failed */
+	uint64_t	 sent;		/* body bytes sent for the current file */
+};
+
+/* A request body streamed from a file region, hashed as it goes. */
+struct xbody {
+	int		 fd;
+	uint64_t	 off;
+	uint64_t	 len;
+	uint64_t	 pos;
+	const char	*mem;		/* or a small body in memory */
+	void		*sha;		/* EVP_MD_CTX *, or NULL */
+};
+
+/* A request and what came back. */
+struct xreq {
+	const char	*method;
+	char		*url;
+	struct curl_slist *headers;
+	struct xbody	 body;
+	int		 has_body;
+	int		 nobody;	/* HEAD */
+	struct curl_slist *postquote;	/* SFTP commands after the upload */
+	int		 create_dirs;	/* SFTP: create missing directories */
+	/* response */
+	long		 status;
+	char		*resp;		/* first RESP_MAX bytes of the body */
+	size_t		 resplen;
+	char		 etag[80];
+	char		 meta_sha256[80];
+	long long	 length;	/* Content-Length, or -1 */
+	long		 retry_after;	/* seconds, or -1 */
+};
+
+#define RESP_MAX	(64 * 1024)
+
+/* Builds (or rebuilds, on each retry) a request's URL and headers. */
+typedef int (*xreq_prepare)(struct xfer *, struct xreq *, void *);
+
+struct remote_ops {
+	const char	*type;
+	int		(*open)(struct remote *);
+	int		(*exists)(struct xfer *, const struct upload *);
+	int		(*put)(struct xfer *, const struct upload *);
+	void		(*close)(struct remote *);
+};
+
+struct remote {
+	char			*name;
+	char			*section;	/* "remote NAME" */
+	const struct config	*cfg;
+	const struct remote_ops	*ops;
+	void			*priv;
+	int			 retries;
+	double			 retry_delay;	/* seconds before the 1st retry */
+	long			 timeout;	/* stall limit, seconds */
+	long			 connect_timeout;
+	int			 tls_verify;
+	const char		*ca_file;
+	int			 transfers;	/* workers sharing bwlimit */
+	long long		 bwlimit;	/* bytes/s for the whole sync */
+	int			 stopped;	/* a REMOTE_STOP was seen */
+	volatile int		*interrupted;
+};
+
+/* remote.c */
+struct remote	*remote_open(const struct config *, const char *);
+void		 remote_close(struct remote *);
+const char	*remote_get(const struct remote *, const char *);
+int		 remote_secret(struct remote *, const char *, const char *,
+		    char **);
+char		*remote_join(const char *, const char *);
+void		 remote_mtime_str(int64_t, char *, size_t);
+void		 xfer_init(struct xfer *, struct remote *);
+void		 xfer_free(struct xfer *);
+void		 xfer_error(struct xfer *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 xreq_init(struct xreq *, const char *);
+void		 xreq_reset(struct xreq *);
+void		 xreq_free(struct xreq *);
+void		 xreq_header(struct xreq *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 xreq_perform(struct xfer *, struct xreq *, xreq_prepare,
+		    void *);
+int		 xreq_http_error(struct xfer *, const struct xreq *,
+		    const char *);
+int		 remote_hash_region(int, uint64_t, uint64_t, unsigned char *,
+		    unsigned char *, volatile int *);
+void		 remote_base64(const unsigned char *, size_t, char *);
+int		 remote_open_file(struct xfer *, const struct upload *);
+
+/* The kinds of remote. */
+extern const struct remote_ops remote_s3_ops;
+extern const struct remote_ops remote_webdav_ops;
+extern const struct remote_ops remote_sftp_ops;
+extern const struct remote_ops remote_dir_ops;
+
+#endif /* REMOTE_H */

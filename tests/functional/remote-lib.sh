@@ -1,0 +1,156 @@
+# remote-lib.sh: shared by the sync tests (t05NN, t06NN). Sourced, not run.
+# Gives each test its own directory, library and config, servers on
+# 127.0.0.1 that stop when the test exits, and helpers to fill a library's
+# catalogue and compare a remote with it.
+#
+#   . "$TOP/tests/functional/remote-lib.sh"
+#   sb_init				W, LIB, CFG; cleanup on exit
+#   sb_add SRC RELPATH [MTIME_NS]	put a file in the library and catalogue
+#   sb_sync ARGS...			shoebox -L LIB -c CFG sync ARGS
+#   sb_start_s3rver BUCKET [N]		S3_PORT[N] (key AKTEST, secret SKTEST)
+#   sb_start_proxy UPSTREAM_PORT FAULTS	PROXY_PORT; requests in $W/proxy.log
+
+set -u
+: "${SHOEBOX:?}" "${TOP:?}"
+SB_PIDS=""
+
+sb_skip() { echo "$*"; exit 77; }
+sb_fail() { echo "FAIL: $*"; exit 1; }
+
+sb_cleanup() {
+	for p in $SB_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $SB_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${W:-}" ] && [ -z "${SB_KEEP:-}" ] && rm -rf "$W"
+}
+
+sb_init() {
+	W=$(mktemp -d "${TMPDIR:-/tmp}/shoebox-sync.XXXXXX")
+	trap sb_cleanup EXIT
+	trap 'exit 1' INT TERM
+	LIB=$W/lib
+	CFG=$W/config
+	mkdir -p "$LIB"
+	: >"$CFG"
+	chmod 600 "$CFG"
+	command -v sqlite3 >/dev/null || sb_skip "sqlite3 not installed"
+	# hermetic: no credentials or CA bundles from the caller
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
+	    AWS_CA_BUNDLE AWS_PROFILE AWS_CONFIG_FILE
+}
+
+sb_sync() {
+	"$SHOEBOX" -L "$LIB" -c "$CFG" sync --no-progress "$@"
+}
+
+# Create the catalogue (a sync with nothing to do does it).
+sb_catalog() {
+	[ -f "$LIB/.shoebox/catalog.db" ] && return 0
+	sb_sync >/dev/null 2>"$W/catalog.err" ||
+	    { cat "$W/catalog.err"; sb_fail "could not create the catalogue"; }
+}
+
+# sb_add SRC RELPATH [MTIME_NS]: as import would: the file in the tree, a
+# row in files. The queue jobs come from sync's backfill.
+sb_add() {
+	sb_catalog
+	dst="$LIB/$2"
+	mkdir -p "$(dirname "$dst")"
+	cp "$1" "$dst"
+	mt=${3:-1562249460123456789}
+	touch -d "@$((mt / 1000000000)).$(printf %09d $((mt % 1000000000)))" "$dst"
+	sha=$(sha256sum <"$dst" | cut -d' ' -f1)
+	size=$(stat -c %s "$dst")
+	rel=$(printf %s "$2" | sed "s/'/''/g")
+	sqlite3 "$LIB/.shoebox/catalog.db" "INSERT INTO files (path, sha256,
+	    size, mtime_ns, mime, kind, date_source, imported_at) VALUES
+	    ('$rel', '$sha', $size, $mt, 'image/jpeg', 'image', 'test',
+	    '2024-01-01T00:00:00Z')" || sb_fail "sqlite3 insert"
+}
+
+# A small set of files with awkward names; sets NFILES.
+sb_add_set() {
+	c=${CORPUS:-$TOP/../shared/corpus}
+	head -c 1000 /dev/urandom >"$W/r1"
+	head -c 300000 /dev/urandom >"$W/r2"
+	: >"$W/empty"
+	sb_add "$W/r1" "2019/07/04/IMG 0001.JPG"
+	sb_add "$W/r2" "2019/07/04/Ünïcödé été+plus~1.jpg" 1562249460000000001
+	sb_add "$W/empty" "2020/01/01/empty.jpg"
+	NFILES=3
+	if [ -f "$c/exiv2/DSC_3079.jpg" ]; then
+		sb_add "$c/exiv2/DSC_3079.jpg" "2021/12/31/DSC_3079.jpg"
+		NFILES=4
+	fi
+}
+
+# Wait for a server's first line (its port) in FILE; print it.
+sb_wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$(head -n 1 "$1" 2>/dev/null)
+		case "$p" in [0-9]*) echo "$p"; return 0 ;; esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# A free TCP port on 127.0.0.1.
+sb_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+sb_start_s3rver() {
+	command -v node >/dev/null || sb_skip "node not installed"
+	[ -d "$TOP/tests/node/node_modules/@20minutes/s3rver" ] ||
+	    sb_skip "tests/node: run 'make deps' (npm ci) first"
+	mkdir -p "$W/s3data${2:-}"
+	rm -f "$W/s3rver${2:-}.port"
+	node "$TOP/tests/node/s3rver.js" "$W/s3data${2:-}" "$1" AKTEST SKTEST \
+	    >"$W/s3rver${2:-}.port" 2>"$W/s3rver${2:-}.log" &
+	SB_PIDS="$SB_PIDS $!"
+	port=$(sb_wait_port "$W/s3rver${2:-}.port") || sb_fail "s3rver did not start"
+	eval "S3_PORT${2:-}=\$port"
+}
+
+# FAULTS: comma-separated actions for the matching requests in order, each
+# METHOD:ACTION (e.g. PUT:503,PUT:drop,any:stall); ACTION is 500, 503,
+# drop or stall.
+sb_start_proxy() {
+	# a new proxy: the last one's port file must not be read for its port
+	rm -f "$W/proxy.port"
+	[ -f "$W/proxy.log" ] && mv "$W/proxy.log" "$W/proxy.log.$$.$(date +%s%N)"
+	python3 "$TOP/tests/functional/fault-proxy.py" "$1" "$2" \
+	    >"$W/proxy.port" 2>"$W/proxy.log" &
+	SB_PIDS="$SB_PIDS $!"
+	PROXY_PORT=$(sb_wait_port "$W/proxy.port") || sb_fail "proxy did not start"
+}
+
+# An rclone config with S3 at PORT, for checking what went up.
+sb_rclone_s3() {
+	cat >"$W/rclone.conf" <<EOR
+[s3]
+type = s3
+provider = Other
+access_key_id = AKTEST
+secret_access_key = SKTEST
+endpoint = http://127.0.0.1:$1
+force_path_style = true
+region = us-east-1
+EOR
+}
+
+sb_rclone() {
+	rclone --config "$W/rclone.conf" "$@"
+}
+
+# Check that the remote tree equals the library's (sizes and contents, by
+# downloading); the catalogue directory is excluded.
+sb_check() {
+	sb_rclone check --fast-list --download --exclude '/.shoebox/**' "$LIB" "$1" \
+	    >"$W/check.out" 2>&1 || { cat "$W/check.out"; sb_fail "rclone check $1"; }
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# What a walk takes and leaves: dot-files and dot-directories, symlinks that
+# leave the source, FIFOs, non-media files; sidecars of every kind go with
+# their main file; mtimes are kept.
+. "$TOP/tests/lib/common.sh"
+
+c="$T/card"
+mkdir -p "$c/DCIM/100CANON" "$c/.Trashes/501" "$c/.Spotlight-V100" "$c/PRIVATE/M4ROOT/CLIP" "$c/GOPRO" "$T/outside"
+cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$c/DCIM/100CANON/IMG_0001.JPG"
+cp "$CORPUS/exiv2/IMG_1361.dng" "$c/DCIM/100CANON/IMG_0001.DNG"
+printf 'raw edits\n' >"$c/DCIM/100CANON/IMG_0001.XMP"
+printf 'jpeg edits\n' >"$c/DCIM/100CANON/IMG_0001.JPG.xmp"
+printf 'thumb\n' >"$c/DCIM/100CANON/IMG_0001.THM"
+printf 'apple edits\n' >"$c/DCIM/100CANON/IMG_0001.AAE"
+cp "$CORPUS/exiv2/Reagan.jpg" "$c/DCIM/100CANON/._IMG_0002.JPG"
+cp "$CORPUS/exiv2/Reagan.jpg" "$c/.Trashes/501/IMG_0009.JPG"
+cp "$CORPUS/exiv2/Reagan.jpg" "$c/.Spotlight-V100/x.jpg"
+cp "$CORPUS/video/mp4_utc_2021-07-04T183015Z.mp4" "$c/PRIVATE/M4ROOT/CLIP/C0001.MP4"
+printf '<xml/>\n' >"$c/PRIVATE/M4ROOT/CLIP/C0001M01.XML"
+cp "$CORPUS/video/mp4_utc_2021-07-04T183015Z.mp4" "$c/GOPRO/GX010001.MP4"
+printf 'low res\n' >"$c/GOPRO/GL010001.LRV"
+printf 'settings\n' >"$c/DCIM/settings.txt"
+cp "$CORPUS/exiv2/FurnaceCreekInn.jpg" "$T/outside/away.jpg"
+ln -s "$T/outside/away.jpg" "$c/DCIM/100CANON/LINKOUT.JPG"
+ln -s "$T/outside" "$c/DCIM/linkdir"
+mkfifo "$c/DCIM/fifo.jpg"
+set_mtimes "$c"
+touch -h -d '2001-02-03 04:05:06 UTC' "$c/DCIM/100CANON/LINKOUT.JPG"
+touch -d '2010-10-10 10:10:10 UTC' "$c/DCIM/100CANON/IMG_0001.JPG"
+
+sb import --no-progress --json "$c"
+expect_rc 0
+grep -q 'away.jpg\|LINKOUT' "$T/out" && grep 'LINKOUT' "$T/out" | grep -q '"imported"' && fail "symlink leaving the source followed"
+grep -q 'IMG_0009\|x.jpg\|_IMG_0002' "$T/out" && fail "dot-file or dot-directory taken"
+grep '"summary"' "$T/out"
+python3 - "$T/out" <<'PY' || exit 1
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+s = rows[-1]["summary"]
+assert s["seen"] == sum(s[k] for k in ("imported", "duplicate", "sidecar", "already", "skipped", "failed")), s
+assert s["imported"] == 3 and s["duplicate"] == 1, s      # JPG, DNG, MP4; GoPro MP4 is the same clip
+assert s["sidecar"] == 6, s                               # XMP x2, THM, AAE, XML, LRV
+assert s["failed"] == 0, s
+dest = {r["path"].split("/")[-1]: r.get("dest") for r in rows if "path" in r}
+d = lambda n: dest[n].rsplit("/", 1)[0]
+assert d("IMG_0001.XMP") == d("IMG_0001.DNG"), dest        # a RAW+JPEG pair's XMP goes with the RAW
+assert d("IMG_0001.JPG.xmp") == d("IMG_0001.JPG"), dest
+assert d("C0001M01.XML") == d("C0001.MP4"), dest
+assert d("GL010001.LRV") == d("GX010001.MP4"), dest
+# C0001.MP4 is the same clip as GX010001.MP4 (walked first): its sidecar goes
+# beside the kept copy, named after it.
+assert dest["C0001M01.XML"] == dest["C0001.MP4"][:-4] + "M01.XML", dest
+for n in ("IMG_0001.THM", "IMG_0001.AAE"):
+    assert dest[n] is not None, n
+PY
+# The modification time is kept.
+[ "$(stat -c %Y "$LIB/2006/08/02/IMG_0001.JPG")" = "$(stat -c %Y "$c/DCIM/100CANON/IMG_0001.JPG")" ] || fail "mtime not kept"
+exit 0

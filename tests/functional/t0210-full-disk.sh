@@ -1,0 +1,106 @@
+#!/bin/sh
+# A library on a small tmpfs and a card with more than fits: each file that
+# did not fit is reported with "No space left on device" and its name, the
+# import exits 1, the library holds no partial or empty file, every filed
+# file is whole, the catalogue matches the library file for file, and with
+# --move the sources that did not fit are still there. After making room a
+# re-run completes. Then the same checks at many levels of free space, so
+# that the disk also fills up while the catalogue itself is being written.
+. "$TOP/tests/lib/common.sh"
+
+[ "$(id -u)" = 0 ] || { echo "needs root to mount a tmpfs"; exit 77; }
+mkdir -p "$LIB"
+mount -t tmpfs -o size=2m shoebox-t0210 "$LIB" 2>"$T/mount.err" ||
+    { echo "cannot mount a tmpfs: $(cat "$T/mount.err")"; exit 77; }
+unmount_lib() { umount "$LIB" 2>/dev/null; }
+cleanup_hooks="unmount_lib"
+
+d="$T/card/DCIM/100CANON"
+mkdir -p "$d"
+i=0
+for f in "$CORPUS"/exiv2/exiv2-*.jpg; do
+	# Files with damaged headers warn (exit 1): not what this test is about.
+	"$SHOEBOX" probe --json "$f" 2>/dev/null | grep -q '"warning"' && continue
+	i=$((i + 1))
+	cp "$f" "$d/IMG_$(printf %04d $i).JPG"
+done
+set_mtimes "$T/card"
+cp -a "$T/card" "$T/orig"
+(cd "$T/orig" && find . -type f -exec sha256sum {} + | cut -d' ' -f1 | sort -u) >"$T/allsums"
+echo "card: $(du -sk "$T/card" | cut -f1) kB in $i files, library: 2 MB"
+
+# check_library: whole files only, none empty, catalogue == library.
+check_library() {
+	libfiles >"$T/lib.list"
+	while read -r p; do
+		[ -s "$LIB/$p" ] || fail "empty file in library: $p"
+		s=$(sha256sum "$LIB/$p" | cut -d' ' -f1)
+		grep -qx "$s" "$T/allsums" || fail "partial file in library: $p"
+		[ "$(q "SELECT sha256 FROM files WHERE path = '$p'")" = "$s" ] ||
+		    fail "$p: not in the catalogue, or with another hash"
+	done <"$T/lib.list"
+	q 'SELECT path FROM files' | LC_ALL=C sort | diff - "$T/lib.list" ||
+	    fail "catalogue and library differ"
+	[ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "left in .shoebox/tmp"
+}
+
+sb import --move --no-progress "$T/card"
+expect_rc 1
+cat "$T/out"
+grep -q 'No space left on device' "$T/err" || fail "no 'No space left on device': $(cat "$T/err")"
+check_library
+left=$(find "$T/card" -type f | wc -l)
+[ "$left" -gt 0 ] || fail "everything fitted: make the card bigger"
+[ "$(libfiles | wc -l)" -gt 0 ] || fail "nothing fitted"
+# Each source still there was named with the reason; each one gone is filed.
+find "$T/card" -type f | while read -r f; do
+	grep -q "${f##*/}: .*No space left on device" "$T/err" ||
+	    fail "${f##*/} not imported but not reported with the reason"
+	cmp -s "$f" "$T/orig/${f#"$T"/card/}" || fail "source changed: $f"
+done || exit 1
+(cd "$T/orig" && find . -type f) | while read -r f; do
+	[ -f "$T/card/$f" ] && continue
+	s=$(sha256sum "$T/orig/$f" | cut -d' ' -f1)
+	[ -n "$(q "SELECT path FROM files WHERE sha256 = '$s'")" ] ||
+	    fail "source $f deleted but its content is not in the library"
+done || exit 1
+
+# Make room: the re-run files the rest.
+mount -o remount,size=32m "$LIB" || fail "cannot grow the tmpfs"
+sb import --move --no-progress "$T/card"
+expect_rc 0
+cat "$T/out"
+check_library
+[ -z "$(find "$T/card" -type f)" ] || fail "re-run left sources: $(find "$T/card" -type f)"
+libfiles | while read -r p; do sha256sum "$LIB/$p" | cut -d' ' -f1; done | sort >"$T/libsums"
+diff "$T/allsums" "$T/libsums" || fail "library is not the card's content once"
+
+# The disk filling at every point of a run: data, directories, catalogue.
+for free in 8 40 120 300 520 560 600 700 800 1000 1300; do
+	umount "$LIB"
+	mount -t tmpfs -o size=2m shoebox-t0210 "$LIB" || fail "remount"
+	avail=$(df -k --output=avail "$LIB" | tail -n 1)
+	if [ "$avail" -gt "$free" ]; then
+		mkdir -p "$LIB/.shoebox"	# libfiles leaves it out
+		head -c $(((avail - free) * 1024)) /dev/zero >"$LIB/.shoebox/filler" 2>/dev/null
+	fi
+	sb import --no-progress "$T/orig"
+	[ "$rc" = 0 ] || [ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "free=$free: exit $rc"
+	echo "free ${free} kB: exit $rc, $(libfiles | wc -l) filed; $(head -n 1 "$T/out")"
+	if [ -f "$LIB/.shoebox/catalog.db" ] && [ "$rc" != 2 ]; then
+		check_library
+	else
+		# No catalogue could be made: nothing may have been filed.
+		[ -z "$(libfiles)" ] || fail "free=$free: files but no catalogue"
+		grep -q 'catalog' "$T/err" || fail "free=$free: no reason given"
+	fi
+	# Room again: the same library completes.
+	rm -f "$LIB/.shoebox/filler"
+	mount -o remount,size=32m "$LIB"
+	sb import --no-progress "$T/orig"
+	expect_rc 0
+	check_library
+	libfiles | while read -r p; do sha256sum "$LIB/$p" | cut -d' ' -f1; done | sort >"$T/libsums"
+	diff "$T/allsums" "$T/libsums" || fail "free=$free: re-run did not complete the library"
+done
+exit 0

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Peak memory of a sync of a 3 GB (sparse) file to S3, multipart, stays
+# under a fixed bound: the file is streamed, never held. Under ASan the
+# file is smaller and the bound looser (its shadow memory is not ours).
+. "$TOP/tests/functional/remote-lib.sh"
+sb_init
+[ -x /usr/bin/time ] || sb_skip "/usr/bin/time not installed (package time)"
+size=3G bound=40000	# kB
+case "$SHOEBOX" in *asan*) size=300M bound=150000 ;; esac
+sb_start_s3rver photos
+cat >"$CFG" <<EOF2
+[remote s3]
+type = s3
+endpoint = http://127.0.0.1:$S3_PORT
+bucket = photos
+access_key_id = AKTEST
+secret_access_key = SKTEST
+part_size = 64M
+EOF2
+truncate -s "$size" "$W/huge"
+sb_add "$W/huge" "2024/01/01/huge.mov"
+rm -f "$W/huge"
+/usr/bin/time -f %M -o "$W/rss" "$SHOEBOX" -L "$LIB" -c "$CFG" sync \
+    --no-progress >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "sync"; }
+rss=$(tail -n 1 "$W/rss")
+echo "peak RSS for a $size file: $rss kB (bound $bound kB)"
+[ "$rss" -lt "$bound" ] || sb_fail "peak RSS $rss kB"
+# the object is whole: its size and our SHA-256 metadata
+obj=$(find "$W/s3data/photos" -name 'huge.mov._S3rver_object')
+[ "$(stat -c %s "$obj")" = "$(stat -c %s "$LIB/2024/01/01/huge.mov")" ] ||
+    sb_fail "object size"
+exit 0
