@@ -1082,7 +1082,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 		goto failed;
 	}
 	if (store_copy_start(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
-	    &f, err, sizeof err) == -1)
+	    imp->verify, &f, err, sizeof err) == -1)
 		goto failed;
 	close(fd);
 	fd = -1;
