@@ -299,12 +299,12 @@ store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 		i = seq % PIPE_SLOTS;
 		buf = pp.slot[i];
 		/* The slot's last use is hashed and checked: reuse it. */
-		if (seq >= PIPE_SLOTS) {
+		if (seq >= PIPE_SLOTS)
 			pipe_wait(&pp, seq - PIPE_SLOTS);
-			if (verify && pipe_check(&pp, checked++, fd, vbuf, err,
+		while (verify && checked + PIPE_SLOTS <= seq)
+			if (pipe_check(&pp, checked++, fd, vbuf, err,
 			    errlen) == -1)
 				goto out;
-		}
 		want = size - off < COPY_BUF ? (size_t)(size - off) :
 		    COPY_BUF;
 		if (off == 0 && headlen > 0) {
