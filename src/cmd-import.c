@@ -33,6 +33,10 @@
 
 #define TXN_FILES	256	/* commit the catalogue at least this often */
 #define TXN_SECONDS	2
+#define BATCH_FILES	256	/* copies made durable together ... */
+#define BATCH_BYTES	(256 * 1024 * 1024)	/* ... up to this much */
+#define BATCH_SECONDS	2
+#define DIRCACHE	32	/* library directories kept open */
 #define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
 
 /* What happened to one source file. */
@@ -42,7 +46,8 @@ enum outcome {
 	OUT_SIDECAR,
 	OUT_ALREADY,
 	OUT_SKIPPED,
-	OUT_FAILED
+	OUT_FAILED,
+	OUT_PENDING	/* copied, to be filed by batch_flush(): not counted */
 };
 
 static const char *outcome_names[] = {
@@ -63,6 +68,31 @@ struct placed {
 	char		 name[NAME_MAX * 4 + 16];
 	char		 orig[NAME_MAX * 4 + 16];	/* its name on the source */
 	struct meta	 meta;
+};
+
+/*
+ * A copy made but not yet filed: batch_flush() fsyncs a batch of these
+ * together, then links and catalogues each, fsyncs each directory once and
+ * commits. Until then it is an unnamed file, so a crash leaves nothing.
+ */
+struct pending {
+	char		*path;		/* the source, as scanned */
+	char		*abspath;
+	struct stat	 sb;
+	struct meta	 meta;
+	char		*dir;		/* relative to the library */
+	char		*name;		/* the name it wants */
+	int		 dirfd;		/* borrowed from the directory cache */
+	struct store_file f;
+	int64_t		 main_id;
+	int		 sidecar;
+};
+
+/* An open library directory, and whether links in it await an fsync. */
+struct libdir {
+	char		*dir;
+	int		 fd;
+	int		 dirty;
 };
 
 struct import {
@@ -99,6 +129,13 @@ struct import {
 	struct filed	*filed;		/* copies linked in this transaction */
 	size_t		 nfiled;
 	size_t		 capfiled;
+
+	struct pending	**pending;	/* the batch in flight */
+	size_t		 npending;
+	uint64_t	 pending_bytes;
+	struct timespec	 batch_start;
+	struct libdir	 dirs[DIRCACHE];
+	size_t		 ndirs;
 
 	char		**planned;	/* dry run: hashes and names seen */
 	size_t		 nplanned;
@@ -345,23 +382,16 @@ find_duplicate(struct import *imp, const char *sha, uint64_t size,
 	return id;
 }
 
-/* Commit what the open transaction holds, then delete moved sources. */
+/*
+ * After the transaction ended (rc 0 committed, -1 lost): on a loss remove
+ * the copies it linked and report them failed, else delete moved sources.
+ */
 static int
-txn_commit(struct import *imp)
+txn_settle(struct import *imp, int rc)
 {
 	char	p[PATH_MAX * 2];
 	size_t	i;
-	int	rc = 0;
 
-	if (imp->in_txn) {
-		if (catalog_commit(imp->cat) == -1) {
-			/* sqlite may have rolled back already (SQLITE_FULL) */
-			if (!sqlite3_get_autocommit(imp->cat->db))
-				catalog_rollback(imp->cat);
-			rc = -1;
-		}
-		imp->in_txn = 0;
-	}
 	/*
 	 * A commit that failed (a full disk) lost the rows of the copies this
 	 * transaction linked: remove those copies, so the library holds
@@ -396,11 +426,32 @@ txn_commit(struct import *imp)
 	return rc;
 }
 
-/* Make sure a transaction is open; commit and reopen when it grew old. */
+/* Commit what the open transaction holds, then delete moved sources. */
 static int
-txn_need(struct import *imp)
+txn_commit(struct import *imp)
 {
-	if (imp->in_txn && (imp->txn_files >= TXN_FILES ||
+	int	rc = 0;
+
+	if (imp->in_txn) {
+		if (catalog_commit(imp->cat) == -1) {
+			/* sqlite may have rolled back already (SQLITE_FULL) */
+			if (!sqlite3_get_autocommit(imp->cat->db))
+				catalog_rollback(imp->cat);
+			rc = -1;
+		}
+		imp->in_txn = 0;
+	}
+	return txn_settle(imp, rc);
+}
+
+/*
+ * Make sure a transaction is open; with may_commit, commit and reopen it
+ * when it grew old (never while a batch's links await their directory fsync).
+ */
+static int
+txn_need(struct import *imp, int may_commit)
+{
+	if (may_commit && imp->in_txn && (imp->txn_files >= TXN_FILES ||
 	    time(NULL) - imp->txn_start >= TXN_SECONDS))
 		if (txn_commit(imp) == -1)
 			return -1;
@@ -645,14 +696,247 @@ plan_name(struct import *imp, const char *dir, const char *name, char *out,
 }
 
 /*
+ * Drop what the open transaction holds: its copies are removed and
+ * reported failed, and its --move deletions forgotten (txn_settle).
+ */
+static void
+txn_abort(struct import *imp)
+{
+	if (imp->in_txn)
+		catalog_rollback(imp->cat);
+	imp->in_txn = 0;
+	txn_settle(imp, -1);
+}
+
+static void
+pending_free(struct pending *p)
+{
+	store_discard(&p->f);
+	free(p->path);
+	free(p->abspath);
+	free(p->dir);
+	free(p->name);
+	free(p);
+}
+
+static void batch_flush(struct import *);
+
+/* Close every cached library directory (none may be dirty). */
+static void
+lib_dirs_close(struct import *imp)
+{
+	size_t	i;
+
+	for (i = 0; i < imp->ndirs; i++) {
+		close(imp->dirs[i].fd);
+		free(imp->dirs[i].dir);
+	}
+	imp->ndirs = 0;
+}
+
+/*
+ * The library directory dir (relative), created if need be and kept open
+ * for the rest of the run. Returns its fd (owned by the cache), or -1 with
+ * err set.
+ */
+static int
+lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
+{
+	struct libdir	*d;
+	size_t		 i;
+	int		 fd;
+
+	for (i = imp->ndirs; i > 0; i--)
+		if (strcmp(imp->dirs[i - 1].dir, dir) == 0)
+			return imp->dirs[i - 1].fd;
+	if (imp->ndirs == DIRCACHE) {
+		batch_flush(imp);	/* pending copies borrow these fds */
+		lib_dirs_close(imp);
+	}
+	if (store_mkdirs(imp->libfd, dir, err, errlen) == -1)
+		return -1;
+	if ((fd = openat(imp->libfd, dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open library directory %.200s: "
+		    "%s", dir, strerror(errno));
+		return -1;
+	}
+	d = &imp->dirs[imp->ndirs++];
+	d->dir = xstrdup(dir);
+	d->fd = fd;
+	d->dirty = 0;
+	return fd;
+}
+
+/*
+ * File a durable copy: the same content already catalogued makes it a
+ * duplicate; otherwise link it under its name and catalogue it. With
+ * dirsync the directory is fsync'ed now (and the transaction may be
+ * committed); without, batch_flush() does both once for the batch. Fills
+ * out (if not NULL) with where it went. Returns the outcome, reported.
+ */
+static enum outcome
+import_finish(struct import *imp, struct pending *p, int dirsync,
+    struct placed *out)
+{
+	char		 rel[PATH_MAX * 2], final[NAME_MAX * 4 + 16];
+	char		 duppath[PATH_MAX], err[512];
+	int64_t		 id;
+	size_t		 i;
+	int		 rc, linked = 0;
+	enum outcome	 o;
+
+	if (txn_need(imp, dirsync) == -1) {
+		store_discard(&p->f);
+		goto failed_catalog;
+	}
+	/* The same content is already in the library: remember the source. */
+	if ((id = find_duplicate(imp, p->f.sha256, p->f.size, duppath,
+	    sizeof duppath)) > 0) {
+		char	*slash = strrchr(duppath, '/');
+
+		store_discard(&p->f);
+		if (add_source(imp, p->abspath, &p->sb, id, "duplicate") == -1)
+			goto failed_catalog;
+		if (out != NULL) {
+			out->id = id;
+			strlcpy_sb(out->name, slash ? slash + 1 : duppath,
+			    sizeof out->name);
+			snprintf(out->dir, sizeof out->dir, "%.*s",
+			    slash ? (int)(slash - duppath) : 0, duppath);
+		}
+		move_later(imp, p->path);
+		report(imp, p->path, OUT_DUPLICATE, duppath, &p->meta,
+		    p->f.sha256, NULL);
+		return OUT_DUPLICATE;
+	}
+
+	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
+	if ((rc = store_link_sync(&p->f, p->dirfd, p->name, final,
+	    sizeof final, dirsync, err, sizeof err)) == -1)
+		goto failed;
+	linked = rc == STORE_LINKED;
+	for (i = 0; !dirsync && i < imp->ndirs; i++)
+		if (imp->dirs[i].fd == p->dirfd)
+			imp->dirs[i].dirty = 1;
+	snprintf(rel, sizeof rel, "%s/%s", p->dir, final);
+	if (out != NULL)
+		strlcpy_sb(out->name, final, sizeof out->name);
+	if ((id = add_file(imp, rel, &p->f, &p->sb, &p->meta,
+	    p->main_id)) == -1 ||
+	    add_source(imp, p->abspath, &p->sb, id, p->sidecar ? "sidecar" :
+	    "imported") == -1 ||
+	    queue_enqueue(imp->cat, imp->ctx->cfg, id) == -1)
+		goto failed_catalog;
+	if (out != NULL)
+		out->id = id;
+	move_later(imp, p->path);
+	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
+	if (linked)
+		filed_later(imp, p->path, rel, o);
+	report(imp, p->path, o, rel, &p->meta, p->f.sha256, NULL);
+	return o;
+
+failed_catalog:
+	snprintf(err, sizeof err, "could not be recorded in the catalogue");
+	/* A copy the catalogue does not know is not left in the library. */
+	if (linked && unlinkat(imp->libfd, rel, 0) == 0)
+		snprintf(err, sizeof err, "could not be recorded in the "
+		    "catalogue; copy removed");
+failed:
+	say(imp, p->path, "%s", err);
+	report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
+	return OUT_FAILED;
+}
+
+/*
+ * File the batch of copies in flight: fsync each (writeback was started
+ * as they were written, so the first fsync's journal commit covers nearly
+ * all of them), read each back, link and catalogue each, fsync each
+ * directory that gained names once, then commit the catalogue (and only
+ * then delete --move sources).
+ */
+static void
+batch_flush(struct import *imp)
+{
+	struct pending	*p;
+	char		 err[512];
+	size_t		 i;
+	int		 synced, dirs_ok = 1;
+
+	if (imp->npending == 0)
+		return;
+	/*
+	 * One syncfs() makes the whole batch durable (and reports any
+	 * writeback error on the filesystem since the library was opened);
+	 * if it fails, fsync each copy to find the ones that did not make it.
+	 */
+	synced = imp->npending > 1 && syncfs(imp->libfd) == 0;
+	for (i = 0; i < imp->npending; i++) {
+		p = imp->pending[i];
+		if ((synced ? store_copy_check(&p->f, imp->verify, err,
+		    sizeof err) : store_copy_finish(&p->f, imp->verify, err,
+		    sizeof err)) == -1) {
+			say(imp, p->path, "%s", err);
+			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
+			pending_free(p);
+			imp->pending[i] = NULL;
+		}
+	}
+	for (i = 0; i < imp->npending; i++)
+		if ((p = imp->pending[i]) != NULL) {
+			import_finish(imp, p, 0, NULL);
+			pending_free(p);
+		}
+	/* The new names: one syncfs() again, or each directory's fsync. */
+	synced = synced && syncfs(imp->libfd) == 0;
+	for (i = 0; i < imp->ndirs; i++) {
+		if (!imp->dirs[i].dirty)
+			continue;
+		imp->dirs[i].dirty = 0;
+		if (!synced && fsync(imp->dirs[i].fd) == -1 &&
+		    errno != EINVAL) {
+			progress_clear(imp);
+			log_warn("fsync of library directory %s",
+			    imp->dirs[i].dir);
+			dirs_ok = 0;
+		}
+	}
+	if (!dirs_ok) {
+		/* Names may not last: catalogue none of them, delete nothing. */
+		txn_abort(imp);
+	} else
+		txn_commit(imp);
+	imp->npending = 0;
+	imp->pending_bytes = 0;
+}
+
+/* Add a copy to the batch; file the batch when it is big or old enough. */
+static void
+batch_push(struct import *imp, struct pending *p)
+{
+	if (imp->npending == 0) {
+		imp->pending = xreallocarray(imp->pending, BATCH_FILES,
+		    sizeof *imp->pending);
+		clock_gettime(CLOCK_MONOTONIC, &imp->batch_start);
+	}
+	imp->pending[imp->npending++] = p;
+	imp->pending_bytes += p->f.size;
+	if (imp->npending >= BATCH_FILES || imp->pending_bytes >= BATCH_BYTES ||
+	    elapsed(&imp->batch_start) >= BATCH_SECONDS)
+		batch_flush(imp);
+}
+
+/*
  * Import one file (a main file, or a sidecar when mp is its main file's
  * placement). On success fills placed (for a main file). Returns its
  * outcome.
  */
 static enum outcome
 import_file(struct import *imp, const struct scan_entry *e,
-    struct placed *mp, struct placed *out)
+    struct placed *mp, struct placed *out, int defer)
 {
+	struct pending		*p;
 	struct store_file	 f;
 	struct sb_src		 s;
 	struct meta		 m;
@@ -663,7 +947,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 	int64_t			 id = 0, bytes;
 	struct statvfs		 vfs;
 	enum outcome		 o;
-	int			 fd = -1, rc, dirfd = -1, linked = 0;
+	int			 fd = -1, rc, dirfd = -1;
 
 	memset(out, 0, sizeof *out);
 	abs_path(imp, e->path, abspath, sizeof abspath);
@@ -723,7 +1007,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 		rc = 0;
 	} else if (m.kind == KIND_OTHER || m.kind == KIND_SIDECAR) {
 		if (!imp->dry_run && imp->cat != NULL &&
-		    (txn_need(imp) == -1 || add_source(imp, abspath, &sb, 0,
+		    (txn_need(imp, 1) == -1 || add_source(imp, abspath, &sb, 0,
 		    "skipped") == -1))
 			goto failed_catalog;
 		close(fd);
@@ -780,17 +1064,12 @@ import_file(struct import *imp, const struct scan_entry *e,
 		return o;
 	}
 
-	if (store_mkdirs(imp->libfd, out->dir, err, sizeof err) == -1)
+	if ((dirfd = lib_dir(imp, out->dir, err, sizeof err)) == -1)
 		goto failed;
-	if ((dirfd = openat(imp->libfd, out->dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1) {
-		snprintf(err, sizeof err, "cannot open library directory %.200s: "
-		    "%s", out->dir, strerror(errno));
-		goto failed;
-	}
 	/*
 	 * Keep room for the catalogue on the library's filesystem: filled to
 	 * the last byte, it could not record what was copied (txn_commit).
+	 * Copies of the batch in flight are allocated already, so count.
 	 */
 	if (fstatvfs(dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)sb.st_size +
@@ -802,70 +1081,45 @@ import_file(struct import *imp, const struct scan_entry *e,
 		    CATALOG_ROOM);
 		goto failed;
 	}
-	if (store_copy(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
+	if (store_copy_start(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
 	    imp->verify, &f, err, sizeof err) == -1)
 		goto failed;
 	close(fd);
 	fd = -1;
 	imp->bytes_done += f.size;
 	imp->bytes_copied += f.size;
-	if (txn_need(imp) == -1) {
-		store_discard(&f);
-		goto failed_catalog;
+
+	p = xcalloc(1, sizeof *p);
+	p->path = xstrdup(e->path);
+	p->abspath = xstrdup(abspath);
+	p->sb = sb;
+	p->meta = m;
+	p->dir = xstrdup(out->dir);
+	p->name = xstrdup(name);
+	p->dirfd = dirfd;
+	p->f = f;
+	p->main_id = mp != NULL ? mp->id : 0;
+	p->sidecar = mp != NULL;
+	if (defer) {
+		/* Filed with the rest of the batch by batch_flush(). */
+		batch_push(imp, p);
+		return OUT_PENDING;
 	}
-
-	/* The same content is already in the library: remember the source. */
-	if ((id = find_duplicate(imp, f.sha256, f.size, duppath,
-	    sizeof duppath)) > 0) {
-		char	*slash = strrchr(duppath, '/');
-
-		store_discard(&f);
-		if (add_source(imp, abspath, &sb, id, "duplicate") == -1)
-			goto failed_catalog;
-		out->id = id;
-		strlcpy_sb(out->name, slash ? slash + 1 : duppath, sizeof out->name);
-		snprintf(out->dir, sizeof out->dir, "%.*s",
-		    slash ? (int)(slash - duppath) : 0, duppath);
-		move_later(imp, e->path);
-		close(dirfd);
-		report(imp, e->path, OUT_DUPLICATE, duppath, &m, f.sha256,
-		    NULL);
-		return OUT_DUPLICATE;
-	}
-
-	rc = store_link(&f, dirfd, name, final, sizeof final, err, sizeof err);
-	close(dirfd);
-	dirfd = -1;
-	if (rc == -1)
+	if (store_copy_finish(&p->f, imp->verify, err, sizeof err) == -1) {
+		pending_free(p);
+		imp->bytes_done -= f.size;	/* failed: adds it again */
+		imp->bytes_copied -= f.size;
 		goto failed;
-	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
-	snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
-	strlcpy_sb(out->name, final, sizeof out->name);
-	linked = rc == STORE_LINKED;
-	if ((id = add_file(imp, rel, &f, &sb, &m, mp ? mp->id : 0)) == -1 ||
-	    add_source(imp, abspath, &sb, id, mp ? "sidecar" :
-	    "imported") == -1 ||
-	    queue_enqueue(imp->cat, imp->ctx->cfg, id) == -1)
-		goto failed_catalog;
-	out->id = id;
-	move_later(imp, e->path);
-	o = mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;
-	if (linked)
-		filed_later(imp, e->path, rel, o);
-	report(imp, e->path, o, rel, &m, f.sha256, NULL);
+	}
+	o = import_finish(imp, p, 1, out);
+	pending_free(p);
 	return o;
 
 failed_catalog:
 	snprintf(err, sizeof err, "could not be recorded in the catalogue");
-	/* A copy the catalogue does not know is not left in the library. */
-	if (linked && unlinkat(imp->libfd, rel, 0) == 0)
-		snprintf(err, sizeof err, "could not be recorded in the "
-		    "catalogue; copy removed");
 failed:
 	if (fd != -1)
 		close(fd);
-	if (dirfd != -1)
-		close(dirfd);
 	imp->bytes_done += (uint64_t)e->sb.st_size;
 	say(imp, e->path, "%s", err);
 	report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
@@ -882,7 +1136,13 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 
 	mp = xmalloc(sizeof *mp);
 	side = xmalloc(sizeof *side);
-	o = import_file(imp, &sc->e[i], NULL, mp);
+	/*
+	 * A main file without sidecars joins the batch; one with sidecars is
+	 * filed at once (they need its final name), after the batch before it.
+	 */
+	if (sc->e[i].first != -1)
+		batch_flush(imp);
+	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
 	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
 		if (interrupted)
 			break;
@@ -901,7 +1161,7 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 			snprintf(mp->meta.date_source,
 			    sizeof mp->meta.date_source, "%s", "main");
 		}
-		import_file(imp, &sc->e[j], mp, side);
+		import_file(imp, &sc->e[j], mp, side, 0);
 	}
 	free(mp);
 	free(side);
@@ -1059,6 +1319,8 @@ import_close(struct import *imp)
 	free(imp->planned);
 	free(imp->moves);
 	free(imp->filed);
+	free(imp->pending);
+	lib_dirs_close(imp);
 	free(imp->tmpdir);
 	free(imp->head);
 }
@@ -1233,6 +1495,7 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 			continue;	/* a sidecar: goes with its main */
 		import_group(&imp, sc, i);
 	}
+	batch_flush(&imp);
 	if (!imp.dry_run && txn_commit(&imp) == -1)
 		rc = EXIT_SOMEFAILED;
 	seen = sc->skipped + sc->failed;

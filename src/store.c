@@ -4,13 +4,16 @@
  * to a temp file under LIBRARY/.shoebox/tmp where the filesystem has no
  * O_TMPFILE, while its SHA-256 is computed from the bytes read; it is
  * fsync'ed, read back and checked, given the source's mtime, and only then
- * linked under its name. link() never replaces an existing file, so nothing
+ * linked under its name. A large file is hashed on a second thread while
+ * it is copied, and read back stretch by stretch once written out,
+ * compared byte for byte with what was read (store_pipe). link() never replaces an existing file, so nothing
  * is ever overwritten, and a crash leaves no partial file under a real name.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +25,32 @@
 #include "store.h"
 
 #define COPY_BUF	(1024 * 1024)
+#define WRITEBACK_CHUNK	(8 * 1024 * 1024)	/* start writeback this often */
+#define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
+#define PIPE_SLOTS	8	/* COPY_BUF buffers in flight */
+#define PIPE_FLUSH	(2 * 1024 * 1024)	/* its writeback stretch */
 
 static uint8_t	*copybuf;
+static uint8_t	*pipebuf;	/* PIPE_SLOTS + 1 buffers, for store_pipe */
+
+/*
+ * A large copy in flight (store_pipe): the calling thread reads the source
+ * into a ring of slots, writes each slot to the copy and, with verify,
+ * reads the copy back once written out and compares it with the slot; a
+ * second thread hashes the slots in order meanwhile. A slot is reused only
+ * when both are done with it, so memory stays PIPE_SLOTS buffers.
+ */
+struct pipe {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	EVP_MD_CTX	*ctx;
+	uint8_t		*slot[PIPE_SLOTS];
+	size_t		 len[PIPE_SLOTS];
+	uint64_t	 at[PIPE_SLOTS];	/* where it goes in the copy */
+	unsigned long	 filled;	/* slots handed to the hasher */
+	unsigned long	 hashed;	/* of those, hashed */
+	int		 stop;
+};
 
 /* The copy buffer, allocated once, page aligned. */
 static uint8_t *
@@ -155,22 +182,207 @@ store_discard(struct store_file *f)
 	f->tmppath = NULL;
 }
 
+/* The hashing thread of store_pipe: hash slots in order until stopped. */
+static void *
+pipe_hasher(void *arg)
+{
+	struct pipe	*pp = arg;
+	unsigned long	 seq;
+
+	pthread_mutex_lock(&pp->mu);
+	for (;;) {
+		while (pp->hashed == pp->filled && !pp->stop)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		if (pp->hashed == pp->filled)
+			break;
+		seq = pp->hashed % PIPE_SLOTS;
+		pthread_mutex_unlock(&pp->mu);
+		EVP_DigestUpdate(pp->ctx, pp->slot[seq], pp->len[seq]);
+		pthread_mutex_lock(&pp->mu);
+		pp->hashed++;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+/* Wait until the hasher has hashed more than n slots. */
+static void
+pipe_wait(struct pipe *pp, unsigned long n)
+{
+	pthread_mutex_lock(&pp->mu);
+	while (pp->hashed <= n)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/*
+ * Read back slot seq's stretch of the copy fd once it is on disk (waiting
+ * for its writeback) and compare it with the slot, into vbuf. Returns 0, or
+ * -1 with err set.
+ */
+static int
+pipe_check(struct pipe *pp, unsigned long seq, int fd, uint8_t *vbuf,
+    char *err, size_t errlen)
+{
+	size_t		 i = seq % PIPE_SLOTS, got = 0;
+	uint64_t	 at = pp->at[i];
+	ssize_t		 n;
+
+	if (sync_file_range(fd, (off_t)at, (off_t)pp->len[i],
+	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+	    SYNC_FILE_RANGE_WAIT_AFTER) == -1) {
+		snprintf(err, errlen, "write to library failed: %s",
+		    strerror(errno));
+		return -1;
+	}
+	while (got < pp->len[i]) {
+		n = pread(fd, vbuf + got, pp->len[i] - got, (off_t)(at + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "reading the copy back: %s",
+			    n == 0 ? "it is short" : strerror(errno));
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	if (memcmp(vbuf, pp->slot[i], pp->len[i]) != 0) {
+		snprintf(err, errlen, "the copy reads back different from the "
+		    "source between bytes %llu and %llu",
+		    (unsigned long long)at,
+		    (unsigned long long)(at + pp->len[i]));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Copy srcfd (size bytes, the first headlen of them already read into head)
+ * into fd, hashing into ctx on a second thread, and with verify checking
+ * each stretch of the copy, the head too, against what was read once it is
+ * written out (see struct pipe). Returns 0, or -1 with err set; the thread
+ * is gone either way.
+ */
+static int
+store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
+    uint64_t size, EVP_MD_CTX *ctx, int verify, char *err, size_t errlen)
+{
+	struct pipe	 pp;
+	pthread_t	 thread;
+	uint8_t		*buf, *vbuf;
+	uint64_t	 off = 0, flushed = 0;
+	unsigned long	 seq = 0, checked = 0;
+	size_t		 i, want;
+	ssize_t		 n;
+	int		 rc = -1;
+
+	if (pipebuf == NULL) {
+		void	*p;
+
+		if (posix_memalign(&p, 4096, (PIPE_SLOTS + 1) *
+		    (size_t)COPY_BUF) != 0)
+			fatalx("out of memory");
+		pipebuf = p;
+	}
+	memset(&pp, 0, sizeof pp);
+	pp.ctx = ctx;
+	for (i = 0; i < PIPE_SLOTS; i++)
+		pp.slot[i] = pipebuf + i * (size_t)COPY_BUF;
+	vbuf = pipebuf + PIPE_SLOTS * (size_t)COPY_BUF;
+	pthread_mutex_init(&pp.mu, NULL);
+	pthread_cond_init(&pp.cv, NULL);
+	if (pthread_create(&thread, NULL, pipe_hasher, &pp) != 0)
+		fatalx("cannot start a thread");
+
+	while (off < size) {
+		i = seq % PIPE_SLOTS;
+		buf = pp.slot[i];
+		/* The slot's last use is hashed and checked: reuse it. */
+		if (seq >= PIPE_SLOTS)
+			pipe_wait(&pp, seq - PIPE_SLOTS);
+		while (verify && checked + PIPE_SLOTS <= seq)
+			if (pipe_check(&pp, checked++, fd, vbuf, err,
+			    errlen) == -1)
+				goto out;
+		want = size - off < COPY_BUF ? (size_t)(size - off) :
+		    COPY_BUF;
+		if (off == 0 && headlen > 0) {
+			memcpy(buf, head, headlen);	/* read already */
+			n = (ssize_t)headlen;
+		} else
+			n = pread(srcfd, buf, want, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "read error at byte %llu: %s",
+			    (unsigned long long)off, strerror(errno));
+			goto out;
+		}
+		if (n == 0) {
+			snprintf(err, errlen, "file ended at byte %llu of %llu"
+			    " (truncated or changed while copying)",
+			    (unsigned long long)off, (unsigned long long)size);
+			goto out;
+		}
+		pp.len[i] = (size_t)n;
+		pp.at[i] = off;
+		pthread_mutex_lock(&pp.mu);
+		pp.filled = ++seq;
+		pthread_cond_broadcast(&pp.cv);
+		pthread_mutex_unlock(&pp.mu);
+		if (write_all(fd, buf, (size_t)n) == -1) {
+			snprintf(err, errlen, "write to library failed: %s",
+			    strerror(errno));
+			goto out;
+		}
+		off += (uint64_t)n;
+		/* Start writeback as we go; wait for the stretch before. */
+		if (off - flushed >= PIPE_FLUSH) {
+			if (flushed >= PIPE_FLUSH)
+				sync_file_range(fd, (off_t)(flushed -
+				    PIPE_FLUSH), PIPE_FLUSH,
+				    SYNC_FILE_RANGE_WAIT_BEFORE);
+			sync_file_range(fd, (off_t)flushed,
+			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
+			flushed = off;
+		}
+	}
+	if (seq > 0)
+		pipe_wait(&pp, seq - 1);
+	while (verify && checked < seq)
+		if (pipe_check(&pp, checked++, fd, vbuf, err, errlen) == -1)
+			goto out;
+	rc = 0;
+out:
+	pthread_mutex_lock(&pp.mu);
+	pp.stop = 1;
+	pthread_cond_broadcast(&pp.cv);
+	pthread_mutex_unlock(&pp.mu);
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&pp.cv);
+	pthread_mutex_destroy(&pp.mu);
+	return rc;
+}
+
 /*
  * Copy the open source srcfd (whose first headlen bytes are already in
- * head, and whose stat is sb) into a new unnamed file for directory dirfd.
- * Hashes while reading; fsyncs; with verify, reads the copy back and checks
- * its hash. Returns 0 with f filled in, or -1 with err set (nothing left).
+ * head, and whose stat is sb) into a new unnamed file for directory dirfd,
+ * hashing while reading. Writeback is started as the copy goes (so the
+ * disk works while we read) but not waited for: store_copy_finish() makes
+ * the copy durable and checks it. A large file goes through store_pipe,
+ * which with verify checks the copy already (f->checked). Returns 0 with f
+ * filled in, or -1 with err set (nothing left).
  */
 int
-store_copy(int srcfd, const uint8_t *head, size_t headlen,
+store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
     const struct stat *sb, int dirfd, const char *tmpdir, int verify,
     struct store_file *f, char *err, size_t errlen)
 {
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	char		 check[65];
 	uint8_t		*buf = store_buf();
-	uint64_t	 off, size = (uint64_t)sb->st_size;
+	uint64_t	 off, flushed = 0, size = (uint64_t)sb->st_size;
 	struct timespec	 times[2];
 	struct stat	 after;
 	ssize_t		 n;
@@ -184,14 +396,23 @@ store_copy(int srcfd, const uint8_t *head, size_t headlen,
 		fatalx("OpenSSL SHA-256 unavailable");
 	if (size > 0)
 		posix_fallocate(f->fd, 0, (off_t)size);
-	posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (size > headlen)
+		posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
 	if (headlen > size)
 		headlen = (size_t)size;
-	EVP_DigestUpdate(ctx, head, headlen);
-	if (write_all(f->fd, head, headlen) == -1)
-		goto write_error;
-	off = headlen;
+	if (size - headlen >= PIPE_MIN) {
+		if (store_pipe(srcfd, head, headlen, f->fd, size, ctx, verify,
+		    err, errlen) == -1)
+			goto fail;
+		f->checked = verify;
+		off = size;
+	} else {
+		EVP_DigestUpdate(ctx, head, headlen);
+		if (write_all(f->fd, head, headlen) == -1)
+			goto write_error;
+		off = headlen;
+	}
 	while (off < size) {
 		size_t want = size - off < COPY_BUF ? (size_t)(size - off) :
 		    COPY_BUF;
@@ -214,6 +435,20 @@ store_copy(int srcfd, const uint8_t *head, size_t headlen,
 		if (write_all(f->fd, buf, (size_t)n) == -1)
 			goto write_error;
 		off += (uint64_t)n;
+		/*
+		 * Large files: start writeback of what was just written, and
+		 * wait for the stretch before it, so the disk writes while we
+		 * read and dirty pages never pile up.
+		 */
+		if (off - flushed >= WRITEBACK_CHUNK) {
+			if (flushed >= WRITEBACK_CHUNK)
+				sync_file_range(f->fd, (off_t)(flushed -
+				    WRITEBACK_CHUNK), WRITEBACK_CHUNK,
+				    SYNC_FILE_RANGE_WAIT_BEFORE);
+			sync_file_range(f->fd, (off_t)flushed,
+			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
+			flushed = off;
+		}
 	}
 	/* A file still growing or rewritten while read is not a copy. */
 	if (fstat(srcfd, &after) == 0 && (after.st_size != sb->st_size ||
@@ -232,18 +467,10 @@ store_copy(int srcfd, const uint8_t *head, size_t headlen,
 
 	times[0] = sb->st_atim;
 	times[1] = sb->st_mtim;
-	if (futimens(f->fd, times) == -1 || fsync(f->fd) == -1)
+	if (futimens(f->fd, times) == -1)
 		goto write_error;
-	if (verify) {
-		if (store_hash_fd(f->fd, size, check, err, errlen) == -1)
-			goto fail;
-		if (strcmp(check, f->sha256) != 0) {
-			snprintf(err, errlen, "the copy reads back different "
-			    "from the source (SHA-256 %s, expected %s)", check,
-			    f->sha256);
-			goto fail;
-		}
-	}
+	/* Start writing the rest now; store_copy_finish() waits for it. */
+	sync_file_range(f->fd, (off_t)flushed, 0, SYNC_FILE_RANGE_WRITE);
 	return 0;
 
 write_error:
@@ -254,6 +481,66 @@ fail:
 		EVP_MD_CTX_free(ctx);
 	store_discard(f);
 	return -1;
+}
+
+/*
+ * Make a copy from store_copy_start() durable (fsync) and, with verify,
+ * read it back and check its hash. Returns 0, or -1 with err set and the
+ * copy discarded. After store_copy_start() on many files, calling this on
+ * each in turn costs about one journal commit in all, not one per file.
+ */
+int
+store_copy_finish(struct store_file *f, int verify, char *err,
+    size_t errlen)
+{
+	if (fsync(f->fd) == -1) {
+		snprintf(err, errlen, "write to library failed: %s",
+		    strerror(errno));
+		store_discard(f);
+		return -1;
+	}
+	return store_copy_check(f, verify, err, errlen);
+}
+
+/*
+ * With verify, read back a copy already made durable (by fsync, or by one
+ * syncfs() for many) and check its hash. Returns 0, or -1 with err set and
+ * the copy discarded.
+ */
+int
+store_copy_check(struct store_file *f, int verify, char *err, size_t errlen)
+{
+	char	check[65];
+
+	if (verify && !f->checked) {
+		if (store_hash_fd(f->fd, f->size, check, err, errlen) == -1)
+			goto fail;
+		if (strcmp(check, f->sha256) != 0) {
+			snprintf(err, errlen, "the copy reads back different "
+			    "from the source (SHA-256 %s, expected %s)", check,
+			    f->sha256);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	store_discard(f);
+	return -1;
+}
+
+/*
+ * Copy, fsync and (with verify) check one file: store_copy_start() and
+ * store_copy_finish() together. Returns 0, or -1 with err set.
+ */
+int
+store_copy(int srcfd, const uint8_t *head, size_t headlen,
+    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
+    struct store_file *f, char *err, size_t errlen)
+{
+	if (store_copy_start(srcfd, head, headlen, sb, dirfd, tmpdir, verify,
+	    f, err, errlen) == -1)
+		return -1;
+	return store_copy_finish(f, verify, err, errlen);
 }
 
 /* Give the copy the name name in dirfd; -1 with errno, EEXIST if taken. */
@@ -322,6 +609,18 @@ int
 store_link(struct store_file *f, int dirfd, const char *name, char *final,
     size_t finallen, char *err, size_t errlen)
 {
+	return store_link_sync(f, dirfd, name, final, finallen, 1, err,
+	    errlen);
+}
+
+/*
+ * store_link(), fsyncing dirfd afterwards only with dirsync: a caller
+ * filing many copies fsyncs each directory once, before it catalogues them.
+ */
+int
+store_link_sync(struct store_file *f, int dirfd, const char *name,
+    char *final, size_t finallen, int dirsync, char *err, size_t errlen)
+{
 	const char	*dot;
 	size_t		 stem;
 	int		 i;
@@ -337,7 +636,7 @@ store_link(struct store_file *f, int dirfd, const char *name, char *final,
 			    i, name + stem);
 		if (store_name(f, dirfd, final) == 0) {
 			store_discard(f);
-			if (fsync(dirfd) == -1 && errno != EINVAL) {
+			if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
 				snprintf(err, errlen, "fsync of directory: %s",
 				    strerror(errno));
 				return -1;

@@ -12,6 +12,7 @@ struct store_file {
 	char		*tmppath;	/* named temp file, or NULL (O_TMPFILE) */
 	uint64_t	 size;
 	char		 sha256[65];	/* of the bytes read from the source */
+	int		 checked;	/* read back and compared already */
 };
 
 /* What store_link did. */
@@ -20,6 +21,12 @@ struct store_file {
 
 int	 store_copy(int, const uint8_t *, size_t, const struct stat *, int,
 	    const char *, int, struct store_file *, char *, size_t);
+int	 store_copy_start(int, const uint8_t *, size_t, const struct stat *,
+	    int, const char *, int, struct store_file *, char *, size_t);
+int	 store_copy_finish(struct store_file *, int, char *, size_t);
+int	 store_copy_check(struct store_file *, int, char *, size_t);
+int	 store_link_sync(struct store_file *, int, const char *, char *,
+	    size_t, int, char *, size_t);
 int	 store_link(struct store_file *, int, const char *, char *, size_t,
 	    char *, size_t);
 void	 store_discard(struct store_file *);

@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""bench.py: shoebox against the tools people use today, side by side.
+
+Run through `make bench` (scripts/bench.sh). Builds synthetic cards from
+the real samples in ../shared/corpus (scripts/bench/mkcard.py), runs every
+command of a comparison in turn, BENCH_RUNS times (interleaved, so drift
+hits all alike), and prints one Markdown table of medians, ratios to
+shoebox and peak RSS (from wait4(), children included).
+
+Environment (defaults fit ~10-15 minutes on 2 cores):
+  BENCH_FILES=2000        small JPEGs on the photo card
+  BENCH_RAWS=30           RAWs (CR3, DNG, CRW) on the photo card
+  BENCH_VIDEOS=2          large videos
+  BENCH_VIDEO_MB=1024     size of each video
+  BENCH_RERUN_FILES=100000  files on the card imported twice
+  BENCH_RUNS=3            runs of each measurement
+  BENCH_ONLY=small,large,rerun,probe,sync   a subset
+  BENCH_DIR=bench-work    scratch directory (removed at the end)
+  BENCH_KEEP=1            keep the scratch directory
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MKCARD = os.path.join(TOP, "scripts", "bench", "mkcard.py")
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+FILES = env_int("BENCH_FILES", 2000)
+RAWS = env_int("BENCH_RAWS", 30)
+VIDEOS = env_int("BENCH_VIDEOS", 2)
+VIDEO_MB = env_int("BENCH_VIDEO_MB", 1024)
+RERUN = env_int("BENCH_RERUN_FILES", 100000)
+RUNS = env_int("BENCH_RUNS", 3)
+ONLY = os.environ.get("BENCH_ONLY", "small,large,rerun,probe,sync").split(",")
+WORK = os.path.abspath(os.environ.get("BENCH_DIR",
+                                      os.path.join(TOP, "bench-work")))
+SHOEBOX = os.path.abspath(os.environ.get("SHOEBOX",
+                                         os.path.join(TOP, "shoebox")))
+BASELINE = os.environ.get("BENCH_BASELINE")   # an older ./shoebox to compare
+CORPUS = os.environ.get("CORPUS", os.path.join(TOP, "..", "shared", "corpus"))
+
+rows = []
+
+
+def say(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, cwd=None, out=subprocess.DEVNULL):
+    """Run cmd; returns (seconds, peak RSS in kB, exit status). The peak
+    comes from /usr/bin/time (a small parent: wait4() straight from Python
+    would count Python's own pages, copied at fork); children included."""
+    rssfile = os.path.join(WORK, ".rss")
+    t0 = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd,
+                       cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+    t = time.monotonic() - t0
+    if p.returncode not in (0, 1):
+        say("%s exited %d: %s" % (cmd[0], p.returncode,
+                                  p.stderr.decode(errors="replace")[-500:]))
+    try:
+        rss = int(open(rssfile).read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        rss = 0
+    return t, rss, p.returncode
+
+
+def drop(*paths):
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def settle():
+    """Let writeback of the previous run finish outside the timing."""
+    os.sync()
+
+
+def compare(title, entries, runs=RUNS, unit=None):
+    """entries: (label, cmd, prepare or None, cwd or None). Prints a row per
+    entry: median seconds, ratio to the first entry, peak RSS."""
+    times = {e[0]: [] for e in entries}
+    rss = {e[0]: 0 for e in entries}
+    for r in range(runs):
+        for label, cmd, prepare, cwd in entries:
+            if prepare:
+                prepare()
+            settle()
+            t, m, rc = run(cmd, cwd)
+            times[label].append(t)
+            rss[label] = max(rss[label], m)
+            say("%s: %s run %d: %.3f s, %d MB" % (title, label, r + 1, t,
+                                                  m // 1024))
+    base = statistics.median(times[entries[0][0]])
+    for label, *_ in entries:
+        med = statistics.median(times[label])
+        rate = ""
+        if unit:
+            n, what = unit
+            rate = "%.0f %s/s" % (n / med, what) if med > 0 else ""
+        rows.append((title, label, med, med / base if base else 0,
+                     rss[label], rate))
+
+
+def mkcard(*args):
+    subprocess.run([sys.executable, MKCARD, args[0], CORPUS] +
+                   [str(a) for a in args[1:]], check=True)
+
+
+def shoebox_import(lib, card, binary=None):
+    return [binary or SHOEBOX, "-c", os.path.join(WORK, "shoebox.conf"),
+            "-L", lib, "-q", "import", "--no-progress", card]
+
+
+def baseline(entries, lib, card, prepare):
+    """With BENCH_BASELINE, the same import by an older shoebox, second."""
+    if BASELINE:
+        entries.insert(1, ("shoebox import (BENCH_BASELINE)",
+                           shoebox_import(lib, card, BASELINE), prepare,
+                           None))
+    return entries
+
+
+def bench_small():
+    card = os.path.join(WORK, "photos")
+    say("building a card of %d JPEGs and %d RAWs" % (FILES, RAWS))
+    mkcard("jpegs", card, FILES)
+    mkcard("raws", card, RAWS)
+    lib, etlib, cpdst = (os.path.join(WORK, x) for x in
+                         ("lib-small", "lib-exiftool", "cp-small"))
+    n = FILES + RAWS
+    compare("import %d small files (JPEG + RAW)" % n, baseline([
+        ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
+         None),
+        ("exiftool -r -o . -d LIB/%Y/%m/%d", [
+            "exiftool", "-q", "-q", "-r", "-o", ".", "-d",
+            etlib + "/%Y/%m/%d", "-Directory<FileModifyDate",
+            "-Directory<DateTimeOriginal", card],
+         lambda: drop(etlib), WORK),
+        ("cp -a", ["cp", "-a", card, cpdst], lambda: drop(cpdst), None),
+        ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
+                            "sh", card, cpdst], lambda: drop(cpdst), None),
+    ], lib, card, lambda: drop(lib)), unit=(n, "files"))
+    # Probe: headers only, every JPEG, one process each tool.
+    if "probe" in ONLY:
+        files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(card)
+                       for f in fs if f.endswith(".JPG"))[:5000]
+        compare("probe %d JPEGs (type and date)" % len(files), [
+            ("shoebox probe", [SHOEBOX, "probe"] + files, None, None),
+            ("exiftool -DateTimeOriginal", ["exiftool", "-q",
+             "-DateTimeOriginal"] + files, None, None),
+        ], unit=(len(files), "files"))
+    drop(lib, etlib, cpdst)
+
+
+def bench_large():
+    card = os.path.join(WORK, "videos")
+    say("building %d videos of %d MB" % (VIDEOS, VIDEO_MB))
+    mkcard("videos", card, VIDEOS, VIDEO_MB)
+    lib, cpdst = os.path.join(WORK, "lib-large"), os.path.join(WORK, "cp-large")
+    mb = VIDEOS * VIDEO_MB
+    compare("import %d videos, %d MB each" % (VIDEOS, VIDEO_MB), baseline([
+        ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
+         None),
+        ("cp -a", ["cp", "-a", card, cpdst], lambda: drop(cpdst), None),
+        ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
+                            "sh", card, cpdst], lambda: drop(cpdst), None),
+    ], lib, card, lambda: drop(lib)), unit=(mb, "MB"))
+    drop(lib, cpdst, card)
+
+
+def bench_rerun():
+    card = os.path.join(WORK, "many")
+    lib = os.path.join(WORK, "lib-many")
+    say("building a card of %d tiny JPEGs" % RERUN)
+    mkcard("tiny", card, RERUN)
+    settle()
+    say("first import of %d files (not timed in the table)" % RERUN)
+    t, m, rc = run(shoebox_import(lib, card))
+    rows.append(("first import of %d tiny files" % RERUN, "shoebox import",
+                 t, 1.0, m, "%.0f files/s" % (RERUN / t)))
+    compare("re-run over %d already imported files" % RERUN, [
+        ("shoebox import", shoebox_import(lib, card), None, None),
+        ("find -printf (stat only)", ["find", card, "-type", "f", "-printf",
+                                      "%s %T@\\n"], None, None),
+    ], unit=(RERUN, "files"))
+    drop(lib, card)
+
+
+SYNC_FILES = env_int("BENCH_SYNC_FILES", 500)
+SYNC_VIDEO_MB = env_int("BENCH_SYNC_VIDEO_MB", 256)
+
+
+def s3_config(path, port, prefix):
+    # A config holding a secret must be private (mode 600), or shoebox
+    # refuses it (shoebox.conf(5)).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("[remote s3]\ntype = s3\nendpoint = http://127.0.0.1:%d\n"
+                "bucket = photos\nprefix = %s\naccess_key_id = AKTEST\n"
+                "secret_access_key = SKTEST\n" % (port, prefix))
+
+
+def sync_reset(lib):
+    """Mark every upload job pending again (and forget multipart state), as
+    t0501 does: with a new prefix every file is sent again."""
+    subprocess.run(["sqlite3", os.path.join(lib, ".shoebox", "catalog.db"),
+                    "UPDATE upload_jobs SET status = 'pending', attempts = 0,"
+                    " skipped = 0, upload_id = NULL, part_size = NULL;"
+                    " DELETE FROM upload_parts"], check=True)
+
+
+def sync_uploaded(conf, lib):
+    """One untimed shoebox sync; returns how many files it uploaded."""
+    p = subprocess.run([SHOEBOX, "-c", conf, "-L", lib, "-q", "sync",
+                        "--no-progress", "--json"], capture_output=True,
+                       text=True)
+    for line in p.stdout.splitlines():
+        if '"summary"' in line:
+            return json.loads(line).get("uploaded", -1)
+    say("shoebox sync printed no summary: " + p.stderr[-500:])
+    return -1
+
+
+def bench_sync():
+    """shoebox sync against rclone copy to the same local S3 server
+    (tests/node/s3rver.js, which checks SigV4 signatures). Needs the
+    uploader and tests/node (make deps); prints n/a without them. Every
+    timed run sends everything to a fresh prefix (a new one each run)."""
+    node = os.path.join(TOP, "tests", "node")
+    have = (os.path.exists(os.path.join(node, "s3rver.js")) and
+            os.path.isdir(os.path.join(node, "node_modules", "@20minutes",
+                                       "s3rver")) and
+            shutil.which("node") and shutil.which("rclone"))
+    if have:
+        p = subprocess.run([SHOEBOX, "sync", "--help"], capture_output=True)
+        have = b"not yet" not in p.stderr + p.stdout
+    title = "sync %d JPEGs + 2 videos of %d MB to S3 (local s3rver)" % (
+        SYNC_FILES, SYNC_VIDEO_MB)
+    if not have:
+        for label in ("shoebox sync", "rclone copy"):
+            rows.append((title, label, None, None, None,
+                         "n/a (no uploader, node, rclone or tests/node)"))
+        return
+    data, card = os.path.join(WORK, "s3data"), os.path.join(WORK, "upcard")
+    lib, conf = os.path.join(WORK, "lib-sync"), os.path.join(WORK, "s3.conf")
+    os.makedirs(data, exist_ok=True)
+    srv = subprocess.Popen(["node", os.path.join(node, "s3rver.js"), data,
+                            "photos", "AKTEST", "SKTEST"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        port = int(srv.stdout.readline())
+        mkcard("jpegs", card, SYNC_FILES)
+        mkcard("videos", card, 2, SYNC_VIDEO_MB)
+        s3_config(conf, port, "sb-check")
+        subprocess.run([SHOEBOX, "-c", conf, "-L", lib, "-q", "import",
+                        "--no-progress", card], check=False)
+        files = [os.path.join(dp, f) for dp, dn, fs in os.walk(lib)
+                 for f in fs if not dp.startswith(os.path.join(lib,
+                                                                ".shoebox"))]
+        nfiles = len(files)
+        mb = sum(os.path.getsize(f) for f in files) / 1048576
+        # Check once, untimed, that a sync really sends every file.
+        sent = sync_uploaded(conf, lib)
+        if sent != nfiles:
+            say("shoebox sync uploaded %d of %d files" % (sent, nfiles))
+            for label in ("shoebox sync", "rclone copy"):
+                rows.append((title, label, None, None, None,
+                             "n/a (sync sent %d of %d)" % (sent, nfiles)))
+            return
+        with open(os.path.join(WORK, "rclone.conf"), "w") as f:
+            f.write("[s3]\ntype = s3\nprovider = Other\n"
+                    "access_key_id = AKTEST\nsecret_access_key = SKTEST\n"
+                    "endpoint = http://127.0.0.1:%d\nforce_path_style = "
+                    "true\nregion = us-east-1\n" % port)
+        runs = iter(range(1000))
+
+        def fresh_prefix():
+            # A new prefix and a full queue: every file is sent again.
+            s3_config(conf, port, "sb%d" % next(runs))
+            sync_reset(lib)
+        # And that rclone does (it exits 1 on errors, which run() lets by).
+        p = subprocess.run(["rclone", "--config", os.path.join(
+            WORK, "rclone.conf"), "copy", "--exclude", "/.shoebox/**", lib,
+            "s3:photos/rc-check"], capture_output=True, text=True)
+        if p.returncode != 0:
+            say("rclone copy failed: " + p.stderr[-500:])
+            rows.append((title, "rclone copy", None, None, None,
+                         "n/a (rclone copy failed)"))
+            return
+        rc_runs = iter(range(1000))
+        rc_cmd = ["sh", "-c", 'exec rclone --config "$1" copy --exclude '
+                  '"/.shoebox/**" "$2" "s3:photos/rc$3"', "sh",
+                  os.path.join(WORK, "rclone.conf"), lib, "0"]
+
+        def rc_prefix():
+            rc_cmd[-1] = str(next(rc_runs))
+        compare(title, [
+            ("shoebox sync", [SHOEBOX, "-c", conf, "-L", lib, "-q", "sync",
+                              "--no-progress"], fresh_prefix, None),
+            ("rclone copy", rc_cmd, rc_prefix, None),
+        ], unit=(mb, "MB"))
+    finally:
+        srv.terminate()
+        srv.wait()
+        drop(data, card, lib)
+
+
+def machine():
+    cpu = "?"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = int(open("/proc/meminfo").readline().split()[1]) // 1024 // 1024
+    fs = subprocess.run(["df", "-T", WORK], capture_output=True,
+                        text=True).stdout.splitlines()[-1].split()
+    return "%s, %d cores, %d GB RAM, %s on %s, Linux %s" % (
+        cpu, os.cpu_count(), mem, fs[1], fs[0], os.uname().release)
+
+
+def table():
+    print()
+    print("Machine: " + machine())
+    print("Runs: median of %d; source files in the page cache "
+          "(the tools' own cost, not the card reader's)." % RUNS)
+    print()
+    print("| benchmark | command | median s | vs shoebox | peak RSS | rate |")
+    print("|---|---|---:|---:|---:|---:|")
+    for title, label, med, ratio, rss, rate in rows:
+        if med is None:
+            print("| %s | %s | - | - | - | %s |" % (title, label, rate))
+            continue
+        print("| %s | %s | %.3f | %.2fx | %.1f MB | %s |" % (
+            title, label, med, ratio, rss / 1024, rate))
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    open(os.path.join(WORK, "shoebox.conf"), "w").close()
+    os.environ["HOME"] = WORK
+    # Hermetic, as tests/functional/remote-lib.sh: no credentials or CA
+    # bundle from the caller (rclone fails on an AWS_CA_BUNDLE over http).
+    for v in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+              "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_PROFILE",
+              "AWS_CONFIG_FILE"):
+        os.environ.pop(v, None)
+    try:
+        if "small" in ONLY or "probe" in ONLY:
+            bench_small()
+        if "large" in ONLY:
+            bench_large()
+        if "rerun" in ONLY:
+            bench_rerun()
+        if "sync" in ONLY:
+            bench_sync()
+    finally:
+        table()
+        if not os.environ.get("BENCH_KEEP"):
+            drop(WORK)
+
+
+if __name__ == "__main__":
+    main()

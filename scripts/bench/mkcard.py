@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""mkcard.py: build a synthetic camera card from real sample files.
+
+    mkcard.py jpegs CORPUS DEST N [START]   N JPEGs with distinct EXIF dates
+    mkcard.py raws CORPUS DEST N            N RAWs (CR3, DNG, CRW) made distinct
+    mkcard.py videos CORPUS DEST N MB       N videos: a real MP4/MOV header and
+                                            then a 'free' box of MB megabytes
+
+JPEGs and RAWs are real corpus files whose EXIF date strings
+("YYYY:MM:DD HH:MM:SS", DateTimeOriginal and its siblings) are rewritten in
+place to a date of their own: same length, so every offset in the file stays
+valid, and ExifTool and shoebox both read the new date. Files land under
+DEST/DCIM/1NNBENCH/ at most 1000 per directory, like a camera's card. Every
+file is distinct (no duplicates), and mtimes are fixed so runs compare.
+"""
+import calendar
+import os
+import re
+import sys
+import time
+
+DATE_RE = re.compile(rb"(?:19|20)\d\d:[01]\d:[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d")
+BASE = 1420070400       # 2015-01-01T00:00:00Z
+STEP = 1733             # seconds between captures: ~50 a day, all distinct
+MTIME = 1000000000      # 2001-09-09, so mtimes never date a file by mistake
+
+# Real cameras' JPEGs from the exiv2 test data that ExifTool reads cleanly.
+JPEGS = [
+    "exiv2-canon-eos-20d.jpg", "exiv2-canon-eos-300d.jpg",
+    "exiv2-canon-eos-d30.jpg", "exiv2-canon-powershot-a520.jpg",
+    "exiv2-canon-powershot-s40.jpg", "exiv2-nikon-d70.jpg",
+    "exiv2-nikon-e950.jpg", "exiv2-nikon-e990.jpg",
+    "exiv2-olympus-c8080wz.jpg", "exiv2-sony-dsc-w7.jpg",
+    "exiv2-panasonic-dmc-fz5.jpg", "exiv2-fujifilm-finepix-s2pro.jpg",
+    "exiv2-kodak-dc210.jpg", "exiv2-sigma-d10.jpg", "DSC_3079.jpg",
+    "Reagan.jpg", "FurnaceCreekInn3.jpg", "exiv2-gc.jpg",
+]
+TINY = ["exiv2-bug1231b.jpg"]  # 9 kB, for the 100,000-file card
+RAWS = ["Canon-R6-pruned.CR3", "IMG_1361.dng",
+        "exiv2-canon-powershot-s40.crw"]
+VIDEOS = ["mp4_utc_2021-07-04T183015Z.mp4", "mov_utc_2019-12-31T235958Z.mov"]
+
+
+def stamp(i):
+    t = time.gmtime(BASE + i * STEP)
+    return time.strftime("%Y:%m:%d %H:%M:%S", t).encode()
+
+
+# CRW (CIFF) keeps its capture time as a 32-bit count of seconds; the
+# corpus file's is ExifTool's 2005:04:23 17:54:36.
+CRW_TIME = calendar.timegm((2005, 4, 23, 17, 54, 36)).to_bytes(4, "little")
+
+
+def redate(data, i):
+    """data with every EXIF date string in its first 256 kB set to date i
+    (or, in a CRW, its binary capture time): dates alone make the files
+    distinct."""
+    head = DATE_RE.sub(stamp(i), data[:262144])
+    if head == data[:262144] and CRW_TIME in data:
+        return data.replace(CRW_TIME, (BASE + i * STEP).to_bytes(4,
+                                                                 "little"))
+    return head + data[262144:]
+
+
+def place(dest, i, ext):
+    d = os.path.join(dest, "DCIM", "%03dBENCH" % (100 + i // 1000))
+    os.makedirs(d, exist_ok=True)
+    return os.path.join(d, "IMG_%04d%s" % (i % 10000, ext))
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    os.utime(path, (MTIME, MTIME))
+
+
+def jpegs(corpus, dest, n, start=0, names=JPEGS):
+    tmpl = [open(os.path.join(corpus, "exiv2", x), "rb").read()
+            for x in names]
+    for i in range(start, start + n):
+        write(place(dest, i, ".JPG"), redate(tmpl[i % len(tmpl)], i))
+
+
+def raws(corpus, dest, n):
+    for k in range(n):
+        name = RAWS[k % len(RAWS)]
+        data = open(os.path.join(corpus, "exiv2", name), "rb").read()
+        i = 50000 + k
+        d = os.path.join(dest, "DCIM", "100RAW")
+        os.makedirs(d, exist_ok=True)
+        write(os.path.join(d, "RAW_%04d%s" % (k, os.path.splitext(name)[1]
+              .upper())), redate(data, i))
+
+
+def videos(corpus, dest, n, mb):
+    block = bytearray(os.urandom(1 << 20))
+    d = os.path.join(dest, "PRIVATE", "M4ROOT", "CLIP")
+    os.makedirs(d, exist_ok=True)
+    for k in range(n):
+        name = VIDEOS[k % len(VIDEOS)]
+        head = open(os.path.join(corpus, "video", name), "rb").read()
+        path = os.path.join(d, "C%04d%s" % (k + 1, os.path.splitext(name)[1]
+                            .upper()))
+        size = mb << 20
+        with open(path, "wb") as f:
+            f.write(head)
+            # One 64-bit 'free' box holds the padding: the file stays a
+            # well-formed ISO-BMFF file of the requested size.
+            f.write((1).to_bytes(4, "big") + b"free" +
+                    (size + 16).to_bytes(8, "big"))
+            for j in range(mb):
+                block[0:8] = (k << 32 | j).to_bytes(8, "big")
+                f.write(block)
+        os.utime(path, (MTIME, MTIME))
+
+
+def main(argv):
+    what, corpus, dest = argv[1], argv[2], argv[3]
+    n = int(argv[4])
+    if what == "jpegs":
+        jpegs(corpus, dest, n, int(argv[5]) if len(argv) > 5 else 0)
+    elif what == "tiny":
+        jpegs(corpus, dest, n, 0, TINY)
+    elif what == "raws":
+        raws(corpus, dest, n)
+    elif what == "videos":
+        videos(corpus, dest, n, int(argv[5]))
+    else:
+        sys.exit("mkcard.py: unknown card part " + what)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,58 @@
+#!/bin/sh
+# The read-back check (verify = yes, the default) catches a copy that was
+# written wrong: tests/lib/badcopy.c, preloaded, flips a byte in one write
+# to an unnamed copy. For a photo (read back after the batch's syncfs) and
+# for a video big enough for the pipelined copy (read back stretch by
+# stretch once written out), at its start, middle and end: the import says
+# the copy reads back different, exits 1, leaves nothing in the library or
+# the catalogue, and with --move keeps the source. A clean re-run files it.
+. "$TOP/tests/lib/common.sh"
+
+command -v cc >/dev/null || { echo "no C compiler for the shim"; exit 77; }
+cc -shared -fPIC -o "$T/badcopy.so" "$TOP/tests/lib/badcopy.c" -ldl ||
+    fail "cannot build tests/lib/badcopy.c"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+
+d="$T/card/DCIM/100CANON"
+mkdir -p "$d"
+cp "$CORPUS/exiv2/Reagan.jpg" "$d/IMG_0001.JPG"
+# A 40 MB video: a real MP4 header, then a free box (as scripts/bench does).
+python3 "$TOP/scripts/bench/mkcard.py" videos "$CORPUS" "$T/vcard" 1 40 ||
+    fail "cannot build the video"
+v=$(find "$T/vcard" -type f | head -n 1)
+cp "$v" "$d/MVI_0002.MP4"
+set_mtimes "$T/card"
+cp -a "$T/card" "$T/orig"
+
+# The photo is written whole (it is smaller than the head read first); the
+# video as its 64 kB head (write 2), then 1 MB pieces: 3 is the first,
+# then one in the middle and the last.
+last=$(python3 -c 'import os, sys; s = os.path.getsize(sys.argv[1])
+print(2 + (s - 65536 + 1048575) // 1048576)' "$d/MVI_0002.MP4")
+for nth in 1 2 3 20 $last; do
+	rm -rf "$LIB"
+	rc=0
+	BADCOPY_NTH=$nth LD_PRELOAD="$T/badcopy.so" "$SHOEBOX" import \
+	    --no-progress --move "$T/card" >"$T/out" 2>"$T/err" || rc=$?
+	[ $rc = 1 ] || { cat "$T/out" "$T/err"; fail "nth=$nth: exit $rc, expected 1"; }
+	grep -q 'reads back different' "$T/err" ||
+	    fail "nth=$nth: no read-back error: $(cat "$T/err")"
+	grep -q ', 1 failed$' "$T/out" || fail "nth=$nth: summary: $(cat "$T/out")"
+	# Whatever was filed is whole and catalogued; the failed one is not.
+	libfiles >"$T/lib.list"
+	[ "$(wc -l <"$T/lib.list")" = 1 ] || fail "nth=$nth: library: $(cat "$T/lib.list")"
+	p=$(cat "$T/lib.list")
+	cmp -s "$LIB/$p" "$T/orig/DCIM/100CANON/${p##*/}" || fail "nth=$nth: $p differs"
+	[ "$(q 'SELECT count(*) FROM files')" = 1 ] || fail "nth=$nth: catalogue"
+	# --move deleted the filed source only.
+	[ "$(find "$T/card" -type f | wc -l)" = 1 ] || fail "nth=$nth: sources"
+	sb import --no-progress --move "$T/card"
+	expect_rc 0
+	[ "$(libfiles | wc -l)" = 2 ] || fail "nth=$nth: re-run did not file it"
+	for f in IMG_0001.JPG MVI_0002.MP4; do
+		p=$(libfiles | grep "/$f\$")
+		cmp -s "$LIB/$p" "$T/orig/DCIM/100CANON/$f" || fail "nth=$nth: $f differs"
+	done
+	cp -a "$T/orig/." "$T/card"
+done
+echo "ok"
