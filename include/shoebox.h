@@ -111,6 +111,8 @@ void		 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 const char	*log_path(const char *, char *, size_t);
 size_t		 utf8_len(const unsigned char *, size_t);
+
+/* cmd.c */
 void		 cmd_usage(const struct cmd_entry *);
 
 /* xmalloc.c */

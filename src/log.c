@@ -95,13 +95,6 @@ fatal(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-/* Print cmd's usage line on stderr (after a bad argument). */
-void
-cmd_usage(const struct cmd_entry *cmd)
-{
-	fprintf(stderr, "usage: shoebox %s %s\n", cmd->name, cmd->usage);
-}
-
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 size_t
 utf8_len(const unsigned char *s, size_t n)
