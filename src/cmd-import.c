@@ -954,16 +954,17 @@ import_file(struct import *imp, const struct scan_entry *e,
 	strlcpy_sb(out->orig, e->name, sizeof out->orig);
 
 	/* Seen by an earlier run: no content is read again. */
-	rc = seen_before(imp, abspath, &e->sb, &id);
+	scan_entry_stat(e, &sb);
+	rc = seen_before(imp, abspath, &sb, &id);
 	if (rc == -1)
 		goto failed_catalog;
 	if (rc == 2) {
-		imp->bytes_done += (uint64_t)e->sb.st_size;
+		imp->bytes_done += (uint64_t)e->size;
 		report(imp, e->path, OUT_SKIPPED, NULL, NULL, NULL, NULL);
 		return OUT_SKIPPED;
 	}
 	if (rc == 1) {
-		imp->bytes_done += (uint64_t)e->sb.st_size;
+		imp->bytes_done += (uint64_t)e->size;
 		if (id > 0 && file_by_id(imp, id, rel, sizeof rel, &bytes)
 		    == 0) {
 			char	*slash = strrchr(rel, '/');
@@ -1120,7 +1121,7 @@ failed_catalog:
 failed:
 	if (fd != -1)
 		close(fd);
-	imp->bytes_done += (uint64_t)e->sb.st_size;
+	imp->bytes_done += (uint64_t)e->size;
 	say(imp, e->path, "%s", err);
 	report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
 	return OUT_FAILED;
@@ -1147,7 +1148,7 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 		if (interrupted)
 			break;
 		if (o == OUT_FAILED || o == OUT_SKIPPED || mp->dir[0] == '\0') {
-			imp->bytes_done += (uint64_t)sc->e[j].sb.st_size;
+			imp->bytes_done += (uint64_t)sc->e[j].size;
 			if (o == OUT_FAILED)
 				say(imp, sc->e[j].path, "not imported: its "
 				    "main file %s was not", sc->e[i].name);

@@ -27,17 +27,61 @@ scan_new(void)
 	return sc;
 }
 
+/* Paths are kept in 64 kB chunks: no allocation overhead per file. */
+#define ARENA_CHUNK	(64 * 1024)
+
+struct scan_arena {
+	struct scan_arena	*next;
+	size_t			 used;
+	size_t			 size;
+	char			 buf[];
+};
+
+/* A copy of s that lives as long as the scan. */
+static char *
+scan_strdup(struct scan *sc, const char *s)
+{
+	struct scan_arena	*a = sc->arena;
+	size_t			 n = strlen(s) + 1, size;
+
+	if (a == NULL || a->size - a->used < n) {
+		size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		a = xmalloc(sizeof *a + size);
+		a->next = sc->arena;
+		a->used = 0;
+		a->size = size;
+		sc->arena = a;
+	}
+	memcpy(a->buf + a->used, s, n);
+	a->used += n;
+	return a->buf + a->used - n;
+}
+
 void
 scan_free(struct scan *sc)
 {
-	size_t	i;
+	struct scan_arena	*a, *next;
 
 	if (sc == NULL)
 		return;
-	for (i = 0; i < sc->n; i++)
-		free(sc->e[i].path);
+	for (a = sc->arena; a != NULL; a = next) {
+		next = a->next;
+		free(a);
+	}
 	free(sc->e);
 	free(sc);
+}
+
+/* What import needs of an entry's stat, as a struct stat. */
+void
+scan_entry_stat(const struct scan_entry *e, struct stat *sb)
+{
+	memset(sb, 0, sizeof *sb);
+	sb->st_dev = e->dev;
+	sb->st_ino = e->ino;
+	sb->st_size = e->size;
+	sb->st_mtim = e->mtime;
+	sb->st_mode = S_IFREG;
 }
 
 static void
@@ -51,10 +95,13 @@ scan_push(struct scan *sc, const char *path, const struct stat *sb)
 		sc->e = xreallocarray(sc->e, sc->cap, sizeof *sc->e);
 	}
 	e = &sc->e[sc->n++];
-	e->path = xstrdup(path);
+	e->path = scan_strdup(sc, path);
 	slash = strrchr(e->path, '/');
 	e->name = slash != NULL ? slash + 1 : e->path;
-	e->sb = *sb;
+	e->dev = sb->st_dev;
+	e->ino = sb->st_ino;
+	e->size = sb->st_size;
+	e->mtime = sb->st_mtim;
 	e->main = e->next = e->first = -1;
 	sc->bytes += (uint64_t)sb->st_size;
 }
