@@ -79,6 +79,29 @@ store_sha256_hex(const unsigned char *md, char *hex)
 	hex[64] = '\0';
 }
 
+/*
+ * Read up to want bytes of the source at off (of size bytes in all).
+ * Returns how many, or -1 with err saying why: a read error (a card pulled
+ * out) or an early end (a file truncated while copied).
+ */
+static ssize_t
+read_chunk(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
+    char *err, size_t errlen)
+{
+	ssize_t	n;
+
+	while ((n = pread(fd, buf, want, (off_t)off)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		snprintf(err, errlen, "read error at byte %llu: %s",
+		    (unsigned long long)off, strerror(errno));
+	else if (n == 0)
+		snprintf(err, errlen, "file ended at byte %llu of %llu"
+		    " (truncated or changed while copying)",
+		    (unsigned long long)off, (unsigned long long)size);
+	return n > 0 ? n : -1;
+}
+
 /* Write all of buf; 0 or -1 with errno. */
 static int
 write_all(int fd, const uint8_t *buf, size_t len)
@@ -310,21 +333,9 @@ store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 		if (off == 0 && headlen > 0) {
 			memcpy(buf, head, headlen);	/* read already */
 			n = (ssize_t)headlen;
-		} else
-			n = pread(srcfd, buf, want, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "read error at byte %llu: %s",
-			    (unsigned long long)off, strerror(errno));
+		} else if ((n = read_chunk(srcfd, buf, want, off, size, err,
+		    errlen)) == -1)
 			goto out;
-		}
-		if (n == 0) {
-			snprintf(err, errlen, "file ended at byte %llu of %llu"
-			    " (truncated or changed while copying)",
-			    (unsigned long long)off, (unsigned long long)size);
-			goto out;
-		}
 		pp.len[i] = (size_t)n;
 		pp.at[i] = off;
 		pthread_mutex_lock(&pp.mu);
@@ -417,20 +428,9 @@ store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
 		size_t want = size - off < COPY_BUF ? (size_t)(size - off) :
 		    COPY_BUF;
 
-		n = pread(srcfd, buf, want, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "read error at byte %llu: %s",
-			    (unsigned long long)off, strerror(errno));
+		if ((n = read_chunk(srcfd, buf, want, off, size, err,
+		    errlen)) == -1)
 			goto fail;
-		}
-		if (n == 0) {
-			snprintf(err, errlen, "file ended at byte %llu of %llu"
-			    " (truncated or changed while copying)",
-			    (unsigned long long)off, (unsigned long long)size);
-			goto fail;
-		}
 		EVP_DigestUpdate(ctx, buf, (size_t)n);
 		if (write_all(f->fd, buf, (size_t)n) == -1)
 			goto write_error;
