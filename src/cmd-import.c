@@ -116,7 +116,6 @@ struct import {
 	sqlite3_stmt	*st_seen;
 	sqlite3_stmt	*st_seen_path;
 	sqlite3_stmt	*st_dup;
-	sqlite3_stmt	*st_file;
 	sqlite3_stmt	*st_add_file;
 	sqlite3_stmt	*st_add_source;
 
@@ -306,11 +305,13 @@ mtime_ns(const struct stat *sb)
 
 /*
  * Was this source file seen by an earlier run? Returns 1 and its file id,
- * 2 if it was skipped as not media, 0 if not seen, -1 on catalogue error.
+ * with the library path (rel, "" if none) and size of that file; 2 if it
+ * was skipped as not media; 0 if not seen; -1 on catalogue error. One
+ * query: a re-run over a card costs little more than its stat calls.
  */
 static int
 seen_before(struct import *imp, const char *abspath, const struct stat *sb,
-    int64_t *file_id)
+    int64_t *file_id, char *rel, size_t relsize, int64_t *bytes)
 {
 	sqlite3_stmt	*st;
 	int		 rc, pass;
@@ -330,6 +331,10 @@ seen_before(struct import *imp, const char *abspath, const struct stat *sb,
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			*file_id = sqlite3_column_int64(st, 0);
+			strlcpy_sb(rel, sqlite3_column_type(st, 2) == SQLITE_NULL ?
+			    "" : (const char *)sqlite3_column_text(st, 2),
+			    relsize);
+			*bytes = sqlite3_column_int64(st, 3);
 			rc = strcmp((const char *)sqlite3_column_text(st, 1),
 			    "skipped") == 0 ? 2 : 1;
 			sqlite3_reset(st);
@@ -340,25 +345,6 @@ seen_before(struct import *imp, const char *abspath, const struct stat *sb,
 			return catalog_error(imp->cat, "looking up a source");
 	}
 	return 0;
-}
-
-/* Look up a catalogued file by id: its path and size. 0 if found. */
-static int
-file_by_id(struct import *imp, int64_t id, char *path, size_t size,
-    int64_t *bytes)
-{
-	sqlite3_stmt	*st = imp->st_file;
-	int		 rc = -1;
-
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(path, size, "%s", sqlite3_column_text(st, 0));
-		*bytes = sqlite3_column_int64(st, 1);
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 /* A catalogued file with this content: its id and path; 0 if none. */
@@ -955,7 +941,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 
 	/* Seen by an earlier run: no content is read again. */
 	scan_entry_stat(e, &sb);
-	rc = seen_before(imp, abspath, &sb, &id);
+	rc = seen_before(imp, abspath, &sb, &id, rel, sizeof rel, &bytes);
 	if (rc == -1)
 		goto failed_catalog;
 	if (rc == 2) {
@@ -965,8 +951,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 	}
 	if (rc == 1) {
 		imp->bytes_done += (uint64_t)e->size;
-		if (id > 0 && file_by_id(imp, id, rel, sizeof rel, &bytes)
-		    == 0) {
+		if (id > 0 && rel[0] != '\0') {
 			char	*slash = strrchr(rel, '/');
 
 			out->id = id;
@@ -1269,16 +1254,16 @@ import_open(struct import *imp)
 	}
 	if (imp->cat == NULL)
 		return 0;
-	imp->st_seen = catalog_prepare(imp->cat, "SELECT coalesce(file_id, 0),"
-	    " status FROM sources WHERE dev = ?1 AND ino = ?2 AND size = ?3 AND"
-	    " mtime_ns = ?4");
+	imp->st_seen = catalog_prepare(imp->cat, "SELECT coalesce(s.file_id, 0),"
+	    " s.status, f.path, f.size FROM sources s LEFT JOIN files f ON"
+	    " f.id = s.file_id WHERE s.dev = ?1 AND s.ino = ?2 AND s.size = ?3"
+	    " AND s.mtime_ns = ?4");
 	imp->st_seen_path = catalog_prepare(imp->cat, "SELECT"
-	    " coalesce(file_id, 0), status FROM sources WHERE path = ?1 AND"
-	    " size = ?2 AND mtime_ns = ?3 LIMIT 1");
+	    " coalesce(s.file_id, 0), s.status, f.path, f.size FROM sources s"
+	    " LEFT JOIN files f ON f.id = s.file_id WHERE s.path = ?1 AND"
+	    " s.size = ?2 AND s.mtime_ns = ?3 LIMIT 1");
 	imp->st_dup = catalog_prepare(imp->cat, "SELECT id, path FROM files"
 	    " WHERE sha256 = ?1 AND size = ?2 LIMIT 1");
-	imp->st_file = catalog_prepare(imp->cat, "SELECT path, size FROM files"
-	    " WHERE id = ?1");
 	if (!imp->dry_run) {
 		imp->st_add_file = catalog_prepare(imp->cat, "INSERT INTO files"
 		    " (path, sha256, size, mtime_ns, mime, kind, taken,"
@@ -1293,7 +1278,7 @@ import_open(struct import *imp)
 			return -1;
 	}
 	if (imp->st_seen == NULL || imp->st_seen_path == NULL ||
-	    imp->st_dup == NULL || imp->st_file == NULL)
+	    imp->st_dup == NULL)
 		return -1;
 	return 0;
 }
@@ -1306,7 +1291,6 @@ import_close(struct import *imp)
 	sqlite3_finalize(imp->st_seen);
 	sqlite3_finalize(imp->st_seen_path);
 	sqlite3_finalize(imp->st_dup);
-	sqlite3_finalize(imp->st_file);
 	sqlite3_finalize(imp->st_add_file);
 	sqlite3_finalize(imp->st_add_source);
 	catalog_close(imp->cat);
