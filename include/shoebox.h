@@ -241,4 +241,18 @@ int		 meta_mpegts(const struct sb_src *, struct meta *);
 /* meta-dv.c */
 int		 meta_dv(const struct sb_src *, struct meta *);
 
+/* meta-asf.c: ASF (WMV, WMA) */
+struct asf_info {
+	int		 video, audio;	/* stream types present */
+	int		 has_created;
+	int64_t		 created;	/* UTC */
+};
+int		 asf_walk(const struct sb_src *, struct asf_info *, char *,
+		    size_t);
+const char	*asf_mime(const struct sb_src *);
+int		 meta_asf(const struct sb_src *, struct meta *);
+
+/* meta-mxf.c: MXF (SMPTE 377M) */
+int		 meta_mxf(const struct sb_src *, struct meta *);
+
 #endif /* SHOEBOX_H */

@@ -127,7 +127,7 @@ static const char *raw_mimes[] = {
 	"image/x-sigma-x3f", "image/x-minolta-mrw", "image/x-phaseone-iiq",
 	"image/x-hasselblad-3fr", "image/x-epson-erf", "image/x-kodak-kdc",
 	"image/x-kodak-dcr", "image/x-leaf-mos", "image/x-leica-rwl",
-	"image/x-gopro-gpr", "image/x-dcraw", NULL
+	"image/x-gopro-gpr", "image/x-mamiya-mef", "image/x-dcraw", NULL
 };
 
 /* The kind of a MIME type. */
@@ -231,6 +231,8 @@ static const struct {
 	    { NULL, NULL } },
 	{ "OLYMPUS", "image/x-olympus-orf", "orf", { NULL, NULL },
 	    { NULL, NULL } },
+	{ "MAMIYA", "image/x-mamiya-mef", "mef", { NULL, NULL },
+	    { NULL, NULL } },
 };
 
 /* True if make starts with prefix, ignoring case. */
@@ -321,7 +323,7 @@ identify_tiff_bytes(const struct sb_src *s)
 int
 identify(const struct sb_src *s, const char *name, struct meta *m)
 {
-	const char	*mime;
+	const char	*mime, *alt;
 	char		 ext[16];
 
 	if (cookie == NULL && identify_open(NULL) == -1) {
@@ -340,6 +342,9 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 	    strcmp(mime, "application/octet-stream") == 0) &&
 	    identify_tiff_bytes(s))
 		mime = identify_tiff(s, ext, mime);
+	/* The magic looks for a video stream only so far into the header. */
+	if (strcmp(mime, "video/x-ms-asf") == 0 && (alt = asf_mime(s)) != NULL)
+		mime = alt;
 	/* An XMP packet (sidecar or standalone) is RDF, as ExifTool says. */
 	if ((strncmp(mime, "text/", 5) == 0 ||
 	    strcmp(mime, "application/xml") == 0) &&

@@ -360,6 +360,15 @@ meta_tiff(const struct sb_src *s, uint64_t base, struct meta *m,
 		goto out;
 	}
 	ti->magic = tiff_get16(t, hdr + 2);
+	if (ti->magic == 43 && base == 0) {
+		/*
+		 * BigTIFF (64-bit offsets): a valid file, but no camera
+		 * writes one; its dates are not read and it is filed by
+		 * its mtime, as ExifTool's sample BigTIFF has no date.
+		 */
+		ti->ok = 1;
+		goto out;
+	}
 	if (ti->magic != 42 && ti->magic != 0x55 && ti->magic != 0x4f52 &&
 	    ti->magic != 0x5352) {
 		meta_set_error(m, "TIFF magic %u%s is not one shoebox reads",

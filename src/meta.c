@@ -46,6 +46,7 @@ static const struct {
 	{ "image/x-leaf-mos",		meta_tiff_file },
 	{ "image/x-leica-rwl",		meta_tiff_file },
 	{ "image/x-gopro-gpr",		meta_tiff_file },
+	{ "image/x-mamiya-mef",		meta_tiff_file },
 	{ "image/x-canon-crw",		meta_crw },
 	{ "image/x-minolta-mrw",	meta_mrw },
 	{ "image/x-sigma-x3f",		meta_x3f },
@@ -72,6 +73,10 @@ static const struct {
 	{ "video/vnd.dlna.mpeg-tts",	meta_mpegts },	/* Windows' name */
 	{ "video/dv",			meta_dv },
 	{ "video/x-dv",			meta_dv },
+	{ "video/x-ms-wmv",		meta_asf },
+	{ "video/x-ms-asf",		meta_asf },
+	{ "application/vnd.ms-asf",	meta_asf },
+	{ "application/mxf",		meta_mxf },
 };
 
 /*

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Run fuzzers: sh tests/fuzz/run.sh SECONDS [fuzz-NAME...]
 # Each fuzzer first replays its regression inputs (tests/fuzz/regress/NAME/),
-# then runs for SECONDS from seeds listed in tests/fuzz/NAME.seeds (globs
-# relative to ../shared/corpus, one a line) into a scratch corpus.
+# then runs for SECONDS from those inputs and the seeds listed in
+# tests/fuzz/NAME.seeds (globs relative to ../shared/corpus, one a line)
+# into a scratch corpus.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 secs=${1:-60}
@@ -19,6 +20,9 @@ for name in "$@"; do
 		    { "$bin" -runs=0 tests/fuzz/regress/$name/* || rc=1; }
 	fi
 	mkdir -p "$work/corpus"
+	for f in tests/fuzz/regress/$name/*; do
+		[ -f "$f" ] && cp "$f" "$work/corpus/"
+	done
 	if [ -f "tests/fuzz/$name.seeds" ]; then
 		while read -r glob; do
 			case "$glob" in ''|'#'*) continue ;; esac

@@ -1,8 +1,8 @@
 /*
  * test-containers.c: the container parsers (meta-bmff.c, meta-riff.c,
- * meta-png.c, meta-mkv.c, meta-mpegts.c, meta-dv.c) on fixtures built here
- * from the format descriptions, good and damaged, and on the corpus files
- * when $CORPUS is set.
+ * meta-png.c, meta-mkv.c, meta-mpegts.c, meta-dv.c, meta-asf.c, meta-mxf.c)
+ * on fixtures built here from the format descriptions, good and damaged,
+ * and on the corpus files when $CORPUS is set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1492,6 +1492,240 @@ test_dv(void **state)
 	free(b.p);
 }
 
+/* ASF: GUIDs as they sit in the file. */
+static const uint8_t g_header[16] = { 0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66,
+    0xcf, 0x11, 0xa6, 0xd9, 0x00, 0xaa, 0x00, 0x62, 0xce, 0x6c };
+static const uint8_t g_fileprops[16] = { 0xa1, 0xdc, 0xab, 0x8c, 0x47, 0xa9,
+    0xcf, 0x11, 0x8e, 0xe4, 0x00, 0xc0, 0x0c, 0x20, 0x53, 0x65 };
+static const uint8_t g_streamprops[16] = { 0x91, 0x07, 0xdc, 0xb7, 0xb7,
+    0xa9, 0xcf, 0x11, 0x8e, 0xe6, 0x00, 0xc0, 0x0c, 0x20, 0x53, 0x65 };
+static const uint8_t g_video[16] = { 0xc0, 0xef, 0x19, 0xbc, 0x4d, 0x5b,
+    0xcf, 0x11, 0xa8, 0xfd, 0x00, 0x80, 0x5f, 0x5c, 0x44, 0x2b };
+static const uint8_t g_audio[16] = { 0x40, 0x9e, 0x69, 0xf8, 0x4d, 0x5b,
+    0xcf, 0x11, 0xa8, 0xfd, 0x00, 0x80, 0x5f, 0x5c, 0x44, 0x2b };
+static const uint8_t g_other[16] = { 0x33, 0x26, 0xb2, 0x75, 0x8e, 0x66,
+    0xcf, 0x11, 0xa6, 0xd9, 0x00, 0xaa, 0x00, 0x62, 0xce, 0x6c };
+
+static void
+put64le(struct buf *b, uint64_t v)
+{
+	put32le(b, (uint32_t)v);
+	put32le(b, (uint32_t)(v >> 32));
+}
+
+/* An ASF object of n body bytes (filled with v) after its GUID and size. */
+static void
+asf_obj(struct buf *b, const uint8_t *guid, const void *body, size_t n)
+{
+	put(b, guid, 16);
+	put64le(b, 24 + n);
+	put(b, body, n);
+}
+
+/*
+ * An ASF file: a 20 kB object first (as WM/Picture makes it, pushing the
+ * streams past where file(1) looks), file properties with FILETIME ft,
+ * then one stream of type stream (NULL for none), then a data object.
+ */
+static void
+asf(struct buf *b, uint64_t ft, const uint8_t *stream)
+{
+	struct buf	h = { 0 }, o = { 0 };
+	uint32_t	n = 0;
+
+	fill(&o, 0x41, 20000);
+	asf_obj(&h, g_other, o.p, o.len), n++;
+	o.len = 0;
+	fill(&o, 0x11, 16);		/* file ID */
+	put64le(&o, 123456);		/* file size */
+	put64le(&o, ft);		/* creation date */
+	fill(&o, 0, 56);		/* packets, durations, flags, bitrate */
+	asf_obj(&h, g_fileprops, o.p, o.len), n++;
+	if (stream != NULL) {
+		o.len = 0;
+		put(&o, stream, 16);
+		fill(&o, 0, 38);
+		asf_obj(&h, g_streamprops, o.p, o.len), n++;
+	}
+	put(b, g_header, 16);
+	put64le(b, 30 + h.len);
+	put32le(b, n);
+	put8(b, 1);
+	put8(b, 2);
+	put(b, h.p, h.len);
+	fill(b, 0x82, 600);		/* the data object follows */
+	free(h.p);
+	free(o.p);
+}
+
+/* FILETIME of a UTC instant given in seconds since 1970. */
+#define FILETIME(t)	(((uint64_t)(t) + 11644473600ULL) * 10000000ULL)
+
+static void
+test_asf(void **state)
+{
+	struct buf	 b = { 0 };
+	struct meta	 m;
+	struct sb_src	 s;
+
+	(void)state;
+	/* 2004-10-28T17:23:34Z */
+	asf(&b, FILETIME(1098984214) + 1234567, g_video);
+	assert_int_equal(run(meta_asf, &b, &m), 0);
+	assert_utc(&m, "2004-10-28T17:23:34Z", "asf");
+	src_mem(&s, b.p, b.len);
+	assert_string_equal(asf_mime(&s), "video/x-ms-wmv");
+	truncations(meta_asf, &b);
+	free(b.p);
+
+	/* Audio only is WMA; no stream at all stays undecided. */
+	memset(&b, 0, sizeof b);
+	asf(&b, 0, g_audio);
+	src_mem(&s, b.p, b.len);
+	assert_string_equal(asf_mime(&s), "audio/x-ms-wma");
+	assert_int_equal(run(meta_asf, &b, &m), 0);
+	assert_false(m.taken.has_utc);		/* a zero date is none */
+	free(b.p);
+	memset(&b, 0, sizeof b);
+	asf(&b, FILETIME(0), NULL);
+	src_mem(&s, b.p, b.len);
+	assert_null(asf_mime(&s));
+	assert_int_equal(run(meta_asf, &b, &m), 0);
+	assert_false(m.taken.has_utc);		/* nor is the 1970 epoch */
+
+	/* A header that claims more than the file holds. */
+	b.p[16] = 0xff;
+	b.p[20] = 0x7f;
+	assert_int_equal(run(meta_asf, &b, &m), -1);
+	assert_non_null(strstr(m.error, "header object size"));
+	/* A child object that runs past the header. */
+	b.p[16] = (uint8_t)(b.len - 600);
+	b.p[20] = 0;
+	b.p[30 + 16 + 2] = 0x70;
+	assert_int_equal(run(meta_asf, &b, &m), -1);
+	assert_non_null(strstr(m.error, "past the header's end"));
+	free(b.p);
+}
+
+/* MXF: a KLV item with a 4-byte BER length. */
+static void
+klv(struct buf *b, const uint8_t *key, const void *v, size_t n)
+{
+	put(b, key, 16);
+	put8(b, 0x83);
+	put8(b, (unsigned)(n >> 16));
+	put16be(b, n & 0xffff);
+	put(b, v, n);
+}
+
+static void
+mxf_stamp(struct buf *b, int y, int mo, int d, int h, int mi, int s)
+{
+	put16be(b, (unsigned)y);
+	put8(b, (unsigned)mo);
+	put8(b, (unsigned)d);
+	put8(b, (unsigned)h);
+	put8(b, (unsigned)mi);
+	put8(b, (unsigned)s);
+	put8(b, 56);
+}
+
+/*
+ * An MXF file: header partition, a primer mapping local tag 0x8001 to the
+ * package creation date label (when dyn), an identification set with a
+ * modification date, a material package with a creation date (tag 0x8001
+ * or the standard 0x4405, or none), then an essence element.
+ */
+static void
+mxf(struct buf *b, int created, int dyn)
+{
+	static const uint8_t k_part[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x02, 0x05,
+	    0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01, 0x02, 0x04, 0x00 };
+	static const uint8_t k_primer[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x02,
+	    0x05, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01, 0x05, 0x01, 0x00 };
+	static const uint8_t k_ident[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53,
+	    0x01, 0x01, 0x0d, 0x01, 0x01, 0x01, 0x01, 0x01, 0x30, 0x00 };
+	static const uint8_t k_package[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x02,
+	    0x53, 0x01, 0x01, 0x0d, 0x01, 0x01, 0x01, 0x01, 0x01, 0x36, 0x00 };
+	static const uint8_t k_fill[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x01, 0x01,
+	    0x01, 0x02, 0x03, 0x01, 0x02, 0x10, 0x01, 0x00, 0x00, 0x00 };
+	static const uint8_t k_essence[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x01,
+	    0x02, 0x01, 0x01, 0x0d, 0x01, 0x03, 0x01, 0x15, 0x01, 0x05, 0x00 };
+	static const uint8_t ul_created[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x01,
+	    0x01, 0x01, 0x02, 0x07, 0x02, 0x01, 0x10, 0x01, 0x03, 0x00, 0x00 };
+	static const uint8_t ul_name[16] = { 0x06, 0x0e, 0x2b, 0x34, 0x01,
+	    0x01, 0x01, 0x01, 0x01, 0x03, 0x03, 0x02, 0x01, 0x00, 0x00, 0x00 };
+	struct buf	v = { 0 };
+
+	fill(&v, 0, 88);
+	klv(b, k_part, v.p, v.len);
+	v.len = 0;
+	klv(b, k_fill, "\0\0\0\0\0\0\0\0", 8);
+	put32be(&v, 2);
+	put32be(&v, 18);
+	put16be(&v, 0x8002);
+	put(&v, ul_name, 16);
+	put16be(&v, 0x8001);
+	put(&v, ul_created, 16);
+	klv(b, k_primer, v.p, v.len);
+	v.len = 0;
+	put16be(&v, 0x3c02);		/* ProductName, not a date */
+	put16be(&v, 8);
+	put(&v, "Camcordr", 8);
+	put16be(&v, 0x3c06);		/* ModificationDate */
+	put16be(&v, 8);
+	mxf_stamp(&v, 2015, 6, 1, 10, 0, 0);
+	klv(b, k_ident, v.p, v.len);
+	v.len = 0;
+	put16be(&v, 0x8002);
+	put16be(&v, 4);
+	put(&v, "clip", 4);
+	if (created) {
+		put16be(&v, dyn ? 0x8001 : 0x4405);
+		put16be(&v, 8);
+		mxf_stamp(&v, 2014, 12, 31, 23, 59, 30);
+	}
+	klv(b, k_package, v.p, v.len);
+	v.len = 0;
+	fill(&v, 0xee, 3000);
+	klv(b, k_essence, v.p, v.len);
+	free(v.p);
+}
+
+static void
+test_mxf(void **state)
+{
+	struct buf	b = { 0 };
+	struct meta	m;
+
+	(void)state;
+	mxf(&b, 1, 1);
+	assert_int_equal(run(meta_mxf, &b, &m), 0);
+	assert_utc(&m, "2014-12-31T23:59:30Z", "mxf");
+	truncations(meta_mxf, &b);
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	mxf(&b, 1, 0);			/* the standard's own tag */
+	assert_int_equal(run(meta_mxf, &b, &m), 0);
+	assert_utc(&m, "2014-12-31T23:59:30Z", "mxf");
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	mxf(&b, 0, 1);			/* only a modification date */
+	assert_int_equal(run(meta_mxf, &b, &m), 0);
+	assert_utc(&m, "2015-06-01T10:00:00Z", "mxf-modified");
+
+	/* A broken length before any date: an error naming the byte. */
+	b.p[16] = 0x89;
+	assert_int_equal(run(meta_mxf, &b, &m), -1);
+	assert_non_null(strstr(m.error, "byte 0"));
+	b.p[0] = 0;
+	assert_int_equal(run(meta_mxf, &b, &m), -1);
+	assert_non_null(strstr(m.error, "header partition"));
+	free(b.p);
+}
+
 int
 main(void)
 {
@@ -1515,6 +1749,8 @@ main(void)
 		cmocka_unit_test(test_png),
 		cmocka_unit_test(test_mpegts),
 		cmocka_unit_test(test_dv),
+		cmocka_unit_test(test_asf),
+		cmocka_unit_test(test_mxf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

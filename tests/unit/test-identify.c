@@ -240,6 +240,32 @@ test_video(void **state)
 	assert_string_equal(mime_of(b, 512, "x"), "video/x-ms-asf");
 	memcpy(b + 300, vid, sizeof vid);
 	assert_string_equal(mime_of(b, 512, "x"), "video/x-ms-wmv");
+	{
+		/*
+		 * A 12 kB picture object first, as Windows Media Player
+		 * leaves it: the stream object is past where the magic
+		 * looks, and the header walk still finds it.
+		 */
+		static uint8_t	big[16384];
+		size_t		o = 30;
+
+		memcpy(big, asf, sizeof asf);
+		big[16] = 0x00, big[17] = 0x40;		/* header: 16 kB */
+		big[24] = 2;				/* two objects */
+		big[o + 16] = 0x00, big[o + 17] = 0x30;	/* 12 kB filler */
+		o += 0x3000;
+		memcpy(big + o, "\x91\x07\xdc\xb7\xb7\xa9\xcf\x11"
+		    "\x8e\xe6\x00\xc0\x0c\x20\x53\x65", 16);
+		big[o + 16] = 24 + 16 + 38;
+		memcpy(big + o + 24, vid, sizeof vid);
+		assert_string_equal(mime_of(big, sizeof big, "x"),
+		    "video/x-ms-wmv");
+		assert_int_equal(kind_of_mime("video/x-ms-wmv"), KIND_VIDEO);
+		memcpy(big + o + 24, "\x40\x9e\x69\xf8", 4);	/* audio */
+		assert_string_equal(mime_of(big, sizeof big, "x"),
+		    "audio/x-ms-wma");
+		assert_int_equal(kind_of_mime("audio/x-ms-wma"), KIND_OTHER);
+	}
 	assert_string_equal(mime_of(at(256, 0, "\x1f\x07\0\x3f", 4), 256,
 	    "x"), "video/dv");
 	assert_string_equal(mime_of(at(256, 0, "\x1f\x07\0\xbf", 4), 256,
