@@ -217,11 +217,13 @@ struct tiff_info {
 int		 meta_tiff(const struct sb_src *, uint64_t, struct meta *,
 		    struct tiff_info *);
 
-/* meta-raw.c: CRW (CIFF), MRW, X3F, RAF */
+/* meta-raw.c: CRW (CIFF), MRW, X3F, RAF, Kyocera RAW, Sony PMP */
 int		 meta_crw(const struct sb_src *, struct meta *);
 int		 meta_mrw(const struct sb_src *, struct meta *);
 int		 meta_x3f(const struct sb_src *, struct meta *);
 int		 meta_raf(const struct sb_src *, struct meta *);
+int		 meta_kyocera(const struct sb_src *, struct meta *);
+int		 meta_pmp(const struct sb_src *, struct meta *);
 
 /* meta-bmff.c: ISO-BMFF and QuickTime (MP4, MOV, 3GP, HEIC, AVIF, CR3) */
 int		 meta_bmff(const struct sb_src *, struct meta *);

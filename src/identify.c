@@ -127,7 +127,8 @@ static const char *raw_mimes[] = {
 	"image/x-sigma-x3f", "image/x-minolta-mrw", "image/x-phaseone-iiq",
 	"image/x-hasselblad-3fr", "image/x-epson-erf", "image/x-kodak-kdc",
 	"image/x-kodak-dcr", "image/x-leaf-mos", "image/x-leica-rwl",
-	"image/x-gopro-gpr", "image/x-mamiya-mef", "image/x-dcraw", NULL
+	"image/x-gopro-gpr", "image/x-mamiya-mef", "image/x-kyocera-raw",
+	"image/x-dcraw", NULL
 };
 
 /* The kind of a MIME type. */

@@ -248,9 +248,27 @@ iptc_date(const uint8_t *p, size_t len, struct meta *m)
 }
 
 /*
+ * Casio's QVCI APP1 block (QV-7000SX and kin): the capture time as
+ * "1998.10.24.12.08.57" at byte QVCI_DATE of the block.
+ */
+#define QVCI_DATE	0x4d
+
+static void
+qvci_date(const uint8_t *p, struct meta *m)
+{
+	char	d[20];
+	int	i;
+
+	for (i = 0; i < 19; i++)
+		d[i] = (char)(p[i] != '.' ? p[i] : i == 10 ? ' ' : ':');
+	d[19] = '\0';
+	meta_take_date(m, d, 19, NULL, "casio-qvci");
+}
+
+/*
  * JPEG: walk the marker segments up to the start of scan, reading only the
- * APP1 segments (Exif, then XMP for a date Exif does not have) and APP13
- * (IPTC).
+ * APP1 segments (Exif, then XMP or Casio's QVCI for a date Exif does not
+ * have) and APP13 (IPTC).
  */
 int
 meta_jpeg(const struct sb_src *s, struct meta *m)
@@ -318,6 +336,9 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 			    weak_date(m))
 				xmp_date(seg + sizeof xmpsig,
 				    len - 2 - sizeof xmpsig, m);
+			else if (len - 2 >= QVCI_DATE + 19 &&
+			    memcmp(seg, "QVCI\0", 5) == 0 && weak_date(m))
+				qvci_date(seg + QVCI_DATE, m);
 		}
 		if (hdr[1] == 0xed && len > 16 && weak_date(m)) {
 			if (src_read(s, off + 4, seg, len - 2) == 0)

@@ -1,8 +1,9 @@
 /*
  * meta-raw.c: the classic RAW formats that are not TIFF at the top: Canon
  * CRW (a CIFF heap), Minolta MRW (blocks around a TIFF), Sigma X3F (a
- * directory of sections) and Fujifilm RAF (a header pointing at a JPEG with
- * EXIF). Each reads only its headers, bounded by the file's size.
+ * directory of sections), Fujifilm RAF (a header pointing at a JPEG with
+ * EXIF), and two fixed headers: Kyocera RAW and Sony's PMP. Each reads only
+ * its headers, bounded by the file's size.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -419,5 +420,69 @@ meta_raf(const struct sb_src *s, struct meta *m)
 	if (m->model[0] == '\0')
 		meta_set_text(m->model, sizeof m->model, h + 28, 32);
 	raw_ascii(m->model);
+	return 0;
+}
+
+/*
+ * A string of n bytes at p, stored back to front, into dst (size > n),
+ * without the NULs and blanks that padded it; returns its length.
+ */
+static size_t
+reversed(char *dst, const uint8_t *p, size_t n)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (k > 0 || (p[n - 1 - i] != '\0' && p[n - 1 - i] != ' '))
+			dst[k++] = (char)p[n - 1 - i];
+	dst[k] = '\0';
+	return k;
+}
+
+/*
+ * Kyocera RAW (Contax N Digital): a fixed header whose strings are stored
+ * reversed: Model at 0x0c, "KYOCERA" at 0x19, the capture time at 0x21.
+ */
+int
+meta_kyocera(const struct sb_src *s, struct meta *m)
+{
+	uint8_t	h[0x21 + 20];
+	char	txt[21];
+
+	if (src_read(s, 0, h, sizeof h) == -1 ||
+	    memcmp(h + 0x19, "ARECOYK", 7) != 0) {
+		meta_set_error(m, "not a Kyocera RAW file");
+		return -1;
+	}
+	meta_set_text(m->make, sizeof m->make, txt, reversed(txt, h + 0x19, 7));
+	meta_set_text(m->model, sizeof m->model, txt,
+	    reversed(txt, h + 0x0c, 12));
+	meta_take_date(m, txt, reversed(txt, h + 0x21, 20), NULL, "kyocera");
+	return 0;
+}
+
+/*
+ * Sony PMP (DSC-F1): a 124-byte big-endian header before a JPEG; the
+ * capture time is six bytes at 76 (year in the century, month, day, hour,
+ * minute, second).
+ */
+int
+meta_pmp(const struct sb_src *s, struct meta *m)
+{
+	uint8_t	h[128];
+	int	y;
+
+	if (src_read(s, 0, h, sizeof h) == -1 ||
+	    memcmp(h + 8, "\0\0\0\x7c", 4) != 0 ||
+	    memcmp(h + 124, "\xff\xd8", 2) != 0) {
+		meta_set_error(m, "not a Sony PMP file");
+		return -1;
+	}
+	strlcpy_sb(m->make, "Sony", sizeof m->make);
+	strlcpy_sb(m->model, "DSC-F1", sizeof m->model);
+	y = h[76] + (h[76] < 70 ? 2000 : 1900);
+	if (date_set_wall(&m->taken, y, h[77], h[78], h[79], h[80],
+	    h[81]) == 0)
+		strlcpy_sb(m->date_source, "pmp", sizeof m->date_source);
 	return 0;
 }

@@ -51,6 +51,8 @@ static const struct {
 	{ "image/x-minolta-mrw",	meta_mrw },
 	{ "image/x-sigma-x3f",		meta_x3f },
 	{ "image/x-fuji-raf",		meta_raf },
+	{ "image/x-kyocera-raw",	meta_kyocera },
+	{ "image/x-sony-pmp",		meta_pmp },
 	{ "image/x-canon-cr3",		meta_bmff },
 	{ "image/heic",			meta_bmff },
 	{ "image/heif",			meta_bmff },

@@ -1,8 +1,9 @@
 #!/bin/sh
-# t0420-raw-fixtures: RAF, MRW and X3F files built here from the format
-# descriptions (the corpus has only damaged RAFs and none of the others):
-# "shoebox probe" must find the capture time where each format keeps it,
-# and report a truncated one as a per-file error without crashing.
+# t0420-raw-fixtures: RAF, MRW, X3F, Kyocera RAW, Sony PMP, WMV and MXF
+# files built here from the format descriptions (the corpus has only
+# damaged RAFs and none of the others): "shoebox probe" must name each by
+# its bytes, find the capture time where each format keeps it, and report
+# a truncated one as a per-file error without crashing.
 [ -n "$SHOEBOX" ] && [ -x "$SHOEBOX" ] || { echo "SHOEBOX not set"; exit 2; }
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t0420.XXXXXX") || exit 2
@@ -59,13 +60,56 @@ d = b"SECd" + struct.pack("<II", 0x20000, 1) + \
 open("a.x3f", "wb").write(head + prop + d +
     struct.pack("<I", len(head) + len(prop)))
 open("bad.x3f", "wb").write(head + prop + d + struct.pack("<I", 999999))
+
+# Kyocera: strings stored back to front in a fixed header.
+k = bytearray(0x200)
+k[0x0c:0x18] = b"N DIGITAL".rjust(12, b"\0")[::-1]
+k[0x19:0x20] = b"KYOCERA"[::-1]
+k[0x21:0x35] = b"2005:07:16 18:14:30".rjust(20, b"\0")[::-1]
+open("a.raw", "wb").write(bytes(k))
+
+# Sony PMP: 124-byte header, date bytes at 76, then a JPEG.
+p = bytearray(124)
+p[8:12] = b"\0\0\0\x7c"
+p[76:82] = bytes([98, 9, 1, 20, 19, 57])
+open("a.pmp", "wb").write(bytes(p) + b"\xff\xd8\xff\xdb" + b"\0" * 200)
+
+# WMV: a 12 kB object before the stream properties, as a picture makes it.
+import uuid
+def g(s):
+    return uuid.UUID(s).bytes_le
+def obj(guid, body):
+    return g(guid) + struct.pack("<Q", 24 + len(body)) + body
+ft = (1098984214 + 11644473600) * 10**7
+kids = obj("75B22633-668E-11CF-A6D9-00AA0062CE6C", b"P" * 12000)
+kids += obj("8CABDCA1-A947-11CF-8EE4-00C00C205365",
+    b"\x11" * 16 + struct.pack("<QQ", 4096, ft) + b"\0" * 56)
+kids += obj("B7DC0791-A9B7-11CF-8EE6-00C00C205365",
+    g("BC19EFC0-5B4D-11CF-A8FD-00805F5C442B") + b"\0" * 38)
+open("a.wmv", "wb").write(g("75B22630-668E-11CF-A6D9-00AA0062CE6C") +
+    struct.pack("<QIBB", 30 + len(kids), 3, 1, 2) + kids + b"\x82" * 512)
+
+# MXF: partition, primer, a material package with its creation date.
+def klv(k, v):
+    return bytes(k) + b"\x83" + len(v).to_bytes(3, "big") + v
+ul = [6, 0x0e, 0x2b, 0x34]
+created = bytes(ul + [1, 1, 1, 2, 7, 2, 1, 0x10, 1, 3, 0, 0])
+stamp = struct.pack(">HBBBBBB", 2010, 12, 20, 0, 14, 40, 56)
+m = klv(ul + [2, 5, 1, 1, 0x0d, 1, 2, 1, 1, 2, 4, 0], b"\0" * 88)
+m += klv(ul + [2, 5, 1, 1, 0x0d, 1, 2, 1, 1, 5, 1, 0],
+    struct.pack(">II", 1, 18) + b"\x80\x01" + created)
+m += klv(ul + [2, 0x53, 1, 1, 0x0d, 1, 1, 1, 1, 1, 0x36, 0],
+    b"\x80\x01\x00\x08" + stamp)
+m += klv(ul + [1, 2, 1, 1, 0x0d, 1, 3, 1, 0x15, 1, 5, 0], b"\xee" * 4096)
+open("a.mxf", "wb").write(m)
+open("bad.mxf", "wb").write(m[:16] + b"\x89" + m[17:200])
 PY
 
 fail=0
-# check FILE MIME TAKEN SOURCE
+# check FILE KIND MIME TAKEN SOURCE
 check() {
 	got=$("$SHOEBOX" probe "$1" 2>"$1.err" | cut -f 2-5)
-	want="raw	$2	$3	$4"
+	want="$2	$3	$4	$5"
 	if [ "$got" != "$want" ]; then
 		echo "FAIL $1: got '$got', want '$want'"
 		cat "$1.err"
@@ -74,10 +118,14 @@ check() {
 		echo "ok   $1: $got"
 	fi
 }
-check a.raf image/x-fuji-raf 2019-06-01T12:34:56 exif
-check a.mrw image/x-minolta-mrw 2019-06-01T12:34:56 exif
-check a.x3f image/x-sigma-x3f 2008-01-01T12:00:00 exif
-for f in bad.raf bad.x3f; do
+check a.raf raw image/x-fuji-raf 2019-06-01T12:34:56 exif
+check a.mrw raw image/x-minolta-mrw 2019-06-01T12:34:56 exif
+check a.x3f raw image/x-sigma-x3f 2008-01-01T12:00:00 exif
+check a.raw raw image/x-kyocera-raw 2005-07-16T18:14:30 kyocera
+check a.pmp image image/x-sony-pmp 1998-09-01T20:19:57 pmp
+TZ=UTC0 check a.wmv video video/x-ms-wmv 2004-10-28T17:23:34+00:00 asf
+TZ=UTC0 check a.mxf video application/mxf 2010-12-20T00:14:40+00:00 mxf
+for f in bad.raf bad.x3f bad.mxf; do
 	"$SHOEBOX" probe "$f" >/dev/null 2>"$f.err"
 	rc=$?
 	if [ $rc != 1 ] || [ ! -s "$f.err" ]; then

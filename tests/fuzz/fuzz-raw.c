@@ -1,7 +1,7 @@
 /*
- * fuzz-raw.c: the classic RAW parsers (CRW, MRW, X3F, RAF) on arbitrary
- * bytes; the first byte picks the parser and each gets its magic forced in
- * so that the fuzzer spends its time past the signature checks.
+ * fuzz-raw.c: the classic RAW parsers (CRW, MRW, X3F, RAF, Kyocera, PMP) on
+ * arbitrary bytes; the first byte picks the parser and each gets its magic
+ * forced in so that the fuzzer spends its time past the signature checks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	which = data[0] % 5;
+	which = data[0] % 7;
 	size--;
 	buf = xmalloc(size);
 	memcpy(buf, data + 1, size);
@@ -41,19 +41,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (size >= 16)
 			memcpy(buf, "FUJIFILMCCD-RAW ", 16);
 		break;
+	case 4:
+		if (size >= 32)
+			memcpy(buf + 25, "ARECOYK", 7);
+		break;
+	case 5:
+		if (size >= 126) {
+			memcpy(buf + 8, "\0\0\0\x7c", 4);
+			memcpy(buf + 124, "\xff\xd8", 2);
+		}
+		break;
 	default:
 		break;	/* as it is: every parser, unforced */
 	}
 	src_mem(&s, buf, size);
 	memset(&m, 0, sizeof m);
-	if (which == 0 || which == 4)
+	if (which == 0 || which == 6)
 		meta_crw(&s, &m);
-	if (which == 1 || which == 4)
+	if (which == 1 || which == 6)
 		meta_mrw(&s, &m);
-	if (which == 2 || which == 4)
+	if (which == 2 || which == 6)
 		meta_x3f(&s, &m);
-	if (which == 3 || which == 4)
+	if (which == 3 || which == 6)
 		meta_raf(&s, &m);
+	if (which == 4 || which == 6)
+		meta_kyocera(&s, &m);
+	if (which == 5 || which == 6)
+		meta_pmp(&s, &m);
 	free(buf);
 	return 0;
 }

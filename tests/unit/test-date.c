@@ -229,6 +229,39 @@ test_exif_blob_bounds(void **state)
 	assert_int_equal(meta_exif_blob(bad, 4, &m), -1);
 }
 
+static void
+test_casio_qvci(void **state)
+{
+	/* SOI, a QVCI APP1 block with its date at byte 0x4d, SOS. */
+	uint8_t		 jpg[2 + 4 + 0x86 + 2];
+	uint8_t		*q = jpg + 6;
+	struct sb_src	 s;
+	struct meta	 m;
+
+	(void)state;
+	memset(jpg, 0, sizeof jpg);
+	memcpy(jpg, "\xff\xd8\xff\xe1\x00\x88", 6);
+	memcpy(q, "QVCI", 4);
+	memcpy(q + 0x4d, "1998.10.24.12.08.57", 19);
+	memcpy(jpg + sizeof jpg - 2, "\xff\xda", 2);
+	src_mem(&s, jpg, sizeof jpg);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(meta_jpeg(&s, &m), 0);
+	assert_true(m.taken.has_wall);
+	assert_int_equal(m.taken.year, 1998);
+	assert_int_equal(m.taken.day, 24);
+	assert_int_equal(m.taken.sec, 57);
+	assert_string_equal(m.date_source, "casio-qvci");
+
+	/* A block too short for the date is left alone. */
+	jpg[5] = 0x50;
+	memcpy(jpg + 6 + 0x4e, "\xff\xda", 2);
+	src_mem(&s, jpg, 6 + 0x4e + 4);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(meta_jpeg(&s, &m), 0);
+	assert_false(m.taken.has_wall);
+}
+
 int
 main(void)
 {
@@ -240,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_resolve_camera_zone),
 		cmocka_unit_test(test_libexif_real_files),
 		cmocka_unit_test(test_exif_blob_bounds),
+		cmocka_unit_test(test_casio_qvci),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
