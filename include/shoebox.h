@@ -196,6 +196,7 @@ struct json_object *meta_json(const char *, const struct meta *);
 /* meta-exif.c: libexif on JPEG APP1 and any embedded TIFF/Exif block */
 int		 meta_jpeg(const struct sb_src *, struct meta *);
 int		 meta_exif_blob(const uint8_t *, size_t, struct meta *);
+void		 meta_xmp_date(const uint8_t *, size_t, struct meta *);
 
 /* meta-tiff.c: TIFF-based files (TIFF, CR2, NEF, ARW, DNG, ORF, RW2 ...) */
 struct tiff_info {

@@ -115,8 +115,8 @@ memmem_sb(const uint8_t *h, size_t hlen, const char *needle)
  * xmp:CreateDate (under whatever prefix the packet binds), as
  * attribute="..." or <element>...</element>.
  */
-static void
-xmp_date(const uint8_t *x, size_t len, struct meta *m)
+void
+meta_xmp_date(const uint8_t *x, size_t len, struct meta *m)
 {
 	static const struct {
 		const char	*name;
@@ -334,7 +334,7 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 			} else if (len - 2 > sizeof xmpsig &&
 			    memcmp(seg, xmpsig, sizeof xmpsig) == 0 &&
 			    weak_date(m))
-				xmp_date(seg + sizeof xmpsig,
+				meta_xmp_date(seg + sizeof xmpsig,
 				    len - 2 - sizeof xmpsig, m);
 			else if (len - 2 >= QVCI_DATE + 19 &&
 			    memcmp(seg, "QVCI\0", 5) == 0 && weak_date(m))

@@ -1,7 +1,9 @@
 /*
  * meta-png.c: PNG. Walks the chunks before the image data (IDAT) and reads
- * eXIf (an Exif block) and the "Creation Time" text keyword. tIME is the
- * last modification time, not the capture time, so it is not used.
+ * eXIf (an Exif block), an uncompressed XMP packet (iTXt keyword
+ * "XML:com.adobe.xmp") and the "Creation Time" text keyword, in that order
+ * of preference. tIME is the last modification time, not the capture
+ * time, so it is not used.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +52,41 @@ png_text(const struct sb_src *s, uint64_t off, uint32_t len, int itxt,
 }
 
 /*
- * PNG: capture time from eXIf, else a "Creation Time" text. Returns 0, or
+ * An iTXt chunk holding XMP: its dates into xm. Returns 0 when it was XMP
+ * (whether or not it held a date), -1 otherwise.
+ */
+static int
+png_xmp(const struct sb_src *s, uint64_t off, uint32_t len, struct meta *xm)
+{
+	static const char key[] = "XML:com.adobe.xmp";
+	uint8_t		 head[sizeof key + 1], *buf;
+	const uint8_t	*v, *z;
+	size_t		 n = len < PNG_MAXBLOB ? len : PNG_MAXBLOB, i;
+
+	/* keyword\0, compression flag (0: plain), method, language\0 ... */
+	if (n < sizeof head || src_read(s, off, head, sizeof head) == -1 ||
+	    memcmp(head, key, sizeof key) != 0 || head[sizeof key] != 0)
+		return -1;
+	buf = xmalloc(n);
+	if (src_read(s, off, buf, n) == -1) {
+		free(buf);
+		return -1;
+	}
+	v = buf + sizeof key + 2;
+	for (i = 0; i < 2 && v < buf + n; i++) {
+		if ((z = memchr(v, '\0', (size_t)(buf + n - v))) == NULL)
+			break;
+		v = z + 1;
+	}
+	if (i == 2)
+		meta_xmp_date(v, (size_t)(buf + n - v), xm);
+	free(buf);
+	return 0;
+}
+
+/*
+ * PNG: capture time from eXIf, else XMP, else a "Creation Time" text.
+ * Returns 0, or
  * -1 with m->error set when the chunk structure is corrupt.
  */
 int
@@ -60,14 +96,15 @@ meta_png(const struct sb_src *s, struct meta *m)
 	uint64_t	 off = 8;
 	uint32_t	 len;
 	struct sb_time	 text;
-	struct meta	 ex;
-	int		 n = 0, have_text = 0, rc = 0;
+	struct meta	 ex, xm;
+	int		 n = 0, have_text = 0, have_xmp = 0, rc = 0;
 
 	if (src_read(s, 0, h, 8) == -1 || memcmp(h, png_sig, 8) != 0) {
 		meta_set_error(m, "not a PNG file");
 		return -1;
 	}
 	memset(&ex, 0, sizeof ex);
+	memset(&xm, 0, sizeof xm);
 	for (;;) {
 		if (++n > PNG_MAXCHUNKS) {
 			meta_set_error(m, "PNG: more than %d chunks before "
@@ -108,6 +145,9 @@ meta_png(const struct sb_src *s, struct meta *m)
 		    memcmp(h + 4, "iTXt", 4) == 0) && !have_text &&
 		    png_text(s, off + 8, len, h[4] == 'i', &text) == 0)
 			have_text = 1;
+		if (memcmp(h + 4, "iTXt", 4) == 0 && !have_xmp &&
+		    png_xmp(s, off + 8, len, &xm) == 0)
+			have_xmp = 1;
 		off += 12 + (uint64_t)len;
 	}
 	if (m->make[0] == '\0')
@@ -118,6 +158,9 @@ meta_png(const struct sb_src *s, struct meta *m)
 		m->taken = ex.taken;
 		snprintf(m->date_source, sizeof m->date_source, "png-%.19s",
 		    ex.date_source);
+	} else if (xm.taken.has_wall || xm.taken.has_utc) {
+		m->taken = xm.taken;
+		strlcpy_sb(m->date_source, "png-xmp", sizeof m->date_source);
 	} else if (have_text) {
 		m->taken = text;
 		strlcpy_sb(m->date_source, "png-text", sizeof m->date_source);

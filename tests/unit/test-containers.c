@@ -1262,6 +1262,30 @@ test_png(void **state)
 	assert_string_equal(m.make, "");
 	free(b.p);
 
+	/* XMP in iTXt (as screenshots carry it) wins over the text */
+	memset(&b, 0, sizeof b);
+	put(&b, "\x89PNG\r\n\x1a\n", 8);
+	d.len = 0;
+	fill(&d, 0, 13);
+	png_chunk(&b, "IHDR", &d);
+	d.len = 0;
+	put(&d, "Creation Time\0", 14);
+	puts_(&d, "2001:02:03 04:05:06");
+	png_chunk(&b, "tEXt", &d);
+	d.len = 0;
+	put(&d, "XML:com.adobe.xmp\0\0\0\0\0", 22);
+	puts_(&d, "<x:xmpmeta><rdf:Description "
+	    "photoshop:DateCreated=\"2021-05-06T07:08:09+02:00\"/>"
+	    "</x:xmpmeta>");
+	png_chunk(&b, "iTXt", &d);
+	d.len = 0;
+	fill(&d, 0, 20);
+	png_chunk(&b, "IDAT", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2021-05-06T07:08:09+02:00", "png-xmp");
+	truncations(meta_png, &b);
+	free(b.p);
+
 	/* a chunk length past the end */
 	memset(&b, 0, sizeof b);
 	put(&b, "\x89PNG\r\n\x1a\n", 8);
