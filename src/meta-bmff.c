@@ -4,8 +4,9 @@
  * skipping mdat and other payloads by their sizes, and reads the few small
  * boxes that carry dates: moov/mvhd and mdhd (seconds since 1904, UTC),
  * QuickTime keys/ilst (com.apple.quicktime.creationdate with its offset),
- * udta text atoms (©day, ©mak, ©mod), a HEIF 'Exif' item found through
- * iinf/iloc, Canon's CMT1/CMT2 TIFF blocks in CR3, and JPEG XL's Exif box.
+ * udta text atoms (©day, ©mak, ©mod), a HEIF 'Exif' item (or an XMP 'mime'
+ * item) found through iinf/iloc, Canon's CMT1/CMT2 TIFF blocks in CR3, and
+ * JPEG XL's Exif box.
  *
  * Priority of dates: QuickTime keys creationdate, then Exif, then ©day,
  * then mvhd, then the first mdhd.
@@ -42,6 +43,7 @@
 #define T_ILOC	FOURCC('i', 'l', 'o', 'c')
 #define T_IDAT	FOURCC('i', 'd', 'a', 't')
 #define T_EXIF	FOURCC('E', 'x', 'i', 'f')
+#define T_MIME	FOURCC('m', 'i', 'm', 'e')
 #define T_UUID	FOURCC('u', 'u', 'i', 'd')
 #define T_CMT1	FOURCC('C', 'M', 'T', '1')
 #define T_CMT2	FOURCC('C', 'M', 'T', '2')
@@ -387,32 +389,53 @@ bmff_ilst(struct bmff *b, const struct sb_src *s, const struct bmff_box *il,
 	return rc == -1 ? -1 : 0;
 }
 
-/* iinf: the item ID of the first item of type 'Exif'; 0 if none. */
+/*
+ * iinf: the item ID of the first item of type 'Exif' (0 if none), and in
+ * *xmp that of the first 'mime' item holding XMP (application/rdf+xml).
+ */
 static uint32_t
-bmff_iinf(struct bmff *b, const struct sb_src *s, const struct bmff_box *ii)
+bmff_iinf(struct bmff *b, const struct sb_src *s, const struct bmff_box *ii,
+    uint32_t *xmp)
 {
+	static const char rdf[] = "application/rdf+xml";
 	struct bmff_box	 e;
-	uint8_t		 p[16];
+	uint8_t		 p[128];
+	const uint8_t	*z;
 	uint64_t	 off, end = ii->off + ii->size;
-	size_t		 n;
+	uint32_t	 id, type, exif = 0;
+	size_t		 n, at;
 	int		 items = 0;
 
+	*xmp = 0;
 	n = bmff_peek(s, ii, p, 6);
 	if (n < 6)
 		return 0;
 	off = ii->off + ii->hlen + (p[0] == 0 ? 6 : 8);
 	while (bmff_box(b, s, off, end, ii, &e) == 0 &&
-	    items++ < BMFF_MAXITEMS) {
+	    items++ < BMFF_MAXITEMS && (exif == 0 || *xmp == 0)) {
 		off = e.off + e.size;
 		if (e.type != T_INFE)
 			continue;
 		n = bmff_peek(s, &e, p, sizeof p);
-		if (n >= 12 && p[0] == 2 && get32be(p + 8) == T_EXIF)
-			return get16be(p + 4);
-		if (n >= 14 && p[0] == 3 && get32be(p + 10) == T_EXIF)
-			return get32be(p + 4);
+		if (n >= 12 && p[0] == 2) {
+			id = get16be(p + 4);
+			type = get32be(p + 8);
+			at = 12;
+		} else if (n >= 14 && p[0] == 3) {
+			id = get32be(p + 4);
+			type = get32be(p + 10);
+			at = 14;
+		} else
+			continue;
+		if (type == T_EXIF && exif == 0)
+			exif = id;
+		else if (type == T_MIME && *xmp == 0 &&
+		    (z = memchr(p + at, '\0', n - at)) != NULL &&
+		    (size_t)(p + n - (z + 1)) >= sizeof rdf - 1 &&
+		    memcmp(z + 1, rdf, sizeof rdf - 1) == 0)
+			*xmp = id;	/* item_name\0 then content_type */
 	}
-	return 0;
+	return exif;
 }
 
 /* A bounded big-endian reader over a buffer. */
@@ -554,17 +577,23 @@ bmff_meta_done(struct bmff *b, const struct sb_src *s,
 {
 	uint8_t		 kinds[BMFF_MAXKEYS + 1], *p;
 	size_t		 nkeys = 0, len;
-	uint32_t	 id;
+	uint32_t	 id = 0, xmp = 0;
 
 	if (bm->has_keys)
 		nkeys = bmff_keys(b, s, &bm->keys, kinds);
 	if (bm->has_ilst &&
 	    bmff_ilst(b, s, &bm->ilst, kinds, nkeys, bm->has_keys) == -1)
 		return -1;
-	if (s == b->file && bm->has_iinf && bm->has_iloc &&
-	    (id = bmff_iinf(b, s, &bm->iinf)) != 0 &&
-	    (p = bmff_iloc(b, s, bm, id, &len)) != NULL) {
+	if (s == b->file && bm->has_iinf && bm->has_iloc)
+		id = bmff_iinf(b, s, &bm->iinf, &xmp);
+	if (id != 0 && (p = bmff_iloc(b, s, bm, id, &len)) != NULL) {
 		bmff_exif_item(b, p, len);
+		free(p);
+	}
+	/* XMP only where the Exif item gave no date. */
+	if (xmp != 0 && !b->ex.taken.has_wall && !b->ex.taken.has_utc &&
+	    (p = bmff_iloc(b, s, bm, xmp, &len)) != NULL) {
+		meta_xmp_date(p, len, &b->ex);
 		free(p);
 	}
 	return 0;

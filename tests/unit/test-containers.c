@@ -449,7 +449,7 @@ test_bmff_udta(void **state)
 
 /* A HEIF file whose Exif item sits in mdat, located through iloc. */
 static void
-heif(struct buf *b, int iloc_version)
+heif(struct buf *b, int iloc_version, int xmp)
 {
 	size_t	f, meta, at, iloc_off, exif_at;
 
@@ -479,8 +479,13 @@ heif(struct buf *b, int iloc_version)
 	put32be(b, 0x02000000);
 	put16be(b, 2);
 	put16be(b, 0);
-	puts_(b, "Exif");
-	put8(b, 0);
+	if (xmp) {
+		puts_(b, "mime");
+		put(b, "XMP\0application/rdf+xml\0", 24);
+	} else {
+		puts_(b, "Exif");
+		put8(b, 0);
+	}
 	box_end(b, f);
 	box_end(b, at);
 	at = box(b, "iloc");
@@ -521,9 +526,15 @@ heif(struct buf *b, int iloc_version)
 	box_end(b, meta);
 	at = box(b, "mdat");
 	exif_at = b->len;
-	put32be(b, 6);				/* to the TIFF header */
-	put(b, "Exif\0\0", 6);
-	tiff(b, "Apple", "2021:02:13 11:03:31", "-06:00");
+	if (xmp)
+		puts_(b, "<x:xmpmeta><rdf:Description><exif:DateTimeOriginal>"
+		    "2021-02-13T11:03:31-06:00</exif:DateTimeOriginal>"
+		    "</rdf:Description></x:xmpmeta>");
+	else {
+		put32be(b, 6);			/* to the TIFF header */
+		put(b, "Exif\0\0", 6);
+		tiff(b, "Apple", "2021:02:13 11:03:31", "-06:00");
+	}
 	box_end(b, at);
 	b->p[iloc_off] = (uint8_t)(exif_at >> 24);
 	b->p[iloc_off + 1] = (uint8_t)(exif_at >> 16);
@@ -545,7 +556,7 @@ test_bmff_heif(void **state)
 	(void)state;
 	for (v = 0; v <= 2; v++) {
 		memset(&b, 0, sizeof b);
-		heif(&b, v);
+		heif(&b, v, 0);
 		assert_int_equal(run(meta_bmff, &b, &m), 0);
 		assert_wall(&m, "2021-02-13T11:03:31-06:00", "exif");
 		assert_string_equal(m.make, "Apple");
@@ -553,6 +564,13 @@ test_bmff_heif(void **state)
 			truncations(meta_bmff, &b);
 		free(b.p);
 	}
+	/* No Exif item, but an XMP one (an application/rdf+xml 'mime'). */
+	memset(&b, 0, sizeof b);
+	heif(&b, 1, 1);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_wall(&m, "2021-02-13T11:03:31-06:00", "xmp");
+	truncations(meta_bmff, &b);
+	free(b.p);
 }
 
 static void
