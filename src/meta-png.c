@@ -18,6 +18,29 @@ static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
     '\n' };
 
 /*
+ * The text of an iTXt chunk in buf (n bytes) whose keyword, NUL included,
+ * is its first klen bytes: past the compression flag (0: plain text), the
+ * method, the language tag and the translated keyword. NULL if the text is
+ * compressed or the chunk is cut short.
+ */
+static const uint8_t *
+png_itxt_text(const uint8_t *buf, size_t n, size_t klen)
+{
+	const uint8_t	*v = buf + klen, *z;
+	int		 i;
+
+	if (n - klen < 2 || v[0] != 0)
+		return NULL;
+	v += 2;
+	for (i = 0; i < 2; i++) {
+		if ((z = memchr(v, '\0', (size_t)(buf + n - v))) == NULL)
+			return NULL;
+		v = z + 1;
+	}
+	return v;
+}
+
+/*
  * A tEXt or iTXt chunk: if its keyword is "Creation Time" and its text a
  * date, put it in t. Returns 0 when a date was taken.
  */
@@ -27,27 +50,15 @@ png_text(const struct sb_src *s, uint64_t off, uint32_t len, int itxt,
 {
 	static const char key[] = "Creation Time";
 	uint8_t		 buf[128];
-	size_t		 n = len < sizeof buf ? len : sizeof buf, i;
+	size_t		 n = len < sizeof buf ? len : sizeof buf;
 	const uint8_t	*v;
 
 	if (n < sizeof key || src_read(s, off, buf, n) == -1 ||
 	    memcmp(buf, key, sizeof key) != 0)
 		return -1;
-	v = buf + sizeof key;
-	if (itxt) {
-		/* compression flag, method, language\0, translated key\0 */
-		if (n - sizeof key < 2 || v[0] != 0)
-			return -1;
-		v += 2;
-		for (i = 0; i < 2; i++) {
-			const uint8_t *z = memchr(v, '\0',
-			    (size_t)(buf + n - v));
-
-			if (z == NULL)
-				return -1;
-			v = z + 1;
-		}
-	}
+	v = itxt ? png_itxt_text(buf, n, sizeof key) : buf + sizeof key;
+	if (v == NULL)
+		return -1;
 	return date_parse_exif((const char *)v, (size_t)(buf + n - v), t);
 }
 
@@ -60,10 +71,10 @@ png_xmp(const struct sb_src *s, uint64_t off, uint32_t len, struct meta *xm)
 {
 	static const char key[] = "XML:com.adobe.xmp";
 	uint8_t		 head[sizeof key + 1], *buf;
-	const uint8_t	*v, *z;
-	size_t		 n = len < PNG_MAXBLOB ? len : PNG_MAXBLOB, i;
+	const uint8_t	*v;
+	size_t		 n = len < PNG_MAXBLOB ? len : PNG_MAXBLOB;
 
-	/* keyword\0, compression flag (0: plain), method, language\0 ... */
+	/* Keyword and compression flag first: only plain XMP is read whole. */
 	if (n < sizeof head || src_read(s, off, head, sizeof head) == -1 ||
 	    memcmp(head, key, sizeof key) != 0 || head[sizeof key] != 0)
 		return -1;
@@ -72,13 +83,7 @@ png_xmp(const struct sb_src *s, uint64_t off, uint32_t len, struct meta *xm)
 		free(buf);
 		return -1;
 	}
-	v = buf + sizeof key + 2;
-	for (i = 0; i < 2 && v < buf + n; i++) {
-		if ((z = memchr(v, '\0', (size_t)(buf + n - v))) == NULL)
-			break;
-		v = z + 1;
-	}
-	if (i == 2)
+	if ((v = png_itxt_text(buf, n, sizeof key)) != NULL)
 		meta_xmp_date(v, (size_t)(buf + n - v), xm);
 	free(buf);
 	return 0;
@@ -86,8 +91,7 @@ png_xmp(const struct sb_src *s, uint64_t off, uint32_t len, struct meta *xm)
 
 /*
  * PNG: capture time from eXIf, else XMP, else a "Creation Time" text.
- * Returns 0, or
- * -1 with m->error set when the chunk structure is corrupt.
+ * Returns 0, or -1 with m->error set when the chunk structure is corrupt.
  */
 int
 meta_png(const struct sb_src *s, struct meta *m)

@@ -1228,6 +1228,16 @@ png_chunk(struct buf *b, const char *type, const struct buf *data)
 	put32be(b, 0);				/* CRC: not checked */
 }
 
+/* A PNG signature and an IHDR chunk into b; d is scratch. */
+static void
+png_start(struct buf *b, struct buf *d)
+{
+	put(b, "\x89PNG\r\n\x1a\n", 8);
+	d->len = 0;
+	fill(d, 0, 13);
+	png_chunk(b, "IHDR", d);
+}
+
 static void
 test_png(void **state)
 {
@@ -1235,9 +1245,7 @@ test_png(void **state)
 	struct meta	m;
 
 	(void)state;
-	put(&b, "\x89PNG\r\n\x1a\n", 8);
-	fill(&d, 0, 13);
-	png_chunk(&b, "IHDR", &d);
+	png_start(&b, &d);
 	d.len = 0;
 	fill(&d, 0, 7);
 	png_chunk(&b, "tIME", &d);		/* not a capture time */
@@ -1261,10 +1269,7 @@ test_png(void **state)
 
 	/* only the text, and an eXIf after IDAT that is not read */
 	memset(&b, 0, sizeof b);
-	put(&b, "\x89PNG\r\n\x1a\n", 8);
-	d.len = 0;
-	fill(&d, 0, 13);
-	png_chunk(&b, "IHDR", &d);
+	png_start(&b, &d);
 	d.len = 0;
 	put(&d, "Creation Time\0\0\0en\0\0", 20);
 	puts_(&d, "2001-02-03T04:05:06Z");
@@ -1282,10 +1287,7 @@ test_png(void **state)
 
 	/* XMP in iTXt (as screenshots carry it) wins over the text */
 	memset(&b, 0, sizeof b);
-	put(&b, "\x89PNG\r\n\x1a\n", 8);
-	d.len = 0;
-	fill(&d, 0, 13);
-	png_chunk(&b, "IHDR", &d);
+	png_start(&b, &d);
 	d.len = 0;
 	put(&d, "Creation Time\0", 14);
 	puts_(&d, "2001:02:03 04:05:06");
