@@ -4,6 +4,7 @@
  * (PRAGMA user_version), and turns sqlite's errors into shoebox messages.
  */
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -91,6 +92,13 @@ static const char *const migrations[] = {
 	"  etag TEXT NOT NULL,"
 	"  PRIMARY KEY (job_id, part)"
 	");",
+
+	/*
+	 * 2 -> 3: a source's ctime, so that a new file which reuses a removed
+	 * file's inode, size and mtime (cp -p from FAT) is not taken for it.
+	 * NULL in rows from before: those match on the rest, as they did.
+	 */
+	"ALTER TABLE sources ADD COLUMN ctime_ns INTEGER;",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -220,6 +228,7 @@ struct catalog *
 catalog_open(const char *library, int readonly)
 {
 	struct catalog	*cat;
+	struct statfs	 fs;
 	char		*dir, *uri;
 	int		 flags;
 
@@ -253,7 +262,22 @@ catalog_open(const char *library, int readonly)
 	free(uri);
 	sqlite3_busy_timeout(cat->db, 60000);
 	sqlite3_extended_result_codes(cat->db, 1);
-	if (!readonly && catalog_exec(cat, "PRAGMA journal_mode = WAL") == -1)
+	if (statfs(dir, &fs) == 0 && catalog_netfs_type((long)fs.f_type)) {
+		/*
+		 * WAL's index lives in shared memory that only one machine
+		 * sees: on a network share two machines could each commit
+		 * over the other. A rollback journal relies on file locks,
+		 * which NFS and SMB carry between machines.
+		 */
+		cat->netfs = 1;
+		if (!readonly)
+			log_info("library %s is on a network filesystem: the "
+			    "catalogue uses a rollback journal instead of "
+			    "WAL (slower; safe while the share's file locks "
+			    "work)", library);
+	}
+	if (!readonly && catalog_exec(cat, cat->netfs ?
+	    "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL") == -1)
 		goto fail;
 	if (catalog_exec(cat, "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON") == -1)
@@ -275,8 +299,12 @@ fail:
 void
 catalog_close(struct catalog *cat)
 {
+	int	i;
+
 	if (cat == NULL)
 		return;
+	for (i = 0; i < CAT_NSTMT; i++)
+		sqlite3_finalize(cat->st[i]);
 	if (cat->db != NULL)
 		sqlite3_close_v2(cat->db);
 	free(cat->library);
@@ -322,4 +350,249 @@ catalog_now(char *buf, size_t size)
 	t.has_utc = 1;
 	t.utc = (int64_t)time(NULL);
 	date_format_utc(&t, buf, size);
+}
+
+/* A timestamp in nanoseconds, as the catalogue keeps mtimes and ctimes. */
+int64_t
+catalog_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+static const char *const catalog_sql[CAT_NSTMT] = {
+	[CAT_SEEN_INODE] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
+	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
+	    " ON f.id = s.file_id WHERE s.dev = ?1 AND s.ino = ?2 AND"
+	    " s.size = ?3 AND s.mtime_ns = ?4 AND (s.ctime_ns IS NULL OR"
+	    " s.ctime_ns = ?5)",
+	[CAT_SEEN_PATH] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
+	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
+	    " ON f.id = s.file_id WHERE s.path = ?1 AND s.size = ?2 AND"
+	    " s.mtime_ns = ?3 AND (s.ctime_ns IS NULL OR s.ctime_ns = ?4)"
+	    " LIMIT 1",
+	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
+	    " WHERE sha256 = ?1 AND size = ?2 ORDER BY id LIMIT 1",
+	[CAT_FILE_BY_ID] = "SELECT id, path, sha256, size, mtime_ns FROM files"
+	    " WHERE id = ?1",
+	[CAT_ADD_FILE] = "INSERT INTO files (path, sha256, size, mtime_ns,"
+	    " mime, kind, taken, taken_utc, date_source, make, model, main_id,"
+	    " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11, ?12, ?13)",
+	[CAT_ADD_SOURCE] = "INSERT OR REPLACE INTO sources (path, dev, ino,"
+	    " size, mtime_ns, ctime_ns, file_id, status, seen_at) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+};
+
+/* Statement i, prepared on first use and reset; NULL after saying why. */
+static sqlite3_stmt *
+catalog_stmt(struct catalog *cat, enum catalog_st i)
+{
+	if (cat->st[i] == NULL)
+		cat->st[i] = catalog_prepare(cat, catalog_sql[i]);
+	else
+		sqlite3_reset(cat->st[i]);
+	return cat->st[i];
+}
+
+/* Fill f from columns first.. of st (id, path, sha256, size, mtime_ns). */
+static void
+catalog_get_file(sqlite3_stmt *st, int first, struct cat_file *f)
+{
+	const unsigned char	*s;
+
+	memset(f, 0, sizeof *f);
+	f->id = sqlite3_column_int64(st, first);
+	if ((s = sqlite3_column_text(st, first + 1)) != NULL)
+		strlcpy_sb(f->path, (const char *)s, sizeof f->path);
+	if ((s = sqlite3_column_text(st, first + 2)) != NULL)
+		strlcpy_sb(f->sha256, (const char *)s, sizeof f->sha256);
+	f->size = sqlite3_column_int64(st, first + 3);
+	f->mtime_ns = sqlite3_column_int64(st, first + 4);
+}
+
+/*
+ * Was this source seen by an earlier run: the same inode (or, where inode
+ * numbers do not last, as on FAT, the same path) with the same size, mtime
+ * and ctime? 1 with what was recorded, 0 if not seen, -1 on error. One
+ * query: a re-run over a card costs little more than its stat calls.
+ */
+int
+catalog_seen(struct catalog *cat, const char *abspath, const struct stat *sb,
+    struct cat_seen *seen)
+{
+	sqlite3_stmt	*st;
+	int		 rc, pass;
+
+	memset(seen, 0, sizeof *seen);
+	for (pass = 0; pass < 2; pass++) {
+		if ((st = catalog_stmt(cat, pass == 0 ? CAT_SEEN_INODE :
+		    CAT_SEEN_PATH)) == NULL)
+			return -1;
+		if (pass == 0) {
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)sb->st_dev);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_ino);
+			sqlite3_bind_int64(st, 3, sb->st_size);
+			sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_mtim));
+			sqlite3_bind_int64(st, 5, catalog_ns(&sb->st_ctim));
+		} else {
+			sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, sb->st_size);
+			sqlite3_bind_int64(st, 3, catalog_ns(&sb->st_mtim));
+			sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_ctim));
+		}
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			seen->skipped = strcmp((const char *)
+			    sqlite3_column_text(st, 0), "skipped") == 0;
+			if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+				catalog_get_file(st, 1, &seen->file);
+			sqlite3_reset(st);
+			return 1;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return catalog_error(cat, "looking up a source");
+	}
+	return 0;
+}
+
+/* The first catalogued file with this content: 1 and f, 0 if none, -1. */
+int
+catalog_find_sha(struct catalog *cat, const char *sha, uint64_t size,
+    struct cat_file *f)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_FIND_SHA)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		catalog_get_file(st, 0, f);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a file's content");
+	return rc == SQLITE_ROW;
+}
+
+/* The catalogued file id: 1 and f, 0 if none, -1 on error. */
+int
+catalog_file(struct catalog *cat, int64_t id, struct cat_file *f)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_FILE_BY_ID)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		catalog_get_file(st, 0, f);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a file");
+	return rc == SQLITE_ROW;
+}
+
+/* Remember a source (imported, duplicate, sidecar, skipped); 0 or -1. */
+int
+catalog_add_source(struct catalog *cat, const char *abspath,
+    const struct stat *sb, int64_t file_id, const char *status)
+{
+	sqlite3_stmt	*st;
+	char		 now[32];
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_ADD_SOURCE)) == NULL)
+		return -1;
+	catalog_now(now, sizeof now);
+	sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_dev);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_ino);
+	sqlite3_bind_int64(st, 4, sb->st_size);
+	sqlite3_bind_int64(st, 5, catalog_ns(&sb->st_mtim));
+	sqlite3_bind_int64(st, 6, catalog_ns(&sb->st_ctim));
+	if (file_id > 0)
+		sqlite3_bind_int64(st, 7, file_id);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_text(st, 8, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "recording a source");
+	return 0;
+}
+
+/* Add a files row for a copy filed at rel; its id, or -1. */
+int64_t
+catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
+    uint64_t size, int64_t mtime_ns, const struct meta *m, int64_t main_id)
+{
+	sqlite3_stmt	*st;
+	char		 taken[64], utc[64], now[32];
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_ADD_FILE)) == NULL)
+		return -1;
+	date_format(&m->taken, taken, sizeof taken);
+	date_format_utc(&m->taken, utc, sizeof utc);
+	catalog_now(now, sizeof now);
+	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	sqlite3_bind_int64(st, 4, mtime_ns);
+	sqlite3_bind_text(st, 5, m->mime, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, kind_name(m->kind), -1, SQLITE_STATIC);
+	catalog_bind_text(st, 7, taken);
+	catalog_bind_text(st, 8, utc);
+	sqlite3_bind_text(st, 9, m->date_source, -1, SQLITE_STATIC);
+	catalog_bind_text(st, 10, m->make);
+	catalog_bind_text(st, 11, m->model);
+	if (main_id > 0)
+		sqlite3_bind_int64(st, 12, main_id);
+	else
+		sqlite3_bind_null(st, 12);
+	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		catalog_error(cat, "recording a file");
+		return -1;
+	}
+	return sqlite3_last_insert_rowid(cat->db);
+}
+
+/*
+ * True for the filesystem types (statfs f_type) where sqlite's WAL is not
+ * safe: its shared-memory index needs every writer on one machine. NFS,
+ * SMB/CIFS, FUSE (sshfs, and most NAS mounts through it), 9p, AFS, Ceph,
+ * Coda, GFS2, OCFS2, Lustre.
+ */
+int
+catalog_netfs_type(long type)
+{
+	static const unsigned long netfs[] = {
+		0x6969,		/* NFS */
+		0x517b,		/* SMB */
+		0xff534d42,	/* CIFS */
+		0xfe534d42,	/* SMB2 */
+		0x65735546,	/* FUSE */
+		0x01021997,	/* 9P */
+		0x5346414f,	/* AFS */
+		0x6b414653,	/* kAFS */
+		0x00c36400,	/* Ceph */
+		0x73757245,	/* Coda */
+		0x01161970,	/* GFS2 */
+		0x7461636f,	/* OCFS2 */
+		0x0bd00bd0,	/* Lustre */
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof netfs / sizeof netfs[0]; i++)
+		if ((unsigned long)type == netfs[i] ||
+		    ((unsigned long)type & 0xffffffffUL) == netfs[i])
+			return 1;
+	return 0;
 }

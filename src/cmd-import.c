@@ -2,8 +2,12 @@
  * cmd-import.c: "shoebox import SOURCE...": walk the sources, date each
  * media file, file a verified copy under LIBRARY/PATTERN/NAME with its
  * sidecars beside it, and record everything in the catalogue. Files seen by
- * an earlier run (same device, inode, size and mtime, or same path, size and
- * mtime) are not read again.
+ * an earlier run (same device, inode, size, mtime and ctime, or same path,
+ * size, mtime and ctime) are not read again. Files still arriving (changed
+ * within the settle time) are left for a later run. With --move a source is
+ * removed only once its group is filed, committed and found unchanged
+ * (source_remove), and a duplicate's or an already imported file's source
+ * only once its library copy is proven present and intact.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -38,6 +42,10 @@
 #define BATCH_SECONDS	2
 #define DIRCACHE	32	/* library directories kept open */
 #define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
+#define REHASH_MAX	(64LL * 1024 * 1024)	/* library copies re-read */
+#ifndef SETTLE_DEFAULT
+#define SETTLE_DEFAULT	30	/* seconds a file must be left unchanged */
+#endif
 
 /* What happened to one source file. */
 enum outcome {
@@ -46,12 +54,24 @@ enum outcome {
 	OUT_SIDECAR,
 	OUT_ALREADY,
 	OUT_SKIPPED,
+	OUT_WAITING,	/* still arriving or changed: left for a later run */
 	OUT_FAILED,
 	OUT_PENDING	/* copied, to be filed by batch_flush(): not counted */
 };
 
 static const char *outcome_names[] = {
-	"imported", "duplicate", "sidecar", "already", "skipped", "failed"
+	"imported", "duplicate", "sidecar", "already", "skipped", "waiting",
+	"failed"
+};
+
+/*
+ * A source to remove once the transaction is committed (--move): the file
+ * as it was when read and verified, and the hash of what was read.
+ */
+struct move {
+	const struct scan_entry	*e;
+	struct stat		 id;
+	char			 sha256[65];
 };
 
 /* A copy this run linked into the library, not yet committed. */
@@ -76,7 +96,8 @@ struct placed {
  * commits. Until then it is an unnamed file, so a crash leaves nothing.
  */
 struct pending {
-	char		*path;		/* the source, as scanned */
+	const struct scan_entry *e;	/* the source, as scanned */
+	char		*path;
 	char		*abspath;
 	struct stat	 sb;
 	struct meta	 meta;
@@ -97,6 +118,7 @@ struct libdir {
 
 struct import {
 	struct sb_ctx	*ctx;
+	struct scan	*sc;
 	struct catalog	*cat;		/* NULL in a dry run without one */
 	const char	*library;
 	int		 libfd;
@@ -109,22 +131,21 @@ struct import {
 	int		 progress;
 	int		 verify;
 	int		 sync;
+	double		 settle;	/* seconds unchanged before taken */
 
 	uint8_t		*head;
 	char		 cwd[PATH_MAX];
 
-	sqlite3_stmt	*st_seen;
-	sqlite3_stmt	*st_seen_path;
-	sqlite3_stmt	*st_dup;
-	sqlite3_stmt	*st_add_file;
-	sqlite3_stmt	*st_add_source;
-
 	int		 in_txn;
 	unsigned	 txn_files;
 	time_t		 txn_start;
-	char		**moves;	/* sources to delete after commit */
+	struct move	*moves;		/* sources to delete after commit */
 	size_t		 nmoves;
 	size_t		 capmoves;
+	struct move	*gmoves;	/* the group's, held until it is whole */
+	size_t		 ngmoves;
+	size_t		 capgmoves;
+	int		 group_hold;
 	struct filed	*filed;		/* copies linked in this transaction */
 	size_t		 nfiled;
 	size_t		 capfiled;
@@ -296,76 +317,31 @@ abs_path(struct import *imp, const char *path, char *out, size_t size)
 	}
 }
 
-static int64_t
-mtime_ns(const struct stat *sb)
-{
-	return (int64_t)sb->st_mtim.tv_sec * 1000000000 +
-	    sb->st_mtim.tv_nsec;
-}
-
 /*
- * Was this source file seen by an earlier run? Returns 1 and its file id,
- * with the library path (rel, "" if none) and size of that file; 2 if it
- * was skipped as not media; 0 if not seen; -1 on catalogue error. One
- * query: a re-run over a card costs little more than its stat calls.
+ * Is the library copy f (as catalogued) there and intact? Its size, and its
+ * SHA-256 read again when that is cheap (else its mtime, set from the
+ * source's). 0 intact, 1 missing, -1 there but not what was catalogued.
  */
 static int
-seen_before(struct import *imp, const char *abspath, const struct stat *sb,
-    int64_t *file_id, char *rel, size_t relsize, int64_t *bytes)
+lib_check(struct import *imp, const struct cat_file *f)
 {
-	sqlite3_stmt	*st;
-	int		 rc, pass;
+	struct stat	 sb;
+	char		 hex[65], err[256];
+	int		 fd, rc;
 
-	if (imp->cat == NULL)
-		return 0;
-	for (pass = 0; pass < 2; pass++) {
-		st = pass == 0 ? imp->st_seen : imp->st_seen_path;
-		sqlite3_reset(st);
-		if (pass == 0) {
-			sqlite3_bind_int64(st, 1, (sqlite3_int64)sb->st_dev);
-			sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_ino);
-		} else
-			sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, pass == 0 ? 3 : 2, sb->st_size);
-		sqlite3_bind_int64(st, pass == 0 ? 4 : 3, mtime_ns(sb));
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*file_id = sqlite3_column_int64(st, 0);
-			strlcpy_sb(rel, sqlite3_column_type(st, 2) == SQLITE_NULL ?
-			    "" : (const char *)sqlite3_column_text(st, 2),
-			    relsize);
-			*bytes = sqlite3_column_int64(st, 3);
-			rc = strcmp((const char *)sqlite3_column_text(st, 1),
-			    "skipped") == 0 ? 2 : 1;
-			sqlite3_reset(st);
-			return rc;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return catalog_error(imp->cat, "looking up a source");
-	}
-	return 0;
-}
-
-/* A catalogued file with this content: its id and path; 0 if none. */
-static int64_t
-find_duplicate(struct import *imp, const char *sha, uint64_t size,
-    char *path, size_t pathlen)
-{
-	sqlite3_stmt	*st = imp->st_dup;
-	int64_t		 id = 0;
-
-	if (imp->cat == NULL)
-		return 0;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		snprintf(path, pathlen, "%s", sqlite3_column_text(st, 1));
-	}
-	sqlite3_reset(st);
-	return id;
+	if (fstatat(imp->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 1 : -1;
+	if (!S_ISREG(sb.st_mode) || sb.st_size != f->size)
+		return -1;
+	if (sb.st_size > REHASH_MAX)
+		return catalog_ns(&sb.st_mtim) == f->mtime_ns ? 0 : -1;
+	if ((fd = openat(imp->libfd, f->path, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err) == 0 &&
+	    strcmp(hex, f->sha256) == 0 ? 0 : -1;
+	close(fd);
+	return rc;
 }
 
 /*
@@ -375,7 +351,6 @@ find_duplicate(struct import *imp, const char *sha, uint64_t size,
 static int
 txn_settle(struct import *imp, int rc)
 {
-	char	p[PATH_MAX * 2];
 	size_t	i;
 
 	/*
@@ -399,14 +374,16 @@ txn_settle(struct import *imp, int rc)
 		free(fl->rel);
 	}
 	imp->nfiled = 0;
-	for (i = 0; i < imp->nmoves; i++) {
-		if (rc == 0 && unlink(imp->moves[i]) == -1 && errno != ENOENT) {
-			progress_clear(imp);
-			log_warn("%s: copied, but could not remove the source",
-			    log_path(imp->moves[i], p, sizeof p));
+	for (i = 0; rc == 0 && i < imp->nmoves; i++) {
+		struct move	*mv = &imp->moves[i];
+		char		 err[512];
+
+		if (source_remove(imp->sc, mv->e, &mv->id, mv->sha256, err,
+		    sizeof err) == -1) {
+			say(imp, mv->e->path, "filed, but not removed from the "
+			    "source: %s", err);
 			imp->warnings++;
 		}
-		free(imp->moves[i]);
 	}
 	imp->nmoves = 0;
 	return rc;
@@ -467,85 +444,37 @@ filed_later(struct import *imp, const char *src, const char *rel,
 	imp->filed[imp->nfiled++].o = o;
 }
 
-/* Delete src once the transaction in flight is committed (--move). */
+/* Append a move to a list. */
 static void
-move_later(struct import *imp, const char *src)
+move_push(struct move **list, size_t *n, size_t *cap, const struct move *mv)
 {
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*list = xreallocarray(*list, *cap, sizeof **list);
+	}
+	(*list)[(*n)++] = *mv;
+}
+
+/*
+ * Remove the source e (as id, read with hash sha) once the transaction in
+ * flight is committed (--move); within a group, once the whole group is
+ * filed (group_end).
+ */
+static void
+move_later(struct import *imp, const struct scan_entry *e,
+    const struct stat *id, const char *sha)
+{
+	struct move	mv;
+
 	if (!imp->move || imp->dry_run)
 		return;
-	if (imp->nmoves == imp->capmoves) {
-		imp->capmoves = imp->capmoves ? imp->capmoves * 2 : 64;
-		imp->moves = xreallocarray(imp->moves, imp->capmoves,
-		    sizeof *imp->moves);
-	}
-	imp->moves[imp->nmoves++] = xstrdup(src);
-}
-
-/* Remember a source in the catalogue (imported, duplicate, skipped ...). */
-static int
-add_source(struct import *imp, const char *abspath, const struct stat *sb,
-    int64_t file_id, const char *status)
-{
-	sqlite3_stmt	*st = imp->st_add_source;
-	char		 now[32];
-	int		 rc;
-
-	catalog_now(now, sizeof now);
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_dev);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_ino);
-	sqlite3_bind_int64(st, 4, sb->st_size);
-	sqlite3_bind_int64(st, 5, mtime_ns(sb));
-	if (file_id > 0)
-		sqlite3_bind_int64(st, 6, file_id);
+	mv.e = e;
+	mv.id = *id;
+	strlcpy_sb(mv.sha256, sha, sizeof mv.sha256);
+	if (imp->group_hold)
+		move_push(&imp->gmoves, &imp->ngmoves, &imp->capgmoves, &mv);
 	else
-		sqlite3_bind_null(st, 6);
-	sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(imp->cat, "recording a source");
-	return 0;
-}
-
-/* Add a files row; returns its id, or -1. */
-static int64_t
-add_file(struct import *imp, const char *rel, const struct store_file *f,
-    const struct stat *sb, const struct meta *m, int64_t main_id)
-{
-	sqlite3_stmt	*st = imp->st_add_file;
-	char		 taken[64], utc[64], now[32];
-	int		 rc;
-
-	date_format(&m->taken, taken, sizeof taken);
-	date_format_utc(&m->taken, utc, sizeof utc);
-	catalog_now(now, sizeof now);
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, f->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)f->size);
-	sqlite3_bind_int64(st, 4, mtime_ns(sb));
-	sqlite3_bind_text(st, 5, m->mime, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, kind_name(m->kind), -1, SQLITE_STATIC);
-	catalog_bind_text(st, 7, taken);
-	catalog_bind_text(st, 8, utc);
-	sqlite3_bind_text(st, 9, m->date_source, -1, SQLITE_STATIC);
-	catalog_bind_text(st, 10, m->make);
-	catalog_bind_text(st, 11, m->model);
-	if (main_id > 0)
-		sqlite3_bind_int64(st, 12, main_id);
-	else
-		sqlite3_bind_null(st, 12);
-	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		catalog_error(imp->cat, "recording a file");
-		return -1;
-	}
-	return sqlite3_last_insert_rowid(imp->cat->db);
+		move_push(&imp->moves, &imp->nmoves, &imp->capmoves, &mv);
 }
 
 /*
@@ -583,7 +512,7 @@ dest_dir(const char *pattern, const struct sb_time *t, char *out,
     size_t size)
 {
 	struct tm	 tm;
-	char		*p;
+	char		*p, *comp_end;
 
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = t->year - 1900;
@@ -598,8 +527,20 @@ dest_dir(const char *pattern, const struct sb_time *t, char *out,
 	    date_days_from_civil(t->year, 1, 1));
 	if (strftime(out, size, pattern, &tm) == 0)
 		return -1;
-	if (out[0] == '/' || strstr(out, "..") != NULL)
+	if (out[0] == '/')
 		return -1;
+	/*
+	 * No component may be empty, "." or "..", or start with a dot: the
+	 * library's own .shoebox (tmp, catalogue) is emptied and rewritten
+	 * by every run, and hidden folders are what scans leave alone.
+	 */
+	for (p = out; *p != '\0'; p = *comp_end ? comp_end + 1 : comp_end) {
+		comp_end = strchr(p, '/');
+		if (comp_end == NULL)
+			comp_end = p + strlen(p);
+		if (comp_end == p || *p == '.')
+			return -1;
+	}
 	for (p = out; *p != '\0'; p++)
 		if (*p == '\\' || (unsigned char)*p < 0x20)
 			*p = '_';
@@ -754,6 +695,70 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
+/* Fill out (if not NULL) with the library file rel and its id. */
+static void
+placed_at(struct placed *out, int64_t id, const char *rel)
+{
+	const char	*slash = strrchr(rel, '/');
+
+	if (out == NULL)
+		return;
+	out->id = id;
+	strlcpy_sb(out->name, slash ? slash + 1 : rel, sizeof out->name);
+	snprintf(out->dir, sizeof out->dir, "%.*s",
+	    slash ? (int)(slash - rel) : 0, rel);
+}
+
+/*
+ * The copy p has the content of the catalogued file dup. If that file is
+ * missing from the library, put this copy in its place (the catalogue
+ * already describes it). Returns 0 when the library holds it intact (the
+ * source may go), -1 when it does not (the source stays; said why).
+ */
+static int
+dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
+{
+	char	 dir[PATH_MAX], err[512];
+	char	*slash;
+	int	 dirfd = -1, rc = lib_check(imp, dup);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -1) {
+		say(imp, p->path, "duplicate of %s, but that library copy does "
+		    "not match the catalogue (damaged or replaced?); source "
+		    "kept", dup->path);
+		imp->warnings++;
+		return -1;
+	}
+	/* Rare: its own directory fd, synced at once (not the cache's). */
+	strlcpy_sb(dir, dup->path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (store_mkdirs(imp->libfd, slash != NULL ? dir : ".", err,
+	    sizeof err) == 0) {
+		if ((dirfd = openat(imp->libfd, slash != NULL ? dir : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			snprintf(err, sizeof err, "%s", strerror(errno));
+		else if (store_link_at(&p->f, dirfd, slash != NULL ? slash + 1 :
+		    dup->path, 1, err, sizeof err) == -1) {
+			close(dirfd);
+			dirfd = -1;
+		}
+	}
+	if (dirfd == -1) {
+		say(imp, p->path, "duplicate of %s, which is missing from the "
+		    "library and could not be restored (%s); source kept",
+		    dup->path, err);
+		imp->warnings++;
+		return -1;
+	}
+	close(dirfd);
+	say(imp, p->path, "duplicate of %s, which was missing from the "
+	    "library: restored from this copy", dup->path);
+	return 0;
+}
+
 /*
  * File a durable copy: the same content already catalogued makes it a
  * duplicate; otherwise link it under its name and catalogue it. With
@@ -765,8 +770,9 @@ static enum outcome
 import_finish(struct import *imp, struct pending *p, int dirsync,
     struct placed *out)
 {
+	struct cat_file	 dup;
 	char		 rel[PATH_MAX * 2], final[NAME_MAX * 4 + 16];
-	char		 duppath[PATH_MAX], err[512];
+	char		 err[512];
 	int64_t		 id;
 	size_t		 i;
 	int		 rc, linked = 0;
@@ -777,22 +783,22 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		goto failed_catalog;
 	}
 	/* The same content is already in the library: remember the source. */
-	if ((id = find_duplicate(imp, p->f.sha256, p->f.size, duppath,
-	    sizeof duppath)) > 0) {
-		char	*slash = strrchr(duppath, '/');
+	if ((rc = catalog_find_sha(imp->cat, p->f.sha256, p->f.size, &dup)) ==
+	    -1) {
+		store_discard(&p->f);
+		goto failed_catalog;
+	}
+	if (rc == 1) {
+		int	intact = dup_check(imp, p, &dup) == 0;
 
 		store_discard(&p->f);
-		if (add_source(imp, p->abspath, &p->sb, id, "duplicate") == -1)
+		if (catalog_add_source(imp->cat, p->abspath, &p->sb, dup.id,
+		    "duplicate") == -1)
 			goto failed_catalog;
-		if (out != NULL) {
-			out->id = id;
-			strlcpy_sb(out->name, slash ? slash + 1 : duppath,
-			    sizeof out->name);
-			snprintf(out->dir, sizeof out->dir, "%.*s",
-			    slash ? (int)(slash - duppath) : 0, duppath);
-		}
-		move_later(imp, p->path);
-		report(imp, p->path, OUT_DUPLICATE, duppath, &p->meta,
+		placed_at(out, dup.id, dup.path);
+		if (intact)
+			move_later(imp, p->e, &p->sb, p->f.sha256);
+		report(imp, p->path, OUT_DUPLICATE, dup.path, &p->meta,
 		    p->f.sha256, NULL);
 		return OUT_DUPLICATE;
 	}
@@ -808,15 +814,15 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	snprintf(rel, sizeof rel, "%s/%s", p->dir, final);
 	if (out != NULL)
 		strlcpy_sb(out->name, final, sizeof out->name);
-	if ((id = add_file(imp, rel, &p->f, &p->sb, &p->meta,
-	    p->main_id)) == -1 ||
-	    add_source(imp, p->abspath, &p->sb, id, p->sidecar ? "sidecar" :
-	    "imported") == -1 ||
+	if ((id = catalog_add_file(imp->cat, rel, p->f.sha256, p->f.size,
+	    catalog_ns(&p->sb.st_mtim), &p->meta, p->main_id)) == -1 ||
+	    catalog_add_source(imp->cat, p->abspath, &p->sb, id, p->sidecar ?
+	    "sidecar" : "imported") == -1 ||
 	    queue_enqueue(imp->cat, imp->ctx->cfg, id) == -1)
 		goto failed_catalog;
 	if (out != NULL)
 		out->id = id;
-	move_later(imp, p->path);
+	move_later(imp, p->e, &p->sb, p->f.sha256);
 	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
 	if (linked)
 		filed_later(imp, p->path, rel, o);
@@ -914,6 +920,114 @@ batch_push(struct import *imp, struct pending *p)
 }
 
 /*
+ * Is e still arriving: changed (mtime or ctime) less than the settle time
+ * ago? A time far in the future (a camera's clock) does not count.
+ */
+static int
+unsettled(struct import *imp, const struct scan_entry *e, double *age)
+{
+	const struct timespec	*t[2] = { &e->mtime, &e->ctime };
+	struct timespec		 now;
+	double			 a;
+	int			 i;
+
+	if (imp->settle <= 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (i = 0; i < 2; i++) {
+		a = (double)(now.tv_sec - t[i]->tv_sec) +
+		    (double)(now.tv_nsec - t[i]->tv_nsec) / 1e9;
+		if (a > -2 && a < imp->settle) {
+			*age = a < 0 ? 0 : a;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A source an earlier run recorded (seen): without --move it is not read
+ * again. With --move, it goes only if it still holds the catalogued
+ * content and the library copy is there and intact; a source that holds
+ * something else (a new file on a reused inode) is imported as new
+ * (returns OUT_PENDING), and one whose library copy is missing is copied
+ * again to restore it (OUT_PENDING too). Otherwise returns the outcome.
+ */
+static enum outcome
+import_seen(struct import *imp, const struct scan_entry *e,
+    const struct cat_seen *seen, struct placed *out)
+{
+	struct stat	 sb;
+	char		 hex[65], err[512];
+	enum outcome	 o;
+	int		 fd, rc;
+
+	if (seen->file.id == 0 || seen->file.path[0] == '\0') {
+		report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL, NULL);
+		return OUT_ALREADY;
+	}
+	if (!imp->move || imp->dry_run) {
+		placed_at(out, seen->file.id, seen->file.path);
+		report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL,
+		    NULL);
+		return OUT_ALREADY;
+	}
+	if ((fd = source_open(imp->sc, e, &sb, err, sizeof err)) < 0) {
+		o = fd == -2 ? OUT_WAITING : OUT_FAILED;
+		say(imp, e->path, "%s", err);
+		report(imp, e->path, o, NULL, NULL, NULL, err);
+		return o;
+	}
+	rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err, sizeof err);
+	close(fd);
+	if (rc == -1 || strcmp(hex, seen->file.sha256) != 0)
+		return OUT_PENDING;	/* not what was imported: read it */
+	if ((rc = lib_check(imp, &seen->file)) == 1)
+		return OUT_PENDING;	/* the library lost it: copy again */
+	placed_at(out, seen->file.id, seen->file.path);
+	if (rc == 0)
+		move_later(imp, e, &sb, hex);
+	else {
+		say(imp, e->path, "imported earlier as %s, but that library "
+		    "copy does not match the catalogue (damaged or "
+		    "replaced?); source kept", seen->file.path);
+		imp->warnings++;
+	}
+	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
+	return OUT_ALREADY;
+}
+
+/* Dry run: report where the file would go, or that it is a duplicate. */
+static enum outcome
+import_plan(struct import *imp, const struct scan_entry *e, int fd,
+    const struct stat *sb, const struct meta *m, const char *name,
+    struct placed *out, int sidecar)
+{
+	struct cat_file	 dup;
+	char		 sha[65], err[512], rel[PATH_MAX * 2];
+	char		 final[NAME_MAX * 4 + 16];
+	enum outcome	 o;
+
+	if (store_hash_fd(fd, (uint64_t)sb->st_size, sha, err,
+	    sizeof err) == -1) {
+		say(imp, e->path, "%s", err);
+		report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
+		return OUT_FAILED;
+	}
+	if ((imp->cat != NULL && catalog_find_sha(imp->cat, sha,
+	    (uint64_t)sb->st_size, &dup) == 1) || planned(imp, sha, 1)) {
+		report(imp, e->path, OUT_DUPLICATE, NULL, m, sha, NULL);
+		return OUT_DUPLICATE;
+	}
+	plan_name(imp, out->dir, name, final, sizeof final);
+	snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
+	strlcpy_sb(out->name, final, sizeof out->name);
+	o = sidecar ? OUT_SIDECAR : OUT_IMPORTED;
+	report(imp, e->path, o, rel, m, sha, NULL);
+	return o;
+}
+
+/*
  * Import one file (a main file, or a sidecar when mp is its main file's
  * placement). On success fills placed (for a main file). Returns its
  * outcome.
@@ -927,12 +1041,12 @@ import_file(struct import *imp, const struct scan_entry *e,
 	struct sb_src		 s;
 	struct meta		 m;
 	struct stat		 sb;
-	char			 abspath[PATH_MAX * 2], rel[PATH_MAX * 2];
+	struct cat_seen		 seen;
+	char			 abspath[PATH_MAX * 2];
 	char			 err[512], name[NAME_MAX * 4 + 1];
-	char			 final[NAME_MAX * 4 + 16], duppath[PATH_MAX];
-	int64_t			 id = 0, bytes;
 	struct statvfs		 vfs;
 	enum outcome		 o;
+	double			 age;
 	int			 fd = -1, rc, dirfd = -1;
 
 	memset(out, 0, sizeof *out);
@@ -941,43 +1055,41 @@ import_file(struct import *imp, const struct scan_entry *e,
 
 	/* Seen by an earlier run: no content is read again. */
 	scan_entry_stat(e, &sb);
-	rc = seen_before(imp, abspath, &sb, &id, rel, sizeof rel, &bytes);
+	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, abspath, &sb,
+	    &seen);
 	if (rc == -1)
 		goto failed_catalog;
-	if (rc == 2) {
+	/* A sidecar once found alone is taken now that its main is here. */
+	if (rc == 1 && seen.skipped && mp == NULL) {
 		imp->bytes_done += (uint64_t)e->size;
 		report(imp, e->path, OUT_SKIPPED, NULL, NULL, NULL, NULL);
 		return OUT_SKIPPED;
 	}
-	if (rc == 1) {
+	if (rc == 1 && !seen.skipped) {
+		if ((o = import_seen(imp, e, &seen, out)) != OUT_PENDING) {
+			imp->bytes_done += (uint64_t)e->size;
+			return o;
+		}
+		memset(out, 0, sizeof *out);
+		strlcpy_sb(out->orig, e->name, sizeof out->orig);
+	}
+	if (unsettled(imp, e, &age)) {
 		imp->bytes_done += (uint64_t)e->size;
-		if (id > 0 && rel[0] != '\0') {
-			char	*slash = strrchr(rel, '/');
-
-			out->id = id;
-			strlcpy_sb(out->name, slash ? slash + 1 : rel, sizeof out->name);
-			snprintf(out->dir, sizeof out->dir, "%.*s",
-			    slash ? (int)(slash - rel) : 0, rel);
-			/* --move: delete only what the library still has. */
-			if (imp->move && fstatat(imp->libfd, rel, &sb,
-			    AT_SYMLINK_NOFOLLOW) == 0 && sb.st_size == bytes)
-				move_later(imp, e->path);
-			report(imp, e->path, OUT_ALREADY, rel, NULL, NULL,
-			    NULL);
-		} else
-			report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL,
-			    NULL);
-		return OUT_ALREADY;
+		snprintf(err, sizeof err, "still arriving (changed %.0f s ago, "
+		    "settle time %.0f s); left for the next run", age,
+		    imp->settle);
+		if (log_verbose > 0)
+			say(imp, e->path, "%s", err);
+		report(imp, e->path, OUT_WAITING, NULL, NULL, NULL, err);
+		return OUT_WAITING;
 	}
 
-	if ((fd = open(e->path, O_RDONLY | O_NOCTTY | O_NONBLOCK |
-	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
-		snprintf(err, sizeof err, "cannot open: %s", strerror(errno));
-		goto failed;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, sizeof err, "no longer a regular file");
-		goto failed;
+	if ((fd = source_open(imp->sc, e, &sb, err, sizeof err)) < 0) {
+		o = fd == -2 ? OUT_WAITING : OUT_FAILED;
+		imp->bytes_done += (uint64_t)e->size;
+		say(imp, e->path, "%s", err);
+		report(imp, e->path, o, NULL, NULL, NULL, err);
+		return o;
 	}
 	rc = meta_probe(fd, e->path, &sb, imp->ctx->cfg, imp->head, &s, &m);
 	if (rc == -1) {
@@ -992,9 +1104,10 @@ import_file(struct import *imp, const struct scan_entry *e,
 		m.error[0] = '\0';
 		rc = 0;
 	} else if (m.kind == KIND_OTHER || m.kind == KIND_SIDECAR) {
-		if (!imp->dry_run && imp->cat != NULL &&
-		    (txn_need(imp, 1) == -1 || add_source(imp, abspath, &sb, 0,
-		    "skipped") == -1))
+		/* A sidecar alone is not remembered: its main may come. */
+		if (!imp->dry_run && imp->cat != NULL && m.kind == KIND_OTHER &&
+		    (txn_need(imp, 1) == -1 || catalog_add_source(imp->cat,
+		    abspath, &sb, 0, "skipped") == -1))
 			goto failed_catalog;
 		close(fd);
 		imp->bytes_done += (uint64_t)sb.st_size;
@@ -1028,25 +1141,9 @@ import_file(struct import *imp, const struct scan_entry *e,
 	}
 
 	if (imp->dry_run) {
-		char	sha[65];
-
-		if (store_hash_fd(fd, (uint64_t)sb.st_size, sha, err,
-		    sizeof err) == -1)
-			goto failed;
-		close(fd);
-		fd = -1;
 		imp->bytes_done += (uint64_t)sb.st_size;
-		if (find_duplicate(imp, sha, (uint64_t)sb.st_size, duppath,
-		    sizeof duppath) > 0 || planned(imp, sha, 1)) {
-			report(imp, e->path, OUT_DUPLICATE, NULL, &m, sha,
-			    NULL);
-			return OUT_DUPLICATE;
-		}
-		plan_name(imp, out->dir, name, final, sizeof final);
-		snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
-		strlcpy_sb(out->name, final, sizeof out->name);
-		o = mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;
-		report(imp, e->path, o, rel, &m, sha, NULL);
+		o = import_plan(imp, e, fd, &sb, &m, name, out, mp != NULL);
+		close(fd);
 		return o;
 	}
 
@@ -1076,6 +1173,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 	imp->bytes_copied += f.size;
 
 	p = xcalloc(1, sizeof *p);
+	p->e = e;
 	p->path = xstrdup(e->path);
 	p->abspath = xstrdup(abspath);
 	p->sb = sb;
@@ -1112,13 +1210,37 @@ failed:
 	return OUT_FAILED;
 }
 
+/*
+ * A group (a main file and its sidecars) is done: its --move removals go
+ * ahead only if every file of it was filed, so an interruption or a
+ * failure never leaves a sidecar behind without its main file.
+ */
+static void
+group_end(struct import *imp, const struct scan_entry *main, int whole)
+{
+	size_t	i;
+
+	if (whole)
+		for (i = 0; i < imp->ngmoves; i++)
+			move_push(&imp->moves, &imp->nmoves, &imp->capmoves,
+			    &imp->gmoves[i]);
+	else if (imp->ngmoves > 0) {
+		say(imp, main->path, "kept in the source with its sidecars: "
+		    "not all of them were filed");
+		imp->warnings++;
+	}
+	imp->ngmoves = 0;
+	imp->group_hold = 0;
+}
+
 /* Import a main file, then each of its sidecars beside it. */
 static void
 import_group(struct import *imp, struct scan *sc, size_t i)
 {
 	struct placed	*mp, *side;
-	enum outcome	 o;
+	enum outcome	 o, so;
 	long		 j;
+	int		 whole = 1;
 
 	mp = xmalloc(sizeof *mp);
 	side = xmalloc(sizeof *side);
@@ -1126,20 +1248,29 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 	 * A main file without sidecars joins the batch; one with sidecars is
 	 * filed at once (they need its final name), after the batch before it.
 	 */
-	if (sc->e[i].first != -1)
+	if (sc->e[i].first != -1) {
 		batch_flush(imp);
+		imp->group_hold = 1;
+	}
 	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
 	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
-		if (interrupted)
+		if (interrupted) {
+			whole = 0;
 			break;
-		if (o == OUT_FAILED || o == OUT_SKIPPED || mp->dir[0] == '\0') {
+		}
+		if (o == OUT_FAILED || o == OUT_SKIPPED || o == OUT_WAITING ||
+		    mp->dir[0] == '\0') {
 			imp->bytes_done += (uint64_t)sc->e[j].size;
 			if (o == OUT_FAILED)
 				say(imp, sc->e[j].path, "not imported: its "
 				    "main file %s was not", sc->e[i].name);
-			report(imp, sc->e[j].path, o == OUT_FAILED ?
-			    OUT_FAILED : OUT_SKIPPED, NULL, NULL, NULL,
-			    o == OUT_FAILED ? "main file failed" : NULL);
+			so = o == OUT_FAILED || o == OUT_WAITING ? o :
+			    OUT_SKIPPED;
+			report(imp, sc->e[j].path, so, NULL, NULL, NULL,
+			    o == OUT_FAILED ? "main file failed" : o ==
+			    OUT_WAITING ? "main file left for the next run" :
+			    NULL);
+			whole = 0;
 			continue;
 		}
 		if (o == OUT_ALREADY && mp->meta.date_source[0] == '\0') {
@@ -1147,8 +1278,11 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 			snprintf(mp->meta.date_source,
 			    sizeof mp->meta.date_source, "%s", "main");
 		}
-		import_file(imp, &sc->e[j], mp, side, 0);
+		so = import_file(imp, &sc->e[j], mp, side, 0);
+		if (so == OUT_FAILED || so == OUT_WAITING)
+			whole = 0;
 	}
+	group_end(imp, &sc->e[i], whole);
 	free(mp);
 	free(side);
 }
@@ -1252,34 +1386,6 @@ import_open(struct import *imp)
 			return -1;
 		}
 	}
-	if (imp->cat == NULL)
-		return 0;
-	imp->st_seen = catalog_prepare(imp->cat, "SELECT coalesce(s.file_id, 0),"
-	    " s.status, f.path, f.size FROM sources s LEFT JOIN files f ON"
-	    " f.id = s.file_id WHERE s.dev = ?1 AND s.ino = ?2 AND s.size = ?3"
-	    " AND s.mtime_ns = ?4");
-	imp->st_seen_path = catalog_prepare(imp->cat, "SELECT"
-	    " coalesce(s.file_id, 0), s.status, f.path, f.size FROM sources s"
-	    " LEFT JOIN files f ON f.id = s.file_id WHERE s.path = ?1 AND"
-	    " s.size = ?2 AND s.mtime_ns = ?3 LIMIT 1");
-	imp->st_dup = catalog_prepare(imp->cat, "SELECT id, path FROM files"
-	    " WHERE sha256 = ?1 AND size = ?2 LIMIT 1");
-	if (!imp->dry_run) {
-		imp->st_add_file = catalog_prepare(imp->cat, "INSERT INTO files"
-		    " (path, sha256, size, mtime_ns, mime, kind, taken,"
-		    " taken_utc, date_source, make, model, main_id,"
-		    " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		    " ?9, ?10, ?11, ?12, ?13)");
-		imp->st_add_source = catalog_prepare(imp->cat, "INSERT OR"
-		    " REPLACE INTO sources (path, dev, ino, size, mtime_ns,"
-		    " file_id, status, seen_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-		    " ?6, ?7, ?8)");
-		if (imp->st_add_file == NULL || imp->st_add_source == NULL)
-			return -1;
-	}
-	if (imp->st_seen == NULL || imp->st_seen_path == NULL ||
-	    imp->st_dup == NULL)
-		return -1;
 	return 0;
 }
 
@@ -1288,11 +1394,6 @@ import_close(struct import *imp)
 {
 	size_t	i;
 
-	sqlite3_finalize(imp->st_seen);
-	sqlite3_finalize(imp->st_seen_path);
-	sqlite3_finalize(imp->st_dup);
-	sqlite3_finalize(imp->st_add_file);
-	sqlite3_finalize(imp->st_add_source);
 	catalog_close(imp->cat);
 	imp->cat = NULL;
 	if (imp->libfd != -1)
@@ -1303,6 +1404,7 @@ import_close(struct import *imp)
 		free(imp->planned[i]);
 	free(imp->planned);
 	free(imp->moves);
+	free(imp->gmoves);
 	free(imp->filed);
 	free(imp->pending);
 	lib_dirs_close(imp);
@@ -1346,11 +1448,15 @@ summary(struct import *imp, unsigned long seen)
 	fmt_bytes(t > 0 ? (uint64_t)((double)imp->bytes_copied / t) : 0, r,
 	    sizeof r);
 	printf("%s%lu files seen: %lu imported, %lu duplicates, %lu sidecars,"
-	    " %lu already imported, %lu skipped, %lu failed\n",
+	    " %lu already imported, %lu skipped, %lu failed",
 	    imp->dry_run ? "dry run: " : "", seen, imp->count[OUT_IMPORTED],
 	    imp->count[OUT_DUPLICATE], imp->count[OUT_SIDECAR],
 	    imp->count[OUT_ALREADY], imp->count[OUT_SKIPPED],
 	    imp->count[OUT_FAILED]);
+	if (imp->count[OUT_WAITING] > 0)
+		printf(", %lu left for the next run (still arriving or "
+		    "changed)", imp->count[OUT_WAITING]);
+	printf("\n");
 	if (!imp->dry_run)
 		printf("%s copied in %.1f s (%s/s)%s into %s\n", b, t, r,
 		    imp->warnings ? ", with warnings" : "", imp->library);
@@ -1367,6 +1473,7 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 		{ "no-progress", no_argument,	NULL, 'P' },
 		{ "sync",	 no_argument,	NULL, 's' },
 		{ "no-sync",	 no_argument,	NULL, 'S' },
+		{ "settle",	 required_argument, NULL, 'T' },
 		{ NULL,		 0,		NULL, 0 }
 	};
 	struct import	 imp;
@@ -1379,12 +1486,15 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 	unsigned long	 seen;
 	size_t		 i;
 	int		 ch, progress_opt = -1, rc = EXIT_ALLGOOD, sources_bad = 0;
+	const char	*settle;
 
 	memset(&imp, 0, sizeof imp);
 	imp.ctx = ctx;
 	imp.libfd = imp.lockfd = -1;
 	imp.library = ctx->library;
 	imp.sync = config_get_bool(ctx->cfg, "", "auto_sync", 0);
+	imp.settle = SETTLE_DEFAULT;
+	settle = config_get(ctx->cfg, "", "settle");
 	while ((ch = getopt_long(argc, argv, "nmjs", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
@@ -1408,6 +1518,9 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 		case 'S':
 			imp.sync = 0;
 			break;
+		case 'T':
+			settle = optarg;
+			break;
 		default:
 			cmd_usage(&cmd_import_entry);
 			return EXIT_USAGE;
@@ -1423,6 +1536,12 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 		log_warnx("import: --dry-run and --move together make no sense");
 		return EXIT_USAGE;
 	}
+	if (settle != NULL && config_parse_duration(settle, &imp.settle) ==
+	    -1) {
+		log_warnx("import: settle time '%s' is not a duration (such as "
+		    "0, 30s, 10m or 1h)", settle);
+		return EXIT_USAGE;
+	}
 	imp.json = imp.json || ctx->json;
 	imp.progress = progress_opt == -1 ? isatty(STDERR_FILENO) &&
 	    !imp.json && !log_quiet : progress_opt;
@@ -1435,7 +1554,8 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 	if (dest_dir(imp.pattern, &t0, probe, sizeof probe) == -1 ||
 	    probe[0] == '\0') {
 		log_warnx("config: pattern '%s' does not give a relative "
-		    "directory", imp.pattern);
+		    "directory (no '..', no empty part, no part starting "
+		    "with '.')", imp.pattern);
 		return EXIT_USAGE;
 	}
 	v = config_get(ctx->cfg, "", "verify");
@@ -1445,7 +1565,7 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 	if (identify_open(NULL) == -1)
 		return EXIT_USAGE;
 
-	sc = scan_new();
+	sc = imp.sc = scan_new();
 	if (stat(imp.library, &lsb) == 0) {
 		sc->skip_dev = lsb.st_dev;
 		sc->skip_ino = lsb.st_ino;
@@ -1515,8 +1635,8 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_import_entry = {
 	"import",
-	"[--dry-run] [--move] [--json] [--progress|--no-progress] [--sync] "
-	"SOURCE...",
+	"[--dry-run] [--move] [--settle DURATION] [--json] "
+	"[--progress|--no-progress] [--sync] SOURCE...",
 	"copy photos and videos into the library, dated and catalogued",
 	CMD_LIBRARY, cmd_import
 };

@@ -266,6 +266,36 @@ config_get_size(const struct config *cfg, const char *section,
 }
 
 /*
+ * A duration such as 0, 45, 30s, 10m, 2h or 1d (seconds without a unit).
+ * 0 and *secs, or -1 when it is not one.
+ */
+int
+config_parse_duration(const char *v, double *secs)
+{
+	char	*end;
+	double	 n;
+
+	errno = 0;
+	n = strtod(v, &end);
+	if (errno != 0 || end == v || n < 0 || n != n)
+		return -1;
+	while (*end == ' ')
+		end++;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		n *= 60;
+	else if (strcmp(end, "h") == 0)
+		n *= 3600;
+	else if (strcmp(end, "d") == 0)
+		n *= 86400;
+	else
+		return -1;
+	*secs = n;
+	return 0;
+}
+
+/*
  * Names of the sections "PREFIX NAME" (e.g. every [remote NAME]), in file
  * order. *names stays valid until the next call. Returns the count.
  */

@@ -1,7 +1,7 @@
 /*
- * scan.c: walk the sources. Collects regular files (dot-files and
- * dot-directories left alone; FIFOs, devices and symlinks leaving the source
- * skipped), then pairs sidecars (.XMP, name.ext.xmp, .THM, .AAE, .LRV, Sony's
+ * scan.c: walk the sources. Collects regular files (dot-files, dot-directories
+ * and the temporary names of uploads and sync tools left alone; FIFOs,
+ * devices and symbolic links skipped, never followed), then pairs sidecars (.XMP, name.ext.xmp, .THM, .AAE, .LRV, Sony's
  * M01.XML ...) with the main file they belong to.
  */
 #include <sys/stat.h>
@@ -9,10 +9,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "shoebox.h"
 #include "scan.h"
@@ -61,6 +63,7 @@ void
 scan_free(struct scan *sc)
 {
 	struct scan_arena	*a, *next;
+	size_t			 i;
 
 	if (sc == NULL)
 		return;
@@ -68,6 +71,12 @@ scan_free(struct scan *sc)
 		next = a->next;
 		free(a);
 	}
+	for (i = 0; i < sc->nroots; i++) {
+		if (sc->roots[i].fd != -1)
+			close(sc->roots[i].fd);
+		free(sc->roots[i].path);
+	}
+	free(sc->roots);
 	free(sc->e);
 	free(sc);
 }
@@ -81,11 +90,50 @@ scan_entry_stat(const struct scan_entry *e, struct stat *sb)
 	sb->st_ino = e->ino;
 	sb->st_size = e->size;
 	sb->st_mtim = e->mtime;
+	sb->st_ctim = e->ctime;
 	sb->st_mode = S_IFREG;
 }
 
+/*
+ * Names that are never taken, files or folders: what uploads, browsers,
+ * office programs, sync tools and NAS systems write while a file is still
+ * arriving, or keep for themselves. (Dot-files are left alone anyway.)
+ */
+static const char *const ignored_suffixes[] = {
+	".part", ".partial", ".crdownload", ".download", ".tmp", ".temp",
+	".filepart", ".!qb", ".!ut", ".opdownload", ".inprogress", NULL
+};
+static const char *const ignored_dirs[] = {
+	"@eaDir", "#recycle", "#snapshot", "@Recycle", "@Recently-Snapshot",
+	"$RECYCLE.BIN", "System Volume Information", "lost+found", NULL
+};
+
+/* True if a file (dir 0) or folder (dir 1) of this name is never taken. */
+int
+scan_ignored_name(const char *name, int dir)
+{
+	size_t	n = strlen(name), k;
+	int	i;
+
+	if (name[0] == '.' || strncmp(name, "~$", 2) == 0)
+		return 1;
+	if (dir) {
+		for (i = 0; ignored_dirs[i] != NULL; i++)
+			if (strcasecmp(name, ignored_dirs[i]) == 0)
+				return 1;
+		return 0;
+	}
+	for (i = 0; ignored_suffixes[i] != NULL; i++) {
+		k = strlen(ignored_suffixes[i]);
+		if (n > k && strcasecmp(name + n - k, ignored_suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
-scan_push(struct scan *sc, const char *path, const struct stat *sb)
+scan_push(struct scan *sc, const char *path, const char *rel,
+    unsigned root, const struct stat *sb)
 {
 	struct scan_entry	*e;
 	const char		*slash;
@@ -98,24 +146,17 @@ scan_push(struct scan *sc, const char *path, const struct stat *sb)
 	e->path = scan_strdup(sc, path);
 	slash = strrchr(e->path, '/');
 	e->name = slash != NULL ? slash + 1 : e->path;
+	/* Below a directory root, rel is the tail of path: no copy. */
+	e->rel = rel == NULL ? e->path + strlen(sc->roots[root].path) + 1 :
+	    scan_strdup(sc, rel);
+	e->root = root;
 	e->dev = sb->st_dev;
 	e->ino = sb->st_ino;
 	e->size = sb->st_size;
 	e->mtime = sb->st_mtim;
+	e->ctime = sb->st_ctim;
 	e->main = e->next = e->first = -1;
 	sc->bytes += (uint64_t)sb->st_size;
-}
-
-/* True if resolved path lies inside (or is) root. */
-static int
-inside(const char *path, const char *root)
-{
-	size_t	n = strlen(root);
-
-	if (strcmp(root, "/") == 0)
-		return 1;
-	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
-	    path[n] == '\0');
 }
 
 /*
@@ -147,58 +188,64 @@ out:
 	return in;
 }
 
-/* Walk dir (a path below real root rroot), adding what it holds. */
+/*
+ * Walk the directory open as dfd (its path dir, below root), adding what
+ * it holds; dfd is closed. Every name is looked at and entered through its
+ * directory's descriptor, never following a link: a folder swapped for a
+ * link while the walk goes on is not entered.
+ */
 static void
-scan_dir(struct scan *sc, const char *dir, const char *rroot, int depth)
+scan_dir(struct scan *sc, unsigned root, int dfd, const char *dir,
+    int depth)
 {
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 sb;
-	char		*path, *real, buf[PATH_MAX];
+	char		*path, buf[PATH_MAX];
+	int		 cfd;
 
 	if (depth > SCAN_MAXDEPTH) {
 		log_warnx("%s: directories nested too deep, not entered",
 		    log_path(dir, buf, sizeof buf));
 		sc->failed++;
+		close(dfd);
 		return;
 	}
-	if ((d = opendir(dir)) == NULL) {
+	if ((d = fdopendir(dfd)) == NULL) {
 		log_warn("%s", log_path(dir, buf, sizeof buf));
 		sc->failed++;
+		close(dfd);
 		return;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (lstat(path, &sb) == -1) {
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
 			log_warn("%s", log_path(path, buf, sizeof buf));
 			sc->failed++;
-			free(path);
-			continue;
-		}
-		if (S_ISLNK(sb.st_mode)) {
-			/* Followed only to a file inside the source. */
-			real = realpath(path, NULL);
-			if (real == NULL || !inside(real, rroot) ||
-			    in_library(sc, real) ||
-			    stat(real, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-				log_debug("%s: symbolic link leaving the "
-				    "source or not to a file, skipped",
-				    log_path(path, buf, sizeof buf));
-				sc->skipped++;
-			} else
-				scan_push(sc, path, &sb);
-			free(real);
+		} else if (scan_ignored_name(de->d_name, S_ISDIR(sb.st_mode))) {
+			log_debug("%s: a temporary or system name, left alone",
+			    log_path(path, buf, sizeof buf));
+			sc->ignored++;
+		} else if (S_ISLNK(sb.st_mode)) {
+			log_debug("%s: symbolic link, not followed",
+			    log_path(path, buf, sizeof buf));
+			sc->skipped++;
 		} else if (S_ISDIR(sb.st_mode)) {
 			if (sb.st_dev == sc->skip_dev &&
 			    sb.st_ino == sc->skip_ino)
 				log_info("%s: is the library, not scanned",
 				    log_path(path, buf, sizeof buf));
-			else
-				scan_dir(sc, path, rroot, depth + 1);
+			else if ((cfd = openat(dfd, de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+				log_warn("%s", log_path(path, buf,
+				    sizeof buf));
+				sc->failed++;
+			} else
+				scan_dir(sc, root, cfd, path, depth + 1);
 		} else if (S_ISREG(sb.st_mode))
-			scan_push(sc, path, &sb);
+			scan_push(sc, path, NULL, root, &sb);
 		else
 			sc->skipped++;	/* FIFO, device, socket */
 		free(path);
@@ -210,13 +257,30 @@ scan_dir(struct scan *sc, const char *dir, const char *rroot, int depth)
 	closedir(d);
 }
 
-/* Add a source: a directory (walked) or a single file. -1 if unusable. */
+/* Remember a root: its path as given and its directory, opened. */
+static unsigned
+scan_root(struct scan *sc, const char *path, int fd)
+{
+	sc->roots = xreallocarray(sc->roots, sc->nroots + 1,
+	    sizeof *sc->roots);
+	sc->roots[sc->nroots].path = xstrdup(path);
+	sc->roots[sc->nroots].fd = fd;
+	return (unsigned)sc->nroots++;
+}
+
+/*
+ * Add a source: a directory (walked) or a single file. The source itself
+ * may be reached through links (a card mounted at /media/x, linked from
+ * /mnt/card); nothing below it is. -1 if unusable.
+ */
 int
 scan_add(struct scan *sc, const char *root)
 {
 	struct stat	 sb;
-	char		*real, *clean, buf[PATH_MAX];
+	char		*real, *clean, *dir, buf[PATH_MAX];
+	const char	*base;
 	size_t		 n;
+	int		 fd;
 
 	if (stat(root, &sb) == -1) {
 		log_warn("%s", log_path(root, buf, sizeof buf));
@@ -229,26 +293,53 @@ scan_add(struct scan *sc, const char *root)
 		return -1;
 	}
 	free(real);
-	if (S_ISREG(sb.st_mode)) {
-		scan_push(sc, root, &sb);
-		return 0;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
+	if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
 		log_warnx("%s: not a file or directory",
 		    log_path(root, buf, sizeof buf));
-		return -1;
-	}
-	if ((real = realpath(root, NULL)) == NULL) {
-		log_warn("%s", log_path(root, buf, sizeof buf));
 		return -1;
 	}
 	clean = xstrdup(root);
 	n = strlen(clean);
 	while (n > 1 && clean[n - 1] == '/')
 		clean[--n] = '\0';
-	scan_dir(sc, clean, real, 0);
+	if (S_ISREG(sb.st_mode)) {
+		/* A file: its directory is the root, its name not followed. */
+		base = strrchr(clean, '/');
+		if (base == NULL) {
+			dir = xstrdup(".");
+			base = clean;
+		} else {
+			xasprintf(&dir, "%.*s", base == clean ? 1 :
+			    (int)(base - clean), clean);
+			base++;
+		}
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(dir);
+		if (fd == -1 || fstatat(fd, base, &sb,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(sb.st_mode)) {
+			if (fd != -1 && S_ISLNK(sb.st_mode))
+				log_warnx("%s: a symbolic link, not followed: "
+				    "give the file it points to",
+				    log_path(root, buf, sizeof buf));
+			else
+				log_warn("%s", log_path(root, buf, sizeof buf));
+			if (fd != -1)
+				close(fd);
+			free(clean);
+			return -1;
+		}
+		scan_push(sc, clean, base, scan_root(sc, clean, fd), &sb);
+		free(clean);
+		return 0;
+	}
+	if ((fd = open(clean, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s", log_path(root, buf, sizeof buf));
+		free(clean);
+		return -1;
+	}
+	/* The walk closes its fd: keep the root's own for opening later. */
+	scan_dir(sc, scan_root(sc, clean, fd), dup(fd), clean, 0);
 	free(clean);
-	free(real);
 	return 0;
 }
 

@@ -450,10 +450,15 @@ store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
 			flushed = off;
 		}
 	}
-	/* A file still growing or rewritten while read is not a copy. */
-	if (fstat(srcfd, &after) == 0 && (after.st_size != sb->st_size ||
+	/*
+	 * A file still growing or rewritten while read is not a copy: its
+	 * size, mtime or ctime (which no one can set back) moved.
+	 */
+	if (fstat(srcfd, &after) == -1 || after.st_size != sb->st_size ||
 	    after.st_mtim.tv_sec != sb->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != sb->st_mtim.tv_nsec)) {
+	    after.st_mtim.tv_nsec != sb->st_mtim.tv_nsec ||
+	    after.st_ctim.tv_sec != sb->st_ctim.tv_sec ||
+	    after.st_ctim.tv_nsec != sb->st_ctim.tv_nsec) {
 		snprintf(err, errlen, "changed while being copied");
 		goto fail;
 	}
@@ -528,21 +533,6 @@ fail:
 	return -1;
 }
 
-/*
- * Copy, fsync and (with verify) check one file: store_copy_start() and
- * store_copy_finish() together. Returns 0, or -1 with err set.
- */
-int
-store_copy(int srcfd, const uint8_t *head, size_t headlen,
-    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
-    struct store_file *f, char *err, size_t errlen)
-{
-	if (store_copy_start(srcfd, head, headlen, sb, dirfd, tmpdir, verify,
-	    f, err, errlen) == -1)
-		return -1;
-	return store_copy_finish(f, verify, err, errlen);
-}
-
 /* Give the copy the name name in dirfd; -1 with errno, EEXIST if taken. */
 static int
 store_name(struct store_file *f, int dirfd, const char *name)
@@ -601,21 +591,11 @@ store_same(struct store_file *f, int dirfd, const char *name)
 
 /*
  * File the copy in dirfd as name, or as name-1.ext, name-2.ext ... when the
- * name is taken by a different file. The chosen name goes to final. Returns
- * STORE_LINKED; STORE_EXISTS when an identical file already had the name (a
- * copy filed by an earlier, interrupted run); -1 with err set.
- */
-int
-store_link(struct store_file *f, int dirfd, const char *name, char *final,
-    size_t finallen, char *err, size_t errlen)
-{
-	return store_link_sync(f, dirfd, name, final, finallen, 1, err,
-	    errlen);
-}
-
-/*
- * store_link(), fsyncing dirfd afterwards only with dirsync: a caller
- * filing many copies fsyncs each directory once, before it catalogues them.
+ * name is taken by a different file; fsync dirfd afterwards only with
+ * dirsync (a caller filing many copies fsyncs each directory once, before
+ * it catalogues them). The chosen name goes to final. Returns STORE_LINKED;
+ * STORE_EXISTS when an identical file already had the name (a copy filed by
+ * an earlier, interrupted run); -1 with err set.
  */
 int
 store_link_sync(struct store_file *f, int dirfd, const char *name,
@@ -657,6 +637,29 @@ store_link_sync(struct store_file *f, int dirfd, const char *name,
 	snprintf(err, errlen, "no free name for %s", name);
 	store_discard(f);
 	return -1;
+}
+
+/*
+ * File the copy in dirfd under exactly name, never replacing anything (a
+ * catalogued file that went missing, restored). Returns 0, or -1 with err
+ * set (EEXIST if the name is taken); the copy is gone either way.
+ */
+int
+store_link_at(struct store_file *f, int dirfd, const char *name, int dirsync,
+    char *err, size_t errlen)
+{
+	int	rc = store_name(f, dirfd, name);
+
+	if (rc == -1)
+		snprintf(err, errlen, "cannot name the copy %s: %s", name,
+		    strerror(errno));
+	else if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
+		snprintf(err, errlen, "fsync of directory: %s",
+		    strerror(errno));
+		rc = -1;
+	}
+	store_discard(f);
+	return rc;
 }
 
 /*

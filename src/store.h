@@ -15,20 +15,18 @@ struct store_file {
 	int		 checked;	/* read back and compared already */
 };
 
-/* What store_link did. */
+/* What store_link_sync did. */
 #define STORE_LINKED	0	/* filed under a new name */
 #define STORE_EXISTS	1	/* an identical file was already there */
 
-int	 store_copy(int, const uint8_t *, size_t, const struct stat *, int,
-	    const char *, int, struct store_file *, char *, size_t);
 int	 store_copy_start(int, const uint8_t *, size_t, const struct stat *,
 	    int, const char *, int, struct store_file *, char *, size_t);
 int	 store_copy_finish(struct store_file *, int, char *, size_t);
 int	 store_copy_check(struct store_file *, int, char *, size_t);
 int	 store_link_sync(struct store_file *, int, const char *, char *,
 	    size_t, int, char *, size_t);
-int	 store_link(struct store_file *, int, const char *, char *, size_t,
-	    char *, size_t);
+int	 store_link_at(struct store_file *, int, const char *, int, char *,
+	    size_t);
 void	 store_discard(struct store_file *);
 int	 store_mkdirs(int, const char *, char *, size_t);
 int	 store_hash_fd(int, uint64_t, char *, char *, size_t);

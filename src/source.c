@@ -1,0 +1,218 @@
+/*
+ * source.c: the files a scan found, opened and removed again through their
+ * directories, one component at a time from the source's root, never
+ * following a link. A drop folder is shared with other people and
+ * programs: between the scan and the copy, or the copy and a --move, a file
+ * can be replaced, grown, or a folder swapped for a link to somewhere else.
+ * What is opened must be the file scanned; what is removed must be the file
+ * read and verified, or it stays where it is.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+#include "scan.h"
+#include "store.h"
+
+/*
+ * The directory holding e, opened from its root without following links.
+ * Returns its fd (or the root's own, dup'ed) and the name in it, or -1
+ * with err set.
+ */
+static int
+source_dir(const struct scan *sc, const struct scan_entry *e,
+    const char **name, char *err, size_t errlen)
+{
+	const char	*p = e->rel, *slash;
+	char		 comp[NAME_MAX + 1];
+	int		 dfd, fd;
+
+	if ((dfd = dup(sc->roots[e->root].fd)) == -1) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	while ((slash = strchr(p, '/')) != NULL) {
+		if ((size_t)(slash - p) >= sizeof comp) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(comp, p, (size_t)(slash - p));
+		comp[slash - p] = '\0';
+		fd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd == -1)
+			goto fail;
+		close(dfd);
+		dfd = fd;
+		p = slash + 1;
+	}
+	*name = p;
+	return dfd;
+fail:
+	if (errno == ELOOP || errno == ENOTDIR)
+		snprintf(err, errlen, "folder %.*s is no longer a folder (a "
+		    "link now?); not followed, left as it is",
+		    (int)(slash - e->rel), e->rel);
+	else
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+	close(dfd);
+	return -1;
+}
+
+/* True if a and b are the same file with the same size and mtime. */
+int
+source_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/*
+ * Open the scanned file e for reading, without following links, and check
+ * it is still the file scanned (device, inode, size, mtime). Returns the fd
+ * with sb filled; -2 with err set for a file replaced or changed since the
+ * scan (still arriving: not read, left for a later run); -1 with err set
+ * when it cannot be opened, or is now a link (never followed).
+ */
+int
+source_open(const struct scan *sc, const struct scan_entry *e,
+    struct stat *sb, char *err, size_t errlen)
+{
+	struct stat	 then;
+	const char	*name;
+	int		 dfd, fd;
+
+	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC);
+	close(dfd);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			snprintf(err, errlen, "now a symbolic link; not "
+			    "followed, left as it is");
+		else
+			snprintf(err, errlen, "cannot open: %s",
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, sb) == -1) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		snprintf(err, errlen, "no longer a regular file");
+		goto fail;
+	}
+	scan_entry_stat(e, &then);
+	if (!source_same(sb, &then)) {
+		snprintf(err, errlen, "changed since the scan (%s); left for "
+		    "the next run", sb->st_ino != then.st_ino ||
+		    sb->st_dev != then.st_dev ? "replaced by another file" :
+		    sb->st_size != then.st_size ? "its size changed" :
+		    "modified");
+		close(fd);
+		return -2;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * Remove the source e (--move) if it is still exactly the file that was
+ * read and verified: same device, inode, size and mtime as id, and the
+ * same ctime too, or else the same content (sha256) read again (a hard
+ * link removed first, a chmod). It is first renamed aside in its own
+ * directory, checked under that name and only then unlinked, so a file
+ * put at its name meanwhile is never the one removed; anything that does
+ * not match is put back and kept. Returns 0, or -1 with err saying why the
+ * source was kept.
+ */
+int
+source_remove(const struct scan *sc, const struct scan_entry *e,
+    const struct stat *id, const char *sha256, char *err, size_t errlen)
+{
+	struct stat	 now;
+	const char	*name, *dot;
+	char		 aside[NAME_MAX + 64], hex[65], herr[256];
+	size_t		 stem;
+	int		 dfd, fd, rc = -1, hash, renamed = 0;
+
+	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
+		return -1;
+	if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT) {
+			rc = 0;		/* gone already (a second name) */
+			goto out;
+		}
+		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(now.st_mode) || !source_same(&now, id)) {
+		snprintf(err, errlen, "changed since it was copied; kept");
+		goto out;
+	}
+	hash = now.st_ctim.tv_sec != id->st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != id->st_ctim.tv_nsec;
+
+	/* Aside, under a name that keeps the extension (found by a re-run). */
+	if ((dot = strrchr(name, '.')) == NULL || dot == name)
+		dot = name + strlen(name);
+	stem = (size_t)(dot - name) > 200 ? 200 : (size_t)(dot - name);
+	snprintf(aside, sizeof aside, "%.*s~shoebox-%ld%.40s", (int)stem,
+	    name, (long)getpid(), dot);
+	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) == 0)
+		renamed = 1;
+	else if (errno != EINVAL && errno != ENOSYS) {
+		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
+		goto out;
+	}
+	/* Without RENAME_NOREPLACE, check the file under its own name. */
+	if ((fd = openat(dfd, renamed ? aside : name, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
+		goto back;
+	}
+	if (fstat(fd, &now) == -1 || !S_ISREG(now.st_mode) ||
+	    !source_same(&now, id)) {
+		close(fd);
+		snprintf(err, errlen, "changed since it was copied; kept");
+		goto back;
+	}
+	if (hash && (store_hash_fd(fd, (uint64_t)now.st_size, hex, herr,
+	    sizeof herr) == -1 || strcmp(hex, sha256) != 0)) {
+		close(fd);
+		snprintf(err, errlen, "changed since it was copied (its "
+		    "content differs); kept");
+		goto back;
+	}
+	close(fd);
+	if (unlinkat(dfd, renamed ? aside : name, 0) == -1) {
+		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
+		goto back;
+	}
+	rc = 0;
+	goto out;
+back:
+	if (renamed && renameat2(dfd, aside, dfd, name, RENAME_NOREPLACE) ==
+	    -1) {
+		size_t	n = strlen(err);
+
+		snprintf(err + n, errlen - n, " as %s (its name was taken "
+		    "meanwhile)", aside);
+	}
+out:
+	close(dfd);
+	return rc;
+}
