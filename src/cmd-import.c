@@ -157,8 +157,8 @@ struct import {
 	struct libdir	 dirs[DIRCACHE];
 	size_t		 ndirs;
 
-	char		**planned;	/* dry run: hashes and names seen */
-	size_t		 nplanned;
+	char		**planned;	/* dry run: hashes and names seen, */
+	size_t		 nplanned;	/* an open-addressing set */
 	size_t		 capplanned;
 
 	unsigned long	 count[OUT_FAILED + 1];
@@ -579,20 +579,39 @@ sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 static int
 planned(struct import *imp, const char *key, int add)
 {
-	size_t	i;
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+	const char	*k;
+	size_t		 i, j, cap;
+	char		**old;
 
-	for (i = 0; i < imp->nplanned; i++)
+	for (k = key; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	for (i = imp->capplanned ? h % imp->capplanned : 0;
+	    imp->capplanned && imp->planned[i] != NULL;
+	    i = (i + 1) % imp->capplanned)
 		if (strcmp(imp->planned[i], key) == 0)
 			return 1;
-	if (add) {
-		if (imp->nplanned == imp->capplanned) {
-			imp->capplanned = imp->capplanned ?
-			    imp->capplanned * 2 : 64;
-			imp->planned = xreallocarray(imp->planned,
-			    imp->capplanned, sizeof *imp->planned);
-		}
-		imp->planned[imp->nplanned++] = xstrdup(key);
+	if (!add)
+		return 0;
+	if ((imp->nplanned + 1) * 2 > imp->capplanned) {
+		/* Grow to keep it at most half full, and put back what was. */
+		old = imp->planned;
+		cap = imp->capplanned;
+		imp->capplanned = cap ? cap * 2 : 256;
+		imp->planned = xcalloc(imp->capplanned, sizeof *imp->planned);
+		imp->nplanned = 0;
+		for (j = 0; j < cap; j++)
+			if (old[j] != NULL) {
+				planned(imp, old[j], 1);
+				free(old[j]);
+			}
+		free(old);
 	}
+	for (i = h % imp->capplanned; imp->planned[i] != NULL;
+	    i = (i + 1) % imp->capplanned)
+		;
+	imp->planned[i] = xstrdup(key);
+	imp->nplanned++;
 	return 0;
 }
 
@@ -1400,7 +1419,7 @@ import_close(struct import *imp)
 		close(imp->libfd);
 	if (imp->lockfd != -1)
 		close(imp->lockfd);
-	for (i = 0; i < imp->nplanned; i++)
+	for (i = 0; i < imp->capplanned; i++)
 		free(imp->planned[i]);
 	free(imp->planned);
 	free(imp->moves);
