@@ -1097,7 +1097,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 		snprintf(err, sizeof err, "still arriving (changed %.0f s ago, "
 		    "settle time %.0f s); left for the next run", age,
 		    imp->settle);
-		if (log_verbose > 0)
+		if (!log_quiet)
 			say(imp, e->path, "%s", err);
 		report(imp, e->path, OUT_WAITING, NULL, NULL, NULL, err);
 		return OUT_WAITING;
