@@ -46,7 +46,11 @@ cat "$T/out" "$T/err"
 cmp -s "$T/outside/IMG_0002.JPG" "$CARD/IMG_0004.JPG" || fail "the outside file changed"
 [ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "the content read was not filed"
 [ "$(lib_count "$CARD/IMG_0004.JPG")" = 0 ] || fail "the outside file was imported"
-cmp -s "$T/aside/A/IMG_0002.JPG" "$CARD/IMG_0002.JPG" || fail "the file moved aside changed"
-named IMG_0002.JPG
-expect_rc 1
+# The file read may be deleted where it went (by a directory fd held since
+# the walk: it is the very file filed); if it is kept, the run says so.
+if [ -e "$T/aside/A/IMG_0002.JPG" ]; then
+	cmp -s "$T/aside/A/IMG_0002.JPG" "$CARD/IMG_0002.JPG" || fail "the file moved aside changed"
+	named IMG_0002.JPG
+	expect_rc 1
+fi
 exit 0
