@@ -35,7 +35,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter, defaultdict
 
@@ -320,6 +319,7 @@ class Torture:
         self.faults = Counter()
         self.fig = Counter()
         self.examples = defaultdict(list)
+        self.noted = set()
         self.unexpected = Counter()
         self.snap = {}          # (scenario, path) -> first sha seen
         self.seedpaths = set()  # pre-seeded remote files, checked apart
@@ -356,16 +356,21 @@ class Torture:
         return ["--settle", "0"] if r.returncode == 0 else []
 
     def note(self, fig, text):
-        if len(self.examples[fig]) < 6:
+        """Keep a few examples of each figure, unlike each other."""
+        key = (fig, re.sub(r"/\S+|\d+", "", text))
+        if len(self.examples[fig]) < 6 and key not in self.noted:
+            self.noted.add(key)
             self.examples[fig].append(text)
 
     def time_left(self):
         return self.deadline - time.monotonic()
 
-    def config(self, st, s3prefix=None, extra=""):
+    def config(self, st, s3prefix=None):
+        """settle = 0 (a shoebox without the key ignores it), a dir remote
+        and, with s3prefix, the S3 one."""
         cfg = os.path.join(st.root, "config")
-        text = "settle = 0\n%s\n[remote disk]\ntype = dir\n" \
-               "path = %s\nretry_delay = 0.1\n" % (extra, st.remote)
+        text = "settle = 0\n\n[remote disk]\ntype = dir\n" \
+               "path = %s\nretry_delay = 0.1\n" % st.remote
         if self.s3 and s3prefix:
             text += ("\n[remote s3]\ntype = s3\nendpoint = http://127.0.0.1:%d\n"
                      "bucket = torture\nprefix = %s\naccess_key_id = AKTEST\n"
@@ -848,8 +853,8 @@ class Torture:
                     and f[2] == "200":
                 puts[f[1].split("?")[0]] += 1
         for k, c in puts.items():
-            if c > 1 and ("s3", k) not in self.snap:
-                self.snap[("s3", k)] = True
+            if c > 1 and ("s3", k) not in self.noted:
+                self.noted.add(("s3", k))
                 self.fig["duplicated"] += c - 1
                 self.note("duplicated", "s3 object %s PUT %d times" % (k, c))
 
@@ -994,8 +999,8 @@ def main():
         return mutate_main(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=12,
-                    help="runs per scenario (default 12)")
+    ap.add_argument("--runs", type=int, default=20,
+                    help="runs per scenario (default 20)")
     ap.add_argument("--files", type=int, default=24,
                     help="new files per run (default 24)")
     ap.add_argument("--seconds", type=float, default=300,
