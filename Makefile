@@ -104,6 +104,12 @@ bench: deps
 	$(MAKE) all
 	sh scripts/bench.sh
 
+# Try to lose, duplicate or overwrite pictures (tests/torture/README.md);
+# e.g. TORTURE_FLAGS='--seed 7 --runs 30 --seconds 900'.
+torture: all
+	python3 tests/torture/torture.py $(TORTURE_FLAGS)
+.PHONY: torture
+
 LIBEXECDIR ?= $(PREFIX)/lib/shoebox
 SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
 

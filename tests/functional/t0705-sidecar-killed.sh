@@ -1,0 +1,48 @@
+#!/bin/sh
+# A group (a main file and its sidecar) cut by SIGTERM is completed by the
+# next run (issue 9, bug 5). tests/lib/hook.c raises SIGTERM in shoebox
+# as it opens the main file IMG_0001.JPG (the run stops between the main
+# file and its sidecar), or as it opens the sidecar IMG_0001.XMP; the
+# re-run must file the sidecar beside its main file, catalogued as its
+# sidecar, with and without --move, and a third run finds nothing to do.
+. "$TOP/tests/functional/safety-lib.sh"
+
+S=$T/drop
+for at in IMG_0001.JPG IMG_0001.XMP; do
+for move in "" --move; do
+	what="SIGTERM at $at, import ${move:-(copy)}"
+	rm -rf "$S" "$LIB"
+	mkdir -p "$S"
+	cp "$CARD/IMG_0001.JPG" "$S/IMG_0001.JPG"
+	cp "$CARD/IMG_0001.JPG.xmp" "$S/IMG_0001.XMP"
+	cp "$CARD/IMG_0001.JPG.xmp" "$T/xmp"
+	cp "$CARD/IMG_0002.JPG" "$S/IMG_0002.JPG"
+
+	SB_HOOK_ON=open:$at SB_HOOK_SIGNAL=TERM \
+	    hsb import $move --no-progress "$S"
+	SB_HOOK_ON=open:$at hook_fired
+	cat "$T/out" "$T/err"
+	[ "$rc" != 0 ] || fail "$what: interrupted, yet exit 0"
+	[ -f "$S/IMG_0001.XMP" ] || [ "$(lib_count "$T/xmp")" = 1 ] ||
+	    fail "$what: the sidecar was lost at SIGTERM"
+
+	csb import $move --no-progress "$S"
+	cat "$T/out" "$T/err"
+	expect_rc 0
+	main=$(q "SELECT path FROM files WHERE path LIKE '%/IMG_0001.JPG'")
+	[ -n "$main" ] || fail "$what: main file not catalogued: $(libfiles)"
+	cmp -s "$LIB/${main%.JPG}.XMP" "$T/xmp" ||
+	    fail "$what: after the re-run, no sidecar beside $main: $(libfiles)"
+	[ "$(q "SELECT count(*) FROM catalog WHERE path = '${main%.JPG}.XMP' AND sidecar_of = '$main'")" = 1 ] ||
+	    fail "$what: sidecar not catalogued as $main's: $(q 'SELECT path, sidecar_of FROM catalog')"
+	[ "$(lib_count "$T/xmp")" = 1 ] || fail "$what: sidecar filed $(lib_count "$T/xmp") times"
+	if [ -n "$move" ]; then
+		[ -z "$(ls -A "$S")" ] || fail "$what: left in the source: $(ls -A "$S")"
+	fi
+
+	csb import $move --no-progress "$S"
+	expect_rc 0
+	[ "$(libfiles | wc -l)" = 3 ] || fail "$what: third run: $(libfiles)"
+done
+done
+exit 0
