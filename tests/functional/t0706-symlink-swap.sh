@@ -47,8 +47,17 @@ for move in "" --move; do
 	[ "$(lib_count "$CARD/IMG_0001.JPG")" = 1 ] ||
 	    fail "import ${move:-(copy)}: the file left alone was not filed: $(libfiles)"
 	named IMG_0002.JPG
-	named IMG_0009.JPG
 	named IMG_0004.JPG
+	# B/IMG_0009.JPG may be the file being opened when B is swapped: the
+	# descriptor of the real B, held since its walk began, still reaches
+	# the file that was scanned, so it is filed (never the private one);
+	# with --move it then stays (B is a link now). Else it is named.
+	if [ "$(lib_count "$T/aside/B/IMG_0009.JPG")" = 1 ]; then
+		[ -z "$move" ] || [ -f "$T/aside/B/IMG_0009.JPG" ] ||
+		    fail "import --move: B/IMG_0009.JPG removed through a link"
+	else
+		named IMG_0009.JPG
+	fi
 	expect_rc 1
 done
 exit 0
