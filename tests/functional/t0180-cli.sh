@@ -21,7 +21,7 @@ unset SHOEBOX_LIBRARY
 sb import "$CORPUS/exiv2/Reagan.jpg"; expect_rc 2
 grep -q 'no library given' "$T/err" || fail "missing library message"
 # From the config file.
-printf 'library = %s\npattern = %%Y/%%Y-%%m-%%d\n' "$T/fromconf" >"$T/conf"
+printf 'settle = 0\nlibrary = %s\npattern = %%Y/%%Y-%%m-%%d\n' "$T/fromconf" >"$T/conf"
 sb -c "$T/conf" import --no-progress "$CORPUS/exiv2/Reagan.jpg"; expect_rc 0
 [ -f "$T/fromconf/2004/2004-06-21/Reagan.jpg" ] || fail "library or pattern from config not used"
 # -L wins over the environment, which wins over the config.

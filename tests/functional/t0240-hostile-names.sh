@@ -87,7 +87,7 @@ libfiles | grep -q -- '/-rf.jpg$' || fail "-rf.jpg not filed: $(libfiles)"
 
 # Patterns that would leave the library are refused before anything is done.
 for p in '../%Y' '/tmp/%Y' '%Y/../..' '%Y/..' '..'; do
-	printf 'pattern = %s\n' "$p" >"$T/conf"
+	printf 'settle = 0\npattern = %s\n' "$p" >"$T/conf"
 	rm -rf "$LIB"
 	sb -c "$T/conf" import --no-progress "$T/card"
 	expect_rc 2

@@ -18,7 +18,7 @@ TZ=America/Los_Angeles "$SHOEBOX" -L "$T/l1" import --no-progress "$T/card" >/de
     "2019-12-31T15:59:58-08:00 2019-12-31T23:59:58Z" ] || fail "catalogue times"
 
 # The library's zone from the config wins over the machine's: Tokyo, 2020.
-printf 'timezone = Asia/Tokyo\n' >"$T/tokyo.conf"
+printf 'settle = 0\ntimezone = Asia/Tokyo\n' >"$T/tokyo.conf"
 TZ=America/Los_Angeles "$SHOEBOX" -c "$T/tokyo.conf" -L "$T/l2" import --no-progress "$T/card" >/dev/null || fail "import 2"
 [ -f "$T/l2/2020/01/01/MVI_0001.MOV" ] || fail "library zone not used"
 # EXIF wall clock is the camera's, whatever the zone.
