@@ -117,7 +117,7 @@ def mkcard(*args):
 
 def shoebox_import(lib, card, binary=None):
     return [binary or SHOEBOX, "-c", os.path.join(WORK, "shoebox.conf"),
-            "-L", lib, "-q", "import", "--no-progress", card]
+            "-L", lib, "-q", "import", "--settle", "0", "--no-progress", card]
 
 
 def baseline(entries, lib, card, prepare):
@@ -263,7 +263,7 @@ def bench_sync():
         mkcard("videos", card, 2, SYNC_VIDEO_MB)
         s3_config(conf, port, "sb-check")
         subprocess.run([SHOEBOX, "-c", conf, "-L", lib, "-q", "import",
-                        "--no-progress", card], check=False)
+                        "--settle", "0", "--no-progress", card], check=False)
         files = [os.path.join(dp, f) for dp, dn, fs in os.walk(lib)
                  for f in fs if not dp.startswith(os.path.join(lib,
                                                                 ".shoebox"))]
