@@ -23,7 +23,7 @@ round=0
 while [ $round -lt 10 ]; do
 	round=$((round + 1))
 	LIB=$W/lib$round
-	"$SHOEBOX" -L "$LIB" -c "$CFG" import --no-progress "$W/card" \
+	"$SHOEBOX" -L "$LIB" -c "$CFG" import --settle 0 --no-progress "$W/card" \
 	    >"$W/imp.out" 2>"$W/imp.err" &
 	p1=$!
 	"$SHOEBOX" -L "$LIB" -c "$CFG" sync --no-progress \
