@@ -357,7 +357,7 @@ class Torture:
 
     def note(self, fig, text):
         """Keep a few examples of each figure, unlike each other."""
-        key = (fig, re.sub(r"/\S+|\d+", "", text))
+        key = (fig, re.sub(r"[0-9a-f]{12}\.*|/\S+|\d+", "", text))
         if len(self.examples[fig]) < 6 and key not in self.noted:
             self.noted.add(key)
             self.examples[fig].append(text)
@@ -807,6 +807,7 @@ class Torture:
                 if not os.path.isfile(p) or os.path.islink(p) or \
                         self.cached_sha(p, os.stat(p)) != s:
                     self.fig["lost"] += 1
+                    self.fig["canaries lost"] += 1
                     self.note("lost", "%s: canary %s deleted or changed"
                               % (scen, p))
         # content twice in the library
@@ -967,6 +968,9 @@ class Torture:
         if self.unexpected:
             print("unexpected exits: %s" % ", ".join(
                 "%s %d" % (k, v) for k, v in sorted(self.unexpected.items())))
+        if self.fig["canaries lost"]:
+            print("canaries deleted or changed (counted in lost): %d"
+                  % self.fig["canaries lost"])
         if self.fig["left behind"]:
             print("left in the source by a clean import --move: %d"
                   % self.fig["left behind"])
