@@ -2,8 +2,10 @@
 # "Already imported" is not decided by device, inode, size and mtime alone
 # (issue 9, bug 4). After import --move deleted a source, a new file with
 # other content but the same size and mtime (usual after cp -p or rsync -t
-# from FAT's 2 s mtimes) is made in the same folder; the filesystem then
-# usually gives it the freed inode. import --move must file its content,
+# from FAT's 2 s mtimes) is made in the same folder on the freed inode: the
+# drop folder is a fresh ext4 on a loop device, where a new file gets the
+# lowest free inode (elsewhere the test makes empty files until one gets
+# it, or says it could not). import --move must file its content,
 # not take it as seen and delete it. Then the same with the same name (a
 # camera counting from IMG_0001 again), which the catalogue also knows by
 # path, size and mtime.
@@ -11,6 +13,19 @@
 
 S=$T/drop
 mkdir -p "$S"
+loop=""
+release() {
+	umount "$S" 2>/dev/null
+	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
+}
+cleanup_hooks="release"
+if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null &&
+    truncate -s 16M "$T/drop.img" && mkfs.ext4 -q -F "$T/drop.img" &&
+    loop=$(losetup -f --show "$T/drop.img" 2>/dev/null) && mount "$loop" "$S"; then
+	rmdir "$S/lost+found"
+else
+	echo "note: no loop-mounted ext4; the drop folder is on $(stat -f -c %T "$T")"
+fi
 
 # variant N FILE: FILE with other bytes in its image data, same size.
 variant() {
@@ -26,8 +41,17 @@ csb import --move --no-progress "$S"
 expect_rc 0
 [ ! -e "$S/IMG_0001.JPG" ] || fail "first import did not move"
 
-variant 1 "$S/IMG_0101.JPG"
-cp "$S/IMG_0101.JPG" "$T/v1"
+seq 1 3000 | sed "s|^|$S/.fill.|" | xargs touch
+reused=$(find "$S" -maxdepth 1 -name '.fill.*' -inum "$ino")
+if [ -n "$reused" ]; then
+	mv "$reused" "$S/IMG_0101.JPG"
+else
+	: >"$S/IMG_0101.JPG"
+fi
+find "$S" -maxdepth 1 -name '.fill.*' -delete
+variant 1 "$T/v1"
+cat "$T/v1" >"$S/IMG_0101.JPG"		# in place: the inode stays
+touch -d '2001-02-03 04:05:06 UTC' "$S/IMG_0101.JPG"
 if [ "$(stat -c %i "$S/IMG_0101.JPG")" = "$ino" ]; then
 	echo "inode $ino reused by the new file"
 else

@@ -357,7 +357,7 @@ class Torture:
 
     def note(self, fig, text):
         """Keep a few examples of each figure, unlike each other."""
-        key = (fig, re.sub(r"/\S+|\d+", "", text))
+        key = (fig, re.sub(r"[0-9a-f]{12}\.*|/\S+|\d+", "", text))
         if len(self.examples[fig]) < 6 and key not in self.noted:
             self.noted.add(key)
             self.examples[fig].append(text)
@@ -394,7 +394,7 @@ class Torture:
         if hook and self.hook:
             env.update(hook)
             env["LD_PRELOAD"] = self.hook
-            env["SB_HOOK_LOG"] = os.path.join(st.root, "hook.log")
+            env["SB_HOOK_LOG"] = os.path.join(st.logs, "%04d.hook" % n)
             # ASan wants to come first among preloaded libraries
             env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
                 ":verify_asan_link_order=0"
@@ -404,6 +404,7 @@ class Torture:
         out.close()
         err.close()
         p.sb = (n, kind, sig, delay, st, time.monotonic())
+        p.hooksig = (hook or {}).get("SB_HOOK_SIGNAL") if self.hook else None
         if not wait:
             return p
         return self.finish(p)
@@ -427,6 +428,11 @@ class Torture:
             self.fig["crashed"] += 1
             self.unexpected["hung (killed after %d s)" % TIMEOUT] += 1
             self.note("unexpected", "%s: %s hung" % (st.root, kind))
+        if p.hooksig and os.path.exists(os.path.join(st.logs,
+                                                     "%04d.hook" % n)):
+            killed = True       # by itself, at the moment the hook chose
+            sig = signal.SIGTERM if p.hooksig == "TERM" else signal.SIGKILL
+            self.faults["SIG%s (placed)" % p.hooksig] += 1
         if not killed and rc == 0:
             self.dur[kind].append(time.monotonic() - t0)
         if rc < 0 and not killed:
@@ -531,10 +537,31 @@ class Torture:
                 sig = st.rng.choice([signal.SIGKILL, signal.SIGTERM])
                 args = self.import_args(move, [st.src]) if what == "import" \
                     else ["sync", "--no-progress", "--json"]
+                files = st.source_files()
+                if what == "import" and self.hook and files and \
+                        st.rng.random() < 0.4:
+                    # the signal raised by shoebox itself, at the open of a
+                    # file (a main file's, often: between it and its
+                    # sidecars) or at a copy's Nth sync
+                    name = os.path.basename(st.rng.choice(files))
+                    on = st.rng.choice(["open:" + name, "fsync"])
+                    self.sb(st, cfg, args, hook={
+                        "SB_HOOK_ON": on, "SB_HOOK_NTH":
+                        str(st.rng.randint(1, 3)) if on == "fsync" else "1",
+                        "SB_HOOK_SIGNAL": "TERM" if sig == signal.SIGTERM
+                        else "KILL"})
+                    continue
                 self.sb(st, cfg, args, sig=sig, delay=self.kill_delay(
                     st, "import --move" if move and what == "import"
                     else what))
-            self.until_clean(st, cfg, self.import_args(move, [st.src]))
+            rc = self.until_clean(st, cfg, self.import_args(move, [st.src]))
+            if move and rc == 0:
+                # nothing changes these sources: a clean --move takes all
+                for p, _ in walk_files(st.src):
+                    self.fig["left behind"] += 1
+                    self.note("left behind", "kill: %s still in the source "
+                              "after import --move exited 0" % p)
+                    st.aside(p)     # counted once
             if st.rng.random() < 0.5:
                 self.sb(st, cfg, ["sync", "--no-progress", "--json"],
                         sig=st.rng.choice([signal.SIGKILL, signal.SIGTERM]),
@@ -780,6 +807,7 @@ class Torture:
                 if not os.path.isfile(p) or os.path.islink(p) or \
                         self.cached_sha(p, os.stat(p)) != s:
                     self.fig["lost"] += 1
+                    self.fig["canaries lost"] += 1
                     self.note("lost", "%s: canary %s deleted or changed"
                               % (scen, p))
         # content twice in the library
@@ -922,7 +950,8 @@ class Torture:
 
     def report(self):
         for fig in ("lost", "duplicated", "overwritten", "half-written",
-                    "leaked", "mismatches", "vacuous", "unexpected"):
+                    "leaked", "mismatches", "vacuous", "left behind",
+                    "unexpected"):
             for e in self.examples.get(fig, []):
                 print("  %s: %s" % (fig, e))
         r = self.runs
@@ -939,6 +968,12 @@ class Torture:
         if self.unexpected:
             print("unexpected exits: %s" % ", ".join(
                 "%s %d" % (k, v) for k, v in sorted(self.unexpected.items())))
+        if self.fig["canaries lost"]:
+            print("canaries deleted or changed (counted in lost): %d"
+                  % self.fig["canaries lost"])
+        if self.fig["left behind"]:
+            print("left in the source by a clean import --move: %d"
+                  % self.fig["left behind"])
         if self.fig["remote temp files left"]:
             print("remote temp files left: %d" % self.fig["remote temp files left"])
         bad = ["lost", "duplicated", "overwritten", "half-written", "leaked",
