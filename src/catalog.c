@@ -466,24 +466,33 @@ catalog_seen(struct catalog *cat, const char *abspath, const struct stat *sb,
 	return 0;
 }
 
+/* Step st, a query for one file: 1 and f, 0 if none, -1 on error. */
+static int
+catalog_step_file(struct catalog *cat, sqlite3_stmt *st, struct cat_file *f,
+    const char *what)
+{
+	int	rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		catalog_get_file(st, 0, f);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, what);
+	return rc == SQLITE_ROW;
+}
+
 /* The first catalogued file with this content: 1 and f, 0 if none, -1. */
 int
 catalog_find_sha(struct catalog *cat, const char *sha, uint64_t size,
     struct cat_file *f)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_FIND_SHA)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		catalog_get_file(st, 0, f);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return catalog_error(cat, "looking up a file's content");
-	return rc == SQLITE_ROW;
+	return catalog_step_file(cat, st, f, "looking up a file's content");
 }
 
 /* The catalogued file id: 1 and f, 0 if none, -1 on error. */
@@ -491,17 +500,11 @@ int
 catalog_file(struct catalog *cat, int64_t id, struct cat_file *f)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_FILE_BY_ID)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		catalog_get_file(st, 0, f);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return catalog_error(cat, "looking up a file");
-	return rc == SQLITE_ROW;
+	return catalog_step_file(cat, st, f, "looking up a file");
 }
 
 /* Remember a source (imported, duplicate, sidecar, skipped); 0 or -1. */
