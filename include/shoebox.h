@@ -187,6 +187,19 @@ void		 meta_set_text(char *, size_t, const void *, size_t);
 /* cmd-sync.c: upload what the queue holds; used by import --sync too */
 int		 sync_run(struct sb_ctx *, char **, int);
 
+/* cmd-import.c: import, for the commands that import unattended */
+struct import_opts {
+	int		 dry_run;
+	int		 move;
+	int		 json;
+	int		 progress;	/* 1, 0, or -1: on a terminal */
+	int		 sync;		/* upload at the end */
+	double		 settle;	/* seconds unchanged before taken */
+};
+int		 import_opts_init(struct sb_ctx *, struct import_opts *);
+int		 import_run(struct sb_ctx *, const struct import_opts *, int,
+		    char **);
+
 /* cmd-probe.c: JSON helpers shared by the commands */
 struct json_object;
 void		 json_add_str(struct json_object *, const char *,

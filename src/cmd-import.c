@@ -1481,6 +1481,28 @@ summary(struct import *imp, unsigned long seen)
 		    imp->warnings ? ", with warnings" : "", imp->library);
 }
 
+/*
+ * Import's options as the config sets them: 0, or -1 after saying why (a
+ * settle time that is no duration).
+ */
+int
+import_opts_init(struct sb_ctx *ctx, struct import_opts *o)
+{
+	const char	*v;
+
+	memset(o, 0, sizeof *o);
+	o->progress = -1;
+	o->sync = config_get_bool(ctx->cfg, "", "auto_sync", 0);
+	o->settle = SETTLE_DEFAULT;
+	if ((v = config_get(ctx->cfg, "", "settle")) != NULL &&
+	    config_parse_duration(v, &o->settle) == -1) {
+		log_warnx("config: settle time '%s' is not a duration (such as "
+		    "0, 30s, 10m or 1h)", v);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 {
@@ -1495,50 +1517,41 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 		{ "settle",	 required_argument, NULL, 'T' },
 		{ NULL,		 0,		NULL, 0 }
 	};
-	struct import	 imp;
-	struct scan	*sc;
-	struct stat	 lsb;
-	struct sigaction sa;
-	const char	*v;
-	char		 probe[PATH_MAX];
-	struct sb_time	 t0;
-	unsigned long	 seen;
-	size_t		 i;
-	int		 ch, progress_opt = -1, rc = EXIT_ALLGOOD, sources_bad = 0;
-	const char	*settle;
+	struct import_opts	 o;
+	int			 ch;
 
-	memset(&imp, 0, sizeof imp);
-	imp.ctx = ctx;
-	imp.libfd = imp.lockfd = -1;
-	imp.library = ctx->library;
-	imp.sync = config_get_bool(ctx->cfg, "", "auto_sync", 0);
-	imp.settle = SETTLE_DEFAULT;
-	settle = config_get(ctx->cfg, "", "settle");
+	if (import_opts_init(ctx, &o) == -1)
+		return EXIT_USAGE;
 	while ((ch = getopt_long(argc, argv, "nmjs", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			imp.dry_run = 1;
+			o.dry_run = 1;
 			break;
 		case 'm':
-			imp.move = 1;
+			o.move = 1;
 			break;
 		case 'j':
-			imp.json = 1;
+			o.json = 1;
 			break;
 		case 'p':
-			progress_opt = 1;
+			o.progress = 1;
 			break;
 		case 'P':
-			progress_opt = 0;
+			o.progress = 0;
 			break;
 		case 's':
-			imp.sync = 1;
+			o.sync = 1;
 			break;
 		case 'S':
-			imp.sync = 0;
+			o.sync = 0;
 			break;
 		case 'T':
-			settle = optarg;
+			if (config_parse_duration(optarg, &o.settle) == -1) {
+				log_warnx("import: settle time '%s' is not a "
+				    "duration (such as 0, 30s, 10m or 1h)",
+				    optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		default:
 			cmd_usage(&cmd_import_entry);
@@ -1551,19 +1564,45 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 		cmd_usage(&cmd_import_entry);
 		return EXIT_USAGE;
 	}
-	if (imp.dry_run && imp.move) {
+	if (o.dry_run && o.move) {
 		log_warnx("import: --dry-run and --move together make no sense");
 		return EXIT_USAGE;
 	}
-	if (settle != NULL && config_parse_duration(settle, &imp.settle) ==
-	    -1) {
-		log_warnx("import: settle time '%s' is not a duration (such as "
-		    "0, 30s, 10m or 1h)", settle);
-		return EXIT_USAGE;
-	}
+	return import_run(ctx, &o, argc, argv);
+}
+
+/*
+ * Import the sources src[0..nsrc-1] with options o: scan, then file each
+ * group, then the summary (and, with sync, the upload). Returns the exit
+ * status. Used by "import" and by whatever imports unattended.
+ */
+int
+import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
+    char **src)
+{
+	struct import	 imp;
+	struct scan	*sc;
+	struct stat	 lsb;
+	struct sigaction sa;
+	const char	*v;
+	char		 probe[PATH_MAX];
+	struct sb_time	 t0;
+	unsigned long	 seen;
+	size_t		 i;
+	int		 rc = EXIT_ALLGOOD, sources_bad = 0;
+
+	memset(&imp, 0, sizeof imp);
+	imp.ctx = ctx;
+	imp.libfd = imp.lockfd = -1;
+	imp.library = ctx->library;
+	imp.dry_run = o->dry_run;
+	imp.move = o->move;
+	imp.json = o->json;
+	imp.sync = o->sync;
+	imp.settle = o->settle;
 	imp.json = imp.json || ctx->json;
-	imp.progress = progress_opt == -1 ? isatty(STDERR_FILENO) &&
-	    !imp.json && !log_quiet : progress_opt;
+	imp.progress = o->progress == -1 ? isatty(STDERR_FILENO) &&
+	    !imp.json && !log_quiet : o->progress;
 	imp.pattern = config_get(ctx->cfg, "", "pattern");
 	if (imp.pattern == NULL)
 		imp.pattern = "%Y/%m/%d";
@@ -1589,10 +1628,10 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 		sc->skip_dev = lsb.st_dev;
 		sc->skip_ino = lsb.st_ino;
 	}
-	for (i = 0; i < (size_t)argc; i++)
-		if (scan_add(sc, argv[i]) == -1)
+	for (i = 0; i < (size_t)nsrc; i++)
+		if (scan_add(sc, src[i]) == -1)
 			sources_bad++;
-	if (sources_bad == argc) {
+	if (sources_bad == nsrc) {
 		scan_free(sc);
 		return EXIT_SOMEFAILED;
 	}
