@@ -41,6 +41,13 @@ struct sb_time {
 	int64_t		 utc;		/* seconds since 1970-01-01T00:00:00Z */
 };
 
+/* A date a file offered, taken or not: probe -v shows them all. */
+struct meta_candidate {
+	char		 source[24];		/* as date_source */
+	struct sb_time	 t;
+};
+#define META_CANDIDATES	8
+
 /* What shoebox learns about one file. */
 struct meta {
 	char		 mime[80];
@@ -50,6 +57,8 @@ struct meta {
 	struct sb_time	 taken;
 	char		 date_source[24];	/* exif, quicktime, matroska, ... */
 	char		 error[200];		/* why a parser gave up, or "" */
+	int		 ncand;			/* the dates seen, best first */
+	struct meta_candidate cand[META_CANDIDATES];
 };
 
 /*
@@ -159,9 +168,18 @@ int		 date_parse_offset(const char *, size_t, int *);
 int		 date_set_utc(struct sb_time *, int64_t);
 int		 date_utc_to_wall(struct sb_time *, const char *);
 void		 date_resolve(struct meta *, const struct config *);
+void		 date_resolve_time(struct sb_time *, const struct meta *,
+		    const struct config *);
 int64_t		 date_days_from_civil(int, int, int);
 size_t		 date_format(const struct sb_time *, char *, size_t);
 size_t		 date_format_utc(const struct sb_time *, char *, size_t);
+
+/* date-name.c: dates in file and folder names */
+#define DATE_NAME_NONE		0
+#define DATE_NAME_DAY		1	/* the day only: 00:00:00 */
+#define DATE_NAME_SECOND	2
+int		 date_from_name(const char *, int64_t, struct sb_time *);
+int		 date_from_folder(const char *, int64_t, struct sb_time *);
 
 /* identify.c */
 int		 identify_open(const char *);
@@ -182,6 +200,8 @@ int		 meta_take_date(struct meta *, const char *, size_t,
 void		 meta_set_error(struct meta *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 meta_set_text(char *, size_t, const void *, size_t);
+void		 meta_candidate(struct meta *, const char *,
+		    const struct sb_time *);
 
 /* cmd-sync.c: upload what the queue holds; used by import --sync too */
 int		 sync_run(struct sb_ctx *, char **, int);
