@@ -218,6 +218,20 @@ int		 meta_jpeg(const struct sb_src *, struct meta *);
 int		 meta_exif_blob(const uint8_t *, size_t, struct meta *);
 void		 meta_xmp_date(const uint8_t *, size_t, struct meta *);
 
+/* meta-vendor.c: dates in vendors' blocks libexif does not read */
+#define FLIR_MAXCHUNKS	256
+struct flir_chunks {
+	int		 n;			/* chunks seen */
+	uint64_t	 off[FLIR_MAXCHUNKS];	/* their data, by number */
+	uint32_t	 len[FLIR_MAXCHUNKS];	/* 0: not seen */
+};
+void		 flir_chunk(struct flir_chunks *, const uint8_t *, uint64_t,
+		    size_t);
+int		 flir_date(const struct sb_src *, const struct flir_chunks *,
+		    struct sb_time *);
+int		 reconyx_date(const uint8_t *, size_t, const char *,
+		    struct sb_time *);
+
 /* meta-tiff.c: TIFF-based files (TIFF, CR2, NEF, ARW, DNG, ORF, RW2 ...) */
 struct tiff_info {
 	int		 ok;
