@@ -41,6 +41,13 @@ struct sb_time {
 	int64_t		 utc;		/* seconds since 1970-01-01T00:00:00Z */
 };
 
+/* A date a file offered, taken or not: probe -v shows them all. */
+struct meta_candidate {
+	char		 source[24];		/* as date_source */
+	struct sb_time	 t;
+};
+#define META_CANDIDATES	8
+
 /* What shoebox learns about one file. */
 struct meta {
 	char		 mime[80];
@@ -50,6 +57,8 @@ struct meta {
 	struct sb_time	 taken;
 	char		 date_source[24];	/* exif, quicktime, matroska, ... */
 	char		 error[200];		/* why a parser gave up, or "" */
+	int		 ncand;			/* the dates seen, best first */
+	struct meta_candidate cand[META_CANDIDATES];
 };
 
 /*
@@ -160,9 +169,18 @@ int		 date_parse_offset(const char *, size_t, int *);
 int		 date_set_utc(struct sb_time *, int64_t);
 int		 date_utc_to_wall(struct sb_time *, const char *);
 void		 date_resolve(struct meta *, const struct config *);
+void		 date_resolve_time(struct sb_time *, const struct meta *,
+		    const struct config *);
 int64_t		 date_days_from_civil(int, int, int);
 size_t		 date_format(const struct sb_time *, char *, size_t);
 size_t		 date_format_utc(const struct sb_time *, char *, size_t);
+
+/* date-name.c: dates in file and folder names */
+#define DATE_NAME_NONE		0
+#define DATE_NAME_DAY		1	/* the day only: 00:00:00 */
+#define DATE_NAME_SECOND	2
+int		 date_from_name(const char *, int64_t, struct sb_time *);
+int		 date_from_folder(const char *, int64_t, struct sb_time *);
 
 /* identify.c */
 int		 identify_open(const char *);
@@ -183,6 +201,8 @@ int		 meta_take_date(struct meta *, const char *, size_t,
 void		 meta_set_error(struct meta *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 meta_set_text(char *, size_t, const void *, size_t);
+void		 meta_candidate(struct meta *, const char *,
+		    const struct sb_time *);
 
 /* cmd-sync.c: upload what the queue holds; used by import --sync too */
 int		 sync_run(struct sb_ctx *, char **, int);
@@ -211,6 +231,20 @@ struct json_object *meta_json(const char *, const struct meta *);
 int		 meta_jpeg(const struct sb_src *, struct meta *);
 int		 meta_exif_blob(const uint8_t *, size_t, struct meta *);
 void		 meta_xmp_date(const uint8_t *, size_t, struct meta *);
+
+/* meta-vendor.c: dates in vendors' blocks libexif does not read */
+#define FLIR_MAXCHUNKS	256
+struct flir_chunks {
+	int		 n;			/* chunks seen */
+	uint64_t	 off[FLIR_MAXCHUNKS];	/* their data, by number */
+	uint32_t	 len[FLIR_MAXCHUNKS];	/* 0: not seen */
+};
+void		 flir_chunk(struct flir_chunks *, const uint8_t *, uint64_t,
+		    size_t);
+int		 flir_date(const struct sb_src *, const struct flir_chunks *,
+		    struct sb_time *);
+int		 reconyx_date(const uint8_t *, size_t, const char *,
+		    struct sb_time *);
 
 /* meta-tiff.c: TIFF-based files (TIFF, CR2, NEF, ARW, DNG, ORF, RW2 ...) */
 struct tiff_info {

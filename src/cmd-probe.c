@@ -53,6 +53,41 @@ meta_json(const char *path, const struct meta *m)
 	return o;
 }
 
+/* The dates the file offered, best first, as a JSON array (caller frees). */
+static struct json_object *
+candidates_json(const struct meta *m)
+{
+	struct json_object	*a = json_object_new_array(), *o;
+	char			 buf[64];
+	int			 i;
+
+	for (i = 0; i < m->ncand; i++) {
+		o = json_object_new_object();
+		json_add_str(o, "source", m->cand[i].source);
+		date_format(&m->cand[i].t, buf, sizeof buf);
+		json_add_str(o, "taken", buf);
+		date_format_utc(&m->cand[i].t, buf, sizeof buf);
+		json_add_str(o, "taken_utc", buf);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* "candidates: exif 2019-08-24T12:12:33, filename ..., mtime ..." */
+static void
+candidates_print(const struct meta *m)
+{
+	char	buf[64];
+	int	i;
+
+	printf("  candidates:");
+	for (i = 0; i < m->ncand; i++) {
+		date_format(&m->cand[i].t, buf, sizeof buf);
+		printf("%s %s %s", i > 0 ? "," : "", m->cand[i].source, buf);
+	}
+	printf("%s\n", m->ncand == 0 ? " none" : "");
+}
+
 static int
 probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
 {
@@ -85,6 +120,7 @@ probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
 		log_warnx("%s: %s", log_path(path, p, sizeof p), m.error);
 	if (ctx->json) {
 		o = meta_json(path, &m);
+		json_object_object_add(o, "candidates", candidates_json(&m));
 		json_print(o);
 	} else {
 		date_format(&m.taken, taken, sizeof taken);
@@ -92,6 +128,8 @@ probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
 		    log_path(path, p, sizeof p), kind_name(m.kind), m.mime,
 		    taken, m.date_source, m.make[0] ? m.make : "-",
 		    m.model[0] ? m.model : "-");
+		if (log_verbose > 0)
+			candidates_print(&m);
 	}
 	return rc == 0 ? 0 : -1;
 }

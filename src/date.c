@@ -295,8 +295,14 @@ zone_for(const struct meta *m, const struct config *cfg)
 void
 date_resolve(struct meta *m, const struct config *cfg)
 {
-	struct sb_time	*t = &m->taken;
+	date_resolve_time(&m->taken, m, cfg);
+}
 
+/* Complete t, a date of the file m describes, as date_resolve does. */
+void
+date_resolve_time(struct sb_time *t, const struct meta *m,
+    const struct config *cfg)
+{
 	if (!t->has_wall && t->has_utc)
 		date_utc_to_wall(t, zone_for(m, cfg));
 	else if (t->has_wall && t->has_offset && !t->has_utc) {

@@ -2,7 +2,9 @@
  * meta-exif.c: EXIF through libexif. Finds the Exif APP1 segment of a JPEG
  * (reading segment headers only, never the image data) or takes an Exif/TIFF
  * block found inside another container, and reads the capture time, its
- * offset, make and model. XMP in a JPEG is the fallback for the date.
+ * offset, make and model. XMP in a JPEG is the fallback for the date; a
+ * Reconyx maker note and FLIR's FFF record (meta-vendor.c) are read where
+ * Exif has none.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,23 @@ exif_date(ExifData *ed, unsigned tag, unsigned offtag, struct meta *m,
 }
 
 /*
+ * A capture time in a maker note libexif does not read (Reconyx), taken
+ * before DateTime, which is a modification time. 0 if one was taken.
+ */
+static int
+exif_makernote_date(ExifData *ed, struct meta *m)
+{
+	ExifEntry	*e = exif_find(ed, EXIF_TAG_MAKER_NOTE);
+	struct sb_time	 t;
+
+	if (e == NULL || reconyx_date(e->data, e->size, m->make, &t) == -1)
+		return -1;
+	m->taken = t;
+	strlcpy_sb(m->date_source, "reconyx", sizeof m->date_source);
+	return 0;
+}
+
+/*
  * Read an Exif block: a TIFF header and IFDs, with or without the leading
  * "Exif\0\0". Returns 0 (even when it holds no date), -1 if unreadable.
  */
@@ -97,7 +116,8 @@ meta_exif_blob(const uint8_t *buf, size_t len, struct meta *m)
 	    exif_date(ed, EXIF_TAG_DATE_TIME_ORIGINAL,
 	    TAG_OFFSET_TIME_ORIGINAL, m, "exif") == -1 &&
 	    exif_date(ed, EXIF_TAG_DATE_TIME_DIGITIZED,
-	    TAG_OFFSET_TIME_DIGITIZED, m, "exif-digitized") == -1)
+	    TAG_OFFSET_TIME_DIGITIZED, m, "exif-digitized") == -1 &&
+	    exif_makernote_date(ed, m) == -1)
 		exif_date(ed, EXIF_TAG_DATE_TIME, 0, m, "exif-datetime");
 	exif_data_unref(ed);
 	return 0;
@@ -268,12 +288,15 @@ qvci_date(const uint8_t *p, struct meta *m)
 /*
  * JPEG: walk the marker segments up to the start of scan, reading only the
  * APP1 segments (Exif, then XMP or Casio's QVCI for a date Exif does not
- * have) and APP13 (IPTC).
+ * have) and APP13 (IPTC). FLIR's APP1 segments are only noted, and read
+ * for their date when nothing else gave one.
  */
 int
 meta_jpeg(const struct sb_src *s, struct meta *m)
 {
 	static const char xmpsig[] = "http://ns.adobe.com/xap/1.0/";
+	struct flir_chunks *flir = NULL;
+	struct sb_time	 t;
 	uint8_t		 hdr[4], *seg = NULL;
 	uint64_t	 off = 2;
 	size_t		 len;
@@ -319,7 +342,14 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 			rc = -1;
 			break;
 		}
-		if (hdr[1] == 0xe1 && len > 8) {
+		if (hdr[1] == 0xe1 && len >= 10 &&
+		    src_read(s, off + 4, seg, 8) == 0 &&
+		    memcmp(seg, "FLIR\0", 5) == 0) {
+			/* FLIR's FFF data: where it is, read when needed. */
+			if (flir == NULL)
+				flir = xcalloc(1, sizeof *flir);
+			flir_chunk(flir, seg, off + 4 + 8, len - 2 - 8);
+		} else if (hdr[1] == 0xe1 && len > 8) {
 			if (src_read(s, off + 4, seg, len - 2) == -1) {
 				meta_set_error(m, "JPEG APP1 segment "
 				    "truncated");
@@ -347,6 +377,12 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 		off += 2 + len;
 	}
 	free(seg);
+	if (flir != NULL && !m->taken.has_wall && !m->taken.has_utc &&
+	    flir_date(s, flir, &t) == 0) {
+		m->taken = t;
+		strlcpy_sb(m->date_source, "flir", sizeof m->date_source);
+	}
+	free(flir);
 	/* A bad segment after the Exif block does not undo what was read. */
 	if (rc == -1 && (m->taken.has_wall || m->make[0] != '\0'))
 		rc = 0;

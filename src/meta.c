@@ -1,9 +1,11 @@
 /*
  * meta.c: pick the parser for a file's type and run it. Each parser fills
  * struct meta from the few header bytes it needs; a parser that gives up
- * leaves its reason in m->error and returns -1.
+ * leaves its reason in m->error and returns -1. When the file holds no
+ * date, the fallbacks settle one: its name, its folder's name, its mtime.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -170,6 +172,101 @@ meta_set_text(char *dst, size_t size, const void *src, size_t len)
 	dst[n] = '\0';
 }
 
+/*
+ * Note t, a date the file offers under source, among m's candidates: the
+ * first of each source only, as many as there is room for.
+ */
+void
+meta_candidate(struct meta *m, const char *source, const struct sb_time *t)
+{
+	int	i;
+
+	if (!t->has_wall && !t->has_utc)
+		return;
+	for (i = 0; i < m->ncand; i++)
+		if (strcmp(m->cand[i].source, source) == 0)
+			return;
+	if (m->ncand == META_CANDIDATES)
+		return;
+	strlcpy_sb(m->cand[i].source, source, sizeof m->cand[i].source);
+	m->cand[i].t = *t;
+	m->ncand++;
+}
+
+/* Make the date m has taken the first of its candidates. */
+static void
+meta_candidate_first(struct meta *m)
+{
+	int	i;
+
+	for (i = 0; i < m->ncand; i++)
+		if (strcmp(m->cand[i].source, m->date_source) == 0)
+			break;
+	if (i == m->ncand) {
+		if (m->ncand == META_CANDIDATES)
+			m->ncand--;
+		i = m->ncand++;
+	}
+	memmove(&m->cand[1], &m->cand[0], (size_t)i * sizeof m->cand[0]);
+	strlcpy_sb(m->cand[0].source, m->date_source,
+	    sizeof m->cand[0].source);
+	m->cand[0].t = m->taken;
+}
+
+/* Offer t as a date of m under source; take it if m has none yet. */
+static void
+meta_offer(struct meta *m, const char *source, const struct sb_time *t)
+{
+	meta_candidate(m, source, t);
+	if (!m->taken.has_wall && !m->taken.has_utc) {
+		m->taken = *t;
+		strlcpy_sb(m->date_source, source, sizeof m->date_source);
+	}
+}
+
+/* The day the folders holding path are named for (see date_from_folder). */
+static int
+meta_folder_date(const char *path, int64_t now, struct sb_time *t)
+{
+	char	cwd[PATH_MAX], buf[PATH_MAX * 2];
+
+	if (path[0] != '/' && getcwd(cwd, sizeof cwd) != NULL) {
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		snprintf(buf, sizeof buf, "%s/%s", cwd, path);
+		path = buf;
+	}
+	return date_from_folder(path, now, t);
+}
+
+/*
+ * The dates a file has besides its own, in the order they are taken when
+ * it has none: its name (date_from_name = yes), its folder's name
+ * (date_from_folder = yes), its mtime. Each is a candidate; the first
+ * found is taken if the headers gave no date.
+ */
+static void
+meta_fallbacks(struct meta *m, const char *path, const struct stat *sb,
+    const struct config *cfg)
+{
+	struct sb_time	t;
+	int64_t		now = (int64_t)time(NULL);
+	int		prec;
+
+	memset(&t, 0, sizeof t);
+	if (config_get_bool(cfg, "", "date_from_name", 1) &&
+	    (prec = date_from_name(path, now, &t)) != DATE_NAME_NONE)
+		meta_offer(m, prec == DATE_NAME_DAY ? "filename-day" :
+		    "filename", &t);
+	if (config_get_bool(cfg, "", "date_from_folder", 0) &&
+	    meta_folder_date(path, now, &t) == DATE_NAME_DAY)
+		meta_offer(m, "folder-day", &t);
+	memset(&t, 0, sizeof t);
+	t.has_utc = 1;
+	t.utc = (int64_t)sb->st_mtim.tv_sec;
+	meta_offer(m, "mtime", &t);
+}
+
 /* Date m by the file's modification time, the last resort. */
 void
 meta_fallback_mtime(struct meta *m, const struct stat *sb)
@@ -183,7 +280,7 @@ meta_fallback_mtime(struct meta *m, const struct stat *sb)
 /*
  * Everything shoebox learns about the open file fd: read its first bytes
  * into head (HEAD_SIZE), name its type, read its headers, and settle its
- * date. s is left describing the file for further reads. Returns 0; 1 when
+ * date, noting every date seen among m's candidates. s is left describing the file for further reads. Returns 0; 1 when
  * the headers were damaged (m->error says how; the date falls back to the
  * mtime); -1 when the file could not be read at all.
  */
@@ -194,7 +291,7 @@ meta_probe(int fd, const char *path, const struct stat *sb,
 {
 	ssize_t	n;
 	size_t	got = 0;
-	int	rc = 0;
+	int	rc = 0, i;
 
 	memset(m, 0, sizeof *m);
 	while (got < HEAD_SIZE && got < (uint64_t)sb->st_size) {
@@ -227,8 +324,14 @@ meta_probe(int fd, const char *path, const struct stat *sb,
 			meta_set_error(m, "unreadable %s headers", m->mime);
 		rc = 1;
 	}
-	if (!m->taken.has_wall && !m->taken.has_utc)
+	if (m->taken.has_wall || m->taken.has_utc)
+		meta_candidate_first(m);
+	if (m->kind != KIND_OTHER && m->kind != KIND_SIDECAR)
+		meta_fallbacks(m, path, sb, cfg);
+	else if (!m->taken.has_wall && !m->taken.has_utc)
 		meta_fallback_mtime(m, sb);
 	date_resolve(m, cfg);
+	for (i = 0; i < m->ncand; i++)
+		date_resolve_time(&m->cand[i].t, m, cfg);
 	return rc;
 }

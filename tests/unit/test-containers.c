@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "shoebox.h"
 
@@ -1318,6 +1319,171 @@ test_png(void **state)
 	free(d.p);
 }
 
+/* The zlib stream of d's bytes, appended to b. */
+static void
+put_deflated(struct buf *b, const struct buf *d)
+{
+	uLongf	n = compressBound(d->len);
+	uint8_t	*z = malloc(n);
+
+	assert_non_null(z);
+	assert_int_equal(compress2(z, &n, d->p, d->len, 9), Z_OK);
+	put(b, z, n);
+	free(z);
+}
+
+/* ImageMagick's raw profile text of d: "\nexif\n   LENGTH\nHEX..." */
+static void
+put_raw_profile(struct buf *b, const char *name, const struct buf *d)
+{
+	char	line[32];
+	size_t	i;
+
+	snprintf(line, sizeof line, "\n%s\n%8zu", name, d->len);
+	puts_(b, line);
+	for (i = 0; i < d->len; i++) {
+		if (i % 36 == 0)
+			put8(b, '\n');
+		snprintf(line, sizeof line, "%02x", d->p[i]);
+		puts_(b, line);
+	}
+	put8(b, '\n');
+}
+
+static void
+test_png_compressed(void **state)
+{
+	static const char xmp[] = "<x:xmpmeta><rdf:Description "
+	    "xmp:CreateDate=\"2021-05-06T07:08:09+02:00\"/></x:xmpmeta>";
+	struct buf	b = { 0 }, d = { 0 }, t = { 0 };
+	struct meta	m;
+
+	(void)state;
+	/* compressed iTXt XMP, and a tIME that loses to it */
+	png_start(&b, &d);
+	d.len = 0;
+	put(&d, "\x07\xe4\x01\x02\x03\x04\x05", 7);	/* 2020-01-02 03:04:05 */
+	png_chunk(&b, "tIME", &d);
+	d.len = 0;
+	put(&d, "XML:com.adobe.xmp\0\1\0\0\0", 22);
+	t.len = 0;
+	puts_(&t, xmp);
+	put_deflated(&d, &t);
+	png_chunk(&b, "iTXt", &d);
+	d.len = 0;
+	fill(&d, 0, 20);
+	png_chunk(&b, "IDAT", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2021-05-06T07:08:09+02:00", "png-xmp");
+	assert_int_equal(m.ncand, 2);
+	assert_string_equal(m.cand[0].source, "png-xmp");
+	assert_string_equal(m.cand[1].source, "png-time");
+	truncations(meta_png, &b);
+
+	/* the same XMP in zTXt */
+	b.len = 0;
+	png_start(&b, &d);
+	d.len = 0;
+	put(&d, "XML:com.adobe.xmp\0\0", 19);
+	put_deflated(&d, &t);
+	png_chunk(&b, "zTXt", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2021-05-06T07:08:09+02:00", "png-xmp");
+	/* an unknown compression method is not read */
+	b.p[33 + 8 + 18] = 1;
+	assert_int_equal(run(meta_png, &b, &m), -1);
+	assert_false(m.taken.has_wall);
+
+	/* ImageMagick's zTXt "Raw profile type exif", Exif header and all */
+	b.len = 0;
+	png_start(&b, &d);
+	t.len = 0;
+	puts_(&t, "Exif");
+	put16be(&t, 0);
+	tiff(&t, "Sony", "2019:08:07 06:05:04", "+09:00");
+	d.len = 0;
+	put_raw_profile(&d, "exif", &t);
+	t.len = 0;
+	put(&t, d.p, d.len);
+	d.len = 0;
+	put(&d, "Raw profile type exif\0\0", 23);
+	put_deflated(&d, &t);
+	png_chunk(&b, "zTXt", &d);
+	d.len = 0;
+	put(&d, "Creation Time\0", 14);
+	puts_(&d, "2001:02:03 04:05:06");
+	png_chunk(&b, "tEXt", &d);
+	d.len = 0;
+	fill(&d, 0, 20);
+	png_chunk(&b, "IDAT", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2019-08-07T06:05:04+09:00", "png-exif");
+	assert_string_equal(m.make, "Sony");
+	assert_int_equal(m.ncand, 2);
+	assert_string_equal(m.cand[1].source, "png-text");
+	truncations(meta_png, &b);
+
+	/* plain tEXt "Raw profile type APP1" holding Exif, no header: not Exif */
+	b.len = 0;
+	png_start(&b, &d);
+	t.len = 0;
+	tiff(&t, "Sony", "2019:08:07 06:05:04", NULL);
+	d.len = 0;
+	put(&d, "Raw profile type APP1\0", 22);
+	put_raw_profile(&d, "APP1", &t);
+	png_chunk(&b, "tEXt", &d);
+	assert_int_equal(run(meta_png, &b, &m), -1);	/* no IDAT */
+	assert_false(m.taken.has_wall);
+	/* with the header it is */
+	b.len = 0;
+	png_start(&b, &d);
+	t.len = 0;
+	puts_(&t, "Exif");
+	put16be(&t, 0);
+	tiff(&t, "Sony", "2019:08:07 06:05:04", NULL);
+	d.len = 0;
+	put(&d, "Raw profile type APP1\0", 22);
+	put_raw_profile(&d, "APP1", &t);
+	png_chunk(&b, "tEXt", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2019-08-07T06:05:04", "png-exif");
+	truncations(meta_png, &b);
+
+	/* tIME alone: a UTC instant; month 13 is none */
+	b.len = 0;
+	png_start(&b, &d);
+	d.len = 0;
+	put(&d, "\x07\xe4\x01\x02\x03\x04\x05", 7);
+	png_chunk(&b, "tIME", &d);
+	d.len = 0;
+	png_chunk(&b, "IEND", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_utc(&m, "2020-01-02T03:04:05Z", "png-time");
+	b.p[33 + 8 + 2] = 13;
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_false(m.taken.has_utc);
+	truncations(meta_png, &b);
+
+	/* a compressed iTXt Creation Time whose stream is cut short */
+	b.len = 0;
+	png_start(&b, &d);
+	t.len = 0;
+	puts_(&t, "2001-02-03T04:05:06Z and some more text to make it longer");
+	d.len = 0;
+	put(&d, "Creation Time\0\1\0en\0\0", 20);
+	put_deflated(&d, &t);
+	d.len -= 6;
+	png_chunk(&b, "iTXt", &d);
+	d.len = 0;
+	png_chunk(&b, "IEND", &d);
+	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2001-02-03T04:05:06+00:00", "png-text");
+	truncations(meta_png, &b);
+	free(b.p);
+	free(d.p);
+	free(t.p);
+}
+
 /* ---- MPEG-TS / AVCHD ---- */
 
 /* One TS packet of PID pid with payload (stuffed with an adaptation field). */
@@ -1791,6 +1957,7 @@ main(void)
 		cmocka_unit_test(test_riff_webp),
 		cmocka_unit_test(test_riff_corrupt),
 		cmocka_unit_test(test_png),
+		cmocka_unit_test(test_png_compressed),
 		cmocka_unit_test(test_mpegts),
 		cmocka_unit_test(test_dv),
 		cmocka_unit_test(test_asf),
