@@ -111,7 +111,7 @@ assert [c["source"] for c in seq["candidates"]] == ["mtime"], seq
 PY
 
 # date_from_name = no: the mtime; Exif still wins.
-printf 'date_from_name = no\n' >"$T/noname.conf"
+printf 'settle = 0\ndate_from_name = no\n' >"$T/noname.conf"
 sb -c "$T/noname.conf" -L "$T/lib2" import --no-progress "$S"
 expect_rc 0
 dates "$T/lib2" | awk '{ split($1, p, "/"); print p[1] "/" p[2] "/" p[3], $2 }' |
@@ -120,7 +120,7 @@ printf '8 2001/02/03 mtime\n1 2006/08/02 exif\n' >"$T/want"
 diff -u "$T/want" "$T/got" || fail "date_from_name = no"
 
 # date_from_folder = yes: the folder's day, after the file's own name.
-printf 'date_from_folder = yes\n' >"$T/folder.conf"
+printf 'settle = 0\ndate_from_folder = yes\n' >"$T/folder.conf"
 sb -c "$T/folder.conf" -L "$T/lib3" import --no-progress "$S/2015-06-07 Holiday"
 expect_rc 0
 dates "$T/lib3" >"$T/got"
