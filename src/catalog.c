@@ -91,6 +91,7 @@ static const char *const migrations[] = {
 	"  etag TEXT NOT NULL,"
 	"  PRIMARY KEY (job_id, part)"
 	");",
+
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -147,34 +148,44 @@ catalog_version(struct catalog *cat)
 	return v;
 }
 
-/* Apply every migration the file has not seen, each in its transaction. */
+/*
+ * Apply every migration the file has not seen, all in one write
+ * transaction taken before the version is read: two processes opening a
+ * new library at once cannot both create its tables, and the second finds
+ * the schema complete (it waits, with the busy timeout, for the first).
+ */
 static int
 catalog_migrate(struct catalog *cat)
 {
 	char	 sql[64];
 	int	 v;
 
-	if ((v = catalog_version(cat)) == -1)
-		return catalog_error(cat, "reading schema version");
+	if (catalog_exec(cat, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	if ((v = catalog_version(cat)) == -1) {
+		catalog_error(cat, "reading schema version");
+		goto fail;
+	}
 	if (v > NMIGRATIONS) {
 		log_warnx("catalogue %s: schema version %d is newer than this "
 		    "shoebox knows (%d); upgrade shoebox", cat->path, v,
 		    NMIGRATIONS);
-		return -1;
+		goto fail;
 	}
-	for (; v < NMIGRATIONS; v++) {
-		if (catalog_exec(cat, "BEGIN IMMEDIATE") == -1)
-			return -1;
-		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-		if (catalog_exec(cat, migrations[v]) == -1 ||
-		    catalog_exec(cat, sql) == -1) {
-			catalog_exec(cat, "ROLLBACK");
-			return -1;
-		}
-		if (catalog_exec(cat, "COMMIT") == -1)
-			return -1;
+	if (v == NMIGRATIONS) {
+		catalog_exec(cat, "ROLLBACK");
+		return 0;
 	}
+	for (; v < NMIGRATIONS; v++)
+		if (catalog_exec(cat, migrations[v]) == -1)
+			goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
+	if (catalog_exec(cat, sql) == -1 || catalog_exec(cat, "COMMIT") == -1)
+		goto fail;
 	return 0;
+fail:
+	catalog_exec(cat, "ROLLBACK");
+	return -1;
 }
 
 /*
