@@ -30,7 +30,9 @@ struct upload {
 	uint64_t	 size;
 	int64_t		 mtime_ns;
 	char		*mime;
-	struct catalog	*cat;		/* for multipart state, under lock */
+	char		*remote_path;	/* where it is going, or NULL */
+	char		*tmp_path;	/* a temporary a killed run left */
+	struct catalog	*cat;		/* for the job's state, under lock */
 	pthread_mutex_t	*lock;
 };
 
