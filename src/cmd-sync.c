@@ -4,8 +4,9 @@
  * remote's kind, with --transfers workers sharing --bwlimit. Each job is
  * claimed in the catalogue first (queue.c), so that syncs running at once
  * never send a file twice. Files the remote already has are marked done
- * without a transfer. A remote that refuses (auth, other 4xx) is stopped
- * with one message; the others go on. import --sync and auto_sync call sync_run() too.
+ * without a transfer; nothing on a remote is replaced (remote_upload). A
+ * remote that refuses (auth, other 4xx) is stopped with one message; the
+ * others go on. import --sync and auto_sync call sync_run() too.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -117,6 +118,9 @@ sync_json(struct sync_remote *sr, const struct upload *up,
 	json_add_str(o, "status", status);
 	json_object_object_add(o, "size", json_object_new_int64(
 	    (int64_t)up->size));
+	if (up->remote_path != NULL && strcmp(up->remote_path, up->relpath) !=
+	    0 && error == NULL)
+		json_add_str(o, "remote_path", up->remote_path);
 	if (error != NULL)
 		json_add_str(o, "error", error);
 	json_print(o);
@@ -129,7 +133,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
     struct upload *up)
 {
 	struct remote	*r = sr->r;
-	int		 rc;
+	int		 rc, skipped;
 	char		 p[4096];
 
 	x->remote = r;
@@ -138,10 +142,8 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 	x->speed = r->bwlimit > 0 ? r->bwlimit / r->transfers : 0;
 	if (x->speed > 0 && x->speed < 1024)
 		x->speed = 1024;
-	rc = r->ops->exists(x, up);
-	if (rc == 0)
-		rc = r->ops->put(x, up);
-	else if (rc == 1)
+	rc = remote_upload(x, up, &skipped);
+	if (rc == REMOTE_OK && skipped)
 		rc = 1;
 
 	pthread_mutex_lock(&s->lock);
@@ -157,7 +159,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 			sr->uploaded++;
 			sr->bytes += up->size;
 		}
-		queue_done(s->cat, up->job_id, rc == 1, up->relpath);
+		queue_done(s->cat, up->job_id, rc == 1, up->remote_path);
 		log_debug("remote %s: %s: %s", r->name, log_path(up->relpath,
 		    p, sizeof p), rc == 1 ? "already there" : "uploaded");
 		if (s->ctx->json)

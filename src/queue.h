@@ -1,7 +1,7 @@
 /*
  * queue.h: the upload queue's functions beyond queue_enqueue (which the
- * importer uses through catalog.h), for cmd-sync.c, cmd-status.c and the
- * remotes that keep multipart state (remote-s3.c).
+ * importer uses through catalog.h), for cmd-sync.c, cmd-status.c, remote.c
+ * and the remotes that keep multipart state (remote-s3.c).
  */
 #ifndef QUEUE_H
 #define QUEUE_H

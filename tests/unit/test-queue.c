@@ -2,7 +2,8 @@
  * test-queue.c: claiming upload jobs (queue.c): a job claimed by one sync
  * is not given to another while its lease runs; a lease that expired, or
  * whose process on this machine is gone, is taken over; another machine's
- * live lease is respected.
+ * live lease is respected. And the names remote.c tries on a remote
+ * (remote_variant), which follow the library's NAME-1.EXT.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,11 +142,36 @@ test_claim(void **state)
 	catalog_close(b);
 }
 
+static void
+test_variant(void **state)
+{
+	static const char *cases[][3] = {
+		{ "2019/07/04/a.jpg", "2019/07/04/a.jpg", "2019/07/04/a-2.jpg" },
+		{ "d/IMG_1.CR2.xmp", "d/IMG_1.CR2.xmp", "d/IMG_1.CR2-2.xmp" },
+		{ "d.x/noext", "d.x/noext", "d.x/noext-2" },
+		{ "d/.hidden", "d/.hidden", "d/.hidden-2" },
+		{ "top.jpg", "top.jpg", "top-2.jpg" },
+	};
+	size_t	 i;
+	char	*v;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v = remote_variant(cases[i][0], 0);
+		assert_string_equal(v, cases[i][1]);
+		free(v);
+		v = remote_variant(cases[i][0], 2);
+		assert_string_equal(v, cases[i][2]);
+		free(v);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_claim),
+		cmocka_unit_test(test_variant),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
