@@ -3,7 +3,7 @@
 # and a dir remote alike:
 #  - a different file of the same size (another library, an older copy):
 #    it is left untouched (same hash, same inode), ours goes up as
-#    NAME-1.EXT, and the catalogue (the uploads view) says so;
+#    NAME-1.EXT, and the catalogue (the uploads view, status) says so;
 #  - the identical file: marked done without an upload.
 # A sync with the queue reset, and one with the remote names forgotten
 # too, upload nothing.
@@ -132,6 +132,10 @@ db="$LIB/.shoebox/catalog.db"
 sqlite3 "$db" "SELECT remote, path, remote_path, already_there FROM uploads
     ORDER BY remote, path" >"$W/uploads"
 diff "$W/expected" "$W/uploads" || sb_fail "the uploads view"
+"$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail status
+cat "$W/status"
+[ "$(grep -c "renamed $d/a.jpg -> $d/a-1.jpg" "$W/status")" = 4 ] ||
+    sb_fail "status does not show the other name"
 
 # again with the queue reset, then with the names forgotten: nothing sent
 sqlite3 "$db" "UPDATE upload_jobs SET status = 'pending'"
