@@ -40,6 +40,7 @@ struct dav_call {
 	const char	*ctype;
 	char		 mtime[32];
 	char		*dest;		/* MOVE: Destination, not replaced */
+	const char	*depth;		/* PROPFIND: Depth */
 };
 
 static int
@@ -125,6 +126,8 @@ dav_prepare(struct xfer *x, struct xreq *rq, void *arg)
 		xreq_header(rq, "Destination: %s", c->dest);
 		xreq_header(rq, "Overwrite: F");
 	}
+	if (c->depth != NULL)
+		xreq_header(rq, "Depth: %s", c->depth);
 	return 0;
 }
 
@@ -237,7 +240,33 @@ dav_known(struct dav_priv *d, const char *dir, int add)
 	return found;
 }
 
-/* MKCOL each missing ancestor of path, top down; REMOTE_OK or an error. */
+/* Is dir a collection on the server (PROPFIND)? 1 or 0. */
+static int
+dav_is_collection(struct xfer *x, const char *dir)
+{
+	struct dav_call	 c;
+	struct xreq	 rq;
+	int		 is = 0;
+
+	memset(&c, 0, sizeof c);
+	c.d = x->remote->priv;
+	c.url = dav_url(c.d, dir, 1);
+	c.depth = "0";
+	xreq_init(&rq, "PROPFIND");
+	if (xreq_perform(x, &rq, dav_prepare, &c) == REMOTE_OK &&
+	    rq.status == 207 && rq.resp != NULL)
+		is = strstr(rq.resp, "collection") != NULL;
+	xreq_free(&rq);
+	free(c.url);
+	return is;
+}
+
+/*
+ * MKCOL each missing ancestor of path, top down; REMOTE_OK or an error.
+ * Another upload may make the same collection at the same moment: the
+ * MKCOL that loses gets 405, or 403 from Apache's mod_dav, or 409; the
+ * collection being there is what counts.
+ */
 static int
 dav_mkparents(struct xfer *x, const char *path)
 {
@@ -270,7 +299,7 @@ dav_mkparents(struct xfer *x, const char *path)
 			/* 201 made; 405 already there (some say 301) */
 			if (rc == REMOTE_OK && rq.status != 201 &&
 			    rq.status != 405 && rq.status != 301 &&
-			    rq.status != 200)
+			    rq.status != 200 && !dav_is_collection(x, dir))
 				rc = xreq_http_error(x, &rq, AUTH_HINT);
 			if (rc == REMOTE_OK)
 				dav_known(d, dir, 1);
