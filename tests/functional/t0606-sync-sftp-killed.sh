@@ -85,8 +85,14 @@ sb_add "$W/v2" "$d/VID_0002.MP4" 1643800000500000000
 strace -f -qq -o "$W/strace.log" -p $server -e trace=rename,renameat,renameat2 \
     -e inject=rename,renameat,renameat2:delay_exit=4000000 2>"$W/strace.err" &
 tracer=$!
-sleep 1
-kill -0 $tracer 2>/dev/null || { cat "$W/strace.err"; sb_skip "strace cannot attach here"; }
+# wait until every thread of the server is traced
+i=0
+while grep -q 'TracerPid:[[:space:]]*0$' /proc/$server/task/*/status; do
+	kill -0 $tracer 2>/dev/null || { cat "$W/strace.err"; sb_skip "strace cannot attach here"; }
+	sleep 0.1
+	i=$((i + 1))
+	[ $i -lt 100 ] || sb_fail "strace did not attach"
+done
 "$SHOEBOX" -L "$LIB" -c "$CFG" sync --no-progress >"$W/out3" 2>&1 &
 pid=$!
 i=0
