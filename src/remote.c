@@ -5,6 +5,9 @@
  * part in memory), retries with exponential backoff and jitter for 5xx,
  * 429, timeouts and dropped connections, stall and connect timeouts, TLS
  * verification, and errors turned into one line that never holds a secret.
+ * And the upload of one file, whatever the kind (remote_upload): the name
+ * it goes to (its own, else NAME-1.EXT ...; nothing is ever replaced),
+ * "already there" only when proven, temporaries recorded and cleaned.
  */
 #include <sys/random.h>
 #include <sys/stat.h>
