@@ -99,6 +99,26 @@ static const char *const migrations[] = {
 	 * NULL in rows from before: those match on the rest, as they did.
 	 */
 	"ALTER TABLE sources ADD COLUMN ctime_ns INTEGER;",
+
+	/*
+	 * 3 -> 4: safe uploads (queue.c, remote.c). A job is claimed by one
+	 * sync at a time (claimed_by, a lease renewed while it runs); where
+	 * the file went on the remote (remote_path: NAME-1.EXT when another
+	 * file held the name); a temporary file a killed upload may have
+	 * left there (tmp_path), removed by the next sync. The view
+	 * `uploads` is the documented way to read it (shoebox(1)).
+	 */
+	"ALTER TABLE upload_jobs ADD COLUMN claimed_by TEXT;"
+	"ALTER TABLE upload_jobs ADD COLUMN lease_until INTEGER;"
+	"ALTER TABLE upload_jobs ADD COLUMN remote_path TEXT;"
+	"ALTER TABLE upload_jobs ADD COLUMN tmp_path TEXT;"
+	"CREATE VIEW uploads AS SELECT"
+	"  f.path AS path, j.remote AS remote, j.status AS status,"
+	"  CASE WHEN j.status = 'done' THEN coalesce(j.remote_path, f.path)"
+	"  END AS remote_path,"
+	"  j.skipped AS already_there, j.done_at AS done_at,"
+	"  j.attempts AS attempts, j.last_error AS error"
+	"  FROM upload_jobs j JOIN files f ON f.id = j.file_id;",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])

@@ -1,7 +1,8 @@
 /*
  * cmd-status.c: "shoebox status": the upload queue per remote (pending,
- * done, failed with the last error), as text or --json. Reads the
- * catalogue only.
+ * done, failed with the last error, and the files that went up under
+ * another name because a different file had theirs), as text or --json.
+ * Reads the catalogue only.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,12 +15,62 @@
 #include "shoebox.h"
 #include "catalog.h"
 
+/* Does the catalogue record remote names (schema 3 on)? */
+static int
+status_has_remote_path(struct catalog *cat)
+{
+	sqlite3_stmt	*st;
+	int		 has = 0;
+
+	if ((st = catalog_prepare(cat, "SELECT 1 FROM pragma_table_info("
+	    "'upload_jobs') WHERE name = 'remote_path'")) == NULL)
+		return 0;
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
+/*
+ * The files of a remote that went up under another name (a different file
+ * had theirs there), as text lines or into the JSON array arr.
+ */
+static void
+status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
+    struct json_object *arr)
+{
+	struct json_object	*f;
+	sqlite3_stmt		*st;
+	char			 p[4096], q[4096];
+
+	if ((st = catalog_prepare(cat, "SELECT f.path, j.remote_path FROM "
+	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE j.remote = ? "
+	    "AND j.status = 'done' AND j.remote_path != f.path ORDER BY j.id"))
+	    == NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+		const char *rpath = (const char *)sqlite3_column_text(st, 1);
+
+		if (ctx->json) {
+			f = json_object_new_object();
+			json_add_str(f, "path", path);
+			json_add_str(f, "remote_path", rpath);
+			json_object_array_add(arr, f);
+		} else
+			printf("  renamed %s -> %s (another file had its name "
+			    "there)\n", log_path(path, p, sizeof p),
+			    log_path(rpath, q, sizeof q));
+	}
+	sqlite3_finalize(st);
+}
+
 /* One remote's counts, as text or JSON; failures listed under it. */
 static void
 status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
     int configured)
 {
-	struct json_object	*o = NULL, *arr = NULL, *f;
+	struct json_object	*o = NULL, *arr = NULL, *ren = NULL, *f;
 	sqlite3_stmt		*st;
 	long long		 pending = 0, pbytes = 0, done = 0, failed = 0;
 	char			 p[4096];
@@ -79,8 +130,13 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 			    sizeof p), err);
 	}
 	sqlite3_finalize(st);
+	if (ctx->json)
+		ren = json_object_new_array();
+	if (status_has_remote_path(cat))
+		status_renamed(cat, ctx, name, ren);
 	if (ctx->json) {
 		json_object_object_add(o, "errors", arr);
+		json_object_object_add(o, "renamed", ren);
 		json_print(o);
 	}
 }

@@ -1,10 +1,12 @@
 /*
  * cmd-sync.c: "shoebox sync [REMOTE...]" drains the upload queue: every
  * pending (or earlier failed) job of each remote goes up through that
- * remote's kind, with --transfers workers sharing --bwlimit. Files the
- * remote already has are marked done without a transfer. A remote that
- * refuses (auth, other 4xx) is stopped with one message; the others go on.
- * import --sync and auto_sync call sync_run() too.
+ * remote's kind, with --transfers workers sharing --bwlimit. Each job is
+ * claimed in the catalogue first (queue.c), so that syncs running at once
+ * never send a file twice. Files the remote already has are marked done
+ * without a transfer; nothing on a remote is replaced (remote_upload). A
+ * remote that refuses (auth, other 4xx) is stopped with one message; the
+ * others go on. import --sync and auto_sync call sync_run() too.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -86,7 +88,7 @@ sync_take(struct sync *s, struct sync_remote **srp, struct upload *up)
 			wait = 1;
 			continue;
 		}
-		rc = queue_next(s->cat, sr->r->name, sr->cursor, up);
+		rc = queue_claim(s->cat, sr->r->name, sr->cursor, up);
 		if (rc == -1)
 			return -1;
 		if (rc == 0) {
@@ -116,6 +118,9 @@ sync_json(struct sync_remote *sr, const struct upload *up,
 	json_add_str(o, "status", status);
 	json_object_object_add(o, "size", json_object_new_int64(
 	    (int64_t)up->size));
+	if (up->remote_path != NULL && strcmp(up->remote_path, up->relpath) !=
+	    0 && error == NULL)
+		json_add_str(o, "remote_path", up->remote_path);
 	if (error != NULL)
 		json_add_str(o, "error", error);
 	json_print(o);
@@ -128,7 +133,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
     struct upload *up)
 {
 	struct remote	*r = sr->r;
-	int		 rc;
+	int		 rc, skipped;
 	char		 p[4096];
 
 	x->remote = r;
@@ -137,10 +142,8 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 	x->speed = r->bwlimit > 0 ? r->bwlimit / r->transfers : 0;
 	if (x->speed > 0 && x->speed < 1024)
 		x->speed = 1024;
-	rc = r->ops->exists(x, up);
-	if (rc == 0)
-		rc = r->ops->put(x, up);
-	else if (rc == 1)
+	rc = remote_upload(x, up, &skipped);
+	if (rc == REMOTE_OK && skipped)
 		rc = 1;
 
 	pthread_mutex_lock(&s->lock);
@@ -156,7 +159,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 			sr->uploaded++;
 			sr->bytes += up->size;
 		}
-		queue_done(s->cat, up->job_id, rc == 1);
+		queue_done(s->cat, up->job_id, rc == 1, up->remote_path);
 		log_debug("remote %s: %s: %s", r->name, log_path(up->relpath,
 		    p, sizeof p), rc == 1 ? "already there" : "uploaded");
 		if (s->ctx->json)
@@ -432,7 +435,7 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	struct sync		 s;
 	struct timespec		 ts;
 	pthread_t		*tids;
-	time_t			 start;
+	time_t			 start, renewed;
 	int			 i, transfers, progress, rc = EXIT_ALLGOOD;
 
 	memset(&s, 0, sizeof s);
@@ -441,7 +444,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((s.cat = catalog_open(ctx->library, 0)) == NULL) {
+	if ((s.cat = catalog_open(ctx->library, 0)) == NULL ||
+	    queue_init(s.cat) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -465,7 +469,7 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.cond, NULL);
 	__atomic_store_n(&remote_bytes_sent, 0, __ATOMIC_RELAXED);
-	start = time(NULL);
+	start = renewed = time(NULL);
 	tids = xcalloc((size_t)transfers, sizeof *tids);
 	s.running = transfers;
 	for (i = 0; i < transfers; i++)
@@ -482,11 +486,17 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		pthread_cond_timedwait(&s.cond, &s.lock, &ts);
 		if (progress)
 			sync_progress(&s, start, 0);
+		/* hold on to the jobs being sent, however long they take */
+		if (time(NULL) - renewed >= QUEUE_RENEW) {
+			queue_renew(s.cat);
+			renewed = time(NULL);
+		}
 	}
 	pthread_mutex_unlock(&s.lock);
 	for (i = 0; i < transfers; i++)
 		pthread_join(tids[i], NULL);
 	free(tids);
+	queue_release(s.cat);
 	if (progress)
 		sync_progress(&s, start, 1);
 	sigaction(SIGINT, &oint, NULL);

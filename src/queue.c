@@ -4,10 +4,24 @@
  * the importer's transaction so that a crash cannot lose a file's upload;
  * and the state of an S3 multipart upload (UploadId, part size, the ETags
  * of the parts done) so that a killed sync resumes where it stopped.
- * Callers in threads hold the sync's lock around every call.
+ *
+ * Any number of syncs, in any number of processes, may drain the queue at
+ * once: a sync claims a job in one UPDATE (claimed_by, lease_until) that
+ * only takes a job nobody holds, renews its leases while it works, and
+ * gives them back when the job is done or failed. A lease whose sync was
+ * killed is taken over when it expires, or at once when its process, on
+ * this machine, is gone. Callers in threads hold the sync's lock around
+ * every call.
  */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -77,23 +91,142 @@ queue_backfill(struct catalog *cat, const char *remote)
 	return sqlite3_changes(cat->db);
 }
 
-/* Free what queue_next put in up. */
+/*
+ * This process, as claimed_by records it: host, boot, pid and the pid's
+ * start time, so that another sync on this machine can tell that the
+ * holder of a lease is gone (killed, or the machine restarted).
+ */
+static char	queue_me[256];
+
+/* Field 22 of /proc/PID/stat: when the process started; 0 if unknown. */
+static unsigned long long
+queue_proc_start(long pid)
+{
+	char			 path[64], buf[1024], *p;
+	unsigned long long	 start = 0;
+	FILE			*f;
+	size_t			 n;
+	int			 i;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (i = 2; i < 22 && p != NULL; i++)	/* field 2 ends at ')' */
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
+}
+
+/* The kernel's boot id, or "-". */
+static void
+queue_boot_id(char *buf, size_t size)
+{
+	FILE	*f;
+
+	snprintf(buf, size, "-");
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "re")) == NULL)
+		return;
+	if (fgets(buf, (int)size, f) == NULL)
+		snprintf(buf, size, "-");
+	buf[strcspn(buf, "\n ")] = '\0';
+	fclose(f);
+}
+
+/* Who this process is, for claimed_by: "HOST BOOT PID START". */
+const char *
+queue_owner(void)
+{
+	char	host[128], boot[64];
+
+	if (queue_me[0] != '\0')
+		return queue_me;
+	if (gethostname(host, sizeof host) == -1 || host[0] == '\0')
+		snprintf(host, sizeof host, "-");
+	host[sizeof host - 1] = '\0';
+	host[strcspn(host, " ")] = '\0';
+	queue_boot_id(boot, sizeof boot);
+	snprintf(queue_me, sizeof queue_me, "%s %s %ld %llu", host, boot,
+	    (long)getpid(), queue_proc_start((long)getpid()));
+	return queue_me;
+}
+
+/*
+ * SQL shoebox_owner_gone(claimed_by): 1 when that sync is known to be no
+ * more (same machine, and another boot, or its pid gone or reused); 0
+ * when it may be running (here, or on another machine: its lease decides).
+ */
+static void
+queue_owner_gone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char		*owner;
+	char			 host[128], boot[64], mhost[128], mboot[64];
+	long			 pid, mpid;
+	unsigned long long	 start, mstart;
+	int			 gone = 0;
+
+	(void)argc;
+	owner = (const char *)sqlite3_value_text(argv[0]);
+	if (owner != NULL && sscanf(owner, "%127s %63s %ld %llu", host, boot,
+	    &pid, &start) == 4 && sscanf(queue_owner(), "%127s %63s %ld %llu",
+	    mhost, mboot, &mpid, &mstart) == 4 && strcmp(host, mhost) == 0) {
+		if (strcmp(boot, mboot) != 0)
+			gone = strcmp(boot, "-") != 0;
+		else if (pid == mpid)
+			gone = start != mstart;
+		else if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			gone = 1;
+		else if (start != 0)
+			gone = queue_proc_start(pid) != start;
+	}
+	sqlite3_result_int(ctx, gone);
+}
+
+/* Ready the catalogue for claiming jobs; 0 or -1. */
+int
+queue_init(struct catalog *cat)
+{
+	queue_owner();
+	if (sqlite3_create_function(cat->db, "shoebox_owner_gone", 1,
+	    SQLITE_UTF8, NULL, queue_owner_gone, NULL, NULL) != SQLITE_OK)
+		return catalog_error(cat, "registering a function");
+	return 0;
+}
+
+/* Free what queue_claim put in up. */
 void
 queue_upload_free(struct upload *up)
 {
 	free(up->path);
 	free(up->relpath);
 	free(up->mime);
+	free(up->remote_path);
+	free(up->tmp_path);
 	memset(up, 0, sizeof *up);
 }
 
+/* A new copy of column i, or NULL. */
+static char *
+queue_column(sqlite3_stmt *st, int i)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, i);
+
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
 /*
- * The first job for remote after job id after that is pending or failed
- * (failed jobs are tried again by each sync). 1 and *up filled (free with
- * queue_upload_free), 0 when there is none, -1 on error.
+ * Claim the first job for remote after job id after that is pending or
+ * failed (failed jobs are tried again by each sync) and that no live sync
+ * holds: one UPDATE, so that two syncs never take the same job. 1 and *up
+ * filled (free with queue_upload_free), 0 when there is none, -1 on error.
  */
 int
-queue_next(struct catalog *cat, const char *remote, int64_t after,
+queue_claim(struct catalog *cat, const char *remote, int64_t after,
     struct upload *up)
 {
 	sqlite3_stmt	*st;
@@ -101,39 +234,95 @@ queue_next(struct catalog *cat, const char *remote, int64_t after,
 	int		 rc;
 
 	memset(up, 0, sizeof *up);
-	if ((st = catalog_prepare(cat, "SELECT j.id, f.path, f.sha256, "
-	    "f.size, f.mtime_ns, f.mime FROM upload_jobs j "
-	    "JOIN files f ON f.id = j.file_id WHERE j.remote = ? AND j.id > ? "
-	    "AND j.status IN ('pending', 'failed') ORDER BY j.id LIMIT 1"))
-	    == NULL)
+	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET "
+	    "claimed_by = ?1, lease_until = ?2 + ?3 WHERE id = (SELECT id "
+	    "FROM upload_jobs WHERE remote = ?4 AND id > ?5 AND "
+	    "status IN ('pending', 'failed') AND (lease_until IS NULL OR "
+	    "lease_until <= ?2 OR shoebox_owner_gone(claimed_by)) "
+	    "ORDER BY id LIMIT 1) RETURNING id, remote_path, tmp_path")) ==
+	    NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, remote, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_text(st, 1, queue_owner(), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	sqlite3_bind_int(st, 3, QUEUE_LEASE);
+	sqlite3_bind_text(st, 4, remote, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, after);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
+	if (rc == SQLITE_ROW) {
+		up->job_id = sqlite3_column_int64(st, 0);
+		up->remote_path = queue_column(st, 1);
+		up->tmp_path = queue_column(st, 2);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		queue_upload_free(up);
+		return catalog_error(cat, "claiming an upload");
+	}
+	if (up->job_id == 0)
 		return 0;
-	}
-	if (rc != SQLITE_ROW) {
+
+	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
+	    "f.mtime_ns, f.mime FROM upload_jobs j JOIN files f ON "
+	    "f.id = j.file_id WHERE j.id = ?")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, up->job_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return catalog_error(cat, "reading the upload queue");
+		catalog_error(cat, "reading the upload queue");
+		goto fail;
 	}
-	up->job_id = sqlite3_column_int64(st, 0);
-	up->relpath = xstrdup((const char *)sqlite3_column_text(st, 1));
-	s = (const char *)sqlite3_column_text(st, 2);
+	up->relpath = xstrdup((const char *)sqlite3_column_text(st, 0));
+	s = (const char *)sqlite3_column_text(st, 1);
 	strlcpy_sb(up->sha256, s ? s : "", sizeof up->sha256);
-	up->size = (uint64_t)sqlite3_column_int64(st, 3);
-	up->mtime_ns = sqlite3_column_int64(st, 4);
-	s = (const char *)sqlite3_column_text(st, 5);
+	up->size = (uint64_t)sqlite3_column_int64(st, 2);
+	up->mtime_ns = sqlite3_column_int64(st, 3);
+	s = (const char *)sqlite3_column_text(st, 4);
 	up->mime = xstrdup(s && *s ? s : "application/octet-stream");
 	xasprintf(&up->path, "%s/%s", cat->library, up->relpath);
 	sqlite3_finalize(st);
 	return 1;
+fail:
+	queue_failed(cat, up->job_id, "cannot read the job", 1);
+	queue_upload_free(up);
+	return -1;
 }
 
-/* Mark a job done (skipped: the remote already had the file). */
+/* Extend the leases this process holds; 0 or -1. */
 int
-queue_done(struct catalog *cat, int64_t job_id, int skipped)
+queue_renew(struct catalog *cat)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET lease_until = "
+	    "?2 WHERE claimed_by = ?1 AND lease_until IS NOT NULL")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, queue_owner(), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL) + QUEUE_LEASE);
+	return queue_step_done(cat, st, "renewing upload leases");
+}
+
+/* Give back every lease this process still holds; 0 or -1. */
+int
+queue_release(struct catalog *cat)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET claimed_by = "
+	    "NULL, lease_until = NULL WHERE claimed_by = ?")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, queue_owner(), -1, SQLITE_STATIC);
+	return queue_step_done(cat, st, "releasing upload leases");
+}
+
+/*
+ * Mark a job done (skipped: the remote already had the file), at
+ * remote_path on the remote, and give its lease back. A job whose lease
+ * this process lost (it expired) is left to the sync that took it.
+ */
+int
+queue_done(struct catalog *cat, int64_t job_id, int skipped,
+    const char *remote_path)
 {
 	sqlite3_stmt	*st;
 	char		 now[40];
@@ -141,20 +330,29 @@ queue_done(struct catalog *cat, int64_t job_id, int skipped)
 	catalog_now(now, sizeof now);
 	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET status = "
 	    "'done', done_at = ?, skipped = ?, last_error = NULL, "
-	    "attempts = attempts + 1, upload_id = NULL, part_size = NULL "
-	    "WHERE id = ?")) == NULL)
+	    "attempts = attempts + 1, upload_id = NULL, part_size = NULL, "
+	    "remote_path = ?, tmp_path = NULL, claimed_by = NULL, "
+	    "lease_until = NULL WHERE id = ? AND claimed_by = ?")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, skipped);
-	sqlite3_bind_int64(st, 3, job_id);
+	sqlite3_bind_text(st, 3, remote_path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, job_id);
+	sqlite3_bind_text(st, 5, queue_owner(), -1, SQLITE_STATIC);
 	if (queue_step_done(cat, st, "marking an upload done") == -1)
 		return -1;
+	if (sqlite3_changes(cat->db) == 0) {
+		log_debug("upload job %lld: lease lost; left to the sync that "
+		    "holds it", (long long)job_id);
+		return 0;
+	}
 	return queue_mp_clear(cat, job_id);
 }
 
 /*
- * Record why a job did not go: failed (counted as an attempt) or, when the
- * remote itself refused, still pending with the reason.
+ * Record why a job did not go, and give its lease back: failed (counted as
+ * an attempt) or, when the remote itself refused or the sync was
+ * interrupted, still pending with the reason.
  */
 int
 queue_failed(struct catalog *cat, int64_t job_id, const char *error,
@@ -163,13 +361,59 @@ queue_failed(struct catalog *cat, int64_t job_id, const char *error,
 	sqlite3_stmt	*st;
 
 	if ((st = catalog_prepare(cat, pending ?
-	    "UPDATE upload_jobs SET last_error = ? WHERE id = ?" :
-	    "UPDATE upload_jobs SET status = 'failed', last_error = ?, "
-	    "attempts = attempts + 1 WHERE id = ?")) == NULL)
+	    "UPDATE upload_jobs SET last_error = ?1, claimed_by = NULL, "
+	    "lease_until = NULL WHERE id = ?2 AND claimed_by = ?3" :
+	    "UPDATE upload_jobs SET status = 'failed', last_error = ?1, "
+	    "attempts = attempts + 1, claimed_by = NULL, lease_until = NULL "
+	    "WHERE id = ?2 AND claimed_by = ?3")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, error, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, job_id);
+	sqlite3_bind_text(st, 3, queue_owner(), -1, SQLITE_STATIC);
 	return queue_step_done(cat, st, "marking an upload failed");
+}
+
+/*
+ * Record the name a job's file is going to on the remote, before it is
+ * sent (a resumed S3 multipart upload must go on under the same key). A
+ * multipart upload begun under another name is forgotten.
+ */
+int
+queue_target(struct catalog *cat, int64_t job_id, const char *remote_path)
+{
+	sqlite3_stmt	*st;
+	int		 changed;
+
+	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET remote_path "
+	    "= ?1 WHERE id = ?2 AND remote_path IS NOT ?1")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, remote_path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, job_id);
+	if (queue_step_done(cat, st, "recording an upload's name") == -1)
+		return -1;
+	changed = sqlite3_changes(cat->db);
+	return changed ? queue_mp_clear(cat, job_id) : 0;
+}
+
+/*
+ * Record the temporary file a job is about to create on the remote (NULL
+ * once it is renamed or removed), so that the next sync removes it if
+ * this one is killed first.
+ */
+int
+queue_tmp(struct catalog *cat, int64_t job_id, const char *tmp)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET tmp_path = ? "
+	    "WHERE id = ?")) == NULL)
+		return -1;
+	if (tmp != NULL)
+		sqlite3_bind_text(st, 1, tmp, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, job_id);
+	return queue_step_done(cat, st, "recording a temporary file");
 }
 
 /*

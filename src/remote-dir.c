@@ -1,9 +1,14 @@
 /*
  * remote-dir.c: a directory as a remote (a mounted backup disk). The same
- * atomic, verified copy as import: a temporary file in the destination
- * directory, fsync, the modification time kept, its SHA-256 checked against
- * the catalogue by reading it back, then renameat2(RENAME_NOREPLACE) into
- * place and the directory fsynced.
+ * atomic, verified copy as import: an unnamed file (O_TMPFILE) in the
+ * destination directory, fsync, the modification time kept, its SHA-256
+ * checked against the catalogue by reading it back, then link()ed into
+ * place and the directory fsynced; link() never replaces a file, and a
+ * kill leaves nothing behind. Where O_TMPFILE is missing (FAT, some
+ * network filesystems) the copy is a named temporary (.shoebox-tmp.*,
+ * recorded in the catalogue so that the next sync removes it after a
+ * kill) renamed with RENAME_NOREPLACE, else hard-linked; where neither
+ * exists the upload is refused rather than risk replacing a file.
  */
 #include <sys/stat.h>
 
@@ -70,31 +75,47 @@ dir_hash(int fd, uint64_t size, char *hex, volatile int *intr)
 	return 0;
 }
 
-/* 1 when the same file (size and SHA-256) is there, 0 when not, or -1. */
+/* What is at name: REMOTE_ABSENT, REMOTE_SAME (hashed), REMOTE_OTHER. */
 static int
-dir_exists(struct xfer *x, const struct upload *up)
+dir_probe(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dir_priv	*d = x->remote->priv;
 	struct stat	 sb;
 	char		*dst, hex[65];
-	int		 fd, rc = 0;
+	int		 fd, rc = REMOTE_OTHER;
 
-	dst = remote_join(d->root, up->relpath);
-	if ((fd = open(dst, O_RDONLY | O_CLOEXEC)) == -1) {
+	dst = remote_join(d->root, name);
+	if ((fd = open(dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1) {
+		rc = errno == ENOENT || errno == ENOTDIR ? REMOTE_ABSENT :
+		    errno == ELOOP ? REMOTE_OTHER : REMOTE_FAIL;
+		if (rc == REMOTE_FAIL)
+			xfer_error(x, "%s: %s", dst, strerror(errno));
 		free(dst);
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		xfer_error(x, "%s", strerror(errno));
-		return REMOTE_FAIL;
+		return rc;
 	}
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (uint64_t)sb.st_size == up->size &&
-	    dir_hash(fd, up->size, hex, x->remote->interrupted) == 0 &&
-	    strcmp(hex, up->sha256) == 0)
-		rc = 1;
+	    (uint64_t)sb.st_size == up->size) {
+		if (dir_hash(fd, up->size, hex, x->remote->interrupted) == -1) {
+			xfer_error(x, "reading %s: %s", dst, strerror(errno));
+			rc = REMOTE_FAIL;
+		} else if (strcmp(hex, up->sha256) == 0)
+			rc = REMOTE_SAME;
+	}
 	close(fd);
 	free(dst);
 	return rc;
+}
+
+/* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
+static int
+dir_discard(struct xfer *x, const char *tmp)
+{
+	if (unlink(tmp) == -1 && errno != ENOENT) {
+		xfer_error(x, "%s: %s", tmp, strerror(errno));
+		return REMOTE_FAIL;
+	}
+	return REMOTE_OK;
 }
 
 /* mkdir -p for the parents of path; 0 or -1. */
@@ -158,31 +179,85 @@ fail:
 	return -1;
 }
 
-/* The verified, atomic copy. */
+/*
+ * The file at base in dirfd, made from the open copy out without ever
+ * replacing anything: 0, or -1 with errno (EEXIST: the name is taken).
+ * tmp is the copy's temporary name, or NULL for an unnamed one.
+ */
 static int
-dir_put(struct xfer *x, const struct upload *up)
+dir_name(int dirfd, int out, const char *tmp, const char *base)
+{
+	char	proc[64];
+
+	if (tmp == NULL) {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", out);
+		if (linkat(AT_FDCWD, proc, dirfd, base, AT_SYMLINK_FOLLOW) ==
+		    0)
+			return 0;
+		if (errno != ENOENT)	/* ENOENT: no /proc */
+			return -1;
+		return linkat(out, "", dirfd, base, AT_EMPTY_PATH);
+	}
+	if (renameat2(dirfd, tmp, dirfd, base, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* no RENAME_NOREPLACE here: a hard link refuses to replace too */
+	if (linkat(dirfd, tmp, dirfd, base, 0) == -1)
+		return -1;
+	unlinkat(dirfd, tmp, 0);
+	return 0;
+}
+
+/*
+ * The verified, atomic copy to name; REMOTE_EXISTS when name was taken
+ * meanwhile (nothing replaced).
+ */
+static int
+dir_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dir_priv	*d = x->remote->priv;
 	struct timespec	 times[2];
-	char		*dst, *tmp = NULL, *slash, hex[65];
-	int		 fd = -1, out = -1, dfd = -1, rc = REMOTE_FAIL;
+	char		*dst, *tmp = NULL, *tmpbase, *slash, hex[65];
+	int		 fd = -1, out = -1, dfd = -1, noted = 0;
+	int		 rc = REMOTE_FAIL;
 
-	dst = remote_join(d->root, up->relpath);
+	dst = remote_join(d->root, name);
 	if (dir_mkparents(dst) == -1) {
 		xfer_error(x, "creating the directories of %s: %s", dst,
 		    strerror(errno));
 		goto out;
 	}
 	slash = strrchr(dst, '/');
-	xasprintf(&tmp, "%.*s/.%s.shoebox-XXXXXX", (int)(slash - dst), dst,
-	    slash + 1);
+	*slash = '\0';
+	dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*slash = '/';
+	if (dfd == -1) {
+		xfer_error(x, "%.*s: %s", (int)(slash - dst), dst,
+		    strerror(errno));
+		goto out;
+	}
 	if ((fd = remote_open_file(x, up)) == -1)
 		goto out;
-	if ((out = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		xfer_error(x, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		tmp = NULL;
+	out = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (out == -1 && errno != EOPNOTSUPP && errno != EISDIR &&
+	    errno != EINVAL) {
+		xfer_error(x, "%.*s: %s", (int)(slash - dst), dst,
+		    strerror(errno));
 		goto out;
+	}
+	if (out == -1) {
+		/* no O_TMPFILE: a named temporary, recorded first */
+		tmp = remote_tmp_name(dst);
+		if (remote_note_tmp(x, up, tmp) != REMOTE_OK)
+			goto out;
+		noted = 1;
+		tmpbase = strrchr(tmp, '/') + 1;
+		if ((out = openat(dfd, tmpbase, O_CREAT | O_EXCL | O_RDWR |
+		    O_CLOEXEC, 0644)) == -1) {
+			xfer_error(x, "%s: %s", tmp, strerror(errno));
+			goto out;
+		}
 	}
 	if (dir_copy(x, fd, out, up->size) == -1) {
 		xfer_error(x, "copying: %s", strerror(errno));
@@ -192,7 +267,7 @@ dir_put(struct xfer *x, const struct upload *up)
 	times[0].tv_nsec = times[1].tv_nsec = up->mtime_ns % 1000000000;
 	if (fchmod(out, 0644) == -1 || futimens(out, times) == -1 ||
 	    fsync(out) == -1) {
-		xfer_error(x, "%s: %s", tmp, strerror(errno));
+		xfer_error(x, "%s: %s", tmp ? tmp : dst, strerror(errno));
 		goto out;
 	}
 	if (dir_hash(out, up->size, hex, x->remote->interrupted) == -1 ||
@@ -201,26 +276,31 @@ dir_put(struct xfer *x, const struct upload *up)
 		    "(bad disk, or the file changed since import)");
 		goto out;
 	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) == -1) {
-		/* A different file by that name: the library's copy wins. */
-		if ((errno != EEXIST && errno != EINVAL) ||
-		    rename(tmp, dst) == -1) {
+	if (dir_name(dfd, out, tmp ? strrchr(tmp, '/') + 1 : NULL,
+	    slash + 1) == -1) {
+		if (errno == EEXIST)
+			rc = REMOTE_EXISTS;
+		else if (errno == EPERM || errno == EOPNOTSUPP ||
+		    errno == ENOSYS || errno == EMLINK)
+			xfer_error(x, "%s: this filesystem can neither rename "
+			    "without replacing nor make hard links, so nothing "
+			    "is stored on it (that could replace a file)", dst);
+		else
 			xfer_error(x, "%s: %s", dst, strerror(errno));
-			goto out;
-		}
+		goto out;
 	}
-	free(tmp);
-	tmp = NULL;
-	*slash = '\0';
-	if ((dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    fsync(dfd) == -1) {
+	if (fsync(dfd) == -1 && errno != EINVAL) {
 		xfer_error(x, "%s: %s", dst, strerror(errno));
 		goto out;
 	}
 	rc = REMOTE_OK;
 out:
-	if (tmp != NULL)
-		unlink(tmp);
+	if (tmp != NULL) {
+		if (rc != REMOTE_OK)
+			unlink(tmp);
+		if (noted)
+			remote_note_tmp(x, up, NULL);
+	}
 	if (fd != -1)
 		close(fd);
 	if (out != -1)
@@ -233,5 +313,5 @@ out:
 }
 
 const struct remote_ops remote_dir_ops = {
-	"dir", dir_open, dir_exists, dir_put, dir_close
+	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close
 };

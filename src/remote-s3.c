@@ -6,7 +6,14 @@
  * so that a killed sync resumes. Every PUT carries Content-MD5 and its
  * SHA-256 in x-amz-content-sha256 (computed in a first streaming pass),
  * and the object gets rclone's x-amz-meta-mtime and our x-amz-meta-sha256.
+ *
+ * An object is never replaced: a key is probed first (HEAD: our
+ * x-amz-meta-sha256, else an ETag that is the MD5, else the object read
+ * back and hashed), the PUT or the completion asks for "If-None-Match: *"
+ * (honoured by AWS and MinIO; servers that ignore it are covered by the
+ * probe), and a HEAD afterwards checks that the key holds our bytes.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -43,6 +50,7 @@ struct s3_priv {
 	long long	 threshold;
 	long long	 part_size;
 	int		 concurrency;
+	int		 no_condition;	/* If-None-Match: * not implemented */
 };
 
 /* One S3 call: what s3_prepare signs on each try. */
@@ -51,7 +59,7 @@ struct s3_call {
 	char		*path;		/* encoded key, with a leading '/' */
 	struct sigv4_kv	 query[2];
 	size_t		 nquery;
-	struct sigv4_kv	 hdr[8];
+	struct sigv4_kv	 hdr[10];
 	size_t		 nhdr;
 	const char	*payload_hash;
 };
@@ -270,23 +278,67 @@ s3_explain(struct xfer *x, struct s3_call *c, struct xreq *head)
 	return rc;
 }
 
-/* 1 when the object is there with the same size and SHA-256; 0; or error. */
+/* Is etag (quotes dropped) a plain MD5, as a single PUT's is? */
 static int
-s3_exists(struct xfer *x, const struct upload *up)
+s3_etag_is_md5(const char *etag)
+{
+	size_t	i;
+
+	for (i = 0; etag[i] != '\0'; i++)
+		if (!isxdigit((unsigned char)etag[i]))
+			return 0;
+	return i == 32;
+}
+
+/* REMOTE_SAME when the library file's MD5 is etag, else REMOTE_OTHER. */
+static int
+s3_same_md5(struct xfer *x, const struct upload *up, const char *etag)
+{
+	unsigned char	md5[16];
+	char		hex[33];
+	int		fd, rc;
+
+	if ((fd = remote_open_file(x, up)) == -1)
+		return REMOTE_FAIL;
+	rc = remote_hash_region(fd, 0, up->size, md5, NULL,
+	    x->remote->interrupted);
+	close(fd);
+	if (rc == -1) {
+		xfer_error(x, "reading: %s", strerror(errno));
+		return REMOTE_FAIL;
+	}
+	sigv4_hex(md5, sizeof md5, hex);
+	return strcasecmp(hex, etag) == 0 ? REMOTE_SAME : REMOTE_OTHER;
+}
+
+/*
+ * What the object at name is: REMOTE_ABSENT, REMOTE_SAME when proven to
+ * be this file (x-amz-meta-sha256; for an object without it, an ETag that
+ * is the file's MD5, or the object read back), REMOTE_OTHER; or an error.
+ */
+static int
+s3_probe(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct s3_call	c;
 	struct xreq	rq;
 	int		rc;
 
-	s3_call_init(&c, x->remote->priv, up->relpath);
+	s3_call_init(&c, x->remote->priv, name);
 	xreq_init(&rq, "HEAD");
 	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
 		goto out;
-	if (rq.status == 200)
-		rc = rq.length == (long long)up->size &&
-		    strcasecmp(rq.meta_sha256, up->sha256) == 0;
-	else if (rq.status == 404)
-		rc = 0;
+	if (rq.status == 200) {
+		if (rq.length >= 0 && rq.length != (long long)up->size)
+			rc = REMOTE_OTHER;
+		else if (rq.meta_sha256[0] != '\0')
+			rc = strcasecmp(rq.meta_sha256, up->sha256) == 0 ?
+			    REMOTE_SAME : REMOTE_OTHER;
+		else if (s3_etag_is_md5(rq.etag))
+			rc = s3_same_md5(x, up, rq.etag);
+		else
+			rc = remote_read_back(x, up, s3_prepare, &c);
+	} else if (rq.status == 404)
+		rc = REMOTE_ABSENT;
 	else if (rq.status == 403 || rq.status == 400 || rq.status == 401)
 		rc = s3_explain(x, &c, &rq);
 	else
@@ -295,6 +347,62 @@ out:
 	xreq_free(&rq);
 	s3_call_free(&c);
 	return rc;
+}
+
+/*
+ * After a PUT or a completion: does name hold this file (our SHA-256)?
+ * REMOTE_OK; REMOTE_EXISTS when another object is there now; an error.
+ */
+static int
+s3_verify(struct xfer *x, const struct upload *up, const char *name)
+{
+	struct s3_call	c;
+	struct xreq	rq;
+	int		rc;
+
+	s3_call_init(&c, x->remote->priv, name);
+	xreq_init(&rq, "HEAD");
+	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 200 && rq.length == (long long)up->size &&
+	    strcasecmp(rq.meta_sha256, up->sha256) == 0)
+		rc = REMOTE_OK;
+	else if (rq.status == 200)
+		rc = REMOTE_EXISTS;
+	else if (rq.status == 404) {
+		xfer_error(x, "the object is not there after its upload");
+		rc = REMOTE_FAIL;
+	} else
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+out:
+	xreq_free(&rq);
+	s3_call_free(&c);
+	return rc;
+}
+
+/*
+ * What a conditional write's answer means: 412 (or 409, a concurrent
+ * conditional write) the key is taken; 501 the server does not do
+ * "If-None-Match" (then 1: try again without it, the probe having
+ * checked); 0 to go on.
+ */
+static int
+s3_condition(struct xfer *x, struct xreq *rq, int *rc)
+{
+	struct s3_priv	*s = x->remote->priv;
+
+	if (rq->status == 412 || rq->status == 409) {
+		xfer_error(x, "the name was taken meanwhile");
+		*rc = REMOTE_EXISTS;
+		return 0;
+	}
+	if (rq->status == 501 && !s->no_condition) {
+		log_debug("remote %s: If-None-Match not implemented; relying "
+		    "on the check before each upload", x->remote->name);
+		s->no_condition = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* The headers every new object gets: type, mtime, SHA-256, class. */
@@ -319,9 +427,10 @@ s3_etag_ok(const char *etag, const char *md5hex)
 	return strcasecmp(etag, md5hex) == 0;
 }
 
-/* One PUT for a small file. */
+/* One PUT for a small file, only if the key is free. */
 static int
-s3_put_single(struct xfer *x, const struct upload *up, int fd)
+s3_put_single(struct xfer *x, const struct upload *up, const char *name,
+    int fd)
 {
 	struct s3_call	c;
 	struct xreq	rq;
@@ -343,15 +452,25 @@ s3_put_single(struct xfer *x, const struct upload *up, int fd)
 	sigv4_hex(md5, 16, md5hex);
 	remote_base64(md5, 16, md5b64);
 
-	s3_call_init(&c, x->remote->priv, up->relpath);
+again:
+	s3_call_init(&c, x->remote->priv, name);
 	s3_object_headers(&c, up, mtime, sizeof mtime);
 	s3_call_header(&c, "content-md5", md5b64);
+	if (!((struct s3_priv *)x->remote->priv)->no_condition)
+		s3_call_header(&c, "if-none-match", "*");
 	c.payload_hash = shahex;
 	xreq_init(&rq, "PUT");
 	rq.has_body = 1;
 	rq.body.fd = fd;
 	rq.body.len = up->size;
 	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (s3_condition(x, &rq, &rc)) {
+		xreq_free(&rq);
+		s3_call_free(&c);
+		goto again;
+	}
+	if (rc == REMOTE_EXISTS)
 		goto out;
 	if (rq.status != 200)
 		rc = xreq_http_error(x, &rq, AUTH_HINT);
@@ -370,6 +489,7 @@ out:
 struct s3_mp {
 	struct remote		*r;
 	const struct upload	*up;
+	const char		*name;		/* the key, below the prefix */
 	int			 fd;
 	char			*upload_id;
 	long long		 part_size;
@@ -407,7 +527,7 @@ s3_put_part(struct xfer *x, struct s3_mp *mp, int n)
 	remote_base64(md5, 16, md5b64);
 	snprintf(num, sizeof num, "%d", n);
 
-	s3_call_init(&c, mp->r->priv, mp->up->relpath);
+	s3_call_init(&c, mp->r->priv, mp->name);
 	c.query[0].name = "partNumber";
 	c.query[0].value = num;
 	c.query[1].name = "uploadId";
@@ -491,7 +611,7 @@ s3_mp_create(struct xfer *x, struct s3_mp *mp)
 	char		 mtime[40], *s, *e;
 	int		 rc;
 
-	s3_call_init(&c, x->remote->priv, mp->up->relpath);
+	s3_call_init(&c, x->remote->priv, mp->name);
 	c.query[0].name = "uploads";
 	c.query[0].value = "";
 	c.nquery = 1;
@@ -536,6 +656,8 @@ s3_mp_complete(struct xfer *x, struct s3_mp *mp)
 
 	size = 128 + (size_t)mp->nparts * (64 + QUEUE_ETAG_MAX);
 	xml = p = xmalloc(size);
+again:
+	p = xml;
 	p += sprintf(p, "<CompleteMultipartUpload>");
 	for (i = 0; i < mp->nparts; i++)
 		p += sprintf(p, "<Part><PartNumber>%d</PartNumber>"
@@ -543,17 +665,26 @@ s3_mp_complete(struct xfer *x, struct s3_mp *mp)
 	p += sprintf(p, "</CompleteMultipartUpload>");
 	sigv4_sha256_hex(xml, (size_t)(p - xml), shahex);
 
-	s3_call_init(&c, x->remote->priv, mp->up->relpath);
+	s3_call_init(&c, x->remote->priv, mp->name);
 	c.query[0].name = "uploadId";
 	c.query[0].value = mp->upload_id;
 	c.nquery = 1;
 	s3_call_header(&c, "content-type", "application/xml");
+	if (!((struct s3_priv *)x->remote->priv)->no_condition)
+		s3_call_header(&c, "if-none-match", "*");
 	c.payload_hash = shahex;
 	xreq_init(&rq, "POST");
 	rq.has_body = 1;
 	rq.body.mem = xml;
 	rq.body.len = (uint64_t)(p - xml);
 	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (s3_condition(x, &rq, &rc)) {
+		xreq_free(&rq);
+		s3_call_free(&c);
+		goto again;
+	}
+	if (rc == REMOTE_EXISTS)
 		goto out;
 	if (rq.status != 200)
 		rc = xreq_http_error(x, &rq, AUTH_HINT);
@@ -579,7 +710,7 @@ s3_mp_abort(struct xfer *x, struct s3_mp *mp)
 	char		saved[sizeof x->error];
 
 	memcpy(saved, x->error, sizeof saved);
-	s3_call_init(&c, x->remote->priv, mp->up->relpath);
+	s3_call_init(&c, x->remote->priv, mp->name);
 	c.query[0].name = "uploadId";
 	c.query[0].value = mp->upload_id;
 	c.nquery = 1;
@@ -622,7 +753,8 @@ s3_mp_parts(struct xfer *x, struct s3_mp *mp)
 
 /* A multipart upload, resumed from the catalogue when one was started. */
 static int
-s3_put_multipart(struct xfer *x, const struct upload *up, int fd)
+s3_put_multipart(struct xfer *x, const struct upload *up, const char *name,
+    int fd)
 {
 	struct s3_priv	*s = x->remote->priv;
 	struct s3_mp	 mp;
@@ -632,6 +764,7 @@ s3_put_multipart(struct xfer *x, const struct upload *up, int fd)
 	memset(&mp, 0, sizeof mp);
 	mp.r = x->remote;
 	mp.up = up;
+	mp.name = name;
 	mp.fd = fd;
 	pthread_mutex_init(&mp.lock, NULL);
 again:
@@ -687,8 +820,12 @@ out:
 	return rc;
 }
 
+/*
+ * Send the file to name, which the probe found free, without replacing
+ * what another writer may have put there meanwhile; then check it.
+ */
 static int
-s3_put(struct xfer *x, const struct upload *up)
+s3_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct s3_priv	*s = x->remote->priv;
 	int		 fd, rc;
@@ -696,13 +833,15 @@ s3_put(struct xfer *x, const struct upload *up)
 	if ((fd = remote_open_file(x, up)) == -1)
 		return REMOTE_FAIL;
 	if ((long long)up->size >= s->threshold && up->size > 0)
-		rc = s3_put_multipart(x, up, fd);
+		rc = s3_put_multipart(x, up, name, fd);
 	else
-		rc = s3_put_single(x, up, fd);
+		rc = s3_put_single(x, up, name, fd);
 	close(fd);
+	if (rc == REMOTE_OK)
+		rc = s3_verify(x, up, name);
 	return rc;
 }
 
 const struct remote_ops remote_s3_ops = {
-	"s3", s3_open, s3_exists, s3_put, s3_close
+	"s3", s3_open, s3_probe, s3_put, NULL, s3_close
 };

@@ -1,9 +1,14 @@
 /*
  * remote-sftp.c: SFTP through libcurl (libssh2). The host key must be in
  * known_hosts (checking is on unless host_key_check = no); the user logs in
- * with key_file or a password. Each file is written under a temporary name,
- * missing directories made by curl, then renamed into place and given its
- * modification time. A file of the same size already there is kept.
+ * with key_file or a password. Each file is written under a temporary
+ * name beside its final one (.shoebox-tmp.*, recorded in the catalogue
+ * first so that the next sync removes it if this one is killed), missing
+ * directories made by curl, given its modification time, and only then
+ * renamed into place: a plain SFTP rename, which OpenSSH's server refuses
+ * when the name exists, after a check that it does not (for servers whose
+ * rename replaces). A file already there counts as this one only once it
+ * is read back and hashed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,9 +165,12 @@ sftp_prepare(struct xfer *x, struct xreq *rq, void *arg)
 	return 0;
 }
 
-/* 1 when a file of the same size is there, 0 when not, or an error. */
+/*
+ * What is at name: REMOTE_ABSENT; REMOTE_SAME when read back and hashed;
+ * REMOTE_OTHER; or an error.
+ */
 static int
-sftp_exists(struct xfer *x, const struct upload *up)
+sftp_probe(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct sftp_call	c;
 	struct xreq		rq;
@@ -170,14 +178,20 @@ sftp_exists(struct xfer *x, const struct upload *up)
 	int			rc;
 
 	c.s = x->remote->priv;
-	path = remote_join(c.s->root, up->relpath);
+	path = remote_join(c.s->root, name);
 	c.url = sftp_url(c.s, path);
 	xreq_init(&rq, "STAT");
 	rq.nobody = 1;
-	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) == REMOTE_OK)
-		/* curl reports no length (-1) for an empty file */
-		rc = rq.status == 404 ? 0 : rq.length == (long long)up->size ||
-		    (rq.length == -1 && up->size == 0);
+	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	/* curl reports no length (-1) for an empty file */
+	else if (rq.length >= 0 && rq.length != (long long)up->size)
+		rc = REMOTE_OTHER;
+	else
+		rc = remote_read_back(x, up, sftp_prepare, &c);
+out:
 	xreq_free(&rq);
 	free(c.url);
 	free(path);
@@ -201,55 +215,106 @@ sftp_quote(const char *path)
 	return out;
 }
 
-/* xreq_prepare for the upload: also the commands that follow it. */
-static int
-sftp_prepare_put(struct xfer *x, struct xreq *rq, void *arg)
-{
-	const char	**cmds = (const char **)((struct sftp_call *)arg + 1);
-	int		  i;
+/* What sftp_prepare_cmds adds: SFTP commands after the transfer. */
+struct sftp_cmds {
+	struct sftp_call	 c;
+	const char		*cmds[3];
+	int			 create_dirs;
+};
 
-	for (i = 0; cmds[i] != NULL; i++)
-		rq->postquote = curl_slist_append(rq->postquote, cmds[i]);
-	rq->create_dirs = 1;
-	return sftp_prepare(x, rq, arg);
+/* xreq_prepare with the commands that follow the transfer. */
+static int
+sftp_prepare_cmds(struct xfer *x, struct xreq *rq, void *arg)
+{
+	struct sftp_cmds	*sc = arg;
+	int			 i;
+
+	for (i = 0; sc->cmds[i] != NULL; i++)
+		rq->postquote = curl_slist_append(rq->postquote, sc->cmds[i]);
+	rq->create_dirs = sc->create_dirs;
+	return sftp_prepare(x, rq, &sc->c);
 }
 
+/*
+ * STAT path, then run one SFTP command (or none: cmd NULL) if it exists:
+ * REMOTE_OK, REMOTE_ABSENT when path is not there, REMOTE_EXISTS when the
+ * command failed, or an error.
+ */
 static int
-sftp_put(struct xfer *x, const struct upload *up)
+sftp_command(struct xfer *x, const char *path, const char *cmd)
 {
-	struct {
-		struct sftp_call	 c;
-		const char		*cmds[4];
-	} call;
+	struct sftp_cmds	 sc;
+	struct xreq		 rq;
+	int			 rc;
+
+	memset(&sc, 0, sizeof sc);
+	sc.c.s = x->remote->priv;
+	sc.c.url = sftp_url(sc.c.s, path);
+	sc.cmds[0] = cmd;
+	xreq_init(&rq, "STAT");
+	rq.nobody = 1;
+	rc = xreq_perform(x, &rq, sftp_prepare_cmds, &sc);
+	if (rc == REMOTE_OK && rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rc != REMOTE_OK && rq.curl_rc == CURLE_QUOTE_ERROR)
+		rc = REMOTE_EXISTS;
+	xreq_free(&rq);
+	free(sc.c.url);
+	return rc;
+}
+
+/* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
+static int
+sftp_discard(struct xfer *x, const char *tmp)
+{
+	char	*q, *cmd;
+	int	 rc;
+
+	q = sftp_quote(tmp);
+	xasprintf(&cmd, "rm %s", q);
+	rc = sftp_command(x, tmp, cmd);
+	free(cmd);
+	free(q);
+	return rc == REMOTE_ABSENT ? REMOTE_OK : rc;
+}
+
+/*
+ * Upload to a temporary name, set its mtime, then rename it to name
+ * unless something has that name by then. REMOTE_EXISTS when it had.
+ */
+static int
+sftp_put(struct xfer *x, const struct upload *up, const char *name)
+{
+	struct sftp_cmds	 sc;
 	struct sftp_priv	*s = x->remote->priv;
 	struct xreq		 rq;
 	struct tm		 tm;
 	time_t			 t = (time_t)(up->mtime_ns / 1000000000);
 	unsigned char		 md[32];
-	char			*path, *tmp, *qp, *qt, *rm, *mv, *mt, *slash;
+	char			*path, *tmp, *qp, *qt, *mt, *mv;
 	char			 date[64], hex[65];
-	int			 fd, rc;
+	int			 fd, rc, moved = 0;
 
-	path = remote_join(s->root, up->relpath);
-	slash = strrchr(path, '/');
-	xasprintf(&tmp, "%.*s.%s.shoebox-tmp", slash ? (int)(slash - path + 1)
-	    : 0, path, slash ? slash + 1 : path);
+	path = remote_join(s->root, name);
+	tmp = remote_tmp_name(path);
 	qp = sftp_quote(path);
 	qt = sftp_quote(tmp);
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	xasprintf(&rm, "*rm %s", qp);
+	xasprintf(&mt, "*mtime \"%s\" %s", date, qt);
 	xasprintf(&mv, "rename %s %s", qt, qp);
-	xasprintf(&mt, "*mtime \"%s\" %s", date, qp);
-	call.cmds[0] = rm;
-	call.cmds[1] = mv;
-	call.cmds[2] = mt;
-	call.cmds[3] = NULL;
-	call.c.s = s;
-	call.c.url = sftp_url(s, tmp);
+	memset(&sc, 0, sizeof sc);
+	sc.c.s = s;
+	sc.c.url = sftp_url(s, tmp);
+	sc.cmds[0] = mt;
+	sc.create_dirs = 1;
 
 	if ((fd = remote_open_file(x, up)) == -1) {
 		rc = REMOTE_FAIL;
+		goto out;
+	}
+	if ((rc = remote_note_tmp(x, up, tmp)) != REMOTE_OK) {
+		close(fd);
 		goto out;
 	}
 	xreq_init(&rq, "PUT");
@@ -257,7 +322,7 @@ sftp_put(struct xfer *x, const struct upload *up)
 	rq.body.fd = fd;
 	rq.body.len = up->size;
 	rq.body.sha = EVP_MD_CTX_new();
-	rc = xreq_perform(x, &rq, sftp_prepare_put, &call);
+	rc = xreq_perform(x, &rq, sftp_prepare_cmds, &sc);
 	if (rc == REMOTE_OK) {
 		EVP_DigestFinal_ex(rq.body.sha, md, NULL);
 		sigv4_hex(md, sizeof md, hex);
@@ -269,11 +334,26 @@ sftp_put(struct xfer *x, const struct upload *up)
 	}
 	xreq_free(&rq);
 	close(fd);
+	/* the name still free? (some servers' rename would replace) */
+	if (rc == REMOTE_OK && (rc = sftp_command(x, path, NULL)) ==
+	    REMOTE_OK)
+		rc = REMOTE_EXISTS;
+	else if (rc == REMOTE_ABSENT) {
+		if ((rc = sftp_command(x, tmp, mv)) == REMOTE_OK)
+			moved = 1;
+		else if (rc == REMOTE_EXISTS &&
+		    sftp_command(x, path, NULL) != REMOTE_OK) {
+			xfer_error(x, "renaming the upload to %s failed", name);
+			rc = REMOTE_FAIL;
+		}
+	}
+	if (!moved && sftp_discard(x, tmp) != REMOTE_OK)
+		goto out;	/* the catalogue keeps its name */
+	remote_note_tmp(x, up, NULL);
 out:
-	free(call.c.url);
-	free(rm);
-	free(mv);
+	free(sc.c.url);
 	free(mt);
+	free(mv);
 	free(qp);
 	free(qt);
 	free(tmp);
@@ -282,5 +362,5 @@ out:
 }
 
 const struct remote_ops remote_sftp_ops = {
-	"sftp", sftp_open, sftp_exists, sftp_put, sftp_close
+	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close
 };

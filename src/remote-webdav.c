@@ -1,9 +1,12 @@
 /*
  * remote-webdav.c: WebDAV (Nextcloud, ownCloud, NAS boxes). A PUT per file,
- * streamed; missing parent collections are made with MKCOL when first
- * needed and remembered. A file of the same size already there is not sent
- * again (HEAD). The bytes sent are hashed on the way and must match the
- * catalogue's SHA-256.
+ * streamed, to a temporary name beside the final one (.shoebox-tmp.*,
+ * recorded in the catalogue first so that the next sync removes it if
+ * this one is killed), then a MOVE with "Overwrite: F", which the server
+ * refuses (412) rather than replace a file; missing parent collections are
+ * made with MKCOL when first needed and remembered. A file already there
+ * counts as this one only once it is read back (GET) and hashed. The bytes
+ * sent are hashed on the way and must match the catalogue's SHA-256.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -36,6 +39,8 @@ struct dav_call {
 	char		*url;
 	const char	*ctype;
 	char		 mtime[32];
+	char		*dest;		/* MOVE: Destination, not replaced */
+	const char	*depth;		/* PROPFIND: Depth */
 };
 
 static int
@@ -117,12 +122,21 @@ dav_prepare(struct xfer *x, struct xreq *rq, void *arg)
 		xreq_header(rq, "Content-Type: %s", c->ctype);
 	if (c->mtime[0] != '\0')	/* Nextcloud and ownCloud keep it */
 		xreq_header(rq, "X-OC-Mtime: %s", c->mtime);
+	if (c->dest != NULL) {
+		xreq_header(rq, "Destination: %s", c->dest);
+		xreq_header(rq, "Overwrite: F");
+	}
+	if (c->depth != NULL)
+		xreq_header(rq, "Depth: %s", c->depth);
 	return 0;
 }
 
-/* 1 when a file of the same size is there, 0 when not, or an error. */
+/*
+ * What is at name: REMOTE_ABSENT; REMOTE_SAME when read back and hashed;
+ * REMOTE_OTHER (another size, or other bytes); or an error.
+ */
 static int
-dav_exists(struct xfer *x, const struct upload *up)
+dav_probe(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dav_priv	*d = x->remote->priv;
 	struct dav_call	 c;
@@ -132,21 +146,75 @@ dav_exists(struct xfer *x, const struct upload *up)
 
 	memset(&c, 0, sizeof c);
 	c.d = d;
-	path = remote_join(d->prefix, up->relpath);
+	path = remote_join(d->prefix, name);
 	c.url = dav_url(d, path, 0);
 	xreq_init(&rq, "HEAD");
 	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
 		goto out;
-	if (rq.status == 200)
-		rc = rq.length == (long long)up->size;
-	else if (rq.status == 404)
-		rc = 0;
-	else
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status != 200)
 		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	else if (rq.length >= 0 && rq.length != (long long)up->size)
+		rc = REMOTE_OTHER;
+	else
+		rc = remote_read_back(x, up, dav_prepare, &c);
 out:
 	xreq_free(&rq);
 	free(c.url);
 	free(path);
+	return rc;
+}
+
+/* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
+static int
+dav_discard(struct xfer *x, const char *tmp)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	c.url = dav_url(d, tmp, 0);
+	xreq_init(&rq, "DELETE");
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) == REMOTE_OK &&
+	    rq.status != 404 && (rq.status < 200 || rq.status > 299))
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	xreq_free(&rq);
+	free(c.url);
+	return rc;
+}
+
+/*
+ * MOVE from to to, refused if to exists: REMOTE_OK, REMOTE_EXISTS, or an
+ * error.
+ */
+static int
+dav_move(struct xfer *x, const char *from, const char *to)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	c.url = dav_url(d, from, 0);
+	c.dest = dav_url(d, to, 0);
+	xreq_init(&rq, "MOVE");
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 412) {
+		xfer_error(x, "%s: taken meanwhile", to);
+		rc = REMOTE_EXISTS;
+	} else if (rq.status != 201 && rq.status != 204)
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+out:
+	xreq_free(&rq);
+	free(c.url);
+	free(c.dest);
 	return rc;
 }
 
@@ -172,7 +240,33 @@ dav_known(struct dav_priv *d, const char *dir, int add)
 	return found;
 }
 
-/* MKCOL each missing ancestor of path, top down; REMOTE_OK or an error. */
+/* Is dir a collection on the server (PROPFIND)? 1 or 0. */
+static int
+dav_is_collection(struct xfer *x, const char *dir)
+{
+	struct dav_call	 c;
+	struct xreq	 rq;
+	int		 is = 0;
+
+	memset(&c, 0, sizeof c);
+	c.d = x->remote->priv;
+	c.url = dav_url(c.d, dir, 1);
+	c.depth = "0";
+	xreq_init(&rq, "PROPFIND");
+	if (xreq_perform(x, &rq, dav_prepare, &c) == REMOTE_OK &&
+	    rq.status == 207 && rq.resp != NULL)
+		is = strstr(rq.resp, "collection") != NULL;
+	xreq_free(&rq);
+	free(c.url);
+	return is;
+}
+
+/*
+ * MKCOL each missing ancestor of path, top down; REMOTE_OK or an error.
+ * Another upload may make the same collection at the same moment: the
+ * MKCOL that loses gets 405, or 403 from Apache's mod_dav, or 409; the
+ * collection being there is what counts.
+ */
 static int
 dav_mkparents(struct xfer *x, const char *path)
 {
@@ -205,7 +299,7 @@ dav_mkparents(struct xfer *x, const char *path)
 			/* 201 made; 405 already there (some say 301) */
 			if (rc == REMOTE_OK && rq.status != 201 &&
 			    rq.status != 405 && rq.status != 301 &&
-			    rq.status != 200)
+			    rq.status != 200 && !dav_is_collection(x, dir))
 				rc = xreq_http_error(x, &rq, AUTH_HINT);
 			if (rc == REMOTE_OK)
 				dav_known(d, dir, 1);
@@ -220,28 +314,35 @@ dav_mkparents(struct xfer *x, const char *path)
 	return rc;
 }
 
+/*
+ * Send the file to a temporary name, then MOVE it to name without
+ * replacing anything: REMOTE_EXISTS when name was taken meanwhile.
+ */
 static int
-dav_put(struct xfer *x, const struct upload *up)
+dav_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dav_priv	*d = x->remote->priv;
 	struct dav_call	 c;
 	struct xreq	 rq;
 	unsigned char	 md[32];
-	char		*path, hex[65];
-	int		 fd, rc;
+	char		*path, *tmp, hex[65];
+	int		 fd, rc, moved = 0;
 
-	path = remote_join(d->prefix, up->relpath);
-	if ((rc = dav_mkparents(x, path)) != REMOTE_OK) {
-		free(path);
-		return rc;
-	}
-	if ((fd = remote_open_file(x, up)) == -1) {
-		free(path);
-		return REMOTE_FAIL;
-	}
+	path = remote_join(d->prefix, name);
+	tmp = remote_tmp_name(path);
 	memset(&c, 0, sizeof c);
+	if ((rc = dav_mkparents(x, path)) != REMOTE_OK)
+		goto done;
+	if ((fd = remote_open_file(x, up)) == -1) {
+		rc = REMOTE_FAIL;
+		goto done;
+	}
+	if ((rc = remote_note_tmp(x, up, tmp)) != REMOTE_OK) {
+		close(fd);
+		goto done;
+	}
 	c.d = d;
-	c.url = dav_url(d, path, 0);
+	c.url = dav_url(d, tmp, 0);
 	c.ctype = up->mime;
 	snprintf(c.mtime, sizeof c.mtime, "%lld",
 	    (long long)(up->mtime_ns / 1000000000));
@@ -262,15 +363,22 @@ dav_put(struct xfer *x, const struct upload *up)
 		xfer_error(x, "the bytes sent differ from the catalogue's "
 		    "SHA-256 (changed since import?)");
 		rc = REMOTE_FAIL;
+		goto out;
 	}
+	if ((rc = dav_move(x, tmp, path)) == REMOTE_OK)
+		moved = 1;
 out:
 	xreq_free(&rq);
 	close(fd);
+	if (moved || dav_discard(x, tmp) == REMOTE_OK)
+		remote_note_tmp(x, up, NULL);
+done:
 	free(c.url);
+	free(tmp);
 	free(path);
 	return rc;
 }
 
 const struct remote_ops remote_webdav_ops = {
-	"webdav", dav_open, dav_exists, dav_put, dav_close
+	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close
 };

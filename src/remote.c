@@ -5,7 +5,11 @@
  * part in memory), retries with exponential backoff and jitter for 5xx,
  * 429, timeouts and dropped connections, stall and connect timeouts, TLS
  * verification, and errors turned into one line that never holds a secret.
+ * And the upload of one file, whatever the kind (remote_upload): the name
+ * it goes to (its own, else NAME-1.EXT ...; nothing is ever replaced),
+ * "already there" only when proven, temporaries recorded and cleaned.
  */
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -22,7 +26,12 @@
 #include <openssl/evp.h>
 
 #include "shoebox.h"
+#include "queue.h"
 #include "remote.h"
+#include "sigv4.h"
+
+/* Names tried for one file: NAME, NAME-1.EXT ... NAME-999.EXT. */
+#define REMOTE_VARIANTS	1000
 
 /* Body bytes sent by every worker, for the progress line. */
 uint64_t	remote_bytes_sent;
@@ -320,7 +329,11 @@ xreq_reset(struct xreq *rq)
 	rq->etag[0] = rq->meta_sha256[0] = '\0';
 	rq->length = -1;
 	rq->retry_after = -1;
+	rq->curl_rc = CURLE_OK;
 	rq->body.pos = 0;
+	rq->recv.len = 0;
+	if (rq->recv.sha != NULL)
+		EVP_DigestInit_ex(rq->recv.sha, EVP_sha256(), NULL);
 }
 
 void
@@ -330,6 +343,9 @@ xreq_free(struct xreq *rq)
 	if (rq->body.sha != NULL)
 		EVP_MD_CTX_free(rq->body.sha);
 	rq->body.sha = NULL;
+	if (rq->recv.sha != NULL)
+		EVP_MD_CTX_free(rq->recv.sha);
+	rq->recv.sha = NULL;
 }
 
 /* Add one "Name: value" header. */
@@ -404,6 +420,10 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 	struct xreq	*rq = arg;
 	size_t		 n = size * nitems, keep = n;
 
+	if (rq->recv.sha != NULL) {
+		EVP_DigestUpdate(rq->recv.sha, buf, n);
+		rq->recv.len += n;
+	}
 	if (rq->resplen + keep > RESP_MAX)
 		keep = RESP_MAX - rq->resplen;
 	if (keep > 0) {
@@ -704,6 +724,7 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 		xreq_method(x, rq);
 		curl_easy_setopt(x->curl, CURLOPT_URL, rq->url);
 		rc = curl_easy_perform(x->curl);
+		rq->curl_rc = rc;
 		if (r->interrupted != NULL && *r->interrupted) {
 			xfer_error(x, "interrupted");
 			return REMOTE_FAIL;
@@ -829,4 +850,214 @@ remote_open_file(struct xfer *x, const struct upload *up)
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return fd;
+}
+
+/*
+ * The n-th name for relpath on a remote, as the library names collisions:
+ * n == 0 relpath itself, else DIR/NAME-n.EXT (the extension is what
+ * follows the last dot of the file name). New string.
+ */
+char *
+remote_variant(const char *relpath, int n)
+{
+	const char	*base, *dot;
+	char		*out;
+	size_t		 stem;
+
+	if (n == 0)
+		return xstrdup(relpath);
+	base = (base = strrchr(relpath, '/')) != NULL ? base + 1 : relpath;
+	dot = strrchr(base, '.');
+	stem = dot != NULL && dot != base ? (size_t)(dot - relpath) :
+	    strlen(relpath);
+	xasprintf(&out, "%.*s-%d%s", (int)stem, relpath, n, relpath + stem);
+	return out;
+}
+
+/*
+ * A temporary name beside path (same directory), recognisably ours:
+ * DIR/.shoebox-tmp.<16 random hex digits>. New string.
+ */
+char *
+remote_tmp_name(const char *path)
+{
+	unsigned char	 rnd[8];
+	const char	*slash = strrchr(path, '/');
+	char		 hex[17], *out;
+	size_t		 got = 0;
+	ssize_t		 n;
+
+	while (got < sizeof rnd) {
+		n = getrandom(rnd + got, sizeof rnd - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			fatal("getrandom");
+		got += (size_t)n;
+	}
+	sigv4_hex(rnd, sizeof rnd, hex);
+	xasprintf(&out, "%.*s.shoebox-tmp.%s", slash ? (int)(slash - path + 1)
+	    : 0, path, hex);
+	return out;
+}
+
+/*
+ * Record in the catalogue, before it is made, the temporary file an upload
+ * creates on the remote (NULL: it is gone), so that the next sync removes
+ * it if this one dies first. REMOTE_OK, or REMOTE_FAIL with x->error set.
+ */
+int
+remote_note_tmp(struct xfer *x, const struct upload *up, const char *tmp)
+{
+	int	rc;
+
+	pthread_mutex_lock(up->lock);
+	rc = queue_tmp(up->cat, up->job_id, tmp);
+	pthread_mutex_unlock(up->lock);
+	if (rc == -1) {
+		xfer_error(x, "cannot record a temporary file in the catalogue");
+		return REMOTE_FAIL;
+	}
+	return REMOTE_OK;
+}
+
+/*
+ * Download what the remote holds (prepare builds the GET) and hash it:
+ * REMOTE_SAME when it is this file's bytes, REMOTE_OTHER when not,
+ * REMOTE_ABSENT when it is not there, or an error.
+ */
+int
+remote_read_back(struct xfer *x, const struct upload *up,
+    xreq_prepare prepare, void *arg)
+{
+	struct xreq	rq;
+	unsigned char	md[32];
+	char		hex[65];
+	int		rc;
+
+	xreq_init(&rq, "GET");
+	if ((rq.recv.sha = EVP_MD_CTX_new()) == NULL)
+		fatalx("out of memory");
+	if ((rc = xreq_perform(x, &rq, prepare, arg)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status == 401 || rq.status == 403 || rq.status >= 500)
+		rc = xreq_http_error(x, &rq, NULL);
+	else if (rq.status != 200 && rq.status != 0)
+		rc = REMOTE_OTHER;	/* a collection, a redirect ... */
+	else {
+		EVP_DigestFinal_ex(rq.recv.sha, md, NULL);
+		sigv4_hex(md, sizeof md, hex);
+		rc = rq.recv.len == up->size && strcasecmp(hex, up->sha256) ==
+		    0 ? REMOTE_SAME : REMOTE_OTHER;
+	}
+out:
+	xreq_free(&rq);
+	return rc;
+}
+
+/* Record the name the file is going to; REMOTE_OK or REMOTE_FAIL. */
+static int
+remote_target(struct xfer *x, struct upload *up, const char *name)
+{
+	int	rc;
+
+	if (up->remote_path != NULL && strcmp(up->remote_path, name) == 0)
+		return REMOTE_OK;
+	pthread_mutex_lock(up->lock);
+	rc = queue_target(up->cat, up->job_id, name);
+	pthread_mutex_unlock(up->lock);
+	if (rc == -1) {
+		xfer_error(x, "cannot record the upload's name in the "
+		    "catalogue");
+		return REMOTE_FAIL;
+	}
+	free(up->remote_path);
+	up->remote_path = xstrdup(name);
+	return REMOTE_OK;
+}
+
+/*
+ * Send one file so that nothing on the remote is ever replaced: under its
+ * own name, else NAME-1.EXT, NAME-2.EXT ... Each name is probed: proven to
+ * hold this file's content, the job is done without a transfer; free, the
+ * file goes there (a put that finds it taken meanwhile replaces nothing,
+ * and the name is probed again); anything else, the next name. A name
+ * recorded by an earlier, interrupted try is probed first. A temporary
+ * file a killed try left is removed. On REMOTE_OK, up->remote_path is
+ * where the file is and *skipped says whether it was there already.
+ */
+int
+remote_upload(struct xfer *x, struct upload *up, int *skipped)
+{
+	const struct remote_ops	*ops = x->remote->ops;
+	char			*name, *recorded = NULL, p[4096], q[4096];
+	int			 n, races = 0, rc;
+
+	*skipped = 0;
+	if (up->tmp_path != NULL) {
+		if (ops->discard != NULL &&
+		    (rc = ops->discard(x, up->tmp_path)) != REMOTE_OK)
+			return rc;
+		log_debug("remote %s: %s, left by an interrupted upload, is "
+		    "gone", x->remote->name, up->tmp_path);
+		if (remote_note_tmp(x, up, NULL) != REMOTE_OK)
+			return REMOTE_FAIL;
+		free(up->tmp_path);
+		up->tmp_path = NULL;
+	}
+	if (up->remote_path != NULL) {
+		recorded = xstrdup(up->remote_path);
+		name = xstrdup(recorded);
+		n = -1;
+	} else {
+		name = remote_variant(up->relpath, 0);
+		n = 0;
+	}
+	for (;;) {
+		rc = ops->probe(x, up, name);
+		if (rc == REMOTE_SAME) {
+			*skipped = 1;
+			rc = remote_target(x, up, name);
+			break;
+		}
+		if (rc == REMOTE_ABSENT) {
+			if ((rc = remote_target(x, up, name)) != REMOTE_OK)
+				break;
+			rc = ops->put(x, up, name);
+			if (rc != REMOTE_EXISTS)
+				break;
+			if (++races > 10) {
+				xfer_error(x, "%s: taken by another upload, "
+				    "again and again", name);
+				rc = REMOTE_FAIL;
+				break;
+			}
+			continue;	/* taken meanwhile: what is it? */
+		}
+		if (rc != REMOTE_OTHER)
+			break;
+		log_debug("remote %s: %s: a different file is there",
+		    x->remote->name, name);
+		do {
+			free(name);
+			name = ++n < REMOTE_VARIANTS ?
+			    remote_variant(up->relpath, n) : NULL;
+		} while (name != NULL && recorded != NULL &&
+		    strcmp(name, recorded) == 0);
+		if (name == NULL) {
+			xfer_error(x, "no free name on the remote");
+			rc = REMOTE_FAIL;
+			break;
+		}
+	}
+	if (rc == REMOTE_OK && strcmp(name, up->relpath) != 0)
+		log_info("remote %s: %s: a different file has that name "
+		    "there; %s as %s", x->remote->name, log_path(up->relpath,
+		    p, sizeof p), *skipped ? "already there" : "sent",
+		    log_path(name, q, sizeof q));
+	free(name);
+	free(recorded);
+	return rc;
 }

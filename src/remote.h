@@ -20,6 +20,13 @@ struct remote;
 #define REMOTE_FAIL	(-1)	/* this file failed; go on with the next */
 #define REMOTE_STOP	(-2)	/* the remote refuses (auth, 4xx, config) */
 #define REMOTE_AUTH	(-3)	/* REMOTE_STOP because of credentials */
+#define REMOTE_EXISTS	(-4)	/* put: the name was taken meanwhile, and
+				   nothing was replaced */
+
+/* What probe found under a name on the remote (not REMOTE_OK's 0). */
+#define REMOTE_SAME	1	/* this file's content, proven */
+#define REMOTE_OTHER	2	/* anything not proven to be this file */
+#define REMOTE_ABSENT	3	/* nothing */
 
 /* One file to upload, as the catalogue knows it. */
 struct upload {
@@ -30,7 +37,9 @@ struct upload {
 	uint64_t	 size;
 	int64_t		 mtime_ns;
 	char		*mime;
-	struct catalog	*cat;		/* for multipart state, under lock */
+	char		*remote_path;	/* where it is going, or NULL */
+	char		*tmp_path;	/* a temporary a killed run left */
+	struct catalog	*cat;		/* for the job's state, under lock */
 	pthread_mutex_t	*lock;
 };
 
@@ -53,12 +62,19 @@ struct xbody {
 	void		*sha;		/* EVP_MD_CTX *, or NULL */
 };
 
+/* A response body hashed as it comes (reading a remote file back). */
+struct xrecv {
+	void		*sha;		/* EVP_MD_CTX *, or NULL */
+	uint64_t	 len;		/* bytes received */
+};
+
 /* A request and what came back. */
 struct xreq {
 	const char	*method;
 	char		*url;
 	struct curl_slist *headers;
 	struct xbody	 body;
+	struct xrecv	 recv;
 	int		 has_body;
 	int		 nobody;	/* HEAD */
 	struct curl_slist *postquote;	/* SFTP commands after the upload */
@@ -71,6 +87,7 @@ struct xreq {
 	char		 meta_sha256[80];
 	long long	 length;	/* Content-Length, or -1 */
 	long		 retry_after;	/* seconds, or -1 */
+	CURLcode	 curl_rc;	/* of the last try */
 };
 
 #define RESP_MAX	(64 * 1024)
@@ -78,11 +95,23 @@ struct xreq {
 /* Builds (or rebuilds, on each retry) a request's URL and headers. */
 typedef int (*xreq_prepare)(struct xfer *, struct xreq *, void *);
 
+/*
+ * A kind of remote. probe says what is under a name (relative to the
+ * remote's prefix): REMOTE_ABSENT, REMOTE_SAME (this file's content,
+ * proven by a checksum the remote keeps or by reading it back) or
+ * REMOTE_OTHER. put sends the file to a name probe found absent, never
+ * replacing anything: REMOTE_EXISTS when the name was taken meanwhile.
+ * discard removes a temporary file a killed upload left (its name as put
+ * recorded it through remote_note_tmp).
+ */
 struct remote_ops {
 	const char	*type;
 	int		(*open)(struct remote *);
-	int		(*exists)(struct xfer *, const struct upload *);
-	int		(*put)(struct xfer *, const struct upload *);
+	int		(*probe)(struct xfer *, const struct upload *,
+			    const char *);
+	int		(*put)(struct xfer *, const struct upload *,
+			    const char *);
+	int		(*discard)(struct xfer *, const char *);
 	void		(*close)(struct remote *);
 };
 
@@ -129,6 +158,13 @@ int		 remote_hash_region(int, uint64_t, uint64_t, unsigned char *,
 		    unsigned char *, volatile int *);
 void		 remote_base64(const unsigned char *, size_t, char *);
 int		 remote_open_file(struct xfer *, const struct upload *);
+char		*remote_variant(const char *, int);
+char		*remote_tmp_name(const char *);
+int		 remote_note_tmp(struct xfer *, const struct upload *,
+		    const char *);
+int		 remote_read_back(struct xfer *, const struct upload *,
+		    xreq_prepare, void *);
+int		 remote_upload(struct xfer *, struct upload *, int *);
 
 /* The kinds of remote. */
 extern const struct remote_ops remote_s3_ops;

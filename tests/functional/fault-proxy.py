@@ -9,6 +9,8 @@ match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   500, 503   answer that status (503 with Retry-After: 1) after the body
   drop       read half the body, then reset the connection
   stall      read the headers, then send nothing for 30 s
+  pass403    forward the request, then answer 403 whatever upstream said
+             (Apache's mod_dav after a MKCOL that lost a race)
 "" or "none" for no faults. It stops by itself after LIFETIME seconds
 (default 600), so a test that dies cannot leave it behind."""
 import os
@@ -124,6 +126,15 @@ def handle(conn):
         up.sendall(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))
         for chunk in body_chunks(conn, rest, length):
             up.sendall(chunk)
+        if action == "pass403":
+            while up.recv(262144):
+                pass
+            up.close()
+            conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
+                         b"Connection: close\r\n\r\n")
+            conn.close()
+            log("RES %s 403 after passing" % method)
+            return
         status = None
         while True:
             chunk = up.recv(262144)
