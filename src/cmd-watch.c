@@ -146,6 +146,8 @@ pend_dedupe(struct watch *w)
 {
 	size_t	i, o = 0;
 
+	if (w->npend == 0)
+		return;
 	qsort(w->pend, w->npend, sizeof *w->pend, pend_cmp);
 	for (i = 0; i < w->npend; i++) {
 		if (i + 1 < w->npend && strcmp(w->pend[i].path,
@@ -382,6 +384,8 @@ watch_batch(struct watch *w)
 	size_t			 i, j, n = 0, k;
 	int			 rc;
 
+	if (w->npend == 0)
+		return;
 	pend_dedupe(w);
 	dirs = xcalloc(w->npend + 1, sizeof *dirs);
 	for (i = 0; i < w->npend; ) {
