@@ -111,22 +111,40 @@ torture: all
 .PHONY: torture
 
 LIBEXECDIR ?= $(PREFIX)/lib/shoebox
-SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+	       -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+UNITFILES = shoebox-card@.service shoebox-ingest.service shoebox-ingest.timer \
+	    shoebox-sync.service shoebox-sync.timer shoebox-watch@.service
+LIBEXECFILES = shoebox-card shoebox-run
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/shoebox \
-	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR)
+	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 shoebox $(DESTDIR)$(BINDIR)/shoebox
 	install -m 644 man/shoebox.1 $(DESTDIR)$(MANDIR)/man1/shoebox.1
 	install -m 644 man/shoebox.conf.5 $(DESTDIR)$(MANDIR)/man5/shoebox.conf.5
 	install -m 644 magic/shoebox.mgc $(DESTDIR)$(DATADIR)/shoebox/shoebox.mgc
 	install -m 644 scripts/99-shoebox.rules $(DESTDIR)$(UDEVDIR)/99-shoebox.rules
-	for u in shoebox-card@.service shoebox-ingest.service shoebox-ingest.timer; do \
+	install -m 644 scripts/shoebox.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/shoebox.conf.example
+	for u in $(UNITFILES); do \
 	    $(SUBST) scripts/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
 	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
-	$(SUBST) scripts/shoebox-card > $(DESTDIR)$(LIBEXECDIR)/shoebox-card
-	chmod 755 $(DESTDIR)$(LIBEXECDIR)/shoebox-card
+	for f in $(LIBEXECFILES); do \
+	    $(SUBST) scripts/$$f > $(DESTDIR)$(LIBEXECDIR)/$$f && \
+	    chmod 755 $(DESTDIR)$(LIBEXECDIR)/$$f || exit 1; done
+	@echo
+	@echo "Installed. Example config: $(SYSCONFDIR)/shoebox.conf.example ->"
+	@echo "$(SYSCONFDIR)/shoebox.conf (library, remotes); settings of the units in"
+	@echo "/etc/default/shoebox (SHOEBOX_USER, SHOEBOX_INGEST ...: man shoebox). Then:"
+	@echo "  udevadm control --reload                  # cards imported when inserted"
+	@echo "  systemctl daemon-reload"
+	@echo "  systemctl enable --now shoebox-sync.timer     # hourly upload retries"
+	@echo "  systemctl enable --now shoebox-ingest.timer   # nightly NAS drop folder"
+	@echo "  systemctl enable --now shoebox-watch@\$$(systemd-escape --path /srv/shoebox/drop).service"
+	@echo "                                            # or: import as files arrive"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/shoebox \
@@ -134,11 +152,13 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/shoebox.conf.5 \
 	    $(DESTDIR)$(DATADIR)/shoebox/shoebox.mgc \
 	    $(DESTDIR)$(UDEVDIR)/99-shoebox.rules \
-	    $(DESTDIR)$(UNITDIR)/shoebox-card@.service \
-	    $(DESTDIR)$(UNITDIR)/shoebox-ingest.service \
-	    $(DESTDIR)$(UNITDIR)/shoebox-ingest.timer \
-	    $(DESTDIR)$(LIBEXECDIR)/shoebox-card
+	    $(DESTDIR)$(SYSCONFDIR)/shoebox.conf.example
+	for u in $(UNITFILES); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	for f in $(LIBEXECFILES); do rm -f $(DESTDIR)$(LIBEXECDIR)/$$f; done
 	-rmdir $(DESTDIR)$(DATADIR)/shoebox $(DESTDIR)$(LIBEXECDIR)
+	@echo "Removed. If the units were enabled: systemctl disable --now" \
+	    "shoebox-sync.timer shoebox-ingest.timer 'shoebox-watch@*'; then" \
+	    "systemctl daemon-reload; udevadm control --reload"
 
 clean:
 	rm -rf build shoebox magic/shoebox.mgc demo-library

@@ -102,6 +102,7 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_watch_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */
@@ -118,6 +119,10 @@ void		 fatalx(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 void		 fatal(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
+void		 log_errorx(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+const char	*log_problem(void);
+void		 log_problem_reset(void);
 const char	*log_path(const char *, char *, size_t);
 size_t		 utf8_len(const unsigned char *, size_t);
 
@@ -207,6 +212,25 @@ void		 meta_candidate(struct meta *, const char *,
 /* cmd-sync.c: upload what the queue holds; used by import --sync too */
 int		 sync_run(struct sb_ctx *, char **, int);
 
+/* run.c: each import run recorded (the runs table), reported, announced */
+struct run_result {
+	const char	*command;	/* "import", "watch" */
+	int		 nsrc;
+	char		**src;
+	time_t		 started;
+	struct timespec	 t0;		/* CLOCK_MONOTONIC at the start */
+	unsigned long	 seen, imported, duplicates, sidecars, already,
+			 skipped, waiting, failed, warnings;
+	uint64_t	 bytes;		/* copied */
+	int		 dry_run;
+	int		 interrupted;
+	int		 exit_status;
+};
+struct catalog;
+void		 run_begin(struct run_result *, const char *, int, char **);
+int		 run_finish(struct sb_ctx *, const struct run_result *);
+void		 run_status(struct catalog *, int, int);
+
 /* cmd-import.c: import, for the commands that import unattended */
 struct import_opts {
 	int		 dry_run;
@@ -215,6 +239,8 @@ struct import_opts {
 	int		 progress;	/* 1, 0, or -1: on a terminal */
 	int		 sync;		/* upload at the end */
 	double		 settle;	/* seconds unchanged before taken */
+	const char	*origin;	/* the run's command: NULL for "import" */
+	struct run_result *result;	/* filled in at the end, if not NULL */
 };
 int		 import_opts_init(struct sb_ctx *, struct import_opts *);
 int		 import_run(struct sb_ctx *, const struct import_opts *, int,

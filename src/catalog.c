@@ -119,6 +119,32 @@ static const char *const migrations[] = {
 	"  j.skipped AS already_there, j.done_at AS done_at,"
 	"  j.attempts AS attempts, j.last_error AS error"
 	"  FROM upload_jobs j JOIN files f ON f.id = j.file_id;",
+
+	/*
+	 * 4 -> 5: each import run, by hand or unattended (card, ingest,
+	 * watch), as run.c records it: what it was given, what became of the
+	 * files, how it ended. shoebox status shows the last ones.
+	 */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  command TEXT NOT NULL,"		/* import, watch */
+	"  started_at TEXT NOT NULL,"		/* ISO 8601 UTC */
+	"  ended_at TEXT NOT NULL,"
+	"  sources TEXT NOT NULL,"		/* JSON array of paths */
+	"  seen INTEGER NOT NULL,"
+	"  imported INTEGER NOT NULL,"
+	"  duplicates INTEGER NOT NULL,"
+	"  sidecars INTEGER NOT NULL,"
+	"  already INTEGER NOT NULL,"
+	"  skipped INTEGER NOT NULL,"
+	"  waiting INTEGER NOT NULL,"
+	"  failed INTEGER NOT NULL,"
+	"  warnings INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  exit_status INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL,"		/* complete, error */
+	"  error TEXT"				/* what went wrong, or NULL */
+	");",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])

@@ -1481,6 +1481,23 @@ summary(struct import *imp, unsigned long seen)
 		    imp->warnings ? ", with warnings" : "", imp->library);
 }
 
+/* What the run did, for the runs table and the hooks (run.c). */
+static void
+import_result(const struct import *imp, unsigned long seen,
+    struct run_result *r)
+{
+	r->seen = seen;
+	r->imported = imp->count[OUT_IMPORTED];
+	r->duplicates = imp->count[OUT_DUPLICATE];
+	r->sidecars = imp->count[OUT_SIDECAR];
+	r->already = imp->count[OUT_ALREADY];
+	r->skipped = imp->count[OUT_SKIPPED];
+	r->waiting = imp->count[OUT_WAITING];
+	r->failed = imp->count[OUT_FAILED];
+	r->warnings = imp->warnings;
+	r->bytes = imp->bytes_copied;
+}
+
 /*
  * Import's options as the config sets them: 0, or -1 after saying why (a
  * settle time that is no duration).
@@ -1573,12 +1590,12 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 
 /*
  * Import the sources src[0..nsrc-1] with options o: scan, then file each
- * group, then the summary (and, with sync, the upload). Returns the exit
- * status. Used by "import" and by whatever imports unattended.
+ * group, then the summary (and, with sync, the upload); r gets the counts.
+ * Returns the exit status.
  */
-int
-import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
-    char **src)
+static int
+import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
+    char **src, struct run_result *r)
 {
 	struct import	 imp;
 	struct scan	*sc;
@@ -1676,6 +1693,7 @@ import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	summary(&imp, seen);
 	if (imp.count[OUT_FAILED] > 0 || imp.warnings > 0)
 		rc = EXIT_SOMEFAILED;
+	import_result(&imp, seen, r);
 	import_close(&imp);
 	scan_free(sc);
 
@@ -1689,6 +1707,36 @@ import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 			rc = src;
 	}
 	return rc;
+}
+
+/*
+ * Import the sources src[0..nsrc-1] with options o (import_sources), then
+ * record the run and announce it (run.c). The signal handlers in place
+ * before are put back, so a caller that imports again and again (watch)
+ * keeps its own. Returns the exit status. Used by "import" and by whatever
+ * imports unattended.
+ */
+int
+import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
+    char **src)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction	 old[3];
+	struct run_result	 r;
+	int			 i;
+
+	run_begin(&r, o->origin != NULL ? o->origin : "import", nsrc, src);
+	r.dry_run = o->dry_run;
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], NULL, &old[i]);
+	r.exit_status = import_sources(ctx, o, nsrc, src, &r);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	r.interrupted = interrupted;
+	interrupted = 0;
+	if (o->result != NULL)
+		*o->result = r;
+	return run_finish(ctx, &r);
 }
 
 const struct cmd_entry cmd_import_entry = {

@@ -192,6 +192,7 @@ cmd_status(struct sb_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < n; i++)
 		free(conf[i]);
 	free(conf);
+	run_status(cat, ctx->json, 5);
 	catalog_close(cat);
 	return EXIT_ALLGOOD;
 }

@@ -1,29 +1,107 @@
 /*
  * log.c: messages on stderr. Everything shoebox says about a file names the
  * file; log_path() makes hostile names (control bytes, invalid UTF-8) safe to
- * print without changing what they refer to.
+ * print without changing what they refer to. When stderr is the journal's
+ * stream (a systemd unit), each line starts with its syslog priority, so the
+ * journal keeps errors, warnings and information apart. The first warning
+ * or error since log_problem_reset() is kept for the run's summary (run.c).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shoebox.h"
+
+/* Syslog priorities, as sd-daemon(3) prefixes them (SD_ERR ...). */
+#define PRIO_ERR	3
+#define PRIO_WARNING	4
+#define PRIO_INFO	6
+#define PRIO_DEBUG	7
 
 int	log_verbose;
 int	log_quiet;
 
+static int	log_journal = -1;	/* unknown yet */
+static char	log_first[512];		/* the first problem of the run */
+
+/*
+ * Is stderr the journal's stream? Only if JOURNAL_STREAM names the very
+ * file stderr is (systemd sets it for a unit's stdout and stderr; a
+ * redirection by a script in between makes it not match), and never on a
+ * terminal.
+ */
+static int
+log_to_journal(void)
+{
+	const char		*js;
+	struct stat		 sb;
+	unsigned long long	 dev, ino;
+
+	if (log_journal != -1)
+		return log_journal;
+	log_journal = 0;
+	if ((js = getenv("JOURNAL_STREAM")) != NULL && !isatty(STDERR_FILENO) &&
+	    sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &sb) == 0 &&
+	    (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino)
+		log_journal = 1;
+	return log_journal;
+}
+
 /* Emit one message, with ": strerror" when errnum is set. */
 static void
-log_vemit(int errnum, const char *fmt, va_list ap)
+log_vemit(int prio, int errnum, const char *fmt, va_list ap)
 {
+	va_list	ap2;
+	size_t	n;
+
+	if (prio <= PRIO_WARNING && log_first[0] == '\0') {
+		va_copy(ap2, ap);
+		vsnprintf(log_first, sizeof log_first, fmt, ap2);
+		va_end(ap2);
+		n = strlen(log_first);
+		if (errnum != 0 && n < sizeof log_first)
+			snprintf(log_first + n, sizeof log_first - n, ": %s",
+			    strerror(errnum));
+	}
 	fflush(stdout);
+	if (log_to_journal())
+		fprintf(stderr, "<%d>", prio);
 	fputs("shoebox: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	if (errnum != 0)
 		fprintf(stderr, ": %s", strerror(errnum));
 	fputc('\n', stderr);
+}
+
+/* The first warning or error since log_problem_reset(), or "". */
+const char *
+log_problem(void)
+{
+	return log_first;
+}
+
+void
+log_problem_reset(void)
+{
+	log_first[0] = '\0';
+}
+
+/* An error worth the journal's error priority (a run that failed). */
+void
+log_errorx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(PRIO_ERR, 0, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -32,7 +110,7 @@ log_warnx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit(0, fmt, ap);
+	log_vemit(PRIO_WARNING, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -43,7 +121,7 @@ log_warn(const char *fmt, ...)
 	int	saved = errno;
 
 	va_start(ap, fmt);
-	log_vemit(saved, fmt, ap);
+	log_vemit(PRIO_WARNING, saved, fmt, ap);
 	va_end(ap);
 	errno = saved;
 }
@@ -56,7 +134,7 @@ log_info(const char *fmt, ...)
 	if (log_quiet)
 		return;
 	va_start(ap, fmt);
-	log_vemit(0, fmt, ap);
+	log_vemit(PRIO_INFO, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -68,7 +146,7 @@ log_debug(const char *fmt, ...)
 	if (log_verbose < 1)
 		return;
 	va_start(ap, fmt);
-	log_vemit(0, fmt, ap);
+	log_vemit(PRIO_DEBUG, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -78,7 +156,7 @@ fatalx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit(0, fmt, ap);
+	log_vemit(PRIO_ERR, 0, fmt, ap);
 	va_end(ap);
 	exit(EXIT_USAGE);
 }
@@ -90,7 +168,7 @@ fatal(const char *fmt, ...)
 	int	saved = errno;
 
 	va_start(ap, fmt);
-	log_vemit(saved, fmt, ap);
+	log_vemit(PRIO_ERR, saved, fmt, ap);
 	va_end(ap);
 	exit(EXIT_USAGE);
 }

@@ -1,0 +1,692 @@
+/*
+ * cmd-watch.c: "shoebox watch [--settle DURATION] [--move] [--sync] DIR...":
+ * import what is written into the DIRs as it arrives. inotify watches each
+ * DIR and every folder below it (a folder made or moved in is watched as it
+ * appears, and what it holds is taken); a file closed after writing or moved
+ * in is imported once it has been left unchanged for the settle time, in a
+ * batch with the others that settled: import_run() on their folders, so
+ * sidecars find their main file and the library lock is honoured (a busy
+ * library is waited for). A lost event queue (IN_Q_OVERFLOW) or SIGHUP makes
+ * a full rescan. inotify sees only writes made by this machine: a share
+ * written by others needs the nightly ingest.
+ */
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+#include "scan.h"
+
+#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | \
+			 IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+#define WATCH_DEPTH	64	/* folders below a DIR, as scan.c walks */
+#define WATCH_DEBOUNCE	0.2	/* seconds: files written together, one batch */
+#define WATCH_RETRY	60	/* seconds before a batch that could not run */
+#define MAX_WATCHES	"/proc/sys/fs/inotify/max_user_watches"
+
+/* A file that changed, and when it will have settled. */
+struct pend {
+	char		*path;
+	double		 due;		/* CLOCK_REALTIME seconds */
+	unsigned long	 seq;		/* the latest event wins */
+	int		 ready;		/* in the batch being imported */
+};
+
+struct watch {
+	struct sb_ctx		*ctx;
+	struct import_opts	 o;
+	int			 sync;		/* upload after each batch */
+	int			 fd;		/* inotify */
+	char			**wdpath;	/* folder of each watch, by wd */
+	size_t			 nwd;
+	struct pend		*pend;
+	size_t			 npend;
+	size_t			 cappend;
+	unsigned long		 seq;
+	char			**roots;
+	int			 nroots;
+	dev_t			 lib_dev;	/* the library: never watched */
+	ino_t			 lib_ino;
+	unsigned		 unwatched;	/* folders refused (ENOSPC) */
+	pid_t			 syncpid;	/* the upload running, or 0 */
+	int			 sync_again;
+};
+
+enum walk { WALK_UNSETTLED, WALK_ALL };
+
+static volatile sig_atomic_t	watch_stop, watch_rescan_due;
+
+static void
+watch_signal(int sig)
+{
+	if (sig == SIGHUP)
+		watch_rescan_due = 1;
+	else
+		watch_stop = 1;
+}
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * When a file with these times will have settled, by import's rule: its
+ * mtime and ctime both the settle time ago (a time in the future, a
+ * camera's clock, does not count). At or before now: settled.
+ */
+static double
+settled_at(const struct watch *w, const struct stat *sb)
+{
+	double	t[2], at = 0, n = now();
+	int	i;
+
+	t[0] = (double)sb->st_mtim.tv_sec + (double)sb->st_mtim.tv_nsec / 1e9;
+	t[1] = (double)sb->st_ctim.tv_sec + (double)sb->st_ctim.tv_nsec / 1e9;
+	if (w->o.settle <= 0)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (n - t[i] > -2 && t[i] + w->o.settle > at)
+			at = t[i] + w->o.settle + 0.05;
+	return at;
+}
+
+/* Remember that path changed; it is looked at again at due. */
+static void
+pend_add(struct watch *w, const char *path, double due)
+{
+	if (w->npend == w->cappend) {
+		w->cappend = w->cappend ? w->cappend * 2 : 64;
+		w->pend = xreallocarray(w->pend, w->cappend, sizeof *w->pend);
+	}
+	w->pend[w->npend].path = xstrdup(path);
+	w->pend[w->npend].due = due;
+	w->pend[w->npend].seq = w->seq++;
+	w->pend[w->npend++].ready = 0;
+}
+
+static void
+pend_drop(struct watch *w, size_t i)
+{
+	free(w->pend[i].path);
+	w->pend[i] = w->pend[--w->npend];
+}
+
+static int
+pend_cmp(const void *a, const void *b)
+{
+	const struct pend	*x = a, *y = b;
+	int			 c = strcmp(x->path, y->path);
+
+	if (c != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* One entry per path, the latest event's. */
+static void
+pend_dedupe(struct watch *w)
+{
+	size_t	i, o = 0;
+
+	if (w->npend == 0)
+		return;
+	qsort(w->pend, w->npend, sizeof *w->pend, pend_cmp);
+	for (i = 0; i < w->npend; i++) {
+		if (i + 1 < w->npend && strcmp(w->pend[i].path,
+		    w->pend[i + 1].path) == 0) {
+			free(w->pend[i].path);
+			continue;
+		}
+		w->pend[o++] = w->pend[i];
+	}
+	w->npend = o;
+}
+
+/* Remember the folder a watch descriptor stands for. */
+static void
+wd_set(struct watch *w, int wd, const char *path)
+{
+	size_t	n;
+
+	if ((size_t)wd >= w->nwd) {
+		n = (size_t)wd + 64;
+		w->wdpath = xreallocarray(w->wdpath, n, sizeof *w->wdpath);
+		memset(w->wdpath + w->nwd, 0, (n - w->nwd) * sizeof *w->wdpath);
+		w->nwd = n;
+	}
+	free(w->wdpath[wd]);
+	w->wdpath[wd] = xstrdup(path);
+}
+
+/*
+ * Watch the folder path and every folder below it, then list them: with
+ * WALK_ALL every file found is pending (a folder just moved in), with
+ * WALK_UNSETTLED only those still arriving (a rescan imports the rest).
+ * The watch comes first, so nothing slips in between unseen.
+ */
+static void
+watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	char		*sub, buf[PATH_MAX * 2];
+	int		 wd, fd;
+	double		 at;
+
+	if ((wd = inotify_add_watch(w->fd, path, WATCH_MASK)) == -1) {
+		if (errno == ENOSPC)
+			w->unwatched++;
+		else if (errno != ENOENT)
+			log_warn("%s: cannot watch", log_path(path, buf,
+			    sizeof buf));
+	} else
+		wd_set(w, wd, path);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		else if (errno != ENOENT)
+			log_warn("%s", log_path(path, buf, sizeof buf));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") ==
+		    0 || fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (scan_ignored_name(de->d_name, S_ISDIR(sb.st_mode)))
+			continue;
+		xasprintf(&sub, "%s/%s", path, de->d_name);
+		if (S_ISDIR(sb.st_mode) && depth < WATCH_DEPTH &&
+		    !(sb.st_dev == w->lib_dev && sb.st_ino == w->lib_ino))
+			watch_dir(w, sub, depth + 1, walk);
+		else if (S_ISREG(sb.st_mode)) {
+			at = settled_at(w, &sb);
+			if (walk == WALK_ALL || at > now())
+				pend_add(w, sub, at > now() ? at : now());
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* After a walk: say so if the inotify watch limit left folders unwatched. */
+static void
+watch_limit(struct watch *w)
+{
+	char	max[32] = "?";
+	FILE	*f;
+
+	if (w->unwatched == 0)
+		return;
+	if ((f = fopen(MAX_WATCHES, "r")) != NULL) {
+		if (fgets(max, sizeof max, f) == NULL)
+			snprintf(max, sizeof max, "?");
+		max[strcspn(max, "\n")] = '\0';
+		fclose(f);
+	}
+	log_errorx("inotify watch limit reached: %u folders are not watched "
+	    "(fs.inotify.max_user_watches is %s, %s); raise it, e.g. 'sysctl "
+	    "fs.inotify.max_user_watches=524288' and the same line in a file "
+	    "in /etc/sysctl.d/ to keep it, then send SIGHUP or restart; until "
+	    "then files arriving there are taken only by a rescan",
+	    w->unwatched, max, MAX_WATCHES);
+	w->unwatched = 0;
+}
+
+/* Upload in a child process, so that a long upload holds no import. */
+static void
+watch_sync_start(struct watch *w)
+{
+	sigset_t	none;
+	pid_t		pid;
+
+	if (w->syncpid > 0) {
+		w->sync_again = 1;
+		return;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		log_warn("watch: cannot start the upload");
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(w->fd);
+		int rc = sync_run(w->ctx, NULL, 0);
+		fflush(NULL);
+		_exit(rc);
+	}
+	w->syncpid = pid;
+	w->sync_again = 0;
+}
+
+/* Collect a finished upload; start another if files came meanwhile. */
+static void
+watch_sync_reap(struct watch *w, int block)
+{
+	int	status;
+
+	if (w->syncpid <= 0 || waitpid(w->syncpid, &status, block ? 0 :
+	    WNOHANG) != w->syncpid)
+		return;
+	w->syncpid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		log_warnx("watch: upload exited %d; the files stay queued for "
+		    "the next sync", WEXITSTATUS(status));
+	if (w->sync_again && !watch_stop)
+		watch_sync_start(w);
+}
+
+/*
+ * Import paths (folders) now. SIGTERM and SIGINT reach the import, which
+ * stops cleanly between files; SIGHUP waits for the next rescan. Returns
+ * the exit status; r gets the counts.
+ */
+static int
+watch_import(struct watch *w, char **paths, int n, struct run_result *r)
+{
+	sigset_t	termint;
+	int		rc;
+
+	sigemptyset(&termint);
+	sigaddset(&termint, SIGTERM);
+	sigaddset(&termint, SIGINT);
+	w->o.result = r;
+	sigprocmask(SIG_UNBLOCK, &termint, NULL);
+	rc = import_run(w->ctx, &w->o, n, paths);
+	sigprocmask(SIG_BLOCK, &termint, NULL);
+	w->o.result = NULL;
+	if (r->interrupted)
+		watch_stop = 1;
+	if (w->sync && r->imported + r->duplicates + r->sidecars > 0)
+		watch_sync_start(w);
+	return rc;
+}
+
+/* A full rescan: watch every folder again and import every DIR. */
+static void
+watch_rescan(struct watch *w, const char *why)
+{
+	struct run_result	 r;
+	struct stat		 sb;
+	double			 t = now();
+	size_t			 i;
+	int			 k;
+
+	log_info("watch: %s: looking at every file in the watched folders",
+	    why);
+	for (k = 0; k < w->nroots; k++)
+		watch_dir(w, w->roots[k], 0, WALK_UNSETTLED);
+	watch_limit(w);
+	if (watch_import(w, w->roots, w->nroots, &r) >= EXIT_USAGE &&
+	    !r.interrupted)
+		return;
+	/* What had settled before the rescan began, it took. */
+	for (i = 0; i < w->npend; )
+		if (lstat(w->pend[i].path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    settled_at(w, &sb) <= t)
+			pend_drop(w, i);
+		else
+			i++;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is dir below (or) anc? */
+static int
+below(const char *dir, const char *anc)
+{
+	size_t	n = strlen(anc);
+
+	return strncmp(dir, anc, n) == 0 && (dir[n] == '/' || dir[n] == '\0');
+}
+
+/*
+ * Import the files that have settled, through their folders (each once,
+ * none below another: a folder is walked whole). A file not settled yet
+ * waits for its time.
+ */
+static void
+watch_batch(struct watch *w)
+{
+	struct run_result	 r;
+	struct stat		 sb;
+	char			**dirs, *slash;
+	double			 t = now(), at;
+	size_t			 i, j, n = 0, k;
+	int			 rc;
+
+	if (w->npend == 0)
+		return;
+	pend_dedupe(w);
+	dirs = xcalloc(w->npend + 1, sizeof *dirs);
+	for (i = 0; i < w->npend; ) {
+		struct pend *p = &w->pend[i];
+
+		if (p->due > t) {
+			i++;
+			continue;
+		}
+		if (lstat(p->path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+			pend_drop(w, i);	/* gone, or not a file */
+			continue;
+		}
+		if ((at = settled_at(w, &sb)) > t) {
+			p->due = at;
+			i++;
+			continue;
+		}
+		p->ready = 1;
+		dirs[n] = xstrdup(p->path);
+		if ((slash = strrchr(dirs[n], '/')) != NULL)
+			*slash = '\0';
+		n++;
+		i++;
+	}
+	if (n == 0) {
+		free(dirs);
+		return;
+	}
+	qsort(dirs, n, sizeof *dirs, str_cmp);
+	for (i = 0, k = 0; i < n; i++) {
+		for (j = 0; j < k && !below(dirs[i], dirs[j]); j++)
+			;
+		if (j < k)
+			free(dirs[i]);
+		else
+			dirs[k++] = dirs[i];
+	}
+	rc = watch_import(w, dirs, (int)k, &r);
+	t = now();
+	for (i = 0; i < w->npend; ) {
+		struct pend *p = &w->pend[i];
+
+		if (!p->ready) {
+			i++;
+			continue;
+		}
+		p->ready = 0;
+		if (rc >= EXIT_USAGE && !r.interrupted) {
+			p->due = t + WATCH_RETRY;	/* the library was not there */
+			i++;
+		} else if (lstat(p->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (at = settled_at(w, &sb)) > t) {
+			p->due = at;		/* changed again meanwhile */
+			i++;
+		} else
+			pend_drop(w, i);
+	}
+	for (i = 0; i < k; i++)
+		free(dirs[i]);
+	free(dirs);
+}
+
+/* Read what inotify has to say; a lost queue means a rescan. */
+static void
+watch_read(struct watch *w)
+{
+	char				 buf[64 * 1024]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	char				*path, *p;
+	ssize_t				 n;
+	int				 overflow = 0, isdir;
+
+	while ((n = read(w->fd, buf, sizeof buf)) > 0) {
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				overflow = 1;
+				continue;
+			}
+			if (ev->wd < 0 || (size_t)ev->wd >= w->nwd ||
+			    w->wdpath[ev->wd] == NULL)
+				continue;
+			if (ev->mask & IN_IGNORED) {	/* folder gone */
+				free(w->wdpath[ev->wd]);
+				w->wdpath[ev->wd] = NULL;
+				continue;
+			}
+			isdir = (ev->mask & IN_ISDIR) != 0;
+			if (ev->len == 0 || scan_ignored_name(ev->name, isdir))
+				continue;
+			xasprintf(&path, "%s/%s", w->wdpath[ev->wd], ev->name);
+			if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
+				watch_dir(w, path, 0, WALK_ALL);
+			else if (!isdir && (ev->mask & (IN_CLOSE_WRITE |
+			    IN_MOVED_TO)))
+				pend_add(w, path, now() + (w->o.settle >
+				    WATCH_DEBOUNCE ? w->o.settle :
+				    WATCH_DEBOUNCE));
+			free(path);
+		}
+	}
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		log_warn("watch: inotify");
+	watch_limit(w);
+	if (overflow)
+		watch_rescan(w, "inotify's event queue overflowed "
+		    "(fs.inotify.max_queued_events)");
+}
+
+/* Wait for events, signals or the next file to settle; import; repeat. */
+static void
+watch_loop(struct watch *w, const sigset_t *waitmask)
+{
+	struct pollfd	 pfd;
+	struct timespec	 ts, *tsp;
+	double		 next, t;
+	size_t		 i;
+
+	while (!watch_stop) {
+		if (watch_rescan_due) {
+			watch_rescan_due = 0;
+			watch_rescan(w, "SIGHUP");
+			continue;
+		}
+		next = -1;
+		for (i = 0; i < w->npend; i++)
+			if (next < 0 || w->pend[i].due < next)
+				next = w->pend[i].due;
+		tsp = NULL;
+		if (next >= 0 || w->syncpid > 0) {
+			t = next >= 0 ? next - now() : 1;
+			if (t < 0.01)
+				t = 0.01;
+			if (w->syncpid > 0 && t > 1)
+				t = 1;
+			ts.tv_sec = (time_t)t;
+			ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+			tsp = &ts;
+		}
+		pfd.fd = w->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (ppoll(&pfd, 1, tsp, waitmask) == -1 && errno != EINTR) {
+			log_warn("watch: poll");
+			break;
+		}
+		if (watch_stop)
+			break;
+		if (pfd.revents & POLLIN)
+			watch_read(w);
+		watch_sync_reap(w, 0);
+		if (!watch_stop && !watch_rescan_due)
+			watch_batch(w);
+	}
+}
+
+static void
+watch_free(struct watch *w)
+{
+	size_t	i;
+	int	k;
+
+	for (i = 0; i < w->nwd; i++)
+		free(w->wdpath[i]);
+	free(w->wdpath);
+	for (i = 0; i < w->npend; i++)
+		free(w->pend[i].path);
+	free(w->pend);
+	for (k = 0; k < w->nroots; k++)
+		free(w->roots[k]);
+	free(w->roots);
+	if (w->fd != -1)
+		close(w->fd);
+}
+
+static int
+cmd_watch(struct sb_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "settle",	required_argument, NULL, 'T' },
+		{ "move",	no_argument,	NULL, 'm' },
+		{ "sync",	no_argument,	NULL, 's' },
+		{ "no-sync",	no_argument,	NULL, 'S' },
+		{ NULL,		0,		NULL, 0 }
+	};
+	struct watch		 w;
+	struct sigaction	 sa;
+	struct stat		 sb;
+	sigset_t		 block, waitmask;
+	const char		**names;
+	char			 buf[PATH_MAX * 2];
+	size_t			 n;
+	int			 ch, i;
+
+	memset(&w, 0, sizeof w);
+	w.ctx = ctx;
+	w.fd = -1;
+	if (import_opts_init(ctx, &w.o) == -1)
+		return EXIT_USAGE;
+	w.sync = w.o.sync;
+	while ((ch = getopt_long(argc, argv, "ms", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'T':
+			if (config_parse_duration(optarg, &w.o.settle) == -1) {
+				log_warnx("watch: settle time '%s' is not a "
+				    "duration (such as 0, 30s, 10m or 1h)",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			w.o.move = 1;
+			break;
+		case 's':
+			w.sync = 1;
+			break;
+		case 'S':
+			w.sync = 0;
+			break;
+		default:
+			cmd_usage(&cmd_watch_entry);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		cmd_usage(&cmd_watch_entry);
+		return EXIT_USAGE;
+	}
+	w.o.sync = 0;		/* uploads run beside the imports (--sync) */
+	w.o.progress = 0;
+	w.o.origin = "watch";
+	if (w.sync && config_sections(ctx->cfg, "remote", &names) == 0) {
+		log_info("watch: no [remote] in the config: nothing to upload");
+		w.sync = 0;
+	}
+	for (i = 0; i < argc; i++) {
+		if (stat(argv[i], &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+			if (errno == 0 || S_ISDIR(sb.st_mode) == 0)
+				errno = ENOTDIR;
+			log_warn("watch: %s", log_path(argv[i], buf,
+			    sizeof buf));
+			watch_free(&w);
+			return EXIT_USAGE;
+		}
+		w.roots = xreallocarray(w.roots, (size_t)w.nroots + 1,
+		    sizeof *w.roots);
+		w.roots[w.nroots] = xstrdup(argv[i]);
+		n = strlen(w.roots[w.nroots]);
+		while (n > 1 && w.roots[w.nroots][n - 1] == '/')
+			w.roots[w.nroots][--n] = '\0';
+		w.nroots++;
+	}
+	if (stat(ctx->library, &sb) == 0) {
+		w.lib_dev = sb.st_dev;
+		w.lib_ino = sb.st_ino;
+	}
+	if ((w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		log_warn("watch: inotify%s", errno == EMFILE ? " (too many "
+		    "inotify instances: fs.inotify.max_user_instances)" : "");
+		watch_free(&w);
+		return EXIT_USAGE;
+	}
+
+	/* Signals only while waiting (ppoll) or importing (watch_import). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGHUP);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = watch_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	log_info("watch: watching %d folder%s (settle %.0f s)", w.nroots,
+	    w.nroots == 1 ? "" : "s", w.o.settle);
+	watch_rescan(&w, "start");
+	watch_loop(&w, &waitmask);
+
+	log_info("watch: stopping");
+	if (w.syncpid > 0) {
+		kill(w.syncpid, SIGTERM);
+		w.sync_again = 0;
+		watch_sync_reap(&w, 1);
+	}
+	watch_free(&w);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	return EXIT_ALLGOOD;
+}
+
+const struct cmd_entry cmd_watch_entry = {
+	"watch",
+	"[--settle DURATION] [--move] [--sync|--no-sync] DIR...",
+	"import what is written into folders as it arrives (inotify)",
+	CMD_LIBRARY, cmd_watch
+};

@@ -1,0 +1,134 @@
+#!/bin/sh
+# shoebox watch: a file written slowly is imported once, whole, after it
+# settled (never while it is written); a folder made after the start is
+# watched and a burst of 200 files in it is imported, each once; temporary
+# and hidden names wait until renamed; a busy library is waited for; a
+# folder the inotify watch limit left unwatched (ENOSPC, through a shim)
+# says what to raise and is caught up by a SIGHUP rescan; SIGTERM stops it
+# cleanly; every batch is a run of command "watch".
+. "$TOP/tests/lib/common.sh"
+
+command -v cc >/dev/null || { echo "no C compiler for the shim"; exit 77; }
+cc -shared -fPIC -o "$T/nowatch.so" "$TOP/tests/lib/nowatch.c" -ldl ||
+	fail "cannot build tests/lib/nowatch.c"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+
+S=$TOP/tests/sample-card/DCIM/100CANON
+D=$T/drop
+mkdir -p "$D/nowatch"
+
+# wait_until SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_until() {
+	n=$(($1 * 10))
+	shift
+	while ! "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+count() {
+	libfiles | grep -c "$1"
+}
+has() {
+	[ "$(count "$1")" -ge "$2" ]
+}
+
+stop() {
+	[ -n "${wpid:-}" ] && kill -TERM "$wpid" 2>/dev/null
+	wait 2>/dev/null
+}
+cleanup_hooks="stop"
+
+NOWATCH=$D/nowatch LD_PRELOAD="$T/nowatch.so" \
+    "$SHOEBOX" watch --settle 2s "$D" >"$T/w.out" 2>"$T/w.err" &
+wpid=$!
+wait_until 10 grep -q 'start: looking at every file' "$T/w.err" || fail "watch did not start"
+wait_until 10 grep -q 'watch limit reached' "$T/w.err" || fail "ENOSPC not reported: $(cat "$T/w.err")"
+grep -q 'fs.inotify.max_user_watches' "$T/w.err" && grep -q 'sysctl fs.inotify.max_user_watches=' "$T/w.err" &&
+	grep -q '/proc/sys/fs/inotify/max_user_watches' "$T/w.err" ||
+	fail "the watch limit message does not say what to raise: $(cat "$T/w.err")"
+
+# 1. Written slowly (appended to three times a second apart, under the
+# settle time): nothing while it is written, then once, whole.
+cp "$S/IMG_0002.JPG" "$T/slow.jpg"
+printf 'slow' >>"$T/slow.jpg"
+head -c 8000 "$T/slow.jpg" >"$D/SLOW.JPG"
+sleep 1
+tail -c +8001 "$T/slow.jpg" | head -c 10000 >>"$D/SLOW.JPG"
+[ "$(count SLOW)" = 0 ] || fail "taken while it was written"
+sleep 1
+tail -c +18001 "$T/slow.jpg" >>"$D/SLOW.JPG"
+[ "$(count SLOW)" = 0 ] || fail "taken while it was written"
+wait_until 15 has SLOW 1 || fail "slowly written file never imported: $(cat "$T/w.err")"
+f=$(libfiles | grep SLOW)
+cmp -s "$LIB/$f" "$T/slow.jpg" || fail "imported before it was complete"
+sleep 3
+[ "$(count SLOW)" = 1 ] || fail "imported more than once: $(libfiles | grep SLOW)"
+[ "$(q "SELECT count(*) FROM sources WHERE path LIKE '%/SLOW.JPG'")" = 1 ] ||
+	fail "slow file recorded more than once"
+
+# 2. Temporary and hidden names are never taken; the rename is.
+cp "$S/IMG_0004.JPG" "$D/upload.jpg.part"
+cp "$S/IMG_0004.JPG" "$D/.smbdeleteAAA01"
+cp "$S/IMG_0004.JPG" "$D/~\$lock.jpg"
+sleep 3
+[ "$(count IMG_0004\|upload)" = 0 ] || fail "a temporary name was taken: $(libfiles)"
+mv "$D/upload.jpg.part" "$D/UPLOAD.JPG"
+wait_until 10 has UPLOAD.JPG 1 || fail "renamed file not imported"
+[ "$(libfiles | grep -c 'smbdelete\|lock.jpg')" = 0 ] || fail "hidden or lock file taken"
+
+# 3. A folder made after the start, and a burst of 200 files in it.
+mkdir -p "$D/burst/deep"
+i=0
+while [ $i -lt 200 ]; do
+	cp "$S/IMG_0001.JPG" "$D/burst/deep/B_$i.JPG"
+	printf 'burst %d' $i >>"$D/burst/deep/B_$i.JPG"
+	i=$((i + 1))
+done
+wait_until 60 has 'B_[0-9]*\.JPG' 200 || fail "burst: $(count 'B_[0-9]*\.JPG') of 200 imported"
+sleep 3
+[ "$(count 'B_')" = 200 ] || fail "burst: $(count 'B_') files in the library, expected 200"
+[ "$(q "SELECT count(*) FROM sources WHERE path LIKE '%/burst/deep/B_%'")" = 200 ] ||
+	fail "burst: catalogue does not hold 200 sources"
+
+# 4. A busy library: the batch waits for the lock, then files.
+flock "$LIB/.shoebox/lock" sleep 4 &
+lpid=$!
+sleep 0.5
+cp "$S/IMG_0002.JPG" "$D/BUSY.JPG"
+printf 'busy' >>"$D/BUSY.JPG"
+sleep 3
+[ "$(count BUSY)" = 0 ] || fail "imported while the library was locked"
+wait $lpid
+wait_until 10 has BUSY 1 || fail "not imported once the library was free"
+grep -q 'waiting for it to finish' "$T/w.err" || fail "the wait was not said"
+
+# 5. The unwatched folder: nothing until SIGHUP, then a full rescan.
+cp "$S/IMG_0002.JPG" "$D/nowatch/HIDDEN.JPG"
+printf 'unwatched' >>"$D/nowatch/HIDDEN.JPG"
+touch -d '-1 minute' "$D/nowatch/HIDDEN.JPG"
+sleep 3
+[ "$(count HIDDEN)" = 0 ] || fail "a file in an unwatched folder was seen: the shim did not work"
+kill -HUP $wpid
+wait_until 10 has HIDDEN 1 || fail "SIGHUP rescan did not import it"
+grep -q 'SIGHUP: looking at every file' "$T/w.err" || fail "rescan not said"
+kill -0 $wpid || fail "watch died on SIGHUP"
+
+# 6. SIGTERM: a clean stop.
+kill -TERM $wpid
+rc=0
+wait $wpid || rc=$?
+wpid=""
+[ $rc = 0 ] || { cat "$T/w.err"; fail "watch exited $rc on SIGTERM"; }
+grep -q 'watch: stopping' "$T/w.err" || fail "stop not said"
+[ "$(q "SELECT count(*) FROM runs WHERE command = 'watch'")" -ge 5 ] ||
+	fail "watch batches not recorded as runs"
+[ "$(q "SELECT count(*) FROM runs WHERE command = 'watch' AND outcome = 'error'")" = 0 ] ||
+	fail "a batch failed: $(q "SELECT * FROM runs WHERE outcome = 'error'")"
+[ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial copies left"
+
+# Usage: a DIR that is not a directory.
+sb watch "$T/config"
+expect_rc 2
+exit 0
