@@ -115,6 +115,9 @@ size_t		 utf8_len(const unsigned char *, size_t);
 /* cmd.c */
 void		 cmd_usage(const struct cmd_entry *);
 
+/* lock.c: the library's lock (.shoebox/lock) */
+int		 lock_library(const char *, const char *);
+
 /* xmalloc.c */
 void		*xmalloc(size_t);
 void		*xcalloc(size_t, size_t);
