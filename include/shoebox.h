@@ -118,6 +118,17 @@ void		 cmd_usage(const struct cmd_entry *);
 /* lock.c: the library's lock (.shoebox/lock) */
 int		 lock_library(const char *, const char *);
 
+/*
+ * daterange.c: "2004", "2004-03", "2004-03-30" and ranges of them
+ * ("2004-03-01..2004-03-31", open at either end), as the half-open span
+ * [from, to) of ISO 8601 prefixes that the catalogue's dates compare with.
+ */
+struct daterange {
+	char		 from[11];	/* "" when open */
+	char		 to[11];	/* exclusive; "" when open */
+};
+int		 daterange_parse(const char *, struct daterange *);
+
 /* xmalloc.c */
 void		*xmalloc(size_t);
 void		*xcalloc(size_t, size_t);
