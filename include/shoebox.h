@@ -93,6 +93,7 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_find_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */

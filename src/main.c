@@ -17,6 +17,7 @@ static const struct cmd_entry *commands[] = {
 	&cmd_probe_entry,
 	&cmd_sync_entry,
 	&cmd_status_entry,
+	&cmd_find_entry,
 	NULL
 };
 
