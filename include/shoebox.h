@@ -94,6 +94,7 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_find_entry;
+extern const struct cmd_entry cmd_verify_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */

@@ -18,6 +18,7 @@ static const struct cmd_entry *commands[] = {
 	&cmd_sync_entry,
 	&cmd_status_entry,
 	&cmd_find_entry,
+	&cmd_verify_entry,
 	NULL
 };
 
