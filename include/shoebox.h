@@ -95,6 +95,7 @@ extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_adopt_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */

@@ -19,6 +19,7 @@ static const struct cmd_entry *commands[] = {
 	&cmd_status_entry,
 	&cmd_find_entry,
 	&cmd_verify_entry,
+	&cmd_adopt_entry,
 	NULL
 };
 
