@@ -103,6 +103,9 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_find_entry;
+extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_adopt_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */
@@ -128,6 +131,35 @@ size_t		 utf8_len(const unsigned char *, size_t);
 
 /* cmd.c */
 void		 cmd_usage(const struct cmd_entry *);
+
+/* lock.c: the library's lock (.shoebox/lock) */
+int		 lock_library(const char *, const char *);
+
+/* meter.c: the progress line on a terminal (files, bytes, rate, time left) */
+struct meter {
+	int		 on;		/* draw it at all */
+	int		 shown;		/* a line is on the screen */
+	uint64_t	 files;		/* totals, when known */
+	uint64_t	 bytes;
+	struct timespec	 started;
+	struct timespec	 last;
+};
+void		 meter_start(struct meter *, int, uint64_t, uint64_t);
+void		 meter_show(struct meter *, uint64_t, uint64_t, int);
+void		 meter_clear(struct meter *);
+void		 meter_bytes(uint64_t, char *, size_t);
+double		 meter_elapsed(const struct meter *);
+
+/*
+ * daterange.c: "2004", "2004-03", "2004-03-30" and ranges of them
+ * ("2004-03-01..2004-03-31", open at either end), as the half-open span
+ * [from, to) of ISO 8601 prefixes that the catalogue's dates compare with.
+ */
+struct daterange {
+	char		 from[11];	/* "" when open */
+	char		 to[11];	/* exclusive; "" when open */
+};
+int		 daterange_parse(const char *, struct daterange *);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);

@@ -13,7 +13,8 @@
 /* The statements catalog.c keeps prepared (catalog_stmt). */
 enum catalog_st {
 	CAT_SEEN_INODE, CAT_SEEN_PATH, CAT_FIND_SHA, CAT_FILE_BY_ID,
-	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_NSTMT
+	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_FILE_BY_PATH, CAT_VERIFIED,
+	CAT_NSTMT
 };
 
 struct catalog {
@@ -61,6 +62,33 @@ int64_t		 catalog_add_file(struct catalog *, const char *,
 		    const char *, uint64_t, int64_t, const struct meta *,
 		    int64_t);
 int		 catalog_netfs_type(long);
+
+/* What shoebox find looks for (catalog_find). NULL: any. */
+struct cat_query {
+	const struct daterange *taken;	/* captured in this span */
+	const char	*make;		/* substrings, in any case */
+	const char	*model;
+	const char	*kind;		/* image, raw, video, sidecar */
+	const char	*mime;		/* sqlite GLOB */
+	const char	*name;		/* fnmatch(3) on the file's name */
+	const char	*source;	/* GLOB on a path it came from */
+	const char	*remote;	/* has an upload job for it ... */
+	const char	*job_status;	/* ... (or any remote) in this state */
+	int		 all_columns;	/* source and sidecar_of too */
+};
+
+/* The columns catalog_find gives, those of the catalog view. */
+#define CAT_NCOLUMNS	13
+extern const char *const catalog_columns[CAT_NCOLUMNS];
+
+int		 catalog_find(struct catalog *, const struct cat_query *,
+		    int (*)(void *, const char *const *), void *);
+int		 catalog_file_at(struct catalog *, const char *,
+		    struct cat_file *);
+int64_t		 catalog_count(struct catalog *, const char *);
+int		 catalog_verify_pick(struct catalog *, const char *, int64_t,
+		    int64_t **, size_t *, uint64_t *);
+int		 catalog_verified(struct catalog *, int64_t, const char *);
 
 /* queue.c: the durable upload queue (one job per file and remote) */
 int		 queue_enqueue(struct catalog *, const struct config *,

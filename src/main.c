@@ -18,6 +18,9 @@ static const struct cmd_entry *commands[] = {
 	&cmd_sync_entry,
 	&cmd_status_entry,
 	&cmd_watch_entry,
+	&cmd_find_entry,
+	&cmd_verify_entry,
+	&cmd_adopt_entry,
 	NULL
 };
 
