@@ -75,7 +75,10 @@ cmd_help(const char *name)
 	return EXIT_ALLGOOD;
 }
 
-/* Load -c FILE, else the user's config, else the system's. */
+/*
+ * Load -c FILE, else $SHOEBOX_CONFIG, else the user's config, else the
+ * system's. A file named by -c or SHOEBOX_CONFIG must exist.
+ */
 static int
 load_config(struct config *cfg, const char *path)
 {
@@ -83,6 +86,9 @@ load_config(struct config *cfg, const char *path)
 	char		*user = NULL;
 	int		 rc;
 
+	if (path == NULL && (path = getenv("SHOEBOX_CONFIG")) != NULL &&
+	    *path == '\0')
+		path = NULL;
 	if (path != NULL)
 		return config_load(cfg, path, 1);
 	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg != '\0')
