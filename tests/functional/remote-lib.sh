@@ -71,20 +71,16 @@ sb_add() {
 	    '2024-01-01T00:00:00Z')" || sb_fail "sqlite3 insert"
 }
 
-# A small set of files with awkward names; sets NFILES.
+# A small set of files with awkward names, and a photo; sets NFILES.
 sb_add_set() {
-	c=${CORPUS:-$TOP/../shared/corpus}
 	head -c 1000 /dev/urandom >"$W/r1"
 	head -c 300000 /dev/urandom >"$W/r2"
 	: >"$W/empty"
 	sb_add "$W/r1" "2019/07/04/IMG 0001.JPG"
 	sb_add "$W/r2" "2019/07/04/Ünïcödé été+plus~1.jpg" 1562249460000000001
 	sb_add "$W/empty" "2020/01/01/empty.jpg"
-	NFILES=3
-	if [ -f "$c/exiv2/DSC_3079.jpg" ]; then
-		sb_add "$c/exiv2/DSC_3079.jpg" "2021/12/31/DSC_3079.jpg"
-		NFILES=4
-	fi
+	sb_add "$TOP/tests/fixtures/exiv2-nikon-d70.jpg" "2004/03/30/DSC_0001.JPG"
+	NFILES=4
 }
 
 # Wait for a server's first line (its port) in FILE; print it.

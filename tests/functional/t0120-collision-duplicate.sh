@@ -5,12 +5,12 @@
 . "$TOP/tests/lib/common.sh"
 
 mkdir -p "$T/a" "$T/b" "$T/c"
-cp "$CORPUS/exiv2/FurnaceCreekInn.jpg" "$T/a/IMG_0001.JPG"
+cp "$FIX/FurnaceCreekInn.jpg" "$T/a/IMG_0001.JPG"
 printf 'sidecar a\n' >"$T/a/IMG_0001.XMP"
-cp "$CORPUS/exiv2/FurnaceCreekInn2.jpg" "$T/b/IMG_0001.JPG"	# same day
+cp "$FIX/FurnaceCreekInn2.jpg" "$T/b/IMG_0001.JPG"	# same day
 printf 'sidecar b\n' >"$T/b/IMG_0001.XMP"
-cp "$CORPUS/exiv2/FurnaceCreekInn3.jpg" "$T/c/IMG_0001.JPG"	# same day
-cp "$CORPUS/exiv2/FurnaceCreekInn.jpg" "$T/c/copy.jpg"		# duplicate
+cp "$FIX/FurnaceCreekInn3.jpg" "$T/c/IMG_0001.JPG"	# same day
+cp "$FIX/FurnaceCreekInn.jpg" "$T/c/copy.jpg"		# duplicate
 set_mtimes "$T"
 
 sb import --no-progress "$T/a" "$T/b" "$T/c"
@@ -36,7 +36,7 @@ grep -q '1 duplicates' "$T/out" || fail "duplicate not counted: $(cat "$T/out")"
 
 # A file already sitting in the library (not from shoebox) is not replaced.
 mkdir -p "$T/d"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$T/d/X.JPG"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/d/X.JPG"
 mkdir -p "$LIB/2006/08/02"
 printf 'not a photo\n' >"$LIB/2006/08/02/X.JPG"
 sb import --no-progress "$T/d"

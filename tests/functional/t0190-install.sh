@@ -20,7 +20,7 @@ grep -q 'ExecStart=/opt/sb/bin/shoebox import' "$T/root/lib/systemd/system/shoeb
 grep -q '@' "$T/root/opt/sb/lib/shoebox/shoebox-card" && grep -q '@BINDIR@' "$T/root/opt/sb/lib/shoebox/shoebox-card" &&
 	fail "card script path not substituted"
 # The installed binary runs and finds its magic through SHOEBOX_MAGIC.
-SHOEBOX_MAGIC="$T/root/opt/sb/share/shoebox/shoebox.mgc" "$T/root/opt/sb/bin/shoebox" probe "$CORPUS/exiv2/Reagan.jpg" >/dev/null ||
+SHOEBOX_MAGIC="$T/root/opt/sb/share/shoebox/shoebox.mgc" "$T/root/opt/sb/bin/shoebox" probe "$FIX/Reagan.jpg" >/dev/null ||
 	fail "installed binary does not run"
 make -s -C "$TOP" uninstall DESTDIR="$T/root" PREFIX=/opt/sb >"$T/log" 2>&1 || { cat "$T/log"; fail "make uninstall"; }
 left=$(find "$T/root" -type f)
