@@ -90,6 +90,10 @@ magic/shoebox.mgc: $(MAGICSRC)
 	cd build/magic && file -C -m shoebox
 	mv build/magic/shoebox.mgc $@
 
+# What building needs (make, make demo); deps adds what the tests need.
+deps-build:
+	sh scripts/install-deps.sh --build
+
 deps:
 	sh scripts/install-deps.sh
 
@@ -111,7 +115,7 @@ fuzz: deps
 	$(MAKE) fuzzers
 	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
 
-demo: deps
+demo: deps-build
 	$(MAKE) all
 	sh scripts/demo.sh
 
@@ -152,4 +156,4 @@ uninstall:
 clean:
 	rm -rf build shoebox magic/shoebox.mgc demo-library
 
-.PHONY: all deps units asan fuzzers check fuzz demo bench install uninstall clean
+.PHONY: all deps deps-build units asan fuzzers check fuzz demo bench install uninstall clean
