@@ -8,6 +8,7 @@
 #   sb_add SRC RELPATH [MTIME_NS]	put a file in the library and catalogue
 #   sb_sync ARGS...			shoebox -L LIB -c CFG sync ARGS
 #   sb_start_s3rver BUCKET [N]		S3_PORT[N] (key AKTEST, secret SKTEST)
+#   sb_start_s3sink			S3_PORT: an S3 that keeps nothing
 #   sb_start_proxy UPSTREAM_PORT FAULTS	PROXY_PORT; requests in $W/proxy.log
 
 set -u
@@ -62,7 +63,7 @@ sb_add() {
 	cp "$1" "$dst"
 	mt=${3:-1562249460123456789}
 	touch -d "@$((mt / 1000000000)).$(printf %09d $((mt % 1000000000)))" "$dst"
-	sha=$(sha256sum <"$dst" | cut -d' ' -f1)
+	sha=$(openssl dgst -sha256 -r "$dst" | cut -d' ' -f1)
 	size=$(stat -c %s "$dst")
 	rel=$(printf %s "$2" | sed "s/'/''/g")
 	sqlite3 "$LIB/.shoebox/catalog.db" "INSERT INTO files (path, sha256,
@@ -111,6 +112,15 @@ sb_start_s3rver() {
 	SB_PIDS="$SB_PIDS $!"
 	port=$(sb_wait_port "$W/s3rver${2:-}.port") || sb_fail "s3rver did not start"
 	eval "S3_PORT${2:-}=\$port"
+}
+
+# An S3 endpoint that keeps no data, for gigabytes (tests/functional/
+# s3-sink.py): S3_PORT; "OBJECT KEY SIZE PARTS" lines in $W/s3sink.log.
+sb_start_s3sink() {
+	python3 "$TOP/tests/functional/s3-sink.py" >"$W/s3sink.port" \
+	    2>"$W/s3sink.log" &
+	SB_PIDS="$SB_PIDS $!"
+	S3_PORT=$(sb_wait_port "$W/s3sink.port") || sb_fail "s3-sink did not start"
 }
 
 # FAULTS: comma-separated actions for the matching requests in order, each
