@@ -41,7 +41,7 @@ export CORPUS="${CORPUS:-}" TOP="$top"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}
 # Tests run as if on a machine in UTC unless they say otherwise.
-export TZ=${TZ:-UTC}
+export TZ=UTC
 unset SHOEBOX_LIBRARY SHOEBOX_MAGIC AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
     AWS_SESSION_TOKEN AWS_PROFILE AWS_CONFIG_FILE AWS_CA_BUNDLE
 run=$(mktemp -d "${TMPDIR:-/tmp}/shoebox-tests.XXXXXX") || exit 2
