@@ -150,15 +150,5 @@ set_mtimes() {
 # 'free' box of MB megabytes of random bytes, so that DEST is a well-formed
 # file of its kind, and no two such files are the same.
 padded_video() {
-	python3 - "$@" <<'PY' || fail "cannot build $2"
-import os, sys
-src, dest, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
-block = bytearray(os.urandom(1 << 20))
-with open(dest, "wb") as f:
-    f.write(open(src, "rb").read())
-    f.write((1).to_bytes(4, "big") + b"free" + ((mb << 20) + 16).to_bytes(8, "big"))
-    for i in range(mb):
-        block[0:8] = i.to_bytes(8, "big")
-        f.write(block)
-PY
+	python3 "$TOP/scripts/bench/mkcard.py" pad "$@" || fail "cannot build $2"
 }
