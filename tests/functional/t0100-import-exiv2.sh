@@ -1,8 +1,10 @@
 #!/bin/sh
 # Import every file of the exiv2 corpus (real cameras' files and the
 # malformed ones): no crash, every file accounted for, and every file that
-# ExifTool dates by DateTimeOriginal is filed under that day.
+# ExifTool dates by DateTimeOriginal is filed under that day. Needs the
+# outside corpus (CORPUS).
 . "$TOP/tests/lib/common.sh"
+need_corpus
 
 mkdir -p "$T/card/DCIM/100TEST"
 cp "$CORPUS"/exiv2/* "$T/card/DCIM/100TEST/"
