@@ -3,7 +3,6 @@
 # model, any case), kind, type, name and source, and by upload state; the
 # exact paths expected (diff), as plain lines, -0 and --json; exit 0 found,
 # 1 none, 2 usage. Files from tests/sample-card only.
-CORPUS=${CORPUS:-unused}
 . "$TOP/tests/lib/common.sh"
 
 card=$T/card

@@ -5,7 +5,6 @@
 # (dot-files and .shoebox are not looked at), all with exit 1. Each file's
 # verification is recorded; the catalogue's hashes and the library's files
 # are never changed by it. Files from tests/sample-card only.
-CORPUS=${CORPUS:-unused}
 . "$TOP/tests/lib/common.sh"
 
 card=$T/card

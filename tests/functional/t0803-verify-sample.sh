@@ -4,7 +4,6 @@
 # runs go round the whole library, each file once before any twice.
 # --since DATE checks the files catalogued since then. A partial run does
 # not look for untracked files (that needs the whole tree).
-CORPUS=${CORPUS:-unused}
 . "$TOP/tests/lib/common.sh"
 
 card=$T/card

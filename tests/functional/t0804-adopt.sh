@@ -7,7 +7,6 @@
 # attached to their main), a sources row and an upload job; the duplicate
 # is catalogued and reported; a second adopt reads nothing. A tree outside
 # the library, or the catalogue's own folder, is refused.
-CORPUS=${CORPUS:-unused}
 . "$TOP/tests/lib/common.sh"
 
 s=$TOP/tests/sample-card/DCIM
