@@ -300,6 +300,7 @@ catalog_uri(const char *path, int readonly)
 struct catalog *
 catalog_open(const char *library, int readonly)
 {
+	static int	 netfs_said;	/* the note, once a run */
 	struct catalog	*cat;
 	struct statfs	 fs;
 	char		*dir, *uri;
@@ -343,7 +344,7 @@ catalog_open(const char *library, int readonly)
 		 * which NFS and SMB carry between machines.
 		 */
 		cat->netfs = 1;
-		if (!readonly)
+		if (!readonly && !netfs_said++)
 			log_info("library %s is on a network filesystem: the "
 			    "catalogue uses a rollback journal instead of "
 			    "WAL (slower; safe while the share's file locks "

@@ -467,7 +467,9 @@ store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
 	ctx = NULL;
 	store_sha256_hex(md, f->sha256);
 	f->size = size;
-	if (ftruncate(f->fd, (off_t)size) == -1)
+	/* Only if it is not that long already: some FUSE filesystems refuse. */
+	if (fstat(f->fd, &after) == -1 || (after.st_size != (off_t)size &&
+	    ftruncate(f->fd, (off_t)size) == -1))
 		goto write_error;
 
 	times[0] = sb->st_atim;
