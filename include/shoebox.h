@@ -364,4 +364,7 @@ int		 meta_asf(const struct sb_src *, struct meta *);
 /* meta-mxf.c: MXF (SMPTE 377M) */
 int		 meta_mxf(const struct sb_src *, struct meta *);
 
+/* meta-red.c */
+int		 meta_red(const struct sb_src *, struct meta *);
+
 #endif /* SHOEBOX_H */
