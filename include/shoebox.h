@@ -125,6 +125,7 @@ void		 fatal(const char *, ...)
 void		 log_errorx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 const char	*log_problem(void);
+int		 log_to_journal(void);
 void		 log_problem_reset(void);
 const char	*log_path(const char *, char *, size_t);
 size_t		 utf8_len(const unsigned char *, size_t);

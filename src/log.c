@@ -35,7 +35,7 @@ static char	log_first[512];		/* the first problem of the run */
  * redirection by a script in between makes it not match), and never on a
  * terminal.
  */
-static int
+int
 log_to_journal(void)
 {
 	const char		*js;

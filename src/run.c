@@ -295,7 +295,12 @@ run_finish(struct sb_ctx *ctx, const struct run_result *r)
 	if (r->dry_run)
 		return r->exit_status;
 	run_error(r, err, sizeof err);
-	if (run_failed(r))
+	/*
+	 * In the journal, one error line says the run failed and why (a
+	 * unit's log is read run by run); on a terminal the messages above
+	 * said it already.
+	 */
+	if (run_failed(r) && log_to_journal())
 		log_errorx("%s of %s%s failed: %s", r->command, r->nsrc > 0 ?
 		    log_path(r->src[0], p, sizeof p) : "nothing", r->nsrc > 1 ?
 		    " ..." : "", err);

@@ -7,7 +7,8 @@ PUT of an object or of a part, POST ?uploads and POST ?uploadId=ID. Each
 body's SHA-256 must equal its x-amz-content-sha256 header (else 400
 BadDigest); its ETag is the MD5 the client sent as Content-MD5. Neither
 MD5s nor signatures are checked here (t0501-t0503 do, against s3rver). On completion it logs
-"OBJECT KEY SIZE PARTS" on stderr, and serves that size to HEAD. It stops
+"OBJECT KEY SIZE PARTS" on stderr, and serves that size to HEAD, with the
+x-amz-meta-sha256 the upload carried (what shoebox checks after a PUT). It stops
 by itself after LIFETIME seconds (default 600)."""
 import base64
 import hashlib
@@ -19,7 +20,8 @@ import urllib.parse
 lifetime = float(sys.argv[1]) if len(sys.argv) > 1 else 600
 lock = threading.Lock()
 uploads = {}    # upload id -> {part number: size}
-objects = {}    # key -> size
+metas = {}      # upload id -> x-amz-meta-sha256 given at initiation
+objects = {}    # key -> (size, x-amz-meta-sha256)
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -57,12 +59,14 @@ class Sink(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         key, _ = self.key()
         with lock:
-            size = objects.get(key)
-        if size is None:
+            obj = objects.get(key)
+        if obj is None:
             self.answer(404)
         else:
             self.send_response(200)
-            self.send_header("Content-Length", str(size))
+            self.send_header("Content-Length", str(obj[0]))
+            if obj[1]:
+                self.send_header("x-amz-meta-sha256", obj[1])
             self.end_headers()
 
     def do_PUT(self):
@@ -81,7 +85,8 @@ class Sink(http.server.BaseHTTPRequestHandler):
                     return
                 parts[int(q["partNumber"][0])] = size
             else:
-                objects[key] = size
+                objects[key] = (size,
+                                self.headers.get("x-amz-meta-sha256", ""))
         self.answer(200, headers=[("ETag", '"%s"' % md5)])
 
     def do_POST(self):
@@ -89,14 +94,16 @@ class Sink(http.server.BaseHTTPRequestHandler):
         self.drain()
         with lock:
             if "uploads" in q:
-                uid = "sink%d" % len(uploads)
+                uid = "sink%d" % len(metas)
                 uploads[uid] = {}
+                metas[uid] = self.headers.get("x-amz-meta-sha256", "")
                 body = ("<InitiateMultipartUploadResult><UploadId>%s"
                         "</UploadId></InitiateMultipartUploadResult>" % uid)
             else:
-                parts = uploads.pop(q["uploadId"][0])
-                objects[key] = sum(parts.values())
-                sys.stderr.write("OBJECT %s %d %d\n" % (key, objects[key],
+                uid = q["uploadId"][0]
+                parts = uploads.pop(uid)
+                objects[key] = (sum(parts.values()), metas.get(uid, ""))
+                sys.stderr.write("OBJECT %s %d %d\n" % (key, objects[key][0],
                                                        len(parts)))
                 sys.stderr.flush()
                 body = "<CompleteMultipartUploadResult/>"

@@ -56,7 +56,7 @@ check "XDG_CONFIG_HOME's config used" [ -f "$T/fromxdg/2004/06/21/Reagan.jpg" ]
 unset XDG_CONFIG_HOME
 sb import --no-progress "$FIX/Reagan.jpg"; expect_rc 0
 check "~/.config/shoebox/config used" [ -f "$T/fromhome/2004/06/21/Reagan.jpg" ]
-export XDG_CONFIG_HOME="$HOME/.config" SHOEBOX_CONFIG="$T/empty.conf"
+export XDG_CONFIG_HOME="$HOME/.config" SHOEBOX_CONFIG="$T/config"
 export SHOEBOX_LIBRARY=$LIB
 
 # Config errors are exit 2 with a message naming the file.

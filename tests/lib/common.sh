@@ -20,7 +20,7 @@ export SHOEBOX_LIBRARY=$LIB
 # The test's own config takes files at once (settle = 0); tests that check
 # the settle time say --settle or write their own.
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
-export SHOEBOX_CONFIG="$T/test.conf"
+export SHOEBOX_CONFIG="$T/config"
 mkdir -p "$HOME"
 printf 'settle = 0\n' >"$SHOEBOX_CONFIG"
 
