@@ -123,7 +123,11 @@ void		 log_errorx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 const char	*log_problem(void);
 void		 log_problem_reset(void);
+#define LOG_ESC_BACKSLASH	0x1	/* log_escape: \\ for a backslash too */
+#define LOG_ESC_RING		8	/* log_esc results alive at once */
+const char	*log_escape(const char *, char *, size_t, int);
 const char	*log_path(const char *, char *, size_t);
+const char	*log_esc(const char *);
 size_t		 utf8_len(const unsigned char *, size_t);
 
 /* cmd.c */
