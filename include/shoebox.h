@@ -84,18 +84,47 @@ struct config;
 struct sb_ctx {
 	struct config	*cfg;
 	const char	*library;	/* -L, $SHOEBOX_LIBRARY or config */
-	int		 json;		/* --json given to the command */
+	const char	*library_from;	/* which of those: "-L" ... */
+	int		 json;		/* --json given (before or after) */
 };
 
-/* A command: one table entry each (see main.c). */
+/*
+ * One option of a command, declared in its table entry: from these come
+ * the parsing, the usage line and --help (cmd.c).
+ */
+struct cmd_option {
+	const char	*name;		/* --name */
+	int		 letter;	/* -l, or 0 */
+	const char	*arg;		/* its argument ("DURATION"), or NULL */
+	const char	*help;		/* one line for --help */
+};
+#define CMD_MAXOPTS	32
+
+/* A command line as cmd_parse() leaves it; cmd_has() and co. read it. */
+struct cmd_args {
+	const struct cmd_entry *cmd;
+	int		 argc;			/* the operands */
+	char		**argv;
+	int		 given[CMD_MAXOPTS];	/* times each option was given */
+	int		 order[CMD_MAXOPTS];	/* when it last was: 1, 2 ... */
+	const char	*value[CMD_MAXOPTS];	/* its last argument */
+};
+
+/*
+ * A command: one table entry each (see main.c), in its own cmd-*.c. The
+ * flags say what main() prepares before running it.
+ */
 #define CMD_LIBRARY	0x1	/* needs a library */
 #define CMD_NETWORK	0x2	/* talks to remotes */
+#define CMD_NOCONFIG	0x4	/* runs without reading the config */
 struct cmd_entry {
 	const char	*name;
-	const char	*usage;
+	const char	*args;		/* operands, as usage shows them */
+	int		 lower, upper;	/* how many operands (-1: any) */
 	const char	*summary;
+	const struct cmd_option *options;	/* ends with { NULL } */
 	int		 flags;
-	int		(*exec)(struct sb_ctx *, int, char **);
+	int		(*exec)(struct sb_ctx *, struct cmd_args *);
 };
 
 extern const struct cmd_entry cmd_import_entry;
@@ -103,6 +132,7 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_help_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */
@@ -131,7 +161,18 @@ const char	*log_esc(const char *);
 size_t		 utf8_len(const unsigned char *, size_t);
 
 /* cmd.c */
+extern const struct cmd_option cmd_global_options[];
+int		 cmd_parse(const struct cmd_entry *, int, char **, int,
+		    struct cmd_args *);
+int		 cmd_declares(const struct cmd_entry *, const char *);
+int		 cmd_has(const struct cmd_args *, const char *);
+const char	*cmd_get(const struct cmd_args *, const char *);
+int		 cmd_flag(const struct cmd_args *, const char *, const char *,
+		    int);
 void		 cmd_usage(const struct cmd_entry *);
+void		 cmd_help(const struct cmd_entry *);
+void		 cmd_help_globals(FILE *);
+void		 cmd_size(uint64_t, char *, size_t);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);

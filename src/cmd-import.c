@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1521,71 +1520,29 @@ import_opts_init(struct sb_ctx *ctx, struct import_opts *o)
 }
 
 static int
-cmd_import(struct sb_ctx *ctx, int argc, char **argv)
+cmd_import(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "dry-run",	 no_argument,	NULL, 'n' },
-		{ "move",	 no_argument,	NULL, 'm' },
-		{ "json",	 no_argument,	NULL, 'j' },
-		{ "progress",	 no_argument,	NULL, 'p' },
-		{ "no-progress", no_argument,	NULL, 'P' },
-		{ "sync",	 no_argument,	NULL, 's' },
-		{ "no-sync",	 no_argument,	NULL, 'S' },
-		{ "settle",	 required_argument, NULL, 'T' },
-		{ NULL,		 0,		NULL, 0 }
-	};
 	struct import_opts	 o;
-	int			 ch;
+	const char		*v;
 
 	if (import_opts_init(ctx, &o) == -1)
 		return EXIT_USAGE;
-	while ((ch = getopt_long(argc, argv, "nmjs", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'm':
-			o.move = 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'p':
-			o.progress = 1;
-			break;
-		case 'P':
-			o.progress = 0;
-			break;
-		case 's':
-			o.sync = 1;
-			break;
-		case 'S':
-			o.sync = 0;
-			break;
-		case 'T':
-			if (config_parse_duration(optarg, &o.settle) == -1) {
-				log_warnx("import: settle time '%s' is not a "
-				    "duration (such as 0, 30s, 10m or 1h)",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			cmd_usage(&cmd_import_entry);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		cmd_usage(&cmd_import_entry);
+	o.dry_run = cmd_has(args, "dry-run") > 0;
+	o.move = cmd_has(args, "move") > 0;
+	o.json = ctx->json;
+	o.progress = cmd_flag(args, "progress", "no-progress", -1);
+	o.sync = cmd_flag(args, "sync", "no-sync", o.sync);
+	if ((v = cmd_get(args, "settle")) != NULL &&
+	    config_parse_duration(v, &o.settle) == -1) {
+		log_warnx("import: settle time '%s' is not a duration (such as "
+		    "0, 30s, 10m or 1h)", log_esc(v));
 		return EXIT_USAGE;
 	}
 	if (o.dry_run && o.move) {
 		log_warnx("import: --dry-run and --move together make no sense");
 		return EXIT_USAGE;
 	}
-	return import_run(ctx, &o, argc, argv);
+	return import_run(ctx, &o, args->argc, args->argv);
 }
 
 /*
@@ -1739,10 +1696,24 @@ import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	return run_finish(ctx, &r);
 }
 
+static const struct cmd_option import_options[] = {
+	{ "dry-run", 'n', NULL,
+	    "say what would happen, file by file, and write nothing at all" },
+	{ "move", 'm', NULL,
+	    "delete each source once its copy is verified and catalogued" },
+	{ "settle", 0, "DURATION",
+	    "take only files unchanged this long (default: settle =, 30s)" },
+	{ "json", 'j', NULL, "one JSON object per file, then a summary object" },
+	{ "progress", 0, NULL,
+	    "show the progress line (default: when stderr is a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ "sync", 's', NULL, "upload the new files at the end (shoebox sync)" },
+	{ "no-sync", 0, NULL, "do not upload at the end, whatever auto_sync says" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_import_entry = {
-	"import",
-	"[--dry-run] [--move] [--settle DURATION] [--json] "
-	"[--progress|--no-progress] [--sync] SOURCE...",
+	"import", "SOURCE...", 1, -1,
 	"copy photos and videos into the library, dated and catalogued",
-	CMD_LIBRARY, cmd_import
+	import_options, CMD_LIBRARY, cmd_import
 };

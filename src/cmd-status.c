@@ -4,7 +4,6 @@
  * another name because a different file had theirs), as text or --json.
  * Reads the catalogue only.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,8 +103,8 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 		    json_object_new_int64(failed));
 	} else
 		printf("%s%s: %lld pending (%lld bytes), %lld done, %lld "
-		    "failed\n", name, configured ? "" : " (not configured)",
-		    pending, pbytes, done, failed);
+		    "failed\n", log_esc(name), configured ? "" :
+		    " (not configured)", pending, pbytes, done, failed);
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.status, "
 	    "j.last_error, j.attempts FROM upload_jobs j JOIN files f ON "
 	    "f.id = j.file_id WHERE j.remote = ? AND j.last_error IS NOT NULL "
@@ -127,7 +126,7 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 			json_object_array_add(arr, f);
 		} else
 			printf("  %s %s: %s\n", stat, log_path(path, p,
-			    sizeof p), err);
+			    sizeof p), log_esc(err));
 	}
 	sqlite3_finalize(st);
 	if (ctx->json)
@@ -142,28 +141,15 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 }
 
 static int
-cmd_status(struct sb_ctx *ctx, int argc, char **argv)
+cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ NULL,		0,		NULL, 0 }
-	};
 	struct catalog	*cat;
 	sqlite3_stmt	*st;
 	const char	**names;
 	char		**conf;
-	int		  ch, i, n;
+	int		  i, n;
 
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			ctx->json = 1;
-			break;
-		default:
-			cmd_usage(&cmd_status_entry);
-			return EXIT_USAGE;
-		}
-	}
+	(void)args;
 	if ((cat = catalog_open(ctx->library, 1)) == NULL)
 		return EXIT_USAGE;
 	n = config_sections(ctx->cfg, "remote", &names);
@@ -197,8 +183,14 @@ cmd_status(struct sb_ctx *ctx, int argc, char **argv)
 	return EXIT_ALLGOOD;
 }
 
+static const struct cmd_option status_options[] = {
+	{ "json", 'j', NULL,
+	    "one JSON object per remote, then one with the last runs" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_status_entry = {
-	"status", "[--json]",
-	"show the upload queue of each remote: pending, done, failed",
-	CMD_LIBRARY, cmd_status
+	"status", "", 0, 0,
+	"show the upload queue of each remote and the last import runs",
+	status_options, CMD_LIBRARY, cmd_status
 };

@@ -9,7 +9,6 @@
  * others go on. import --sync and auto_sync call sync_run() too.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -523,63 +522,44 @@ out:
 }
 
 static int
-sync_usage(void)
+cmd_sync(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	cmd_usage(&cmd_sync_entry);
-	return EXIT_USAGE;
-}
+	const char	*v;
+	char		*end;
+	long		 l;
 
-static int
-cmd_sync(struct sb_ctx *ctx, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "transfers",	required_argument,	NULL, 't' },
-		{ "bwlimit",	required_argument,	NULL, 'b' },
-		{ "progress",	no_argument,		NULL, 'P' },
-		{ "no-progress", no_argument,		NULL, 'N' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ NULL,		0,			NULL, 0 }
-	};
-	char	*end;
-	long	 l;
-	int	 ch;
-
-	while ((ch = getopt_long(argc, argv, "t:b:Pj", longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 't':
-			l = strtol(optarg, &end, 10);
-			if (*end != '\0' || l < 1 || l > 64) {
-				log_warnx("sync: --transfers must be 1 to 64");
-				return EXIT_USAGE;
-			}
-			sync_opts.transfers = (int)l;
-			break;
-		case 'b':
-			if ((sync_opts.bwlimit = sync_rate(optarg)) < 0) {
-				log_warnx("sync: --bwlimit '%s' not understood "
-				    "(e.g. 10M)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'P':
-			sync_opts.progress = 1;
-			break;
-		case 'N':
-			sync_opts.progress = 0;
-			break;
-		case 'j':
-			ctx->json = 1;
-			break;
-		default:
-			return sync_usage();
+	if ((v = cmd_get(args, "transfers")) != NULL) {
+		l = strtol(v, &end, 10);
+		if (*end != '\0' || end == v || l < 1 || l > 64) {
+			log_warnx("sync: --transfers must be 1 to 64");
+			return EXIT_USAGE;
 		}
+		sync_opts.transfers = (int)l;
 	}
-	return sync_run(ctx, argv + optind, argc - optind);
+	if ((v = cmd_get(args, "bwlimit")) != NULL &&
+	    (sync_opts.bwlimit = sync_rate(v)) < 0) {
+		log_warnx("sync: --bwlimit '%s' not understood (such as 512k, "
+		    "10M or 1G: bytes per second)", log_esc(v));
+		return EXIT_USAGE;
+	}
+	sync_opts.progress = cmd_flag(args, "progress", "no-progress", -1);
+	return sync_run(ctx, args->argv, args->argc);
 }
+
+static const struct cmd_option sync_options[] = {
+	{ "transfers", 't', "N",
+	    "files sent at once, 1 to 64 (default: transfers =, else 4)" },
+	{ "bwlimit", 'b', "RATE",
+	    "bytes per second for the whole sync, such as 10M (binary units)" },
+	{ "progress", 0, NULL,
+	    "show the progress line (default: when stderr is a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ "json", 'j', NULL, "one JSON object per file, then a summary object" },
+	{ NULL, 0, NULL, NULL }
+};
 
 const struct cmd_entry cmd_sync_entry = {
-	"sync", "[--transfers N] [--bwlimit RATE] [--[no-]progress] [--json] "
-	"[REMOTE...]", "upload new files to the remotes",
-	CMD_LIBRARY | CMD_NETWORK, cmd_sync
+	"sync", "[REMOTE...]", 0, -1,
+	"upload new files to the remotes (all, or those named)",
+	sync_options, CMD_LIBRARY | CMD_NETWORK, cmd_sync
 };
