@@ -12,7 +12,7 @@ DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	 = libexif libmagic libcurl sqlite3 libcrypto inih json-c zlib
+PKGS	 = libexif libmagic libcurl sqlite3 libcrypto json-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

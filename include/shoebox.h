@@ -132,6 +132,7 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* log.c */
@@ -184,6 +185,32 @@ int		 xasprintf(char **, const char *, ...)
 size_t		 strlcpy_sb(char *, const char *, size_t);
 
 /* config.c */
+#define CONFIG_GLOBAL	0	/* sections a key belongs to */
+#define CONFIG_REMOTE	1
+#define CONFIG_CAMERA	2
+enum config_type {
+	CONFIG_STRING, CONFIG_PATH, CONFIG_COMMAND, CONFIG_SECRET,
+	CONFIG_BOOL, CONFIG_SIZE, CONFIG_DURATION, CONFIG_SECONDS,
+	CONFIG_ZONE, CONFIG_COUNT, CONFIG_RATE, CONFIG_CHOICE, CONFIG_URL,
+	CONFIG_PATTERN
+};
+/* A key shoebox knows: one row of config_keys[] each. */
+struct config_key {
+	const char	*name;
+	int		 scope;		/* CONFIG_GLOBAL ... */
+	const char	*kinds;		/* remote types ("s3 sftp"); NULL: all */
+	enum config_type type;
+	long long	 min, max;	/* CONFIG_COUNT, CONFIG_SIZE, _SECONDS */
+	const char	*choices;	/* CONFIG_CHOICE values, URL schemes */
+	const char	*def;		/* default, or NULL */
+	const char	*doc;		/* one line */
+};
+extern const struct config_key config_keys[];
+const struct config_key *config_key_find(const char *, int, const char *,
+		    const struct config_key **);
+int		 config_bool(const char *);
+int		 config_check_zone(const char *);
+const char	*config_url_password(const char *, size_t *);
 struct config	*config_new(void);
 void		 config_free(struct config *);
 int		 config_load(struct config *, const char *, int);

@@ -5,7 +5,7 @@ set -e
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config file libexif-dev libmagic-dev
-libcurl4-openssl-dev libsqlite3-dev libssl-dev libinih-dev libcmocka-dev
+libcurl4-openssl-dev libsqlite3-dev libssl-dev libcmocka-dev
 libjson-c-dev zlib1g-dev sqlite3 clang rclone libimage-exiftool-perl shared-mime-info
 dosfstools fusefat
 openssl procps openssh-client python3 time"

@@ -21,6 +21,7 @@ static const struct cmd_entry *commands[] = {
 	&cmd_sync_entry,
 	&cmd_status_entry,
 	&cmd_watch_entry,
+	&cmd_config_entry,
 	&cmd_help_entry,
 	NULL
 };
