@@ -286,7 +286,8 @@ config_errors_print(struct config_errors *errs, const char *path)
 {
 	int	i, n = errs->n;
 
-	qsort(errs->e, (size_t)n, sizeof *errs->e, config_error_cmp);
+	if (n > 0)
+		qsort(errs->e, (size_t)n, sizeof *errs->e, config_error_cmp);
 	for (i = 0; i < n; i++) {
 		if (errs->e[i].line > 0)
 			log_warnx("config %s: line %d: %s", log_esc(path),
