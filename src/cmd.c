@@ -319,7 +319,7 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv, int stop,
 	}
 	args->argc = argc - optind;
 	args->argv = argv + optind;
-	if (stop)
+	if (stop || cmd_has(args, "help") || cmd_has(args, "version"))
 		return 0;
 	if (args->argc < cmd->lower) {
 		log_warnx("%s: %s missing", cmd->name, cmd->args);
