@@ -17,7 +17,7 @@ CFLAGS	?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS	?=
 WERROR	?= -Werror
-PKGS	 = libexif libmagic libcurl sqlite3 libcrypto inih json-c zlib
+PKGS	 = libexif libmagic libcurl sqlite3 libcrypto json-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -77,9 +77,6 @@ build/fuzzers/%: tests/fuzz/%.c $(FOBJS) | build/fuzzers
 
 -include $(OBJS:.o=.d) $(AOBJS:.o=.d) $(FOBJS:.o=.d) $(UNITS:=.d) \
     $(AUNITS:=.d) $(FUZZERS:=.d)
-# Objects named only by pattern rules are kept, not deleted as intermediate.
-.SECONDARY:
-
 build/obj build/asan build/fuzz build/tests build/asan-tests build/fuzzers:
 	mkdir -p $@
 

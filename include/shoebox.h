@@ -84,18 +84,47 @@ struct config;
 struct sb_ctx {
 	struct config	*cfg;
 	const char	*library;	/* -L, $SHOEBOX_LIBRARY or config */
-	int		 json;		/* --json given to the command */
+	const char	*library_from;	/* which of those: "-L" ... */
+	int		 json;		/* --json given (before or after) */
 };
 
-/* A command: one table entry each (see main.c). */
+/*
+ * One option of a command, declared in its table entry: from these come
+ * the parsing, the usage line and --help (cmd.c).
+ */
+struct cmd_option {
+	const char	*name;		/* --name */
+	int		 letter;	/* -l, or 0 */
+	const char	*arg;		/* its argument ("DURATION"), or NULL */
+	const char	*help;		/* one line for --help */
+};
+#define CMD_MAXOPTS	32
+
+/* A command line as cmd_parse() leaves it; cmd_has() and co. read it. */
+struct cmd_args {
+	const struct cmd_entry *cmd;
+	int		 argc;			/* the operands */
+	char		**argv;
+	int		 given[CMD_MAXOPTS];	/* times each option was given */
+	int		 order[CMD_MAXOPTS];	/* when it last was: 1, 2 ... */
+	const char	*value[CMD_MAXOPTS];	/* its last argument */
+};
+
+/*
+ * A command: one table entry each (see main.c), in its own cmd-*.c. The
+ * flags say what main() prepares before running it.
+ */
 #define CMD_LIBRARY	0x1	/* needs a library */
 #define CMD_NETWORK	0x2	/* talks to remotes */
+#define CMD_NOCONFIG	0x4	/* runs without reading the config */
 struct cmd_entry {
 	const char	*name;
-	const char	*usage;
+	const char	*args;		/* operands, as usage shows them */
+	int		 lower, upper;	/* how many operands (-1: any) */
 	const char	*summary;
+	const struct cmd_option *options;	/* ends with { NULL } */
 	int		 flags;
-	int		(*exec)(struct sb_ctx *, int, char **);
+	int		(*exec)(struct sb_ctx *, struct cmd_args *);
 };
 
 extern const struct cmd_entry cmd_import_entry;
@@ -106,6 +135,8 @@ extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_adopt_entry;
+extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_help_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */
@@ -127,11 +158,26 @@ void		 log_errorx(const char *, ...)
 const char	*log_problem(void);
 int		 log_to_journal(void);
 void		 log_problem_reset(void);
+#define LOG_ESC_BACKSLASH	0x1	/* log_escape: \\ for a backslash too */
+#define LOG_ESC_RING		8	/* log_esc results alive at once */
+const char	*log_escape(const char *, char *, size_t, int);
 const char	*log_path(const char *, char *, size_t);
+const char	*log_esc(const char *);
 size_t		 utf8_len(const unsigned char *, size_t);
 
 /* cmd.c */
+extern const struct cmd_option cmd_global_options[];
+int		 cmd_parse(const struct cmd_entry *, int, char **, int,
+		    struct cmd_args *);
+int		 cmd_declares(const struct cmd_entry *, const char *);
+int		 cmd_has(const struct cmd_args *, const char *);
+const char	*cmd_get(const struct cmd_args *, const char *);
+int		 cmd_flag(const struct cmd_args *, const char *, const char *,
+		    int);
 void		 cmd_usage(const struct cmd_entry *);
+void		 cmd_help(const struct cmd_entry *);
+void		 cmd_help_globals(FILE *);
+void		 cmd_size(uint64_t, char *, size_t);
 
 /* lock.c: the library's lock (.shoebox/lock) */
 int		 lock_library(const char *, const char *);
@@ -172,6 +218,32 @@ int		 xasprintf(char **, const char *, ...)
 size_t		 strlcpy_sb(char *, const char *, size_t);
 
 /* config.c */
+#define CONFIG_GLOBAL	0	/* sections a key belongs to */
+#define CONFIG_REMOTE	1
+#define CONFIG_CAMERA	2
+enum config_type {
+	CONFIG_STRING, CONFIG_PATH, CONFIG_COMMAND, CONFIG_SECRET,
+	CONFIG_BOOL, CONFIG_SIZE, CONFIG_DURATION, CONFIG_SECONDS,
+	CONFIG_ZONE, CONFIG_COUNT, CONFIG_RATE, CONFIG_CHOICE, CONFIG_URL,
+	CONFIG_PATTERN
+};
+/* A key shoebox knows: one row of config_keys[] each. */
+struct config_key {
+	const char	*name;
+	int		 scope;		/* CONFIG_GLOBAL ... */
+	const char	*kinds;		/* remote types ("s3 sftp"); NULL: all */
+	enum config_type type;
+	long long	 min, max;	/* CONFIG_COUNT, CONFIG_SIZE, _SECONDS */
+	const char	*choices;	/* CONFIG_CHOICE values, URL schemes */
+	const char	*def;		/* default, or NULL */
+	const char	*doc;		/* one line */
+};
+extern const struct config_key config_keys[];
+const struct config_key *config_key_find(const char *, int, const char *,
+		    const struct config_key **);
+int		 config_bool(const char *);
+int		 config_check_zone(const char *);
+const char	*config_url_password(const char *, size_t *);
 struct config	*config_new(void);
 void		 config_free(struct config *);
 int		 config_load(struct config *, const char *, int);

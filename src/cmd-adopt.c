@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -459,16 +458,18 @@ adopt_summary(struct adopt *a, unsigned long seen)
 	    a->warnings ? ", with warnings" : "");
 }
 
+static const struct cmd_option adopt_options[] = {
+	{ "settle", 0, "DURATION",
+	    "take a file once unchanged this long (default: settle =, 30s)" },
+	{ "json", 'j', NULL, "one JSON object per file, and a summary" },
+	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ NULL, 0, NULL, NULL }
+};
+
 static int
-cmd_adopt(struct sb_ctx *ctx, int argc, char **argv)
+cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "json",	 no_argument,		NULL, 'j' },
-		{ "progress",	 no_argument,		NULL, 'p' },
-		{ "no-progress", no_argument,		NULL, 'P' },
-		{ "settle",	 required_argument,	NULL, 'T' },
-		{ NULL,		 0,			NULL, 0 }
-	};
 	struct adopt	 a;
 	struct stat	 sb;
 	struct sigaction sa;
@@ -476,44 +477,23 @@ cmd_adopt(struct sb_ctx *ctx, int argc, char **argv)
 	char		*lib = NULL, *real = NULL;
 	unsigned long	 seen;
 	size_t		 i;
-	int		 ch, i_arg, progress = -1, lockfd = -1, rc = EXIT_USAGE;
+	int		 progress, lockfd = -1, rc = EXIT_USAGE;
 
 	memset(&a, 0, sizeof a);
 	a.ctx = ctx;
 	a.library = ctx->library;
 	a.settle = SETTLE_DEFAULT;
 	settle = config_get(ctx->cfg, "", "settle");
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			a.json = 1;
-			break;
-		case 'p':
-			progress = 1;
-			break;
-		case 'P':
-			progress = 0;
-			break;
-		case 'T':
-			settle = optarg;
-			break;
-		default:
-			cmd_usage(&cmd_adopt_entry);
-			return EXIT_USAGE;
-		}
-	}
-	i_arg = optind;
-	if (argc - i_arg > 1) {
-		cmd_usage(&cmd_adopt_entry);
-		return EXIT_USAGE;
-	}
+	if (cmd_get(args, "settle") != NULL)
+		settle = cmd_get(args, "settle");
+	progress = cmd_flag(args, "progress", "no-progress", -1);
 	if (settle != NULL && config_parse_duration(settle, &a.settle) == -1) {
 		log_warnx("adopt: settle time '%s' is not a duration (such as "
 		    "0, 30s, 10m or 1h)", settle);
 		return EXIT_USAGE;
 	}
-	a.json = a.json || ctx->json;
-	dir = i_arg < argc ? argv[i_arg] : a.library;
+	a.json = ctx->json;
+	dir = args->argc > 0 ? args->argv[0] : a.library;
 	if ((lib = realpath(a.library, NULL)) == NULL) {
 		log_warn("adopt: library %s", a.library);
 		goto out;
@@ -585,8 +565,7 @@ out:
 }
 
 const struct cmd_entry cmd_adopt_entry = {
-	"adopt",
-	"[--settle DURATION] [--json] [--progress|--no-progress] [DIR]",
+	"adopt", "[DIR]", 0, 1,
 	"catalogue files already in the library where they lie",
-	CMD_LIBRARY, cmd_adopt
+	adopt_options, CMD_LIBRARY, cmd_adopt
 };

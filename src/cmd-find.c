@@ -5,7 +5,6 @@
  * each). Reads the catalogue only, never the files. Exit status as grep's:
  * 0 found, 1 none, 2 trouble.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,103 +51,78 @@ find_print(void *arg, const char *const *v)
 	return 0;
 }
 
+static const struct cmd_option find_options[] = {
+	{ "date", 0, "DAY|FROM..TO",
+	    "taken on that day, month or year, or between two (both included)" },
+	{ "make", 0, "TEXT", "the camera's make contains TEXT, in any case" },
+	{ "model", 0, "TEXT", "the camera's model contains TEXT, in any case" },
+	{ "kind", 0, "KIND", "image, raw, video or sidecar" },
+	{ "mime", 0, "GLOB", "the type, as probe names it" },
+	{ "name", 0, "GLOB", "the file's name in the library matches GLOB" },
+	{ "source", 0, "GLOB", "it came from a path matching GLOB" },
+	{ "remote", 0, "NAME", "it is queued for the remote NAME" },
+	{ "pending", 0, NULL, "with --remote: not uploaded yet" },
+	{ "done", 0, NULL, "with --remote: uploaded" },
+	{ "failed", 0, NULL, "with --remote: the last try failed" },
+	{ "json", 'j', NULL, "one JSON object per file, the catalog's columns" },
+	{ "null", '0', NULL, "paths ended by NUL, for xargs -0" },
+	{ NULL, 0, NULL, NULL }
+};
+
 static int
-cmd_find(struct sb_ctx *ctx, int argc, char **argv)
+cmd_find(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "date",	required_argument,	NULL, 'd' },
-		{ "make",	required_argument,	NULL, 'M' },
-		{ "model",	required_argument,	NULL, 'm' },
-		{ "kind",	required_argument,	NULL, 'k' },
-		{ "mime",	required_argument,	NULL, 't' },
-		{ "name",	required_argument,	NULL, 'n' },
-		{ "source",	required_argument,	NULL, 's' },
-		{ "remote",	required_argument,	NULL, 'r' },
-		{ "pending",	no_argument,		NULL, 'P' },
-		{ "done",	no_argument,		NULL, 'D' },
-		{ "failed",	no_argument,		NULL, 'F' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "null",	no_argument,		NULL, '0' },
-		{ NULL,		0,			NULL, 0 }
-	};
 	static const char *const kinds[] = { "image", "raw", "video",
 	    "sidecar", NULL };
+	static const char *const states[] = { "pending", "done", "failed",
+	    NULL };
 	struct cat_query	 q;
 	struct daterange	 taken;
 	struct find		 out;
 	struct catalog		*cat;
+	const char		*v;
 	char			*abslib;
-	int			 ch, i, n;
+	int			 i, n;
 
 	memset(&q, 0, sizeof q);
 	memset(&out, 0, sizeof out);
-	while ((ch = getopt_long(argc, argv, "j0", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			if (daterange_parse(optarg, &taken) == -1) {
-				log_warnx("find: --date %s: not a day, month "
-				    "or year (2004-03-30, 2004-03, 2004) or a "
-				    "range of them (FROM..TO)", optarg);
-				return EXIT_USAGE;
-			}
-			q.taken = &taken;
-			break;
-		case 'M':
-			q.make = optarg;
-			break;
-		case 'm':
-			q.model = optarg;
-			break;
-		case 'k':
-			for (i = 0; kinds[i] != NULL; i++)
-				if (strcmp(optarg, kinds[i]) == 0)
-					break;
-			if (kinds[i] == NULL) {
-				log_warnx("find: --kind %s: one of image, raw, "
-				    "video, sidecar", optarg);
-				return EXIT_USAGE;
-			}
-			q.kind = kinds[i];
-			break;
-		case 't':
-			q.mime = optarg;
-			break;
-		case 'n':
-			q.name = optarg;
-			break;
-		case 's':
-			q.source = optarg;
-			break;
-		case 'r':
-			q.remote = optarg;
-			break;
-		case 'P':
-		case 'D':
-		case 'F':
-			if (q.job_status != NULL) {
-				log_warnx("find: one of --pending, --done, "
-				    "--failed");
-				return EXIT_USAGE;
-			}
-			q.job_status = ch == 'P' ? "pending" : ch == 'D' ?
-			    "done" : "failed";
-			break;
-		case 'j':
-			out.json = 1;
-			break;
-		case '0':
-			out.nul = 1;
-			break;
-		default:
-			cmd_usage(&cmd_find_entry);
+	if ((v = cmd_get(args, "date")) != NULL) {
+		if (daterange_parse(v, &taken) == -1) {
+			log_warnx("find: --date %s: not a day, month or year "
+			    "(2004-03-30, 2004-03, 2004) or a range of them "
+			    "(FROM..TO)", v);
 			return EXIT_USAGE;
 		}
+		q.taken = &taken;
 	}
-	if (optind < argc) {
-		cmd_usage(&cmd_find_entry);
-		return EXIT_USAGE;
+	q.make = cmd_get(args, "make");
+	q.model = cmd_get(args, "model");
+	if ((v = cmd_get(args, "kind")) != NULL) {
+		for (i = 0; kinds[i] != NULL; i++)
+			if (strcmp(v, kinds[i]) == 0)
+				break;
+		if (kinds[i] == NULL) {
+			log_warnx("find: --kind %s: one of image, raw, video, "
+			    "sidecar", v);
+			return EXIT_USAGE;
+		}
+		q.kind = kinds[i];
 	}
-	out.json = out.json || ctx->json;
+	q.mime = cmd_get(args, "mime");
+	q.name = cmd_get(args, "name");
+	q.source = cmd_get(args, "source");
+	q.remote = cmd_get(args, "remote");
+	for (i = 0; states[i] != NULL; i++) {
+		if (!cmd_has(args, states[i]))
+			continue;
+		if (q.job_status != NULL) {
+			log_warnx("find: one of --pending, --done, --failed");
+			return EXIT_USAGE;
+		}
+		q.job_status = states[i];
+	}
+	out.json = ctx->json;
+	out.nul = cmd_has(args, "null") > 0;
 	if (out.json && out.nul) {
 		log_warnx("find: --json or -0, not both");
 		return EXIT_USAGE;
@@ -168,10 +142,7 @@ cmd_find(struct sb_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_find_entry = {
-	"find",
-	"[--date DAY|FROM..TO] [--make TEXT] [--model TEXT] [--kind KIND] "
-	"[--mime GLOB] [--name GLOB] [--source GLOB] [--remote NAME] "
-	"[--pending|--done|--failed] [--json|-0]",
+	"find", "", 0, 0,
 	"list library files by date, camera, kind, name, source or upload",
-	CMD_LIBRARY, cmd_find
+	find_options, CMD_LIBRARY, cmd_find
 };

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -54,13 +53,29 @@ enum outcome {
 	OUT_ALREADY,
 	OUT_SKIPPED,
 	OUT_WAITING,	/* still arriving or changed: left for a later run */
+	OUT_NOTTRIED,	/* the run stopped first (library full, signal) */
 	OUT_FAILED,
 	OUT_PENDING	/* copied, to be filed by batch_flush(): not counted */
 };
 
 static const char *outcome_names[] = {
 	"imported", "duplicate", "sidecar", "already", "skipped", "waiting",
-	"failed"
+	"not_attempted", "failed"
+};
+
+/*
+ * Extensions of the formats cameras and phones write: a file named so
+ * whose content is not recognised is named in a warning on every run
+ * (never remembered as skipped), or imported as damaged with
+ * import_unrecognised = yes.
+ */
+static const char *const media_exts[] = {
+	"jpg", "jpeg", "jpe", "heic", "heif", "hif", "avif", "webp", "jxl",
+	"png", "tif", "tiff", "mpo", "dng", "cr2", "cr3", "crw", "nef", "nrw",
+	"arw", "sr2", "srf", "raf", "orf", "rw2", "pef", "srw", "x3f", "mrw",
+	"iiq", "3fr", "erf", "kdc", "dcr", "mos", "mef", "rwl", "gpr", "mp4",
+	"mov", "m4v", "3gp", "3g2", "mts", "m2ts", "avi", "mkv", "webm", "wmv",
+	"asf", "mxf", "mpg", "mpeg", "vob", "dv", "mod", "tod", "insv", NULL
 };
 
 /*
@@ -162,6 +177,8 @@ struct import {
 
 	unsigned long	 count[OUT_FAILED + 1];
 	unsigned long	 warnings;
+	int		 full;		/* the library's disk is full: stop */
+	int		 unrecognised;	/* import_unrecognised = yes */
 	unsigned long	 total;
 	uint64_t	 bytes_total;
 	uint64_t	 bytes_done;
@@ -190,21 +207,6 @@ elapsed(const struct timespec *since)
 	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
-/* Human size: 12.3 MB. */
-static void
-fmt_bytes(uint64_t n, char *buf, size_t size)
-{
-	const char	*units[] = { "B", "kB", "MB", "GB", "TB" };
-	double		 v = (double)n;
-	int		 u = 0;
-
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-}
-
 /* The progress line on stderr: files, bytes, rate, time left. */
 static void
 progress(struct import *imp, int force)
@@ -223,9 +225,9 @@ progress(struct import *imp, int force)
 		done += imp->count[i];
 	t = elapsed(&imp->started);
 	rate = t > 0 ? (double)imp->bytes_done / t : 0;
-	fmt_bytes(imp->bytes_done, b1, sizeof b1);
-	fmt_bytes(imp->bytes_total, b2, sizeof b2);
-	fmt_bytes((uint64_t)rate, b3, sizeof b3);
+	cmd_size(imp->bytes_done, b1, sizeof b1);
+	cmd_size(imp->bytes_total, b2, sizeof b2);
+	cmd_size((uint64_t)rate, b3, sizeof b3);
 	if (rate > 0 && imp->bytes_total > imp->bytes_done) {
 		long s = (long)((double)(imp->bytes_total - imp->bytes_done) /
 		    rate);
@@ -263,7 +265,67 @@ say(struct import *imp, const char *path, const char *fmt, ...)
 	log_warnx("%s: %s", log_path(path, p, sizeof p), msg);
 }
 
-/* Record and report the outcome of one source file. */
+/* Is err what a full disk (or a quota) says? */
+static int
+disk_full(const char *err)
+{
+	return strstr(err, strerror(ENOSPC)) != NULL ||
+	    strstr(err, strerror(EDQUOT)) != NULL;
+}
+
+/*
+ * The library's disk is full: say so once, with what is free and what the
+ * files left need, and stop the run (the files it does not reach are
+ * counted as not attempted).
+ */
+static void
+library_full(struct import *imp)
+{
+	struct statvfs	 vfs;
+	unsigned long	 done = 0, left;
+	uint64_t	 avail = 0, need;
+	char		 a[32], n[32];
+	int		 i;
+
+	if (imp->full)
+		return;
+	imp->full = 1;
+	/* copies of the batch in flight are not reported yet */
+	done = imp->npending;
+	for (i = 0; i <= OUT_FAILED; i++)
+		done += imp->count[i];
+	left = imp->total > done ? imp->total - done : 0;
+	if (imp->libfd != -1 && fstatvfs(imp->libfd, &vfs) == 0)
+		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	need = (imp->bytes_total > imp->bytes_done ? imp->bytes_total -
+	    imp->bytes_done : 0) + CATALOG_ROOM;
+	cmd_size(avail, a, sizeof a);
+	cmd_size(need, n, sizeof n);
+	progress_clear(imp);
+	log_errorx("library %s: %s: %s free, %s needed for the %lu file%s "
+	    "left (with room for the catalogue); import stopped: make room "
+	    "and run it again", log_esc(imp->library), strerror(ENOSPC), a, n,
+	    left, left == 1 ? "" : "s");
+}
+
+/*
+ * A file failed with err: say so, naming it; but a full disk is said
+ * once for the run (library_full), not for every file.
+ */
+static void
+say_failed(struct import *imp, const char *path, const char *err)
+{
+	if (disk_full(err))
+		library_full(imp);
+	else
+		say(imp, path, "%s", err);
+}
+
+/*
+ * Record and report the outcome of one source file: with --json an object,
+ * with -v (or in a dry run) a line. error is what went wrong, or for a file
+ * skipped or left, why.
+ */
 static void
 report(struct import *imp, const char *src, enum outcome o,
     const char *dest, const struct meta *m, const char *sha,
@@ -271,6 +333,8 @@ report(struct import *imp, const char *src, enum outcome o,
 {
 	struct json_object	*obj;
 	char			 p[PATH_MAX * 2], d[PATH_MAX * 2], taken[64];
+	int			 why = error != NULL && o != OUT_IMPORTED &&
+				    o != OUT_SIDECAR && o != OUT_DUPLICATE;
 
 	imp->count[o]++;
 	if (imp->json) {
@@ -281,7 +345,7 @@ report(struct import *imp, const char *src, enum outcome o,
 		json_add_str(obj, "dest", dest != NULL ? log_path(dest, d,
 		    sizeof d) : NULL);
 		json_add_str(obj, "sha256", sha);
-		json_add_str(obj, "error", error);
+		json_add_str(obj, o == OUT_SKIPPED ? "reason" : "error", error);
 		if (imp->dry_run)
 			json_object_object_add(obj, "dry_run",
 			    json_object_new_boolean(1));
@@ -289,16 +353,17 @@ report(struct import *imp, const char *src, enum outcome o,
 		json_print(obj);
 	} else if (imp->dry_run || log_verbose > 0) {
 		progress_clear(imp);
-		if (m != NULL)
+		if (m != NULL && !why)
 			date_format(&m->taken, taken, sizeof taken);
 		else
 			taken[0] = '\0';
-		printf("%s%-9s %s%s%s%s%s%s%s%s\n",
+		printf("%s%-9s %s%s%s%s%s%s%s%s%s%s\n",
 		    imp->dry_run ? "would: " : "", outcome_names[o],
 		    log_path(src, p, sizeof p), dest != NULL ? " -> " : "",
 		    dest != NULL ? log_path(dest, d, sizeof d) : "",
 		    taken[0] ? " (" : "", taken, taken[0] ? ", " : "",
-		    taken[0] ? m->date_source : "", taken[0] ? ")" : "");
+		    taken[0] ? m->date_source : "", taken[0] ? ")" : "",
+		    why ? ": " : "", why ? log_esc(error) : "");
 	}
 	progress(imp, 0);
 }
@@ -364,8 +429,10 @@ txn_settle(struct import *imp, int rc)
 		if (rc == -1) {
 			unlinkat(imp->libfd, fl->rel, 0);
 			imp->count[fl->o]--;
-			say(imp, fl->src, "copied, but the catalogue could not "
-			    "record it; copy removed, source kept");
+			if (!imp->full)
+				say(imp, fl->src, "copied, but the catalogue "
+				    "could not record it; copy removed, source "
+				    "kept");
 			report(imp, fl->src, OUT_FAILED, NULL, NULL, NULL,
 			    "the catalogue could not record it");
 		}
@@ -396,6 +463,9 @@ txn_commit(struct import *imp)
 
 	if (imp->in_txn) {
 		if (catalog_commit(imp->cat) == -1) {
+			if ((sqlite3_extended_errcode(imp->cat->db) & 0xff) ==
+			    SQLITE_FULL)
+				library_full(imp);
 			/* sqlite may have rolled back already (SQLITE_FULL) */
 			if (!sqlite3_get_autocommit(imp->cat->db))
 				catalog_rollback(imp->cat);
@@ -503,6 +573,21 @@ clean_name(const char *name, char *out, size_t size)
 	}
 	out[o] = '\0';
 	return changed;
+}
+
+/* Does name end in the extension of a camera's or phone's format? */
+static int
+media_name(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 i;
+
+	if (dot == NULL || dot == name)
+		return 0;
+	for (i = 0; media_exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, media_exts[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* The library directory for a capture time: PATTERN through strftime. */
@@ -746,7 +831,6 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 		say(imp, p->path, "duplicate of %s, but that library copy does "
 		    "not match the catalogue (damaged or replaced?); source "
 		    "kept", dup->path);
-		imp->warnings++;
 		return -1;
 	}
 	/* Rare: its own directory fd, synced at once (not the cache's). */
@@ -768,7 +852,6 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 		say(imp, p->path, "duplicate of %s, which is missing from the "
 		    "library and could not be restored (%s); source kept",
 		    dup->path, err);
-		imp->warnings++;
 		return -1;
 	}
 	close(dirfd);
@@ -814,8 +897,14 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		    "duplicate") == -1)
 			goto failed_catalog;
 		placed_at(out, dup.id, dup.path);
-		if (intact)
-			move_later(imp, p->e, &p->sb, p->f.sha256);
+		if (!intact) {
+			/* Its content is not safe in the library: a failure. */
+			report(imp, p->path, OUT_FAILED, dup.path, &p->meta,
+			    p->f.sha256, "duplicate of a library copy that is "
+			    "damaged or gone; source kept");
+			return OUT_FAILED;
+		}
+		move_later(imp, p->e, &p->sb, p->f.sha256);
 		report(imp, p->path, OUT_DUPLICATE, dup.path, &p->meta,
 		    p->f.sha256, NULL);
 		return OUT_DUPLICATE;
@@ -854,7 +943,7 @@ failed_catalog:
 		snprintf(err, sizeof err, "could not be recorded in the "
 		    "catalogue; copy removed");
 failed:
-	say(imp, p->path, "%s", err);
+	say_failed(imp, p->path, err);
 	report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
 	return OUT_FAILED;
 }
@@ -887,7 +976,7 @@ batch_flush(struct import *imp)
 		if ((synced ? store_copy_check(&p->f, imp->verify, err,
 		    sizeof err) : store_copy_finish(&p->f, imp->verify, err,
 		    sizeof err)) == -1) {
-			say(imp, p->path, "%s", err);
+			say_failed(imp, p->path, err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
 			pending_free(p);
 			imp->pending[i] = NULL;
@@ -1003,14 +1092,16 @@ import_seen(struct import *imp, const struct scan_entry *e,
 	if ((rc = lib_check(imp, &seen->file)) == 1)
 		return OUT_PENDING;	/* the library lost it: copy again */
 	placed_at(out, seen->file.id, seen->file.path);
-	if (rc == 0)
-		move_later(imp, e, &sb, hex);
-	else {
+	if (rc != 0) {
+		/* Its content is not safe in the library: a failure. */
 		say(imp, e->path, "imported earlier as %s, but that library "
 		    "copy does not match the catalogue (damaged or "
 		    "replaced?); source kept", seen->file.path);
-		imp->warnings++;
+		report(imp, e->path, OUT_FAILED, seen->file.path, NULL, NULL,
+		    "its library copy is damaged; source kept");
+		return OUT_FAILED;
 	}
+	move_later(imp, e, &sb, hex);
 	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
 	return OUT_ALREADY;
 }
@@ -1077,10 +1168,15 @@ import_file(struct import *imp, const struct scan_entry *e,
 	    &seen);
 	if (rc == -1)
 		goto failed_catalog;
-	/* A sidecar once found alone is taken now that its main is here. */
-	if (rc == 1 && seen.skipped && mp == NULL) {
+	/*
+	 * Not media, as an earlier run found: not read again. A sidecar once
+	 * found alone is taken now that its main is here, and a file named as
+	 * media is looked at again (see media_name).
+	 */
+	if (rc == 1 && seen.skipped && mp == NULL && !media_name(e->name)) {
 		imp->bytes_done += (uint64_t)e->size;
-		report(imp, e->path, OUT_SKIPPED, NULL, NULL, NULL, NULL);
+		report(imp, e->path, OUT_SKIPPED, NULL, NULL, NULL,
+		    "not media (as an earlier run found)");
 		return OUT_SKIPPED;
 	}
 	if (rc == 1 && !seen.skipped) {
@@ -1121,6 +1217,31 @@ import_file(struct import *imp, const struct scan_entry *e,
 		strlcpy_sb(m.date_source, mp->meta.date_source, sizeof m.date_source);
 		m.error[0] = '\0';
 		rc = 0;
+	} else if (m.kind == KIND_OTHER && media_name(e->name)) {
+		/*
+		 * Named as media, but not recognised: never remembered as
+		 * skipped (so it is named again next time), never moved;
+		 * filed as damaged, by its mtime, if the config says so.
+		 */
+		if (!imp->unrecognised) {
+			say(imp, e->path, "named as media, but its content is "
+			    "not recognised (%s); left where it is "
+			    "(import_unrecognised = yes imports it as damaged)",
+			    m.mime);
+			imp->warnings++;
+			close(fd);
+			imp->bytes_done += (uint64_t)sb.st_size;
+			snprintf(err, sizeof err, "named as media, but the "
+			    "content is not recognised (%s)", m.mime);
+			report(imp, e->path, OUT_SKIPPED, NULL, &m, NULL, err);
+			return OUT_SKIPPED;
+		}
+		say(imp, e->path, "named as media, but its content is not "
+		    "recognised (%s); imported as damaged (kind other), dated "
+		    "by its modification time", m.mime);
+		imp->warnings++;
+		meta_fallback_mtime(&m, &sb);
+		date_resolve(&m, imp->ctx->cfg);
 	} else if (m.kind == KIND_OTHER || m.kind == KIND_SIDECAR) {
 		/* A sidecar alone is not remembered: its main may come. */
 		if (!imp->dry_run && imp->cat != NULL && m.kind == KIND_OTHER &&
@@ -1129,7 +1250,12 @@ import_file(struct import *imp, const struct scan_entry *e,
 			goto failed_catalog;
 		close(fd);
 		imp->bytes_done += (uint64_t)sb.st_size;
-		report(imp, e->path, OUT_SKIPPED, NULL, &m, NULL, NULL);
+		if (m.kind == KIND_OTHER)
+			snprintf(err, sizeof err, "not media (%s)", m.mime);
+		else
+			snprintf(err, sizeof err, "a sidecar without its main "
+			    "file");
+		report(imp, e->path, OUT_SKIPPED, NULL, &m, NULL, err);
 		return OUT_SKIPPED;
 	}
 	if (rc == 1) {
@@ -1175,12 +1301,12 @@ import_file(struct import *imp, const struct scan_entry *e,
 	if (fstatvfs(dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)sb.st_size +
 	    CATALOG_ROOM) {
-		snprintf(err, sizeof err, "write to library failed: %s (%llu "
-		    "bytes free, %llu needed with room for the catalogue)",
-		    strerror(ENOSPC), (unsigned long long)vfs.f_bavail *
-		    vfs.f_frsize, (unsigned long long)sb.st_size +
-		    CATALOG_ROOM);
-		goto failed;
+		close(fd);
+		library_full(imp);
+		imp->bytes_done += (uint64_t)e->size;
+		report(imp, e->path, OUT_NOTTRIED, NULL, NULL, NULL,
+		    "the library's disk is full");
+		return OUT_NOTTRIED;
 	}
 	if (store_copy_start(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
 	    imp->verify, &f, err, sizeof err) == -1)
@@ -1223,7 +1349,7 @@ failed:
 	if (fd != -1)
 		close(fd);
 	imp->bytes_done += (uint64_t)e->size;
-	say(imp, e->path, "%s", err);
+	say_failed(imp, e->path, err);
 	report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
 	return OUT_FAILED;
 }
@@ -1272,8 +1398,8 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 	}
 	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
 	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
-		if (interrupted) {
-			whole = 0;
+		if (interrupted || imp->full) {
+			whole = 0;	/* the rest: not attempted */
 			break;
 		}
 		if (o == OUT_FAILED || o == OUT_SKIPPED || o == OUT_WAITING ||
@@ -1287,7 +1413,7 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 			report(imp, sc->e[j].path, so, NULL, NULL, NULL,
 			    o == OUT_FAILED ? "main file failed" : o ==
 			    OUT_WAITING ? "main file left for the next run" :
-			    NULL);
+			    "its main file was not imported");
 			whole = 0;
 			continue;
 		}
@@ -1394,9 +1520,12 @@ import_close(struct import *imp)
 	free(imp->head);
 }
 
-/* The closing summary: every file seen, accounted for. */
+/*
+ * The closing summary on stdout (where every command puts its summary):
+ * every file seen, accounted for, then what was copied. -q leaves it out.
+ */
 static void
-summary(struct import *imp, unsigned long seen)
+summary(struct import *imp, unsigned long seen, int stopped)
 {
 	struct json_object	*o, *s;
 	char			 b[32], r[32];
@@ -1426,8 +1555,8 @@ summary(struct import *imp, unsigned long seen)
 	}
 	if (log_quiet)
 		return;
-	fmt_bytes(imp->bytes_copied, b, sizeof b);
-	fmt_bytes(t > 0 ? (uint64_t)((double)imp->bytes_copied / t) : 0, r,
+	cmd_size(imp->bytes_copied, b, sizeof b);
+	cmd_size(t > 0 ? (uint64_t)((double)imp->bytes_copied / t) : 0, r,
 	    sizeof r);
 	printf("%s%lu files seen: %lu imported, %lu duplicates, %lu sidecars,"
 	    " %lu already imported, %lu skipped, %lu failed",
@@ -1438,10 +1567,17 @@ summary(struct import *imp, unsigned long seen)
 	if (imp->count[OUT_WAITING] > 0)
 		printf(", %lu left for the next run (still arriving or "
 		    "changed)", imp->count[OUT_WAITING]);
+	if (imp->count[OUT_NOTTRIED] > 0)
+		printf(", %lu not attempted (%s)", imp->count[OUT_NOTTRIED],
+		    imp->full ? "the library's disk is full" : stopped ?
+		    "interrupted" : "stopped");
 	printf("\n");
 	if (!imp->dry_run)
-		printf("%s copied in %.1f s (%s/s)%s into %s\n", b, t, r,
-		    imp->warnings ? ", with warnings" : "", imp->library);
+		printf("%s copied in %.1f s (%s/s) into %s%s\n", b, t, r,
+		    log_esc(imp->library), imp->warnings ?
+		    ", with warnings (see above)" : "");
+	else if (imp->warnings)
+		printf("dry run: with warnings (see above)\n");
 }
 
 /* What the run did, for the runs table and the hooks (run.c). */
@@ -1484,71 +1620,29 @@ import_opts_init(struct sb_ctx *ctx, struct import_opts *o)
 }
 
 static int
-cmd_import(struct sb_ctx *ctx, int argc, char **argv)
+cmd_import(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "dry-run",	 no_argument,	NULL, 'n' },
-		{ "move",	 no_argument,	NULL, 'm' },
-		{ "json",	 no_argument,	NULL, 'j' },
-		{ "progress",	 no_argument,	NULL, 'p' },
-		{ "no-progress", no_argument,	NULL, 'P' },
-		{ "sync",	 no_argument,	NULL, 's' },
-		{ "no-sync",	 no_argument,	NULL, 'S' },
-		{ "settle",	 required_argument, NULL, 'T' },
-		{ NULL,		 0,		NULL, 0 }
-	};
 	struct import_opts	 o;
-	int			 ch;
+	const char		*v;
 
 	if (import_opts_init(ctx, &o) == -1)
 		return EXIT_USAGE;
-	while ((ch = getopt_long(argc, argv, "nmjs", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'm':
-			o.move = 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'p':
-			o.progress = 1;
-			break;
-		case 'P':
-			o.progress = 0;
-			break;
-		case 's':
-			o.sync = 1;
-			break;
-		case 'S':
-			o.sync = 0;
-			break;
-		case 'T':
-			if (config_parse_duration(optarg, &o.settle) == -1) {
-				log_warnx("import: settle time '%s' is not a "
-				    "duration (such as 0, 30s, 10m or 1h)",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			cmd_usage(&cmd_import_entry);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		cmd_usage(&cmd_import_entry);
+	o.dry_run = cmd_has(args, "dry-run") > 0;
+	o.move = cmd_has(args, "move") > 0;
+	o.json = ctx->json;
+	o.progress = cmd_flag(args, "progress", "no-progress", -1);
+	o.sync = cmd_flag(args, "sync", "no-sync", o.sync);
+	if ((v = cmd_get(args, "settle")) != NULL &&
+	    config_parse_duration(v, &o.settle) == -1) {
+		log_warnx("import: settle time '%s' is not a duration (such as "
+		    "0, 30s, 10m or 1h)", log_esc(v));
 		return EXIT_USAGE;
 	}
 	if (o.dry_run && o.move) {
 		log_warnx("import: --dry-run and --move together make no sense");
 		return EXIT_USAGE;
 	}
-	return import_run(ctx, &o, argc, argv);
+	return import_run(ctx, &o, args->argc, args->argv);
 }
 
 /*
@@ -1598,6 +1692,8 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	}
 	v = config_get(ctx->cfg, "", "verify");
 	imp.verify = v == NULL || config_get_bool(ctx->cfg, "", "verify", 1);
+	imp.unrecognised = config_get_bool(ctx->cfg, "", "import_unrecognised",
+	    0);
 	if (getcwd(imp.cwd, sizeof imp.cwd) == NULL)
 		snprintf(imp.cwd, sizeof imp.cwd, ".");
 	if (identify_open(NULL) == -1)
@@ -1613,7 +1709,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 			sources_bad++;
 	if (sources_bad == nsrc) {
 		scan_free(sc);
-		return EXIT_SOMEFAILED;
+		return EXIT_USAGE;	/* nothing to import from */
 	}
 	scan_group(sc);
 
@@ -1633,7 +1729,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	for (i = 0; i < sc->n && !interrupted; i++) {
+	for (i = 0; i < sc->n && !interrupted && !imp.full; i++) {
 		if (sc->e[i].main != -1)
 			continue;	/* a sidecar: goes with its main */
 		import_group(&imp, sc, i);
@@ -1641,6 +1737,11 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	batch_flush(&imp);
 	if (!imp.dry_run && txn_commit(&imp) == -1)
 		rc = EXIT_SOMEFAILED;
+	/* Every file is reported once; those the run did not reach are not. */
+	for (i = 0, seen = 0; i <= OUT_FAILED; i++)
+		seen += imp.count[i];
+	if (seen < sc->n)
+		imp.count[OUT_NOTTRIED] += sc->n - seen;
 	seen = sc->skipped + sc->failed;
 	for (i = 0; i <= OUT_FAILED; i++)
 		seen += imp.count[i];
@@ -1653,9 +1754,12 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 		    "catalogued, run it again to finish");
 		rc = EXIT_SOMEFAILED;
 	}
-	summary(&imp, seen);
-	if (imp.count[OUT_FAILED] > 0 || imp.warnings > 0)
+	summary(&imp, seen, interrupted);
+	/* Warnings alone (damaged headers, odd names) are a good run. */
+	if (imp.count[OUT_FAILED] > 0 || imp.count[OUT_NOTTRIED] > 0)
 		rc = EXIT_SOMEFAILED;
+	if (sources_bad > 0)
+		rc = EXIT_USAGE;	/* a source given that is not there */
 	import_result(&imp, seen, r);
 	import_close(&imp);
 	scan_free(sc);
@@ -1702,10 +1806,24 @@ import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	return run_finish(ctx, &r);
 }
 
+static const struct cmd_option import_options[] = {
+	{ "dry-run", 'n', NULL,
+	    "say what would happen, file by file, and write nothing at all" },
+	{ "move", 'm', NULL,
+	    "delete each source once its copy is verified and catalogued" },
+	{ "settle", 0, "DURATION",
+	    "take only files unchanged this long (default: settle =, 30s)" },
+	{ "json", 'j', NULL, "one JSON object per file, then a summary object" },
+	{ "progress", 0, NULL,
+	    "show the progress line (default: when stderr is a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ "sync", 's', NULL, "upload the new files at the end (shoebox sync)" },
+	{ "no-sync", 0, NULL, "do not upload at the end, whatever auto_sync says" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_import_entry = {
-	"import",
-	"[--dry-run] [--move] [--settle DURATION] [--json] "
-	"[--progress|--no-progress] [--sync] SOURCE...",
+	"import", "SOURCE...", 1, -1,
 	"copy photos and videos into the library, dated and catalogued",
-	CMD_LIBRARY, cmd_import
+	import_options, CMD_LIBRARY, cmd_import
 };

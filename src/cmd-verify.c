@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -287,17 +286,19 @@ verify_summary(struct verify *v, size_t checked, const char *how)
 	printf(" (%s read in %.1f s)\n", b, meter_elapsed(&v->meter));
 }
 
+static const struct cmd_option verify_options[] = {
+	{ "sample", 0, "PERCENT",
+	    "only this share of the library, the longest unverified first" },
+	{ "since", 0, "DATE", "only files catalogued on or after DATE" },
+	{ "json", 'j', NULL, "one JSON object per problem, and a summary" },
+	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ NULL, 0, NULL, NULL }
+};
+
 static int
-cmd_verify(struct sb_ctx *ctx, int argc, char **argv)
+cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "sample",	 required_argument,	NULL, 's' },
-		{ "since",	 required_argument,	NULL, 'S' },
-		{ "json",	 no_argument,		NULL, 'j' },
-		{ "progress",	 no_argument,		NULL, 'p' },
-		{ "no-progress", no_argument,		NULL, 'P' },
-		{ NULL,		 0,			NULL, 0 }
-	};
 	struct verify	 v;
 	struct daterange since;
 	struct sigaction sa;
@@ -307,52 +308,33 @@ cmd_verify(struct sb_ctx *ctx, int argc, char **argv)
 	int64_t		*ids = NULL, total, limit = -1;
 	uint64_t	 bytes;
 	size_t		 n = 0;
-	int		 ch, progress = -1, sample = 0, rc = EXIT_USAGE, bad;
+	const char	*opt;
+	int		 progress, sample = 0, rc = EXIT_USAGE, bad;
 
 	memset(&v, 0, sizeof v);
 	v.ctx = ctx;
 	v.library = ctx->library;
 	v.libfd = -1;
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			pct = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || !(pct > 0) ||
-			    pct > 100) {
-				log_warnx("verify: --sample %s: a percentage "
-				    "above 0, up to 100", optarg);
-				return EXIT_USAGE;
-			}
-			sample = 1;
-			break;
-		case 'S':
-			if (daterange_parse(optarg, &since) == -1 ||
-			    since.from[0] == '\0') {
-				log_warnx("verify: --since %s: a day, month or "
-				    "year (2024-06-01, 2024-06, 2024)", optarg);
-				return EXIT_USAGE;
-			}
-			since_from = since.from;
-			break;
-		case 'j':
-			v.json = 1;
-			break;
-		case 'p':
-			progress = 1;
-			break;
-		case 'P':
-			progress = 0;
-			break;
-		default:
-			cmd_usage(&cmd_verify_entry);
+	if ((opt = cmd_get(args, "sample")) != NULL) {
+		pct = strtod(opt, &end);
+		if (end == opt || *end != '\0' || !(pct > 0) || pct > 100) {
+			log_warnx("verify: --sample %s: a percentage above 0, "
+			    "up to 100", opt);
 			return EXIT_USAGE;
 		}
+		sample = 1;
 	}
-	if (optind < argc) {
-		cmd_usage(&cmd_verify_entry);
-		return EXIT_USAGE;
+	if ((opt = cmd_get(args, "since")) != NULL) {
+		if (daterange_parse(opt, &since) == -1 ||
+		    since.from[0] == '\0') {
+			log_warnx("verify: --since %s: a day, month or year "
+			    "(2024-06-01, 2024-06, 2024)", opt);
+			return EXIT_USAGE;
+		}
+		since_from = since.from;
 	}
-	v.json = v.json || ctx->json;
+	progress = cmd_flag(args, "progress", "no-progress", -1);
+	v.json = ctx->json;
 	/* Never create a library or catalogue only to find it empty. */
 	snprintf(path, sizeof path, "%s/.shoebox/catalog.db", v.library);
 	if (access(path, F_OK) == -1) {
@@ -423,9 +405,7 @@ out:
 }
 
 const struct cmd_entry cmd_verify_entry = {
-	"verify",
-	"[--sample PERCENT] [--since DATE] [--json] "
-	"[--progress|--no-progress]",
+	"verify", "", 0, 0,
 	"read library files again: report missing, changed and untracked",
-	CMD_LIBRARY, cmd_verify
+	verify_options, CMD_LIBRARY, cmd_verify
 };

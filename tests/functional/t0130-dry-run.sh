@@ -18,10 +18,10 @@ would: imported  $c/DCIM/100CANON/IMG_0004.JPG -> 2003/09/25/IMG_0004.JPG (2003-
 would: imported  $c/DCIM/100CANON/MVI_0005.MOV -> 2019/12/31/MVI_0005.MOV (2019-12-31T23:59:58+00:00, quicktime)
 would: duplicate $c/DCIM/101CANON/IMG_0002 copy.JPG (2004-06-21T23:37:53, exif)
 would: imported  $c/DCIM/101CANON/IMG_3578.HEIC -> 2020/04/17/IMG_3578.HEIC (2020-04-17T10:03:40-06:00, exif)
-would: skipped   $c/MISC/SETTINGS.TXT (2001-02-03T04:05:06+00:00, mtime)
+would: skipped   $c/MISC/SETTINGS.TXT: not media (text/plain)
 would: imported  $c/PRIVATE/M4ROOT/CLIP/C0001.MP4 -> 2021/07/04/C0001.MP4 (2021-07-04T18:30:15+00:00, quicktime)
 would: sidecar   $c/PRIVATE/M4ROOT/CLIP/C0001M01.XML -> 2021/07/04/C0001M01.XML (2021-07-04T18:30:15+00:00, quicktime)
-would: skipped   $c/README (2001-02-03T04:05:06+00:00, mtime)
+would: skipped   $c/README: not media (text/plain)
 dry run: 13 files seen: 7 imported, 1 duplicates, 3 sidecars, 0 already imported, 2 skipped, 0 failed
 EOF
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Bad input: a truncated file, a corrupt EXIF block, a name that is not
 # UTF-8, an unreadable file: a message naming the file and the reason, the
-# import carries on, exit status 1, and nothing partial in the library.
+# import carries on, and nothing partial in the library. Files filed with a
+# warning (damaged headers, a name made clean) exit 0 "with warnings"; an
+# unreadable file is a failure (exit 1); a missing source is exit 2.
 . "$TOP/tests/lib/common.sh"
 
 d="$T/card/DCIM/100CANON"
@@ -45,9 +47,9 @@ EOF
 lib_nonempty
 check "no partial files left" [ -z "$(ls -A "$LIB/.shoebox/tmp")" ]
 
-# A source that does not exist: a usage-level message, status 1.
+# A source that does not exist: a usage-level message, status 2.
 sb import --no-progress "$T/nonexistent"
-expect_rc 1
+expect_rc 2
 echo "shoebox: $T/nonexistent: No such file or directory" |
     check "missing source reported" diff -u - "$T/err"
 exit 0

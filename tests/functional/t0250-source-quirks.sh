@@ -28,10 +28,10 @@ cmp "$d/IMG_0002.JPG" "$LIB/2004/06/21/IMG_0002.JPG" || fail "IMG_0002 differs"
 # --move, and nothing in the library is touched.
 before=$(cd "$LIB" && find . -type f -not -path './.shoebox/*' -exec sha256sum {} + | sort)
 sb import --move --no-progress "$LIB"
-expect_rc 1
+expect_rc 2
 grep -q 'is the library or inside it' "$T/err" || fail "library as source: $(cat "$T/err")"
 sb import --move --no-progress "$LIB/2004" "$LIB/2004/06/21/IMG_0002.JPG" "$LIB/./2006/../2004"
-expect_rc 1
+expect_rc 2
 [ "$(grep -c '^shoebox: /[^ ]*: is the library or inside it' "$T/err")" = 3 ] || fail "inside library: $(cat "$T/err")"
 # A source directory holding a link into the library.
 mkdir -p "$T/card2"
