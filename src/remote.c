@@ -552,6 +552,59 @@ backoff(struct remote *r, int attempt, long retry_after)
 	return 0;
 }
 
+/*
+ * Text a server sent, fit for a one-line message, into out: markup
+ * dropped when it starts with '<' (an HTML error page), runs of white
+ * space made one space, control characters and bytes that are not
+ * printable UTF-8 written \xNN, cut to fit out (then "...").
+ */
+static void
+remote_text(const char *in, size_t n, char *out, size_t size)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 o = 0, l;
+	int			 tags, intag = 0, space = 0;
+
+	while (n > 0 && isspace(*p)) {
+		p++;
+		n--;
+	}
+	tags = n > 0 && *p == '<';
+	for (; n > 0 && o + 8 < size; p += l, n -= l) {
+		l = 1;
+		if (tags && (intag || *p == '<')) {
+			intag = *p != '>';
+			space = o > 0;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = 0;
+		if (*p >= 0x80 && (l = utf8_len(p, n)) > 1 &&
+		    !(p[0] == 0xc2 && p[1] < 0xa0)) {	/* not C1 */
+			if (o + l + 8 >= size)
+				break;
+			memcpy(out + o, p, l);
+			o += l;
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			l = 1;
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
+		} else
+			out[o++] = (char)*p;
+	}
+	if (n > 0 && size >= 4) {
+		if (o + 4 > size)
+			o = size - 4;
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
 /* The text between <tag> and </tag> in an XML body, into out. */
 static void
 xml_text(const char *xml, const char *tag, char *out, size_t size)
@@ -573,31 +626,66 @@ xml_text(const char *xml, const char *tag, char *out, size_t size)
 }
 
 /*
- * Turn an HTTP answer we cannot use into x->error, with the server's error
- * code and message when it sent them and a hint for auth failures. Returns
- * REMOTE_AUTH for 401/403, REMOTE_STOP for other 4xx, else REMOTE_FAIL.
+ * Turn an HTTP answer we cannot use into x->error: the status, the
+ * server's error code and message (or the start of its body), shortened
+ * and escaped, and what to check. By meaning: 401 or 403 to a request
+ * that carried credentials is REMOTE_AUTH (hint names the settings); 401
+ * without any is REMOTE_AUTH too (a login is needed), 403 without any
+ * REMOTE_STOP (a permission, not a password); a missing bucket is
+ * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP; 5xx REMOTE_FAIL.
  */
 int
 xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 {
-	char	code[80], msg[200];
+	struct remote	*r = x->remote;
+	const char	*file, *bucket, *what = NULL;
+	char		 raw[200], code[80], msg[200], more[300];
+	int		 rc;
 
-	xml_text(rq->resp, "Code", code, sizeof code);
-	xml_text(rq->resp, "Message", msg, sizeof msg);
+	xml_text(rq->resp, "Code", raw, sizeof raw);
+	remote_text(raw, strlen(raw), code, sizeof code);
+	xml_text(rq->resp, "Message", raw, sizeof raw);
+	if (raw[0] != '\0')
+		remote_text(raw, strlen(raw), msg, sizeof msg);
+	else if (code[0] == '\0' && rq->resp != NULL)
+		remote_text(rq->resp, rq->resplen, msg, 120);
+	else
+		msg[0] = '\0';
 	if (code[0] == '\0')
 		snprintf(code, sizeof code, "%s", rq->status == 401 ?
 		    "Unauthorized" : rq->status == 403 ? "Forbidden" :
 		    rq->status == 404 ? "Not Found" : rq->status == 409 ?
 		    "Conflict" : "error");
+	more[0] = '\0';
+	if (rq->status == 401 || rq->status == 403) {
+		rc = REMOTE_AUTH;
+		if (r->anonymous && rq->status == 401)
+			what = "the server wants a login: set user = and "
+			    "password =";
+		else if (r->anonymous) {
+			what = "the server refuses it to anyone (no "
+			    "credentials are sent): check its permissions";
+			rc = REMOTE_STOP;
+		} else if (hint != NULL) {
+			file = remote_get(r, "secret_file");
+			snprintf(more, sizeof more, "%s%s%s", hint,
+			    file ? ", in secret_file " : "", file ? file : "");
+			what = more;
+		}
+	} else if (rq->status == 404 && strcmp(code, "NoSuchBucket") == 0) {
+		bucket = remote_get(r, "bucket");
+		snprintf(more, sizeof more, "bucket %s does not exist: check "
+		    "bucket =, endpoint = and region =", bucket ? bucket : "?");
+		what = more;
+		msg[0] = '\0';
+		rc = REMOTE_AUTH;
+	} else if (rq->status >= 400 && rq->status < 500)
+		rc = REMOTE_STOP;
+	else
+		rc = REMOTE_FAIL;
 	xfer_error(x, "%s %ld %s%s%s%s%s", rq->method, rq->status, code,
-	    msg[0] ? ": " : "", msg,
-	    (rq->status == 401 || rq->status == 403) && hint ? ": " : "",
-	    (rq->status == 401 || rq->status == 403) && hint ? hint : "");
-	if (rq->status == 401 || rq->status == 403)
-		return REMOTE_AUTH;
-	if (rq->status >= 400 && rq->status < 500)
-		return REMOTE_STOP;
-	return REMOTE_FAIL;
+	    msg[0] ? ": " : "", msg, what ? ": " : "", what ? what : "");
+	return rc;
 }
 
 /* Options every request gets. */

@@ -19,7 +19,8 @@ struct remote;
 #define REMOTE_OK	0	/* done */
 #define REMOTE_FAIL	(-1)	/* this file failed; go on with the next */
 #define REMOTE_STOP	(-2)	/* the remote refuses (auth, 4xx, config) */
-#define REMOTE_AUTH	(-3)	/* REMOTE_STOP because of credentials */
+#define REMOTE_AUTH	(-3)	/* REMOTE_STOP because of credentials or
+				   settings (a bucket, a host key) */
 #define REMOTE_EXISTS	(-4)	/* put: the name was taken meanwhile, and
 				   nothing was replaced */
 
@@ -131,6 +132,7 @@ struct remote {
 	long long		 bwlimit;	/* bytes/s for the whole sync */
 	int			 stopped;	/* a REMOTE_STOP was seen */
 	volatile int		*interrupted;
+	int			 anonymous;	/* requests carry no credentials */
 };
 
 /* remote.c */

@@ -7,6 +7,8 @@ on stderr ("REQ METHOD PATH" then "RES ..."), forwards requests to
 FAULTS is a comma-separated list applied in order to the requests that
 match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   500, 503   answer that status (503 with Retry-After: 1) after the body
+  4NN        answer that status with an HTML body full of control
+             characters and 400 more bytes (401, 403, 404 ...)
   drop       read half the body, then reset the connection
   stall      read the headers, then send nothing for 30 s
   pass403    forward the request, then answer 403 whatever upstream said
@@ -107,6 +109,18 @@ def handle(conn):
                           "Content-Type: application/xml\r\n"
                           "Connection: close\r\n\r\n" %
                           (action, extra, len(body))).encode() + body)
+            conn.close()
+            log("RES %s %s injected" % (method, action))
+            return
+        if action is not None and len(action) == 3 and action[0] == "4":
+            for _ in body_chunks(conn, rest, length):
+                pass
+            body = (b"<html><body><h1>Denied\x1b[2J\x1b]0;pwned\x07</h1>\r\n"
+                    b"<p>\tby policy\x00\xff " + b"x" * 400 + b"</p></body></html>")
+            conn.sendall(("HTTP/1.1 %s Injected\r\nContent-Length: %d\r\n"
+                          "Content-Type: text/html\r\n"
+                          "Connection: close\r\n\r\n" %
+                          (action, len(body))).encode() + body)
             conn.close()
             log("RES %s %s injected" % (method, action))
             return
