@@ -858,24 +858,29 @@ static void
 curl_message(struct xfer *x, struct xreq *rq, CURLcode rc,
     const char *errbuf)
 {
-	const char	*hint = "";
+	struct remote	*r = x->remote;
+	const char	*hint = NULL;
 
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-		hint = x->remote->ops == &remote_sftp_ops ?
-		    " (host key not in known_hosts, or changed: check "
-		    "known_hosts)" :
-		    " (self-signed? set ca_file =, or tls_verify = no)";
+		hint = r->hint_hostkey != NULL ? r->hint_hostkey :
+		    "self-signed? set ca_file =, or tls_verify = no";
 		break;
 	case CURLE_LOGIN_DENIED:
-		hint = " (check user, key_file or password)";
+		hint = r->hint_login != NULL ? r->hint_login :
+		    "check user, key_file or password";
 		break;
 	default:
+		if (ssh_session_failure(errbuf) == 1)
+			hint = r->hint_kex;
 		break;
 	}
-	xfer_error(x, "%s: %s%s", rq->method,
-	    errbuf[0] ? errbuf : curl_easy_strerror(rc), hint);
+	xfer_error(x, "%s: %s%s%s%s%s%s", rq->method,
+	    errbuf[0] ? errbuf : curl_easy_strerror(rc),
+	    hint || x->note[0] ? " (" : "", x->note,
+	    hint && x->note[0] ? "; " : "", hint ? hint : "",
+	    hint || x->note[0] ? ")" : "");
 }
 
 /*
@@ -937,7 +942,7 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 		xreq_reset(rq);
 		curl_easy_reset(x->curl);
 		xreq_common(x, rq);
-		errbuf[0] = '\0';
+		errbuf[0] = x->note[0] = '\0';
 		curl_easy_setopt(x->curl, CURLOPT_ERRORBUFFER, errbuf);
 		if (prepare(x, rq, arg) == -1)
 			return REMOTE_FAIL;
@@ -994,7 +999,8 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 				return rc == CURLE_PEER_FAILED_VERIFICATION ||
 				    rc == CURLE_LOGIN_DENIED ||
 				    rc == CURLE_SSL_CACERT_BADFILE ||
-				    rc == CURLE_REMOTE_ACCESS_DENIED ?
+				    rc == CURLE_REMOTE_ACCESS_DENIED ||
+				    ssh_session_failure(errbuf) == 1 ?
 				    REMOTE_AUTH : REMOTE_FAIL;
 		}
 		d = backoff_delay(r, attempt, rq->retry_after);

@@ -61,6 +61,8 @@ struct xfer {
 	char		 error[512];	/* why the last call failed */
 	uint64_t	 sent;		/* body bytes sent for the current file */
 	double		 waited;	/* seconds of retry delays, this file */
+	char		 note[160];	/* a kind's callback on the last try:
+					   what the server showed */
 };
 
 /* A request body streamed from a file region, hashed as it goes. */
@@ -143,6 +145,11 @@ struct remote {
 	int			 stopped;	/* a REMOTE_STOP was seen */
 	volatile int		*interrupted;
 	int			 anonymous;	/* requests carry no credentials */
+	/* what the kind says when the host key is refused, the SSH key
+	   exchange fails, or the login is refused (NULL: the default) */
+	const char		*hint_hostkey;
+	const char		*hint_kex;
+	const char		*hint_login;
 	/* connection failures in a row, from all workers (atomic); at
 	   UNREACHABLE_AFTER, unreachable is set (1 while why is written,
 	   then 2) and every request of the remote ends at once */
