@@ -18,6 +18,7 @@
 #define EXIT_ALLGOOD	0
 #define EXIT_SOMEFAILED	1
 #define EXIT_USAGE	2
+#define EXIT_UNREACHABLE 3	/* sync: a remote could not be reached */
 
 enum kind {
 	KIND_OTHER = 0,

@@ -15,7 +15,7 @@ zlib1g-dev sqlite3"
 # Unit tests (cmocka), fuzzers (clang), functional tests (servers, file
 # systems, python3, setpriv and losetup from util-linux), benchmarks.
 TEST="libcmocka-dev clang rclone libimage-exiftool-perl shared-mime-info
-dosfstools fusefat e2fsprogs util-linux openssl procps openssh-client python3 time"
+dosfstools fusefat e2fsprogs util-linux openssl procps openssh-client openssh-server python3 time"
 
 build_only=0
 case "${1:-}" in

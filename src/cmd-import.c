@@ -1770,7 +1770,8 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 
 		if (config_sections(ctx->cfg, "remote", &names) == 0)
 			log_info("no [remote] in the config: nothing to upload");
-		else if ((src = sync_run(ctx, NULL, 0)) > rc)
+		else if ((src = sync_run(ctx, NULL, 0)) == EXIT_UNREACHABLE ?
+		    rc == EXIT_ALLGOOD : src > rc)
 			rc = src;
 	}
 	return rc;

@@ -66,7 +66,43 @@ status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	sqlite3_finalize(st);
 }
 
-/* One remote's counts, as text or JSON; failures listed under it. */
+/*
+ * The files a configured remote has no job for yet (catalogued before it
+ * was added; its next sync queues them): how many, and their bytes. The
+ * cheap count first, so that a remote with every file queued costs no
+ * join.
+ */
+static void
+status_unqueued(struct catalog *cat, const char *name, long long *n,
+    long long *bytes)
+{
+	sqlite3_stmt	*st;
+	int		 some = 0;
+
+	*n = *bytes = 0;
+	if ((st = catalog_prepare(cat, "SELECT (SELECT count(*) FROM files) > "
+	    "(SELECT count(*) FROM upload_jobs WHERE remote = ?)")) == NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	some = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!some || (st = catalog_prepare(cat, "SELECT count(*), "
+	    "coalesce(sum(f.size), 0) FROM files f WHERE NOT EXISTS (SELECT 1 "
+	    "FROM upload_jobs j WHERE j.remote = ? AND j.file_id = f.id)")) ==
+	    NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*bytes = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * One remote's counts, as text or JSON; failures listed under it. Files
+ * not yet queued for a configured remote count as pending.
+ */
 static void
 status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
     int configured)
@@ -74,7 +110,8 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	struct json_object	*o = NULL, *arr = NULL, *ren = NULL, *f;
 	sqlite3_stmt		*st;
 	long long		 pending = 0, pbytes = 0, done = 0, failed = 0;
-	char			 p[4096], size[32];
+	long long		 unq = 0, ubytes = 0;
+	char			 p[4096], size[32], more[64];
 
 	if ((st = catalog_prepare(cat, "SELECT "
 	    "sum(j.status = 'pending'), sum(CASE WHEN j.status = 'pending' "
@@ -90,6 +127,10 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 		failed = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
+	if (configured)
+		status_unqueued(cat, name, &unq, &ubytes);
+	pending += unq;
+	pbytes += ubytes;
 	if (ctx->json) {
 		o = json_object_new_object();
 		arr = json_object_new_array();
@@ -100,14 +141,20 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 		    json_object_new_int64(pending));
 		json_object_object_add(o, "pending_bytes",
 		    json_object_new_int64(pbytes));
+		json_object_object_add(o, "not_queued",
+		    json_object_new_int64(unq));
 		json_object_object_add(o, "done", json_object_new_int64(done));
 		json_object_object_add(o, "failed",
 		    json_object_new_int64(failed));
 	} else {
 		cmd_size((uint64_t)pbytes, size, sizeof size);
-		printf("%s%s: %lld pending (%s), %lld done, %lld failed\n",
+		more[0] = '\0';
+		if (unq > 0)
+			snprintf(more, sizeof more, ", %lld not yet queued",
+			    unq);
+		printf("%s%s: %lld pending (%s%s), %lld done, %lld failed\n",
 		    log_esc(name), configured ? "" : " (not configured)",
-		    pending, size, done, failed);
+		    pending, size, more, done, failed);
 	}
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.status, "
 	    "j.last_error, j.attempts FROM upload_jobs j JOIN files f ON "

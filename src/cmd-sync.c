@@ -5,8 +5,9 @@
  * claimed in the catalogue first (queue.c), so that syncs running at once
  * never send a file twice. Files the remote already has are marked done
  * without a transfer; nothing on a remote is replaced (remote_upload). A
- * remote that refuses (auth, other 4xx) is stopped with one message; the
- * others go on. import --sync and auto_sync call sync_run() too.
+ * remote that refuses (auth, other 4xx), or that cannot be reached, is
+ * stopped with one message; the others go on. import --sync and auto_sync
+ * call sync_run() too.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -41,7 +42,10 @@ struct sync_remote {
 	int		 total;		/* jobs waiting when the sync began */
 	int		 uploaded, skipped, failed;
 	uint64_t	 bytes;
-	int		 refused;	/* REMOTE_STOP or REMOTE_AUTH seen */
+	int		 refused;	/* REMOTE_STOP or REMOTE_AUTH seen, or
+					   given up on as unreachable */
+	int		 unreached;	/* a file got no connection */
+	int		 unreachable;	/* given up on for this run */
 	int		 proven;	/* a job went through: credentials work */
 	int		 probing;	/* its first job is under way */
 };
@@ -126,6 +130,23 @@ sync_json(struct sync_remote *sr, const struct upload *up,
 	fflush(stdout);
 }
 
+/* How many jobs of remote are still to do (pending or failed). */
+static int
+sync_left(struct sync *s, const char *remote)
+{
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	if ((st = catalog_prepare(s->cat, "SELECT count(*) FROM upload_jobs "
+	    "WHERE remote = ? AND status IN ('pending', 'failed')")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, remote, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* Upload one file (unless already there) and record what happened. */
 static void
 sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
@@ -147,7 +168,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	pthread_mutex_lock(&s->lock);
 	s->files_done++;
-	if (rc != REMOTE_STOP && rc != REMOTE_AUTH)
+	if (rc != REMOTE_STOP && rc != REMOTE_AUTH && rc != REMOTE_UNREACHABLE)
 		sr->proven = 1;
 	sr->probing = 0;
 	pthread_cond_broadcast(&s->cond);
@@ -169,6 +190,22 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 		if (!sr->refused && !sync_interrupted)
 			log_warnx("remote %s: %s", r->name, x->error);
 		sr->refused = 1;
+		if (s->ctx->json)
+			sync_json(sr, up, "pending", x->error);
+	} else if (rc == REMOTE_UNREACHABLE) {
+		/* not the file's fault: it stays pending, no attempt counted */
+		queue_failed(s->cat, up->job_id, x->error, 1);
+		sr->unreached = 1;
+		if (remote_unreachable(r) && !sr->unreachable) {
+			sr->unreachable = sr->refused = 1;
+			if (!sync_interrupted)
+				log_warnx("remote %s: unreachable (%s): %d "
+				    "files left queued; the next sync tries "
+				    "again", r->name, r->unreach_why,
+				    sync_left(s, r->name));
+		} else if (!remote_unreachable(r) && !sync_interrupted)
+			log_warnx("remote %s: %s: %s; left queued", r->name,
+			    log_path(up->relpath, p, sizeof p), x->error);
 		if (s->ctx->json)
 			sync_json(sr, up, "pending", x->error);
 	} else if (sync_interrupted) {
@@ -444,7 +481,8 @@ sync_open_remotes(struct sync *s, char **names, int n)
 /*
  * Drain the upload queue for the named remotes (all when n == 0). Returns
  * the exit status: 0 all went, 1 some failed (or interrupted), 2 usage,
- * config, or a remote refused (its credentials, another 4xx).
+ * config, or a remote refused (its credentials, another 4xx), 3 nothing
+ * but a remote that could not be reached (its files stay queued).
  */
 int
 sync_run(struct sb_ctx *ctx, char **names, int n)
@@ -529,7 +567,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	/* 1: files failed; 2: a remote refused (credentials, a 4xx). */
 	for (i = 0; i < s.nremotes; i++)
-		if (s.remotes[i].failed > 0)
+		if (s.remotes[i].failed > 0 || (s.remotes[i].refused &&
+		    !s.remotes[i].unreachable))
 			rc = EXIT_SOMEFAILED;
 	for (i = 0; i < s.nremotes; i++)
 		if (s.remotes[i].refused)
@@ -538,6 +577,9 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		log_warnx("sync: interrupted; run it again to finish");
 		rc = EXIT_SOMEFAILED;
 	}
+	for (i = 0; i < s.nremotes && rc == EXIT_ALLGOOD; i++)
+		if (s.remotes[i].unreached)
+			rc = EXIT_UNREACHABLE;
 out:
 	for (i = 0; i < s.nremotes; i++)
 		remote_close(s.remotes[i].r);

@@ -125,7 +125,8 @@ sb_start_s3sink() {
 
 # FAULTS: comma-separated actions for the matching requests in order, each
 # METHOD:ACTION (e.g. PUT:503,PUT:drop,any:stall); ACTION is 500, 503,
-# drop or stall.
+# 503ra=SECONDS (Retry-After), 4NN, drop, stall or pass403 (see
+# fault-proxy.py).
 sb_start_proxy() {
 	# a new proxy: the last one's port file must not be read for its port
 	rm -f "$W/proxy.port"
