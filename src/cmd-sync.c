@@ -46,6 +46,7 @@ struct sync_remote {
 					   given up on as unreachable */
 	int		 unreached;	/* a file got no connection */
 	int		 unreachable;	/* given up on for this run */
+	int		 auth;		/* refused our credentials or settings */
 	int		 proven;	/* a job went through: credentials work */
 	int		 probing;	/* its first job is under way */
 };
@@ -190,6 +191,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 		if (!sr->refused && !sync_interrupted)
 			log_warnx("remote %s: %s", r->name, x->error);
 		sr->refused = 1;
+		sr->auth |= rc == REMOTE_AUTH;
 		if (s->ctx->json)
 			sync_json(sr, up, "pending", x->error);
 	} else if (rc == REMOTE_UNREACHABLE) {
@@ -565,13 +567,17 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sync_summary(&s, (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	/* 1: files failed; 2: a remote refused (credentials, a 4xx). */
+	/*
+	 * 1: files failed, or a remote refused them (a 4xx that is not about
+	 * us); 2: a remote refused our credentials or settings; 3 (below):
+	 * only a remote that could not be reached.
+	 */
 	for (i = 0; i < s.nremotes; i++)
 		if (s.remotes[i].failed > 0 || (s.remotes[i].refused &&
 		    !s.remotes[i].unreachable))
 			rc = EXIT_SOMEFAILED;
 	for (i = 0; i < s.nremotes; i++)
-		if (s.remotes[i].refused)
+		if (s.remotes[i].auth)
 			rc = EXIT_USAGE;
 	if (sync_interrupted) {
 		log_warnx("sync: interrupted; run it again to finish");

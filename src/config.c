@@ -146,6 +146,9 @@ const struct config_key config_keys[] = {
 	    "~/.ssh/known_hosts", "the server's host key is checked against it" },
 	{ "host_key_check", R, "sftp", CONFIG_BOOL, 0, 0, NULL, "yes",
 	    "check the server's host key (no: unsafe)" },
+	{ "host_key_sha256", R, "sftp", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the server's host key fingerprints (SHA256:..., several "
+	    "allowed), instead of known_hosts" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 

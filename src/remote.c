@@ -591,8 +591,9 @@ backoff_sleep(struct remote *r, double d)
 /*
  * Text a server sent, fit for a one-line message, into out: markup
  * dropped when it starts with '<' (an HTML error page), runs of white
- * space made one space, control characters and bytes that are not
- * printable UTF-8 written \xNN, cut to fit out (then "...").
+ * space made one space, a NUL made '?', cut to fit out (then "..."). Its
+ * control characters and bytes that are not UTF-8 stay as they are: every
+ * place that prints it (messages, status, JSON) escapes them, once.
  */
 static void
 remote_text(const char *in, size_t n, char *out, size_t size)
@@ -620,17 +621,7 @@ remote_text(const char *in, size_t n, char *out, size_t size)
 		if (space)
 			out[o++] = ' ';
 		space = 0;
-		if (*p >= 0x80 && (l = utf8_len(p, n)) > 1 &&
-		    !(p[0] == 0xc2 && p[1] < 0xa0)) {	/* not C1 */
-			if (o + l + 8 >= size)
-				break;
-			memcpy(out + o, p, l);
-			o += l;
-		} else if (*p < 0x20 || *p >= 0x7f) {
-			l = 1;
-			o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
-		} else
-			out[o++] = (char)*p;
+		out[o++] = *p == '\0' ? '?' : (char)*p;
 	}
 	if (n > 0 && size >= 4) {
 		if (o + 4 > size)

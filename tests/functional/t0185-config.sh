@@ -42,7 +42,7 @@ url = https://cloud.example.org/dav
 [camera "X"]
 settle = 0
 EOF
-sb -c "$T/bad.conf" import "$CORPUS/exiv2/Reagan.jpg"; expect_rc 2
+sb -c "$T/bad.conf" import "$FIX/Reagan.jpg"; expect_rc 2
 c="shoebox: config $T/bad.conf"
 cat >"$T/want" <<EOF
 $c: line 1: libary: unknown key; did you mean library?
@@ -178,16 +178,16 @@ export SHOEBOX_LIBRARY=$LIB
 # The config's values are used: settle = 0 with a comment after it, and ~.
 printf 'library = ~/lib   # mine\nsettle = 0 ; at once\n' >"$T/tilde.conf"
 unset SHOEBOX_LIBRARY
-HOME=$T/home sb -c "$T/tilde.conf" import --no-progress "$CORPUS/exiv2/Reagan.jpg"; expect_rc 0
+HOME=$T/home sb -c "$T/tilde.conf" import --no-progress "$FIX/Reagan.jpg"; expect_rc 0
 [ -f "$T/home/lib/2004/06/21/Reagan.jpg" ] || fail "~/lib not used: $(cat "$T/out" "$T/err")"
 export SHOEBOX_LIBRARY=$LIB
 
 # SHOEBOX_MAGIC: missing, or not a compiled magic file, is an error naming it.
-SHOEBOX_MAGIC=$T/none.mgc sb probe "$CORPUS/exiv2/Reagan.jpg"; expect_rc 2
+SHOEBOX_MAGIC=$T/none.mgc sb probe "$FIX/Reagan.jpg"; expect_rc 2
 grep -qx "shoebox: SHOEBOX_MAGIC=$T/none.mgc: No such file or directory" "$T/err" ||
     fail "missing SHOEBOX_MAGIC: $(cat "$T/err")"
-SHOEBOX_MAGIC=$TOP/magic/10-raw.magic sb probe "$CORPUS/exiv2/Reagan.jpg"; expect_rc 2
+SHOEBOX_MAGIC=$TOP/magic/10-raw.magic sb probe "$FIX/Reagan.jpg"; expect_rc 2
 grep -q "^shoebox: SHOEBOX_MAGIC=$TOP/magic/10-raw.magic: not a compiled magic file" "$T/err" ||
     fail "SHOEBOX_MAGIC not a magic file: $(cat "$T/err")"
-SHOEBOX_MAGIC=$TOP/magic/shoebox.mgc sb probe "$CORPUS/exiv2/Reagan.jpg"; expect_rc 0
+SHOEBOX_MAGIC=$TOP/magic/shoebox.mgc sb probe "$FIX/Reagan.jpg"; expect_rc 0
 exit 0

@@ -108,7 +108,7 @@ grep -q '^shoebox: watch has no --json$' "$T/err" || fail "--json before a comma
 
 # Global options after the command: -L, -q, -v, -c; and --json before.
 mkdir -p "$T/card"
-cp "$CORPUS/exiv2/Reagan.jpg" "$T/card/"
+cp "$FIX/Reagan.jpg" "$T/card/"
 printf 'Holiday notes, day one.\n' >"$T/card/notes.txt"
 sb import --no-progress "$T/card" -L "$T/lib2" -q; expect_rc 0
 [ -f "$T/lib2/2004/06/21/Reagan.jpg" ] || fail "-L after the command"
@@ -116,7 +116,7 @@ sb import --no-progress "$T/card" -L "$T/lib2" -q; expect_rc 0
 sb import --no-progress "$T/card" -L "$T/lib3" -v -c "$T/config"; expect_rc 0
 grep -q "^skipped   $T/card/notes.txt: not media (text/plain)$" "$T/out" ||
     fail "-v after the command, or the skip reason: $(cat "$T/out")"
-sb --json probe "$CORPUS/exiv2/Reagan.jpg"; expect_rc 0
+sb --json probe "$FIX/Reagan.jpg"; expect_rc 0
 grep -q '^{"path":' "$T/out" || fail "--json before probe"
 sb -v --version; expect_rc 0
 grep -q '^shoebox [0-9]' "$T/out" || fail "--version"

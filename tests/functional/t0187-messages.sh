@@ -18,7 +18,7 @@ grep -q 'unable to open' "$T/err" && fail "sqlite's message shown"
 # and an empty "video".
 c=$T/card/DCIM/100CANON
 mkdir -p "$c"
-cp "$CORPUS/exiv2/Reagan.jpg" "$c/IMG_0001.JPG"
+cp "$FIX/Reagan.jpg" "$c/IMG_0001.JPG"
 printf '<?xpacket begin=""?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>\n' >"$c/IMG_0002.XMP"
 printf 'Holiday notes, day one.\n' >"$c/notes.txt"
 printf '<html><body>Not found</body></html>\n' >"$c/IMG_0003.JPG"
@@ -79,7 +79,7 @@ sb -q sync; expect_rc 0
 rm -rf "$T/card"
 mkdir -p "$T/card"
 evil=$(printf 'a\302\205b\342\200\256gpj.JPG')
-python3 - "$CORPUS/exiv2/Reagan.jpg" "$T/card/$evil" <<'PY'
+python3 - "$FIX/Reagan.jpg" "$T/card/$evil" <<'PY'
 import sys
 b = open(sys.argv[1], "rb").read()
 b = b.replace(b"NIKON CORPORATION", b"\x1b[31mNIKON\xe2\x80\xaeCORP", 1)

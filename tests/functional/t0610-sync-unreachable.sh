@@ -68,7 +68,7 @@ grep -q "^shoebox: remote dead: unreachable (HEAD: .*port $DEAD_PORT.*; 3 tries 
 sb_check "$W/disk"
 "$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail status
 cat "$W/status"
-grep -q "^dead: $NF pending ([0-9]* bytes), 0 done, 0 failed$" "$W/status" ||
+grep -q "^dead: $NF pending ([0-9.]* [kMG]*B), 0 done, 0 failed$" "$W/status" ||
     sb_fail "status counts"
 [ "$(grep -c '^  pending' "$W/status")" -le 4 ] ||
     sb_fail "status lists more than the files in flight"
