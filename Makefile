@@ -77,6 +77,10 @@ build/fuzzers/%: tests/fuzz/%.c $(FOBJS) | build/fuzzers
 
 -include $(OBJS:.o=.d) $(AOBJS:.o=.d) $(FOBJS:.o=.d) $(UNITS:=.d) \
     $(AUNITS:=.d) $(FUZZERS:=.d)
+# The fuzzers' objects are only prerequisites of a pattern rule: keep them
+# (not as .SECONDARY for all, which stops make rebuilding deleted objects).
+.PRECIOUS: build/fuzz/%.o
+
 build/obj build/asan build/fuzz build/tests build/asan-tests build/fuzzers:
 	mkdir -p $@
 
