@@ -92,11 +92,11 @@ s3_open(struct remote *r)
 		s->scheme = xstrdup("https");
 		p = endpoint;
 	} else {
-		s->scheme = strndup(endpoint, (size_t)(p - endpoint));
+		s->scheme = xstrndup(endpoint, (size_t)(p - endpoint));
 		p += 3;
 	}
 	n = strcspn(p, "/");
-	s->authority = strndup(p, n);
+	s->authority = xstrndup(p, n);
 	free(ep);
 	if (strcmp(s->scheme, "http") != 0 && strcmp(s->scheme, "https") != 0) {
 		log_warnx("remote %s: endpoint must be http:// or https://",
@@ -630,7 +630,7 @@ s3_mp_create(struct xfer *x, struct s3_mp *mp)
 		goto out;
 	}
 	s += strlen("<UploadId>");
-	mp->upload_id = strndup(s, (size_t)(e - s));
+	mp->upload_id = xstrndup(s, (size_t)(e - s));
 	pthread_mutex_lock(mp->up->lock);
 	if (queue_mp_set(mp->up->cat, mp->up->job_id, mp->upload_id,
 	    mp->part_size) == -1) {

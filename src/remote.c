@@ -151,7 +151,7 @@ secret_file_value(const char *text, const char *key, int primary)
 			continue;
 		lines++;
 		free(only);
-		only = strndup(line, (size_t)(eol - line));
+		only = xstrndup(line, (size_t)(eol - line));
 		p = line;
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -163,7 +163,7 @@ secret_file_value(const char *text, const char *key, int primary)
 			continue;
 		for (v++; *v == ' ' || *v == '\t'; v++)
 			;
-		out = strndup(v, (size_t)(eol - v));
+		out = xstrndup(v, (size_t)(eol - v));
 		while (*out != '\0' && isspace((unsigned char)
 		    out[strlen(out) - 1]))
 			out[strlen(out) - 1] = '\0';
@@ -249,7 +249,7 @@ remote_join(const char *a, const char *b)
 	if (la == 0)
 		return xstrdup(b);
 	if (*b == '\0')
-		return strndup(a, la);
+		return xstrndup(a, la);
 	xasprintf(&out, "%.*s/%s", (int)la, a, b);
 	return out;
 }
