@@ -62,8 +62,4 @@ int64_t		 catalog_add_file(struct catalog *, const char *,
 		    int64_t);
 int		 catalog_netfs_type(long);
 
-/* queue.c: the durable upload queue (one job per file and remote) */
-int		 queue_enqueue(struct catalog *, const struct config *,
-		    int64_t);
-
 #endif /* CATALOG_H */
