@@ -26,8 +26,6 @@
 #include "queue.h"
 #include "remote.h"
 
-extern uint64_t	remote_bytes_sent;	/* remote.c */
-
 /* Options of the sync command (import --sync gets the defaults). */
 static struct {
 	int		 transfers;	/* 0: config or 4 */

@@ -139,7 +139,6 @@ dir_mkparents(char *path)
 static int
 dir_copy(struct xfer *x, int fd, int out, uint64_t size)
 {
-	extern uint64_t	 remote_bytes_sent;
 	char		*buf = xmalloc(COPY_BUF);
 	uint64_t	 off = 0;
 	ssize_t		 n, w;

@@ -134,6 +134,7 @@ struct remote {
 };
 
 /* remote.c */
+extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
 struct remote	*remote_open(const struct config *, const char *);
 void		 remote_close(struct remote *);
 const char	*remote_get(const struct remote *, const char *);
