@@ -247,12 +247,15 @@ int		 import_opts_init(struct sb_ctx *, struct import_opts *);
 int		 import_run(struct sb_ctx *, const struct import_opts *, int,
 		    char **);
 
-/* cmd-probe.c: JSON helpers shared by the commands */
+/*
+ * json.c: JSON output shared by the commands (declared here: a src/json.h
+ * would be mistaken for json-c's <json.h>)
+ */
 struct json_object;
-void		 json_add_str(struct json_object *, const char *,
-		    const char *);
-void		 json_print(struct json_object *);
-struct json_object *meta_json(const char *, const struct meta *);
+void		 json_add_str(struct json_object *obj, const char *key,
+		    const char *value);
+void		 json_print(struct json_object *obj);
+struct json_object *meta_json(const char *path, const struct meta *m);
 
 /* meta-exif.c: libexif on JPEG APP1 and any embedded TIFF/Exif block */
 int		 meta_jpeg(const struct sb_src *, struct meta *);
