@@ -139,6 +139,9 @@ int		 xasprintf(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 strlcpy_sb(char *, const char *, size_t);
 
+/* util.c */
+void		 fmt_size(uint64_t n, char *buf, size_t size);
+
 /* config.c */
 struct config	*config_new(void);
 void		 config_free(struct config *);

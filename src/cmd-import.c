@@ -192,21 +192,6 @@ elapsed(const struct timespec *since)
 	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
-/* Human size: 12.3 MB. */
-static void
-fmt_bytes(uint64_t n, char *buf, size_t size)
-{
-	const char	*units[] = { "B", "kB", "MB", "GB", "TB" };
-	double		 v = (double)n;
-	int		 u = 0;
-
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-}
-
 /* The progress line on stderr: files, bytes, rate, time left. */
 static void
 progress(struct import *imp, int force)
@@ -225,9 +210,9 @@ progress(struct import *imp, int force)
 		done += imp->count[i];
 	t = elapsed(&imp->started);
 	rate = t > 0 ? (double)imp->bytes_done / t : 0;
-	fmt_bytes(imp->bytes_done, b1, sizeof b1);
-	fmt_bytes(imp->bytes_total, b2, sizeof b2);
-	fmt_bytes((uint64_t)rate, b3, sizeof b3);
+	fmt_size(imp->bytes_done, b1, sizeof b1);
+	fmt_size(imp->bytes_total, b2, sizeof b2);
+	fmt_size((uint64_t)rate, b3, sizeof b3);
 	if (rate > 0 && imp->bytes_total > imp->bytes_done) {
 		long s = (long)((double)(imp->bytes_total - imp->bytes_done) /
 		    rate);
@@ -1464,8 +1449,8 @@ summary(struct import *imp, unsigned long seen)
 	}
 	if (log_quiet)
 		return;
-	fmt_bytes(imp->bytes_copied, b, sizeof b);
-	fmt_bytes(t > 0 ? (uint64_t)((double)imp->bytes_copied / t) : 0, r,
+	fmt_size(imp->bytes_copied, b, sizeof b);
+	fmt_size(t > 0 ? (uint64_t)((double)imp->bytes_copied / t) : 0, r,
 	    sizeof r);
 	printf("%s%lu files seen: %lu imported, %lu duplicates, %lu sidecars,"
 	    " %lu already imported, %lu skipped, %lu failed",

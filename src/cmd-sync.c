@@ -214,21 +214,6 @@ sync_worker(void *arg)
 	return NULL;
 }
 
-/* Bytes as "12.3 MB". */
-static void
-sync_size(uint64_t n, char *buf, size_t size)
-{
-	const char	*u[] = { "B", "kB", "MB", "GB", "TB" };
-	double		 d = (double)n;
-	int		 i = 0;
-
-	while (d >= 1000 && i < 4) {
-		d /= 1000;
-		i++;
-	}
-	snprintf(buf, size, i == 0 ? "%.0f %s" : "%.1f %s", d, u[i]);
-}
-
 /* The progress line, redrawn in place on stderr. */
 static void
 sync_progress(struct sync *s, time_t start, int last)
@@ -238,9 +223,9 @@ sync_progress(struct sync *s, time_t start, int last)
 			    __ATOMIC_RELAXED);
 	time_t		 el = time(NULL) - start;
 
-	sync_size(sent, done, sizeof done);
-	sync_size(s->bytes_total, total, sizeof total);
-	sync_size(el > 0 ? sent / (uint64_t)el : sent, rate, sizeof rate);
+	fmt_size(sent, done, sizeof done);
+	fmt_size(s->bytes_total, total, sizeof total);
+	fmt_size(el > 0 ? sent / (uint64_t)el : sent, rate, sizeof rate);
 	fprintf(stderr, "\rsync: %d/%d files, %s of %s, %s/s\033[K%s",
 	    s->files_done, s->files_total, done, total, rate,
 	    last ? "\n" : "");
@@ -304,7 +289,7 @@ sync_summary(struct sync *s)
 			json_object_array_add(arr, ro);
 			continue;
 		}
-		sync_size(sr->bytes, b, sizeof b);
+		fmt_size(sr->bytes, b, sizeof b);
 		log_info("sync: remote %s: uploaded %d file%s (%s), %d already "
 		    "there, %d failed%s", sr->r->name, sr->uploaded,
 		    sr->uploaded == 1 ? "" : "s", b, sr->skipped, sr->failed,

@@ -1,0 +1,22 @@
+/*
+ * util.c: small helpers more than one command shares.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "shoebox.h"
+
+/* A byte count for people, in decimal units: "512 B", "12.3 MB". */
+void
+fmt_size(uint64_t n, char *buf, size_t size)
+{
+	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
+	double		   v = (double)n;
+	int		   u = 0;
+
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+}
