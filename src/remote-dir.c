@@ -23,12 +23,11 @@
 #include "shoebox.h"
 #include "remote.h"
 #include "sigv4.h"
+#include "store.h"
 
 struct dir_priv {
 	char	*root;		/* path [+ prefix] */
 };
-
-#define COPY_BUF	(256 * 1024)
 
 static int
 dir_open(struct remote *r)
@@ -135,47 +134,20 @@ dir_mkparents(char *path)
 	return 0;
 }
 
-/* Copy fd to out with a fixed buffer, counting progress; 0 or -1. */
+/* Copy fd to out (store_pass), counting progress; 0, or -1 with err set. */
 static int
-dir_copy(struct xfer *x, int fd, int out, uint64_t size)
+dir_copy(struct xfer *x, int fd, int out, uint64_t size, char *err,
+    size_t errlen)
 {
-	char		*buf = xmalloc(COPY_BUF);
-	uint64_t	 off = 0;
-	ssize_t		 n, w;
-	size_t		 done;
+	struct store_pass	p;
 
-	while (off < size) {
-		if (x->remote->interrupted && *x->remote->interrupted) {
-			errno = EINTR;
-			goto fail;
-		}
-		n = pread(fd, buf, size - off < COPY_BUF ?
-		    (size_t)(size - off) : COPY_BUF, (off_t)off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			goto fail;
-		}
-		for (done = 0; done < (size_t)n; done += (size_t)w)
-			if ((w = write(out, buf + done, (size_t)n - done)) ==
-			    -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				goto fail;
-			}
-		off += (uint64_t)n;
-		__atomic_fetch_add(&remote_bytes_sent, (uint64_t)n,
-		    __ATOMIC_RELAXED);
-	}
-	free(buf);
-	return 0;
-fail:
-	free(buf);
-	return -1;
+	memset(&p, 0, sizeof p);
+	p.fd = fd;
+	p.len = p.size = size;
+	p.out = out;
+	p.interrupted = x->remote->interrupted;
+	p.progress = &remote_bytes_sent;
+	return store_pass(&p, err, errlen) == 0 ? 0 : -1;
 }
 
 /*
@@ -217,7 +189,7 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dir_priv	*d = x->remote->priv;
 	struct timespec	 times[2];
-	char		*dst, *tmp = NULL, *tmpbase, *slash, hex[65];
+	char		*dst, *tmp = NULL, *tmpbase, *slash, hex[65], err[256];
 	int		 fd = -1, out = -1, dfd = -1, noted = 0;
 	int		 rc = REMOTE_FAIL;
 
@@ -258,8 +230,8 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 			goto out;
 		}
 	}
-	if (dir_copy(x, fd, out, up->size) == -1) {
-		xfer_error(x, "copying: %s", strerror(errno));
+	if (dir_copy(x, fd, out, up->size, err, sizeof err) == -1) {
+		xfer_error(x, "copying: %s", err);
 		goto out;
 	}
 	times[0].tv_sec = times[1].tv_sec = up->mtime_ns / 1000000000;

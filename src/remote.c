@@ -29,6 +29,7 @@
 #include "queue.h"
 #include "remote.h"
 #include "sigv4.h"
+#include "store.h"
 
 /* Names tried for one file: NAME, NAME-1.EXT ... NAME-999.EXT. */
 #define REMOTE_VARIANTS	1000
@@ -773,59 +774,40 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 }
 
 /*
- * One streaming pass over a file region with a fixed buffer: its MD5 and
- * SHA-256 (either output may be NULL). 0, or -1 with errno set.
+ * One streaming pass over a file region with a fixed buffer (store_pass):
+ * its MD5 and SHA-256 (either output may be NULL). 0, or -1 with errno set.
  */
 int
 remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
     unsigned char *sha256, volatile int *interrupted)
 {
-	EVP_MD_CTX	*m = NULL, *s = NULL;
-	unsigned char	*buf;
-	size_t		 bufsize = 256 * 1024, want;
-	ssize_t		 n;
-	int		 rc = -1;
+	struct store_pass p;
+	char		  err[256];
+	int		  rc, e;
 
-	buf = xmalloc(bufsize);
-	if (md5 != NULL) {
-		m = EVP_MD_CTX_new();
-		EVP_DigestInit_ex(m, EVP_md5(), NULL);
+	memset(&p, 0, sizeof p);
+	p.fd = fd;
+	p.off = off;
+	p.len = len;
+	p.out = -1;
+	p.interrupted = interrupted;
+	if (md5 != NULL && ((p.md5 = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(p.md5, EVP_md5(), NULL) != 1))
+		fatalx("OpenSSL MD5 unavailable");
+	if (sha256 != NULL && ((p.sha256 = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(p.sha256, EVP_sha256(), NULL) != 1))
+		fatalx("OpenSSL SHA-256 unavailable");
+	if ((rc = store_pass(&p, err, sizeof err)) == 0) {
+		if (md5 != NULL)
+			EVP_DigestFinal_ex(p.md5, md5, NULL);
+		if (sha256 != NULL)
+			EVP_DigestFinal_ex(p.sha256, sha256, NULL);
 	}
-	if (sha256 != NULL) {
-		s = EVP_MD_CTX_new();
-		EVP_DigestInit_ex(s, EVP_sha256(), NULL);
-	}
-	while (len > 0) {
-		if (interrupted != NULL && *interrupted) {
-			errno = EINTR;
-			goto out;
-		}
-		want = len < bufsize ? (size_t)len : bufsize;
-		n = pread(fd, buf, want, (off_t)off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			goto out;
-		}
-		if (m != NULL)
-			EVP_DigestUpdate(m, buf, (size_t)n);
-		if (s != NULL)
-			EVP_DigestUpdate(s, buf, (size_t)n);
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	if (m != NULL)
-		EVP_DigestFinal_ex(m, md5, NULL);
-	if (s != NULL)
-		EVP_DigestFinal_ex(s, sha256, NULL);
-	rc = 0;
-out:
-	EVP_MD_CTX_free(m);
-	EVP_MD_CTX_free(s);
-	free(buf);
-	return rc;
+	e = errno;
+	EVP_MD_CTX_free(p.md5);
+	EVP_MD_CTX_free(p.sha256);
+	errno = e;
+	return rc == 0 ? 0 : -1;
 }
 
 /*

@@ -80,26 +80,32 @@ store_sha256_hex(const unsigned char *md, char *hex)
 }
 
 /*
- * Read up to want bytes of the source at off (of size bytes in all).
- * Returns how many, or -1 with err saying why: a read error (a card pulled
- * out) or an early end (a file truncated while copied).
+ * Read up to want bytes of fd at off (of size bytes in all): the one read
+ * every copy and hash here makes. Returns how many, or -1 with err saying
+ * why and errno set: a read error (a card pulled out), or an early end
+ * (EIO: a file truncated while read).
  */
-static ssize_t
-read_chunk(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
+ssize_t
+store_read(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
     char *err, size_t errlen)
 {
 	ssize_t	n;
+	int	e;
 
 	while ((n = pread(fd, buf, want, (off_t)off)) < 0 && errno == EINTR)
 		;
+	if (n > 0)
+		return n;
+	e = n < 0 ? errno : EIO;
 	if (n < 0)
 		snprintf(err, errlen, "read error at byte %llu: %s",
-		    (unsigned long long)off, strerror(errno));
-	else if (n == 0)
+		    (unsigned long long)off, strerror(e));
+	else
 		snprintf(err, errlen, "file ended at byte %llu of %llu"
 		    " (truncated or changed while copying)",
 		    (unsigned long long)off, (unsigned long long)size);
-	return n > 0 ? n : -1;
+	errno = e;
+	return -1;
 }
 
 /* Write all of buf; 0 or -1 with errno. */
@@ -124,43 +130,98 @@ write_all(int fd, const uint8_t *buf, size_t len)
 }
 
 /*
- * SHA-256 of the first size bytes of fd, read with pread from offset 0.
- * Returns 0 and hex, or -1 with err set.
+ * One pass over a region of a file with a fixed buffer (struct store_pass
+ * says what each chunk read goes through: hashes, a copy, a progress
+ * count). Returns 0; -1 when reading failed, ended early or was
+ * interrupted (EINTR); STORE_EWRITE when writing failed. err says why and
+ * errno is kept either way.
+ */
+int
+store_pass(struct store_pass *p, char *err, size_t errlen)
+{
+	uint8_t		*buf = p->buf;
+	size_t		 bufsize = p->buf != NULL ? p->bufsize : STORE_PASS_BUF;
+	size_t		 want;
+	uint64_t	 off = p->off, end = p->off + p->len;
+	uint64_t	 size = p->size != 0 ? p->size : end;
+	ssize_t		 n;
+	int		 rc = -1, e;
+
+	if (buf == NULL)
+		buf = xmalloc(bufsize);
+	while (off < end) {
+		if (p->interrupted != NULL && *p->interrupted) {
+			snprintf(err, errlen, "interrupted");
+			errno = EINTR;
+			goto out;
+		}
+		want = end - off < bufsize ? (size_t)(end - off) : bufsize;
+		if ((n = store_read(p->fd, buf, want, off, size, err, errlen)) ==
+		    -1)
+			goto out;
+		if (p->sha256 != NULL)
+			EVP_DigestUpdate(p->sha256, buf, (size_t)n);
+		if (p->md5 != NULL)
+			EVP_DigestUpdate(p->md5, buf, (size_t)n);
+		if (p->out != -1 && write_all(p->out, buf, (size_t)n) == -1) {
+			e = errno;
+			snprintf(err, errlen, "write failed: %s", strerror(e));
+			errno = e;
+			rc = STORE_EWRITE;
+			goto out;
+		}
+		off += (uint64_t)n;
+		if (p->progress != NULL)
+			__atomic_fetch_add(p->progress, (uint64_t)n,
+			    __ATOMIC_RELAXED);
+		/*
+		 * Start writeback of what was just written, and wait for the
+		 * stretch before it, so the disk writes while we read and
+		 * dirty pages never pile up.
+		 */
+		if (p->writeback > 0 && off - p->flushed >= p->writeback) {
+			if (p->flushed >= p->writeback)
+				sync_file_range(p->out, (off_t)(p->flushed -
+				    p->writeback), (off_t)p->writeback,
+				    SYNC_FILE_RANGE_WAIT_BEFORE);
+			sync_file_range(p->out, (off_t)p->flushed,
+			    (off_t)(off - p->flushed), SYNC_FILE_RANGE_WRITE);
+			p->flushed = off;
+		}
+	}
+	rc = 0;
+out:
+	if (buf != p->buf)
+		free(buf);
+	return rc;
+}
+
+/*
+ * SHA-256 of the first size bytes of fd, read with pread from offset 0
+ * (through the importer's buffer: not for other threads). Returns 0 and
+ * hex, or -1 with err set.
  */
 int
 store_hash_fd(int fd, uint64_t size, char *hex, char *err, size_t errlen)
 {
-	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	struct store_pass p;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	uint8_t		*buf = store_buf();
-	uint64_t	 off = 0;
-	ssize_t		 n;
-	int		 rc = -1;
+	int		 rc;
 
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	memset(&p, 0, sizeof p);
+	p.fd = fd;
+	p.len = p.size = size;
+	p.out = -1;
+	p.buf = store_buf();
+	p.bufsize = COPY_BUF;
+	if ((p.sha256 = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(p.sha256, EVP_sha256(), NULL) != 1)
 		fatalx("OpenSSL SHA-256 unavailable");
-	while (off < size) {
-		n = pread(fd, buf, COPY_BUF, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "read: %s", strerror(errno));
-			goto out;
-		}
-		if (n == 0) {
-			snprintf(err, errlen, "file ended at %llu of %llu "
-			    "bytes", (unsigned long long)off,
-			    (unsigned long long)size);
-			goto out;
-		}
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		off += (uint64_t)n;
+	if ((rc = store_pass(&p, err, errlen)) == 0) {
+		EVP_DigestFinal_ex(p.sha256, md, NULL);
+		store_sha256_hex(md, hex);
 	}
-	EVP_DigestFinal_ex(ctx, md, NULL);
-	store_sha256_hex(md, hex);
-	rc = 0;
-out:
-	EVP_MD_CTX_free(ctx);
+	EVP_MD_CTX_free(p.sha256);
 	return rc;
 }
 
@@ -333,7 +394,7 @@ store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 		if (off == 0 && headlen > 0) {
 			memcpy(buf, head, headlen);	/* read already */
 			n = (ssize_t)headlen;
-		} else if ((n = read_chunk(srcfd, buf, want, off, size, err,
+		} else if ((n = store_read(srcfd, buf, want, off, size, err,
 		    errlen)) == -1)
 			goto out;
 		pp.len[i] = (size_t)n;
@@ -396,7 +457,6 @@ store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
 	uint64_t	 off, flushed = 0, size = (uint64_t)sb->st_size;
 	struct timespec	 times[2];
 	struct stat	 after;
-	ssize_t		 n;
 
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
@@ -424,31 +484,25 @@ store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
 			goto write_error;
 		off = headlen;
 	}
-	while (off < size) {
-		size_t want = size - off < COPY_BUF ? (size_t)(size - off) :
-		    COPY_BUF;
+	if (off < size) {
+		struct store_pass p;
+		int		  rc;
 
-		if ((n = read_chunk(srcfd, buf, want, off, size, err,
-		    errlen)) == -1)
-			goto fail;
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		if (write_all(f->fd, buf, (size_t)n) == -1)
+		memset(&p, 0, sizeof p);
+		p.fd = srcfd;
+		p.off = off;
+		p.len = size - off;
+		p.size = size;
+		p.out = f->fd;
+		p.sha256 = ctx;
+		p.writeback = WRITEBACK_CHUNK;
+		p.buf = buf;
+		p.bufsize = COPY_BUF;
+		if ((rc = store_pass(&p, err, errlen)) == STORE_EWRITE)
 			goto write_error;
-		off += (uint64_t)n;
-		/*
-		 * Large files: start writeback of what was just written, and
-		 * wait for the stretch before it, so the disk writes while we
-		 * read and dirty pages never pile up.
-		 */
-		if (off - flushed >= WRITEBACK_CHUNK) {
-			if (flushed >= WRITEBACK_CHUNK)
-				sync_file_range(f->fd, (off_t)(flushed -
-				    WRITEBACK_CHUNK), WRITEBACK_CHUNK,
-				    SYNC_FILE_RANGE_WAIT_BEFORE);
-			sync_file_range(f->fd, (off_t)flushed,
-			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
-			flushed = off;
-		}
+		if (rc == -1)
+			goto fail;
+		flushed = p.flushed;
 	}
 	/*
 	 * A file still growing or rewritten while read is not a copy: its
