@@ -225,17 +225,49 @@ store_hash_fd(int fd, uint64_t size, char *hex, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * A new unnamed file (O_TMPFILE, mode 0644) in dirfd: its descriptor; -2
+ * when the filesystem has no O_TMPFILE (FAT, some network filesystems);
+ * or -1 with errno.
+ */
+int
+store_tmpfile(int dirfd)
+{
+	int	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+
+	if (fd == -1 && (errno == EOPNOTSUPP || errno == EISDIR ||
+	    errno == EINVAL || errno == ENOENT))
+		return -2;
+	return fd;
+}
+
+/*
+ * Give the unnamed file fd (store_tmpfile) the name name in dirfd; a link
+ * never replaces anything. 0, or -1 with errno (EEXIST: the name is taken).
+ */
+int
+store_link_tmpfile(int fd, int dirfd, const char *name)
+{
+	char	proc[64];
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	/* No /proc: needs CAP_DAC_READ_SEARCH, but try. */
+	return linkat(fd, "", dirfd, name, AT_EMPTY_PATH);
+}
+
 /* Open the file the copy goes into: unnamed if the filesystem allows. */
 static int
 store_open_tmp(int dirfd, const char *tmpdir, struct store_file *f,
     char *err, size_t errlen)
 {
 	f->tmppath = NULL;
-	f->fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-	if (f->fd != -1)
+	if ((f->fd = store_tmpfile(dirfd)) >= 0)
 		return 0;
-	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL &&
-	    errno != ENOENT) {
+	if (f->fd == -1) {
 		snprintf(err, errlen, "cannot create the copy: %s",
 		    strerror(errno));
 		return -1;
@@ -591,17 +623,8 @@ fail:
 static int
 store_name(struct store_file *f, int dirfd, const char *name)
 {
-	char	proc[64];
-
-	if (f->tmppath == NULL) {
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
-		if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
-			return 0;
-		if (errno != ENOENT)
-			return -1;
-		/* No /proc: needs CAP_DAC_READ_SEARCH, but try. */
-		return linkat(f->fd, "", dirfd, name, AT_EMPTY_PATH);
-	}
+	if (f->tmppath == NULL)
+		return store_link_tmpfile(f->fd, dirfd, name);
 	if (linkat(AT_FDCWD, f->tmppath, dirfd, name, 0) == 0)
 		return unlink(f->tmppath), 0;
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)

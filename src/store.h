@@ -1,6 +1,8 @@
 /*
  * store.h: the atomic, verified copy of one file into a library directory
- * (store.c), shared by import and the local-disk remote.
+ * (store.c) for the importer, and the pieces of it the remotes share: the
+ * read, hash and copy pass (store_pass), unnamed files (store_tmpfile),
+ * mkdir -p (store_mkdirs).
  */
 #ifndef STORE_H
 #define STORE_H
@@ -54,6 +56,8 @@ int	 store_link_sync(struct store_file *, int, const char *, char *,
 int	 store_link_at(struct store_file *, int, const char *, int, char *,
 	    size_t);
 void	 store_discard(struct store_file *);
+int	 store_tmpfile(int dirfd);
+int	 store_link_tmpfile(int fd, int dirfd, const char *name);
 int	 store_mkdirs(int, const char *, char *, size_t);
 ssize_t	 store_read(int fd, uint8_t *buf, size_t want, uint64_t off,
 	    uint64_t size, char *err, size_t errlen);
