@@ -86,8 +86,8 @@ struct filed {
 struct placed {
 	int64_t		 id;		/* files.id, or 0 */
 	char		 dir[PATH_MAX];	/* relative to the library */
-	char		 name[NAME_MAX * 4 + 16];
-	char		 orig[NAME_MAX * 4 + 16];	/* its name on the source */
+	char		 name[STORE_NAME_MAX];
+	char		 orig[STORE_NAME_MAX];	/* its name on the source */
 	struct meta	 meta;
 };
 
@@ -606,18 +606,12 @@ static void
 plan_name(struct import *imp, const char *dir, const char *name, char *out,
     size_t size)
 {
-	const char	*dot = strrchr(name, '.');
-	size_t		 stem = dot != NULL && dot != name ?
-	    (size_t)(dot - name) : strlen(name);
-	char		 rel[PATH_MAX * 2];
-	int		 i;
+	char	rel[PATH_MAX * 2];
+	int	i;
 
-	for (i = 0; i < 10000; i++) {
-		if (i == 0)
-			snprintf(out, size, "%s", name);
-		else
-			snprintf(out, size, "%.*s-%d%s", (int)stem, name, i,
-			    name + stem);
+	for (i = 0; i < STORE_NAMES; i++) {
+		if (store_name_candidate(name, i, out, size) == -1)
+			break;
 		snprintf(rel, sizeof rel, "%s/%s", dir, out);
 		if ((imp->libfd == -1 || faccessat(imp->libfd, rel, F_OK,
 		    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0)) {
@@ -723,9 +717,10 @@ placed_at(struct placed *out, int64_t id, const char *rel)
 static int
 dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 {
-	char	 dir[PATH_MAX], err[512];
-	char	*slash;
-	int	 dirfd = -1, rc = lib_check(imp, dup);
+	struct store_dest d = { -1, NULL, 0, 1 };
+	char		  dir[PATH_MAX], err[512];
+	char		 *slash;
+	int		  rc = lib_check(imp, dup);
 
 	if (rc == 0)
 		return 0;
@@ -742,23 +737,23 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 		*slash = '\0';
 	if (store_mkdirs(imp->libfd, slash != NULL ? dir : ".", err,
 	    sizeof err) == 0) {
-		if ((dirfd = openat(imp->libfd, slash != NULL ? dir : ".",
+		if ((d.dirfd = openat(imp->libfd, slash != NULL ? dir : ".",
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 			snprintf(err, sizeof err, "%s", strerror(errno));
-		else if (store_link_at(&p->f, dirfd, slash != NULL ? slash + 1 :
-		    dup->path, 1, err, sizeof err) == -1) {
-			close(dirfd);
-			dirfd = -1;
+		else if (store_link_at(&p->f, &d, slash != NULL ? slash + 1 :
+		    dup->path, err, sizeof err) == -1) {
+			close(d.dirfd);
+			d.dirfd = -1;
 		}
 	}
-	if (dirfd == -1) {
+	if (d.dirfd == -1) {
 		say(imp, p->path, "duplicate of %s, which is missing from the "
 		    "library and could not be restored (%s); source kept",
 		    dup->path, err);
 		imp->warnings++;
 		return -1;
 	}
-	close(dirfd);
+	close(d.dirfd);
 	say(imp, p->path, "duplicate of %s, which was missing from the "
 	    "library: restored from this copy", dup->path);
 	return 0;
@@ -775,9 +770,9 @@ static enum outcome
 import_finish(struct import *imp, struct pending *p, int dirsync,
     struct placed *out)
 {
+	struct store_dest d = { -1, NULL, 0, 0 };
 	struct cat_file	 dup;
-	char		 rel[PATH_MAX * 2], final[NAME_MAX * 4 + 16];
-	char		 err[512];
+	char		 rel[PATH_MAX * 2], err[512];
 	int64_t		 id;
 	size_t		 i;
 	int		 rc, linked = 0;
@@ -809,16 +804,17 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	}
 
 	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
-	if ((rc = store_link_sync(&p->f, p->dirfd, p->name, final,
-	    sizeof final, dirsync, err, sizeof err)) == -1)
+	d.dirfd = p->dirfd;
+	d.dirsync = dirsync;
+	if ((rc = store_link_sync(&p->f, &d, p->name, err, sizeof err)) == -1)
 		goto failed;
 	linked = rc == STORE_LINKED;
 	for (i = 0; !dirsync && i < imp->ndirs; i++)
 		if (imp->dirs[i].fd == p->dirfd)
 			imp->dirs[i].dirty = 1;
-	snprintf(rel, sizeof rel, "%s/%s", p->dir, final);
+	snprintf(rel, sizeof rel, "%s/%s", p->dir, p->f.name);
 	if (out != NULL)
-		strlcpy_sb(out->name, final, sizeof out->name);
+		strlcpy_sb(out->name, p->f.name, sizeof out->name);
 	if ((id = catalog_add_file(imp->cat, rel, p->f.sha256, p->f.size,
 	    catalog_ns(&p->sb.st_mtim), &p->meta, p->main_id)) == -1 ||
 	    catalog_add_source(imp->cat, p->abspath, &p->sb, id, p->sidecar ?
@@ -871,9 +867,8 @@ batch_flush(struct import *imp)
 	synced = imp->npending > 1 && syncfs(imp->libfd) == 0;
 	for (i = 0; i < imp->npending; i++) {
 		p = imp->pending[i];
-		if ((synced ? store_copy_check(&p->f, imp->verify, err,
-		    sizeof err) : store_copy_finish(&p->f, imp->verify, err,
-		    sizeof err)) == -1) {
+		if ((synced ? store_copy_check(&p->f, err, sizeof err) :
+		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
 			say(imp, p->path, "%s", err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
 			pending_free(p);
@@ -1010,7 +1005,7 @@ import_plan(struct import *imp, const struct scan_entry *e, int fd,
 {
 	struct cat_file	 dup;
 	char		 sha[65], err[512], rel[PATH_MAX * 2];
-	char		 final[NAME_MAX * 4 + 16];
+	char		 final[STORE_NAME_MAX];
 	enum outcome	 o;
 
 	if (store_hash_fd(fd, (uint64_t)sb->st_size, sha, err,
@@ -1042,6 +1037,7 @@ import_file(struct import *imp, const struct scan_entry *e,
     struct placed *mp, struct placed *out, int defer)
 {
 	struct pending		*p;
+	struct store_dest	 dest = { -1, NULL, 0, 0 };
 	struct store_file	 f;
 	struct sb_src		 s;
 	struct meta		 m;
@@ -1169,8 +1165,10 @@ import_file(struct import *imp, const struct scan_entry *e,
 		    CATALOG_ROOM);
 		goto failed;
 	}
-	if (store_copy_start(fd, s.head, s.headlen, &sb, dirfd, imp->tmpdir,
-	    imp->verify, &f, err, sizeof err) == -1)
+	dest.dirfd = dirfd;
+	dest.tmpdir = imp->tmpdir;
+	dest.verify = imp->verify;
+	if (store_copy_start(&s, &sb, &dest, &f, err, sizeof err) == -1)
 		goto failed;
 	close(fd);
 	fd = -1;
@@ -1194,7 +1192,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 		batch_push(imp, p);
 		return OUT_PENDING;
 	}
-	if (store_copy_finish(&p->f, imp->verify, err, sizeof err) == -1) {
+	if (store_copy_finish(&p->f, err, sizeof err) == -1) {
 		pending_free(p);
 		imp->bytes_done -= f.size;	/* failed: adds it again */
 		imp->bytes_copied -= f.size;

@@ -835,24 +835,18 @@ remote_open_file(struct xfer *x, const struct upload *up)
 }
 
 /*
- * The n-th name for relpath on a remote, as the library names collisions:
- * n == 0 relpath itself, else DIR/NAME-n.EXT (the extension is what
- * follows the last dot of the file name). New string.
+ * The n-th name for relpath on a remote, as the library names collisions
+ * (store_name_candidate): n == 0 relpath itself, else DIR/NAME-n.EXT.
+ * New string.
  */
 char *
 remote_variant(const char *relpath, int n)
 {
-	const char	*base, *dot;
-	char		*out;
-	size_t		 stem;
+	size_t	 size = strlen(relpath) + 16;	/* "-" and an int */
+	char	*out = xmalloc(size);
 
-	if (n == 0)
-		return xstrdup(relpath);
-	base = (base = strrchr(relpath, '/')) != NULL ? base + 1 : relpath;
-	dot = strrchr(base, '.');
-	stem = dot != NULL && dot != base ? (size_t)(dot - relpath) :
-	    strlen(relpath);
-	xasprintf(&out, "%.*s-%d%s", (int)stem, relpath, n, relpath + stem);
+	if (store_name_candidate(relpath, n, out, size) == -1)
+		fatalx("remote_variant: no room for -%d", n);
 	return out;
 }
 

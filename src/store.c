@@ -470,19 +470,23 @@ out:
 }
 
 /*
- * Copy the open source srcfd (whose first headlen bytes are already in
- * head, and whose stat is sb) into a new unnamed file for directory dirfd,
- * hashing while reading. Writeback is started as the copy goes (so the
- * disk works while we read) but not waited for: store_copy_finish() makes
- * the copy durable and checks it. A large file goes through store_pipe,
- * which with verify checks the copy already (f->checked). Returns 0 with f
- * filled in, or -1 with err set (nothing left).
+ * Copy the open source src (its first src->headlen bytes already read into
+ * src->head; sb its stat when scanned) into a new unnamed file for
+ * dest->dirfd, hashing while reading. Writeback is started as the copy
+ * goes (so the disk works while we read) but not waited for:
+ * store_copy_finish() makes the copy durable and checks it. A large file
+ * goes through store_pipe, which with dest->verify checks the copy
+ * already (f->checked). Returns 0 with f filled in, or -1 with err set
+ * (nothing left).
  */
 int
-store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
-    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
-    struct store_file *f, char *err, size_t errlen)
+store_copy_start(const struct sb_src *src, const struct stat *sb,
+    const struct store_dest *dest, struct store_file *f, char *err,
+    size_t errlen)
 {
+	int		 srcfd = src->fd, verify = dest->verify;
+	const uint8_t	*head = src->head;
+	size_t		 headlen = src->headlen;
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	uint8_t		*buf = store_buf();
@@ -492,7 +496,8 @@ store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
 
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
-	if (store_open_tmp(dirfd, tmpdir, f, err, errlen) == -1)
+	f->verify = verify;
+	if (store_open_tmp(dest->dirfd, dest->tmpdir, f, err, errlen) == -1)
 		return -1;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
@@ -575,14 +580,14 @@ fail:
 }
 
 /*
- * Make a copy from store_copy_start() durable (fsync) and, with verify,
- * read it back and check its hash. Returns 0, or -1 with err set and the
- * copy discarded. After store_copy_start() on many files, calling this on
- * each in turn costs about one journal commit in all, not one per file.
+ * Make a copy from store_copy_start() durable (fsync) and, if its
+ * destination asked to verify, read it back and check its hash. Returns
+ * 0, or -1 with err set and the copy discarded. After store_copy_start()
+ * on many files, calling this on each in turn costs about one journal
+ * commit in all, not one per file.
  */
 int
-store_copy_finish(struct store_file *f, int verify, char *err,
-    size_t errlen)
+store_copy_finish(struct store_file *f, char *err, size_t errlen)
 {
 	if (fsync(f->fd) == -1) {
 		snprintf(err, errlen, "write to library failed: %s",
@@ -590,20 +595,20 @@ store_copy_finish(struct store_file *f, int verify, char *err,
 		store_discard(f);
 		return -1;
 	}
-	return store_copy_check(f, verify, err, errlen);
+	return store_copy_check(f, err, errlen);
 }
 
 /*
- * With verify, read back a copy already made durable (by fsync, or by one
- * syncfs() for many) and check its hash. Returns 0, or -1 with err set and
- * the copy discarded.
+ * If its destination asked to verify, read back a copy already made
+ * durable (by fsync, or by one syncfs() for many) and check its hash.
+ * Returns 0, or -1 with err set and the copy discarded.
  */
 int
-store_copy_check(struct store_file *f, int verify, char *err, size_t errlen)
+store_copy_check(struct store_file *f, char *err, size_t errlen)
 {
 	char	check[65];
 
-	if (verify && !f->checked) {
+	if (f->verify && !f->checked) {
 		if (store_hash_fd(f->fd, f->size, check, err, errlen) == -1)
 			goto fail;
 		if (strcmp(check, f->sha256) != 0) {
@@ -667,33 +672,54 @@ store_same(struct store_file *f, int dirfd, const char *name)
 }
 
 /*
- * File the copy in dirfd as name, or as name-1.ext, name-2.ext ... when the
- * name is taken by a different file; fsync dirfd afterwards only with
- * dirsync (a caller filing many copies fsyncs each directory once, before
- * it catalogues them). The chosen name goes to final. Returns STORE_LINKED;
- * STORE_EXISTS when an identical file already had the name (a copy filed by
- * an earlier, interrupted run); -1 with err set.
+ * The i-th name tried for a file called name (or for a path ending in
+ * one): name itself for 0, else STEM-i.EXT, the extension being what
+ * follows the last dot of the file name (none for ".hidden"). Into out;
+ * -1 when it does not fit.
  */
 int
-store_link_sync(struct store_file *f, int dirfd, const char *name,
-    char *final, size_t finallen, int dirsync, char *err, size_t errlen)
+store_name_candidate(const char *name, int i, char *out, size_t size)
 {
-	const char	*dot;
+	const char	*base, *dot;
 	size_t		 stem;
-	int		 i;
+	int		 n;
 
-	dot = strrchr(name, '.');
-	stem = dot != NULL && dot != name ? (size_t)(dot - name) :
-	    strlen(name);
-	for (i = 0; i < 10000; i++) {
-		if (i == 0)
-			snprintf(final, finallen, "%s", name);
-		else
-			snprintf(final, finallen, "%.*s-%d%s", (int)stem, name,
-			    i, name + stem);
-		if (store_name(f, dirfd, final) == 0) {
+	if (i == 0)
+		n = snprintf(out, size, "%s", name);
+	else {
+		base = (base = strrchr(name, '/')) != NULL ? base + 1 : name;
+		dot = strrchr(base, '.');
+		stem = dot != NULL && dot != base ? (size_t)(dot - name) :
+		    strlen(name);
+		n = snprintf(out, size, "%.*s-%d%s", (int)stem, name, i,
+		    name + stem);
+	}
+	return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+/*
+ * File the copy in dest->dirfd as name, or as name-1.ext, name-2.ext ...
+ * (store_name_candidate) when the name is taken by a different file;
+ * fsync the directory afterwards only with dest->dirsync (a caller filing
+ * many copies fsyncs each directory once, before it catalogues them). The
+ * chosen name goes to f->name. Returns STORE_LINKED; STORE_EXISTS when an
+ * identical file already had the name (a copy filed by an earlier,
+ * interrupted run); -1 with err set. The copy is gone either way.
+ */
+int
+store_link_sync(struct store_file *f, const struct store_dest *dest,
+    const char *name, char *err, size_t errlen)
+{
+	int	i;
+
+	for (i = 0; i < STORE_NAMES; i++) {
+		if (store_name_candidate(name, i, f->name, sizeof f->name) ==
+		    -1)
+			break;
+		if (store_name(f, dest->dirfd, f->name) == 0) {
 			store_discard(f);
-			if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
+			if (dest->dirsync && fsync(dest->dirfd) == -1 &&
+			    errno != EINVAL) {
 				snprintf(err, errlen, "fsync of directory: %s",
 				    strerror(errno));
 				return -1;
@@ -702,11 +728,11 @@ store_link_sync(struct store_file *f, int dirfd, const char *name,
 		}
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot name the copy %s: %s",
-			    final, strerror(errno));
+			    f->name, strerror(errno));
 			store_discard(f);
 			return -1;
 		}
-		if (store_same(f, dirfd, final)) {
+		if (store_same(f, dest->dirfd, f->name)) {
 			store_discard(f);
 			return STORE_EXISTS;
 		}
@@ -717,20 +743,22 @@ store_link_sync(struct store_file *f, int dirfd, const char *name,
 }
 
 /*
- * File the copy in dirfd under exactly name, never replacing anything (a
- * catalogued file that went missing, restored). Returns 0, or -1 with err
- * set (EEXIST if the name is taken); the copy is gone either way.
+ * File the copy in dest->dirfd under exactly name, never replacing
+ * anything (a catalogued file that went missing, restored); fsync the
+ * directory with dest->dirsync. Returns 0, or -1 with err set (EEXIST if
+ * the name is taken); the copy is gone either way.
  */
 int
-store_link_at(struct store_file *f, int dirfd, const char *name, int dirsync,
-    char *err, size_t errlen)
+store_link_at(struct store_file *f, const struct store_dest *dest,
+    const char *name, char *err, size_t errlen)
 {
-	int	rc = store_name(f, dirfd, name);
+	int	rc = store_name(f, dest->dirfd, name);
 
 	if (rc == -1)
 		snprintf(err, errlen, "cannot name the copy %s: %s", name,
 		    strerror(errno));
-	else if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
+	else if (dest->dirsync && fsync(dest->dirfd) == -1 &&
+	    errno != EINVAL) {
 		snprintf(err, errlen, "fsync of directory: %s",
 		    strerror(errno));
 		rc = -1;
