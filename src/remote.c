@@ -208,8 +208,12 @@ remote_secret(struct remote *r, const char *key, const char *env,
 			log_warn("remote %s: secret_file %s", r->name, file);
 			return -1;
 		}
-		if (fstat(fd, &sb) == -1 ||
-		    (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		if (fstat(fd, &sb) == -1) {
+			log_warn("remote %s: secret_file %s", r->name, file);
+			close(fd);
+			return -1;
+		}
+		if ((sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 			log_warnx("remote %s: secret_file %s can be read by "
 			    "others (mode %04o); run: chmod 600 %s", r->name,
 			    file, (unsigned)(sb.st_mode & 07777), file);
