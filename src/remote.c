@@ -397,7 +397,15 @@ xreq_read(char *buf, size_t size, size_t nitems, void *arg)
 	if (b->sha != NULL)
 		EVP_DigestUpdate(b->sha, buf, got);
 	b->pos += got;
-	__atomic_fetch_add(&remote_bytes_sent, got, __ATOMIC_RELAXED);
+	/*
+	 * A retry (or curl rewinding) sends the body again from the start:
+	 * count each of the file's bytes once, not once per try.
+	 */
+	if (b->mem == NULL && b->pos > b->counted) {
+		__atomic_fetch_add(&remote_bytes_sent, b->pos - b->counted,
+		    __ATOMIC_RELAXED);
+		b->counted = b->pos;
+	}
 	return got;
 }
 

@@ -58,6 +58,8 @@ struct xbody {
 	uint64_t	 off;
 	uint64_t	 len;
 	uint64_t	 pos;
+	uint64_t	 counted;	/* of a file's bytes, in remote_bytes_sent:
+					   the most any try got to */
 	const char	*mem;		/* or a small body in memory */
 	void		*sha;		/* EVP_MD_CTX *, or NULL */
 };
