@@ -12,7 +12,7 @@ CORPUS=${CORPUS:-$(cd "$top/../shared/corpus" 2>/dev/null && pwd)}
 export CORPUS TOP="$top"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}
-# Tests run as if on a machine in Europe/Paris unless they say otherwise.
+# Tests run in UTC unless the caller sets TZ or a test says otherwise.
 export TZ=${TZ:-UTC}
 unset SHOEBOX_LIBRARY XDG_CONFIG_HOME
 export HOME="${TMPDIR:-/tmp}/shoebox-test-home.$$"
