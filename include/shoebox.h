@@ -89,7 +89,6 @@ struct sb_ctx {
 
 /* A command: one table entry each (see main.c). */
 #define CMD_LIBRARY	0x1	/* needs a library */
-#define CMD_NETWORK	0x2	/* talks to remotes */
 struct cmd_entry {
 	const char	*name;
 	const char	*usage;

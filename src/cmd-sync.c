@@ -136,7 +136,6 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	x->remote = r;
 	x->error[0] = '\0';
-	x->sent = 0;
 	x->speed = r->bwlimit > 0 ? r->bwlimit / r->transfers : 0;
 	if (x->speed > 0 && x->speed < 1024)
 		x->speed = 1024;
@@ -564,5 +563,5 @@ cmd_sync(struct sb_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_sync_entry = {
 	"sync", "[--transfers N] [--bwlimit RATE] [--[no-]progress] [--json] "
 	"[REMOTE...]", "upload new files to the remotes",
-	CMD_LIBRARY | CMD_NETWORK, cmd_sync
+	CMD_LIBRARY, cmd_sync
 };

@@ -34,7 +34,6 @@
 #define T_META	FOURCC('m', 'e', 't', 'a')
 #define T_MVHD	FOURCC('m', 'v', 'h', 'd')
 #define T_MDHD	FOURCC('m', 'd', 'h', 'd')
-#define T_HDLR	FOURCC('h', 'd', 'l', 'r')
 #define T_KEYS	FOURCC('k', 'e', 'y', 's')
 #define T_ILST	FOURCC('i', 'l', 's', 't')
 #define T_DATA	FOURCC('d', 'a', 't', 'a')

@@ -318,7 +318,7 @@ xreq_init(struct xreq *rq, const char *method)
 }
 
 /* Forget what the last attempt built and received. */
-void
+static void
 xreq_reset(struct xreq *rq)
 {
 	free(rq->url);

@@ -49,7 +49,6 @@ struct xfer {
 	struct remote	*remote;
 	long long	 speed;		/* CURLOPT_MAX_SEND_SPEED_LARGE, or 0 */
 	char		 error[512];	/* why the last call failed */
-	uint64_t	 sent;		/* body bytes sent for the current file */
 };
 
 /* A request body streamed from a file region, hashed as it goes. */
@@ -149,7 +148,6 @@ void		 xfer_free(struct xfer *);
 void		 xfer_error(struct xfer *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 xreq_init(struct xreq *, const char *);
-void		 xreq_reset(struct xreq *);
 void		 xreq_free(struct xreq *);
 void		 xreq_header(struct xreq *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -85,7 +85,7 @@ store_sha256_hex(const unsigned char *md, char *hex)
  * why and errno set: a read error (a card pulled out), or an early end
  * (EIO: a file truncated while read).
  */
-ssize_t
+static ssize_t
 store_read(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
     char *err, size_t errlen)
 {
