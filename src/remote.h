@@ -94,7 +94,7 @@ struct xreq {
 #define RESP_MAX	(64 * 1024)
 
 /* Builds (or rebuilds, on each retry) a request's URL and headers. */
-typedef int (*xreq_prepare)(struct xfer *, struct xreq *, void *);
+typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
 
 /*
  * A kind of remote. probe says what is under a name (relative to the
@@ -107,13 +107,13 @@ typedef int (*xreq_prepare)(struct xfer *, struct xreq *, void *);
  */
 struct remote_ops {
 	const char	*type;
-	int		(*open)(struct remote *);
-	int		(*probe)(struct xfer *, const struct upload *,
-			    const char *);
-	int		(*put)(struct xfer *, const struct upload *,
-			    const char *);
-	int		(*discard)(struct xfer *, const char *);
-	void		(*close)(struct remote *);
+	int		(*open)(struct remote *r);
+	int		(*probe)(struct xfer *x, const struct upload *up,
+			    const char *name);
+	int		(*put)(struct xfer *x, const struct upload *up,
+			    const char *name);
+	int		(*discard)(struct xfer *x, const char *tmp);
+	void		(*close)(struct remote *r);
 };
 
 struct remote {
@@ -136,36 +136,37 @@ struct remote {
 
 /* remote.c */
 extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
-struct remote	*remote_open(const struct config *, const char *);
-void		 remote_close(struct remote *);
-const char	*remote_get(const struct remote *, const char *);
-int		 remote_secret(struct remote *, const char *, const char *,
-		    char **);
-char		*remote_join(const char *, const char *);
-void		 remote_mtime_str(int64_t, char *, size_t);
-void		 xfer_init(struct xfer *, struct remote *);
-void		 xfer_free(struct xfer *);
-void		 xfer_error(struct xfer *, const char *, ...)
+struct remote	*remote_open(const struct config *cfg, const char *name);
+void		 remote_close(struct remote *r);
+const char	*remote_get(const struct remote *r, const char *key);
+int		 remote_secret(struct remote *r, const char *key,
+		    const char *env, char **out);
+char		*remote_join(const char *a, const char *b);
+void		 remote_mtime_str(int64_t ns, char *buf, size_t size);
+void		 xfer_init(struct xfer *x, struct remote *r);
+void		 xfer_free(struct xfer *x);
+void		 xfer_error(struct xfer *x, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-void		 xreq_init(struct xreq *, const char *);
-void		 xreq_free(struct xreq *);
-void		 xreq_header(struct xreq *, const char *, ...)
+void		 xreq_init(struct xreq *rq, const char *method);
+void		 xreq_free(struct xreq *rq);
+void		 xreq_header(struct xreq *rq, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-int		 xreq_perform(struct xfer *, struct xreq *, xreq_prepare,
-		    void *);
-int		 xreq_http_error(struct xfer *, const struct xreq *,
-		    const char *);
-int		 remote_hash_region(int, uint64_t, uint64_t, unsigned char *,
-		    unsigned char *, volatile int *);
-void		 remote_base64(const unsigned char *, size_t, char *);
-int		 remote_open_file(struct xfer *, const struct upload *);
-char		*remote_variant(const char *, int);
-char		*remote_tmp_name(const char *);
-int		 remote_note_tmp(struct xfer *, const struct upload *,
-		    const char *);
-int		 remote_read_back(struct xfer *, const struct upload *,
-		    xreq_prepare, void *);
-int		 remote_upload(struct xfer *, struct upload *, int *);
+int		 xreq_perform(struct xfer *x, struct xreq *rq,
+		    xreq_prepare prepare, void *arg);
+int		 xreq_http_error(struct xfer *x, const struct xreq *rq,
+		    const char *hint);
+int		 remote_hash_region(int fd, uint64_t off, uint64_t len,
+		    unsigned char *md5, unsigned char *sha256,
+		    volatile int *interrupted);
+void		 remote_base64(const unsigned char *p, size_t n, char *out);
+int		 remote_open_file(struct xfer *x, const struct upload *up);
+char		*remote_variant(const char *relpath, int n);
+char		*remote_tmp_name(const char *path);
+int		 remote_note_tmp(struct xfer *x, const struct upload *up,
+		    const char *tmp);
+int		 remote_read_back(struct xfer *x, const struct upload *up,
+		    xreq_prepare prepare, void *arg);
+int		 remote_upload(struct xfer *x, struct upload *up, int *skipped);
 
 /* The kinds of remote. */
 extern const struct remote_ops remote_s3_ops;
