@@ -8,11 +8,15 @@
  * removed only once its group is filed, committed and found unchanged
  * (source_remove), and a duplicate's or an already imported file's source
  * only once its library copy is proven present and intact.
+ *
+ * A run goes in stages: import_init (options, config), import_scan (the
+ * sources walked, sidecars grouped), import_groups (each file known,
+ * read, placed, copied and committed: import-file.c, import-batch.c; or
+ * planned in a dry run: import-plan.c), import_tally and summary (every
+ * file seen accounted for), then import_sync with --sync.
  */
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -28,7 +32,6 @@
 #include "shoebox.h"
 #include "import.h"
 
-#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
 #ifndef SETTLE_DEFAULT
 #define SETTLE_DEFAULT	30	/* seconds a file must be left unchanged */
 #endif
@@ -38,13 +41,13 @@ static const char *outcome_names[] = {
 	"failed"
 };
 
-static volatile sig_atomic_t interrupted;
+volatile sig_atomic_t import_interrupted;	/* SIGINT, SIGTERM, SIGHUP */
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	import_interrupted = 1;
 }
 
 /* Seconds since a CLOCK_MONOTONIC time. */
@@ -151,337 +154,6 @@ report(struct import *imp, const char *src, enum outcome o,
 		    taken[0] ? m->date_source : "", taken[0] ? ")" : "");
 	}
 	progress(imp, 0);
-}
-
-/* The source's path as recorded: absolute, without "./". */
-static void
-abs_path(struct import *imp, const char *path, char *out, size_t size)
-{
-	if (path[0] == '/')
-		snprintf(out, size, "%s", path);
-	else {
-		while (path[0] == '.' && path[1] == '/')
-			path += 2;
-		snprintf(out, size, "%s/%s", imp->cwd, path);
-	}
-}
-
-/*
- * Is e still arriving: changed (mtime or ctime) less than the settle time
- * ago? A time far in the future (a camera's clock) does not count.
- */
-static int
-unsettled(struct import *imp, const struct scan_entry *e, double *age)
-{
-	const struct timespec	*t[2] = { &e->mtime, &e->ctime };
-	struct timespec		 now;
-	double			 a;
-	int			 i;
-
-	if (imp->settle <= 0)
-		return 0;
-	clock_gettime(CLOCK_REALTIME, &now);
-	for (i = 0; i < 2; i++) {
-		a = (double)(now.tv_sec - t[i]->tv_sec) +
-		    (double)(now.tv_nsec - t[i]->tv_nsec) / 1e9;
-		if (a > -2 && a < imp->settle) {
-			*age = a < 0 ? 0 : a;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * A source an earlier run recorded (seen): without --move it is not read
- * again. With --move, it goes only if it still holds the catalogued
- * content and the library copy is there and intact; a source that holds
- * something else (a new file on a reused inode) is imported as new
- * (returns OUT_PENDING), and one whose library copy is missing is copied
- * again to restore it (OUT_PENDING too). Otherwise returns the outcome.
- */
-static enum outcome
-import_seen(struct import *imp, const struct scan_entry *e,
-    const struct cat_seen *seen, struct placed *out)
-{
-	struct stat	 sb;
-	char		 hex[65], err[512];
-	enum outcome	 o;
-	int		 fd, rc;
-
-	if (seen->file.id == 0 || seen->file.path[0] == '\0') {
-		report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL, NULL);
-		return OUT_ALREADY;
-	}
-	if (!imp->move || imp->dry_run) {
-		placed_at(out, seen->file.id, seen->file.path);
-		report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL,
-		    NULL);
-		return OUT_ALREADY;
-	}
-	if ((fd = source_open(imp->sc, e, &sb, err, sizeof err)) < 0) {
-		o = fd == -2 ? OUT_WAITING : OUT_FAILED;
-		say(imp, e->path, "%s", err);
-		report(imp, e->path, o, NULL, NULL, NULL, err);
-		return o;
-	}
-	rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err, sizeof err);
-	close(fd);
-	if (rc == -1 || strcmp(hex, seen->file.sha256) != 0)
-		return OUT_PENDING;	/* not what was imported: read it */
-	if ((rc = lib_check(imp, &seen->file)) == 1)
-		return OUT_PENDING;	/* the library lost it: copy again */
-	placed_at(out, seen->file.id, seen->file.path);
-	if (rc == 0)
-		move_later(imp, e, &sb, hex);
-	else {
-		say(imp, e->path, "imported earlier as %s, but that library "
-		    "copy does not match the catalogue (damaged or "
-		    "replaced?); source kept", seen->file.path);
-		imp->warnings++;
-	}
-	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
-	return OUT_ALREADY;
-}
-
-/*
- * Import one file (a main file, or a sidecar when mp is its main file's
- * placement). On success fills placed (for a main file). Returns its
- * outcome.
- */
-static enum outcome
-import_file(struct import *imp, const struct scan_entry *e,
-    struct placed *mp, struct placed *out, int defer)
-{
-	struct pending		*p;
-	struct store_dest	 dest = { -1, NULL, 0, 0 };
-	struct store_file	 f;
-	struct sb_src		 s;
-	struct meta		 m;
-	struct stat		 sb;
-	struct cat_seen		 seen;
-	char			 abspath[PATH_MAX * 2];
-	char			 err[512], name[NAME_MAX * 4 + 1];
-	struct statvfs		 vfs;
-	enum outcome		 o;
-	double			 age;
-	int			 fd = -1, rc, dirfd = -1;
-
-	memset(out, 0, sizeof *out);
-	abs_path(imp, e->path, abspath, sizeof abspath);
-	strlcpy_sb(out->orig, e->name, sizeof out->orig);
-
-	/* Seen by an earlier run: no content is read again. */
-	scan_entry_stat(e, &sb);
-	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, abspath, &sb,
-	    &seen);
-	if (rc == -1)
-		goto failed_catalog;
-	/* A sidecar once found alone is taken now that its main is here. */
-	if (rc == 1 && seen.skipped && mp == NULL) {
-		imp->bytes_done += (uint64_t)e->size;
-		report(imp, e->path, OUT_SKIPPED, NULL, NULL, NULL, NULL);
-		return OUT_SKIPPED;
-	}
-	if (rc == 1 && !seen.skipped) {
-		if ((o = import_seen(imp, e, &seen, out)) != OUT_PENDING) {
-			imp->bytes_done += (uint64_t)e->size;
-			return o;
-		}
-		memset(out, 0, sizeof *out);
-		strlcpy_sb(out->orig, e->name, sizeof out->orig);
-	}
-	if (unsettled(imp, e, &age)) {
-		imp->bytes_done += (uint64_t)e->size;
-		snprintf(err, sizeof err, "still arriving (changed %.0f s ago, "
-		    "settle time %.0f s); left for the next run", age,
-		    imp->settle);
-		if (!log_quiet)
-			say(imp, e->path, "%s", err);
-		report(imp, e->path, OUT_WAITING, NULL, NULL, NULL, err);
-		return OUT_WAITING;
-	}
-
-	if ((fd = source_open(imp->sc, e, &sb, err, sizeof err)) < 0) {
-		o = fd == -2 ? OUT_WAITING : OUT_FAILED;
-		imp->bytes_done += (uint64_t)e->size;
-		say(imp, e->path, "%s", err);
-		report(imp, e->path, o, NULL, NULL, NULL, err);
-		return o;
-	}
-	rc = meta_probe(fd, e->path, &sb, imp->ctx->cfg, imp->head, &s, &m);
-	if (rc == -1) {
-		strlcpy_sb(err, m.error, sizeof err);
-		goto failed;
-	}
-	if (mp != NULL) {
-		/* A sidecar takes its main file's date and place. */
-		m.kind = KIND_SIDECAR;
-		m.taken = mp->meta.taken;
-		strlcpy_sb(m.date_source, mp->meta.date_source, sizeof m.date_source);
-		m.error[0] = '\0';
-		rc = 0;
-	} else if (m.kind == KIND_OTHER || m.kind == KIND_SIDECAR) {
-		/* A sidecar alone is not remembered: its main may come. */
-		if (!imp->dry_run && imp->cat != NULL && m.kind == KIND_OTHER &&
-		    (txn_need(imp, 1) == -1 || catalog_add_source(imp->cat,
-		    abspath, &sb, 0, "skipped") == -1))
-			goto failed_catalog;
-		close(fd);
-		imp->bytes_done += (uint64_t)sb.st_size;
-		report(imp, e->path, OUT_SKIPPED, NULL, &m, NULL, NULL);
-		return OUT_SKIPPED;
-	}
-	if (rc == 1) {
-		say(imp, e->path, "%s; dated by its %s", m.error,
-		    strcmp(m.date_source, "mtime") == 0 ?
-		    "modification time" : m.date_source);
-		imp->warnings++;
-	}
-	out->meta = m;
-
-	if (clean_name(e->name, name, sizeof name)) {
-		say(imp, e->path, "name is not valid UTF-8 or has control "
-		    "characters; filed as %s", name);
-		imp->warnings++;
-	}
-	if (mp != NULL) {
-		char	tmp[sizeof name];
-
-		sidecar_name(name, mp, tmp, sizeof tmp);
-		strlcpy_sb(name, tmp, sizeof name);
-		strlcpy_sb(out->dir, mp->dir, sizeof out->dir);
-	} else if (dest_dir(imp->pattern, &m.taken, out->dir,
-	    sizeof out->dir) == -1) {
-		snprintf(err, sizeof err, "pattern '%s' gives no usable "
-		    "directory", imp->pattern);
-		goto failed;
-	}
-
-	if (imp->dry_run) {
-		imp->bytes_done += (uint64_t)sb.st_size;
-		o = import_plan(imp, e, fd, &sb, &m, name, out, mp != NULL);
-		close(fd);
-		return o;
-	}
-
-	if ((dirfd = lib_dir(imp, out->dir, err, sizeof err)) == -1)
-		goto failed;
-	/*
-	 * Keep room for the catalogue on the library's filesystem: filled to
-	 * the last byte, it could not record what was copied (txn_commit).
-	 * Copies of the batch in flight are allocated already, so count.
-	 */
-	if (fstatvfs(dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
-	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)sb.st_size +
-	    CATALOG_ROOM) {
-		snprintf(err, sizeof err, "write to library failed: %s (%llu "
-		    "bytes free, %llu needed with room for the catalogue)",
-		    strerror(ENOSPC), (unsigned long long)vfs.f_bavail *
-		    vfs.f_frsize, (unsigned long long)sb.st_size +
-		    CATALOG_ROOM);
-		goto failed;
-	}
-	dest.dirfd = dirfd;
-	dest.tmpdir = imp->tmpdir;
-	dest.verify = imp->verify;
-	if (store_copy_start(&s, &sb, &dest, &f, err, sizeof err) == -1)
-		goto failed;
-	close(fd);
-	fd = -1;
-	imp->bytes_done += f.size;
-	imp->bytes_copied += f.size;
-
-	p = xcalloc(1, sizeof *p);
-	p->e = e;
-	p->path = xstrdup(e->path);
-	p->abspath = xstrdup(abspath);
-	p->sb = sb;
-	p->meta = m;
-	p->dir = xstrdup(out->dir);
-	p->name = xstrdup(name);
-	p->dirfd = dirfd;
-	p->f = f;
-	p->main_id = mp != NULL ? mp->id : 0;
-	p->sidecar = mp != NULL;
-	if (defer) {
-		/* Filed with the rest of the batch by batch_flush(). */
-		batch_push(imp, p);
-		return OUT_PENDING;
-	}
-	if (store_copy_finish(&p->f, err, sizeof err) == -1) {
-		pending_free(p);
-		imp->bytes_done -= f.size;	/* failed: adds it again */
-		imp->bytes_copied -= f.size;
-		goto failed;
-	}
-	o = import_finish(imp, p, 1, out);
-	pending_free(p);
-	return o;
-
-failed_catalog:
-	snprintf(err, sizeof err, "could not be recorded in the catalogue");
-failed:
-	if (fd != -1)
-		close(fd);
-	imp->bytes_done += (uint64_t)e->size;
-	say(imp, e->path, "%s", err);
-	report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
-	return OUT_FAILED;
-}
-
-/* Import a main file, then each of its sidecars beside it. */
-static void
-import_group(struct import *imp, struct scan *sc, size_t i)
-{
-	struct placed	*mp, *side;
-	enum outcome	 o, so;
-	long		 j;
-	int		 whole = 1;
-
-	mp = xmalloc(sizeof *mp);
-	side = xmalloc(sizeof *side);
-	/*
-	 * A main file without sidecars joins the batch; one with sidecars is
-	 * filed at once (they need its final name), after the batch before it.
-	 */
-	if (sc->e[i].first != -1) {
-		batch_flush(imp);
-		imp->group_hold = 1;
-	}
-	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
-	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
-		if (interrupted) {
-			whole = 0;
-			break;
-		}
-		if (o == OUT_FAILED || o == OUT_SKIPPED || o == OUT_WAITING ||
-		    mp->dir[0] == '\0') {
-			imp->bytes_done += (uint64_t)sc->e[j].size;
-			if (o == OUT_FAILED)
-				say(imp, sc->e[j].path, "not imported: its "
-				    "main file %s was not", sc->e[i].name);
-			so = o == OUT_FAILED || o == OUT_WAITING ? o :
-			    OUT_SKIPPED;
-			report(imp, sc->e[j].path, so, NULL, NULL, NULL,
-			    o == OUT_FAILED ? "main file failed" : o ==
-			    OUT_WAITING ? "main file left for the next run" :
-			    NULL);
-			whole = 0;
-			continue;
-		}
-		if (o == OUT_ALREADY && mp->meta.date_source[0] == '\0') {
-			/* Main not re-read: date sidecars by their place. */
-			snprintf(mp->meta.date_source,
-			    sizeof mp->meta.date_source, "%s", "main");
-		}
-		so = import_file(imp, &sc->e[j], mp, side, 0);
-		if (so == OUT_FAILED || so == OUT_WAITING)
-			whole = 0;
-	}
-	group_end(imp, &sc->e[i], whole);
-	free(mp);
-	free(side);
 }
 
 /* The closing summary: every file seen, accounted for. */
@@ -642,9 +314,149 @@ cmd_import(struct sb_ctx *ctx, int argc, char **argv)
 }
 
 /*
- * Import the sources src[0..nsrc-1] with options o: scan, then file each
- * group, then the summary (and, with sync, the upload); r gets the counts.
- * Returns the exit status.
+ * Set up a run: imp from the options o and the config (pattern, verify),
+ * libmagic opened. 0, or EXIT_USAGE after saying why.
+ */
+static int
+import_init(struct import *imp, struct sb_ctx *ctx,
+    const struct import_opts *o)
+{
+	const char	*v;
+	char		 probe[PATH_MAX];
+	struct sb_time	 t0;
+
+	memset(imp, 0, sizeof *imp);
+	imp->ctx = ctx;
+	imp->libfd = imp->lockfd = -1;
+	imp->library = ctx->library;
+	imp->dry_run = o->dry_run;
+	imp->move = o->move;
+	imp->json = o->json;
+	imp->sync = o->sync;
+	imp->settle = o->settle;
+	imp->json = imp->json || ctx->json;
+	imp->progress = o->progress == -1 ? isatty(STDERR_FILENO) &&
+	    !imp->json && !log_quiet : o->progress;
+	imp->pattern = config_get(ctx->cfg, "", "pattern");
+	if (imp->pattern == NULL)
+		imp->pattern = "%Y/%m/%d";
+	memset(&t0, 0, sizeof t0);
+	t0.year = 2001;
+	t0.mon = t0.day = 1;
+	if (dest_dir(imp->pattern, &t0, probe, sizeof probe) == -1 ||
+	    probe[0] == '\0') {
+		log_warnx("config: pattern '%s' does not give a relative "
+		    "directory (no '..', no empty part, no part starting "
+		    "with '.')", imp->pattern);
+		return EXIT_USAGE;
+	}
+	v = config_get(ctx->cfg, "", "verify");
+	imp->verify = v == NULL || config_get_bool(ctx->cfg, "", "verify", 1);
+	if (getcwd(imp->cwd, sizeof imp->cwd) == NULL)
+		snprintf(imp->cwd, sizeof imp->cwd, ".");
+	if (identify_open(NULL) == -1)
+		return EXIT_USAGE;
+	return 0;
+}
+
+/*
+ * The scan stage: walk the sources (never into the library), group
+ * sidecars with their main files. *bad counts sources that could not be
+ * walked. The scan, or NULL when none could.
+ */
+static struct scan *
+import_scan(struct import *imp, int nsrc, char **src, int *bad)
+{
+	struct scan	*sc;
+	struct stat	 lsb;
+	int		 i;
+
+	sc = imp->sc = scan_new();
+	if (stat(imp->library, &lsb) == 0) {
+		sc->skip_dev = lsb.st_dev;
+		sc->skip_ino = lsb.st_ino;
+	}
+	*bad = 0;
+	for (i = 0; i < nsrc; i++)
+		if (scan_add(sc, src[i]) == -1)
+			(*bad)++;
+	if (*bad == nsrc) {
+		scan_free(sc);
+		imp->sc = NULL;
+		return NULL;
+	}
+	scan_group(sc);
+	imp->total = (unsigned long)sc->n;
+	imp->bytes_total = sc->bytes;
+	return sc;
+}
+
+/*
+ * Import every group the scan found, until done or interrupted, then file
+ * the last batch and commit. Returns the exit status so far.
+ */
+static int
+import_groups(struct import *imp)
+{
+	struct sigaction sa;
+	struct scan	*sc = imp->sc;
+	size_t		 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &imp->started);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	for (i = 0; i < sc->n && !import_interrupted; i++) {
+		if (sc->e[i].main != -1)
+			continue;	/* a sidecar: goes with its main */
+		import_group(imp, sc, i);
+	}
+	batch_flush(imp);
+	if (!imp->dry_run && txn_commit(imp) == -1)
+		return EXIT_SOMEFAILED;
+	return EXIT_ALLGOOD;
+}
+
+/*
+ * Every file seen, accounted for: what the scan skipped or could not
+ * read, and bad sources, are added to the counts. Returns how many.
+ */
+static unsigned long
+import_tally(struct import *imp, int bad)
+{
+	unsigned long	seen;
+	int		i;
+
+	seen = imp->sc->skipped + imp->sc->failed;
+	for (i = 0; i <= OUT_FAILED; i++)
+		seen += imp->count[i];
+	imp->count[OUT_SKIPPED] += imp->sc->skipped;
+	imp->count[OUT_FAILED] += imp->sc->failed + (unsigned long)bad;
+	return seen + (unsigned long)bad;
+}
+
+/* import --sync: upload what the queue holds; the worse exit status. */
+static int
+import_sync(struct sb_ctx *ctx, int rc)
+{
+	const char	**names;
+	int		  src;
+
+	if (config_sections(ctx->cfg, "remote", &names) == 0)
+		log_info("no [remote] in the config: nothing to upload");
+	else if ((src = sync_run(ctx, NULL, 0)) > rc)
+		rc = src;
+	return rc;
+}
+
+/*
+ * Import the sources src[0..nsrc-1] with options o, stage by stage: scan,
+ * then each group read, placed, copied and committed (a dry run plans
+ * instead), then the report (and, with sync, the upload); r gets the
+ * counts. Returns the exit status.
  */
 static int
 import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
@@ -652,92 +464,22 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 {
 	struct import	 imp;
 	struct scan	*sc;
-	struct stat	 lsb;
-	struct sigaction sa;
-	const char	*v;
-	char		 probe[PATH_MAX];
-	struct sb_time	 t0;
 	unsigned long	 seen;
-	size_t		 i;
-	int		 rc = EXIT_ALLGOOD, sources_bad = 0;
+	int		 rc, bad;
 
-	memset(&imp, 0, sizeof imp);
-	imp.ctx = ctx;
-	imp.libfd = imp.lockfd = -1;
-	imp.library = ctx->library;
-	imp.dry_run = o->dry_run;
-	imp.move = o->move;
-	imp.json = o->json;
-	imp.sync = o->sync;
-	imp.settle = o->settle;
-	imp.json = imp.json || ctx->json;
-	imp.progress = o->progress == -1 ? isatty(STDERR_FILENO) &&
-	    !imp.json && !log_quiet : o->progress;
-	imp.pattern = config_get(ctx->cfg, "", "pattern");
-	if (imp.pattern == NULL)
-		imp.pattern = "%Y/%m/%d";
-	memset(&t0, 0, sizeof t0);
-	t0.year = 2001;
-	t0.mon = t0.day = 1;
-	if (dest_dir(imp.pattern, &t0, probe, sizeof probe) == -1 ||
-	    probe[0] == '\0') {
-		log_warnx("config: pattern '%s' does not give a relative "
-		    "directory (no '..', no empty part, no part starting "
-		    "with '.')", imp.pattern);
-		return EXIT_USAGE;
-	}
-	v = config_get(ctx->cfg, "", "verify");
-	imp.verify = v == NULL || config_get_bool(ctx->cfg, "", "verify", 1);
-	if (getcwd(imp.cwd, sizeof imp.cwd) == NULL)
-		snprintf(imp.cwd, sizeof imp.cwd, ".");
-	if (identify_open(NULL) == -1)
-		return EXIT_USAGE;
-
-	sc = imp.sc = scan_new();
-	if (stat(imp.library, &lsb) == 0) {
-		sc->skip_dev = lsb.st_dev;
-		sc->skip_ino = lsb.st_ino;
-	}
-	for (i = 0; i < (size_t)nsrc; i++)
-		if (scan_add(sc, src[i]) == -1)
-			sources_bad++;
-	if (sources_bad == nsrc) {
-		scan_free(sc);
+	if ((rc = import_init(&imp, ctx, o)) != 0)
+		return rc;
+	if ((sc = import_scan(&imp, nsrc, src, &bad)) == NULL)
 		return EXIT_SOMEFAILED;
-	}
-	scan_group(sc);
-
 	if (import_open(&imp) == -1) {
 		import_close(&imp);
 		scan_free(sc);
 		return EXIT_USAGE;
 	}
 	imp.head = xmalloc(HEAD_SIZE);
-	imp.total = (unsigned long)sc->n;
-	imp.bytes_total = sc->bytes;
-	clock_gettime(CLOCK_MONOTONIC, &imp.started);
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	for (i = 0; i < sc->n && !interrupted; i++) {
-		if (sc->e[i].main != -1)
-			continue;	/* a sidecar: goes with its main */
-		import_group(&imp, sc, i);
-	}
-	batch_flush(&imp);
-	if (!imp.dry_run && txn_commit(&imp) == -1)
-		rc = EXIT_SOMEFAILED;
-	seen = sc->skipped + sc->failed;
-	for (i = 0; i <= OUT_FAILED; i++)
-		seen += imp.count[i];
-	imp.count[OUT_SKIPPED] += sc->skipped;
-	imp.count[OUT_FAILED] += sc->failed + (unsigned long)sources_bad;
-	seen += (unsigned long)sources_bad;
-	if (interrupted) {
+	rc = import_groups(&imp);
+	seen = import_tally(&imp, bad);
+	if (import_interrupted) {
 		progress_clear(&imp);
 		log_warnx("import interrupted; what was copied is kept and "
 		    "catalogued, run it again to finish");
@@ -749,16 +491,8 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	import_result(&imp, seen, r);
 	import_close(&imp);
 	scan_free(sc);
-
-	if (imp.sync && !imp.dry_run && !interrupted) {
-		const char	**names;
-		int		  src;
-
-		if (config_sections(ctx->cfg, "remote", &names) == 0)
-			log_info("no [remote] in the config: nothing to upload");
-		else if ((src = sync_run(ctx, NULL, 0)) > rc)
-			rc = src;
-	}
+	if (imp.sync && !imp.dry_run && !import_interrupted)
+		rc = import_sync(ctx, rc);
 	return rc;
 }
 
@@ -785,8 +519,8 @@ import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	r.exit_status = import_sources(ctx, o, nsrc, src, &r);
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
-	r.interrupted = interrupted;
-	interrupted = 0;
+	r.interrupted = import_interrupted;
+	import_interrupted = 0;
 	if (o->result != NULL)
 		*o->result = r;
 	return run_finish(ctx, &r);

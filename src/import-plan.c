@@ -175,32 +175,33 @@ plan_name(struct import *imp, const char *dir, const char *name, char *out,
 	}
 }
 
-/* Dry run: report where the file would go, or that it is a duplicate. */
+/*
+ * Dry run: report where the file f (read and placed) would go, or that it
+ * is a duplicate of a catalogued or planned file. Returns the outcome.
+ */
 enum outcome
-import_plan(struct import *imp, const struct scan_entry *e, int fd,
-    const struct stat *sb, const struct meta *m, const char *name,
-    struct placed *out, int sidecar)
+import_plan(struct import *imp, struct infile *f)
 {
 	struct cat_file	 dup;
 	char		 sha[65], err[512], rel[PATH_MAX * 2];
 	char		 final[STORE_NAME_MAX];
+	uint64_t	 size = (uint64_t)f->sb.st_size;
 	enum outcome	 o;
 
-	if (store_hash_fd(fd, (uint64_t)sb->st_size, sha, err,
-	    sizeof err) == -1) {
-		say(imp, e->path, "%s", err);
-		report(imp, e->path, OUT_FAILED, NULL, NULL, NULL, err);
+	if (store_hash_fd(f->fd, size, sha, err, sizeof err) == -1) {
+		say(imp, f->e->path, "%s", err);
+		report(imp, f->e->path, OUT_FAILED, NULL, NULL, NULL, err);
 		return OUT_FAILED;
 	}
-	if ((imp->cat != NULL && catalog_find_sha(imp->cat, sha,
-	    (uint64_t)sb->st_size, &dup) == 1) || planned(imp, sha, 1)) {
-		report(imp, e->path, OUT_DUPLICATE, NULL, m, sha, NULL);
+	if ((imp->cat != NULL && catalog_find_sha(imp->cat, sha, size,
+	    &dup) == 1) || planned(imp, sha, 1)) {
+		report(imp, f->e->path, OUT_DUPLICATE, NULL, &f->m, sha, NULL);
 		return OUT_DUPLICATE;
 	}
-	plan_name(imp, out->dir, name, final, sizeof final);
-	snprintf(rel, sizeof rel, "%s/%s", out->dir, final);
-	strlcpy_sb(out->name, final, sizeof out->name);
-	o = sidecar ? OUT_SIDECAR : OUT_IMPORTED;
-	report(imp, e->path, o, rel, m, sha, NULL);
+	plan_name(imp, f->out->dir, f->name, final, sizeof final);
+	snprintf(rel, sizeof rel, "%s/%s", f->out->dir, final);
+	strlcpy_sb(f->out->name, final, sizeof f->out->name);
+	o = f->mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;
+	report(imp, f->e->path, o, rel, &f->m, sha, NULL);
 	return o;
 }

@@ -1,8 +1,9 @@
 /*
  * import.h: what the files of the import command share (cmd-import.c, the
- * per-file stages; import-plan.c, names and the dry run; import-batch.c,
- * filing copies and committing them; import-library.c, the library's
- * lock and directories). Not for other commands: they call import_run().
+ * command and the run's stages; import-file.c, one file's stages;
+ * import-plan.c, names and the dry run; import-batch.c, filing copies and
+ * committing them; import-library.c, the library's lock and directories).
+ * Not for other commands: they call import_run().
  */
 #ifndef IMPORT_H
 #define IMPORT_H
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -28,7 +30,8 @@ enum outcome {
 	OUT_SKIPPED,
 	OUT_WAITING,	/* still arriving or changed: left for a later run */
 	OUT_FAILED,
-	OUT_PENDING	/* copied, to be filed by batch_flush(): not counted */
+	OUT_PENDING,	/* copied, to be filed by batch_flush(): not counted */
+	OUT_NEXT	/* import_file: on to the next stage */
 };
 
 /*
@@ -74,6 +77,20 @@ struct pending {
 	struct store_file f;
 	int64_t		 main_id;
 	int		 sidecar;
+};
+
+/* One source file on its way through import_file's stages. */
+struct infile {
+	const struct scan_entry	*e;		/* as scanned */
+	struct placed		*mp;		/* a sidecar's main file, or NULL */
+	struct placed		*out;		/* where it goes */
+	char			 abspath[PATH_MAX * 2];	/* as recorded */
+	struct stat		 sb;
+	int			 fd;		/* open once read, or -1 */
+	struct sb_src		 s;		/* its first bytes, read */
+	struct meta		 m;
+	char			 name[NAME_MAX * 4 + 1];	/* filed as */
+	char			 err[512];	/* why it failed */
 };
 
 /* An open library directory, and whether links in it await an fsync. */
@@ -140,7 +157,8 @@ struct import {
 	int		 progress_shown;
 };
 
-/* cmd-import.c: the command, the stages of one file, messages */
+/* cmd-import.c: the command, the run's stages, messages */
+extern volatile sig_atomic_t import_interrupted;
 double		 elapsed(const struct timespec *since);
 void		 progress_clear(struct import *imp);
 void		 say(struct import *imp, const char *path, const char *fmt, ...)
@@ -149,15 +167,16 @@ void		 report(struct import *imp, const char *src, enum outcome o,
 		    const char *dest, const struct meta *m, const char *sha,
 		    const char *error);
 
+/* import-file.c: one file's stages */
+void		 import_group(struct import *imp, struct scan *sc, size_t i);
+
 /* import-plan.c: the names files are filed under; the dry run */
 int		 clean_name(const char *name, char *out, size_t size);
 int		 dest_dir(const char *pattern, const struct sb_time *t,
 		    char *out, size_t size);
 void		 sidecar_name(const char *sc, const struct placed *mp,
 		    char *out, size_t size);
-enum outcome	 import_plan(struct import *imp, const struct scan_entry *e,
-		    int fd, const struct stat *sb, const struct meta *m,
-		    const char *name, struct placed *out, int sidecar);
+enum outcome	 import_plan(struct import *imp, struct infile *f);
 
 /* import-batch.c: copies filed in batches, catalogued in transactions */
 int		 txn_need(struct import *imp, int may_commit);
