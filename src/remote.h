@@ -1,8 +1,9 @@
 /*
  * remote.h: the small interface every kind of remote implements
- * (remote-s3.c, remote-webdav.c, remote-sftp.c, remote-dir.c), and the
- * shared HTTP/SFTP machinery in remote.c (streaming bodies, retries,
- * timeouts, TLS, secrets) that cmd-sync.c drives.
+ * (remote-s3.c, remote-webdav.c, remote-sftp.c, remote-dir.c), what they
+ * share in remote.c (config, secrets, the upload of one file under a name
+ * that replaces nothing) and the HTTP/SFTP machinery in xreq.c (streaming
+ * bodies, retries, timeouts, TLS), which cmd-sync.c drives.
  */
 #ifndef REMOTE_H
 #define REMOTE_H
@@ -143,18 +144,6 @@ int		 remote_secret(struct remote *r, const char *key,
 		    const char *env, char **out);
 char		*remote_join(const char *a, const char *b);
 void		 remote_mtime_str(int64_t ns, char *buf, size_t size);
-void		 xfer_init(struct xfer *x, struct remote *r);
-void		 xfer_free(struct xfer *x);
-void		 xfer_error(struct xfer *x, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
-void		 xreq_init(struct xreq *rq, const char *method);
-void		 xreq_free(struct xreq *rq);
-void		 xreq_header(struct xreq *rq, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
-int		 xreq_perform(struct xfer *x, struct xreq *rq,
-		    xreq_prepare prepare, void *arg);
-int		 xreq_http_error(struct xfer *x, const struct xreq *rq,
-		    const char *hint);
 int		 remote_hash_region(int fd, uint64_t off, uint64_t len,
 		    unsigned char *md5, unsigned char *sha256,
 		    volatile int *interrupted);
@@ -167,6 +156,20 @@ int		 remote_note_tmp(struct xfer *x, const struct upload *up,
 int		 remote_read_back(struct xfer *x, const struct upload *up,
 		    xreq_prepare prepare, void *arg);
 int		 remote_upload(struct xfer *x, struct upload *up, int *skipped);
+
+/* xreq.c */
+void		 xfer_init(struct xfer *x, struct remote *r);
+void		 xfer_free(struct xfer *x);
+void		 xfer_error(struct xfer *x, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 xreq_init(struct xreq *rq, const char *method);
+void		 xreq_free(struct xreq *rq);
+void		 xreq_header(struct xreq *rq, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 xreq_perform(struct xfer *x, struct xreq *rq,
+		    xreq_prepare prepare, void *arg);
+int		 xreq_http_error(struct xfer *x, const struct xreq *rq,
+		    const char *hint);
 
 /* The kinds of remote. */
 extern const struct remote_ops remote_s3_ops;
