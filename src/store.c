@@ -6,14 +6,17 @@
  * fsync'ed, read back and checked, given the source's mtime, and only then
  * linked under its name. A large file is hashed on a second thread while
  * it is copied, and read back stretch by stretch once written out,
- * compared byte for byte with what was read (store_pipe). link() never replaces an existing file, so nothing
- * is ever overwritten, and a crash leaves no partial file under a real name.
+ * compared byte for byte with what was read (store-pipe.c). link() never
+ * replaces an existing file, so nothing is ever overwritten, and a crash
+ * leaves no partial file under a real name.
+ *
+ * Every read of a file here goes through store_read(), every pass over
+ * one through store_pass(), which the remotes use too.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,33 +27,9 @@
 #include "shoebox.h"
 #include "store.h"
 
-#define COPY_BUF	(1024 * 1024)
 #define WRITEBACK_CHUNK	(8 * 1024 * 1024)	/* start writeback this often */
-#define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
-#define PIPE_SLOTS	8	/* COPY_BUF buffers in flight */
-#define PIPE_FLUSH	(2 * 1024 * 1024)	/* its writeback stretch */
 
 static uint8_t	*copybuf;
-static uint8_t	*pipebuf;	/* PIPE_SLOTS + 1 buffers, for store_pipe */
-
-/*
- * A large copy in flight (store_pipe): the calling thread reads the source
- * into a ring of slots, writes each slot to the copy and, with verify,
- * reads the copy back once written out and compares it with the slot; a
- * second thread hashes the slots in order meanwhile. A slot is reused only
- * when both are done with it, so memory stays PIPE_SLOTS buffers.
- */
-struct pipe {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	EVP_MD_CTX	*ctx;
-	uint8_t		*slot[PIPE_SLOTS];
-	size_t		 len[PIPE_SLOTS];
-	uint64_t	 at[PIPE_SLOTS];	/* where it goes in the copy */
-	unsigned long	 filled;	/* slots handed to the hasher */
-	unsigned long	 hashed;	/* of those, hashed */
-	int		 stop;
-};
 
 /* The copy buffer, allocated once, page aligned. */
 static uint8_t *
@@ -66,6 +45,7 @@ store_buf(void)
 	return copybuf;
 }
 
+/* A SHA-256 digest md as 64 lowercase hex digits and a NUL, into hex. */
 void
 store_sha256_hex(const unsigned char *md, char *hex)
 {
@@ -85,7 +65,7 @@ store_sha256_hex(const unsigned char *md, char *hex)
  * why and errno set: a read error (a card pulled out), or an early end
  * (EIO: a file truncated while read).
  */
-static ssize_t
+ssize_t
 store_read(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
     char *err, size_t errlen)
 {
@@ -109,8 +89,8 @@ store_read(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
 }
 
 /* Write all of buf; 0 or -1 with errno. */
-static int
-write_all(int fd, const uint8_t *buf, size_t len)
+int
+store_write_all(int fd, const uint8_t *buf, size_t len)
 {
 	ssize_t	n;
 
@@ -163,7 +143,7 @@ store_pass(struct store_pass *p, char *err, size_t errlen)
 			EVP_DigestUpdate(p->sha256, buf, (size_t)n);
 		if (p->md5 != NULL)
 			EVP_DigestUpdate(p->md5, buf, (size_t)n);
-		if (p->out != -1 && write_all(p->out, buf, (size_t)n) == -1) {
+		if (p->out != -1 && store_write_all(p->out, buf, (size_t)n) == -1) {
 			e = errno;
 			snprintf(err, errlen, "write failed: %s", strerror(e));
 			errno = e;
@@ -298,175 +278,64 @@ store_discard(struct store_file *f)
 	f->tmppath = NULL;
 }
 
-/* The hashing thread of store_pipe: hash slots in order until stopped. */
-static void *
-pipe_hasher(void *arg)
-{
-	struct pipe	*pp = arg;
-	unsigned long	 seq;
-
-	pthread_mutex_lock(&pp->mu);
-	for (;;) {
-		while (pp->hashed == pp->filled && !pp->stop)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		if (pp->hashed == pp->filled)
-			break;
-		seq = pp->hashed % PIPE_SLOTS;
-		pthread_mutex_unlock(&pp->mu);
-		EVP_DigestUpdate(pp->ctx, pp->slot[seq], pp->len[seq]);
-		pthread_mutex_lock(&pp->mu);
-		pp->hashed++;
-		pthread_cond_broadcast(&pp->cv);
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return NULL;
-}
-
-/* Wait until the hasher has hashed more than n slots. */
-static void
-pipe_wait(struct pipe *pp, unsigned long n)
-{
-	pthread_mutex_lock(&pp->mu);
-	while (pp->hashed <= n)
-		pthread_cond_wait(&pp->cv, &pp->mu);
-	pthread_mutex_unlock(&pp->mu);
-}
-
 /*
- * Read back slot seq's stretch of the copy fd once it is on disk (waiting
- * for its writeback) and compare it with the slot, into vbuf. Returns 0, or
- * -1 with err set.
+ * The bytes of the copy: the head already read, then the rest of src
+ * (size bytes in all) into f->fd, hashed into ctx; a large file through
+ * store_pipe, which with verify checks the copy as it goes. *flushed says
+ * how far writeback was started. Returns 0; -1 with err set; or
+ * STORE_EWRITE with errno set.
  */
 static int
-pipe_check(struct pipe *pp, unsigned long seq, int fd, uint8_t *vbuf,
-    char *err, size_t errlen)
+store_copy_bytes(const struct sb_src *src, uint64_t size, int verify,
+    struct store_file *f, EVP_MD_CTX *ctx, uint64_t *flushed, char *err,
+    size_t errlen)
 {
-	size_t		 i = seq % PIPE_SLOTS, got = 0;
-	uint64_t	 at = pp->at[i];
-	ssize_t		 n;
+	struct store_pass p;
+	size_t		  headlen = src->headlen;
+	int		  rc;
 
-	if (sync_file_range(fd, (off_t)at, (off_t)pp->len[i],
-	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-	    SYNC_FILE_RANGE_WAIT_AFTER) == -1) {
-		snprintf(err, errlen, "write to library failed: %s",
-		    strerror(errno));
-		return -1;
-	}
-	while (got < pp->len[i]) {
-		n = pread(fd, vbuf + got, pp->len[i] - got, (off_t)(at + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "reading the copy back: %s",
-			    n == 0 ? "it is short" : strerror(errno));
+	if (headlen > size)
+		headlen = (size_t)size;
+	if (size - headlen >= PIPE_MIN) {
+		if (store_pipe(src->fd, src->head, headlen, f->fd, size, ctx,
+		    verify, err, errlen) == -1)
 			return -1;
-		}
-		got += (size_t)n;
+		f->checked = verify;
+		return 0;
 	}
-	if (memcmp(vbuf, pp->slot[i], pp->len[i]) != 0) {
-		snprintf(err, errlen, "the copy reads back different from the "
-		    "source between bytes %llu and %llu",
-		    (unsigned long long)at,
-		    (unsigned long long)(at + pp->len[i]));
-		return -1;
-	}
-	return 0;
+	EVP_DigestUpdate(ctx, src->head, headlen);
+	if (store_write_all(f->fd, src->head, headlen) == -1)
+		return STORE_EWRITE;
+	memset(&p, 0, sizeof p);
+	p.fd = src->fd;
+	p.off = headlen;
+	p.len = size - headlen;
+	p.size = size;
+	p.out = f->fd;
+	p.sha256 = ctx;
+	p.writeback = WRITEBACK_CHUNK;
+	p.buf = store_buf();
+	p.bufsize = COPY_BUF;
+	rc = store_pass(&p, err, errlen);
+	*flushed = p.flushed;
+	return rc;
 }
 
 /*
- * Copy srcfd (size bytes, the first headlen of them already read into head)
- * into fd, hashing into ctx on a second thread, and with verify checking
- * each stretch of the copy, the head too, against what was read once it is
- * written out (see struct pipe). Returns 0, or -1 with err set; the thread
- * is gone either way.
+ * Is the source still as scanned (sb)? A file still growing or rewritten
+ * while read is not a copy: its size, mtime or ctime (which no one can
+ * set back) moved.
  */
 static int
-store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
-    uint64_t size, EVP_MD_CTX *ctx, int verify, char *err, size_t errlen)
+store_unchanged(int fd, const struct stat *sb)
 {
-	struct pipe	 pp;
-	pthread_t	 thread;
-	uint8_t		*buf, *vbuf;
-	uint64_t	 off = 0, flushed = 0;
-	unsigned long	 seq = 0, checked = 0;
-	size_t		 i, want;
-	ssize_t		 n;
-	int		 rc = -1;
+	struct stat	after;
 
-	if (pipebuf == NULL) {
-		void	*p;
-
-		if (posix_memalign(&p, 4096, (PIPE_SLOTS + 1) *
-		    (size_t)COPY_BUF) != 0)
-			fatalx("out of memory");
-		pipebuf = p;
-	}
-	memset(&pp, 0, sizeof pp);
-	pp.ctx = ctx;
-	for (i = 0; i < PIPE_SLOTS; i++)
-		pp.slot[i] = pipebuf + i * (size_t)COPY_BUF;
-	vbuf = pipebuf + PIPE_SLOTS * (size_t)COPY_BUF;
-	pthread_mutex_init(&pp.mu, NULL);
-	pthread_cond_init(&pp.cv, NULL);
-	if (pthread_create(&thread, NULL, pipe_hasher, &pp) != 0)
-		fatalx("cannot start a thread");
-
-	while (off < size) {
-		i = seq % PIPE_SLOTS;
-		buf = pp.slot[i];
-		/* The slot's last use is hashed and checked: reuse it. */
-		if (seq >= PIPE_SLOTS)
-			pipe_wait(&pp, seq - PIPE_SLOTS);
-		while (verify && checked + PIPE_SLOTS <= seq)
-			if (pipe_check(&pp, checked++, fd, vbuf, err,
-			    errlen) == -1)
-				goto out;
-		want = size - off < COPY_BUF ? (size_t)(size - off) :
-		    COPY_BUF;
-		if (off == 0 && headlen > 0) {
-			memcpy(buf, head, headlen);	/* read already */
-			n = (ssize_t)headlen;
-		} else if ((n = store_read(srcfd, buf, want, off, size, err,
-		    errlen)) == -1)
-			goto out;
-		pp.len[i] = (size_t)n;
-		pp.at[i] = off;
-		pthread_mutex_lock(&pp.mu);
-		pp.filled = ++seq;
-		pthread_cond_broadcast(&pp.cv);
-		pthread_mutex_unlock(&pp.mu);
-		if (write_all(fd, buf, (size_t)n) == -1) {
-			snprintf(err, errlen, "write to library failed: %s",
-			    strerror(errno));
-			goto out;
-		}
-		off += (uint64_t)n;
-		/* Start writeback as we go; wait for the stretch before. */
-		if (off - flushed >= PIPE_FLUSH) {
-			if (flushed >= PIPE_FLUSH)
-				sync_file_range(fd, (off_t)(flushed -
-				    PIPE_FLUSH), PIPE_FLUSH,
-				    SYNC_FILE_RANGE_WAIT_BEFORE);
-			sync_file_range(fd, (off_t)flushed,
-			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
-			flushed = off;
-		}
-	}
-	if (seq > 0)
-		pipe_wait(&pp, seq - 1);
-	while (verify && checked < seq)
-		if (pipe_check(&pp, checked++, fd, vbuf, err, errlen) == -1)
-			goto out;
-	rc = 0;
-out:
-	pthread_mutex_lock(&pp.mu);
-	pp.stop = 1;
-	pthread_cond_broadcast(&pp.cv);
-	pthread_mutex_unlock(&pp.mu);
-	pthread_join(thread, NULL);
-	pthread_cond_destroy(&pp.cv);
-	pthread_mutex_destroy(&pp.mu);
-	return rc;
+	return fstat(fd, &after) == 0 && after.st_size == sb->st_size &&
+	    after.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
+	    after.st_mtim.tv_nsec == sb->st_mtim.tv_nsec &&
+	    after.st_ctim.tv_sec == sb->st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == sb->st_ctim.tv_nsec;
 }
 
 /*
@@ -484,19 +353,15 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
     const struct store_dest *dest, struct store_file *f, char *err,
     size_t errlen)
 {
-	int		 srcfd = src->fd, verify = dest->verify;
-	const uint8_t	*head = src->head;
-	size_t		 headlen = src->headlen;
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	uint8_t		*buf = store_buf();
-	uint64_t	 off, flushed = 0, size = (uint64_t)sb->st_size;
+	uint64_t	 flushed = 0, size = (uint64_t)sb->st_size;
 	struct timespec	 times[2];
-	struct stat	 after;
+	int		 rc;
 
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
-	f->verify = verify;
+	f->verify = dest->verify;
 	if (store_open_tmp(dest->dirfd, dest->tmpdir, f, err, errlen) == -1)
 		return -1;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
@@ -504,52 +369,15 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 		fatalx("OpenSSL SHA-256 unavailable");
 	if (size > 0)
 		posix_fallocate(f->fd, 0, (off_t)size);
-	if (size > headlen)
-		posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (size > src->headlen)
+		posix_fadvise(src->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-	if (headlen > size)
-		headlen = (size_t)size;
-	if (size - headlen >= PIPE_MIN) {
-		if (store_pipe(srcfd, head, headlen, f->fd, size, ctx, verify,
-		    err, errlen) == -1)
-			goto fail;
-		f->checked = verify;
-		off = size;
-	} else {
-		EVP_DigestUpdate(ctx, head, headlen);
-		if (write_all(f->fd, head, headlen) == -1)
-			goto write_error;
-		off = headlen;
-	}
-	if (off < size) {
-		struct store_pass p;
-		int		  rc;
-
-		memset(&p, 0, sizeof p);
-		p.fd = srcfd;
-		p.off = off;
-		p.len = size - off;
-		p.size = size;
-		p.out = f->fd;
-		p.sha256 = ctx;
-		p.writeback = WRITEBACK_CHUNK;
-		p.buf = buf;
-		p.bufsize = COPY_BUF;
-		if ((rc = store_pass(&p, err, errlen)) == STORE_EWRITE)
-			goto write_error;
-		if (rc == -1)
-			goto fail;
-		flushed = p.flushed;
-	}
-	/*
-	 * A file still growing or rewritten while read is not a copy: its
-	 * size, mtime or ctime (which no one can set back) moved.
-	 */
-	if (fstat(srcfd, &after) == -1 || after.st_size != sb->st_size ||
-	    after.st_mtim.tv_sec != sb->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != sb->st_mtim.tv_nsec ||
-	    after.st_ctim.tv_sec != sb->st_ctim.tv_sec ||
-	    after.st_ctim.tv_nsec != sb->st_ctim.tv_nsec) {
+	if ((rc = store_copy_bytes(src, size, dest->verify, f, ctx, &flushed,
+	    err, errlen)) == STORE_EWRITE)
+		goto write_error;
+	if (rc == -1)
+		goto fail;
+	if (!store_unchanged(src->fd, sb)) {
 		snprintf(err, errlen, "changed while being copied");
 		goto fail;
 	}

@@ -35,6 +35,8 @@ struct store_pass {
 	size_t		 bufsize;	/* STORE_PASS_BUF bytes for the pass */
 };
 #define STORE_PASS_BUF	(256 * 1024)
+#define COPY_BUF	(1024 * 1024)	/* the importer's copy buffer */
+#define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
 #define STORE_EWRITE	(-2)	/* store_pass: writing failed */
 
 /* Where a copy is filed, and how (store_copy_start, store_link_*). */
@@ -82,8 +84,16 @@ int	 store_tmpfile(int dirfd);
 int	 store_link_tmpfile(int fd, int dirfd, const char *name);
 int	 store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen);
 int	 store_pass(struct store_pass *p, char *err, size_t errlen);
+ssize_t	 store_read(int fd, uint8_t *buf, size_t want, uint64_t off,
+	    uint64_t size, char *err, size_t errlen);
+int	 store_write_all(int fd, const uint8_t *buf, size_t len);
 int	 store_hash_fd(int fd, uint64_t size, char *hex, char *err,
 	    size_t errlen);
 void	 store_sha256_hex(const unsigned char *md, char *hex);
+
+/* store-pipe.c: large copies, for store_copy_start */
+int	 store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
+	    uint64_t size, EVP_MD_CTX *ctx, int verify, char *err,
+	    size_t errlen);
 
 #endif /* STORE_H */
