@@ -119,6 +119,52 @@ pipe_check(struct pipe *pp, unsigned long seq, int fd, uint8_t *vbuf,
 	return 0;
 }
 
+/* Set up pp over the pipe buffers and start its hashing thread. */
+static void
+pipe_start(struct pipe *pp, EVP_MD_CTX *ctx, pthread_t *thread)
+{
+	void	*p;
+	size_t	 i;
+
+	if (pipebuf == NULL) {
+		if (posix_memalign(&p, 4096, (PIPE_SLOTS + 1) *
+		    (size_t)COPY_BUF) != 0)
+			fatalx("out of memory");
+		pipebuf = p;
+	}
+	memset(pp, 0, sizeof *pp);
+	pp->ctx = ctx;
+	for (i = 0; i < PIPE_SLOTS; i++)
+		pp->slot[i] = pipebuf + i * (size_t)COPY_BUF;
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	if (pthread_create(thread, NULL, pipe_hasher, pp) != 0)
+		fatalx("cannot start a thread");
+}
+
+/* Stop the hashing thread (once it has hashed what it was given). */
+static void
+pipe_stop(struct pipe *pp, pthread_t thread)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = 1;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+}
+
+/* Hand the slots up to seq to the hasher. */
+static void
+pipe_fill(struct pipe *pp, unsigned long seq)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->filled = seq;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
 /*
  * Copy srcfd (size bytes, the first headlen of them already read into head)
  * into fd, hashing into ctx on a second thread, and with verify checking
@@ -135,31 +181,14 @@ store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 	uint8_t		*buf, *vbuf;
 	uint64_t	 off = 0, flushed = 0;
 	unsigned long	 seq = 0, checked = 0;
-	size_t		 i, want;
+	size_t		 want;
 	ssize_t		 n;
 	int		 rc = -1;
 
-	if (pipebuf == NULL) {
-		void	*p;
-
-		if (posix_memalign(&p, 4096, (PIPE_SLOTS + 1) *
-		    (size_t)COPY_BUF) != 0)
-			fatalx("out of memory");
-		pipebuf = p;
-	}
-	memset(&pp, 0, sizeof pp);
-	pp.ctx = ctx;
-	for (i = 0; i < PIPE_SLOTS; i++)
-		pp.slot[i] = pipebuf + i * (size_t)COPY_BUF;
-	vbuf = pipebuf + PIPE_SLOTS * (size_t)COPY_BUF;
-	pthread_mutex_init(&pp.mu, NULL);
-	pthread_cond_init(&pp.cv, NULL);
-	if (pthread_create(&thread, NULL, pipe_hasher, &pp) != 0)
-		fatalx("cannot start a thread");
-
+	pipe_start(&pp, ctx, &thread);
+	vbuf = pipebuf + PIPE_SLOTS * (size_t)COPY_BUF;	/* for read-back */
 	while (off < size) {
-		i = seq % PIPE_SLOTS;
-		buf = pp.slot[i];
+		buf = pp.slot[seq % PIPE_SLOTS];
 		/* The slot's last use is hashed and checked: reuse it. */
 		if (seq >= PIPE_SLOTS)
 			pipe_wait(&pp, seq - PIPE_SLOTS);
@@ -175,28 +204,16 @@ store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 		} else if ((n = store_read(srcfd, buf, want, off, size, err,
 		    errlen)) == -1)
 			goto out;
-		pp.len[i] = (size_t)n;
-		pp.at[i] = off;
-		pthread_mutex_lock(&pp.mu);
-		pp.filled = ++seq;
-		pthread_cond_broadcast(&pp.cv);
-		pthread_mutex_unlock(&pp.mu);
+		pp.len[seq % PIPE_SLOTS] = (size_t)n;
+		pp.at[seq % PIPE_SLOTS] = off;
+		pipe_fill(&pp, ++seq);
 		if (store_write_all(fd, buf, (size_t)n) == -1) {
 			snprintf(err, errlen, "write to library failed: %s",
 			    strerror(errno));
 			goto out;
 		}
 		off += (uint64_t)n;
-		/* Start writeback as we go; wait for the stretch before. */
-		if (off - flushed >= PIPE_FLUSH) {
-			if (flushed >= PIPE_FLUSH)
-				sync_file_range(fd, (off_t)(flushed -
-				    PIPE_FLUSH), PIPE_FLUSH,
-				    SYNC_FILE_RANGE_WAIT_BEFORE);
-			sync_file_range(fd, (off_t)flushed,
-			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
-			flushed = off;
-		}
+		store_writeback(fd, off, PIPE_FLUSH, &flushed);
 	}
 	if (seq > 0)
 		pipe_wait(&pp, seq - 1);
@@ -205,12 +222,6 @@ store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 			goto out;
 	rc = 0;
 out:
-	pthread_mutex_lock(&pp.mu);
-	pp.stop = 1;
-	pthread_cond_broadcast(&pp.cv);
-	pthread_mutex_unlock(&pp.mu);
-	pthread_join(thread, NULL);
-	pthread_cond_destroy(&pp.cv);
-	pthread_mutex_destroy(&pp.mu);
+	pipe_stop(&pp, thread);
 	return rc;
 }

@@ -110,6 +110,24 @@ store_write_all(int fd, const uint8_t *buf, size_t len)
 }
 
 /*
+ * fd was written up to off: once chunk bytes or more were written since
+ * *flushed, start their writeback and wait for the stretch before it, so
+ * the disk writes while we read and dirty pages never pile up.
+ */
+void
+store_writeback(int fd, uint64_t off, uint64_t chunk, uint64_t *flushed)
+{
+	if (off - *flushed < chunk)
+		return;
+	if (*flushed >= chunk)
+		sync_file_range(fd, (off_t)(*flushed - chunk), (off_t)chunk,
+		    SYNC_FILE_RANGE_WAIT_BEFORE);
+	sync_file_range(fd, (off_t)*flushed, (off_t)(off - *flushed),
+	    SYNC_FILE_RANGE_WRITE);
+	*flushed = off;
+}
+
+/*
  * One pass over a region of a file with a fixed buffer (struct store_pass
  * says what each chunk read goes through: hashes, a copy, a progress
  * count). Returns 0; -1 when reading failed, ended early or was
@@ -154,20 +172,8 @@ store_pass(struct store_pass *p, char *err, size_t errlen)
 		if (p->progress != NULL)
 			__atomic_fetch_add(p->progress, (uint64_t)n,
 			    __ATOMIC_RELAXED);
-		/*
-		 * Start writeback of what was just written, and wait for the
-		 * stretch before it, so the disk writes while we read and
-		 * dirty pages never pile up.
-		 */
-		if (p->writeback > 0 && off - p->flushed >= p->writeback) {
-			if (p->flushed >= p->writeback)
-				sync_file_range(p->out, (off_t)(p->flushed -
-				    p->writeback), (off_t)p->writeback,
-				    SYNC_FILE_RANGE_WAIT_BEFORE);
-			sync_file_range(p->out, (off_t)p->flushed,
-			    (off_t)(off - p->flushed), SYNC_FILE_RANGE_WRITE);
-			p->flushed = off;
-		}
+		if (p->writeback > 0)
+			store_writeback(p->out, off, p->writeback, &p->flushed);
 	}
 	rc = 0;
 out:

@@ -87,6 +87,8 @@ int	 store_pass(struct store_pass *p, char *err, size_t errlen);
 ssize_t	 store_read(int fd, uint8_t *buf, size_t want, uint64_t off,
 	    uint64_t size, char *err, size_t errlen);
 int	 store_write_all(int fd, const uint8_t *buf, size_t len);
+void	 store_writeback(int fd, uint64_t off, uint64_t chunk,
+	    uint64_t *flushed);
 int	 store_hash_fd(int fd, uint64_t size, char *hex, char *err,
 	    size_t errlen);
 void	 store_sha256_hex(const unsigned char *md, char *hex);
