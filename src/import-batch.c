@@ -1,12 +1,12 @@
 /*
- * import-batch.c: the copy and commit stages of import. Copies are filed
- * in batches (batch_push, batch_flush): each was written to an unnamed
- * file with its writeback started; one syncfs() makes the batch durable,
- * each copy is read back and checked, linked under its name (or found a
- * duplicate: import_finish) and catalogued, one more syncfs() makes the
- * names durable, and the catalogue's transaction commits. Only then are
- * --move sources removed (txn_settle); a transaction whose commit fails
- * takes back the copies it linked.
+ * import-batch.c: the commit stage of import. Copies (import_copy) are
+ * filed in batches (batch_push, batch_flush): each was written to an
+ * unnamed file with its writeback started; one syncfs() makes the batch
+ * durable, each copy is read back and checked, linked under its name (or
+ * found a duplicate: import_finish) and catalogued, one more syncfs()
+ * makes the names durable, and the catalogue's transaction commits. Only
+ * then are --move sources removed (txn_settle); a transaction whose commit
+ * fails takes back the copies it linked.
  */
 #include <sys/stat.h>
 
