@@ -1,5 +1,7 @@
 # shoebox: plain make. `make` builds ./shoebox; `make check` installs what is
 # missing, then builds and runs every test (also under ASan and UBSan).
+# CPPFLAGS, CFLAGS and LDFLAGS are honoured; warnings are errors unless
+# `make WERROR=`.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -12,18 +14,22 @@ DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	 = libexif libmagic libcurl sqlite3 libcrypto inih json-c zlib
+CPPFLAGS ?=
+LDFLAGS	?=
+WERROR	?= -Werror
+PKGS	 = libexif libmagic libcurl sqlite3 libcrypto json-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-SB_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude \
+SB_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Iinclude \
 	    -DSHOEBOX_DATADIR='"$(DATADIR)/shoebox"' \
 	    -DSHOEBOX_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
 SB_LIBS	  = $(PKG_LIBS) -lm -lpthread
+# Each object (and test binary) depends on the headers it includes.
+DEPFLAGS  = -MMD -MP
 
 SRCS	:= $(sort $(wildcard src/*.c))
 LIBSRCS	:= $(filter-out src/main.c,$(SRCS))
-HDRS	:= $(wildcard include/*.h src/*.h)
 OBJS	:= $(SRCS:src/%.c=build/obj/%.o)
 LIBOBJS	:= $(LIBSRCS:src/%.c=build/obj/%.o)
 AOBJS	:= $(SRCS:src/%.c=build/asan/%.o)
@@ -50,24 +56,27 @@ shoebox: $(OBJS)
 build/asan/shoebox: $(AOBJS)
 	$(CC) $(CFLAGS) $(ASAN) $(LDFLAGS) -o $@ $(AOBJS) $(SB_LIBS)
 
-build/obj/%.o: src/%.c $(HDRS) | build/obj
-	$(CC) $(SB_CFLAGS) $(CFLAGS) -c -o $@ $<
+build/obj/%.o: src/%.c | build/obj
+	$(CC) $(SB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-build/asan/%.o: src/%.c $(HDRS) | build/asan
-	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -c -o $@ $<
+build/asan/%.o: src/%.c | build/asan
+	$(CC) $(SB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(ASAN) $(DEPFLAGS) -c -o $@ $<
 
-build/fuzz/%.o: src/%.c $(HDRS) | build/fuzz
-	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+# The fuzz build is clang's: the user's CFLAGS (for $(CC)) are not used.
+build/fuzz/%.o: src/%.c | build/fuzz
+	$(FUZZCC) $(SB_CFLAGS) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(DEPFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIBOBJS) $(HDRS) | build/tests
-	$(CC) $(SB_CFLAGS) $(CFLAGS) -Itests/unit -Isrc -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
+build/tests/%: tests/unit/%.c $(LIBOBJS) | build/tests
+	$(CC) $(SB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -Itests/unit -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJS) $(SB_LIBS) -lcmocka
 
-build/asan-tests/%: tests/unit/%.c $(ALIBOBJS) $(HDRS) | build/asan-tests
-	$(CC) $(SB_CFLAGS) $(CFLAGS) $(ASAN) -Itests/unit -Isrc -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
+build/asan-tests/%: tests/unit/%.c $(ALIBOBJS) | build/asan-tests
+	$(CC) $(SB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(ASAN) $(DEPFLAGS) -Itests/unit -Isrc $(LDFLAGS) -o $@ $< $(ALIBOBJS) $(SB_LIBS) -lcmocka
 
-build/fuzzers/%: tests/fuzz/%.c $(FOBJS) $(HDRS) | build/fuzzers
-	$(FUZZCC) $(SB_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< $(FOBJS) $(SB_LIBS)
+build/fuzzers/%: tests/fuzz/%.c $(FOBJS) | build/fuzzers
+	$(FUZZCC) $(SB_CFLAGS) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(DEPFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(FOBJS) $(SB_LIBS)
 
+-include $(OBJS:.o=.d) $(AOBJS:.o=.d) $(FOBJS:.o=.d) $(UNITS:=.d) \
+    $(AUNITS:=.d) $(FUZZERS:=.d)
 build/obj build/asan build/fuzz build/tests build/asan-tests build/fuzzers:
 	mkdir -p $@
 
@@ -78,6 +87,10 @@ magic/shoebox.mgc: $(MAGICSRC)
 	cd build/magic && file -C -m shoebox
 	mv build/magic/shoebox.mgc $@
 
+# What building needs (make, make demo); deps adds what the tests need.
+deps-build:
+	sh scripts/install-deps.sh --build
+
 deps:
 	sh scripts/install-deps.sh
 
@@ -85,10 +98,13 @@ units: $(UNITS)
 asan: build/asan/shoebox $(AUNITS)
 fuzzers: $(FUZZERS)
 
+# make check builds with one job per CPU unless given -j; tests/run.sh runs
+# TEST_JOBS tests at once (default: one per CPU).
+NPROC	:= $(shell nproc 2>/dev/null || echo 2)
+JOBS	 = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
 check: deps
-	$(MAKE) all units
-	$(MAKE) asan
-	$(MAKE) fuzzers
+	$(MAKE) $(JOBS) all units asan fuzzers
 	sh tests/run.sh
 
 # Long fuzzing runs: FUZZ_SECONDS each (default 300).
@@ -96,7 +112,7 @@ fuzz: deps
 	$(MAKE) fuzzers
 	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
 
-demo: deps
+demo: deps-build
 	$(MAKE) all
 	sh scripts/demo.sh
 
@@ -163,4 +179,4 @@ uninstall:
 clean:
 	rm -rf build shoebox magic/shoebox.mgc demo-library
 
-.PHONY: all deps units asan fuzzers check fuzz demo bench install uninstall clean
+.PHONY: all deps deps-build units asan fuzzers check fuzz demo bench install uninstall clean

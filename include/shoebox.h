@@ -18,6 +18,7 @@
 #define EXIT_ALLGOOD	0
 #define EXIT_SOMEFAILED	1
 #define EXIT_USAGE	2
+#define EXIT_UNREACHABLE 3	/* sync: a remote could not be reached */
 
 enum kind {
 	KIND_OTHER = 0,
@@ -84,17 +85,46 @@ struct config;
 struct sb_ctx {
 	struct config	*cfg;
 	const char	*library;	/* -L, $SHOEBOX_LIBRARY or config */
-	int		 json;		/* --json given to the command */
+	const char	*library_from;	/* which of those: "-L" ... */
+	int		 json;		/* --json given (before or after) */
 };
 
-/* A command: one table entry each (see main.c). */
+/*
+ * One option of a command, declared in its table entry: from these come
+ * the parsing, the usage line and --help (cmd.c).
+ */
+struct cmd_option {
+	const char	*name;		/* --name */
+	int		 letter;	/* -l, or 0 */
+	const char	*arg;		/* its argument ("DURATION"), or NULL */
+	const char	*help;		/* one line for --help */
+};
+#define CMD_MAXOPTS	32
+
+/* A command line as cmd_parse() leaves it; cmd_has() and co. read it. */
+struct cmd_args {
+	const struct cmd_entry *cmd;
+	int		 argc;			/* the operands */
+	char		**argv;
+	int		 given[CMD_MAXOPTS];	/* times each option was given */
+	int		 order[CMD_MAXOPTS];	/* when it last was: 1, 2 ... */
+	const char	*value[CMD_MAXOPTS];	/* its last argument */
+};
+
+/*
+ * A command: one table entry each (see main.c), in its own cmd-*.c. The
+ * flags say what main() prepares before running it.
+ */
 #define CMD_LIBRARY	0x1	/* needs a library */
+#define CMD_NOCONFIG	0x4	/* runs without reading the config */
 struct cmd_entry {
 	const char	*name;
-	const char	*usage;
+	const char	*args;		/* operands, as usage shows them */
+	int		 lower, upper;	/* how many operands (-1: any) */
 	const char	*summary;
+	const struct cmd_option *options;	/* ends with { NULL } */
 	int		 flags;
-	int		(*exec)(struct sb_ctx *, int, char **);
+	int		(*exec)(struct sb_ctx *, struct cmd_args *);
 };
 
 extern const struct cmd_entry cmd_import_entry;
@@ -102,6 +132,11 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_find_entry;
+extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_adopt_entry;
+extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_help_entry;
 
 /* log.c */
 extern int	 log_verbose;	/* -v count */
@@ -121,12 +156,56 @@ void		 fatal(const char *, ...)
 void		 log_errorx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 const char	*log_problem(void);
+int		 log_to_journal(void);
 void		 log_problem_reset(void);
+#define LOG_ESC_BACKSLASH	0x1	/* log_escape: \\ for a backslash too */
+#define LOG_ESC_RING		8	/* log_esc results alive at once */
+const char	*log_escape(const char *, char *, size_t, int);
 const char	*log_path(const char *, char *, size_t);
+const char	*log_esc(const char *);
 size_t		 utf8_len(const unsigned char *, size_t);
 
 /* cmd.c */
+extern const struct cmd_option cmd_global_options[];
+int		 cmd_parse(const struct cmd_entry *, int, char **, int,
+		    struct cmd_args *);
+int		 cmd_declares(const struct cmd_entry *, const char *);
+int		 cmd_has(const struct cmd_args *, const char *);
+const char	*cmd_get(const struct cmd_args *, const char *);
+int		 cmd_flag(const struct cmd_args *, const char *, const char *,
+		    int);
 void		 cmd_usage(const struct cmd_entry *);
+void		 cmd_help(const struct cmd_entry *);
+void		 cmd_help_globals(FILE *);
+
+/* lock.c: the library's lock (.shoebox/lock) */
+int		 lock_library(const char *, const char *);
+
+/* meter.c: the progress line on a terminal (files, bytes, rate, time left) */
+struct meter {
+	int		 on;		/* draw it at all */
+	int		 shown;		/* a line is on the screen */
+	uint64_t	 files;		/* totals, when known */
+	uint64_t	 bytes;
+	struct timespec	 started;
+	struct timespec	 last;
+};
+void		 meter_start(struct meter *, int, uint64_t, uint64_t);
+void		 meter_show(struct meter *, uint64_t, uint64_t, int);
+void		 meter_clear(struct meter *);
+void		 meter_bytes(uint64_t, char *, size_t);
+double		 meter_elapsed(const struct meter *);
+
+/*
+ * daterange.c: "2004", "2004-03", "2004-03-30" and ranges of them
+ * ("2004-03-01..2004-03-31", open at either end), as the half-open span
+ * [from, to) of ISO 8601 prefixes that the catalogue's dates compare with.
+ */
+struct daterange {
+	char		 from[11];	/* "" when open */
+	char		 to[11];	/* exclusive; "" when open */
+};
+int		 daterange_parse(const char *, struct daterange *);
 
 /* xmalloc.c */
 void		*xmalloc(size_t);
@@ -142,6 +221,32 @@ size_t		 strlcpy_sb(char *, const char *, size_t);
 void		 fmt_size(uint64_t n, char *buf, size_t size);
 
 /* config.c */
+#define CONFIG_GLOBAL	0	/* sections a key belongs to */
+#define CONFIG_REMOTE	1
+#define CONFIG_CAMERA	2
+enum config_type {
+	CONFIG_STRING, CONFIG_PATH, CONFIG_COMMAND, CONFIG_SECRET,
+	CONFIG_BOOL, CONFIG_SIZE, CONFIG_DURATION, CONFIG_SECONDS,
+	CONFIG_ZONE, CONFIG_COUNT, CONFIG_RATE, CONFIG_CHOICE, CONFIG_URL,
+	CONFIG_PATTERN
+};
+/* A key shoebox knows: one row of config_keys[] each. */
+struct config_key {
+	const char	*name;
+	int		 scope;		/* CONFIG_GLOBAL ... */
+	const char	*kinds;		/* remote types ("s3 sftp"); NULL: all */
+	enum config_type type;
+	long long	 min, max;	/* CONFIG_COUNT, CONFIG_SIZE, _SECONDS */
+	const char	*choices;	/* CONFIG_CHOICE values, URL schemes */
+	const char	*def;		/* default, or NULL */
+	const char	*doc;		/* one line */
+};
+extern const struct config_key config_keys[];
+const struct config_key *config_key_find(const char *, int, const char *,
+		    const struct config_key **);
+int		 config_bool(const char *);
+int		 config_check_zone(const char *);
+const char	*config_url_password(const char *, size_t *);
 struct config	*config_new(void);
 void		 config_free(struct config *);
 int		 config_load(struct config *, const char *, int);
@@ -337,5 +442,8 @@ int		 meta_asf(const struct sb_src *, struct meta *);
 
 /* meta-mxf.c: MXF (SMPTE 377M) */
 int		 meta_mxf(const struct sb_src *, struct meta *);
+
+/* meta-red.c */
+int		 meta_red(const struct sb_src *, struct meta *);
 
 #endif /* SHOEBOX_H */

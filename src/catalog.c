@@ -7,6 +7,8 @@
 #include <sys/vfs.h>
 
 #include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +147,21 @@ static const char *const migrations[] = {
 	"  outcome TEXT NOT NULL,"		/* complete, error */
 	"  error TEXT"				/* what went wrong, or NULL */
 	");",
+
+	/*
+	 * 5 -> 6: shoebox find and verify. Indexes for find's filters on
+	 * the capture day, the camera and the kind (a million rows answered
+	 * without reading them all), and each file's last verification:
+	 * when (UTC) and what it found (ok, missing, changed, unreadable),
+	 * so that verify --sample takes the files checked longest ago first.
+	 */
+	"CREATE INDEX files_taken ON files(taken);"
+	"CREATE INDEX files_camera ON files(make, model);"
+	"CREATE INDEX files_model ON files(model);"
+	"CREATE INDEX files_kind ON files(kind);"
+	"ALTER TABLE files ADD COLUMN verified_at TEXT;"
+	"ALTER TABLE files ADD COLUMN verify_status TEXT;"
+	"CREATE INDEX files_verified ON files(verified_at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -283,6 +300,7 @@ catalog_uri(const char *path, int readonly)
 struct catalog *
 catalog_open(const char *library, int readonly)
 {
+	static int	 netfs_said;	/* the note, once a run */
 	struct catalog	*cat;
 	struct statfs	 fs;
 	char		*dir, *uri;
@@ -326,7 +344,7 @@ catalog_open(const char *library, int readonly)
 		 * which NFS and SMB carry between machines.
 		 */
 		cat->netfs = 1;
-		if (!readonly)
+		if (!readonly && !netfs_said++)
 			log_info("library %s is on a network filesystem: the "
 			    "catalogue uses a rollback journal instead of "
 			    "WAL (slower; safe while the share's file locks "
@@ -437,6 +455,10 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	[CAT_ADD_SOURCE] = "INSERT OR REPLACE INTO sources (path, dev, ino,"
 	    " size, mtime_ns, ctime_ns, file_id, status, seen_at) VALUES (?1,"
 	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[CAT_FILE_BY_PATH] = "SELECT id, path, sha256, size, mtime_ns FROM"
+	    " files WHERE path = ?1",
+	[CAT_VERIFIED] = "UPDATE files SET verified_at = ?1, verify_status ="
+	    " ?2 WHERE id = ?3",
 };
 
 /* Statement i, prepared on first use and reset; NULL after saying why. */
@@ -653,5 +675,242 @@ catalog_netfs_type(long type)
 		if ((unsigned long)type == netfs[i] ||
 		    ((unsigned long)type & 0xffffffffUL) == netfs[i])
 			return 1;
+	return 0;
+}
+
+/* The catalog view's columns, as catalog_find gives them. */
+const char *const catalog_columns[CAT_NCOLUMNS] = {
+	"path", "sha256", "size", "mime", "kind", "taken", "taken_utc",
+	"date_source", "make", "model", "source", "imported_at", "sidecar_of"
+};
+
+/* fnmatch(3) pattern on the last component of a library path. */
+static int
+catalog_name_match(const char *pattern, const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return fnmatch(pattern, slash != NULL ? slash + 1 : path, 0) == 0;
+}
+
+/* Append to the SQL being built in buf (size bytes). */
+static void
+catalog_sql_add(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+catalog_sql_add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t	len = strlen(buf);
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The distinct values of column (make or model) that contain text ?N in
+ * any case, found by seeking its index from one value to the next: a
+ * few dozen cameras cost a few dozen seeks, not a scan of every file.
+ */
+#define CAT_DISTINCT(col, n)						\
+	"(WITH RECURSIVE d(v) AS (SELECT min(" col ") FROM files UNION ALL"	\
+	" SELECT (SELECT min(" col ") FROM files WHERE " col " > d.v) FROM d"	\
+	" WHERE d.v IS NOT NULL) SELECT v FROM d WHERE instr(lower(v),"	\
+	" lower(?" n ")))"
+
+/*
+ * Every file that q matches, in library order (by path): fn(arg, values)
+ * for each, values[i] the text of catalog_columns[i] (NULL for none;
+ * source and sidecar_of only with q->all_columns). fn returns 0 to go on.
+ * The number found, or -1 after saying why. Indexes answer the date
+ * (files_taken), the camera (files_camera, files_model), the kind
+ * (files_kind), the source (sources_path, for a GLOB with a fixed start)
+ * and the upload state (upload_jobs_status); mime and name test each row
+ * the others leave. With a date, the date's index leads ("+" keeps
+ * sqlite from preferring another): a month of the library is a few
+ * thousand rows, a camera or a kind can be half of it.
+ */
+int
+catalog_find(struct catalog *cat, const struct cat_query *q,
+    int (*fn)(void *, const char *const *), void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*v[CAT_NCOLUMNS];
+	const char	*plus = q->taken != NULL ? "+" : "";
+	char		*sql;
+	size_t		 size = 4096;
+	int		 rc, i, n = 0;
+
+	sql = xcalloc(1, size);
+	/* Without all_columns only the path: less for the sort to carry. */
+	catalog_sql_add(sql, size, "%s", q->all_columns ? "SELECT f.path,"
+	    " f.sha256, f.size, f.mime, f.kind, f.taken, f.taken_utc,"
+	    " f.date_source, f.make, f.model, (SELECT s.path FROM sources s"
+	    " WHERE s.file_id = f.id ORDER BY s.id LIMIT 1), f.imported_at,"
+	    " (SELECT m.path FROM files m WHERE m.id = f.main_id) FROM files f"
+	    " WHERE 1" : "SELECT f.path, NULL, NULL, NULL, NULL, NULL, NULL,"
+	    " NULL, NULL, NULL, NULL, NULL, NULL FROM files f WHERE 1");
+	if (q->taken != NULL && q->taken->from[0] != '\0')
+		catalog_sql_add(sql, size, " AND f.taken >= ?1");
+	if (q->taken != NULL && q->taken->to[0] != '\0')
+		catalog_sql_add(sql, size, " AND f.taken < ?2");
+	if (q->make != NULL)
+		catalog_sql_add(sql, size, " AND %sf.make IN %s", plus,
+		    CAT_DISTINCT("make", "3"));
+	if (q->model != NULL)
+		catalog_sql_add(sql, size, " AND %sf.model IN %s", plus,
+		    CAT_DISTINCT("model", "4"));
+	if (q->kind != NULL)
+		catalog_sql_add(sql, size, " AND %sf.kind = ?5", plus);
+	if (q->mime != NULL)
+		catalog_sql_add(sql, size, " AND f.mime GLOB ?6");
+	if (q->source != NULL)
+		catalog_sql_add(sql, size, " AND f.id IN (SELECT file_id FROM"
+		    " sources WHERE path GLOB ?7)");
+	if (q->remote != NULL || q->job_status != NULL)
+		catalog_sql_add(sql, size, " AND f.id IN (SELECT file_id FROM"
+		    " upload_jobs WHERE (?8 IS NULL OR remote = ?8) AND (?9 IS"
+		    " NULL OR status = ?9))");
+	/*
+	 * Unfiltered, the path index gives the order; filtered, "+" keeps
+	 * sqlite from walking that index to spare a sort, which would fetch
+	 * every row at random to test it (seconds, not tenths).
+	 */
+	catalog_sql_add(sql, size, " ORDER BY %sf.path", q->taken != NULL ||
+	    q->make != NULL || q->model != NULL || q->kind != NULL ||
+	    q->mime != NULL || q->source != NULL || q->remote != NULL ||
+	    q->job_status != NULL ? "+" : "");
+	st = catalog_prepare(cat, sql);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	if (q->taken != NULL) {
+		catalog_bind_text(st, 1, q->taken->from);
+		catalog_bind_text(st, 2, q->taken->to);
+	}
+	catalog_bind_text(st, 3, q->make);
+	catalog_bind_text(st, 4, q->model);
+	catalog_bind_text(st, 5, q->kind);
+	catalog_bind_text(st, 6, q->mime);
+	catalog_bind_text(st, 7, q->source);
+	catalog_bind_text(st, 8, q->remote);
+	catalog_bind_text(st, 9, q->job_status);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < CAT_NCOLUMNS; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		if (v[0] == NULL || (q->name != NULL &&
+		    !catalog_name_match(q->name, v[0])))
+			continue;
+		n++;
+		if (fn(arg, v) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "finding files");
+	return n;
+}
+
+/* The file catalogued at rel (relative to the library): 1 and f, 0, -1. */
+int
+catalog_file_at(struct catalog *cat, const char *rel, struct cat_file *f)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_FILE_BY_PATH)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		catalog_get_file(st, 0, f);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a library path");
+	return rc == SQLITE_ROW;
+}
+
+/* How many files were catalogued at or after since (NULL: all), or -1. */
+int64_t
+catalog_count(struct catalog *cat, const char *since)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = -1;
+
+	if ((st = catalog_prepare(cat, "SELECT count(*) FROM files WHERE"
+	    " ?1 IS NULL OR imported_at >= ?1")) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		catalog_error(cat, "counting files");
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * The ids of up to limit files (-1: all) catalogued at or after since
+ * (NULL: any time), those never verified first, then those verified
+ * longest ago (files_verified), and their total size. *ids is allocated
+ * (free it); 0 or -1.
+ */
+int
+catalog_verify_pick(struct catalog *cat, const char *since, int64_t limit,
+    int64_t **ids, size_t *n, uint64_t *bytes)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	*bytes = 0;
+	if ((st = catalog_prepare(cat, "SELECT id, size FROM files WHERE ?1"
+	    " IS NULL"
+	    " OR imported_at >= ?1 ORDER BY verified_at, id LIMIT ?2")) ==
+	    NULL)
+		return -1;
+	catalog_bind_text(st, 1, since);
+	sqlite3_bind_int64(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*ids = xreallocarray(*ids, cap, sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		*bytes += (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return catalog_error(cat, "choosing files to verify");
+	}
+	return 0;
+}
+
+/* Record that file id was verified now and found status; 0 or -1. */
+int
+catalog_verified(struct catalog *cat, int64_t id, const char *status)
+{
+	sqlite3_stmt	*st;
+	char		 now[32];
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_VERIFIED)) == NULL)
+		return -1;
+	catalog_now(now, sizeof now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "recording a verification");
 	return 0;
 }

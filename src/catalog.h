@@ -13,7 +13,8 @@
 /* The statements catalog.c keeps prepared (catalog_stmt). */
 enum catalog_st {
 	CAT_SEEN_INODE, CAT_SEEN_PATH, CAT_FIND_SHA, CAT_FILE_BY_ID,
-	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_NSTMT
+	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_FILE_BY_PATH, CAT_VERIFIED,
+	CAT_NSTMT
 };
 
 struct catalog {
@@ -62,5 +63,34 @@ int64_t		 catalog_add_file(struct catalog *cat, const char *rel,
 		    const char *sha, uint64_t size, int64_t mtime_ns,
 		    const struct meta *m, int64_t main_id);
 int		 catalog_netfs_type(long type);
+
+/* What shoebox find looks for (catalog_find). NULL: any. */
+struct cat_query {
+	const struct daterange *taken;	/* captured in this span */
+	const char	*make;		/* substrings, in any case */
+	const char	*model;
+	const char	*kind;		/* image, raw, video, sidecar */
+	const char	*mime;		/* sqlite GLOB */
+	const char	*name;		/* fnmatch(3) on the file's name */
+	const char	*source;	/* GLOB on a path it came from */
+	const char	*remote;	/* has an upload job for it ... */
+	const char	*job_status;	/* ... (or any remote) in this state */
+	int		 all_columns;	/* source and sidecar_of too */
+};
+
+/* The columns catalog_find gives, those of the catalog view. */
+#define CAT_NCOLUMNS	13
+extern const char *const catalog_columns[CAT_NCOLUMNS];
+
+int		 catalog_find(struct catalog *cat, const struct cat_query *q,
+		    int (*row)(void *arg, const char *const *cols), void *arg);
+int		 catalog_file_at(struct catalog *cat, const char *rel,
+		    struct cat_file *f);
+int64_t		 catalog_count(struct catalog *cat, const char *since);
+int		 catalog_verify_pick(struct catalog *cat, const char *since,
+		    int64_t limit, int64_t **ids, size_t *n,
+		    uint64_t *bytes);
+int		 catalog_verified(struct catalog *cat, int64_t id,
+		    const char *status);
 
 #endif /* CATALOG_H */

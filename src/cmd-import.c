@@ -16,8 +16,9 @@
  * file seen accounted for), then import_sync with --sync.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
-#include <getopt.h>
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -38,8 +39,9 @@
 
 static const char *outcome_names[] = {
 	"imported", "duplicate", "sidecar", "already", "skipped", "waiting",
-	"failed"
+	"not_attempted", "failed"
 };
+
 
 volatile sig_atomic_t import_interrupted;	/* SIGINT, SIGTERM, SIGHUP */
 
@@ -116,7 +118,67 @@ say(struct import *imp, const char *path, const char *fmt, ...)
 	log_warnx("%s: %s", log_path(path, p, sizeof p), msg);
 }
 
-/* Record and report the outcome of one source file. */
+/* Is err what a full disk (or a quota) says? */
+static int
+disk_full(const char *err)
+{
+	return strstr(err, strerror(ENOSPC)) != NULL ||
+	    strstr(err, strerror(EDQUOT)) != NULL;
+}
+
+/*
+ * The library's disk is full: say so once, with what is free and what the
+ * files left need, and stop the run (the files it does not reach are
+ * counted as not attempted).
+ */
+void
+library_full(struct import *imp)
+{
+	struct statvfs	 vfs;
+	unsigned long	 done = 0, left;
+	uint64_t	 avail = 0, need;
+	char		 a[32], n[32];
+	int		 i;
+
+	if (imp->full)
+		return;
+	imp->full = 1;
+	/* copies of the batch in flight are not reported yet */
+	done = imp->npending;
+	for (i = 0; i <= OUT_FAILED; i++)
+		done += imp->count[i];
+	left = imp->total > done ? imp->total - done : 0;
+	if (imp->libfd != -1 && fstatvfs(imp->libfd, &vfs) == 0)
+		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	need = (imp->bytes_total > imp->bytes_done ? imp->bytes_total -
+	    imp->bytes_done : 0) + CATALOG_ROOM;
+	fmt_size(avail, a, sizeof a);
+	fmt_size(need, n, sizeof n);
+	progress_clear(imp);
+	log_errorx("library %s: %s: %s free, %s needed for the %lu file%s "
+	    "left (with room for the catalogue); import stopped: make room "
+	    "and run it again", log_esc(imp->library), strerror(ENOSPC), a, n,
+	    left, left == 1 ? "" : "s");
+}
+
+/*
+ * A file failed with err: say so, naming it; but a full disk is said
+ * once for the run (library_full), not for every file.
+ */
+void
+say_failed(struct import *imp, const char *path, const char *err)
+{
+	if (disk_full(err))
+		library_full(imp);
+	else
+		say(imp, path, "%s", err);
+}
+
+/*
+ * Record and report the outcome of one source file: with --json an object,
+ * with -v (or in a dry run) a line. error is what went wrong, or for a file
+ * skipped or left, why.
+ */
 void
 report(struct import *imp, const char *src, enum outcome o,
     const char *dest, const struct meta *m, const char *sha,
@@ -124,6 +186,8 @@ report(struct import *imp, const char *src, enum outcome o,
 {
 	struct json_object	*obj;
 	char			 p[PATH_MAX * 2], d[PATH_MAX * 2], taken[64];
+	int			 why = error != NULL && o != OUT_IMPORTED &&
+				    o != OUT_SIDECAR && o != OUT_DUPLICATE;
 
 	imp->count[o]++;
 	if (imp->json) {
@@ -134,7 +198,7 @@ report(struct import *imp, const char *src, enum outcome o,
 		json_add_str(obj, "dest", dest != NULL ? log_path(dest, d,
 		    sizeof d) : NULL);
 		json_add_str(obj, "sha256", sha);
-		json_add_str(obj, "error", error);
+		json_add_str(obj, o == OUT_SKIPPED ? "reason" : "error", error);
 		if (imp->dry_run)
 			json_object_object_add(obj, "dry_run",
 			    json_object_new_boolean(1));
@@ -142,23 +206,27 @@ report(struct import *imp, const char *src, enum outcome o,
 		json_print(obj);
 	} else if (imp->dry_run || log_verbose > 0) {
 		progress_clear(imp);
-		if (m != NULL)
+		if (m != NULL && !why)
 			date_format(&m->taken, taken, sizeof taken);
 		else
 			taken[0] = '\0';
-		printf("%s%-9s %s%s%s%s%s%s%s%s\n",
+		printf("%s%-9s %s%s%s%s%s%s%s%s%s%s\n",
 		    imp->dry_run ? "would: " : "", outcome_names[o],
 		    log_path(src, p, sizeof p), dest != NULL ? " -> " : "",
 		    dest != NULL ? log_path(dest, d, sizeof d) : "",
 		    taken[0] ? " (" : "", taken, taken[0] ? ", " : "",
-		    taken[0] ? m->date_source : "", taken[0] ? ")" : "");
+		    taken[0] ? m->date_source : "", taken[0] ? ")" : "",
+		    why ? ": " : "", why ? log_esc(error) : "");
 	}
 	progress(imp, 0);
 }
 
-/* The closing summary: every file seen, accounted for. */
+/*
+ * The closing summary on stdout (where every command puts its summary):
+ * every file seen, accounted for, then what was copied. -q leaves it out.
+ */
 static void
-summary(struct import *imp, unsigned long seen)
+summary(struct import *imp, unsigned long seen, int stopped)
 {
 	struct json_object	*o, *s;
 	char			 b[32], r[32];
@@ -200,10 +268,17 @@ summary(struct import *imp, unsigned long seen)
 	if (imp->count[OUT_WAITING] > 0)
 		printf(", %lu left for the next run (still arriving or "
 		    "changed)", imp->count[OUT_WAITING]);
+	if (imp->count[OUT_NOTTRIED] > 0)
+		printf(", %lu not attempted (%s)", imp->count[OUT_NOTTRIED],
+		    imp->full ? "the library's disk is full" : stopped ?
+		    "interrupted" : "stopped");
 	printf("\n");
 	if (!imp->dry_run)
-		printf("%s copied in %.1f s (%s/s)%s into %s\n", b, t, r,
-		    imp->warnings ? ", with warnings" : "", imp->library);
+		printf("%s copied in %.1f s (%s/s) into %s%s\n", b, t, r,
+		    log_esc(imp->library), imp->warnings ?
+		    ", with warnings (see above)" : "");
+	else if (imp->warnings)
+		printf("dry run: with warnings (see above)\n");
 }
 
 /* What the run did, for the runs table and the hooks (run.c). */
@@ -246,71 +321,29 @@ import_opts_init(struct sb_ctx *ctx, struct import_opts *o)
 }
 
 static int
-cmd_import(struct sb_ctx *ctx, int argc, char **argv)
+cmd_import(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "dry-run",	 no_argument,	NULL, 'n' },
-		{ "move",	 no_argument,	NULL, 'm' },
-		{ "json",	 no_argument,	NULL, 'j' },
-		{ "progress",	 no_argument,	NULL, 'p' },
-		{ "no-progress", no_argument,	NULL, 'P' },
-		{ "sync",	 no_argument,	NULL, 's' },
-		{ "no-sync",	 no_argument,	NULL, 'S' },
-		{ "settle",	 required_argument, NULL, 'T' },
-		{ NULL,		 0,		NULL, 0 }
-	};
 	struct import_opts	 o;
-	int			 ch;
+	const char		*v;
 
 	if (import_opts_init(ctx, &o) == -1)
 		return EXIT_USAGE;
-	while ((ch = getopt_long(argc, argv, "nmjs", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'm':
-			o.move = 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'p':
-			o.progress = 1;
-			break;
-		case 'P':
-			o.progress = 0;
-			break;
-		case 's':
-			o.sync = 1;
-			break;
-		case 'S':
-			o.sync = 0;
-			break;
-		case 'T':
-			if (config_parse_duration(optarg, &o.settle) == -1) {
-				log_warnx("import: settle time '%s' is not a "
-				    "duration (such as 0, 30s, 10m or 1h)",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			cmd_usage(&cmd_import_entry);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		cmd_usage(&cmd_import_entry);
+	o.dry_run = cmd_has(args, "dry-run") > 0;
+	o.move = cmd_has(args, "move") > 0;
+	o.json = ctx->json;
+	o.progress = cmd_flag(args, "progress", "no-progress", -1);
+	o.sync = cmd_flag(args, "sync", "no-sync", o.sync);
+	if ((v = cmd_get(args, "settle")) != NULL &&
+	    config_parse_duration(v, &o.settle) == -1) {
+		log_warnx("import: settle time '%s' is not a duration (such as "
+		    "0, 30s, 10m or 1h)", log_esc(v));
 		return EXIT_USAGE;
 	}
 	if (o.dry_run && o.move) {
 		log_warnx("import: --dry-run and --move together make no sense");
 		return EXIT_USAGE;
 	}
-	return import_run(ctx, &o, argc, argv);
+	return import_run(ctx, &o, args->argc, args->argv);
 }
 
 /*
@@ -352,6 +385,8 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 	}
 	v = config_get(ctx->cfg, "", "verify");
 	imp->verify = v == NULL || config_get_bool(ctx->cfg, "", "verify", 1);
+	imp->unrecognised = config_get_bool(ctx->cfg, "", "import_unrecognised",
+	    0);
 	if (getcwd(imp->cwd, sizeof imp->cwd) == NULL)
 		snprintf(imp->cwd, sizeof imp->cwd, ".");
 	if (identify_open(NULL) == -1)
@@ -409,7 +444,7 @@ import_groups(struct import *imp)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	for (i = 0; i < sc->n && !import_interrupted; i++) {
+	for (i = 0; i < sc->n && !import_interrupted && !imp->full; i++) {
 		if (sc->e[i].main != -1)
 			continue;	/* a sidecar: goes with its main */
 		import_group(imp, sc, i);
@@ -430,6 +465,11 @@ import_tally(struct import *imp, int bad)
 	unsigned long	seen;
 	int		i;
 
+	/* Every file is reported once; those the run did not reach are not. */
+	for (i = 0, seen = 0; i <= OUT_FAILED; i++)
+		seen += imp->count[i];
+	if (seen < imp->sc->n)
+		imp->count[OUT_NOTTRIED] += imp->sc->n - seen;
 	seen = imp->sc->skipped + imp->sc->failed;
 	for (i = 0; i <= OUT_FAILED; i++)
 		seen += imp->count[i];
@@ -447,7 +487,8 @@ import_sync(struct sb_ctx *ctx, int rc)
 
 	if (config_sections(ctx->cfg, "remote", &names) == 0)
 		log_info("no [remote] in the config: nothing to upload");
-	else if ((src = sync_run(ctx, NULL, 0)) > rc)
+	else if ((src = sync_run(ctx, NULL, 0)) == EXIT_UNREACHABLE ?
+	    rc == EXIT_ALLGOOD : src > rc)
 		rc = src;
 	return rc;
 }
@@ -470,7 +511,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	if ((rc = import_init(&imp, ctx, o)) != 0)
 		return rc;
 	if ((sc = import_scan(&imp, nsrc, src, &bad)) == NULL)
-		return EXIT_SOMEFAILED;
+		return EXIT_USAGE;	/* nothing to import from */
 	if (import_open(&imp) == -1) {
 		import_close(&imp);
 		scan_free(sc);
@@ -485,9 +526,12 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 		    "catalogued, run it again to finish");
 		rc = EXIT_SOMEFAILED;
 	}
-	summary(&imp, seen);
-	if (imp.count[OUT_FAILED] > 0 || imp.warnings > 0)
+	summary(&imp, seen, import_interrupted);
+	/* Warnings alone (damaged headers, odd names) are a good run. */
+	if (imp.count[OUT_FAILED] > 0 || imp.count[OUT_NOTTRIED] > 0)
 		rc = EXIT_SOMEFAILED;
+	if (bad > 0)
+		rc = EXIT_USAGE;	/* a source given that is not there */
 	import_result(&imp, seen, r);
 	import_close(&imp);
 	scan_free(sc);
@@ -526,10 +570,24 @@ import_run(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	return run_finish(ctx, &r);
 }
 
+static const struct cmd_option import_options[] = {
+	{ "dry-run", 'n', NULL,
+	    "say what would happen, file by file, and write nothing at all" },
+	{ "move", 'm', NULL,
+	    "delete each source once its copy is verified and catalogued" },
+	{ "settle", 0, "DURATION",
+	    "take only files unchanged this long (default: settle =, 30s)" },
+	{ "json", 'j', NULL, "one JSON object per file, then a summary object" },
+	{ "progress", 0, NULL,
+	    "show the progress line (default: when stderr is a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ "sync", 's', NULL, "upload the new files at the end (shoebox sync)" },
+	{ "no-sync", 0, NULL, "do not upload at the end, whatever auto_sync says" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_import_entry = {
-	"import",
-	"[--dry-run] [--move] [--settle DURATION] [--json] "
-	"[--progress|--no-progress] [--sync] SOURCE...",
+	"import", "SOURCE...", 1, -1,
 	"copy photos and videos into the library, dated and catalogued",
-	CMD_LIBRARY, cmd_import
+	import_options, CMD_LIBRARY, cmd_import
 };

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +73,13 @@ probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
 	rc = meta_probe(fd, path, &sb, ctx->cfg, head, &s, &m);
 	close(fd);
 	if (rc == -1) {
-		log_warnx("%s: %s", log_path(path, p, sizeof p), m.error);
+		log_warnx("%s: %s", log_path(path, p, sizeof p),
+		    log_esc(m.error));
 		return -1;
 	}
 	if (rc == 1)
-		log_warnx("%s: %s", log_path(path, p, sizeof p), m.error);
+		log_warnx("%s: %s", log_path(path, p, sizeof p),
+		    log_esc(m.error));
 	if (ctx->json) {
 		o = meta_json(path, &m);
 		json_object_object_add(o, "candidates", candidates_json(&m));
@@ -86,9 +87,10 @@ probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
 	} else {
 		date_format(&m.taken, taken, sizeof taken);
 		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-		    log_path(path, p, sizeof p), kind_name(m.kind), m.mime,
-		    taken, m.date_source, m.make[0] ? m.make : "-",
-		    m.model[0] ? m.model : "-");
+		    log_path(path, p, sizeof p), kind_name(m.kind),
+		    log_esc(m.mime), taken, m.date_source,
+		    m.make[0] ? log_esc(m.make) : "-",
+		    m.model[0] ? log_esc(m.model) : "-");
 		if (log_verbose > 0)
 			candidates_print(&m);
 	}
@@ -96,41 +98,29 @@ probe_one(struct sb_ctx *ctx, const char *path, uint8_t *head)
 }
 
 static int
-cmd_probe(struct sb_ctx *ctx, int argc, char **argv)
+cmd_probe(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ NULL,		0,		NULL, 0 }
-	};
 	uint8_t	*head;
-	int	 ch, i, failed = 0;
+	int	 i, failed = 0;
 
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			ctx->json = 1;
-			break;
-		default:
-			cmd_usage(&cmd_probe_entry);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		cmd_usage(&cmd_probe_entry);
-		return EXIT_USAGE;
-	}
 	if (identify_open(NULL) == -1)
 		return EXIT_USAGE;
 	head = xmalloc(HEAD_SIZE);
-	for (i = optind; i < argc; i++)
-		if (probe_one(ctx, argv[i], head) == -1)
+	for (i = 0; i < args->argc; i++)
+		if (probe_one(ctx, args->argv[i], head) == -1)
 			failed++;
 	free(head);
 	return failed ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
 }
 
+static const struct cmd_option probe_options[] = {
+	{ "json", 'j', NULL,
+	    "one JSON object per file, with every date it offered" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_probe_entry = {
-	"probe", "[--json] FILE...",
+	"probe", "FILE...", 1, -1,
 	"show what shoebox sees in files (type, kind, date, camera)",
-	0, cmd_probe
+	probe_options, 0, cmd_probe
 };

@@ -4,10 +4,11 @@
  * another name because a different file had theirs), as text or --json.
  * Reads the catalogue only.
  */
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json.h>
 #include <sqlite3.h>
@@ -65,7 +66,43 @@ status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	sqlite3_finalize(st);
 }
 
-/* One remote's counts, as text or JSON; failures listed under it. */
+/*
+ * The files a configured remote has no job for yet (catalogued before it
+ * was added; its next sync queues them): how many, and their bytes. The
+ * cheap count first, so that a remote with every file queued costs no
+ * join.
+ */
+static void
+status_unqueued(struct catalog *cat, const char *name, long long *n,
+    long long *bytes)
+{
+	sqlite3_stmt	*st;
+	int		 some = 0;
+
+	*n = *bytes = 0;
+	if ((st = catalog_prepare(cat, "SELECT (SELECT count(*) FROM files) > "
+	    "(SELECT count(*) FROM upload_jobs WHERE remote = ?)")) == NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	some = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!some || (st = catalog_prepare(cat, "SELECT count(*), "
+	    "coalesce(sum(f.size), 0) FROM files f WHERE NOT EXISTS (SELECT 1 "
+	    "FROM upload_jobs j WHERE j.remote = ? AND j.file_id = f.id)")) ==
+	    NULL)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*bytes = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * One remote's counts, as text or JSON; failures listed under it. Files
+ * not yet queued for a configured remote count as pending.
+ */
 static void
 status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
     int configured)
@@ -73,7 +110,8 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	struct json_object	*o = NULL, *arr = NULL, *ren = NULL, *f;
 	sqlite3_stmt		*st;
 	long long		 pending = 0, pbytes = 0, done = 0, failed = 0;
-	char			 p[4096];
+	long long		 unq = 0, ubytes = 0;
+	char			 p[4096], size[32], more[64];
 
 	if ((st = catalog_prepare(cat, "SELECT "
 	    "sum(j.status = 'pending'), sum(CASE WHEN j.status = 'pending' "
@@ -89,6 +127,10 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 		failed = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
+	if (configured)
+		status_unqueued(cat, name, &unq, &ubytes);
+	pending += unq;
+	pbytes += ubytes;
 	if (ctx->json) {
 		o = json_object_new_object();
 		arr = json_object_new_array();
@@ -99,13 +141,21 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 		    json_object_new_int64(pending));
 		json_object_object_add(o, "pending_bytes",
 		    json_object_new_int64(pbytes));
+		json_object_object_add(o, "not_queued",
+		    json_object_new_int64(unq));
 		json_object_object_add(o, "done", json_object_new_int64(done));
 		json_object_object_add(o, "failed",
 		    json_object_new_int64(failed));
-	} else
-		printf("%s%s: %lld pending (%lld bytes), %lld done, %lld "
-		    "failed\n", name, configured ? "" : " (not configured)",
-		    pending, pbytes, done, failed);
+	} else {
+		fmt_size((uint64_t)pbytes, size, sizeof size);
+		more[0] = '\0';
+		if (unq > 0)
+			snprintf(more, sizeof more, ", %lld not yet queued",
+			    unq);
+		printf("%s%s: %lld pending (%s%s), %lld done, %lld failed\n",
+		    log_esc(name), configured ? "" : " (not configured)",
+		    pending, size, more, done, failed);
+	}
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.status, "
 	    "j.last_error, j.attempts FROM upload_jobs j JOIN files f ON "
 	    "f.id = j.file_id WHERE j.remote = ? AND j.last_error IS NOT NULL "
@@ -127,7 +177,7 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 			json_object_array_add(arr, f);
 		} else
 			printf("  %s %s: %s\n", stat, log_path(path, p,
-			    sizeof p), err);
+			    sizeof p), log_esc(err));
 	}
 	sqlite3_finalize(st);
 	if (ctx->json)
@@ -142,28 +192,26 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 }
 
 static int
-cmd_status(struct sb_ctx *ctx, int argc, char **argv)
+cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ NULL,		0,		NULL, 0 }
-	};
 	struct catalog	*cat;
 	sqlite3_stmt	*st;
 	const char	**names;
-	char		**conf;
-	int		  ch, i, n;
+	char		**conf, *db;
+	int		  i, n;
 
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			ctx->json = 1;
-			break;
-		default:
-			cmd_usage(&cmd_status_entry);
-			return EXIT_USAGE;
-		}
+	(void)args;
+	/* Before the first import there is nothing to open: say so. */
+	xasprintf(&db, "%s/.shoebox/catalog.db", ctx->library);
+	if (access(db, F_OK) == -1 && errno == ENOENT) {
+		log_warnx("status: %s has no catalogue yet: 'shoebox import "
+		    "SOURCE' creates it with the first files it files%s",
+		    log_esc(ctx->library), access(ctx->library, F_OK) == -1 ?
+		    " (the library folder does not exist either)" : "");
+		free(db);
+		return EXIT_USAGE;
 	}
+	free(db);
 	if ((cat = catalog_open(ctx->library, 1)) == NULL)
 		return EXIT_USAGE;
 	n = config_sections(ctx->cfg, "remote", &names);
@@ -197,8 +245,14 @@ cmd_status(struct sb_ctx *ctx, int argc, char **argv)
 	return EXIT_ALLGOOD;
 }
 
+static const struct cmd_option status_options[] = {
+	{ "json", 'j', NULL,
+	    "one JSON object per remote, then one with the last runs" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_status_entry = {
-	"status", "[--json]",
-	"show the upload queue of each remote: pending, done, failed",
-	CMD_LIBRARY, cmd_status
+	"status", "", 0, 0,
+	"show the upload queue of each remote and the last import runs",
+	status_options, CMD_LIBRARY, cmd_status
 };

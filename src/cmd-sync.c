@@ -5,11 +5,11 @@
  * claimed in the catalogue first (queue.c), so that syncs running at once
  * never send a file twice. Files the remote already has are marked done
  * without a transfer; nothing on a remote is replaced (remote_upload). A
- * remote that refuses (auth, other 4xx) is stopped with one message; the
- * others go on. import --sync and auto_sync call sync_run() too.
+ * remote that refuses (auth, other 4xx), or that cannot be reached, is
+ * stopped with one message; the others go on. import --sync and auto_sync
+ * call sync_run() too.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,9 +37,14 @@ struct sync_remote {
 	struct remote	*r;
 	int64_t		 cursor;	/* last job id taken */
 	int		 exhausted;
+	int		 total;		/* jobs waiting when the sync began */
 	int		 uploaded, skipped, failed;
 	uint64_t	 bytes;
-	int		 refused;	/* REMOTE_STOP or REMOTE_AUTH seen */
+	int		 refused;	/* REMOTE_STOP or REMOTE_AUTH seen, or
+					   given up on as unreachable */
+	int		 unreached;	/* a file got no connection */
+	int		 unreachable;	/* given up on for this run */
+	int		 auth;		/* refused our credentials or settings */
 	int		 proven;	/* a job went through: credentials work */
 	int		 probing;	/* its first job is under way */
 };
@@ -54,7 +59,6 @@ struct sync {
 	int			 running;	/* workers still going */
 	int			 files_total, files_done;
 	uint64_t		 bytes_total;
-	int			 auth_failed;
 };
 
 static volatile sig_atomic_t sync_interrupted;
@@ -125,6 +129,23 @@ sync_json(struct sync_remote *sr, const struct upload *up,
 	fflush(stdout);
 }
 
+/* How many jobs of remote are still to do (pending or failed). */
+static int
+sync_left(struct sync *s, const char *remote)
+{
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	if ((st = catalog_prepare(s->cat, "SELECT count(*) FROM upload_jobs "
+	    "WHERE remote = ? AND status IN ('pending', 'failed')")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, remote, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* Upload one file (unless already there) and record what happened. */
 static void
 sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
@@ -145,7 +166,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	pthread_mutex_lock(&s->lock);
 	s->files_done++;
-	if (rc != REMOTE_STOP && rc != REMOTE_AUTH)
+	if (rc != REMOTE_STOP && rc != REMOTE_AUTH && rc != REMOTE_UNREACHABLE)
 		sr->proven = 1;
 	sr->probing = 0;
 	pthread_cond_broadcast(&s->cond);
@@ -167,8 +188,23 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 		if (!sr->refused && !sync_interrupted)
 			log_warnx("remote %s: %s", r->name, x->error);
 		sr->refused = 1;
-		if (rc == REMOTE_AUTH)
-			s->auth_failed = 1;
+		sr->auth |= rc == REMOTE_AUTH;
+		if (s->ctx->json)
+			sync_json(sr, up, "pending", x->error);
+	} else if (rc == REMOTE_UNREACHABLE) {
+		/* not the file's fault: it stays pending, no attempt counted */
+		queue_failed(s->cat, up->job_id, x->error, 1);
+		sr->unreached = 1;
+		if (remote_unreachable(r) && !sr->unreachable) {
+			sr->unreachable = sr->refused = 1;
+			if (!sync_interrupted)
+				log_warnx("remote %s: unreachable (%s): %d "
+				    "files left queued; the next sync tries "
+				    "again", r->name, r->unreach_why,
+				    sync_left(s, r->name));
+		} else if (!remote_unreachable(r) && !sync_interrupted)
+			log_warnx("remote %s: %s: %s; left queued", r->name,
+			    log_path(up->relpath, p, sizeof p), x->error);
 		if (s->ctx->json)
 			sync_json(sr, up, "pending", x->error);
 	} else if (sync_interrupted) {
@@ -213,20 +249,32 @@ sync_worker(void *arg)
 	return NULL;
 }
 
-/* The progress line, redrawn in place on stderr. */
+/* The progress line, redrawn in place on stderr: files, bytes, rate, time left. */
 static void
-sync_progress(struct sync *s, time_t start, int last)
+sync_progress(struct sync *s, const struct timespec *start, int last)
 {
-	char		 done[32], total[32], rate[32];
+	char		 done[32], total[32], rate[32], left[32];
 	uint64_t	 sent = __atomic_load_n(&remote_bytes_sent,
 			    __ATOMIC_RELAXED);
-	time_t		 el = time(NULL) - start;
+	struct timespec	 now;
+	double		 el, r;
+	long		 secs;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = (double)(now.tv_sec - start->tv_sec) +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+	r = el > 0.5 ? (double)sent / el : 0;
 	fmt_size(sent, done, sizeof done);
 	fmt_size(s->bytes_total, total, sizeof total);
-	fmt_size(el > 0 ? sent / (uint64_t)el : sent, rate, sizeof rate);
-	fprintf(stderr, "\rsync: %d/%d files, %s of %s, %s/s\033[K%s",
-	    s->files_done, s->files_total, done, total, rate,
+	fmt_size((uint64_t)r, rate, sizeof rate);
+	if (r > 0 && s->bytes_total > sent) {
+		secs = (long)((double)(s->bytes_total - sent) / r);
+		snprintf(left, sizeof left, "%ld:%02ld left", secs / 60,
+		    secs % 60);
+	} else
+		snprintf(left, sizeof left, "%s", last ? "done" : "--:-- left");
+	fprintf(stderr, "\rsync: %d/%d files  %s/%s  %s/s  %s\033[K%s",
+	    s->files_done, s->files_total, done, total, rate, left,
 	    last ? "\n" : "");
 	fflush(stderr);
 }
@@ -247,6 +295,7 @@ sync_count(struct sync *s)
 		sqlite3_bind_text(st, 1, s->remotes[i].r->name, -1,
 		    SQLITE_TRANSIENT);
 		if (sqlite3_step(st) == SQLITE_ROW) {
+			s->remotes[i].total = sqlite3_column_int(st, 0);
 			s->files_total += sqlite3_column_int(st, 0);
 			s->bytes_total += (uint64_t)sqlite3_column_int64(st,
 			    1);
@@ -255,14 +304,18 @@ sync_count(struct sync *s)
 	}
 }
 
-/* The summary: JSON on stdout, or one line per remote on stderr. */
+/*
+ * The closing summary on stdout, where import puts its own: JSON, or a
+ * line per remote accounting for every file that was waiting, then what
+ * was sent. -q leaves the lines out.
+ */
 static void
-sync_summary(struct sync *s)
+sync_summary(struct sync *s, double seconds)
 {
 	struct json_object	*o, *arr, *ro;
 	struct sync_remote	*sr;
-	char			 b[32];
-	int			 i, up = 0, sk = 0, fa = 0;
+	char			 b[32], r[32];
+	int			 i, up = 0, sk = 0, fa = 0, left;
 	uint64_t		 bytes = 0;
 
 	arr = json_object_new_array();
@@ -272,6 +325,9 @@ sync_summary(struct sync *s)
 		sk += sr->skipped;
 		fa += sr->failed;
 		bytes += sr->bytes;
+		left = sr->total - sr->uploaded - sr->skipped - sr->failed;
+		if (left < 0)
+			left = 0;
 		if (s->ctx->json) {
 			ro = json_object_new_object();
 			json_add_str(ro, "remote", sr->r->name);
@@ -283,19 +339,34 @@ sync_summary(struct sync *s)
 			    json_object_new_int(sr->skipped));
 			json_object_object_add(ro, "failed",
 			    json_object_new_int(sr->failed));
+			json_object_object_add(ro, "not_attempted",
+			    json_object_new_int(left));
 			json_object_object_add(ro, "stopped",
 			    json_object_new_boolean(sr->refused));
 			json_object_array_add(arr, ro);
 			continue;
 		}
+		if (log_quiet)
+			continue;
 		fmt_size(sr->bytes, b, sizeof b);
-		log_info("sync: remote %s: uploaded %d file%s (%s), %d already "
-		    "there, %d failed%s", sr->r->name, sr->uploaded,
-		    sr->uploaded == 1 ? "" : "s", b, sr->skipped, sr->failed,
-		    sr->refused ? "; stopped (see above)" : "");
+		printf("remote %s: %d file%s: %d uploaded (%s), %d already "
+		    "there, %d failed", log_esc(sr->r->name), sr->total,
+		    sr->total == 1 ? "" : "s", sr->uploaded, b, sr->skipped,
+		    sr->failed);
+		if (left > 0)
+			printf(", %d not attempted (%s)", left, sr->refused ?
+			    "the remote refused" : sync_interrupted ?
+			    "interrupted" : "taken by another sync");
+		printf("\n");
 	}
 	if (!s->ctx->json) {
 		json_object_put(arr);
+		if (!log_quiet) {
+			fmt_size(bytes, b, sizeof b);
+			fmt_size(seconds > 0 ? (uint64_t)((double)bytes /
+			    seconds) : 0, r, sizeof r);
+			printf("%s sent in %.1f s (%s/s)\n", b, seconds, r);
+		}
 		return;
 	}
 	o = json_object_new_object();
@@ -408,7 +479,9 @@ sync_open_remotes(struct sync *s, char **names, int n)
 
 /*
  * Drain the upload queue for the named remotes (all when n == 0). Returns
- * the exit status: 0 all went, 1 some failed, 2 usage, config or auth.
+ * the exit status: 0 all went, 1 some failed (or interrupted), 2 usage,
+ * config, or a remote refused (its credentials, another 4xx), 3 nothing
+ * but a remote that could not be reached (its files stay queued).
  */
 int
 sync_run(struct sb_ctx *ctx, char **names, int n)
@@ -417,7 +490,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	struct sync		 s;
 	struct timespec		 ts;
 	pthread_t		*tids;
-	time_t			 start, renewed;
+	struct timespec		 t0, t1;
+	time_t			 renewed;
 	int			 i, transfers, progress, rc = EXIT_ALLGOOD;
 
 	memset(&s, 0, sizeof s);
@@ -451,7 +525,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.cond, NULL);
 	__atomic_store_n(&remote_bytes_sent, 0, __ATOMIC_RELAXED);
-	start = renewed = time(NULL);
+	renewed = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	tids = xcalloc((size_t)transfers, sizeof *tids);
 	s.running = transfers;
 	for (i = 0; i < transfers; i++)
@@ -467,7 +542,7 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		}
 		pthread_cond_timedwait(&s.cond, &s.lock, &ts);
 		if (progress)
-			sync_progress(&s, start, 0);
+			sync_progress(&s, &t0, 0);
 		/* hold on to the jobs being sent, however long they take */
 		if (time(NULL) - renewed >= QUEUE_RENEW) {
 			queue_renew(s.cat);
@@ -480,22 +555,34 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	free(tids);
 	queue_release(s.cat);
 	if (progress)
-		sync_progress(&s, start, 1);
+		sync_progress(&s, &t0, 1);
 	sigaction(SIGINT, &oint, NULL);
 	sigaction(SIGTERM, &oterm, NULL);
 	pthread_cond_destroy(&s.cond);
 	pthread_mutex_destroy(&s.lock);
 
-	sync_summary(&s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	sync_summary(&s, (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	/*
+	 * 1: files failed, or a remote refused them (a 4xx that is not about
+	 * us); 2: a remote refused our credentials or settings; 3 (below):
+	 * only a remote that could not be reached.
+	 */
 	for (i = 0; i < s.nremotes; i++)
-		if (s.remotes[i].failed > 0 || s.remotes[i].refused)
+		if (s.remotes[i].failed > 0 || (s.remotes[i].refused &&
+		    !s.remotes[i].unreachable))
 			rc = EXIT_SOMEFAILED;
-	if (s.auth_failed)
-		rc = EXIT_USAGE;
+	for (i = 0; i < s.nremotes; i++)
+		if (s.remotes[i].auth)
+			rc = EXIT_USAGE;
 	if (sync_interrupted) {
 		log_warnx("sync: interrupted; run it again to finish");
 		rc = EXIT_SOMEFAILED;
 	}
+	for (i = 0; i < s.nremotes && rc == EXIT_ALLGOOD; i++)
+		if (s.remotes[i].unreached)
+			rc = EXIT_UNREACHABLE;
 out:
 	for (i = 0; i < s.nremotes; i++)
 		remote_close(s.remotes[i].r);
@@ -505,63 +592,44 @@ out:
 }
 
 static int
-sync_usage(void)
+cmd_sync(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	cmd_usage(&cmd_sync_entry);
-	return EXIT_USAGE;
-}
+	const char	*v;
+	char		*end;
+	long		 l;
 
-static int
-cmd_sync(struct sb_ctx *ctx, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "transfers",	required_argument,	NULL, 't' },
-		{ "bwlimit",	required_argument,	NULL, 'b' },
-		{ "progress",	no_argument,		NULL, 'P' },
-		{ "no-progress", no_argument,		NULL, 'N' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ NULL,		0,			NULL, 0 }
-	};
-	char	*end;
-	long	 l;
-	int	 ch;
-
-	while ((ch = getopt_long(argc, argv, "t:b:Pj", longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 't':
-			l = strtol(optarg, &end, 10);
-			if (*end != '\0' || l < 1 || l > 64) {
-				log_warnx("sync: --transfers must be 1 to 64");
-				return EXIT_USAGE;
-			}
-			sync_opts.transfers = (int)l;
-			break;
-		case 'b':
-			if ((sync_opts.bwlimit = sync_rate(optarg)) < 0) {
-				log_warnx("sync: --bwlimit '%s' not understood "
-				    "(e.g. 10M)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'P':
-			sync_opts.progress = 1;
-			break;
-		case 'N':
-			sync_opts.progress = 0;
-			break;
-		case 'j':
-			ctx->json = 1;
-			break;
-		default:
-			return sync_usage();
+	if ((v = cmd_get(args, "transfers")) != NULL) {
+		l = strtol(v, &end, 10);
+		if (*end != '\0' || end == v || l < 1 || l > 64) {
+			log_warnx("sync: --transfers must be 1 to 64");
+			return EXIT_USAGE;
 		}
+		sync_opts.transfers = (int)l;
 	}
-	return sync_run(ctx, argv + optind, argc - optind);
+	if ((v = cmd_get(args, "bwlimit")) != NULL &&
+	    (sync_opts.bwlimit = sync_rate(v)) < 0) {
+		log_warnx("sync: --bwlimit '%s' not understood (such as 512k, "
+		    "10M or 1G: bytes per second)", log_esc(v));
+		return EXIT_USAGE;
+	}
+	sync_opts.progress = cmd_flag(args, "progress", "no-progress", -1);
+	return sync_run(ctx, args->argv, args->argc);
 }
+
+static const struct cmd_option sync_options[] = {
+	{ "transfers", 't', "N",
+	    "files sent at once, 1 to 64 (default: transfers =, else 4)" },
+	{ "bwlimit", 'b', "RATE",
+	    "bytes per second for the whole sync, such as 10M (binary units)" },
+	{ "progress", 0, NULL,
+	    "show the progress line (default: when stderr is a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ "json", 'j', NULL, "one JSON object per file, then a summary object" },
+	{ NULL, 0, NULL, NULL }
+};
 
 const struct cmd_entry cmd_sync_entry = {
-	"sync", "[--transfers N] [--bwlimit RATE] [--[no-]progress] [--json] "
-	"[REMOTE...]", "upload new files to the remotes",
-	CMD_LIBRARY, cmd_sync
+	"sync", "[REMOTE...]", 0, -1,
+	"upload new files to the remotes (all, or those named)",
+	sync_options, CMD_LIBRARY, cmd_sync
 };

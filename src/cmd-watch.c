@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -564,60 +563,30 @@ watch_free(struct watch *w)
 }
 
 static int
-cmd_watch(struct sb_ctx *ctx, int argc, char **argv)
+cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	static const struct option longopts[] = {
-		{ "settle",	required_argument, NULL, 'T' },
-		{ "move",	no_argument,	NULL, 'm' },
-		{ "sync",	no_argument,	NULL, 's' },
-		{ "no-sync",	no_argument,	NULL, 'S' },
-		{ NULL,		0,		NULL, 0 }
-	};
 	struct watch		 w;
 	struct sigaction	 sa;
 	struct stat		 sb;
 	sigset_t		 block, waitmask;
-	const char		**names;
-	char			 buf[PATH_MAX * 2];
+	const char		**names, *v;
+	char			 buf[PATH_MAX * 2], **argv = args->argv;
 	size_t			 n;
-	int			 ch, i;
+	int			 i, argc = args->argc;
 
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	w.fd = -1;
 	if (import_opts_init(ctx, &w.o) == -1)
 		return EXIT_USAGE;
-	w.sync = w.o.sync;
-	while ((ch = getopt_long(argc, argv, "ms", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'T':
-			if (config_parse_duration(optarg, &w.o.settle) == -1) {
-				log_warnx("watch: settle time '%s' is not a "
-				    "duration (such as 0, 30s, 10m or 1h)",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'm':
-			w.o.move = 1;
-			break;
-		case 's':
-			w.sync = 1;
-			break;
-		case 'S':
-			w.sync = 0;
-			break;
-		default:
-			cmd_usage(&cmd_watch_entry);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		cmd_usage(&cmd_watch_entry);
+	if ((v = cmd_get(args, "settle")) != NULL &&
+	    config_parse_duration(v, &w.o.settle) == -1) {
+		log_warnx("watch: settle time '%s' is not a duration (such as "
+		    "0, 30s, 10m or 1h)", log_esc(v));
 		return EXIT_USAGE;
 	}
+	w.o.move = cmd_has(args, "move") > 0;
+	w.sync = cmd_flag(args, "sync", "no-sync", w.o.sync);
 	w.o.sync = 0;		/* uploads run beside the imports (--sync) */
 	w.o.progress = 0;
 	w.o.origin = "watch";
@@ -684,9 +653,18 @@ cmd_watch(struct sb_ctx *ctx, int argc, char **argv)
 	return EXIT_ALLGOOD;
 }
 
+static const struct cmd_option watch_options[] = {
+	{ "settle", 0, "DURATION",
+	    "import a file once unchanged this long (default: settle =, 30s)" },
+	{ "move", 'm', NULL, "delete each source once its copy is filed" },
+	{ "sync", 's', NULL,
+	    "upload after each batch, beside the watch (default: auto_sync =)" },
+	{ "no-sync", 0, NULL, "do not upload, whatever auto_sync says" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_watch_entry = {
-	"watch",
-	"[--settle DURATION] [--move] [--sync|--no-sync] DIR...",
+	"watch", "DIR...", 1, -1,
 	"import what is written into folders as it arrives (inotify)",
-	CMD_LIBRARY, cmd_watch
+	watch_options, CMD_LIBRARY, cmd_watch
 };

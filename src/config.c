@@ -1,18 +1,28 @@
 /*
- * config.c: the INI config file (parsed by inih), plus settings made on the
- * command line. Section names are normalised so that [remote "nas"] and
- * [remote nas] are the same section; keys before any section are global ("").
+ * config.c: the INI config file, plus settings made on the command line.
+ * Every key shoebox knows is one row of config_keys[] (its section, type,
+ * default and one line of documentation): loading checks each key and
+ * value against it and says what is accepted, "shoebox config" prints the
+ * effective settings from it, and a test keeps shoebox.conf(5) and
+ * scripts/shoebox.conf.example in step with it. Section names are
+ * normalised so that [remote "nas"] and [remote nas] are the same section;
+ * keys before any section are global (""). The parser is our own: lines of
+ * any length, and one comment rule (a '#' or ';' starting a line, or
+ * following a space or tab, starts a comment).
  */
 #include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <ini.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "shoebox.h"
 
@@ -33,11 +43,118 @@ struct config {
 	int			 secret;	/* file holds a secret */
 };
 
-/* Keys whose values are secrets: never printed, and the file must be private. */
-static const char *secret_keys[] = {
-	"secret_access_key", "secret_key", "password", "pass", "session_token",
-	NULL
+#define G	CONFIG_GLOBAL
+#define R	CONFIG_REMOTE
+#define C	CONFIG_CAMERA
+
+/* Every key, by section; for remotes, the types that read it (NULL: all). */
+const struct config_key config_keys[] = {
+	{ "library", G, NULL, CONFIG_PATH, 0, 0, NULL, NULL,
+	    "the library, when neither -L nor SHOEBOX_LIBRARY gives one" },
+	{ "pattern", G, NULL, CONFIG_PATTERN, 0, 0, NULL, "%Y/%m/%d",
+	    "folders under the library for a capture time (strftime)" },
+	{ "settle", G, NULL, CONFIG_DURATION, 0, 0, NULL, "30s",
+	    "how long a file must be left unchanged before it is taken" },
+	{ "timezone", G, NULL, CONFIG_ZONE, 0, 0, NULL, NULL,
+	    "zone for videos' UTC times without an offset (default: the "
+	    "machine's)" },
+	{ "date_from_name", G, NULL, CONFIG_BOOL, 0, 0, NULL, "yes",
+	    "date a file without a date of its own by its name" },
+	{ "date_from_folder", G, NULL, CONFIG_BOOL, 0, 0, NULL, "no",
+	    "then by its folder's name (2019-08-24 Holiday/, 2019/08/24/)" },
+	{ "verify", G, NULL, CONFIG_BOOL, 0, 0, NULL, "yes",
+	    "read each copy back and check it against the source" },
+	{ "import_unrecognised", G, NULL, CONFIG_BOOL, 0, 0, NULL, "no",
+	    "import a file named as media whose content is not recognised, "
+	    "as damaged" },
+	{ "auto_sync", G, NULL, CONFIG_BOOL, 0, 0, NULL, "no",
+	    "upload new files at the end of every import" },
+	{ "transfers", G, NULL, CONFIG_COUNT, 1, 64, NULL, "4",
+	    "files uploaded at once by shoebox sync" },
+	{ "bwlimit", G, NULL, CONFIG_RATE, 0, 0, NULL, NULL,
+	    "most bytes per second a sync sends, such as 10M (default: no "
+	    "limit)" },
+	{ "on_complete", G, NULL, CONFIG_COMMAND, 0, 0, NULL, NULL,
+	    "command run after an import that went well" },
+	{ "on_error", G, NULL, CONFIG_COMMAND, 0, 0, NULL, NULL,
+	    "command run after an import where files failed or that could "
+	    "not run" },
+
+	{ "timezone", C, NULL, CONFIG_ZONE, 0, 0, NULL, NULL,
+	    "zone for this camera's videos" },
+
+	{ "type", R, NULL, CONFIG_CHOICE, 0, 0, "s3 webdav sftp dir", NULL,
+	    "the kind of remote (required)" },
+	{ "prefix", R, NULL, CONFIG_STRING, 0, 0, NULL, NULL,
+	    "a directory (or key prefix) below the remote's root" },
+	{ "retries", R, NULL, CONFIG_COUNT, 0, 100, NULL, "5",
+	    "times a request is tried again after a 5xx, 429 or timeout" },
+	{ "retry_delay", R, NULL, CONFIG_SECONDS, 0, 0, NULL, "1",
+	    "seconds before the first retry (doubling each time)" },
+	{ "timeout", R, NULL, CONFIG_SECONDS, 1, 0, NULL, "60",
+	    "seconds without a byte moving before a transfer is abandoned" },
+	{ "connect_timeout", R, NULL, CONFIG_SECONDS, 1, 0, NULL, "30",
+	    "seconds to connect" },
+	{ "tls_verify", R, NULL, CONFIG_BOOL, 0, 0, NULL, "yes",
+	    "check the server's certificate" },
+	{ "ca_file", R, NULL, CONFIG_PATH, 0, 0, NULL, NULL,
+	    "a CA certificate (or the server's own) to trust" },
+	{ "secret_file", R, NULL, CONFIG_PATH, 0, 0, NULL, NULL,
+	    "a private file holding this remote's secrets" },
+	{ "bucket", R, "s3", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the bucket (required)" },
+	{ "region", R, "s3", CONFIG_STRING, 0, 0, NULL, "us-east-1",
+	    "the signing region" },
+	{ "endpoint", R, "s3", CONFIG_URL, 0, 0, "http:// https://", NULL,
+	    "the service (default: AWS in the region)" },
+	{ "url_style", R, "s3", CONFIG_CHOICE, 0, 0, "path virtual", NULL,
+	    "bucket in the path or in the host name (default: virtual on "
+	    "AWS)" },
+	{ "access_key_id", R, "s3", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the access key (else secret_file, else AWS_ACCESS_KEY_ID)" },
+	{ "secret_access_key", R, "s3", CONFIG_SECRET, 0, 0, NULL, NULL,
+	    "the secret key (better in secret_file)" },
+	{ "session_token", R, "s3", CONFIG_SECRET, 0, 0, NULL, NULL,
+	    "a session token, with temporary credentials" },
+	{ "storage_class", R, "s3", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "such as STANDARD_IA (default: the bucket's)" },
+	{ "multipart_threshold", R, "s3", CONFIG_SIZE, 1, 0, NULL, "64M",
+	    "files this large or larger go up in parts" },
+	{ "part_size", R, "s3", CONFIG_SIZE, 5LL << 20, 5LL << 30, NULL, "16M",
+	    "the size of a part" },
+	{ "upload_concurrency", R, "s3", CONFIG_COUNT, 1, 32, NULL, "4",
+	    "parts of one file sent at once" },
+	{ "url", R, "webdav", CONFIG_URL, 0, 0, "http:// https://", NULL,
+	    "the WebDAV root (required)" },
+	{ "url", R, "sftp", CONFIG_URL, 0, 0, "sftp://", NULL,
+	    "sftp://HOST[:PORT]/PATH (or host, port and path)" },
+	{ "host", R, "sftp", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the SSH server, without url" },
+	{ "port", R, "sftp", CONFIG_COUNT, 1, 65535, NULL, "22",
+	    "its port" },
+	{ "path", R, "sftp", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the folder on the server (relative: to the home directory)" },
+	{ "path", R, "dir", CONFIG_PATH, 0, 0, NULL, NULL,
+	    "the folder on the mounted disk (required)" },
+	{ "user", R, "webdav sftp", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the user name" },
+	{ "password", R, "webdav sftp", CONFIG_SECRET, 0, 0, NULL, NULL,
+	    "the password (better in secret_file)" },
+	{ "key_file", R, "sftp", CONFIG_PATH, 0, 0, NULL, NULL,
+	    "the SSH private key" },
+	{ "known_hosts", R, "sftp", CONFIG_PATH, 0, 0, NULL,
+	    "~/.ssh/known_hosts", "the server's host key is checked against it" },
+	{ "host_key_check", R, "sftp", CONFIG_BOOL, 0, 0, NULL, "yes",
+	    "check the server's host key (no: unsafe)" },
+	{ "host_key_sha256", R, "sftp", CONFIG_STRING, 0, 0, NULL, NULL,
+	    "the server's host key fingerprints (SHA256:..., several "
+	    "allowed), instead of known_hosts" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
+
+#undef G
+#undef R
+#undef C
 
 struct config *
 config_new(void)
@@ -89,10 +206,10 @@ section_name(const char *s)
 	return out;
 }
 
-/* Set section.key = value, replacing an earlier value. */
-void
-config_set(struct config *cfg, const char *section, const char *key,
-    const char *value)
+/* Set section.key = value (from line, or 0), replacing an earlier value. */
+static void
+config_set_line(struct config *cfg, const char *section, const char *key,
+    const char *value, int line)
 {
 	struct config_item	*it;
 	char			*sect = section_name(section);
@@ -104,6 +221,7 @@ config_set(struct config *cfg, const char *section, const char *key,
 		    strcasecmp(it->key, key) == 0) {
 			free(it->value);
 			it->value = xstrdup(value);
+			it->line = line;
 			free(sect);
 			return;
 		}
@@ -117,59 +235,686 @@ config_set(struct config *cfg, const char *section, const char *key,
 	it->section = sect;
 	it->key = xstrdup(key);
 	it->value = xstrdup(value);
-	it->line = 0;
+	it->line = line;
+}
+
+/* Set section.key = value, replacing an earlier value. */
+void
+config_set(struct config *cfg, const char *section, const char *key,
+    const char *value)
+{
+	config_set_line(cfg, section, key, value, 0);
+}
+
+/* Complaints about the file being loaded, printed in line order. */
+struct config_errors {
+	struct config_error {
+		int	 line;
+		char	*msg;
+	}	*e;
+	int	 n;
+};
+
+static void
+config_error(struct config_errors *errs, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+config_error(struct config_errors *errs, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = xstrdup(fmt);
+	va_end(ap);
+	errs->e = xreallocarray(errs->e, (size_t)errs->n + 1, sizeof *errs->e);
+	errs->e[errs->n].line = line;
+	errs->e[errs->n++].msg = msg;
 }
 
 static int
-config_handler(void *arg, const char *section, const char *key,
-    const char *value)
+config_error_cmp(const void *a, const void *b)
 {
-	struct config	*cfg = arg;
-	size_t		 i;
+	const struct config_error *x = a, *y = b;
 
-	if (key == NULL)	/* a section with no keys yet */
-		return 1;
-	for (i = 0; secret_keys[i] != NULL; i++)
-		if (strcasecmp(key, secret_keys[i]) == 0 && *value != '\0')
+	return x->line != y->line ? (x->line > y->line) - (x->line < y->line) :
+	    (x > y) - (x < y);
+}
+
+/* Print each complaint, "config FILE: line N: ...", by line; free them. */
+static int
+config_errors_print(struct config_errors *errs, const char *path)
+{
+	int	i, n = errs->n;
+
+	if (n > 0)
+		qsort(errs->e, (size_t)n, sizeof *errs->e, config_error_cmp);
+	for (i = 0; i < n; i++) {
+		if (errs->e[i].line > 0)
+			log_warnx("config %s: line %d: %s", log_esc(path),
+			    errs->e[i].line, errs->e[i].msg);
+		else
+			log_warnx("config %s: %s", log_esc(path),
+			    errs->e[i].msg);
+		free(errs->e[i].msg);
+	}
+	free(errs->e);
+	errs->e = NULL;
+	errs->n = 0;
+	return n;
+}
+
+/* Strip blanks from both ends of s, in place. */
+static char *
+config_trim(char *s)
+{
+	size_t	n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Cut a comment off line: '#' or ';' at its start (after blanks), or
+ * right after a space or tab. Nowhere else is either special: a '#' inside
+ * a word (a URL's fragment) stays.
+ */
+static void
+config_uncomment(char *line)
+{
+	char	*p;
+
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '#' || *p == ';') {
+		*line = '\0';
+		return;
+	}
+	for (; *p != '\0'; p++)
+		if ((*p == '#' || *p == ';') && p > line &&
+		    (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
+/* The kind of a section: "", "remote NAME", "camera MODEL"; -1 if none. */
+static int
+config_scope(const char *section)
+{
+	if (*section == '\0')
+		return CONFIG_GLOBAL;
+	if (strncasecmp(section, "remote ", 7) == 0 && section[7] != '\0')
+		return CONFIG_REMOTE;
+	if (strncasecmp(section, "camera ", 7) == 0 && section[7] != '\0')
+		return CONFIG_CAMERA;
+	return -1;
+}
+
+/*
+ * Read the INI text of f into cfg: "[section]" lines, "key = value" lines
+ * (and inih's "key: value"), blank lines and comments. A line that is
+ * none of these is named in errs.
+ */
+static void
+config_parse(struct config *cfg, FILE *f, struct config_errors *errs)
+{
+	char	*buf = NULL, *line, *sep, *key, *value, *end, *sect;
+	char	*section = xstrdup("");
+	size_t	 cap = 0;
+	int	 lineno = 0, skip = 0;
+
+	while (getline(&buf, &cap, f) != -1) {
+		line = buf;
+		if (++lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+			line += 3;	/* a byte order mark */
+		config_uncomment(line);
+		line = config_trim(line);
+		if (*line == '\0')
+			continue;
+		if (*line == '[') {
+			if ((end = strrchr(line, ']')) == NULL ||
+			    end[1] != '\0') {
+				config_error(errs, lineno, "a section "
+				    "line is [remote NAME] or [camera MODEL]");
+				skip = 1;
+				continue;
+			}
+			*end = '\0';
+			sect = section_name(line + 1);
+			skip = config_scope(sect) == -1;
+			if (skip)
+				config_error(errs, lineno, "[%s]: "
+				    "unknown section; sections are [remote "
+				    "NAME] and [camera MODEL], and global keys "
+				    "go before the first one", log_esc(sect));
+			free(section);
+			section = sect;
+			continue;
+		}
+		if ((sep = strpbrk(line, "=:")) == NULL || sep == line) {
+			config_error(errs, lineno, "not a 'key = value' "
+			    "line: %s", log_esc(line));
+			continue;
+		}
+		*sep = '\0';
+		key = config_trim(line);
+		value = config_trim(sep + 1);
+		if (!skip)
+			config_set_line(cfg, section, key, value, lineno);
+	}
+	if (ferror(f))
+		config_error(errs, 0, "%s", strerror(errno));
+	free(buf);
+	free(section);
+}
+
+/* Damerau-Levenshtein distance of two short words, case folded. */
+static int
+config_distance(const char *a, const char *b)
+{
+	int	d[40][40], i, j, c;
+	int	la = (int)strlen(a), lb = (int)strlen(b);
+
+	if (la >= 40 || lb >= 40)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			d[i][j] = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < d[i][j])
+				d[i][j] = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + c < d[i][j])
+				d[i][j] = d[i - 1][j - 1] + c;
+			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) ==
+			    tolower((unsigned char)b[j - 1]) &&
+			    d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[la][lb];
+}
+
+/* Is word one of the space-separated words of list (case folded)? */
+static int
+config_in_list(const char *list, const char *word)
+{
+	size_t		 n = strlen(word), len;
+	const char	*p;
+
+	for (p = list; *p != '\0'; p += len + (p[len] == ' ')) {
+		len = strcspn(p, " ");
+		if (len == n && strncasecmp(p, word, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The row of config_keys for key in a section of scope (for a remote, of
+ * type type, or NULL when the type is unknown), or NULL. *other (if not
+ * NULL) gets the row when the key is for other types of remote only.
+ */
+const struct config_key *
+config_key_find(const char *key, int scope, const char *type,
+    const struct config_key **other)
+{
+	const struct config_key	*k;
+
+	if (other != NULL)
+		*other = NULL;
+	for (k = config_keys; k->name != NULL; k++) {
+		if (k->scope != scope || strcasecmp(k->name, key) != 0)
+			continue;
+		if (k->kinds == NULL || type == NULL ||
+		    config_in_list(k->kinds, type))
+			return k;
+		if (other != NULL)
+			*other = k;
+	}
+	return NULL;
+}
+
+static const char *const scope_names[] = {
+	"the global section", "[remote NAME] sections",
+	"[camera MODEL] sections"
+};
+
+/* Say that key (in a section of scope) is unknown, and what was meant. */
+static void
+config_unknown(struct config_errors *errs, int line, const char *key,
+    int scope, const char *type)
+{
+	const struct config_key	*k, *best = NULL, *other;
+	int			 d, bestd = 99, s;
+
+	if (config_key_find(key, scope, type, &other) == NULL &&
+	    other != NULL) {
+		config_error(errs, line, "%s: a key of %s remotes, not "
+		    "of type %s", log_esc(key), other->kinds, type);
+		return;
+	}
+	for (s = 0; s < 3; s++)
+		if (s != scope && config_key_find(key, s, NULL, NULL) != NULL) {
+			config_error(errs, line, "%s: not a key of %s "
+			    "but of %s%s", log_esc(key), scope_names[scope],
+			    scope_names[s], s == CONFIG_GLOBAL ? " (global keys "
+			    "go before the first [section])" : "");
+			return;
+		}
+	for (k = config_keys; k->name != NULL; k++)
+		if (k->scope == scope &&
+		    (d = config_distance(key, k->name)) < bestd) {
+			bestd = d;
+			best = k;
+		}
+	if (best != NULL && bestd <= 1 + (int)strlen(key) / 4)
+		config_error(errs, line, "%s: unknown key; did you mean "
+		    "%s?", log_esc(key), best->name);
+	else
+		config_error(errs, line, "%s: unknown key in %s (see "
+		    "'shoebox config keys' or shoebox.conf(5))", log_esc(key),
+		    scope_names[scope]);
+}
+
+/* A size: digits, then nothing, B, or K, M, G, T (alone, with B or iB). */
+static int
+config_check_size(const char *v, long long *out)
+{
+	const char	*p = v, *units = "KMGT", *u;
+	long long	 n = 0, mul = 1;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (n > INT64_MAX / 10 - 9)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' && (u = strchr(units, toupper((unsigned char)*p))) !=
+	    NULL) {
+		mul = 1LL << (10 * (u - units + 1));
+		p++;
+		if (strcasecmp(p, "B") == 0 || strcasecmp(p, "iB") == 0)
+			p += strlen(p);
+	} else if (strcasecmp(p, "B") == 0)
+		p++;
+	if (*p != '\0' || n > INT64_MAX / mul)
+		return -1;
+	*out = n * mul;
+	return 0;
+}
+
+/* A rate as sync reads it: a number, then k, M or G, then B or iB. */
+static int
+config_check_rate(const char *v)
+{
+	char	*end;
+	double	 d = strtod(v, &end);
+
+	if (end == v || d < 0 || d != d)
+		return -1;
+	if (*end == '\0')
+		return 0;
+	if (strchr("kKmMgG", *end) == NULL)
+		return -1;
+	end++;
+	return *end == '\0' || strcasecmp(end, "B") == 0 ||
+	    strcasecmp(end, "iB") == 0 ? 0 : -1;
+}
+
+/* Seconds as a remote reads them: 30, 1.5, 30s, 500ms, 2m. */
+static int
+config_check_seconds(const char *v, double *out)
+{
+	char	*end;
+	double	 d = strtod(v, &end);
+
+	if (end == v || d < 0 || d != d)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		d /= 1000;
+	else if (strcmp(end, "m") == 0)
+		d *= 60;
+	else if (*end != '\0' && strcmp(end, "s") != 0)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+/*
+ * A zone: a TZif file of the tz database under $TZDIR or
+ * /usr/share/zoneinfo ("Europe/Paris", "UTC"), or a POSIX TZ string with
+ * an offset ("CET-1CEST,M3.5.0,M10.5.0/3"). 0, or -1.
+ */
+int
+config_check_zone(const char *v)
+{
+	const char	*dir = getenv("TZDIR"), *p;
+	char		*path, magic[4];
+	int		 fd, ok = 0;
+
+	if (*v == ':')
+		v++;
+	if (*v == '\0' || *v == '/' || strstr(v, "..") != NULL)
+		return -1;
+	if (dir == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	xasprintf(&path, "%s/%s", dir, v);
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) != -1) {
+		ok = read(fd, magic, sizeof magic) == sizeof magic &&
+		    memcmp(magic, "TZif", 4) == 0;
+		close(fd);
+	}
+	free(path);
+	if (ok)
+		return 0;
+	/* std name (three letters or more, or <...>), then an offset */
+	p = v;
+	if (*p == '<') {
+		if ((p = strchr(p, '>')) == NULL)
+			return -1;
+		p++;
+	} else {
+		while (isalpha((unsigned char)*p))
+			p++;
+		if (p - v < 3)
+			return -1;
+	}
+	if (*p == '+' || *p == '-')
+		p++;
+	return isdigit((unsigned char)*p) ? 0 : -1;
+}
+
+/* A pattern gives a relative folder: no '..', no empty or dot part. */
+static int
+config_check_pattern(const char *v)
+{
+	struct tm	 tm;
+	char		 out[4096], *p, *comp;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = 101;
+	tm.tm_mday = 1;
+	if (strftime(out, sizeof out, v, &tm) == 0 || out[0] == '/')
+		return -1;
+	for (p = out; ; p = comp + 1) {
+		if ((comp = strchr(p, '/')) == NULL)
+			comp = p + strlen(p);
+		if (comp == p || *p == '.')
+			return -1;
+		if (*comp == '\0')
+			return 0;
+	}
+}
+
+/* ~ or ~user at the start of a path made the home folder. New, or NULL. */
+static char *
+config_tilde(const char *v)
+{
+	const struct passwd	*pw;
+	const char		*rest, *home = NULL;
+	char			*user, *out;
+
+	if (v[0] != '~')
+		return xstrdup(v);
+	rest = v + 1 + strcspn(v + 1, "/");
+	if (rest == v + 1) {
+		if ((home = getenv("HOME")) == NULL || *home == '\0') {
+			pw = getpwuid(getuid());
+			home = pw != NULL ? pw->pw_dir : NULL;
+		}
+	} else {
+		user = xmalloc((size_t)(rest - v));
+		memcpy(user, v + 1, (size_t)(rest - v - 1));
+		user[rest - v - 1] = '\0';
+		pw = getpwnam(user);
+		home = pw != NULL ? pw->pw_dir : NULL;
+		free(user);
+	}
+	if (home == NULL)
+		return NULL;
+	xasprintf(&out, "%s%s", home, rest);
+	return out;
+}
+
+/*
+ * The password in a URL (scheme://user:password@host/...): where it
+ * starts, its length in *len; NULL when there is none.
+ */
+const char *
+config_url_password(const char *v, size_t *len)
+{
+	const char	*p = strstr(v, "://"), *at, *colon;
+
+	if (p == NULL)
+		return NULL;
+	p += 3;
+	at = p + strcspn(p, "/@");
+	if (*at != '@' || (colon = memchr(p, ':', (size_t)(at - p))) == NULL)
+		return NULL;
+	*len = (size_t)(at - colon - 1);
+	return colon + 1;
+}
+
+/* Does v start with one of the space-separated prefixes of list? */
+static int
+config_prefixed(const char *list, const char *v)
+{
+	const char	*p;
+	size_t		 len;
+
+	for (p = list; *p != '\0'; p += len + (p[len] == ' ')) {
+		len = strcspn(p, " ");
+		if (strncasecmp(v, p, len) == 0 && v[len] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Check the value of one item against its row: 0, or -1 after saying what
+ * is accepted. A path gets its ~ expanded here.
+ */
+static int
+config_check_value(struct config *cfg, struct config_item *it,
+    const struct config_key *k, struct config_errors *errs)
+{
+	const char	*v = it->value, *what = NULL;
+	char		*x, *end, ex[200];
+	long long	 n;
+	double		 d;
+	size_t		 len;
+
+	switch (k->type) {
+	case CONFIG_BOOL:
+		if (config_bool(v) == -1)
+			what = "yes or no (yes, no, true, false, on, off, 1, 0)";
+		break;
+	case CONFIG_SIZE:
+		if (config_check_size(v, &n) == -1)
+			what = "a size, such as 4096, 512k, 16M or 1G";
+		else if (n < k->min || (k->max > 0 && n > k->max)) {
+			snprintf(ex, sizeof ex, "a size from %lldM to %lldG",
+			    k->min >> 20, k->max >> 30);
+			what = ex;
+		}
+		break;
+	case CONFIG_DURATION:
+		if (config_parse_duration(v, &d) == -1)
+			what = "a duration, such as 0, 45, 30s, 10m, 2h or 1d";
+		break;
+	case CONFIG_SECONDS:
+		if (config_check_seconds(v, &d) == -1 || d < (double)k->min) {
+			snprintf(ex, sizeof ex, "seconds, %lld or more (such as "
+			    "30, 1.5, 500ms or 2m)", k->min);
+			what = ex;
+		}
+		break;
+	case CONFIG_COUNT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || n < k->min ||
+		    n > k->max) {
+			snprintf(ex, sizeof ex, "a whole number from %lld to "
+			    "%lld", k->min, k->max);
+			what = ex;
+		}
+		break;
+	case CONFIG_RATE:
+		if (config_check_rate(v) == -1)
+			what = "bytes per second, such as 512k, 10M or 1G";
+		break;
+	case CONFIG_ZONE:
+		if (config_check_zone(v) == -1)
+			what = "a zone of the tz database, such as Europe/Paris "
+			    "or UTC (see /usr/share/zoneinfo)";
+		break;
+	case CONFIG_CHOICE:
+		if (!config_in_list(k->choices, v)) {
+			snprintf(ex, sizeof ex, "one of: %s", k->choices);
+			what = ex;
+		}
+		break;
+	case CONFIG_URL:
+		if (!config_prefixed(k->choices, v)) {
+			snprintf(ex, sizeof ex, "a URL starting with %s",
+			    k->choices);
+			what = ex;
+		}
+		if (config_url_password(v, &len) != NULL && len > 0)
 			cfg->secret = 1;
-	config_set(cfg, section, key, value);
-	return 1;
+		break;
+	case CONFIG_PATTERN:
+		if (config_check_pattern(v) == -1)
+			what = "a relative folder with strftime conversions, such "
+			    "as %Y/%m/%d (no '..', no empty part, no part "
+			    "starting with '.')";
+		break;
+	case CONFIG_PATH:
+		if (*v == '\0')
+			what = "a path";
+		else if ((x = config_tilde(v)) == NULL)
+			what = "a path (~ names no user here)";
+		else {
+			free(it->value);
+			it->value = x;
+		}
+		break;
+	case CONFIG_SECRET:
+		if (*v != '\0')
+			cfg->secret = 1;
+		break;
+	default:
+		break;
+	}
+	if (what == NULL)
+		return 0;
+	if (k->type == CONFIG_URL)	/* it may hold a password */
+		config_error(errs, it->line, "%s: not %s", k->name,
+		    what);
+	else
+		config_error(errs, it->line, "%s: '%s' is not %s",
+		    k->name, log_esc(v), what);
+	return -1;
+}
+
+/*
+ * Check every item read against config_keys: unknown keys (and
+ * the nearest known one), values, remotes without a type; into errs.
+ */
+static void
+config_validate(struct config *cfg, struct config_errors *errs)
+{
+	const struct config_key	*k;
+	struct config_item	*it;
+	const char		*type, **names;
+	char			*sect;
+	int			 i, n, line, scope;
+	size_t			 j;
+
+	for (j = 0; j < cfg->n; j++) {
+		it = &cfg->items[j];
+		if (it->line == 0)
+			continue;	/* set by the program */
+		scope = config_scope(it->section);
+		type = NULL;
+		if (scope == CONFIG_REMOTE) {
+			type = config_get(cfg, it->section, "type");
+			if (type != NULL && !config_in_list("s3 webdav sftp dir",
+			    type))
+				type = NULL;
+		}
+		if ((k = config_key_find(it->key, scope, type, NULL)) == NULL)
+			config_unknown(errs, it->line, it->key, scope,
+			    type);
+		else
+			config_check_value(cfg, it, k, errs);
+	}
+	n = config_sections(cfg, "remote", &names);
+	for (i = 0; i < n; i++) {
+		xasprintf(&sect, "remote %s", names[i]);
+		if (config_get(cfg, sect, "type") == NULL) {
+			line = 0;
+			for (j = 0; j < cfg->n && line == 0; j++)
+				if (strcmp(cfg->items[j].section, sect) == 0)
+					line = cfg->items[j].line;
+			config_error(errs, line, "[%s] has no 'type =' "
+			    "(s3, webdav, sftp or dir)", log_esc(sect));
+		}
+		free(sect);
+	}
 }
 
 /*
  * Load an INI file. A missing file is an error only when must_exist is set.
- * Returns 0, or -1 after printing what is wrong and how to fix it.
+ * Returns 0, or -1 after printing every error and how to fix it.
  */
 int
 config_load(struct config *cfg, const char *path, int must_exist)
 {
 	struct stat	 sb;
 	FILE		*f;
-	int		 line;
+	struct config_errors errs = { NULL, 0 };
+	int		 errors;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		if (!must_exist && errno == ENOENT)
 			return 0;
-		log_warn("config %s", path);
+		log_warn("config %s", log_esc(path));
 		return -1;
 	}
 	cfg->secret = 0;
-	line = ini_parse_file(f, config_handler, cfg);
-	if (line != 0) {
+	config_parse(cfg, f, &errs);
+	config_validate(cfg, &errs);
+	errors = config_errors_print(&errs, path);
+	if (errors > 0) {
 		fclose(f);
-		if (line > 0)
-			log_warnx("config %s: line %d: not understood", path,
-			    line);
-		else
-			log_warnx("config %s: could not be read", path);
+		log_warnx("config %s: %d error%s (shoebox.conf(5) and 'shoebox "
+		    "config keys' list every key)", log_esc(path), errors,
+		    errors == 1 ? "" : "s");
 		return -1;
 	}
 	if (cfg->secret && fstat(fileno(f), &sb) == 0 &&
 	    (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		fclose(f);
 		log_warnx("config %s holds a secret but others can read it "
-		    "(mode %04o); run: chmod 600 %s", path,
-		    (unsigned)(sb.st_mode & 07777), path);
+		    "(mode %04o); run: chmod 600 %s", log_esc(path),
+		    (unsigned)(sb.st_mode & 07777), log_esc(path));
 		return -1;
 	}
 	fclose(f);
@@ -206,22 +951,30 @@ config_get(const struct config *cfg, const char *section, const char *key)
 	return v;
 }
 
-/* yes/no/true/false/on/off/1/0; def when unset or not understood. */
+/* yes/no/true/false/on/off/1/0 as 1 or 0; -1 for anything else. */
 int
-config_get_bool(const struct config *cfg, const char *section,
-    const char *key, int def)
+config_bool(const char *v)
 {
-	const char	*v = config_get(cfg, section, key);
-
-	if (v == NULL)
-		return def;
 	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
 	    strcasecmp(v, "on") == 0 || strcmp(v, "1") == 0)
 		return 1;
 	if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 ||
 	    strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
 		return 0;
-	return def;
+	return -1;
+}
+
+/* A boolean; def when unset (a bad value was refused by config_load). */
+int
+config_get_bool(const struct config *cfg, const char *section,
+    const char *key, int def)
+{
+	const char	*v = config_get(cfg, section, key);
+	int		 b;
+
+	if (v == NULL || (b = config_bool(v)) == -1)
+		return def;
+	return b;
 }
 
 /* A size such as 8M, 64MiB, 1G or 4096; def when unset, -1 when invalid. */

@@ -49,8 +49,10 @@ txn_settle(struct import *imp, int rc)
 		if (rc == -1) {
 			unlinkat(imp->libfd, fl->rel, 0);
 			imp->count[fl->o]--;
-			say(imp, fl->src, "copied, but the catalogue could not "
-			    "record it; copy removed, source kept");
+			if (!imp->full)
+				say(imp, fl->src, "copied, but the catalogue "
+				    "could not record it; copy removed, source "
+				    "kept");
 			report(imp, fl->src, OUT_FAILED, NULL, NULL, NULL,
 			    "the catalogue could not record it");
 		}
@@ -81,6 +83,9 @@ txn_commit(struct import *imp)
 
 	if (imp->in_txn) {
 		if (catalog_commit(imp->cat) == -1) {
+			if ((sqlite3_extended_errcode(imp->cat->db) & 0xff) ==
+			    SQLITE_FULL)
+				library_full(imp);
 			/* sqlite may have rolled back already (SQLITE_FULL) */
 			if (!sqlite3_get_autocommit(imp->cat->db))
 				catalog_rollback(imp->cat);
@@ -243,7 +248,6 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 		say(imp, p->path, "duplicate of %s, but that library copy does "
 		    "not match the catalogue (damaged or replaced?); source "
 		    "kept", dup->path);
-		imp->warnings++;
 		return -1;
 	}
 	/* Rare: its own directory fd, synced at once (not the cache's). */
@@ -265,7 +269,6 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 		say(imp, p->path, "duplicate of %s, which is missing from the "
 		    "library and could not be restored (%s); source kept",
 		    dup->path, err);
-		imp->warnings++;
 		return -1;
 	}
 	close(d.dirfd);
@@ -311,8 +314,14 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		    "duplicate") == -1)
 			goto failed_catalog;
 		placed_at(out, dup.id, dup.path);
-		if (intact)
-			move_later(imp, p->e, &p->sb, p->f.sha256);
+		if (!intact) {
+			/* Its content is not safe in the library: a failure. */
+			report(imp, p->path, OUT_FAILED, dup.path, &p->meta,
+			    p->f.sha256, "duplicate of a library copy that is "
+			    "damaged or gone; source kept");
+			return OUT_FAILED;
+		}
+		move_later(imp, p->e, &p->sb, p->f.sha256);
 		report(imp, p->path, OUT_DUPLICATE, dup.path, &p->meta,
 		    p->f.sha256, NULL);
 		return OUT_DUPLICATE;
@@ -352,7 +361,7 @@ failed_catalog:
 		snprintf(err, sizeof err, "could not be recorded in the "
 		    "catalogue; copy removed");
 failed:
-	say(imp, p->path, "%s", err);
+	say_failed(imp, p->path, err);
 	report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
 	return OUT_FAILED;
 }
@@ -384,7 +393,7 @@ batch_flush(struct import *imp)
 		p = imp->pending[i];
 		if ((synced ? store_copy_check(&p->f, err, sizeof err) :
 		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
-			say(imp, p->path, "%s", err);
+			say_failed(imp, p->path, err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
 			pending_free(p);
 			imp->pending[i] = NULL;

@@ -14,13 +14,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "shoebox.h"
 #include "import.h"
 
-#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
+/*
+ * Extensions of the formats cameras and phones write: a file named so
+ * whose content is not recognised is named in a warning on every run
+ * (never remembered as skipped), or imported as damaged with
+ * import_unrecognised = yes.
+ */
+static const char *const media_exts[] = {
+	"jpg", "jpeg", "jpe", "heic", "heif", "hif", "avif", "webp", "jxl",
+	"png", "tif", "tiff", "mpo", "dng", "cr2", "cr3", "crw", "nef", "nrw",
+	"arw", "sr2", "srf", "raf", "orf", "rw2", "pef", "srw", "x3f", "mrw",
+	"iiq", "3fr", "erf", "kdc", "dcr", "mos", "mef", "rwl", "gpr", "mp4",
+	"mov", "m4v", "3gp", "3g2", "mts", "m2ts", "avi", "mkv", "webm", "wmv",
+	"asf", "mxf", "mpg", "mpeg", "vob", "dv", "mod", "tod", "insv", NULL
+};
+
+/* Does name end in the extension of a camera's or phone's format? */
+static int
+media_name(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 i;
+
+	if (dot == NULL || dot == name)
+		return 0;
+	for (i = 0; media_exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, media_exts[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* The source's path as recorded: absolute, without "./". */
 static void
@@ -101,14 +130,16 @@ import_seen(struct import *imp, const struct scan_entry *e,
 	if ((rc = lib_check(imp, &seen->file)) == 1)
 		return OUT_NEXT;	/* the library lost it: copy again */
 	placed_at(out, seen->file.id, seen->file.path);
-	if (rc == 0)
-		move_later(imp, e, &sb, hex);
-	else {
+	if (rc != 0) {
+		/* Its content is not safe in the library: a failure. */
 		say(imp, e->path, "imported earlier as %s, but that library "
 		    "copy does not match the catalogue (damaged or "
 		    "replaced?); source kept", seen->file.path);
-		imp->warnings++;
+		report(imp, e->path, OUT_FAILED, seen->file.path, NULL, NULL,
+		    "its library copy is damaged; source kept");
+		return OUT_FAILED;
 	}
+	move_later(imp, e, &sb, hex);
 	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
 	return OUT_ALREADY;
 }
@@ -121,7 +152,7 @@ infile_failed(struct import *imp, struct infile *f)
 		close(f->fd);
 	f->fd = -1;
 	imp->bytes_done += (uint64_t)f->e->size;
-	say(imp, f->e->path, "%s", f->err);
+	say_failed(imp, f->e->path, f->err);
 	report(imp, f->e->path, OUT_FAILED, NULL, NULL, NULL, f->err);
 	return OUT_FAILED;
 }
@@ -151,10 +182,16 @@ import_known(struct import *imp, struct infile *f)
 	    &seen);
 	if (rc == -1)
 		return infile_failed_catalog(imp, f);
-	/* A sidecar once found alone is taken now that its main is here. */
-	if (rc == 1 && seen.skipped && f->mp == NULL) {
+	/*
+	 * Not media, as an earlier run found: not read again. A sidecar once
+	 * found alone is taken now that its main is here, and a file named as
+	 * media is looked at again (see media_name).
+	 */
+	if (rc == 1 && seen.skipped && f->mp == NULL &&
+	    !media_name(f->e->name)) {
 		imp->bytes_done += (uint64_t)f->e->size;
-		report(imp, f->e->path, OUT_SKIPPED, NULL, NULL, NULL, NULL);
+		report(imp, f->e->path, OUT_SKIPPED, NULL, NULL, NULL,
+		    "not media (as an earlier run found)");
 		return OUT_SKIPPED;
 	}
 	if (rc == 1 && !seen.skipped) {
@@ -220,6 +257,33 @@ import_read(struct import *imp, struct infile *f)
 		    sizeof m->date_source);
 		m->error[0] = '\0';
 		rc = 0;
+	} else if (m->kind == KIND_OTHER && media_name(f->e->name)) {
+		/*
+		 * Named as media, but not recognised: never remembered as
+		 * skipped (so it is named again next time), never moved;
+		 * filed as damaged, by its mtime, if the config says so.
+		 */
+		if (!imp->unrecognised) {
+			say(imp, f->e->path, "named as media, but its content "
+			    "is not recognised (%s); left where it is "
+			    "(import_unrecognised = yes imports it as damaged)",
+			    m->mime);
+			imp->warnings++;
+			close(f->fd);
+			f->fd = -1;
+			imp->bytes_done += (uint64_t)f->sb.st_size;
+			snprintf(f->err, sizeof f->err, "named as media, but the "
+			    "content is not recognised (%s)", m->mime);
+			report(imp, f->e->path, OUT_SKIPPED, NULL, m, NULL,
+			    f->err);
+			return OUT_SKIPPED;
+		}
+		say(imp, f->e->path, "named as media, but its content is not "
+		    "recognised (%s); imported as damaged (kind other), dated "
+		    "by its modification time", m->mime);
+		imp->warnings++;
+		meta_fallback_mtime(m, &f->sb);
+		date_resolve(m, imp->ctx->cfg);
 	} else if (m->kind == KIND_OTHER || m->kind == KIND_SIDECAR) {
 		/* A sidecar alone is not remembered: its main may come. */
 		if (!imp->dry_run && imp->cat != NULL && m->kind == KIND_OTHER &&
@@ -227,7 +291,13 @@ import_read(struct import *imp, struct infile *f)
 		    f->abspath, &f->sb, 0, "skipped") == -1))
 			return infile_failed_catalog(imp, f);
 		imp->bytes_done += (uint64_t)f->sb.st_size;
-		report(imp, f->e->path, OUT_SKIPPED, NULL, m, NULL, NULL);
+		if (m->kind == KIND_OTHER)
+			snprintf(f->err, sizeof f->err, "not media (%s)",
+			    m->mime);
+		else
+			snprintf(f->err, sizeof f->err, "a sidecar without its "
+			    "main file");
+		report(imp, f->e->path, OUT_SKIPPED, NULL, m, NULL, f->err);
 		return OUT_SKIPPED;
 	}
 	if (rc == 1) {
@@ -270,10 +340,11 @@ import_place(struct import *imp, struct infile *f)
 /*
  * Stage 5: copy the file into an unnamed file in its library directory
  * (store_copy_start), keeping room for the catalogue. Returns the copy in
- * flight, or NULL after reporting the failure.
+ * flight, or NULL after reporting the file failed (*o OUT_FAILED) or, the
+ * library's disk being full, not attempted (*o OUT_NOTTRIED).
  */
 static struct pending *
-import_copy(struct import *imp, struct infile *f)
+import_copy(struct import *imp, struct infile *f, enum outcome *o)
 {
 	struct store_dest	 dest = { -1, NULL, 0, 0 };
 	struct store_file	 copy;
@@ -291,12 +362,14 @@ import_copy(struct import *imp, struct infile *f)
 	if (fstatvfs(dest.dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)f->sb.st_size +
 	    CATALOG_ROOM) {
-		snprintf(f->err, sizeof f->err, "write to library failed: %s "
-		    "(%llu bytes free, %llu needed with room for the "
-		    "catalogue)", strerror(ENOSPC),
-		    (unsigned long long)vfs.f_bavail * vfs.f_frsize,
-		    (unsigned long long)f->sb.st_size + CATALOG_ROOM);
-		goto failed;
+		close(f->fd);
+		f->fd = -1;
+		library_full(imp);
+		imp->bytes_done += (uint64_t)f->e->size;
+		report(imp, f->e->path, OUT_NOTTRIED, NULL, NULL, NULL,
+		    "the library's disk is full");
+		*o = OUT_NOTTRIED;
+		return NULL;
 	}
 	dest.tmpdir = imp->tmpdir;
 	dest.verify = imp->verify;
@@ -322,7 +395,7 @@ import_copy(struct import *imp, struct infile *f)
 	p->sidecar = f->mp != NULL;
 	return p;
 failed:
-	infile_failed(imp, f);
+	*o = infile_failed(imp, f);
 	return NULL;
 }
 
@@ -381,9 +454,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 		if (imp->dry_run) {
 			imp->bytes_done += (uint64_t)f.sb.st_size;
 			o = import_plan(imp, &f);
-		} else if ((p = import_copy(imp, &f)) == NULL)
-			o = OUT_FAILED;
-		else
+		} else if ((p = import_copy(imp, &f, &o)) != NULL)
 			o = import_commit(imp, &f, p, defer);
 	}
 	if (f.fd != -1)
@@ -412,8 +483,8 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 	}
 	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
 	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
-		if (import_interrupted) {
-			whole = 0;
+		if (import_interrupted || imp->full) {
+			whole = 0;	/* the rest: not attempted */
 			break;
 		}
 		if (o == OUT_FAILED || o == OUT_SKIPPED || o == OUT_WAITING ||
@@ -427,7 +498,7 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 			report(imp, sc->e[j].path, so, NULL, NULL, NULL,
 			    o == OUT_FAILED ? "main file failed" : o ==
 			    OUT_WAITING ? "main file left for the next run" :
-			    NULL);
+			    "its main file was not imported");
 			whole = 0;
 			continue;
 		}

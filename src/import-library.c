@@ -1,10 +1,9 @@
 /*
- * import-library.c: the library side of import: opening it (its lock,
- * .shoebox/tmp cleaned of partial copies), its directories created and
- * kept open while copies are filed in them, and checking that a
- * catalogued copy is still there and intact.
+ * import-library.c: the library side of import: opening it (its lock
+ * taken with lock.c, .shoebox/tmp cleaned of partial copies), its
+ * directories created and kept open while copies are filed in them, and
+ * checking that a catalogued copy is still there and intact.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -20,43 +19,6 @@
 #include "import.h"
 
 #define REHASH_MAX	(64LL * 1024 * 1024)	/* library copies re-read */
-
-/* Wait for (and take) the library's lock, saying so if it is busy. */
-static int
-import_lock(struct import *imp)
-{
-	char	path[PATH_MAX], pid[32];
-	ssize_t	n;
-
-	snprintf(path, sizeof path, "%s/.shoebox/lock", imp->library);
-	if ((imp->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ==
-	    -1) {
-		log_warn("%s", path);
-		return -1;
-	}
-	if (flock(imp->lockfd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK) {
-			log_warn("lock %s", path);
-			return -1;
-		}
-		n = pread(imp->lockfd, pid, sizeof pid - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		log_info("another shoebox (pid %s) is importing into %s; "
-		    "waiting for it to finish", pid[0] ? pid : "?",
-		    imp->library);
-		if (flock(imp->lockfd, LOCK_EX) == -1) {
-			log_warn("lock %s", path);
-			return -1;
-		}
-	}
-	if (ftruncate(imp->lockfd, 0) == 0) {
-		n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-		if (pwrite(imp->lockfd, pid, (size_t)n, 0) != n)
-			log_debug("could not write pid to %s", path);
-	}
-	return 0;
-}
 
 /* Remove partial copies an interrupted run left in .shoebox/tmp. */
 static void
@@ -103,7 +65,8 @@ import_open(struct import *imp)
 			log_warn("library %s", path);
 			return -1;
 		}
-		if (import_lock(imp) == -1)
+		if ((imp->lockfd = lock_library(imp->library, "import")) ==
+		    -1)
 			return -1;
 		if ((imp->cat = catalog_open(imp->library, 0)) == NULL)
 			return -1;

@@ -20,6 +20,7 @@
 #include "store.h"
 
 #define DIRCACHE	32	/* library directories kept open */
+#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
 
 /* What happened to one source file. */
 enum outcome {
@@ -29,6 +30,7 @@ enum outcome {
 	OUT_ALREADY,
 	OUT_SKIPPED,
 	OUT_WAITING,	/* still arriving or changed: left for a later run */
+	OUT_NOTTRIED,	/* the run stopped first (library full, signal) */
 	OUT_FAILED,
 	OUT_PENDING,	/* copied, to be filed by batch_flush(): not counted */
 	OUT_NEXT	/* import_file: on to the next stage */
@@ -148,6 +150,8 @@ struct import {
 
 	unsigned long	 count[OUT_FAILED + 1];
 	unsigned long	 warnings;
+	int		 full;		/* the library's disk is full: stop */
+	int		 unrecognised;	/* import_unrecognised = yes */
 	unsigned long	 total;
 	uint64_t	 bytes_total;
 	uint64_t	 bytes_done;
@@ -163,6 +167,9 @@ double		 elapsed(const struct timespec *since);
 void		 progress_clear(struct import *imp);
 void		 say(struct import *imp, const char *path, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
+void		 library_full(struct import *imp);
+void		 say_failed(struct import *imp, const char *path,
+		    const char *err);
 void		 report(struct import *imp, const char *src, enum outcome o,
 		    const char *dest, const struct meta *m, const char *sha,
 		    const char *error);
@@ -192,7 +199,7 @@ void		 batch_push(struct import *imp, struct pending *p);
 void		 batch_flush(struct import *imp);
 void		 pending_free(struct pending *p);
 
-/* import-library.c: the library's lock, directories and copies */
+/* import-library.c: the library opened (locked), its directories and copies */
 int		 import_open(struct import *imp);
 void		 import_close(struct import *imp);
 int		 lib_dir(struct import *imp, const char *dir, char *err,

@@ -3,17 +3,33 @@
  * built with json-c so that it is always valid, empty strings as null.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <json.h>
 
 #include "shoebox.h"
 
-/* Add key: value to obj, or key: null for an empty value. */
+/*
+ * Add key: value to obj, or key: null for an empty value. Control and bidi
+ * characters and bytes that are not UTF-8 are escaped as in messages
+ * (log_escape), so that JSON read by a person is as safe as a message.
+ */
 void
 json_add_str(struct json_object *obj, const char *key, const char *value)
 {
-	json_object_object_add(obj, key, value != NULL && *value != '\0' ?
-	    json_object_new_string(value) : NULL);
+	char	*safe;
+	size_t	 n;
+
+	if (value == NULL || *value == '\0') {
+		json_object_object_add(obj, key, NULL);
+		return;
+	}
+	n = strlen(value) * 6 + 1;
+	safe = xmalloc(n);
+	json_object_object_add(obj, key, json_object_new_string(
+	    log_escape(value, safe, n, 0)));
+	free(safe);
 }
 
 /* Print one object on its own line and free it. */

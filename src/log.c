@@ -35,7 +35,7 @@ static char	log_first[512];		/* the first problem of the run */
  * redirection by a script in between makes it not match), and never on a
  * terminal.
  */
-static int
+int
 log_to_journal(void)
 {
 	const char		*js;
@@ -54,30 +54,39 @@ log_to_journal(void)
 	return log_journal;
 }
 
-/* Emit one message, with ": strerror" when errnum is set. */
+/*
+ * Emit one message, with ": strerror" when errnum is set. Whatever its
+ * arguments held, no control or bidi character reaches stderr: the whole
+ * line goes through log_escape (backslashes kept, arguments being escaped
+ * already where they are names).
+ */
 static void
 log_vemit(int prio, int errnum, const char *fmt, va_list ap)
 {
-	va_list	ap2;
-	size_t	n;
+	char	*msg, *full, *safe;
+	size_t	 n;
 
-	if (prio <= PRIO_WARNING && log_first[0] == '\0') {
-		va_copy(ap2, ap);
-		vsnprintf(log_first, sizeof log_first, fmt, ap2);
-		va_end(ap2);
-		n = strlen(log_first);
-		if (errnum != 0 && n < sizeof log_first)
-			snprintf(log_first + n, sizeof log_first - n, ": %s",
-			    strerror(errnum));
+	if (vasprintf(&msg, fmt, ap) == -1)
+		return;
+	if (errnum != 0) {
+		if (asprintf(&full, "%s: %s", msg, strerror(errnum)) == -1) {
+			free(msg);
+			return;
+		}
+		free(msg);
+		msg = full;
 	}
+	n = strlen(msg) * 6 + 1;
+	safe = xmalloc(n);
+	log_escape(msg, safe, n, 0);
+	free(msg);
+	if (prio <= PRIO_WARNING && log_first[0] == '\0')
+		strlcpy_sb(log_first, safe, sizeof log_first);
 	fflush(stdout);
 	if (log_to_journal())
 		fprintf(stderr, "<%d>", prio);
-	fputs("shoebox: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (errnum != 0)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
+	fprintf(stderr, "shoebox: %s\n", safe);
+	free(safe);
 }
 
 /* The first warning or error since log_problem_reset(), or "". */
@@ -206,38 +215,109 @@ utf8_len(const unsigned char *s, size_t n)
 }
 
 /*
- * Copy path into buf for printing: valid UTF-8 passes through, control
- * characters and invalid bytes become \xNN. Returns buf.
+ * The code point of the valid UTF-8 sequence of length len at s.
+ */
+static unsigned
+utf8_code(const unsigned char *s, size_t len)
+{
+	switch (len) {
+	case 1:
+		return s[0];
+	case 2:
+		return (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	case 3:
+		return (unsigned)(s[0] & 0x0f) << 12 |
+		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	default:
+		return (unsigned)(s[0] & 0x07) << 18 |
+		    (unsigned)(s[1] & 0x3f) << 12 |
+		    (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	}
+}
+
+/*
+ * Is code point c one that must not reach a terminal or a reader as is?
+ * C0 controls, DEL, C1 controls (U+0080-U+009F), and the bidi controls
+ * that make text read in another order than it is (U+200E, U+200F,
+ * U+202A-U+202E, U+2066-U+2069).
+ */
+static int
+log_unsafe(unsigned c)
+{
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+	    c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * The one escaping of untrusted text (file names, server answers, EXIF
+ * strings) for messages, listings and JSON: valid, harmless UTF-8 passes
+ * through; bytes that are not UTF-8 and C0 controls and DEL become \xNN,
+ * C1 and bidi controls \uNNNN. With LOG_ESC_BACKSLASH a backslash becomes
+ * \\, so that the escaped text names one string only (names); without, it
+ * stays (a message whose parts are escaped already). Writes at most size
+ * bytes with the NUL, never a partial escape or character. Returns buf.
  */
 const char *
-log_path(const char *path, char *buf, size_t size)
+log_escape(const char *s, char *buf, size_t size, int flags)
 {
-	const unsigned char	*s = (const unsigned char *)path;
-	size_t			 n = strlen(path), o = 0, l;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n = strlen(s), o = 0, l;
+	unsigned		 c;
+	char			 esc[8];
+	int			 e;
 
 	if (size == 0)
 		return "";
-	while (n > 0 && o + 5 < size) {
-		l = utf8_len(s, n);
-		if (l == 1 && (*s < 0x20 || *s == 0x7f || *s == '\\'))
-			l = 0;
-		if (l == 0) {
-			if (*s == '\\')
-				o += (size_t)snprintf(buf + o, size - o, "\\\\");
-			else
-				o += (size_t)snprintf(buf + o, size - o,
-				    "\\x%02x", *s);
-			s++;
-			n--;
-			continue;
+	while (n > 0) {
+		l = utf8_len(p, n);
+		c = l > 0 ? utf8_code(p, l) : 0;
+		e = 0;
+		if (l == 0 || (l == 1 && log_unsafe(c))) {
+			e = snprintf(esc, sizeof esc, "\\x%02x", *p);
+			l = 1;
+		} else if (log_unsafe(c))
+			e = snprintf(esc, sizeof esc, "\\u%04x", c);
+		else if (c == '\\' && (flags & LOG_ESC_BACKSLASH))
+			e = snprintf(esc, sizeof esc, "\\\\");
+		if (e > 0) {
+			if (o + (size_t)e >= size)
+				break;
+			memcpy(buf + o, esc, (size_t)e);
+			o += (size_t)e;
+		} else {
+			if (o + l >= size)
+				break;
+			memcpy(buf + o, p, l);
+			o += l;
 		}
-		if (o + l >= size)
-			break;
-		memcpy(buf + o, s, l);
-		o += l;
-		s += l;
+		p += l;
 		n -= l;
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+/* A path (or any name) made safe to print: log_escape with backslashes. */
+const char *
+log_path(const char *path, char *buf, size_t size)
+{
+	return log_escape(path, buf, size, LOG_ESC_BACKSLASH);
+}
+
+/*
+ * Untrusted text made safe to print, in one of a few buffers of this
+ * thread's that are reused in turn: valid until LOG_ESC_RING more calls.
+ * For a message's arguments: log_warnx("%s: %s", log_esc(a), log_esc(b)).
+ */
+const char *
+log_esc(const char *s)
+{
+	static _Thread_local char	ring[LOG_ESC_RING][2048];
+	static _Thread_local unsigned	next;
+
+	if (s == NULL)
+		return "(null)";
+	next = (next + 1) % LOG_ESC_RING;
+	return log_escape(s, ring[next], sizeof ring[next], LOG_ESC_BACKSLASH);
 }

@@ -1,10 +1,13 @@
 /*
  * main.c: global options, the config file, the command table and its
  * lookup, and the exit status. Each command lives in its own cmd-*.c and is
- * one entry in the table below.
+ * one entry in the table below; its options are declared in that entry, so
+ * parsing, the usage line and --help all come from there (cmd.c).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,21 @@ static const struct cmd_entry *commands[] = {
 	&cmd_sync_entry,
 	&cmd_status_entry,
 	&cmd_watch_entry,
+	&cmd_find_entry,
+	&cmd_verify_entry,
+	&cmd_adopt_entry,
+	&cmd_config_entry,
+	&cmd_help_entry,
 	NULL
+};
+
+/* Before the command: the global options, and --json for those with it. */
+static const struct cmd_option main_options[] = {
+	{ "json", 0, NULL, "JSON output, for the commands that have --json" },
+	{ NULL, 0, NULL, NULL }
+};
+static const struct cmd_entry main_entry = {
+	"", "COMMAND [ARGS]", 0, -1, "", main_options, 0, NULL
 };
 
 static void
@@ -26,13 +43,14 @@ usage(FILE *f)
 {
 	int	i;
 
-	fprintf(f, "usage: shoebox [-L|--library DIR] [-c|--config FILE] "
-	    "[-v] [-q] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: shoebox [-L DIR] [-c FILE] [-v] [-q] [--json] "
+	    "COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; commands[i] != NULL; i++)
 		fprintf(f, "  %-8s %s\n", commands[i]->name,
 		    commands[i]->summary);
-	fprintf(f, "  %-8s %s\n", "help", "show a command's usage");
-	fprintf(f, "\n'shoebox help COMMAND' or man shoebox for more.\n");
+	cmd_help_globals(f);
+	fprintf(f, "\n'shoebox help COMMAND' (or 'shoebox COMMAND --help') "
+	    "shows a command's options;\n'man shoebox' says more.\n");
 }
 
 /* The command named by name or a unique prefix of it, or NULL. */
@@ -52,29 +70,36 @@ cmd_find(const char *name)
 		}
 	}
 	if (n > 1) {
-		log_warnx("ambiguous command: %s", name);
+		log_warnx("ambiguous command: %s", log_esc(name));
 		return NULL;
 	}
 	if (found == NULL)
-		log_warnx("unknown command: %s", name);
+		log_warnx("unknown command: %s", log_esc(name));
 	return found;
 }
 
+/* "shoebox help [COMMAND]" */
 static int
-cmd_help(const char *name)
+cmd_help_exec(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	const struct cmd_entry	*cmd;
 
-	if (name == NULL) {
+	(void)ctx;
+	if (args->argc == 0) {
 		usage(stdout);
 		return EXIT_ALLGOOD;
 	}
-	if ((cmd = cmd_find(name)) == NULL)
+	if ((cmd = cmd_find(args->argv[0])) == NULL)
 		return EXIT_USAGE;
-	printf("usage: shoebox %s %s\n\n%s\n", cmd->name, cmd->usage,
-	    cmd->summary);
+	cmd_help(cmd);
 	return EXIT_ALLGOOD;
 }
+
+const struct cmd_entry cmd_help_entry = {
+	"help", "[COMMAND]", 0, 1,
+	"show a command's usage and options, or list the commands",
+	NULL, CMD_NOCONFIG, cmd_help_exec
+};
 
 /*
  * Load -c FILE, else $SHOEBOX_CONFIG, else the user's config, else the
@@ -105,74 +130,108 @@ load_config(struct config *cfg, const char *path)
 	return config_load(cfg, SHOEBOX_SYSCONFDIR "/shoebox.conf", 0);
 }
 
+/*
+ * $SHOEBOX_MAGIC, when set, must name a compiled magic file: a wrong one
+ * is an error naming the variable, never a silent fallback. 0 or -1.
+ */
+static int
+check_magic_env(void)
+{
+	const char	*path = getenv("SHOEBOX_MAGIC");
+	unsigned char	 h[4];
+	struct stat	 sb;
+	int		 fd, ok;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		log_warn("SHOEBOX_MAGIC=%s", log_esc(path));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	/* A compiled magic file starts with 0xF11E041C, in its byte order. */
+	ok = S_ISREG(sb.st_mode) && read(fd, h, sizeof h) == sizeof h &&
+	    ((h[0] == 0x1c && h[1] == 0x04 && h[2] == 0x1e && h[3] == 0xf1) ||
+	    (h[0] == 0xf1 && h[1] == 0x1e && h[2] == 0x04 && h[3] == 0x1c));
+	close(fd);
+	if (!ok)
+		log_warnx("SHOEBOX_MAGIC=%s: not a compiled magic file (such "
+		    "as %s/shoebox.mgc); unset it to use the installed one",
+		    log_esc(path), SHOEBOX_DATADIR);
+	return ok ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "library",	required_argument,	NULL, 'L' },
-		{ "config",	required_argument,	NULL, 'c' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "quiet",	no_argument,		NULL, 'q' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL,		0,			NULL, 0 }
-	};
 	const struct cmd_entry	*cmd;
+	struct cmd_args		 top, args;
 	struct sb_ctx		 ctx;
-	const char		*cfgpath = NULL, *library = NULL, *env;
-	int			 ch, rc;
+	const char		*cfgpath, *env;
+	int			 rc;
 
 	memset(&ctx, 0, sizeof ctx);
-	while ((ch = getopt_long(argc, argv, "+L:c:vqhV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'L':
-			library = optarg;
-			break;
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'v':
-			log_verbose++;
-			break;
-		case 'q':
-			log_quiet = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_ALLGOOD;
-		case 'V':
-			printf("shoebox %s\n", SHOEBOX_VERSION);
-			return EXIT_ALLGOOD;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
+	if (cmd_parse(&main_entry, argc, argv, 1, &top) == -1)
+		return EXIT_USAGE;
+	if (cmd_has(&top, "version")) {
+		printf("shoebox %s\n", SHOEBOX_VERSION);
+		return EXIT_ALLGOOD;
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
+	if (top.argc == 0) {
+		usage(cmd_has(&top, "help") ? stdout : stderr);
+		return cmd_has(&top, "help") ? EXIT_ALLGOOD : EXIT_USAGE;
+	}
+	if ((cmd = cmd_find(top.argv[0])) == NULL) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[0], "help") == 0)
-		return cmd_help(argc > 1 ? argv[1] : NULL);
-	if ((cmd = cmd_find(argv[0])) == NULL) {
-		usage(stderr);
+	if (cmd_has(&top, "help")) {
+		cmd_help(cmd);
+		return EXIT_ALLGOOD;
+	}
+	if (cmd_parse(cmd, top.argc, top.argv, 0, &args) == -1)
 		return EXIT_USAGE;
+	if (cmd_has(&args, "help")) {
+		cmd_help(cmd);
+		return EXIT_ALLGOOD;
+	}
+	if (cmd_has(&args, "version")) {
+		printf("shoebox %s\n", SHOEBOX_VERSION);
+		return EXIT_ALLGOOD;
+	}
+	if (cmd_has(&top, "json") && !cmd_declares(cmd, "json")) {
+		log_warnx("%s has no --json", cmd->name);
+		cmd_usage(cmd);
+		return EXIT_USAGE;
+	}
+	log_verbose = cmd_has(&top, "verbose") + cmd_has(&args, "verbose");
+	log_quiet = cmd_has(&top, "quiet") + cmd_has(&args, "quiet") > 0;
+	ctx.json = cmd_has(&top, "json") + cmd_has(&args, "json") > 0;
+	if ((cfgpath = cmd_get(&args, "config")) == NULL)
+		cfgpath = cmd_get(&top, "config");
+	if ((ctx.library = cmd_get(&args, "library")) == NULL)
+		ctx.library = cmd_get(&top, "library");
+	if (cmd->flags & CMD_NOCONFIG) {
+		rc = cmd->exec(&ctx, &args);
+		goto out;
 	}
 
+	if (check_magic_env() == -1)
+		return EXIT_USAGE;
 	ctx.cfg = config_new();
 	if (load_config(ctx.cfg, cfgpath) == -1) {
 		config_free(ctx.cfg);
 		return EXIT_USAGE;
 	}
-	if (library == NULL && (env = getenv("SHOEBOX_LIBRARY")) != NULL &&
-	    *env != '\0')
-		library = env;
-	if (library == NULL)
-		library = config_get(ctx.cfg, "", "library");
-	ctx.library = library;
+	if (ctx.library != NULL)
+		ctx.library_from = "-L";
+	else if ((env = getenv("SHOEBOX_LIBRARY")) != NULL && *env != '\0') {
+		ctx.library = env;
+		ctx.library_from = "SHOEBOX_LIBRARY";
+	} else if ((ctx.library = config_get(ctx.cfg, "", "library")) != NULL)
+		ctx.library_from = "config";
 	if ((cmd->flags & CMD_LIBRARY) && ctx.library == NULL) {
 		log_warnx("%s: no library given (use -L DIR, SHOEBOX_LIBRARY "
 		    "or 'library =' in the config)", cmd->name);
@@ -180,10 +239,10 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	optind = 0;	/* getopt_long restarts for the command's own options */
-	rc = cmd->exec(&ctx, argc, argv);
+	rc = cmd->exec(&ctx, &args);
 	identify_close();
 	config_free(ctx.cfg);
+out:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_warn("stdout");
 		if (rc == EXIT_ALLGOOD)

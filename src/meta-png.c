@@ -1,5 +1,7 @@
 /*
- * meta-png.c: PNG. Walks the chunks before the image data (IDAT) and takes,
+ * meta-png.c: PNG. Walks the chunks before the image data (IDAT) and, when
+ * those hold no Exif or XMP date, the chunk headers after it too (many
+ * encoders write text and tIME after the image data), and takes,
  * in order of preference: an Exif block (eXIf, or the hex "Raw profile type
  * exif" or "APP1" text ImageMagick writes), XMP (iTXt "XML:com.adobe.xmp",
  * or a "Raw profile type xmp"), the "Creation Time" text, and last the tIME
@@ -17,6 +19,7 @@
 #include "shoebox.h"
 
 #define PNG_MAXCHUNKS	10000
+#define PNG_MAXAFTER	20000	/* chunk headers walked past the first IDAT */
 #define PNG_MAXBLOB	(1024 * 1024)	/* a chunk read into memory */
 #define PNG_MAXTEXT	(1024 * 1024)	/* text inflated from one chunk */
 
@@ -306,7 +309,7 @@ meta_png(const struct sb_src *s, struct meta *m)
 	uint32_t		 len;
 	struct png_dates	*d;
 	char			 src[24];
-	int			 n = 0, rc = 0;
+	int			 n = 0, rc = 0, after = 0;
 
 	if (src_read(s, 0, h, 8) == -1 || memcmp(h, png_sig, 8) != 0) {
 		meta_set_error(m, "not a PNG file");
@@ -314,13 +317,18 @@ meta_png(const struct sb_src *s, struct meta *m)
 	}
 	d = xcalloc(1, sizeof *d);
 	for (;;) {
-		if (++n > PNG_MAXCHUNKS) {
+		if (after == 0 && ++n > PNG_MAXCHUNKS) {
 			meta_set_error(m, "PNG: more than %d chunks before "
 			    "the image data", PNG_MAXCHUNKS);
 			rc = -1;
 			break;
 		}
-		if (src_read(s, off, h, 8) == -1) {
+		/* Past the image data, damage only ends the walk. */
+		if (after > 0 && (after++ > PNG_MAXAFTER ||
+		    src_read(s, off, h, 8) == -1 || get32be(h) > 0x7fffffff ||
+		    get32be(h) + 12ULL > s->size - off))
+			break;
+		if (after == 0 && src_read(s, off, h, 8) == -1) {
 			meta_set_error(m, "PNG truncated at byte %llu",
 			    (unsigned long long)off);
 			rc = -1;
@@ -339,9 +347,15 @@ meta_png(const struct sb_src *s, struct meta *m)
 			rc = -1;
 			break;
 		}
-		if (memcmp(h + 4, "IDAT", 4) == 0 ||
-		    memcmp(h + 4, "IEND", 4) == 0)
+		if (memcmp(h + 4, "IEND", 4) == 0)
 			break;
+		if (memcmp(h + 4, "IDAT", 4) == 0) {
+			if (png_has_date(&d->ex) || png_has_date(&d->xm))
+				break;
+			after += after == 0;
+			off += 12 + (uint64_t)len;
+			continue;
+		}
 		if (memcmp(h + 4, "eXIf", 4) == 0 && len >= 8 &&
 		    len <= PNG_MAXBLOB && !png_has_date(&d->ex)) {
 			p = xmalloc(len);

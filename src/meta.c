@@ -81,6 +81,7 @@ static const struct {
 	{ "video/x-ms-asf",		meta_asf },
 	{ "application/vnd.ms-asf",	meta_asf },
 	{ "application/mxf",		meta_mxf },
+	{ "video/x-red-r3d",		meta_red },
 };
 
 /*

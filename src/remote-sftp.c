@@ -1,7 +1,10 @@
 /*
- * remote-sftp.c: SFTP through libcurl (libssh2). The host key must be in
- * known_hosts (checking is on unless host_key_check = no); the user logs in
- * with key_file or a password. Each file is written under a temporary
+ * remote-sftp.c: SFTP through libcurl (libssh2). The host key is pinned by
+ * its SHA-256 fingerprint (host_key_sha256) or must be in known_hosts
+ * (checking is on unless host_key_check = no); the user logs in with
+ * key_file or a password. What libssh2 1.10 (Debian 12) cannot do with
+ * OpenSSH 8.8 and later (ssh-rsa, host key or login) is said in the
+ * messages, with the fix. Each file is written under a temporary
  * name beside its final one (.shoebox-tmp.*, recorded in the catalogue
  * first so that the next sync removes it if this one is killed), missing
  * directories made by curl, given its modification time, and only then
@@ -31,12 +34,155 @@ struct sftp_priv {
 	char	*key_file;
 	char	*pub_file;
 	char	*known_hosts;	/* NULL: not checked */
+	char	*pins[8];	/* host_key_sha256: base64 fingerprints */
+	int	 npins;
+	char	*hints[3];	/* remote.hint_hostkey, _kex, _login */
 };
 
 struct sftp_call {
 	struct sftp_priv	*s;
 	char			*url;
 };
+
+/*
+ * Is FILE (a private key) an RSA key? From its .pub (pub, may be NULL) or
+ * its PEM header; -1 when it cannot tell (an OpenSSH-format key alone).
+ */
+static int
+sftp_key_is_rsa(const char *file, const char *pub)
+{
+	char	 line[64];
+	FILE	*f;
+	int	 rsa = -1;
+
+	if ((f = fopen(pub != NULL ? pub : file, "re")) == NULL)
+		return -1;
+	if (fgets(line, sizeof line, f) != NULL) {
+		if (pub != NULL)
+			rsa = strncmp(line, "ssh-rsa ", 8) == 0;
+		else if (strncmp(line, "-----BEGIN RSA ", 15) == 0)
+			rsa = 1;
+		else if (strncmp(line, "-----BEGIN OPENSSH ", 19) != 0)
+			rsa = 0;
+	}
+	fclose(f);
+	return rsa;
+}
+
+/*
+ * What to say when the host key is refused, the key exchange fails or the
+ * login is refused, with the commands that fix it for this host.
+ */
+static void
+sftp_hints(struct remote *r, struct sftp_priv *s)
+{
+	const char	*host = s->base + 7, *at, *end, *port = NULL;
+	char		*scan;
+	int		 rsa;
+
+	if ((at = strrchr(host, '@')) != NULL)
+		host = at + 1;
+	end = host + strlen(host);
+	if (*host == '[' && (end = strchr(host, ']')) != NULL) {
+		port = end[1] == ':' ? end + 2 : NULL;
+		host++;
+	} else if ((end = strchr(host, ':')) != NULL)
+		port = end + 1;
+	else
+		end = host + strlen(host);
+	if (port != NULL)
+		xasprintf(&scan, "-p %s %.*s", port, (int)(end - host), host);
+	else
+		xasprintf(&scan, "%.*s", (int)(end - host), host);
+	if (s->npins > 0)
+		xasprintf(&s->hints[0], "not in host_key_sha256; this "
+		    "libssh2 takes the server's ECDSA key if it has one, else "
+		    "its Ed25519 key: compare with ssh-keyscan %s | ssh-keygen "
+		    "-lf -", scan);
+	else
+		xasprintf(&s->hints[0], "host key not in known_hosts %s, or "
+		    "changed: check known_hosts against ssh-keyscan -t ed25519 "
+		    "%s", s->known_hosts ? s->known_hosts : "", scan);
+	if (s->npins > 0)
+		xasprintf(&s->hints[1], "the server offers no host key this "
+		    "libssh2 can use (ECDSA or Ed25519; OpenSSH 8.8 and later "
+		    "refuse ssh-rsa)");
+	else
+		xasprintf(&s->hints[1], "no host key type in common: libssh2 "
+		    "asks only for the type of the first known_hosts line for "
+		    "the host (or of the first hashed line), and OpenSSH 8.8 "
+		    "and later refuse ssh-rsa: put the ed25519 key first "
+		    "(ssh-keyscan -t ed25519 %s > FILE, known_hosts = FILE), or "
+		    "set host_key_sha256 = the fingerprints ssh-keyscan %s | "
+		    "ssh-keygen -lf - prints", scan, scan);
+	rsa = s->key_file != NULL ? sftp_key_is_rsa(s->key_file, s->pub_file) :
+	    0;
+	if (rsa != 0)
+		xasprintf(&s->hints[2], "check user and key_file: %s, which "
+		    "this libssh2 signs with ssh-rsa (SHA-1), refused by "
+		    "OpenSSH 8.8 and later: use an ed25519 key (ssh-keygen -t "
+		    "ed25519)", rsa == 1 ? "it is an RSA key" : "if it is an "
+		    "RSA key");
+	free(scan);
+	r->hint_hostkey = s->hints[0];
+	r->hint_kex = s->hints[1];
+	r->hint_login = s->hints[2];
+}
+
+/*
+ * host_key_sha256: fingerprints as ssh-keygen -l prints them (SHA256:
+ * and 43 characters of base64, the prefix optional), separated by spaces
+ * or commas, into s->pins. 0, or -1 when one is not a fingerprint.
+ */
+static int
+sftp_pins(struct sftp_priv *s, const char *v)
+{
+	size_t	n;
+
+	for (;;) {
+		v += strspn(v, " \t,");
+		if (*v == '\0')
+			return s->npins > 0 ? 0 : -1;
+		if (strncmp(v, "SHA256:", 7) == 0)
+			v += 7;
+		n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789+/");
+		if (n != 43 || s->npins == (int)(sizeof s->pins /
+		    sizeof s->pins[0]))
+			return -1;
+		s->pins[s->npins++] = strndup(v, n);
+		v += n;
+		v += strspn(v, "=");
+		if (*v != '\0' && strchr(" \t,", *v) == NULL)
+			return -1;
+	}
+}
+
+/*
+ * curl's host key callback when the key is pinned: is the key the server
+ * showed one of host_key_sha256? If not, x->note says which it was.
+ */
+static int
+sftp_hostkey(void *arg, int type, const char *key, size_t len)
+{
+	struct xfer		*x = arg;
+	struct sftp_priv	*s = x->remote->priv;
+	unsigned char		 md[32];
+	char			 b64[48];
+	int			 i;
+
+	EVP_Digest(key, len, md, NULL, EVP_sha256(), NULL);
+	remote_base64(md, sizeof md, b64);
+	b64[43] = '\0';
+	for (i = 0; i < s->npins; i++)
+		if (strcmp(s->pins[i], b64) == 0)
+			return CURLKHMATCH_OK;
+	snprintf(x->note, sizeof x->note, "the server showed its %s key, "
+	    "SHA256:%s", type == CURLKHTYPE_ED25519 ? "Ed25519" : type ==
+	    CURLKHTYPE_ECDSA ? "ECDSA" : type == CURLKHTYPE_RSA ? "RSA" :
+	    "other", b64);
+	return CURLKHMATCH_MISMATCH;
+}
 
 static int
 sftp_open(struct remote *r)
@@ -92,7 +238,15 @@ sftp_open(struct remote *r)
 	}
 	if (remote_secret(r, "password", NULL, &s->password) == -1)
 		return -1;
-	if (config_get_bool(r->cfg, r->section, "host_key_check", 1)) {
+	if ((v = remote_get(r, "host_key_sha256")) != NULL &&
+	    sftp_pins(s, v) == -1) {
+		log_warnx("remote %s: host_key_sha256 must be fingerprints as "
+		    "ssh-keygen -l prints them (SHA256: and 43 characters), "
+		    "at most 8", r->name);
+		return -1;
+	}
+	if (s->npins == 0 &&
+	    config_get_bool(r->cfg, r->section, "host_key_check", 1)) {
 		if ((v = remote_get(r, "known_hosts")) != NULL)
 			s->known_hosts = xstrdup(v);
 		else if ((home = getenv("HOME")) != NULL)
@@ -106,6 +260,7 @@ sftp_open(struct remote *r)
 			return -1;
 		}
 	}
+	sftp_hints(r, s);
 	return 0;
 }
 
@@ -113,6 +268,7 @@ static void
 sftp_close(struct remote *r)
 {
 	struct sftp_priv	*s = r->priv;
+	int			 i;
 
 	free(s->base);
 	free(s->root);
@@ -123,8 +279,13 @@ sftp_close(struct remote *r)
 	free(s->key_file);
 	free(s->pub_file);
 	free(s->known_hosts);
+	for (i = 0; i < s->npins; i++)
+		free(s->pins[i]);
+	for (i = 0; i < 3; i++)
+		free(s->hints[i]);
 	free(s);
 	r->priv = NULL;
+	r->hint_hostkey = r->hint_kex = r->hint_login = NULL;
 }
 
 /* The URL of a remote path (absolute, or relative to the home directory). */
@@ -160,7 +321,10 @@ sftp_prepare(struct xfer *x, struct xreq *rq, void *arg)
 	curl_easy_setopt(h, CURLOPT_SSH_AUTH_TYPES, (long)(s->key_file ?
 	    CURLSSH_AUTH_PUBLICKEY : 0) | (s->password ?
 	    CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD : 0));
-	if (s->known_hosts != NULL)
+	if (s->npins > 0) {
+		curl_easy_setopt(h, CURLOPT_SSH_HOSTKEYFUNCTION, sftp_hostkey);
+		curl_easy_setopt(h, CURLOPT_SSH_HOSTKEYDATA, x);
+	} else if (s->known_hosts != NULL)
 		curl_easy_setopt(h, CURLOPT_SSH_KNOWNHOSTS, s->known_hosts);
 	return 0;
 }

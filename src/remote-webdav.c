@@ -67,6 +67,7 @@ dav_open(struct remote *r)
 	d->prefix = xstrdup((v = remote_get(r, "prefix")) ? v : "");
 	if ((v = remote_get(r, "user")) != NULL)
 		d->user = xstrdup(v);
+	r->anonymous = d->user == NULL;
 	if (remote_secret(r, "password", NULL, &d->password) == -1)
 		return -1;
 	return 0;

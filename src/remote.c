@@ -473,6 +473,7 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 	int			 n, races = 0, rc;
 
 	*skipped = 0;
+	x->waited = 0;
 	if (up->tmp_path != NULL) {
 		if (ops->discard != NULL &&
 		    (rc = ops->discard(x, up->tmp_path)) != REMOTE_OK)

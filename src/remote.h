@@ -20,9 +20,19 @@ struct remote;
 #define REMOTE_OK	0	/* done */
 #define REMOTE_FAIL	(-1)	/* this file failed; go on with the next */
 #define REMOTE_STOP	(-2)	/* the remote refuses (auth, 4xx, config) */
-#define REMOTE_AUTH	(-3)	/* REMOTE_STOP because of credentials */
+#define REMOTE_AUTH	(-3)	/* REMOTE_STOP because of credentials or
+				   settings (a bucket, a host key) */
 #define REMOTE_EXISTS	(-4)	/* put: the name was taken meanwhile, and
 				   nothing was replaced */
+#define REMOTE_UNREACHABLE (-5)	/* no connection, or no answer: the file
+				   was not tried; see remote.unreachable */
+
+/* Connection failures in a row after which a remote is given up on for
+   the run; a file's retries wait at most RETRY_WAIT_MAX seconds each
+   (Retry-After included) and RETRY_BUDGET seconds in all. */
+#define UNREACHABLE_AFTER	3
+#define RETRY_WAIT_MAX		60
+#define RETRY_BUDGET		300
 
 /* What probe found under a name on the remote (not REMOTE_OK's 0). */
 #define REMOTE_SAME	1	/* this file's content, proven */
@@ -50,6 +60,9 @@ struct xfer {
 	struct remote	*remote;
 	long long	 speed;		/* CURLOPT_MAX_SEND_SPEED_LARGE, or 0 */
 	char		 error[512];	/* why the last call failed */
+	double		 waited;	/* seconds of retry delays, this file */
+	char		 note[160];	/* a kind's callback on the last try:
+					   what the server showed */
 };
 
 /* A request body streamed from a file region, hashed as it goes. */
@@ -133,6 +146,19 @@ struct remote {
 	long long		 bwlimit;	/* bytes/s for the whole sync */
 	int			 stopped;	/* a REMOTE_STOP was seen */
 	volatile int		*interrupted;
+	int			 anonymous;	/* requests carry no credentials */
+	/* what the kind says when the host key is refused, the SSH key
+	   exchange fails, or the login is refused (NULL: the default) */
+	const char		*hint_hostkey;
+	const char		*hint_kex;
+	const char		*hint_login;
+	/* connection failures in a row, from all workers (atomic); at
+	   UNREACHABLE_AFTER, unreachable is set (1 while why is written,
+	   then 2) and every request of the remote ends at once */
+	int			 unreach_streak;
+	long long		 unreach_since;	/* ms, monotonic: 1st of them */
+	int			 unreachable;
+	char			 unreach_why[640];
 };
 
 /* remote.c */
@@ -170,6 +196,7 @@ int		 xreq_perform(struct xfer *x, struct xreq *rq,
 		    xreq_prepare prepare, void *arg);
 int		 xreq_http_error(struct xfer *x, const struct xreq *rq,
 		    const char *hint);
+int		 remote_unreachable(struct remote *r);
 
 /* The kinds of remote. */
 extern const struct remote_ops remote_s3_ops;

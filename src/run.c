@@ -43,15 +43,14 @@ run_begin(struct run_result *r, const char *command, int nsrc, char **src)
 }
 
 /*
- * Did the run fail: files failed, it was cut short, or it could not run?
- * Warnings alone (damaged headers, names that are not UTF-8: the files
- * were filed) make exit status 1 but a complete run.
+ * Did the run fail: files failed or were not attempted, it was cut short,
+ * or it could not run? Its exit status says so; warnings alone (damaged
+ * headers, names that are not UTF-8: the files were filed) exit 0.
  */
 static int
 run_failed(const struct run_result *r)
 {
-	return r->failed > 0 || r->interrupted || r->exit_status >= 2 ||
-	    (r->exit_status != 0 && r->warnings == 0);
+	return r->failed > 0 || r->interrupted || r->exit_status != 0;
 }
 
 /* The run's problems in one line ("" when there were none). */
@@ -67,8 +66,11 @@ run_error(const struct run_result *r, char *buf, size_t size)
 	if (n < size)							\
 		n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__);	\
 } while (0)
-	if (r->exit_status >= 2)
+	if (r->exit_status >= 2 && r->seen == 0)
 		ADD("could not run (exit %d)", r->exit_status);
+	else if (r->exit_status >= 2)
+		ADD("a source, the config or the library was wrong (exit %d)",
+		    r->exit_status);
 	if (r->failed > 0)
 		ADD("%lu failed", r->failed);
 	if (r->interrupted)
@@ -295,7 +297,12 @@ run_finish(struct sb_ctx *ctx, const struct run_result *r)
 	if (r->dry_run)
 		return r->exit_status;
 	run_error(r, err, sizeof err);
-	if (run_failed(r))
+	/*
+	 * In the journal, one error line says the run failed and why (a
+	 * unit's log is read run by run); on a terminal the messages above
+	 * said it already.
+	 */
+	if (run_failed(r) && log_to_journal())
 		log_errorx("%s of %s%s failed: %s", r->command, r->nsrc > 0 ?
 		    log_path(r->src[0], p, sizeof p) : "nothing", r->nsrc > 1 ?
 		    " ..." : "", err);
@@ -398,7 +405,7 @@ run_status(struct catalog *cat, int json, int n)
 		    sqlite3_column_int64(st, 11), run_sources_text(
 		    (const char *)sqlite3_column_text(st, 4), src, sizeof src));
 		if (err != NULL)
-			printf("    %s\n", err);
+			printf("    %s\n", log_esc(err));
 	}
 	sqlite3_finalize(st);
 	if (json) {

@@ -363,6 +363,7 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	uint64_t	 flushed = 0, size = (uint64_t)sb->st_size;
 	struct timespec	 times[2];
+	struct stat	 after;
 	int		 rc;
 
 	memset(f, 0, sizeof *f);
@@ -392,7 +393,9 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	ctx = NULL;
 	store_sha256_hex(md, f->sha256);
 	f->size = size;
-	if (ftruncate(f->fd, (off_t)size) == -1)
+	/* Only if it is not that long already: some FUSE filesystems refuse. */
+	if (fstat(f->fd, &after) == -1 || (after.st_size != (off_t)size &&
+	    ftruncate(f->fd, (off_t)size) == -1))
 		goto write_error;
 
 	times[0] = sb->st_atim;

@@ -240,7 +240,18 @@ xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
-/* curl's progress callback: stop when the user interrupts. */
+/* Has the remote been given up on for this run (remote.unreachable)? */
+int
+remote_unreachable(struct remote *r)
+{
+	return __atomic_load_n(&r->unreachable, __ATOMIC_ACQUIRE) == 2;
+}
+
+/*
+ * curl's progress callback: stop when the user interrupts, or when the
+ * remote has been given up on (a request to a host that accepted the
+ * connection and then went silent ends now, not after its timeout).
+ */
 static int
 xreq_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     curl_off_t un)
@@ -248,7 +259,8 @@ xreq_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 	struct xfer	*x = arg;
 
 	(void)dt; (void)dn; (void)ut; (void)un;
-	return x->remote->interrupted != NULL && *x->remote->interrupted;
+	return (x->remote->interrupted != NULL && *x->remote->interrupted) ||
+	    remote_unreachable(x->remote);
 }
 
 /* Is this curl error worth another try (network, not configuration)? */
@@ -286,30 +298,98 @@ http_transient(const struct xreq *rq)
 	    strstr(rq->resp, "<Code>RequestTimeout</Code>") != NULL;
 }
 
-/* Sleep for attempt n's backoff (or Retry-After); 0, or -1 if interrupted. */
-static int
-backoff(struct remote *r, int attempt, long retry_after)
+/* Milliseconds on the monotonic clock. */
+static long long
+remote_ms(void)
 {
-	struct timespec	 ts;
-	double		 d = r->retry_delay;
-	long		 ms;
-	int		 i;
+	struct timespec	ts;
 
-	for (i = 0; i < attempt && d < 60; i++)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The wait before the try after attempt n: exponential backoff from
+ * retry_delay with jitter, or the server's Retry-After; at most
+ * RETRY_WAIT_MAX seconds either way.
+ */
+static double
+backoff_delay(struct remote *r, int attempt, long retry_after)
+{
+	double	d = r->retry_delay;
+	int	i;
+
+	for (i = 0; i < attempt && d < RETRY_WAIT_MAX; i++)
 		d *= 2;
-	if (d > 60)
-		d = 60;
+	if (d > RETRY_WAIT_MAX)
+		d = RETRY_WAIT_MAX;
 	d = d / 2 + d / 2 * ((double)(random() % 1000) / 1000);	/* jitter */
 	if (retry_after > 0)
-		d = retry_after > 300 ? 300 : (double)retry_after;
+		d = retry_after > RETRY_WAIT_MAX ? RETRY_WAIT_MAX :
+		    (double)retry_after;
+	return d;
+}
+
+/* Sleep d seconds; 0, or -1 when interrupted or the remote given up on. */
+static int
+backoff_sleep(struct remote *r, double d)
+{
+	struct timespec	 ts;
+	long		 ms;
+
 	for (ms = (long)(d * 1000); ms > 0; ms -= 100) {
-		if (r->interrupted != NULL && *r->interrupted)
+		if ((r->interrupted != NULL && *r->interrupted) ||
+		    remote_unreachable(r))
 			return -1;
 		ts.tv_sec = 0;
 		ts.tv_nsec = (ms < 100 ? ms : 100) * 1000000L;
 		nanosleep(&ts, NULL);
 	}
 	return 0;
+}
+
+/*
+ * Text a server sent, fit for a one-line message, into out: markup
+ * dropped when it starts with '<' (an HTML error page), runs of white
+ * space made one space, a NUL made '?', cut to fit out (then "..."). Its
+ * control characters and bytes that are not UTF-8 stay as they are: every
+ * place that prints it (messages, status, JSON) escapes them, once.
+ */
+static void
+remote_text(const char *in, size_t n, char *out, size_t size)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 o = 0, l;
+	int			 tags, intag = 0, space = 0;
+
+	while (n > 0 && isspace(*p)) {
+		p++;
+		n--;
+	}
+	tags = n > 0 && *p == '<';
+	for (; n > 0 && o + 8 < size; p += l, n -= l) {
+		l = 1;
+		if (tags && (intag || *p == '<')) {
+			intag = *p != '>';
+			space = o > 0;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = 0;
+		out[o++] = *p == '\0' ? '?' : (char)*p;
+	}
+	if (n > 0 && size >= 4) {
+		if (o + 4 > size)
+			o = size - 4;
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
 }
 
 /* The text between <tag> and </tag> in an XML body, into out. */
@@ -333,31 +413,66 @@ xml_text(const char *xml, const char *tag, char *out, size_t size)
 }
 
 /*
- * Turn an HTTP answer we cannot use into x->error, with the server's error
- * code and message when it sent them and a hint for auth failures. Returns
- * REMOTE_AUTH for 401/403, REMOTE_STOP for other 4xx, else REMOTE_FAIL.
+ * Turn an HTTP answer we cannot use into x->error: the status, the
+ * server's error code and message (or the start of its body), shortened
+ * and escaped, and what to check. By meaning: 401 or 403 to a request
+ * that carried credentials is REMOTE_AUTH (hint names the settings); 401
+ * without any is REMOTE_AUTH too (a login is needed), 403 without any
+ * REMOTE_STOP (a permission, not a password); a missing bucket is
+ * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP; 5xx REMOTE_FAIL.
  */
 int
 xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 {
-	char	code[80], msg[200];
+	struct remote	*r = x->remote;
+	const char	*file, *bucket, *what = NULL;
+	char		 raw[200], code[80], msg[200], more[300];
+	int		 rc;
 
-	xml_text(rq->resp, "Code", code, sizeof code);
-	xml_text(rq->resp, "Message", msg, sizeof msg);
+	xml_text(rq->resp, "Code", raw, sizeof raw);
+	remote_text(raw, strlen(raw), code, sizeof code);
+	xml_text(rq->resp, "Message", raw, sizeof raw);
+	if (raw[0] != '\0')
+		remote_text(raw, strlen(raw), msg, sizeof msg);
+	else if (code[0] == '\0' && rq->resp != NULL)
+		remote_text(rq->resp, rq->resplen, msg, 120);
+	else
+		msg[0] = '\0';
 	if (code[0] == '\0')
 		snprintf(code, sizeof code, "%s", rq->status == 401 ?
 		    "Unauthorized" : rq->status == 403 ? "Forbidden" :
 		    rq->status == 404 ? "Not Found" : rq->status == 409 ?
 		    "Conflict" : "error");
+	more[0] = '\0';
+	if (rq->status == 401 || rq->status == 403) {
+		rc = REMOTE_AUTH;
+		if (r->anonymous && rq->status == 401)
+			what = "the server wants a login: set user = and "
+			    "password =";
+		else if (r->anonymous) {
+			what = "the server refuses it to anyone (no "
+			    "credentials are sent): check its permissions";
+			rc = REMOTE_STOP;
+		} else if (hint != NULL) {
+			file = remote_get(r, "secret_file");
+			snprintf(more, sizeof more, "%s%s%s", hint,
+			    file ? ", in secret_file " : "", file ? file : "");
+			what = more;
+		}
+	} else if (rq->status == 404 && strcmp(code, "NoSuchBucket") == 0) {
+		bucket = remote_get(r, "bucket");
+		snprintf(more, sizeof more, "bucket %s does not exist: check "
+		    "bucket =, endpoint = and region =", bucket ? bucket : "?");
+		what = more;
+		msg[0] = '\0';
+		rc = REMOTE_AUTH;
+	} else if (rq->status >= 400 && rq->status < 500)
+		rc = REMOTE_STOP;
+	else
+		rc = REMOTE_FAIL;
 	xfer_error(x, "%s %ld %s%s%s%s%s", rq->method, rq->status, code,
-	    msg[0] ? ": " : "", msg,
-	    (rq->status == 401 || rq->status == 403) && hint ? ": " : "",
-	    (rq->status == 401 || rq->status == 403) && hint ? hint : "");
-	if (rq->status == 401 || rq->status == 403)
-		return REMOTE_AUTH;
-	if (rq->status >= 400 && rq->status < 500)
-		return REMOTE_STOP;
-	return REMOTE_FAIL;
+	    msg[0] ? ": " : "", msg, what ? ": " : "", what ? what : "");
+	return rc;
 }
 
 /* Options every request gets. */
@@ -432,37 +547,132 @@ xreq_method(struct xfer *x, struct xreq *rq)
 		    (long)CURLFTP_CREATE_DIR_RETRY);
 }
 
+/*
+ * What an SSH session that could not be set up means: libssh2's error
+ * code in curl's "Failure establishing ssh session: -5, ..." (any rc).
+ * 1 the key exchange failed (no host key type in common: a setting), 2
+ * the server did not talk SSH (no banner, the socket dropped or timed
+ * out: as if unreachable), 0 not that.
+ */
+static int
+ssh_session_failure(const char *errbuf)
+{
+	static const char	 pfx[] = "Failure establishing ssh session: ";
+
+	if (strncmp(errbuf, pfx, sizeof pfx - 1) != 0)
+		return 0;
+	switch (atoi(errbuf + sizeof pfx - 1)) {
+	case -5:	/* LIBSSH2_ERROR_KEX_FAILURE */
+	case -8:	/* LIBSSH2_ERROR_KEY_EXCHANGE_FAILURE */
+	case -10:	/* LIBSSH2_ERROR_HOSTKEY_INIT */
+	case -11:	/* LIBSSH2_ERROR_HOSTKEY_SIGN */
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/*
+ * Did this try fail before the server said anything: no name, no
+ * connection, no TLS or SSH handshake; or a request without a body that
+ * timed out or was dropped with nothing sent back (a host that accepts
+ * connections and never answers, a port forwarder with nothing behind
+ * it)? Those count towards giving the remote up; an HTTP answer of any
+ * status, or an upload cut off by a live server, do not.
+ */
+static int
+curl_unreached(struct xfer *x, const struct xreq *rq, CURLcode rc,
+    const char *errbuf)
+{
+	long	hdr = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+		return 1;
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		curl_easy_getinfo(x->curl, CURLINFO_HEADER_SIZE, &hdr);
+		return hdr == 0 && rq->resplen == 0 && rq->recv.len == 0 &&
+		    rq->body.pos == 0;
+	default:
+		return ssh_session_failure(errbuf) == 2;
+	}
+}
+
 /* A curl failure as one line, with a hint where we have one. */
 static void
 curl_message(struct xfer *x, struct xreq *rq, CURLcode rc,
     const char *errbuf)
 {
-	const char	*hint = "";
+	struct remote	*r = x->remote;
+	const char	*hint = NULL;
 
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-		hint = x->remote->ops == &remote_sftp_ops ?
-		    " (host key not in known_hosts, or changed: check "
-		    "known_hosts)" :
-		    " (self-signed? set ca_file =, or tls_verify = no)";
+		hint = r->hint_hostkey != NULL ? r->hint_hostkey :
+		    "self-signed? set ca_file =, or tls_verify = no";
 		break;
 	case CURLE_LOGIN_DENIED:
-		hint = " (check user, key_file or password)";
+		hint = r->hint_login != NULL ? r->hint_login :
+		    "check user, key_file or password";
 		break;
 	default:
+		if (ssh_session_failure(errbuf) == 1)
+			hint = r->hint_kex;
 		break;
 	}
-	xfer_error(x, "%s: %s%s", rq->method,
-	    errbuf[0] ? errbuf : curl_easy_strerror(rc), hint);
+	xfer_error(x, "%s: %s%s%s%s%s%s", rq->method,
+	    errbuf[0] ? errbuf : curl_easy_strerror(rc),
+	    hint || x->note[0] ? " (" : "", x->note,
+	    hint && x->note[0] ? "; " : "", hint ? hint : "",
+	    hint || x->note[0] ? ")" : "");
+}
+
+/*
+ * Count a try (begun at started, in ms) that failed before the server said
+ * anything. At UNREACHABLE_AFTER in a row (from any worker), the remote is
+ * given up on for the run, with why (this failure, how many tries over how
+ * long) in r->unreach_why. 1 when it is now given up on, else 0.
+ */
+static int
+remote_unreached(struct xfer *x, long long started)
+{
+	struct remote	*r = x->remote;
+	long long	 now = remote_ms(), since;
+	int		 n, zero = 0;
+
+	if ((n = __atomic_add_fetch(&r->unreach_streak, 1,
+	    __ATOMIC_ACQ_REL)) == 1)
+		__atomic_store_n(&r->unreach_since, started,
+		    __ATOMIC_RELEASE);
+	if (n < UNREACHABLE_AFTER)
+		return 0;
+	if (!__atomic_compare_exchange_n(&r->unreachable, &zero, 1, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return remote_unreachable(r);
+	since = __atomic_load_n(&r->unreach_since, __ATOMIC_ACQUIRE);
+	snprintf(r->unreach_why, sizeof r->unreach_why, "%s; %d tries in "
+	    "%.0f s", x->error, n, since > 0 && now > since ?
+	    (double)(now - since) / 1000 : 0.0);
+	__atomic_store_n(&r->unreachable, 2, __ATOMIC_RELEASE);
+	return 1;
 }
 
 /*
  * Run a request: prepare builds its URL and headers (again on each try,
  * so signatures are fresh); transient failures are retried up to
- * r->retries times with backoff. REMOTE_OK when an answer came (see
- * rq->status: 0 for SFTP success, 404 for a missing SFTP file); otherwise
- * REMOTE_FAIL or REMOTE_STOP with x->error set.
+ * r->retries times with backoff, waiting RETRY_BUDGET seconds at most in
+ * all for the file (x->waited). REMOTE_OK when an answer came (see
+ * rq->status: 0 for SFTP success, 404 for a missing SFTP file);
+ * REMOTE_UNREACHABLE when the last try got no connection or no answer,
+ * or the remote has been given up on; otherwise REMOTE_FAIL, REMOTE_STOP
+ * or REMOTE_AUTH, with x->error set.
  */
 int
 xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
@@ -471,25 +681,35 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 	struct remote	*r = x->remote;
 	char		 errbuf[CURL_ERROR_SIZE];
 	CURLcode	 rc;
-	int		 attempt;
+	double		 d;
+	long long	 started;
+	int		 attempt, unreached;
 
 	for (attempt = 0;; attempt++) {
+		if (remote_unreachable(r)) {
+			xfer_error(x, "not tried: the remote is unreachable");
+			return REMOTE_UNREACHABLE;
+		}
 		xreq_reset(rq);
 		curl_easy_reset(x->curl);
 		xreq_common(x, rq);
-		errbuf[0] = '\0';
+		errbuf[0] = x->note[0] = '\0';
 		curl_easy_setopt(x->curl, CURLOPT_ERRORBUFFER, errbuf);
 		if (prepare(x, rq, arg) == -1)
 			return REMOTE_FAIL;
 		xreq_method(x, rq);
 		curl_easy_setopt(x->curl, CURLOPT_URL, rq->url);
+		started = remote_ms();
 		rc = curl_easy_perform(x->curl);
 		rq->curl_rc = rc;
 		if (r->interrupted != NULL && *r->interrupted) {
 			xfer_error(x, "interrupted");
 			return REMOTE_FAIL;
 		}
+		unreached = 0;
 		if (rc == CURLE_OK) {
+			__atomic_store_n(&r->unreach_streak, 0,
+			    __ATOMIC_RELEASE);
 			curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE,
 			    &rq->status);
 			if (rq->length == -1) {
@@ -503,29 +723,57 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 				return REMOTE_OK;
 			xreq_http_error(x, rq, NULL);
 		} else if (rc == CURLE_REMOTE_FILE_NOT_FOUND) {
+			__atomic_store_n(&r->unreach_streak, 0,
+			    __ATOMIC_RELEASE);
 			rq->status = 404;
 			return REMOTE_OK;
+		} else if (rc == CURLE_ABORTED_BY_CALLBACK &&
+		    remote_unreachable(r)) {
+			xfer_error(x, "stopped: the remote is unreachable");
+			return REMOTE_UNREACHABLE;
 		} else if (rc == CURLE_ABORTED_BY_CALLBACK ||
 		    rc == CURLE_READ_ERROR) {
 			xfer_error(x, "%s: the file could not be read (changed "
 			    "since import?)", rq->method);
 			return REMOTE_FAIL;
+		} else if (curl_unreached(x, rq, rc, errbuf)) {
+			curl_message(x, rq, rc, errbuf);
+			if (remote_unreached(x, started))
+				return REMOTE_UNREACHABLE;
+			unreached = 1;
 		} else {
+			if (!curl_transient(rc))
+				__atomic_store_n(&r->unreach_streak, 0,
+				    __ATOMIC_RELEASE);
 			curl_message(x, rq, rc, errbuf);
 			if (!curl_transient(rc))
 				return rc == CURLE_PEER_FAILED_VERIFICATION ||
 				    rc == CURLE_LOGIN_DENIED ||
 				    rc == CURLE_SSL_CACERT_BADFILE ||
-				    rc == CURLE_REMOTE_ACCESS_DENIED ?
+				    rc == CURLE_REMOTE_ACCESS_DENIED ||
+				    ssh_session_failure(errbuf) == 1 ?
 				    REMOTE_AUTH : REMOTE_FAIL;
 		}
-		if (attempt >= r->retries) {
-			log_debug("remote %s: giving up after %d tries: %s",
-			    r->name, attempt + 1, x->error);
-			return REMOTE_FAIL;
+		d = backoff_delay(r, attempt, rq->retry_after);
+		if (attempt >= r->retries || x->waited + d > RETRY_BUDGET) {
+			log_debug("remote %s: giving up after %d tries%s: %s",
+			    r->name, attempt + 1, attempt < r->retries ?
+			    " (the retry budget is spent)" : "", x->error);
+			return unreached ? REMOTE_UNREACHABLE : REMOTE_FAIL;
 		}
-		log_debug("remote %s: %s; retrying", r->name, x->error);
-		if (backoff(r, attempt, rq->retry_after) == -1) {
+		if (rq->retry_after > RETRY_WAIT_MAX)
+			log_debug("remote %s: the server asks to wait %ld s; "
+			    "waiting %d", r->name, rq->retry_after,
+			    RETRY_WAIT_MAX);
+		log_debug("remote %s: %s; retrying in %.1f s", r->name,
+		    x->error, d);
+		x->waited += d;
+		if (backoff_sleep(r, d) == -1) {
+			if (remote_unreachable(r)) {
+				xfer_error(x, "stopped: the remote is "
+				    "unreachable");
+				return REMOTE_UNREACHABLE;
+			}
 			xfer_error(x, "interrupted");
 			return REMOTE_FAIL;
 		}

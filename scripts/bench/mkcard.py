@@ -5,6 +5,8 @@
     mkcard.py raws CORPUS DEST N            N RAWs (CR3, DNG, CRW) made distinct
     mkcard.py videos CORPUS DEST N MB       N videos: a real MP4/MOV header and
                                             then a 'free' box of MB megabytes
+    mkcard.py pad SRC DEST MB               one such video made from SRC (the
+                                            tests' padded_video)
 
 JPEGs and RAWs are real corpus files whose EXIF date strings
 ("YYYY:MM:DD HH:MM:SS", DateTimeOriginal and its siblings) are rewritten in
@@ -92,6 +94,19 @@ def raws(corpus, dest, n):
               .upper())), redate(data, i))
 
 
+def pad(head, path, mb, block, k=0):
+    """Write head (a real MP4/MOV) to path, then MB megabytes of block in
+    one 64-bit 'free' box: the file stays a well-formed ISO-BMFF file.
+    Each megabyte starts with k and its number, so no two are the same."""
+    with open(path, "wb") as f:
+        f.write(head)
+        f.write((1).to_bytes(4, "big") + b"free" +
+                ((mb << 20) + 16).to_bytes(8, "big"))
+        for j in range(mb):
+            block[0:8] = (k << 32 | j).to_bytes(8, "big")
+            f.write(block)
+
+
 def videos(corpus, dest, n, mb):
     block = bytearray(os.urandom(1 << 20))
     d = os.path.join(dest, "PRIVATE", "M4ROOT", "CLIP")
@@ -101,21 +116,16 @@ def videos(corpus, dest, n, mb):
         head = open(os.path.join(corpus, "video", name), "rb").read()
         path = os.path.join(d, "C%04d%s" % (k + 1, os.path.splitext(name)[1]
                             .upper()))
-        size = mb << 20
-        with open(path, "wb") as f:
-            f.write(head)
-            # One 64-bit 'free' box holds the padding: the file stays a
-            # well-formed ISO-BMFF file of the requested size.
-            f.write((1).to_bytes(4, "big") + b"free" +
-                    (size + 16).to_bytes(8, "big"))
-            for j in range(mb):
-                block[0:8] = (k << 32 | j).to_bytes(8, "big")
-                f.write(block)
+        pad(head, path, mb, block, k)
         os.utime(path, (MTIME, MTIME))
 
 
 def main(argv):
     what, corpus, dest = argv[1], argv[2], argv[3]
+    if what == "pad":
+        pad(open(corpus, "rb").read(), dest, int(argv[4]),
+            bytearray(os.urandom(1 << 20)))
+        return
     n = int(argv[4])
     if what == "jpegs":
         jpegs(corpus, dest, n, int(argv[5]) if len(argv) > 5 else 0)

@@ -7,6 +7,9 @@ on stderr ("REQ METHOD PATH" then "RES ..."), forwards requests to
 FAULTS is a comma-separated list applied in order to the requests that
 match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   500, 503   answer that status (503 with Retry-After: 1) after the body
+  503ra=N    answer 503 with Retry-After: N
+  4NN        answer that status with an HTML body full of control
+             characters and 400 more bytes (401, 403, 404 ...)
   drop       read half the body, then reset the connection
   stall      read the headers, then send nothing for 30 s
   pass403    forward the request, then answer 403 whatever upstream said
@@ -96,17 +99,31 @@ def handle(conn):
         out.append("Connection: close")
         log("REQ %s %s" % (method, path))
         action = take_fault(method)
-        if action in ("500", "503"):
+        if action in ("500", "503") or (action or "").startswith("503ra="):
             for _ in body_chunks(conn, rest, length):
                 pass
             body = (b"<?xml version=\"1.0\"?><Error><Code>%s</Code>"
                     b"<Message>injected</Message></Error>" %
                     (b"InternalError" if action == "500" else b"SlowDown"))
-            extra = "Retry-After: 1\r\n" if action == "503" else ""
+            extra = ""
+            if action != "500":    # "503", or "503ra=N"
+                extra = "Retry-After: %s\r\n" % (action[6:] or "1")
             conn.sendall(("HTTP/1.1 %s Injected\r\n%sContent-Length: %d\r\n"
                           "Content-Type: application/xml\r\n"
                           "Connection: close\r\n\r\n" %
-                          (action, extra, len(body))).encode() + body)
+                          (action[:3], extra, len(body))).encode() + body)
+            conn.close()
+            log("RES %s %s injected" % (method, action))
+            return
+        if action is not None and len(action) == 3 and action[0] == "4":
+            for _ in body_chunks(conn, rest, length):
+                pass
+            body = (b"<html><body><h1>Denied\x1b[2J\x1b]0;pwned\x07</h1>\r\n"
+                    b"<p>\tby policy\x00\xff " + b"x" * 400 + b"</p></body></html>")
+            conn.sendall(("HTTP/1.1 %s Injected\r\nContent-Length: %d\r\n"
+                          "Content-Type: text/html\r\n"
+                          "Connection: close\r\n\r\n" %
+                          (action, len(body))).encode() + body)
             conn.close()
             log("RES %s %s injected" % (method, action))
             return

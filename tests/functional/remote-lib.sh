@@ -8,6 +8,7 @@
 #   sb_add SRC RELPATH [MTIME_NS]	put a file in the library and catalogue
 #   sb_sync ARGS...			shoebox -L LIB -c CFG sync ARGS
 #   sb_start_s3rver BUCKET [N]		S3_PORT[N] (key AKTEST, secret SKTEST)
+#   sb_start_s3sink			S3_PORT: an S3 that keeps nothing
 #   sb_start_proxy UPSTREAM_PORT FAULTS	PROXY_PORT; requests in $W/proxy.log
 
 set -u
@@ -62,7 +63,7 @@ sb_add() {
 	cp "$1" "$dst"
 	mt=${3:-1562249460123456789}
 	touch -d "@$((mt / 1000000000)).$(printf %09d $((mt % 1000000000)))" "$dst"
-	sha=$(sha256sum <"$dst" | cut -d' ' -f1)
+	sha=$(openssl dgst -sha256 -r "$dst" | cut -d' ' -f1)
 	size=$(stat -c %s "$dst")
 	rel=$(printf %s "$2" | sed "s/'/''/g")
 	sqlite3 "$LIB/.shoebox/catalog.db" "INSERT INTO files (path, sha256,
@@ -71,20 +72,16 @@ sb_add() {
 	    '2024-01-01T00:00:00Z')" || sb_fail "sqlite3 insert"
 }
 
-# A small set of files with awkward names; sets NFILES.
+# A small set of files with awkward names, and a photo; sets NFILES.
 sb_add_set() {
-	c=${CORPUS:-$TOP/../shared/corpus}
 	head -c 1000 /dev/urandom >"$W/r1"
 	head -c 300000 /dev/urandom >"$W/r2"
 	: >"$W/empty"
 	sb_add "$W/r1" "2019/07/04/IMG 0001.JPG"
 	sb_add "$W/r2" "2019/07/04/Ünïcödé été+plus~1.jpg" 1562249460000000001
 	sb_add "$W/empty" "2020/01/01/empty.jpg"
-	NFILES=3
-	if [ -f "$c/exiv2/DSC_3079.jpg" ]; then
-		sb_add "$c/exiv2/DSC_3079.jpg" "2021/12/31/DSC_3079.jpg"
-		NFILES=4
-	fi
+	sb_add "$TOP/tests/fixtures/exiv2-nikon-d70.jpg" "2004/03/30/DSC_0001.JPG"
+	NFILES=4
 }
 
 # Wait for a server's first line (its port) in FILE; print it.
@@ -117,9 +114,19 @@ sb_start_s3rver() {
 	eval "S3_PORT${2:-}=\$port"
 }
 
+# An S3 endpoint that keeps no data, for gigabytes (tests/functional/
+# s3-sink.py): S3_PORT; "OBJECT KEY SIZE PARTS" lines in $W/s3sink.log.
+sb_start_s3sink() {
+	python3 "$TOP/tests/functional/s3-sink.py" >"$W/s3sink.port" \
+	    2>"$W/s3sink.log" &
+	SB_PIDS="$SB_PIDS $!"
+	S3_PORT=$(sb_wait_port "$W/s3sink.port") || sb_fail "s3-sink did not start"
+}
+
 # FAULTS: comma-separated actions for the matching requests in order, each
 # METHOD:ACTION (e.g. PUT:503,PUT:drop,any:stall); ACTION is 500, 503,
-# drop or stall.
+# 503ra=SECONDS (Retry-After), 4NN, drop, stall or pass403 (see
+# fault-proxy.py).
 sb_start_proxy() {
 	# a new proxy: the last one's port file must not be read for its port
 	rm -f "$W/proxy.port"

@@ -14,8 +14,6 @@
 #   cat_count FILE	how many catalogue rows hold FILE's content
 #   named FILE		fail unless stdout or stderr names FILE
 
-# Not used here: common.sh wants it set, a bare clone has none.
-CORPUS=${CORPUS:-/nonexistent}
 . "$TOP/tests/lib/common.sh"
 
 CARD=$TOP/tests/sample-card/DCIM/100CANON

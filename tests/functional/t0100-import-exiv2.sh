@@ -1,8 +1,10 @@
 #!/bin/sh
 # Import every file of the exiv2 corpus (real cameras' files and the
 # malformed ones): no crash, every file accounted for, and every file that
-# ExifTool dates by DateTimeOriginal is filed under that day.
+# ExifTool dates by DateTimeOriginal is filed under that day. Needs the
+# outside corpus (CORPUS).
 . "$TOP/tests/lib/common.sh"
+need_corpus
 
 mkdir -p "$T/card/DCIM/100TEST"
 cp "$CORPUS"/exiv2/* "$T/card/DCIM/100TEST/"
@@ -13,13 +15,17 @@ set_mtimes "$T/card"
 sb import --no-progress "$T/card"
 [ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "exit $rc"
 cat "$T/out"
+# Files named as media whose content is not recognised are named in a
+# warning and not remembered (so they are named again next time).
+unrec=$(grep -c ': named as media, but its content is not recognised' "$T/err")
 n=$(ls "$T/card/DCIM/100TEST" | wc -l)
 grep -q "^$n files seen:" "$T/out" || fail "summary does not account for all $n files"
 
 # Every source, with where it went (duplicates point at the kept copy).
 q "SELECT s.path, coalesce(f.path, ''), s.status FROM sources s
    LEFT JOIN files f ON f.id = s.file_id" | sed "s|^$T/card/DCIM/100TEST/||" >"$T/placed"
-[ "$(wc -l <"$T/placed")" = "$n" ] || fail "catalogue has $(wc -l <"$T/placed") sources, expected $n"
+[ "$(wc -l <"$T/placed")" = $((n - unrec)) ] ||
+    fail "catalogue has $(wc -l <"$T/placed") sources, expected $n - $unrec"
 
 python3 - "$CORPUS/exiv2/expected.tsv" "$T/placed" <<'PY' || exit 1
 import sys, csv

@@ -4,10 +4,10 @@
 . "$TOP/tests/lib/common.sh"
 
 mkdir -p "$T/card/DCIM/100CANON"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$T/card/DCIM/100CANON/IMG_0001.JPG"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/card/DCIM/100CANON/IMG_0001.JPG"
 printf 'xmp\n' >"$T/card/DCIM/100CANON/IMG_0001.XMP"
-cp "$CORPUS/exiv2/Reagan.jpg" "$T/card/DCIM/100CANON/IMG_0002.JPG"
-cp "$CORPUS/exiv2/exiv2-nikon-d70.jpg" "$T/card/DCIM/100CANON/IMG_0003.JPG"
+cp "$FIX/Reagan.jpg" "$T/card/DCIM/100CANON/IMG_0002.JPG"
+cp "$FIX/exiv2-nikon-d70.jpg" "$T/card/DCIM/100CANON/IMG_0003.JPG"
 printf 'notes\n' >"$T/card/DCIM/100CANON/notes.txt"
 set_mtimes "$T/card"
 cp -r "$T/card" "$T/orig"

@@ -4,9 +4,8 @@
 . "$TOP/tests/lib/common.sh"
 
 mkdir -p "$T/a" "$T/b"
-head -c 100000000 /dev/urandom >"$T/a/BIG.MOV"
-cp "$CORPUS/exiv2/Reagan.jpg" "$T/b/R.JPG"
-cat "$CORPUS/video/mov_utc_2019-12-31T235958Z.mov" >>"$T/a/BIG.MOV.x"
+padded_video "$FIX/mov_utc_2019-12-31T235958Z.mov" "$T/a/BIG.MOV" 100
+cp "$FIX/Reagan.jpg" "$T/b/R.JPG"
 set_mtimes "$T"
 
 mkdir -p "$LIB/.shoebox"
@@ -20,8 +19,9 @@ rc=$?
 exec 9>&-
 wait
 [ $rc = 0 ] || fail "second import failed ($rc)"
-grep -q 'another shoebox (pid 4242) is importing into .*; waiting' "$T/err" || { cat "$T/err"; fail "no waiting message"; }
-[ -f "$LIB/2004/06/21/R.JPG" ] || fail "second import did not complete"
+echo "shoebox: another shoebox (pid 4242) is importing into $LIB; waiting" |
+    check "the waiting message, alone" diff -u - "$T/err"
+check "second import completed" [ -f "$LIB/2004/06/21/R.JPG" ]
 
 # Two real imports at once both complete, nothing lost or doubled.
 "$SHOEBOX" import --no-progress "$T/a" >"$T/o1" 2>&1 &
@@ -30,6 +30,10 @@ p1=$!
 p2=$!
 wait $p1 || fail "first concurrent import failed: $(cat "$T/o1")"
 wait $p2 || fail "second concurrent import failed: $(cat "$T/o2")"
-[ "$(q 'SELECT count(*) FROM files')" = 2 ] || fail "catalogue: $(q 'SELECT path FROM files')"
-[ "$(libfiles | wc -l)" = 2 ] || fail "library: $(libfiles)"
+q 'SELECT path FROM files ORDER BY path' >"$T/cat"
+libfiles >"$T/got"
+printf '2004/06/21/R.JPG\n2019/12/31/BIG.MOV\n' >"$T/want"
+check "library: the photo and the big video, once each" diff -u "$T/want" "$T/got"
+check "catalogue: the same" diff -u "$T/want" "$T/cat"
+cmp "$T/a/BIG.MOV" "$LIB/2019/12/31/BIG.MOV" || fail "BIG.MOV copied wrong"
 exit 0

@@ -39,7 +39,7 @@ for k in $(sed -n 's/^\.BI \([a-z_]*\) ".*/\1/p' "$TOP/man/shoebox.conf.5" | sor
 	grep -q "^#$k = " "$TOP/scripts/shoebox.conf.example" || fail "example config lacks $k"
 done
 # The installed binary runs and finds its magic through SHOEBOX_MAGIC.
-SHOEBOX_MAGIC="$T/root/opt/sb/share/shoebox/shoebox.mgc" "$T/root/opt/sb/bin/shoebox" probe "$CORPUS/exiv2/Reagan.jpg" >/dev/null ||
+SHOEBOX_MAGIC="$T/root/opt/sb/share/shoebox/shoebox.mgc" "$T/root/opt/sb/bin/shoebox" probe "$FIX/Reagan.jpg" >/dev/null ||
 	fail "installed binary does not run"
 make -s -C "$TOP" uninstall DESTDIR="$T/root" PREFIX=/opt/sb >"$T/log" 2>&1 || { cat "$T/log"; fail "make uninstall"; }
 left=$(find "$T/root" -type f)

@@ -30,8 +30,8 @@ command -v udevadm >/dev/null 2>&1 || echo "no udevadm: 'udevadm test' skipped"
 [ "$(id -u)" = 0 ] || { echo "needs root for loop devices"; exit 77; }
 command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null || { echo "no losetup/mkfs.ext4"; exit 77; }
 mkdir -p "$T/cardfs/DCIM/100CANON" "$T/diskfs/Documents"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$T/cardfs/DCIM/100CANON/IMG_0001.JPG"
-cp "$CORPUS/exiv2/Reagan.jpg" "$T/diskfs/Documents/photo.jpg"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/cardfs/DCIM/100CANON/IMG_0001.JPG"
+cp "$FIX/Reagan.jpg" "$T/diskfs/Documents/photo.jpg"
 truncate -s 8M "$T/card.img" "$T/disk.img"
 mkfs.ext4 -q -d "$T/cardfs" "$T/card.img" && mkfs.ext4 -q -d "$T/diskfs" "$T/disk.img" || fail mkfs
 loop=$(losetup -f --show "$T/card.img" 2>/dev/null) || { echo "loop devices unavailable"; exit 77; }

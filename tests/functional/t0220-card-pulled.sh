@@ -24,9 +24,9 @@ mkfs.ext4 -q -O ^has_journal -E lazy_itable_init=0 "$loop" || fail "mkfs.ext4"
 mount "$loop" "$mnt" || { echo "cannot mount ext4 from a loop device"; exit 77; }
 # Small files first, at the start of the device; then a big one across
 # the point where the card will "end"; all in the root directory.
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$mnt/IMG_0001.JPG"; sync
-cp "$CORPUS/exiv2/Reagan.jpg" "$mnt/IMG_0003.JPG"; sync
-cp "$CORPUS/video/mov_utc_2019-12-31T235958Z.mov" "$mnt/MVI_0002.MOV"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$mnt/IMG_0001.JPG"; sync
+cp "$FIX/Reagan.jpg" "$mnt/IMG_0003.JPG"; sync
+cp "$FIX/mov_utc_2019-12-31T235958Z.mov" "$mnt/MVI_0002.MOV"
 head -c 40000000 /dev/urandom >>"$mnt/MVI_0002.MOV"; sync
 set_mtimes "$mnt"
 cp -a "$mnt" "$T/orig"

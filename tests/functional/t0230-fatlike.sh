@@ -23,13 +23,10 @@ fsb() {
 	return 0
 }
 
-# Every library file equals some file of the card; no partial.* anywhere.
+# check_whole DIR: every library file equals some file under DIR.
 check_whole() {
-	(cd "$1" && find . -type f -exec sha256sum {} + | cut -d' ' -f1 | sort -u) >"$T/srcsums"
-	libfiles | while read -r p; do
-		s=$(sha256sum "$LIB/$p" | cut -d' ' -f1)
-		grep -qx "$s" "$T/srcsums" || fail "partial or foreign file in library: $p"
-	done || exit 1
+	sums "$1" >"$T/srcsums"
+	lib_whole "$T/srcsums"
 }
 
 for norename2 in 0 1; do
@@ -37,10 +34,10 @@ for norename2 in 0 1; do
 	rm -rf "$LIB" "$T/card" "$T/card2"
 	d="$T/card/DCIM/100CANON"
 	mkdir -p "$d" "$T/card2/DCIM/100CANON"
-	cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$d/IMG_0001.JPG"
+	cp "$FIX/exiv2-canon-eos-20d.jpg" "$d/IMG_0001.JPG"
 	printf 'xmp\n' >"$d/IMG_0001.XMP"
-	cp "$CORPUS/exiv2/Reagan.jpg" "$d/IMG_0002.JPG"
-	cp "$CORPUS/video/mp4_utc_2021-07-04T183015Z.mp4" "$d/MVI_0003.MP4"
+	cp "$FIX/Reagan.jpg" "$d/IMG_0002.JPG"
+	cp "$FIX/mp4_utc_2021-07-04T183015Z.mp4" "$d/MVI_0003.MP4"
 	# Same name and day, other content: IMG_0001-1.JPG; same content: dup.
 	python3 - "$d/IMG_0001.JPG" "$T/card2/DCIM/100CANON/IMG_0001.JPG" <<'PY'
 import sys
@@ -85,20 +82,19 @@ rm -rf "$LIB" "$T/card"
 d="$T/card/DCIM/100CANON"
 mkdir -p "$d"
 for n in 1 2 3; do
-	cp "$CORPUS/video/mov_utc_2019-12-31T235958Z.mov" "$d/MVI_000$n.MOV"
-	head -c 100000000 /dev/urandom >>"$d/MVI_000$n.MOV"
+	padded_video "$FIX/mov_utc_2019-12-31T235958Z.mov" "$d/MVI_000$n.MOV" 64
 done
 set_mtimes "$T/card"
 export FATLIKE_NORENAME2=0
 LD_PRELOAD="$T/fatlike.so" "$SHOEBOX" import --no-progress "$T/card" >"$T/out1" 2>&1 &
 pid=$!
+# Kill it once a named temp file holds more than a megabyte of a copy.
 n=0
-while [ $n -lt 400 ]; do
-	[ -n "$(ls -A "$LIB/.shoebox/tmp" 2>/dev/null)" ] && break
-	sleep 0.02
+while [ $n -lt 3000 ] && kill -0 $pid 2>/dev/null; do
+	[ -n "$(find "$LIB/.shoebox/tmp" -name 'partial.*' -size +1M 2>/dev/null)" ] && break
+	sleep 0.01
 	n=$((n + 1))
 done
-sleep 0.1
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 echo "killed with $(libfiles | wc -l) files filed, tmp: $(ls "$LIB/.shoebox/tmp" 2>/dev/null)"

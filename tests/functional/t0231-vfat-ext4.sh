@@ -14,10 +14,10 @@ cleanup_hooks="release"
 
 d="$T/card/DCIM/100CANON"
 mkdir -p "$d" "$T/card2/DCIM/100CANON"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$d/IMG_0001.JPG"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$d/IMG_0001.JPG"
 printf 'xmp\n' >"$d/IMG_0001.XMP"
-cp "$CORPUS/exiv2/Reagan.jpg" "$d/IMG_0002.JPG"
-cp "$CORPUS/exiv2/Reagan.jpg" "$d/COPY.JPG"
+cp "$FIX/Reagan.jpg" "$d/IMG_0002.JPG"
+cp "$FIX/Reagan.jpg" "$d/COPY.JPG"
 python3 - "$d/IMG_0001.JPG" "$T/card2/DCIM/100CANON/IMG_0001.JPG" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())
@@ -25,7 +25,7 @@ b[-3] ^= 0xff
 open(sys.argv[2], "wb").write(bytes(b))
 PY
 # Same name but for case, other content: must not land on each other.
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$T/card2/DCIM/100CANON/img_0001.jpg"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/card2/DCIM/100CANON/img_0001.jpg"
 python3 - "$T/card2/DCIM/100CANON/img_0001.jpg" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())

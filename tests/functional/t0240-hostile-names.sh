@@ -7,7 +7,8 @@
 
 d="$T/card/DCIM"
 mkdir -p "$d"
-python3 - "$CORPUS/exiv2" "$d" <<'PY'
+dated_jpegs "$T/jpegs" 13
+python3 - "$T/jpegs" "$d" <<'PY'
 import os, sys
 src, dst = sys.argv[1].encode(), sys.argv[2].encode()
 names = [b"new\nline.jpg", b"tab\there.jpg", b"back\\slash.jpg",
@@ -15,7 +16,7 @@ names = [b"new\nline.jpg", b"tab\there.jpg", b"back\\slash.jpg",
          b"A" * 251 + b".jpg", b"\xff" * 251 + b".jpg",
          b"caf\xe9.jpg", b"\xe2\x80\xae gpj.exe.jpg", b"quote\"'.jpg",
          b"*?[].jpg", b"..jpg"]
-files = sorted(f for f in os.listdir(src) if f.startswith(b"exiv2-") and f.endswith(b".jpg"))
+files = sorted(os.listdir(src))
 for n, f in zip(names, files):
     open(os.path.join(dst, n), "wb").write(open(os.path.join(src, f), "rb").read())
 PY
@@ -53,7 +54,7 @@ libfiles | grep -q -- '^2008/05/08/-rf.jpg$\|/-rf.jpg$' || fail "-rf.jpg not fil
 libfiles | grep -q 'new_line.jpg' || fail "newline not replaced: $(libfiles)"
 libfiles | grep -qF 'back\slash.jpg' || fail "backslash name: $(libfiles)"
 libfiles | grep -qF 'back\x41slash.jpg' || fail "backslash-x name: $(libfiles)"
-libfiles | while read -r p; do [ -s "$LIB/$p" ] || fail "empty $p"; done || exit 1
+lib_nonempty
 
 # A 255-byte name taken by other content: NAME-1.EXT would be too long;
 # it fails with the reason, and the file already there is untouched.

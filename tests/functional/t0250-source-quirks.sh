@@ -9,8 +9,8 @@
 
 d="$T/card/DCIM/100CANON"
 mkdir -p "$d"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$d/IMG_0001.JPG"
-cp "$CORPUS/exiv2/Reagan.jpg" "$d/IMG_0002.JPG"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$d/IMG_0001.JPG"
+cp "$FIX/Reagan.jpg" "$d/IMG_0002.JPG"
 ln "$d/IMG_0002.JPG" "$d/IMG_0002_LINK.JPG"
 : >"$d/EMPTY.JPG"
 set_mtimes "$T/card"
@@ -21,18 +21,18 @@ expect_rc 0
 cat "$T/out"
 [ "$(libfiles | wc -l)" = 2 ] || fail "library: $(libfiles)"
 [ "$(q 'SELECT count(*) FROM files')" = 2 ] || fail "catalogue: $(q 'SELECT path FROM files')"
-libfiles | while read -r p; do [ -s "$LIB/$p" ] || fail "empty file filed: $p"; done || exit 1
+lib_nonempty
 cmp "$d/IMG_0002.JPG" "$LIB/2004/06/21/IMG_0002.JPG" || fail "IMG_0002 differs"
 
 # The library, a directory inside it, a file inside it: refused, with
 # --move, and nothing in the library is touched.
 before=$(cd "$LIB" && find . -type f -not -path './.shoebox/*' -exec sha256sum {} + | sort)
 sb import --move --no-progress "$LIB"
-expect_rc 1
+expect_rc 2
 grep -q 'is the library or inside it' "$T/err" || fail "library as source: $(cat "$T/err")"
 sb import --move --no-progress "$LIB/2004" "$LIB/2004/06/21/IMG_0002.JPG" "$LIB/./2006/../2004"
-expect_rc 1
-[ "$(grep -c 'is the library or inside it' "$T/err")" = 3 ] || fail "inside library: $(cat "$T/err")"
+expect_rc 2
+[ "$(grep -c '^shoebox: /[^ ]*: is the library or inside it' "$T/err")" = 3 ] || fail "inside library: $(cat "$T/err")"
 # A source directory holding a link into the library.
 mkdir -p "$T/card2"
 ln -s "$LIB/2004/06/21/IMG_0002.JPG" "$T/card2/LINK.JPG"
@@ -44,15 +44,15 @@ after=$(cd "$LIB" && find . -type f -not -path './.shoebox/*' -exec sha256sum {}
 sb import --move --no-progress "$T/card" "$T/card"
 expect_rc 0
 [ ! -e "$d/IMG_0002.JPG" ] && [ ! -e "$d/IMG_0002_LINK.JPG" ] || fail "linked sources not moved"
-cmp "$CORPUS/exiv2/Reagan.jpg" "$LIB/2004/06/21/IMG_0002.JPG" || fail "moved copy differs"
+cmp "$FIX/Reagan.jpg" "$LIB/2004/06/21/IMG_0002.JPG" || fail "moved copy differs"
 [ -e "$d/EMPTY.JPG" ] || fail "the empty file was deleted (nothing of it is filed)"
 
 # A file appended to by another process while it is copied.
 rm -rf "$T/card" "$LIB"
 mkdir -p "$d"
-cp "$CORPUS/video/mov_utc_2019-12-31T235958Z.mov" "$d/MVI_0001.MOV"
+cp "$FIX/mov_utc_2019-12-31T235958Z.mov" "$d/MVI_0001.MOV"
 head -c 200000000 /dev/zero >>"$d/MVI_0001.MOV"
-cp "$CORPUS/exiv2/Reagan.jpg" "$d/IMG_0002.JPG"
+cp "$FIX/Reagan.jpg" "$d/IMG_0002.JPG"
 set_mtimes "$T/card"
 "$SHOEBOX" import --move --no-progress "$T/card" >"$T/out" 2>"$T/err" &
 pid=$!
@@ -79,10 +79,10 @@ expect_rc 0
 # A directory removed while the run is under way (after the walk).
 rm -rf "$T/card" "$LIB"
 mkdir -p "$T/card/A" "$T/card/B"
-cp "$CORPUS/video/mov_utc_2019-12-31T235958Z.mov" "$T/card/A/MVI_0001.MOV"
+cp "$FIX/mov_utc_2019-12-31T235958Z.mov" "$T/card/A/MVI_0001.MOV"
 head -c 300000000 /dev/zero >>"$T/card/A/MVI_0001.MOV"
-cp "$CORPUS/exiv2/Reagan.jpg" "$T/card/B/IMG_0002.JPG"
-cp "$CORPUS/exiv2/exiv2-nikon-d70.jpg" "$T/card/B/IMG_0003.JPG"
+cp "$FIX/Reagan.jpg" "$T/card/B/IMG_0002.JPG"
+cp "$FIX/exiv2-nikon-d70.jpg" "$T/card/B/IMG_0003.JPG"
 set_mtimes "$T/card"
 "$SHOEBOX" import --move --no-progress "$T/card" >"$T/out" 2>"$T/err" &
 pid=$!
@@ -100,7 +100,7 @@ else
 	echo "note: the run reached B before it was removed"
 fi
 [ ! -e "$T/card/A/MVI_0001.MOV" ] || fail "A was not moved"
-libfiles | while read -r p; do [ -s "$LIB/$p" ] || fail "empty $p"; done || exit 1
+lib_nonempty
 [ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial files left"
 
 # Unreadable directory and file: root reads anything, so drop the
@@ -111,9 +111,9 @@ if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then
 fi
 rm -rf "$T/card" "$LIB"
 mkdir -p "$T/card/LOCKED" "$T/card/OPEN"
-cp "$CORPUS/exiv2/Reagan.jpg" "$T/card/LOCKED/IMG_0002.JPG"
-cp "$CORPUS/exiv2/exiv2-nikon-d70.jpg" "$T/card/OPEN/IMG_0003.JPG"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$T/card/OPEN/IMG_0001.JPG"
+cp "$FIX/Reagan.jpg" "$T/card/LOCKED/IMG_0002.JPG"
+cp "$FIX/exiv2-nikon-d70.jpg" "$T/card/OPEN/IMG_0003.JPG"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/card/OPEN/IMG_0001.JPG"
 set_mtimes "$T/card"
 chmod 000 "$T/card/LOCKED" "$T/card/OPEN/IMG_0001.JPG"
 run_as=""

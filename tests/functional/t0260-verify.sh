@@ -15,12 +15,9 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 
 d="$T/card/DCIM/100CANON"
 mkdir -p "$d"
-cp "$CORPUS/exiv2/Reagan.jpg" "$d/IMG_0001.JPG"
-# A 40 MB video: a real MP4 header, then a free box (as scripts/bench does).
-python3 "$TOP/scripts/bench/mkcard.py" videos "$CORPUS" "$T/vcard" 1 40 ||
-    fail "cannot build the video"
-v=$(find "$T/vcard" -type f | head -n 1)
-cp "$v" "$d/MVI_0002.MP4"
+cp "$FIX/Reagan.jpg" "$d/IMG_0001.JPG"
+# A 40 MB video: a real MP4, then a free box (as scripts/bench does).
+padded_video "$FIX/mp4_utc_2021-07-04T183015Z.mp4" "$d/MVI_0002.MP4" 40
 set_mtimes "$T/card"
 cp -a "$T/card" "$T/orig"
 

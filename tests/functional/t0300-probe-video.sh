@@ -4,26 +4,24 @@
 # camera's wall clock for Exif) against expected.tsv, the date source, and
 # the fallback to the mtime for files without a date. One video is probed
 # again in America/New_York to show the UTC instant turning into wall clock.
-[ -n "$SHOEBOX" ] && [ -x "$SHOEBOX" ] || { echo "no SHOEBOX"; exit 77; }
-[ -n "$CORPUS" ] && [ -d "$CORPUS/video" ] || { echo "no corpus"; exit 77; }
-command -v python3 >/dev/null || { echo "no python3"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/t0300.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+# Needs the outside corpus (CORPUS).
+. "$TOP/tests/lib/common.sh"
+need_corpus
+tmp=$T
 fail=0
 mtime="2000-01-02T03:04:05Z"
 
-# field JSONFILE KEY: one field of the probe output ("" for null).
-field() {
-	python3 -c 'import json, sys
-v = json.load(open(sys.argv[1])).get(sys.argv[2])
-print("" if v is None else v)' "$1" "$2"
-}
-
-# probe FILE [TZ]: probe output in $tmp/out.json.
+# probe FILE [TZ]: probe FILE; p_taken, p_utc, p_src and p_mime from its
+# JSON ("" for null).
 probe() {
 	TZ=${2:-UTC} "$SHOEBOX" probe --json "$1" >"$tmp/out.json" \
 	    2>"$tmp/err" || { echo "probe failed on $1:"; cat "$tmp/err"; }
+	IFS='|' read -r p_taken p_utc p_src p_mime <<EOF
+$(python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print("|".join("" if j.get(k) is None else str(j[k])
+               for k in ("taken", "taken_utc", "date_source", "mime")))' "$tmp/out.json")
+EOF
 }
 
 bad() {
@@ -36,9 +34,7 @@ tail -n +2 "$CORPUS/video/expected.tsv" | { while IFS="	" read -r f mime utc; do
 	cp "$CORPUS/video/$f" "$tmp/$f" && chmod u+w "$tmp/$f"
 	touch -d "$mtime" "$tmp/$f"
 	probe "$tmp/$f"
-	got=$(field "$tmp/out.json" taken_utc)
-	src=$(field "$tmp/out.json" date_source)
-	gmime=$(field "$tmp/out.json" mime)
+	got=$p_utc src=$p_src gmime=$p_mime
 	if [ -n "$utc" ]; then
 		want=$utc
 		case "$src" in quicktime*|matroska*) ;;
@@ -60,9 +56,7 @@ for f in 2021-02-13-1929.heic IMG_3578.heic Stonehenge.heic heic.heic \
 	cp "$CORPUS/exiv2/$f" "$tmp/$f" && chmod u+w "$tmp/$f"
 	touch -d "$mtime" "$tmp/$f"
 	probe "$tmp/$f"
-	got=$(field "$tmp/out.json" taken)
-	src=$(field "$tmp/out.json" date_source)
-	gmime=$(field "$tmp/out.json" mime)
+	got=$p_taken src=$p_src gmime=$p_mime
 	echo "$f: $gmime $got ($src), expected ${dto:-mtime}"
 	if [ "$f" = Canon-R6-pruned.CR3 ] && [ "$gmime" != image/x-canon-cr3 ]
 	then
@@ -84,8 +78,7 @@ done
 # The same instant, seen from New York: the wall clock moves, UTC stays.
 f=mov_utc_2019-12-31T235958Z.mov
 probe "$tmp/$f" America/New_York
-got=$(field "$tmp/out.json" taken)
-utc=$(field "$tmp/out.json" taken_utc)
+got=$p_taken utc=$p_utc
 echo "$f in America/New_York: $got ($utc)"
 [ "$got" = "2019-12-31T18:59:58-05:00" ] || bad "$f: New York taken $got"
 [ "$utc" = "2019-12-31T23:59:58Z" ] || bad "$f: New York taken_utc $utc"

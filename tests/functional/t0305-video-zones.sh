@@ -7,8 +7,8 @@
 . "$TOP/tests/lib/common.sh"
 
 mkdir -p "$T/card"
-cp "$CORPUS/video/mov_utc_2019-12-31T235958Z.mov" "$T/card/MVI_0001.MOV"
-cp "$CORPUS/exiv2/exiv2-canon-eos-20d.jpg" "$T/card/IMG_0001.JPG"
+cp "$FIX/mov_utc_2019-12-31T235958Z.mov" "$T/card/MVI_0001.MOV"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/card/IMG_0001.JPG"
 set_mtimes "$T/card"
 
 # The machine's zone: Los Angeles, still 2019-12-31.
@@ -32,6 +32,6 @@ grep -q '"taken":"2020-01-01T08:59:58+09:00"' "$T/out" || fail "probe with libra
 # An offset stored in the file wins over every zone: an Apple-style
 # com.apple.quicktime.creationdate is covered by the container unit tests;
 # here, a JPEG's OffsetTimeOriginal is kept as written.
-"$SHOEBOX" -c "$T/cam.conf" probe --json "$CORPUS/exiv2/Canon-R6-pruned.CR3" >"$T/out"
+"$SHOEBOX" -c "$T/cam.conf" probe --json "$TOP/tests/sample-card/DCIM/100CANON/IMG_0003.CR3" >"$T/out"
 grep -q '"taken":"2021-05-12T12:21:21+02:00"' "$T/out" || fail "stored offset: $(cat "$T/out")"
 exit 0

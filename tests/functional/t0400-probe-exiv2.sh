@@ -8,12 +8,10 @@
 #  - no file crashes shoebox (exit status 0 or 1, never a signal).
 # Deliberate differences from ExifTool are listed, with the reason, in
 # KNOWN below and printed on every run.
-[ -n "$SHOEBOX" ] && [ -x "$SHOEBOX" ] || { echo "SHOEBOX not set"; exit 2; }
-[ -f "$CORPUS/exiv2/expected.tsv" ] || { echo "no corpus at $CORPUS"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/t0400.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+# Needs the outside corpus (CORPUS).
+. "$TOP/tests/lib/common.sh"
+need_corpus
+tmp=$T
 mkdir "$tmp/in"
 cp "$CORPUS"/exiv2/* "$tmp/in/" && chmod -R u+w "$tmp/in" || exit 2
 

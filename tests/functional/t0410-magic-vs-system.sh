@@ -5,17 +5,16 @@
 # TIFF-based RAWs). Prints the table; fails where ours is not right. The
 # expected types are the file's real format, checked by hand against
 # ExifTool (corpus expected.tsv) and shared-mime-info names.
-[ -n "$SHOEBOX" ] && [ -x "$SHOEBOX" ] || { echo "SHOEBOX not set"; exit 2; }
-[ -d "$CORPUS/exiv2" ] && [ -d "$CORPUS/video" ] ||
-    { echo "no corpus at $CORPUS"; exit 77; }
+# Needs the outside corpus (CORPUS).
+. "$TOP/tests/lib/common.sh"
+need_corpus
 command -v file >/dev/null || { echo "file(1) is needed"; exit 77; }
 mgc=$TOP/magic/shoebox.mgc
 [ -f "$mgc" ] || { echo "no $mgc (make)"; exit 77; }
 sysdb=/usr/share/misc/magic.mgc
 [ -f "$sysdb" ] || { echo "no system magic database"; exit 77; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/t0410.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+tmp=$T
 
 # file<TAB>expected type
 cat >"$tmp/expect" <<'LIST'

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0420-raw-fixtures: RAF, MRW, X3F, Kyocera RAW, Sony PMP, WMV and MXF
+# t0420-raw-fixtures: RAF, MRW, X3F, Kyocera RAW, Sony PMP, WMV, MXF and R3D
 # files built here from the format descriptions (the corpus has only
 # damaged RAFs and none of the others): "shoebox probe" must name each by
 # its bytes, find the capture time where each format keeps it, and report
@@ -103,6 +103,22 @@ m += klv(ul + [2, 0x53, 1, 1, 0x0d, 1, 1, 1, 1, 1, 0x36, 0],
 m += klv(ul + [1, 2, 1, 1, 0x0d, 1, 3, 1, 0x15, 1, 5, 0], b"\xee" * 4096)
 open("a.mxf", "wb").write(m)
 open("bad.mxf", "wb").write(m[:16] + b"\x89" + m[17:200])
+
+# RED R3D (ExifTool's Red.pm): a RED2 header block with two rdi records,
+# then the RED directory: DateTimeOriginal (0x1005), CameraType (0x1019).
+def red_entry(tag, v):
+    return struct.pack(">HH", 4 + len(v), tag) + v
+d = red_entry(0x1000, b"12345678901") + red_entry(0x1005, b"20190824121233")
+d += red_entry(0x1019, b"EPIC-W")
+while len(d) < 320:
+    d += red_entry(0x1056, b"A001_C001_0824AB_001.R3D")
+r = struct.pack(">I", 0x1000) + b"RED2"
+r += b"\0" * (0x40 - len(r)) + bytes([2, 0, 0, 1])
+r += b"".join(b"r" + b"\0" * 0x17 for _ in range(2))
+r += struct.pack(">H", len(d)) + d
+r += b"\0" * (0x1000 - len(r)) + b"\0" * 8192
+open("A001_C001.R3D", "wb").write(r)
+open("bad.R3D", "wb").write(r[:0x30])
 PY
 
 fail=0
@@ -125,7 +141,8 @@ check a.raw raw image/x-kyocera-raw 2005-07-16T18:14:30 kyocera
 check a.pmp image image/x-sony-pmp 1998-09-01T20:19:57 pmp
 TZ=UTC0 check a.wmv video video/x-ms-wmv 2004-10-28T17:23:34+00:00 asf
 TZ=UTC0 check a.mxf video application/mxf 2010-12-20T00:14:40+00:00 mxf
-for f in bad.raf bad.x3f bad.mxf; do
+check A001_C001.R3D video video/x-red-r3d 2019-08-24T12:12:33 r3d
+for f in bad.raf bad.x3f bad.mxf bad.R3D; do
 	"$SHOEBOX" probe "$f" >/dev/null 2>"$f.err"
 	rc=$?
 	if [ $rc != 1 ] || [ ! -s "$f.err" ]; then

@@ -11,7 +11,6 @@
 #  - date_from_folder = yes: a folder named for a day dates what is in it,
 #    after the file name;
 #  - probe -v and probe --json show every candidate.
-: "${CORPUS:=unused}"		# this test needs no corpus
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 

@@ -58,7 +58,7 @@ grep -q 'remote weak: .*: PUT 500 InternalError' "$W/err" || sb_fail "no error f
 # status shows it, with its last error
 "$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail "status"
 cat "$W/status"
-grep -q '^weak: 0 pending (0 bytes), [0-9]* done, 1 failed$' "$W/status" ||
+grep -q '^weak: 0 pending (0 B), [0-9]* done, 1 failed$' "$W/status" ||
     sb_fail "status counts"
 grep -q '^  failed .*: PUT 500 InternalError' "$W/status" || sb_fail "status error"
 "$SHOEBOX" -L "$LIB" -c "$CFG" status --json >"$W/status.json" || sb_fail "status --json"

@@ -22,7 +22,7 @@ sb_add "$W/big" "2022/02/02/long video.mp4"
 db="$LIB/.shoebox/catalog.db"
 parts() { sqlite3 "$db" "SELECT count(*) FROM upload_parts" 2>/dev/null || echo 0; }
 
-"$SHOEBOX" -L "$LIB" -c "$CFG" sync --no-progress --bwlimit 6M >"$W/out1" 2>&1 &
+"$SHOEBOX" -L "$LIB" -c "$CFG" sync --no-progress --bwlimit 24M >"$W/out1" 2>&1 &
 pid=$!
 i=0
 while [ "$(parts)" -lt 3 ] && [ $i -lt 300 ]; do

@@ -26,7 +26,7 @@ sb_add "$W/f" "2022/02/02/f.jpg"
 last=$(tr '\r' '\n' <"$W/err" | grep '^sync: ' | tail -n 1)
 echo "last progress line: $last"
 case "$last" in
-"sync: 1/1 files, 1.5 MB of 1.5 MB, "*) ;;
+"sync: 1/1 files  1.5 MB/1.5 MB  "*) ;;
 *) sb_fail "progress counts retried bytes again: $last" ;;
 esac
 exit 0

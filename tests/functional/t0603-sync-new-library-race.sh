@@ -7,11 +7,10 @@
 # remote.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
-c=${CORPUS:-$TOP/../shared/corpus}
-[ -d "$c/exiv2" ] || sb_skip "no corpus"
 mkdir -p "$W/card/DCIM/100CANON" "$W/disk"
-for f in DSC_3079.jpg Reagan.jpg FurnaceCreekInn.jpg exiv2-bug1026.jpg; do
-	[ -f "$c/exiv2/$f" ] && cp "$c/exiv2/$f" "$W/card/DCIM/100CANON/"
+for f in exiv2-nikon-d70.jpg Reagan.jpg FurnaceCreekInn.jpg \
+    exiv2-canon-eos-20d.jpg; do
+	cp "$TOP/tests/fixtures/$f" "$W/card/DCIM/100CANON/"
 done
 cat >"$CFG" <<EOF2
 [remote usb]

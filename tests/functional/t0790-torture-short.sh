@@ -5,7 +5,6 @@
 # with a few runs of a few files. Nothing lost, duplicated, overwritten or
 # half-written, no canary deleted or filed, catalogue and library agree,
 # and no crash or hang. TORTURE_SEED picks another seed.
-CORPUS=${CORPUS:-/nonexistent}	# not used: media from tests/sample-card
 . "$TOP/tests/lib/common.sh"
 
 command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }

@@ -2,8 +2,9 @@
 # Run fuzzers: sh tests/fuzz/run.sh SECONDS [fuzz-NAME...]
 # Each fuzzer first replays its regression inputs (tests/fuzz/regress/NAME/),
 # then runs for SECONDS from those inputs and the seeds listed in
-# tests/fuzz/NAME.seeds (globs relative to ../shared/corpus, one a line)
-# into a scratch corpus.
+# tests/fuzz/NAME.seeds (globs relative to $CORPUS, default
+# ../shared/corpus, one a line; the files of tests/fixtures matching a
+# glob's last part are seeds too) into a scratch corpus.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 secs=${1:-60}
@@ -26,7 +27,7 @@ for name in "$@"; do
 	if [ -f "tests/fuzz/$name.seeds" ]; then
 		while read -r glob; do
 			case "$glob" in ''|'#'*) continue ;; esac
-			for f in $corpus/$glob; do
+			for f in $corpus/$glob tests/fixtures/${glob##*/}; do
 				[ -f "$f" ] && cp "$f" "$work/corpus/"
 			done
 		done < "tests/fuzz/$name.seeds"

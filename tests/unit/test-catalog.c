@@ -93,11 +93,37 @@ test_create_and_view(void **state)
 	assert_null(catalog_open("/nonexistent/library", 1));
 }
 
+/*
+ * The filesystems whose libraries get a rollback journal instead of WAL
+ * (statfs f_type, as linux/magic.h and the filesystems' own sources give
+ * them), and some that keep WAL.
+ */
+static void
+test_netfs_types(void **state)
+{
+	static const long net[] = { 0x6969 /* NFS */, 0x517b /* SMB */,
+	    (long)0xff534d42 /* CIFS */, (long)0xfe534d42 /* SMB2 */,
+	    0x65735546 /* FUSE: sshfs, NAS mounts */, 0x01021997 /* 9P */,
+	    0x00c36400 /* Ceph */ };
+	static const long local[] = { 0xef53 /* ext2/3/4 */,
+	    0x58465342 /* XFS */, (long)0x9123683e /* Btrfs */,
+	    0x01021994 /* tmpfs */, 0x4d44 /* FAT */, 0x2011bab0 /* exFAT */,
+	    0x794c7630 /* overlayfs */, (long)0xf2f52010 /* F2FS */ };
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof net / sizeof net[0]; i++)
+		assert_true(catalog_netfs_type(net[i]));
+	for (i = 0; i < sizeof local / sizeof local[0]; i++)
+		assert_false(catalog_netfs_type(local[i]));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_and_view),
+		cmocka_unit_test(test_netfs_types),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

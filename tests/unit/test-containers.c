@@ -1,6 +1,7 @@
 /*
  * test-containers.c: the container parsers (meta-bmff.c, meta-riff.c,
- * meta-png.c, meta-mkv.c, meta-mpegts.c, meta-dv.c, meta-asf.c, meta-mxf.c)
+ * meta-png.c, meta-mkv.c, meta-mpegts.c, meta-dv.c, meta-asf.c, meta-mxf.c,
+ * meta-red.c)
  * on fixtures built here from the format descriptions, good and damaged,
  * and on the corpus files when $CORPUS is set.
  */
@@ -1268,7 +1269,11 @@ test_png(void **state)
 	truncations(meta_png, &b);
 	free(b.p);
 
-	/* only the text, and an eXIf after IDAT that is not read */
+	/*
+	 * The text, and an eXIf after IDAT: with no Exif or XMP date before
+	 * the image data, the chunks after it are looked at too (encoders put
+	 * text and tIME there), and the Exif found there wins.
+	 */
 	memset(&b, 0, sizeof b);
 	png_start(&b, &d);
 	d.len = 0;
@@ -1282,8 +1287,12 @@ test_png(void **state)
 	tiff(&d, "Sony", "2019:08:07 06:05:04", NULL);
 	png_chunk(&b, "eXIf", &d);
 	assert_int_equal(run(meta_png, &b, &m), 0);
+	assert_wall(&m, "2019-08-07T06:05:04", "png-exif");
+	assert_string_equal(m.make, "Sony");
+	truncations(meta_png, &b);
+	b.len -= 30;		/* the eXIf cut short: the text stands */
+	assert_int_equal(run(meta_png, &b, &m), 0);
 	assert_wall(&m, "2001-02-03T04:05:06+00:00", "png-text");
-	assert_string_equal(m.make, "");
 	free(b.p);
 
 	/* XMP in iTXt (as screenshots carry it) wins over the text */
@@ -1936,6 +1945,97 @@ test_mxf(void **state)
 	free(b.p);
 }
 
+/*
+ * An R3D file as Red.pm describes it: a RED2 header block (size, "RED2",
+ * the rdi count at 0x40, its 0x18-byte records from 0x44), then the RED
+ * directory (16-bit size; entries of 16-bit length, 16-bit tag, value),
+ * padded to its block size; or a RED1 header with the directory at 0x22 of
+ * the next block.
+ */
+static void
+red_entry(struct buf *b, unsigned tag, const char *v)
+{
+	put16be(b, (unsigned)(4 + strlen(v)));
+	put16be(b, tag);
+	puts_(b, v);
+}
+
+static void
+red(struct buf *b, int ver, int dto, int dir_sane)
+{
+	struct buf	d = { 0 };
+	size_t		i, block = 0x1000;
+
+	red_entry(&d, 0x1000, "12345678901");		/* StartEdgeCode */
+	if (dto)
+		red_entry(&d, 0x1005, "20190824121233");
+	red_entry(&d, 0x1019, "EPIC-W");
+	red_entry(&d, 0x1023, "20190823");
+	red_entry(&d, 0x1024, "235959");
+	while (d.len < 320)
+		red_entry(&d, 0x1056, "A001_C001_0824AB_001.R3D");
+	put32be(b, (uint32_t)block);
+	puts_(b, ver == 2 ? "RED2" : "RED1");
+	if (ver == 2) {
+		while (b->len < 0x40)
+			put8(b, 0);
+		put8(b, 2);			/* two rdi records */
+		put8(b, 0);
+		put8(b, 0);
+		put8(b, 1);
+		for (i = 0; i < 2 * 0x18; i++)
+			put8(b, i % 0x18 == 0 ? 'r' : 0);
+		put16be(b, dir_sane ? (unsigned)d.len : 9);
+		put(b, d.p, d.len);
+		while (b->len < block)
+			put8(b, 0);
+	} else {
+		while (b->len < block)
+			put8(b, 0);
+		put32be(b, (uint32_t)block);
+		puts_(b, "RDVO");
+		while (b->len < block + 0x20)
+			put8(b, 0);
+		put16be(b, (unsigned)d.len);
+		put(b, d.p, d.len);
+		while (b->len < 2 * block)
+			put8(b, 0);
+	}
+	free(d.p);
+}
+
+static void
+test_red(void **state)
+{
+	struct buf	b = { 0 };
+	struct meta	m;
+
+	(void)state;
+	red(&b, 2, 1, 1);
+	assert_int_equal(run(meta_red, &b, &m), 0);
+	assert_wall(&m, "2019-08-24T12:12:33", "r3d");
+	assert_string_equal(m.make, "RED");
+	assert_string_equal(m.model, "EPIC-W");
+	truncations(meta_red, &b);
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	red(&b, 2, 0, 0);		/* no 0x1005; directory size wrong */
+	assert_int_equal(run(meta_red, &b, &m), 0);
+	assert_wall(&m, "2019-08-23T23:59:59", "r3d-created");
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	red(&b, 1, 1, 1);		/* RED1: the directory in block 2 */
+	assert_int_equal(run(meta_red, &b, &m), 0);
+	assert_wall(&m, "2019-08-24T12:12:33", "r3d");
+	truncations(meta_red, &b);
+
+	b.p[7] = '3';			/* not a RED header */
+	assert_int_equal(run(meta_red, &b, &m), -1);
+	free(b.p);
+}
+
 int
 main(void)
 {
@@ -1962,6 +2062,7 @@ main(void)
 		cmocka_unit_test(test_dv),
 		cmocka_unit_test(test_asf),
 		cmocka_unit_test(test_mxf),
+		cmocka_unit_test(test_red),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

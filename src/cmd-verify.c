@@ -1,0 +1,411 @@
+/*
+ * cmd-verify.c: "shoebox verify": read library files again and compare
+ * them with the catalogue. A catalogued file gone is missing; one whose
+ * size or SHA-256 is not what was catalogued has changed (bit rot, or an
+ * editor that saved over it); a file in the library tree the catalogue
+ * does not know is untracked. Each file checked records when, and what was
+ * found, so that --sample takes a slice of the library each run, those
+ * verified longest ago first, and repeated runs go round all of it. The
+ * catalogue's own record (sha256) is never changed here.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "shoebox.h"
+#include "catalog.h"
+#include "scan.h"
+#include "store.h"
+
+#define TXN_FILES	256	/* record verifications at least this often */
+#define TXN_SECONDS	2
+
+/* What a check found. */
+enum vstate { V_OK, V_MISSING, V_CHANGED, V_UNREADABLE, V_UNTRACKED, V_N };
+
+static const char *const vstate_names[V_N] = {
+	"ok", "missing", "changed", "unreadable", "untracked"
+};
+
+struct verify {
+	struct sb_ctx	*ctx;
+	struct catalog	*cat;
+	const char	*library;
+	char		*abslib;
+	int		 libfd;
+	int		 json;
+	struct meter	 meter;
+	unsigned long	 count[V_N];
+	uint64_t	 bytes;		/* read so far */
+	int		 in_txn;
+	unsigned	 txn_files;
+	time_t		 txn_start;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/*
+ * Report a file that is not intact (and, with -v, one that is): a line
+ * "STATE PATH: why" on stdout, or a JSON object. f is the catalogue's
+ * record, or NULL for an untracked file.
+ */
+static void
+verify_report(struct verify *v, enum vstate s, const char *rel,
+    const struct cat_file *f, const char *why)
+{
+	struct json_object	*o;
+	char			 p[PATH_MAX * 2], *abs;
+
+	v->count[s]++;
+	if (s == V_OK && log_verbose == 0)
+		return;
+	meter_clear(&v->meter);
+	if (v->json) {
+		o = json_object_new_object();
+		json_add_str(o, "path", rel);
+		xasprintf(&abs, "%s/%s", v->abslib, rel);
+		json_add_str(o, "file", abs);
+		free(abs);
+		json_add_str(o, "status", vstate_names[s]);
+		if (f != NULL) {
+			json_add_str(o, "sha256", f->sha256);
+			json_object_object_add(o, "size",
+			    json_object_new_int64(f->size));
+		}
+		json_add_str(o, "error", why);
+		json_print(o);
+	} else
+		printf("%-10s %s%s%s\n", vstate_names[s],
+		    log_path(rel, p, sizeof p), why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+}
+
+/* Commit the verifications recorded, when there are enough (or force). */
+static int
+verify_commit(struct verify *v, int force)
+{
+	if (!v->in_txn || (!force && v->txn_files < TXN_FILES &&
+	    time(NULL) - v->txn_start < TXN_SECONDS))
+		return 0;
+	v->in_txn = 0;
+	return catalog_commit(v->cat);
+}
+
+/* Record what checking file id found; 0 or -1. */
+static int
+verify_record(struct verify *v, int64_t id, enum vstate s)
+{
+	if (!v->in_txn) {
+		if (catalog_begin(v->cat) == -1)
+			return -1;
+		v->in_txn = 1;
+		v->txn_files = 0;
+		v->txn_start = time(NULL);
+	}
+	v->txn_files++;
+	if (catalog_verified(v->cat, id, vstate_names[s]) == -1)
+		return -1;
+	return verify_commit(v, 0);
+}
+
+/*
+ * Check one catalogued file: there, a regular file of its size, with its
+ * SHA-256. Says why in why when it is not. Never follows a link at its
+ * name (one there is not the file catalogued).
+ */
+static enum vstate
+verify_file(struct verify *v, const struct cat_file *f, char *why,
+    size_t size)
+{
+	struct stat	sb;
+	char		hex[65], err[256];
+	int		fd, rc;
+
+	if (fstatat(v->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return V_MISSING;
+		snprintf(why, size, "%s", strerror(errno));
+		return V_UNREADABLE;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, size, "no longer a regular file%s",
+		    S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
+		return V_CHANGED;
+	}
+	if (sb.st_size != f->size) {
+		snprintf(why, size, "%lld bytes, catalogued with %lld",
+		    (long long)sb.st_size, (long long)f->size);
+		return V_CHANGED;
+	}
+	if ((fd = openat(v->libfd, f->path, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1) {
+		snprintf(why, size, "%s", strerror(errno));
+		return V_UNREADABLE;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err);
+	/* A whole library read once should not push everything else out. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+	v->bytes += (uint64_t)f->size;
+	if (rc == -1) {
+		snprintf(why, size, "%s", err);
+		return V_UNREADABLE;
+	}
+	if (strcmp(hex, f->sha256) != 0) {
+		snprintf(why, size, "content differs (SHA-256 %s, catalogued "
+		    "%s)", hex, f->sha256);
+		return V_CHANGED;
+	}
+	return V_OK;
+}
+
+/*
+ * Files in the library tree that the catalogue does not know, walked as
+ * import and adopt walk a source (scan.c: no link followed; dot-files,
+ * .shoebox among them, and temporary names left alone). Under the
+ * library's lock, so that an import's copies linked but not yet committed
+ * are not taken for strangers. A folder that cannot be read counts as
+ * unreadable. 0, or -1 if the lock or the catalogue failed.
+ */
+static int
+verify_untracked(struct verify *v)
+{
+	struct scan	*sc;
+	struct cat_file	*f = xmalloc(sizeof *f);
+	size_t		 i;
+	int		 lockfd, rc = 0, found;
+
+	if ((lockfd = lock_library(v->library, "verify")) == -1) {
+		free(f);
+		return -1;
+	}
+	sc = scan_new();
+	if (scan_add(sc, v->library) == -1)
+		v->count[V_UNREADABLE]++;
+	v->count[V_UNREADABLE] += sc->failed;
+	scan_group(sc);		/* sorted: the same order every run */
+	for (i = 0; i < sc->n && !interrupted; i++) {
+		if ((found = catalog_file_at(v->cat, sc->e[i].rel, f)) == -1) {
+			rc = -1;
+			break;
+		}
+		if (found == 0)
+			verify_report(v, V_UNTRACKED, sc->e[i].rel, NULL, NULL);
+	}
+	scan_free(sc);
+	close(lockfd);
+	free(f);
+	return rc;
+}
+
+/* Check each file of ids, recording what was found. 0 or -1. */
+static int
+verify_files(struct verify *v, const int64_t *ids, size_t n)
+{
+	struct cat_file	*f = xmalloc(sizeof *f);
+	enum vstate	 s;
+	char		 why[512];
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < n && !interrupted; i++) {
+		meter_show(&v->meter, i, v->bytes, 0);
+		if ((rc = catalog_file(v->cat, ids[i], f)) != 1) {
+			if (rc == 0)
+				continue;	/* gone from the catalogue */
+			break;
+		}
+		rc = 0;
+		why[0] = '\0';
+		s = verify_file(v, f, why, sizeof why);
+		if (s == V_UNREADABLE) {
+			meter_clear(&v->meter);
+			log_warnx("%s/%s: cannot be read: %s", v->library,
+			    f->path, why);
+		}
+		verify_report(v, s, f->path, f, why[0] != '\0' ? why : NULL);
+		if ((rc = verify_record(v, f->id, s)) == -1)
+			break;
+	}
+	meter_show(&v->meter, i, v->bytes, 1);
+	meter_clear(&v->meter);
+	free(f);
+	return rc;
+}
+
+static void
+verify_summary(struct verify *v, size_t checked, const char *how)
+{
+	struct json_object	*o, *s;
+	char			 b[32];
+	int			 i;
+
+	if (v->json) {
+		o = json_object_new_object();
+		s = json_object_new_object();
+		json_object_object_add(s, "checked",
+		    json_object_new_int64((int64_t)checked));
+		for (i = 0; i < V_N; i++)
+			json_object_object_add(s, i == V_OK ? "intact" :
+			    vstate_names[i], json_object_new_int64(
+			    (int64_t)v->count[i]));
+		json_object_object_add(s, "bytes",
+		    json_object_new_int64((int64_t)v->bytes));
+		json_object_object_add(s, "seconds",
+		    json_object_new_double(meter_elapsed(&v->meter)));
+		json_object_object_add(o, "summary", s);
+		json_print(o);
+		return;
+	}
+	if (log_quiet)
+		return;
+	meter_bytes(v->bytes, b, sizeof b);
+	printf("%zu files verified%s: %lu intact, %lu changed, %lu missing, "
+	    "%lu unreadable", checked, how, v->count[V_OK],
+	    v->count[V_CHANGED], v->count[V_MISSING], v->count[V_UNREADABLE]);
+	if (how[0] == '\0')
+		printf("; %lu untracked", v->count[V_UNTRACKED]);
+	printf(" (%s read in %.1f s)\n", b, meter_elapsed(&v->meter));
+}
+
+static const struct cmd_option verify_options[] = {
+	{ "sample", 0, "PERCENT",
+	    "only this share of the library, the longest unverified first" },
+	{ "since", 0, "DATE", "only files catalogued on or after DATE" },
+	{ "json", 'j', NULL, "one JSON object per problem, and a summary" },
+	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
+{
+	struct verify	 v;
+	struct daterange since;
+	struct sigaction sa;
+	char		 path[PATH_MAX], how[128], *end;
+	const char	*since_from = NULL;
+	double		 pct = 100;
+	int64_t		*ids = NULL, total, limit = -1;
+	uint64_t	 bytes;
+	size_t		 n = 0;
+	const char	*opt;
+	int		 progress, sample = 0, rc = EXIT_USAGE, bad;
+
+	memset(&v, 0, sizeof v);
+	v.ctx = ctx;
+	v.library = ctx->library;
+	v.libfd = -1;
+	if ((opt = cmd_get(args, "sample")) != NULL) {
+		pct = strtod(opt, &end);
+		if (end == opt || *end != '\0' || !(pct > 0) || pct > 100) {
+			log_warnx("verify: --sample %s: a percentage above 0, "
+			    "up to 100", opt);
+			return EXIT_USAGE;
+		}
+		sample = 1;
+	}
+	if ((opt = cmd_get(args, "since")) != NULL) {
+		if (daterange_parse(opt, &since) == -1 ||
+		    since.from[0] == '\0') {
+			log_warnx("verify: --since %s: a day, month or year "
+			    "(2024-06-01, 2024-06, 2024)", opt);
+			return EXIT_USAGE;
+		}
+		since_from = since.from;
+	}
+	progress = cmd_flag(args, "progress", "no-progress", -1);
+	v.json = ctx->json;
+	/* Never create a library or catalogue only to find it empty. */
+	snprintf(path, sizeof path, "%s/.shoebox/catalog.db", v.library);
+	if (access(path, F_OK) == -1) {
+		log_warn("verify: %s", path);
+		return EXIT_USAGE;
+	}
+	if ((v.cat = catalog_open(v.library, 0)) == NULL)
+		goto out;
+	if ((v.libfd = open(v.library, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		log_warn("library %s", v.library);
+		goto out;
+	}
+	if ((v.abslib = realpath(v.library, NULL)) == NULL)
+		v.abslib = xstrdup(v.library);
+
+	if (sample) {
+		if ((total = catalog_count(v.cat, since_from)) == -1)
+			goto out;
+		limit = (int64_t)ceil((double)total * pct / 100);
+	}
+	if (catalog_verify_pick(v.cat, since_from, limit, &ids, &n,
+	    &bytes) == -1)
+		goto out;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	meter_start(&v.meter, progress == -1 ? isatty(STDERR_FILENO) &&
+	    !v.json && !log_quiet : progress, n, bytes);
+
+	rc = EXIT_SOMEFAILED;
+	/* A partial run checks what it picked; untracked files need it all. */
+	if (!sample && since_from == NULL && verify_untracked(&v) == -1) {
+		log_warnx("verify: could not look through all of %s for "
+		    "untracked files", v.library);
+		goto out;
+	}
+	if (verify_files(&v, ids, n) == -1 || verify_commit(&v, 1) == -1)
+		goto out;
+	if (interrupted) {
+		log_warnx("verify interrupted; what was checked is recorded");
+		goto out;
+	}
+	how[0] = '\0';
+	if (sample)
+		snprintf(how, sizeof how, " (a %g%% sample, those verified "
+		    "longest ago%s%s)", pct, since_from ? ", catalogued since "
+		    : "", since_from ? since_from : "");
+	else if (since_from != NULL)
+		snprintf(how, sizeof how, " (catalogued since %s)", since_from);
+	verify_summary(&v, n, how);
+	bad = v.count[V_MISSING] + v.count[V_CHANGED] +
+	    v.count[V_UNREADABLE] + v.count[V_UNTRACKED] > 0;
+	rc = bad ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
+out:
+	if (v.in_txn)
+		catalog_rollback(v.cat);
+	meter_clear(&v.meter);
+	free(ids);
+	free(v.abslib);
+	if (v.libfd != -1)
+		close(v.libfd);
+	catalog_close(v.cat);
+	return rc;
+}
+
+const struct cmd_entry cmd_verify_entry = {
+	"verify", "", 0, 0,
+	"read library files again: report missing, changed and untracked",
+	verify_options, CMD_LIBRARY, cmd_verify
+};

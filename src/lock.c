@@ -1,0 +1,69 @@
+/*
+ * lock.c: the library's lock, LIBRARY/.shoebox/lock. The commands that add
+ * files to the library or its catalogue (import, adopt) and verify's look
+ * for untracked files hold it, so one never sees the other's copies linked
+ * but not yet catalogued. flock(2): released when its holder exits, however
+ * it exits. The file says who holds it ("PID COMMAND"), for the message a
+ * second shoebox prints while it waits.
+ */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+
+/*
+ * Take the lock of library (whose .shoebox exists) for the command what,
+ * waiting for whoever holds it and saying so. Returns the descriptor that
+ * holds it (close it to release), or -1 after saying why.
+ */
+int
+lock_library(const char *library, const char *what)
+{
+	char	path[PATH_MAX], who[64], *cmd;
+	ssize_t	n;
+	int	fd;
+
+	snprintf(path, sizeof path, "%s/.shoebox/lock", library);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			log_warn("lock %s", path);
+			close(fd);
+			return -1;
+		}
+		n = pread(fd, who, sizeof who - 1, 0);
+		who[n > 0 ? n : 0] = '\0';
+		who[strcspn(who, "\n")] = '\0';
+		/* An older shoebox wrote its pid alone: it was importing. */
+		if ((cmd = strchr(who, ' ')) != NULL)
+			*cmd++ = '\0';
+		if (cmd == NULL || strcmp(cmd, "import") == 0)
+			log_info("another shoebox (pid %s) is importing into "
+			    "%s; waiting for it to finish", who[0] ? who : "?",
+			    library);
+		else
+			log_info("another shoebox (pid %s) is running '%.20s' "
+			    "on %s; waiting for it to finish", who, cmd,
+			    library);
+		if (flock(fd, LOCK_EX) == -1) {
+			log_warn("lock %s", path);
+			close(fd);
+			return -1;
+		}
+	}
+	if (ftruncate(fd, 0) == 0) {
+		n = snprintf(who, sizeof who, "%ld %s\n", (long)getpid(), what);
+		if (n > 0 && pwrite(fd, who, (size_t)n, 0) != n)
+			log_debug("could not write pid to %s", path);
+	}
+	return fd;
+}

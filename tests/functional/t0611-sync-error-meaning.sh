@@ -1,0 +1,94 @@
+#!/bin/sh
+# Errors said by what they mean, once per remote:
+#  - 401 to a request with credentials: the settings to check (and the
+#    secret file they come from), exit 2;
+#  - 401 without credentials: a login is needed, exit 2;
+#  - 403 without credentials: a permission, not a password, exit 1; the
+#    server's body in the message is shortened and its control characters
+#    escaped;
+#  - 404 NoSuchBucket: the bucket is missing, exit 2.
+. "$TOP/tests/functional/remote-lib.sh"
+sb_init
+command -v rclone >/dev/null || sb_skip "rclone not installed"
+
+wait_port() {
+	python3 - "$1" <<'EOP' || sb_fail "server on port $1 did not start"
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+EOP
+}
+
+mkdir -p "$W/dav" "$W/open"
+DAV_PORT=$(sb_free_port)
+rclone serve webdav --addr "127.0.0.1:$DAV_PORT" --user photo --pass right \
+    "$W/dav" >"$W/dav.log" 2>&1 &
+SB_PIDS="$SB_PIDS $!"
+OPEN_PORT=$(sb_free_port)
+rclone serve webdav --addr "127.0.0.1:$OPEN_PORT" "$W/open" >"$W/open.log" 2>&1 &
+SB_PIDS="$SB_PIDS $!"
+sb_start_s3rver photos
+wait_port "$DAV_PORT"
+wait_port "$OPEN_PORT"
+printf 'password = wrong\n' >"$W/dav.secret"
+chmod 600 "$W/dav.secret"
+cat >"$CFG" <<EOF2
+[remote nas]
+type = webdav
+url = http://127.0.0.1:$DAV_PORT/
+user = photo
+secret_file = $W/dav.secret
+
+[remote anon]
+type = webdav
+url = http://127.0.0.1:$DAV_PORT/
+
+[remote s3]
+type = s3
+endpoint = http://127.0.0.1:$S3_PORT
+bucket = nosuch
+access_key_id = AKTEST
+secret_access_key = SKTEST
+EOF2
+sb_add_set
+
+# expect NAME RC PATTERN: one sync of remote NAME, its exit status, and
+# one message matching PATTERN (and no other for that remote)
+expect() {
+	sb_sync "$1" >"$W/out" 2>"$W/err"
+	rc=$?
+	cat "$W/err"
+	[ $rc = "$2" ] || sb_fail "$1: exit $rc, expected $2"
+	[ "$(grep -c "^shoebox: remote $1: " "$W/err")" = 1 ] ||
+	    sb_fail "$1: one message"
+	grep -q "^shoebox: remote $1: $3$" "$W/err" || sb_fail "$1: the message"
+}
+
+expect nas 2 "HEAD 401 Unauthorized: check user and password, in secret_file $W/dav.secret"
+grep -q wrong "$W/err" && sb_fail "the password was printed"
+expect anon 2 "HEAD 401 Unauthorized: the server wants a login: set user = and password ="
+expect s3 2 "PUT 404 NoSuchBucket: bucket nosuch does not exist: check bucket =, endpoint = and region ="
+
+# 403 to a request without credentials, with a hostile body
+sb_start_proxy "$OPEN_PORT" "PUT:403"
+cat >>"$CFG" <<EOF2
+
+[remote shut]
+type = webdav
+url = http://127.0.0.1:$PROXY_PORT/
+EOF2
+expect shut 1 'PUT 403 Forbidden: Denied\\x1b\[2J\\x1b]0;pwned\\x07 by policy?\\xff xx*\.\.\.: the server refuses it to anyone (no credentials are sent): check its permissions'
+LC_ALL=C grep -q "$(printf '\033')" "$W/err" && sb_fail "a raw escape character"
+n=$(grep '^shoebox: remote shut' "$W/err" | wc -c)
+echo "403 message: $n bytes"
+[ "$n" -lt 300 ] || sb_fail "the server's body should be shortened"
+# it stays pending: a remote that refuses is not a file that failed
+[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
+    WHERE remote = 'shut' AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
+    sb_fail "jobs of a refusing remote should stay pending"
+exit 0

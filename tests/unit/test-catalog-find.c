@@ -1,0 +1,218 @@
+/*
+ * test-catalog-find.c: the catalogue queries behind shoebox find and
+ * verify: find's filters (dates as half-open spans, cameras in any case,
+ * files with no camera at all), library order, and verify's choice of the
+ * files verified longest ago.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shoebox.h"
+#include "catalog.h"
+
+static char		 libdir[] = "/tmp/shoebox-test-find.XXXXXX";
+static struct catalog	*cat;
+
+/* Add a file taken at taken (wall clock) by make/model (NULL: none). */
+static int64_t
+add(const char *path, const char *taken, const char *make, const char *model,
+    enum kind kind)
+{
+	struct meta	m;
+	char		sha[65];
+	int64_t		id;
+
+	memset(&m, 0, sizeof m);
+	if (sscanf(taken, "%d-%d-%dT%d:%d:%d", &m.taken.year, &m.taken.mon,
+	    &m.taken.day, &m.taken.hour, &m.taken.min, &m.taken.sec) != 6)
+		fail_msg("bad date %s", taken);
+	m.taken.has_wall = 1;
+	m.kind = kind;
+	strcpy(m.mime, kind == KIND_VIDEO ? "video/mp4" : "image/jpeg");
+	strcpy(m.date_source, "exif");
+	if (make != NULL)
+		strcpy(m.make, make);
+	if (model != NULL)
+		strcpy(m.model, model);
+	snprintf(sha, sizeof sha, "%064zx", strlen(path) * 7919 + (size_t)path[5]);
+	id = catalog_add_file(cat, path, sha, 100, 0, &m, 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (mkdtemp(libdir) == NULL || (cat = catalog_open(libdir, 0)) == NULL)
+		return -1;
+	add("2004/03/29/A.JPG", "2004-03-29T23:59:59", "NIKON CORPORATION",
+	    "NIKON D70", KIND_IMAGE);
+	add("2004/03/30/B.JPG", "2004-03-30T00:00:00", "NIKON CORPORATION",
+	    "NIKON D70", KIND_IMAGE);
+	add("2004/03/30/C.MP4", "2004-03-30T12:00:00", NULL, NULL, KIND_VIDEO);
+	add("2004/03/31/D.JPG", "2004-03-31T23:59:59", "Canon", "Canon EOS 20D",
+	    KIND_IMAGE);
+	add("2004/04/01/E.JPG", "2004-04-01T00:00:00", "Canon", NULL,
+	    KIND_IMAGE);
+	add("2005/01/01/F.JPG", "2005-01-01T00:00:00", "Apple", "iPhone XR",
+	    KIND_IMAGE);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	cmd[256];
+
+	(void)state;
+	catalog_close(cat);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", libdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Collect the paths found, space-separated. */
+static int
+collect(void *arg, const char *const *v)
+{
+	char	*out = arg;
+
+	if (*out != '\0')
+		strcat(out, " ");
+	strcat(out, v[0]);
+	return 0;
+}
+
+static void
+expect(const struct cat_query *q, const char *paths)
+{
+	char	out[4096] = "";
+	int	n, words;
+
+	n = catalog_find(cat, q, collect, out);
+	assert_string_equal(out, paths);
+	words = paths[0] == '\0' ? 0 : 1;
+	for (; *paths != '\0'; paths++)
+		words += *paths == ' ';
+	assert_int_equal(n, words);
+}
+
+static void
+expect_date(const char *spec, const char *paths)
+{
+	struct cat_query	q;
+	struct daterange	r;
+
+	memset(&q, 0, sizeof q);
+	assert_int_equal(daterange_parse(spec, &r), 0);
+	q.taken = &r;
+	expect(&q, paths);
+}
+
+static void
+test_dates(void **state)
+{
+	(void)state;
+	expect_date("2004-03-30", "2004/03/30/B.JPG 2004/03/30/C.MP4");
+	expect_date("2004-03-30..2004-03-31",
+	    "2004/03/30/B.JPG 2004/03/30/C.MP4 2004/03/31/D.JPG");
+	expect_date("2004-03", "2004/03/29/A.JPG 2004/03/30/B.JPG "
+	    "2004/03/30/C.MP4 2004/03/31/D.JPG");
+	expect_date("2004-04..", "2004/04/01/E.JPG 2005/01/01/F.JPG");
+	expect_date("..2004-03-29", "2004/03/29/A.JPG");
+	expect_date("2003", "");
+}
+
+static void
+test_filters(void **state)
+{
+	struct cat_query	q;
+	struct daterange	r;
+
+	(void)state;
+	memset(&q, 0, sizeof q);
+	expect(&q, "2004/03/29/A.JPG 2004/03/30/B.JPG 2004/03/30/C.MP4 "
+	    "2004/03/31/D.JPG 2004/04/01/E.JPG 2005/01/01/F.JPG");
+	q.make = "canon";	/* E has a make and no model: found */
+	expect(&q, "2004/03/31/D.JPG 2004/04/01/E.JPG");
+	q.make = NULL;
+	q.model = "EOS";
+	expect(&q, "2004/03/31/D.JPG");
+	q.model = "d70";
+	q.make = "nikon";
+	expect(&q, "2004/03/29/A.JPG 2004/03/30/B.JPG");
+	assert_int_equal(daterange_parse("2004-03-30", &r), 0);
+	q.taken = &r;
+	expect(&q, "2004/03/30/B.JPG");
+	memset(&q, 0, sizeof q);
+	q.kind = "video";
+	expect(&q, "2004/03/30/C.MP4");
+	q.kind = NULL;
+	q.mime = "image/*";
+	q.name = "[A-D].*";
+	expect(&q, "2004/03/29/A.JPG 2004/03/30/B.JPG 2004/03/31/D.JPG");
+	q.mime = NULL;
+	q.name = "2004*";	/* the name only, not the folders */
+	expect(&q, "");
+	memset(&q, 0, sizeof q);
+	q.make = "leica";
+	expect(&q, "");
+}
+
+static void
+test_verify_pick(void **state)
+{
+	int64_t		*ids;
+	size_t		 n;
+	uint64_t	 bytes;
+
+	(void)state;
+	assert_int_equal(catalog_count(cat, NULL), 6);
+	/* Never verified: in catalogue order. */
+	assert_int_equal(catalog_verify_pick(cat, NULL, 2, &ids, &n, &bytes),
+	    0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 2);
+	assert_int_equal(bytes, 200);
+	free(ids);
+	assert_int_equal(catalog_verified(cat, 1, "ok"), 0);
+	assert_int_equal(catalog_verified(cat, 2, "ok"), 0);
+	assert_int_equal(catalog_exec(cat, "UPDATE files SET verified_at ="
+	    " '2001-01-01T00:00:00Z' WHERE id = 5"), 0);
+	/* The unverified first, then the one verified longest ago. */
+	assert_int_equal(catalog_verify_pick(cat, NULL, 5, &ids, &n, &bytes),
+	    0);
+	assert_int_equal(n, 5);
+	assert_int_equal(ids[0], 3);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(ids[2], 6);
+	assert_int_equal(ids[3], 5);
+	free(ids);
+	/* Since a date: nothing was catalogued in the future. */
+	assert_int_equal(catalog_count(cat, "2999"), 0);
+	assert_int_equal(catalog_verify_pick(cat, "2999", -1, &ids, &n,
+	    &bytes), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_verify_pick),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,161 @@
+/*
+ * test-cli.c: the command line's pieces that need no process: escaping
+ * untrusted text (log.c), parsing a command's options from its table
+ * (cmd.c), and human sizes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shoebox.h"
+
+static const struct {
+	const char	*in;
+	int		 flags;
+	const char	*want;
+} escapes[] = {
+	{ "IMG_0001.JPG", 0, "IMG_0001.JPG" },
+	{ "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac.jpg", 0,
+	    "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac.jpg" },
+	{ "a\tb\nc\x1b[31m\x7f", 0, "a\\x09b\\x0ac\\x1b[31m\\x7f" },
+	{ "caf\xe9.jpg", 0, "caf\\xe9.jpg" },		/* not UTF-8 */
+	{ "\xc2\x80\xc2\x85\xc2\x9f\xc2\xa0", 0, "\\u0080\\u0085\\u009f\xc2\xa0" },
+	{ "x\xe2\x80\x8e\xe2\x80\x8fy", 0, "x\\u200e\\u200fy" },
+	{ "\xe2\x80\xaagpj.exe\xe2\x80\xae", 0, "\\u202agpj.exe\\u202e" },
+	{ "\xe2\x80\xa9\xe2\x80\xab\xe2\x80\xaf", 0,
+	    "\xe2\x80\xa9\\u202b\xe2\x80\xaf" },	/* 2029, 202F pass */
+	{ "\xe2\x81\xa5\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa", 0,
+	    "\xe2\x81\xa5\\u2066\\u2069\xe2\x81\xaa" },
+	{ "a\\x41", 0, "a\\x41" },
+	{ "a\\x41", LOG_ESC_BACKSLASH, "a\\\\x41" },
+	{ "\xed\xa0\x80", 0, "\\xed\\xa0\\x80" },	/* a surrogate */
+	{ "\xf0\x9f\x93\xb7", 0, "\xf0\x9f\x93\xb7" },	/* a camera */
+};
+
+static void
+test_escape(void **state)
+{
+	char	buf[256];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof escapes / sizeof escapes[0]; i++) {
+		log_escape(escapes[i].in, buf, sizeof buf, escapes[i].flags);
+		if (strcmp(buf, escapes[i].want) != 0)
+			fail_msg("escape #%zu: got '%s', want '%s'", i, buf,
+			    escapes[i].want);
+	}
+}
+
+/* A buffer too small never ends in half an escape or half a character. */
+static void
+test_escape_truncated(void **state)
+{
+	char	buf[8];
+
+	(void)state;
+	log_escape("ab\x1b" "cd", buf, 6, 0);
+	assert_string_equal(buf, "ab");
+	log_escape("ab\xe6\x97\xa5", buf, 5, 0);
+	assert_string_equal(buf, "ab");
+	log_escape("abc", buf, 1, 0);
+	assert_string_equal(buf, "");
+}
+
+static const struct cmd_option opts[] = {
+	{ "dry-run", 'n', NULL, "x" },
+	{ "settle", 0, "DURATION", "x" },
+	{ "sync", 's', NULL, "x" },
+	{ "no-sync", 0, NULL, "x" },
+	{ NULL, 0, NULL, NULL }
+};
+static const struct cmd_entry entry = {
+	"try", "FILE...", 1, 2, "a command to test with", opts, 0, NULL
+};
+
+static void
+test_parse(void **state)
+{
+	struct cmd_args	 a;
+	char		*argv[] = { "try", "one", "-n", "--settle", "5m", "-s",
+			    "--no-sync", "-v", "-L", "/lib", "two", "--sync",
+			    "-v", NULL };
+
+	(void)state;
+	assert_int_equal(cmd_parse(&entry, 13, argv, 0, &a), 0);
+	assert_int_equal(a.argc, 2);
+	assert_string_equal(a.argv[0], "one");
+	assert_string_equal(a.argv[1], "two");
+	assert_int_equal(cmd_has(&a, "dry-run"), 1);
+	assert_string_equal(cmd_get(&a, "settle"), "5m");
+	assert_int_equal(cmd_flag(&a, "sync", "no-sync", -1), 1);
+	assert_int_equal(cmd_has(&a, "verbose"), 2);	/* a global one */
+	assert_string_equal(cmd_get(&a, "library"), "/lib");
+	assert_int_equal(cmd_has(&a, "json"), 0);	/* not an option here */
+	assert_int_equal(cmd_declares(&entry, "settle"), 1);
+	assert_int_equal(cmd_declares(&entry, "library"), 0);
+}
+
+static void
+test_parse_errors(void **state)
+{
+	struct cmd_args	 a;
+	char		*none[] = { "try", "-n", NULL };
+	char		*three[] = { "try", "a", "b", "c", NULL };
+	char		*unknown[] = { "try", "--frob", "a", NULL };
+	char		*noarg[] = { "try", "a", "--settle", NULL };
+	char		*help[] = { "try", "--help", NULL };
+	char		*prefix[] = { "try", "--dry", "a", NULL };
+	char		*dashdash[] = { "try", "--", "-n", NULL };
+
+	(void)state;
+	assert_int_equal(cmd_parse(&entry, 2, none, 0, &a), -1);
+	assert_int_equal(cmd_parse(&entry, 4, three, 0, &a), -1);
+	assert_int_equal(cmd_parse(&entry, 3, unknown, 0, &a), -1);
+	assert_int_equal(cmd_parse(&entry, 3, noarg, 0, &a), -1);
+	assert_int_equal(cmd_parse(&entry, 2, help, 0, &a), 0);
+	assert_int_equal(cmd_has(&a, "help"), 1);
+	assert_int_equal(cmd_parse(&entry, 3, prefix, 0, &a), 0);
+	assert_int_equal(cmd_has(&a, "dry-run"), 1);
+	assert_int_equal(cmd_parse(&entry, 3, dashdash, 0, &a), 0);
+	assert_int_equal(cmd_has(&a, "dry-run"), 0);
+	assert_string_equal(a.argv[0], "-n");
+	assert_int_equal(cmd_flag(&a, "sync", "no-sync", 7), 7);
+}
+
+static void
+test_size(void **state)
+{
+	char	buf[32];
+
+	(void)state;
+	fmt_size(0, buf, sizeof buf);
+	assert_string_equal(buf, "0 B");
+	fmt_size(999, buf, sizeof buf);
+	assert_string_equal(buf, "999 B");
+	fmt_size(38400, buf, sizeof buf);
+	assert_string_equal(buf, "38.4 kB");
+	fmt_size(999960, buf, sizeof buf);
+	assert_string_equal(buf, "1.0 MB");
+	fmt_size(3000000000ULL, buf, sizeof buf);
+	assert_string_equal(buf, "3.0 GB");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_escape_truncated),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_size),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
