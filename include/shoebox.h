@@ -116,7 +116,6 @@ struct cmd_args {
  * flags say what main() prepares before running it.
  */
 #define CMD_LIBRARY	0x1	/* needs a library */
-#define CMD_NETWORK	0x2	/* talks to remotes */
 #define CMD_NOCONFIG	0x4	/* runs without reading the config */
 struct cmd_entry {
 	const char	*name;
@@ -178,7 +177,6 @@ int		 cmd_flag(const struct cmd_args *, const char *, const char *,
 void		 cmd_usage(const struct cmd_entry *);
 void		 cmd_help(const struct cmd_entry *);
 void		 cmd_help_globals(FILE *);
-void		 cmd_size(uint64_t, char *, size_t);
 
 /* lock.c: the library's lock (.shoebox/lock) */
 int		 lock_library(const char *, const char *);
@@ -214,9 +212,13 @@ void		*xmalloc(size_t);
 void		*xcalloc(size_t, size_t);
 void		*xreallocarray(void *, size_t, size_t);
 char		*xstrdup(const char *);
+char		*xstrndup(const char *s, size_t n);
 int		 xasprintf(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 strlcpy_sb(char *, const char *, size_t);
+
+/* util.c */
+void		 fmt_size(uint64_t n, char *buf, size_t size);
 
 /* config.c */
 #define CONFIG_GLOBAL	0	/* sections a key belongs to */
@@ -352,12 +354,15 @@ int		 import_opts_init(struct sb_ctx *, struct import_opts *);
 int		 import_run(struct sb_ctx *, const struct import_opts *, int,
 		    char **);
 
-/* cmd-probe.c: JSON helpers shared by the commands */
+/*
+ * json.c: JSON output shared by the commands (declared here: a src/json.h
+ * would be mistaken for json-c's <json.h>)
+ */
 struct json_object;
-void		 json_add_str(struct json_object *, const char *,
-		    const char *);
-void		 json_print(struct json_object *);
-struct json_object *meta_json(const char *, const struct meta *);
+void		 json_add_str(struct json_object *obj, const char *key,
+		    const char *value);
+void		 json_print(struct json_object *obj);
+struct json_object *meta_json(const char *path, const struct meta *m);
 
 /* meta-exif.c: libexif on JPEG APP1 and any embedded TIFF/Exif block */
 int		 meta_jpeg(const struct sb_src *, struct meta *);

@@ -40,28 +40,29 @@ struct cat_seen {
 	struct cat_file	 file;		/* file.id 0: none */
 };
 
-struct catalog	*catalog_open(const char *, int);
-void		 catalog_close(struct catalog *);
-int		 catalog_exec(struct catalog *, const char *);
-int		 catalog_error(struct catalog *, const char *);
-sqlite3_stmt	*catalog_prepare(struct catalog *, const char *);
-int		 catalog_begin(struct catalog *);
-int		 catalog_commit(struct catalog *);
-int		 catalog_rollback(struct catalog *);
-void		 catalog_bind_text(sqlite3_stmt *, int, const char *);
-void		 catalog_now(char *, size_t);
-int64_t		 catalog_ns(const struct timespec *);
-int		 catalog_seen(struct catalog *, const char *,
-		    const struct stat *, struct cat_seen *);
-int		 catalog_find_sha(struct catalog *, const char *, uint64_t,
-		    struct cat_file *);
-int		 catalog_file(struct catalog *, int64_t, struct cat_file *);
-int		 catalog_add_source(struct catalog *, const char *,
-		    const struct stat *, int64_t, const char *);
-int64_t		 catalog_add_file(struct catalog *, const char *,
-		    const char *, uint64_t, int64_t, const struct meta *,
-		    int64_t);
-int		 catalog_netfs_type(long);
+struct catalog	*catalog_open(const char *library, int readonly);
+void		 catalog_close(struct catalog *cat);
+int		 catalog_exec(struct catalog *cat, const char *sql);
+int		 catalog_error(struct catalog *cat, const char *what);
+sqlite3_stmt	*catalog_prepare(struct catalog *cat, const char *sql);
+int		 catalog_begin(struct catalog *cat);
+int		 catalog_commit(struct catalog *cat);
+int		 catalog_rollback(struct catalog *cat);
+void		 catalog_bind_text(sqlite3_stmt *st, int i, const char *s);
+void		 catalog_now(char *buf, size_t size);
+int64_t		 catalog_ns(const struct timespec *ts);
+int		 catalog_seen(struct catalog *cat, const char *abspath,
+		    const struct stat *sb, struct cat_seen *seen);
+int		 catalog_find_sha(struct catalog *cat, const char *sha,
+		    uint64_t size, struct cat_file *f);
+int		 catalog_file(struct catalog *cat, int64_t id,
+		    struct cat_file *f);
+int		 catalog_add_source(struct catalog *cat, const char *abspath,
+		    const struct stat *sb, int64_t file_id, const char *status);
+int64_t		 catalog_add_file(struct catalog *cat, const char *rel,
+		    const char *sha, uint64_t size, int64_t mtime_ns,
+		    const struct meta *m, int64_t main_id);
+int		 catalog_netfs_type(long type);
 
 /* What shoebox find looks for (catalog_find). NULL: any. */
 struct cat_query {
@@ -81,17 +82,15 @@ struct cat_query {
 #define CAT_NCOLUMNS	13
 extern const char *const catalog_columns[CAT_NCOLUMNS];
 
-int		 catalog_find(struct catalog *, const struct cat_query *,
-		    int (*)(void *, const char *const *), void *);
-int		 catalog_file_at(struct catalog *, const char *,
-		    struct cat_file *);
-int64_t		 catalog_count(struct catalog *, const char *);
-int		 catalog_verify_pick(struct catalog *, const char *, int64_t,
-		    int64_t **, size_t *, uint64_t *);
-int		 catalog_verified(struct catalog *, int64_t, const char *);
-
-/* queue.c: the durable upload queue (one job per file and remote) */
-int		 queue_enqueue(struct catalog *, const struct config *,
-		    int64_t);
+int		 catalog_find(struct catalog *cat, const struct cat_query *q,
+		    int (*row)(void *arg, const char *const *cols), void *arg);
+int		 catalog_file_at(struct catalog *cat, const char *rel,
+		    struct cat_file *f);
+int64_t		 catalog_count(struct catalog *cat, const char *since);
+int		 catalog_verify_pick(struct catalog *cat, const char *since,
+		    int64_t limit, int64_t **ids, size_t *n,
+		    uint64_t *bytes);
+int		 catalog_verified(struct catalog *cat, int64_t id,
+		    const char *status);
 
 #endif /* CATALOG_H */

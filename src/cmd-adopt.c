@@ -27,6 +27,7 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "queue.h"
 #include "scan.h"
 #include "store.h"
 

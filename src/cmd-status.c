@@ -147,7 +147,7 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 		json_object_object_add(o, "failed",
 		    json_object_new_int64(failed));
 	} else {
-		cmd_size((uint64_t)pbytes, size, sizeof size);
+		fmt_size((uint64_t)pbytes, size, sizeof size);
 		more[0] = '\0';
 		if (unq > 0)
 			snprintf(more, sizeof more, ", %lld not yet queued",

@@ -26,8 +26,6 @@
 #include "queue.h"
 #include "remote.h"
 
-extern uint64_t	remote_bytes_sent;	/* remote.c */
-
 /* Options of the sync command (import --sync gets the defaults). */
 static struct {
 	int		 transfers;	/* 0: config or 4 */
@@ -159,7 +157,6 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	x->remote = r;
 	x->error[0] = '\0';
-	x->sent = 0;
 	x->speed = r->bwlimit > 0 ? r->bwlimit / r->transfers : 0;
 	if (x->speed > 0 && x->speed < 1024)
 		x->speed = 1024;
@@ -267,9 +264,9 @@ sync_progress(struct sync *s, const struct timespec *start, int last)
 	el = (double)(now.tv_sec - start->tv_sec) +
 	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 	r = el > 0.5 ? (double)sent / el : 0;
-	cmd_size(sent, done, sizeof done);
-	cmd_size(s->bytes_total, total, sizeof total);
-	cmd_size((uint64_t)r, rate, sizeof rate);
+	fmt_size(sent, done, sizeof done);
+	fmt_size(s->bytes_total, total, sizeof total);
+	fmt_size((uint64_t)r, rate, sizeof rate);
 	if (r > 0 && s->bytes_total > sent) {
 		secs = (long)((double)(s->bytes_total - sent) / r);
 		snprintf(left, sizeof left, "%ld:%02ld left", secs / 60,
@@ -351,7 +348,7 @@ sync_summary(struct sync *s, double seconds)
 		}
 		if (log_quiet)
 			continue;
-		cmd_size(sr->bytes, b, sizeof b);
+		fmt_size(sr->bytes, b, sizeof b);
 		printf("remote %s: %d file%s: %d uploaded (%s), %d already "
 		    "there, %d failed", log_esc(sr->r->name), sr->total,
 		    sr->total == 1 ? "" : "s", sr->uploaded, b, sr->skipped,
@@ -365,8 +362,8 @@ sync_summary(struct sync *s, double seconds)
 	if (!s->ctx->json) {
 		json_object_put(arr);
 		if (!log_quiet) {
-			cmd_size(bytes, b, sizeof b);
-			cmd_size(seconds > 0 ? (uint64_t)((double)bytes /
+			fmt_size(bytes, b, sizeof b);
+			fmt_size(seconds > 0 ? (uint64_t)((double)bytes /
 			    seconds) : 0, r, sizeof r);
 			printf("%s sent in %.1f s (%s/s)\n", b, seconds, r);
 		}
@@ -634,5 +631,5 @@ static const struct cmd_option sync_options[] = {
 const struct cmd_entry cmd_sync_entry = {
 	"sync", "[REMOTE...]", 0, -1,
 	"upload new files to the remotes (all, or those named)",
-	sync_options, CMD_LIBRARY | CMD_NETWORK, cmd_sync
+	sync_options, CMD_LIBRARY, cmd_sync
 };

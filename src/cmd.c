@@ -335,17 +335,3 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv, int stop,
 	return 0;
 }
 
-/* Bytes for a person: "980 B", "12.3 MB" (powers of 1000, as df -H). */
-void
-cmd_size(uint64_t n, char *buf, size_t size)
-{
-	const char	*units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-	double		 v = (double)n;
-	int		 u = 0;
-
-	while (v >= 999.95 && u < 5) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-}

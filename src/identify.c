@@ -16,47 +16,64 @@
 
 static magic_t	cookie;
 
-/* Our compiled definitions: $SHOEBOX_MAGIC, beside the binary, or DATADIR. */
+/* path when it can be read, else NULL (and path is freed). */
 static char *
-our_magic(void)
+readable(char *path)
 {
-	char	 exe[PATH_MAX], *slash, *p;
-	ssize_t	 n;
-	const char *env;
-
-	if ((env = getenv("SHOEBOX_MAGIC")) != NULL && *env != '\0')
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			xasprintf(&p, "%s/magic/shoebox.mgc", exe);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-			/* build/asan/shoebox, build/tests/... */
-			xasprintf(&p, "%s/../../magic/shoebox.mgc", exe);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	xasprintf(&p, "%s/shoebox.mgc", SHOEBOX_DATADIR);
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
 	return NULL;
 }
 
 /*
+ * Our compiled definitions: $SHOEBOX_MAGIC; for a binary run in the source
+ * tree, the tree's magic/shoebox.mgc (beside ./shoebox, or two levels up
+ * from build/asan/shoebox, build/tests/...: only below a directory called
+ * build, never above an installed bin/); else the one installed in
+ * SHOEBOX_DATADIR. New string, or NULL.
+ */
+static char *
+our_magic(void)
+{
+	char		 exe[PATH_MAX], *slash, *p;
+	const char	*env;
+	ssize_t		 n;
+
+	if ((env = getenv("SHOEBOX_MAGIC")) != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';		/* the binary's directory */
+			xasprintf(&p, "%s/magic/shoebox.mgc", exe);
+			if ((p = readable(p)) != NULL)
+				return p;
+		}
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';		/* the directory above */
+		if (slash != NULL && (slash = strrchr(exe, '/')) != NULL &&
+		    strcmp(slash, "/build") == 0) {
+			*slash = '\0';		/* the tree build/ is in */
+			xasprintf(&p, "%s/magic/shoebox.mgc", exe);
+			if ((p = readable(p)) != NULL)
+				return p;
+		}
+	}
+	xasprintf(&p, "%s/shoebox.mgc", SHOEBOX_DATADIR);
+	return readable(p);
+}
+
+/*
  * Open libmagic with our definitions (path, or found as our_magic() says)
- * and the system's. Returns 0, or -1 after saying why.
+ * ahead of libmagic's own default database (magic_getpath: $MAGIC, or
+ * where the system's libmagic keeps it). Returns 0, or -1 after saying
+ * why.
  */
 int
 identify_open(const char *path)
 {
-	char	*ours, *list;
+	char	*ours, *list = NULL;
 	int	 flags = MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
 	    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_ENCODING |
 	    MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV | MAGIC_NO_CHECK_CDF |
@@ -72,10 +89,8 @@ identify_open(const char *path)
 	if (ours == NULL)
 		log_warnx("shoebox.mgc not found; RAW and video types will be "
 		    "generic (set SHOEBOX_MAGIC)");
-	if (ours != NULL)
-		xasprintf(&list, "%s:%s", ours, "/usr/share/misc/magic.mgc");
 	else
-		list = NULL;
+		xasprintf(&list, "%s:%s", ours, magic_getpath(NULL, 0));
 	if (magic_load(cookie, list) == -1) {
 		log_warnx("libmagic: %s", magic_error(cookie));
 		free(ours);

@@ -1,14 +1,17 @@
 /*
- * remote-dir.c: a directory as a remote (a mounted backup disk). The same
- * atomic, verified copy as import: an unnamed file (O_TMPFILE) in the
- * destination directory, fsync, the modification time kept, its SHA-256
- * checked against the catalogue by reading it back, then link()ed into
- * place and the directory fsynced; link() never replaces a file, and a
- * kill leaves nothing behind. Where O_TMPFILE is missing (FAT, some
- * network filesystems) the copy is a named temporary (.shoebox-tmp.*,
- * recorded in the catalogue so that the next sync removes it after a
- * kill) renamed with RENAME_NOREPLACE, else hard-linked; where neither
- * exists the upload is refused rather than risk replacing a file.
+ * remote-dir.c: a directory as a remote (a mounted backup disk). Built
+ * from store.c's pieces (the copy pass, O_TMPFILE, mkdir -p) but not its
+ * naming, which relies on the library's lock: here another sync may write
+ * at the same time. The copy goes to an unnamed file (O_TMPFILE) in the
+ * destination directory; it is fsynced, given the catalogued modification
+ * time, read back and checked against the catalogue's SHA-256, then
+ * link()ed into place and the directory fsynced; link() never replaces a
+ * file, and a kill leaves nothing behind. Where O_TMPFILE is missing (FAT,
+ * some network filesystems) the copy is a named temporary (.shoebox-tmp.*,
+ * recorded in the catalogue before it is made, so that the next sync
+ * removes it after a kill) renamed with RENAME_NOREPLACE, else
+ * hard-linked; where neither exists the upload is refused rather than
+ * risk replacing a file.
  */
 #include <sys/stat.h>
 
@@ -23,12 +26,11 @@
 #include "shoebox.h"
 #include "remote.h"
 #include "sigv4.h"
+#include "store.h"
 
 struct dir_priv {
 	char	*root;		/* path [+ prefix] */
 };
-
-#define COPY_BUF	(256 * 1024)
 
 static int
 dir_open(struct remote *r)
@@ -118,86 +120,34 @@ dir_discard(struct xfer *x, const char *tmp)
 	return REMOTE_OK;
 }
 
-/* mkdir -p for the parents of path; 0 or -1. */
+/* Copy fd to out (store_pass), counting progress; 0, or -1 with err set. */
 static int
-dir_mkparents(char *path)
+dir_copy(struct xfer *x, int fd, int out, uint64_t size, char *err,
+    size_t errlen)
 {
-	char	*p;
+	struct store_pass	p;
 
-	for (p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Copy fd to out with a fixed buffer, counting progress; 0 or -1. */
-static int
-dir_copy(struct xfer *x, int fd, int out, uint64_t size)
-{
-	extern uint64_t	 remote_bytes_sent;
-	char		*buf = xmalloc(COPY_BUF);
-	uint64_t	 off = 0;
-	ssize_t		 n, w;
-	size_t		 done;
-
-	while (off < size) {
-		if (x->remote->interrupted && *x->remote->interrupted) {
-			errno = EINTR;
-			goto fail;
-		}
-		n = pread(fd, buf, size - off < COPY_BUF ?
-		    (size_t)(size - off) : COPY_BUF, (off_t)off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			goto fail;
-		}
-		for (done = 0; done < (size_t)n; done += (size_t)w)
-			if ((w = write(out, buf + done, (size_t)n - done)) ==
-			    -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				goto fail;
-			}
-		off += (uint64_t)n;
-		__atomic_fetch_add(&remote_bytes_sent, (uint64_t)n,
-		    __ATOMIC_RELAXED);
-	}
-	free(buf);
-	return 0;
-fail:
-	free(buf);
-	return -1;
+	memset(&p, 0, sizeof p);
+	p.fd = fd;
+	p.len = p.size = size;
+	p.out = out;
+	p.interrupted = x->remote->interrupted;
+	p.progress = &remote_bytes_sent;
+	return store_pass(&p, err, errlen) == 0 ? 0 : -1;
 }
 
 /*
  * The file at base in dirfd, made from the open copy out without ever
  * replacing anything: 0, or -1 with errno (EEXIST: the name is taken).
- * tmp is the copy's temporary name, or NULL for an unnamed one.
+ * tmp is the copy's temporary name, or NULL for an unnamed one. Unlike
+ * the library's store_name(), never check-then-rename: another sync may
+ * be writing here.
  */
 static int
 dir_name(int dirfd, int out, const char *tmp, const char *base)
 {
-	char	proc[64];
-
-	if (tmp == NULL) {
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", out);
-		if (linkat(AT_FDCWD, proc, dirfd, base, AT_SYMLINK_FOLLOW) ==
-		    0)
-			return 0;
-		if (errno != ENOENT)	/* ENOENT: no /proc */
-			return -1;
-		return linkat(out, "", dirfd, base, AT_EMPTY_PATH);
-	}
+	if (tmp == NULL)
+		return store_link_tmpfile(out, dirfd, base);
 	if (renameat2(dirfd, tmp, dirfd, base, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
@@ -210,6 +160,88 @@ dir_name(int dirfd, int out, const char *tmp, const char *base)
 }
 
 /*
+ * Open the directory dst goes in, creating it (and its parents) first.
+ * Returns its descriptor, or -1 with x->error set.
+ */
+static int
+dir_parent(struct xfer *x, char *dst)
+{
+	char	*slash = strrchr(dst, '/'), err[PATH_MAX + 128];
+	int	 dfd = -1;
+
+	*slash = '\0';
+	if (store_mkdirs(AT_FDCWD, dst, err, sizeof err) == -1)
+		xfer_error(x, "%s", err);
+	else if ((dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		xfer_error(x, "%s: %s", dst, strerror(errno));
+	*slash = '/';
+	return dfd;
+}
+
+/*
+ * The file the copy to dst is written to: unnamed (O_TMPFILE) in dfd, or,
+ * where the filesystem has none, a temporary beside dst (*tmp), recorded
+ * in the catalogue before it is made. Its descriptor, or -1 with x->error
+ * set (*tmp is then NULL).
+ */
+static int
+dir_tmp(struct xfer *x, const struct upload *up, int dfd, const char *dst,
+    char **tmp)
+{
+	int	out;
+
+	*tmp = NULL;
+	if ((out = store_tmpfile(dfd)) != -2) {
+		if (out == -1)
+			xfer_error(x, "%.*s: %s", (int)(strrchr(dst, '/') - dst),
+			    dst, strerror(errno));
+		return out;
+	}
+	*tmp = remote_tmp_name(dst);
+	if (remote_note_tmp(x, up, *tmp) != REMOTE_OK) {
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	if ((out = openat(dfd, strrchr(*tmp, '/') + 1, O_CREAT | O_EXCL |
+	    O_RDWR | O_CLOEXEC, 0644)) == -1)
+		xfer_error(x, "%s: %s", *tmp, strerror(errno));
+	return out;
+}
+
+/*
+ * Fill the copy out from fd (up's file in the library): the bytes, its
+ * mode and modification time, fsync, then read back and checked against
+ * the catalogue's SHA-256. 0, or -1 with x->error set.
+ */
+static int
+dir_fill(struct xfer *x, const struct upload *up, int fd, int out,
+    const char *name)
+{
+	struct timespec	times[2];
+	char		hex[65], err[256];
+
+	if (dir_copy(x, fd, out, up->size, err, sizeof err) == -1) {
+		xfer_error(x, "copying: %s", err);
+		return -1;
+	}
+	times[0].tv_sec = times[1].tv_sec = up->mtime_ns / 1000000000;
+	times[0].tv_nsec = times[1].tv_nsec = up->mtime_ns % 1000000000;
+	if (fchmod(out, 0644) == -1 || futimens(out, times) == -1 ||
+	    fsync(out) == -1) {
+		xfer_error(x, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (dir_hash(out, up->size, hex, x->remote->interrupted) == -1 ||
+	    strcmp(hex, up->sha256) != 0) {
+		xfer_error(x, "the copy's SHA-256 differs from the catalogue's "
+		    "(bad disk, or the file changed since import)");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The verified, atomic copy to name; REMOTE_EXISTS when name was taken
  * meanwhile (nothing replaced).
  */
@@ -217,67 +249,21 @@ static int
 dir_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dir_priv	*d = x->remote->priv;
-	struct timespec	 times[2];
-	char		*dst, *tmp = NULL, *tmpbase, *slash, hex[65];
-	int		 fd = -1, out = -1, dfd = -1, noted = 0;
+	char		*dst, *tmp = NULL;
+	int		 fd = -1, out = -1, dfd;
 	int		 rc = REMOTE_FAIL;
 
 	dst = remote_join(d->root, name);
-	if (dir_mkparents(dst) == -1) {
-		xfer_error(x, "creating the directories of %s: %s", dst,
-		    strerror(errno));
+	if ((dfd = dir_parent(x, dst)) == -1)
 		goto out;
-	}
-	slash = strrchr(dst, '/');
-	*slash = '\0';
-	dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	*slash = '/';
-	if (dfd == -1) {
-		xfer_error(x, "%.*s: %s", (int)(slash - dst), dst,
-		    strerror(errno));
-		goto out;
-	}
 	if ((fd = remote_open_file(x, up)) == -1)
 		goto out;
-	out = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-	if (out == -1 && errno != EOPNOTSUPP && errno != EISDIR &&
-	    errno != EINVAL) {
-		xfer_error(x, "%.*s: %s", (int)(slash - dst), dst,
-		    strerror(errno));
+	if ((out = dir_tmp(x, up, dfd, dst, &tmp)) == -1)
 		goto out;
-	}
-	if (out == -1) {
-		/* no O_TMPFILE: a named temporary, recorded first */
-		tmp = remote_tmp_name(dst);
-		if (remote_note_tmp(x, up, tmp) != REMOTE_OK)
-			goto out;
-		noted = 1;
-		tmpbase = strrchr(tmp, '/') + 1;
-		if ((out = openat(dfd, tmpbase, O_CREAT | O_EXCL | O_RDWR |
-		    O_CLOEXEC, 0644)) == -1) {
-			xfer_error(x, "%s: %s", tmp, strerror(errno));
-			goto out;
-		}
-	}
-	if (dir_copy(x, fd, out, up->size) == -1) {
-		xfer_error(x, "copying: %s", strerror(errno));
+	if (dir_fill(x, up, fd, out, tmp ? tmp : dst) == -1)
 		goto out;
-	}
-	times[0].tv_sec = times[1].tv_sec = up->mtime_ns / 1000000000;
-	times[0].tv_nsec = times[1].tv_nsec = up->mtime_ns % 1000000000;
-	if (fchmod(out, 0644) == -1 || futimens(out, times) == -1 ||
-	    fsync(out) == -1) {
-		xfer_error(x, "%s: %s", tmp ? tmp : dst, strerror(errno));
-		goto out;
-	}
-	if (dir_hash(out, up->size, hex, x->remote->interrupted) == -1 ||
-	    strcmp(hex, up->sha256) != 0) {
-		xfer_error(x, "the copy's SHA-256 differs from the catalogue's "
-		    "(bad disk, or the file changed since import)");
-		goto out;
-	}
 	if (dir_name(dfd, out, tmp ? strrchr(tmp, '/') + 1 : NULL,
-	    slash + 1) == -1) {
+	    strrchr(dst, '/') + 1) == -1) {
 		if (errno == EEXIST)
 			rc = REMOTE_EXISTS;
 		else if (errno == EPERM || errno == EOPNOTSUPP ||
@@ -295,11 +281,10 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 	}
 	rc = REMOTE_OK;
 out:
-	if (tmp != NULL) {
+	if (tmp != NULL) {	/* recorded: removed, and forgotten */
 		if (rc != REMOTE_OK)
 			unlink(tmp);
-		if (noted)
-			remote_note_tmp(x, up, NULL);
+		remote_note_tmp(x, up, NULL);
 	}
 	if (fd != -1)
 		close(fd);

@@ -1,11 +1,12 @@
 /*
  * remote-s3.c: S3 and its look-alikes (AWS, Backblaze B2, Wasabi, Ceph RGW,
  * MinIO, R2). Requests are signed by sigv4.c. Small files go up in one PUT,
- * larger ones in a multipart upload whose parts are sent by a bounded pool
- * of threads; the UploadId and each part's ETag are kept in the catalogue
- * so that a killed sync resumes. Every PUT carries Content-MD5 and its
- * SHA-256 in x-amz-content-sha256 (computed in a first streaming pass),
- * and the object gets rclone's x-amz-meta-mtime and our x-amz-meta-sha256.
+ * larger ones in a multipart upload (remote-s3-multipart.c) whose parts
+ * are sent by a bounded pool of threads; the UploadId and each part's ETag
+ * are kept in the catalogue so that a killed sync resumes. Every PUT
+ * carries Content-MD5 and its SHA-256 in x-amz-content-sha256 (computed in
+ * a first streaming pass), and the object gets rclone's x-amz-meta-mtime
+ * and our x-amz-meta-sha256.
  *
  * An object is never replaced: a key is probed first (HEAD: our
  * x-amz-meta-sha256, else an ETag that is the MD5, else the object read
@@ -15,7 +16,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,50 +23,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "shoebox.h"
-#include "catalog.h"
-#include "queue.h"
 #include "remote.h"
 #include "sigv4.h"
-
-#define MIB		(1024LL * 1024)
-#define S3_MAX_PARTS	10000
-#define AUTH_HINT	"check access_key_id and secret_access_key " \
-			"(or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
-
-struct s3_priv {
-	char		*scheme;	/* http or https */
-	char		*authority;	/* host[:port] of the endpoint */
-	char		*bucket;
-	char		*region;
-	char		*prefix;
-	int		 virtual_host;
-	char		*access_key;
-	char		*secret_key;
-	char		*token;
-	const char	*storage_class;
-	long long	 threshold;
-	long long	 part_size;
-	int		 concurrency;
-	int		 no_condition;	/* If-None-Match: * not implemented */
-};
-
-/* One S3 call: what s3_prepare signs on each try. */
-struct s3_call {
-	struct s3_priv	*s;
-	char		*path;		/* encoded key, with a leading '/' */
-	struct sigv4_kv	 query[2];
-	size_t		 nquery;
-	struct sigv4_kv	 hdr[10];
-	size_t		 nhdr;
-	const char	*payload_hash;
-};
+#include "remote-s3.h"
 
 #define EMPTY_SHA256 \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
+/* Read the remote's settings and credentials; 0, or -1 after saying why. */
 static int
 s3_open(struct remote *r)
 {
@@ -92,11 +57,11 @@ s3_open(struct remote *r)
 		s->scheme = xstrdup("https");
 		p = endpoint;
 	} else {
-		s->scheme = strndup(endpoint, (size_t)(p - endpoint));
+		s->scheme = xstrndup(endpoint, (size_t)(p - endpoint));
 		p += 3;
 	}
 	n = strcspn(p, "/");
-	s->authority = strndup(p, n);
+	s->authority = xstrndup(p, n);
 	free(ep);
 	if (strcmp(s->scheme, "http") != 0 && strcmp(s->scheme, "https") != 0) {
 		log_warnx("remote %s: endpoint must be http:// or https://",
@@ -143,6 +108,7 @@ s3_open(struct remote *r)
 	return 0;
 }
 
+/* Free the settings, wiping the secret. */
 static void
 s3_close(struct remote *r)
 {
@@ -163,7 +129,7 @@ s3_close(struct remote *r)
 }
 
 /* Start a call on the object for relpath. */
-static void
+void
 s3_call_init(struct s3_call *c, struct s3_priv *s, const char *relpath)
 {
 	char	*key, *enc;
@@ -181,13 +147,15 @@ s3_call_init(struct s3_call *c, struct s3_priv *s, const char *relpath)
 	c->payload_hash = EMPTY_SHA256;
 }
 
-static void
+/* Free what the call holds. */
+void
 s3_call_free(struct s3_call *c)
 {
 	free(c->path);
 }
 
-static void
+/* Add a header to sign and send (c->hdr holds 10). */
+void
 s3_call_header(struct s3_call *c, const char *name, const char *value)
 {
 	c->hdr[c->nhdr].name = name;
@@ -196,7 +164,7 @@ s3_call_header(struct s3_call *c, const char *name, const char *value)
 }
 
 /* xreq_prepare for S3: the URL, and headers signed for now. */
-static int
+int
 s3_prepare(struct xfer *x, struct xreq *rq, void *arg)
 {
 	struct s3_call	*c = arg;
@@ -386,7 +354,7 @@ out:
  * "If-None-Match" (then 1: try again without it, the probe having
  * checked); 0 to go on.
  */
-static int
+int
 s3_condition(struct xfer *x, struct xreq *rq, int *rc)
 {
 	struct s3_priv	*s = x->remote->priv;
@@ -406,7 +374,7 @@ s3_condition(struct xfer *x, struct xreq *rq, int *rc)
 }
 
 /* The headers every new object gets: type, mtime, SHA-256, class. */
-static void
+void
 s3_object_headers(struct s3_call *c, const struct upload *up, char *mtime,
     size_t size)
 {
@@ -419,7 +387,7 @@ s3_object_headers(struct s3_call *c, const struct upload *up, char *mtime,
 }
 
 /* Is etag (quotes dropped) the hex MD5 we sent? Servers may differ; lenient. */
-static int
+int
 s3_etag_ok(const char *etag, const char *md5hex)
 {
 	if (strlen(etag) != 32 || strchr(etag, '-') != NULL)
@@ -482,341 +450,6 @@ again:
 out:
 	xreq_free(&rq);
 	s3_call_free(&c);
-	return rc;
-}
-
-/* A multipart upload under way, shared by its part threads. */
-struct s3_mp {
-	struct remote		*r;
-	const struct upload	*up;
-	const char		*name;		/* the key, below the prefix */
-	int			 fd;
-	char			*upload_id;
-	long long		 part_size;
-	int			 nparts;
-	char			(*etags)[QUEUE_ETAG_MAX];
-	int			 next;		/* next part to look at, 0-based */
-	pthread_mutex_t		 lock;
-	int			 rc;		/* first failure, or REMOTE_OK */
-	int			 gone;		/* NoSuchUpload: start again */
-	char			 error[512];
-	long long		 speed;
-};
-
-/* Upload part n (1-based) on x; REMOTE_OK with etags[n - 1] set. */
-static int
-s3_put_part(struct xfer *x, struct s3_mp *mp, int n)
-{
-	struct s3_call	 c;
-	struct xreq	 rq;
-	unsigned char	 md5[16], sha[32];
-	char		 md5hex[33], md5b64[32], shahex[65], num[16];
-	uint64_t	 off = (uint64_t)(n - 1) * (uint64_t)mp->part_size;
-	uint64_t	 len = mp->up->size - off;
-	int		 rc;
-
-	if (len > (uint64_t)mp->part_size)
-		len = (uint64_t)mp->part_size;
-	if (remote_hash_region(mp->fd, off, len, md5, sha,
-	    mp->r->interrupted) == -1) {
-		xfer_error(x, "reading: %s", strerror(errno));
-		return REMOTE_FAIL;
-	}
-	sigv4_hex(sha, 32, shahex);
-	sigv4_hex(md5, 16, md5hex);
-	remote_base64(md5, 16, md5b64);
-	snprintf(num, sizeof num, "%d", n);
-
-	s3_call_init(&c, mp->r->priv, mp->name);
-	c.query[0].name = "partNumber";
-	c.query[0].value = num;
-	c.query[1].name = "uploadId";
-	c.query[1].value = mp->upload_id;
-	c.nquery = 2;
-	s3_call_header(&c, "content-md5", md5b64);
-	c.payload_hash = shahex;
-	xreq_init(&rq, "PUT");
-	rq.has_body = 1;
-	rq.body.fd = mp->fd;
-	rq.body.off = off;
-	rq.body.len = len;
-	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status == 404 && rq.resp != NULL &&
-	    strstr(rq.resp, "NoSuchUpload") != NULL) {
-		pthread_mutex_lock(&mp->lock);
-		mp->gone = 1;
-		pthread_mutex_unlock(&mp->lock);
-		xfer_error(x, "the multipart upload is gone (NoSuchUpload)");
-		rc = REMOTE_FAIL;
-	} else if (rq.status != 200)
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
-	else if (rq.etag[0] == '\0' || !s3_etag_ok(rq.etag, md5hex)) {
-		xfer_error(x, "part %d: the server's ETag '%s' is not the MD5 "
-		    "we sent", n, rq.etag);
-		rc = REMOTE_FAIL;
-	} else {
-		strlcpy_sb(mp->etags[n - 1], rq.etag, QUEUE_ETAG_MAX);
-		pthread_mutex_lock(mp->up->lock);
-		if (queue_mp_part(mp->up->cat, mp->up->job_id, n, rq.etag) ==
-		    -1)
-			rc = REMOTE_FAIL;
-		pthread_mutex_unlock(mp->up->lock);
-	}
-out:
-	xreq_free(&rq);
-	s3_call_free(&c);
-	return rc;
-}
-
-/* A part thread: parts until none are left or one failed. */
-static void *
-s3_part_worker(void *arg)
-{
-	struct s3_mp	*mp = arg;
-	struct xfer	 x;
-	int		 n, rc;
-
-	xfer_init(&x, mp->r);
-	x.speed = mp->speed;
-	for (;;) {
-		pthread_mutex_lock(&mp->lock);
-		while (mp->next < mp->nparts && mp->etags[mp->next][0] != '\0')
-			mp->next++;
-		n = mp->rc == REMOTE_OK && !mp->gone && mp->next < mp->nparts ?
-		    ++mp->next : 0;
-		pthread_mutex_unlock(&mp->lock);
-		if (n == 0)
-			break;
-		if ((rc = s3_put_part(&x, mp, n)) != REMOTE_OK) {
-			pthread_mutex_lock(&mp->lock);
-			if (mp->rc == REMOTE_OK) {
-				mp->rc = rc;
-				memcpy(mp->error, x.error, sizeof mp->error);
-			}
-			pthread_mutex_unlock(&mp->lock);
-			break;
-		}
-	}
-	xfer_free(&x);
-	return NULL;
-}
-
-/* Start a multipart upload: POST ?uploads, and remember its UploadId. */
-static int
-s3_mp_create(struct xfer *x, struct s3_mp *mp)
-{
-	struct s3_call	 c;
-	struct xreq	 rq;
-	char		 mtime[40], *s, *e;
-	int		 rc;
-
-	s3_call_init(&c, x->remote->priv, mp->name);
-	c.query[0].name = "uploads";
-	c.query[0].value = "";
-	c.nquery = 1;
-	s3_object_headers(&c, mp->up, mtime, sizeof mtime);
-	xreq_init(&rq, "POST");
-	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status != 200) {
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
-		goto out;
-	}
-	if (rq.resp == NULL || (s = strstr(rq.resp, "<UploadId>")) == NULL ||
-	    (e = strstr(s, "</UploadId>")) == NULL) {
-		xfer_error(x, "POST ?uploads: no UploadId in the answer");
-		rc = REMOTE_FAIL;
-		goto out;
-	}
-	s += strlen("<UploadId>");
-	mp->upload_id = strndup(s, (size_t)(e - s));
-	pthread_mutex_lock(mp->up->lock);
-	if (queue_mp_set(mp->up->cat, mp->up->job_id, mp->upload_id,
-	    mp->part_size) == -1) {
-		xfer_error(x, "cannot save the multipart upload");
-		rc = REMOTE_FAIL;
-	}
-	pthread_mutex_unlock(mp->up->lock);
-out:
-	xreq_free(&rq);
-	s3_call_free(&c);
-	return rc;
-}
-
-/* Complete the upload with the parts' ETags in order. */
-static int
-s3_mp_complete(struct xfer *x, struct s3_mp *mp)
-{
-	struct s3_call	 c;
-	struct xreq	 rq;
-	char		*xml, *p, shahex[65];
-	size_t		 size;
-	int		 i, rc;
-
-	size = 128 + (size_t)mp->nparts * (64 + QUEUE_ETAG_MAX);
-	xml = p = xmalloc(size);
-again:
-	p = xml;
-	p += sprintf(p, "<CompleteMultipartUpload>");
-	for (i = 0; i < mp->nparts; i++)
-		p += sprintf(p, "<Part><PartNumber>%d</PartNumber>"
-		    "<ETag>\"%s\"</ETag></Part>", i + 1, mp->etags[i]);
-	p += sprintf(p, "</CompleteMultipartUpload>");
-	sigv4_sha256_hex(xml, (size_t)(p - xml), shahex);
-
-	s3_call_init(&c, x->remote->priv, mp->name);
-	c.query[0].name = "uploadId";
-	c.query[0].value = mp->upload_id;
-	c.nquery = 1;
-	s3_call_header(&c, "content-type", "application/xml");
-	if (!((struct s3_priv *)x->remote->priv)->no_condition)
-		s3_call_header(&c, "if-none-match", "*");
-	c.payload_hash = shahex;
-	xreq_init(&rq, "POST");
-	rq.has_body = 1;
-	rq.body.mem = xml;
-	rq.body.len = (uint64_t)(p - xml);
-	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (s3_condition(x, &rq, &rc)) {
-		xreq_free(&rq);
-		s3_call_free(&c);
-		goto again;
-	}
-	if (rc == REMOTE_EXISTS)
-		goto out;
-	if (rq.status != 200)
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
-	else if (rq.resp != NULL && strstr(rq.resp, "<Error>") != NULL) {
-		/* S3 can fail a completion after answering 200. */
-		rq.status = 500;
-		xreq_http_error(x, &rq, NULL);
-		rc = REMOTE_FAIL;
-	}
-out:
-	xreq_free(&rq);
-	s3_call_free(&c);
-	free(xml);
-	return rc;
-}
-
-/* Abort an upload that failed, so it stops costing storage. */
-static void
-s3_mp_abort(struct xfer *x, struct s3_mp *mp)
-{
-	struct s3_call	c;
-	struct xreq	rq;
-	char		saved[sizeof x->error];
-
-	memcpy(saved, x->error, sizeof saved);
-	s3_call_init(&c, x->remote->priv, mp->name);
-	c.query[0].name = "uploadId";
-	c.query[0].value = mp->upload_id;
-	c.nquery = 1;
-	xreq_init(&rq, "DELETE");
-	xreq_perform(x, &rq, s3_prepare, &c);
-	xreq_free(&rq);
-	s3_call_free(&c);
-	memcpy(x->error, saved, sizeof saved);
-	pthread_mutex_lock(mp->up->lock);
-	queue_mp_clear(mp->up->cat, mp->up->job_id);
-	pthread_mutex_unlock(mp->up->lock);
-}
-
-/* Send the parts not yet done, on up to upload_concurrency threads. */
-static int
-s3_mp_parts(struct xfer *x, struct s3_mp *mp)
-{
-	struct s3_priv	*s = x->remote->priv;
-	pthread_t	 tids[32];
-	int		 i, nthreads, todo = 0;
-
-	for (i = 0; i < mp->nparts; i++)
-		if (mp->etags[i][0] == '\0')
-			todo++;
-	nthreads = todo < s->concurrency ? todo : s->concurrency;
-	mp->speed = x->speed > 0 && nthreads > 0 ? x->speed / nthreads : 0;
-	if (mp->speed > 0 && mp->speed < 1024)
-		mp->speed = 1024;
-	mp->next = 0;
-	mp->rc = REMOTE_OK;
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&tids[i], NULL, s3_part_worker, mp) != 0)
-			fatalx("cannot start a part thread");
-	for (i = 0; i < nthreads; i++)
-		pthread_join(tids[i], NULL);
-	if (mp->rc != REMOTE_OK)
-		memcpy(x->error, mp->error, sizeof x->error);
-	return mp->rc;
-}
-
-/* A multipart upload, resumed from the catalogue when one was started. */
-static int
-s3_put_multipart(struct xfer *x, const struct upload *up, const char *name,
-    int fd)
-{
-	struct s3_priv	*s = x->remote->priv;
-	struct s3_mp	 mp;
-	long long	 saved_size = 0;
-	int		 rc, found, restarts = 0;
-
-	memset(&mp, 0, sizeof mp);
-	mp.r = x->remote;
-	mp.up = up;
-	mp.name = name;
-	mp.fd = fd;
-	pthread_mutex_init(&mp.lock, NULL);
-again:
-	mp.part_size = s->part_size;
-	while ((up->size + (uint64_t)mp.part_size - 1) /
-	    (uint64_t)mp.part_size > S3_MAX_PARTS)
-		mp.part_size *= 2;
-	pthread_mutex_lock(up->lock);
-	found = queue_mp_get(up->cat, up->job_id, &mp.upload_id, &saved_size);
-	pthread_mutex_unlock(up->lock);
-	if (found == -1) {
-		xfer_error(x, "cannot read the multipart state");
-		rc = REMOTE_FAIL;
-		goto out;
-	}
-	if (found == 1 && saved_size >= 5 * MIB)
-		mp.part_size = saved_size;
-	mp.nparts = (int)((up->size + (uint64_t)mp.part_size - 1) /
-	    (uint64_t)mp.part_size);
-	mp.etags = xcalloc((size_t)mp.nparts, sizeof *mp.etags);
-	if (found == 1) {
-		pthread_mutex_lock(up->lock);
-		rc = queue_mp_parts(up->cat, up->job_id, mp.nparts, mp.etags);
-		pthread_mutex_unlock(up->lock);
-		log_debug("remote %s: %s: resuming upload with %d of %d parts "
-		    "done", x->remote->name, up->relpath, rc, mp.nparts);
-	} else if ((rc = s3_mp_create(x, &mp)) != REMOTE_OK)
-		goto out;
-
-	rc = s3_mp_parts(x, &mp);
-	if (rc == REMOTE_OK)
-		rc = s3_mp_complete(x, &mp);
-	if (rc != REMOTE_OK && mp.gone && restarts++ == 0) {
-		log_debug("remote %s: %s: upload expired; starting again",
-		    x->remote->name, up->relpath);
-		pthread_mutex_lock(up->lock);
-		queue_mp_clear(up->cat, up->job_id);
-		pthread_mutex_unlock(up->lock);
-		free(mp.upload_id);
-		mp.upload_id = NULL;
-		free(mp.etags);
-		mp.etags = NULL;
-		mp.gone = 0;
-		goto again;
-	}
-	if (rc != REMOTE_OK && mp.upload_id != NULL &&
-	    !(x->remote->interrupted && *x->remote->interrupted))
-		s3_mp_abort(x, &mp);
-out:
-	free(mp.upload_id);
-	free(mp.etags);
-	pthread_mutex_destroy(&mp.lock);
 	return rc;
 }
 

@@ -201,7 +201,7 @@ sftp_open(struct remote *r)
 			return -1;
 		}
 		n = strcspn(url + 7, "/");
-		s->base = strndup(url, 7 + n);
+		s->base = xstrndup(url, 7 + n);
 		path = url + 7 + n;
 	} else if ((v = remote_get(r, "host")) != NULL) {
 		if ((path = remote_get(r, "port")) != NULL)

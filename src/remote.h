@@ -1,8 +1,9 @@
 /*
  * remote.h: the small interface every kind of remote implements
- * (remote-s3.c, remote-webdav.c, remote-sftp.c, remote-dir.c), and the
- * shared HTTP/SFTP machinery in remote.c (streaming bodies, retries,
- * timeouts, TLS, secrets) that cmd-sync.c drives.
+ * (remote-s3.c, remote-webdav.c, remote-sftp.c, remote-dir.c), what they
+ * share in remote.c (config, secrets, the upload of one file under a name
+ * that replaces nothing) and the HTTP/SFTP machinery in xreq.c (streaming
+ * bodies, retries, timeouts, TLS), which cmd-sync.c drives.
  */
 #ifndef REMOTE_H
 #define REMOTE_H
@@ -59,7 +60,6 @@ struct xfer {
 	struct remote	*remote;
 	long long	 speed;		/* CURLOPT_MAX_SEND_SPEED_LARGE, or 0 */
 	char		 error[512];	/* why the last call failed */
-	uint64_t	 sent;		/* body bytes sent for the current file */
 	double		 waited;	/* seconds of retry delays, this file */
 	char		 note[160];	/* a kind's callback on the last try:
 					   what the server showed */
@@ -71,6 +71,8 @@ struct xbody {
 	uint64_t	 off;
 	uint64_t	 len;
 	uint64_t	 pos;
+	uint64_t	 counted;	/* of a file's bytes, in remote_bytes_sent:
+					   the most any try got to */
 	const char	*mem;		/* or a small body in memory */
 	void		*sha;		/* EVP_MD_CTX *, or NULL */
 };
@@ -106,7 +108,7 @@ struct xreq {
 #define RESP_MAX	(64 * 1024)
 
 /* Builds (or rebuilds, on each retry) a request's URL and headers. */
-typedef int (*xreq_prepare)(struct xfer *, struct xreq *, void *);
+typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
 
 /*
  * A kind of remote. probe says what is under a name (relative to the
@@ -119,13 +121,13 @@ typedef int (*xreq_prepare)(struct xfer *, struct xreq *, void *);
  */
 struct remote_ops {
 	const char	*type;
-	int		(*open)(struct remote *);
-	int		(*probe)(struct xfer *, const struct upload *,
-			    const char *);
-	int		(*put)(struct xfer *, const struct upload *,
-			    const char *);
-	int		(*discard)(struct xfer *, const char *);
-	void		(*close)(struct remote *);
+	int		(*open)(struct remote *r);
+	int		(*probe)(struct xfer *x, const struct upload *up,
+			    const char *name);
+	int		(*put)(struct xfer *x, const struct upload *up,
+			    const char *name);
+	int		(*discard)(struct xfer *x, const char *tmp);
+	void		(*close)(struct remote *r);
 };
 
 struct remote {
@@ -160,38 +162,41 @@ struct remote {
 };
 
 /* remote.c */
-struct remote	*remote_open(const struct config *, const char *);
-void		 remote_close(struct remote *);
-const char	*remote_get(const struct remote *, const char *);
-int		 remote_secret(struct remote *, const char *, const char *,
-		    char **);
-char		*remote_join(const char *, const char *);
-void		 remote_mtime_str(int64_t, char *, size_t);
-void		 xfer_init(struct xfer *, struct remote *);
-void		 xfer_free(struct xfer *);
-void		 xfer_error(struct xfer *, const char *, ...)
+extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
+struct remote	*remote_open(const struct config *cfg, const char *name);
+void		 remote_close(struct remote *r);
+const char	*remote_get(const struct remote *r, const char *key);
+int		 remote_secret(struct remote *r, const char *key,
+		    const char *env, char **out);
+char		*remote_join(const char *a, const char *b);
+void		 remote_mtime_str(int64_t ns, char *buf, size_t size);
+int		 remote_hash_region(int fd, uint64_t off, uint64_t len,
+		    unsigned char *md5, unsigned char *sha256,
+		    volatile int *interrupted);
+void		 remote_base64(const unsigned char *p, size_t n, char *out);
+int		 remote_open_file(struct xfer *x, const struct upload *up);
+char		*remote_variant(const char *relpath, int n);
+char		*remote_tmp_name(const char *path);
+int		 remote_note_tmp(struct xfer *x, const struct upload *up,
+		    const char *tmp);
+int		 remote_read_back(struct xfer *x, const struct upload *up,
+		    xreq_prepare prepare, void *arg);
+int		 remote_upload(struct xfer *x, struct upload *up, int *skipped);
+
+/* xreq.c */
+void		 xfer_init(struct xfer *x, struct remote *r);
+void		 xfer_free(struct xfer *x);
+void		 xfer_error(struct xfer *x, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-void		 xreq_init(struct xreq *, const char *);
-void		 xreq_reset(struct xreq *);
-void		 xreq_free(struct xreq *);
-void		 xreq_header(struct xreq *, const char *, ...)
+void		 xreq_init(struct xreq *rq, const char *method);
+void		 xreq_free(struct xreq *rq);
+void		 xreq_header(struct xreq *rq, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-int		 xreq_perform(struct xfer *, struct xreq *, xreq_prepare,
-		    void *);
-int		 xreq_http_error(struct xfer *, const struct xreq *,
-		    const char *);
-int		 remote_hash_region(int, uint64_t, uint64_t, unsigned char *,
-		    unsigned char *, volatile int *);
-void		 remote_base64(const unsigned char *, size_t, char *);
-int		 remote_open_file(struct xfer *, const struct upload *);
-char		*remote_variant(const char *, int);
-char		*remote_tmp_name(const char *);
-int		 remote_note_tmp(struct xfer *, const struct upload *,
-		    const char *);
-int		 remote_read_back(struct xfer *, const struct upload *,
-		    xreq_prepare, void *);
-int		 remote_upload(struct xfer *, struct upload *, int *);
-int		 remote_unreachable(struct remote *);
+int		 xreq_perform(struct xfer *x, struct xreq *rq,
+		    xreq_prepare prepare, void *arg);
+int		 xreq_http_error(struct xfer *x, const struct xreq *rq,
+		    const char *hint);
+int		 remote_unreachable(struct remote *r);
 
 /* The kinds of remote. */
 extern const struct remote_ops remote_s3_ops;

@@ -6,14 +6,17 @@
  * fsync'ed, read back and checked, given the source's mtime, and only then
  * linked under its name. A large file is hashed on a second thread while
  * it is copied, and read back stretch by stretch once written out,
- * compared byte for byte with what was read (store_pipe). link() never replaces an existing file, so nothing
- * is ever overwritten, and a crash leaves no partial file under a real name.
+ * compared byte for byte with what was read (store-pipe.c). link() never
+ * replaces an existing file, so nothing is ever overwritten, and a crash
+ * leaves no partial file under a real name.
+ *
+ * Every read of a file here goes through store_read(), every pass over
+ * one through store_pass(), which the remotes use too.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,33 +27,9 @@
 #include "shoebox.h"
 #include "store.h"
 
-#define COPY_BUF	(1024 * 1024)
 #define WRITEBACK_CHUNK	(8 * 1024 * 1024)	/* start writeback this often */
-#define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
-#define PIPE_SLOTS	8	/* COPY_BUF buffers in flight */
-#define PIPE_FLUSH	(2 * 1024 * 1024)	/* its writeback stretch */
 
 static uint8_t	*copybuf;
-static uint8_t	*pipebuf;	/* PIPE_SLOTS + 1 buffers, for store_pipe */
-
-/*
- * A large copy in flight (store_pipe): the calling thread reads the source
- * into a ring of slots, writes each slot to the copy and, with verify,
- * reads the copy back once written out and compares it with the slot; a
- * second thread hashes the slots in order meanwhile. A slot is reused only
- * when both are done with it, so memory stays PIPE_SLOTS buffers.
- */
-struct pipe {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	EVP_MD_CTX	*ctx;
-	uint8_t		*slot[PIPE_SLOTS];
-	size_t		 len[PIPE_SLOTS];
-	uint64_t	 at[PIPE_SLOTS];	/* where it goes in the copy */
-	unsigned long	 filled;	/* slots handed to the hasher */
-	unsigned long	 hashed;	/* of those, hashed */
-	int		 stop;
-};
 
 /* The copy buffer, allocated once, page aligned. */
 static uint8_t *
@@ -66,6 +45,7 @@ store_buf(void)
 	return copybuf;
 }
 
+/* A SHA-256 digest md as 64 lowercase hex digits and a NUL, into hex. */
 void
 store_sha256_hex(const unsigned char *md, char *hex)
 {
@@ -80,31 +60,37 @@ store_sha256_hex(const unsigned char *md, char *hex)
 }
 
 /*
- * Read up to want bytes of the source at off (of size bytes in all).
- * Returns how many, or -1 with err saying why: a read error (a card pulled
- * out) or an early end (a file truncated while copied).
+ * Read up to want bytes of fd at off (of size bytes in all): the one read
+ * every copy and hash here makes. Returns how many, or -1 with err saying
+ * why and errno set: a read error (a card pulled out), or an early end
+ * (EIO: a file truncated while read).
  */
-static ssize_t
-read_chunk(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
+ssize_t
+store_read(int fd, uint8_t *buf, size_t want, uint64_t off, uint64_t size,
     char *err, size_t errlen)
 {
 	ssize_t	n;
+	int	e;
 
 	while ((n = pread(fd, buf, want, (off_t)off)) < 0 && errno == EINTR)
 		;
+	if (n > 0)
+		return n;
+	e = n < 0 ? errno : EIO;
 	if (n < 0)
 		snprintf(err, errlen, "read error at byte %llu: %s",
-		    (unsigned long long)off, strerror(errno));
-	else if (n == 0)
+		    (unsigned long long)off, strerror(e));
+	else
 		snprintf(err, errlen, "file ended at byte %llu of %llu"
 		    " (truncated or changed while copying)",
 		    (unsigned long long)off, (unsigned long long)size);
-	return n > 0 ? n : -1;
+	errno = e;
+	return -1;
 }
 
 /* Write all of buf; 0 or -1 with errno. */
-static int
-write_all(int fd, const uint8_t *buf, size_t len)
+int
+store_write_all(int fd, const uint8_t *buf, size_t len)
 {
 	ssize_t	n;
 
@@ -124,44 +110,139 @@ write_all(int fd, const uint8_t *buf, size_t len)
 }
 
 /*
- * SHA-256 of the first size bytes of fd, read with pread from offset 0.
- * Returns 0 and hex, or -1 with err set.
+ * fd was written up to off: once chunk bytes or more were written since
+ * *flushed, start their writeback and wait for the stretch before it, so
+ * the disk writes while we read and dirty pages never pile up.
+ */
+void
+store_writeback(int fd, uint64_t off, uint64_t chunk, uint64_t *flushed)
+{
+	if (off - *flushed < chunk)
+		return;
+	if (*flushed >= chunk)
+		sync_file_range(fd, (off_t)(*flushed - chunk), (off_t)chunk,
+		    SYNC_FILE_RANGE_WAIT_BEFORE);
+	sync_file_range(fd, (off_t)*flushed, (off_t)(off - *flushed),
+	    SYNC_FILE_RANGE_WRITE);
+	*flushed = off;
+}
+
+/*
+ * One pass over a region of a file with a fixed buffer (struct store_pass
+ * says what each chunk read goes through: hashes, a copy, a progress
+ * count). Returns 0; -1 when reading failed, ended early or was
+ * interrupted (EINTR); STORE_EWRITE when writing failed. err says why and
+ * errno is kept either way.
+ */
+int
+store_pass(struct store_pass *p, char *err, size_t errlen)
+{
+	uint8_t		*buf = p->buf;
+	size_t		 bufsize = p->buf != NULL ? p->bufsize : STORE_PASS_BUF;
+	size_t		 want;
+	uint64_t	 off = p->off, end = p->off + p->len;
+	uint64_t	 size = p->size != 0 ? p->size : end;
+	ssize_t		 n;
+	int		 rc = -1, e;
+
+	if (buf == NULL)
+		buf = xmalloc(bufsize);
+	while (off < end) {
+		if (p->interrupted != NULL && *p->interrupted) {
+			snprintf(err, errlen, "interrupted");
+			errno = EINTR;
+			goto out;
+		}
+		want = end - off < bufsize ? (size_t)(end - off) : bufsize;
+		if ((n = store_read(p->fd, buf, want, off, size, err, errlen)) ==
+		    -1)
+			goto out;
+		if (p->sha256 != NULL)
+			EVP_DigestUpdate(p->sha256, buf, (size_t)n);
+		if (p->md5 != NULL)
+			EVP_DigestUpdate(p->md5, buf, (size_t)n);
+		if (p->out != -1 && store_write_all(p->out, buf, (size_t)n) == -1) {
+			e = errno;
+			snprintf(err, errlen, "write failed: %s", strerror(e));
+			errno = e;
+			rc = STORE_EWRITE;
+			goto out;
+		}
+		off += (uint64_t)n;
+		if (p->progress != NULL)
+			__atomic_fetch_add(p->progress, (uint64_t)n,
+			    __ATOMIC_RELAXED);
+		if (p->writeback > 0)
+			store_writeback(p->out, off, p->writeback, &p->flushed);
+	}
+	rc = 0;
+out:
+	if (buf != p->buf)
+		free(buf);
+	return rc;
+}
+
+/*
+ * SHA-256 of the first size bytes of fd, read with pread from offset 0
+ * (through the importer's buffer: not for other threads). Returns 0 and
+ * hex, or -1 with err set.
  */
 int
 store_hash_fd(int fd, uint64_t size, char *hex, char *err, size_t errlen)
 {
-	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	struct store_pass p;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	uint8_t		*buf = store_buf();
-	uint64_t	 off = 0;
-	ssize_t		 n;
-	int		 rc = -1;
+	int		 rc;
 
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	memset(&p, 0, sizeof p);
+	p.fd = fd;
+	p.len = p.size = size;
+	p.out = -1;
+	p.buf = store_buf();
+	p.bufsize = COPY_BUF;
+	if ((p.sha256 = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(p.sha256, EVP_sha256(), NULL) != 1)
 		fatalx("OpenSSL SHA-256 unavailable");
-	while (off < size) {
-		n = pread(fd, buf, COPY_BUF, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "read: %s", strerror(errno));
-			goto out;
-		}
-		if (n == 0) {
-			snprintf(err, errlen, "file ended at %llu of %llu "
-			    "bytes", (unsigned long long)off,
-			    (unsigned long long)size);
-			goto out;
-		}
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		off += (uint64_t)n;
+	if ((rc = store_pass(&p, err, errlen)) == 0) {
+		EVP_DigestFinal_ex(p.sha256, md, NULL);
+		store_sha256_hex(md, hex);
 	}
-	EVP_DigestFinal_ex(ctx, md, NULL);
-	store_sha256_hex(md, hex);
-	rc = 0;
-out:
-	EVP_MD_CTX_free(ctx);
+	EVP_MD_CTX_free(p.sha256);
 	return rc;
+}
+
+/*
+ * A new unnamed file (O_TMPFILE, mode 0644) in dirfd: its descriptor; -2
+ * when the filesystem has no O_TMPFILE (FAT, some network filesystems);
+ * or -1 with errno.
+ */
+int
+store_tmpfile(int dirfd)
+{
+	int	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+
+	if (fd == -1 && (errno == EOPNOTSUPP || errno == EISDIR ||
+	    errno == EINVAL || errno == ENOENT))
+		return -2;
+	return fd;
+}
+
+/*
+ * Give the unnamed file fd (store_tmpfile) the name name in dirfd; a link
+ * never replaces anything. 0, or -1 with errno (EEXIST: the name is taken).
+ */
+int
+store_link_tmpfile(int fd, int dirfd, const char *name)
+{
+	char	proc[64];
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	/* No /proc: needs CAP_DAC_READ_SEARCH, but try. */
+	return linkat(fd, "", dirfd, name, AT_EMPTY_PATH);
 }
 
 /* Open the file the copy goes into: unnamed if the filesystem allows. */
@@ -170,11 +251,9 @@ store_open_tmp(int dirfd, const char *tmpdir, struct store_file *f,
     char *err, size_t errlen)
 {
 	f->tmppath = NULL;
-	f->fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-	if (f->fd != -1)
+	if ((f->fd = store_tmpfile(dirfd)) >= 0)
 		return 0;
-	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL &&
-	    errno != ENOENT) {
+	if (f->fd == -1) {
 		snprintf(err, errlen, "cannot create the copy: %s",
 		    strerror(errno));
 		return -1;
@@ -205,260 +284,107 @@ store_discard(struct store_file *f)
 	f->tmppath = NULL;
 }
 
-/* The hashing thread of store_pipe: hash slots in order until stopped. */
-static void *
-pipe_hasher(void *arg)
-{
-	struct pipe	*pp = arg;
-	unsigned long	 seq;
-
-	pthread_mutex_lock(&pp->mu);
-	for (;;) {
-		while (pp->hashed == pp->filled && !pp->stop)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		if (pp->hashed == pp->filled)
-			break;
-		seq = pp->hashed % PIPE_SLOTS;
-		pthread_mutex_unlock(&pp->mu);
-		EVP_DigestUpdate(pp->ctx, pp->slot[seq], pp->len[seq]);
-		pthread_mutex_lock(&pp->mu);
-		pp->hashed++;
-		pthread_cond_broadcast(&pp->cv);
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return NULL;
-}
-
-/* Wait until the hasher has hashed more than n slots. */
-static void
-pipe_wait(struct pipe *pp, unsigned long n)
-{
-	pthread_mutex_lock(&pp->mu);
-	while (pp->hashed <= n)
-		pthread_cond_wait(&pp->cv, &pp->mu);
-	pthread_mutex_unlock(&pp->mu);
-}
-
 /*
- * Read back slot seq's stretch of the copy fd once it is on disk (waiting
- * for its writeback) and compare it with the slot, into vbuf. Returns 0, or
- * -1 with err set.
+ * The bytes of the copy: the head already read, then the rest of src
+ * (size bytes in all) into f->fd, hashed into ctx; a large file through
+ * store_pipe, which with verify checks the copy as it goes. *flushed says
+ * how far writeback was started. Returns 0; -1 with err set; or
+ * STORE_EWRITE with errno set.
  */
 static int
-pipe_check(struct pipe *pp, unsigned long seq, int fd, uint8_t *vbuf,
-    char *err, size_t errlen)
+store_copy_bytes(const struct sb_src *src, uint64_t size, int verify,
+    struct store_file *f, EVP_MD_CTX *ctx, uint64_t *flushed, char *err,
+    size_t errlen)
 {
-	size_t		 i = seq % PIPE_SLOTS, got = 0;
-	uint64_t	 at = pp->at[i];
-	ssize_t		 n;
+	struct store_pass p;
+	size_t		  headlen = src->headlen;
+	int		  rc;
 
-	if (sync_file_range(fd, (off_t)at, (off_t)pp->len[i],
-	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-	    SYNC_FILE_RANGE_WAIT_AFTER) == -1) {
-		snprintf(err, errlen, "write to library failed: %s",
-		    strerror(errno));
-		return -1;
-	}
-	while (got < pp->len[i]) {
-		n = pread(fd, vbuf + got, pp->len[i] - got, (off_t)(at + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "reading the copy back: %s",
-			    n == 0 ? "it is short" : strerror(errno));
+	if (headlen > size)
+		headlen = (size_t)size;
+	if (size - headlen >= PIPE_MIN) {
+		if (store_pipe(src->fd, src->head, headlen, f->fd, size, ctx,
+		    verify, err, errlen) == -1)
 			return -1;
-		}
-		got += (size_t)n;
+		f->checked = verify;
+		return 0;
 	}
-	if (memcmp(vbuf, pp->slot[i], pp->len[i]) != 0) {
-		snprintf(err, errlen, "the copy reads back different from the "
-		    "source between bytes %llu and %llu",
-		    (unsigned long long)at,
-		    (unsigned long long)(at + pp->len[i]));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Copy srcfd (size bytes, the first headlen of them already read into head)
- * into fd, hashing into ctx on a second thread, and with verify checking
- * each stretch of the copy, the head too, against what was read once it is
- * written out (see struct pipe). Returns 0, or -1 with err set; the thread
- * is gone either way.
- */
-static int
-store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
-    uint64_t size, EVP_MD_CTX *ctx, int verify, char *err, size_t errlen)
-{
-	struct pipe	 pp;
-	pthread_t	 thread;
-	uint8_t		*buf, *vbuf;
-	uint64_t	 off = 0, flushed = 0;
-	unsigned long	 seq = 0, checked = 0;
-	size_t		 i, want;
-	ssize_t		 n;
-	int		 rc = -1;
-
-	if (pipebuf == NULL) {
-		void	*p;
-
-		if (posix_memalign(&p, 4096, (PIPE_SLOTS + 1) *
-		    (size_t)COPY_BUF) != 0)
-			fatalx("out of memory");
-		pipebuf = p;
-	}
-	memset(&pp, 0, sizeof pp);
-	pp.ctx = ctx;
-	for (i = 0; i < PIPE_SLOTS; i++)
-		pp.slot[i] = pipebuf + i * (size_t)COPY_BUF;
-	vbuf = pipebuf + PIPE_SLOTS * (size_t)COPY_BUF;
-	pthread_mutex_init(&pp.mu, NULL);
-	pthread_cond_init(&pp.cv, NULL);
-	if (pthread_create(&thread, NULL, pipe_hasher, &pp) != 0)
-		fatalx("cannot start a thread");
-
-	while (off < size) {
-		i = seq % PIPE_SLOTS;
-		buf = pp.slot[i];
-		/* The slot's last use is hashed and checked: reuse it. */
-		if (seq >= PIPE_SLOTS)
-			pipe_wait(&pp, seq - PIPE_SLOTS);
-		while (verify && checked + PIPE_SLOTS <= seq)
-			if (pipe_check(&pp, checked++, fd, vbuf, err,
-			    errlen) == -1)
-				goto out;
-		want = size - off < COPY_BUF ? (size_t)(size - off) :
-		    COPY_BUF;
-		if (off == 0 && headlen > 0) {
-			memcpy(buf, head, headlen);	/* read already */
-			n = (ssize_t)headlen;
-		} else if ((n = read_chunk(srcfd, buf, want, off, size, err,
-		    errlen)) == -1)
-			goto out;
-		pp.len[i] = (size_t)n;
-		pp.at[i] = off;
-		pthread_mutex_lock(&pp.mu);
-		pp.filled = ++seq;
-		pthread_cond_broadcast(&pp.cv);
-		pthread_mutex_unlock(&pp.mu);
-		if (write_all(fd, buf, (size_t)n) == -1) {
-			snprintf(err, errlen, "write to library failed: %s",
-			    strerror(errno));
-			goto out;
-		}
-		off += (uint64_t)n;
-		/* Start writeback as we go; wait for the stretch before. */
-		if (off - flushed >= PIPE_FLUSH) {
-			if (flushed >= PIPE_FLUSH)
-				sync_file_range(fd, (off_t)(flushed -
-				    PIPE_FLUSH), PIPE_FLUSH,
-				    SYNC_FILE_RANGE_WAIT_BEFORE);
-			sync_file_range(fd, (off_t)flushed,
-			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
-			flushed = off;
-		}
-	}
-	if (seq > 0)
-		pipe_wait(&pp, seq - 1);
-	while (verify && checked < seq)
-		if (pipe_check(&pp, checked++, fd, vbuf, err, errlen) == -1)
-			goto out;
-	rc = 0;
-out:
-	pthread_mutex_lock(&pp.mu);
-	pp.stop = 1;
-	pthread_cond_broadcast(&pp.cv);
-	pthread_mutex_unlock(&pp.mu);
-	pthread_join(thread, NULL);
-	pthread_cond_destroy(&pp.cv);
-	pthread_mutex_destroy(&pp.mu);
+	EVP_DigestUpdate(ctx, src->head, headlen);
+	if (store_write_all(f->fd, src->head, headlen) == -1)
+		return STORE_EWRITE;
+	memset(&p, 0, sizeof p);
+	p.fd = src->fd;
+	p.off = headlen;
+	p.len = size - headlen;
+	p.size = size;
+	p.out = f->fd;
+	p.sha256 = ctx;
+	p.writeback = WRITEBACK_CHUNK;
+	p.buf = store_buf();
+	p.bufsize = COPY_BUF;
+	rc = store_pass(&p, err, errlen);
+	*flushed = p.flushed;
 	return rc;
 }
 
 /*
- * Copy the open source srcfd (whose first headlen bytes are already in
- * head, and whose stat is sb) into a new unnamed file for directory dirfd,
- * hashing while reading. Writeback is started as the copy goes (so the
- * disk works while we read) but not waited for: store_copy_finish() makes
- * the copy durable and checks it. A large file goes through store_pipe,
- * which with verify checks the copy already (f->checked). Returns 0 with f
- * filled in, or -1 with err set (nothing left).
+ * Is the source still as scanned (sb)? A file still growing or rewritten
+ * while read is not a copy: its size, mtime or ctime (which no one can
+ * set back) moved.
+ */
+static int
+store_unchanged(int fd, const struct stat *sb)
+{
+	struct stat	after;
+
+	return fstat(fd, &after) == 0 && after.st_size == sb->st_size &&
+	    after.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
+	    after.st_mtim.tv_nsec == sb->st_mtim.tv_nsec &&
+	    after.st_ctim.tv_sec == sb->st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == sb->st_ctim.tv_nsec;
+}
+
+/*
+ * Copy the open source src (its first src->headlen bytes already read into
+ * src->head; sb its stat when scanned) into a new unnamed file for
+ * dest->dirfd, hashing while reading. Writeback is started as the copy
+ * goes (so the disk works while we read) but not waited for:
+ * store_copy_finish() makes the copy durable and checks it. A large file
+ * goes through store_pipe, which with dest->verify checks the copy
+ * already (f->checked). Returns 0 with f filled in, or -1 with err set
+ * (nothing left).
  */
 int
-store_copy_start(int srcfd, const uint8_t *head, size_t headlen,
-    const struct stat *sb, int dirfd, const char *tmpdir, int verify,
-    struct store_file *f, char *err, size_t errlen)
+store_copy_start(const struct sb_src *src, const struct stat *sb,
+    const struct store_dest *dest, struct store_file *f, char *err,
+    size_t errlen)
 {
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	uint8_t		*buf = store_buf();
-	uint64_t	 off, flushed = 0, size = (uint64_t)sb->st_size;
+	uint64_t	 flushed = 0, size = (uint64_t)sb->st_size;
 	struct timespec	 times[2];
 	struct stat	 after;
-	ssize_t		 n;
+	int		 rc;
 
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
-	if (store_open_tmp(dirfd, tmpdir, f, err, errlen) == -1)
+	f->verify = dest->verify;
+	if (store_open_tmp(dest->dirfd, dest->tmpdir, f, err, errlen) == -1)
 		return -1;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
 		fatalx("OpenSSL SHA-256 unavailable");
 	if (size > 0)
 		posix_fallocate(f->fd, 0, (off_t)size);
-	if (size > headlen)
-		posix_fadvise(srcfd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (size > src->headlen)
+		posix_fadvise(src->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-	if (headlen > size)
-		headlen = (size_t)size;
-	if (size - headlen >= PIPE_MIN) {
-		if (store_pipe(srcfd, head, headlen, f->fd, size, ctx, verify,
-		    err, errlen) == -1)
-			goto fail;
-		f->checked = verify;
-		off = size;
-	} else {
-		EVP_DigestUpdate(ctx, head, headlen);
-		if (write_all(f->fd, head, headlen) == -1)
-			goto write_error;
-		off = headlen;
-	}
-	while (off < size) {
-		size_t want = size - off < COPY_BUF ? (size_t)(size - off) :
-		    COPY_BUF;
-
-		if ((n = read_chunk(srcfd, buf, want, off, size, err,
-		    errlen)) == -1)
-			goto fail;
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		if (write_all(f->fd, buf, (size_t)n) == -1)
-			goto write_error;
-		off += (uint64_t)n;
-		/*
-		 * Large files: start writeback of what was just written, and
-		 * wait for the stretch before it, so the disk writes while we
-		 * read and dirty pages never pile up.
-		 */
-		if (off - flushed >= WRITEBACK_CHUNK) {
-			if (flushed >= WRITEBACK_CHUNK)
-				sync_file_range(f->fd, (off_t)(flushed -
-				    WRITEBACK_CHUNK), WRITEBACK_CHUNK,
-				    SYNC_FILE_RANGE_WAIT_BEFORE);
-			sync_file_range(f->fd, (off_t)flushed,
-			    (off_t)(off - flushed), SYNC_FILE_RANGE_WRITE);
-			flushed = off;
-		}
-	}
-	/*
-	 * A file still growing or rewritten while read is not a copy: its
-	 * size, mtime or ctime (which no one can set back) moved.
-	 */
-	if (fstat(srcfd, &after) == -1 || after.st_size != sb->st_size ||
-	    after.st_mtim.tv_sec != sb->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != sb->st_mtim.tv_nsec ||
-	    after.st_ctim.tv_sec != sb->st_ctim.tv_sec ||
-	    after.st_ctim.tv_nsec != sb->st_ctim.tv_nsec) {
+	if ((rc = store_copy_bytes(src, size, dest->verify, f, ctx, &flushed,
+	    err, errlen)) == STORE_EWRITE)
+		goto write_error;
+	if (rc == -1)
+		goto fail;
+	if (!store_unchanged(src->fd, sb)) {
 		snprintf(err, errlen, "changed while being copied");
 		goto fail;
 	}
@@ -491,14 +417,14 @@ fail:
 }
 
 /*
- * Make a copy from store_copy_start() durable (fsync) and, with verify,
- * read it back and check its hash. Returns 0, or -1 with err set and the
- * copy discarded. After store_copy_start() on many files, calling this on
- * each in turn costs about one journal commit in all, not one per file.
+ * Make a copy from store_copy_start() durable (fsync) and, if its
+ * destination asked to verify, read it back and check its hash. Returns
+ * 0, or -1 with err set and the copy discarded. After store_copy_start()
+ * on many files, calling this on each in turn costs about one journal
+ * commit in all, not one per file.
  */
 int
-store_copy_finish(struct store_file *f, int verify, char *err,
-    size_t errlen)
+store_copy_finish(struct store_file *f, char *err, size_t errlen)
 {
 	if (fsync(f->fd) == -1) {
 		snprintf(err, errlen, "write to library failed: %s",
@@ -506,20 +432,20 @@ store_copy_finish(struct store_file *f, int verify, char *err,
 		store_discard(f);
 		return -1;
 	}
-	return store_copy_check(f, verify, err, errlen);
+	return store_copy_check(f, err, errlen);
 }
 
 /*
- * With verify, read back a copy already made durable (by fsync, or by one
- * syncfs() for many) and check its hash. Returns 0, or -1 with err set and
- * the copy discarded.
+ * If its destination asked to verify, read back a copy already made
+ * durable (by fsync, or by one syncfs() for many) and check its hash.
+ * Returns 0, or -1 with err set and the copy discarded.
  */
 int
-store_copy_check(struct store_file *f, int verify, char *err, size_t errlen)
+store_copy_check(struct store_file *f, char *err, size_t errlen)
 {
 	char	check[65];
 
-	if (verify && !f->checked) {
+	if (f->verify && !f->checked) {
 		if (store_hash_fd(f->fd, f->size, check, err, errlen) == -1)
 			goto fail;
 		if (strcmp(check, f->sha256) != 0) {
@@ -539,17 +465,8 @@ fail:
 static int
 store_name(struct store_file *f, int dirfd, const char *name)
 {
-	char	proc[64];
-
-	if (f->tmppath == NULL) {
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
-		if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
-			return 0;
-		if (errno != ENOENT)
-			return -1;
-		/* No /proc: needs CAP_DAC_READ_SEARCH, but try. */
-		return linkat(f->fd, "", dirfd, name, AT_EMPTY_PATH);
-	}
+	if (f->tmppath == NULL)
+		return store_link_tmpfile(f->fd, dirfd, name);
 	if (linkat(AT_FDCWD, f->tmppath, dirfd, name, 0) == 0)
 		return unlink(f->tmppath), 0;
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
@@ -592,33 +509,54 @@ store_same(struct store_file *f, int dirfd, const char *name)
 }
 
 /*
- * File the copy in dirfd as name, or as name-1.ext, name-2.ext ... when the
- * name is taken by a different file; fsync dirfd afterwards only with
- * dirsync (a caller filing many copies fsyncs each directory once, before
- * it catalogues them). The chosen name goes to final. Returns STORE_LINKED;
- * STORE_EXISTS when an identical file already had the name (a copy filed by
- * an earlier, interrupted run); -1 with err set.
+ * The i-th name tried for a file called name (or for a path ending in
+ * one): name itself for 0, else STEM-i.EXT, the extension being what
+ * follows the last dot of the file name (none for ".hidden"). Into out;
+ * -1 when it does not fit.
  */
 int
-store_link_sync(struct store_file *f, int dirfd, const char *name,
-    char *final, size_t finallen, int dirsync, char *err, size_t errlen)
+store_name_candidate(const char *name, int i, char *out, size_t size)
 {
-	const char	*dot;
+	const char	*base, *dot;
 	size_t		 stem;
-	int		 i;
+	int		 n;
 
-	dot = strrchr(name, '.');
-	stem = dot != NULL && dot != name ? (size_t)(dot - name) :
-	    strlen(name);
-	for (i = 0; i < 10000; i++) {
-		if (i == 0)
-			snprintf(final, finallen, "%s", name);
-		else
-			snprintf(final, finallen, "%.*s-%d%s", (int)stem, name,
-			    i, name + stem);
-		if (store_name(f, dirfd, final) == 0) {
+	if (i == 0)
+		n = snprintf(out, size, "%s", name);
+	else {
+		base = (base = strrchr(name, '/')) != NULL ? base + 1 : name;
+		dot = strrchr(base, '.');
+		stem = dot != NULL && dot != base ? (size_t)(dot - name) :
+		    strlen(name);
+		n = snprintf(out, size, "%.*s-%d%s", (int)stem, name, i,
+		    name + stem);
+	}
+	return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+/*
+ * File the copy in dest->dirfd as name, or as name-1.ext, name-2.ext ...
+ * (store_name_candidate) when the name is taken by a different file;
+ * fsync the directory afterwards only with dest->dirsync (a caller filing
+ * many copies fsyncs each directory once, before it catalogues them). The
+ * chosen name goes to f->name. Returns STORE_LINKED; STORE_EXISTS when an
+ * identical file already had the name (a copy filed by an earlier,
+ * interrupted run); -1 with err set. The copy is gone either way.
+ */
+int
+store_link_sync(struct store_file *f, const struct store_dest *dest,
+    const char *name, char *err, size_t errlen)
+{
+	int	i;
+
+	for (i = 0; i < STORE_NAMES; i++) {
+		if (store_name_candidate(name, i, f->name, sizeof f->name) ==
+		    -1)
+			break;
+		if (store_name(f, dest->dirfd, f->name) == 0) {
 			store_discard(f);
-			if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
+			if (dest->dirsync && fsync(dest->dirfd) == -1 &&
+			    errno != EINVAL) {
 				snprintf(err, errlen, "fsync of directory: %s",
 				    strerror(errno));
 				return -1;
@@ -627,11 +565,11 @@ store_link_sync(struct store_file *f, int dirfd, const char *name,
 		}
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot name the copy %s: %s",
-			    final, strerror(errno));
+			    f->name, strerror(errno));
 			store_discard(f);
 			return -1;
 		}
-		if (store_same(f, dirfd, final)) {
+		if (store_same(f, dest->dirfd, f->name)) {
 			store_discard(f);
 			return STORE_EXISTS;
 		}
@@ -642,20 +580,22 @@ store_link_sync(struct store_file *f, int dirfd, const char *name,
 }
 
 /*
- * File the copy in dirfd under exactly name, never replacing anything (a
- * catalogued file that went missing, restored). Returns 0, or -1 with err
- * set (EEXIST if the name is taken); the copy is gone either way.
+ * File the copy in dest->dirfd under exactly name, never replacing
+ * anything (a catalogued file that went missing, restored); fsync the
+ * directory with dest->dirsync. Returns 0, or -1 with err set (EEXIST if
+ * the name is taken); the copy is gone either way.
  */
 int
-store_link_at(struct store_file *f, int dirfd, const char *name, int dirsync,
-    char *err, size_t errlen)
+store_link_at(struct store_file *f, const struct store_dest *dest,
+    const char *name, char *err, size_t errlen)
 {
-	int	rc = store_name(f, dirfd, name);
+	int	rc = store_name(f, dest->dirfd, name);
 
 	if (rc == -1)
 		snprintf(err, errlen, "cannot name the copy %s: %s", name,
 		    strerror(errno));
-	else if (dirsync && fsync(dirfd) == -1 && errno != EINVAL) {
+	else if (dest->dirsync && fsync(dest->dirfd) == -1 &&
+	    errno != EINVAL) {
 		snprintf(err, errlen, "fsync of directory: %s",
 		    strerror(errno));
 		rc = -1;

@@ -1,35 +1,101 @@
 /*
  * store.h: the atomic, verified copy of one file into a library directory
- * (store.c), shared by import and the local-disk remote.
+ * (store.c) for the importer, and the pieces of it the remotes share: the
+ * read, hash and copy pass (store_pass), unnamed files (store_tmpfile),
+ * mkdir -p (store_mkdirs).
  */
 #ifndef STORE_H
 #define STORE_H
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <limits.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
+/*
+ * One pass over a region of a file (store_pass): every byte read once,
+ * through a fixed buffer, into whichever of these are set.
+ */
+struct store_pass {
+	int		 fd;		/* read with pread: any offset */
+	uint64_t	 off;		/* the region: from here ... */
+	uint64_t	 len;		/* ... this many bytes */
+	uint64_t	 size;		/* the whole file's, for messages (or 0) */
+	int		 out;		/* written here (write()), or -1 */
+	EVP_MD_CTX	*sha256;	/* updated, or NULL */
+	EVP_MD_CTX	*md5;		/* updated, or NULL */
+	uint64_t	 writeback;	/* start out's writeback this often, or 0 */
+	uint64_t	 flushed;	/* out's writeback started up to here */
+	volatile int	*interrupted;	/* stop (EINTR) once this is set */
+	uint64_t	*progress;	/* bytes read added (atomically), or NULL */
+	uint8_t		*buf;		/* the caller's buffer, or NULL: one of */
+	size_t		 bufsize;	/* STORE_PASS_BUF bytes for the pass */
+};
+#define STORE_PASS_BUF	(256 * 1024)
+#define COPY_BUF	(1024 * 1024)	/* the importer's copy buffer */
+#define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
+#define STORE_EWRITE	(-2)	/* store_pass: writing failed */
+
+/* Where a copy is filed, and how (store_copy_start, store_link_*). */
+struct store_dest {
+	int		 dirfd;		/* the library directory */
+	const char	*tmpdir;	/* named copies go here without O_TMPFILE */
+	int		 verify;	/* read the copy back and compare */
+	int		 dirsync;	/* fsync dirfd once the copy is named */
+};
+
+/* Room for a file name with a -N suffix (store_name_candidate). */
+#define STORE_NAME_MAX	(NAME_MAX * 4 + 16)
+#define STORE_NAMES	10000	/* NAME, NAME-1.EXT ... NAME-9999.EXT */
+
+/* A copy on its way into the library. */
 struct store_file {
 	int		 fd;		/* the copy, not yet named */
 	char		*tmppath;	/* named temp file, or NULL (O_TMPFILE) */
 	uint64_t	 size;
 	char		 sha256[65];	/* of the bytes read from the source */
+	int		 verify;	/* read back before it is filed */
 	int		 checked;	/* read back and compared already */
+	char		 name[STORE_NAME_MAX];	/* store_link_sync: its name */
 };
 
 /* What store_link_sync did. */
 #define STORE_LINKED	0	/* filed under a new name */
 #define STORE_EXISTS	1	/* an identical file was already there */
 
-int	 store_copy_start(int, const uint8_t *, size_t, const struct stat *,
-	    int, const char *, int, struct store_file *, char *, size_t);
-int	 store_copy_finish(struct store_file *, int, char *, size_t);
-int	 store_copy_check(struct store_file *, int, char *, size_t);
-int	 store_link_sync(struct store_file *, int, const char *, char *,
-	    size_t, int, char *, size_t);
-int	 store_link_at(struct store_file *, int, const char *, int, char *,
-	    size_t);
-void	 store_discard(struct store_file *);
-int	 store_mkdirs(int, const char *, char *, size_t);
-int	 store_hash_fd(int, uint64_t, char *, char *, size_t);
-void	 store_sha256_hex(const unsigned char *, char *);
+struct sb_src;
+
+int	 store_copy_start(const struct sb_src *src, const struct stat *sb,
+	    const struct store_dest *dest, struct store_file *f, char *err,
+	    size_t errlen);
+int	 store_copy_finish(struct store_file *f, char *err, size_t errlen);
+int	 store_copy_check(struct store_file *f, char *err, size_t errlen);
+int	 store_name_candidate(const char *name, int i, char *out,
+	    size_t size);
+int	 store_link_sync(struct store_file *f, const struct store_dest *dest,
+	    const char *name, char *err, size_t errlen);
+int	 store_link_at(struct store_file *f, const struct store_dest *dest,
+	    const char *name, char *err, size_t errlen);
+void	 store_discard(struct store_file *f);
+int	 store_tmpfile(int dirfd);
+int	 store_link_tmpfile(int fd, int dirfd, const char *name);
+int	 store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen);
+int	 store_pass(struct store_pass *p, char *err, size_t errlen);
+ssize_t	 store_read(int fd, uint8_t *buf, size_t want, uint64_t off,
+	    uint64_t size, char *err, size_t errlen);
+int	 store_write_all(int fd, const uint8_t *buf, size_t len);
+void	 store_writeback(int fd, uint64_t off, uint64_t chunk,
+	    uint64_t *flushed);
+int	 store_hash_fd(int fd, uint64_t size, char *hex, char *err,
+	    size_t errlen);
+void	 store_sha256_hex(const unsigned char *md, char *hex);
+
+/* store-pipe.c: large copies, for store_copy_start */
+int	 store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
+	    uint64_t size, EVP_MD_CTX *ctx, int verify, char *err,
+	    size_t errlen);
 
 #endif /* STORE_H */

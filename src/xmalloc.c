@@ -57,6 +57,17 @@ xstrdup(const char *s)
 	return p;
 }
 
+/* The first n bytes of s (fewer if it ends sooner), as a new string. */
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		fatalx("out of memory");
+	return p;
+}
+
 int
 xasprintf(char **ret, const char *fmt, ...)
 {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Running the same import again copies nothing and reads no file contents:
-# the catalogue remembers each source by device, inode, size and mtime.
+# the catalogue remembers each source by device, inode, size, mtime and
+# ctime.
 . "$TOP/tests/lib/common.sh"
 
 mkdir -p "$T/card/DCIM/100CANON"
@@ -11,7 +12,7 @@ expect_rc 0
 libfiles >"$T/before"
 q "SELECT count(*) FROM files" >"$T/count1"
 
-# Make every source unreadable to the program: a re-run must not open them.
+# A re-run imports nothing and leaves library and catalogue as they were.
 sb import --json "$T/card"
 expect_rc 0
 grep -q '"imported":0' "$T/out" || fail "re-run imported something: $(tail -1 "$T/out")"

@@ -134,15 +134,15 @@ test_size(void **state)
 	char	buf[32];
 
 	(void)state;
-	cmd_size(0, buf, sizeof buf);
+	fmt_size(0, buf, sizeof buf);
 	assert_string_equal(buf, "0 B");
-	cmd_size(999, buf, sizeof buf);
+	fmt_size(999, buf, sizeof buf);
 	assert_string_equal(buf, "999 B");
-	cmd_size(38400, buf, sizeof buf);
+	fmt_size(38400, buf, sizeof buf);
 	assert_string_equal(buf, "38.4 kB");
-	cmd_size(999960, buf, sizeof buf);
+	fmt_size(999960, buf, sizeof buf);
 	assert_string_equal(buf, "1.0 MB");
-	cmd_size(3000000000ULL, buf, sizeof buf);
+	fmt_size(3000000000ULL, buf, sizeof buf);
 	assert_string_equal(buf, "3.0 GB");
 }
 

@@ -1,0 +1,444 @@
+/*
+ * import-batch.c: the commit stage of import. Copies (import_copy) are
+ * filed in batches (batch_push, batch_flush): each was written to an
+ * unnamed file with its writeback started; one syncfs() makes the batch
+ * durable, each copy is read back and checked, linked under its name (or
+ * found a duplicate: import_finish) and catalogued, one more syncfs()
+ * makes the names durable, and the catalogue's transaction commits. Only
+ * then are --move sources removed (txn_settle); a transaction whose commit
+ * fails takes back the copies it linked.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+#include "import.h"
+#include "queue.h"
+
+#define TXN_FILES	256	/* commit the catalogue at least this often */
+#define TXN_SECONDS	2
+#define BATCH_FILES	256	/* copies made durable together ... */
+#define BATCH_BYTES	(256 * 1024 * 1024)	/* ... up to this much */
+#define BATCH_SECONDS	2
+
+/*
+ * After the transaction ended (rc 0 committed, -1 lost): on a loss remove
+ * the copies it linked and report them failed, else delete moved sources.
+ */
+static int
+txn_settle(struct import *imp, int rc)
+{
+	size_t	i;
+
+	/*
+	 * A commit that failed (a full disk) lost the rows of the copies this
+	 * transaction linked: remove those copies, so the library holds
+	 * nothing the catalogue does not, and report them failed. Their
+	 * sources stay (the moves below are skipped); a re-run files them.
+	 */
+	for (i = 0; i < imp->nfiled; i++) {
+		struct filed	*fl = &imp->filed[i];
+
+		if (rc == -1) {
+			unlinkat(imp->libfd, fl->rel, 0);
+			imp->count[fl->o]--;
+			if (!imp->full)
+				say(imp, fl->src, "copied, but the catalogue "
+				    "could not record it; copy removed, source "
+				    "kept");
+			report(imp, fl->src, OUT_FAILED, NULL, NULL, NULL,
+			    "the catalogue could not record it");
+		}
+		free(fl->src);
+		free(fl->rel);
+	}
+	imp->nfiled = 0;
+	for (i = 0; rc == 0 && i < imp->nmoves; i++) {
+		struct move	*mv = &imp->moves[i];
+		char		 err[512];
+
+		if (source_remove(imp->sc, mv->e, &mv->id, mv->sha256, err,
+		    sizeof err) == -1) {
+			say(imp, mv->e->path, "filed, but not removed from the "
+			    "source: %s", err);
+			imp->warnings++;
+		}
+	}
+	imp->nmoves = 0;
+	return rc;
+}
+
+/* Commit what the open transaction holds, then delete moved sources. */
+int
+txn_commit(struct import *imp)
+{
+	int	rc = 0;
+
+	if (imp->in_txn) {
+		if (catalog_commit(imp->cat) == -1) {
+			if ((sqlite3_extended_errcode(imp->cat->db) & 0xff) ==
+			    SQLITE_FULL)
+				library_full(imp);
+			/* sqlite may have rolled back already (SQLITE_FULL) */
+			if (!sqlite3_get_autocommit(imp->cat->db))
+				catalog_rollback(imp->cat);
+			rc = -1;
+		}
+		imp->in_txn = 0;
+	}
+	return txn_settle(imp, rc);
+}
+
+/*
+ * Drop what the open transaction holds: its copies are removed and
+ * reported failed, and its --move deletions forgotten (txn_settle).
+ */
+static void
+txn_abort(struct import *imp)
+{
+	if (imp->in_txn)
+		catalog_rollback(imp->cat);
+	imp->in_txn = 0;
+	txn_settle(imp, -1);
+}
+
+/*
+ * Make sure a transaction is open; with may_commit, commit and reopen it
+ * when it grew old (never while a batch's links await their directory fsync).
+ */
+int
+txn_need(struct import *imp, int may_commit)
+{
+	if (may_commit && imp->in_txn && (imp->txn_files >= TXN_FILES ||
+	    time(NULL) - imp->txn_start >= TXN_SECONDS))
+		if (txn_commit(imp) == -1)
+			return -1;
+	if (!imp->in_txn) {
+		if (catalog_begin(imp->cat) == -1)
+			return -1;
+		imp->in_txn = 1;
+		imp->txn_files = 0;
+		imp->txn_start = time(NULL);
+	}
+	imp->txn_files++;
+	return 0;
+}
+
+/* Remember a copy linked in the open transaction (see txn_commit). */
+static void
+filed_later(struct import *imp, const char *src, const char *rel,
+    enum outcome o)
+{
+	if (imp->nfiled == imp->capfiled) {
+		imp->capfiled = imp->capfiled ? imp->capfiled * 2 : 64;
+		imp->filed = xreallocarray(imp->filed, imp->capfiled,
+		    sizeof *imp->filed);
+	}
+	imp->filed[imp->nfiled].src = xstrdup(src);
+	imp->filed[imp->nfiled].rel = xstrdup(rel);
+	imp->filed[imp->nfiled++].o = o;
+}
+
+/* Append a move to a list. */
+static void
+move_push(struct move **list, size_t *n, size_t *cap, const struct move *mv)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*list = xreallocarray(*list, *cap, sizeof **list);
+	}
+	(*list)[(*n)++] = *mv;
+}
+
+/*
+ * Remove the source e (as id, read with hash sha) once the transaction in
+ * flight is committed (--move); within a group, once the whole group is
+ * filed (group_end).
+ */
+void
+move_later(struct import *imp, const struct scan_entry *e,
+    const struct stat *id, const char *sha)
+{
+	struct move	mv;
+
+	if (!imp->move || imp->dry_run)
+		return;
+	mv.e = e;
+	mv.id = *id;
+	strlcpy_sb(mv.sha256, sha, sizeof mv.sha256);
+	if (imp->group_hold)
+		move_push(&imp->gmoves, &imp->ngmoves, &imp->capgmoves, &mv);
+	else
+		move_push(&imp->moves, &imp->nmoves, &imp->capmoves, &mv);
+}
+
+/*
+ * A group (a main file and its sidecars) is done: its --move removals go
+ * ahead only if every file of it was filed, so an interruption or a
+ * failure never leaves a sidecar behind without its main file.
+ */
+void
+group_end(struct import *imp, const struct scan_entry *main, int whole)
+{
+	size_t	i;
+
+	if (whole)
+		for (i = 0; i < imp->ngmoves; i++)
+			move_push(&imp->moves, &imp->nmoves, &imp->capmoves,
+			    &imp->gmoves[i]);
+	else if (imp->ngmoves > 0) {
+		say(imp, main->path, "kept in the source with its sidecars: "
+		    "not all of them were filed");
+		imp->warnings++;
+	}
+	imp->ngmoves = 0;
+	imp->group_hold = 0;
+}
+
+/* Fill out (if not NULL) with the library file rel and its id. */
+void
+placed_at(struct placed *out, int64_t id, const char *rel)
+{
+	const char	*slash = strrchr(rel, '/');
+
+	if (out == NULL)
+		return;
+	out->id = id;
+	strlcpy_sb(out->name, slash ? slash + 1 : rel, sizeof out->name);
+	snprintf(out->dir, sizeof out->dir, "%.*s",
+	    slash ? (int)(slash - rel) : 0, rel);
+}
+
+/* Free a copy in flight, discarding it if it was not filed. */
+void
+pending_free(struct pending *p)
+{
+	store_discard(&p->f);
+	free(p->path);
+	free(p->abspath);
+	free(p->dir);
+	free(p->name);
+	free(p);
+}
+
+/*
+ * The copy p has the content of the catalogued file dup. If that file is
+ * missing from the library, put this copy in its place (the catalogue
+ * already describes it). Returns 0 when the library holds it intact (the
+ * source may go), -1 when it does not (the source stays; said why).
+ */
+static int
+dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
+{
+	struct store_dest d = { -1, NULL, 0, 1 };
+	char		  dir[PATH_MAX], err[512];
+	char		 *slash;
+	int		  rc = lib_check(imp, dup);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -1) {
+		say(imp, p->path, "duplicate of %s, but that library copy does "
+		    "not match the catalogue (damaged or replaced?); source "
+		    "kept", dup->path);
+		return -1;
+	}
+	/* Rare: its own directory fd, synced at once (not the cache's). */
+	strlcpy_sb(dir, dup->path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (store_mkdirs(imp->libfd, slash != NULL ? dir : ".", err,
+	    sizeof err) == 0) {
+		if ((d.dirfd = openat(imp->libfd, slash != NULL ? dir : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			snprintf(err, sizeof err, "%s", strerror(errno));
+		else if (store_link_at(&p->f, &d, slash != NULL ? slash + 1 :
+		    dup->path, err, sizeof err) == -1) {
+			close(d.dirfd);
+			d.dirfd = -1;
+		}
+	}
+	if (d.dirfd == -1) {
+		say(imp, p->path, "duplicate of %s, which is missing from the "
+		    "library and could not be restored (%s); source kept",
+		    dup->path, err);
+		return -1;
+	}
+	close(d.dirfd);
+	say(imp, p->path, "duplicate of %s, which was missing from the "
+	    "library: restored from this copy", dup->path);
+	return 0;
+}
+
+/*
+ * File a durable copy: the same content already catalogued makes it a
+ * duplicate; otherwise link it under its name and catalogue it. With
+ * dirsync the directory is fsync'ed now (and the transaction may be
+ * committed); without, batch_flush() does both once for the batch. Fills
+ * out (if not NULL) with where it went. Returns the outcome, reported.
+ */
+enum outcome
+import_finish(struct import *imp, struct pending *p, int dirsync,
+    struct placed *out)
+{
+	struct store_dest d = { -1, NULL, 0, 0 };
+	struct cat_file	 dup;
+	char		 rel[PATH_MAX * 2], err[512];
+	int64_t		 id;
+	size_t		 i;
+	int		 rc, linked = 0;
+	enum outcome	 o;
+
+	if (txn_need(imp, dirsync) == -1) {
+		store_discard(&p->f);
+		goto failed_catalog;
+	}
+	/* The same content is already in the library: remember the source. */
+	if ((rc = catalog_find_sha(imp->cat, p->f.sha256, p->f.size, &dup)) ==
+	    -1) {
+		store_discard(&p->f);
+		goto failed_catalog;
+	}
+	if (rc == 1) {
+		int	intact = dup_check(imp, p, &dup) == 0;
+
+		store_discard(&p->f);
+		if (catalog_add_source(imp->cat, p->abspath, &p->sb, dup.id,
+		    "duplicate") == -1)
+			goto failed_catalog;
+		placed_at(out, dup.id, dup.path);
+		if (!intact) {
+			/* Its content is not safe in the library: a failure. */
+			report(imp, p->path, OUT_FAILED, dup.path, &p->meta,
+			    p->f.sha256, "duplicate of a library copy that is "
+			    "damaged or gone; source kept");
+			return OUT_FAILED;
+		}
+		move_later(imp, p->e, &p->sb, p->f.sha256);
+		report(imp, p->path, OUT_DUPLICATE, dup.path, &p->meta,
+		    p->f.sha256, NULL);
+		return OUT_DUPLICATE;
+	}
+
+	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
+	d.dirfd = p->dirfd;
+	d.dirsync = dirsync;
+	if ((rc = store_link_sync(&p->f, &d, p->name, err, sizeof err)) == -1)
+		goto failed;
+	linked = rc == STORE_LINKED;
+	for (i = 0; !dirsync && i < imp->ndirs; i++)
+		if (imp->dirs[i].fd == p->dirfd)
+			imp->dirs[i].dirty = 1;
+	snprintf(rel, sizeof rel, "%s/%s", p->dir, p->f.name);
+	if (out != NULL)
+		strlcpy_sb(out->name, p->f.name, sizeof out->name);
+	if ((id = catalog_add_file(imp->cat, rel, p->f.sha256, p->f.size,
+	    catalog_ns(&p->sb.st_mtim), &p->meta, p->main_id)) == -1 ||
+	    catalog_add_source(imp->cat, p->abspath, &p->sb, id, p->sidecar ?
+	    "sidecar" : "imported") == -1 ||
+	    queue_enqueue(imp->cat, imp->ctx->cfg, id) == -1)
+		goto failed_catalog;
+	if (out != NULL)
+		out->id = id;
+	move_later(imp, p->e, &p->sb, p->f.sha256);
+	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
+	if (linked)
+		filed_later(imp, p->path, rel, o);
+	report(imp, p->path, o, rel, &p->meta, p->f.sha256, NULL);
+	return o;
+
+failed_catalog:
+	snprintf(err, sizeof err, "could not be recorded in the catalogue");
+	/* A copy the catalogue does not know is not left in the library. */
+	if (linked && unlinkat(imp->libfd, rel, 0) == 0)
+		snprintf(err, sizeof err, "could not be recorded in the "
+		    "catalogue; copy removed");
+failed:
+	say_failed(imp, p->path, err);
+	report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
+	return OUT_FAILED;
+}
+
+/*
+ * File the batch of copies in flight: fsync each (writeback was started
+ * as they were written, so the first fsync's journal commit covers nearly
+ * all of them), read each back, link and catalogue each, fsync each
+ * directory that gained names once, then commit the catalogue (and only
+ * then delete --move sources).
+ */
+void
+batch_flush(struct import *imp)
+{
+	struct pending	*p;
+	char		 err[512];
+	size_t		 i;
+	int		 synced, dirs_ok = 1;
+
+	if (imp->npending == 0)
+		return;
+	/*
+	 * One syncfs() makes the whole batch durable (and reports any
+	 * writeback error on the filesystem since the library was opened);
+	 * if it fails, fsync each copy to find the ones that did not make it.
+	 */
+	synced = imp->npending > 1 && syncfs(imp->libfd) == 0;
+	for (i = 0; i < imp->npending; i++) {
+		p = imp->pending[i];
+		if ((synced ? store_copy_check(&p->f, err, sizeof err) :
+		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
+			say_failed(imp, p->path, err);
+			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
+			pending_free(p);
+			imp->pending[i] = NULL;
+		}
+	}
+	for (i = 0; i < imp->npending; i++)
+		if ((p = imp->pending[i]) != NULL) {
+			import_finish(imp, p, 0, NULL);
+			pending_free(p);
+		}
+	/* The new names: one syncfs() again, or each directory's fsync. */
+	synced = synced && syncfs(imp->libfd) == 0;
+	for (i = 0; i < imp->ndirs; i++) {
+		if (!imp->dirs[i].dirty)
+			continue;
+		imp->dirs[i].dirty = 0;
+		if (!synced && fsync(imp->dirs[i].fd) == -1 &&
+		    errno != EINVAL) {
+			progress_clear(imp);
+			log_warn("fsync of library directory %s",
+			    imp->dirs[i].dir);
+			dirs_ok = 0;
+		}
+	}
+	if (!dirs_ok) {
+		/* Names may not last: catalogue none of them, delete nothing. */
+		txn_abort(imp);
+	} else
+		txn_commit(imp);
+	imp->npending = 0;
+	imp->pending_bytes = 0;
+}
+
+/* Add a copy to the batch; file the batch when it is big or old enough. */
+void
+batch_push(struct import *imp, struct pending *p)
+{
+	if (imp->npending == 0) {
+		imp->pending = xreallocarray(imp->pending, BATCH_FILES,
+		    sizeof *imp->pending);
+		clock_gettime(CLOCK_MONOTONIC, &imp->batch_start);
+	}
+	imp->pending[imp->npending++] = p;
+	imp->pending_bytes += p->f.size;
+	if (imp->npending >= BATCH_FILES || imp->pending_bytes >= BATCH_BYTES ||
+	    elapsed(&imp->batch_start) >= BATCH_SECONDS)
+		batch_flush(imp);
+}

@@ -1,0 +1,517 @@
+/*
+ * import-file.c: one file's way through import, stage by stage: known to
+ * an earlier run (not read again), still arriving (left for later), read
+ * (what it is, when it was taken), placed (directory and name), copied
+ * into the library (store.c), committed (import-batch.c); or, in a dry
+ * run, planned (import-plan.c). A main file goes first, its sidecars after
+ * it, beside it.
+ */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+#include "import.h"
+
+/*
+ * Extensions of the formats cameras and phones write: a file named so
+ * whose content is not recognised is named in a warning on every run
+ * (never remembered as skipped), or imported as damaged with
+ * import_unrecognised = yes.
+ */
+static const char *const media_exts[] = {
+	"jpg", "jpeg", "jpe", "heic", "heif", "hif", "avif", "webp", "jxl",
+	"png", "tif", "tiff", "mpo", "dng", "cr2", "cr3", "crw", "nef", "nrw",
+	"arw", "sr2", "srf", "raf", "orf", "rw2", "pef", "srw", "x3f", "mrw",
+	"iiq", "3fr", "erf", "kdc", "dcr", "mos", "mef", "rwl", "gpr", "mp4",
+	"mov", "m4v", "3gp", "3g2", "mts", "m2ts", "avi", "mkv", "webm", "wmv",
+	"asf", "mxf", "mpg", "mpeg", "vob", "dv", "mod", "tod", "insv", NULL
+};
+
+/* Does name end in the extension of a camera's or phone's format? */
+static int
+media_name(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 i;
+
+	if (dot == NULL || dot == name)
+		return 0;
+	for (i = 0; media_exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, media_exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The source's path as recorded: absolute, without "./". */
+static void
+abs_path(struct import *imp, const char *path, char *out, size_t size)
+{
+	if (path[0] == '/')
+		snprintf(out, size, "%s", path);
+	else {
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		snprintf(out, size, "%s/%s", imp->cwd, path);
+	}
+}
+
+/*
+ * Is e still arriving: changed (mtime or ctime) less than the settle time
+ * ago? A time far in the future (a camera's clock) does not count.
+ */
+static int
+unsettled(struct import *imp, const struct scan_entry *e, double *age)
+{
+	const struct timespec	*t[2] = { &e->mtime, &e->ctime };
+	struct timespec		 now;
+	double			 a;
+	int			 i;
+
+	if (imp->settle <= 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (i = 0; i < 2; i++) {
+		a = (double)(now.tv_sec - t[i]->tv_sec) +
+		    (double)(now.tv_nsec - t[i]->tv_nsec) / 1e9;
+		if (a > -2 && a < imp->settle) {
+			*age = a < 0 ? 0 : a;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A source an earlier run recorded (seen): without --move it is not read
+ * again. With --move, it goes only if it still holds the catalogued
+ * content and the library copy is there and intact; a source that holds
+ * something else (a new file on a reused inode) is imported as new
+ * (returns OUT_NEXT), and one whose library copy is missing is copied
+ * again to restore it (OUT_NEXT too). Otherwise returns the outcome.
+ */
+static enum outcome
+import_seen(struct import *imp, const struct scan_entry *e,
+    const struct cat_seen *seen, struct placed *out)
+{
+	struct stat	 sb;
+	char		 hex[65], err[512];
+	enum outcome	 o;
+	int		 fd, rc;
+
+	if (seen->file.id == 0 || seen->file.path[0] == '\0') {
+		report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL, NULL);
+		return OUT_ALREADY;
+	}
+	if (!imp->move || imp->dry_run) {
+		placed_at(out, seen->file.id, seen->file.path);
+		report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL,
+		    NULL);
+		return OUT_ALREADY;
+	}
+	if ((fd = source_open(imp->sc, e, &sb, err, sizeof err)) < 0) {
+		o = fd == -2 ? OUT_WAITING : OUT_FAILED;
+		say(imp, e->path, "%s", err);
+		report(imp, e->path, o, NULL, NULL, NULL, err);
+		return o;
+	}
+	rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err, sizeof err);
+	close(fd);
+	if (rc == -1 || strcmp(hex, seen->file.sha256) != 0)
+		return OUT_NEXT;	/* not what was imported: read it */
+	if ((rc = lib_check(imp, &seen->file)) == 1)
+		return OUT_NEXT;	/* the library lost it: copy again */
+	placed_at(out, seen->file.id, seen->file.path);
+	if (rc != 0) {
+		/* Its content is not safe in the library: a failure. */
+		say(imp, e->path, "imported earlier as %s, but that library "
+		    "copy does not match the catalogue (damaged or "
+		    "replaced?); source kept", seen->file.path);
+		report(imp, e->path, OUT_FAILED, seen->file.path, NULL, NULL,
+		    "its library copy is damaged; source kept");
+		return OUT_FAILED;
+	}
+	move_later(imp, e, &sb, hex);
+	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
+	return OUT_ALREADY;
+}
+
+/* The file failed (f->err says why): said, counted and reported. */
+static enum outcome
+infile_failed(struct import *imp, struct infile *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	f->fd = -1;
+	imp->bytes_done += (uint64_t)f->e->size;
+	say_failed(imp, f->e->path, f->err);
+	report(imp, f->e->path, OUT_FAILED, NULL, NULL, NULL, f->err);
+	return OUT_FAILED;
+}
+
+/* The catalogue failed to record something of the file. */
+static enum outcome
+infile_failed_catalog(struct import *imp, struct infile *f)
+{
+	snprintf(f->err, sizeof f->err, "could not be recorded in the "
+	    "catalogue");
+	return infile_failed(imp, f);
+}
+
+/*
+ * Stage 1: has an earlier run seen this file (catalog_seen)? Then no
+ * content is read again (import_seen). OUT_NEXT when it is to be read.
+ */
+static enum outcome
+import_known(struct import *imp, struct infile *f)
+{
+	struct cat_seen	seen;
+	enum outcome	o;
+	int		rc;
+
+	scan_entry_stat(f->e, &f->sb);
+	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, f->abspath, &f->sb,
+	    &seen);
+	if (rc == -1)
+		return infile_failed_catalog(imp, f);
+	/*
+	 * Not media, as an earlier run found: not read again. A sidecar once
+	 * found alone is taken now that its main is here, and a file named as
+	 * media is looked at again (see media_name).
+	 */
+	if (rc == 1 && seen.skipped && f->mp == NULL &&
+	    !media_name(f->e->name)) {
+		imp->bytes_done += (uint64_t)f->e->size;
+		report(imp, f->e->path, OUT_SKIPPED, NULL, NULL, NULL,
+		    "not media (as an earlier run found)");
+		return OUT_SKIPPED;
+	}
+	if (rc == 1 && !seen.skipped) {
+		if ((o = import_seen(imp, f->e, &seen, f->out)) != OUT_NEXT) {
+			imp->bytes_done += (uint64_t)f->e->size;
+			return o;
+		}
+		memset(f->out, 0, sizeof *f->out);
+		strlcpy_sb(f->out->orig, f->e->name, sizeof f->out->orig);
+	}
+	return OUT_NEXT;
+}
+
+/* Stage 2: a file still arriving is left for a later run. */
+static enum outcome
+import_settled(struct import *imp, struct infile *f)
+{
+	double	age;
+
+	if (!unsettled(imp, f->e, &age))
+		return OUT_NEXT;
+	imp->bytes_done += (uint64_t)f->e->size;
+	snprintf(f->err, sizeof f->err, "still arriving (changed %.0f s ago, "
+	    "settle time %.0f s); left for the next run", age, imp->settle);
+	if (!log_quiet)
+		say(imp, f->e->path, "%s", f->err);
+	report(imp, f->e->path, OUT_WAITING, NULL, NULL, NULL, f->err);
+	return OUT_WAITING;
+}
+
+/*
+ * Stage 3: open the file and read what it is and when it was taken (a
+ * sidecar takes its main file's date). What is not media is skipped, and
+ * remembered so that a re-run does not read it again.
+ */
+static enum outcome
+import_read(struct import *imp, struct infile *f)
+{
+	struct meta	*m = &f->m;
+	enum outcome	 o;
+	int		 rc;
+
+	if ((f->fd = source_open(imp->sc, f->e, &f->sb, f->err,
+	    sizeof f->err)) < 0) {
+		o = f->fd == -2 ? OUT_WAITING : OUT_FAILED;
+		f->fd = -1;
+		imp->bytes_done += (uint64_t)f->e->size;
+		say(imp, f->e->path, "%s", f->err);
+		report(imp, f->e->path, o, NULL, NULL, NULL, f->err);
+		return o;
+	}
+	rc = meta_probe(f->fd, f->e->path, &f->sb, imp->ctx->cfg, imp->head,
+	    &f->s, m);
+	if (rc == -1) {
+		strlcpy_sb(f->err, m->error, sizeof f->err);
+		return infile_failed(imp, f);
+	}
+	if (f->mp != NULL) {
+		/* A sidecar takes its main file's date and place. */
+		m->kind = KIND_SIDECAR;
+		m->taken = f->mp->meta.taken;
+		strlcpy_sb(m->date_source, f->mp->meta.date_source,
+		    sizeof m->date_source);
+		m->error[0] = '\0';
+		rc = 0;
+	} else if (m->kind == KIND_OTHER && media_name(f->e->name)) {
+		/*
+		 * Named as media, but not recognised: never remembered as
+		 * skipped (so it is named again next time), never moved;
+		 * filed as damaged, by its mtime, if the config says so.
+		 */
+		if (!imp->unrecognised) {
+			say(imp, f->e->path, "named as media, but its content "
+			    "is not recognised (%s); left where it is "
+			    "(import_unrecognised = yes imports it as damaged)",
+			    m->mime);
+			imp->warnings++;
+			close(f->fd);
+			f->fd = -1;
+			imp->bytes_done += (uint64_t)f->sb.st_size;
+			snprintf(f->err, sizeof f->err, "named as media, but the "
+			    "content is not recognised (%s)", m->mime);
+			report(imp, f->e->path, OUT_SKIPPED, NULL, m, NULL,
+			    f->err);
+			return OUT_SKIPPED;
+		}
+		say(imp, f->e->path, "named as media, but its content is not "
+		    "recognised (%s); imported as damaged (kind other), dated "
+		    "by its modification time", m->mime);
+		imp->warnings++;
+		meta_fallback_mtime(m, &f->sb);
+		date_resolve(m, imp->ctx->cfg);
+	} else if (m->kind == KIND_OTHER || m->kind == KIND_SIDECAR) {
+		/* A sidecar alone is not remembered: its main may come. */
+		if (!imp->dry_run && imp->cat != NULL && m->kind == KIND_OTHER &&
+		    (txn_need(imp, 1) == -1 || catalog_add_source(imp->cat,
+		    f->abspath, &f->sb, 0, "skipped") == -1))
+			return infile_failed_catalog(imp, f);
+		imp->bytes_done += (uint64_t)f->sb.st_size;
+		if (m->kind == KIND_OTHER)
+			snprintf(f->err, sizeof f->err, "not media (%s)",
+			    m->mime);
+		else
+			snprintf(f->err, sizeof f->err, "a sidecar without its "
+			    "main file");
+		report(imp, f->e->path, OUT_SKIPPED, NULL, m, NULL, f->err);
+		return OUT_SKIPPED;
+	}
+	if (rc == 1) {
+		say(imp, f->e->path, "%s; dated by its %s", m->error,
+		    strcmp(m->date_source, "mtime") == 0 ?
+		    "modification time" : m->date_source);
+		imp->warnings++;
+	}
+	f->out->meta = *m;
+	return OUT_NEXT;
+}
+
+/*
+ * Stage 4: the directory and the name the file is filed under: its date
+ * through the pattern, or its main file's place for a sidecar.
+ */
+static enum outcome
+import_place(struct import *imp, struct infile *f)
+{
+	char	tmp[sizeof f->name];
+
+	if (clean_name(f->e->name, f->name, sizeof f->name)) {
+		say(imp, f->e->path, "name is not valid UTF-8 or has control "
+		    "characters; filed as %s", f->name);
+		imp->warnings++;
+	}
+	if (f->mp != NULL) {
+		sidecar_name(f->name, f->mp, tmp, sizeof tmp);
+		strlcpy_sb(f->name, tmp, sizeof f->name);
+		strlcpy_sb(f->out->dir, f->mp->dir, sizeof f->out->dir);
+	} else if (dest_dir(imp->pattern, &f->m.taken, f->out->dir,
+	    sizeof f->out->dir) == -1) {
+		snprintf(f->err, sizeof f->err, "pattern '%s' gives no usable "
+		    "directory", imp->pattern);
+		return infile_failed(imp, f);
+	}
+	return OUT_NEXT;
+}
+
+/*
+ * Stage 5: copy the file into an unnamed file in its library directory
+ * (store_copy_start), keeping room for the catalogue. Returns the copy in
+ * flight, or NULL after reporting the file failed (*o OUT_FAILED) or, the
+ * library's disk being full, not attempted (*o OUT_NOTTRIED).
+ */
+static struct pending *
+import_copy(struct import *imp, struct infile *f, enum outcome *o)
+{
+	struct store_dest	 dest = { -1, NULL, 0, 0 };
+	struct store_file	 copy;
+	struct statvfs		 vfs;
+	struct pending		*p;
+
+	if ((dest.dirfd = lib_dir(imp, f->out->dir, f->err,
+	    sizeof f->err)) == -1)
+		goto failed;
+	/*
+	 * Keep room for the catalogue on the library's filesystem: filled to
+	 * the last byte, it could not record what was copied (txn_commit).
+	 * Copies of the batch in flight are allocated already, so count.
+	 */
+	if (fstatvfs(dest.dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)f->sb.st_size +
+	    CATALOG_ROOM) {
+		close(f->fd);
+		f->fd = -1;
+		library_full(imp);
+		imp->bytes_done += (uint64_t)f->e->size;
+		report(imp, f->e->path, OUT_NOTTRIED, NULL, NULL, NULL,
+		    "the library's disk is full");
+		*o = OUT_NOTTRIED;
+		return NULL;
+	}
+	dest.tmpdir = imp->tmpdir;
+	dest.verify = imp->verify;
+	if (store_copy_start(&f->s, &f->sb, &dest, &copy, f->err,
+	    sizeof f->err) == -1)
+		goto failed;
+	close(f->fd);
+	f->fd = -1;
+	imp->bytes_done += copy.size;
+	imp->bytes_copied += copy.size;
+
+	p = xcalloc(1, sizeof *p);
+	p->e = f->e;
+	p->path = xstrdup(f->e->path);
+	p->abspath = xstrdup(f->abspath);
+	p->sb = f->sb;
+	p->meta = f->m;
+	p->dir = xstrdup(f->out->dir);
+	p->name = xstrdup(f->name);
+	p->dirfd = dest.dirfd;
+	p->f = copy;
+	p->main_id = f->mp != NULL ? f->mp->id : 0;
+	p->sidecar = f->mp != NULL;
+	return p;
+failed:
+	*o = infile_failed(imp, f);
+	return NULL;
+}
+
+/*
+ * Stage 6: file the copy: with defer, with the rest of the batch
+ * (batch_flush); else now, made durable, checked, linked, catalogued.
+ */
+static enum outcome
+import_commit(struct import *imp, struct infile *f, struct pending *p,
+    int defer)
+{
+	enum outcome	o;
+
+	if (defer) {
+		batch_push(imp, p);
+		return OUT_PENDING;
+	}
+	if (store_copy_finish(&p->f, f->err, sizeof f->err) == -1) {
+		imp->bytes_done -= p->f.size;	/* failed: adds it again */
+		imp->bytes_copied -= p->f.size;
+		pending_free(p);
+		return infile_failed(imp, f);
+	}
+	o = import_finish(imp, p, 1, f->out);
+	pending_free(p);
+	return o;
+}
+
+/*
+ * Import one file (a main file, or a sidecar when mp is its main file's
+ * placement) through the stages above; a dry run plans (import_plan)
+ * instead of copying. Fills out with where it went (for a main file's
+ * sidecars). Returns its outcome, reported; OUT_PENDING when deferred.
+ */
+static enum outcome
+import_file(struct import *imp, const struct scan_entry *e,
+    struct placed *mp, struct placed *out, int defer)
+{
+	struct infile	 f;
+	struct pending	*p;
+	enum outcome	 o;
+
+	memset(&f, 0, sizeof f);
+	f.e = e;
+	f.mp = mp;
+	f.out = out;
+	f.fd = -1;
+	memset(out, 0, sizeof *out);
+	abs_path(imp, e->path, f.abspath, sizeof f.abspath);
+	strlcpy_sb(out->orig, e->name, sizeof out->orig);
+
+	if ((o = import_known(imp, &f)) == OUT_NEXT &&
+	    (o = import_settled(imp, &f)) == OUT_NEXT &&
+	    (o = import_read(imp, &f)) == OUT_NEXT &&
+	    (o = import_place(imp, &f)) == OUT_NEXT) {
+		if (imp->dry_run) {
+			imp->bytes_done += (uint64_t)f.sb.st_size;
+			o = import_plan(imp, &f);
+		} else if ((p = import_copy(imp, &f, &o)) != NULL)
+			o = import_commit(imp, &f, p, defer);
+	}
+	if (f.fd != -1)
+		close(f.fd);
+	return o;
+}
+
+/* Import a main file, then each of its sidecars beside it. */
+void
+import_group(struct import *imp, struct scan *sc, size_t i)
+{
+	struct placed	*mp, *side;
+	enum outcome	 o, so;
+	long		 j;
+	int		 whole = 1;
+
+	mp = xmalloc(sizeof *mp);
+	side = xmalloc(sizeof *side);
+	/*
+	 * A main file without sidecars joins the batch; one with sidecars is
+	 * filed at once (they need its final name), after the batch before it.
+	 */
+	if (sc->e[i].first != -1) {
+		batch_flush(imp);
+		imp->group_hold = 1;
+	}
+	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
+	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
+		if (import_interrupted || imp->full) {
+			whole = 0;	/* the rest: not attempted */
+			break;
+		}
+		if (o == OUT_FAILED || o == OUT_SKIPPED || o == OUT_WAITING ||
+		    mp->dir[0] == '\0') {
+			imp->bytes_done += (uint64_t)sc->e[j].size;
+			if (o == OUT_FAILED)
+				say(imp, sc->e[j].path, "not imported: its "
+				    "main file %s was not", sc->e[i].name);
+			so = o == OUT_FAILED || o == OUT_WAITING ? o :
+			    OUT_SKIPPED;
+			report(imp, sc->e[j].path, so, NULL, NULL, NULL,
+			    o == OUT_FAILED ? "main file failed" : o ==
+			    OUT_WAITING ? "main file left for the next run" :
+			    "its main file was not imported");
+			whole = 0;
+			continue;
+		}
+		if (o == OUT_ALREADY && mp->meta.date_source[0] == '\0') {
+			/* Main not re-read: date sidecars by their place. */
+			snprintf(mp->meta.date_source,
+			    sizeof mp->meta.date_source, "%s", "main");
+		}
+		so = import_file(imp, &sc->e[j], mp, side, 0);
+		if (so == OUT_FAILED || so == OUT_WAITING)
+			whole = 0;
+	}
+	group_end(imp, &sc->e[i], whole);
+	free(mp);
+	free(side);
+}

@@ -1,0 +1,185 @@
+/*
+ * import-library.c: the library side of import: opening it (its lock
+ * taken with lock.c, .shoebox/tmp cleaned of partial copies), its
+ * directories created and kept open while copies are filed in them, and
+ * checking that a catalogued copy is still there and intact.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shoebox.h"
+#include "import.h"
+
+#define REHASH_MAX	(64LL * 1024 * 1024)	/* library copies re-read */
+
+/* Remove partial copies an interrupted run left in .shoebox/tmp. */
+static void
+import_clean_tmp(struct import *imp)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 fd;
+
+	if ((fd = open(imp->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "partial.", 8) == 0)
+			unlinkat(fd, de->d_name, 0);
+	closedir(d);
+}
+
+/* Open the library (or, in a dry run, whatever of it exists). */
+int
+import_open(struct import *imp)
+{
+	char	path[PATH_MAX];
+
+	xasprintf(&imp->tmpdir, "%s/.shoebox/tmp", imp->library);
+	if (imp->dry_run) {
+		snprintf(path, sizeof path, "%s/.shoebox/catalog.db",
+		    imp->library);
+		if (access(path, F_OK) == 0 &&
+		    (imp->cat = catalog_open(imp->library, 1)) == NULL)
+			return -1;
+		imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+	} else {
+		if (mkdir(imp->library, 0755) == -1 && errno != EEXIST) {
+			log_warn("library %s", imp->library);
+			return -1;
+		}
+		snprintf(path, sizeof path, "%s/.shoebox", imp->library);
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			log_warn("library %s", path);
+			return -1;
+		}
+		if ((imp->lockfd = lock_library(imp->library, "import")) ==
+		    -1)
+			return -1;
+		if ((imp->cat = catalog_open(imp->library, 0)) == NULL)
+			return -1;
+		if (imp->move)
+			catalog_exec(imp->cat, "PRAGMA synchronous = FULL");
+		if (mkdir(imp->tmpdir, 0700) == -1 && errno != EEXIST) {
+			log_warn("%s", imp->tmpdir);
+			return -1;
+		}
+		import_clean_tmp(imp);
+		if ((imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1) {
+			log_warn("library %s", imp->library);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Close every cached library directory (none may be dirty). */
+static void
+lib_dirs_close(struct import *imp)
+{
+	size_t	i;
+
+	for (i = 0; i < imp->ndirs; i++) {
+		close(imp->dirs[i].fd);
+		free(imp->dirs[i].dir);
+	}
+	imp->ndirs = 0;
+}
+
+/* Close what import_open() opened, and free what the run kept. */
+void
+import_close(struct import *imp)
+{
+	size_t	i;
+
+	catalog_close(imp->cat);
+	imp->cat = NULL;
+	if (imp->libfd != -1)
+		close(imp->libfd);
+	if (imp->lockfd != -1)
+		close(imp->lockfd);
+	for (i = 0; i < imp->capplanned; i++)
+		free(imp->planned[i]);
+	free(imp->planned);
+	free(imp->moves);
+	free(imp->gmoves);
+	free(imp->filed);
+	free(imp->pending);
+	lib_dirs_close(imp);
+	free(imp->tmpdir);
+	free(imp->head);
+}
+
+/*
+ * The library directory dir (relative), created if need be and kept open
+ * for the rest of the run. Returns its fd (owned by the cache), or -1 with
+ * err set.
+ */
+int
+lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
+{
+	struct libdir	*d;
+	size_t		 i;
+	int		 fd;
+
+	for (i = imp->ndirs; i > 0; i--)
+		if (strcmp(imp->dirs[i - 1].dir, dir) == 0)
+			return imp->dirs[i - 1].fd;
+	if (imp->ndirs == DIRCACHE) {
+		batch_flush(imp);	/* pending copies borrow these fds */
+		lib_dirs_close(imp);
+	}
+	if (store_mkdirs(imp->libfd, dir, err, errlen) == -1)
+		return -1;
+	if ((fd = openat(imp->libfd, dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open library directory %.200s: "
+		    "%s", dir, strerror(errno));
+		return -1;
+	}
+	d = &imp->dirs[imp->ndirs++];
+	d->dir = xstrdup(dir);
+	d->fd = fd;
+	d->dirty = 0;
+	return fd;
+}
+
+/*
+ * Is the library copy f (as catalogued) there and intact? Its size, and its
+ * SHA-256 read again when that is cheap (else its mtime, set from the
+ * source's). 0 intact, 1 missing, -1 there but not what was catalogued.
+ */
+int
+lib_check(struct import *imp, const struct cat_file *f)
+{
+	struct stat	 sb;
+	char		 hex[65], err[256];
+	int		 fd, rc;
+
+	if (fstatat(imp->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 1 : -1;
+	if (!S_ISREG(sb.st_mode) || sb.st_size != f->size)
+		return -1;
+	if (sb.st_size > REHASH_MAX)
+		return catalog_ns(&sb.st_mtim) == f->mtime_ns ? 0 : -1;
+	if ((fd = openat(imp->libfd, f->path, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err) == 0 &&
+	    strcmp(hex, f->sha256) == 0 ? 0 : -1;
+	close(fd);
+	return rc;
+}

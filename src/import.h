@@ -1,0 +1,209 @@
+/*
+ * import.h: what the files of the import command share (cmd-import.c, the
+ * command and the run's stages; import-file.c, one file's stages;
+ * import-plan.c, names and the dry run; import-batch.c, filing copies and
+ * committing them; import-library.c, the library's lock and directories).
+ * Not for other commands: they call import_run().
+ */
+#ifndef IMPORT_H
+#define IMPORT_H
+
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "scan.h"
+#include "store.h"
+
+#define DIRCACHE	32	/* library directories kept open */
+#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
+
+/* What happened to one source file. */
+enum outcome {
+	OUT_IMPORTED,
+	OUT_DUPLICATE,
+	OUT_SIDECAR,
+	OUT_ALREADY,
+	OUT_SKIPPED,
+	OUT_WAITING,	/* still arriving or changed: left for a later run */
+	OUT_NOTTRIED,	/* the run stopped first (library full, signal) */
+	OUT_FAILED,
+	OUT_PENDING,	/* copied, to be filed by batch_flush(): not counted */
+	OUT_NEXT	/* import_file: on to the next stage */
+};
+
+/*
+ * A source to remove once the transaction is committed (--move): the file
+ * as it was when read and verified, and the hash of what was read.
+ */
+struct move {
+	const struct scan_entry	*e;
+	struct stat		 id;
+	char			 sha256[65];
+};
+
+/* A copy this run linked into the library, not yet committed. */
+struct filed {
+	char		*src;		/* the source, as found */
+	char		*rel;		/* the copy, relative to the library */
+	enum outcome	 o;		/* as reported */
+};
+
+/* Where a main file went: its sidecars follow it there. */
+struct placed {
+	int64_t		 id;		/* files.id, or 0 */
+	char		 dir[PATH_MAX];	/* relative to the library */
+	char		 name[STORE_NAME_MAX];
+	char		 orig[STORE_NAME_MAX];	/* its name on the source */
+	struct meta	 meta;
+};
+
+/*
+ * A copy made but not yet filed: batch_flush() fsyncs a batch of these
+ * together, then links and catalogues each, fsyncs each directory once and
+ * commits. Until then it is an unnamed file, so a crash leaves nothing.
+ */
+struct pending {
+	const struct scan_entry *e;	/* the source, as scanned */
+	char		*path;
+	char		*abspath;
+	struct stat	 sb;
+	struct meta	 meta;
+	char		*dir;		/* relative to the library */
+	char		*name;		/* the name it wants */
+	int		 dirfd;		/* borrowed from the directory cache */
+	struct store_file f;
+	int64_t		 main_id;
+	int		 sidecar;
+};
+
+/* One source file on its way through import_file's stages. */
+struct infile {
+	const struct scan_entry	*e;		/* as scanned */
+	struct placed		*mp;		/* a sidecar's main file, or NULL */
+	struct placed		*out;		/* where it goes */
+	char			 abspath[PATH_MAX * 2];	/* as recorded */
+	struct stat		 sb;
+	int			 fd;		/* open once read, or -1 */
+	struct sb_src		 s;		/* its first bytes, read */
+	struct meta		 m;
+	char			 name[NAME_MAX * 4 + 1];	/* filed as */
+	char			 err[512];	/* why it failed */
+};
+
+/* An open library directory, and whether links in it await an fsync. */
+struct libdir {
+	char		*dir;
+	int		 fd;
+	int		 dirty;
+};
+
+/* One run of import: its options, its library, and what it did. */
+struct import {
+	struct sb_ctx	*ctx;
+	struct scan	*sc;
+	struct catalog	*cat;		/* NULL in a dry run without one */
+	const char	*library;
+	int		 libfd;
+	int		 lockfd;
+	char		*tmpdir;
+	const char	*pattern;
+	int		 dry_run;
+	int		 move;
+	int		 json;
+	int		 progress;
+	int		 verify;
+	int		 sync;
+	double		 settle;	/* seconds unchanged before taken */
+
+	uint8_t		*head;
+	char		 cwd[PATH_MAX];
+
+	int		 in_txn;
+	unsigned	 txn_files;
+	time_t		 txn_start;
+	struct move	*moves;		/* sources to delete after commit */
+	size_t		 nmoves;
+	size_t		 capmoves;
+	struct move	*gmoves;	/* the group's, held until it is whole */
+	size_t		 ngmoves;
+	size_t		 capgmoves;
+	int		 group_hold;
+	struct filed	*filed;		/* copies linked in this transaction */
+	size_t		 nfiled;
+	size_t		 capfiled;
+
+	struct pending	**pending;	/* the batch in flight */
+	size_t		 npending;
+	uint64_t	 pending_bytes;
+	struct timespec	 batch_start;
+	struct libdir	 dirs[DIRCACHE];
+	size_t		 ndirs;
+
+	char		**planned;	/* dry run: hashes and names seen, */
+	size_t		 nplanned;	/* an open-addressing set */
+	size_t		 capplanned;
+
+	unsigned long	 count[OUT_FAILED + 1];
+	unsigned long	 warnings;
+	int		 full;		/* the library's disk is full: stop */
+	int		 unrecognised;	/* import_unrecognised = yes */
+	unsigned long	 total;
+	uint64_t	 bytes_total;
+	uint64_t	 bytes_done;
+	uint64_t	 bytes_copied;
+	struct timespec	 started;
+	struct timespec	 last_progress;
+	int		 progress_shown;
+};
+
+/* cmd-import.c: the command, the run's stages, messages */
+extern volatile sig_atomic_t import_interrupted;
+double		 elapsed(const struct timespec *since);
+void		 progress_clear(struct import *imp);
+void		 say(struct import *imp, const char *path, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 library_full(struct import *imp);
+void		 say_failed(struct import *imp, const char *path,
+		    const char *err);
+void		 report(struct import *imp, const char *src, enum outcome o,
+		    const char *dest, const struct meta *m, const char *sha,
+		    const char *error);
+
+/* import-file.c: one file's stages */
+void		 import_group(struct import *imp, struct scan *sc, size_t i);
+
+/* import-plan.c: the names files are filed under; the dry run */
+int		 clean_name(const char *name, char *out, size_t size);
+int		 dest_dir(const char *pattern, const struct sb_time *t,
+		    char *out, size_t size);
+void		 sidecar_name(const char *sc, const struct placed *mp,
+		    char *out, size_t size);
+enum outcome	 import_plan(struct import *imp, struct infile *f);
+
+/* import-batch.c: copies filed in batches, catalogued in transactions */
+int		 txn_need(struct import *imp, int may_commit);
+int		 txn_commit(struct import *imp);
+void		 move_later(struct import *imp, const struct scan_entry *e,
+		    const struct stat *id, const char *sha);
+void		 group_end(struct import *imp, const struct scan_entry *main,
+		    int whole);
+void		 placed_at(struct placed *out, int64_t id, const char *rel);
+enum outcome	 import_finish(struct import *imp, struct pending *p,
+		    int dirsync, struct placed *out);
+void		 batch_push(struct import *imp, struct pending *p);
+void		 batch_flush(struct import *imp);
+void		 pending_free(struct pending *p);
+
+/* import-library.c: the library opened (locked), its directories and copies */
+int		 import_open(struct import *imp);
+void		 import_close(struct import *imp);
+int		 lib_dir(struct import *imp, const char *dir, char *err,
+		    size_t errlen);
+int		 lib_check(struct import *imp, const struct cat_file *f);
+
+#endif /* IMPORT_H */

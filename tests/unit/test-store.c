@@ -1,0 +1,179 @@
+/*
+ * test-store.c: the pieces of store.c that import and the remotes share:
+ * the names tried when one is taken (store_name_candidate), and the one
+ * read, hash and copy pass (store_pass): the bytes copied, hashed and
+ * counted once each, a region, an early end, an interruption.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shoebox.h"
+#include "store.h"
+
+#define SIZE	(3 * 1024 * 1024 + 12345)	/* several buffers, and a tail */
+
+static char	dir[] = "/tmp/shoebox-test-store.XXXXXX";
+static char	src[64], dst[64];
+
+static int
+setup(void **state)
+{
+	uint8_t	*buf;
+	size_t	 i;
+	int	 fd;
+
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(src, sizeof src, "%s/src", dir);
+	snprintf(dst, sizeof dst, "%s/dst", dir);
+	buf = malloc(SIZE);
+	for (i = 0; i < SIZE; i++)
+		buf[i] = (uint8_t)(i * 7 + i / 4096);
+	fd = open(src, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd == -1 || write(fd, buf, SIZE) != SIZE)
+		return -1;
+	close(fd);
+	free(buf);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(src);
+	unlink(dst);
+	return rmdir(dir);
+}
+
+static void
+test_name_candidate(void **state)
+{
+	static const char *cases[][3] = {
+		{ "IMG_0001.JPG", "IMG_0001.JPG", "IMG_0001-3.JPG" },
+		{ "IMG_1.CR2.xmp", "IMG_1.CR2.xmp", "IMG_1.CR2-3.xmp" },
+		{ "noext", "noext", "noext-3" },
+		{ ".hidden", ".hidden", ".hidden-3" },
+		{ "d.x/noext", "d.x/noext", "d.x/noext-3" },
+		{ "2019/07/04/a.jpg", "2019/07/04/a.jpg", "2019/07/04/a-3.jpg" },
+	};
+	char	out[64];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(store_name_candidate(cases[i][0], 0, out,
+		    sizeof out), 0);
+		assert_string_equal(out, cases[i][1]);
+		assert_int_equal(store_name_candidate(cases[i][0], 3, out,
+		    sizeof out), 0);
+		assert_string_equal(out, cases[i][2]);
+	}
+	/* A name that does not fit is refused, not cut short. */
+	assert_int_equal(store_name_candidate("abc.jpg", 10, out, 9), -1);
+	assert_int_equal(store_name_candidate("abc.jpg", 10, out, 11), 0);
+	assert_string_equal(out, "abc-10.jpg");
+}
+
+/* SHA-256 of what store_hash_fd reads from path. */
+static void
+hash_path(const char *path, uint64_t size, char *hex)
+{
+	char	err[256];
+	int	fd = open(path, O_RDONLY);
+
+	assert_true(fd != -1);
+	assert_int_equal(store_hash_fd(fd, size, hex, err, sizeof err), 0);
+	close(fd);
+}
+
+static void
+test_pass_copy(void **state)
+{
+	struct store_pass p;
+	unsigned char	  md[32];
+	char		  hex[65], want[65], err[256];
+	uint64_t	  progress = 0;
+	int		  in, out;
+
+	(void)state;
+	in = open(src, O_RDONLY);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(in != -1 && out != -1);
+	memset(&p, 0, sizeof p);
+	p.fd = in;
+	p.len = p.size = SIZE;
+	p.out = out;
+	p.sha256 = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(p.sha256, EVP_sha256(), NULL);
+	p.progress = &progress;
+	assert_int_equal(store_pass(&p, err, sizeof err), 0);
+	EVP_DigestFinal_ex(p.sha256, md, NULL);
+	EVP_MD_CTX_free(p.sha256);
+	store_sha256_hex(md, hex);
+	close(in);
+	close(out);
+	assert_int_equal(progress, SIZE);
+	hash_path(src, SIZE, want);
+	assert_string_equal(hex, want);
+	hash_path(dst, SIZE, hex);
+	assert_string_equal(hex, want);
+}
+
+static void
+test_pass_region_and_errors(void **state)
+{
+	struct store_pass p;
+	volatile int	  stop = 1;
+	char		  err[256];
+	uint8_t		  buf[1000];
+	int		  in;
+
+	(void)state;
+	in = open(src, O_RDONLY);
+	assert_true(in != -1);
+	memset(&p, 0, sizeof p);
+	p.fd = in;
+	p.out = -1;
+	p.buf = buf;			/* the caller's small buffer */
+	p.bufsize = sizeof buf;
+	p.off = SIZE - 5000;
+	p.len = 5000;
+	assert_int_equal(store_pass(&p, err, sizeof err), 0);
+
+	p.len = 5001;			/* one byte past the end */
+	errno = 0;
+	assert_int_equal(store_pass(&p, err, sizeof err), -1);
+	assert_int_equal(errno, EIO);
+	assert_non_null(strstr(err, "file ended at byte"));
+
+	p.off = 0;
+	p.len = SIZE;
+	p.interrupted = &stop;
+	assert_int_equal(store_pass(&p, err, sizeof err), -1);
+	assert_int_equal(errno, EINTR);
+	close(in);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_name_candidate),
+		cmocka_unit_test(test_pass_copy),
+		cmocka_unit_test(test_pass_region_and_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
