@@ -103,7 +103,7 @@ asan: build/asan/shoebox $(AUNITS)
 fuzzers: $(FUZZERS)
 
 # make check builds with one job per CPU unless given -j; tests/run.sh runs
-# TEST_JOBS tests at once (default: one per CPU).
+# TEST_JOBS tests at once (default: two per CPU).
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 JOBS	 = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 

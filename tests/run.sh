@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test: unit tests (plain and under ASan/UBSan), functional tests
 # against ./shoebox and build/asan/shoebox, and a short smoke of each fuzzer.
-# TEST_JOBS tests run at once (default: the number of CPUs), each in its own
+# TEST_JOBS tests run at once (default: twice the number of CPUs: many tests
+# wait on servers, timeouts and sleeps more than they compute), each in its own
 # scratch directory; results are printed in a fixed order, and the last line
 # is "N passed, N failed" (", N skipped" follows when some were skipped).
 #
@@ -33,7 +34,7 @@ fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 pattern=${1:-}
-jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+jobs=${TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
 if [ -z "${CORPUS:-}" ] && [ -d "$top/../shared/corpus" ]; then
 	CORPUS=$(cd "$top/../shared/corpus" && pwd)
 fi
