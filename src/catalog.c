@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -175,6 +176,30 @@ catalog_error(struct catalog *cat, const char *what)
 	return -1;
 }
 
+/*
+ * Run SQL that takes a lock, retrying while the database is busy for up
+ * to a minute, as the busy timeout would: sqlite returns SQLITE_BUSY at
+ * once, without calling the busy handler, where waiting could deadlock,
+ * as when a new catalogue's journal mode is set while another process
+ * creates its schema. 0, or -1 after saying why.
+ */
+static int
+catalog_exec_wait(struct catalog *cat, const char *sql)
+{
+	struct timespec	 ts = { 0, 20 * 1000000L };
+	int		 i, rc;
+
+	for (i = 0; i < 3000; i++) {
+		rc = sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (rc != SQLITE_OK)
+		return catalog_error(cat, sql);
+	return 0;
+}
+
 /* Run SQL with no results; 0 or -1 after saying why. */
 int
 catalog_exec(struct catalog *cat, const char *sql)
@@ -230,7 +255,7 @@ catalog_migrate(struct catalog *cat)
 	char	 sql[64];
 	int	 v;
 
-	if (catalog_exec(cat, "BEGIN IMMEDIATE") == -1)
+	if (catalog_exec_wait(cat, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if ((v = catalog_version(cat)) == -1) {
 		catalog_error(cat, "reading schema version");
@@ -350,7 +375,7 @@ catalog_open(const char *library, int readonly)
 			    "WAL (slower; safe while the share's file locks "
 			    "work)", library);
 	}
-	if (!readonly && catalog_exec(cat, cat->netfs ?
+	if (!readonly && catalog_exec_wait(cat, cat->netfs ?
 	    "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL") == -1)
 		goto fail;
 	if (catalog_exec(cat, "PRAGMA synchronous = NORMAL;"
@@ -389,7 +414,7 @@ catalog_close(struct catalog *cat)
 int
 catalog_begin(struct catalog *cat)
 {
-	return catalog_exec(cat, "BEGIN IMMEDIATE");
+	return catalog_exec_wait(cat, "BEGIN IMMEDIATE");
 }
 
 int
