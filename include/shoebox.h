@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -218,6 +219,8 @@ int		 xasprintf(char **, const char *, ...)
 size_t		 strlcpy_sb(char *, const char *, size_t);
 
 /* util.c */
+extern volatile sig_atomic_t stop_requested;
+void		 stop_catch(void);
 void		 fmt_size(uint64_t n, char *buf, size_t size);
 
 /* config.c */

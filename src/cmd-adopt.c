@@ -73,15 +73,6 @@ struct adopt {
 	time_t		 txn_start;
 };
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 /* Count and report one file's outcome (text with -v, or JSON). */
 static void
 adopt_report(struct adopt *a, const struct scan_entry *e, const char *rel,
@@ -357,7 +348,7 @@ adopt_group(struct adopt *a, size_t i)
 	long			 j;
 
 	o = adopt_file(a, &e[i], NULL, &mp);
-	for (j = e[i].first; j != -1 && !interrupted; j = e[j].next) {
+	for (j = e[i].first; j != -1 && !stop_requested; j = e[j].next) {
 		if (mp.id == 0) {
 			/* As import: a sidecar goes only with its main. */
 			xasprintf(&rel, "%s%s", a->prefix, e[j].rel);
@@ -473,7 +464,6 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	struct adopt	 a;
 	struct stat	 sb;
-	struct sigaction sa;
 	const char	*settle, *dir;
 	char		*lib = NULL, *real = NULL;
 	unsigned long	 seen;
@@ -522,12 +512,8 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 	meter_start(&a.meter, progress == -1 ? isatty(STDERR_FILENO) &&
 	    !a.json && !log_quiet : progress, a.sc->n, a.sc->bytes);
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	for (i = 0; i < a.sc->n && !interrupted; i++)
+	stop_catch();
+	for (i = 0; i < a.sc->n && !stop_requested; i++)
 		if (a.sc->e[i].main == -1)
 			adopt_group(&a, i);
 	rc = EXIT_ALLGOOD;
@@ -542,7 +528,7 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 		seen += a.count[i];
 	a.count[A_SKIPPED] += a.sc->skipped;
 	a.count[A_FAILED] += a.sc->failed;
-	if (interrupted) {
+	if (stop_requested) {
 		meter_clear(&a.meter);
 		log_warnx("adopt interrupted; what was catalogued is kept, run "
 		    "it again to finish");

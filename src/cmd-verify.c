@@ -52,15 +52,6 @@ struct verify {
 	time_t		 txn_start;
 };
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 /*
  * Report a file that is not intact (and, with -v, one that is): a line
  * "STATE PATH: why" on stdout, or a JSON object. f is the catalogue's
@@ -202,7 +193,7 @@ verify_untracked(struct verify *v)
 		v->count[V_UNREADABLE]++;
 	v->count[V_UNREADABLE] += sc->failed;
 	scan_group(sc);		/* sorted: the same order every run */
-	for (i = 0; i < sc->n && !interrupted; i++) {
+	for (i = 0; i < sc->n && !stop_requested; i++) {
 		if ((found = catalog_file_at(v->cat, sc->e[i].rel, f)) == -1) {
 			rc = -1;
 			break;
@@ -226,7 +217,7 @@ verify_files(struct verify *v, const int64_t *ids, size_t n)
 	size_t		 i;
 	int		 rc = 0;
 
-	for (i = 0; i < n && !interrupted; i++) {
+	for (i = 0; i < n && !stop_requested; i++) {
 		meter_show(&v->meter, i, v->bytes, 0);
 		if ((rc = catalog_file(v->cat, ids[i], f)) != 1) {
 			if (rc == 0)
@@ -301,7 +292,6 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	struct verify	 v;
 	struct daterange since;
-	struct sigaction sa;
 	char		 path[PATH_MAX], how[128], *end;
 	const char	*since_from = NULL;
 	double		 pct = 100;
@@ -360,11 +350,7 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	    &bytes) == -1)
 		goto out;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	stop_catch();
 	meter_start(&v.meter, progress == -1 ? isatty(STDERR_FILENO) &&
 	    !v.json && !log_quiet : progress, n, bytes);
 
@@ -377,7 +363,7 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	}
 	if (verify_files(&v, ids, n) == -1 || verify_commit(&v, 1) == -1)
 		goto out;
-	if (interrupted) {
+	if (stop_requested) {
 		log_warnx("verify interrupted; what was checked is recorded");
 		goto out;
 	}

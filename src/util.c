@@ -1,8 +1,10 @@
 /*
  * util.c: small helpers more than one command shares.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "shoebox.h"
 
@@ -22,4 +24,30 @@ fmt_size(uint64_t n, char *buf, size_t size)
 		u++;
 	}
 	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+}
+
+/* Set by SIGINT, SIGTERM or SIGHUP once stop_catch() is called. */
+volatile sig_atomic_t stop_requested;
+
+static void
+stop_on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/*
+ * Make SIGINT, SIGTERM and SIGHUP ask the run to stop between two files
+ * (stop_requested), keeping what it did, instead of killing it.
+ */
+void
+stop_catch(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = stop_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
