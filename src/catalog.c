@@ -163,6 +163,67 @@ static const char *const migrations[] = {
 	"ALTER TABLE files ADD COLUMN verified_at TEXT;"
 	"ALTER TABLE files ADD COLUMN verify_status TEXT;"
 	"CREATE INDEX files_verified ON files(verified_at);",
+
+	/*
+	 * 6 -> 7: a catalogue of a million files (shoebox(1), CATALOGUE).
+	 * file_counts: files and bytes by capture year ('' unknown), kind
+	 * and camera ('' none), kept by triggers as files change, so that
+	 * status answers from a few hundred rows instead of reading every
+	 * file. An upload's remote_path is kept only where it differs from
+	 * the file's path (NULL: the same name; the uploads view says so),
+	 * and the few that differ have an index of their own. Only sidecars
+	 * have a main file: files_main holds only them. No ANALYZE:
+	 * with statistics sqlite reads every file for find --model (a camera
+	 * is 5% of a million rows) instead of seeking its index.
+	 */
+	"CREATE TABLE file_counts ("
+	"  year TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  make TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  files INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, kind, make, model)"
+	") WITHOUT ROWID;"
+	"INSERT INTO file_counts SELECT coalesce(substr(taken, 1, 4), ''),"
+	"  kind, coalesce(make, ''), coalesce(model, ''), count(*), sum(size)"
+	"  FROM files GROUP BY 1, 2, 3, 4;"
+	"CREATE TRIGGER files_count_add AFTER INSERT ON files BEGIN"
+	"  INSERT INTO file_counts VALUES (coalesce(substr(NEW.taken, 1, 4),"
+	"  ''), NEW.kind, coalesce(NEW.make, ''), coalesce(NEW.model, ''), 1,"
+	"  NEW.size) ON CONFLICT DO UPDATE SET files = files + 1,"
+	"  bytes = bytes + excluded.bytes;"
+	"END;"
+	"CREATE TRIGGER files_count_del AFTER DELETE ON files BEGIN"
+	"  UPDATE file_counts SET files = files - 1, bytes = bytes - OLD.size"
+	"  WHERE year = coalesce(substr(OLD.taken, 1, 4), '') AND"
+	"  kind = OLD.kind AND make = coalesce(OLD.make, '') AND"
+	"  model = coalesce(OLD.model, '');"
+	"  DELETE FROM file_counts WHERE files <= 0;"
+	"END;"
+	"CREATE TRIGGER files_count_upd AFTER UPDATE OF taken, kind, make,"
+	"  model, size ON files BEGIN"
+	"  UPDATE file_counts SET files = files - 1, bytes = bytes - OLD.size"
+	"  WHERE year = coalesce(substr(OLD.taken, 1, 4), '') AND"
+	"  kind = OLD.kind AND make = coalesce(OLD.make, '') AND"
+	"  model = coalesce(OLD.model, '');"
+	"  DELETE FROM file_counts WHERE files <= 0;"
+	"  INSERT INTO file_counts VALUES (coalesce(substr(NEW.taken, 1, 4),"
+	"  ''), NEW.kind, coalesce(NEW.make, ''), coalesce(NEW.model, ''), 1,"
+	"  NEW.size) ON CONFLICT DO UPDATE SET files = files + 1,"
+	"  bytes = bytes + excluded.bytes;"
+	"END;"
+	"UPDATE upload_jobs SET remote_path = NULL WHERE remote_path ="
+	"  (SELECT f.path FROM files f WHERE f.id = file_id);"
+	"CREATE TRIGGER upload_jobs_same_name AFTER UPDATE OF remote_path ON"
+	"  upload_jobs WHEN NEW.remote_path = (SELECT f.path FROM files f"
+	"  WHERE f.id = NEW.file_id) BEGIN"
+	"  UPDATE upload_jobs SET remote_path = NULL WHERE id = NEW.id;"
+	"END;"
+	"CREATE INDEX upload_jobs_renamed ON upload_jobs(remote)"
+	"  WHERE remote_path IS NOT NULL;"
+	"DROP INDEX files_main;"
+	"CREATE INDEX files_main ON files(main_id) WHERE main_id IS NOT NULL;",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -750,7 +811,8 @@ catalog_sql_add(char *buf, size_t size, const char *fmt, ...)
  * for each, values[i] the text of catalog_columns[i] (NULL for none;
  * source and sidecar_of only with q->all_columns). fn returns 0 to go on.
  * The number found, or -1 after saying why. Indexes answer the date
- * (files_taken), the camera (files_camera, files_model), the kind
+ * (files_taken), the camera (files_camera, files_model; the camera's
+ * make and model together from file_counts), the kind
  * (files_kind), the source (sources_path, for a GLOB with a fixed start)
  * and the upload state (upload_jobs_status); mime and name test each row
  * the others leave. With a date, the date's index leads ("+" keeps
@@ -787,6 +849,14 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 	if (q->model != NULL)
 		catalog_sql_add(sql, size, " AND %sf.model IN %s", plus,
 		    CAT_DISTINCT("model", "4"));
+	if (q->camera != NULL)
+		catalog_sql_add(sql, size, " AND (%sf.make IN %s OR %sf.model IN"
+		    " %s OR (%sf.make, %sf.model) IN (SELECT DISTINCT make, model"
+		    " FROM %s WHERE instr(lower(make || ' ' || model),"
+		    " lower(?10))))", plus, CAT_DISTINCT("make", "10"), plus,
+		    CAT_DISTINCT("model", "10"), plus, plus,
+		    catalog_has_table(cat, "file_counts") ? "file_counts" :
+		    "files");
 	if (q->kind != NULL)
 		catalog_sql_add(sql, size, " AND %sf.kind = ?5", plus);
 	if (q->mime != NULL)
@@ -804,7 +874,8 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 	 * every row at random to test it (seconds, not tenths).
 	 */
 	catalog_sql_add(sql, size, " ORDER BY %sf.path", q->taken != NULL ||
-	    q->make != NULL || q->model != NULL || q->kind != NULL ||
+	    q->make != NULL || q->model != NULL || q->camera != NULL ||
+	    q->kind != NULL ||
 	    q->mime != NULL || q->source != NULL || q->remote != NULL ||
 	    q->job_status != NULL ? "+" : "");
 	st = catalog_prepare(cat, sql);
@@ -822,6 +893,7 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 	catalog_bind_text(st, 7, q->source);
 	catalog_bind_text(st, 8, q->remote);
 	catalog_bind_text(st, 9, q->job_status);
+	catalog_bind_text(st, 10, q->camera);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < CAT_NCOLUMNS; i++)
 			v[i] = (const char *)sqlite3_column_text(st, i);
@@ -937,5 +1009,62 @@ catalog_verified(struct catalog *cat, int64_t id, const char *status)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return catalog_error(cat, "recording a verification");
+	return 0;
+}
+
+/* Does the catalogue have table name (an older one may not)? */
+int
+catalog_has_table(struct catalog *cat, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 has;
+
+	if (sqlite3_prepare_v2(cat->db, "SELECT 1 FROM sqlite_master WHERE"
+	    " type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
+/*
+ * The library's files counted by capture year, kind and camera:
+ * fn(arg, t) for each group (year, make and model "" for none). From
+ * file_counts, which triggers keep (a few hundred rows at any size); a
+ * catalogue opened read-only before its migration to schema 7 is
+ * counted the long way, with the same result. 0, or -1 after saying why.
+ */
+int
+catalog_tally(struct catalog *cat, int (*fn)(void *, const struct cat_tally *),
+    void *arg)
+{
+	struct cat_tally	 t;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((st = catalog_prepare(cat, catalog_has_table(cat, "file_counts") ?
+	    "SELECT year, kind, make, model, files, bytes FROM file_counts"
+	    " WHERE files > 0" :
+	    "SELECT coalesce(substr(taken, 1, 4), ''), kind,"
+	    " coalesce(make, ''), coalesce(model, ''), count(*), sum(size)"
+	    " FROM files GROUP BY 1, 2, 3, 4")) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t.year = (const char *)sqlite3_column_text(st, 0);
+		t.kind = (const char *)sqlite3_column_text(st, 1);
+		t.make = (const char *)sqlite3_column_text(st, 2);
+		t.model = (const char *)sqlite3_column_text(st, 3);
+		t.files = sqlite3_column_int64(st, 4);
+		t.bytes = sqlite3_column_int64(st, 5);
+		if (t.year == NULL || t.kind == NULL || t.make == NULL ||
+		    t.model == NULL)
+			continue;
+		if (fn(arg, &t) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, "counting files");
 	return 0;
 }

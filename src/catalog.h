@@ -69,6 +69,7 @@ struct cat_query {
 	const struct daterange *taken;	/* captured in this span */
 	const char	*make;		/* substrings, in any case */
 	const char	*model;
+	const char	*camera;	/* make, model or both contain it */
 	const char	*kind;		/* image, raw, video, sidecar */
 	const char	*mime;		/* sqlite GLOB */
 	const char	*name;		/* fnmatch(3) on the file's name */
@@ -92,5 +93,19 @@ int		 catalog_verify_pick(struct catalog *cat, const char *since,
 		    uint64_t *bytes);
 int		 catalog_verified(struct catalog *cat, int64_t id,
 		    const char *status);
+
+/* Files and bytes of one capture year, kind and camera ("": none). */
+struct cat_tally {
+	const char	*year;
+	const char	*kind;
+	const char	*make;
+	const char	*model;
+	int64_t		 files;
+	int64_t		 bytes;
+};
+
+int		 catalog_has_table(struct catalog *cat, const char *name);
+int		 catalog_tally(struct catalog *cat,
+		    int (*fn)(void *arg, const struct cat_tally *t), void *arg);
 
 #endif /* CATALOG_H */

@@ -56,6 +56,8 @@ static const struct cmd_option find_options[] = {
 	    "taken on that day, month or year, or between two (both included)" },
 	{ "make", 0, "TEXT", "the camera's make contains TEXT, in any case" },
 	{ "model", 0, "TEXT", "the camera's model contains TEXT, in any case" },
+	{ "camera", 0, "TEXT",
+	    "the make, the model or both (\"apple iphone 12\") contain TEXT" },
 	{ "kind", 0, "KIND", "image, raw, video or sidecar" },
 	{ "mime", 0, "GLOB", "the type, as probe names it" },
 	{ "name", 0, "GLOB", "the file's name in the library matches GLOB" },
@@ -97,6 +99,7 @@ cmd_find(struct sb_ctx *ctx, struct cmd_args *args)
 	}
 	q.make = cmd_get(args, "make");
 	q.model = cmd_get(args, "model");
+	q.camera = cmd_get(args, "camera");
 	if ((v = cmd_get(args, "kind")) != NULL) {
 		for (i = 0; kinds[i] != NULL; i++)
 			if (strcmp(v, kinds[i]) == 0)

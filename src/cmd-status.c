@@ -1,13 +1,17 @@
 /*
- * cmd-status.c: "shoebox status": the upload queue per remote (pending,
- * done, failed with the last error, and the files that went up under
- * another name because a different file had theirs), as text or --json.
- * Reads the catalogue only.
+ * cmd-status.c: "shoebox status": the library (files and bytes by capture
+ * year, kind and camera), the upload queue per remote (pending, done,
+ * failed with the last error, and the files that went up under another
+ * name because a different file had theirs) and the last runs, as text or
+ * --json. Reads the catalogue only, and at a million files reads little of
+ * it: file_counts, and the queue's indexes.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <json.h>
@@ -15,6 +19,226 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+
+#define STATUS_ERRORS	20	/* errors listed per remote, as text */
+
+/* Files and bytes under one name (a year, a kind, a camera). */
+struct status_group {
+	char		*name;		/* as shown */
+	char		*key[2];	/* year or kind; or make, model */
+	int64_t		 files;
+	int64_t		 bytes;
+};
+
+struct status_groups {
+	struct status_group	*g;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* The library in numbers: by capture year, kind and camera. */
+struct status_lib {
+	int64_t			 files;
+	int64_t			 bytes;
+	struct status_groups	 years, kinds, cameras;
+};
+
+/* Add files and bytes to the group named name in gs. */
+static void
+status_group_add(struct status_groups *gs, const char *name,
+    const char *key0, const char *key1, const struct cat_tally *t)
+{
+	struct status_group	*g;
+	size_t			 i;
+
+	for (i = 0; i < gs->n; i++)
+		if (strcmp(gs->g[i].key[0], key0) == 0 &&
+		    strcmp(gs->g[i].key[1], key1) == 0)
+			break;
+	if (i == gs->n) {
+		if (gs->n == gs->cap) {
+			gs->cap = gs->cap ? gs->cap * 2 : 16;
+			gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
+		}
+		g = &gs->g[gs->n++];
+		g->name = xstrdup(name);
+		g->key[0] = xstrdup(key0);
+		g->key[1] = xstrdup(key1);
+		g->files = g->bytes = 0;
+	}
+	gs->g[i].files += t->files;
+	gs->g[i].bytes += t->bytes;
+}
+
+/*
+ * A camera as a person names it: the model where it already says the make
+ * ("Canon EOS 80D", "NIKON D750" of "NIKON CORPORATION"), else both.
+ */
+static void
+status_camera_name(const char *make, const char *model, char *buf,
+    size_t size)
+{
+	size_t	n = strcspn(make, " ");
+
+	if (*make == '\0' && *model == '\0')
+		snprintf(buf, size, "unknown camera");
+	else if (*model == '\0')
+		snprintf(buf, size, "%s", make);
+	else if (*make == '\0' || (n > 0 && strncasecmp(make, model, n) == 0))
+		snprintf(buf, size, "%s", model);
+	else
+		snprintf(buf, size, "%s %s", make, model);
+}
+
+/* catalog_tally's callback: one year, kind and camera into the totals. */
+static int
+status_tally(void *arg, const struct cat_tally *t)
+{
+	struct status_lib	*lib = arg;
+	char			 cam[512];
+
+	lib->files += t->files;
+	lib->bytes += t->bytes;
+	status_group_add(&lib->years, *t->year ? t->year : "unknown",
+	    t->year, "", t);
+	status_group_add(&lib->kinds, t->kind, t->kind, "", t);
+	status_camera_name(t->make, t->model, cam, sizeof cam);
+	status_group_add(&lib->cameras, cam, t->make, t->model, t);
+	return 0;
+}
+
+/* Years in order (unknown last); kinds and cameras most files first. */
+static int
+status_by_key(const void *a, const void *b)
+{
+	const struct status_group *x = a, *y = b;
+
+	if (*x->key[0] == '\0' || *y->key[0] == '\0')
+		return (*x->key[0] == '\0') - (*y->key[0] == '\0');
+	return strcmp(x->key[0], y->key[0]);
+}
+
+static int
+status_by_files(const void *a, const void *b)
+{
+	const struct status_group *x = a, *y = b;
+
+	if (x->files != y->files)
+		return x->files < y->files ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static void
+status_groups_free(struct status_groups *gs)
+{
+	size_t	i;
+
+	for (i = 0; i < gs->n; i++) {
+		free(gs->g[i].name);
+		free(gs->g[i].key[0]);
+		free(gs->g[i].key[1]);
+	}
+	free(gs->g);
+}
+
+/* One block of groups as text: a title line, then one line each. */
+static void
+status_groups_text(const char *title, const struct status_groups *gs)
+{
+	char	size[32];
+	size_t	i;
+	int	w = 0;
+
+	if (gs->n == 0)
+		return;
+	for (i = 0; i < gs->n; i++)
+		if ((int)strlen(log_esc(gs->g[i].name)) > w)
+			w = (int)strlen(log_esc(gs->g[i].name));
+	printf("  %s:\n", title);
+	for (i = 0; i < gs->n; i++) {
+		fmt_size((uint64_t)gs->g[i].bytes, size, sizeof size);
+		printf("    %-*s %9lld %-5s %10s\n", w,
+		    log_esc(gs->g[i].name), (long long)gs->g[i].files,
+		    gs->g[i].files == 1 ? "file" : "files", size);
+	}
+}
+
+/* One block of groups as a JSON array of {k0: .., [k1: ..,] files, bytes}. */
+static struct json_object *
+status_groups_json(const struct status_groups *gs, const char *k0,
+    const char *k1)
+{
+	struct json_object	*arr = json_object_new_array(), *o;
+	size_t			 i;
+
+	for (i = 0; i < gs->n; i++) {
+		o = json_object_new_object();
+		json_add_str(o, k0, gs->g[i].key[0]);
+		if (k1 != NULL)
+			json_add_str(o, k1, gs->g[i].key[1]);
+		json_object_object_add(o, "files",
+		    json_object_new_int64(gs->g[i].files));
+		json_object_object_add(o, "bytes",
+		    json_object_new_int64(gs->g[i].bytes));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/*
+ * The library: its files and bytes, by capture year, kind and camera, as
+ * text or one {"library": ...} line of JSON. -1 if the catalogue failed.
+ */
+static int
+status_library(struct catalog *cat, struct sb_ctx *ctx)
+{
+	struct status_lib	 lib;
+	struct json_object	*o, *l;
+	char			 size[32], p[4096], *path;
+	int			 rc;
+
+	memset(&lib, 0, sizeof lib);
+	rc = catalog_tally(cat, status_tally, &lib);
+	if (lib.files > 0) {	/* qsort's array may not be NULL */
+		qsort(lib.years.g, lib.years.n, sizeof *lib.years.g,
+		    status_by_key);
+		qsort(lib.kinds.g, lib.kinds.n, sizeof *lib.kinds.g,
+		    status_by_files);
+		qsort(lib.cameras.g, lib.cameras.n, sizeof *lib.cameras.g,
+		    status_by_files);
+	}
+	if ((path = realpath(cat->library, NULL)) == NULL)
+		path = xstrdup(cat->library);
+	if (rc == 0 && ctx->json) {
+		o = json_object_new_object();
+		l = json_object_new_object();
+		json_add_str(l, "path", path);
+		json_object_object_add(l, "files",
+		    json_object_new_int64(lib.files));
+		json_object_object_add(l, "bytes",
+		    json_object_new_int64(lib.bytes));
+		json_object_object_add(l, "years",
+		    status_groups_json(&lib.years, "year", NULL));
+		json_object_object_add(l, "kinds",
+		    status_groups_json(&lib.kinds, "kind", NULL));
+		json_object_object_add(l, "cameras",
+		    status_groups_json(&lib.cameras, "make", "model"));
+		json_object_object_add(o, "library", l);
+		json_print(o);
+	} else if (rc == 0) {
+		fmt_size((uint64_t)lib.bytes, size, sizeof size);
+		printf("library %s: %lld files, %s\n", log_path(path, p,
+		    sizeof p), (long long)lib.files, size);
+		status_groups_text("by year", &lib.years);
+		status_groups_text("by kind", &lib.kinds);
+		status_groups_text("by camera", &lib.cameras);
+	}
+	free(path);
+	status_groups_free(&lib.years);
+	status_groups_free(&lib.kinds);
+	status_groups_free(&lib.cameras);
+	return rc;
+}
 
 /* Does the catalogue record remote names (schema 3 on)? */
 static int
@@ -45,7 +269,8 @@ status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.remote_path FROM "
 	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE j.remote = ? "
-	    "AND j.status = 'done' AND j.remote_path != f.path ORDER BY j.id"))
+	    "AND +j.status = 'done' AND j.remote_path IS NOT NULL AND "
+	    "j.remote_path != f.path ORDER BY j.id"))
 	    == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -110,14 +335,21 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	struct json_object	*o = NULL, *arr = NULL, *ren = NULL, *f;
 	sqlite3_stmt		*st;
 	long long		 pending = 0, pbytes = 0, done = 0, failed = 0;
-	long long		 unq = 0, ubytes = 0;
+	long long		 unq = 0, ubytes = 0, nerr;
 	char			 p[4096], size[32], more[64];
 
+	/*
+	 * Counted on the index of (remote, status) alone; only the pending
+	 * jobs, few once a sync has run, fetch their file for its size.
+	 */
 	if ((st = catalog_prepare(cat, "SELECT "
-	    "sum(j.status = 'pending'), sum(CASE WHEN j.status = 'pending' "
-	    "THEN f.size ELSE 0 END), sum(j.status = 'done'), "
-	    "sum(j.status = 'failed') FROM upload_jobs j JOIN files f "
-	    "ON f.id = j.file_id WHERE j.remote = ?")) == NULL)
+	    "(SELECT count(*) FROM upload_jobs WHERE remote = ?1 AND "
+	    "status = 'pending'), (SELECT coalesce(sum(f.size), 0) FROM "
+	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE "
+	    "j.remote = ?1 AND j.status = 'pending'), (SELECT count(*) FROM "
+	    "upload_jobs WHERE remote = ?1 AND status = 'done'), (SELECT "
+	    "count(*) FROM upload_jobs WHERE remote = ?1 AND status = "
+	    "'failed')")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -159,10 +391,10 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.status, "
 	    "j.last_error, j.attempts FROM upload_jobs j JOIN files f ON "
 	    "f.id = j.file_id WHERE j.remote = ? AND j.last_error IS NOT NULL "
-	    "AND j.status != 'done' ORDER BY j.id")) == NULL)
+	    "AND j.status IN ('pending', 'failed') ORDER BY j.id")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	for (nerr = 0; sqlite3_step(st) == SQLITE_ROW; nerr++) {
 		const char *path = (const char *)sqlite3_column_text(st, 0);
 		const char *stat = (const char *)sqlite3_column_text(st, 1);
 		const char *err = (const char *)sqlite3_column_text(st, 2);
@@ -175,11 +407,15 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 			json_object_object_add(f, "attempts",
 			    json_object_new_int(sqlite3_column_int(st, 3)));
 			json_object_array_add(arr, f);
-		} else
+		} else if (nerr < STATUS_ERRORS)
 			printf("  %s %s: %s\n", stat, log_path(path, p,
 			    sizeof p), log_esc(err));
 	}
 	sqlite3_finalize(st);
+	if (!ctx->json && nerr > STATUS_ERRORS)
+		printf("  ... and %lld more ('shoebox find --remote %s --failed' "
+		    "lists the failed, 'status --json' every error)\n",
+		    nerr - STATUS_ERRORS, log_esc(name));
 	if (ctx->json)
 		ren = json_object_new_array();
 	if (status_has_remote_path(cat))
@@ -214,15 +450,24 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 	free(db);
 	if ((cat = catalog_open(ctx->library, 1)) == NULL)
 		return EXIT_USAGE;
+	if (status_library(cat, ctx) == -1) {
+		catalog_close(cat);
+		return EXIT_USAGE;
+	}
 	n = config_sections(ctx->cfg, "remote", &names);
 	conf = xcalloc((size_t)n + 1, sizeof *conf);
 	for (i = 0; i < n; i++)
 		conf[i] = xstrdup(names[i]);
 	for (i = 0; i < n; i++)
 		status_remote(cat, ctx, conf[i], 1);
-	/* remotes no longer in the config that still have jobs */
-	if ((st = catalog_prepare(cat, "SELECT DISTINCT remote FROM "
-	    "upload_jobs ORDER BY remote")) != NULL) {
+	/*
+	 * Remotes no longer in the config that still have jobs: one seek of
+	 * the (remote, file_id) index per remote, not a read of every job.
+	 */
+	if ((st = catalog_prepare(cat, "WITH RECURSIVE r(v) AS (SELECT "
+	    "min(remote) FROM upload_jobs UNION ALL SELECT (SELECT "
+	    "min(remote) FROM upload_jobs WHERE remote > r.v) FROM r WHERE "
+	    "r.v IS NOT NULL) SELECT v FROM r WHERE v IS NOT NULL")) != NULL) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *r = (const char *)sqlite3_column_text(st,
 			    0);
@@ -247,12 +492,14 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 
 static const struct cmd_option status_options[] = {
 	{ "json", 'j', NULL,
-	    "one JSON object per remote, then one with the last runs" },
+	    "one JSON object for the library, one per remote, one with the "
+	    "last runs" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_status_entry = {
 	"status", "", 0, 0,
-	"show the upload queue of each remote and the last import runs",
+	"show the library by year, kind and camera, the upload queues and the "
+	"last runs",
 	status_options, CMD_LIBRARY, cmd_status
 };

@@ -60,11 +60,11 @@ sb help status; expect_rc 0
 cat >"$T/want" <<'EOF'
 usage: shoebox status [-j|--json]
 
-show the upload queue of each remote and the last import runs
+show the library by year, kind and camera, the upload queues and the last runs
 
 options:
-  -j, --json              one JSON object per remote, then one with the last
-                          runs
+  -j, --json              one JSON object for the library, one per remote, one
+                          with the last runs
 
 global options (before or after the command):
   -L, --library DIR       the library (else $SHOEBOX_LIBRARY, else library = in

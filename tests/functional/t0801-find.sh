@@ -1,6 +1,7 @@
 #!/bin/sh
 # shoebox find: by capture day, month, year and range, camera (make and
-# model, any case), kind, type, name and source, and by upload state; the
+# model, any case; --camera as either or both), kind, type, name and
+# source, and by upload state; the
 # exact paths expected (diff), as plain lines, -0 and --json; exit 0 found,
 # 1 none, 2 usage. Files from tests/sample-card only.
 . "$TOP/tests/lib/common.sh"
@@ -56,6 +57,13 @@ check 'make, any case' 2003/09/25/IMG_0004.JPG 2006/08/02/IMG_0001.JPG \
 check 'model substring' 2006/08/02/IMG_0001.JPG -- --model 'eos 20'
 check 'make and model' 2004/03/30/DSC_0100.JPG -- --make nikon --model d70
 check 'camera and date' 2004/06/21/IMG_0002.JPG -- --make NIKON --date 2004-06
+check 'camera: make and model as one' 2020/04/17/IMG_3578.HEIC -- --camera 'apple IPHONE xr'
+check 'camera: the model' 2004/03/30/DSC_0100.JPG -- --camera 'Nikon D70'
+check 'camera: the make' 2004/03/30/DSC_0100.JPG 2004/06/21/IMG_0002.JPG \
+    -- --camera nikon
+check 'camera, kind and date range' 2021/05/12/IMG_0003.CR3 \
+    -- --camera 'canon eos' --kind raw --date 2020..2021-06
+check 'camera with no such date' -- --camera 'canon eos r6' --date 2004
 check 'kind video' 2019/12/31/MVI_0005.MOV 2021/07/04/C0001.MP4 -- --kind video
 check 'kind raw' 2021/05/12/IMG_0003.CR3 -- --kind raw
 check 'kind sidecar' 2006/08/02/IMG_0001.JPG.xmp 2021/05/12/IMG_0003.xmp \

@@ -1,8 +1,9 @@
 /*
  * test-catalog-find.c: the catalogue queries behind shoebox find and
  * verify: find's filters (dates as half-open spans, cameras in any case,
- * files with no camera at all), library order, and verify's choice of the
- * files verified longest ago.
+ * files with no camera at all, --camera as make, model or both), library
+ * order, verify's choice of the files verified longest ago, and status's
+ * counts by year, kind and camera (file_counts).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,6 +168,127 @@ test_filters(void **state)
 	expect(&q, "");
 }
 
+/* --camera: the make, the model, or "make model", in any case. */
+static void
+test_camera(void **state)
+{
+	struct cat_query	q;
+	struct daterange	r;
+
+	(void)state;
+	memset(&q, 0, sizeof q);
+	q.camera = "apple iphone";	/* make and model together */
+	expect(&q, "2005/01/01/F.JPG");
+	q.camera = "IPHONE XR";
+	expect(&q, "2005/01/01/F.JPG");
+	q.camera = "nikon d70";		/* the model says the make */
+	expect(&q, "2004/03/29/A.JPG 2004/03/30/B.JPG");
+	q.camera = "canon";		/* E has a make and no model */
+	expect(&q, "2004/03/31/D.JPG 2004/04/01/E.JPG");
+	q.camera = "d70 nikon";
+	expect(&q, "");
+	q.camera = "nikon corporation nikon d70";
+	expect(&q, "2004/03/29/A.JPG 2004/03/30/B.JPG");
+	assert_int_equal(daterange_parse("2004-03-30..2004-03-31", &r), 0);
+	q.taken = &r;
+	q.camera = "nikon";
+	expect(&q, "2004/03/30/B.JPG");
+	q.camera = "d70";
+	q.kind = "video";
+	expect(&q, "");
+}
+
+/* Sum what catalog_tally gives for one year, kind or camera. */
+struct sum {
+	const char	*year, *kind, *make, *model;	/* NULL: any */
+	int64_t		 files, bytes;
+	int		 groups;
+};
+
+static int
+sum_tally(void *arg, const struct cat_tally *t)
+{
+	struct sum	*s = arg;
+
+	s->groups++;
+	if ((s->year && strcmp(s->year, t->year)) ||
+	    (s->kind && strcmp(s->kind, t->kind)) ||
+	    (s->make && strcmp(s->make, t->make)) ||
+	    (s->model && strcmp(s->model, t->model)))
+		return 0;
+	s->files += t->files;
+	s->bytes += t->bytes;
+	return 0;
+}
+
+static void
+expect_tally(const char *year, const char *kind, const char *make,
+    const char *model, int64_t files)
+{
+	struct sum	s;
+
+	memset(&s, 0, sizeof s);
+	s.year = year;
+	s.kind = kind;
+	s.make = make;
+	s.model = model;
+	assert_int_equal(catalog_tally(cat, sum_tally, &s), 0);
+	assert_int_equal(s.files, files);
+	assert_int_equal(s.bytes, files * 100);
+}
+
+/*
+ * status's counts by year, kind and camera, kept by file_counts' triggers
+ * as files are added, changed and removed, equal to counting the files.
+ */
+static void
+test_tally(void **state)
+{
+	(void)state;
+	expect_tally(NULL, NULL, NULL, NULL, 6);
+	expect_tally("2004", NULL, NULL, NULL, 5);
+	expect_tally("2005", NULL, NULL, NULL, 1);
+	expect_tally(NULL, "video", NULL, NULL, 1);
+	expect_tally(NULL, "image", NULL, NULL, 5);
+	expect_tally(NULL, NULL, "NIKON CORPORATION", "NIKON D70", 2);
+	expect_tally(NULL, NULL, "Canon", "", 1);
+	expect_tally(NULL, NULL, "", "", 1);
+	add("2006/01/01/G.JPG", "2006-01-01T00:00:00", "Canon",
+	    "Canon EOS 20D", KIND_IMAGE);
+	expect_tally(NULL, NULL, "Canon", "Canon EOS 20D", 2);
+	expect_tally("2006", NULL, NULL, NULL, 1);
+	assert_int_equal(catalog_exec(cat, "UPDATE files SET make = 'Nikon',"
+	    " model = 'D7000', taken = '2007-02-02T10:00:00' WHERE path ="
+	    " '2006/01/01/G.JPG'"), 0);
+	expect_tally(NULL, NULL, "Canon", "Canon EOS 20D", 1);
+	expect_tally("2006", NULL, NULL, NULL, 0);
+	expect_tally("2007", "image", "Nikon", "D7000", 1);
+	assert_int_equal(catalog_exec(cat, "UPDATE files SET verified_at ="
+	    " '2020-01-01T00:00:00Z'"), 0);
+	expect_tally(NULL, NULL, NULL, NULL, 7);
+	assert_int_equal(catalog_exec(cat, "DELETE FROM files WHERE path ="
+	    " '2007/02/02/G.JPG' OR path = '2006/01/01/G.JPG'"), 0);
+	expect_tally(NULL, NULL, NULL, NULL, 6);
+	expect_tally("2007", NULL, NULL, NULL, 0);
+	/* the same as counting every file */
+	assert_int_equal(catalog_exec(cat, "CREATE TEMP TABLE c AS SELECT"
+	    " coalesce(substr(taken, 1, 4), '') y, kind k, coalesce(make, '')"
+	    " mk, coalesce(model, '') md, count(*) n, sum(size) b FROM files"
+	    " GROUP BY 1, 2, 3, 4"), 0);
+	assert_int_equal(catalog_count(cat, NULL), 6);
+	{
+		sqlite3_stmt *st = catalog_prepare(cat, "SELECT (SELECT"
+		    " count(*) FROM (SELECT * FROM c EXCEPT SELECT * FROM"
+		    " file_counts)) + (SELECT count(*) FROM (SELECT * FROM"
+		    " file_counts EXCEPT SELECT * FROM c))");
+
+		assert_non_null(st);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 0);
+		sqlite3_finalize(st);
+	}
+}
+
 static void
 test_verify_pick(void **state)
 {
@@ -212,6 +334,8 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_verify_pick),
+		cmocka_unit_test(test_camera),
+		cmocka_unit_test(test_tally),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,7 @@
 /*
  * test-catalog.c: the catalogue's schema: created from nothing, migrated
- * once, the documented `catalog` view, a newer schema refused.
+ * once, the documented `catalog` view, a newer schema refused, a schema 6
+ * catalogue migrated to file_counts and shorter upload rows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +94,96 @@ test_create_and_view(void **state)
 	assert_null(catalog_open("/nonexistent/library", 1));
 }
 
+/* The first column of the first row of sql, as an integer (-1: none). */
+static int64_t
+value(struct catalog *cat, const char *sql)
+{
+	sqlite3_stmt	*st = catalog_prepare(cat, sql);
+	int64_t		 v = -1;
+
+	assert_non_null(st);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * A catalogue from before file_counts (schema 6) is migrated when a
+ * writer opens it: its files counted, the upload names that are the
+ * file's own path forgotten (the uploads view still gives them), the
+ * others kept; a reader (status) of the old one counts it the long way.
+ */
+static void
+test_migrate_from_6(void **state)
+{
+	struct catalog	*cat;
+	char		 sql[64];
+	int		 latest;
+
+	(void)state;
+	assert_int_equal(system("rm -rf /tmp/shoebox-test-catalog-6"), 0);
+	cat = catalog_open("/tmp/shoebox-test-catalog-6", 0);
+	assert_non_null(cat);
+	latest = version(cat);
+	/* back to schema 6, as a shoebox of then left it */
+	assert_int_equal(catalog_exec(cat, "DROP TRIGGER files_count_add;"
+	    "DROP TRIGGER files_count_del; DROP TRIGGER files_count_upd;"
+	    "DROP TRIGGER upload_jobs_same_name; DROP TABLE file_counts;"
+	    "DROP INDEX upload_jobs_renamed; DROP INDEX files_main;"
+	    "CREATE INDEX files_main ON files(main_id)"), 0);
+	/* the migration to file_counts is the last one */
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest - 1);
+	assert_int_equal(catalog_exec(cat, sql), 0);
+	assert_int_equal(catalog_exec(cat, "INSERT INTO files (path, sha256,"
+	    " size, mtime_ns, mime, kind, taken, date_source, make, model,"
+	    " imported_at) VALUES"
+	    " ('2004/03/30/a.jpg', 'aa', 10, 0, 'image/jpeg', 'image',"
+	    " '2004-03-30T10:00:00', 'exif', 'Canon', 'Canon EOS 20D', 'x'),"
+	    " ('2004/03/31/b.jpg', 'bb', 20, 0, 'image/jpeg', 'image',"
+	    " '2004-03-31T10:00:00', 'exif', 'Canon', 'Canon EOS 20D', 'x'),"
+	    " ('2021/01/01/c.mp4', 'cc', 40, 0, 'video/mp4', 'video',"
+	    " NULL, 'mtime', NULL, NULL, 'x');"
+	    "INSERT INTO upload_jobs (remote, file_id, status, queued_at,"
+	    " remote_path) VALUES ('s3', 1, 'done', 'x', '2004/03/30/a.jpg'),"
+	    " ('s3', 2, 'done', 'x', '2004/03/31/b-1.jpg'),"
+	    " ('s3', 3, 'pending', 'x', NULL)"), 0);
+	catalog_close(cat);
+
+	/* read-only, as status opens it: not migrated, counted all the same */
+	cat = catalog_open("/tmp/shoebox-test-catalog-6", 1);
+	assert_non_null(cat);
+	assert_int_equal(version(cat), latest - 1);
+	assert_false(catalog_has_table(cat, "file_counts"));
+	catalog_close(cat);
+
+	cat = catalog_open("/tmp/shoebox-test-catalog-6", 0);
+	assert_non_null(cat);
+	assert_int_equal(version(cat), latest);
+	assert_int_equal(value(cat, "SELECT files * 1000 + bytes FROM"
+	    " file_counts WHERE year = '2004' AND kind = 'image' AND"
+	    " make = 'Canon' AND model = 'Canon EOS 20D'"), 2030);
+	assert_int_equal(value(cat, "SELECT files * 1000 + bytes FROM"
+	    " file_counts WHERE year = '' AND make = '' AND model = ''"), 1040);
+	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
+	    " remote_path IS NOT NULL"), 1);
+	assert_int_equal(value(cat, "SELECT count(*) FROM uploads WHERE"
+	    " (path = '2004/03/30/a.jpg' AND remote_path = path) OR"
+	    " (path = '2004/03/31/b.jpg' AND remote_path ="
+	    " '2004/03/31/b-1.jpg')"), 2);
+	/* sync records a name: its own is not kept, another one is */
+	assert_int_equal(catalog_exec(cat, "UPDATE upload_jobs SET status ="
+	    " 'done', remote_path = '2021/01/01/c.mp4' WHERE file_id = 3"), 0);
+	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
+	    " remote_path IS NULL"), 2);
+	assert_int_equal(catalog_exec(cat, "UPDATE upload_jobs SET"
+	    " remote_path = '2021/01/01/c-1.mp4' WHERE file_id = 3"), 0);
+	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
+	    " remote_path IS NULL"), 1);
+	catalog_close(cat);
+	assert_int_equal(system("rm -rf /tmp/shoebox-test-catalog-6"), 0);
+}
+
 /*
  * The filesystems whose libraries get a rollback journal instead of WAL
  * (statfs f_type, as linux/magic.h and the filesystems' own sources give
@@ -124,6 +215,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_and_view),
 		cmocka_unit_test(test_netfs_types),
+		cmocka_unit_test(test_migrate_from_6),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

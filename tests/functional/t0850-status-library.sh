@@ -1,0 +1,164 @@
+#!/bin/sh
+# shoebox status: the library's files and size, by capture year, kind and
+# camera, as text and --json (each line valid JSON, the counts those of the
+# files table); each remote's queue (pending, done, failed with the last
+# error: the first 20 as text, all in JSON), a remote no longer configured,
+# the files that went up under another name, and the last runs. A catalogue
+# from before file_counts reads the same, before and after its migration.
+. "$TOP/tests/lib/common.sh"
+
+card=$T/card
+mkdir -p "$card"
+cp -R "$TOP/tests/sample-card/DCIM" "$TOP/tests/sample-card/PRIVATE" "$card/"
+cp "$TOP/tests/sample-card/.Trashes/501/deleted.jpg" "$card/DCIM/100CANON/DSC_0100.JPG"
+set_mtimes "$card"
+cat >>"$T/config" <<EOF
+[remote usb]
+type = dir
+path = $T/usb
+EOF
+sb import --no-progress "$card"
+expect_rc 0
+L=$(cd "$LIB" && pwd -P)
+DB=$LIB/.shoebox/catalog.db
+
+# hsize N: N bytes as status shows them (12.3 kB: powers of 1000).
+hsize() {
+	python3 -c 'import sys
+v, u = float(sys.argv[1]), 0
+while v >= 999.95 and u < 5:
+    v /= 1000; u += 1
+print(("%.0f %s" if u == 0 else "%.1f %s") % (v, ["B", "kB", "MB", "GB", "TB", "PB"][u]))' "$1"
+}
+
+# check_json FILE: every line is JSON; the first, the library, counts what
+# the files table holds by year, kind and camera; the last has the runs.
+check_json() {
+	while IFS= read -r line; do
+		printf '%s\n' "$line" | python3 -m json.tool >/dev/null ||
+		    fail "status --json: not JSON: $line"
+	done <"$1"
+	python3 - "$1" "$DB" "$L" <<'PY' || fail "status --json: $(cat "$1")"
+import json, sqlite3, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+lib = rows[0]["library"]
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[2], uri=True)
+def groups(sql):
+    return {tuple(r[:-2]): (r[-2], r[-1]) for r in db.execute(sql)}
+n, size = db.execute("SELECT count(*), sum(size) FROM files").fetchone()
+assert lib["path"] == sys.argv[3], lib["path"]
+assert (lib["files"], lib["bytes"]) == (n, size), lib
+years = groups("SELECT substr(taken, 1, 4), count(*), sum(size) FROM files GROUP BY 1")
+assert {(y["year"],): (y["files"], y["bytes"]) for y in lib["years"]} == years, lib["years"]
+got = [y["year"] for y in lib["years"]]
+assert got == sorted(got, key=lambda y: (y is None, y)), got
+kinds = groups("SELECT kind, count(*), sum(size) FROM files GROUP BY 1")
+assert {(k["kind"],): (k["files"], k["bytes"]) for k in lib["kinds"]} == kinds, lib["kinds"]
+cams = groups("SELECT make, model, count(*), sum(size) FROM files GROUP BY 1, 2")
+assert {(c["make"], c["model"]): (c["files"], c["bytes"]) for c in lib["cameras"]} == cams, lib["cameras"]
+assert [c["files"] for c in lib["cameras"]] == sorted((c["files"] for c in lib["cameras"]), reverse=True)
+remotes = [r for r in rows if "remote" in r]
+assert remotes and remotes[0]["remote"] == "usb", rows
+assert "runs" in rows[-1], rows[-1]
+PY
+}
+
+sb status
+expect_rc 0
+cp "$T/out" "$T/status1"
+bytes=$(q "SELECT sum(size) FROM files")
+grep -qx "library $L: 11 files, $(hsize $bytes)" "$T/out" || fail "library line: $(cat "$T/out")"
+sed -n '/^  by year:$/,/^  by kind:$/p' "$T/out" >"$T/years"
+grep -Eq '^    2004 +2 files ' "$T/years" || fail "2004: $(cat "$T/years")"
+grep -Eq '^    2003 +1 file ' "$T/years" || fail "2003: $(cat "$T/years")"
+[ "$(sed -n 2p "$T/years" | awk '{print $1}')" = 2003 ] || fail "years not oldest first"
+sed -n '/^  by kind:$/,/^  by camera:$/p' "$T/out" >"$T/kinds"
+grep -Eq '^    image +5 files ' "$T/kinds" || fail "image: $(cat "$T/kinds")"
+grep -Eq '^    sidecar +3 files ' "$T/kinds" || fail "sidecar: $(cat "$T/kinds")"
+grep -Eq '^    video +2 files ' "$T/kinds" || fail "video: $(cat "$T/kinds")"
+sed -n '/^  by camera:$/,/^[a-z]/p' "$T/out" >"$T/cameras"
+grep -Eq '^    unknown camera +5 files ' "$T/cameras" || fail "unknown: $(cat "$T/cameras")"
+grep -Eq '^    Apple iPhone XR +1 file ' "$T/cameras" || fail "iPhone: $(cat "$T/cameras")"
+grep -Eq '^    Canon EOS 20D +1 file ' "$T/cameras" || fail "make said once: $(cat "$T/cameras")"
+grep -Eq '^    NIKON D70 +1 file ' "$T/cameras" || fail "NIKON CORPORATION: $(cat "$T/cameras")"
+grep -q "^usb: 11 pending ($(hsize $bytes)), 0 done, 0 failed$" "$T/out" || fail "queue: $(cat "$T/out")"
+grep -q '^last runs:$' "$T/out" || fail "no runs: $(cat "$T/out")"
+sb status --json
+expect_rc 0
+check_json "$T/out"
+
+# Errors: 30 failed files, 20 listed as text, all in JSON; a remote no
+# longer configured; a file renamed on the remote, and one recorded under
+# its own name (kept as NULL: not renamed).
+q "INSERT INTO files (path, sha256, size, mtime_ns, mime, kind, taken, date_source, imported_at)
+   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
+   SELECT printf('2010/01/%02d/F%d.JPG', i, i), printf('%064d', i), 1000, 0,
+   'image/jpeg', 'image', printf('2010-01-%02dT10:00:00', i), 'exif', 'x' FROM n;
+   INSERT INTO upload_jobs (remote, file_id, status, attempts, last_error, queued_at)
+   SELECT 'usb', id, 'failed', 2, 'PUT 507 Insufficient Storage', 'x' FROM files WHERE path LIKE '2010/%';
+   INSERT INTO upload_jobs (remote, file_id, queued_at) SELECT 'old', id, 'x' FROM files WHERE path LIKE '2010/01/01/%';
+   UPDATE upload_jobs SET status = 'done', remote_path = '2004/03/30/DSC_0100-1.JPG'
+   WHERE remote = 'usb' AND file_id = (SELECT id FROM files WHERE path = '2004/03/30/DSC_0100.JPG');
+   UPDATE upload_jobs SET status = 'done', remote_path = '2004/06/21/IMG_0002.JPG'
+   WHERE remote = 'usb' AND file_id = (SELECT id FROM files WHERE path = '2004/06/21/IMG_0002.JPG')" ||
+    fail "sqlite3"
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_path IS NOT NULL")" = 1 ] ||
+    fail "a remote_path equal to the file's path was kept"
+sb status
+expect_rc 0
+grep -qx "library $L: 41 files, $(hsize $((bytes + 30000)))" "$T/out" || fail "after adding: $(cat "$T/out")"
+grep -Eq '^    2010 +30 files +30.0 kB$' "$T/out" || fail "2010: $(cat "$T/out")"
+grep -q "^usb: 9 pending (.*), 2 done, 30 failed$" "$T/out" || fail "queue: $(cat "$T/out")"
+[ "$(grep -c '^  failed .*: PUT 507 Insufficient Storage$' "$T/out")" = 20 ] ||
+    fail "20 errors as text: $(cat "$T/out")"
+grep -q "^  \.\.\. and 10 more ('shoebox find --remote usb --failed'" "$T/out" ||
+    fail "how many more: $(cat "$T/out")"
+grep -q "^  renamed 2004/03/30/DSC_0100.JPG -> 2004/03/30/DSC_0100-1.JPG " "$T/out" ||
+    fail "renamed: $(cat "$T/out")"
+[ "$(grep -c '^  renamed' "$T/out")" = 1 ] || fail "a file under its own name shown as renamed"
+grep -q "^old (not configured): 1 pending (1.0 kB), 0 done, 0 failed$" "$T/out" ||
+    fail "remote not configured: $(cat "$T/out")"
+cp "$T/out" "$T/status2"
+sb status --json
+expect_rc 0
+check_json "$T/out"
+python3 - "$T/out" <<'PY' || fail "JSON errors: $(cat "$T/out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+usb = [r for r in rows if r.get("remote") == "usb"][0]
+assert len(usb["errors"]) == 30 and usb["failed"] == 30, usb
+assert usb["renamed"] == [{"path": "2004/03/30/DSC_0100.JPG", "remote_path": "2004/03/30/DSC_0100-1.JPG"}], usb["renamed"]
+old = [r for r in rows if r.get("remote") == "old"][0]
+assert old["configured"] is False and old["pending"] == 1, old
+PY
+
+# A catalogue from before file_counts (schema 6, remote_path kept for
+# every upload): status reads it as it is, and the same after a writer
+# migrated it.
+v=$(q "PRAGMA user_version")
+q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
+   DROP TRIGGER files_count_upd; DROP TRIGGER upload_jobs_same_name;
+   DROP TABLE file_counts; DROP INDEX upload_jobs_renamed; DROP INDEX files_main;
+   CREATE INDEX files_main ON files(main_id);
+   UPDATE upload_jobs SET remote_path = (SELECT path FROM files WHERE id = file_id)
+   WHERE status = 'done' AND remote_path IS NULL;
+   PRAGMA user_version = $((v - 1))" || fail "downgrade"
+sb status
+expect_rc 0
+diff -u "$T/status2" "$T/out" || fail "status of an old catalogue differs"
+[ "$(q "PRAGMA user_version")" = $((v - 1)) ] || fail "status migrated the catalogue"
+mkdir "$T/empty"
+sb import --no-progress "$T/empty"
+expect_rc 0
+[ "$(q "PRAGMA user_version")" = "$v" ] || fail "not migrated"
+[ "$(q "SELECT sum(files) FROM file_counts")" = 41 ] || fail "file_counts not filled"
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_path IS NOT NULL")" = 1 ] ||
+    fail "upload names equal to the path kept"
+sb status
+expect_rc 0
+sed '/^last runs:$/,$d' "$T/status2" >"$T/want"
+sed '/^last runs:$/,$d' "$T/out" | diff -u "$T/want" - || fail "status after migration differs"
+sb find --remote usb --done
+expect_rc 0
+[ "$(wc -l <"$T/out")" = 2 ] || fail "done uploads: $(cat "$T/out")"
+exit 0
