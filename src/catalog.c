@@ -172,7 +172,11 @@ static const char *const migrations[] = {
 	 * file. An upload's remote_path is kept only where it differs from
 	 * the file's path (NULL: the same name; the uploads view says so),
 	 * and the few that differ have an index of their own. Only sidecars
-	 * have a main file: files_main holds only them. No ANALYZE:
+	 * have a main file: files_main holds only them. A source is looked up
+	 * by path (where inode numbers do not last) through its size and
+	 * mtime, a fifth of the bytes of an index of whole paths; find
+	 * --source reads every source instead (a few tenths of a second at
+	 * a million). No ANALYZE:
 	 * with statistics sqlite reads every file for find --model (a camera
 	 * is 5% of a million rows) instead of seeking its index.
 	 */
@@ -223,7 +227,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX upload_jobs_renamed ON upload_jobs(remote)"
 	"  WHERE remote_path IS NOT NULL;"
 	"DROP INDEX files_main;"
-	"CREATE INDEX files_main ON files(main_id) WHERE main_id IS NOT NULL;",
+	"CREATE INDEX files_main ON files(main_id) WHERE main_id IS NOT NULL;"
+	"DROP INDEX sources_path;"
+	"CREATE INDEX sources_stat ON sources(size, mtime_ns);",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -813,8 +819,9 @@ catalog_sql_add(char *buf, size_t size, const char *fmt, ...)
  * The number found, or -1 after saying why. Indexes answer the date
  * (files_taken), the camera (files_camera, files_model; the camera's
  * make and model together from file_counts), the kind
- * (files_kind), the source (sources_path, for a GLOB with a fixed start)
- * and the upload state (upload_jobs_status); mime and name test each row
+ * (files_kind), the source (sources_path, for a GLOB with a fixed start,
+ * in catalogues from before schema 7; since, each source is read) and
+ * the upload state (upload_jobs_status); mime and name test each row
  * the others leave. With a date, the date's index leads ("+" keeps
  * sqlite from preferring another): a month of the library is a few
  * thousand rows, a camera or a kind can be half of it.

@@ -140,6 +140,7 @@ q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    DROP TRIGGER files_count_upd; DROP TRIGGER upload_jobs_same_name;
    DROP TABLE file_counts; DROP INDEX upload_jobs_renamed; DROP INDEX files_main;
    CREATE INDEX files_main ON files(main_id);
+   DROP INDEX sources_stat; CREATE INDEX sources_path ON sources(path, size, mtime_ns);
    UPDATE upload_jobs SET remote_path = (SELECT path FROM files WHERE id = file_id)
    WHERE status = 'done' AND remote_path IS NULL;
    PRAGMA user_version = $((v - 1))" || fail "downgrade"

@@ -131,7 +131,9 @@ test_migrate_from_6(void **state)
 	    "DROP TRIGGER files_count_del; DROP TRIGGER files_count_upd;"
 	    "DROP TRIGGER upload_jobs_same_name; DROP TABLE file_counts;"
 	    "DROP INDEX upload_jobs_renamed; DROP INDEX files_main;"
-	    "CREATE INDEX files_main ON files(main_id)"), 0);
+	    "CREATE INDEX files_main ON files(main_id);"
+	    "DROP INDEX sources_stat;"
+	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns)"), 0);
 	/* the migration to file_counts is the last one */
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest - 1);
 	assert_int_equal(catalog_exec(cat, sql), 0);
