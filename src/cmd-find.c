@@ -30,23 +30,24 @@ find_print(void *arg, const char *const *v)
 	char			*abs;
 	int			 i;
 
+	if (!out->json) {	/* a million lines: no allocation each */
+		fputs(out->library, stdout);
+		putchar('/');
+		fputs(v[0], stdout);
+		putchar(out->nul ? '\0' : '\n');
+		return 0;
+	}
 	xasprintf(&abs, "%s/%s", out->library, v[0]);
-	if (out->json) {
-		o = json_object_new_object();
-		for (i = 0; i < CAT_NCOLUMNS; i++)
-			if (strcmp(catalog_columns[i], "size") == 0)
-				json_object_object_add(o, "size",
-				    json_object_new_int64(v[i] != NULL ?
-				    strtoll(v[i], NULL, 10) : 0));
-			else
-				json_add_str(o, catalog_columns[i], v[i]);
-		json_add_str(o, "file", abs);
-		json_print(o);
-	} else if (out->nul) {
-		fputs(abs, stdout);
-		putchar('\0');
-	} else
-		puts(abs);
+	o = json_object_new_object();
+	for (i = 0; i < CAT_NCOLUMNS; i++)
+		if (strcmp(catalog_columns[i], "size") == 0)
+			json_object_object_add(o, "size",
+			    json_object_new_int64(v[i] != NULL ?
+			    strtoll(v[i], NULL, 10) : 0));
+		else
+			json_add_str(o, catalog_columns[i], v[i]);
+	json_add_str(o, "file", abs);
+	json_print(o);
 	free(abs);
 	return 0;
 }

@@ -141,6 +141,7 @@ q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    DROP TABLE file_counts; DROP INDEX upload_jobs_renamed; DROP INDEX files_main;
    CREATE INDEX files_main ON files(main_id);
    DROP INDEX sources_stat; CREATE INDEX sources_path ON sources(path, size, mtime_ns);
+   DROP INDEX files_model; CREATE INDEX files_model ON files(model);
    UPDATE upload_jobs SET remote_path = (SELECT path FROM files WHERE id = file_id)
    WHERE status = 'done' AND remote_path IS NULL;
    PRAGMA user_version = $((v - 1))" || fail "downgrade"
