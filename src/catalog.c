@@ -176,10 +176,10 @@ static const char *const migrations[] = {
 	 * by path (where inode numbers do not last) through its size and
 	 * mtime, a fifth of the bytes of an index of whole paths; find
 	 * --source reads every source instead (a few tenths of a second at
-	 * a million). files_model holds the make and the path too: find
-	 * --model and --camera list a camera's files from it alone (tens of
-	 * thousands of them in a few hundredths of a second, not tenths,
-	 * for 25 more bytes a file). No ANALYZE:
+	 * a million). files_model (model, make, path) replaces files_camera
+	 * (make, model) and files_model (model): find --make, --model and
+	 * --camera list a camera's files from it alone, tens of thousands in
+	 * a few hundredths of a second, not tenths. No ANALYZE:
 	 * with statistics sqlite reads every file for find --model (a camera
 	 * is 5% of a million rows) instead of seeking its index.
 	 */
@@ -234,6 +234,7 @@ static const char *const migrations[] = {
 	"DROP INDEX sources_path;"
 	"CREATE INDEX sources_stat ON sources(size, mtime_ns);"
 	"DROP INDEX files_model;"
+	"DROP INDEX files_camera;"
 	"CREATE INDEX files_model ON files(model, make, path);",
 };
 
@@ -818,19 +819,22 @@ catalog_sql_add(char *buf, size_t size, const char *fmt, ...)
 	" lower(?" n ")))"
 
 /*
- * Does any camera that text names lack a make or a model? 1, else 0 (and
- * for a catalogue without file_counts).
+ * Does a camera that lacks a make or a model (but not both) match, its
+ * expr (over file_counts' make and model) containing text? 1 or 0.
  */
 static int
-catalog_camera_partial(struct catalog *cat, const char *text)
+catalog_camera_partial(struct catalog *cat, const char *expr,
+    const char *text)
 {
 	sqlite3_stmt	*st;
+	char		*sql;
 	int		 some = 0;
 
-	if (!catalog_has_table(cat, "file_counts") || (st =
-	    catalog_prepare(cat, "SELECT 1 FROM file_counts WHERE (make = ''"
-	    " OR model = '') AND instr(lower(trim(make || ' ' || model)),"
-	    " lower(?1)) LIMIT 1")) == NULL)
+	xasprintf(&sql, "SELECT 1 FROM file_counts WHERE (make = '') !="
+	    " (model = '') AND instr(lower(%s), lower(?1)) LIMIT 1", expr);
+	st = catalog_prepare(cat, sql);
+	free(sql);
+	if (st == NULL)
 		return 0;
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	some = sqlite3_step(st) == SQLITE_ROW;
@@ -839,37 +843,51 @@ catalog_camera_partial(struct catalog *cat, const char *text)
 }
 
 /*
- * find --camera TEXT: the make, the model or "MAKE MODEL" contains TEXT.
- * The cameras come from file_counts (a few dozen rows), and their files
- * from files_model (model, make, path) alone, already in library order
- * for each camera. A camera with no model (or no make) cannot be in a
- * row-value IN (NULL never equals): only when TEXT names one, its files
- * are looked up apart. A catalogue without file_counts (read before its
- * migration) takes the cameras from the files.
+ * find --make, --model, --camera: the cameras whose expr (over make and
+ * model) contains text, parameter ?n, in any case. The cameras come from
+ * file_counts (a few dozen rows) and their files from files_model
+ * (model, make, path) alone, in library order for each camera. A camera
+ * with no model or no make cannot be in a row-value IN (NULL equals
+ * nothing): only when one matches are its files looked up apart, still
+ * on files_model (model IS NULL, make = ?).
  */
 static void
-catalog_find_camera(struct catalog *cat, const char *text, const char *plus,
+catalog_find_camera(struct catalog *cat, const char *expr, int n,
+    const char *text, const char *plus, char *sql, size_t size)
+{
+	catalog_sql_add(sql, size, " AND ((%sf.model, %sf.make) IN (SELECT"
+	    " model, make FROM file_counts WHERE make != '' AND model != '' AND"
+	    " instr(lower(%s), lower(?%d)))", plus, plus, expr, n);
+	if (catalog_camera_partial(cat, expr, text))
+		catalog_sql_add(sql, size, " OR (%sf.model IS NULL AND %sf.make"
+		    " IN (SELECT make FROM file_counts WHERE model = '' AND"
+		    " make != '' AND instr(lower(%s), lower(?%d)))) OR (%sf.make"
+		    " IS NULL AND %sf.model IN (SELECT model FROM file_counts"
+		    " WHERE make = '' AND model != '' AND instr(lower(%s),"
+		    " lower(?%d))))", plus, plus, expr, n, plus, plus, expr, n);
+	catalog_sql_add(sql, size, ")");
+}
+
+/*
+ * The same for a catalogue read before its migration to file_counts:
+ * the distinct makes and models seeked on files_camera and files_model.
+ */
+static void
+catalog_find_camera_old(const struct cat_query *q, const char *plus,
     char *sql, size_t size)
 {
-	if (!catalog_has_table(cat, "file_counts")) {
+	if (q->make != NULL)
+		catalog_sql_add(sql, size, " AND %sf.make IN %s", plus,
+		    CAT_DISTINCT("make", "3"));
+	if (q->model != NULL)
+		catalog_sql_add(sql, size, " AND %sf.model IN %s", plus,
+		    CAT_DISTINCT("model", "4"));
+	if (q->camera != NULL)
 		catalog_sql_add(sql, size, " AND (%sf.make IN %s OR %sf.model IN"
 		    " %s OR (%sf.make, %sf.model) IN (SELECT DISTINCT make,"
 		    " model FROM files WHERE instr(lower(make || ' ' || model),"
 		    " lower(?10))))", plus, CAT_DISTINCT("make", "10"), plus,
 		    CAT_DISTINCT("model", "10"), plus, plus);
-		return;
-	}
-	catalog_sql_add(sql, size, " AND ((%sf.model, %sf.make) IN (SELECT"
-	    " model, make FROM file_counts WHERE make != '' AND model != '' AND"
-	    " instr(lower(make || ' ' || model), lower(?10)))", plus, plus);
-	if (catalog_camera_partial(cat, text))
-		catalog_sql_add(sql, size, " OR (%sf.model IS NULL AND %sf.make"
-		    " IN (SELECT make FROM file_counts WHERE model = '' AND"
-		    " instr(lower(make), lower(?10)))) OR (%sf.make IS NULL AND"
-		    " %sf.model IN (SELECT model FROM file_counts WHERE make = ''"
-		    " AND instr(lower(model), lower(?10))))", plus, plus, plus,
-		    plus);
-	catalog_sql_add(sql, size, ")");
 }
 
 /*
@@ -877,8 +895,8 @@ catalog_find_camera(struct catalog *cat, const char *text, const char *plus,
  * for each, values[i] the text of catalog_columns[i] (NULL for none;
  * source and sidecar_of only with q->all_columns). fn returns 0 to go on.
  * The number found, or -1 after saying why. Indexes answer the date
- * (files_taken), the camera (files_camera, files_model; the camera's
- * make and model together from file_counts), the kind
+ * (files_taken), the camera (files_model, the cameras from file_counts;
+ * before schema 7 files_camera and files_model), the kind
  * (files_kind), the source (sources_path, for a GLOB with a fixed start,
  * in catalogues from before schema 7; since, each source is read) and
  * the upload state (upload_jobs_status); mime and name test each row
@@ -910,14 +928,19 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 		catalog_sql_add(sql, size, " AND f.taken >= ?1");
 	if (q->taken != NULL && q->taken->to[0] != '\0')
 		catalog_sql_add(sql, size, " AND f.taken < ?2");
-	if (q->make != NULL)
-		catalog_sql_add(sql, size, " AND %sf.make IN %s", plus,
-		    CAT_DISTINCT("make", "3"));
-	if (q->model != NULL)
-		catalog_sql_add(sql, size, " AND %sf.model IN %s", plus,
-		    CAT_DISTINCT("model", "4"));
-	if (q->camera != NULL)
-		catalog_find_camera(cat, q->camera, plus, sql, size);
+	if (!catalog_has_table(cat, "file_counts"))
+		catalog_find_camera_old(q, plus, sql, size);
+	else {
+		if (q->make != NULL)
+			catalog_find_camera(cat, "make", 3, q->make, plus, sql,
+			    size);
+		if (q->model != NULL)
+			catalog_find_camera(cat, "model", 4, q->model, plus, sql,
+			    size);
+		if (q->camera != NULL)
+			catalog_find_camera(cat, "make || ' ' || model", 10,
+			    q->camera, plus, sql, size);
+	}
 	if (q->kind != NULL)
 		catalog_sql_add(sql, size, " AND %sf.kind = ?5", plus);
 	if (q->mime != NULL)

@@ -4,7 +4,8 @@
 # files table); each remote's queue (pending, done, failed with the last
 # error: the first 20 as text, all in JSON), a remote no longer configured,
 # the files that went up under another name, and the last runs. A catalogue
-# from before file_counts reads the same, before and after its migration.
+# from before file_counts reads the same (status, find by camera), before
+# and after its migration.
 . "$TOP/tests/lib/common.sh"
 
 card=$T/card
@@ -135,6 +136,21 @@ PY
 # A catalogue from before file_counts (schema 6, remote_path kept for
 # every upload): status reads it as it is, and the same after a writer
 # migrated it.
+# finds: what find --make, --model and --camera list, one file each.
+finds() {
+	for a in "--make canon" "--make NIKON" "--model eos" "--model 'iphone xr'" \
+	    "--camera 'apple iphone'" "--camera 'canon eos 20d'" "--camera nikon" \
+	    "--camera 'nikon corporation nikon d70'" "--camera canon --date 2003..2006" \
+	    "--make leica"; do
+		eval sb find "$a"
+		echo "$a:" $(cat "$T/out")
+	done >"$1"
+}
+finds "$T/finds"
+grep -q "^--make canon: .*IMG_0004.JPG .*IMG_0001.JPG .*IMG_0003.CR3$" "$T/finds" ||
+    fail "find --make: $(cat "$T/finds")"
+grep -q "^--camera 'apple iphone': $L/2020/04/17/IMG_3578.HEIC$" "$T/finds" ||
+    fail "find --camera: $(cat "$T/finds")"
 v=$(q "PRAGMA user_version")
 q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    DROP TRIGGER files_count_upd; DROP TRIGGER upload_jobs_same_name;
@@ -142,6 +158,7 @@ q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    CREATE INDEX files_main ON files(main_id);
    DROP INDEX sources_stat; CREATE INDEX sources_path ON sources(path, size, mtime_ns);
    DROP INDEX files_model; CREATE INDEX files_model ON files(model);
+   CREATE INDEX files_camera ON files(make, model);
    UPDATE upload_jobs SET remote_path = (SELECT path FROM files WHERE id = file_id)
    WHERE status = 'done' AND remote_path IS NULL;
    PRAGMA user_version = $((v - 1))" || fail "downgrade"
@@ -149,6 +166,8 @@ sb status
 expect_rc 0
 diff -u "$T/status2" "$T/out" || fail "status of an old catalogue differs"
 [ "$(q "PRAGMA user_version")" = $((v - 1)) ] || fail "status migrated the catalogue"
+finds "$T/finds-old"
+diff -u "$T/finds" "$T/finds-old" || fail "find in an old catalogue"
 mkdir "$T/empty"
 sb import --no-progress "$T/empty"
 expect_rc 0
@@ -160,6 +179,8 @@ sb status
 expect_rc 0
 sed '/^last runs:$/,$d' "$T/status2" >"$T/want"
 sed '/^last runs:$/,$d' "$T/out" | diff -u "$T/want" - || fail "status after migration differs"
+finds "$T/finds-new"
+diff -u "$T/finds" "$T/finds-new" || fail "find after the migration"
 sb find --remote usb --done
 expect_rc 0
 [ "$(wc -l <"$T/out")" = 2 ] || fail "done uploads: $(cat "$T/out")"

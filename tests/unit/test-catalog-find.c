@@ -196,6 +196,19 @@ test_camera(void **state)
 	q.camera = "d70";
 	q.kind = "video";
 	expect(&q, "");
+	/* a model with no make: found by --model and --camera */
+	add("2005/02/02/H.MP4", "2005-02-02T10:00:00", NULL, "HERO9 Black",
+	    KIND_VIDEO);
+	memset(&q, 0, sizeof q);
+	q.camera = "hero9";
+	expect(&q, "2005/02/02/H.MP4");
+	q.camera = NULL;
+	q.model = "black";
+	expect(&q, "2005/02/02/H.MP4");
+	q.make = "hero";
+	expect(&q, "");
+	assert_int_equal(catalog_exec(cat, "DELETE FROM files WHERE path ="
+	    " '2005/02/02/H.MP4'"), 0);
 }
 
 /* Sum what catalog_tally gives for one year, kind or camera. */

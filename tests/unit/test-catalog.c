@@ -133,6 +133,7 @@ test_migrate_from_6(void **state)
 	    "DROP INDEX upload_jobs_renamed; DROP INDEX files_main;"
 	    "CREATE INDEX files_main ON files(main_id);"
 	    "DROP INDEX files_model; CREATE INDEX files_model ON files(model);"
+	    "CREATE INDEX files_camera ON files(make, model);"
 	    "DROP INDEX sources_stat;"
 	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns)"), 0);
 	/* the migration to file_counts is the last one */
