@@ -89,9 +89,11 @@ cat "$W"/out?.json | grep -v '"summary"' >"$W/lines"
 [ "$(grep -c '"status":"uploaded"' "$W/lines")" = $((2 * n)) ] || sb_fail "not all uploaded"
 
 db="$LIB/.shoebox/catalog.db"
+# (remote_path NULL: under the file's own path, as the uploads view says)
 [ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE status = 'done'
-    AND claimed_by IS NULL AND remote_path = (SELECT path FROM files
-    WHERE id = file_id)")" = $((2 * n)) ] || sb_fail "catalogue: jobs not done, or still claimed"
+    AND claimed_by IS NULL AND coalesce(remote_path, (SELECT path FROM files
+    WHERE id = file_id)) = (SELECT path FROM files WHERE id = file_id)")" = $((2 * n)) ] ||
+    sb_fail "catalogue: jobs not done, or still claimed"
 sb_rclone_s3 "$S3_PORT"
 sb_check s3:photos/backup
 sb_check "$W/disk"
