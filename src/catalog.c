@@ -979,8 +979,9 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 	catalog_bind_text(st, 9, q->job_status);
 	catalog_bind_text(st, 10, q->camera);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < CAT_NCOLUMNS; i++)
-			v[i] = (const char *)sqlite3_column_text(st, i);
+		for (i = 0; i < CAT_NCOLUMNS; i++)	/* else path only */
+			v[i] = i == 0 || q->all_columns ? (const char *)
+			    sqlite3_column_text(st, i) : NULL;
 		if (v[0] == NULL || (q->name != NULL &&
 		    !catalog_name_match(q->name, v[0])))
 			continue;
