@@ -169,9 +169,11 @@ static const char *const migrations[] = {
 	 * file_counts: files and bytes by capture year ('' unknown), kind
 	 * and camera ('' none), kept by triggers as files change, so that
 	 * status answers from a few hundred rows instead of reading every
-	 * file. An upload's remote_path is kept only where it differs from
-	 * the file's path (NULL: the same name; the uploads view says so),
-	 * and the few that differ have an index of their own. Only sidecars
+	 * file. A done upload's remote_path is kept only where it differs
+	 * from the file's path (NULL: the same name; the uploads view says
+	 * so), and the few that differ have an index of their own. One not
+	 * done keeps the name it is going to: an S3 multipart upload resumes
+	 * only under the name recorded (queue_target). Only sidecars
 	 * have a main file: files_main holds only them. A source is looked up
 	 * by path (where inode numbers do not last) through its size and
 	 * mtime, a fifth of the bytes of an index of whole paths; find
@@ -220,11 +222,11 @@ static const char *const migrations[] = {
 	"  NEW.size) ON CONFLICT DO UPDATE SET files = files + 1,"
 	"  bytes = bytes + excluded.bytes;"
 	"END;"
-	"UPDATE upload_jobs SET remote_path = NULL WHERE remote_path ="
-	"  (SELECT f.path FROM files f WHERE f.id = file_id);"
+	"UPDATE upload_jobs SET remote_path = NULL WHERE status = 'done' AND"
+	"  remote_path = (SELECT f.path FROM files f WHERE f.id = file_id);"
 	"CREATE TRIGGER upload_jobs_same_name AFTER UPDATE OF remote_path ON"
-	"  upload_jobs WHEN NEW.remote_path = (SELECT f.path FROM files f"
-	"  WHERE f.id = NEW.file_id) BEGIN"
+	"  upload_jobs WHEN NEW.status = 'done' AND NEW.remote_path ="
+	"  (SELECT f.path FROM files f WHERE f.id = NEW.file_id) BEGIN"
 	"  UPDATE upload_jobs SET remote_path = NULL WHERE id = NEW.id;"
 	"END;"
 	"CREATE INDEX upload_jobs_renamed ON upload_jobs(remote)"

@@ -175,7 +175,15 @@ test_migrate_from_6(void **state)
 	    " (path = '2004/03/30/a.jpg' AND remote_path = path) OR"
 	    " (path = '2004/03/31/b.jpg' AND remote_path ="
 	    " '2004/03/31/b-1.jpg')"), 2);
-	/* sync records a name: its own is not kept, another one is */
+	/*
+	 * sync records the name it is going to, kept until the upload is
+	 * done (a multipart upload resumes under it); done, its own name is
+	 * not kept, another one is.
+	 */
+	assert_int_equal(catalog_exec(cat, "UPDATE upload_jobs SET"
+	    " remote_path = '2021/01/01/c.mp4' WHERE file_id = 3"), 0);
+	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
+	    " remote_path IS NULL"), 1);
 	assert_int_equal(catalog_exec(cat, "UPDATE upload_jobs SET status ="
 	    " 'done', remote_path = '2021/01/01/c.mp4' WHERE file_id = 3"), 0);
 	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
