@@ -218,6 +218,23 @@ int		 xasprintf(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 strlcpy_sb(char *, const char *, size_t);
 
+/* template.c: a file's folder (pattern) and name (name) from templates */
+#define TMPL_DIR	0x1	/* a folder: '/' separates parts, no {seq} */
+#define TMPL_UNKNOWN	"Unknown"	/* a value the file does not have */
+#define TMPL_NAME_ROOM	24	/* kept free in a name: -N, a sidecar's */
+struct tmpl_vals {
+	const struct sb_time *t;	/* the capture time, wall clock */
+	const char	*make;		/* "" when unknown */
+	const char	*model;
+	enum kind	 kind;
+	const char	*name;		/* its own name */
+	unsigned long	 seq;		/* {seq} */
+};
+void		 tmpl_clean(const char *, const char *, char *, size_t);
+int		 tmpl_expand(const char *, int, const struct tmpl_vals *,
+		    char *, size_t, size_t *);
+int		 tmpl_check(const char *, int, char *, size_t);
+
 /* util.c */
 extern volatile sig_atomic_t stop_requested;
 void		 stop_catch(void);
