@@ -654,12 +654,20 @@ config_check_template(const struct config_key *k, const char *v, char *ex,
 	char	why[120];
 	int	dir = strcmp(k->name, "pattern") == 0;
 
-	if (tmpl_check(v, dir ? TMPL_DIR : 0, why, sizeof why) == 0)
+	switch (tmpl_check(v, dir ? TMPL_DIR : 0, why, sizeof why)) {
+	case 0:
 		return 0;
-	snprintf(ex, size, "a %s template (%s); it takes strftime "
-	    "%%-codes, {make} {model} {kind} {name} {stem} {ext}%s (each "
-	    "with :lower or :upper), {{ for a brace; such as %s",
-	    dir ? "folder" : "name", why, dir ? "" : " {seq} {seq:N}",
+	case -2:
+		snprintf(ex, size, "a relative %s with strftime conversions, "
+		    "such as %s (no '..', no empty part, no part starting with "
+		    "'.')", dir ? "folder" : "file name", dir ? "%Y/%m/%d" :
+		    "%Y%m%d-%H%M%S_{name}");
+		return -1;
+	}
+	snprintf(ex, size, "a %s template: %s; it takes strftime %%-codes, "
+	    "{make} {model} {kind} {name} {stem} {ext}%s (each with :lower or "
+	    ":upper), {{ for a brace; such as %s", dir ? "folder" : "name",
+	    why, dir ? "" : " {seq} {seq:N}",
 	    dir ? "%Y/%m/%d or {model}/%Y/%m" : "%Y%m%d-%H%M%S_{name}");
 	return -1;
 }

@@ -397,7 +397,8 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 /*
  * Check template t (TMPL_DIR: a folder, else a file name) as the config
  * loads it: its placeholders, its %-codes, and that it gives a usable
- * folder or name. 0, or -1 with the reason in err.
+ * folder or name. 0; -1 for a bad template, -2 for one that gives no usable
+ * folder or name; the reason in err.
  */
 int
 tmpl_check(const char *t, int flags, char *err, size_t errlen)
@@ -418,10 +419,9 @@ tmpl_check(const char *t, int flags, char *err, size_t errlen)
 	v.name = "IMG_0001.JPG";
 	v.seq = 1;
 	if (tmpl_expand(t, flags, &v, out, sizeof out, NULL) == -1) {
-		snprintf(err, errlen, "it gives no usable %s (no '..', no "
-		    "empty part, no part starting with '.')",
+		snprintf(err, errlen, "it gives no usable %s",
 		    flags & TMPL_DIR ? "folder" : "name");
-		return -1;
+		return -2;
 	}
 	return 0;
 }
