@@ -312,22 +312,23 @@ tmpl_shorten(char *out)
 {
 	char	*dot = strrchr(out, '.');
 	size_t	 ext = dot != NULL && dot != out ? strlen(dot) : 0;
-	size_t	 room = NAME_MAX - TMPL_NAME_ROOM, n = strlen(out), cut;
+	size_t	 room = NAME_MAX - TMPL_NAME_ROOM, n = strlen(out), cut, i;
 
 	if (n <= room)
 		return;
 	if (ext > room / 2)
 		ext = 0;		/* a long "extension": cut it all */
 	cut = room - ext;
-	while (cut > 0 && ((unsigned char)out[cut] & 0xc0) == 0x80)
-		cut--;
+	for (i = 0; i < 3 && cut > 0 &&
+	    ((unsigned char)out[cut] & 0xc0) == 0x80; i++)
+		cut--;			/* a character is 4 bytes at most */
 	memmove(out + cut, out + n - ext, ext + 1);
 }
 
 /*
  * Expand template t (TMPL_DIR: a folder, else a file name) for the file v
- * into out. A name template with neither {ext} nor {name} gets the file's
- * own extension; a name is cut to fit the file system. With seqat, the
+ * into out. A folder's trailing '/' goes. A name template with neither
+ * {ext} nor {name} gets the file's own extension; a name is cut to fit the file system. With seqat, the
  * offset in out where {seq} went (or (size_t)-1). 0, or -1 if t is bad or
  * gives no usable folder or name.
  */
@@ -379,6 +380,8 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 	}
 	if (tmpl_literal(lit, (size_t)(t - lit), &tm, out, size, &o) == -1)
 		return -1;
+	while ((flags & TMPL_DIR) && o > 1 && out[o - 1] == '/')
+		out[--o] = '\0';	/* %Y/%Y-%m-%d/ is %Y/%Y-%m-%d */
 	if (!(flags & TMPL_DIR)) {
 		dot = strrchr(v->name, '.');
 		if (!has_ext && dot != NULL && dot != v->name) {
