@@ -666,7 +666,7 @@ config_check_template(const struct config_key *k, const char *v, char *ex,
 	}
 	snprintf(ex, size, "a %s template: %s; it takes strftime %%-codes, "
 	    "{make} {model} {kind} {name} {stem} {ext}%s (each with :lower or "
-	    ":upper), {{ for a brace; such as %s", dir ? "folder" : "name",
+	    ":upper), {{ and }} for braces; such as %s", dir ? "folder" : "name",
 	    why, dir ? "" : " {seq} {seq:N}",
 	    dir ? "%Y/%m/%d or {model}/%Y/%m" : "%Y%m%d-%H%M%S_{name}");
 	return -1;

@@ -269,7 +269,7 @@ plan_place(struct import *imp, struct infile *f)
 		strlcpy_sb(f->out->dir, f->mp->dir, sizeof f->out->dir);
 		return 0;
 	}
-	if (dest_dir(imp->pattern, &f->m, f->name, f->out->dir,
+	if (dest_dir(imp->pattern, &f->m, f->e->name, f->out->dir,
 	    sizeof f->out->dir) == -1) {
 		snprintf(f->err, sizeof f->err, "pattern '%s' gives no usable "
 		    "directory", imp->pattern);
@@ -277,7 +277,7 @@ plan_place(struct import *imp, struct infile *f)
 	}
 	if (imp->names == NULL)
 		return 0;
-	if (dest_name(imp, f->out->dir, &f->m, f->name, tmp,
+	if (dest_name(imp, f->out->dir, &f->m, f->e->name, tmp,
 	    sizeof tmp) == -1) {
 		snprintf(f->err, sizeof f->err, "name '%s' gives no usable "
 		    "name", imp->names);

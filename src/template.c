@@ -3,7 +3,7 @@
  * name key) a file is filed under, from a template of strftime %-codes
  * for its capture time and placeholders: {make}, {model}, {kind}, {name},
  * {stem}, {ext} (each with :lower or :upper) and {seq} ({seq:N}: N digits
- * at least). Values that come from the file are made safe here: they can
+ * at least); {{ and }} are braces. Values that come from the file are made safe here: they can
  * never add or leave a folder, start a part with a dot, be empty, or hold
  * control or bidirectional-override characters. The templates come from
  * the config, so the parser checks every bound; tests/fuzz/fuzz-template.c
@@ -223,7 +223,7 @@ tmpl_parse(const char *t, int flags, char *err, size_t errlen)
 		return -1;
 	}
 	while (*t != '\0') {
-		if (t[0] == '{' && t[1] == '{')
+		if ((t[0] == '{' || t[0] == '}') && t[1] == t[0])
 			n = 2;
 		else if (*t == '{') {
 			if ((n = tmpl_placeholder(t, flags, &ph, err,
@@ -356,15 +356,16 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 			t += tmpl_conv(t);
 			continue;
 		}
-		if (*t != '{') {
+		if (*t != '{' && (t[0] != '}' || t[1] != '}')) {
 			t++;
 			continue;
 		}
 		if (tmpl_literal(lit, (size_t)(t - lit), &tm, out, size,
 		    &o) == -1)
 			return -1;
-		if (t[1] == '{') {
-			if (tmpl_put(out, size, &o, "{") == -1)
+		if (t[1] == t[0]) {		/* {{ or }}: a brace */
+			if (tmpl_put(out, size, &o, *t == '{' ? "{" : "}") ==
+			    -1)
 				return -1;
 			lit = t += 2;
 			continue;

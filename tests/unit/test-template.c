@@ -74,7 +74,8 @@ test_layouts(void **state)
 	expands("{stem}.{ext:lower}", 0, &v, "IMG_0001.jpg");
 	expands("{stem:lower}_{ext}", 0, &v, "img_0001_JPG");
 	expands("{model:upper}-{stem}", 0, &v, "CANON EOS 20D-IMG_0001.JPG");
-	expands("{{%Y}}", 0, &v, "{2006}}.JPG");
+	expands("{{%Y}}", 0, &v, "{2006}.JPG");
+	expands("}{{}}}", 0, &v, "}{}}.JPG");
 	expands("100%%", 0, &v, "100%.JPG");
 	v.name = "README";
 	expands("{stem}.{ext}", 0, &v, "README");	/* no "README." */
