@@ -87,9 +87,24 @@ struct seqnext {
 	unsigned long	 next;
 };
 
-/* The slot of key in the run's table of next numbers: its, or a free one. */
+/*
+ * {seq}'s state in a run: the next numbers (an open-addressing table,
+ * emptied when it reaches SEQ_KEYS so that a run's memory stays bounded),
+ * and the sorted names of the last folder looked at.
+ */
+struct seqstate {
+	struct seqnext	*tab;
+	size_t		 n;
+	size_t		 cap;
+	char		*dir;
+	char		**names;
+	size_t		 nnames;
+};
+#define SEQ_KEYS	65536
+
+/* The slot of key in the table of next numbers: its, or a free one. */
 static struct seqnext *
-seq_slot(struct import *imp, const char *key)
+seq_slot(struct seqstate *ss, const char *key)
 {
 	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
 	const char	*k;
@@ -97,85 +112,150 @@ seq_slot(struct import *imp, const char *key)
 
 	for (k = key; *k != '\0'; k++)
 		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	for (i = h % imp->capseqs; imp->seqs[i].key != NULL;
-	    i = (i + 1) % imp->capseqs)
-		if (strcmp(imp->seqs[i].key, key) == 0)
+	for (i = h % ss->cap; ss->tab[i].key != NULL; i = (i + 1) % ss->cap)
+		if (strcmp(ss->tab[i].key, key) == 0)
 			break;
-	return &imp->seqs[i];
+	return &ss->tab[i];
 }
 
-/* The entry for key in the run's table of next numbers, made if new. */
+/* Empty the table of next numbers. */
+static void
+seq_clear(struct seqstate *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->cap; i++)
+		free(ss->tab[i].key);
+	free(ss->tab);
+	ss->tab = NULL;
+	ss->n = ss->cap = 0;
+}
+
+/* The entry for key in the table of next numbers, made (next 0) if new. */
 static struct seqnext *
-seq_find(struct import *imp, const char *key)
+seq_find(struct seqstate *ss, const char *key)
 {
 	struct seqnext	*old, *sn;
 	size_t		 i, cap;
 
-	if ((imp->nseqs + 1) * 2 > imp->capseqs) {
+	if (ss->n >= SEQ_KEYS)
+		seq_clear(ss);	/* the folders on disk say the rest */
+	if ((ss->n + 1) * 2 > ss->cap) {
 		/* Grow to keep it at most half full, and put back what was. */
-		old = imp->seqs;
-		cap = imp->capseqs;
-		imp->capseqs = cap ? cap * 2 : 64;
-		imp->seqs = xcalloc(imp->capseqs, sizeof *imp->seqs);
+		old = ss->tab;
+		cap = ss->cap;
+		ss->cap = cap ? cap * 2 : 64;
+		ss->tab = xcalloc(ss->cap, sizeof *ss->tab);
 		for (i = 0; i < cap; i++)
 			if (old[i].key != NULL)
-				*seq_slot(imp, old[i].key) = old[i];
+				*seq_slot(ss, old[i].key) = old[i];
 		free(old);
 	}
-	sn = seq_slot(imp, key);
+	sn = seq_slot(ss, key);
 	if (sn->key == NULL) {
 		sn->key = xstrdup(key);
 		sn->next = 0;
-		imp->nseqs++;
+		ss->n++;
 	}
 	return sn;
 }
 
-/* Free the run's table of next numbers. */
-void
-seq_free(struct import *imp)
+/* Forget the folder listing. */
+static void
+seq_unlist(struct seqstate *ss)
 {
 	size_t	i;
 
-	for (i = 0; i < imp->capseqs; i++)
-		free(imp->seqs[i].key);
-	free(imp->seqs);
-	imp->seqs = NULL;
-	imp->nseqs = imp->capseqs = 0;
+	for (i = 0; i < ss->nnames; i++)
+		free(ss->names[i]);
+	free(ss->names);
+	free(ss->dir);
+	ss->names = NULL;
+	ss->dir = NULL;
+	ss->nnames = 0;
+}
+
+static int
+seq_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* List library folder dir (sorted) unless it is the one listed already. */
+static void
+seq_list(struct import *imp, struct seqstate *ss, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 cap = 0;
+	int		 fd;
+
+	if (ss->dir != NULL && strcmp(ss->dir, dir) == 0)
+		return;
+	seq_unlist(ss);
+	ss->dir = xstrdup(dir);
+	if (imp->libfd == -1 || (fd = openat(imp->libfd, dir, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (ss->nnames == cap) {
+			cap = cap ? cap * 2 : 64;
+			ss->names = xreallocarray(ss->names, cap,
+			    sizeof *ss->names);
+		}
+		ss->names[ss->nnames++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(ss->names, ss->nnames, sizeof *ss->names, seq_cmp);
+}
+
+/* Free the run's {seq} state. */
+void
+seq_free(struct import *imp)
+{
+	if (imp->seq == NULL)
+		return;
+	seq_clear(imp->seq);
+	seq_unlist(imp->seq);
+	free(imp->seq);
+	imp->seq = NULL;
 }
 
 /*
  * The highest number N among the names in library folder dir that are
- * prefix, N, then the character after; 0 if there is none.
+ * prefix, N, then the character after; 0 if there is none. Folders are
+ * read once while their files come one after the other.
  */
 static unsigned long
 seq_highest(struct import *imp, const char *dir, const char *prefix,
     char after)
 {
-	DIR		*d;
-	struct dirent	*de;
+	struct seqstate	*ss = imp->seq;
 	unsigned long	 n, max = 0;
-	size_t		 plen = strlen(prefix);
+	size_t		 plen = strlen(prefix), lo = 0, hi, mid;
 	char		*end;
-	int		 fd;
 
-	if (imp->libfd == -1 || (fd = openat(imp->libfd, dir, O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC)) == -1)
-		return 0;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
+	seq_list(imp, ss, dir);
+	for (hi = ss->nnames; lo < hi; ) {	/* the first >= prefix */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ss->names[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, prefix, plen) != 0 ||
-		    !isdigit((unsigned char)de->d_name[plen]))
+	for (; lo < ss->nnames && strncmp(ss->names[lo], prefix, plen) == 0;
+	    lo++) {
+		if (!isdigit((unsigned char)ss->names[lo][plen]))
 			continue;
 		errno = 0;
-		n = strtoul(de->d_name + plen, &end, 10);
+		n = strtoul(ss->names[lo] + plen, &end, 10);
 		if (errno == 0 && *end == after && n > max && n < SEQ_MAX)
 			max = n;
 	}
-	closedir(d);
 	return max;
 }
 
@@ -202,7 +282,9 @@ dest_name(struct import *imp, const char *dir, const struct meta *m,
 	if (at == (size_t)-1 || at > strlen(out))
 		return 0;
 	snprintf(key, sizeof key, "%s/%.*s", dir, (int)at, out);
-	sn = seq_find(imp, key);
+	if (imp->seq == NULL)
+		imp->seq = xcalloc(1, sizeof *imp->seq);
+	sn = seq_find(imp->seq, key);
 	if (sn->next == 0) {
 		digits = strspn(out + at, "0123456789");
 		sn->next = seq_highest(imp, dir, key + strlen(dir) + 1,
@@ -257,33 +339,29 @@ int
 plan_place(struct import *imp, struct infile *f)
 {
 	char	tmp[sizeof f->name];
+	int	changed;
 
-	if (clean_name(f->e->name, f->name, sizeof f->name)) {
-		say(imp, f->e->path, "name is not valid UTF-8 or has control "
-		    "characters; filed as %s", f->name);
-		imp->warnings++;
-	}
+	changed = clean_name(f->e->name, f->name, sizeof f->name);
 	if (f->mp != NULL) {
 		plan_sidecar(imp, f->name, f->mp, tmp, sizeof tmp);
 		strlcpy_sb(f->name, tmp, sizeof f->name);
 		strlcpy_sb(f->out->dir, f->mp->dir, sizeof f->out->dir);
-		return 0;
-	}
-	if (dest_dir(imp->pattern, &f->m, f->e->name, f->out->dir,
+	} else if (dest_dir(imp->pattern, &f->m, f->e->name, f->out->dir,
 	    sizeof f->out->dir) == -1) {
 		snprintf(f->err, sizeof f->err, "pattern '%s' gives no usable "
 		    "directory", imp->pattern);
 		return -1;
-	}
-	if (imp->names == NULL)
-		return 0;
-	if (dest_name(imp, f->out->dir, &f->m, f->e->name, tmp,
-	    sizeof tmp) == -1) {
+	} else if (imp->names != NULL && dest_name(imp, f->out->dir, &f->m,
+	    f->e->name, f->name, sizeof f->name) == -1) {
 		snprintf(f->err, sizeof f->err, "name '%s' gives no usable "
 		    "name", imp->names);
 		return -1;
 	}
-	strlcpy_sb(f->name, tmp, sizeof f->name);
+	if (changed) {
+		say(imp, f->e->path, "name is not valid UTF-8 or has control "
+		    "characters; filed as %s", f->name);
+		imp->warnings++;
+	}
 	return 0;
 }
 

@@ -113,9 +113,7 @@ struct import {
 	char		*tmpdir;
 	const char	*pattern;
 	const char	*names;		/* the name template, or NULL */
-	struct seqnext	*seqs;		/* {seq}: next numbers (import-plan.c) */
-	size_t		 nseqs;
-	size_t		 capseqs;
+	struct seqstate	*seq;		/* {seq}'s numbers (import-plan.c) */
 	int		 dry_run;
 	int		 move;
 	int		 json;
