@@ -265,15 +265,19 @@ tmpl_literal(const char *lit, size_t len, const struct tm *tm, char *out,
     size_t size, size_t *o)
 {
 	char	fmt[PATH_MAX], buf[PATH_MAX * 2];
+	size_t	n;
 
 	if (len == 0)
 		return 0;
-	if (len >= sizeof fmt)
+	if (len + 1 >= sizeof fmt)
 		return -1;
+	/* A last 'x', so that 0 from strftime means too long, never empty. */
 	memcpy(fmt, lit, len);
-	fmt[len] = '\0';
-	if (strftime(buf, sizeof buf, fmt, tm) == 0)
-		buf[0] = '\0';	/* "%p" may be empty; too long fails below */
+	fmt[len] = 'x';
+	fmt[len + 1] = '\0';
+	if ((n = strftime(buf, sizeof buf, fmt, tm)) == 0)
+		return -1;
+	buf[n - 1] = '\0';
 	return tmpl_put(out, size, o, buf);
 }
 

@@ -158,6 +158,15 @@ test_long(void **state)
 	strcat(big, "b");
 	assert_int_equal(tmpl_expand(big, TMPL_DIR, &v, out, sizeof out,
 	    NULL), -1);
+	/* so does one made too long by its conversions */
+	big[0] = '\0';
+	for (i = 0; i < 60; i++)
+		strcat(big, "%c");
+	assert_int_equal(tmpl_expand(big, TMPL_DIR, &v, out, sizeof out,
+	    NULL), -1);
+	/* a value is not a conversion */
+	v.make = "50%Y";
+	expands("{make}", TMPL_DIR, &v, "50%Y");
 	/* an output buffer too small fails */
 	assert_int_equal(tmpl_expand("%Y", TMPL_DIR, &v, out, 4, NULL), -1);
 	assert_int_equal(tmpl_expand("{make}", TMPL_DIR, &v, out, 4, NULL),
