@@ -373,9 +373,9 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 	if (imp->pattern == NULL)
 		imp->pattern = "%Y/%m/%d";
 	imp->names = config_get(ctx->cfg, "", "name");
-	if (tmpl_check(imp->pattern, TMPL_DIR, why, sizeof why) == -1 ||
+	if (tmpl_check(imp->pattern, TMPL_DIR, why, sizeof why) != 0 ||
 	    (imp->names != NULL && tmpl_check(imp->names, 0, why,
-	    sizeof why) == -1)) {
+	    sizeof why) != 0)) {
 		log_warnx("config: pattern '%s' or name: %s", imp->pattern,
 		    why);
 		return EXIT_USAGE;
