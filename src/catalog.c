@@ -172,7 +172,8 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE upload_jobs ADD COLUMN verified_at TEXT;"
 	"ALTER TABLE upload_jobs ADD COLUMN verify_status TEXT;"
-	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, verified_at);",
+	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
+	" verified_at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])

@@ -132,7 +132,9 @@ typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
  * REMOTE_OTHER. put sends the file to a name probe found absent, never
  * replacing anything: REMOTE_EXISTS when the name was taken meanwhile.
  * discard removes a temporary file a killed upload left (its name as put
- * recorded it through remote_note_tmp).
+ * recorded it through remote_note_tmp). stat (verify --remote) says what
+ * the server tells of a name without sending the file, and with full
+ * reads it back too (struct remote_stat).
  */
 struct remote_ops {
 	const char	*type;
