@@ -177,6 +177,11 @@ vr_check(struct vr *v, struct xfer *x, struct vr_item *it)
 		snprintf(it->why, sizeof it->why, "not a file any more");
 		return;
 	}
+	if (it->rc != REMOTE_OK && stop_requested) {
+		it->rc = REMOTE_STOP;	/* not checked: not recorded */
+		snprintf(it->why, sizeof it->why, "interrupted");
+		return;
+	}
 	if (it->rc != REMOTE_OK) {
 		it->state = VR_UNREADABLE;
 		snprintf(it->why, sizeof it->why, "%s", x->error[0] ? x->error :
@@ -216,8 +221,8 @@ vr_work(void *arg)
 		if (it == NULL)
 			break;
 		vr_check(v, w->x, it);
-		if (it->rc == REMOTE_STOP || it->rc == REMOTE_AUTH ||
-		    it->rc == REMOTE_UNREACHABLE) {
+		if ((it->rc == REMOTE_STOP || it->rc == REMOTE_AUTH ||
+		    it->rc == REMOTE_UNREACHABLE) && !stop_requested) {
 			pthread_mutex_lock(&v->lock);
 			if (!v->stopped)
 				snprintf(v->stop_why, sizeof v->stop_why, "%s",
@@ -494,11 +499,26 @@ vr_summary(struct vr *v)
 static int
 vr_open(struct vr *v)
 {
-	long long	n;
-	int		i;
+	const char	**names;
+	long long	  n;
+	int		  i;
 
+	n = config_sections(v->ctx->cfg, "remote", &names);
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], v->o->remote) == 0)
+			break;
+	if (i == n) {
+		log_warnx("verify: no [remote %s] in the config (%s)",
+		    log_esc(v->o->remote), log_esc(config_path(v->ctx->cfg)));
+		return -1;
+	}
 	if ((v->r = remote_open(v->ctx->cfg, v->o->remote)) == NULL)
 		return -1;
+	if (v->r->ops->stat == NULL) {
+		log_warnx("verify: remote %s: a %s remote cannot be checked",
+		    v->r->name, v->r->ops->type);
+		return -1;
+	}
 	v->r->interrupted = (volatile int *)&stop_requested;
 	n = config_get_size(v->ctx->cfg, "", "transfers", 4);
 	if (n < 1 || n > 64) {

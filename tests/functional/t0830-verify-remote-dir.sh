@@ -79,4 +79,5 @@ grep -c '^unverified' "$W/out" | grep -qx 2 || { cat "$W/out"; sb_fail "second s
 sbv --download && sb_fail "--download without --remote accepted"
 grep -q 'download goes with --remote' "$W/err" || sb_fail "no usage message"
 sbv --remote nosuch && sb_fail "unknown remote accepted"
+grep -q "no \[remote nosuch\] in the config" "$W/err" || { cat "$W/err"; sb_fail "unknown remote message"; }
 exit 0
