@@ -146,7 +146,8 @@ vr_judge_sums(struct xfer *x, struct vr_item *it, const struct remote_stat *st)
 		if (strcasecmp(st->md5, md5) == 0)
 			return VR_OK;
 		snprintf(it->why, sizeof it->why, "the remote's MD5 (ETag) is "
-		    "%s, the library file's %s", st->md5, md5);
+		    "%s, the library file's %s (unless the bucket encrypts "
+		    "with SSE-KMS or SSE-C)", st->md5, md5);
 		return VR_CHANGED;
 	}
 	if (st->mtime >= 0 && st->mtime != up->mtime_ns / 1000000000)
