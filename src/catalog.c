@@ -163,6 +163,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE files ADD COLUMN verified_at TEXT;"
 	"ALTER TABLE files ADD COLUMN verify_status TEXT;"
 	"CREATE INDEX files_verified ON files(verified_at);",
+
+	/*
+	 * 6 -> 7: shoebox verify --remote. Each upload's last check of the
+	 * copy on its remote: when (UTC) and what it found (ok, missing,
+	 * changed, unverified, unreadable), so that a regular run takes the
+	 * copies checked longest ago first on each remote.
+	 */
+	"ALTER TABLE upload_jobs ADD COLUMN verified_at TEXT;"
+	"ALTER TABLE upload_jobs ADD COLUMN verify_status TEXT;"
+	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
+	" verified_at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])

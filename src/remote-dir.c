@@ -297,6 +297,60 @@ out:
 	return rc;
 }
 
+static int	dir_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+
 const struct remote_ops remote_dir_ops = {
-	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close
+	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close,
+	.stat = dir_stat
 };
+
+/*
+ * verify --remote: what stat(2) says of the file at name (its size and
+ * modification time); with full, the file read and hashed too. REMOTE_OK,
+ * REMOTE_ABSENT, REMOTE_OTHER (not a regular file), or an error.
+ */
+static int
+dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
+    struct remote_stat *st)
+{
+	struct dir_priv	*d = x->remote->priv;
+	struct stat	 sb;
+	char		*dst, hex[65];
+	int		 fd, rc = REMOTE_OK;
+
+	dst = remote_join(d->root, name);
+	if ((fd = open(dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1) {
+		rc = errno == ENOENT || errno == ENOTDIR ? REMOTE_ABSENT :
+		    errno == ELOOP ? REMOTE_OTHER : REMOTE_FAIL;
+		if (rc == REMOTE_FAIL)
+			xfer_error(x, "%s: %s", dst, strerror(errno));
+		free(dst);
+		return rc;
+	}
+	if (fstat(fd, &sb) == -1) {
+		xfer_error(x, "%s: %s", dst, strerror(errno));
+		rc = REMOTE_FAIL;
+	} else if (!S_ISREG(sb.st_mode))
+		rc = REMOTE_OTHER;
+	else {
+		st->size = sb.st_size;
+		st->mtime = sb.st_mtim.tv_sec;
+	}
+	if (rc == REMOTE_OK && full) {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		if (dir_hash(fd, (uint64_t)sb.st_size, hex,
+		    x->remote->interrupted) == -1) {
+			xfer_error(x, "reading %s: %s", dst, strerror(errno));
+			rc = REMOTE_FAIL;
+		} else
+			st->read = (uint64_t)sb.st_size == up->size &&
+			    strcmp(hex, up->sha256) == 0 ? REMOTE_SAME :
+			    REMOTE_OTHER;
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+	close(fd);
+	free(dst);
+	return rc;
+}

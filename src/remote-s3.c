@@ -475,6 +475,54 @@ s3_put(struct xfer *x, const struct upload *up, const char *name)
 	return rc;
 }
 
+static int	s3_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+
 const struct remote_ops remote_s3_ops = {
-	"s3", s3_open, s3_probe, s3_put, NULL, s3_close
+	"s3", s3_open, s3_probe, s3_put, NULL, s3_close,
+	.stat = s3_stat
 };
+
+/*
+ * verify --remote: what HEAD says of the object at name (its size, our
+ * x-amz-meta-sha256, an ETag that is an MD5); with full, the object read
+ * back and hashed too. REMOTE_OK, REMOTE_ABSENT, or an error.
+ */
+static int
+s3_stat(struct xfer *x, const struct upload *up, const char *name, int full,
+    struct remote_stat *st)
+{
+	struct s3_call	c;
+	struct xreq	rq;
+	int		rc;
+
+	s3_call_init(&c, x->remote->priv, name);
+	xreq_init(&rq, "HEAD");
+	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404) {
+		rc = REMOTE_ABSENT;
+		goto out;
+	}
+	if (rq.status != 200) {
+		rc = rq.status == 403 || rq.status == 400 || rq.status == 401 ?
+		    s3_explain(x, &c, &rq) : xreq_http_error(x, &rq, AUTH_HINT);
+		goto out;
+	}
+	st->size = rq.length;
+	if (strlen(rq.meta_sha256) == 64)
+		memcpy(st->sha256, rq.meta_sha256, 65);
+	if (s3_etag_is_md5(rq.etag))
+		memcpy(st->md5, rq.etag, 33);
+	if (full) {
+		rc = remote_read_back(x, up, s3_prepare, &c);
+		if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
+			st->read = rc;
+			rc = REMOTE_OK;
+		}
+	}
+out:
+	xreq_free(&rq);
+	s3_call_free(&c);
+	return rc;
+}

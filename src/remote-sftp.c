@@ -525,6 +525,51 @@ out:
 	return rc;
 }
 
+static int	sftp_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+
 const struct remote_ops remote_sftp_ops = {
-	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close
+	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close,
+	.stat = sftp_stat
 };
+
+/*
+ * verify --remote: what an SFTP stat says of the file at name (its size);
+ * with full, the file read back and hashed too. REMOTE_OK, REMOTE_ABSENT,
+ * or an error.
+ */
+static int
+sftp_stat(struct xfer *x, const struct upload *up, const char *name,
+    int full, struct remote_stat *st)
+{
+	struct sftp_call	c;
+	struct xreq		rq;
+	char			*path;
+	int			rc;
+
+	c.s = x->remote->priv;
+	path = remote_join(c.s->root, name);
+	c.url = sftp_url(c.s, path);
+	xreq_init(&rq, "STAT");
+	rq.nobody = 1;
+	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404) {
+		rc = REMOTE_ABSENT;
+		goto out;
+	}
+	/* curl reports no length (-1) for an empty file */
+	st->size = rq.length >= 0 ? rq.length : 0;
+	if (full) {
+		rc = remote_read_back(x, up, sftp_prepare, &c);
+		if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
+			st->read = rc;
+			rc = REMOTE_OK;
+		}
+	}
+out:
+	xreq_free(&rq);
+	free(c.url);
+	free(path);
+	return rc;
+}

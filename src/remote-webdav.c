@@ -380,6 +380,53 @@ done:
 	return rc;
 }
 
+static int	dav_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+
 const struct remote_ops remote_webdav_ops = {
-	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close
+	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close,
+	.stat = dav_stat
 };
+
+/*
+ * verify --remote: what HEAD says of the file at name (its size); with
+ * full, the file read back and hashed too. REMOTE_OK, REMOTE_ABSENT, or
+ * an error.
+ */
+static int
+dav_stat(struct xfer *x, const struct upload *up, const char *name, int full,
+    struct remote_stat *st)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	char		*path;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	path = remote_join(d->prefix, name);
+	c.url = dav_url(d, path, 0);
+	xreq_init(&rq, "HEAD");
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status != 200)
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	else {
+		st->size = rq.length;
+		if (full) {
+			rc = remote_read_back(x, up, dav_prepare, &c);
+			if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
+				st->read = rc;
+				rc = REMOTE_OK;
+			}
+		}
+	}
+out:
+	xreq_free(&rq);
+	free(c.url);
+	free(path);
+	return rc;
+}

@@ -39,6 +39,21 @@ struct remote;
 #define REMOTE_OTHER	2	/* anything not proven to be this file */
 #define REMOTE_ABSENT	3	/* nothing */
 
+/*
+ * What stat found at a name (verify --remote), from what the server says
+ * of it without sending it (a HEAD, a PROPFIND, an SFTP or local stat):
+ * -1 or "" where it says nothing. With full, the kind also reads the file
+ * back and hashes it: read is then REMOTE_SAME or REMOTE_OTHER (the
+ * catalogue's SHA-256 and size, or not), else 0.
+ */
+struct remote_stat {
+	long long	 size;
+	long long	 mtime;		/* seconds */
+	char		 sha256[65];	/* a SHA-256 the server keeps */
+	char		 md5[33];	/* an MD5 it keeps (a single-part ETag) */
+	int		 read;
+};
+
 /* One file to upload, as the catalogue knows it. */
 struct upload {
 	int64_t		 job_id;
@@ -117,7 +132,9 @@ typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
  * REMOTE_OTHER. put sends the file to a name probe found absent, never
  * replacing anything: REMOTE_EXISTS when the name was taken meanwhile.
  * discard removes a temporary file a killed upload left (its name as put
- * recorded it through remote_note_tmp).
+ * recorded it through remote_note_tmp). stat (verify --remote) says what
+ * the server tells of a name without sending the file, and with full
+ * reads it back too (struct remote_stat).
  */
 struct remote_ops {
 	const char	*type;
@@ -128,6 +145,8 @@ struct remote_ops {
 			    const char *name);
 	int		(*discard)(struct xfer *x, const char *tmp);
 	void		(*close)(struct remote *r);
+	int		(*stat)(struct xfer *x, const struct upload *up,
+			    const char *name, int full, struct remote_stat *st);
 };
 
 struct remote {
