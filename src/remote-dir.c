@@ -297,6 +297,61 @@ out:
 	return rc;
 }
 
+static int	dir_get(struct xfer *, const char *, int, struct remote_got *);
+
 const struct remote_ops remote_dir_ops = {
-	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close
+	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close, dir_get
 };
+
+/*
+ * Copy the file name into fd (remote_ops.get), hashing it on the way;
+ * a link at the name is not followed.
+ */
+static int
+dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct dir_priv		*d = x->remote->priv;
+	struct store_pass	 p;
+	struct stat		 sb;
+	unsigned char		 md[32];
+	char			*src, err[256];
+	int			 in, rc = REMOTE_FAIL;
+
+	memset(got, 0, sizeof *got);
+	src = remote_join(d->root, name);
+	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			rc = REMOTE_ABSENT;
+		else
+			xfer_error(x, "%s: %s", src, strerror(errno));
+		free(src);
+		return rc;
+	}
+	memset(&p, 0, sizeof p);
+	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		xfer_error(x, "%s: not a regular file", src);
+		goto out;
+	}
+	p.fd = in;
+	p.len = p.size = (uint64_t)sb.st_size;
+	p.out = fd;
+	p.interrupted = x->remote->interrupted;
+	if ((p.sha256 = EVP_MD_CTX_new()) == NULL)
+		fatalx("out of memory");
+	EVP_DigestInit_ex(p.sha256, EVP_sha256(), NULL);
+	if (store_pass(&p, err, sizeof err) != 0) {
+		xfer_error(x, "%s: %s", src, err);
+		goto out;
+	}
+	EVP_DigestFinal_ex(p.sha256, md, NULL);
+	sigv4_hex(md, sizeof md, got->sha256);
+	got->size = p.len;
+	rc = REMOTE_OK;
+out:
+	if (p.sha256 != NULL)
+		EVP_MD_CTX_free(p.sha256);
+	close(in);
+	free(src);
+	return rc;
+}

@@ -475,6 +475,21 @@ s3_put(struct xfer *x, const struct upload *up, const char *name)
 	return rc;
 }
 
+static int	s3_get(struct xfer *, const char *, int, struct remote_got *);
+
 const struct remote_ops remote_s3_ops = {
-	"s3", s3_open, s3_probe, s3_put, NULL, s3_close
+	"s3", s3_open, s3_probe, s3_put, NULL, s3_close, s3_get
 };
+
+/* Download the object name into fd (remote_ops.get). */
+static int
+s3_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct s3_call	c;
+	int		rc;
+
+	s3_call_init(&c, x->remote->priv, name);
+	rc = remote_fetch(x, s3_prepare, &c, fd, got);
+	s3_call_free(&c);
+	return rc;
+}

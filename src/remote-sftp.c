@@ -525,6 +525,25 @@ out:
 	return rc;
 }
 
+static int	sftp_get(struct xfer *, const char *, int, struct remote_got *);
+
 const struct remote_ops remote_sftp_ops = {
-	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close
+	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close, sftp_get
 };
+
+/* Download the file name into fd (remote_ops.get). */
+static int
+sftp_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct sftp_call	 c;
+	char			*path;
+	int			 rc;
+
+	c.s = x->remote->priv;
+	path = remote_join(c.s->root, name);
+	c.url = sftp_url(c.s, path);
+	rc = remote_fetch(x, sftp_prepare, &c, fd, got);
+	free(c.url);
+	free(path);
+	return rc;
+}

@@ -380,6 +380,26 @@ done:
 	return rc;
 }
 
+static int	dav_get(struct xfer *, const char *, int, struct remote_got *);
+
 const struct remote_ops remote_webdav_ops = {
-	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close
+	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close, dav_get
 };
+
+/* Download the file name into fd (remote_ops.get). */
+static int
+dav_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct dav_call	 c;
+	char		*path;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = x->remote->priv;
+	path = remote_join(c.d->prefix, name);
+	c.url = dav_url(c.d, path, 0);
+	rc = remote_fetch(x, dav_prepare, &c, fd, got);
+	free(c.url);
+	free(path);
+	return rc;
+}

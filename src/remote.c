@@ -430,6 +430,7 @@ remote_read_back(struct xfer *x, const struct upload *up,
 		    0 ? REMOTE_SAME : REMOTE_OTHER;
 	}
 out:
+	rq.recv.fd = -1;	/* xreq_free would empty it */
 	xreq_free(&rq);
 	return rc;
 }
@@ -537,5 +538,49 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 		    log_path(name, q, sizeof q));
 	free(name);
 	free(recorded);
+	return rc;
+}
+
+/*
+ * Download what prepare's request (a GET) answers into fd, hashed as it
+ * arrives (remote_ops.get for the kinds that speak through xreq.c). A
+ * retry starts the file again. REMOTE_OK with got filled in,
+ * REMOTE_ABSENT, or an error with x->error set.
+ */
+int
+remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
+    struct remote_got *got)
+{
+	struct xreq	rq;
+	unsigned char	md[32];
+	int		rc;
+
+	memset(got, 0, sizeof *got);
+	xreq_init(&rq, "GET");
+	rq.recv.fd = fd;
+	if ((rq.recv.sha = EVP_MD_CTX_new()) == NULL)
+		fatalx("out of memory");
+	rc = xreq_perform(x, &rq, prepare, arg);
+	if (rq.recv.werr != 0) {
+		xfer_error(x, "writing the download: %s",
+		    strerror(rq.recv.werr));
+		rc = REMOTE_FAIL;
+	}
+	if (rc != REMOTE_OK)
+		goto out;
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status != 200 && rq.status != 0)
+		rc = xreq_http_error(x, &rq, NULL);
+	else {
+		EVP_DigestFinal_ex(rq.recv.sha, md, NULL);
+		sigv4_hex(md, sizeof md, got->sha256);
+		got->size = rq.recv.len;
+		snprintf(got->meta_sha256, sizeof got->meta_sha256, "%s",
+		    rq.meta_sha256);
+	}
+out:
+	rq.recv.fd = -1;	/* xreq_free would empty it */
+	xreq_free(&rq);
 	return rc;
 }

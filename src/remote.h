@@ -81,6 +81,9 @@ struct xbody {
 struct xrecv {
 	void		*sha;		/* EVP_MD_CTX *, or NULL */
 	uint64_t	 len;		/* bytes received */
+	int		 fd;		/* written here too (a download), or -1:
+					   emptied again before each try */
+	int		 werr;		/* errno of a failed write to fd, or 0 */
 };
 
 /* A request and what came back. */
@@ -110,6 +113,14 @@ struct xreq {
 /* Builds (or rebuilds, on each retry) a request's URL and headers. */
 typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
 
+/* What a download brought (remote_ops.get). */
+struct remote_got {
+	uint64_t	 size;		/* bytes written to the file */
+	char		 sha256[65];	/* their SHA-256, hex */
+	char		 meta_sha256[80];	/* the one the remote keeps
+					   (S3 x-amz-meta-sha256), or "" */
+};
+
 /*
  * A kind of remote. probe says what is under a name (relative to the
  * remote's prefix): REMOTE_ABSENT, REMOTE_SAME (this file's content,
@@ -128,6 +139,13 @@ struct remote_ops {
 			    const char *name);
 	int		(*discard)(struct xfer *x, const char *tmp);
 	void		(*close)(struct remote *r);
+	/*
+	 * get downloads name into fd (empty, at offset 0), hashing it as it
+	 * arrives, never holding it in memory: REMOTE_OK (got says what
+	 * came), REMOTE_ABSENT, or an error with x->error set.
+	 */
+	int		(*get)(struct xfer *x, const char *name, int fd,
+			    struct remote_got *got);
 };
 
 struct remote {
@@ -182,6 +200,8 @@ int		 remote_note_tmp(struct xfer *x, const struct upload *up,
 int		 remote_read_back(struct xfer *x, const struct upload *up,
 		    xreq_prepare prepare, void *arg);
 int		 remote_upload(struct xfer *x, struct upload *up, int *skipped);
+int		 remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg,
+		    int fd, struct remote_got *got);
 
 /* xreq.c */
 void		 xfer_init(struct xfer *x, struct remote *r);

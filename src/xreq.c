@@ -59,6 +59,7 @@ xreq_init(struct xreq *rq, const char *method)
 	memset(rq, 0, sizeof *rq);
 	rq->method = method;
 	rq->body.fd = -1;
+	rq->recv.fd = -1;
 	rq->length = -1;
 	rq->retry_after = -1;
 }
@@ -83,8 +84,12 @@ xreq_reset(struct xreq *rq)
 	rq->curl_rc = CURLE_OK;
 	rq->body.pos = 0;
 	rq->recv.len = 0;
+	rq->recv.werr = 0;
 	if (rq->recv.sha != NULL)
 		EVP_DigestInit_ex(rq->recv.sha, EVP_sha256(), NULL);
+	/* a retry downloads again from the start */
+	if (rq->recv.fd != -1 && ftruncate(rq->recv.fd, 0) == -1)
+		rq->recv.werr = errno;
 }
 
 /* Free what the request holds. */
@@ -173,6 +178,29 @@ xreq_seek(void *arg, curl_off_t off, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+/* Write a piece of a download to recv->fd at its place; 0 or -1. */
+static int
+xreq_write_fd(struct xrecv *rv, const char *buf, size_t n)
+{
+	ssize_t	w;
+	size_t	done = 0;
+
+	if (rv->werr != 0)
+		return -1;
+	while (done < n) {
+		w = pwrite(rv->fd, buf + done, n - done,
+		    (off_t)(rv->len + done));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rv->werr = w == -1 ? errno : EIO;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
 /* curl's write callback: keep the start of the body (XML), drop the rest. */
 static size_t
 xreq_write(char *buf, size_t size, size_t nitems, void *arg)
@@ -180,10 +208,12 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 	struct xreq	*rq = arg;
 	size_t		 n = size * nitems, keep = n;
 
-	if (rq->recv.sha != NULL) {
+	if (rq->recv.fd != -1 && xreq_write_fd(&rq->recv, buf, n) == -1)
+		return 0;	/* curl stops: CURLE_WRITE_ERROR */
+	if (rq->recv.sha != NULL)
 		EVP_DigestUpdate(rq->recv.sha, buf, n);
+	if (rq->recv.sha != NULL || rq->recv.fd != -1)
 		rq->recv.len += n;
-	}
 	if (rq->resplen + keep > RESP_MAX)
 		keep = RESP_MAX - rq->resplen;
 	if (keep > 0) {
