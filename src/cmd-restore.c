@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <json.h>
@@ -30,46 +31,16 @@
 #include "catalog.h"
 #include "remote.h"
 #include "store.h"
+#include "restore.h"
 
 #define PAGE_ROWS	64	/* catalogue rows read at a time */
 
-/* What became of one file. */
-enum rstate { R_RESTORED, R_PRESENT, R_DIFFERENT, R_FAILED, R_MISSING, R_N };
-
 static const char *const rstate_names[R_N] = {
-	"restored", "present", "different", "failed", "missing"
-};
-
-/* One file to bring back, as the catalogue has it. */
-struct rfile {
-	int64_t		 id;
-	char		 path[PATH_MAX];	/* relative to the library */
-	char		 remote_path[PATH_MAX];	/* its name on the remote */
-	char		 sha256[65];
-	int64_t		 size;
-	int64_t		 mtime_ns;
-};
-
-struct restore {
-	struct catalog	*cat;
-	struct remote	*r;
-	struct xfer	 x;
-	const char	*library;
-	char		*tmpdir;	/* LIBRARY/.shoebox/tmp */
-	int		 libfd;
-	const char	*since;		/* imported_at >= this, or NULL */
-	int		 json;
-	int		 dry_run;
-	int		 fresh;		/* --to: the library is empty */
-	int		 stop;		/* the remote refused: stop */
-	struct meter	 meter;
-	unsigned long	 count[R_N];
-	uint64_t	 files;		/* looked at */
-	uint64_t	 bytes;		/* downloaded */
+	"restored", "present", "different", "failed", "missing", "skipped"
 };
 
 /* Report one file: a line "STATE PATH: why" (with -v for the good), JSON. */
-static void
+void
 restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
     const char *why)
 {
@@ -159,6 +130,7 @@ restore_page(struct restore *rs, int64_t after, struct rfile *page)
 		f->id = sqlite3_column_int64(st, 0);
 		f->size = sqlite3_column_int64(st, 3);
 		f->mtime_ns = sqlite3_column_int64(st, 4);
+		f->has_mtime = 1;
 		if (restore_col(st, 1, f->path, sizeof f->path) == -1 ||
 		    restore_col(st, 2, f->sha256, sizeof f->sha256) == -1 ||
 		    restore_col(st, 5, f->remote_path,
@@ -176,7 +148,7 @@ restore_page(struct restore *rs, int64_t after, struct rfile *page)
 }
 
 /* Is rel a plain relative path, with no "..", "." or empty part? */
-static int
+int
 restore_path_ok(const char *rel)
 {
 	const char	*p = rel;
@@ -271,6 +243,42 @@ restore_dir(struct restore *rs, const struct rfile *f, char *why,
 }
 
 /*
+ * Is what came (got) the file f? Its catalogued size and SHA-256; or,
+ * rebuilding from a listing, its listed size and the SHA-256 the remote
+ * keeps for it, if any. 0, or -1 with why.
+ */
+static int
+restore_expected(struct restore *rs, const struct rfile *f,
+    const struct remote_got *got, char *why, size_t size)
+{
+	if (f->sha256[0] != '\0') {
+		if (got->size == (uint64_t)f->size &&
+		    strcmp(got->sha256, f->sha256) == 0)
+			return 0;
+		snprintf(why, size, "the remote's copy at %s is not the "
+		    "catalogued file (%llu bytes, SHA-256 %s); not restored",
+		    f->remote_path, (unsigned long long)got->size,
+		    got->sha256);
+		return -1;
+	}
+	if (got->size != (uint64_t)f->size) {
+		snprintf(why, size, "%llu bytes came, %lld were listed; not "
+		    "restored", (unsigned long long)got->size,
+		    (long long)f->size);
+		return -1;
+	}
+	if (got->meta_sha256[0] == '\0')
+		rs->unchecked++;
+	else if (strcasecmp(got->meta_sha256, got->sha256) != 0) {
+		snprintf(why, size, "its content (SHA-256 %s) is not what the "
+		    "remote's checksum says (%.64s); not restored",
+		    got->sha256, got->meta_sha256);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Download f into the copy sf and check it: its catalogued size and
  * SHA-256, then its mtime, fsync. R_RESTORED (not yet named), or
  * R_FAILED with why.
@@ -281,11 +289,14 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 {
 	struct remote_got	got;
 	struct timespec		times[2];
+	int64_t			mtime;
 	int			rc;
 
 	rs->x.waited = 0;
+	rs->absent = 0;
 	rc = rs->r->ops->get(&rs->x, f->remote_path, sf->fd, &got);
 	if (rc == REMOTE_ABSENT) {
+		rs->absent = 1;
 		snprintf(why, size, "not on remote %s at %s", rs->r->name,
 		    f->remote_path);
 		return R_FAILED;
@@ -298,15 +309,13 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 		return R_FAILED;
 	}
 	rs->bytes += got.size;
-	if (got.size != (uint64_t)f->size || strcmp(got.sha256,
-	    f->sha256) != 0) {
-		snprintf(why, size, "the remote's copy at %s is not the "
-		    "catalogued file (%llu bytes, SHA-256 %s); not restored",
-		    f->remote_path, (unsigned long long)got.size, got.sha256);
+	if (restore_expected(rs, f, &got, why, size) == -1)
 		return R_FAILED;
-	}
-	times[0].tv_sec = times[1].tv_sec = f->mtime_ns / 1000000000;
-	times[0].tv_nsec = times[1].tv_nsec = f->mtime_ns % 1000000000;
+	mtime = f->has_mtime ? f->mtime_ns : got.mtime_ns;
+	times[0].tv_sec = times[1].tv_sec = mtime / 1000000000;
+	times[0].tv_nsec = times[1].tv_nsec = mtime % 1000000000;
+	if (!f->has_mtime && !got.has_mtime)
+		times[0].tv_nsec = times[1].tv_nsec = UTIME_OMIT;
 	if (futimens(sf->fd, times) == -1 || fsync(sf->fd) == -1) {
 		snprintf(why, size, "%s", strerror(errno));
 		return R_FAILED;
@@ -317,7 +326,7 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 }
 
 /* Bring f back to the library, verified, replacing nothing. */
-static enum rstate
+enum rstate
 restore_file(struct restore *rs, const struct rfile *f, char *why,
     size_t size)
 {
@@ -404,11 +413,11 @@ restore_all(struct restore *rs)
 	return rc;
 }
 
-static void
+void
 restore_summary(struct restore *rs)
 {
 	struct json_object	*o, *s;
-	char			 b[32];
+	char			 b[32], skipped[40];
 	int			 i;
 
 	if (rs->json) {
@@ -419,6 +428,8 @@ restore_summary(struct restore *rs)
 		for (i = 0; i < R_N; i++)
 			json_object_object_add(s, rstate_names[i],
 			    json_object_new_int64((int64_t)rs->count[i]));
+		json_object_object_add(s, "unchecked",
+		    json_object_new_int64((int64_t)rs->unchecked));
 		json_object_object_add(s, "bytes",
 		    json_object_new_int64((int64_t)rs->bytes));
 		json_object_object_add(s, "seconds",
@@ -430,6 +441,10 @@ restore_summary(struct restore *rs)
 	if (log_quiet)
 		return;
 	meter_bytes(rs->bytes, b, sizeof b);
+	skipped[0] = '\0';
+	if (rs->count[R_SKIPPED] > 0)
+		snprintf(skipped, sizeof skipped, ", %lu skipped",
+		    rs->count[R_SKIPPED]);
 	if (rs->dry_run)
 		printf("%llu files on remote %s: %lu missing (would be "
 		    "restored), %lu present, %lu different, %lu failed\n",
@@ -438,15 +453,18 @@ restore_summary(struct restore *rs)
 		    rs->count[R_DIFFERENT], rs->count[R_FAILED]);
 	else
 		printf("%llu files on remote %s: %lu restored, %lu present, "
-		    "%lu different, %lu failed (%s downloaded in %.1f s)\n",
+		    "%lu different, %lu failed%s (%s downloaded in %.1f s)\n",
 		    (unsigned long long)rs->files, rs->r->name,
 		    rs->count[R_RESTORED], rs->count[R_PRESENT],
-		    rs->count[R_DIFFERENT], rs->count[R_FAILED], b,
-		    meter_elapsed(&rs->meter));
+		    rs->count[R_DIFFERENT], rs->count[R_FAILED],
+		    skipped, b, meter_elapsed(&rs->meter));
+	if (rs->unchecked > 0)
+		printf("%lu of them had no checksum on the remote: checked "
+		    "against their listed size only\n", rs->unchecked);
 }
 
 /* Is dir absent or an empty directory? 1, 0, or -1 after saying why. */
-static int
+int
 restore_empty(const char *dir)
 {
 	DIR		*d;
@@ -547,6 +565,9 @@ static const struct cmd_option restore_options[] = {
 	{ "to", 0, "DIR",
 	    "restore into DIR (new or empty) as a complete library, with "
 	    "a copy of the catalogue" },
+	{ "rebuild", 0, NULL,
+	    "without a catalogue: every file the remote lists into --to DIR, "
+	    "then catalogued as adopt does" },
 	{ "dry-run", 'n', NULL, "only say what would be restored" },
 	{ "json", 'j', NULL, "one JSON object per file, and a summary" },
 	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
@@ -572,6 +593,34 @@ restore_since(struct cmd_args *args, struct daterange *since,
 	return 0;
 }
 
+/* restore --rebuild --to DIR: the remote opened, then restore_rebuild. */
+static int
+restore_rebuild_cmd(struct restore *rs, struct sb_ctx *ctx, const char *name,
+    const char *to, int progress)
+{
+	int	rc;
+
+	if (to == NULL || rs->since != NULL) {
+		log_warnx("restore: --rebuild needs --to DIR (a new or empty "
+		    "directory) and takes no --since");
+		return EXIT_USAGE;
+	}
+	if ((rs->r = remote_open(ctx->cfg, name)) == NULL)
+		return EXIT_USAGE;
+	rs->r->interrupted = (volatile int *)&stop_requested;
+	xfer_init(&rs->x, rs->r);
+	stop_catch();
+	meter_start(&rs->meter, progress == -1 ? isatty(STDERR_FILENO) &&
+	    !rs->json && !log_quiet : progress, 0, 0);
+	rc = restore_rebuild(rs, ctx, to);
+	xfer_free(&rs->x);
+	remote_close(rs->r);
+	if (rs->libfd != -1)
+		close(rs->libfd);
+	free(rs->tmpdir);
+	return rc;
+}
+
 static int
 cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 {
@@ -593,7 +642,10 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	}
 	if (restore_since(args, &since, &rs) == -1)
 		return EXIT_USAGE;
-	if ((to = cmd_get(args, "to")) != NULL) {
+	to = cmd_get(args, "to");
+	if (cmd_has(args, "rebuild"))
+		return restore_rebuild_cmd(&rs, ctx, name, to, progress);
+	if (to != NULL) {
 		rs.fresh = 1;
 		if (!rs.dry_run && restore_seed(ctx->library, to) == -1)
 			return EXIT_USAGE;

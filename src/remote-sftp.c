@@ -528,7 +528,8 @@ out:
 static int	sftp_get(struct xfer *, const char *, int, struct remote_got *);
 
 const struct remote_ops remote_sftp_ops = {
-	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close, sftp_get
+	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close,
+	sftp_get, NULL
 };
 
 /* Download the file name into fd (remote_ops.get). */

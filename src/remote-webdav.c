@@ -383,7 +383,8 @@ done:
 static int	dav_get(struct xfer *, const char *, int, struct remote_got *);
 
 const struct remote_ops remote_webdav_ops = {
-	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close, dav_get
+	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close,
+	dav_get, NULL
 };
 
 /* Download the file name into fd (remote_ops.get). */

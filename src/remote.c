@@ -578,9 +578,54 @@ remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
 		got->size = rq.recv.len;
 		snprintf(got->meta_sha256, sizeof got->meta_sha256, "%s",
 		    rq.meta_sha256);
+		got->has_mtime = remote_mtime_parse(rq.meta_mtime,
+		    &got->mtime_ns) == 0;
 	}
 out:
 	rq.recv.fd = -1;	/* xreq_free would empty it */
 	xreq_free(&rq);
 	return rc;
+}
+
+/*
+ * An mtime as rclone writes it ("1562249460.123456789", fewer digits of
+ * fraction allowed) into *ns; 0, or -1 when s is not one.
+ */
+int
+remote_mtime_parse(const char *s, int64_t *ns)
+{
+	int64_t	sec = 0, frac = 0;
+	int	digits = 0, n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++, n++) {
+		if (sec > (INT64_MAX / 1000000000 - 9) / 10)
+			return -1;
+		sec = sec * 10 + (*s - '0');
+	}
+	if (n == 0)
+		return -1;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			if (digits < 9) {
+				frac = frac * 10 + (*s - '0');
+				digits++;
+			}
+	if (*s != '\0')
+		return -1;
+	for (; digits < 9; digits++)
+		frac *= 10;
+	*ns = sec * 1000000000 + frac;
+	return 0;
+}
+
+/* Is name (a path) a temporary file an upload makes (remote_tmp_name)? */
+int
+remote_is_tmp(const char *name)
+{
+	const char	*base = strrchr(name, '/');
+
+	base = base != NULL ? base + 1 : name;
+	return strncmp(base, ".shoebox-tmp.", 13) == 0;
 }

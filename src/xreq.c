@@ -78,7 +78,7 @@ xreq_reset(struct xreq *rq)
 	rq->resp = NULL;
 	rq->resplen = 0;
 	rq->status = 0;
-	rq->etag[0] = rq->meta_sha256[0] = '\0';
+	rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 	rq->length = -1;
 	rq->retry_after = -1;
 	rq->curl_rc = CURLE_OK;
@@ -207,6 +207,7 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct xreq	*rq = arg;
 	size_t		 n = size * nitems, keep = n;
+	size_t		 cap = rq->resp_cap ? rq->resp_cap : RESP_MAX;
 
 	if (rq->recv.fd != -1 && xreq_write_fd(&rq->recv, buf, n) == -1)
 		return 0;	/* curl stops: CURLE_WRITE_ERROR */
@@ -214,11 +215,11 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 		EVP_DigestUpdate(rq->recv.sha, buf, n);
 	if (rq->recv.sha != NULL || rq->recv.fd != -1)
 		rq->recv.len += n;
-	if (rq->resplen + keep > RESP_MAX)
-		keep = RESP_MAX - rq->resplen;
+	if (rq->resplen + keep > cap)
+		keep = cap - rq->resplen;
 	if (keep > 0) {
 		if (rq->resp == NULL)
-			rq->resp = xmalloc(RESP_MAX + 1);
+			rq->resp = xmalloc(cap + 1);
 		memcpy(rq->resp + rq->resplen, buf, keep);
 		rq->resplen += keep;
 		rq->resp[rq->resplen] = '\0';
@@ -252,13 +253,16 @@ xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 	char		 v[80];
 
 	if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
-		rq->etag[0] = rq->meta_sha256[0] = '\0';
+		rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 		rq->length = rq->retry_after = -1;
 	} else if (n > 5 && strncasecmp(buf, "etag:", 5) == 0)
 		header_copy(buf + 5, n - 5, rq->etag, sizeof rq->etag);
 	else if (n > 18 && strncasecmp(buf, "x-amz-meta-sha256:", 18) == 0)
 		header_copy(buf + 18, n - 18, rq->meta_sha256,
 		    sizeof rq->meta_sha256);
+	else if (n > 17 && strncasecmp(buf, "x-amz-meta-mtime:", 17) == 0)
+		header_copy(buf + 17, n - 17, rq->meta_mtime,
+		    sizeof rq->meta_mtime);
 	else if (n > 15 && strncasecmp(buf, "content-length:", 15) == 0) {
 		header_copy(buf + 15, n - 15, v, sizeof v);
 		rq->length = strtoll(v, NULL, 10);
