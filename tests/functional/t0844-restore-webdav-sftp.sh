@@ -2,7 +2,7 @@
 # shoebox restore from WebDAV (rclone serve webdav, with a password) and
 # SFTP (rclone serve sftp, a key, known_hosts checked): files deleted from
 # the library come back byte for byte with their mtimes, from each; a file
-# replaced on the server by other bytes is refused (exit 1) and not linked.
+# whose bytes changed on the server is refused (exit 1) and not linked.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
