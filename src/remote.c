@@ -558,6 +558,7 @@ remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
 	memset(got, 0, sizeof *got);
 	xreq_init(&rq, "GET");
 	rq.recv.fd = fd;
+	rq.filetime = 1;
 	if ((rq.recv.sha = EVP_MD_CTX_new()) == NULL)
 		fatalx("out of memory");
 	rc = xreq_perform(x, &rq, prepare, arg);
@@ -580,6 +581,10 @@ remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
 		    rq.meta_sha256);
 		got->has_mtime = remote_mtime_parse(rq.meta_mtime,
 		    &got->mtime_ns) == 0;
+		if (!got->has_mtime && rq.mtime >= 0) {
+			got->mtime_ns = (int64_t)rq.mtime * 1000000000;
+			got->has_mtime = 1;
+		}
 	}
 out:
 	rq.recv.fd = -1;	/* xreq_free would empty it */

@@ -109,6 +109,9 @@ struct xreq {
 	CURLcode	 curl_rc;	/* of the last try */
 	size_t		 resp_cap;	/* keep this much of the body in resp
 					   (a listing), or 0: RESP_MAX */
+	int		 filetime;	/* ask for the file's time ... */
+	long long	 mtime;		/* ... Last-Modified, SFTP's mtime
+					   (seconds), or -1 */
 };
 
 #define RESP_MAX	(64 * 1024)

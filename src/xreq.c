@@ -60,6 +60,7 @@ xreq_init(struct xreq *rq, const char *method)
 	rq->method = method;
 	rq->body.fd = -1;
 	rq->recv.fd = -1;
+	rq->mtime = -1;
 	rq->length = -1;
 	rq->retry_after = -1;
 }
@@ -85,6 +86,7 @@ xreq_reset(struct xreq *rq)
 	rq->body.pos = 0;
 	rq->recv.len = 0;
 	rq->recv.werr = 0;
+	rq->mtime = -1;
 	if (rq->recv.sha != NULL)
 		EVP_DigestInit_ex(rq->recv.sha, EVP_sha256(), NULL);
 	/* a retry downloads again from the start */
@@ -571,6 +573,8 @@ xreq_method(struct xfer *x, struct xreq *rq)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(rq->method, "GET") != 0)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+	if (rq->filetime)
+		curl_easy_setopt(c, CURLOPT_FILETIME, 1L);
 	/* No "Expect: 100-continue": one round trip, simple proxies. */
 	rq->headers = curl_slist_append(rq->headers, "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, rq->headers);
@@ -746,6 +750,13 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 			    __ATOMIC_RELEASE);
 			curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE,
 			    &rq->status);
+			if (rq->filetime) {
+				curl_off_t	ft = -1;
+
+				curl_easy_getinfo(x->curl,
+				    CURLINFO_FILETIME_T, &ft);
+				rq->mtime = ft;
+			}
 			if (rq->length == -1) {
 				curl_off_t	cl = -1;
 
