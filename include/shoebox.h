@@ -137,6 +137,7 @@ extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_adopt_entry;
 extern const struct cmd_entry cmd_forget_entry;
+extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_help_entry;
 

@@ -270,6 +270,19 @@ store_open_tmp(int dirfd, const char *tmpdir, struct store_file *f,
 	return 0;
 }
 
+/*
+ * A new, empty copy in f to be filed in dirfd (store_link_at): unnamed
+ * where the filesystem allows, else a temporary in tmpdir. 0, or -1 with
+ * err set.
+ */
+int
+store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
+    char *err, size_t errlen)
+{
+	memset(f, 0, sizeof *f);
+	return store_open_tmp(dirfd, tmpdir, f, err, errlen);
+}
+
 /* Throw away a copy that will not be filed. */
 void
 store_discard(struct store_file *f)

@@ -80,6 +80,8 @@ int	 store_link_sync(struct store_file *f, const struct store_dest *dest,
 int	 store_link_at(struct store_file *f, const struct store_dest *dest,
 	    const char *name, char *err, size_t errlen);
 void	 store_discard(struct store_file *f);
+int	 store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
+	    char *err, size_t errlen);
 int	 store_tmpfile(int dirfd);
 int	 store_link_tmpfile(int fd, int dirfd, const char *name);
 int	 store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen);
