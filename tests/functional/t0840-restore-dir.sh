@@ -6,20 +6,9 @@
 # catalogued file (a flipped byte) is refused: nothing is linked, nothing
 # left behind, the rest is restored, exit 1. --since and --json.
 . "$TOP/tests/lib/common.sh"
+. "$TOP/tests/functional/restore-lib.sh"
 
-card=$T/card
-mkdir -p "$card" "$T/usb"
-cp -R "$TOP/tests/sample-card/DCIM" "$TOP/tests/sample-card/PRIVATE" "$card/"
-set_mtimes "$card"
-cat >>"$SHOEBOX_CONFIG" <<EOF2
-[remote usb]
-type = dir
-path = $T/usb
-EOF2
-sb import --no-progress "$card"
-expect_rc 0
-sb sync --no-progress
-expect_rc 0
+rs_synced_library
 n=$(q "SELECT count(*) FROM files")
 [ "$n" = 10 ] || fail "imported $n files"
 lib_sums >"$T/sums.before"

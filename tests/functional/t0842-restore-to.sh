@@ -6,20 +6,9 @@
 # sync uploads nothing. A directory that is not empty is refused; --dry-run
 # creates nothing.
 . "$TOP/tests/lib/common.sh"
+. "$TOP/tests/functional/restore-lib.sh"
 
-card=$T/card
-mkdir -p "$card" "$T/usb"
-cp -R "$TOP/tests/sample-card/DCIM" "$TOP/tests/sample-card/PRIVATE" "$card/"
-set_mtimes "$card"
-cat >>"$SHOEBOX_CONFIG" <<EOF2
-[remote usb]
-type = dir
-path = $T/usb
-EOF2
-sb import --no-progress "$card"
-expect_rc 0
-sb sync --no-progress
-expect_rc 0
+rs_synced_library
 rows() {
 	for t in files sources upload_jobs; do
 		sqlite3 -batch "$1/.shoebox/catalog.db" "SELECT * FROM $t ORDER BY id"

@@ -12,36 +12,17 @@
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
 sb_start_s3rver photos
-mkdir -p "$W/usb" "$W/dav"
-DAV_PORT=$(sb_free_port)
-rclone serve webdav --addr "127.0.0.1:$DAV_PORT" "$W/dav" >"$W/dav.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
-python3 - "$DAV_PORT" <<'EOP' || sb_fail "rclone serve webdav did not start"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOP
+mkdir -p "$W/usb"
+sb_serve_webdav dav
 cat >"$CFG" <<EOF2
 settle = 0
 [remote usb]
 type = dir
 path = $W/usb
-[remote s3]
-type = s3
-endpoint = http://127.0.0.1:$S3_PORT
-bucket = photos
+$(sb_s3_section s3)
 prefix = backup
-access_key_id = AKTEST
-secret_access_key = SKTEST
 retry_delay = 0.1
-[remote nas]
-type = webdav
-url = http://127.0.0.1:$DAV_PORT/
+$(sb_webdav_section nas)
 prefix = photos
 retry_delay = 0.1
 EOF2
