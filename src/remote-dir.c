@@ -78,38 +78,6 @@ dir_hash(int fd, uint64_t size, char *hex, volatile int *intr)
 	return 0;
 }
 
-/* What is at name: REMOTE_ABSENT, REMOTE_SAME (hashed), REMOTE_OTHER. */
-static int
-dir_probe(struct xfer *x, const struct upload *up, const char *name)
-{
-	struct dir_priv	*d = x->remote->priv;
-	struct stat	 sb;
-	char		*dst, hex[65];
-	int		 fd, rc = REMOTE_OTHER;
-
-	dst = remote_join(d->root, name);
-	if ((fd = open(dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
-	    -1) {
-		rc = errno == ENOENT || errno == ENOTDIR ? REMOTE_ABSENT :
-		    errno == ELOOP ? REMOTE_OTHER : REMOTE_FAIL;
-		if (rc == REMOTE_FAIL)
-			xfer_error(x, "%s: %s", dst, strerror(errno));
-		free(dst);
-		return rc;
-	}
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (uint64_t)sb.st_size == up->size) {
-		if (dir_hash(fd, up->size, hex, x->remote->interrupted) == -1) {
-			xfer_error(x, "reading %s: %s", dst, strerror(errno));
-			rc = REMOTE_FAIL;
-		} else if (strcmp(hex, up->sha256) == 0)
-			rc = REMOTE_SAME;
-	}
-	close(fd);
-	free(dst);
-	return rc;
-}
-
 /* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
 static int
 dir_discard(struct xfer *x, const char *tmp)
@@ -304,14 +272,15 @@ static int	dir_get(struct xfer *, const char *, int, struct remote_got *);
 static int	dir_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_dir_ops = {
-	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close,
+	"dir", dir_open, remote_probe_stat, dir_put, dir_discard, dir_close,
 	.stat = dir_stat,
 	.get = dir_get, .list = dir_list
 };
 
 /*
  * verify --remote: what stat(2) says of the file at name (its size and
- * modification time); with full, the file read and hashed too. REMOTE_OK,
+ * modification time); with full, the file read and hashed too when its
+ * size agrees. REMOTE_OK,
  * REMOTE_ABSENT, REMOTE_OTHER (not a regular file), or an error.
  */
 static int
@@ -342,16 +311,15 @@ dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 		st->size = sb.st_size;
 		st->mtime = sb.st_mtim.tv_sec;
 	}
-	if (rc == REMOTE_OK && full) {
+	if (rc == REMOTE_OK && full && (uint64_t)sb.st_size == up->size) {
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 		if (dir_hash(fd, (uint64_t)sb.st_size, hex,
 		    x->remote->interrupted) == -1) {
 			xfer_error(x, "reading %s: %s", dst, strerror(errno));
 			rc = REMOTE_FAIL;
 		} else
-			st->read = (uint64_t)sb.st_size == up->size &&
-			    strcmp(hex, up->sha256) == 0 ? REMOTE_SAME :
-			    REMOTE_OTHER;
+			st->read = strcmp(hex, up->sha256) == 0 ?
+			    REMOTE_SAME : REMOTE_OTHER;
 		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 	}
 	close(fd);

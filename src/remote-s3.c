@@ -517,13 +517,8 @@ s3_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 		memcpy(st->sha256, rq.meta_sha256, 65);
 	if (s3_etag_is_md5(rq.etag))
 		memcpy(st->md5, rq.etag, 33);
-	if (full) {
-		rc = remote_read_back(x, up, s3_prepare, &c);
-		if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
-			st->read = rc;
-			rc = REMOTE_OK;
-		}
-	}
+	if (full)
+		rc = remote_stat_read(x, up, s3_prepare, &c, st);
 out:
 	xreq_free(&rq);
 	s3_call_free(&c);

@@ -330,39 +330,6 @@ sftp_prepare(struct xfer *x, struct xreq *rq, void *arg)
 	return 0;
 }
 
-/*
- * What is at name: REMOTE_ABSENT; REMOTE_SAME when read back and hashed;
- * REMOTE_OTHER; or an error.
- */
-static int
-sftp_probe(struct xfer *x, const struct upload *up, const char *name)
-{
-	struct sftp_call	c;
-	struct xreq		rq;
-	char			*path;
-	int			rc;
-
-	c.s = x->remote->priv;
-	path = remote_join(c.s->root, name);
-	c.url = sftp_url(c.s, path);
-	xreq_init(&rq, "STAT");
-	rq.nobody = 1;
-	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status == 404)
-		rc = REMOTE_ABSENT;
-	/* curl reports no length (-1) for an empty file */
-	else if (rq.length >= 0 && rq.length != (long long)up->size)
-		rc = REMOTE_OTHER;
-	else
-		rc = remote_read_back(x, up, sftp_prepare, &c);
-out:
-	xreq_free(&rq);
-	free(c.url);
-	free(path);
-	return rc;
-}
-
 /* A path quoted for curl's SFTP commands. */
 static char *
 sftp_quote(const char *path)
@@ -532,7 +499,7 @@ static int	sftp_get(struct xfer *, const char *, int, struct remote_got *);
 static int	sftp_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_sftp_ops = {
-	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close,
+	"sftp", sftp_open, remote_probe_stat, sftp_put, sftp_discard, sftp_close,
 	.stat = sftp_stat,
 	.get = sftp_get, .list = sftp_list
 };
@@ -564,13 +531,8 @@ sftp_stat(struct xfer *x, const struct upload *up, const char *name,
 	}
 	/* curl reports no length (-1) for an empty file */
 	st->size = rq.length >= 0 ? rq.length : 0;
-	if (full) {
-		rc = remote_read_back(x, up, sftp_prepare, &c);
-		if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
-			st->read = rc;
-			rc = REMOTE_OK;
-		}
-	}
+	if (full)
+		rc = remote_stat_read(x, up, sftp_prepare, &c, st);
 out:
 	xreq_free(&rq);
 	free(c.url);

@@ -133,41 +133,6 @@ dav_prepare(struct xfer *x, struct xreq *rq, void *arg)
 	return 0;
 }
 
-/*
- * What is at name: REMOTE_ABSENT; REMOTE_SAME when read back and hashed;
- * REMOTE_OTHER (another size, or other bytes); or an error.
- */
-static int
-dav_probe(struct xfer *x, const struct upload *up, const char *name)
-{
-	struct dav_priv	*d = x->remote->priv;
-	struct dav_call	 c;
-	struct xreq	 rq;
-	char		*path;
-	int		 rc;
-
-	memset(&c, 0, sizeof c);
-	c.d = d;
-	path = remote_join(d->prefix, name);
-	c.url = dav_url(d, path, 0);
-	xreq_init(&rq, "HEAD");
-	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status == 404)
-		rc = REMOTE_ABSENT;
-	else if (rq.status != 200)
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
-	else if (rq.length >= 0 && rq.length != (long long)up->size)
-		rc = REMOTE_OTHER;
-	else
-		rc = remote_read_back(x, up, dav_prepare, &c);
-out:
-	xreq_free(&rq);
-	free(c.url);
-	free(path);
-	return rc;
-}
-
 /* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
 static int
 dav_discard(struct xfer *x, const char *tmp)
@@ -387,7 +352,7 @@ static int	dav_get(struct xfer *, const char *, int, struct remote_got *);
 static int	dav_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_webdav_ops = {
-	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close,
+	"webdav", dav_open, remote_probe_stat, dav_put, dav_discard, dav_close,
 	.stat = dav_stat,
 	.get = dav_get, .list = dav_list
 };
@@ -420,13 +385,8 @@ dav_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 		rc = xreq_http_error(x, &rq, AUTH_HINT);
 	else {
 		st->size = rq.length;
-		if (full) {
-			rc = remote_read_back(x, up, dav_prepare, &c);
-			if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
-				st->read = rc;
-				rc = REMOTE_OK;
-			}
-		}
+		if (full)
+			rc = remote_stat_read(x, up, dav_prepare, &c, st);
 	}
 out:
 	xreq_free(&rq);

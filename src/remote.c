@@ -399,6 +399,46 @@ remote_note_tmp(struct xfer *x, const struct upload *up, const char *tmp)
 }
 
 /*
+ * The read-back of a kind's stat (full): the copy downloaded and hashed
+ * into st->read, unless its size already says it is another file.
+ */
+int
+remote_stat_read(struct xfer *x, const struct upload *up,
+    xreq_prepare prepare, void *arg, struct remote_stat *st)
+{
+	int	rc;
+
+	if (st->size >= 0 && (uint64_t)st->size != up->size)
+		return REMOTE_OK;
+	rc = remote_read_back(x, up, prepare, arg);
+	if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
+		st->read = rc;
+		rc = REMOTE_OK;
+	}
+	return rc;
+}
+
+/*
+ * A kind's probe through its stat: REMOTE_ABSENT; REMOTE_OTHER when the
+ * size differs or the bytes read back do; REMOTE_SAME when they are this
+ * file's; or an error.
+ */
+int
+remote_probe_stat(struct xfer *x, const struct upload *up, const char *name)
+{
+	struct remote_stat	st;
+	int			rc;
+
+	memset(&st, 0, sizeof st);
+	st.size = st.mtime = -1;
+	if ((rc = x->remote->ops->stat(x, up, name, 1, &st)) != REMOTE_OK)
+		return rc;
+	if (st.size >= 0 && (uint64_t)st.size != up->size)
+		return REMOTE_OTHER;
+	return st.read == REMOTE_SAME ? REMOTE_SAME : REMOTE_OTHER;
+}
+
+/*
  * Download what the remote holds (prepare builds the GET) and hash it:
  * REMOTE_SAME when it is this file's bytes, REMOTE_OTHER when not,
  * REMOTE_ABSENT when it is not there, or an error.

@@ -245,6 +245,10 @@ int		 remote_note_tmp(struct xfer *x, const struct upload *up,
 int		 remote_read_back(struct xfer *x, const struct upload *up,
 		    xreq_prepare prepare, void *arg);
 int		 remote_upload(struct xfer *x, struct upload *up, int *skipped);
+int		 remote_stat_read(struct xfer *x, const struct upload *up,
+		    xreq_prepare prepare, void *arg, struct remote_stat *st);
+int		 remote_probe_stat(struct xfer *x, const struct upload *up,
+		    const char *name);
 int		 remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg,
 		    int fd, struct remote_got *got);
 int		 remote_mtime_parse(const char *s, int64_t *ns);
