@@ -5,10 +5,11 @@ Run through `make bench` (scripts/bench.sh). Builds synthetic cards from
 the real samples in ../shared/corpus (scripts/bench/mkcard.py), runs every
 command of a comparison in turn, BENCH_RUNS times (interleaved, so drift
 hits all alike), and prints one Markdown table of medians, ratios to
-shoebox and peak RSS (from wait4(), children included).
+shoebox and peak RSS (/usr/bin/time, children included), then the
+memory curve (memory.py) and the card on a throttled device (card.py).
 
-Environment (the defaults take ~15 minutes on 2 cores; see the README's
-Performance section):
+Environment (the defaults take about 12-15 minutes on 2 quiet cores; see
+the README's Performance section):
   BENCH_ONLY=small,camera,large,memory,probe,sync,card,catalog   a subset
   BENCH_RUNS=3            runs of each timed measurement (median)
   BENCH_FILES=2000        small JPEGs on the photo card (with ExifTool)
@@ -17,9 +18,9 @@ Performance section):
   BENCH_VIDEOS=2          large videos
   BENCH_VIDEO_MB=500      size of each video
   BENCH_SIZES=10000,100000  files in each step of the memory curve
-  BENCH_MILLION=1         add 1,000,000 files to the memory curve (~1 hour,
-                          ~30 GB of scratch space)
-  BENCH_SYNC_MAX=100000   largest step of the curve that also syncs (dir)
+  BENCH_MILLION=1         add 1,000,000 files to the memory curve (about
+                          30 minutes more and 20 GB of scratch space)
+  BENCH_SYNC_MAX=10000    largest step of the curve that also syncs (dir)
   BENCH_CARD_JPEGS=1000, BENCH_CARD_VIDEO_MB=300   the throttled card
   BENCH_CARD_SPEEDS=90,35 its read limits in MB/s (root: loop + blkio)
   BENCH_CARD_RUNS=1       runs at each speed
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (BASELINE, ONLY, RUNS, SHOEBOX, TOP, WORK, compare,  # noqa
                     drop, env_int, files_under, mkcard, rows, say, settle,

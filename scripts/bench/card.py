@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 
-from common import (SHOEBOX, WORK, compare, drop, drop_caches, env_int,
+from common import (BASELINE, SHOEBOX, WORK, compare, drop, drop_caches, env_int,
                     files_under, is_root, mkcard, rows, say, settle, skipped,
                     tables)
 
@@ -148,7 +148,11 @@ def bench():
                 ("shoebox import", thr.wrap([
                     SHOEBOX, "-c", conf, "-L", lib, "-q", "import",
                     "--settle", "0", "--no-progress", mnt]),
-                 lambda: drop(lib), None),
+                 lambda: drop(lib), None)] + ([
+                ("shoebox import (BENCH_BASELINE)", thr.wrap([
+                    BASELINE, "-c", conf, "-L", lib, "-q", "import",
+                    "--settle", "0", "--no-progress", mnt]),
+                 lambda: drop(lib), None)] if BASELINE else []) + [
                 ("cat (the same files)", thr.wrap(cat_files(mnt)), None,
                  None),
                 ("dd (the device, as many bytes)", thr.wrap([

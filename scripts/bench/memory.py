@@ -12,7 +12,7 @@ SIZES = [int(x) for x in os.environ.get("BENCH_SIZES",
                                         "10000,100000").split(",") if x]
 if os.environ.get("BENCH_MILLION") and 1000000 not in SIZES:
     SIZES.append(1000000)
-SYNC_MAX = env_int("BENCH_SYNC_MAX", 100000)
+SYNC_MAX = env_int("BENCH_SYNC_MAX", 10000)
 TARGET_MB = 32
 DAY = "2015-03-01"      # mkcard's dates: ~50 files a day from 2015-01-01
 CMDS = ["import (first)", "import (re-run)", "adopt", "verify",
