@@ -243,6 +243,7 @@ import_read(struct import *imp, struct infile *f)
 		report(imp, f->e->path, o, NULL, NULL, NULL, f->err);
 		return o;
 	}
+	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */
 	rc = meta_probe(f->fd, f->e->path, &f->sb, imp->ctx->cfg, imp->head,
 	    &f->s, m);
 	if (rc == -1) {

@@ -95,6 +95,10 @@ int	 store_hash_fd(int fd, uint64_t size, char *hex, char *err,
 	    size_t errlen);
 void	 store_sha256_hex(const unsigned char *md, char *hex);
 
+struct scan;
+struct scan_entry;
+void	 store_ahead(const struct scan *sc, const struct scan_entry *e);
+
 /* store-pipe.c: large copies, for store_copy_start */
 int	 store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
 	    uint64_t size, EVP_MD_CTX *ctx, int verify, char *err,
