@@ -136,6 +136,8 @@ extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_adopt_entry;
+extern const struct cmd_entry cmd_forget_entry;
+extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_help_entry;
 
@@ -217,6 +219,23 @@ char		*xstrndup(const char *s, size_t n);
 int		 xasprintf(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 strlcpy_sb(char *, const char *, size_t);
+
+/* template.c: a file's folder (pattern) and name (name) from templates */
+#define TMPL_DIR	0x1	/* a folder: '/' separates parts, no {seq} */
+#define TMPL_UNKNOWN	"Unknown"	/* a value the file does not have */
+#define TMPL_NAME_ROOM	24	/* kept free in a name: -N, a sidecar's */
+struct tmpl_vals {
+	const struct sb_time *t;	/* the capture time, wall clock */
+	const char	*make;		/* "" when unknown */
+	const char	*model;
+	enum kind	 kind;
+	const char	*name;		/* its own name */
+	unsigned long	 seq;		/* {seq} */
+};
+void		 tmpl_clean(const char *, const char *, char *, size_t);
+int		 tmpl_expand(const char *, int, const struct tmpl_vals *,
+		    char *, size_t, size_t *);
+int		 tmpl_check(const char *, int, char *, size_t);
 
 /* util.c */
 extern volatile sig_atomic_t stop_requested;

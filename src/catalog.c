@@ -165,7 +165,18 @@ static const char *const migrations[] = {
 	"CREATE INDEX files_verified ON files(verified_at);",
 
 	/*
-	 * 6 -> 7: a catalogue of a million files (shoebox(1), CATALOGUE).
+	 * 6 -> 7: shoebox verify --remote. Each upload's last check of the
+	 * copy on its remote: when (UTC) and what it found (ok, missing,
+	 * changed, unverified, unreadable), so that a regular run takes the
+	 * copies checked longest ago first on each remote.
+	 */
+	"ALTER TABLE upload_jobs ADD COLUMN verified_at TEXT;"
+	"ALTER TABLE upload_jobs ADD COLUMN verify_status TEXT;"
+	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
+	" verified_at);",
+
+	/*
+	 * 7 -> 8: a catalogue of a million files (shoebox(1), CATALOGUE).
 	 * file_counts: files and bytes by capture year ('' unknown), kind
 	 * and camera ('' none), kept by triggers as files change, so that
 	 * status answers from a few hundred rows instead of reading every
@@ -898,9 +909,9 @@ catalog_find_camera_old(const struct cat_query *q, const char *plus,
  * source and sidecar_of only with q->all_columns). fn returns 0 to go on.
  * The number found, or -1 after saying why. Indexes answer the date
  * (files_taken), the camera (files_model, the cameras from file_counts;
- * before schema 7 files_camera and files_model), the kind
+ * before schema 8 files_camera and files_model), the kind
  * (files_kind), the source (sources_path, for a GLOB with a fixed start,
- * in catalogues from before schema 7; since, each source is read) and
+ * in catalogues from before schema 8; since, each source is read) and
  * the upload state (upload_jobs_status); mime and name test each row
  * the others leave. With a date, the date's index leads ("+" keeps
  * sqlite from preferring another): a month of the library is a few
@@ -1119,7 +1130,7 @@ catalog_has_table(struct catalog *cat, const char *name)
  * The library's files counted by capture year, kind and camera:
  * fn(arg, t) for each group (year, make and model "" for none). From
  * file_counts, which triggers keep (a few hundred rows at any size); a
- * catalogue opened read-only before its migration to schema 7 is
+ * catalogue opened read-only before its migration to schema 8 is
  * counted the long way, with the same result. 0, or -1 after saying why.
  */
 int

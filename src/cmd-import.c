@@ -355,8 +355,7 @@ import_init(struct import *imp, struct sb_ctx *ctx,
     const struct import_opts *o)
 {
 	const char	*v;
-	char		 probe[PATH_MAX];
-	struct sb_time	 t0;
+	char		 why[200];
 
 	memset(imp, 0, sizeof *imp);
 	imp->ctx = ctx;
@@ -373,14 +372,12 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 	imp->pattern = config_get(ctx->cfg, "", "pattern");
 	if (imp->pattern == NULL)
 		imp->pattern = "%Y/%m/%d";
-	memset(&t0, 0, sizeof t0);
-	t0.year = 2001;
-	t0.mon = t0.day = 1;
-	if (dest_dir(imp->pattern, &t0, probe, sizeof probe) == -1 ||
-	    probe[0] == '\0') {
-		log_warnx("config: pattern '%s' does not give a relative "
-		    "directory (no '..', no empty part, no part starting "
-		    "with '.')", imp->pattern);
+	imp->names = config_get(ctx->cfg, "", "name");
+	if (tmpl_check(imp->pattern, TMPL_DIR, why, sizeof why) != 0 ||
+	    (imp->names != NULL && tmpl_check(imp->names, 0, why,
+	    sizeof why) != 0)) {
+		log_warnx("config: pattern '%s' or name: %s", imp->pattern,
+		    why);
 		return EXIT_USAGE;
 	}
 	v = config_get(ctx->cfg, "", "verify");

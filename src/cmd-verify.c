@@ -26,6 +26,7 @@
 #include "catalog.h"
 #include "scan.h"
 #include "store.h"
+#include "verify-remote.h"
 
 #define TXN_FILES	256	/* record verifications at least this often */
 #define TXN_SECONDS	2
@@ -281,11 +282,39 @@ static const struct cmd_option verify_options[] = {
 	{ "sample", 0, "PERCENT",
 	    "only this share of the library, the longest unverified first" },
 	{ "since", 0, "DATE", "only files catalogued on or after DATE" },
+	{ "remote", 'r', "NAME",
+	    "check the copies on remote NAME instead of the library" },
+	{ "download", 0, NULL,
+	    "with --remote: read every copy back and hash it" },
 	{ "json", 'j', NULL, "one JSON object per problem, and a summary" },
 	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
 	{ "no-progress", 0, NULL, "do not show the progress line" },
 	{ NULL, 0, NULL, NULL }
 };
+
+/*
+ * With --remote, check that remote's copies (verify-remote.c): the exit
+ * status; -1 without --remote.
+ */
+static int
+verify_remote_args(struct sb_ctx *ctx, struct cmd_args *args,
+    const char *since, int sample, double pct, int progress)
+{
+	struct vr_opts	o;
+
+	if ((o.remote = cmd_get(args, "remote")) == NULL) {
+		if (!cmd_has(args, "download"))
+			return -1;
+		log_warnx("verify: --download goes with --remote NAME");
+		return EXIT_USAGE;
+	}
+	o.since = since;
+	o.sample = sample;
+	o.pct = pct;
+	o.full = cmd_has(args, "download");
+	o.progress = progress;
+	return verify_remote(ctx, &o);
+}
 
 static int
 cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
@@ -324,6 +353,10 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 		since_from = since.from;
 	}
 	progress = cmd_flag(args, "progress", "no-progress", -1);
+	if ((rc = verify_remote_args(ctx, args, since_from, sample, pct,
+	    progress)) != -1)
+		return rc;
+	rc = EXIT_USAGE;
 	v.json = ctx->json;
 	/* Never create a library or catalogue only to find it empty. */
 	snprintf(path, sizeof path, "%s/.shoebox/catalog.db", v.library);

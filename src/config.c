@@ -53,6 +53,9 @@ const struct config_key config_keys[] = {
 	    "the library, when neither -L nor SHOEBOX_LIBRARY gives one" },
 	{ "pattern", G, NULL, CONFIG_PATTERN, 0, 0, NULL, "%Y/%m/%d",
 	    "folders under the library for a capture time (strftime)" },
+	{ "name", G, NULL, CONFIG_PATTERN, 0, 0, NULL, NULL,
+	    "a file's name in its folder, such as %Y%m%d-%H%M%S_{name} "
+	    "(default: its own)" },
 	{ "settle", G, NULL, CONFIG_DURATION, 0, 0, NULL, "30s",
 	    "how long a file must be left unchanged before it is taken" },
 	{ "timezone", G, NULL, CONFIG_ZONE, 0, 0, NULL, NULL,
@@ -640,26 +643,33 @@ config_check_zone(const char *v)
 	return isdigit((unsigned char)*p) ? 0 : -1;
 }
 
-/* A pattern gives a relative folder: no '..', no empty or dot part. */
+/*
+ * A folder (pattern) or name template: its placeholders and what it
+ * gives (template.c). 0, or -1 with what is accepted in ex.
+ */
 static int
-config_check_pattern(const char *v)
+config_check_template(const struct config_key *k, const char *v, char *ex,
+    size_t size)
 {
-	struct tm	 tm;
-	char		 out[4096], *p, *comp;
+	char	why[120];
+	int	dir = strcmp(k->name, "pattern") == 0;
 
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = 101;
-	tm.tm_mday = 1;
-	if (strftime(out, sizeof out, v, &tm) == 0 || out[0] == '/')
+	switch (tmpl_check(v, dir ? TMPL_DIR : 0, why, sizeof why)) {
+	case 0:
+		return 0;
+	case -2:
+		snprintf(ex, size, "a relative %s with strftime conversions, "
+		    "such as %s (no '..', no empty part, no part starting with "
+		    "'.')", dir ? "folder" : "file name", dir ? "%Y/%m/%d" :
+		    "%Y%m%d-%H%M%S_{name}");
 		return -1;
-	for (p = out; ; p = comp + 1) {
-		if ((comp = strchr(p, '/')) == NULL)
-			comp = p + strlen(p);
-		if (comp == p || *p == '.')
-			return -1;
-		if (*comp == '\0')
-			return 0;
 	}
+	snprintf(ex, size, "a %s template: %s; it takes strftime %%-codes, "
+	    "{make} {model} {kind} {name} {stem} {ext}%s (each with :lower or "
+	    ":upper), {{ and }} for braces; such as %s", dir ? "folder" : "name",
+	    why, dir ? "" : " {seq} {seq:N}",
+	    dir ? "%Y/%m/%d or {model}/%Y/%m" : "%Y%m%d-%H%M%S_{name}");
+	return -1;
 }
 
 /* ~ or ~user at the start of a path made the home folder. New, or NULL. */
@@ -735,7 +745,7 @@ config_check_value(struct config *cfg, struct config_item *it,
     const struct config_key *k, struct config_errors *errs)
 {
 	const char	*v = it->value, *what = NULL;
-	char		*x, *end, ex[200];
+	char		*x, *end, ex[512];
 	long long	 n;
 	double		 d;
 	size_t		 len;
@@ -800,10 +810,8 @@ config_check_value(struct config *cfg, struct config_item *it,
 			cfg->secret = 1;
 		break;
 	case CONFIG_PATTERN:
-		if (config_check_pattern(v) == -1)
-			what = "a relative folder with strftime conversions, such "
-			    "as %Y/%m/%d (no '..', no empty part, no part "
-			    "starting with '.')";
+		if (config_check_template(k, v, ex, sizeof ex) == -1)
+			what = ex;
 		break;
 	case CONFIG_PATH:
 		if (*v == '\0')

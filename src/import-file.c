@@ -243,6 +243,7 @@ import_read(struct import *imp, struct infile *f)
 		report(imp, f->e->path, o, NULL, NULL, NULL, f->err);
 		return o;
 	}
+	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */
 	rc = meta_probe(f->fd, f->e->path, &f->sb, imp->ctx->cfg, imp->head,
 	    &f->s, m);
 	if (rc == -1) {
@@ -311,29 +312,15 @@ import_read(struct import *imp, struct infile *f)
 }
 
 /*
- * Stage 4: the directory and the name the file is filed under: its date
- * through the pattern, or its main file's place for a sidecar.
+ * Stage 4: the directory and the name the file is filed under, from the
+ * pattern and name templates, or its main file's place for a sidecar
+ * (plan_place).
  */
 static enum outcome
 import_place(struct import *imp, struct infile *f)
 {
-	char	tmp[sizeof f->name];
-
-	if (clean_name(f->e->name, f->name, sizeof f->name)) {
-		say(imp, f->e->path, "name is not valid UTF-8 or has control "
-		    "characters; filed as %s", f->name);
-		imp->warnings++;
-	}
-	if (f->mp != NULL) {
-		sidecar_name(f->name, f->mp, tmp, sizeof tmp);
-		strlcpy_sb(f->name, tmp, sizeof f->name);
-		strlcpy_sb(f->out->dir, f->mp->dir, sizeof f->out->dir);
-	} else if (dest_dir(imp->pattern, &f->m.taken, f->out->dir,
-	    sizeof f->out->dir) == -1) {
-		snprintf(f->err, sizeof f->err, "pattern '%s' gives no usable "
-		    "directory", imp->pattern);
+	if (plan_place(imp, f) == -1)
 		return infile_failed(imp, f);
-	}
 	return OUT_NEXT;
 }
 

@@ -114,6 +114,7 @@ import_close(struct import *imp)
 	for (i = 0; i < imp->capplanned; i++)
 		free(imp->planned[i]);
 	free(imp->planned);
+	seq_free(imp);
 	free(imp->moves);
 	free(imp->gmoves);
 	free(imp->filed);

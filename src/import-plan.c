@@ -1,9 +1,13 @@
 /*
- * import-plan.c: where import files things: the library directory from
- * the capture time and the pattern, the file's own name made safe, a
- * sidecar's name following its main file's; and the dry run, which says
+ * import-plan.c: where import files things: the library directory and
+ * the name from the pattern and name templates (template.c), or the file's
+ * own name made safe, with {seq} numbered per folder; a sidecar's name
+ * following its main file's; and the dry run, which says
  * where each file would go, and which are duplicates, without copying.
  */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -16,6 +20,8 @@
 
 #include "shoebox.h"
 #include "import.h"
+
+#define SEQ_MAX	1000000000UL	/* {seq} numbers stay below */
 
 /*
  * The name a file is filed under: its own, with bytes that are not UTF-8
@@ -46,44 +52,316 @@ clean_name(const char *name, char *out, size_t size)
 	return changed;
 }
 
-/* The library directory for a capture time: PATTERN through strftime. */
-int
-dest_dir(const char *pattern, const struct sb_time *t, char *out,
-    size_t size)
-{
-	struct tm	 tm;
-	char		*p, *comp_end;
+static int	planned(struct import *, const char *, int);
 
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = t->year - 1900;
-	tm.tm_mon = t->mon - 1;
-	tm.tm_mday = t->day;
-	tm.tm_hour = t->hour;
-	tm.tm_min = t->min;
-	tm.tm_sec = t->sec;
-	tm.tm_wday = (int)((date_days_from_civil(t->year, t->mon, t->day) %
-	    7 + 11) % 7);
-	tm.tm_yday = (int)(date_days_from_civil(t->year, t->mon, t->day) -
-	    date_days_from_civil(t->year, 1, 1));
-	if (strftime(out, size, pattern, &tm) == 0)
-		return -1;
-	if (out[0] == '/')
-		return -1;
-	/*
-	 * No component may be empty, "." or "..", or start with a dot: the
-	 * library's own .shoebox (tmp, catalogue) is emptied and rewritten
-	 * by every run, and hidden folders are what scans leave alone.
-	 */
-	for (p = out; *p != '\0'; p = *comp_end ? comp_end + 1 : comp_end) {
-		comp_end = strchr(p, '/');
-		if (comp_end == NULL)
-			comp_end = p + strlen(p);
-		if (comp_end == p || *p == '.')
-			return -1;
+/* The values templates read for a file with meta m and name name. */
+static void
+plan_vals(const struct meta *m, const char *name, struct tmpl_vals *v)
+{
+	memset(v, 0, sizeof *v);
+	v->t = &m->taken;
+	v->make = m->make;
+	v->model = m->model;
+	v->kind = m->kind;
+	v->name = name;
+	v->seq = 1;
+}
+
+/*
+ * The library directory for a file (meta m, named name): the pattern
+ * template (template.c) with its capture time, camera and name.
+ */
+int
+dest_dir(const char *pattern, const struct meta *m, const char *name,
+    char *out, size_t size)
+{
+	struct tmpl_vals	v;
+
+	plan_vals(m, name, &v);
+	return tmpl_expand(pattern, TMPL_DIR, &v, out, size, NULL);
+}
+
+/* {seq}: the next number for a folder and the text before it in a name. */
+struct seqnext {
+	char		*key;		/* DIR/TEXT */
+	unsigned long	 next;
+};
+
+/*
+ * {seq}'s state in a run: the next numbers (an open-addressing table,
+ * emptied when it reaches SEQ_KEYS so that a run's memory stays bounded),
+ * and the sorted names of the last folder looked at.
+ */
+struct seqstate {
+	struct seqnext	*tab;
+	size_t		 n;
+	size_t		 cap;
+	char		*dir;
+	char		**names;
+	size_t		 nnames;
+};
+#define SEQ_KEYS	65536
+
+/* The slot of key in the table of next numbers: its, or a free one. */
+static struct seqnext *
+seq_slot(struct seqstate *ss, const char *key)
+{
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+	const char	*k;
+	size_t		 i;
+
+	for (k = key; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	for (i = h % ss->cap; ss->tab[i].key != NULL; i = (i + 1) % ss->cap)
+		if (strcmp(ss->tab[i].key, key) == 0)
+			break;
+	return &ss->tab[i];
+}
+
+/* Empty the table of next numbers. */
+static void
+seq_clear(struct seqstate *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->cap; i++)
+		free(ss->tab[i].key);
+	free(ss->tab);
+	ss->tab = NULL;
+	ss->n = ss->cap = 0;
+}
+
+/* The entry for key in the table of next numbers, made (next 0) if new. */
+static struct seqnext *
+seq_find(struct seqstate *ss, const char *key)
+{
+	struct seqnext	*old, *sn;
+	size_t		 i, cap;
+
+	if (ss->n >= SEQ_KEYS)
+		seq_clear(ss);	/* the folders on disk say the rest */
+	if ((ss->n + 1) * 2 > ss->cap) {
+		/* Grow to keep it at most half full, and put back what was. */
+		old = ss->tab;
+		cap = ss->cap;
+		ss->cap = cap ? cap * 2 : 64;
+		ss->tab = xcalloc(ss->cap, sizeof *ss->tab);
+		for (i = 0; i < cap; i++)
+			if (old[i].key != NULL)
+				*seq_slot(ss, old[i].key) = old[i];
+		free(old);
 	}
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\\' || (unsigned char)*p < 0x20)
-			*p = '_';
+	sn = seq_slot(ss, key);
+	if (sn->key == NULL) {
+		sn->key = xstrdup(key);
+		sn->next = 0;
+		ss->n++;
+	}
+	return sn;
+}
+
+/* Forget the folder listing. */
+static void
+seq_unlist(struct seqstate *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->nnames; i++)
+		free(ss->names[i]);
+	free(ss->names);
+	free(ss->dir);
+	ss->names = NULL;
+	ss->dir = NULL;
+	ss->nnames = 0;
+}
+
+static int
+seq_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* List library folder dir (sorted) unless it is the one listed already. */
+static void
+seq_list(struct import *imp, struct seqstate *ss, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 cap = 0;
+	int		 fd;
+
+	if (ss->dir != NULL && strcmp(ss->dir, dir) == 0)
+		return;
+	seq_unlist(ss);
+	ss->dir = xstrdup(dir);
+	if (imp->libfd == -1 || (fd = openat(imp->libfd, dir, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (ss->nnames == cap) {
+			cap = cap ? cap * 2 : 64;
+			ss->names = xreallocarray(ss->names, cap,
+			    sizeof *ss->names);
+		}
+		ss->names[ss->nnames++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(ss->names, ss->nnames, sizeof *ss->names, seq_cmp);
+}
+
+/* Free the run's {seq} state. */
+void
+seq_free(struct import *imp)
+{
+	if (imp->seq == NULL)
+		return;
+	seq_clear(imp->seq);
+	seq_unlist(imp->seq);
+	free(imp->seq);
+	imp->seq = NULL;
+}
+
+/*
+ * The highest number N among the names in library folder dir that are
+ * prefix, N, then the character after; 0 if there is none. Folders are
+ * read once while their files come one after the other.
+ */
+static unsigned long
+seq_highest(struct import *imp, const char *dir, const char *prefix,
+    char after)
+{
+	struct seqstate	*ss = imp->seq;
+	unsigned long	 n, max = 0;
+	size_t		 plen = strlen(prefix), lo = 0, hi, mid;
+	char		*end;
+
+	seq_list(imp, ss, dir);
+	for (hi = ss->nnames; lo < hi; ) {	/* the first >= prefix */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ss->names[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ss->nnames && strncmp(ss->names[lo], prefix, plen) == 0;
+	    lo++) {
+		if (!isdigit((unsigned char)ss->names[lo][plen]))
+			continue;
+		errno = 0;
+		n = strtoul(ss->names[lo] + plen, &end, 10);
+		if (errno == 0 && *end == after && n > max && n < SEQ_MAX)
+			max = n;
+	}
+	return max;
+}
+
+/*
+ * The name a main file (meta m, its own name name) is filed under in dir
+ * by the name template. {seq} counts per folder and per text before it:
+ * one more than the highest number such a name has in the folder, then
+ * one more than the run's last; a name already taken (or planned) takes
+ * the next. 0, or -1 if the template gives no usable name.
+ */
+static int
+dest_name(struct import *imp, const char *dir, const struct meta *m,
+    const char *name, char *out, size_t size)
+{
+	struct tmpl_vals	 v;
+	struct seqnext		*sn;
+	char			 key[PATH_MAX * 2], rel[PATH_MAX * 2];
+	size_t			 at, digits;
+	int			 i;
+
+	plan_vals(m, name, &v);
+	if (tmpl_expand(imp->names, 0, &v, out, size, &at) == -1)
+		return -1;
+	if (at == (size_t)-1 || at > strlen(out))
+		return 0;
+	snprintf(key, sizeof key, "%s/%.*s", dir, (int)at, out);
+	if (imp->seq == NULL)
+		imp->seq = xcalloc(1, sizeof *imp->seq);
+	sn = seq_find(imp->seq, key);
+	if (sn->next == 0) {
+		digits = strspn(out + at, "0123456789");
+		sn->next = seq_highest(imp, dir, key + strlen(dir) + 1,
+		    out[at + digits]) + 1;
+	}
+	for (i = 0; i < STORE_NAMES && sn->next < SEQ_MAX; i++) {
+		v.seq = sn->next++;
+		if (tmpl_expand(imp->names, 0, &v, out, size, NULL) == -1)
+			return -1;
+		snprintf(rel, sizeof rel, "%s/%s", dir, out);
+		if ((imp->libfd == -1 || faccessat(imp->libfd, rel, F_OK,
+		    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0))
+			break;
+	}
+	return 0;	/* still taken: filing adds a -N */
+}
+
+/*
+ * A sidecar's name (sc) following its main file's, in out: the main file's
+ * new stem, and its own extension in the case the name template asks for.
+ */
+static void
+plan_sidecar(struct import *imp, const char *sc, const struct placed *mp,
+    char *out, size_t size)
+{
+	const char	*ndot = strrchr(mp->name, '.');
+	char		*p;
+	int		 lower, upper;
+
+	sidecar_name(sc, mp, out, size);
+	if (imp->names == NULL || ndot == NULL)
+		return;
+	lower = strstr(imp->names, "{ext:lower}") != NULL;
+	upper = strstr(imp->names, "{ext:upper}") != NULL;
+	if (strncmp(out, mp->name, (size_t)(ndot - mp->name)) != 0)
+		return;
+	if ((p = strchr(out + (ndot - mp->name), '.')) == NULL)
+		return;
+	for (; *p != '\0'; p++)
+		if (lower)
+			*p = (char)tolower((unsigned char)*p);
+		else if (upper)
+			*p = (char)toupper((unsigned char)*p);
+}
+
+/*
+ * Stage 4 of import_file: the directory and the name f is filed under, in
+ * f->out->dir and f->name: its own name made safe, or the name template's;
+ * a sidecar's follows its main file's. 0, or -1 with f->err set.
+ */
+int
+plan_place(struct import *imp, struct infile *f)
+{
+	char	tmp[sizeof f->name];
+	int	changed;
+
+	changed = clean_name(f->e->name, f->name, sizeof f->name);
+	if (f->mp != NULL) {
+		plan_sidecar(imp, f->name, f->mp, tmp, sizeof tmp);
+		strlcpy_sb(f->name, tmp, sizeof f->name);
+		strlcpy_sb(f->out->dir, f->mp->dir, sizeof f->out->dir);
+	} else if (dest_dir(imp->pattern, &f->m, f->e->name, f->out->dir,
+	    sizeof f->out->dir) == -1) {
+		snprintf(f->err, sizeof f->err, "pattern '%s' gives no usable "
+		    "directory", imp->pattern);
+		return -1;
+	} else if (imp->names != NULL && dest_name(imp, f->out->dir, &f->m,
+	    f->e->name, f->name, sizeof f->name) == -1) {
+		snprintf(f->err, sizeof f->err, "name '%s' gives no usable "
+		    "name", imp->names);
+		return -1;
+	}
+	if (changed) {
+		say(imp, f->e->path, "name is not valid UTF-8 or has control "
+		    "characters; filed as %s", f->name);
+		imp->warnings++;
+	}
 	return 0;
 }
 

@@ -112,6 +112,8 @@ struct import {
 	int		 lockfd;
 	char		*tmpdir;
 	const char	*pattern;
+	const char	*names;		/* the name template, or NULL */
+	struct seqstate	*seq;		/* {seq}'s numbers (import-plan.c) */
 	int		 dry_run;
 	int		 move;
 	int		 json;
@@ -179,8 +181,10 @@ void		 import_group(struct import *imp, struct scan *sc, size_t i);
 
 /* import-plan.c: the names files are filed under; the dry run */
 int		 clean_name(const char *name, char *out, size_t size);
-int		 dest_dir(const char *pattern, const struct sb_time *t,
-		    char *out, size_t size);
+int		 dest_dir(const char *pattern, const struct meta *m,
+		    const char *name, char *out, size_t size);
+int		 plan_place(struct import *imp, struct infile *f);
+void		 seq_free(struct import *imp);
 void		 sidecar_name(const char *sc, const struct placed *mp,
 		    char *out, size_t size);
 enum outcome	 import_plan(struct import *imp, struct infile *f);

@@ -24,6 +24,8 @@ static const struct cmd_entry *commands[] = {
 	&cmd_find_entry,
 	&cmd_verify_entry,
 	&cmd_adopt_entry,
+	&cmd_restore_entry,
+	&cmd_forget_entry,
 	&cmd_config_entry,
 	&cmd_help_entry,
 	NULL

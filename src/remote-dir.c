@@ -15,6 +15,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -75,38 +76,6 @@ dir_hash(int fd, uint64_t size, char *hex, volatile int *intr)
 		return -1;
 	sigv4_hex(md, sizeof md, hex);
 	return 0;
-}
-
-/* What is at name: REMOTE_ABSENT, REMOTE_SAME (hashed), REMOTE_OTHER. */
-static int
-dir_probe(struct xfer *x, const struct upload *up, const char *name)
-{
-	struct dir_priv	*d = x->remote->priv;
-	struct stat	 sb;
-	char		*dst, hex[65];
-	int		 fd, rc = REMOTE_OTHER;
-
-	dst = remote_join(d->root, name);
-	if ((fd = open(dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
-	    -1) {
-		rc = errno == ENOENT || errno == ENOTDIR ? REMOTE_ABSENT :
-		    errno == ELOOP ? REMOTE_OTHER : REMOTE_FAIL;
-		if (rc == REMOTE_FAIL)
-			xfer_error(x, "%s: %s", dst, strerror(errno));
-		free(dst);
-		return rc;
-	}
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (uint64_t)sb.st_size == up->size) {
-		if (dir_hash(fd, up->size, hex, x->remote->interrupted) == -1) {
-			xfer_error(x, "reading %s: %s", dst, strerror(errno));
-			rc = REMOTE_FAIL;
-		} else if (strcmp(hex, up->sha256) == 0)
-			rc = REMOTE_SAME;
-	}
-	close(fd);
-	free(dst);
-	return rc;
 }
 
 /* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
@@ -297,6 +266,202 @@ out:
 	return rc;
 }
 
+static int	dir_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+static int	dir_get(struct xfer *, const char *, int, struct remote_got *);
+static int	dir_list(struct xfer *, remote_each, void *);
+
 const struct remote_ops remote_dir_ops = {
-	"dir", dir_open, dir_probe, dir_put, dir_discard, dir_close
+	"dir", dir_open, remote_probe_stat, dir_put, dir_discard, dir_close,
+	.stat = dir_stat,
+	.get = dir_get, .list = dir_list
 };
+
+/*
+ * verify --remote: what stat(2) says of the file at name (its size and
+ * modification time); with full, the file read and hashed too when its
+ * size agrees. REMOTE_OK,
+ * REMOTE_ABSENT, REMOTE_OTHER (not a regular file), or an error.
+ */
+static int
+dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
+    struct remote_stat *st)
+{
+	struct dir_priv	*d = x->remote->priv;
+	struct stat	 sb;
+	char		*dst, hex[65];
+	int		 fd, rc = REMOTE_OK;
+
+	dst = remote_join(d->root, name);
+	if ((fd = open(dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1) {
+		rc = errno == ENOENT || errno == ENOTDIR ? REMOTE_ABSENT :
+		    errno == ELOOP ? REMOTE_OTHER : REMOTE_FAIL;
+		if (rc == REMOTE_FAIL)
+			xfer_error(x, "%s: %s", dst, strerror(errno));
+		free(dst);
+		return rc;
+	}
+	if (fstat(fd, &sb) == -1) {
+		xfer_error(x, "%s: %s", dst, strerror(errno));
+		rc = REMOTE_FAIL;
+	} else if (!S_ISREG(sb.st_mode))
+		rc = REMOTE_OTHER;
+	else {
+		st->size = sb.st_size;
+		st->mtime = sb.st_mtim.tv_sec;
+	}
+	if (rc == REMOTE_OK && full && (uint64_t)sb.st_size == up->size) {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		if (dir_hash(fd, (uint64_t)sb.st_size, hex,
+		    x->remote->interrupted) == -1) {
+			xfer_error(x, "reading %s: %s", dst, strerror(errno));
+			rc = REMOTE_FAIL;
+		} else
+			st->read = strcmp(hex, up->sha256) == 0 ?
+			    REMOTE_SAME : REMOTE_OTHER;
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+	close(fd);
+	free(dst);
+	return rc;
+}
+
+/*
+ * Copy the file name into fd (remote_ops.get), hashing it on the way;
+ * a link at the name is not followed.
+ */
+static int
+dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct dir_priv		*d = x->remote->priv;
+	struct store_pass	 p;
+	struct stat		 sb;
+	unsigned char		 md[32];
+	char			*src, err[256];
+	int			 in, rc = REMOTE_FAIL;
+
+	memset(got, 0, sizeof *got);
+	src = remote_join(d->root, name);
+	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			rc = REMOTE_ABSENT;
+		else
+			xfer_error(x, "%s: %s", src, strerror(errno));
+		free(src);
+		return rc;
+	}
+	memset(&p, 0, sizeof p);
+	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		xfer_error(x, "%s: not a regular file", src);
+		goto out;
+	}
+	p.fd = in;
+	p.len = p.size = (uint64_t)sb.st_size;
+	p.out = fd;
+	p.interrupted = x->remote->interrupted;
+	if ((p.sha256 = EVP_MD_CTX_new()) == NULL)
+		fatalx("out of memory");
+	EVP_DigestInit_ex(p.sha256, EVP_sha256(), NULL);
+	if (store_pass(&p, err, sizeof err) != 0) {
+		xfer_error(x, "%s: %s", src, err);
+		goto out;
+	}
+	EVP_DigestFinal_ex(p.sha256, md, NULL);
+	sigv4_hex(md, sizeof md, got->sha256);
+	got->size = p.len;
+	got->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+	    sb.st_mtim.tv_nsec;
+	got->has_mtime = 1;
+	rc = REMOTE_OK;
+out:
+	if (p.sha256 != NULL)
+		EVP_MD_CTX_free(p.sha256);
+	close(in);
+	free(src);
+	return rc;
+}
+
+#define DIR_LIST_DEPTH	64	/* folders below folders, at most */
+
+/*
+ * List the folder dfd (path, of plen bytes in a buffer of size) and those
+ * below it, calling each for every regular file (dot-names, shoebox's
+ * temporaries among them, and links left out). Takes dfd.
+ */
+static int
+dir_list_at(struct xfer *x, int dfd, char *path, size_t plen, size_t size,
+    int depth, remote_each each, void *arg)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 sb;
+	size_t		 n;
+	int		 fd, rc = REMOTE_OK;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		xfer_error(x, "%s: %s", path, strerror(errno));
+		close(dfd);
+		return REMOTE_FAIL;
+	}
+	while (rc == REMOTE_OK && (errno = 0, e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		n = strlen(e->d_name);
+		if (plen + n + 2 > size) {
+			xfer_error(x, "%s/%s: path too long", path, e->d_name);
+			rc = REMOTE_FAIL;
+			break;
+		}
+		snprintf(path + plen, size - plen, "%s%s", plen ? "/" : "",
+		    e->d_name);
+		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    -1)
+			;	/* gone meanwhile */
+		else if (S_ISREG(sb.st_mode)) {
+			struct remote_entry	re = { path, NULL,
+			    (uint64_t)sb.st_size };
+
+			if (each(arg, &re) == -1)
+				rc = REMOTE_FAIL;
+		} else if (S_ISDIR(sb.st_mode) && depth >= DIR_LIST_DEPTH) {
+			xfer_error(x, "%s: folders too deep", path);
+			rc = REMOTE_FAIL;
+		} else if (S_ISDIR(sb.st_mode)) {
+			if ((fd = openat(dirfd(d), e->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+				xfer_error(x, "%s: %s", path, strerror(errno));
+				rc = REMOTE_FAIL;
+			} else
+				rc = dir_list_at(x, fd, path, plen + (plen ?
+				    1 : 0) + n, size, depth + 1, each, arg);
+		}
+		path[plen] = '\0';
+	}
+	if (rc == REMOTE_OK && errno != 0) {
+		xfer_error(x, "%s: %s", path, strerror(errno));
+		rc = REMOTE_FAIL;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Every regular file under the remote's folder (remote_ops.list). */
+static int
+dir_list(struct xfer *x, remote_each each, void *arg)
+{
+	struct dir_priv	*d = x->remote->priv;
+	char		*path = xmalloc(PATH_MAX);
+	int		 fd, rc;
+
+	path[0] = '\0';
+	if ((fd = open(d->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		xfer_error(x, "%s: %s", d->root, strerror(errno));
+		free(path);
+		return REMOTE_FAIL;
+	}
+	rc = dir_list_at(x, fd, path, 0, PATH_MAX, 0, each, arg);
+	free(path);
+	return rc;
+}

@@ -475,6 +475,185 @@ s3_put(struct xfer *x, const struct upload *up, const char *name)
 	return rc;
 }
 
+static int	s3_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+static int	s3_get(struct xfer *, const char *, int, struct remote_got *);
+static int	s3_list(struct xfer *, remote_each, void *);
+
 const struct remote_ops remote_s3_ops = {
-	"s3", s3_open, s3_probe, s3_put, NULL, s3_close
+	"s3", s3_open, s3_probe, s3_put, NULL, s3_close,
+	.stat = s3_stat,
+	.get = s3_get, .list = s3_list
 };
+
+/*
+ * verify --remote: what HEAD says of the object at name (its size, our
+ * x-amz-meta-sha256, an ETag that is an MD5); with full, the object read
+ * back and hashed too. REMOTE_OK, REMOTE_ABSENT, or an error.
+ */
+static int
+s3_stat(struct xfer *x, const struct upload *up, const char *name, int full,
+    struct remote_stat *st)
+{
+	struct s3_call	c;
+	struct xreq	rq;
+	int		rc;
+
+	s3_call_init(&c, x->remote->priv, name);
+	xreq_init(&rq, "HEAD");
+	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404) {
+		rc = REMOTE_ABSENT;
+		goto out;
+	}
+	if (rq.status != 200) {
+		rc = rq.status == 403 || rq.status == 400 || rq.status == 401 ?
+		    s3_explain(x, &c, &rq) : xreq_http_error(x, &rq, AUTH_HINT);
+		goto out;
+	}
+	st->size = rq.length;
+	if (strlen(rq.meta_sha256) == 64)
+		memcpy(st->sha256, rq.meta_sha256, 65);
+	if (s3_etag_is_md5(rq.etag))
+		memcpy(st->md5, rq.etag, 33);
+	if (full)
+		rc = remote_stat_read(x, up, s3_prepare, &c, st);
+out:
+	xreq_free(&rq);
+	s3_call_free(&c);
+	return rc;
+}
+
+/* Download the object name into fd (remote_ops.get). */
+static int
+s3_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct s3_call	c;
+	int		rc;
+
+	s3_call_init(&c, x->remote->priv, name);
+	rc = remote_fetch(x, s3_prepare, &c, fd, got);
+	s3_call_free(&c);
+	return rc;
+}
+
+#define LIST_KEYS	"1000"			/* keys asked for a page */
+#define LIST_RESP_MAX	(16 * 1024 * 1024)	/* a page's XML, at most */
+
+/* A listing on its way: where keys start, whom to tell. */
+struct s3_listing {
+	const char	*prefix;	/* "PREFIX/", or "" */
+	size_t		 plen;
+	remote_each	 each;
+	void		*arg;
+};
+
+/* One key of a page, its prefix taken off; folders' markers left out. */
+static int
+s3_list_key(void *arg, const char *key, const char *alt, uint64_t size)
+{
+	struct s3_listing	*l = arg;
+	struct remote_entry	 e;
+
+	if (strncmp(key, l->prefix, l->plen) != 0)
+		return 0;
+	e.name = key + l->plen;
+	e.alt = alt != NULL && strncmp(alt, l->prefix, l->plen) == 0 ?
+	    alt + l->plen : NULL;
+	e.size = size;
+	if (e.name[0] == '\0' || e.name[strlen(e.name) - 1] == '/')
+		return 0;
+	return l->each(l->arg, &e);
+}
+
+/*
+ * One page of the bucket's keys under the prefix, after marker (NULL:
+ * from the start). REMOTE_OK with *more and *last (the page's last key:
+ * the next marker) set, or an error.
+ */
+static int
+s3_list_page(struct xfer *x, struct s3_listing *l, const char *marker,
+    int *more, char **last)
+{
+	struct s3_priv	*s = x->remote->priv;
+	struct s3_call	 c;
+	struct xreq	 rq;
+	int		 rc, prc;
+
+	*last = NULL;
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	if (s->virtual_host)
+		c.path = xstrdup("/");
+	else
+		xasprintf(&c.path, "/%s", s->bucket);
+	c.payload_hash = EMPTY_SHA256;
+	c.query[c.nquery].name = "max-keys";
+	c.query[c.nquery++].value = LIST_KEYS;
+	if (l->plen > 0) {
+		c.query[c.nquery].name = "prefix";
+		c.query[c.nquery++].value = l->prefix;
+	}
+	if (marker != NULL) {
+		c.query[c.nquery].name = "marker";
+		c.query[c.nquery++].value = marker;
+	}
+	xreq_init(&rq, "GET");
+	rq.resp_cap = LIST_RESP_MAX;
+	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status != 200)
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	else if (rq.resplen >= LIST_RESP_MAX) {
+		xfer_error(x, "a listing page of more than %d MB",
+		    LIST_RESP_MAX / 1024 / 1024);
+		rc = REMOTE_FAIL;
+	} else if ((prc = s3_list_parse(rq.resp ? rq.resp : "", rq.resplen,
+	    s3_list_key, l, more, last)) == -1) {
+		xfer_error(x, "the listing (ListObjects) is not understood");
+		rc = REMOTE_FAIL;
+	} else if (prc == 2)
+		rc = REMOTE_FAIL;
+	else if (*more && *last == NULL) {
+		xfer_error(x, "a listing page says more follow, but has none");
+		rc = REMOTE_FAIL;
+	}
+out:
+	xreq_free(&rq);
+	s3_call_free(&c);
+	return rc;
+}
+
+/*
+ * Every object under the prefix (remote_ops.list), a page at a time.
+ * ListObjects (V1) with a marker, the last key of the page before: s3rver
+ * fails (500) on a truncated ListObjectsV2.
+ */
+static int
+s3_list(struct xfer *x, remote_each each, void *arg)
+{
+	struct s3_priv		*s = x->remote->priv;
+	struct s3_listing	 l;
+	char			*trim, *prefix, *marker = NULL, *last;
+	int			 rc, more = 1;
+
+	trim = remote_join(s->prefix, "");
+	if (trim[0] != '\0')
+		xasprintf(&prefix, "%s/", trim);
+	else
+		prefix = xstrdup("");
+	free(trim);
+	l.prefix = prefix;
+	l.plen = strlen(prefix);
+	l.each = each;
+	l.arg = arg;
+	do {
+		rc = s3_list_page(x, &l, marker, &more, &last);
+		free(marker);
+		marker = last;
+	} while (rc == REMOTE_OK && more);
+	free(marker);
+	free(prefix);
+	return rc;
+}

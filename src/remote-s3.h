@@ -6,6 +6,7 @@
 #define REMOTE_S3_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "remote.h"
 #include "sigv4.h"
@@ -36,7 +37,7 @@ struct s3_priv {
 struct s3_call {
 	struct s3_priv	*s;
 	char		*path;		/* encoded key, with a leading '/' */
-	struct sigv4_kv	 query[2];
+	struct sigv4_kv	 query[4];
 	size_t		 nquery;
 	struct sigv4_kv	 hdr[10];
 	size_t		 nhdr;
@@ -54,6 +55,13 @@ int	 s3_condition(struct xfer *x, struct xreq *rq, int *rc);
 void	 s3_object_headers(struct s3_call *c, const struct upload *up,
 	    char *mtime, size_t size);
 int	 s3_etag_ok(const char *etag, const char *md5hex);
+
+/* remote-s3-list.c: each object of a listing page (alt: see there). */
+typedef int (*s3_list_each)(void *arg, const char *key, const char *alt,
+	    uint64_t size);
+int	 s3_xml_unescape(const char *in, size_t n, char *out);
+int	 s3_list_parse(const char *xml, size_t len, s3_list_each each,
+	    void *arg, int *truncated, char **last);
 
 /* remote-s3-multipart.c */
 int	 s3_put_multipart(struct xfer *x, const struct upload *up,

@@ -25,6 +25,7 @@
 #include "shoebox.h"
 #include "remote.h"
 #include "sigv4.h"
+#include "remote-sftp.h"
 
 struct sftp_priv {
 	char	*base;		/* sftp://host[:port] */
@@ -329,39 +330,6 @@ sftp_prepare(struct xfer *x, struct xreq *rq, void *arg)
 	return 0;
 }
 
-/*
- * What is at name: REMOTE_ABSENT; REMOTE_SAME when read back and hashed;
- * REMOTE_OTHER; or an error.
- */
-static int
-sftp_probe(struct xfer *x, const struct upload *up, const char *name)
-{
-	struct sftp_call	c;
-	struct xreq		rq;
-	char			*path;
-	int			rc;
-
-	c.s = x->remote->priv;
-	path = remote_join(c.s->root, name);
-	c.url = sftp_url(c.s, path);
-	xreq_init(&rq, "STAT");
-	rq.nobody = 1;
-	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status == 404)
-		rc = REMOTE_ABSENT;
-	/* curl reports no length (-1) for an empty file */
-	else if (rq.length >= 0 && rq.length != (long long)up->size)
-		rc = REMOTE_OTHER;
-	else
-		rc = remote_read_back(x, up, sftp_prepare, &c);
-out:
-	xreq_free(&rq);
-	free(c.url);
-	free(path);
-	return rc;
-}
-
 /* A path quoted for curl's SFTP commands. */
 static char *
 sftp_quote(const char *path)
@@ -525,6 +493,173 @@ out:
 	return rc;
 }
 
+static int	sftp_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+static int	sftp_get(struct xfer *, const char *, int, struct remote_got *);
+static int	sftp_list(struct xfer *, remote_each, void *);
+
 const struct remote_ops remote_sftp_ops = {
-	"sftp", sftp_open, sftp_probe, sftp_put, sftp_discard, sftp_close
+	"sftp", sftp_open, remote_probe_stat, sftp_put, sftp_discard, sftp_close,
+	.stat = sftp_stat,
+	.get = sftp_get, .list = sftp_list
 };
+
+/*
+ * verify --remote: what an SFTP stat says of the file at name (its size);
+ * with full, the file read back and hashed too. REMOTE_OK, REMOTE_ABSENT,
+ * or an error.
+ */
+static int
+sftp_stat(struct xfer *x, const struct upload *up, const char *name,
+    int full, struct remote_stat *st)
+{
+	struct sftp_call	c;
+	struct xreq		rq;
+	char			*path;
+	int			rc;
+
+	c.s = x->remote->priv;
+	path = remote_join(c.s->root, name);
+	c.url = sftp_url(c.s, path);
+	xreq_init(&rq, "STAT");
+	rq.nobody = 1;
+	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404) {
+		rc = REMOTE_ABSENT;
+		goto out;
+	}
+	/* curl reports no length (-1) for an empty file */
+	st->size = rq.length >= 0 ? rq.length : 0;
+	if (full)
+		rc = remote_stat_read(x, up, sftp_prepare, &c, st);
+out:
+	xreq_free(&rq);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+/* Download the file name into fd (remote_ops.get). */
+static int
+sftp_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct sftp_call	 c;
+	char			*path;
+	int			 rc;
+
+	c.s = x->remote->priv;
+	path = remote_join(c.s->root, name);
+	c.url = sftp_url(c.s, path);
+	rc = remote_fetch(x, sftp_prepare, &c, fd, got);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+#define SFTP_LIST_DEPTH	64			/* folders below folders */
+#define SFTP_LIST_MAX	(16 * 1024 * 1024)	/* a folder's listing */
+
+/* A folder being listed: its path under the prefix, its sub-folders. */
+struct sftp_listing {
+	const char	*rel;
+	remote_each	 each;
+	void		*arg;
+	char		**sub;
+	size_t		 nsub;
+	size_t		 cap;
+};
+
+/* One entry of a folder: a file given, a folder kept for later. */
+static int
+sftp_list_one(void *arg, const char *name, int folder, uint64_t size)
+{
+	struct sftp_listing	*l = arg;
+	struct remote_entry	 e;
+	char			*rel;
+	int			 rc = 0;
+
+	rel = remote_join(l->rel, name);
+	if (folder) {
+		if (l->nsub == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 16;
+			l->sub = xreallocarray(l->sub, l->cap, sizeof *l->sub);
+		}
+		l->sub[l->nsub++] = rel;
+		return 0;
+	}
+	e.name = rel;
+	e.alt = NULL;
+	e.size = size;
+	rc = l->each(l->arg, &e);
+	free(rel);
+	return rc;
+}
+
+/* List the folder rel under the root, then each folder in it. */
+static int
+sftp_list_dir(struct xfer *x, struct sftp_listing *up, const char *rel,
+    int depth)
+{
+	struct sftp_listing	 l = *up;
+	struct sftp_call	 c;
+	struct xreq		 rq;
+	char			*path, *dir;
+	size_t			 i;
+	int			 rc, prc;
+
+	l.rel = rel;
+	l.sub = NULL;
+	l.nsub = l.cap = 0;
+	c.s = x->remote->priv;
+	path = remote_join(c.s->root, rel);
+	xasprintf(&dir, "%s/", path);
+	c.url = sftp_url(c.s, dir);
+	xreq_init(&rq, "GET");
+	rq.resp_cap = SFTP_LIST_MAX;
+	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404) {
+		xfer_error(x, "%s: no such folder", dir);
+		rc = REMOTE_FAIL;
+	} else if (rq.status != 0)
+		rc = xreq_http_error(x, &rq, NULL);
+	else if (rq.resplen >= SFTP_LIST_MAX) {
+		xfer_error(x, "%s: a listing of more than %d MB", dir,
+		    SFTP_LIST_MAX / 1024 / 1024);
+		rc = REMOTE_FAIL;
+	} else if ((prc = sftp_list_parse(rq.resp ? rq.resp : "",
+	    rq.resplen, sftp_list_one, &l)) != 0) {
+		if (prc == -1)
+			xfer_error(x, "%s: the listing is not understood", dir);
+		rc = REMOTE_FAIL;
+	}
+	xreq_free(&rq);
+	for (i = 0; i < l.nsub && rc == REMOTE_OK; i++) {
+		if (depth >= SFTP_LIST_DEPTH) {
+			xfer_error(x, "%s: folders too deep", l.sub[i]);
+			rc = REMOTE_FAIL;
+		} else
+			rc = sftp_list_dir(x, &l, l.sub[i], depth + 1);
+	}
+out:
+	for (i = 0; i < l.nsub; i++)
+		free(l.sub[i]);
+	free(l.sub);
+	free(c.url);
+	free(dir);
+	free(path);
+	return rc;
+}
+
+/* Every file under the remote's folder (remote_ops.list). */
+static int
+sftp_list(struct xfer *x, remote_each each, void *arg)
+{
+	struct sftp_listing	l;
+
+	memset(&l, 0, sizeof l);
+	l.each = each;
+	l.arg = arg;
+	return sftp_list_dir(x, &l, "", 0);
+}

@@ -20,6 +20,7 @@
 #include "shoebox.h"
 #include "remote.h"
 #include "sigv4.h"
+#include "remote-dav.h"
 
 #define AUTH_HINT	"check user and password"
 
@@ -130,41 +131,6 @@ dav_prepare(struct xfer *x, struct xreq *rq, void *arg)
 	if (c->depth != NULL)
 		xreq_header(rq, "Depth: %s", c->depth);
 	return 0;
-}
-
-/*
- * What is at name: REMOTE_ABSENT; REMOTE_SAME when read back and hashed;
- * REMOTE_OTHER (another size, or other bytes); or an error.
- */
-static int
-dav_probe(struct xfer *x, const struct upload *up, const char *name)
-{
-	struct dav_priv	*d = x->remote->priv;
-	struct dav_call	 c;
-	struct xreq	 rq;
-	char		*path;
-	int		 rc;
-
-	memset(&c, 0, sizeof c);
-	c.d = d;
-	path = remote_join(d->prefix, name);
-	c.url = dav_url(d, path, 0);
-	xreq_init(&rq, "HEAD");
-	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status == 404)
-		rc = REMOTE_ABSENT;
-	else if (rq.status != 200)
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
-	else if (rq.length >= 0 && rq.length != (long long)up->size)
-		rc = REMOTE_OTHER;
-	else
-		rc = remote_read_back(x, up, dav_prepare, &c);
-out:
-	xreq_free(&rq);
-	free(c.url);
-	free(path);
-	return rc;
 }
 
 /* Remove a temporary file a killed upload left; REMOTE_OK or an error. */
@@ -380,6 +346,216 @@ done:
 	return rc;
 }
 
+static int	dav_stat(struct xfer *, const struct upload *, const char *,
+	    int, struct remote_stat *);
+static int	dav_get(struct xfer *, const char *, int, struct remote_got *);
+static int	dav_list(struct xfer *, remote_each, void *);
+
 const struct remote_ops remote_webdav_ops = {
-	"webdav", dav_open, dav_probe, dav_put, dav_discard, dav_close
+	"webdav", dav_open, remote_probe_stat, dav_put, dav_discard, dav_close,
+	.stat = dav_stat,
+	.get = dav_get, .list = dav_list
 };
+
+/*
+ * verify --remote: what HEAD says of the file at name (its size); with
+ * full, the file read back and hashed too. REMOTE_OK, REMOTE_ABSENT, or
+ * an error.
+ */
+static int
+dav_stat(struct xfer *x, const struct upload *up, const char *name, int full,
+    struct remote_stat *st)
+{
+	struct dav_priv	*d = x->remote->priv;
+	struct dav_call	 c;
+	struct xreq	 rq;
+	char		*path;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	path = remote_join(d->prefix, name);
+	c.url = dav_url(d, path, 0);
+	xreq_init(&rq, "HEAD");
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status != 200)
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	else {
+		st->size = rq.length;
+		if (full)
+			rc = remote_stat_read(x, up, dav_prepare, &c, st);
+	}
+out:
+	xreq_free(&rq);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+/* Download the file name into fd (remote_ops.get). */
+static int
+dav_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+{
+	struct dav_call	 c;
+	char		*path;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.d = x->remote->priv;
+	path = remote_join(c.d->prefix, name);
+	c.url = dav_url(c.d, path, 0);
+	rc = remote_fetch(x, dav_prepare, &c, fd, got);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+#define DAV_LIST_DEPTH	64			/* folders below folders */
+#define DAV_LIST_MAX	(16 * 1024 * 1024)	/* a PROPFIND answer */
+
+/* A folder being listed: where names start, its sub-folders. */
+struct dav_listing {
+	const char	*base;		/* decoded path of the prefix, '/' */
+	size_t		 baselen;
+	const char	*rel;		/* the folder, under the prefix */
+	remote_each	 each;
+	void		*arg;
+	char		**sub;		/* its folders, to list next */
+	size_t		 nsub;
+	size_t		 cap;
+};
+
+/* One response of a folder's listing: a file given, a folder kept. */
+static int
+dav_list_one(void *arg, const char *href, int collection, uint64_t size,
+    int has_size)
+{
+	struct dav_listing	*l = arg;
+	struct remote_entry	 e;
+	const char		*p;
+	char			*name;
+	size_t			 n;
+	int			 rc = 0;
+
+	(void)has_size;
+	if ((p = strstr(href, "://")) != NULL && p == strpbrk(href, ":/"))
+		href = (p = strchr(p + 3, '/')) != NULL ? p : "/";
+	if (strncmp(href, l->base, l->baselen) != 0)
+		return 0;
+	name = xstrdup(href + l->baselen);
+	n = strlen(name);
+	while (n > 0 && name[n - 1] == '/')
+		name[--n] = '\0';
+	if (n == 0 || (collection && strcmp(name, l->rel) == 0))
+		free(name);	/* the folder itself */
+	else if (collection) {
+		if (l->nsub == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 16;
+			l->sub = xreallocarray(l->sub, l->cap, sizeof *l->sub);
+		}
+		l->sub[l->nsub++] = name;
+	} else {
+		e.name = name;
+		e.alt = NULL;
+		e.size = size;
+		rc = l->each(l->arg, &e);
+		free(name);
+	}
+	return rc;
+}
+
+/*
+ * List the folder rel (under the prefix) with PROPFIND, Depth 1, then
+ * each folder in it, depth first: only the names of the folders on the
+ * way down are held.
+ */
+static int
+dav_list_dir(struct xfer *x, struct dav_listing *up, const char *rel,
+    int depth)
+{
+	struct dav_priv		*d = x->remote->priv;
+	struct dav_listing	 l = *up;
+	struct dav_call		 c;
+	struct xreq		 rq;
+	char			*path;
+	size_t			 i;
+	int			 rc, prc;
+
+	l.rel = rel;
+	l.sub = NULL;
+	l.nsub = l.cap = 0;
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	path = remote_join(d->prefix, rel);
+	c.url = dav_url(d, path, 1);
+	c.depth = "1";
+	xreq_init(&rq, "PROPFIND");
+	rq.resp_cap = DAV_LIST_MAX;
+	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
+		goto out;
+	if (rq.status != 207)
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	else if (rq.resplen >= DAV_LIST_MAX) {
+		xfer_error(x, "%s: a listing of more than %d MB", path,
+		    DAV_LIST_MAX / 1024 / 1024);
+		rc = REMOTE_FAIL;
+	} else if ((prc = dav_list_parse(rq.resp ? rq.resp : "",
+	    rq.resplen, dav_list_one, &l)) != 0) {
+		if (prc == -1)
+			xfer_error(x, "%s: the listing (PROPFIND) is not "
+			    "understood", path);
+		rc = REMOTE_FAIL;
+	}
+	xreq_free(&rq);
+	for (i = 0; i < l.nsub && rc == REMOTE_OK; i++) {
+		if (depth >= DAV_LIST_DEPTH) {
+			xfer_error(x, "%s: folders too deep", l.sub[i]);
+			rc = REMOTE_FAIL;
+		} else
+			rc = dav_list_dir(x, &l, l.sub[i], depth + 1);
+	}
+out:
+	for (i = 0; i < l.nsub; i++)
+		free(l.sub[i]);
+	free(l.sub);
+	free(c.url);
+	free(path);
+	return rc;
+}
+
+/* Every file under the prefix (remote_ops.list), a folder at a time. */
+static int
+dav_list(struct xfer *x, remote_each each, void *arg)
+{
+	struct dav_priv		*d = x->remote->priv;
+	struct dav_listing	 l;
+	const char		*p;
+	char			*urlpath, *base, *trim;
+	int			 rc;
+
+	/* the path of the url, decoded, then the prefix: "/photos/" */
+	p = strstr(d->url, "://");
+	p = p != NULL ? strchr(p + 3, '/') : NULL;
+	urlpath = xstrdup(p != NULL ? p : "");
+	if (dav_unpercent(urlpath) == -1) {
+		xfer_error(x, "url: a bad %%-escape in %s", d->url);
+		free(urlpath);
+		return REMOTE_STOP;
+	}
+	trim = remote_join(urlpath, d->prefix);
+	xasprintf(&base, "%s%s%s", trim[0] == '/' ? "" : "/", trim,
+	    trim[0] != '\0' && strcmp(trim, "/") != 0 ? "/" : "");
+	memset(&l, 0, sizeof l);
+	l.base = base;
+	l.baselen = strlen(base);
+	l.each = each;
+	l.arg = arg;
+	rc = dav_list_dir(x, &l, "", 0);
+	free(base);
+	free(trim);
+	free(urlpath);
+	return rc;
+}

@@ -399,6 +399,46 @@ remote_note_tmp(struct xfer *x, const struct upload *up, const char *tmp)
 }
 
 /*
+ * The read-back of a kind's stat (full): the copy downloaded and hashed
+ * into st->read, unless its size already says it is another file.
+ */
+int
+remote_stat_read(struct xfer *x, const struct upload *up,
+    xreq_prepare prepare, void *arg, struct remote_stat *st)
+{
+	int	rc;
+
+	if (st->size >= 0 && (uint64_t)st->size != up->size)
+		return REMOTE_OK;
+	rc = remote_read_back(x, up, prepare, arg);
+	if (rc == REMOTE_SAME || rc == REMOTE_OTHER) {
+		st->read = rc;
+		rc = REMOTE_OK;
+	}
+	return rc;
+}
+
+/*
+ * A kind's probe through its stat: REMOTE_ABSENT; REMOTE_OTHER when the
+ * size differs or the bytes read back do; REMOTE_SAME when they are this
+ * file's; or an error.
+ */
+int
+remote_probe_stat(struct xfer *x, const struct upload *up, const char *name)
+{
+	struct remote_stat	st;
+	int			rc;
+
+	memset(&st, 0, sizeof st);
+	st.size = st.mtime = -1;
+	if ((rc = x->remote->ops->stat(x, up, name, 1, &st)) != REMOTE_OK)
+		return rc;
+	if (st.size >= 0 && (uint64_t)st.size != up->size)
+		return REMOTE_OTHER;
+	return st.read == REMOTE_SAME ? REMOTE_SAME : REMOTE_OTHER;
+}
+
+/*
  * Download what the remote holds (prepare builds the GET) and hash it:
  * REMOTE_SAME when it is this file's bytes, REMOTE_OTHER when not,
  * REMOTE_ABSENT when it is not there, or an error.
@@ -430,6 +470,7 @@ remote_read_back(struct xfer *x, const struct upload *up,
 		    0 ? REMOTE_SAME : REMOTE_OTHER;
 	}
 out:
+	rq.recv.fd = -1;	/* xreq_free would empty it */
 	xreq_free(&rq);
 	return rc;
 }
@@ -538,4 +579,98 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 	free(name);
 	free(recorded);
 	return rc;
+}
+
+/*
+ * Download what prepare's request (a GET) answers into fd, hashed as it
+ * arrives (remote_ops.get for the kinds that speak through xreq.c). A
+ * retry starts the file again. REMOTE_OK with got filled in,
+ * REMOTE_ABSENT, or an error with x->error set.
+ */
+int
+remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
+    struct remote_got *got)
+{
+	struct xreq	rq;
+	unsigned char	md[32];
+	int		rc;
+
+	memset(got, 0, sizeof *got);
+	xreq_init(&rq, "GET");
+	rq.recv.fd = fd;
+	rq.filetime = 1;
+	if ((rq.recv.sha = EVP_MD_CTX_new()) == NULL)
+		fatalx("out of memory");
+	rc = xreq_perform(x, &rq, prepare, arg);
+	if (rq.recv.werr != 0) {
+		xfer_error(x, "writing the download: %s",
+		    strerror(rq.recv.werr));
+		rc = REMOTE_FAIL;
+	}
+	if (rc != REMOTE_OK)
+		goto out;
+	if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status != 200 && rq.status != 0)
+		rc = xreq_http_error(x, &rq, NULL);
+	else {
+		EVP_DigestFinal_ex(rq.recv.sha, md, NULL);
+		sigv4_hex(md, sizeof md, got->sha256);
+		got->size = rq.recv.len;
+		snprintf(got->meta_sha256, sizeof got->meta_sha256, "%s",
+		    rq.meta_sha256);
+		got->has_mtime = remote_mtime_parse(rq.meta_mtime,
+		    &got->mtime_ns) == 0;
+		if (!got->has_mtime && rq.mtime >= 0) {
+			got->mtime_ns = (int64_t)rq.mtime * 1000000000;
+			got->has_mtime = 1;
+		}
+	}
+out:
+	rq.recv.fd = -1;	/* xreq_free would empty it */
+	xreq_free(&rq);
+	return rc;
+}
+
+/*
+ * An mtime as rclone writes it ("1562249460.123456789", fewer digits of
+ * fraction allowed) into *ns; 0, or -1 when s is not one.
+ */
+int
+remote_mtime_parse(const char *s, int64_t *ns)
+{
+	int64_t	sec = 0, frac = 0;
+	int	digits = 0, n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++, n++) {
+		if (sec > (INT64_MAX / 1000000000 - 9) / 10)
+			return -1;
+		sec = sec * 10 + (*s - '0');
+	}
+	if (n == 0)
+		return -1;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			if (digits < 9) {
+				frac = frac * 10 + (*s - '0');
+				digits++;
+			}
+	if (*s != '\0')
+		return -1;
+	for (; digits < 9; digits++)
+		frac *= 10;
+	*ns = sec * 1000000000 + frac;
+	return 0;
+}
+
+/* Is name (a path) a temporary file an upload makes (remote_tmp_name)? */
+int
+remote_is_tmp(const char *name)
+{
+	const char	*base = strrchr(name, '/');
+
+	base = base != NULL ? base + 1 : name;
+	return strncmp(base, ".shoebox-tmp.", 13) == 0;
 }

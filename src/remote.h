@@ -39,6 +39,21 @@ struct remote;
 #define REMOTE_OTHER	2	/* anything not proven to be this file */
 #define REMOTE_ABSENT	3	/* nothing */
 
+/*
+ * What stat found at a name (verify --remote), from what the server says
+ * of it without sending it (a HEAD, a PROPFIND, an SFTP or local stat):
+ * -1 or "" where it says nothing. With full, the kind also reads the file
+ * back and hashes it: read is then REMOTE_SAME or REMOTE_OTHER (the
+ * catalogue's SHA-256 and size, or not), else 0.
+ */
+struct remote_stat {
+	long long	 size;
+	long long	 mtime;		/* seconds */
+	char		 sha256[65];	/* a SHA-256 the server keeps */
+	char		 md5[33];	/* an MD5 it keeps (a single-part ETag) */
+	int		 read;
+};
+
 /* One file to upload, as the catalogue knows it. */
 struct upload {
 	int64_t		 job_id;
@@ -81,6 +96,9 @@ struct xbody {
 struct xrecv {
 	void		*sha;		/* EVP_MD_CTX *, or NULL */
 	uint64_t	 len;		/* bytes received */
+	int		 fd;		/* written here too (a download), or -1:
+					   emptied again before each try */
+	int		 werr;		/* errno of a failed write to fd, or 0 */
 };
 
 /* A request and what came back. */
@@ -100,15 +118,42 @@ struct xreq {
 	size_t		 resplen;
 	char		 etag[80];
 	char		 meta_sha256[80];
+	char		 meta_mtime[40];	/* x-amz-meta-mtime, or "" */
 	long long	 length;	/* Content-Length, or -1 */
 	long		 retry_after;	/* seconds, or -1 */
 	CURLcode	 curl_rc;	/* of the last try */
+	size_t		 resp_cap;	/* keep this much of the body in resp
+					   (a listing), or 0: RESP_MAX */
+	int		 filetime;	/* ask for the file's time ... */
+	long long	 mtime;		/* ... Last-Modified, SFTP's mtime
+					   (seconds), or -1 */
 };
 
 #define RESP_MAX	(64 * 1024)
 
 /* Builds (or rebuilds, on each retry) a request's URL and headers. */
 typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
+
+/* What a download brought (remote_ops.get). */
+struct remote_got {
+	uint64_t	 size;		/* bytes written to the file */
+	char		 sha256[65];	/* their SHA-256, hex */
+	char		 meta_sha256[80];	/* the one the remote keeps
+					   (S3 x-amz-meta-sha256), or "" */
+	int64_t		 mtime_ns;	/* the one the remote keeps ... */
+	int		 has_mtime;	/* ... if it keeps one */
+};
+
+/* One file a remote lists (remote_ops.list). */
+struct remote_entry {
+	const char	*name;		/* relative to the remote's prefix */
+	const char	*alt;		/* another reading of the name (s3rver
+					   escapes keys twice), or NULL */
+	uint64_t	 size;
+};
+
+/* Called for each file listed: 0 to go on, -1 to stop the listing. */
+typedef int (*remote_each)(void *arg, const struct remote_entry *e);
 
 /*
  * A kind of remote. probe says what is under a name (relative to the
@@ -117,7 +162,9 @@ typedef int (*xreq_prepare)(struct xfer *x, struct xreq *rq, void *arg);
  * REMOTE_OTHER. put sends the file to a name probe found absent, never
  * replacing anything: REMOTE_EXISTS when the name was taken meanwhile.
  * discard removes a temporary file a killed upload left (its name as put
- * recorded it through remote_note_tmp).
+ * recorded it through remote_note_tmp). stat (verify --remote) says what
+ * the server tells of a name without sending the file, and with full
+ * reads it back too (struct remote_stat).
  */
 struct remote_ops {
 	const char	*type;
@@ -128,6 +175,22 @@ struct remote_ops {
 			    const char *name);
 	int		(*discard)(struct xfer *x, const char *tmp);
 	void		(*close)(struct remote *r);
+	int		(*stat)(struct xfer *x, const struct upload *up,
+			    const char *name, int full, struct remote_stat *st);
+	/*
+	 * get downloads name into fd (empty, at offset 0), hashing it as it
+	 * arrives, never holding it in memory: REMOTE_OK (got says what
+	 * came), REMOTE_ABSENT, or an error with x->error set.
+	 */
+	int		(*get)(struct xfer *x, const char *name, int fd,
+			    struct remote_got *got);
+	/*
+	 * list calls each for every file under the remote's prefix, a page
+	 * or a folder at a time (memory does not grow with the remote):
+	 * REMOTE_OK, REMOTE_FAIL when each stopped it, or an error with
+	 * x->error set. NULL where the kind cannot list yet.
+	 */
+	int		(*list)(struct xfer *x, remote_each each, void *arg);
 };
 
 struct remote {
@@ -182,6 +245,14 @@ int		 remote_note_tmp(struct xfer *x, const struct upload *up,
 int		 remote_read_back(struct xfer *x, const struct upload *up,
 		    xreq_prepare prepare, void *arg);
 int		 remote_upload(struct xfer *x, struct upload *up, int *skipped);
+int		 remote_stat_read(struct xfer *x, const struct upload *up,
+		    xreq_prepare prepare, void *arg, struct remote_stat *st);
+int		 remote_probe_stat(struct xfer *x, const struct upload *up,
+		    const char *name);
+int		 remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg,
+		    int fd, struct remote_got *got);
+int		 remote_mtime_parse(const char *s, int64_t *ns);
+int		 remote_is_tmp(const char *name);
 
 /* xreq.c */
 void		 xfer_init(struct xfer *x, struct remote *r);

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "shoebox.h"
+#include "scan.h"
 #include "store.h"
 
 #define WRITEBACK_CHUNK	(8 * 1024 * 1024)	/* start writeback this often */
@@ -268,6 +269,19 @@ store_open_tmp(int dirfd, const char *tmpdir, struct store_file *f,
 	}
 	fchmod(f->fd, 0644);
 	return 0;
+}
+
+/*
+ * A new, empty copy in f to be filed in dirfd (store_link_at): unnamed
+ * where the filesystem allows, else a temporary in tmpdir. 0, or -1 with
+ * err set.
+ */
+int
+store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
+    char *err, size_t errlen)
+{
+	memset(f, 0, sizeof *f);
+	return store_open_tmp(dirfd, tmpdir, f, err, errlen);
 }
 
 /* Throw away a copy that will not be filed. */
@@ -632,4 +646,67 @@ store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen)
 	}
 	free(s);
 	return 0;
+}
+
+/*
+ * Read-ahead of the files to come (store_ahead): while one file is probed,
+ * copied, read back and catalogued, the card is already reading the next
+ * ones, up to AHEAD_BYTES of them (at most that much of any one file; a
+ * large file's own sequential read-ahead does the rest). Only a hint to
+ * the kernel: each file is still opened, read, hashed and checked in its
+ * turn, whatever is in the page cache.
+ */
+#define AHEAD_BYTES	(8 * 1024 * 1024)
+
+static struct {
+	const struct scan	*sc;
+	size_t			 at;	/* the entry being read */
+	size_t			 next;	/* the first one not asked for yet */
+	uint64_t		 asked;	/* bytes asked for beyond at */
+} ahead;
+
+static uint64_t
+ahead_len(const struct scan_entry *e)
+{
+	return e->size < AHEAD_BYTES ? (uint64_t)e->size : AHEAD_BYTES;
+}
+
+/* Ask the kernel to start reading e's first len bytes; errors ignored. */
+static void
+ahead_file(const struct scan *sc, const struct scan_entry *e, uint64_t len)
+{
+	int	fd;
+
+	if (len == 0 || (fd = openat(sc->roots[e->root].fd, e->rel,
+	    O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_WILLNEED);
+	close(fd);
+}
+
+/*
+ * Entry e of sc is being read for a copy: have the entries after it read
+ * ahead, AHEAD_BYTES' worth. Called only for files actually read, so a
+ * re-run that reads nothing asks for nothing.
+ */
+void
+store_ahead(const struct scan *sc, const struct scan_entry *e)
+{
+	size_t	i = (size_t)(e - sc->e), k;
+
+	if (ahead.sc != sc || i < ahead.at || i >= ahead.next) {
+		ahead.sc = sc;
+		ahead.at = i;
+		ahead.next = i + 1;
+		ahead.asked = 0;
+	}
+	for (k = ahead.at + 1; k <= i && ahead.asked > 0; k++)
+		ahead.asked -= ahead_len(&sc->e[k]) < ahead.asked ?
+		    ahead_len(&sc->e[k]) : ahead.asked;
+	ahead.at = i;
+	while (ahead.next < sc->n && ahead.asked < AHEAD_BYTES) {
+		e = &sc->e[ahead.next++];
+		ahead_file(sc, e, ahead_len(e));
+		ahead.asked += ahead_len(e);
+	}
 }

@@ -80,6 +80,8 @@ int	 store_link_sync(struct store_file *f, const struct store_dest *dest,
 int	 store_link_at(struct store_file *f, const struct store_dest *dest,
 	    const char *name, char *err, size_t errlen);
 void	 store_discard(struct store_file *f);
+int	 store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
+	    char *err, size_t errlen);
 int	 store_tmpfile(int dirfd);
 int	 store_link_tmpfile(int fd, int dirfd, const char *name);
 int	 store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen);
@@ -92,6 +94,10 @@ void	 store_writeback(int fd, uint64_t off, uint64_t chunk,
 int	 store_hash_fd(int fd, uint64_t size, char *hex, char *err,
 	    size_t errlen);
 void	 store_sha256_hex(const unsigned char *md, char *hex);
+
+struct scan;
+struct scan_entry;
+void	 store_ahead(const struct scan *sc, const struct scan_entry *e);
 
 /* store-pipe.c: large copies, for store_copy_start */
 int	 store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,

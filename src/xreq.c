@@ -59,6 +59,8 @@ xreq_init(struct xreq *rq, const char *method)
 	memset(rq, 0, sizeof *rq);
 	rq->method = method;
 	rq->body.fd = -1;
+	rq->recv.fd = -1;
+	rq->mtime = -1;
 	rq->length = -1;
 	rq->retry_after = -1;
 }
@@ -77,14 +79,19 @@ xreq_reset(struct xreq *rq)
 	rq->resp = NULL;
 	rq->resplen = 0;
 	rq->status = 0;
-	rq->etag[0] = rq->meta_sha256[0] = '\0';
+	rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 	rq->length = -1;
 	rq->retry_after = -1;
 	rq->curl_rc = CURLE_OK;
 	rq->body.pos = 0;
 	rq->recv.len = 0;
+	rq->recv.werr = 0;
+	rq->mtime = -1;
 	if (rq->recv.sha != NULL)
 		EVP_DigestInit_ex(rq->recv.sha, EVP_sha256(), NULL);
+	/* a retry downloads again from the start */
+	if (rq->recv.fd != -1 && ftruncate(rq->recv.fd, 0) == -1)
+		rq->recv.werr = errno;
 }
 
 /* Free what the request holds. */
@@ -173,22 +180,48 @@ xreq_seek(void *arg, curl_off_t off, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+/* Write a piece of a download to recv->fd at its place; 0 or -1. */
+static int
+xreq_write_fd(struct xrecv *rv, const char *buf, size_t n)
+{
+	ssize_t	w;
+	size_t	done = 0;
+
+	if (rv->werr != 0)
+		return -1;
+	while (done < n) {
+		w = pwrite(rv->fd, buf + done, n - done,
+		    (off_t)(rv->len + done));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rv->werr = w == -1 ? errno : EIO;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
 /* curl's write callback: keep the start of the body (XML), drop the rest. */
 static size_t
 xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct xreq	*rq = arg;
 	size_t		 n = size * nitems, keep = n;
+	size_t		 cap = rq->resp_cap ? rq->resp_cap : RESP_MAX;
 
-	if (rq->recv.sha != NULL) {
+	if (rq->recv.fd != -1 && xreq_write_fd(&rq->recv, buf, n) == -1)
+		return 0;	/* curl stops: CURLE_WRITE_ERROR */
+	if (rq->recv.sha != NULL)
 		EVP_DigestUpdate(rq->recv.sha, buf, n);
+	if (rq->recv.sha != NULL || rq->recv.fd != -1)
 		rq->recv.len += n;
-	}
-	if (rq->resplen + keep > RESP_MAX)
-		keep = RESP_MAX - rq->resplen;
+	if (rq->resplen + keep > cap)
+		keep = cap - rq->resplen;
 	if (keep > 0) {
 		if (rq->resp == NULL)
-			rq->resp = xmalloc(RESP_MAX + 1);
+			rq->resp = xmalloc(cap + 1);
 		memcpy(rq->resp + rq->resplen, buf, keep);
 		rq->resplen += keep;
 		rq->resp[rq->resplen] = '\0';
@@ -222,13 +255,16 @@ xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 	char		 v[80];
 
 	if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
-		rq->etag[0] = rq->meta_sha256[0] = '\0';
+		rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 		rq->length = rq->retry_after = -1;
 	} else if (n > 5 && strncasecmp(buf, "etag:", 5) == 0)
 		header_copy(buf + 5, n - 5, rq->etag, sizeof rq->etag);
 	else if (n > 18 && strncasecmp(buf, "x-amz-meta-sha256:", 18) == 0)
 		header_copy(buf + 18, n - 18, rq->meta_sha256,
 		    sizeof rq->meta_sha256);
+	else if (n > 17 && strncasecmp(buf, "x-amz-meta-mtime:", 17) == 0)
+		header_copy(buf + 17, n - 17, rq->meta_mtime,
+		    sizeof rq->meta_mtime);
 	else if (n > 15 && strncasecmp(buf, "content-length:", 15) == 0) {
 		header_copy(buf + 15, n - 15, v, sizeof v);
 		rq->length = strtoll(v, NULL, 10);
@@ -537,6 +573,8 @@ xreq_method(struct xfer *x, struct xreq *rq)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(rq->method, "GET") != 0)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+	if (rq->filetime)
+		curl_easy_setopt(c, CURLOPT_FILETIME, 1L);
 	/* No "Expect: 100-continue": one round trip, simple proxies. */
 	rq->headers = curl_slist_append(rq->headers, "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, rq->headers);
@@ -712,6 +750,13 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 			    __ATOMIC_RELEASE);
 			curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE,
 			    &rq->status);
+			if (rq->filetime) {
+				curl_off_t	ft = -1;
+
+				curl_easy_getinfo(x->curl,
+				    CURLINFO_FILETIME_T, &ft);
+				rq->mtime = ft;
+			}
 			if (rq->length == -1) {
 				curl_off_t	cl = -1;
 

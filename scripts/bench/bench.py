@@ -5,119 +5,50 @@ Run through `make bench` (scripts/bench.sh). Builds synthetic cards from
 the real samples in ../shared/corpus (scripts/bench/mkcard.py), runs every
 command of a comparison in turn, BENCH_RUNS times (interleaved, so drift
 hits all alike), and prints one Markdown table of medians, ratios to
-shoebox and peak RSS (from wait4(), children included).
+shoebox and peak RSS (/usr/bin/time, children included), then the
+memory curve (memory.py) and the card on a throttled device (card.py).
 
-Environment (defaults fit ~10-15 minutes on 2 cores):
-  BENCH_FILES=2000        small JPEGs on the photo card
+Environment (the defaults take about 12-15 minutes on 2 quiet cores; see
+the README's Performance section):
+  BENCH_ONLY=small,camera,large,memory,probe,sync,card,catalog   a subset
+  BENCH_RUNS=3            runs of each timed measurement (median)
+  BENCH_FILES=2000        small JPEGs on the photo card (with ExifTool)
   BENCH_RAWS=30           RAWs (CR3, DNG, CRW) on the photo card
+  BENCH_CAMERA_FILES=2000 camera-sized JPEGs (~110 KB) against cp -a; sync
   BENCH_VIDEOS=2          large videos
-  BENCH_VIDEO_MB=1024     size of each video
-  BENCH_RERUN_FILES=100000  files on the card imported twice
-  BENCH_RUNS=3            runs of each measurement
-  BENCH_ONLY=small,large,rerun,probe,sync   a subset
+  BENCH_VIDEO_MB=500      size of each video
+  BENCH_SIZES=10000,100000  files in each step of the memory curve
+  BENCH_MILLION=1         add 1,000,000 files to the memory curve (about
+                          30 minutes more and 20 GB of scratch space)
+  BENCH_SYNC_MAX=10000    largest step of the curve that also syncs (dir)
+  BENCH_CARD_JPEGS=1000, BENCH_CARD_VIDEO_MB=300   the throttled card
+  BENCH_CARD_SPEEDS=90,35 its read limits in MB/s (root: loop + blkio)
+  BENCH_CARD_RUNS=1       runs at each speed
   BENCH_DIR=bench-work    scratch directory (removed at the end)
   BENCH_KEEP=1            keep the scratch directory
+  BENCH_BASELINE=PATH     an older shoebox, for before/after rows
+  (catalog runs scripts/bench-catalog, a million-row catalogue, if there)
 """
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MKCARD = os.path.join(TOP, "scripts", "bench", "mkcard.py")
-
-
-def env_int(name, default):
-    return int(os.environ.get(name, default))
-
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (BASELINE, ONLY, RUNS, SHOEBOX, TOP, WORK, compare,  # noqa
+                    drop, env_int, files_under, mkcard, rows, say, settle,
+                    shoebox_import, tables)
+import card as card_bench  # noqa: E402
+import memory  # noqa: E402
 
 FILES = env_int("BENCH_FILES", 2000)
 RAWS = env_int("BENCH_RAWS", 30)
+CAMERA = env_int("BENCH_CAMERA_FILES", 2000)
 VIDEOS = env_int("BENCH_VIDEOS", 2)
-VIDEO_MB = env_int("BENCH_VIDEO_MB", 1024)
-RERUN = env_int("BENCH_RERUN_FILES", 100000)
-RUNS = env_int("BENCH_RUNS", 3)
-ONLY = os.environ.get("BENCH_ONLY", "small,large,rerun,probe,sync").split(",")
-WORK = os.path.abspath(os.environ.get("BENCH_DIR",
-                                      os.path.join(TOP, "bench-work")))
-SHOEBOX = os.path.abspath(os.environ.get("SHOEBOX",
-                                         os.path.join(TOP, "shoebox")))
-BASELINE = os.environ.get("BENCH_BASELINE")   # an older ./shoebox to compare
-CORPUS = os.environ.get("CORPUS", os.path.join(TOP, "..", "shared", "corpus"))
-
-rows = []
-
-
-def say(msg):
-    print("bench: " + msg, file=sys.stderr, flush=True)
-
-
-def run(cmd, cwd=None, out=subprocess.DEVNULL):
-    """Run cmd; returns (seconds, peak RSS in kB, exit status). The peak
-    comes from /usr/bin/time (a small parent: wait4() straight from Python
-    would count Python's own pages, copied at fork); children included."""
-    rssfile = os.path.join(WORK, ".rss")
-    t0 = time.monotonic()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd,
-                       cwd=cwd, stdout=out, stderr=subprocess.PIPE)
-    t = time.monotonic() - t0
-    if p.returncode not in (0, 1):
-        say("%s exited %d: %s" % (cmd[0], p.returncode,
-                                  p.stderr.decode(errors="replace")[-500:]))
-    try:
-        rss = int(open(rssfile).read().split()[-1])
-    except (OSError, ValueError, IndexError):
-        rss = 0
-    return t, rss, p.returncode
-
-
-def drop(*paths):
-    for p in paths:
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def settle():
-    """Let writeback of the previous run finish outside the timing."""
-    os.sync()
-
-
-def compare(title, entries, runs=RUNS, unit=None):
-    """entries: (label, cmd, prepare or None, cwd or None). Prints a row per
-    entry: median seconds, ratio to the first entry, peak RSS."""
-    times = {e[0]: [] for e in entries}
-    rss = {e[0]: 0 for e in entries}
-    for r in range(runs):
-        for label, cmd, prepare, cwd in entries:
-            if prepare:
-                prepare()
-            settle()
-            t, m, rc = run(cmd, cwd)
-            times[label].append(t)
-            rss[label] = max(rss[label], m)
-            say("%s: %s run %d: %.3f s, %d MB" % (title, label, r + 1, t,
-                                                  m // 1024))
-    base = statistics.median(times[entries[0][0]])
-    for label, *_ in entries:
-        med = statistics.median(times[label])
-        rate = ""
-        if unit:
-            n, what = unit
-            rate = "%.0f %s/s" % (n / med, what) if med > 0 else ""
-        rows.append((title, label, med, med / base if base else 0,
-                     rss[label], rate))
-
-
-def mkcard(*args):
-    subprocess.run([sys.executable, MKCARD, args[0], CORPUS] +
-                   [str(a) for a in args[1:]], check=True)
-
-
-def shoebox_import(lib, card, binary=None):
-    return [binary or SHOEBOX, "-c", os.path.join(WORK, "shoebox.conf"),
-            "-L", lib, "-q", "import", "--settle", "0", "--no-progress", card]
+VIDEO_MB = env_int("BENCH_VIDEO_MB", 500)
 
 
 def baseline(entries, lib, card, prepare):
@@ -161,6 +92,24 @@ def bench_small():
     drop(lib, etlib, cpdst)
 
 
+def bench_camera():
+    """A card as a camera writes it: JPEGs of ~110 KB, against cp -a and a
+    sync of the destination (what a careful person does by hand)."""
+    card = os.path.join(WORK, "camera")
+    say("building a card of %d camera JPEGs (~110 KB)" % CAMERA)
+    mkcard("camera", card, CAMERA, 110)
+    lib, cpdst = os.path.join(WORK, "lib-camera"), os.path.join(WORK,
+                                                                 "cp-camera")
+    mb = sum(os.path.getsize(f) for f in files_under(card)) / 1e6
+    compare("import %d camera JPEGs (%.0f MB)" % (CAMERA, mb), baseline([
+        ("shoebox import", shoebox_import(lib, card), lambda: drop(lib),
+         None),
+        ("cp -a; sync -f", ["sh", "-c", 'cp -a "$1" "$2" && sync -f "$2"',
+                            "sh", card, cpdst], lambda: drop(cpdst), None),
+    ], lib, card, lambda: drop(lib)), unit=(CAMERA, "files"))
+    drop(lib, cpdst, card)
+
+
 def bench_large():
     card = os.path.join(WORK, "videos")
     say("building %d videos of %d MB" % (VIDEOS, VIDEO_MB))
@@ -175,24 +124,6 @@ def bench_large():
                             "sh", card, cpdst], lambda: drop(cpdst), None),
     ], lib, card, lambda: drop(lib)), unit=(mb, "MB"))
     drop(lib, cpdst, card)
-
-
-def bench_rerun():
-    card = os.path.join(WORK, "many")
-    lib = os.path.join(WORK, "lib-many")
-    say("building a card of %d tiny JPEGs" % RERUN)
-    mkcard("tiny", card, RERUN)
-    settle()
-    say("first import of %d files (not timed in the table)" % RERUN)
-    t, m, rc = run(shoebox_import(lib, card))
-    rows.append(("first import of %d tiny files" % RERUN, "shoebox import",
-                 t, 1.0, m, "%.0f files/s" % (RERUN / t)))
-    compare("re-run over %d already imported files" % RERUN, [
-        ("shoebox import", shoebox_import(lib, card), None, None),
-        ("find -printf (stat only)", ["find", card, "-type", "f", "-printf",
-                                      "%s %T@\\n"], None, None),
-    ], unit=(RERUN, "files"))
-    drop(lib, card)
 
 
 SYNC_FILES = env_int("BENCH_SYNC_FILES", 500)
@@ -328,11 +259,18 @@ def machine():
         cpu, os.cpu_count(), mem, fs[1], fs[0], os.uname().release)
 
 
-def table():
+def load():
+    """Load averages (1, 5, 15 minutes), as /proc/loadavg has them."""
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def table(load0, t0):
     print()
     print("Machine: " + machine())
-    print("Runs: median of %d; source files in the page cache "
-          "(the tools' own cost, not the card reader's)." % RUNS)
+    print("Load average: %s at the start, %s at the end; the whole bench "
+          "took %.1f minutes." % (load0, load(), (time.monotonic() - t0) / 60))
+    print("Runs: median of %d; source files in the page cache unless a "
+          "row says the caches were dropped." % RUNS)
     print()
     print("| benchmark | command | median s | vs shoebox | peak RSS | rate |")
     print("|---|---|---:|---:|---:|---:|")
@@ -342,6 +280,9 @@ def table():
             continue
         print("| %s | %s | %.3f | %.2fx | %.1f MB | %s |" % (
             title, label, med, ratio, rss / 1024, rate))
+    for t in tables:
+        print()
+        print("\n".join(t))
 
 
 def main():
@@ -354,17 +295,23 @@ def main():
               "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_PROFILE",
               "AWS_CONFIG_FILE"):
         os.environ.pop(v, None)
+    load0, t0 = load(), time.monotonic()
     try:
         if "small" in ONLY or "probe" in ONLY:
             bench_small()
+        if "camera" in ONLY:
+            bench_camera()
         if "large" in ONLY:
             bench_large()
-        if "rerun" in ONLY:
-            bench_rerun()
+        if "memory" in ONLY:
+            memory.bench()
+        if "card" in ONLY:
+            card_bench.bench()
         if "sync" in ONLY:
             bench_sync()
+        memory.bench_catalog()
     finally:
-        table()
+        table(load0, t0)
         if not os.environ.get("BENCH_KEEP"):
             drop(WORK)
 

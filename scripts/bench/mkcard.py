@@ -2,6 +2,10 @@
 """mkcard.py: build a synthetic camera card from real sample files.
 
     mkcard.py jpegs CORPUS DEST N [START]   N JPEGs with distinct EXIF dates
+    mkcard.py camera CORPUS DEST N KB       N such JPEGs of about KB kilobytes
+                                            each (a camera's size), padded
+                                            with COM segments of random bytes
+    mkcard.py tiny CORPUS DEST N [START]    N JPEGs of 9 kB, distinct dates
     mkcard.py raws CORPUS DEST N            N RAWs (CR3, DNG, CRW) made distinct
     mkcard.py videos CORPUS DEST N MB       N videos: a real MP4/MOV header and
                                             then a 'free' box of MB megabytes
@@ -83,6 +87,33 @@ def jpegs(corpus, dest, n, start=0, names=JPEGS):
         write(place(dest, i, ".JPG"), redate(tmpl[i % len(tmpl)], i))
 
 
+def pad_jpeg(data, size):
+    """data (a JPEG) grown to about size bytes by COM segments of random
+    bytes after its APPn segments (EXIF stays first; its offsets are
+    relative to its own TIFF header, so they stay valid)."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF and \
+            0xE0 <= data[at + 1] <= 0xEF:
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    segs = []
+    need = size - len(data)
+    while need > 4:
+        n = min(need - 4, 65533)
+        segs.append(b"\xff\xfe" + (n + 2).to_bytes(2, "big") +
+                    os.urandom(n))
+        need -= n + 4
+    return data[:at] + b"".join(segs) + data[at:]
+
+
+def camera(corpus, dest, n, kb):
+    tmpl = [open(os.path.join(corpus, "exiv2", x), "rb").read()
+            for x in JPEGS]
+    for i in range(n):
+        size = kb * 1000 + (i * 7919) % 20000 - 10000   # +/- 10 kB
+        write(place(dest, i, ".JPG"),
+              pad_jpeg(redate(tmpl[i % len(tmpl)], i), size))
+
+
 def raws(corpus, dest, n):
     for k in range(n):
         name = RAWS[k % len(RAWS)]
@@ -129,8 +160,10 @@ def main(argv):
     n = int(argv[4])
     if what == "jpegs":
         jpegs(corpus, dest, n, int(argv[5]) if len(argv) > 5 else 0)
+    elif what == "camera":
+        camera(corpus, dest, n, int(argv[5]))
     elif what == "tiny":
-        jpegs(corpus, dest, n, 0, TINY)
+        jpegs(corpus, dest, n, int(argv[5]) if len(argv) > 5 else 0, TINY)
     elif what == "raws":
         raws(corpus, dest, n)
     elif what == "videos":

@@ -10,6 +10,14 @@
 #   sb_start_s3rver BUCKET [N]		S3_PORT[N] (key AKTEST, secret SKTEST)
 #   sb_start_s3sink			S3_PORT: an S3 that keeps nothing
 #   sb_start_proxy UPSTREAM_PORT FAULTS	PROXY_PORT; requests in $W/proxy.log
+#   sb_wait_tcp PORT			wait until 127.0.0.1:PORT accepts
+#   sb_serve_webdav DIR [OPTION...]	rclone serve webdav of $W/DIR: DAV_PORT
+#   sb_serve_sftp [OPTION...]		rclone serve sftp of $W/sftp, keys and
+#					known_hosts in $W/ssh: SFTP_PORT, SFTP_PID
+#   sb_dav_secret PASSWORD		$W/dav.secret (mode 600)
+#   sb_s3_section NAME [PORT [BUCKET]]	print a [remote NAME] for s3rver
+#   sb_webdav_section NAME [PORT]	print a [remote NAME] for WebDAV
+#   sb_sftp_section NAME		print a [remote NAME] for sb_serve_sftp
 
 set -u
 : "${SHOEBOX:?}" "${TOP:?}"
@@ -135,6 +143,91 @@ sb_start_proxy() {
 	    >"$W/proxy.port" 2>"$W/proxy.log" &
 	SB_PIDS="$SB_PIDS $!"
 	PROXY_PORT=$(sb_wait_port "$W/proxy.port") || sb_fail "proxy did not start"
+}
+
+# sb_wait_tcp PORT: wait (10 s at most) until 127.0.0.1:PORT takes a
+# connection.
+sb_wait_tcp() {
+	python3 - "$1" <<'EOP' || sb_fail "server on port $1 did not start"
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+EOP
+}
+
+# sb_serve_webdav DIR [OPTION...]: rclone serve webdav of $W/DIR (made if
+# missing) on a free port, DAV_PORT, with the rclone OPTIONs (e.g. --user
+# photo --pass secret); its log in $W/DIR.log. Returns once it listens.
+sb_serve_webdav() {
+	command -v rclone >/dev/null || sb_skip "rclone not installed"
+	sb_dir=$1	# no local variables in sh: a name of the library's own
+	shift
+	mkdir -p "$W/$sb_dir"
+	DAV_PORT=$(sb_free_port)
+	rclone serve webdav --addr "127.0.0.1:$DAV_PORT" "$@" "$W/$sb_dir" \
+	    >"$W/$sb_dir.log" 2>&1 &
+	SB_PIDS="$SB_PIDS $!"
+	sb_wait_tcp "$DAV_PORT"
+}
+
+# sb_serve_sftp [OPTION...]: rclone serve sftp of $W/sftp (made if
+# missing) for user photo on a free port, SFTP_PORT (its pid SFTP_PID),
+# with the rclone OPTIONs. Keys in $W/ssh: host, client (the only
+# authorized key) and known_hosts with the host's ed25519 key; its log in
+# $W/sftp.log. Returns once it listens.
+sb_serve_sftp() {
+	command -v rclone >/dev/null || sb_skip "rclone not installed"
+	command -v ssh-keygen >/dev/null ||
+	    sb_skip "ssh-keygen not installed (openssh-client)"
+	mkdir -p "$W/sftp" "$W/ssh"
+	ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/host" || sb_fail ssh-keygen
+	ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/client" || sb_fail ssh-keygen
+	cp "$W/ssh/client.pub" "$W/ssh/authorized_keys"
+	SFTP_PORT=$(sb_free_port)
+	rclone serve sftp --addr "127.0.0.1:$SFTP_PORT" --user photo \
+	    --key "$W/ssh/host" --authorized-keys "$W/ssh/authorized_keys" \
+	    "$@" "$W/sftp" >"$W/sftp.log" 2>&1 &
+	SFTP_PID=$!
+	SB_PIDS="$SB_PIDS $SFTP_PID"
+	echo "[127.0.0.1]:$SFTP_PORT $(cut -d' ' -f1,2 "$W/ssh/host.pub")" \
+	    >"$W/ssh/known_hosts"
+	sb_wait_tcp "$SFTP_PORT"
+}
+
+# sb_dav_secret PASSWORD: $W/dav.secret, mode 600, for secret_file =.
+sb_dav_secret() {
+	printf 'password = %s\n' "$1" >"$W/dav.secret"
+	chmod 600 "$W/dav.secret"
+}
+
+# Config sections, printed for a here-document ("$(sb_s3_section s3)");
+# the lines after it add to the section.
+# sb_s3_section NAME [PORT [BUCKET]]: S3 at PORT (S3_PORT), bucket BUCKET
+# (photos), the keys sb_start_s3rver's server takes.
+sb_s3_section() {
+	printf '[remote %s]\ntype = s3\nendpoint = http://127.0.0.1:%s\n' \
+	    "$1" "${2:-$S3_PORT}"
+	printf 'bucket = %s\naccess_key_id = AKTEST\n' "${3:-photos}"
+	printf 'secret_access_key = SKTEST\n'
+}
+
+# sb_webdav_section NAME [PORT]: WebDAV at PORT (DAV_PORT).
+sb_webdav_section() {
+	printf '[remote %s]\ntype = webdav\nurl = http://127.0.0.1:%s/\n' \
+	    "$1" "${2:-$DAV_PORT}"
+}
+
+# sb_sftp_section NAME: the server of sb_serve_sftp, its keys.
+sb_sftp_section() {
+	printf '[remote %s]\ntype = sftp\nurl = sftp://127.0.0.1:%s/\n' \
+	    "$1" "$SFTP_PORT"
+	printf 'user = photo\nkey_file = %s\nknown_hosts = %s\n' \
+	    "$W/ssh/client" "$W/ssh/known_hosts"
 }
 
 # An rclone config with S3 at PORT, for checking what went up.

@@ -101,6 +101,7 @@ cat >"$T/want" <<EOF
 # $T/good.conf: no errors
 library = $T/home/pictures
 pattern = %Y/%m/%d                      # default
+# name: not set
 settle = 0
 # timezone: not set
 date_from_name = yes                    # default

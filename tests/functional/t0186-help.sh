@@ -15,7 +15,7 @@ section() {	# section NAME: the man page's ".SS NAME" or ".SH NAME" part
 
 sb help; expect_rc 0
 cmds=$(sed -n 's/^  \([a-z]*\)  .*/\1/p' "$T/out")
-[ "$(echo $cmds)" = "import probe sync status watch find verify adopt config help" ] || fail "commands: $cmds"
+[ "$(echo $cmds)" = "import probe sync status watch find verify adopt restore forget config help" ] || fail "commands: $cmds"
 for c in $cmds; do
 	sb "$c" --help; expect_rc 0
 	cp "$T/out" "$T/help.$c"

@@ -7,12 +7,7 @@ sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
 sb_start_s3rver photos
 cat >"$CFG" <<EOF2
-[remote s3]
-type = s3
-endpoint = http://127.0.0.1:$S3_PORT
-bucket = photos
-access_key_id = AKTEST
-secret_access_key = SKTEST
+$(sb_s3_section s3)
 multipart_threshold = 5M
 part_size = 5M
 upload_concurrency = 2

@@ -11,12 +11,7 @@ size=3G bound=40000	# kB
 case "$SHOEBOX" in *asan*) size=300M bound=150000 ;; esac
 sb_start_s3sink
 cat >"$CFG" <<EOF2
-[remote s3]
-type = s3
-endpoint = http://127.0.0.1:$S3_PORT
-bucket = photos
-access_key_id = AKTEST
-secret_access_key = SKTEST
+$(sb_s3_section s3)
 part_size = 64M
 EOF2
 truncate -s "$size" "$W/huge"

@@ -7,12 +7,7 @@ sb_init
 sb_start_s3rver photos
 sb_start_proxy "$S3_PORT" "PUT:500,PUT:drop"
 cat >>"$CFG" <<EOF2
-[remote flaky]
-type = s3
-endpoint = http://127.0.0.1:$PROXY_PORT
-bucket = photos
-access_key_id = AKTEST
-secret_access_key = SKTEST
+$(sb_s3_section flaky "$PROXY_PORT")
 retries = 5
 retry_delay = 0.05
 timeout = 2

@@ -11,13 +11,8 @@ command -v rclone >/dev/null || sb_skip "rclone not installed"
 sb_start_s3rver photos
 mkdir -p "$W/disk"
 cat >"$CFG" <<EOF2
-[remote s3]
-type = s3
-endpoint = http://127.0.0.1:$S3_PORT
-bucket = photos
+$(sb_s3_section s3)
 prefix = backup
-access_key_id = AKTEST
-secret_access_key = SKTEST
 multipart_threshold = 6M
 part_size = 5M
 retry_delay = 0.1

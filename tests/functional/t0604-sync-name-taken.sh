@@ -12,18 +12,6 @@ sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
 command -v ssh-keygen >/dev/null || sb_skip "ssh-keygen not installed (openssh-client)"
 
-wait_port() {
-	python3 - "$1" <<'EOP' || sb_fail "server on port $1 did not start"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOP
-}
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
 # the catalogue first (a sync needs a remote to make it)
@@ -51,43 +39,18 @@ sb_rclone copyto "$W/theirs" "s3:photos/backup/$d/a.jpg" || sb_fail "seeding S3"
 sb_rclone copyto "$W/same" "s3:photos/backup/$d/b.jpg" || sb_fail "seeding S3"
 puts0=$(grep -c '^PUT' "$W/s3rver.log")
 
-DAV_PORT=$(sb_free_port)
-rclone serve webdav --addr "127.0.0.1:$DAV_PORT" "$W/dav" >"$W/dav.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
-mkdir -p "$W/ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/host" || sb_fail ssh-keygen
-ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/client" || sb_fail ssh-keygen
-cp "$W/ssh/client.pub" "$W/ssh/authorized_keys"
-SFTP_PORT=$(sb_free_port)
-rclone serve sftp --addr "127.0.0.1:$SFTP_PORT" --user photo \
-    --key "$W/ssh/host" --authorized-keys "$W/ssh/authorized_keys" \
-    "$W/sftp" >"$W/sftp.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
-echo "[127.0.0.1]:$SFTP_PORT $(cut -d' ' -f1,2 "$W/ssh/host.pub")" >"$W/ssh/known_hosts"
-wait_port "$DAV_PORT"
-wait_port "$SFTP_PORT"
+sb_serve_webdav dav
+sb_serve_sftp
 
 cat >"$CFG" <<EOF2
-[remote s3]
-type = s3
-endpoint = http://127.0.0.1:$S3_PORT
-bucket = photos
+$(sb_s3_section s3)
 prefix = backup
-access_key_id = AKTEST
-secret_access_key = SKTEST
 
-[remote dav]
-type = webdav
-url = http://127.0.0.1:$DAV_PORT/
+$(sb_webdav_section dav)
 prefix = photos
 
-[remote box]
-type = sftp
-url = sftp://127.0.0.1:$SFTP_PORT/
+$(sb_sftp_section box)
 prefix = backup/photos
-user = photo
-key_file = $W/ssh/client
-known_hosts = $W/ssh/known_hosts
 
 [remote usb]
 type = dir

@@ -13,39 +13,11 @@ sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
 command -v ssh-keygen >/dev/null || sb_skip "ssh-keygen not installed (openssh-client)"
 
-wait_port() {
-	python3 - "$1" <<'EOP' || sb_fail "server on port $1 did not start"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOP
-}
-
-mkdir -p "$W/sftp" "$W/ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/host" || sb_fail ssh-keygen
-ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/client" || sb_fail ssh-keygen
-cp "$W/ssh/client.pub" "$W/ssh/authorized_keys"
-SFTP_PORT=$(sb_free_port)
-rclone serve sftp --addr "127.0.0.1:$SFTP_PORT" --user photo \
-    --key "$W/ssh/host" --authorized-keys "$W/ssh/authorized_keys" \
-    "$W/sftp" >"$W/sftp.log" 2>&1 &
-server=$!
-SB_PIDS="$SB_PIDS $server"
-echo "[127.0.0.1]:$SFTP_PORT $(cut -d' ' -f1,2 "$W/ssh/host.pub")" >"$W/ssh/known_hosts"
-wait_port "$SFTP_PORT"
+sb_serve_sftp
+server=$SFTP_PID
 cat >"$CFG" <<EOF2
-[remote box]
-type = sftp
-url = sftp://127.0.0.1:$SFTP_PORT/
+$(sb_sftp_section box)
 prefix = backup
-user = photo
-key_file = $W/ssh/client
-known_hosts = $W/ssh/known_hosts
 EOF2
 db="$LIB/.shoebox/catalog.db"
 d=2022/02/02

@@ -7,18 +7,14 @@
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
-mkdir -p "$W/dav" "$W/disk"
-DAV_PORT=$(sb_free_port)
-rclone serve webdav --addr "127.0.0.1:$DAV_PORT" "$W/dav" >"$W/dav.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
+mkdir -p "$W/disk"
+sb_serve_webdav dav
 printf '[remote usb]\ntype = dir\npath = %s\n' "$W/disk" >"$CFG"
 sb_catalog
 sb_add_set
 sb_start_proxy "$DAV_PORT" "MKCOL:pass403,MKCOL:pass403,MKCOL:pass403"
 cat >"$CFG" <<EOF2
-[remote nas]
-type = webdav
-url = http://127.0.0.1:$PROXY_PORT/
+$(sb_webdav_section nas "$PROXY_PORT")
 prefix = photos
 retry_delay = 0.1
 EOF2

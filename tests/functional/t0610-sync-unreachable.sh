@@ -17,12 +17,7 @@ NF=200
 mkdir -p "$W/disk" "$LIB/2020/01/01"
 DEAD_PORT=$(sb_free_port)
 cat >"$CFG" <<EOF2
-[remote dead]
-type = s3
-endpoint = http://127.0.0.1:$DEAD_PORT
-bucket = photos
-access_key_id = AKTEST
-secret_access_key = SKTEST
+$(sb_s3_section dead "$DEAD_PORT")
 retry_delay = 0.2
 
 [remote usb]

@@ -11,49 +11,20 @@
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
 
-wait_port() {
-	python3 - "$1" <<'EOP' || sb_fail "server on port $1 did not start"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOP
-}
-
-mkdir -p "$W/dav" "$W/open"
-DAV_PORT=$(sb_free_port)
-rclone serve webdav --addr "127.0.0.1:$DAV_PORT" --user photo --pass right \
-    "$W/dav" >"$W/dav.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
-OPEN_PORT=$(sb_free_port)
-rclone serve webdav --addr "127.0.0.1:$OPEN_PORT" "$W/open" >"$W/open.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
+sb_serve_webdav open
+OPEN_PORT=$DAV_PORT
+sb_serve_webdav dav --user photo --pass right
 sb_start_s3rver photos
-wait_port "$DAV_PORT"
-wait_port "$OPEN_PORT"
-printf 'password = wrong\n' >"$W/dav.secret"
-chmod 600 "$W/dav.secret"
+# the secret is not the server's password
+sb_dav_secret wrong
 cat >"$CFG" <<EOF2
-[remote nas]
-type = webdav
-url = http://127.0.0.1:$DAV_PORT/
+$(sb_webdav_section nas)
 user = photo
 secret_file = $W/dav.secret
 
-[remote anon]
-type = webdav
-url = http://127.0.0.1:$DAV_PORT/
+$(sb_webdav_section anon)
 
-[remote s3]
-type = s3
-endpoint = http://127.0.0.1:$S3_PORT
-bucket = nosuch
-access_key_id = AKTEST
-secret_access_key = SKTEST
+$(sb_s3_section s3 "$S3_PORT" nosuch)
 EOF2
 sb_add_set
 

@@ -7,12 +7,7 @@ command -v rclone >/dev/null || sb_skip "rclone not installed"
 sb_start_s3rver photos
 sb_start_proxy "$S3_PORT" "PUT:503ra=3600"
 cat >"$CFG" <<EOF2
-[remote slow]
-type = s3
-endpoint = http://127.0.0.1:$PROXY_PORT
-bucket = photos
-access_key_id = AKTEST
-secret_access_key = SKTEST
+$(sb_s3_section slow "$PROXY_PORT")
 EOF2
 head -c 1000 /dev/urandom >"$W/r1"
 sb_add "$W/r1" "2019/07/04/IMG 0001.JPG"

@@ -133,7 +133,7 @@ old = [r for r in rows if r.get("remote") == "old"][0]
 assert old["configured"] is False and old["pending"] == 1, old
 PY
 
-# A catalogue from before file_counts (schema 6, remote_path kept for
+# A catalogue from before file_counts (schema 7, remote_path kept for
 # every upload): status reads it as it is, and the same after a writer
 # migrated it.
 # finds: what find --make, --model and --camera list, one file each.

@@ -1,6 +1,6 @@
 /*
  * test-catalog.c: the catalogue's schema: created from nothing, migrated
- * once, the documented `catalog` view, a newer schema refused, a schema 6
+ * once, the documented `catalog` view, a newer schema refused, a schema 7
  * catalogue migrated to file_counts and shorter upload rows.
  */
 #include <stdarg.h>
@@ -109,7 +109,7 @@ value(struct catalog *cat, const char *sql)
 }
 
 /*
- * A catalogue from before file_counts (schema 6) is migrated when a
+ * A catalogue from before file_counts (schema 7) is migrated when a
  * writer opens it: its files counted, the upload names that are the
  * file's own path forgotten (the uploads view still gives them), the
  * others kept; a reader (status) of the old one counts it the long way.
@@ -127,7 +127,7 @@ test_migrate_from_6(void **state)
 	cat = catalog_open(old, 0);
 	assert_non_null(cat);
 	latest = version(cat);
-	/* back to schema 6, as a shoebox of then left it */
+	/* back to schema 7, as a shoebox of then left it */
 	assert_int_equal(catalog_exec(cat, "DROP TRIGGER files_count_add;"
 	    "DROP TRIGGER files_count_del; DROP TRIGGER files_count_upd;"
 	    "DROP TRIGGER upload_jobs_same_name; DROP TABLE file_counts;"

@@ -2,7 +2,8 @@
  * test-store.c: the pieces of store.c that import and the remotes share:
  * the names tried when one is taken (store_name_candidate), and the one
  * read, hash and copy pass (store_pass): the bytes copied, hashed and
- * counted once each, a region, an early end, an interruption.
+ * counted once each, a region, an early end, an interruption; and the
+ * read-ahead of the files to come (store_ahead), in and out of order.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "shoebox.h"
+#include "scan.h"
 #include "store.h"
 
 #define SIZE	(3 * 1024 * 1024 + 12345)	/* several buffers, and a tail */
@@ -166,6 +168,50 @@ test_pass_region_and_errors(void **state)
 	close(in);
 }
 
+/*
+ * store_ahead is a hint: whatever the order it is called in, over files
+ * gone since the scan or over a second scan, it reads nothing out of
+ * bounds (ASan) and leaves the files as they were.
+ */
+static void
+test_ahead(void **state)
+{
+	struct scan	*sc, *sc2;
+	char		 path[96];
+	size_t		 i;
+	int		 fd, k;
+
+	(void)state;
+	for (k = 0; k < 5; k++) {
+		snprintf(path, sizeof path, "%s/ahead%d", dir, k);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		assert_true(fd != -1);
+		assert_int_equal(write(fd, path, (size_t)k * 7), k * 7);
+		close(fd);
+	}
+	sc = scan_new();
+	assert_int_equal(scan_add(sc, dir), 0);
+	assert_true(sc->n >= 5);
+	for (i = 0; i < sc->n; i++)
+		store_ahead(sc, &sc->e[i]);
+	for (i = sc->n; i-- > 0;)
+		store_ahead(sc, &sc->e[i]);
+	snprintf(path, sizeof path, "%s/ahead3", dir);
+	unlink(path);
+	store_ahead(sc, &sc->e[0]);
+	store_ahead(sc, &sc->e[sc->n - 1]);
+	sc2 = scan_new();
+	assert_int_equal(scan_add(sc2, dir), 0);
+	store_ahead(sc2, &sc2->e[0]);
+	store_ahead(sc, &sc->e[1]);
+	scan_free(sc2);
+	scan_free(sc);
+	for (k = 0; k < 5; k++) {
+		snprintf(path, sizeof path, "%s/ahead%d", dir, k);
+		unlink(path);
+	}
+}
+
 int
 main(void)
 {
@@ -173,6 +219,7 @@ main(void)
 		cmocka_unit_test(test_name_candidate),
 		cmocka_unit_test(test_pass_copy),
 		cmocka_unit_test(test_pass_region_and_errors),
+		cmocka_unit_test(test_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,697 @@
+/*
+ * cmd-restore.c: "shoebox restore --remote NAME": bring library files back
+ * from a remote. Every file the catalogue says was uploaded to NAME (its
+ * upload job done, at its remote_path) and is missing from the library is
+ * downloaded (remote_ops.get: straight to disk, hashed as it arrives)
+ * into an unnamed file beside its place (store.c's copy, as import
+ * makes), checked against its catalogued size and SHA-256 before it has a
+ * name, given its catalogued mtime, fsynced and linked into place, never
+ * replacing anything. A file present with other content is reported and
+ * left alone; a download that is not the catalogued file is thrown away
+ * and reported; the run goes on with the next file. With --to DIR the
+ * catalogue is first copied into an empty DIR (VACUUM INTO), which then
+ * becomes a complete library as the files come back. The catalogue is
+ * read a page of rows at a time: memory does not grow with the library.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "shoebox.h"
+#include "catalog.h"
+#include "remote.h"
+#include "store.h"
+#include "restore.h"
+
+#define PAGE_ROWS	64	/* catalogue rows read at a time */
+
+static const char *const rstate_names[R_N] = {
+	"restored", "present", "different", "failed", "missing", "skipped"
+};
+
+/* Report one file: a line "STATE PATH: why" (with -v for the good), JSON. */
+void
+restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
+    const char *why)
+{
+	struct json_object	*o;
+	char			 p[PATH_MAX * 2];
+
+	rs->count[s]++;
+	if ((s == R_RESTORED || s == R_PRESENT) && log_verbose == 0 &&
+	    !rs->json)
+		return;
+	meter_clear(&rs->meter);
+	if (rs->json) {
+		o = json_object_new_object();
+		json_add_str(o, "path", f->path);
+		json_add_str(o, "remote_path", f->remote_path);
+		json_add_str(o, "status", rstate_names[s]);
+		json_add_str(o, "sha256", f->sha256);
+		json_object_object_add(o, "size",
+		    json_object_new_int64(f->size));
+		json_add_str(o, "error", why);
+		json_print(o);
+	} else
+		printf("%-10s %s%s%s\n", rstate_names[s],
+		    log_path(f->path, p, sizeof p), why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+}
+
+/* The WHERE clause every query here shares (?1 remote, ?2 since). */
+#define RESTORE_FROM	" FROM upload_jobs j JOIN files f ON f.id = j.file_id" \
+	" WHERE j.remote = ?1 AND j.status = 'done'" \
+	" AND (?2 IS NULL OR f.imported_at >= ?2)"
+
+/* How many files and bytes there are to look at; 0 or -1. */
+static int
+restore_total(struct restore *rs, uint64_t *n, uint64_t *bytes)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	if ((st = catalog_prepare(rs->cat, "SELECT count(*),"
+	    " coalesce(sum(f.size), 0)" RESTORE_FROM)) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, rs->r->name);
+	catalog_bind_text(st, 2, rs->since);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = (uint64_t)sqlite3_column_int64(st, 0);
+		*bytes = (uint64_t)sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else
+		catalog_error(rs->cat, "counting files to restore");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Copy a text column into out (size bytes); -1 if it does not fit. */
+static int
+restore_col(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const unsigned char	*v = sqlite3_column_text(st, i);
+
+	if (v == NULL || (size_t)snprintf(out, size, "%s", v) >= size)
+		return -1;
+	return 0;
+}
+
+/*
+ * The next page of files after id after (at most PAGE_ROWS, in id order)
+ * into page; how many, or -1.
+ */
+static int
+restore_page(struct restore *rs, int64_t after, struct rfile *page)
+{
+	sqlite3_stmt	*st;
+	struct rfile	*f;
+	int		 n = 0, rc;
+
+	if ((st = catalog_prepare(rs->cat, "SELECT f.id, f.path, f.sha256,"
+	    " f.size, f.mtime_ns, coalesce(j.remote_path, f.path)"
+	    RESTORE_FROM " AND f.id > ?3 ORDER BY f.id LIMIT ?4")) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, rs->r->name);
+	catalog_bind_text(st, 2, rs->since);
+	sqlite3_bind_int64(st, 3, after);
+	sqlite3_bind_int(st, 4, PAGE_ROWS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		f = &page[n];
+		f->id = sqlite3_column_int64(st, 0);
+		f->size = sqlite3_column_int64(st, 3);
+		f->mtime_ns = sqlite3_column_int64(st, 4);
+		f->has_mtime = 1;
+		if (restore_col(st, 1, f->path, sizeof f->path) == -1 ||
+		    restore_col(st, 2, f->sha256, sizeof f->sha256) == -1 ||
+		    restore_col(st, 5, f->remote_path,
+		    sizeof f->remote_path) == -1) {
+			log_warnx("restore: file %lld: a path too long, or no "
+			    "SHA-256, in the catalogue", (long long)f->id);
+			f->path[0] = '\0';
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(rs->cat, "reading files to restore");
+	return n;
+}
+
+/* Is rel a plain relative path, with no "..", "." or empty part? */
+int
+restore_path_ok(const char *rel)
+{
+	const char	*p = rel;
+	size_t		 len;
+
+	if (*rel == '\0' || *rel == '/' || strncmp(rel, ".shoebox/", 9) == 0)
+		return 0;
+	for (;;) {
+		len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (p[len] == '\0')
+			return 1;
+		p += len + 1;
+	}
+}
+
+/*
+ * Is f at its place in the library? R_MISSING, R_PRESENT (its size and
+ * mtime as catalogued, or its SHA-256), R_DIFFERENT or R_FAILED, with why.
+ */
+static enum rstate
+restore_check(struct restore *rs, const struct rfile *f, char *why,
+    size_t size)
+{
+	struct stat	sb;
+	char		hex[65], err[256];
+	int		fd, rc;
+
+	if (fstatat(rs->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return R_MISSING;
+		snprintf(why, size, "%s", strerror(errno));
+		return R_FAILED;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, size, "not a regular file; not replaced (move "
+		    "it aside and run restore again)");
+		return R_DIFFERENT;
+	}
+	if (sb.st_size != f->size) {
+		snprintf(why, size, "%lld bytes, catalogued with %lld; not "
+		    "replaced (see 'shoebox verify'; move it aside and run "
+		    "restore again to get the catalogued file back)",
+		    (long long)sb.st_size, (long long)f->size);
+		return R_DIFFERENT;
+	}
+	if (catalog_ns(&sb.st_mtim) == f->mtime_ns)
+		return R_PRESENT;
+	if ((fd = openat(rs->libfd, f->path, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1) {
+		snprintf(why, size, "%s", strerror(errno));
+		return R_FAILED;
+	}
+	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err);
+	close(fd);
+	if (rc == -1) {
+		snprintf(why, size, "%s", err);
+		return R_FAILED;
+	}
+	if (strcmp(hex, f->sha256) != 0) {
+		snprintf(why, size, "content differs from the catalogue; not "
+		    "replaced (see 'shoebox verify'; move it aside and run "
+		    "restore again to get the catalogued file back)");
+		return R_DIFFERENT;
+	}
+	return R_PRESENT;
+}
+
+/* Open (creating it) the directory f goes in; its descriptor, or -1. */
+static int
+restore_dir(struct restore *rs, const struct rfile *f, char *why,
+    size_t size)
+{
+	char	*dir, *slash;
+	int	 dfd;
+
+	if ((slash = strrchr(f->path, '/')) == NULL)
+		return dup(rs->libfd);
+	dir = xstrdup(f->path);
+	dir[slash - f->path] = '\0';
+	if (store_mkdirs(rs->libfd, dir, why, size) == -1) {
+		free(dir);
+		return -1;
+	}
+	if ((dfd = openat(rs->libfd, dir, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1)
+		snprintf(why, size, "%s: %s", dir, strerror(errno));
+	free(dir);
+	return dfd;
+}
+
+/*
+ * Is what came (got) the file f? Its catalogued size and SHA-256; or,
+ * rebuilding from a listing, its listed size and the SHA-256 the remote
+ * keeps for it, if any. 0, or -1 with why.
+ */
+static int
+restore_expected(struct restore *rs, const struct rfile *f,
+    const struct remote_got *got, char *why, size_t size)
+{
+	if (f->sha256[0] != '\0') {
+		if (got->size == (uint64_t)f->size &&
+		    strcmp(got->sha256, f->sha256) == 0)
+			return 0;
+		snprintf(why, size, "the remote's copy at %s is not the "
+		    "catalogued file (%llu bytes, SHA-256 %s); not restored",
+		    f->remote_path, (unsigned long long)got->size,
+		    got->sha256);
+		return -1;
+	}
+	if (got->size != (uint64_t)f->size) {
+		snprintf(why, size, "%llu bytes came, %lld were listed; not "
+		    "restored", (unsigned long long)got->size,
+		    (long long)f->size);
+		return -1;
+	}
+	if (got->meta_sha256[0] == '\0')
+		rs->unchecked++;
+	else if (strcasecmp(got->meta_sha256, got->sha256) != 0) {
+		snprintf(why, size, "its content (SHA-256 %s) is not what the "
+		    "remote's checksum says (%.64s); not restored",
+		    got->sha256, got->meta_sha256);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Download f into the copy sf and check it: its catalogued size and
+ * SHA-256, then its mtime, fsync. R_RESTORED (not yet named), or
+ * R_FAILED with why.
+ */
+static enum rstate
+restore_fetch(struct restore *rs, const struct rfile *f,
+    struct store_file *sf, char *why, size_t size)
+{
+	struct remote_got	got;
+	struct timespec		times[2];
+	int64_t			mtime;
+	int			rc;
+
+	rs->x.waited = 0;
+	rs->absent = 0;
+	rc = rs->r->ops->get(&rs->x, f->remote_path, sf->fd, &got);
+	if (rc == REMOTE_ABSENT) {
+		rs->absent = 1;
+		snprintf(why, size, "not on remote %s at %s", rs->r->name,
+		    f->remote_path);
+		return R_FAILED;
+	}
+	if (rc != REMOTE_OK) {
+		if (rc == REMOTE_STOP || rc == REMOTE_AUTH ||
+		    rc == REMOTE_UNREACHABLE)
+			rs->stop = 1;
+		snprintf(why, size, "%s", rs->x.error);
+		return R_FAILED;
+	}
+	rs->bytes += got.size;
+	if (restore_expected(rs, f, &got, why, size) == -1)
+		return R_FAILED;
+	mtime = f->has_mtime ? f->mtime_ns : got.mtime_ns;
+	times[0].tv_sec = times[1].tv_sec = mtime / 1000000000;
+	times[0].tv_nsec = times[1].tv_nsec = mtime % 1000000000;
+	if (!f->has_mtime && !got.has_mtime)
+		times[0].tv_nsec = times[1].tv_nsec = UTIME_OMIT;
+	if (futimens(sf->fd, times) == -1 || fsync(sf->fd) == -1) {
+		snprintf(why, size, "%s", strerror(errno));
+		return R_FAILED;
+	}
+	sf->size = got.size;
+	memcpy(sf->sha256, got.sha256, sizeof sf->sha256);
+	return R_RESTORED;
+}
+
+/* Bring f back to the library, verified, replacing nothing. */
+enum rstate
+restore_file(struct restore *rs, const struct rfile *f, char *why,
+    size_t size)
+{
+	struct store_file	 sf;
+	struct store_dest	 dest;
+	enum rstate		 s;
+	const char		*base;
+
+	memset(&dest, 0, sizeof dest);
+	dest.tmpdir = rs->tmpdir;
+	dest.dirsync = 1;
+	if ((dest.dirfd = restore_dir(rs, f, why, size)) == -1)
+		return R_FAILED;
+	if (store_open_copy(dest.dirfd, rs->tmpdir, &sf, why, size) == -1) {
+		close(dest.dirfd);
+		return R_FAILED;
+	}
+	if ((s = restore_fetch(rs, f, &sf, why, size)) != R_RESTORED)
+		store_discard(&sf);
+	else {
+		base = strrchr(f->path, '/');
+		base = base != NULL ? base + 1 : f->path;
+		if (store_link_at(&sf, &dest, base, why, size) == -1) {
+			s = errno == EEXIST ? R_DIFFERENT : R_FAILED;
+			if (s == R_DIFFERENT)
+				snprintf(why, size, "a file appeared there "
+				    "meanwhile; not replaced");
+		}
+	}
+	close(dest.dirfd);
+	return s;
+}
+
+/* Look at one file: there already, different, or brought back. */
+static void
+restore_one(struct restore *rs, const struct rfile *f)
+{
+	enum rstate	s = R_MISSING;
+	char		why[PATH_MAX + 512];
+
+	why[0] = '\0';
+	if (f->path[0] == '\0' || !restore_path_ok(f->path)) {
+		if (f->path[0] != '\0')
+			snprintf(why, sizeof why, "not a path inside the "
+			    "library; not restored");
+		restore_report(rs, R_FAILED, f, why[0] ? why : "unreadable "
+		    "catalogue row");
+		return;
+	}
+	if (!rs->fresh)
+		s = restore_check(rs, f, why, sizeof why);
+	if (s == R_MISSING && !rs->dry_run)
+		s = restore_file(rs, f, why, sizeof why);
+	if (s == R_FAILED) {
+		meter_clear(&rs->meter);
+		log_warnx("%s/%s: %s", rs->library, f->path, why);
+	}
+	restore_report(rs, s, f, why[0] != '\0' ? why : NULL);
+}
+
+/* Every file of the remote, a page at a time. 0, or -1. */
+static int
+restore_all(struct restore *rs)
+{
+	struct rfile	*page = xcalloc(PAGE_ROWS, sizeof *page);
+	int64_t		 after = 0;
+	int		 i, n, rc = 0;
+
+	while (!stop_requested && !rs->stop) {
+		if ((n = restore_page(rs, after, page)) <= 0) {
+			rc = n;
+			break;
+		}
+		for (i = 0; i < n && !stop_requested && !rs->stop; i++) {
+			meter_show(&rs->meter, rs->files, rs->bytes, 0);
+			restore_one(rs, &page[i]);
+			rs->files++;
+		}
+		after = page[n - 1].id;
+	}
+	meter_show(&rs->meter, rs->files, rs->bytes, 1);
+	meter_clear(&rs->meter);
+	free(page);
+	return rc;
+}
+
+void
+restore_summary(struct restore *rs)
+{
+	struct json_object	*o, *s;
+	char			 b[32], skipped[40];
+	int			 i;
+
+	if (rs->json) {
+		o = json_object_new_object();
+		s = json_object_new_object();
+		json_object_object_add(s, "files",
+		    json_object_new_int64((int64_t)rs->files));
+		for (i = 0; i < R_N; i++)
+			json_object_object_add(s, rstate_names[i],
+			    json_object_new_int64((int64_t)rs->count[i]));
+		json_object_object_add(s, "unchecked",
+		    json_object_new_int64((int64_t)rs->unchecked));
+		json_object_object_add(s, "bytes",
+		    json_object_new_int64((int64_t)rs->bytes));
+		json_object_object_add(s, "seconds",
+		    json_object_new_double(meter_elapsed(&rs->meter)));
+		json_object_object_add(o, "summary", s);
+		json_print(o);
+		return;
+	}
+	if (log_quiet)
+		return;
+	meter_bytes(rs->bytes, b, sizeof b);
+	skipped[0] = '\0';
+	if (rs->count[R_SKIPPED] > 0)
+		snprintf(skipped, sizeof skipped, ", %lu skipped",
+		    rs->count[R_SKIPPED]);
+	if (rs->dry_run)
+		printf("%llu files on remote %s: %lu missing (would be "
+		    "restored), %lu present, %lu different, %lu failed\n",
+		    (unsigned long long)rs->files, rs->r->name,
+		    rs->count[R_MISSING], rs->count[R_PRESENT],
+		    rs->count[R_DIFFERENT], rs->count[R_FAILED]);
+	else
+		printf("%llu files on remote %s: %lu restored, %lu present, "
+		    "%lu different, %lu failed%s (%s downloaded in %.1f s)\n",
+		    (unsigned long long)rs->files, rs->r->name,
+		    rs->count[R_RESTORED], rs->count[R_PRESENT],
+		    rs->count[R_DIFFERENT], rs->count[R_FAILED],
+		    skipped, b, meter_elapsed(&rs->meter));
+	if (rs->unchecked > 0)
+		printf("%lu of them had no checksum on the remote: checked "
+		    "against their listed size only\n", rs->unchecked);
+}
+
+/* Is dir absent or an empty directory? 1, 0, or -1 after saying why. */
+int
+restore_empty(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 empty = 1;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		log_warn("restore: --to %s", dir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+/*
+ * Make dir a library with a copy of library's catalogue (VACUUM INTO, a
+ * consistent snapshot even while another shoebox writes). 0, or -1.
+ */
+static int
+restore_seed(const char *library, const char *dir)
+{
+	struct catalog	*src;
+	sqlite3_stmt	*st;
+	char		*path, err[PATH_MAX + 64];
+	int		 rc = -1;
+
+	switch (restore_empty(dir)) {
+	case -1:
+		return -1;
+	case 0:
+		log_warnx("restore: --to %s: not empty (a new or empty "
+		    "directory becomes the library)", dir);
+		return -1;
+	}
+	if (store_mkdirs(AT_FDCWD, dir, err, sizeof err) == -1) {
+		log_warnx("restore: --to: %s", err);
+		return -1;
+	}
+	xasprintf(&path, "%s/.shoebox", dir);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		log_warn("restore: %s", path);
+		free(path);
+		return -1;
+	}
+	free(path);
+	if ((src = catalog_open(library, 1)) == NULL)
+		return -1;
+	xasprintf(&path, "%s/.shoebox/catalog.db", dir);
+	if ((st = catalog_prepare(src, "VACUUM INTO ?1")) != NULL) {
+		catalog_bind_text(st, 1, path);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = 0;
+		else
+			catalog_error(src, "copying the catalogue");
+		sqlite3_finalize(st);
+	}
+	free(path);
+	catalog_close(src);
+	return rc;
+}
+
+/* Open library's catalogue, lock and tmp for the restore. 0 or -1. */
+static int
+restore_library(struct restore *rs, const char *library)
+{
+	char	path[PATH_MAX];
+
+	rs->library = library;
+	snprintf(path, sizeof path, "%s/.shoebox/catalog.db", library);
+	if (access(path, F_OK) == -1) {
+		log_warn("restore: %s", path);
+		return -1;
+	}
+	if ((rs->cat = catalog_open(library, rs->dry_run)) == NULL)
+		return -1;
+	if ((rs->libfd = open(library, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		log_warn("library %s", library);
+		return -1;
+	}
+	xasprintf(&rs->tmpdir, "%s/.shoebox/tmp", library);
+	if (!rs->dry_run && mkdir(rs->tmpdir, 0700) == -1 &&
+	    errno != EEXIST) {
+		log_warn("%s", rs->tmpdir);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct cmd_option restore_options[] = {
+	{ "remote", 'r', "NAME", "the remote to bring files back from" },
+	{ "since", 0, "DATE", "only files catalogued on or after DATE" },
+	{ "to", 0, "DIR",
+	    "restore into DIR (new or empty) as a complete library, with "
+	    "a copy of the catalogue" },
+	{ "rebuild", 0, NULL,
+	    "without a catalogue: every file the remote lists into --to DIR, "
+	    "then catalogued as adopt does" },
+	{ "dry-run", 'n', NULL, "only say what would be restored" },
+	{ "json", 'j', NULL, "one JSON object per file, and a summary" },
+	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
+	{ "no-progress", 0, NULL, "do not show the progress line" },
+	{ NULL, 0, NULL, NULL }
+};
+
+/* Parse --since into rs->since (kept in since); 0 or -1. */
+static int
+restore_since(struct cmd_args *args, struct daterange *since,
+    struct restore *rs)
+{
+	const char	*opt;
+
+	if ((opt = cmd_get(args, "since")) == NULL)
+		return 0;
+	if (daterange_parse(opt, since) == -1 || since->from[0] == '\0') {
+		log_warnx("restore: --since %s: a day, month or year "
+		    "(2024-06-01, 2024-06, 2024)", opt);
+		return -1;
+	}
+	rs->since = since->from;
+	return 0;
+}
+
+/* restore --rebuild --to DIR: the remote opened, then restore_rebuild. */
+static int
+restore_rebuild_cmd(struct restore *rs, struct sb_ctx *ctx, const char *name,
+    const char *to, int progress)
+{
+	int	rc;
+
+	if (to == NULL || rs->since != NULL) {
+		log_warnx("restore: --rebuild needs --to DIR (a new or empty "
+		    "directory) and takes no --since");
+		return EXIT_USAGE;
+	}
+	if ((rs->r = remote_open(ctx->cfg, name)) == NULL)
+		return EXIT_USAGE;
+	rs->r->interrupted = (volatile int *)&stop_requested;
+	xfer_init(&rs->x, rs->r);
+	stop_catch();
+	meter_start(&rs->meter, progress == -1 ? isatty(STDERR_FILENO) &&
+	    !rs->json && !log_quiet : progress, 0, 0);
+	rc = restore_rebuild(rs, ctx, to);
+	xfer_free(&rs->x);
+	remote_close(rs->r);
+	if (rs->libfd != -1)
+		close(rs->libfd);
+	free(rs->tmpdir);
+	return rc;
+}
+
+static int
+cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
+{
+	struct restore	 rs;
+	struct daterange since;
+	const char	*name, *to;
+	uint64_t	 n = 0, bytes = 0;
+	int		 lockfd = -1, progress, rc = EXIT_USAGE;
+
+	memset(&rs, 0, sizeof rs);
+	rs.libfd = -1;
+	rs.json = ctx->json;
+	rs.dry_run = cmd_has(args, "dry-run") > 0;
+	progress = cmd_flag(args, "progress", "no-progress", -1);
+	if ((name = cmd_get(args, "remote")) == NULL) {
+		log_warnx("restore: --remote NAME is needed");
+		cmd_usage(args->cmd);
+		return EXIT_USAGE;
+	}
+	if (restore_since(args, &since, &rs) == -1)
+		return EXIT_USAGE;
+	to = cmd_get(args, "to");
+	if (cmd_has(args, "rebuild"))
+		return restore_rebuild_cmd(&rs, ctx, name, to, progress);
+	if (to != NULL) {
+		rs.fresh = 1;
+		if (!rs.dry_run && restore_seed(ctx->library, to) == -1)
+			return EXIT_USAGE;
+	}
+	if (restore_library(&rs, to != NULL && !rs.dry_run ? to :
+	    ctx->library) == -1)
+		goto out;
+	if (!rs.dry_run && (lockfd = lock_library(rs.library,
+	    "restore")) == -1)
+		goto out;
+	if ((rs.r = remote_open(ctx->cfg, name)) == NULL)
+		goto out;
+	rs.r->interrupted = (volatile int *)&stop_requested;
+	xfer_init(&rs.x, rs.r);
+	if (restore_total(&rs, &n, &bytes) == -1)
+		goto out;
+	stop_catch();
+	meter_start(&rs.meter, progress == -1 ? isatty(STDERR_FILENO) &&
+	    !rs.json && !log_quiet : progress, n, bytes);
+	rc = EXIT_SOMEFAILED;
+	if (restore_all(&rs) == -1)
+		goto out;
+	if (stop_requested || rs.stop) {
+		log_warnx("restore %s; what was restored stays; run it again "
+		    "to finish", stop_requested ? "interrupted" :
+		    "stopped: the remote refused or is unreachable");
+		goto out;
+	}
+	restore_summary(&rs);
+	if (rs.count[R_FAILED] + rs.count[R_DIFFERENT] == 0)
+		rc = EXIT_ALLGOOD;
+out:
+	if (rs.r != NULL)
+		xfer_free(&rs.x);
+	remote_close(rs.r);
+	if (lockfd != -1)
+		close(lockfd);
+	if (rs.libfd != -1)
+		close(rs.libfd);
+	free(rs.tmpdir);
+	catalog_close(rs.cat);
+	return rc;
+}
+
+const struct cmd_entry cmd_restore_entry = {
+	"restore", "", 0, 0,
+	"bring files back from a remote, each verified before it is linked",
+	restore_options, CMD_LIBRARY, cmd_restore
+};

@@ -1,0 +1,64 @@
+/*
+ * restore.h: what cmd-restore.c (files back from a remote, by the
+ * catalogue) and restore-rebuild.c (a library and its catalogue from a
+ * remote's listing alone) share.
+ */
+#ifndef RESTORE_H
+#define RESTORE_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "remote.h"
+
+/* What became of one file. */
+enum rstate {
+	R_RESTORED, R_PRESENT, R_DIFFERENT, R_FAILED, R_MISSING, R_SKIPPED,
+	R_N
+};
+
+/* One file to bring back, as the catalogue (or a listing) has it. */
+struct rfile {
+	int64_t		 id;
+	char		 path[PATH_MAX];	/* relative to the library */
+	char		 remote_path[PATH_MAX];	/* its name on the remote */
+	char		 sha256[65];		/* or "": a listing's */
+	int64_t		 size;
+	int64_t		 mtime_ns;
+	int		 has_mtime;
+};
+
+struct restore {
+	struct catalog	*cat;
+	struct remote	*r;
+	struct xfer	 x;
+	const char	*library;
+	char		*tmpdir;	/* LIBRARY/.shoebox/tmp */
+	int		 libfd;
+	const char	*since;		/* imported_at >= this, or NULL */
+	int		 json;
+	int		 dry_run;
+	int		 fresh;		/* --to: the library is empty */
+	int		 stop;		/* the remote refused: stop */
+	int		 absent;	/* the last get found nothing */
+	struct meter	 meter;
+	unsigned long	 count[R_N];
+	unsigned long	 unchecked;	/* rebuilt without a remote checksum */
+	uint64_t	 files;		/* looked at */
+	uint64_t	 bytes;		/* downloaded */
+};
+
+/* cmd-restore.c */
+void		 restore_report(struct restore *rs, enum rstate s,
+		    const struct rfile *f, const char *why);
+int		 restore_path_ok(const char *rel);
+enum rstate	 restore_file(struct restore *rs, const struct rfile *f,
+		    char *why, size_t size);
+int		 restore_empty(const char *dir);
+void		 restore_summary(struct restore *rs);
+
+/* restore-rebuild.c */
+int		 restore_rebuild(struct restore *rs, struct sb_ctx *ctx,
+		    const char *dir);
+
+#endif /* RESTORE_H */

@@ -1,0 +1,21 @@
+/*
+ * verify-remote.h: "shoebox verify --remote NAME" (verify-remote.c), for
+ * cmd-verify.c, which parses the options.
+ */
+#ifndef VERIFY_REMOTE_H
+#define VERIFY_REMOTE_H
+
+struct sb_ctx;
+
+struct vr_opts {
+	const char	*remote;	/* its name in the config */
+	const char	*since;		/* catalogued on or after, or NULL */
+	double		 pct;		/* --sample: a share, or 100 */
+	int		 sample;
+	int		 full;		/* --download: read every copy back */
+	int		 progress;	/* -1: on a terminal */
+};
+
+int	verify_remote(struct sb_ctx *ctx, const struct vr_opts *o);
+
+#endif /* VERIFY_REMOTE_H */

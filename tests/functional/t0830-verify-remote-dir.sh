@@ -1,0 +1,83 @@
+#!/bin/sh
+# verify --remote on a dir remote: all intact exits 0 (size and mtime only:
+# "unverified" without --download, which reads every copy back); a copy
+# deleted is missing, one cut short changed, one replaced by other bytes
+# of the same size changed with --download; each check is recorded on its
+# upload job, and --sample goes round the remote oldest-verified first.
+. "$TOP/tests/functional/remote-lib.sh"
+sb_init
+mkdir -p "$W/disk"
+cat >"$CFG" <<EOF2
+settle = 0
+
+[remote usb]
+type = dir
+path = $W/disk
+prefix = photos
+EOF2
+sb_add_set
+sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "sync"; }
+D=$W/disk/photos
+sbv() {
+	"$SHOEBOX" -L "$LIB" -c "$CFG" verify --no-progress "$@" >"$W/out" \
+	    2>"$W/err"
+}
+q() { sqlite3 "$LIB/.shoebox/catalog.db" "$@"; }
+
+sbv --remote usb || { cat "$W/out" "$W/err"; sb_fail "intact remote: rc $?"; }
+grep -q "^$NFILES copies on usb verified: 0 intact, 0 changed, 0 missing, 0 unreadable, $NFILES unverified" \
+    "$W/out" || { cat "$W/out"; sb_fail "summary without --download"; }
+sbv --remote usb --download || { cat "$W/out" "$W/err"; sb_fail "--download"; }
+grep -q "^$NFILES copies on usb verified: $NFILES intact, 0 changed" "$W/out" ||
+    { cat "$W/out"; sb_fail "summary with --download"; }
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'usb' AND
+    verify_status = 'ok' AND verified_at IS NOT NULL")" = "$NFILES" ] ||
+    sb_fail "checks not recorded"
+
+# a deleted copy is missing; one cut short has changed
+rm "$D/2019/07/04/IMG 0001.JPG"
+head -c 100 "$LIB/2004/03/30/DSC_0001.JPG" >"$D/2004/03/30/DSC_0001.JPG"
+sbv --remote usb && sb_fail "damage: rc 0"
+grep -q '^missing  *2019/07/04/IMG 0001.JPG$' "$W/out" ||
+    { cat "$W/out"; sb_fail "missing copy not reported"; }
+grep -q '^changed  *2004/03/30/DSC_0001.JPG: 100 bytes, catalogued with' "$W/out" ||
+    { cat "$W/out"; sb_fail "short copy not reported"; }
+[ "$(q "SELECT j.verify_status FROM upload_jobs j JOIN files f ON
+    f.id = j.file_id WHERE f.path = '2019/07/04/IMG 0001.JPG'")" = missing ] ||
+    sb_fail "missing not recorded"
+
+# other bytes of the same size (and the same mtime): only --download sees it
+rel="2019/07/04/Ünïcödé été+plus~1.jpg"
+head -c 300000 /dev/urandom >"$W/other"
+cp "$W/other" "$D/$rel"
+touch -r "$LIB/$rel" "$D/$rel"
+rm "$D/2004/03/30/DSC_0001.JPG"
+cp "$LIB/2019/07/04/IMG 0001.JPG" "$D/2019/07/04/IMG 0001.JPG"
+cp -p "$LIB/2004/03/30/DSC_0001.JPG" "$D/2004/03/30/DSC_0001.JPG"
+sbv --remote usb || { cat "$W/out" "$W/err"; sb_fail "same size: rc $?"; }
+sbv --remote usb --download --json && sb_fail "--download: rc 0"
+grep -q "\"path\":\"$rel\",\"remote\":\"usb\",\"remote_path\":\"$rel\",\"status\":\"changed\"" \
+    "$W/out" || { cat "$W/out"; sb_fail "replaced bytes not reported as JSON"; }
+grep -q '"summary":{"remote":"usb","checked":4,"intact":3,"missing":0,"changed":1,"unverified":0,"unreadable":0,' \
+    "$W/out" || { cat "$W/out"; sb_fail "JSON summary"; }
+cp "$LIB/$rel" "$D/$rel"
+
+# --sample 50: two copies a run, those verified longest ago first
+q "UPDATE upload_jobs SET verified_at = '2000-01-01T00:00:00Z' WHERE
+    file_id = (SELECT id FROM files WHERE path = '$rel')"
+sbv -v --remote usb --sample 50 || { cat "$W/out" "$W/err"; sb_fail "sample"; }
+grep -q "^2 copies on usb verified (a 50% sample" "$W/out" ||
+    { cat "$W/out"; sb_fail "sample summary"; }
+grep -q "^unverified  *$rel: right size" "$W/out" ||
+    { cat "$W/out"; sb_fail "oldest not first"; }
+sbv -v --remote usb --sample 50 || sb_fail "second sample"
+grep -c '^unverified' "$W/out" | grep -qx 2 || { cat "$W/out"; sb_fail "second slice"; }
+[ "$(q "SELECT count(DISTINCT verified_at) FROM upload_jobs")" -le 2 ] ||
+    sb_fail "two runs of 50% did not cover the remote"
+
+# usage
+sbv --download && sb_fail "--download without --remote accepted"
+grep -q 'download goes with --remote' "$W/err" || sb_fail "no usage message"
+sbv --remote nosuch && sb_fail "unknown remote accepted"
+grep -q "no \[remote nosuch\] in the config" "$W/err" || { cat "$W/err"; sb_fail "unknown remote message"; }
+exit 0

@@ -1,0 +1,50 @@
+#!/bin/sh
+# shoebox restore --to DIR: after losing the library, an empty directory
+# becomes the library again from a dir remote: the same tree byte for byte
+# (diff -r, .shoebox aside) with the same mtimes, and a catalogue with the
+# same rows (files, sources, upload jobs); verify finds it intact and a
+# sync uploads nothing. A directory that is not empty is refused; --dry-run
+# creates nothing.
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/functional/restore-lib.sh"
+
+rs_synced_library
+rows() {
+	for t in files sources upload_jobs; do
+		sqlite3 -batch "$1/.shoebox/catalog.db" "SELECT * FROM $t ORDER BY id"
+	done
+}
+rows "$LIB" >"$T/rows.before"
+[ "$(wc -l <"$T/rows.before")" -ge 30 ] || fail "too few rows: $(cat "$T/rows.before")"
+
+new=$T/new/lib
+sb restore --remote usb --to "$new" --dry-run --no-progress
+expect_rc 0
+grep -q "10 missing (would be restored)" "$T/out" || fail "dry run: $(cat "$T/out")"
+[ -e "$T/new" ] && fail "dry run created $T/new"
+
+mkdir -p "$T/full"
+touch "$T/full/x"
+sb restore --remote usb --to "$T/full" --no-progress
+expect_rc 2
+grep -q "not empty" "$T/err" || fail "non-empty --to: $(cat "$T/err")"
+
+sb restore --remote usb --to "$new" --no-progress
+expect_rc 0
+grep -q "^10 files on remote usb: 10 restored, 0 present" "$T/out" ||
+    fail "summary: $(cat "$T/out")"
+diff -r -x .shoebox "$LIB" "$new" || fail "restored tree differs"
+mt() { (cd "$1" && find . -type f -not -path './.shoebox/*' -printf '%P %T@\n' | LC_ALL=C sort); }
+mt "$LIB" >"$T/mt.before"
+mt "$new" | diff "$T/mt.before" - || fail "mtimes differ"
+rows "$new" | diff "$T/rows.before" - || fail "catalogue rows differ"
+
+# the new library is whole and in step with the remote
+sb -L "$new" verify --no-progress
+expect_rc 0
+grep -q "10 intact, 0 changed, 0 missing, 0 unreadable; 0 untracked" "$T/out" ||
+    fail "verify: $(cat "$T/out")"
+sb -L "$new" sync --no-progress --json
+expect_rc 0
+grep -q '"uploaded":0' "$T/out" || fail "sync after restore: $(cat "$T/out")"
+exit 0
