@@ -60,16 +60,17 @@ txn_settle(struct import *imp, int rc)
 		free(fl->rel);
 	}
 	imp->nfiled = 0;
-	for (i = 0; rc == 0 && i < imp->nmoves; i++) {
+	for (i = 0; i < imp->nmoves; i++) {
 		struct move	*mv = &imp->moves[i];
 		char		 err[512];
 
-		if (source_remove(imp->sc, mv->e, &mv->id, mv->sha256, err,
-		    sizeof err) == -1) {
+		if (rc == 0 && source_remove(imp->sc, mv->e, &mv->id,
+		    mv->sha256, err, sizeof err) == -1) {
 			say(imp, mv->e->path, "filed, but not removed from the "
 			    "source: %s", err);
 			imp->warnings++;
 		}
+		free(mv->e);
 	}
 	imp->nmoves = 0;
 	return rc;
@@ -170,7 +171,7 @@ move_later(struct import *imp, const struct scan_entry *e,
 
 	if (!imp->move || imp->dry_run)
 		return;
-	mv.e = e;
+	mv.e = scan_entry_dup(e);	/* removed after the directory's turn */
 	mv.id = *id;
 	strlcpy_sb(mv.sha256, sha, sizeof mv.sha256);
 	if (imp->group_hold)
@@ -197,6 +198,8 @@ group_end(struct import *imp, const struct scan_entry *main, int whole)
 		say(imp, main->path, "kept in the source with its sidecars: "
 		    "not all of them were filed");
 		imp->warnings++;
+		for (i = 0; i < imp->ngmoves; i++)
+			free(imp->gmoves[i].e);
 	}
 	imp->ngmoves = 0;
 	imp->group_hold = 0;
@@ -221,6 +224,7 @@ void
 pending_free(struct pending *p)
 {
 	store_discard(&p->f);
+	free(p->e);
 	free(p->path);
 	free(p->abspath);
 	free(p->dir);

@@ -382,7 +382,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	imp->bytes_copied += copy.size;
 
 	p = xcalloc(1, sizeof *p);
-	p->e = f->e;
+	p->e = scan_entry_dup(f->e);	/* the batch outlives the directory */
 	p->path = xstrdup(f->e->path);
 	p->abspath = xstrdup(f->abspath);
 	p->sb = f->sb;

@@ -114,6 +114,10 @@ import_close(struct import *imp)
 	for (i = 0; i < imp->capplanned; i++)
 		free(imp->planned[i]);
 	free(imp->planned);
+	for (i = 0; i < imp->nmoves; i++)
+		free(imp->moves[i].e);
+	for (i = 0; i < imp->ngmoves; i++)
+		free(imp->gmoves[i].e);
 	free(imp->moves);
 	free(imp->gmoves);
 	free(imp->filed);

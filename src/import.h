@@ -41,7 +41,7 @@ enum outcome {
  * as it was when read and verified, and the hash of what was read.
  */
 struct move {
-	const struct scan_entry	*e;
+	struct scan_entry	*e;		/* a copy (scan_entry_dup) */
 	struct stat		 id;
 	char			 sha256[65];
 };
@@ -68,7 +68,7 @@ struct placed {
  * commits. Until then it is an unnamed file, so a crash leaves nothing.
  */
 struct pending {
-	const struct scan_entry *e;	/* the source, as scanned */
+	struct scan_entry *e;		/* the source, as scanned: a copy */
 	char		*path;
 	char		*abspath;
 	struct stat	 sb;
@@ -152,8 +152,8 @@ struct import {
 	unsigned long	 warnings;
 	int		 full;		/* the library's disk is full: stop */
 	int		 unrecognised;	/* import_unrecognised = yes */
-	unsigned long	 total;
-	uint64_t	 bytes_total;
+	uint64_t	 expect_files;	/* the progress line's counting walk */
+	uint64_t	 expect_bytes;
 	uint64_t	 bytes_done;
 	uint64_t	 bytes_copied;
 	struct timespec	 started;
