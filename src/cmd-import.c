@@ -458,6 +458,7 @@ import_dir(struct scan *sc, size_t from, size_t to, void *arg)
 			continue;	/* a sidecar: goes with its main */
 		import_group(imp, sc, i);
 	}
+	read_end(imp);
 	return 0;
 }
 

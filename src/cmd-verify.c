@@ -168,14 +168,6 @@ verify_file(struct verify *v, const struct cat_file *f, char *why,
 	return V_OK;
 }
 
-/*
- * Files in the library tree that the catalogue does not know, walked as
- * import and adopt walk a source (scan.c: no link followed; dot-files,
- * .shoebox among them, and temporary names left alone). Under the
- * library's lock, so that an import's copies linked but not yet committed
- * are not taken for strangers. A folder that cannot be read counts as
- * unreadable. 0, or -1 if the lock or the catalogue failed.
- */
 /* The library's walk for untracked files: its state. */
 struct verify_walk {
 	struct verify	*v;
@@ -204,6 +196,14 @@ verify_untracked_dir(struct scan *sc, size_t from, size_t to, void *arg)
 	return stop_requested ? -1 : 0;
 }
 
+/*
+ * Files in the library tree that the catalogue does not know, walked as
+ * import and adopt walk a source (scan.c: no link followed; dot-files,
+ * .shoebox among them, and temporary names left alone). Under the
+ * library's lock, so that an import's copies linked but not yet committed
+ * are not taken for strangers. A folder that cannot be read counts as
+ * unreadable. 0, or -1 if the lock or the catalogue failed.
+ */
 static int
 verify_untracked(struct verify *v)
 {

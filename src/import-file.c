@@ -178,6 +178,7 @@ import_known(struct import *imp, struct infile *f)
 	int		rc;
 
 	scan_entry_stat(f->e, &f->sb);
+	read_begin(imp);
 	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, f->abspath, &f->sb,
 	    &seen);
 	if (rc == -1)

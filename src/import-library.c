@@ -105,6 +105,7 @@ import_close(struct import *imp)
 {
 	size_t	i;
 
+	read_end(imp);
 	catalog_close(imp->cat);
 	imp->cat = NULL;
 	if (imp->libfd != -1)

@@ -124,6 +124,7 @@ struct import {
 	char		 cwd[PATH_MAX];
 
 	int		 in_txn;
+	int		 in_read;	/* a read transaction (read_begin) */
 	unsigned	 txn_files;
 	time_t		 txn_start;
 	struct move	*moves;		/* sources to delete after commit */
@@ -186,6 +187,8 @@ void		 sidecar_name(const char *sc, const struct placed *mp,
 enum outcome	 import_plan(struct import *imp, struct infile *f);
 
 /* import-batch.c: copies filed in batches, catalogued in transactions */
+void		 read_begin(struct import *imp);
+void		 read_end(struct import *imp);
 int		 txn_need(struct import *imp, int may_commit);
 int		 txn_commit(struct import *imp);
 void		 move_later(struct import *imp, const struct scan_entry *e,
