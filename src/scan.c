@@ -352,7 +352,8 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 		sc->failed++;
 	}
 	closedir(d);
-	qsort(fr->subs, fr->nsubs, sizeof *fr->subs, name_cmp);
+	if (fr->nsubs > 1)
+		qsort(fr->subs, fr->nsubs, sizeof *fr->subs, name_cmp);
 	scan_take(sc, fr);
 }
 
