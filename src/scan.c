@@ -2,14 +2,13 @@
  * scan.c: walk the sources a directory at a time. Each directory's regular
  * files (dot-files, dot-directories and the temporary names of uploads and
  * sync tools left alone; FIFOs, devices and symbolic links skipped, never
- * followed) are collected, sidecars (.XMP, name.ext.xmp, .THM, .AAE, .LRV,
- * Sony's M01.XML ...) paired with the main file they belong to, and the
- * lot handed to the caller before the next directory is read: memory
- * follows the largest directory, not the size of the tree.
+ * followed) are collected, sidecars paired with the main file they belong
+ * to (scan-group.c), and the lot handed to the caller before the
+ * directory is left: memory follows the largest directory, not the size
+ * of the tree.
  */
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -659,114 +658,4 @@ scan_add(struct scan *sc, const char *root)
 		return -1;
 	scan_walk(sc, r);
 	return 0;
-}
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	const struct scan_entry	*x = a, *y = b;
-
-	return strcmp(x->path, y->path);
-}
-
-/* Length of the directory part of path (up to the last '/'). */
-static size_t
-dir_len(const char *path)
-{
-	const char	*s = strrchr(path, '/');
-
-	return s != NULL ? (size_t)(s - path) : 0;
-}
-
-/* Extensions a sidecar may pair by; preference for mains: RAW over JPEG. */
-static int
-main_rank(const char *name)
-{
-	const char	*dot = strrchr(name, '.');
-
-	if (dot == NULL)
-		return 1;
-	if (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0 ||
-	    strcasecmp(dot, ".heic") == 0)
-		return 1;
-	return 2;
-}
-
-/* Does main (a file name) own sidecar (a file name)? */
-static int
-pairs(const char *sidecar, const char *main)
-{
-	const char	*sdot = strrchr(sidecar, '.'), *mdot = strrchr(main, '.');
-	size_t		 sstem, mstem;
-
-	if (sdot == NULL || mdot == NULL || is_sidecar_name(main))
-		return 0;
-	sstem = (size_t)(sdot - sidecar);
-	mstem = (size_t)(mdot - main);
-	/* IMG_0001.CR2.xmp, IMG_0001.JPG.json: the full name plus one ext. */
-	if (sstem == strlen(main) && strncasecmp(sidecar, main, sstem) == 0)
-		return 1;
-	/* IMG_0001.XMP, IMG_0001.THM, IMG_0001.AAE beside IMG_0001.CR2 */
-	if (sstem == mstem && strncasecmp(sidecar, main, sstem) == 0)
-		return 1;
-	/* Sony: C0001M01.XML beside C0001.MP4 */
-	if (sstem == mstem + 3 && strncasecmp(sidecar, main, mstem) == 0 &&
-	    toupper((unsigned char)sidecar[mstem]) == 'M' &&
-	    isdigit((unsigned char)sidecar[mstem + 1]) &&
-	    isdigit((unsigned char)sidecar[mstem + 2]))
-		return 1;
-	/* GoPro: GL010001.LRV beside GX010001.MP4 or GH010001.MP4 */
-	if (sstem == mstem && sstem > 2 && toupper((unsigned char)sidecar[0])
-	    == 'G' && toupper((unsigned char)main[0]) == 'G' &&
-	    toupper((unsigned char)sidecar[1]) == 'L' &&
-	    strncasecmp(sidecar + 2, main + 2, sstem - 2) == 0)
-		return 1;
-	return 0;
-}
-
-/*
- * Sort the directory's files and attach each sidecar to its main file.
- * Sidecars that pair with nothing stay ordinary files.
- */
-void
-scan_group(struct scan *sc)
-{
-	size_t	 i, j, start, end, dl;
-	long	 best, *tail;
-	int	 rank, r;
-
-	if (sc->n == 0)
-		return;
-	qsort(sc->e, sc->n, sizeof *sc->e, entry_cmp);
-	for (start = 0; start < sc->n; start = end) {
-		dl = dir_len(sc->e[start].path);
-		for (end = start + 1; end < sc->n; end++)
-			if (dir_len(sc->e[end].path) != dl ||
-			    strncmp(sc->e[end].path, sc->e[start].path, dl) !=
-			    0)
-				break;
-		for (i = start; i < end; i++) {
-			if (!is_sidecar_name(sc->e[i].name))
-				continue;
-			best = -1;
-			rank = 0;
-			for (j = start; j < end; j++) {
-				if (j == i || !pairs(sc->e[i].name,
-				    sc->e[j].name))
-					continue;
-				r = main_rank(sc->e[j].name);
-				if (r > rank) {
-					rank = r;
-					best = (long)j;
-				}
-			}
-			if (best == -1)
-				continue;
-			sc->e[i].main = best;
-			tail = &sc->e[best].first;
-			while (*tail != -1)
-				tail = &sc->e[*tail].next;
-			*tail = (long)i;
-		}
-	}
 }

@@ -1,6 +1,7 @@
 /*
  * scan.h: walking sources a directory at a time (scan.c), for import,
- * adopt and verify; opening and removing what was found (source.c).
+ * adopt and verify; pairing sidecars (scan-group.c); opening and removing
+ * what was found (source.c).
  */
 #ifndef SCAN_H
 #define SCAN_H
@@ -73,10 +74,12 @@ int		 scan_source(struct scan *, const char *);
 void		 scan_walk(struct scan *, int);
 void		 scan_count(struct scan *, int, uint64_t *, uint64_t *);
 int		 scan_add(struct scan *, const char *);
-void		 scan_group(struct scan *);
 void		 scan_entry_stat(const struct scan_entry *, struct stat *);
 struct scan_entry *scan_entry_dup(const struct scan_entry *);
 int		 scan_ignored_name(const char *, int);
+
+/* scan-group.c: a directory's files sorted, sidecars paired */
+void		 scan_group(struct scan *);
 
 /* source.c: scanned files, opened and removed without following links */
 int		 source_open(const struct scan *, const struct scan_entry *,
