@@ -2,7 +2,8 @@
  * cmd-adopt.c: "shoebox adopt [DIR]": catalogue a tree that is already in
  * the library (laid out by hand, by another tool, or restored from a
  * backup) where it lies. Nothing is copied, moved, renamed or written:
- * each file is walked as import walks a source (scan.c), dated and typed
+ * each file is walked as import walks a source (scan.c: a directory at a
+ * time, so memory does not grow with the tree), dated and typed
  * (meta_probe), hashed, and given a files row at its own path, a sources
  * row, and an upload job for every remote. Sidecars are attached to their
  * main file as import pairs them. A second path with content already
@@ -365,6 +366,22 @@ adopt_group(struct adopt *a, size_t i)
 }
 
 /*
+ * Adopt files of one directory, sc->e[from..to), handed over by the walk
+ * (scan.c): each main file with its sidecars. -1 stops the walk when asked to stop.
+ */
+static int
+adopt_dir(struct scan *sc, size_t from, size_t to, void *arg)
+{
+	struct adopt	*a = arg;
+	size_t		 i;
+
+	for (i = from; i < to && !stop_requested; i++)
+		if (sc->e[i].main == -1)
+			adopt_group(a, i);
+	return stop_requested ? -1 : 0;
+}
+
+/*
  * Where DIR lies in the library (both resolved): fills a->prefix ("" for
  * the library itself, "2004/03/" below it). -1, having said why, if DIR
  * is not the library or inside it, or is inside a hidden folder (the
@@ -467,8 +484,9 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 	const char	*settle, *dir;
 	char		*lib = NULL, *real = NULL;
 	unsigned long	 seen;
+	uint64_t	 files = 0, bytes = 0;
 	size_t		 i;
-	int		 progress, lockfd = -1, rc = EXIT_USAGE;
+	int		 progress, root, lockfd = -1, rc = EXIT_USAGE;
 
 	memset(&a, 0, sizeof a);
 	a.ctx = ctx;
@@ -502,20 +520,20 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 	if ((lockfd = lock_library(lib, "adopt")) == -1)
 		goto out;
 
-	a.sc = scan_new();
-	if (scan_add(a.sc, real) == -1) {
+	a.sc = scan_new(adopt_dir, &a);
+	if ((root = scan_source(a.sc, real)) == -1) {
 		rc = EXIT_SOMEFAILED;
 		goto out;
 	}
-	scan_group(a.sc);
 	a.head = xmalloc(HEAD_SIZE);
-	meter_start(&a.meter, progress == -1 ? isatty(STDERR_FILENO) &&
-	    !a.json && !log_quiet : progress, a.sc->n, a.sc->bytes);
-
+	if (progress == -1)
+		progress = isatty(STDERR_FILENO) && !a.json && !log_quiet;
 	stop_catch();
-	for (i = 0; i < a.sc->n && !stop_requested; i++)
-		if (a.sc->e[i].main == -1)
-			adopt_group(&a, i);
+	/* The progress line's totals: a walk that only counts. */
+	if (progress)
+		scan_count(a.sc, root, &files, &bytes);
+	meter_start(&a.meter, progress, files, bytes);
+	scan_walk(a.sc, root);
 	rc = EXIT_ALLGOOD;
 	if (adopt_commit(&a, 1) == -1) {
 		/* Lost with the transaction: nothing of the files changed. */

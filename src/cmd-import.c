@@ -9,11 +9,13 @@
  * (source_remove), and a duplicate's or an already imported file's source
  * only once its library copy is proven present and intact.
  *
- * A run goes in stages: import_init (options, config), import_scan (the
- * sources walked, sidecars grouped), import_groups (each file known,
- * read, placed, copied and committed: import-file.c, import-batch.c; or
- * planned in a dry run: import-plan.c), import_tally and summary (every
- * file seen accounted for), then import_sync with --sync.
+ * A run goes in stages: import_init (options, config), import_sources_open
+ * (the sources checked and opened), import_groups (the sources walked a
+ * directory at a time, scan.c; each directory's files grouped with their
+ * sidecars, and each file known, read, placed, copied and committed:
+ * import-file.c, import-batch.c; or planned in a dry run: import-plan.c),
+ * import_tally and summary (every file seen accounted for), then
+ * import_sync with --sync. Only a directory's files are held at a time.
  */
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -68,6 +70,7 @@ static void
 progress(struct import *imp, int force)
 {
 	unsigned long	done = 0;
+	uint64_t	files, bytes;
 	double		t, rate;
 	char		b1[32], b2[32], b3[32], left[32];
 	int		i;
@@ -79,19 +82,23 @@ progress(struct import *imp, int force)
 	clock_gettime(CLOCK_MONOTONIC, &imp->last_progress);
 	for (i = 0; i <= OUT_FAILED; i++)
 		done += imp->count[i];
+	/* The counting walk's totals, or what the walk found so far. */
+	files = imp->sc->files > imp->expect_files ? imp->sc->files :
+	    imp->expect_files;
+	bytes = imp->sc->bytes > imp->expect_bytes ? imp->sc->bytes :
+	    imp->expect_bytes;
 	t = elapsed(&imp->started);
 	rate = t > 0 ? (double)imp->bytes_done / t : 0;
 	fmt_size(imp->bytes_done, b1, sizeof b1);
-	fmt_size(imp->bytes_total, b2, sizeof b2);
+	fmt_size(bytes, b2, sizeof b2);
 	fmt_size((uint64_t)rate, b3, sizeof b3);
-	if (rate > 0 && imp->bytes_total > imp->bytes_done) {
-		long s = (long)((double)(imp->bytes_total - imp->bytes_done) /
-		    rate);
+	if (rate > 0 && bytes > imp->bytes_done) {
+		long s = (long)((double)(bytes - imp->bytes_done) / rate);
 		snprintf(left, sizeof left, "%ld:%02ld left", s / 60, s % 60);
 	} else
 		snprintf(left, sizeof left, "--:-- left");
-	fprintf(stderr, "\r%lu/%lu files  %s/%s  %s/s  %s\033[K", done,
-	    imp->total, b1, b2, b3, left);
+	fprintf(stderr, "\r%lu/%llu files  %s/%s  %s/s  %s\033[K", done,
+	    (unsigned long long)files, b1, b2, b3, left);
 	imp->progress_shown = 1;
 }
 
@@ -127,12 +134,22 @@ disk_full(const char *err)
 }
 
 /*
- * The library's disk is full: say so once, with what is free and what the
- * files left need, and stop the run (the files it does not reach are
- * counted as not attempted).
+ * The library's disk is full: stop the run (the files it does not reach
+ * are counted as not attempted); library_full_say() says so once the walk
+ * has counted them.
  */
 void
 library_full(struct import *imp)
+{
+	imp->full = 1;
+}
+
+/*
+ * Say once that the library's disk filled, with what is free and what the
+ * files left need.
+ */
+static void
+library_full_say(struct import *imp)
 {
 	struct statvfs	 vfs;
 	unsigned long	 done = 0, left;
@@ -140,17 +157,14 @@ library_full(struct import *imp)
 	char		 a[32], n[32];
 	int		 i;
 
-	if (imp->full)
+	if (!imp->full)
 		return;
-	imp->full = 1;
-	/* copies of the batch in flight are not reported yet */
-	done = imp->npending;
 	for (i = 0; i <= OUT_FAILED; i++)
 		done += imp->count[i];
-	left = imp->total > done ? imp->total - done : 0;
+	left = imp->sc->files > done ? imp->sc->files - done : 0;
 	if (imp->libfd != -1 && fstatvfs(imp->libfd, &vfs) == 0)
 		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	need = (imp->bytes_total > imp->bytes_done ? imp->bytes_total -
+	need = (imp->sc->bytes > imp->bytes_done ? imp->sc->bytes -
 	    imp->bytes_done : 0) + CATALOG_ROOM;
 	fmt_size(avail, a, sizeof a);
 	fmt_size(need, n, sizeof n);
@@ -391,48 +405,74 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 	return 0;
 }
 
+static int	import_dir(struct scan *, size_t, size_t, void *);
+
 /*
- * The scan stage: walk the sources (never into the library), group
- * sidecars with their main files. *bad counts sources that could not be
- * walked. The scan, or NULL when none could.
+ * The sources opened (never the library): roots[i] for src[i], -1 for one
+ * that cannot be walked, counted in *bad. The scan, or NULL when none
+ * can be walked.
  */
 static struct scan *
-import_scan(struct import *imp, int nsrc, char **src, int *bad)
+import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
+    int *bad)
 {
 	struct scan	*sc;
 	struct stat	 lsb;
 	int		 i;
 
-	sc = imp->sc = scan_new();
+	sc = imp->sc = scan_new(import_dir, imp);
 	if (stat(imp->library, &lsb) == 0) {
 		sc->skip_dev = lsb.st_dev;
 		sc->skip_ino = lsb.st_ino;
 	}
 	*bad = 0;
 	for (i = 0; i < nsrc; i++)
-		if (scan_add(sc, src[i]) == -1)
+		if ((roots[i] = scan_source(sc, src[i])) == -1)
 			(*bad)++;
 	if (*bad == nsrc) {
 		scan_free(sc);
 		imp->sc = NULL;
 		return NULL;
 	}
-	scan_group(sc);
-	imp->total = (unsigned long)sc->n;
-	imp->bytes_total = sc->bytes;
 	return sc;
 }
 
 /*
- * Import every group the scan found, until done or interrupted, then file
- * the last batch and commit. Returns the exit status so far.
+ * Import files of one directory, sc->e[from..to), handed over by the walk
+ * (scan.c): each group read, placed, copied and committed. Once the run stops
+ * (interrupted, the library's disk full) the rest of the walk only counts
+ * what it finds, as not attempted (import_tally). Always 0: the walk goes
+ * on, so that every file is accounted for.
  */
 static int
-import_groups(struct import *imp)
+import_dir(struct scan *sc, size_t from, size_t to, void *arg)
+{
+	struct import	*imp = arg;
+	size_t		 i;
+
+	for (i = from; i < to && !import_interrupted && !imp->full; i++) {
+		if (sc->e[i].main != -1)
+			continue;	/* a sidecar: goes with its main */
+		import_group(imp, sc, i);
+	}
+	read_end(imp);
+	return 0;
+}
+
+/*
+ * The scan and import stages: walk the sources a directory at a time,
+ * importing each directory's groups as it is read, until done or
+ * interrupted; then file the last batch and commit. With a progress line,
+ * a first walk that only counts gives its totals (a stat of each file:
+ * cheap beside reading them). Returns the exit status so far.
+ */
+static int
+import_groups(struct import *imp, int nsrc, const int *roots)
 {
 	struct sigaction sa;
 	struct scan	*sc = imp->sc;
-	size_t		 i;
+	uint64_t	 files, bytes;
+	int		 i;
 
 	clock_gettime(CLOCK_MONOTONIC, &imp->started);
 	memset(&sa, 0, sizeof sa);
@@ -441,11 +481,15 @@ import_groups(struct import *imp)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	for (i = 0; i < sc->n && !import_interrupted && !imp->full; i++) {
-		if (sc->e[i].main != -1)
-			continue;	/* a sidecar: goes with its main */
-		import_group(imp, sc, i);
-	}
+	for (i = 0; imp->progress && i < nsrc && !import_interrupted; i++)
+		if (roots[i] != -1) {
+			scan_count(sc, roots[i], &files, &bytes);
+			imp->expect_files += files;
+			imp->expect_bytes += bytes;
+		}
+	for (i = 0; i < nsrc; i++)
+		if (roots[i] != -1)
+			scan_walk(sc, roots[i]);
 	batch_flush(imp);
 	if (!imp->dry_run && txn_commit(imp) == -1)
 		return EXIT_SOMEFAILED;
@@ -453,8 +497,9 @@ import_groups(struct import *imp)
 }
 
 /*
- * Every file seen, accounted for: what the scan skipped or could not
- * read, and bad sources, are added to the counts. Returns how many.
+ * Every file seen, accounted for: those the run did not reach, what the
+ * scan skipped or could not read, and bad sources, are added to the
+ * counts. Returns how many.
  */
 static unsigned long
 import_tally(struct import *imp, int bad)
@@ -465,8 +510,8 @@ import_tally(struct import *imp, int bad)
 	/* Every file is reported once; those the run did not reach are not. */
 	for (i = 0, seen = 0; i <= OUT_FAILED; i++)
 		seen += imp->count[i];
-	if (seen < imp->sc->n)
-		imp->count[OUT_NOTTRIED] += imp->sc->n - seen;
+	if (seen < imp->sc->files)
+		imp->count[OUT_NOTTRIED] += imp->sc->files - seen;
 	seen = imp->sc->skipped + imp->sc->failed;
 	for (i = 0; i <= OUT_FAILED; i++)
 		seen += imp->count[i];
@@ -503,19 +548,25 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	struct import	 imp;
 	struct scan	*sc;
 	unsigned long	 seen;
-	int		 rc, bad;
+	int		 rc, bad, *roots;
 
 	if ((rc = import_init(&imp, ctx, o)) != 0)
 		return rc;
-	if ((sc = import_scan(&imp, nsrc, src, &bad)) == NULL)
+	roots = xreallocarray(NULL, (size_t)nsrc, sizeof *roots);
+	if ((sc = import_sources_open(&imp, nsrc, src, roots, &bad)) == NULL) {
+		free(roots);
 		return EXIT_USAGE;	/* nothing to import from */
+	}
 	if (import_open(&imp) == -1) {
 		import_close(&imp);
 		scan_free(sc);
+		free(roots);
 		return EXIT_USAGE;
 	}
 	imp.head = xmalloc(HEAD_SIZE);
-	rc = import_groups(&imp);
+	rc = import_groups(&imp, nsrc, roots);
+	free(roots);
+	library_full_say(&imp);
 	seen = import_tally(&imp, bad);
 	if (import_interrupted) {
 		progress_clear(&imp);

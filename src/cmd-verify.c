@@ -169,6 +169,34 @@ verify_file(struct verify *v, const struct cat_file *f, char *why,
 	return V_OK;
 }
 
+/* The library's walk for untracked files: its state. */
+struct verify_walk {
+	struct verify	*v;
+	struct cat_file	 f;
+	int		 rc;
+};
+
+/* Files of the library's walk, sc->e[from..to): those not catalogued. */
+static int
+verify_untracked_dir(struct scan *sc, size_t from, size_t to, void *arg)
+{
+	struct verify_walk	*w = arg;
+	size_t			 i;
+	int			 found;
+
+	for (i = from; i < to && !stop_requested; i++) {
+		if ((found = catalog_file_at(w->v->cat, sc->e[i].rel,
+		    &w->f)) == -1) {
+			w->rc = -1;
+			return -1;
+		}
+		if (found == 0)
+			verify_report(w->v, V_UNTRACKED, sc->e[i].rel, NULL,
+			    NULL);
+	}
+	return stop_requested ? -1 : 0;
+}
+
 /*
  * Files in the library tree that the catalogue does not know, walked as
  * import and adopt walk a source (scan.c: no link followed; dot-files,
@@ -180,31 +208,23 @@ verify_file(struct verify *v, const struct cat_file *f, char *why,
 static int
 verify_untracked(struct verify *v)
 {
-	struct scan	*sc;
-	struct cat_file	*f = xmalloc(sizeof *f);
-	size_t		 i;
-	int		 lockfd, rc = 0, found;
+	struct verify_walk	*w;
+	struct scan		*sc;
+	int			 lockfd, rc;
 
-	if ((lockfd = lock_library(v->library, "verify")) == -1) {
-		free(f);
+	if ((lockfd = lock_library(v->library, "verify")) == -1)
 		return -1;
-	}
-	sc = scan_new();
+	w = xcalloc(1, sizeof *w);
+	w->v = v;
+	/* A directory at a time, each sorted: the same order every run. */
+	sc = scan_new(verify_untracked_dir, w);
 	if (scan_add(sc, v->library) == -1)
 		v->count[V_UNREADABLE]++;
 	v->count[V_UNREADABLE] += sc->failed;
-	scan_group(sc);		/* sorted: the same order every run */
-	for (i = 0; i < sc->n && !stop_requested; i++) {
-		if ((found = catalog_file_at(v->cat, sc->e[i].rel, f)) == -1) {
-			rc = -1;
-			break;
-		}
-		if (found == 0)
-			verify_report(v, V_UNTRACKED, sc->e[i].rel, NULL, NULL);
-	}
 	scan_free(sc);
 	close(lockfd);
-	free(f);
+	rc = w->rc;
+	free(w);
 	return rc;
 }
 

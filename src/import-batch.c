@@ -60,16 +60,17 @@ txn_settle(struct import *imp, int rc)
 		free(fl->rel);
 	}
 	imp->nfiled = 0;
-	for (i = 0; rc == 0 && i < imp->nmoves; i++) {
+	for (i = 0; i < imp->nmoves; i++) {
 		struct move	*mv = &imp->moves[i];
 		char		 err[512];
 
-		if (source_remove(imp->sc, mv->e, &mv->id, mv->sha256, err,
-		    sizeof err) == -1) {
+		if (rc == 0 && source_remove(imp->sc, mv->e, &mv->id,
+		    mv->sha256, err, sizeof err) == -1) {
 			say(imp, mv->e->path, "filed, but not removed from the "
 			    "source: %s", err);
 			imp->warnings++;
 		}
+		free(mv->e);
 	}
 	imp->nmoves = 0;
 	return rc;
@@ -110,12 +111,40 @@ txn_abort(struct import *imp)
 }
 
 /*
+ * Open a read transaction for the lookups that follow (catalog_seen, one
+ * a file), unless a transaction is open: sqlite then takes its locks once
+ * for a directory's turn instead of once a query, a fifth of a no-change
+ * re-run. read_end() ends it, before any write and at the turn's end.
+ */
+void
+read_begin(struct import *imp)
+{
+	if (imp->cat == NULL || imp->in_txn || imp->in_read)
+		return;
+	if (sqlite3_exec(imp->cat->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		imp->in_read = 1;
+}
+
+/* End the read transaction read_begin() opened, if any. */
+void
+read_end(struct import *imp)
+{
+	if (!imp->in_read)
+		return;
+	imp->in_read = 0;
+	if (sqlite3_exec(imp->cat->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+	    !sqlite3_get_autocommit(imp->cat->db))
+		sqlite3_exec(imp->cat->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
  * Make sure a transaction is open; with may_commit, commit and reopen it
  * when it grew old (never while a batch's links await their directory fsync).
  */
 int
 txn_need(struct import *imp, int may_commit)
 {
+	read_end(imp);
 	if (may_commit && imp->in_txn && (imp->txn_files >= TXN_FILES ||
 	    time(NULL) - imp->txn_start >= TXN_SECONDS))
 		if (txn_commit(imp) == -1)
@@ -170,7 +199,7 @@ move_later(struct import *imp, const struct scan_entry *e,
 
 	if (!imp->move || imp->dry_run)
 		return;
-	mv.e = e;
+	mv.e = scan_entry_dup(e);	/* removed after the directory's turn */
 	mv.id = *id;
 	strlcpy_sb(mv.sha256, sha, sizeof mv.sha256);
 	if (imp->group_hold)
@@ -197,6 +226,8 @@ group_end(struct import *imp, const struct scan_entry *main, int whole)
 		say(imp, main->path, "kept in the source with its sidecars: "
 		    "not all of them were filed");
 		imp->warnings++;
+		for (i = 0; i < imp->ngmoves; i++)
+			free(imp->gmoves[i].e);
 	}
 	imp->ngmoves = 0;
 	imp->group_hold = 0;
@@ -221,6 +252,7 @@ void
 pending_free(struct pending *p)
 {
 	store_discard(&p->f);
+	free(p->e);
 	free(p->path);
 	free(p->abspath);
 	free(p->dir);

@@ -178,6 +178,7 @@ import_known(struct import *imp, struct infile *f)
 	int		rc;
 
 	scan_entry_stat(f->e, &f->sb);
+	read_begin(imp);
 	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, f->abspath, &f->sb,
 	    &seen);
 	if (rc == -1)
@@ -369,7 +370,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	imp->bytes_copied += copy.size;
 
 	p = xcalloc(1, sizeof *p);
-	p->e = f->e;
+	p->e = scan_entry_dup(f->e);	/* the batch outlives the directory */
 	p->path = xstrdup(f->e->path);
 	p->abspath = xstrdup(f->abspath);
 	p->sb = f->sb;

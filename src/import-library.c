@@ -105,6 +105,7 @@ import_close(struct import *imp)
 {
 	size_t	i;
 
+	read_end(imp);
 	catalog_close(imp->cat);
 	imp->cat = NULL;
 	if (imp->libfd != -1)
@@ -115,6 +116,10 @@ import_close(struct import *imp)
 		free(imp->planned[i]);
 	free(imp->planned);
 	seq_free(imp);
+	for (i = 0; i < imp->nmoves; i++)
+		free(imp->moves[i].e);
+	for (i = 0; i < imp->ngmoves; i++)
+		free(imp->gmoves[i].e);
 	free(imp->moves);
 	free(imp->gmoves);
 	free(imp->filed);

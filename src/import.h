@@ -41,7 +41,7 @@ enum outcome {
  * as it was when read and verified, and the hash of what was read.
  */
 struct move {
-	const struct scan_entry	*e;
+	struct scan_entry	*e;		/* a copy (scan_entry_dup) */
 	struct stat		 id;
 	char			 sha256[65];
 };
@@ -68,7 +68,7 @@ struct placed {
  * commits. Until then it is an unnamed file, so a crash leaves nothing.
  */
 struct pending {
-	const struct scan_entry *e;	/* the source, as scanned */
+	struct scan_entry *e;		/* the source, as scanned: a copy */
 	char		*path;
 	char		*abspath;
 	struct stat	 sb;
@@ -126,6 +126,7 @@ struct import {
 	char		 cwd[PATH_MAX];
 
 	int		 in_txn;
+	int		 in_read;	/* a read transaction (read_begin) */
 	unsigned	 txn_files;
 	time_t		 txn_start;
 	struct move	*moves;		/* sources to delete after commit */
@@ -154,8 +155,8 @@ struct import {
 	unsigned long	 warnings;
 	int		 full;		/* the library's disk is full: stop */
 	int		 unrecognised;	/* import_unrecognised = yes */
-	unsigned long	 total;
-	uint64_t	 bytes_total;
+	uint64_t	 expect_files;	/* the progress line's counting walk */
+	uint64_t	 expect_bytes;
 	uint64_t	 bytes_done;
 	uint64_t	 bytes_copied;
 	struct timespec	 started;
@@ -190,6 +191,8 @@ void		 sidecar_name(const char *sc, const struct placed *mp,
 enum outcome	 import_plan(struct import *imp, struct infile *f);
 
 /* import-batch.c: copies filed in batches, catalogued in transactions */
+void		 read_begin(struct import *imp);
+void		 read_end(struct import *imp);
 int		 txn_need(struct import *imp, int may_commit);
 int		 txn_commit(struct import *imp);
 void		 move_later(struct import *imp, const struct scan_entry *e,

@@ -1,12 +1,14 @@
 /*
- * scan.c: walk the sources. Collects regular files (dot-files, dot-directories
- * and the temporary names of uploads and sync tools left alone; FIFOs,
- * devices and symbolic links skipped, never followed), then pairs sidecars (.XMP, name.ext.xmp, .THM, .AAE, .LRV, Sony's
- * M01.XML ...) with the main file they belong to.
+ * scan.c: walk the sources a directory at a time. Each directory's regular
+ * files (dot-files, dot-directories and the temporary names of uploads and
+ * sync tools left alone; FIFOs, devices and symbolic links skipped, never
+ * followed) are collected, sidecars paired with the main file they belong
+ * to (scan-group.c), and the lot handed to the caller before the
+ * directory is left: memory follows the largest directory, not the size
+ * of the tree.
  */
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,11 +23,17 @@
 
 #define SCAN_MAXDEPTH	64
 
+/*
+ * A scan that hands each directory's files, grouped, to fn as it is read;
+ * with fn NULL it only counts them (files, bytes).
+ */
 struct scan *
-scan_new(void)
+scan_new(scan_fn fn, void *arg)
 {
 	struct scan	*sc = xcalloc(1, sizeof *sc);
 
+	sc->fn = fn;
+	sc->arg = arg;
 	return sc;
 }
 
@@ -39,7 +47,7 @@ struct scan_arena {
 	char			 buf[];
 };
 
-/* A copy of s that lives as long as the scan. */
+/* A copy of s that lives as long as its directory's frame. */
 static char *
 scan_strdup(struct scan *sc, const char *s)
 {
@@ -59,18 +67,26 @@ scan_strdup(struct scan *sc, const char *s)
 	return a->buf + a->used - n;
 }
 
-void
-scan_free(struct scan *sc)
+/* Free a list of arena chunks. */
+static void
+arena_free(struct scan_arena *a)
 {
-	struct scan_arena	*a, *next;
-	size_t			 i;
+	struct scan_arena	*next;
 
-	if (sc == NULL)
-		return;
-	for (a = sc->arena; a != NULL; a = next) {
+	for (; a != NULL; a = next) {
 		next = a->next;
 		free(a);
 	}
+}
+
+void
+scan_free(struct scan *sc)
+{
+	size_t	 i;
+
+	if (sc == NULL)
+		return;
+	arena_free(sc->arena);
 	for (i = 0; i < sc->nroots; i++) {
 		if (sc->roots[i].fd != -1)
 			close(sc->roots[i].fd);
@@ -79,6 +95,26 @@ scan_free(struct scan *sc)
 	free(sc->roots);
 	free(sc->e);
 	free(sc);
+}
+
+/*
+ * A copy of e that owns its path (one allocation), for what outlives the
+ * directory's turn: a copy in flight, a source to remove after a commit.
+ */
+struct scan_entry *
+scan_entry_dup(const struct scan_entry *e)
+{
+	struct scan_entry	*d;
+	size_t			 n = strlen(e->path) + 1;
+
+	d = xmalloc(sizeof *d + n);
+	*d = *e;
+	d->path = (char *)(d + 1);
+	memcpy(d->path, e->path, n);
+	d->name = d->path + (e->name - e->path);
+	d->rel = d->path + (e->rel - e->path);
+	d->main = d->next = d->first = -1;
+	return d;
 }
 
 /* What import needs of an entry's stat, as a struct stat. */
@@ -131,13 +167,21 @@ scan_ignored_name(const char *name, int dir)
 	return 0;
 }
 
+/*
+ * Note a regular file of the directory being read: kept (path as found,
+ * rel its tail below the root), or with no fn only counted.
+ */
 static void
-scan_push(struct scan *sc, const char *path, const char *rel,
-    unsigned root, const struct stat *sb)
+scan_push(struct scan *sc, const char *path, size_t rellen, unsigned root,
+    const struct stat *sb)
 {
 	struct scan_entry	*e;
 	const char		*slash;
 
+	sc->files++;
+	sc->bytes += (uint64_t)sb->st_size;
+	if (sc->fn == NULL)
+		return;
 	if (sc->n == sc->cap) {
 		sc->cap = sc->cap ? sc->cap * 2 : 256;
 		sc->e = xreallocarray(sc->e, sc->cap, sizeof *sc->e);
@@ -146,9 +190,7 @@ scan_push(struct scan *sc, const char *path, const char *rel,
 	e->path = scan_strdup(sc, path);
 	slash = strrchr(e->path, '/');
 	e->name = slash != NULL ? slash + 1 : e->path;
-	/* Below a directory root, rel is the tail of path: no copy. */
-	e->rel = rel == NULL ? e->path + strlen(sc->roots[root].path) + 1 :
-	    scan_strdup(sc, rel);
+	e->rel = e->path + strlen(e->path) - rellen;
 	e->root = root;
 	e->dev = sb->st_dev;
 	e->ino = sb->st_ino;
@@ -156,7 +198,6 @@ scan_push(struct scan *sc, const char *path, const char *rel,
 	e->mtime = sb->st_mtim;
 	e->ctime = sb->st_ctim;
 	e->main = e->next = e->first = -1;
-	sc->bytes += (uint64_t)sb->st_size;
 }
 
 /*
@@ -189,98 +230,327 @@ out:
 }
 
 /*
- * Walk the directory open as dfd (its path dir, below root), adding what
- * it holds; dfd is closed. Every name is looked at and entered through its
- * directory's descriptor, never following a link: a folder swapped for a
- * link while the walk goes on is not entered.
+ * A directory of the walk: open (its children are opened through it, never
+ * following a link), with its files (sorted, grouped) not yet handed over
+ * and the names of its folders still to visit. Only the frames from the
+ * root down to the directory in hand are kept: at most SCAN_MAXDEPTH + 1
+ * descriptors, and what those directories hold.
  */
-static void
-scan_dir(struct scan *sc, unsigned root, int dfd, const char *dir,
-    int depth)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 sb;
-	char		*path, buf[PATH_MAX];
-	int		 cfd;
+struct scan_frame {
+	int			 fd;
+	char			*path;		/* ROOT/sub */
+	char			**subs;		/* sorted */
+	size_t			 nsubs;
+	size_t			 next;		/* the next folder to visit */
+	struct scan_entry	*e;		/* its files */
+	size_t			 n;
+	size_t			 pos;		/* e[0..pos) handed over */
+	struct scan_arena	*arena;		/* their paths */
+};
 
-	if (depth > SCAN_MAXDEPTH) {
-		log_warnx("%s: directories nested too deep, not entered",
-		    log_path(dir, buf, sizeof buf));
-		sc->failed++;
-		close(dfd);
-		return;
-	}
-	if ((d = fdopendir(dfd)) == NULL) {
-		log_warn("%s", log_path(dir, buf, sizeof buf));
-		sc->failed++;
-		close(dfd);
-		return;
-	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-			log_warn("%s", log_path(path, buf, sizeof buf));
-			sc->failed++;
-		} else if (scan_ignored_name(de->d_name, S_ISDIR(sb.st_mode))) {
-			log_debug("%s: a temporary or system name, left alone",
-			    log_path(path, buf, sizeof buf));
-			sc->ignored++;
-		} else if (S_ISLNK(sb.st_mode)) {
-			log_debug("%s: symbolic link, not followed",
-			    log_path(path, buf, sizeof buf));
-			sc->skipped++;
-		} else if (S_ISDIR(sb.st_mode)) {
-			if (sb.st_dev == sc->skip_dev &&
-			    sb.st_ino == sc->skip_ino)
-				log_info("%s: is the library, not scanned",
-				    log_path(path, buf, sizeof buf));
-			else if ((cfd = openat(dfd, de->d_name, O_RDONLY |
-			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-				log_warn("%s", log_path(path, buf,
-				    sizeof buf));
-				sc->failed++;
-			} else
-				scan_dir(sc, root, cfd, path, depth + 1);
-		} else if (S_ISREG(sb.st_mode))
-			scan_push(sc, path, NULL, root, &sb);
-		else
-			sc->skipped++;	/* FIFO, device, socket */
-		free(path);
-	}
-	if (errno != 0) {
-		log_warn("%s", log_path(dir, buf, sizeof buf));
-		sc->failed++;
-	}
-	closedir(d);
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Remember a root: its path as given and its directory, opened. */
-static unsigned
-scan_root(struct scan *sc, const char *path, int fd)
+/* Is sb the library (never a source)? */
+static int
+is_library(const struct scan *sc, const struct stat *sb)
 {
-	sc->roots = xreallocarray(sc->roots, sc->nroots + 1,
-	    sizeof *sc->roots);
-	sc->roots[sc->nroots].path = xstrdup(path);
-	sc->roots[sc->nroots].fd = fd;
-	return (unsigned)sc->nroots++;
+	return (sc->skip_dev != 0 || sc->skip_ino != 0) &&
+	    sb->st_dev == sc->skip_dev && sb->st_ino == sc->skip_ino;
 }
 
 /*
- * Add a source: a directory (walked) or a single file. The source itself
- * may be reached through links (a card mounted at /media/x, linked from
- * /mnt/card); nothing below it is. -1 if unusable.
+ * Look at one name of the directory fr: a file is kept (scan_push), a
+ * folder noted for later; links, devices, temporary names left alone.
  */
-int
-scan_add(struct scan *sc, const char *root)
+static void
+scan_name(struct scan *sc, unsigned root, size_t rootlen,
+    struct scan_frame *fr, const char *name, size_t *capsubs)
 {
 	struct stat	 sb;
-	char		*real, *clean, *dir, buf[PATH_MAX];
-	const char	*base;
-	size_t		 n;
+	char		*path, buf[PATH_MAX];
+
+	xasprintf(&path, "%s/%s", fr->path, name);
+	if (fstatat(fr->fd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (!sc->quiet)
+			log_warn("%s", log_path(path, buf, sizeof buf));
+		sc->failed++;
+	} else if (scan_ignored_name(name, S_ISDIR(sb.st_mode))) {
+		log_debug("%s: a temporary or system name, left alone",
+		    log_path(path, buf, sizeof buf));
+		sc->ignored++;
+	} else if (S_ISLNK(sb.st_mode)) {
+		log_debug("%s: symbolic link, not followed",
+		    log_path(path, buf, sizeof buf));
+		sc->skipped++;
+	} else if (S_ISDIR(sb.st_mode)) {
+		if (is_library(sc, &sb)) {
+			if (!sc->quiet)
+				log_info("%s: is the library, not scanned",
+				    log_path(path, buf, sizeof buf));
+		} else {
+			if (fr->nsubs == *capsubs) {
+				*capsubs = *capsubs ? *capsubs * 2 : 16;
+				fr->subs = xreallocarray(fr->subs, *capsubs,
+				    sizeof *fr->subs);
+			}
+			fr->subs[fr->nsubs++] = xstrdup(name);
+		}
+	} else if (S_ISREG(sb.st_mode))
+		scan_push(sc, path, strlen(path) - rootlen - 1, root, &sb);
+	else
+		sc->skipped++;	/* FIFO, device, socket */
+	free(path);
+}
+
+/* The files just read, grouped, become fr's (sc's are left empty). */
+static void
+scan_take(struct scan *sc, struct scan_frame *fr)
+{
+	scan_group(sc);
+	fr->e = sc->e;
+	fr->n = sc->n;
+	fr->pos = 0;
+	fr->arena = sc->arena;
+	sc->e = NULL;
+	sc->n = sc->cap = 0;
+	sc->arena = NULL;
+}
+
+/*
+ * Read the directory fr: its files kept and grouped, its folders noted,
+ * sorted. A directory that cannot be read counts as failed.
+ */
+static void
+scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 capsubs = 0, rootlen = strlen(sc->roots[root].path);
+	char		 buf[PATH_MAX];
 	int		 fd;
+
+	if ((fd = dup(fr->fd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (!sc->quiet)
+			log_warn("%s", log_path(fr->path, buf, sizeof buf));
+		sc->failed++;
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	rewinddir(d);	/* the offset is shared with fr->fd: walked before? */
+	while ((errno = 0, de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			scan_name(sc, root, rootlen, fr, de->d_name, &capsubs);
+	if (errno != 0) {
+		if (!sc->quiet)
+			log_warn("%s", log_path(fr->path, buf, sizeof buf));
+		sc->failed++;
+	}
+	closedir(d);
+	if (fr->nsubs > 1)
+		qsort(fr->subs, fr->nsubs, sizeof *fr->subs, name_cmp);
+	scan_take(sc, fr);
+}
+
+/* Does the folder sub come before the file name, as paths sort? */
+static int
+sub_first(const char *sub, const char *name)
+{
+	size_t	n = strlen(sub);
+	int	c = strncmp(sub, name, n);
+
+	if (c != 0)
+		return c < 0;
+	return (unsigned char)'/' < (unsigned char)name[n];
+}
+
+/*
+ * Hand fr's files over to the scan's fn, those not handed over yet that
+ * sort before the folder sub (all of them if sub is NULL): the files of a
+ * tree come in the order of their paths, as sorted.
+ */
+static void
+scan_hand(struct scan *sc, struct scan_frame *fr, const char *sub)
+{
+	size_t	end = fr->pos;
+
+	while (end < fr->n && (sub == NULL || !sub_first(sub,
+	    fr->e[end].name)))
+		end++;
+	if (end > fr->pos && sc->fn != NULL && !sc->stop) {
+		sc->e = fr->e;
+		sc->n = fr->n;
+		if (sc->fn(sc, fr->pos, end, sc->arg) == -1)
+			sc->stop = 1;
+		sc->e = NULL;
+		sc->n = 0;
+	}
+	fr->pos = end;
+}
+
+/*
+ * Open the next folder to visit below fr, through fr's descriptor and
+ * without following a link (a folder swapped for a link meanwhile is not
+ * entered). Fills child and returns 0; -1 if it cannot be entered (said
+ * and counted).
+ */
+static int
+scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
+    struct scan_frame *child)
+{
+	struct stat	 sb;
+	const char	*name = fr->subs[fr->next++];
+	char		 buf[PATH_MAX];
+
+	memset(child, 0, sizeof *child);
+	xasprintf(&child->path, "%s/%s", fr->path, name);
+	if (depth > SCAN_MAXDEPTH) {
+		if (!sc->quiet)
+			log_warnx("%s: directories nested too deep, not "
+			    "entered", log_path(child->path, buf, sizeof buf));
+		goto fail;
+	}
+	if ((child->fd = openat(fr->fd, name, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (!sc->quiet && (errno == ELOOP || errno == ENOTDIR))
+			log_warnx("%s: no longer a folder (a link now?); not "
+			    "followed", log_path(child->path, buf, sizeof buf));
+		else if (!sc->quiet)
+			log_warn("%s", log_path(child->path, buf, sizeof buf));
+		goto fail;
+	}
+	if (fstat(child->fd, &sb) == 0 && is_library(sc, &sb)) {
+		/* Swapped for the library since it was read: not walked. */
+		close(child->fd);
+		free(child->path);
+		return -1;
+	}
+	return 0;
+fail:
+	sc->failed++;
+	free(child->path);
+	return -1;
+}
+
+/* Close a frame of the walk, and free what it holds. */
+static void
+scan_leave(struct scan_frame *fr)
+{
+	size_t	i;
+
+	if (fr->fd != -1)
+		close(fr->fd);
+	for (i = 0; i < fr->nsubs; i++)
+		free(fr->subs[i]);
+	free(fr->subs);
+	free(fr->path);
+	free(fr->e);
+	arena_free(fr->arena);
+}
+
+/*
+ * Walk the directory open as fd (the root's path, dup'ed; closed here) a
+ * directory at a time, depth first, in the order of the paths: each
+ * directory is read whole (its sidecars paired), and its files are handed
+ * over, in turns between its folders, before the directory is left. Only
+ * the open frames are kept, so memory follows the size of a directory and
+ * the depth, never the number of files.
+ */
+static void
+scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
+{
+	struct scan_frame	 st[SCAN_MAXDEPTH + 2];
+	struct scan_frame	*fr;
+	const char		*sub;
+	int			 depth = 0;
+
+	memset(&st[0], 0, sizeof st[0]);
+	st[0].fd = fd;
+	st[0].path = xstrdup(path);
+	scan_read(sc, root, &st[0]);
+	while (depth >= 0) {
+		fr = &st[depth];
+		sub = fr->next < fr->nsubs ? fr->subs[fr->next] : NULL;
+		scan_hand(sc, fr, sub);
+		if (sc->stop || sub == NULL) {
+			scan_leave(&st[depth--]);
+			continue;
+		}
+		if (scan_enter(sc, fr, depth + 1, &st[depth + 1]) == 0)
+			scan_read(sc, root, &st[++depth]);
+	}
+}
+
+/* Remember a root: its path as given and its directory, opened. */
+static int
+scan_root(struct scan *sc, const char *path, int fd, const char *file)
+{
+	struct scan_root	*r;
+
+	sc->roots = xreallocarray(sc->roots, sc->nroots + 1,
+	    sizeof *sc->roots);
+	r = &sc->roots[sc->nroots];
+	r->path = xstrdup(path);
+	r->fd = fd;
+	r->file = file != NULL ? r->path + strlen(path) - strlen(file) : NULL;
+	return (int)sc->nroots++;
+}
+
+/*
+ * A single file given as a source: its directory opened as the root, its
+ * name not followed. The root, or -1 after saying why.
+ */
+static int
+scan_source_file(struct scan *sc, const char *root, const char *clean)
+{
+	struct stat	 sb;
+	const char	*base;
+	char		*dir, buf[PATH_MAX];
+	int		 fd;
+
+	base = strrchr(clean, '/');
+	if (base == NULL) {
+		dir = xstrdup(".");
+		base = clean;
+	} else {
+		xasprintf(&dir, "%.*s", base == clean ? 1 :
+		    (int)(base - clean), clean);
+		base++;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd == -1 || fstatat(fd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(sb.st_mode)) {
+		if (fd != -1 && S_ISLNK(sb.st_mode))
+			log_warnx("%s: a symbolic link, not followed: give the "
+			    "file it points to", log_path(root, buf,
+			    sizeof buf));
+		else
+			log_warn("%s", log_path(root, buf, sizeof buf));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return scan_root(sc, clean, fd, base);
+}
+
+/*
+ * Open a source: a directory or a single file. The source itself may be
+ * reached through links (a card mounted at /media/x, linked from
+ * /mnt/card); nothing below it is. Returns its root for scan_walk, or -1
+ * after saying why it is unusable.
+ */
+int
+scan_source(struct scan *sc, const char *root)
+{
+	struct stat	 sb;
+	char		*real, *clean, buf[PATH_MAX];
+	size_t		 n;
+	int		 fd, r;
 
 	if (stat(root, &sb) == -1) {
 		log_warn("%s", log_path(root, buf, sizeof buf));
@@ -302,153 +572,90 @@ scan_add(struct scan *sc, const char *root)
 	n = strlen(clean);
 	while (n > 1 && clean[n - 1] == '/')
 		clean[--n] = '\0';
-	if (S_ISREG(sb.st_mode)) {
-		/* A file: its directory is the root, its name not followed. */
-		base = strrchr(clean, '/');
-		if (base == NULL) {
-			dir = xstrdup(".");
-			base = clean;
-		} else {
-			xasprintf(&dir, "%.*s", base == clean ? 1 :
-			    (int)(base - clean), clean);
-			base++;
-		}
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		free(dir);
-		if (fd == -1 || fstatat(fd, base, &sb,
-		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(sb.st_mode)) {
-			if (fd != -1 && S_ISLNK(sb.st_mode))
-				log_warnx("%s: a symbolic link, not followed: "
-				    "give the file it points to",
-				    log_path(root, buf, sizeof buf));
-			else
-				log_warn("%s", log_path(root, buf, sizeof buf));
-			if (fd != -1)
-				close(fd);
-			free(clean);
-			return -1;
-		}
-		scan_push(sc, clean, base, scan_root(sc, clean, fd), &sb);
-		free(clean);
-		return 0;
-	}
-	if ((fd = open(clean, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if (S_ISREG(sb.st_mode))
+		r = scan_source_file(sc, root, clean);
+	else if ((fd = open(clean, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
 		log_warn("%s", log_path(root, buf, sizeof buf));
-		free(clean);
-		return -1;
-	}
-	/* The walk closes its fd: keep the root's own for opening later. */
-	scan_dir(sc, scan_root(sc, clean, fd), dup(fd), clean, 0);
+		r = -1;
+	} else
+		r = scan_root(sc, clean, fd, NULL);
 	free(clean);
-	return 0;
-}
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	const struct scan_entry	*x = a, *y = b;
-
-	return strcmp(x->path, y->path);
-}
-
-/* Length of the directory part of path (up to the last '/'). */
-static size_t
-dir_len(const char *path)
-{
-	const char	*s = strrchr(path, '/');
-
-	return s != NULL ? (size_t)(s - path) : 0;
-}
-
-/* Extensions a sidecar may pair by; preference for mains: RAW over JPEG. */
-static int
-main_rank(const char *name)
-{
-	const char	*dot = strrchr(name, '.');
-
-	if (dot == NULL)
-		return 1;
-	if (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0 ||
-	    strcasecmp(dot, ".heic") == 0)
-		return 1;
-	return 2;
-}
-
-/* Does main (a file name) own sidecar (a file name)? */
-static int
-pairs(const char *sidecar, const char *main)
-{
-	const char	*sdot = strrchr(sidecar, '.'), *mdot = strrchr(main, '.');
-	size_t		 sstem, mstem;
-
-	if (sdot == NULL || mdot == NULL || is_sidecar_name(main))
-		return 0;
-	sstem = (size_t)(sdot - sidecar);
-	mstem = (size_t)(mdot - main);
-	/* IMG_0001.CR2.xmp, IMG_0001.JPG.json: the full name plus one ext. */
-	if (sstem == strlen(main) && strncasecmp(sidecar, main, sstem) == 0)
-		return 1;
-	/* IMG_0001.XMP, IMG_0001.THM, IMG_0001.AAE beside IMG_0001.CR2 */
-	if (sstem == mstem && strncasecmp(sidecar, main, sstem) == 0)
-		return 1;
-	/* Sony: C0001M01.XML beside C0001.MP4 */
-	if (sstem == mstem + 3 && strncasecmp(sidecar, main, mstem) == 0 &&
-	    toupper((unsigned char)sidecar[mstem]) == 'M' &&
-	    isdigit((unsigned char)sidecar[mstem + 1]) &&
-	    isdigit((unsigned char)sidecar[mstem + 2]))
-		return 1;
-	/* GoPro: GL010001.LRV beside GX010001.MP4 or GH010001.MP4 */
-	if (sstem == mstem && sstem > 2 && toupper((unsigned char)sidecar[0])
-	    == 'G' && toupper((unsigned char)main[0]) == 'G' &&
-	    toupper((unsigned char)sidecar[1]) == 'L' &&
-	    strncasecmp(sidecar + 2, main + 2, sstem - 2) == 0)
-		return 1;
-	return 0;
+	return r;
 }
 
 /*
- * Sort what was found and attach each sidecar to its main file in the same
- * directory. Sidecars that pair with nothing stay ordinary files.
+ * Walk the source opened as root: each directory's files are handed to
+ * the scan's fn as the directory is read (a single file, alone). Once fn
+ * asked to stop, nothing more is walked or handed over.
  */
 void
-scan_group(struct scan *sc)
+scan_walk(struct scan *sc, int root)
 {
-	size_t	 i, j, start, end, dl;
-	long	 best, *tail;
-	int	 rank, r;
+	struct scan_root	*r = &sc->roots[root];
+	struct scan_frame	 fr;
+	struct stat		 sb;
+	char			 buf[PATH_MAX];
+	int			 fd;
 
-	if (sc->n == 0)
+	if (sc->stop)
 		return;
-	qsort(sc->e, sc->n, sizeof *sc->e, entry_cmp);
-	for (start = 0; start < sc->n; start = end) {
-		dl = dir_len(sc->e[start].path);
-		for (end = start + 1; end < sc->n; end++)
-			if (dir_len(sc->e[end].path) != dl ||
-			    strncmp(sc->e[end].path, sc->e[start].path, dl) !=
-			    0)
-				break;
-		for (i = start; i < end; i++) {
-			if (!is_sidecar_name(sc->e[i].name))
-				continue;
-			best = -1;
-			rank = 0;
-			for (j = start; j < end; j++) {
-				if (j == i || !pairs(sc->e[i].name,
-				    sc->e[j].name))
-					continue;
-				r = main_rank(sc->e[j].name);
-				if (r > rank) {
-					rank = r;
-					best = (long)j;
-				}
-			}
-			if (best == -1)
-				continue;
-			sc->e[i].main = best;
-			tail = &sc->e[best].first;
-			while (*tail != -1)
-				tail = &sc->e[*tail].next;
-			*tail = (long)i;
+	if (r->file != NULL) {
+		if (fstatat(r->fd, r->file, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(sb.st_mode)) {
+			if (!sc->quiet)
+				log_warnx("%s: no longer a regular file",
+				    log_path(r->path, buf, sizeof buf));
+			sc->failed++;
+			return;
 		}
-	}
+		memset(&fr, 0, sizeof fr);
+		fr.fd = -1;
+		scan_push(sc, r->path, strlen(r->file), (unsigned)root, &sb);
+		scan_take(sc, &fr);
+		scan_hand(sc, &fr, NULL);
+		scan_leave(&fr);
+	} else if ((fd = dup(r->fd)) == -1) {
+		if (!sc->quiet)
+			log_warn("%s", log_path(r->path, buf, sizeof buf));
+		sc->failed++;
+	} else
+		scan_tree(sc, (unsigned)root, fd, r->path);
+}
+
+/*
+ * How many files, and bytes, the source opened as root holds: a walk that
+ * keeps nothing and says nothing (for a progress line's totals).
+ */
+void
+scan_count(struct scan *sc, int root, uint64_t *files, uint64_t *bytes)
+{
+	struct scan	save = *sc;
+
+	sc->fn = NULL;
+	sc->quiet = 1;
+	sc->files = sc->bytes = 0;
+	scan_walk(sc, root);
+	*files = sc->files;
+	*bytes = sc->bytes;
+	sc->fn = save.fn;
+	sc->quiet = save.quiet;
+	sc->files = save.files;
+	sc->bytes = save.bytes;
+	sc->failed = save.failed;
+	sc->skipped = save.skipped;
+	sc->ignored = save.ignored;
+	sc->stop = save.stop;
+}
+
+/* Open the source root and walk it (scan_source, scan_walk); 0 or -1. */
+int
+scan_add(struct scan *sc, const char *root)
+{
+	int	r;
+
+	if ((r = scan_source(sc, root)) == -1)
+		return -1;
+	scan_walk(sc, r);
+	return 0;
 }

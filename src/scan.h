@@ -1,5 +1,7 @@
 /*
- * scan.h: walking sources (scan.c), for the import command.
+ * scan.h: walking sources a directory at a time (scan.c), for import,
+ * adopt and verify; pairing sidecars (scan-group.c); opening and removing
+ * what was found (source.c).
  */
 #ifndef SCAN_H
 #define SCAN_H
@@ -7,9 +9,10 @@
 #include <sys/stat.h>
 
 /*
- * One file found. Kept small (a card can hold 100,000 files and a NAS has
- * little memory): the few stat fields import needs, the path in the scan's
- * arena.
+ * One file found. Kept small (a directory can hold 100,000 files and a NAS
+ * has little memory): the few stat fields import needs, the path in the
+ * scan's arena, valid until the directory's turn is over (scan_entry_dup
+ * makes a copy that lasts).
  */
 struct scan_entry {
 	char		*path;		/* as found: ROOT/sub/name */
@@ -32,13 +35,25 @@ struct scan_arena;
 struct scan_root {
 	char		*path;		/* as given */
 	int		 fd;		/* the directory its entries are below */
+	const char	*file;		/* a single file: its name, in fd */
 };
 
+struct scan;
+
+/*
+ * Called with a directory's files in sc->e[0..n), sorted and grouped, to
+ * take those in [from, to) (sidecars may lie outside: they go with their
+ * main file); a directory comes in turns between its folders, so that the
+ * files come in the order of their paths. -1 stops the walk.
+ */
+typedef int	(*scan_fn)(struct scan *, size_t, size_t, void *);
+
 struct scan {
-	struct scan_entry	*e;
+	struct scan_entry	*e;		/* the directory in hand */
 	size_t			 n;
 	size_t			 cap;
-	uint64_t		 bytes;		/* of regular files found */
+	uint64_t		 files;		/* regular files found so far */
+	uint64_t		 bytes;		/* and their bytes */
 	unsigned		 failed;	/* unreadable directories */
 	unsigned		 skipped;	/* FIFOs, devices, links */
 	unsigned		 ignored;	/* temporary names: never taken */
@@ -47,14 +62,24 @@ struct scan {
 	dev_t			 skip_dev;	/* the library: never a source */
 	ino_t			 skip_ino;
 	struct scan_arena	*arena;		/* where the paths live */
+	scan_fn			 fn;		/* NULL: only count */
+	void			*arg;
+	int			 stop;		/* fn said stop */
+	int			 quiet;		/* counting: say nothing */
 };
 
-struct scan	*scan_new(void);
+struct scan	*scan_new(scan_fn, void *);
 void		 scan_free(struct scan *);
+int		 scan_source(struct scan *, const char *);
+void		 scan_walk(struct scan *, int);
+void		 scan_count(struct scan *, int, uint64_t *, uint64_t *);
 int		 scan_add(struct scan *, const char *);
-void		 scan_group(struct scan *);
 void		 scan_entry_stat(const struct scan_entry *, struct stat *);
+struct scan_entry *scan_entry_dup(const struct scan_entry *);
 int		 scan_ignored_name(const char *, int);
+
+/* scan-group.c: a directory's files sorted, sidecars paired */
+void		 scan_group(struct scan *);
 
 /* source.c: scanned files, opened and removed without following links */
 int		 source_open(const struct scan *, const struct scan_entry *,

@@ -1,0 +1,113 @@
+/*
+ * scan-group.c: a directory's files as the walk (scan.c) read them, sorted
+ * by name and grouped: each sidecar (.XMP, name.ext.xmp, .THM, .AAE,
+ * .LRV, Sony's M01.XML ...) attached to the main file it belongs to.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "shoebox.h"
+#include "scan.h"
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct scan_entry	*x = a, *y = b;
+
+	return strcmp(x->name, y->name);	/* one directory's */
+}
+
+/* Extensions a sidecar may pair by; preference for mains: RAW over JPEG. */
+static int
+main_rank(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+
+	if (dot == NULL)
+		return 1;
+	if (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0 ||
+	    strcasecmp(dot, ".heic") == 0)
+		return 1;
+	return 2;
+}
+
+/* Does main (a file name) own sidecar (a file name)? */
+static int
+pairs(const char *sidecar, const char *main)
+{
+	const char	*sdot = strrchr(sidecar, '.'), *mdot = strrchr(main, '.');
+	size_t		 sstem, mstem;
+
+	if (sdot == NULL || mdot == NULL || is_sidecar_name(main))
+		return 0;
+	sstem = (size_t)(sdot - sidecar);
+	mstem = (size_t)(mdot - main);
+	/* IMG_0001.CR2.xmp, IMG_0001.JPG.json: the full name plus one ext. */
+	if (sstem == strlen(main) && strncasecmp(sidecar, main, sstem) == 0)
+		return 1;
+	/* IMG_0001.XMP, IMG_0001.THM, IMG_0001.AAE beside IMG_0001.CR2 */
+	if (sstem == mstem && strncasecmp(sidecar, main, sstem) == 0)
+		return 1;
+	/* Sony: C0001M01.XML beside C0001.MP4 */
+	if (sstem == mstem + 3 && strncasecmp(sidecar, main, mstem) == 0 &&
+	    toupper((unsigned char)sidecar[mstem]) == 'M' &&
+	    isdigit((unsigned char)sidecar[mstem + 1]) &&
+	    isdigit((unsigned char)sidecar[mstem + 2]))
+		return 1;
+	/* GoPro: GL010001.LRV beside GX010001.MP4 or GH010001.MP4 */
+	if (sstem == mstem && sstem > 2 && toupper((unsigned char)sidecar[0])
+	    == 'G' && toupper((unsigned char)main[0]) == 'G' &&
+	    toupper((unsigned char)sidecar[1]) == 'L' &&
+	    strncasecmp(sidecar + 2, main + 2, sstem - 2) == 0)
+		return 1;
+	return 0;
+}
+
+/* The main file of the sidecar e[i] among e[0..n), or -1. */
+static long
+main_of(const struct scan_entry *e, size_t n, size_t i)
+{
+	size_t	j;
+	long	best = -1;
+	int	rank = 0, r;
+
+	for (j = 0; j < n; j++) {
+		if (j == i || !pairs(e[i].name, e[j].name))
+			continue;
+		if ((r = main_rank(e[j].name)) > rank) {
+			rank = r;
+			best = (long)j;
+		}
+	}
+	return best;
+}
+
+/*
+ * Sort the directory's files (sc->e, one directory's) and attach each
+ * sidecar to its main file. Sidecars that pair with nothing stay
+ * ordinary files.
+ */
+void
+scan_group(struct scan *sc)
+{
+	size_t	 i;
+	long	 best, *tail;
+
+	if (sc->n == 0)
+		return;
+	qsort(sc->e, sc->n, sizeof *sc->e, entry_cmp);
+	for (i = 0; i < sc->n; i++) {
+		if (!is_sidecar_name(sc->e[i].name) ||
+		    (best = main_of(sc->e, sc->n, i)) == -1)
+			continue;
+		sc->e[i].main = best;
+		tail = &sc->e[best].first;
+		while (*tail != -1)
+			tail = &sc->e[*tail].next;
+		*tail = (long)i;
+	}
+}
