@@ -14,6 +14,7 @@
  * one through store_pass(), which the remotes use too.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include <openssl/evp.h>
 
@@ -660,6 +663,7 @@ store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen)
 
 static struct {
 	const struct scan	*sc;
+	const struct scan_entry	*e;	/* the directory in hand's files */
 	size_t			 at;	/* the entry being read */
 	size_t			 next;	/* the first one not asked for yet */
 	uint64_t		 asked;	/* bytes asked for beyond at */
@@ -671,22 +675,38 @@ ahead_len(const struct scan_entry *e)
 	return e->size < AHEAD_BYTES ? (uint64_t)e->size : AHEAD_BYTES;
 }
 
-/* Ask the kernel to start reading e's first len bytes; errors ignored. */
+/*
+ * Ask the kernel to start reading e's first len bytes; errors ignored.
+ * Opened below its root without following any link on the way (a folder
+ * of a shared drop may have become a link to anywhere since the walk), and
+ * only a regular file that is still the one scanned is asked for: where
+ * the kernel has no openat2 (before Linux 5.6) nothing is read ahead.
+ */
 static void
 ahead_file(const struct scan *sc, const struct scan_entry *e, uint64_t len)
 {
-	int	fd;
+	struct open_how	how;
+	struct stat	sb;
+	int		fd;
 
-	if (len == 0 || (fd = openat(sc->roots[e->root].fd, e->rel,
-	    O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)) == -1)
+	if (len == 0)
 		return;
-	posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_WILLNEED);
+	memset(&how, 0, sizeof how);
+	how.flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+	if ((fd = (int)syscall(SYS_openat2, sc->roots[e->root].fd, e->rel,
+	    &how, sizeof how)) == -1)
+		return;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == e->dev &&
+	    sb.st_ino == e->ino)
+		posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_WILLNEED);
 	close(fd);
 }
 
 /*
- * Entry e of sc is being read for a copy: have the entries after it read
- * ahead, AHEAD_BYTES' worth. Called only for files actually read, so a
+ * Entry e of sc (of the directory in hand) is being read for a copy: have
+ * the entries after it in that directory read ahead, AHEAD_BYTES' worth. Called only for files actually read, so a
  * re-run that reads nothing asks for nothing.
  */
 void
@@ -694,8 +714,10 @@ store_ahead(const struct scan *sc, const struct scan_entry *e)
 {
 	size_t	i = (size_t)(e - sc->e), k;
 
-	if (ahead.sc != sc || i < ahead.at || i >= ahead.next) {
+	if (ahead.sc != sc || ahead.e != sc->e || i < ahead.at ||
+	    i >= ahead.next) {
 		ahead.sc = sc;
+		ahead.e = sc->e;
 		ahead.at = i;
 		ahead.next = i + 1;
 		ahead.asked = 0;
