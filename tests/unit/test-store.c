@@ -169,6 +169,35 @@ test_pass_region_and_errors(void **state)
 }
 
 /*
+ * The walk's callback for test_ahead: store_ahead over the directory's
+ * files in order, backwards, after one is removed, and between the two
+ * scans' (the other one given as arg).
+ */
+static int
+ahead_fn(struct scan *sc, size_t from, size_t to, void *arg)
+{
+	struct scan	*other = arg;
+	char		 path[96];
+	size_t		 i;
+
+	(void)from;
+	(void)to;
+	for (i = 0; i < sc->n; i++)
+		store_ahead(sc, &sc->e[i]);
+	for (i = sc->n; i-- > 0;)
+		store_ahead(sc, &sc->e[i]);
+	if (other == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s/ahead3", dir);
+	unlink(path);
+	store_ahead(sc, &sc->e[0]);
+	store_ahead(sc, &sc->e[sc->n - 1]);
+	assert_int_equal(scan_add(other, dir), 0);
+	store_ahead(sc, &sc->e[1]);
+	return 0;
+}
+
+/*
  * store_ahead is a hint: whatever the order it is called in, over files
  * gone since the scan or over a second scan, it reads nothing out of
  * bounds (ASan) and leaves the files as they were.
@@ -178,7 +207,6 @@ test_ahead(void **state)
 {
 	struct scan	*sc, *sc2;
 	char		 path[96];
-	size_t		 i;
 	int		 fd, k;
 
 	(void)state;
@@ -189,21 +217,10 @@ test_ahead(void **state)
 		assert_int_equal(write(fd, path, (size_t)k * 7), k * 7);
 		close(fd);
 	}
-	sc = scan_new();
+	sc2 = scan_new(ahead_fn, NULL);
+	sc = scan_new(ahead_fn, sc2);
 	assert_int_equal(scan_add(sc, dir), 0);
-	assert_true(sc->n >= 5);
-	for (i = 0; i < sc->n; i++)
-		store_ahead(sc, &sc->e[i]);
-	for (i = sc->n; i-- > 0;)
-		store_ahead(sc, &sc->e[i]);
-	snprintf(path, sizeof path, "%s/ahead3", dir);
-	unlink(path);
-	store_ahead(sc, &sc->e[0]);
-	store_ahead(sc, &sc->e[sc->n - 1]);
-	sc2 = scan_new();
-	assert_int_equal(scan_add(sc2, dir), 0);
-	store_ahead(sc2, &sc2->e[0]);
-	store_ahead(sc, &sc->e[1]);
+	assert_true(sc->files >= 5);
 	scan_free(sc2);
 	scan_free(sc);
 	for (k = 0; k < 5; k++) {
