@@ -1048,43 +1048,111 @@ catalog_count(struct catalog *cat, const char *since)
 }
 
 /*
- * The ids of up to limit files (-1: all) catalogued at or after since
- * (NULL: any time), those never verified first, then those verified
- * longest ago (files_verified), and their total size. *ids is allocated
- * (free it); 0 or -1.
+ * How many of the files catalogued at or after since (NULL: any time) a
+ * verify of up to limit of them (-1: all) takes, and their total size: a
+ * count, nothing kept. 0 or -1.
  */
 int
-catalog_verify_pick(struct catalog *cat, const char *since, int64_t limit,
-    int64_t **ids, size_t *n, uint64_t *bytes)
+catalog_verify_size(struct catalog *cat, const char *since, int64_t limit,
+    uint64_t *n, uint64_t *bytes)
 {
 	sqlite3_stmt	*st;
-	size_t		 cap = 0;
 	int		 rc;
 
-	*ids = NULL;
-	*n = 0;
-	*bytes = 0;
-	if ((st = catalog_prepare(cat, "SELECT id, size FROM files WHERE ?1"
-	    " IS NULL"
-	    " OR imported_at >= ?1 ORDER BY verified_at, id LIMIT ?2")) ==
-	    NULL)
+	*n = *bytes = 0;
+	if ((st = catalog_prepare(cat, "SELECT count(*), total(size) FROM"
+	    " (SELECT size FROM files WHERE ?1 IS NULL OR imported_at >= ?1"
+	    " ORDER BY verified_at, id LIMIT ?2)")) == NULL)
 		return -1;
 	catalog_bind_text(st, 1, since);
 	sqlite3_bind_int64(st, 2, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			*ids = xreallocarray(*ids, cap, sizeof **ids);
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-		*bytes += (uint64_t)sqlite3_column_int64(st, 1);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = (uint64_t)sqlite3_column_int64(st, 0);
+		*bytes = (uint64_t)sqlite3_column_double(st, 1);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
+	if (rc != SQLITE_ROW)
+		return catalog_error(cat, "counting files to verify");
+	return 0;
+}
+
+/*
+ * Start verify's walk through the catalogue (catalog_verify_next). The
+ * walk takes the files verified before the second it began in (what it
+ * verifies itself is stamped with that second or later), so when a file
+ * was verified in this very second (a verify that just ended), it waits
+ * for the next second first. 0 or -1.
+ */
+int
+catalog_verify_start(struct catalog *cat, struct catalog_vcursor *c,
+    const char *since)
+{
+	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(c, 0, sizeof *c);
+	c->since = since;
+	for (;;) {
+		catalog_now(c->before, sizeof c->before);
+		if ((st = catalog_prepare(cat, "SELECT 1 FROM files WHERE"
+		    " verified_at = ?1 LIMIT 1")) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, c->before, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return catalog_error(cat, "choosing files to verify");
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * The next ids (at most max) of the files verify takes: those never
+ * verified first, in catalogue order, then those verified longest ago
+ * (files_verified), a page at a time so that memory does not grow with
+ * the catalogue. A file verified since the walk began is not taken again:
+ * the walk goes on after the last file it gave (c), among those verified
+ * before it began. *n is 0 at the end. 0 or -1.
+ */
+int
+catalog_verify_next(struct catalog *cat, struct catalog_vcursor *c,
+    int64_t *ids, size_t max, size_t *n)
+{
+	sqlite3_stmt	*st;
+	const char	*at;
+	int		 rc;
+
+	*n = 0;
+	if ((st = catalog_prepare(cat, !c->verified ?
+	    "SELECT id, NULL FROM files WHERE verified_at IS NULL AND id > ?2"
+	    " AND (?1 IS NULL OR imported_at >= ?1) ORDER BY id LIMIT ?3" :
+	    "SELECT id, verified_at FROM files WHERE (verified_at, id) >"
+	    " (?4, ?2) AND verified_at < ?5 AND (?1 IS NULL OR"
+	    " imported_at >= ?1) ORDER BY verified_at, id LIMIT ?3")) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, c->since);
+	sqlite3_bind_int64(st, 2, c->id);
+	sqlite3_bind_int64(st, 3, (int64_t)max);
+	if (c->verified) {
+		sqlite3_bind_text(st, 4, c->at, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, c->before, -1, SQLITE_STATIC);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids[(*n)++] = c->id = sqlite3_column_int64(st, 0);
+		if ((at = (const char *)sqlite3_column_text(st, 1)) != NULL)
+			strlcpy_sb(c->at, at, sizeof c->at);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
 		return catalog_error(cat, "choosing files to verify");
+	if (*n == 0 && !c->verified) {
+		/* past the never verified: on to the oldest verified */
+		c->verified = 1;
+		c->id = 0;
+		return catalog_verify_next(cat, c, ids, max, n);
 	}
 	return 0;
 }

@@ -26,6 +26,15 @@ struct catalog {
 };
 
 /* A catalogued file, as the importer looks it up. */
+/* Where verify's walk through the catalogue is (catalog_verify_next). */
+struct catalog_vcursor {
+	const char	*since;		/* catalogued at or after; NULL: any */
+	char		 before[32];	/* verified before the walk began */
+	int		 verified;	/* past the never verified */
+	char		 at[32];	/* the last one given: its verified_at */
+	int64_t		 id;		/* and its id (0: none yet) */
+};
+
 struct cat_file {
 	int64_t		 id;
 	char		 path[PATH_MAX];	/* relative to the library */
@@ -88,9 +97,13 @@ int		 catalog_find(struct catalog *cat, const struct cat_query *q,
 int		 catalog_file_at(struct catalog *cat, const char *rel,
 		    struct cat_file *f);
 int64_t		 catalog_count(struct catalog *cat, const char *since);
-int		 catalog_verify_pick(struct catalog *cat, const char *since,
-		    int64_t limit, int64_t **ids, size_t *n,
-		    uint64_t *bytes);
+int		 catalog_verify_size(struct catalog *cat, const char *since,
+		    int64_t limit, uint64_t *n, uint64_t *bytes);
+int		 catalog_verify_start(struct catalog *cat,
+		    struct catalog_vcursor *c, const char *since);
+int		 catalog_verify_next(struct catalog *cat,
+		    struct catalog_vcursor *c, int64_t *ids, size_t max,
+		    size_t *n);
 int		 catalog_verified(struct catalog *cat, int64_t id,
 		    const char *status);
 

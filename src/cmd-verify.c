@@ -228,37 +228,61 @@ verify_untracked(struct verify *v)
 	return rc;
 }
 
-/* Check each file of ids, recording what was found. 0 or -1. */
-static int
-verify_files(struct verify *v, const int64_t *ids, size_t n)
-{
-	struct cat_file	*f = xmalloc(sizeof *f);
-	enum vstate	 s;
-	char		 why[512];
-	size_t		 i;
-	int		 rc = 0;
+#define VERIFY_PAGE	1024	/* file ids taken from the catalogue at once */
 
-	for (i = 0; i < n && !stop_requested; i++) {
-		meter_show(&v->meter, i, v->bytes, 0);
-		if ((rc = catalog_file(v->cat, ids[i], f)) != 1) {
-			if (rc == 0)
-				continue;	/* gone from the catalogue */
+/*
+ * Check up to limit files (-1: all) catalogued since since (NULL: any
+ * time), those verified longest ago first, a page of ids at a time,
+ * recording what was found; *checked says how many. 0 or -1.
+ */
+static int
+verify_files(struct verify *v, const char *since, int64_t limit,
+    size_t *checked)
+{
+	struct catalog_vcursor	 c;
+	struct cat_file		*f = xmalloc(sizeof *f);
+	int64_t			*ids = xreallocarray(NULL, VERIFY_PAGE,
+				    sizeof *ids);
+	enum vstate		 s;
+	char			 why[512];
+	size_t			 i, n, max;
+	int			 rc = 0;
+
+	*checked = 0;
+	if ((rc = catalog_verify_start(v->cat, &c, since)) == -1)
+		goto out;
+	while (rc == 0 && !stop_requested) {
+		max = limit >= 0 && (uint64_t)limit - *checked < VERIFY_PAGE ?
+		    (size_t)limit - *checked : VERIFY_PAGE;
+		if (max == 0 || (rc = catalog_verify_next(v->cat, &c, ids, max,
+		    &n)) == -1 || n == 0)
 			break;
+		for (i = 0; i < n && !stop_requested; i++) {
+			meter_show(&v->meter, *checked, v->bytes, 0);
+			if ((rc = catalog_file(v->cat, ids[i], f)) != 1) {
+				if (rc == 0)
+					continue;	/* gone meanwhile */
+				break;
+			}
+			rc = 0;
+			why[0] = '\0';
+			s = verify_file(v, f, why, sizeof why);
+			if (s == V_UNREADABLE) {
+				meter_clear(&v->meter);
+				log_warnx("%s/%s: cannot be read: %s",
+				    v->library, f->path, why);
+			}
+			verify_report(v, s, f->path, f, why[0] != '\0' ? why :
+			    NULL);
+			if ((rc = verify_record(v, f->id, s)) == -1)
+				break;
+			(*checked)++;
 		}
-		rc = 0;
-		why[0] = '\0';
-		s = verify_file(v, f, why, sizeof why);
-		if (s == V_UNREADABLE) {
-			meter_clear(&v->meter);
-			log_warnx("%s/%s: cannot be read: %s", v->library,
-			    f->path, why);
-		}
-		verify_report(v, s, f->path, f, why[0] != '\0' ? why : NULL);
-		if ((rc = verify_record(v, f->id, s)) == -1)
-			break;
 	}
-	meter_show(&v->meter, i, v->bytes, 1);
+	meter_show(&v->meter, *checked, v->bytes, 1);
 	meter_clear(&v->meter);
+out:
+	free(ids);
 	free(f);
 	return rc;
 }
@@ -344,9 +368,9 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	char		 path[PATH_MAX], how[128], *end;
 	const char	*since_from = NULL;
 	double		 pct = 100;
-	int64_t		*ids = NULL, total, limit = -1;
-	uint64_t	 bytes;
-	size_t		 n = 0;
+	int64_t		 total, limit = -1;
+	uint64_t	 n = 0, bytes;
+	size_t		 checked = 0;
 	const char	*opt;
 	int		 progress, sample = 0, rc = EXIT_USAGE, bad;
 
@@ -399,8 +423,7 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 			goto out;
 		limit = (int64_t)ceil((double)total * pct / 100);
 	}
-	if (catalog_verify_pick(v.cat, since_from, limit, &ids, &n,
-	    &bytes) == -1)
+	if (catalog_verify_size(v.cat, since_from, limit, &n, &bytes) == -1)
 		goto out;
 
 	stop_catch();
@@ -414,7 +437,8 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 		    "untracked files", v.library);
 		goto out;
 	}
-	if (verify_files(&v, ids, n) == -1 || verify_commit(&v, 1) == -1)
+	if (verify_files(&v, since_from, limit, &checked) == -1 ||
+	    verify_commit(&v, 1) == -1)
 		goto out;
 	if (stop_requested) {
 		log_warnx("verify interrupted; what was checked is recorded");
@@ -427,7 +451,7 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 		    : "", since_from ? since_from : "");
 	else if (since_from != NULL)
 		snprintf(how, sizeof how, " (catalogued since %s)", since_from);
-	verify_summary(&v, n, how);
+	verify_summary(&v, checked, how);
 	bad = v.count[V_MISSING] + v.count[V_CHANGED] +
 	    v.count[V_UNREADABLE] + v.count[V_UNTRACKED] > 0;
 	rc = bad ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
@@ -435,7 +459,6 @@ out:
 	if (v.in_txn)
 		catalog_rollback(v.cat);
 	meter_clear(&v.meter);
-	free(ids);
 	free(v.abslib);
 	if (v.libfd != -1)
 		close(v.libfd);

@@ -305,39 +305,53 @@ test_tally(void **state)
 static void
 test_verify_pick(void **state)
 {
-	int64_t		*ids;
-	size_t		 n;
-	uint64_t	 bytes;
+	struct catalog_vcursor	 c;
+	int64_t			 ids[8];
+	size_t			 n;
+	uint64_t		 total, bytes;
 
 	(void)state;
 	assert_int_equal(catalog_count(cat, NULL), 6);
-	/* Never verified: in catalogue order. */
-	assert_int_equal(catalog_verify_pick(cat, NULL, 2, &ids, &n, &bytes),
-	    0);
+	assert_int_equal(catalog_verify_size(cat, NULL, 2, &total, &bytes), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(bytes, 200);
+	/* Never verified: in catalogue order, a page at a time. */
+	assert_int_equal(catalog_verify_start(cat, &c, NULL), 0);
+	assert_int_equal(catalog_verify_next(cat, &c, ids, 2, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(ids[0], 1);
 	assert_int_equal(ids[1], 2);
-	assert_int_equal(bytes, 200);
-	free(ids);
 	assert_int_equal(catalog_verified(cat, 1, "ok"), 0);
 	assert_int_equal(catalog_verified(cat, 2, "ok"), 0);
 	assert_int_equal(catalog_exec(cat, "UPDATE files SET verified_at ="
 	    " '2001-01-01T00:00:00Z' WHERE id = 5"), 0);
-	/* The unverified first, then the one verified longest ago. */
-	assert_int_equal(catalog_verify_pick(cat, NULL, 5, &ids, &n, &bytes),
-	    0);
-	assert_int_equal(n, 5);
+	/* The walk goes on: never verified first, then the one verified
+	   longest ago; those verified since it began are not taken again. */
+	assert_int_equal(catalog_verify_next(cat, &c, ids, 8, &n), 0);
+	assert_int_equal(n, 3);
 	assert_int_equal(ids[0], 3);
 	assert_int_equal(ids[1], 4);
 	assert_int_equal(ids[2], 6);
-	assert_int_equal(ids[3], 5);
-	free(ids);
+	assert_int_equal(catalog_verify_next(cat, &c, ids, 8, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 5);
+	assert_int_equal(catalog_verify_next(cat, &c, ids, 8, &n), 0);
+	assert_int_equal(n, 0);
+	/* A new walk: the unverified, then the oldest verified. */
+	assert_int_equal(catalog_verify_start(cat, &c, NULL), 0);
+	assert_int_equal(catalog_verify_next(cat, &c, ids, 8, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(ids[0], 3);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(ids[2], 6);
 	/* Since a date: nothing was catalogued in the future. */
 	assert_int_equal(catalog_count(cat, "2999"), 0);
-	assert_int_equal(catalog_verify_pick(cat, "2999", -1, &ids, &n,
-	    &bytes), 0);
+	assert_int_equal(catalog_verify_size(cat, "2999", -1, &total, &bytes),
+	    0);
+	assert_int_equal(total, 0);
+	assert_int_equal(catalog_verify_start(cat, &c, "2999"), 0);
+	assert_int_equal(catalog_verify_next(cat, &c, ids, 8, &n), 0);
 	assert_int_equal(n, 0);
-	free(ids);
 }
 
 int
