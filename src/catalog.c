@@ -185,11 +185,12 @@ static const char *const migrations[] = {
 	 * so), and the few that differ have an index of their own. One not
 	 * done keeps the name it is going to: an S3 multipart upload resumes
 	 * only under the name recorded (queue_target). Only sidecars
-	 * have a main file: files_main holds only them. A source is looked up
-	 * by path (where inode numbers do not last) through its size and
-	 * mtime, a fifth of the bytes of an index of whole paths; find
-	 * --source reads every source instead (a few tenths of a second at
-	 * a million). files_model (model, make, path) replaces files_camera
+	 * have a main file: files_main holds only them. A source is still
+	 * looked up by path where inode numbers do not last (sources_path,
+	 * whole paths): an index of its size and mtime alone is a fifth of
+	 * the bytes, but a card of same-sized files (thumbnails, or a
+	 * camera's fixed-size frames) with one mtime made each new file's
+	 * lookup read all the others. files_model (model, make, path) replaces files_camera
 	 * (make, model) and files_model (model): find --make, --model and
 	 * --camera list a camera's files from it alone, tens of thousands in
 	 * a few hundredths of a second, not tenths. No ANALYZE:
@@ -244,8 +245,6 @@ static const char *const migrations[] = {
 	"  WHERE remote_path IS NOT NULL;"
 	"DROP INDEX files_main;"
 	"CREATE INDEX files_main ON files(main_id) WHERE main_id IS NOT NULL;"
-	"DROP INDEX sources_path;"
-	"CREATE INDEX sources_stat ON sources(size, mtime_ns);"
 	"DROP INDEX files_model;"
 	"DROP INDEX files_camera;"
 	"CREATE INDEX files_model ON files(model, make, path);",
@@ -910,8 +909,7 @@ catalog_find_camera_old(const struct cat_query *q, const char *plus,
  * The number found, or -1 after saying why. Indexes answer the date
  * (files_taken), the camera (files_model, the cameras from file_counts;
  * before schema 8 files_camera and files_model), the kind
- * (files_kind), the source (sources_path, for a GLOB with a fixed start,
- * in catalogues from before schema 8; since, each source is read) and
+ * (files_kind), the source (sources_path, for a GLOB with a fixed start) and
  * the upload state (upload_jobs_status); mime and name test each row
  * the others leave. With a date, the date's index leads ("+" keeps
  * sqlite from preferring another): a month of the library is a few

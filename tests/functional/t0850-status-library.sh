@@ -156,7 +156,6 @@ q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    DROP TRIGGER files_count_upd; DROP TRIGGER upload_jobs_same_name;
    DROP TABLE file_counts; DROP INDEX upload_jobs_renamed; DROP INDEX files_main;
    CREATE INDEX files_main ON files(main_id);
-   DROP INDEX sources_stat; CREATE INDEX sources_path ON sources(path, size, mtime_ns);
    DROP INDEX files_model; CREATE INDEX files_model ON files(model);
    CREATE INDEX files_camera ON files(make, model);
    UPDATE upload_jobs SET remote_path = (SELECT path FROM files WHERE id = file_id)

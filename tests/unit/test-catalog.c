@@ -134,9 +134,7 @@ test_migrate_from_6(void **state)
 	    "DROP INDEX upload_jobs_renamed; DROP INDEX files_main;"
 	    "CREATE INDEX files_main ON files(main_id);"
 	    "DROP INDEX files_model; CREATE INDEX files_model ON files(model);"
-	    "CREATE INDEX files_camera ON files(make, model);"
-	    "DROP INDEX sources_stat;"
-	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns)"), 0);
+	    "CREATE INDEX files_camera ON files(make, model)"), 0);
 	/* the migration to file_counts is the last one */
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest - 1);
 	assert_int_equal(catalog_exec(cat, sql), 0);
