@@ -290,25 +290,11 @@ out:
 static void
 verify_summary(struct verify *v, size_t checked, const char *how)
 {
-	struct json_object	*o, *s;
-	char			 b[32];
-	int			 i;
+	char	b[32];
 
 	if (v->json) {
-		o = json_object_new_object();
-		s = json_object_new_object();
-		json_object_object_add(s, "checked",
-		    json_object_new_int64((int64_t)checked));
-		for (i = 0; i < V_N; i++)
-			json_object_object_add(s, i == V_OK ? "intact" :
-			    vstate_names[i], json_object_new_int64(
-			    (int64_t)v->count[i]));
-		json_object_object_add(s, "bytes",
-		    json_object_new_int64((int64_t)v->bytes));
-		json_object_object_add(s, "seconds",
-		    json_object_new_double(meter_elapsed(&v->meter)));
-		json_object_object_add(o, "summary", s);
-		json_print(o);
+		verify_json_summary(NULL, checked, vstate_names, v->count, V_N,
+		    v->bytes, meter_elapsed(&v->meter));
 		return;
 	}
 	if (log_quiet)

@@ -449,29 +449,43 @@ vr_run(struct vr *v, int64_t total)
 	return 0;
 }
 
+/*
+ * A verify's summary as JSON, for the library (remote NULL) and for a
+ * remote: how many were checked, the count of each state (names[0], ok,
+ * is "intact"), the bytes read and the seconds taken.
+ */
+void
+verify_json_summary(const char *remote, uint64_t checked,
+    const char *const *names, const unsigned long *count, int n,
+    uint64_t bytes, double seconds)
+{
+	struct json_object	*o, *s;
+	int			 i;
+
+	o = json_object_new_object();
+	s = json_object_new_object();
+	if (remote != NULL)
+		json_add_str(s, "remote", remote);
+	json_object_object_add(s, "checked",
+	    json_object_new_int64((int64_t)checked));
+	for (i = 0; i < n; i++)
+		json_object_object_add(s, i == 0 ? "intact" : names[i],
+		    json_object_new_int64((int64_t)count[i]));
+	json_object_object_add(s, "bytes", json_object_new_int64(
+	    (int64_t)bytes));
+	json_object_object_add(s, "seconds", json_object_new_double(seconds));
+	json_object_object_add(o, "summary", s);
+	json_print(o);
+}
+
 static void
 vr_summary(struct vr *v)
 {
-	struct json_object	*o, *s;
-	char			 b[32];
-	int			 i;
+	char	b[32];
 
 	if (v->ctx->json) {
-		o = json_object_new_object();
-		s = json_object_new_object();
-		json_add_str(s, "remote", v->r->name);
-		json_object_object_add(s, "checked",
-		    json_object_new_int64((int64_t)v->checked));
-		for (i = 0; i < VR_N; i++)
-			json_object_object_add(s, i == VR_OK ? "intact" :
-			    vr_names[i], json_object_new_int64(
-			    (int64_t)v->count[i]));
-		json_object_object_add(s, "bytes",
-		    json_object_new_int64((int64_t)v->bytes));
-		json_object_object_add(s, "seconds",
-		    json_object_new_double(meter_elapsed(&v->meter)));
-		json_object_object_add(o, "summary", s);
-		json_print(o);
+		verify_json_summary(v->r->name, v->checked, vr_names, v->count,
+		    VR_N, v->bytes, meter_elapsed(&v->meter));
 		return;
 	}
 	if (log_quiet)

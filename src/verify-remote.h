@@ -5,6 +5,8 @@
 #ifndef VERIFY_REMOTE_H
 #define VERIFY_REMOTE_H
 
+#include <stdint.h>
+
 struct sb_ctx;
 
 struct vr_opts {
@@ -17,5 +19,8 @@ struct vr_opts {
 };
 
 int	verify_remote(struct sb_ctx *ctx, const struct vr_opts *o);
+void	verify_json_summary(const char *remote, uint64_t checked,
+	    const char *const *names, const unsigned long *count, int n,
+	    uint64_t bytes, double seconds);
 
 #endif /* VERIFY_REMOTE_H */
