@@ -175,48 +175,23 @@ static enum rstate
 restore_check(struct restore *rs, const struct rfile *f, char *why,
     size_t size)
 {
-	struct stat	sb;
-	char		hex[65], err[256];
-	int		fd, rc;
+	size_t	len;
 
-	if (fstatat(rs->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return R_MISSING;
-		snprintf(why, size, "%s", strerror(errno));
-		return R_FAILED;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(why, size, "not a regular file; not replaced (move "
-		    "it aside and run restore again)");
-		return R_DIFFERENT;
-	}
-	if (sb.st_size != f->size) {
-		snprintf(why, size, "%lld bytes, catalogued with %lld; not "
-		    "replaced (see 'shoebox verify'; move it aside and run "
-		    "restore again to get the catalogued file back)",
-		    (long long)sb.st_size, (long long)f->size);
-		return R_DIFFERENT;
-	}
-	if (catalog_ns(&sb.st_mtim) == f->mtime_ns)
+	switch (store_check_at(rs->libfd, f->path, f->size, f->mtime_ns,
+	    f->sha256, NULL, why, size)) {
+	case CHECK_SAME:
 		return R_PRESENT;
-	if ((fd = openat(rs->libfd, f->path, O_RDONLY | O_NOFOLLOW |
-	    O_NONBLOCK | O_CLOEXEC)) == -1) {
-		snprintf(why, size, "%s", strerror(errno));
-		return R_FAILED;
-	}
-	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err);
-	close(fd);
-	if (rc == -1) {
-		snprintf(why, size, "%s", err);
-		return R_FAILED;
-	}
-	if (strcmp(hex, f->sha256) != 0) {
-		snprintf(why, size, "content differs from the catalogue; not "
-		    "replaced (see 'shoebox verify'; move it aside and run "
-		    "restore again to get the catalogued file back)");
+	case CHECK_MISSING:
+		return R_MISSING;
+	case CHECK_OTHER:
+		len = strlen(why);
+		snprintf(why + len, size - len, "; not replaced (see 'shoebox "
+		    "verify'; move it aside and run restore again to get the "
+		    "catalogued file back)");
 		return R_DIFFERENT;
+	default:
+		return R_FAILED;
 	}
-	return R_PRESENT;
 }
 
 /* Open (creating it) the directory f goes in; its descriptor, or -1. */

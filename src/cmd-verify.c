@@ -126,47 +126,17 @@ static enum vstate
 verify_file(struct verify *v, const struct cat_file *f, char *why,
     size_t size)
 {
-	struct stat	sb;
-	char		hex[65], err[256];
-	int		fd, rc;
-
-	if (fstatat(v->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return V_MISSING;
-		snprintf(why, size, "%s", strerror(errno));
+	switch (store_check_at(v->libfd, f->path, f->size, -1, f->sha256,
+	    &v->bytes, why, size)) {
+	case CHECK_SAME:
+		return V_OK;
+	case CHECK_MISSING:
+		return V_MISSING;
+	case CHECK_OTHER:
+		return V_CHANGED;
+	default:
 		return V_UNREADABLE;
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(why, size, "no longer a regular file%s",
-		    S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
-		return V_CHANGED;
-	}
-	if (sb.st_size != f->size) {
-		snprintf(why, size, "%lld bytes, catalogued with %lld",
-		    (long long)sb.st_size, (long long)f->size);
-		return V_CHANGED;
-	}
-	if ((fd = openat(v->libfd, f->path, O_RDONLY | O_NOFOLLOW |
-	    O_NONBLOCK | O_CLOEXEC)) == -1) {
-		snprintf(why, size, "%s", strerror(errno));
-		return V_UNREADABLE;
-	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err);
-	/* A whole library read once should not push everything else out. */
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
-	v->bytes += (uint64_t)f->size;
-	if (rc == -1) {
-		snprintf(why, size, "%s", err);
-		return V_UNREADABLE;
-	}
-	if (strcmp(hex, f->sha256) != 0) {
-		snprintf(why, size, "content differs (SHA-256 %s, catalogued "
-		    "%s)", hex, f->sha256);
-		return V_CHANGED;
-	}
-	return V_OK;
 }
 
 /* The library's walk for untracked files: its state. */

@@ -187,6 +187,64 @@ out:
 }
 
 /*
+ * Is path (below dirfd, a link at its name never followed) still the file
+ * of the given size and SHA-256? Taken as the same without reading it when
+ * mtime_ns (-1: always read) matches too. *read (or NULL) adds the bytes
+ * read; why says what differs, or why it could not be read. Read once,
+ * sequentially, and dropped from the page cache after: a whole library
+ * read should not push everything else out.
+ */
+enum store_check
+store_check_at(int dirfd, const char *path, int64_t size, int64_t mtime_ns,
+    const char *sha256, uint64_t *read, char *why, size_t whylen)
+{
+	struct stat	sb;
+	char		hex[65], err[256];
+	int		fd, rc;
+
+	if (fstatat(dirfd, path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return CHECK_MISSING;
+		snprintf(why, whylen, "%s", strerror(errno));
+		return CHECK_FAILED;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, whylen, "no longer a regular file%s",
+		    S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
+		return CHECK_OTHER;
+	}
+	if (sb.st_size != size) {
+		snprintf(why, whylen, "%lld bytes, catalogued with %lld",
+		    (long long)sb.st_size, (long long)size);
+		return CHECK_OTHER;
+	}
+	if (mtime_ns != -1 && (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+	    sb.st_mtim.tv_nsec == mtime_ns)
+		return CHECK_SAME;
+	if ((fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		return CHECK_FAILED;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	rc = store_hash_fd(fd, (uint64_t)size, hex, err, sizeof err);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+	if (read != NULL)
+		*read += (uint64_t)size;
+	if (rc == -1) {
+		snprintf(why, whylen, "%s", err);
+		return CHECK_FAILED;
+	}
+	if (strcmp(hex, sha256) != 0) {
+		snprintf(why, whylen, "content differs (SHA-256 %s, catalogued "
+		    "%s)", hex, sha256);
+		return CHECK_OTHER;
+	}
+	return CHECK_SAME;
+}
+
+/*
  * SHA-256 of the first size bytes of fd, read with pread from offset 0
  * (through the importer's buffer: not for other threads). Returns 0 and
  * hex, or -1 with err set.

@@ -95,6 +95,17 @@ int	 store_hash_fd(int fd, uint64_t size, char *hex, char *err,
 	    size_t errlen);
 void	 store_sha256_hex(const unsigned char *md, char *hex);
 
+/* What store_check_at found of a library file against its record. */
+enum store_check {
+	CHECK_SAME,	/* its size and SHA-256 (or size and mtime) */
+	CHECK_MISSING,	/* nothing at its name */
+	CHECK_OTHER,	/* a link, another size, other bytes: why says */
+	CHECK_FAILED	/* it could not be read: why says */
+};
+enum store_check store_check_at(int dirfd, const char *path, int64_t size,
+	    int64_t mtime_ns, const char *sha256, uint64_t *read, char *why,
+	    size_t whylen);
+
 struct scan;
 struct scan_entry;
 void	 store_ahead(const struct scan *sc, const struct scan_entry *e);
