@@ -6,20 +6,7 @@
 # 1 none, 2 usage. Files from tests/sample-card only.
 . "$TOP/tests/lib/common.sh"
 
-card=$T/card
-mkdir -p "$card"
-cp -R "$TOP/tests/sample-card/DCIM" "$TOP/tests/sample-card/PRIVATE" "$card/"
-# The Nikon D70 photo taken 2004-03-30 that the card has in its .Trashes.
-cp "$TOP/tests/sample-card/.Trashes/501/deleted.jpg" "$card/DCIM/100CANON/DSC_0100.JPG"
-set_mtimes "$card"
-cat >>"$T/config" <<EOF
-[remote usb]
-type = dir
-path = $T/usb
-EOF
-sb import --no-progress "$card"
-expect_rc 0
-L=$(cd "$LIB" && pwd -P)
+sample_library
 
 # check NAME EXPECTED-RELATIVE-PATHS... -- ARGS: find ARGS lists exactly those.
 check() {

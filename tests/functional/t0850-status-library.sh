@@ -8,19 +8,7 @@
 # and after its migration.
 . "$TOP/tests/lib/common.sh"
 
-card=$T/card
-mkdir -p "$card"
-cp -R "$TOP/tests/sample-card/DCIM" "$TOP/tests/sample-card/PRIVATE" "$card/"
-cp "$TOP/tests/sample-card/.Trashes/501/deleted.jpg" "$card/DCIM/100CANON/DSC_0100.JPG"
-set_mtimes "$card"
-cat >>"$T/config" <<EOF
-[remote usb]
-type = dir
-path = $T/usb
-EOF
-sb import --no-progress "$card"
-expect_rc 0
-L=$(cd "$LIB" && pwd -P)
+sample_library
 DB=$LIB/.shoebox/catalog.db
 
 # hsize N: N bytes as status shows them (12.3 kB: powers of 1000).

@@ -148,6 +148,26 @@ set_mtimes() {
 	find "$1" -type f -exec touch -d '2001-02-03 04:05:06 UTC' {} +
 }
 
+# sample_library: tests/sample-card copied to $T/card (with the Nikon D70
+# photo of 2004-03-30 its .Trashes holds put in DCIM, all at one mtime) and
+# imported into $LIB, a dir remote "usb" ($T/usb) configured; sets card and
+# L (the library's real path).
+sample_library() {
+	card=$T/card
+	mkdir -p "$card"
+	cp -R "$TOP/tests/sample-card/DCIM" "$TOP/tests/sample-card/PRIVATE" "$card/"
+	cp "$TOP/tests/sample-card/.Trashes/501/deleted.jpg" "$card/DCIM/100CANON/DSC_0100.JPG"
+	set_mtimes "$card"
+	cat >>"$T/config" <<EOF
+[remote usb]
+type = dir
+path = $T/usb
+EOF
+	sb import --no-progress "$card"
+	expect_rc 0
+	L=$(cd "$LIB" && pwd -P)
+}
+
 # padded_video SRC DEST MB: a real MOV/MP4 (SRC) followed by a 64-bit
 # 'free' box of MB megabytes of random bytes, so that DEST is a well-formed
 # file of its kind, and no two such files are the same.
