@@ -248,6 +248,53 @@ static const char *const migrations[] = {
 	"DROP INDEX files_model;"
 	"DROP INDEX files_camera;"
 	"CREATE INDEX files_model ON files(model, make, path);",
+
+	/*
+	 * 8 -> 9: a catalogue under 500 bytes a file (README, Catalogue
+	 * schema). A SHA-256 is its 32 bytes (sb_unhex, the C function
+	 * catalog_migrate gives this step; a value that is not a lowercase
+	 * hex digest stays as it was) and is looked up by its first 8 bytes
+	 * (files_sha: a sixth of the index of the whole hex), the row then
+	 * compared whole. taken_utc and a source's seen_at are seconds since
+	 * the epoch where that keeps the text exactly (new INTEGER columns:
+	 * a TEXT one would turn the number back into text). A source is looked up
+	 * by the end of its path with its size and mtime (sources_name), the
+	 * row then compared on the whole path: the whole path was a second
+	 * copy of the longest value in the catalogue. upload_jobs_status
+	 * (remote, status) is the start of upload_jobs_verified and goes.
+	 * The views show the same text as before.
+	 */
+	"UPDATE files SET sha256 = sb_unhex(sha256) WHERE typeof(sha256) ="
+	"  'text';"
+	"DROP INDEX files_sha256;"
+	"CREATE INDEX files_sha ON files(substr(sha256, 1, 8));"
+	"DROP VIEW catalog;"
+	"ALTER TABLE files ADD COLUMN taken_at INTEGER;"
+	"UPDATE files SET taken_at = iif(taken_utc = strftime("
+	"  '%Y-%m-%dT%H:%M:%SZ', taken_utc), CAST(strftime('%s', taken_utc)"
+	"  AS INTEGER), taken_utc) WHERE taken_utc IS NOT NULL;"
+	"ALTER TABLE files DROP COLUMN taken_utc;"
+	"ALTER TABLE files RENAME COLUMN taken_at TO taken_utc;"
+	"ALTER TABLE sources ADD COLUMN seen INTEGER;"
+	"UPDATE sources SET seen = iif(seen_at = strftime("
+	"  '%Y-%m-%dT%H:%M:%SZ', seen_at), CAST(strftime('%s', seen_at)"
+	"  AS INTEGER), seen_at);"
+	"ALTER TABLE sources DROP COLUMN seen_at;"
+	"ALTER TABLE sources RENAME COLUMN seen TO seen_at;"
+	"DROP INDEX sources_path;"
+	"CREATE INDEX sources_name ON sources(substr(path, -16), size,"
+	"  mtime_ns);"
+	"DROP INDEX upload_jobs_status;"
+	"CREATE VIEW catalog AS SELECT"
+	"  f.path AS path, " CATALOG_SHA_HEX("f.sha256") " AS sha256,"
+	"  f.size AS size, f.mime AS mime, f.kind AS kind, f.taken AS taken,"
+	"  " CATALOG_UTC_TEXT("f.taken_utc") " AS taken_utc,"
+	"  f.date_source AS date_source, f.make AS make, f.model AS model,"
+	"  (SELECT s.path FROM sources s WHERE s.file_id = f.id"
+	"   ORDER BY s.id LIMIT 1) AS source,"
+	"  f.imported_at AS imported_at,"
+	"  (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of"
+	"  FROM files f;",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -328,6 +375,54 @@ catalog_version(struct catalog *cat)
 	return v;
 }
 
+/* The value of hex digit c, or -1 (lowercase only: hex() round trips). */
+static int
+catalog_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Hex digest hex (64 lowercase digits) into md[32]; 0, or -1 if not one. */
+static int
+catalog_unhex(const char *hex, size_t len, unsigned char *md)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (hex == NULL || len != 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		if ((hi = catalog_hexval(hex[2 * i])) == -1 ||
+		    (lo = catalog_hexval(hex[2 * i + 1])) == -1)
+			return -1;
+		md[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/*
+ * sb_unhex(x), for migration 9: a lowercase hex SHA-256 as its 32 bytes;
+ * anything else as it is.
+ */
+static void
+catalog_sql_unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	unsigned char	 md[32];
+	const char	*hex;
+
+	(void)argc;
+	hex = (const char *)sqlite3_value_text(argv[0]);
+	if (sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
+	    catalog_unhex(hex, (size_t)sqlite3_value_bytes(argv[0]), md) == 0)
+		sqlite3_result_blob(ctx, md, sizeof md, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
 /*
  * Apply every migration the file has not seen, all in one write
  * transaction taken before the version is read: two processes opening a
@@ -340,6 +435,10 @@ catalog_migrate(struct catalog *cat)
 	char	 sql[64];
 	int	 v;
 
+	if (sqlite3_create_function(cat->db, "sb_unhex", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, catalog_sql_unhex, NULL, NULL) !=
+	    SQLITE_OK)
+		return catalog_error(cat, "sb_unhex");
 	if (catalog_exec_wait(cat, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if ((v = catalog_version(cat)) == -1) {
@@ -352,6 +451,7 @@ catalog_migrate(struct catalog *cat)
 		    NMIGRATIONS);
 		goto fail;
 	}
+	cat->version = NMIGRATIONS;
 	if (v == NMIGRATIONS) {
 		catalog_exec(cat, "ROLLBACK");
 		return 0;
@@ -468,7 +568,7 @@ catalog_open(const char *library, int readonly)
 		goto fail;
 	if (!readonly && catalog_migrate(cat) == -1)
 		goto fail;
-	if (readonly && catalog_version(cat) < 1) {
+	if (readonly && (cat->version = catalog_version(cat)) < 1) {
 		log_warnx("catalogue %s: not a shoebox catalogue", cat->path);
 		goto fail;
 	}
@@ -551,11 +651,12 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " s.ctime_ns = ?5)",
 	[CAT_SEEN_PATH] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
 	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
-	    " ON f.id = s.file_id WHERE s.path = ?1 AND s.size = ?2 AND"
-	    " s.mtime_ns = ?3 AND (s.ctime_ns IS NULL OR s.ctime_ns = ?4)"
-	    " LIMIT 1",
+	    " ON f.id = s.file_id WHERE substr(s.path, -16) = substr(?1, -16)"
+	    " AND s.size = ?2 AND s.mtime_ns = ?3 AND s.path = ?1 AND"
+	    " (s.ctime_ns IS NULL OR s.ctime_ns = ?4) LIMIT 1",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
-	    " WHERE sha256 = ?1 AND size = ?2 ORDER BY id LIMIT 1",
+	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND sha256 = ?1"
+	    " AND size = ?2 ORDER BY id LIMIT 1",
 	[CAT_FILE_BY_ID] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE id = ?1",
 	[CAT_ADD_FILE] = "INSERT INTO files (path, sha256, size, mtime_ns,"
@@ -571,15 +672,59 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " ?2 WHERE id = ?3",
 };
 
+/*
+ * Those that differ in a catalogue before schema 9, read-only before its
+ * migration (import --dry-run): the indexes it has, the hex it keeps.
+ */
+static const char *const catalog_sql_v8[CAT_NSTMT] = {
+	[CAT_SEEN_PATH] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
+	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
+	    " ON f.id = s.file_id WHERE s.path = ?1 AND s.size = ?2 AND"
+	    " s.mtime_ns = ?3 AND (s.ctime_ns IS NULL OR s.ctime_ns = ?4)"
+	    " LIMIT 1",
+	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
+	    " WHERE sha256 = ?1 AND size = ?2 ORDER BY id LIMIT 1",
+};
+
 /* Statement i, prepared on first use and reset; NULL after saying why. */
 static sqlite3_stmt *
 catalog_stmt(struct catalog *cat, enum catalog_st i)
 {
 	if (cat->st[i] == NULL)
-		cat->st[i] = catalog_prepare(cat, catalog_sql[i]);
+		cat->st[i] = catalog_prepare(cat, cat->version < 9 &&
+		    catalog_sql_v8[i] != NULL ? catalog_sql_v8[i] :
+		    catalog_sql[i]);
 	else
 		sqlite3_reset(cat->st[i]);
 	return cat->st[i];
+}
+
+/*
+ * Column i of st, a SHA-256 (a 32-byte BLOB, or TEXT as an older
+ * catalogue keeps it), as lowercase hex into hex (size bytes; "" if NULL).
+ */
+void
+catalog_column_sha(sqlite3_stmt *st, int i, char *hex, size_t size)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	const unsigned char	*p;
+	int			 n, k;
+
+	if (size == 0)
+		return;
+	hex[0] = '\0';
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB) {
+		if ((p = sqlite3_column_text(st, i)) != NULL)
+			strlcpy_sb(hex, (const char *)p, size);
+		return;
+	}
+	p = sqlite3_column_blob(st, i);
+	n = sqlite3_column_bytes(st, i);
+	for (k = 0; k < n && (size_t)(2 * k + 2) < size; k++) {
+		hex[2 * k] = digits[p[k] >> 4];
+		hex[2 * k + 1] = digits[p[k] & 15];
+		hex[2 * k + 2] = '\0';
+	}
 }
 
 /* Fill f from columns first.. of st (id, path, sha256, size, mtime_ns). */
@@ -592,8 +737,7 @@ catalog_get_file(sqlite3_stmt *st, int first, struct cat_file *f)
 	f->id = sqlite3_column_int64(st, first);
 	if ((s = sqlite3_column_text(st, first + 1)) != NULL)
 		strlcpy_sb(f->path, (const char *)s, sizeof f->path);
-	if ((s = sqlite3_column_text(st, first + 2)) != NULL)
-		strlcpy_sb(f->sha256, (const char *)s, sizeof f->sha256);
+	catalog_column_sha(st, first + 2, f->sha256, sizeof f->sha256);
 	f->size = sqlite3_column_int64(st, first + 3);
 	f->mtime_ns = sqlite3_column_int64(st, first + 4);
 }
@@ -659,6 +803,22 @@ catalog_step_file(struct catalog *cat, sqlite3_stmt *st, struct cat_file *f,
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Bind hex digest sha as the catalogue keeps it: its 32 bytes since
+ * schema 9 (text if it is not a lowercase hex digest), text before.
+ */
+static void
+catalog_bind_sha(struct catalog *cat, sqlite3_stmt *st, int i,
+    const char *sha)
+{
+	unsigned char	md[32];
+
+	if (cat->version >= 9 && catalog_unhex(sha, strlen(sha), md) == 0)
+		sqlite3_bind_blob(st, i, md, sizeof md, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_text(st, i, sha, -1, SQLITE_TRANSIENT);
+}
+
 /* The first catalogued file with this content: 1 and f, 0 if none, -1. */
 int
 catalog_find_sha(struct catalog *cat, const char *sha, uint64_t size,
@@ -668,7 +828,7 @@ catalog_find_sha(struct catalog *cat, const char *sha, uint64_t size,
 
 	if ((st = catalog_stmt(cat, CAT_FIND_SHA)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	catalog_bind_sha(cat, st, 1, sha);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
 	return catalog_step_file(cat, st, f, "looking up a file's content");
 }
@@ -691,12 +851,10 @@ catalog_add_source(struct catalog *cat, const char *abspath,
     const struct stat *sb, int64_t file_id, const char *status)
 {
 	sqlite3_stmt	*st;
-	char		 now[32];
 	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_ADD_SOURCE)) == NULL)
 		return -1;
-	catalog_now(now, sizeof now);
 	sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_dev);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_ino);
@@ -708,7 +866,7 @@ catalog_add_source(struct catalog *cat, const char *abspath,
 	else
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_text(st, 8, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -731,13 +889,17 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 	date_format_utc(&m->taken, utc, sizeof utc);
 	catalog_now(now, sizeof now);
 	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	catalog_bind_sha(cat, st, 2, sha);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
 	sqlite3_bind_int64(st, 4, mtime_ns);
 	sqlite3_bind_text(st, 5, m->mime, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, kind_name(m->kind), -1, SQLITE_STATIC);
 	catalog_bind_text(st, 7, taken);
-	catalog_bind_text(st, 8, utc);
+	/* seconds where the view gives back the same text (years 0-9999) */
+	if (strlen(utc) == 20 && utc[0] >= '0' && utc[0] <= '9')
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)m->taken.utc);
+	else
+		catalog_bind_text(st, 8, utc);
 	sqlite3_bind_text(st, 9, m->date_source, -1, SQLITE_STATIC);
 	catalog_bind_text(st, 10, m->make);
 	catalog_bind_text(st, 11, m->model);
@@ -928,9 +1090,9 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 
 	sql = xcalloc(1, size);
 	/* Without all_columns only the path: less for the sort to carry. */
-	catalog_sql_add(sql, size, "%s", q->all_columns ? "SELECT f.path,"
-	    " f.sha256, f.size, f.mime, f.kind, f.taken, f.taken_utc,"
-	    " f.date_source, f.make, f.model, (SELECT s.path FROM sources s"
+	catalog_sql_add(sql, size, "%s", q->all_columns ? "SELECT f.path, "
+	    CATALOG_SHA_HEX("f.sha256") ", f.size, f.mime, f.kind, f.taken, "
+	    CATALOG_UTC_TEXT("f.taken_utc") ", f.date_source, f.make, f.model, (SELECT s.path FROM sources s"
 	    " WHERE s.file_id = f.id ORDER BY s.id LIMIT 1), f.imported_at,"
 	    " (SELECT m.path FROM files m WHERE m.id = f.main_id) FROM files f"
 	    " WHERE 1" : "SELECT f.path, NULL, NULL, NULL, NULL, NULL, NULL,"

@@ -22,8 +22,25 @@ struct catalog {
 	char		*library;
 	char		*path;
 	int		 netfs;		/* on a network filesystem: no WAL */
+	int		 version;	/* schema (user_version) once open */
 	sqlite3_stmt	*st[CAT_NSTMT];	/* prepared on first use */
 };
+
+/*
+ * SQL for a file's SHA-256 as lowercase hex: a 32-byte BLOB since schema
+ * 9, TEXT before (a catalogue read-only before its migration) and in
+ * rows that were not a lowercase hex digest. col is a column reference.
+ */
+#define CATALOG_SHA_HEX(col)						\
+	"iif(typeof(" col ") = 'blob', lower(hex(" col ")), " col ")"
+
+/*
+ * SQL for a UTC time as ISO 8601 text (2024-05-01T10:00:00Z): seconds
+ * since the epoch since schema 9, TEXT before and where not whole seconds.
+ */
+#define CATALOG_UTC_TEXT(col)						\
+	"iif(typeof(" col ") = 'integer', strftime('%Y-%m-%dT%H:%M:%SZ', "	\
+	col ", 'unixepoch'), " col ")"
 
 /* A catalogued file, as the importer looks it up. */
 /* Where verify's walk through the catalogue is (catalog_verify_next). */
@@ -58,6 +75,8 @@ int		 catalog_begin(struct catalog *cat);
 int		 catalog_commit(struct catalog *cat);
 int		 catalog_rollback(struct catalog *cat);
 void		 catalog_bind_text(sqlite3_stmt *st, int i, const char *s);
+void		 catalog_column_sha(sqlite3_stmt *st, int i, char *hex,
+		    size_t size);
 void		 catalog_now(char *buf, size_t size);
 int64_t		 catalog_ns(const struct timespec *ts);
 int		 catalog_seen(struct catalog *cat, const char *abspath,

@@ -131,8 +131,9 @@ restore_page(struct restore *rs, int64_t after, struct rfile *page)
 		f->size = sqlite3_column_int64(st, 3);
 		f->mtime_ns = sqlite3_column_int64(st, 4);
 		f->has_mtime = 1;
+		catalog_column_sha(st, 2, f->sha256, sizeof f->sha256);
 		if (restore_col(st, 1, f->path, sizeof f->path) == -1 ||
-		    restore_col(st, 2, f->sha256, sizeof f->sha256) == -1 ||
+		    f->sha256[0] == '\0' ||
 		    restore_col(st, 5, f->remote_path,
 		    sizeof f->remote_path) == -1) {
 			log_warnx("restore: file %lld: a path too long, or no "

@@ -273,8 +273,7 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 		goto fail;
 	}
 	up->relpath = xstrdup((const char *)sqlite3_column_text(st, 0));
-	s = (const char *)sqlite3_column_text(st, 1);
-	strlcpy_sb(up->sha256, s ? s : "", sizeof up->sha256);
+	catalog_column_sha(st, 1, up->sha256, sizeof up->sha256);
 	up->size = (uint64_t)sqlite3_column_int64(st, 2);
 	up->mtime_ns = sqlite3_column_int64(st, 3);
 	s = (const char *)sqlite3_column_text(st, 4);

@@ -315,8 +315,8 @@ vr_read_batch(struct vr *v, int64_t limit)
 		it->up.relpath = vr_column(st, 1);
 		xasprintf(&it->up.path, "%s/%s", v->ctx->library,
 		    it->up.relpath);
-		snprintf(it->up.sha256, sizeof it->up.sha256, "%s",
-		    (const char *)sqlite3_column_text(st, 2));
+		catalog_column_sha(st, 2, it->up.sha256,
+		    sizeof it->up.sha256);
 		it->up.size = (uint64_t)sqlite3_column_int64(st, 3);
 		it->up.mtime_ns = sqlite3_column_int64(st, 4);
 		it->up.mime = vr_column(st, 5);

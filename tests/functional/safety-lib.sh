@@ -62,7 +62,7 @@ lib_count() {
 
 cat_count() {
 	if [ -f "$LIB/.shoebox/catalog.db" ]; then
-		q "SELECT count(*) FROM files WHERE sha256 = '$(sum "$1")'"
+		q "SELECT count(*) FROM files WHERE lower(hex(sha256)) = '$(sum "$1")'"
 	else
 		echo 0
 	fi

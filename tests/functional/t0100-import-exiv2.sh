@@ -54,7 +54,7 @@ sys.exit(1 if bad else 0)
 PY
 
 # Nothing partial: every library file is whole (its hash is the catalogue's).
-q "SELECT path || '|' || sha256 FROM files" | while IFS='|' read -r p h; do
+q "SELECT path || '|' || lower(hex(sha256)) FROM files" | while IFS='|' read -r p h; do
 	[ "$(sha256sum "$LIB/$p" | cut -d' ' -f1)" = "$h" ] || fail "$p differs from its catalogued hash"
 done || exit 1
 [ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial files left in .shoebox/tmp"

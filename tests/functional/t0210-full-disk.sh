@@ -34,7 +34,7 @@ check_library() {
 	lib_nonempty
 	lib_whole "$T/allsums"
 	lib_sums >"$T/lib.sums"
-	q "SELECT sha256 || ' *./' || path FROM files" | sort >"$T/cat.sums"
+	q "SELECT lower(hex(sha256)) || ' *./' || path FROM files" | sort >"$T/cat.sums"
 	diff "$T/cat.sums" "$T/lib.sums" || fail "catalogue and library differ"
 	[ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "left in .shoebox/tmp"
 }
@@ -62,7 +62,7 @@ find "$T/card" -type f | while read -r f; do
 done || exit 1
 (cd "$T/orig" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/orig.sums"
 (cd "$T/card" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/left.sums"
-q 'SELECT sha256 FROM files' | sort -u >"$T/cat.sha"
+q 'SELECT lower(hex(sha256)) FROM files' | sort -u >"$T/cat.sha"
 # orig.sums less left.sums: the sources --move deleted.
 comm -23 "$T/orig.sums" "$T/left.sums" | cut -d' ' -f1 | sort -u |
     comm -23 - "$T/cat.sha" >"$T/lost"

@@ -12,7 +12,7 @@ for damage in deleted truncated rewritten; do
 	cp "$CARD/IMG_0002.JPG" "$T/first/IMG_0002.JPG"
 	csb import --no-progress "$T/first"
 	expect_rc 0
-	copy=$LIB/$(q "SELECT path FROM files WHERE sha256 = '$(sum "$CARD/IMG_0002.JPG")'")
+	copy=$LIB/$(q "SELECT path FROM files WHERE lower(hex(sha256)) = '$(sum "$CARD/IMG_0002.JPG")'")
 	[ -f "$copy" ] || fail "first import: $(libfiles)"
 	case $damage in
 	deleted) rm "$copy" ;;

@@ -69,7 +69,7 @@ L=$(cd "$LIB" && pwd -P)
 [ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'usb' AND status = 'pending'")" = 8 ] ||
     fail "not queued for the remote"
 sha=$(sha256sum <"$LIB/2021/05/12/IMG_0003.CR3" | cut -d' ' -f1)
-[ "$(q "SELECT sha256 FROM files WHERE path = '2021/05/12/IMG_0003.CR3'")" = "$sha" ] ||
+[ "$(q "SELECT lower(hex(sha256)) FROM files WHERE path = '2021/05/12/IMG_0003.CR3'")" = "$sha" ] ||
     fail "wrong SHA-256"
 # verify agrees, but for the text file adopt skipped (not media).
 sb verify

@@ -45,7 +45,7 @@ sb -L "$LIB" sync --no-progress >/dev/null 2>"$W/err" ||
 n=$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM files")
 [ "$n" = 11 ] || sb_fail "catalogued $n files"
 rows() {
-	sqlite3 -batch "$1/.shoebox/catalog.db" "SELECT path, sha256, size,
+	sqlite3 -batch "$1/.shoebox/catalog.db" "SELECT path, lower(hex(sha256)), size,
 	    mtime_ns, mime, kind, taken, taken_utc, make, model FROM files
 	    ORDER BY path"
 }

@@ -140,6 +140,26 @@ grep -q "^--make canon: .*IMG_0004.JPG .*IMG_0001.JPG .*IMG_0003.CR3$" "$T/finds
 grep -q "^--camera 'apple iphone': $L/2020/04/17/IMG_3578.HEIC$" "$T/finds" ||
     fail "find --camera: $(cat "$T/finds")"
 v=$(q "PRAGMA user_version")
+q "SELECT * FROM catalog ORDER BY path" >"$T/view"
+sb find --json --date 2004
+cp "$T/out" "$T/json"
+# back from schema 9: hex digests, text times, the whole-path index
+q "DROP VIEW catalog;
+   CREATE VIEW catalog AS SELECT f.path AS path, f.sha256 AS sha256, f.size AS size,
+   f.mime AS mime, f.kind AS kind, f.taken AS taken, f.taken_utc AS taken_utc,
+   f.date_source AS date_source, f.make AS make, f.model AS model,
+   (SELECT s.path FROM sources s WHERE s.file_id = f.id ORDER BY s.id LIMIT 1) AS source,
+   f.imported_at AS imported_at,
+   (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of FROM files f;
+   UPDATE files SET sha256 = lower(hex(sha256)) WHERE typeof(sha256) = 'blob';
+   UPDATE files SET taken_utc = strftime('%Y-%m-%dT%H:%M:%SZ', taken_utc, 'unixepoch')
+   WHERE typeof(taken_utc) = 'integer';
+   UPDATE sources SET seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', seen_at, 'unixepoch');
+   DROP INDEX files_sha; CREATE INDEX files_sha256 ON files(sha256);
+   DROP INDEX sources_name; CREATE INDEX sources_path ON sources(path, size, mtime_ns);
+   CREATE INDEX upload_jobs_status ON upload_jobs(remote, status)" || fail "downgrade 9"
+[ "$(q "SELECT count(*) FROM files WHERE typeof(taken_utc) = 'integer'")" = 0 ] ||
+    fail "downgrade 9: taken_utc"
 q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    DROP TRIGGER files_count_upd; DROP TRIGGER upload_jobs_same_name;
    DROP TABLE file_counts; DROP INDEX upload_jobs_renamed; DROP INDEX files_main;
@@ -148,11 +168,11 @@ q "DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
    CREATE INDEX files_camera ON files(make, model);
    UPDATE upload_jobs SET remote_path = (SELECT path FROM files WHERE id = file_id)
    WHERE status = 'done' AND remote_path IS NULL;
-   PRAGMA user_version = $((v - 1))" || fail "downgrade"
+   PRAGMA user_version = 7" || fail "downgrade"
 sb status
 expect_rc 0
 diff -u "$T/status2" "$T/out" || fail "status of an old catalogue differs"
-[ "$(q "PRAGMA user_version")" = $((v - 1)) ] || fail "status migrated the catalogue"
+[ "$(q "PRAGMA user_version")" = 7 ] || fail "status migrated the catalogue"
 finds "$T/finds-old"
 diff -u "$T/finds" "$T/finds-old" || fail "find in an old catalogue"
 mkdir "$T/empty"
@@ -168,6 +188,17 @@ sed '/^last runs:$/,$d' "$T/status2" >"$T/want"
 sed '/^last runs:$/,$d' "$T/out" | diff -u "$T/want" - || fail "status after migration differs"
 finds "$T/finds-new"
 diff -u "$T/finds" "$T/finds-new" || fail "find after the migration"
+q "SELECT * FROM catalog ORDER BY path" | diff -u "$T/view" - ||
+    fail "the catalog view after the migration"
+[ "$(q "SELECT count(*) FROM files WHERE typeof(sha256) != 'blob'")" = 0 ] ||
+    fail "digests not converted"
+[ "$(q "SELECT count(*) FROM files WHERE typeof(taken_utc) = 'text'")" = 0 ] ||
+    fail "taken_utc not converted"
+[ "$(q "SELECT count(*) FROM sources WHERE typeof(seen_at) != 'integer'")" = 0 ] ||
+    fail "seen_at not converted"
+sb find --json --date 2004
+expect_rc 0
+diff -u "$T/json" "$T/out" || fail "find --json after the migration"
 sb find --remote usb --done
 expect_rc 0
 [ "$(wc -l <"$T/out")" = 2 ] || fail "done uploads: $(cat "$T/out")"
