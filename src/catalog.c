@@ -20,6 +20,11 @@
 #include "shoebox.h"
 #include "catalog.h"
 
+/* SQL: UTC text col as seconds since the epoch where that loses nothing. */
+#define CAT_SECS(col)							\
+	"iif(" col " = strftime('%Y-%m-%dT%H:%M:%SZ', " col "),"		\
+	" CAST(strftime('%s', " col ") AS INTEGER), " col ")"
+
 /*
  * Migrations: entry i takes the schema from version i to i + 1. Append
  * only; never edit one that has shipped. The `catalog` view is the stable,
@@ -257,8 +262,9 @@ static const char *const migrations[] = {
 	 * (files_sha: a sixth of the index of the whole hex), the row then
 	 * compared whole. taken_utc and a source's seen_at are seconds since
 	 * the epoch where that keeps the text exactly (new INTEGER columns:
-	 * a TEXT one would turn the number back into text). A source is looked up
-	 * by the end of its path with its size and mtime (sources_name), the
+	 * a TEXT one would turn the number back into text). A source is
+	 * looked up by the end of its path with its size and mtime
+	 * (sources_name), the
 	 * row then compared on the whole path: the whole path was a second
 	 * copy of the longest value in the catalogue. upload_jobs_status
 	 * (remote, status) is the start of upload_jobs_verified and goes.
@@ -269,18 +275,34 @@ static const char *const migrations[] = {
 	"DROP INDEX files_sha256;"
 	"CREATE INDEX files_sha ON files(substr(sha256, 1, 8));"
 	"DROP VIEW catalog;"
-	"ALTER TABLE files ADD COLUMN taken_at INTEGER;"
-	"UPDATE files SET taken_at = iif(taken_utc = strftime("
-	"  '%Y-%m-%dT%H:%M:%SZ', taken_utc), CAST(strftime('%s', taken_utc)"
-	"  AS INTEGER), taken_utc) WHERE taken_utc IS NOT NULL;"
+	"DROP VIEW uploads;"
+	"ALTER TABLE files ADD COLUMN taken_s INTEGER;"
+	"ALTER TABLE files ADD COLUMN imported_s INTEGER;"
+	"UPDATE files SET taken_s = " CAT_SECS("taken_utc") ","
+	"  imported_s = " CAT_SECS("imported_at") ";"
 	"ALTER TABLE files DROP COLUMN taken_utc;"
-	"ALTER TABLE files RENAME COLUMN taken_at TO taken_utc;"
-	"ALTER TABLE sources ADD COLUMN seen INTEGER;"
-	"UPDATE sources SET seen = iif(seen_at = strftime("
-	"  '%Y-%m-%dT%H:%M:%SZ', seen_at), CAST(strftime('%s', seen_at)"
-	"  AS INTEGER), seen_at);"
+	"ALTER TABLE files DROP COLUMN imported_at;"
+	"ALTER TABLE files RENAME COLUMN taken_s TO taken_utc;"
+	"ALTER TABLE files RENAME COLUMN imported_s TO imported_at;"
+	"ALTER TABLE sources ADD COLUMN seen_s INTEGER;"
+	"UPDATE sources SET seen_s = " CAT_SECS("seen_at") ";"
 	"ALTER TABLE sources DROP COLUMN seen_at;"
-	"ALTER TABLE sources RENAME COLUMN seen TO seen_at;"
+	"ALTER TABLE sources RENAME COLUMN seen_s TO seen_at;"
+	"ALTER TABLE upload_jobs ADD COLUMN queued_s INTEGER;"
+	"ALTER TABLE upload_jobs ADD COLUMN done_s INTEGER;"
+	"UPDATE upload_jobs SET queued_s = " CAT_SECS("queued_at") ","
+	"  done_s = " CAT_SECS("done_at") ";"
+	"ALTER TABLE upload_jobs DROP COLUMN queued_at;"
+	"ALTER TABLE upload_jobs DROP COLUMN done_at;"
+	"ALTER TABLE upload_jobs RENAME COLUMN queued_s TO queued_at;"
+	"ALTER TABLE upload_jobs RENAME COLUMN done_s TO done_at;"
+	"CREATE VIEW uploads AS SELECT"
+	"  f.path AS path, j.remote AS remote, j.status AS status,"
+	"  CASE WHEN j.status = 'done' THEN coalesce(j.remote_path, f.path)"
+	"  END AS remote_path,"
+	"  j.skipped AS already_there, " CATALOG_UTC_TEXT("j.done_at")
+	"  AS done_at, j.attempts AS attempts, j.last_error AS error"
+	"  FROM upload_jobs j JOIN files f ON f.id = j.file_id;"
 	"DROP INDEX sources_path;"
 	"CREATE INDEX sources_name ON sources(substr(path, -16), size,"
 	"  mtime_ns);"
@@ -292,7 +314,7 @@ static const char *const migrations[] = {
 	"  f.date_source AS date_source, f.make AS make, f.model AS model,"
 	"  (SELECT s.path FROM sources s WHERE s.file_id = f.id"
 	"   ORDER BY s.id LIMIT 1) AS source,"
-	"  f.imported_at AS imported_at,"
+	"  " CATALOG_UTC_TEXT("f.imported_at") " AS imported_at,"
 	"  (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of"
 	"  FROM files f;",
 };
@@ -643,6 +665,12 @@ catalog_ns(const struct timespec *ts)
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
 
+/*
+ * The whole path or digest is compared with a "+": as a plain column = ?1
+ * sqlite would put ?1 in the other term's place, which then no longer
+ * matches the expression index (sources_name, files_sha), and read every
+ * row instead.
+ */
 static const char *const catalog_sql[CAT_NSTMT] = {
 	[CAT_SEEN_INODE] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
 	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
@@ -652,10 +680,10 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	[CAT_SEEN_PATH] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
 	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
 	    " ON f.id = s.file_id WHERE substr(s.path, -16) = substr(?1, -16)"
-	    " AND s.size = ?2 AND s.mtime_ns = ?3 AND s.path = ?1 AND"
+	    " AND s.size = ?2 AND s.mtime_ns = ?3 AND +s.path = ?1 AND"
 	    " (s.ctime_ns IS NULL OR s.ctime_ns = ?4) LIMIT 1",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
-	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND sha256 = ?1"
+	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND +sha256 = ?1"
 	    " AND size = ?2 ORDER BY id LIMIT 1",
 	[CAT_FILE_BY_ID] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE id = ?1",
@@ -880,14 +908,13 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
     uint64_t size, int64_t mtime_ns, const struct meta *m, int64_t main_id)
 {
 	sqlite3_stmt	*st;
-	char		 taken[64], utc[64], now[32];
+	char		 taken[64], utc[64];
 	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_ADD_FILE)) == NULL)
 		return -1;
 	date_format(&m->taken, taken, sizeof taken);
 	date_format_utc(&m->taken, utc, sizeof utc);
-	catalog_now(now, sizeof now);
 	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
 	catalog_bind_sha(cat, st, 2, sha);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
@@ -907,7 +934,7 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 		sqlite3_bind_int64(st, 12, main_id);
 	else
 		sqlite3_bind_null(st, 12);
-	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -1092,8 +1119,9 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 	/* Without all_columns only the path: less for the sort to carry. */
 	catalog_sql_add(sql, size, "%s", q->all_columns ? "SELECT f.path, "
 	    CATALOG_SHA_HEX("f.sha256") ", f.size, f.mime, f.kind, f.taken, "
-	    CATALOG_UTC_TEXT("f.taken_utc") ", f.date_source, f.make, f.model, (SELECT s.path FROM sources s"
-	    " WHERE s.file_id = f.id ORDER BY s.id LIMIT 1), f.imported_at,"
+	    CATALOG_UTC_TEXT("f.taken_utc") ", f.date_source, f.make, f.model,"
+	    " (SELECT s.path FROM sources s WHERE s.file_id = f.id ORDER BY"
+	    " s.id LIMIT 1), " CATALOG_UTC_TEXT("f.imported_at") ","
 	    " (SELECT m.path FROM files m WHERE m.id = f.main_id) FROM files f"
 	    " WHERE 1" : "SELECT f.path, NULL, NULL, NULL, NULL, NULL, NULL,"
 	    " NULL, NULL, NULL, NULL, NULL, NULL FROM files f WHERE 1");
@@ -1196,7 +1224,8 @@ catalog_count(struct catalog *cat, const char *since)
 	int64_t		 n = -1;
 
 	if ((st = catalog_prepare(cat, "SELECT count(*) FROM files WHERE"
-	    " ?1 IS NULL OR imported_at >= ?1")) == NULL)
+	    " ?1 IS NULL OR " CATALOG_UTC_TEXT("imported_at") " >= ?1")) ==
+	    NULL)
 		return -1;
 	catalog_bind_text(st, 1, since);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -1221,7 +1250,8 @@ catalog_verify_size(struct catalog *cat, const char *since, int64_t limit,
 
 	*n = *bytes = 0;
 	if ((st = catalog_prepare(cat, "SELECT count(*), total(size) FROM"
-	    " (SELECT size FROM files WHERE ?1 IS NULL OR imported_at >= ?1"
+	    " (SELECT size FROM files WHERE ?1 IS NULL OR "
+	    CATALOG_UTC_TEXT("imported_at") " >= ?1"
 	    " ORDER BY verified_at, id LIMIT ?2)")) == NULL)
 		return -1;
 	catalog_bind_text(st, 1, since);
@@ -1288,10 +1318,12 @@ catalog_verify_next(struct catalog *cat, struct catalog_vcursor *c,
 	*n = 0;
 	if ((st = catalog_prepare(cat, !c->verified ?
 	    "SELECT id, NULL FROM files WHERE verified_at IS NULL AND id > ?2"
-	    " AND (?1 IS NULL OR imported_at >= ?1) ORDER BY id LIMIT ?3" :
+	    " AND (?1 IS NULL OR " CATALOG_UTC_TEXT("imported_at") " >= ?1)"
+	    " ORDER BY id LIMIT ?3" :
 	    "SELECT id, verified_at FROM files WHERE (verified_at, id) >"
-	    " (?4, ?2) AND verified_at < ?5 AND (?1 IS NULL OR"
-	    " imported_at >= ?1) ORDER BY verified_at, id LIMIT ?3")) == NULL)
+	    " (?4, ?2) AND verified_at < ?5 AND (?1 IS NULL OR "
+	    CATALOG_UTC_TEXT("imported_at") " >= ?1)"
+	    " ORDER BY verified_at, id LIMIT ?3")) == NULL)
 		return -1;
 	catalog_bind_text(st, 1, c->since);
 	sqlite3_bind_int64(st, 2, c->id);

@@ -47,13 +47,11 @@ queue_enqueue(struct catalog *cat, const struct config *cfg, int64_t file_id)
 {
 	sqlite3_stmt	*st;
 	const char	**names;
-	char		 now[40];
 	int		 i, n;
 
 	n = config_sections(cfg, "remote", &names);
 	if (n == 0)
 		return 0;
-	catalog_now(now, sizeof now);
 	for (i = 0; i < n; i++) {
 		if ((st = catalog_prepare(cat, "INSERT OR IGNORE INTO "
 		    "upload_jobs (remote, file_id, queued_at) "
@@ -61,7 +59,7 @@ queue_enqueue(struct catalog *cat, const struct config *cfg, int64_t file_id)
 			return -1;
 		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, file_id);
-		sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
 		if (queue_step_done(cat, st, "queueing an upload") == -1)
 			return -1;
 	}
@@ -76,16 +74,14 @@ int
 queue_backfill(struct catalog *cat, const char *remote)
 {
 	sqlite3_stmt	*st;
-	char		 now[40];
 
-	catalog_now(now, sizeof now);
 	if ((st = catalog_prepare(cat, "INSERT OR IGNORE INTO upload_jobs "
 	    "(remote, file_id, queued_at) SELECT ?1, f.id, ?2 FROM files f "
 	    "WHERE NOT EXISTS (SELECT 1 FROM upload_jobs j "
 	    "WHERE j.remote = ?1 AND j.file_id = f.id) ORDER BY f.id")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, remote, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
 	if (queue_step_done(cat, st, "queueing earlier files") == -1)
 		return -1;
 	return sqlite3_changes(cat->db);
@@ -324,16 +320,14 @@ queue_done(struct catalog *cat, int64_t job_id, int skipped,
     const char *remote_path)
 {
 	sqlite3_stmt	*st;
-	char		 now[40];
 
-	catalog_now(now, sizeof now);
 	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET status = "
 	    "'done', done_at = ?, skipped = ?, last_error = NULL, "
 	    "attempts = attempts + 1, upload_id = NULL, part_size = NULL, "
 	    "remote_path = ?, tmp_path = NULL, claimed_by = NULL, "
 	    "lease_until = NULL WHERE id = ? AND claimed_by = ?")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
 	sqlite3_bind_int(st, 2, skipped);
 	sqlite3_bind_text(st, 3, remote_path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, job_id);

@@ -150,7 +150,6 @@ rebuild_mark(const char *dir, const char *remote)
 {
 	struct catalog	*cat;
 	sqlite3_stmt	*st;
-	char		 now[32];
 	int		 rc = -1, i;
 	static const char *const sql[] = {
 		"INSERT OR IGNORE INTO upload_jobs (remote, file_id,"
@@ -163,14 +162,13 @@ rebuild_mark(const char *dir, const char *remote)
 
 	if ((cat = catalog_open(dir, 0)) == NULL)
 		return -1;
-	catalog_now(now, sizeof now);
 	if (catalog_begin(cat) == -1)
 		goto out;
 	for (i = 0; i < 2; i++) {
 		if ((st = catalog_prepare(cat, sql[i])) == NULL)
 			break;
 		catalog_bind_text(st, 1, remote);
-		catalog_bind_text(st, 2, now);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			catalog_error(cat, "marking the remote's files done");
 			sqlite3_finalize(st);

@@ -301,7 +301,7 @@ vr_read_batch(struct vr *v, int64_t limit)
 	    " f.size, f.mtime_ns, f.mime, coalesce(j.remote_path, f.path)"
 	    " FROM upload_jobs j JOIN files f ON f.id = j.file_id"
 	    " WHERE j.remote = ?1 AND j.status = 'done'"
-	    " AND (?2 IS NULL OR f.imported_at >= ?2)"
+	    " AND (?2 IS NULL OR " CATALOG_UTC_TEXT("f.imported_at") " >= ?2)"
 	    " AND (j.verified_at IS NULL OR j.verified_at < ?3)"
 	    " ORDER BY j.verified_at, j.id LIMIT ?4")) == NULL)
 		return -1;
@@ -410,8 +410,8 @@ vr_count(struct vr *v)
 
 	if ((st = catalog_prepare(v->cat, "SELECT count(*) FROM upload_jobs j"
 	    " JOIN files f ON f.id = j.file_id WHERE j.remote = ?1 AND"
-	    " j.status = 'done' AND (?2 IS NULL OR f.imported_at >= ?2)")) ==
-	    NULL)
+	    " j.status = 'done' AND (?2 IS NULL OR "
+	    CATALOG_UTC_TEXT("f.imported_at") " >= ?2)")) == NULL)
 		return -1;
 	catalog_bind_text(st, 1, v->r->name);
 	catalog_bind_text(st, 2, v->o->since);

@@ -114,6 +114,9 @@ value(struct catalog *cat, const char *sql)
  * file's own path forgotten (the uploads view still gives them), the
  * others kept; a reader (status) of the old one counts it the long way.
  */
+#define C_SHA	"00112233445566778899aabbccddeeff" \
+		"0123456789abcdef0123456789abcdef"
+
 static void
 test_migrate_from_6(void **state)
 {
@@ -128,6 +131,14 @@ test_migrate_from_6(void **state)
 	assert_non_null(cat);
 	latest = version(cat);
 	/* back to schema 7, as a shoebox of then left it */
+	assert_int_equal(catalog_exec(cat, "DROP VIEW catalog;"
+	    "DROP VIEW uploads; CREATE VIEW catalog AS SELECT 1;"
+	    "CREATE VIEW uploads AS SELECT * FROM upload_jobs;"
+	    "DROP INDEX files_sha; CREATE INDEX files_sha256 ON files(sha256);"
+	    "DROP INDEX sources_name;"
+	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns);"
+	    "CREATE INDEX upload_jobs_status ON upload_jobs(remote, status)"),
+	    0);
 	assert_int_equal(catalog_exec(cat, "DROP TRIGGER files_count_add;"
 	    "DROP TRIGGER files_count_del; DROP TRIGGER files_count_upd;"
 	    "DROP TRIGGER upload_jobs_same_name; DROP TABLE file_counts;"
@@ -136,17 +147,20 @@ test_migrate_from_6(void **state)
 	    "DROP INDEX files_model; CREATE INDEX files_model ON files(model);"
 	    "CREATE INDEX files_camera ON files(make, model)"), 0);
 	/* the migration to file_counts is the last one */
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest - 1);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", 7);
 	assert_int_equal(catalog_exec(cat, sql), 0);
 	assert_int_equal(catalog_exec(cat, "INSERT INTO files (path, sha256,"
 	    " size, mtime_ns, mime, kind, taken, date_source, make, model,"
-	    " imported_at) VALUES"
+	    " imported_at, taken_utc) VALUES"
 	    " ('2004/03/30/a.jpg', 'aa', 10, 0, 'image/jpeg', 'image',"
-	    " '2004-03-30T10:00:00', 'exif', 'Canon', 'Canon EOS 20D', 'x'),"
+	    " '2004-03-30T10:00:00', 'exif', 'Canon', 'Canon EOS 20D', 'x',"
+	    " '2004-03-30T09:00:00Z'),"
 	    " ('2004/03/31/b.jpg', 'bb', 20, 0, 'image/jpeg', 'image',"
-	    " '2004-03-31T10:00:00', 'exif', 'Canon', 'Canon EOS 20D', 'x'),"
-	    " ('2021/01/01/c.mp4', 'cc', 40, 0, 'video/mp4', 'video',"
-	    " NULL, 'mtime', NULL, NULL, 'x');"
+	    " '2004-03-31T10:00:00', 'exif', 'Canon', 'Canon EOS 20D', 'x',"
+	    " '2004-03-31T09:00:00.5Z'),"
+	    " ('2021/01/01/c.mp4', '" C_SHA "', 40, 0, 'video/mp4',"
+	    " 'video', NULL, 'mtime', NULL, NULL, '2021-01-02T03:04:05Z',"
+	    " NULL);"
 	    "INSERT INTO upload_jobs (remote, file_id, status, queued_at,"
 	    " remote_path) VALUES ('s3', 1, 'done', 'x', '2004/03/30/a.jpg'),"
 	    " ('s3', 2, 'done', 'x', '2004/03/31/b-1.jpg'),"
@@ -156,7 +170,7 @@ test_migrate_from_6(void **state)
 	/* read-only, as status opens it: not migrated, counted all the same */
 	cat = catalog_open(old, 1);
 	assert_non_null(cat);
-	assert_int_equal(version(cat), latest - 1);
+	assert_int_equal(version(cat), 7);
 	assert_false(catalog_has_table(cat, "file_counts"));
 	catalog_close(cat);
 
@@ -170,6 +184,19 @@ test_migrate_from_6(void **state)
 	    " file_counts WHERE year = '' AND make = '' AND model = ''"), 1040);
 	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
 	    " remote_path IS NOT NULL"), 1);
+	/* schema 9: digests and whole-second times as numbers, the same text */
+	assert_int_equal(value(cat, "SELECT count(*) FROM files WHERE"
+	    " typeof(sha256) = 'blob' AND length(sha256) = 32 AND"
+	    " typeof(imported_at) = 'integer'"), 1);
+	assert_int_equal(value(cat, "SELECT count(*) FROM catalog WHERE"
+	    " (path = '2021/01/01/c.mp4' AND sha256 = '" C_SHA "' AND"
+	    " imported_at = '2021-01-02T03:04:05Z' AND taken_utc IS NULL) OR"
+	    " (path = '2004/03/30/a.jpg' AND sha256 = 'aa' AND imported_at ="
+	    " 'x' AND taken_utc = '2004-03-30T09:00:00Z') OR (path ="
+	    " '2004/03/31/b.jpg' AND taken_utc = '2004-03-31T09:00:00.5Z')"),
+	    3);
+	assert_int_equal(value(cat, "SELECT count(*) FROM files WHERE"
+	    " typeof(taken_utc) = 'integer'"), 1);
 	assert_int_equal(value(cat, "SELECT count(*) FROM uploads WHERE"
 	    " (path = '2004/03/30/a.jpg' AND remote_path = path) OR"
 	    " (path = '2004/03/31/b.jpg' AND remote_path ="
