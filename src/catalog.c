@@ -255,20 +255,20 @@ static const char *const migrations[] = {
 	"CREATE INDEX files_model ON files(model, make, path);",
 
 	/*
-	 * 8 -> 9: a catalogue under 500 bytes a file (README, Catalogue
-	 * schema). A SHA-256 is its 32 bytes (sb_unhex, the C function
-	 * catalog_migrate gives this step; a value that is not a lowercase
-	 * hex digest stays as it was) and is looked up by its first 8 bytes
-	 * (files_sha: a sixth of the index of the whole hex), the row then
-	 * compared whole. taken_utc and a source's seen_at are seconds since
-	 * the epoch where that keeps the text exactly (new INTEGER columns:
-	 * a TEXT one would turn the number back into text). A source is
-	 * looked up by the end of its path with its size and mtime
-	 * (sources_name), the
-	 * row then compared on the whole path: the whole path was a second
-	 * copy of the longest value in the catalogue. upload_jobs_status
-	 * (remote, status) is the start of upload_jobs_verified and goes.
-	 * The views show the same text as before.
+	 * 8 -> 9: a smaller catalogue (README, Catalogue schema). A SHA-256
+	 * is its 32 bytes (sb_unhex, the C function catalog_migrate gives
+	 * this step; a value that is not a lowercase hex digest stays as it
+	 * was), looked up by its first 8 (files_sha, a sixth of the index of
+	 * the whole hex), the row then compared whole. taken_utc,
+	 * imported_at, a source's seen_at and an upload's queued_at and
+	 * done_at are seconds since the epoch where that keeps the text
+	 * exactly: new INTEGER columns, as a TEXT one would turn a number
+	 * back into text. A source is looked up by the end of its path with
+	 * its size and mtime (sources_name), the row then compared on the
+	 * whole path, which was indexed as a second copy of the longest
+	 * value in the catalogue. upload_jobs_status (remote, status) is the
+	 * start of upload_jobs_verified and goes. The views give the same
+	 * text as before (CATALOG_SHA_HEX, CATALOG_UTC_TEXT).
 	 */
 	"UPDATE files SET sha256 = sb_unhex(sha256) WHERE typeof(sha256) ="
 	"  'text';"
@@ -446,6 +446,27 @@ catalog_sql_unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /*
+ * After migration 9 rewrote an existing catalogue's rows smaller, give
+ * the space back (the file does not shrink by itself): VACUUM, outside the
+ * migration's transaction, all or nothing as sqlite does it. Where it
+ * cannot (another process reading, no room for the copy) the catalogue is
+ * left as it is, whole and current, and a later VACUUM can do it.
+ */
+static void
+catalog_compact(struct catalog *cat)
+{
+	char	*err = NULL;
+
+	log_info("catalogue %s: converted to schema %d; compacting it, once",
+	    cat->path, NMIGRATIONS);
+	if (sqlite3_exec(cat->db, "VACUUM", NULL, NULL, &err) != SQLITE_OK) {
+		log_info("catalogue %s: not compacted (%s); it works as it is",
+		    cat->path, err ? err : "error");
+		sqlite3_free(err);
+	}
+}
+
+/*
  * Apply every migration the file has not seen, all in one write
  * transaction taken before the version is read: two processes opening a
  * new library at once cannot both create its tables, and the second finds
@@ -455,7 +476,7 @@ static int
 catalog_migrate(struct catalog *cat)
 {
 	char	 sql[64];
-	int	 v;
+	int	 v, from;
 
 	if (sqlite3_create_function(cat->db, "sb_unhex", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, catalog_sql_unhex, NULL, NULL) !=
@@ -478,12 +499,14 @@ catalog_migrate(struct catalog *cat)
 		catalog_exec(cat, "ROLLBACK");
 		return 0;
 	}
-	for (; v < NMIGRATIONS; v++)
+	for (from = v; v < NMIGRATIONS; v++)
 		if (catalog_exec(cat, migrations[v]) == -1)
 			goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
 	if (catalog_exec(cat, sql) == -1 || catalog_exec(cat, "COMMIT") == -1)
 		goto fail;
+	if (from > 0 && from < 9)
+		catalog_compact(cat);
 	return 0;
 fail:
 	catalog_exec(cat, "ROLLBACK");
