@@ -22,8 +22,8 @@
 
 /* SQL: UTC text col as seconds since the epoch where that loses nothing. */
 #define CAT_SECS(col)							\
-	"iif(" col " = strftime('%Y-%m-%dT%H:%M:%SZ', " col "),"		\
-	" CAST(strftime('%s', " col ") AS INTEGER), " col ")"
+	"CASE WHEN " col " = strftime('%Y-%m-%dT%H:%M:%SZ', " col ") THEN"	\
+	" CAST(strftime('%s', " col ") AS INTEGER) ELSE " col " END"
 
 /*
  * Migrations: entry i takes the schema from version i to i + 1. Append

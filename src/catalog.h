@@ -30,17 +30,19 @@ struct catalog {
  * SQL for a file's SHA-256 as lowercase hex: a 32-byte BLOB since schema
  * 9, TEXT before (a catalogue read-only before its migration) and in
  * rows that were not a lowercase hex digest. col is a column reference.
+ * CASE, not iif(): the views must read in an older sqlite3 shell too.
  */
 #define CATALOG_SHA_HEX(col)						\
-	"iif(typeof(" col ") = 'blob', lower(hex(" col ")), " col ")"
+	"CASE WHEN typeof(" col ") = 'blob' THEN lower(hex(" col ")) ELSE "	\
+	col " END"
 
 /*
  * SQL for a UTC time as ISO 8601 text (2024-05-01T10:00:00Z): seconds
  * since the epoch since schema 9, TEXT before and where not whole seconds.
  */
 #define CATALOG_UTC_TEXT(col)						\
-	"iif(typeof(" col ") = 'integer', strftime('%Y-%m-%dT%H:%M:%SZ', "	\
-	col ", 'unixepoch'), " col ")"
+	"CASE WHEN typeof(" col ") = 'integer' THEN strftime("		\
+	"'%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch') ELSE " col " END"
 
 /* A catalogued file, as the importer looks it up. */
 /* Where verify's walk through the catalogue is (catalog_verify_next). */
