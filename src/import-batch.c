@@ -76,6 +76,23 @@ txn_settle(struct import *imp, int rc)
 	return rc;
 }
 
+/*
+ * Where sqlite keeps a statement's undo pages (its statement journal)
+ * while an import's transaction is open: in memory. Each INSERT into
+ * files journals the pages it changes (its triggers and indexes); once one
+ * statement passed 64 KiB, every statement after it in the transaction
+ * went through a temporary file in /var/tmp, some 20 MB written for 1,000
+ * files. One statement here changes one file's rows, a few dozen pages at
+ * most. Set back to the default outside the transaction, so that a large
+ * sort on the same connection still spills to disk.
+ */
+static void
+txn_temp_store(struct import *imp, int memory)
+{
+	sqlite3_exec(imp->cat->db, memory ? "PRAGMA temp_store = MEMORY" :
+	    "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
+}
+
 /* Commit what the open transaction holds, then delete moved sources. */
 int
 txn_commit(struct import *imp)
@@ -93,6 +110,7 @@ txn_commit(struct import *imp)
 			rc = -1;
 		}
 		imp->in_txn = 0;
+		txn_temp_store(imp, 0);
 	}
 	return txn_settle(imp, rc);
 }
@@ -104,8 +122,10 @@ txn_commit(struct import *imp)
 static void
 txn_abort(struct import *imp)
 {
-	if (imp->in_txn)
+	if (imp->in_txn) {
 		catalog_rollback(imp->cat);
+		txn_temp_store(imp, 0);
+	}
 	imp->in_txn = 0;
 	txn_settle(imp, -1);
 }
@@ -150,8 +170,11 @@ txn_need(struct import *imp, int may_commit)
 		if (txn_commit(imp) == -1)
 			return -1;
 	if (!imp->in_txn) {
-		if (catalog_begin(imp->cat) == -1)
+		txn_temp_store(imp, 1);
+		if (catalog_begin(imp->cat) == -1) {
+			txn_temp_store(imp, 0);
 			return -1;
+		}
 		imp->in_txn = 1;
 		imp->txn_files = 0;
 		imp->txn_start = time(NULL);
