@@ -1,17 +1,19 @@
 /*
- * store-hash.c: the hashes of a small copy (store_copy_start, below
- * PIPE_MIN bytes) on a second thread. The importer reads each file into a
- * slot of a ring, writes the slot to the copy and goes on with the next
- * file; the hashing thread takes the slots in order and computes, over the
- * same bytes, the SHA-256 the catalogue records and the XXH3-128 the copy
- * is checked against once read back (store_copy_check), then starts the
- * copy's writeback, also off the importer's thread. Memory stays
- * HASH_SLOTS buffers whatever the number of files in flight.
+ * store-hash.c: a small copy's hashes and read-back check (store_copy_start,
+ * below PIPE_MIN bytes) on a second thread. The importer reads each file
+ * into a slot of a ring, writes the slot to the copy and goes on with the
+ * next file; the hashing thread takes the slots in order and computes, over
+ * the same bytes, the SHA-256 the catalogue records and an XXH3-128, then
+ * starts the copy's writeback. Once the batch is durable the importer asks
+ * the same thread to read each copy back (a slot as its buffer) and compare
+ * its XXH3-128 with that of the bytes read, a few copies ahead of the one it
+ * is filing. Memory stays HASH_SLOTS buffers whatever the number of files.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,16 +30,22 @@
 struct store_hash {
 	EVP_MD_CTX	*sha256;
 	XXH3_state_t	*xxh;
-	int		 fd;		/* the copy: writeback started at the end */
-	int		 done;		/* both final */
+	int		 fd;		/* the copy */
+	uint64_t	 size;		/* its size, for the read-back */
+	int		 done;		/* both hashes final */
+	int		 checks;	/* read-backs asked for ... */
+	int		 checked;	/* ... and done */
+	int		 check_rc;	/* the last one's: 0, or -1 and why */
+	char		 why[256];
 	unsigned char	 md[EVP_MAX_MD_SIZE];	/* the SHA-256, once done */
 	XXH128_hash_t	 sum;		/* the XXH3-128, once done */
 };
 
 /*
- * The ring: slots handed to the thread (filled) and hashed by it, in
- * order; a slot is reused once hashed. The thread runs from the first
- * small copy to the end of the process.
+ * The ring: slots handed to the thread (filled) and taken by it, in
+ * order; a slot is reused once taken. A slot holds a copy's next bytes,
+ * or is the buffer of a copy's read-back (check). The thread runs from the
+ * first small copy to the end of the process.
  */
 static struct {
 	pthread_mutex_t	 mu;
@@ -46,15 +54,51 @@ static struct {
 	struct store_hash *h[HASH_SLOTS];	/* whose bytes */
 	size_t		 len[HASH_SLOTS];
 	int		 last[HASH_SLOTS];	/* the copy's last slot */
+	int		 check[HASH_SLOTS];	/* read the copy back */
 	unsigned long	 filled;	/* slots handed to the thread */
-	unsigned long	 hashed;	/* of those, hashed */
+	unsigned long	 hashed;	/* of those, taken */
 	int		 started;
 	EVP_MD		*sha256;	/* fetched once */
+	XXH3_state_t	*xxh;		/* the thread's, for read-backs */
 } ring = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 /*
- * Hash slot i into its copy's hashes; after its last slot, finish them and
- * start the copy's writeback (store_copy_finish or a syncfs() waits for it).
+ * Read h's copy back into the slot b and compare its XXH3-128 with that of
+ * the bytes read from the source: h->check_rc, h->why.
+ */
+static void
+hash_check(struct store_hash *h, uint8_t *b)
+{
+	XXH128_hash_t	got;
+	uint64_t	off = 0;
+	ssize_t		n;
+
+	XXH3_128bits_reset(ring.xxh);
+	h->check_rc = -1;
+	while (off < h->size) {
+		if ((n = store_read(h->fd, b, h->size - off < HASH_SLOT ?
+		    (size_t)(h->size - off) : HASH_SLOT, off, h->size, h->why,
+		    sizeof h->why)) == -1)
+			return;
+		XXH3_128bits_update(ring.xxh, b, (size_t)n);
+		off += (uint64_t)n;
+	}
+	got = XXH3_128bits_digest(ring.xxh);
+	if (XXH128_isEqual(got, h->sum)) {
+		h->check_rc = 0;
+		return;
+	}
+	snprintf(h->why, sizeof h->why, "the copy reads back different from "
+	    "the source (XXH3-128 %016llx%016llx, expected %016llx%016llx)",
+	    (unsigned long long)got.high64, (unsigned long long)got.low64,
+	    (unsigned long long)h->sum.high64,
+	    (unsigned long long)h->sum.low64);
+}
+
+/*
+ * Take slot i: hash it into its copy's hashes, and after its last slot
+ * finish them and start the copy's writeback (store_copy_finish or a
+ * syncfs() waits for it); or read the copy back (hash_check).
  */
 static void
 hash_slot(size_t i)
@@ -62,6 +106,10 @@ hash_slot(size_t i)
 	struct store_hash	*h = ring.h[i];
 	uint8_t			*b = ring.buf + i * (size_t)HASH_SLOT;
 
+	if (ring.check[i]) {
+		hash_check(h, b);
+		return;
+	}
 	EVP_DigestUpdate(h->sha256, b, ring.len[i]);
 	XXH3_128bits_update(h->xxh, b, ring.len[i]);
 	if (ring.last[i]) {
@@ -72,12 +120,11 @@ hash_slot(size_t i)
 	}
 }
 
-/* The hashing thread: hash the slots in order as they are filled. */
+/* The hashing thread: take the slots in order as they are filled. */
 static void *
 hash_thread(void *arg)
 {
 	size_t	i;
-	int	last;
 
 	(void)arg;
 	pthread_mutex_lock(&ring.mu);
@@ -85,11 +132,12 @@ hash_thread(void *arg)
 		while (ring.hashed == ring.filled)
 			pthread_cond_wait(&ring.cv, &ring.mu);
 		i = ring.hashed % HASH_SLOTS;
-		last = ring.last[i];
 		pthread_mutex_unlock(&ring.mu);
 		hash_slot(i);
 		pthread_mutex_lock(&ring.mu);
-		if (last)
+		if (ring.check[i])
+			ring.h[i]->checked++;
+		else if (ring.last[i])
 			ring.h[i]->done = 1;
 		ring.hashed++;
 		pthread_cond_broadcast(&ring.cv);
@@ -105,7 +153,8 @@ hash_start(void)
 	sigset_t	all, old;
 	void		*p;
 
-	if (posix_memalign(&p, 4096, HASH_SLOTS * (size_t)HASH_SLOT) != 0)
+	if (posix_memalign(&p, 4096, HASH_SLOTS * (size_t)HASH_SLOT) != 0 ||
+	    (ring.xxh = XXH3_createState()) == NULL)
 		fatalx("out of memory");
 	ring.buf = p;
 	sigfillset(&all);
@@ -158,6 +207,20 @@ store_hash_slot(void)
 	return b;
 }
 
+/* Hand the next slot to the thread; with the lock held. */
+static void
+hash_give(struct store_hash *h, size_t len, int last, int check)
+{
+	size_t	i = ring.filled % HASH_SLOTS;
+
+	ring.h[i] = h;
+	ring.len[i] = len;
+	ring.last[i] = last;
+	ring.check[i] = check;
+	ring.filled++;
+	pthread_cond_broadcast(&ring.cv);
+}
+
 /*
  * Hand the slot store_hash_slot gave to the thread: its first len bytes
  * are h's next, and with last its final ones (len may be 0). Every copy's
@@ -166,24 +229,49 @@ store_hash_slot(void)
 void
 store_hash_push(struct store_hash *h, size_t len, int last)
 {
-	size_t	i;
-
 	pthread_mutex_lock(&ring.mu);
-	i = ring.filled % HASH_SLOTS;
-	ring.h[i] = h;
-	ring.len[i] = len;
-	ring.last[i] = last;
-	ring.filled++;
-	pthread_cond_broadcast(&ring.cv);
+	hash_give(h, len, last, 0);
 	pthread_mutex_unlock(&ring.mu);
 }
 
-/* Wait until h's last slot is hashed. */
+/*
+ * Have the thread read h's copy (size bytes, durable by now) back and
+ * compare it with the bytes read from the source (store_hash_checked says
+ * how that went). After h's last slot.
+ */
+void
+store_hash_check(struct store_hash *h, uint64_t size)
+{
+	store_hash_slot();
+	pthread_mutex_lock(&ring.mu);
+	h->size = size;
+	h->checks++;
+	hash_give(h, 0, 0, 1);
+	pthread_mutex_unlock(&ring.mu);
+}
+
+/*
+ * How the read-back store_hash_check asked for went, once done (waiting
+ * for it): 0, or -1 with why in err.
+ */
+int
+store_hash_checked(struct store_hash *h, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&ring.mu);
+	while (h->checked < h->checks)
+		pthread_cond_wait(&ring.cv, &ring.mu);
+	pthread_mutex_unlock(&ring.mu);
+	if (h->check_rc == -1)
+		snprintf(err, errlen, "%s", h->why);
+	return h->check_rc;
+}
+
+/* Wait until the thread is done with h: its hashes final, no read-back. */
 static void
 hash_wait(struct store_hash *h)
 {
 	pthread_mutex_lock(&ring.mu);
-	while (!h->done)
+	while (!h->done || h->checked < h->checks)
 		pthread_cond_wait(&ring.cv, &ring.mu);
 	pthread_mutex_unlock(&ring.mu);
 }
@@ -201,7 +289,7 @@ store_hash_result(struct store_hash *h, char *hex, uint64_t sum[2])
 	sum[1] = h->sum.high64;
 }
 
-/* Free h, once its last slot is hashed (waiting for it). */
+/* Free h, once the thread is done with it (waiting for that). */
 void
 store_hash_free(struct store_hash *h)
 {

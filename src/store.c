@@ -26,7 +26,6 @@
 #include <linux/openat2.h>
 
 #include <openssl/evp.h>
-#include <xxhash.h>
 
 #include "shoebox.h"
 #include "scan.h"
@@ -570,78 +569,49 @@ store_copy_finish(struct store_file *f, char *err, size_t errlen)
 }
 
 /*
- * XXH3-128 of the first size bytes of fd (through the importer's buffer),
- * into sum (low, high). Returns 0, or -1 with err set.
+ * Once a copy is durable (by fsync, or by one syncfs() for many) and it is
+ * to be verified: have the hashing thread read it back and check it
+ * meanwhile (store-hash.c); store_copy_check takes the outcome.
  */
-static int
-store_xxh_fd(int fd, uint64_t size, uint64_t sum[2], char *err,
-    size_t errlen)
+void
+store_copy_check_start(struct store_file *f)
 {
-	XXH3_state_t	*st;
-	XXH128_hash_t	 h;
-	uint8_t		*buf = store_buf();
-	uint64_t	 off = 0;
-	ssize_t		 n;
-
-	if ((st = XXH3_createState()) == NULL)
-		fatalx("out of memory");
-	XXH3_128bits_reset(st);
-	while (off < size) {
-		if ((n = store_read(fd, buf, size - off < COPY_BUF ?
-		    (size_t)(size - off) : COPY_BUF, off, size, err,
-		    errlen)) == -1) {
-			XXH3_freeState(st);
-			return -1;
-		}
-		XXH3_128bits_update(st, buf, (size_t)n);
-		off += (uint64_t)n;
+	if (f->hash != NULL && f->verify && !f->checked && !f->checking) {
+		store_hash_check(f->hash, f->size);
+		f->checking = 1;
 	}
-	h = XXH3_128bits_digest(st);
-	XXH3_freeState(st);
-	sum[0] = h.low64;
-	sum[1] = h.high64;
-	return 0;
 }
 
 /*
- * Once a copy is durable (by fsync, or by one syncfs() for many): its
- * SHA-256 from the hashing thread, and, if its destination asked to
- * verify, the copy read back and its XXH3-128 compared with that of the
- * bytes read from the source (a large copy was compared byte for byte
+ * Once a copy is durable: its SHA-256 from the hashing thread, and, if its
+ * destination asked to verify, the copy read back and its XXH3-128
+ * compared with that of the bytes read from the source (on the hashing
+ * thread: store_copy_check_start; a large copy was compared byte for byte
  * already). Returns 0, or -1 with err set and the copy discarded.
  */
 int
 store_copy_check(struct store_file *f, char *err, size_t errlen)
 {
-	uint64_t	check[2];
-	int		hashed = f->hash != NULL;
+	uint64_t	sum[2];
+	int		rc = 0;
 
-	if (hashed) {
-		store_hash_result(f->hash, f->sha256, f->xxh);
-		store_hash_free(f->hash);
-		f->hash = NULL;
-	}
-	if (f->verify && !f->checked) {
-		if (!hashed)
+	if (f->hash == NULL) {
+		if (f->verify && !f->checked)
 			fatalx("store_copy_check: a copy with no hash");
-		if (store_xxh_fd(f->fd, f->size, check, err, errlen) == -1)
-			goto fail;
-		if (check[0] != f->xxh[0] || check[1] != f->xxh[1]) {
-			snprintf(err, errlen, "the copy reads back different "
-			    "from the source (XXH3-128 %016llx%016llx, "
-			    "expected %016llx%016llx)",
-			    (unsigned long long)check[1],
-			    (unsigned long long)check[0],
-			    (unsigned long long)f->xxh[1],
-			    (unsigned long long)f->xxh[0]);
-			goto fail;
-		}
-		f->checked = 1;
+		return 0;
 	}
-	return 0;
-fail:
-	store_discard(f);
-	return -1;
+	store_copy_check_start(f);
+	if (f->checking) {
+		rc = store_hash_checked(f->hash, err, errlen);
+		f->checking = 0;
+		f->checked = rc == 0;
+	}
+	store_hash_result(f->hash, f->sha256, sum);
+	store_hash_free(f->hash);
+	f->hash = NULL;
+	if (rc == -1)
+		store_discard(f);
+	return rc;
 }
 
 /* Give the copy the name name in dirfd; -1 with errno, EEXIST if taken. */

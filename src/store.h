@@ -60,10 +60,10 @@ struct store_file {
 	char		*tmppath;	/* named temp file, or NULL (O_TMPFILE) */
 	uint64_t	 size;
 	char		 sha256[65];	/* of the bytes read from the source */
-	struct store_hash *hash;	/* computing sha256, xxh: or NULL */
-	uint64_t	 xxh[2];	/* XXH3-128 of the bytes read */
+	struct store_hash *hash;	/* computing sha256 (and checking): or NULL */
 	int		 verify;	/* read back before it is filed */
 	int		 checked;	/* read back and compared already */
+	int		 checking;	/* being read back (store_copy_check_start) */
 	char		 name[STORE_NAME_MAX];	/* store_link_sync: its name */
 };
 
@@ -78,6 +78,7 @@ int	 store_copy_start(const struct sb_src *src, const struct stat *sb,
 	    size_t errlen);
 int	 store_copy_finish(struct store_file *f, char *err, size_t errlen);
 int	 store_copy_check(struct store_file *f, char *err, size_t errlen);
+void	 store_copy_check_start(struct store_file *f);
 int	 store_name_candidate(const char *name, int i, char *out,
 	    size_t size);
 int	 store_link_sync(struct store_file *f, const struct store_dest *dest,
@@ -119,6 +120,8 @@ void	 store_ahead(const struct scan *sc, const struct scan_entry *e);
 struct store_hash *store_hash_new(int fd);
 uint8_t	*store_hash_slot(void);
 void	 store_hash_push(struct store_hash *h, size_t len, int last);
+void	 store_hash_check(struct store_hash *h, uint64_t size);
+int	 store_hash_checked(struct store_hash *h, char *err, size_t errlen);
 void	 store_hash_result(struct store_hash *h, char *hex, uint64_t sum[2]);
 void	 store_hash_free(struct store_hash *h);
 
