@@ -3,8 +3,9 @@
  * below PIPE_MIN bytes) on a second thread. The importer reads each file
  * into a slot of a ring, writes the slot to the copy and goes on with the
  * next file; the hashing thread takes the slots in order and computes, over
- * the same bytes, the SHA-256 the catalogue records and an XXH3-128, then
- * starts the copy's writeback. Once the batch is durable the importer asks
+ * the same bytes, the SHA-256 the catalogue records and an XXH3-128, and
+ * once the copy is whole (and its source found unchanged) starts its
+ * writeback. Once the batch is durable the importer asks
  * the same thread to read each copy back (a slot as its buffer) and compare
  * its XXH3-128 with that of the bytes read, a few copies ahead of the one it
  * is filing. Memory stays HASH_SLOTS buffers whatever the number of files.
@@ -32,20 +33,25 @@ struct store_hash {
 	XXH3_state_t	*xxh;
 	int		 fd;		/* the copy */
 	uint64_t	 size;		/* its size, for the read-back */
-	int		 done;		/* both hashes final */
-	int		 checks;	/* read-backs asked for ... */
-	int		 checked;	/* ... and done */
-	int		 check_rc;	/* the last one's: 0, or -1 and why */
+	unsigned	 given;		/* slots of it handed to the thread ... */
+	unsigned	 taken;		/* ... and taken by it */
+	int		 check_rc;	/* the read-back's: 0, or -1 and why */
 	char		 why[256];
 	unsigned char	 md[EVP_MAX_MD_SIZE];	/* the SHA-256, once done */
 	XXH128_hash_t	 sum;		/* the XXH3-128, once done */
 };
 
+/* What the thread does with a slot. */
+enum hash_job {
+	JOB_BYTES,	/* hash the copy's next bytes (the last: finish) */
+	JOB_WRITEBACK,	/* start the copy's writeback */
+	JOB_CHECK	/* read the copy back into the slot and compare */
+};
+
 /*
  * The ring: slots handed to the thread (filled) and taken by it, in
- * order; a slot is reused once taken. A slot holds a copy's next bytes,
- * or is the buffer of a copy's read-back (check). The thread runs from the
- * first small copy to the end of the process.
+ * order; a slot is reused once taken. The thread runs from the first
+ * small copy to the end of the process.
  */
 static struct {
 	pthread_mutex_t	 mu;
@@ -53,8 +59,8 @@ static struct {
 	uint8_t		*buf;		/* HASH_SLOTS * HASH_SLOT bytes */
 	struct store_hash *h[HASH_SLOTS];	/* whose bytes */
 	size_t		 len[HASH_SLOTS];
-	int		 last[HASH_SLOTS];	/* the copy's last slot */
-	int		 check[HASH_SLOTS];	/* read the copy back */
+	int		 last[HASH_SLOTS];	/* the copy's last bytes */
+	enum hash_job	 job[HASH_SLOTS];
 	unsigned long	 filled;	/* slots handed to the thread */
 	unsigned long	 hashed;	/* of those, taken */
 	int		 started;
@@ -95,28 +101,28 @@ hash_check(struct store_hash *h, uint8_t *b)
 	    (unsigned long long)h->sum.low64);
 }
 
-/*
- * Take slot i: hash it into its copy's hashes, and after its last slot
- * finish them and start the copy's writeback (store_copy_finish or a
- * syncfs() waits for it); or read the copy back (hash_check).
- */
+/* Do slot i's job (enum hash_job). */
 static void
 hash_slot(size_t i)
 {
 	struct store_hash	*h = ring.h[i];
 	uint8_t			*b = ring.buf + i * (size_t)HASH_SLOT;
 
-	if (ring.check[i]) {
-		hash_check(h, b);
-		return;
-	}
-	EVP_DigestUpdate(h->sha256, b, ring.len[i]);
-	XXH3_128bits_update(h->xxh, b, ring.len[i]);
-	if (ring.last[i]) {
-		EVP_DigestFinal_ex(h->sha256, h->md, NULL);
-		h->sum = XXH3_128bits_digest(h->xxh);
-		/* All written: start the copy's writeback, off the importer. */
+	switch (ring.job[i]) {
+	case JOB_BYTES:
+		EVP_DigestUpdate(h->sha256, b, ring.len[i]);
+		XXH3_128bits_update(h->xxh, b, ring.len[i]);
+		if (ring.last[i]) {
+			EVP_DigestFinal_ex(h->sha256, h->md, NULL);
+			h->sum = XXH3_128bits_digest(h->xxh);
+		}
+		break;
+	case JOB_WRITEBACK:
 		sync_file_range(h->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		break;
+	case JOB_CHECK:
+		hash_check(h, b);
+		break;
 	}
 }
 
@@ -135,10 +141,7 @@ hash_thread(void *arg)
 		pthread_mutex_unlock(&ring.mu);
 		hash_slot(i);
 		pthread_mutex_lock(&ring.mu);
-		if (ring.check[i])
-			ring.h[i]->checked++;
-		else if (ring.last[i])
-			ring.h[i]->done = 1;
+		ring.h[i]->taken++;
 		ring.hashed++;
 		pthread_cond_broadcast(&ring.cv);
 	}
@@ -209,15 +212,16 @@ store_hash_slot(void)
 
 /* Hand the next slot to the thread; with the lock held. */
 static void
-hash_give(struct store_hash *h, size_t len, int last, int check)
+hash_give(struct store_hash *h, size_t len, int last, enum hash_job job)
 {
 	size_t	i = ring.filled % HASH_SLOTS;
 
 	ring.h[i] = h;
 	ring.len[i] = len;
 	ring.last[i] = last;
-	ring.check[i] = check;
+	ring.job[i] = job;
 	ring.filled++;
+	h->given++;
 	pthread_cond_broadcast(&ring.cv);
 }
 
@@ -230,7 +234,34 @@ void
 store_hash_push(struct store_hash *h, size_t len, int last)
 {
 	pthread_mutex_lock(&ring.mu);
-	hash_give(h, len, last, 0);
+	hash_give(h, len, last, JOB_BYTES);
+	pthread_mutex_unlock(&ring.mu);
+}
+
+/*
+ * Have the thread start the writeback of h's copy, all of it written (and
+ * its source found unchanged) by now: after h's last slot.
+ */
+void
+store_hash_writeback(struct store_hash *h)
+{
+	store_hash_slot();
+	pthread_mutex_lock(&ring.mu);
+	hash_give(h, 0, 0, JOB_WRITEBACK);
+	pthread_mutex_unlock(&ring.mu);
+}
+
+/*
+ * Wait until the thread took every slot of h handed to it: its hashes are
+ * final (its last bytes were handed first), and any writeback or read-back
+ * asked for is done.
+ */
+static void
+hash_wait(struct store_hash *h)
+{
+	pthread_mutex_lock(&ring.mu);
+	while (h->taken < h->given)
+		pthread_cond_wait(&ring.cv, &ring.mu);
 	pthread_mutex_unlock(&ring.mu);
 }
 
@@ -245,8 +276,7 @@ store_hash_check(struct store_hash *h, uint64_t size)
 	store_hash_slot();
 	pthread_mutex_lock(&ring.mu);
 	h->size = size;
-	h->checks++;
-	hash_give(h, 0, 0, 1);
+	hash_give(h, 0, 0, JOB_CHECK);
 	pthread_mutex_unlock(&ring.mu);
 }
 
@@ -257,24 +287,12 @@ store_hash_check(struct store_hash *h, uint64_t size)
 int
 store_hash_checked(struct store_hash *h, char *err, size_t errlen)
 {
-	pthread_mutex_lock(&ring.mu);
-	while (h->checked < h->checks)
-		pthread_cond_wait(&ring.cv, &ring.mu);
-	pthread_mutex_unlock(&ring.mu);
+	hash_wait(h);
 	if (h->check_rc == -1)
 		snprintf(err, errlen, "%s", h->why);
 	return h->check_rc;
 }
 
-/* Wait until the thread is done with h: its hashes final, no read-back. */
-static void
-hash_wait(struct store_hash *h)
-{
-	pthread_mutex_lock(&ring.mu);
-	while (!h->done || h->checked < h->checks)
-		pthread_cond_wait(&ring.cv, &ring.mu);
-	pthread_mutex_unlock(&ring.mu);
-}
 
 /*
  * h's hashes, once its last slot is hashed (waiting for it): the SHA-256

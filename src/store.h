@@ -120,6 +120,7 @@ void	 store_ahead(const struct scan *sc, const struct scan_entry *e);
 struct store_hash *store_hash_new(int fd);
 uint8_t	*store_hash_slot(void);
 void	 store_hash_push(struct store_hash *h, size_t len, int last);
+void	 store_hash_writeback(struct store_hash *h);
 void	 store_hash_check(struct store_hash *h, uint64_t size);
 int	 store_hash_checked(struct store_hash *h, char *err, size_t errlen);
 void	 store_hash_result(struct store_hash *h, char *hex, uint64_t sum[2]);
