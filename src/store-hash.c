@@ -9,6 +9,7 @@
  * the same thread to read each copy back (a slot as its buffer) and compare
  * its XXH3-128 with that of the bytes read, a few copies ahead of the one it
  * is filing. Memory stays HASH_SLOTS buffers whatever the number of files.
+ * Only the importer's thread hands it work (one waiter at a time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include "store.h"
 
 #define HASH_SLOTS	8	/* HASH_SLOT buffers in the ring */
+#define HASH_WAKE	4	/* wake the idle thread for this many */
 
 /* One copy's hashes (struct store_file's hash), filled by the thread. */
 struct store_hash {
@@ -55,7 +57,10 @@ enum hash_job {
  */
 static struct {
 	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
+	pthread_cond_t	 work;		/* the thread waits for slots */
+	pthread_cond_t	 done;		/* the importer waits for it */
+	int		 idle;		/* the thread is waiting */
+	int		 waiting;	/* the importer is waiting */
 	uint8_t		*buf;		/* HASH_SLOTS * HASH_SLOT bytes */
 	struct store_hash *h[HASH_SLOTS];	/* whose bytes */
 	size_t		 len[HASH_SLOTS];
@@ -66,7 +71,8 @@ static struct {
 	int		 started;
 	EVP_MD		*sha256;	/* fetched once */
 	XXH3_state_t	*xxh;		/* the thread's, for read-backs */
-} ring = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+} ring = { .mu = PTHREAD_MUTEX_INITIALIZER,
+    .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
 
 /*
  * Read h's copy back into the slot b and compare its XXH3-128 with that of
@@ -126,7 +132,11 @@ hash_slot(size_t i)
 	}
 }
 
-/* The hashing thread: take the slots in order as they are filled. */
+/*
+ * The hashing thread: take the slots in order as they are filled. Woken
+ * only for HASH_WAKE slots or when the importer waits (hash_nudge), not
+ * for every slot: each wake-up is a context switch on both sides.
+ */
 static void *
 hash_thread(void *arg)
 {
@@ -135,17 +145,39 @@ hash_thread(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&ring.mu);
 	for (;;) {
-		while (ring.hashed == ring.filled)
-			pthread_cond_wait(&ring.cv, &ring.mu);
+		while (ring.hashed == ring.filled) {
+			ring.idle = 1;
+			pthread_cond_wait(&ring.work, &ring.mu);
+			ring.idle = 0;
+		}
 		i = ring.hashed % HASH_SLOTS;
 		pthread_mutex_unlock(&ring.mu);
 		hash_slot(i);
 		pthread_mutex_lock(&ring.mu);
 		ring.h[i]->taken++;
 		ring.hashed++;
-		pthread_cond_broadcast(&ring.cv);
+		if (ring.waiting)
+			pthread_cond_signal(&ring.done);
 	}
 	return NULL;
+}
+
+/* The importer is about to wait for the thread: wake it if idle. */
+static void
+hash_nudge(void)
+{
+	if (ring.idle && ring.filled != ring.hashed)
+		pthread_cond_signal(&ring.work);
+}
+
+/* Wait (the importer) for the thread to take a slot; with the lock. */
+static void
+hash_sleep(void)
+{
+	hash_nudge();
+	ring.waiting = 1;
+	pthread_cond_wait(&ring.done, &ring.mu);
+	ring.waiting = 0;
 }
 
 /* Start the thread, with every signal blocked (they go to the importer). */
@@ -204,7 +236,7 @@ store_hash_slot(void)
 	if (!ring.started)
 		hash_start();
 	while (ring.filled - ring.hashed >= HASH_SLOTS)
-		pthread_cond_wait(&ring.cv, &ring.mu);
+		hash_sleep();
 	b = ring.buf + (ring.filled % HASH_SLOTS) * (size_t)HASH_SLOT;
 	pthread_mutex_unlock(&ring.mu);
 	return b;
@@ -222,7 +254,8 @@ hash_give(struct store_hash *h, size_t len, int last, enum hash_job job)
 	ring.job[i] = job;
 	ring.filled++;
 	h->given++;
-	pthread_cond_broadcast(&ring.cv);
+	if (ring.idle && ring.filled - ring.hashed >= HASH_WAKE)
+		pthread_cond_signal(&ring.work);
 }
 
 /*
@@ -261,7 +294,7 @@ hash_wait(struct store_hash *h)
 {
 	pthread_mutex_lock(&ring.mu);
 	while (h->taken < h->given)
-		pthread_cond_wait(&ring.cv, &ring.mu);
+		hash_sleep();
 	pthread_mutex_unlock(&ring.mu);
 }
 
