@@ -5,11 +5,11 @@
  * next file; the hashing thread takes the slots in order and computes, over
  * the same bytes, the SHA-256 the catalogue records and an XXH3-128, and
  * once the copy is whole (and its source found unchanged) starts its
- * writeback. Once the batch is durable the importer asks
- * the same thread to read each copy back (a slot as its buffer) and compare
- * its XXH3-128 with that of the bytes read, a few copies ahead of the one it
- * is filing. Memory stays HASH_SLOTS buffers whatever the number of files.
- * Only the importer's thread hands it work (one waiter at a time).
+ * writeback. Once the batch is durable the importer has the same thread
+ * read each copy back (a slot as its buffer) and compare its XXH3-128 with
+ * that of the bytes read, a few copies ahead of the one it is filing.
+ * Memory stays HASH_SLOTS buffers whatever the number of files. Only the
+ * importer's thread hands it work (one waiter at a time).
  */
 #include <errno.h>
 #include <fcntl.h>
