@@ -17,7 +17,7 @@ CFLAGS	?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS	?=
 WERROR	?= -Werror
-PKGS	 = libexif libmagic libcurl sqlite3 libcrypto json-c zlib
+PKGS	 = libexif libmagic libcurl sqlite3 libcrypto json-c zlib libxxhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # Building ./shoebox and its magic file; sqlite3 shows the demo's catalogue.
 BUILD="build-essential pkg-config file libexif-dev libmagic-dev
 libcurl4-openssl-dev libsqlite3-dev libssl-dev libjson-c-dev
-zlib1g-dev sqlite3"
+zlib1g-dev libxxhash-dev sqlite3"
 # Unit tests (cmocka), fuzzers (clang), functional tests (servers, file
 # systems, python3, setpriv and losetup from util-linux), benchmarks.
 TEST="libcmocka-dev clang rclone libimage-exiftool-perl shared-mime-info

@@ -27,6 +27,7 @@
 #define BATCH_FILES	256	/* copies made durable together ... */
 #define BATCH_BYTES	(256 * 1024 * 1024)	/* ... up to this much */
 #define BATCH_SECONDS	2
+#define CHECK_AHEAD	4	/* copies read back ahead of the one filed */
 
 /*
  * After the transaction ended (rc 0 committed, -1 lost): on a loss remove
@@ -76,6 +77,23 @@ txn_settle(struct import *imp, int rc)
 	return rc;
 }
 
+/*
+ * Where sqlite keeps a statement's undo pages (its statement journal)
+ * while an import's transaction is open: in memory. Each INSERT into
+ * files journals the pages it changes (its triggers and indexes); once one
+ * statement passed 64 KiB, every statement after it in the transaction
+ * went through a temporary file in /var/tmp, some 20 MB written for 1,000
+ * files. One statement here changes one file's rows, a few dozen pages at
+ * most. Set back to the default outside the transaction, so that a large
+ * sort on the same connection still spills to disk.
+ */
+static void
+txn_temp_store(struct import *imp, int memory)
+{
+	sqlite3_exec(imp->cat->db, memory ? "PRAGMA temp_store = MEMORY" :
+	    "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
+}
+
 /* Commit what the open transaction holds, then delete moved sources. */
 int
 txn_commit(struct import *imp)
@@ -93,6 +111,7 @@ txn_commit(struct import *imp)
 			rc = -1;
 		}
 		imp->in_txn = 0;
+		txn_temp_store(imp, 0);
 	}
 	return txn_settle(imp, rc);
 }
@@ -104,8 +123,10 @@ txn_commit(struct import *imp)
 static void
 txn_abort(struct import *imp)
 {
-	if (imp->in_txn)
+	if (imp->in_txn) {
 		catalog_rollback(imp->cat);
+		txn_temp_store(imp, 0);
+	}
 	imp->in_txn = 0;
 	txn_settle(imp, -1);
 }
@@ -150,8 +171,11 @@ txn_need(struct import *imp, int may_commit)
 		if (txn_commit(imp) == -1)
 			return -1;
 	if (!imp->in_txn) {
-		if (catalog_begin(imp->cat) == -1)
+		txn_temp_store(imp, 1);
+		if (catalog_begin(imp->cat) == -1) {
+			txn_temp_store(imp, 0);
 			return -1;
+		}
 		imp->in_txn = 1;
 		imp->txn_files = 0;
 		imp->txn_start = time(NULL);
@@ -399,18 +423,19 @@ failed:
 }
 
 /*
- * File the batch of copies in flight: fsync each (writeback was started
- * as they were written, so the first fsync's journal commit covers nearly
- * all of them), read each back, link and catalogue each, fsync each
- * directory that gained names once, then commit the catalogue (and only
- * then delete --move sources).
+ * File the batch of copies in flight: one syncfs() (or an fsync each,
+ * writeback having been started as they were written, so the first
+ * fsync's journal commit covers nearly all of them), then each read back
+ * and checked, linked and catalogued in turn, each directory that gained
+ * names made durable once, then the catalogue committed (and only then
+ * --move sources deleted).
  */
 void
 batch_flush(struct import *imp)
 {
 	struct pending	*p;
 	char		 err[512];
-	size_t		 i;
+	size_t		 i, ahead;
 	int		 synced, dirs_ok = 1;
 
 	if (imp->npending == 0)
@@ -421,21 +446,23 @@ batch_flush(struct import *imp)
 	 * if it fails, fsync each copy to find the ones that did not make it.
 	 */
 	synced = imp->npending > 1 && syncfs(imp->libfd) == 0;
-	for (i = 0; i < imp->npending; i++) {
+	/*
+	 * Each copy is read back and checked on the hashing thread, a few
+	 * ahead of the one being linked and catalogued here.
+	 */
+	for (i = 0, ahead = 0; i < imp->npending; i++) {
+		while (synced && ahead < imp->npending && ahead <= i +
+		    CHECK_AHEAD)
+			store_copy_check_start(&imp->pending[ahead++]->f);
 		p = imp->pending[i];
 		if ((synced ? store_copy_check(&p->f, err, sizeof err) :
 		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
 			say_failed(imp, p->path, err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
-			pending_free(p);
-			imp->pending[i] = NULL;
-		}
-	}
-	for (i = 0; i < imp->npending; i++)
-		if ((p = imp->pending[i]) != NULL) {
+		} else
 			import_finish(imp, p, 0, NULL);
-			pending_free(p);
-		}
+		pending_free(p);
+	}
 	/* The new names: one syncfs() again, or each directory's fsync. */
 	synced = synced && syncfs(imp->libfd) == 0;
 	for (i = 0; i < imp->ndirs; i++) {

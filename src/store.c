@@ -349,6 +349,8 @@ store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
 void
 store_discard(struct store_file *f)
 {
+	store_hash_free(f->hash);
+	f->hash = NULL;
 	if (f->fd != -1)
 		close(f->fd);
 	if (f->tmppath != NULL) {
@@ -360,46 +362,92 @@ store_discard(struct store_file *f)
 }
 
 /*
- * The bytes of the copy: the head already read, then the rest of src
- * (size bytes in all) into f->fd, hashed into ctx; a large file through
- * store_pipe, which with verify checks the copy as it goes. *flushed says
- * how far writeback was started. Returns 0; -1 with err set; or
- * STORE_EWRITE with errno set.
+ * Fill slot (HASH_SLOT bytes) with the next bytes of src from off (of size
+ * bytes in all; the head already read comes from src->head). Returns how
+ * many, or -1 with err set.
+ */
+static ssize_t
+store_fill(const struct sb_src *src, uint8_t *slot, uint64_t off,
+    uint64_t size, char *err, size_t errlen)
+{
+	size_t	len = 0, want;
+	ssize_t	n;
+
+	if (off < src->headlen) {
+		len = src->headlen - off < HASH_SLOT ?
+		    (size_t)(src->headlen - off) : HASH_SLOT;
+		if (len > size - off)
+			len = (size_t)(size - off);
+		memcpy(slot, src->head + off, len);
+	}
+	while (len < HASH_SLOT && off + len < size) {
+		want = size - off - len < HASH_SLOT - len ?
+		    (size_t)(size - off - len) : HASH_SLOT - len;
+		if ((n = store_read(src->fd, slot + len, want, off + len, size,
+		    err, errlen)) == -1)
+			return -1;
+		len += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+/*
+ * The bytes of a small copy: src (size bytes) into f->fd a slot at a time,
+ * each slot handed to the hashing thread (store-hash.c) into f->hash,
+ * which gets its last slot whatever happens. *flushed says how far
+ * writeback was started. Returns 0; -1 with err set; or STORE_EWRITE with
+ * errno set.
+ */
+static int
+store_copy_small(const struct sb_src *src, uint64_t size,
+    struct store_file *f, uint64_t *flushed, char *err, size_t errlen)
+{
+	uint8_t	*slot;
+	uint64_t off = 0;
+	ssize_t	 n;
+	int	 e;
+
+	do {
+		slot = store_hash_slot();
+		if ((n = store_fill(src, slot, off, size, err, errlen)) == -1) {
+			store_hash_push(f->hash, 0, 1);
+			return -1;
+		}
+		if (store_write_all(f->fd, slot, (size_t)n) == -1) {
+			e = errno;
+			store_hash_push(f->hash, 0, 1);
+			errno = e;
+			return STORE_EWRITE;
+		}
+		off += (uint64_t)n;
+		store_hash_push(f->hash, (size_t)n, off >= size);
+		store_writeback(f->fd, off, WRITEBACK_CHUNK, flushed);
+	} while (off < size);
+	return 0;
+}
+
+/*
+ * The bytes of the copy: src (size bytes, its head already read) into
+ * f->fd; a small file through the hashing thread (store_copy_small), a
+ * large one (ctx not NULL) through store_pipe, hashed into ctx and, with verify,
+ * checked as it goes. *flushed says how far writeback was started.
+ * Returns 0; -1 with err set; or STORE_EWRITE with errno set.
  */
 static int
 store_copy_bytes(const struct sb_src *src, uint64_t size, int verify,
     struct store_file *f, EVP_MD_CTX *ctx, uint64_t *flushed, char *err,
     size_t errlen)
 {
-	struct store_pass p;
-	size_t		  headlen = src->headlen;
-	int		  rc;
-
-	if (headlen > size)
-		headlen = (size_t)size;
-	if (size - headlen >= PIPE_MIN) {
-		if (store_pipe(src->fd, src->head, headlen, f->fd, size, ctx,
-		    verify, err, errlen) == -1)
-			return -1;
-		f->checked = verify;
-		return 0;
+	if (ctx == NULL) {
+		f->hash = store_hash_new(f->fd);
+		return store_copy_small(src, size, f, flushed, err, errlen);
 	}
-	EVP_DigestUpdate(ctx, src->head, headlen);
-	if (store_write_all(f->fd, src->head, headlen) == -1)
-		return STORE_EWRITE;
-	memset(&p, 0, sizeof p);
-	p.fd = src->fd;
-	p.off = headlen;
-	p.len = size - headlen;
-	p.size = size;
-	p.out = f->fd;
-	p.sha256 = ctx;
-	p.writeback = WRITEBACK_CHUNK;
-	p.buf = store_buf();
-	p.bufsize = COPY_BUF;
-	rc = store_pass(&p, err, errlen);
-	*flushed = p.flushed;
-	return rc;
+	if (store_pipe(src->fd, src->head, src->headlen < size ?
+	    src->headlen : (size_t)size, f->fd, size, ctx, verify, err,
+	    errlen) == -1)
+		return -1;
+	f->checked = verify;
+	return 0;
 }
 
 /*
@@ -434,9 +482,11 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
     const struct store_dest *dest, struct store_file *f, char *err,
     size_t errlen)
 {
-	EVP_MD_CTX	*ctx;
+	EVP_MD_CTX	*ctx = NULL;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	uint64_t	 flushed = 0, size = (uint64_t)sb->st_size;
+	size_t		 headlen = src->headlen < size ? src->headlen :
+			    (size_t)size;
 	struct timespec	 times[2];
 	struct stat	 after;
 	int		 rc;
@@ -446,11 +496,13 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	f->verify = dest->verify;
 	if (store_open_tmp(dest->dirfd, dest->tmpdir, f, err, errlen) == -1)
 		return -1;
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		fatalx("OpenSSL SHA-256 unavailable");
-	if (size > 0)
+	/* A small copy is allocated at writeback, in one piece anyway. */
+	if (size - headlen >= PIPE_MIN) {
+		if ((ctx = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+			fatalx("OpenSSL SHA-256 unavailable");
 		posix_fallocate(f->fd, 0, (off_t)size);
+	}
 	if (size > src->headlen)
 		posix_fadvise(src->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
@@ -463,10 +515,12 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 		snprintf(err, errlen, "changed while being copied");
 		goto fail;
 	}
-	EVP_DigestFinal_ex(ctx, md, NULL);
-	EVP_MD_CTX_free(ctx);
-	ctx = NULL;
-	store_sha256_hex(md, f->sha256);
+	if (ctx != NULL) {
+		EVP_DigestFinal_ex(ctx, md, NULL);
+		store_sha256_hex(md, f->sha256);
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
 	f->size = size;
 	/* Only if it is not that long already: some FUSE filesystems refuse. */
 	if (fstat(f->fd, &after) == -1 || (after.st_size != (off_t)size &&
@@ -477,8 +531,14 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	times[1] = sb->st_mtim;
 	if (futimens(f->fd, times) == -1)
 		goto write_error;
-	/* Start writing the rest now; store_copy_finish() waits for it. */
-	sync_file_range(f->fd, (off_t)flushed, 0, SYNC_FILE_RANGE_WRITE);
+	/*
+	 * Start writing the rest now (a small copy's, on the hashing
+	 * thread); store_copy_finish() waits for it.
+	 */
+	if (f->hash != NULL)
+		store_hash_writeback(f->hash);
+	else
+		sync_file_range(f->fd, (off_t)flushed, 0, SYNC_FILE_RANGE_WRITE);
 	return 0;
 
 write_error:
@@ -511,29 +571,61 @@ store_copy_finish(struct store_file *f, char *err, size_t errlen)
 }
 
 /*
- * If its destination asked to verify, read back a copy already made
- * durable (by fsync, or by one syncfs() for many) and check its hash.
- * Returns 0, or -1 with err set and the copy discarded.
+ * Once a copy is durable (by fsync, or by one syncfs() for many) and it is
+ * to be verified: have the hashing thread read it back and check it
+ * meanwhile (store-hash.c); store_copy_check takes the outcome.
+ */
+void
+store_copy_check_start(struct store_file *f)
+{
+	if (f->hash != NULL && f->verify && !f->checked && !f->checking) {
+		store_hash_check(f->hash, f->size);
+		f->checking = 1;
+	}
+}
+
+/*
+ * Once a copy is durable: its SHA-256 from the hashing thread, and, if its
+ * destination asked to verify, the copy read back and its XXH3-128
+ * compared with that of the bytes read from the source (on the hashing
+ * thread: store_copy_check_start; a large copy was compared byte for byte
+ * already). Returns 0, or -1 with err set and the copy discarded.
  */
 int
 store_copy_check(struct store_file *f, char *err, size_t errlen)
 {
-	char	check[65];
+	uint64_t	sum[2];
+	char		hex[65];
+	int		rc = 0;
 
-	if (f->verify && !f->checked) {
-		if (store_hash_fd(f->fd, f->size, check, err, errlen) == -1)
-			goto fail;
-		if (strcmp(check, f->sha256) != 0) {
+	if (f->hash == NULL) {
+		/* Not from the hashing thread: read back with SHA-256. */
+		if (!f->verify || f->checked)
+			return 0;
+		if ((rc = store_hash_fd(f->fd, f->size, hex, err, errlen)) ==
+		    0 && strcmp(hex, f->sha256) != 0) {
 			snprintf(err, errlen, "the copy reads back different "
-			    "from the source (SHA-256 %s, expected %s)", check,
+			    "from the source (SHA-256 %s, expected %s)", hex,
 			    f->sha256);
-			goto fail;
+			rc = -1;
 		}
+		f->checked = rc == 0;
+		if (rc == -1)
+			store_discard(f);
+		return rc;
 	}
-	return 0;
-fail:
-	store_discard(f);
-	return -1;
+	store_copy_check_start(f);
+	if (f->checking) {
+		rc = store_hash_checked(f->hash, err, errlen);
+		f->checking = 0;
+		f->checked = rc == 0;
+	}
+	store_hash_result(f->hash, f->sha256, sum);
+	store_hash_free(f->hash);
+	f->hash = NULL;
+	if (rc == -1)
+		store_discard(f);
+	return rc;
 }
 
 /* Give the copy the name name in dirfd; -1 with errno, EEXIST if taken. */

@@ -38,6 +38,7 @@ struct store_pass {
 #define COPY_BUF	(1024 * 1024)	/* the importer's copy buffer */
 #define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
 #define STORE_EWRITE	(-2)	/* store_pass: writing failed */
+#define HASH_SLOT	(256 * 1024)	/* store-hash.c's slots */
 
 /* Where a copy is filed, and how (store_copy_start, store_link_*). */
 struct store_dest {
@@ -51,14 +52,18 @@ struct store_dest {
 #define STORE_NAME_MAX	(NAME_MAX * 4 + 16)
 #define STORE_NAMES	10000	/* NAME, NAME-1.EXT ... NAME-9999.EXT */
 
+struct store_hash;
+
 /* A copy on its way into the library. */
 struct store_file {
 	int		 fd;		/* the copy, not yet named */
 	char		*tmppath;	/* named temp file, or NULL (O_TMPFILE) */
 	uint64_t	 size;
 	char		 sha256[65];	/* of the bytes read from the source */
+	struct store_hash *hash;	/* computing sha256 (and checking): or NULL */
 	int		 verify;	/* read back before it is filed */
 	int		 checked;	/* read back and compared already */
+	int		 checking;	/* being read back (store_copy_check_start) */
 	char		 name[STORE_NAME_MAX];	/* store_link_sync: its name */
 };
 
@@ -73,6 +78,7 @@ int	 store_copy_start(const struct sb_src *src, const struct stat *sb,
 	    size_t errlen);
 int	 store_copy_finish(struct store_file *f, char *err, size_t errlen);
 int	 store_copy_check(struct store_file *f, char *err, size_t errlen);
+void	 store_copy_check_start(struct store_file *f);
 int	 store_name_candidate(const char *name, int i, char *out,
 	    size_t size);
 int	 store_link_sync(struct store_file *f, const struct store_dest *dest,
@@ -109,6 +115,16 @@ enum store_check store_check_at(int dirfd, const char *path, int64_t size,
 struct scan;
 struct scan_entry;
 void	 store_ahead(const struct scan *sc, const struct scan_entry *e);
+
+/* store-hash.c: a small copy's hashes on a second thread */
+struct store_hash *store_hash_new(int fd);
+uint8_t	*store_hash_slot(void);
+void	 store_hash_push(struct store_hash *h, size_t len, int last);
+void	 store_hash_writeback(struct store_hash *h);
+void	 store_hash_check(struct store_hash *h, uint64_t size);
+int	 store_hash_checked(struct store_hash *h, char *err, size_t errlen);
+void	 store_hash_result(struct store_hash *h, char *hex, uint64_t sum[2]);
+void	 store_hash_free(struct store_hash *h);
 
 /* store-pipe.c: large copies, for store_copy_start */
 int	 store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,
