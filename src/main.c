@@ -8,6 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +178,15 @@ main(int argc, char **argv)
 	int			 rc;
 
 	memset(&ctx, 0, sizeof ctx);
+#ifdef __GLIBC__
+	/*
+	 * glibc gives each thread that mallocs an arena of its own (up to 8
+	 * per core), each keeping its freed memory: sync's transfer and
+	 * part threads held ~3 MB that way. Their buffers are made once per
+	 * file or connection, so two arenas cost no measurable speed.
+	 */
+	mallopt(M_ARENA_MAX, 2);
+#endif
 	if (cmd_parse(&main_entry, argc, argv, 1, &top) == -1)
 		return EXIT_USAGE;
 	if (cmd_has(&top, "version")) {

@@ -105,16 +105,12 @@ out:
 	return rc;
 }
 
-/* A part thread: parts until none are left or one failed. */
-static void *
-s3_part_worker(void *arg)
+/* Parts on x until none are left or one failed. */
+static void
+s3_part_loop(struct s3_mp *mp, struct xfer *x)
 {
-	struct s3_mp	*mp = arg;
-	struct xfer	 x;
-	int		 n, rc;
+	int	n, rc;
 
-	xfer_init(&x, mp->r);
-	x.speed = mp->speed;
 	for (;;) {
 		pthread_mutex_lock(&mp->lock);
 		while (mp->next < mp->nparts && mp->etags[mp->next][0] != '\0')
@@ -124,16 +120,28 @@ s3_part_worker(void *arg)
 		pthread_mutex_unlock(&mp->lock);
 		if (n == 0)
 			break;
-		if ((rc = s3_put_part(&x, mp, n)) != REMOTE_OK) {
+		if ((rc = s3_put_part(x, mp, n)) != REMOTE_OK) {
 			pthread_mutex_lock(&mp->lock);
 			if (mp->rc == REMOTE_OK) {
 				mp->rc = rc;
-				memcpy(mp->error, x.error, sizeof mp->error);
+				memcpy(mp->error, x->error, sizeof mp->error);
 			}
 			pthread_mutex_unlock(&mp->lock);
 			break;
 		}
 	}
+}
+
+/* A part thread, on a connection of its own. */
+static void *
+s3_part_worker(void *arg)
+{
+	struct s3_mp	*mp = arg;
+	struct xfer	 x;
+
+	xfer_init(&x, mp->r);
+	x.speed = mp->speed;
+	s3_part_loop(mp, &x);
 	xfer_free(&x);
 	return NULL;
 }
@@ -260,12 +268,17 @@ s3_mp_abort(struct xfer *x, struct s3_mp *mp)
 	pthread_mutex_unlock(mp->up->lock);
 }
 
-/* Send the parts not yet done, on up to upload_concurrency threads. */
+/*
+ * Send the parts not yet done, on up to upload_concurrency connections:
+ * x's own (this thread) and a thread of its own for each of the others,
+ * so a file keeps one curl handle and thread fewer in memory.
+ */
 static int
 s3_mp_parts(struct xfer *x, struct s3_mp *mp)
 {
 	struct s3_priv	*s = x->remote->priv;
 	pthread_t	 tids[32];
+	long long	 speed = x->speed;
 	int		 i, nthreads, todo = 0;
 
 	for (i = 0; i < mp->nparts; i++)
@@ -277,10 +290,13 @@ s3_mp_parts(struct xfer *x, struct s3_mp *mp)
 		mp->speed = 1024;
 	mp->next = 0;
 	mp->rc = REMOTE_OK;
-	for (i = 0; i < nthreads; i++)
+	for (i = 1; i < nthreads; i++)
 		if (pthread_create(&tids[i], NULL, s3_part_worker, mp) != 0)
 			fatalx("cannot start a part thread");
-	for (i = 0; i < nthreads; i++)
+	x->speed = mp->speed;
+	s3_part_loop(mp, x);
+	x->speed = speed;
+	for (i = 1; i < nthreads; i++)
 		pthread_join(tids[i], NULL);
 	if (mp->rc != REMOTE_OK)
 		memcpy(x->error, mp->error, sizeof x->error);

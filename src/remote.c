@@ -28,6 +28,7 @@
 
 /* Names tried for one file: NAME, NAME-1.EXT ... NAME-999.EXT. */
 #define REMOTE_VARIANTS	1000
+#define REMOTE_HASH_BUF	(64 * 1024)	/* remote_hash_region's read size */
 
 /* Body bytes sent by every worker, for the progress line. */
 uint64_t	remote_bytes_sent;
@@ -277,6 +278,9 @@ remote_base64(const unsigned char *p, size_t n, char *out)
 /*
  * One streaming pass over a file region with a fixed buffer (store_pass):
  * its MD5 and SHA-256 (either output may be NULL). 0, or -1 with errno set.
+ * The buffer is REMOTE_HASH_BUF, not store.c's larger one: every S3 part
+ * thread hashes at once, and below malloc's mmap threshold it is reused
+ * from one call to the next instead of mapped and unmapped each time.
  */
 int
 remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
@@ -292,6 +296,8 @@ remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
 	p.len = len;
 	p.out = -1;
 	p.interrupted = interrupted;
+	p.buf = xmalloc(REMOTE_HASH_BUF);
+	p.bufsize = REMOTE_HASH_BUF;
 	if (md5 != NULL && ((p.md5 = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(p.md5, EVP_md5(), NULL) != 1))
 		fatalx("OpenSSL MD5 unavailable");
@@ -307,6 +313,7 @@ remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
 	e = errno;
 	EVP_MD_CTX_free(p.md5);
 	EVP_MD_CTX_free(p.sha256);
+	free(p.buf);
 	errno = e;
 	return rc == 0 ? 0 : -1;
 }

@@ -22,14 +22,16 @@
 #include "shoebox.h"
 #include "remote.h"
 
-/* A worker's connection state, with its own curl handle. */
+/*
+ * A worker's connection state. Its curl handle is made by the first
+ * request (xreq_perform): a kind that never asks for one (dir) never
+ * loads libcurl's TLS and SSH machinery, about 2 MB of memory.
+ */
 void
 xfer_init(struct xfer *x, struct remote *r)
 {
 	memset(x, 0, sizeof *x);
 	x->remote = r;
-	if ((x->curl = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
 }
 
 /* Let go of the connection. */
@@ -729,6 +731,8 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 			return REMOTE_UNREACHABLE;
 		}
 		xreq_reset(rq);
+		if (x->curl == NULL && (x->curl = curl_easy_init()) == NULL)
+			fatalx("curl_easy_init failed");
 		curl_easy_reset(x->curl);
 		xreq_common(x, rq);
 		errbuf[0] = x->note[0] = '\0';
