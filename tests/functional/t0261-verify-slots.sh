@@ -45,6 +45,6 @@ expect_rc 0
 p=$(libfiles)
 [ -n "$p" ] || fail "the re-run did not file it"
 cmp -s "$LIB/$p" "$T/orig/DCIM/100CANON/IMG_0001.JPG" || fail "$p differs"
-[ "$(q 'SELECT sha256 FROM files')" = "$sum" ] || fail "catalogued SHA-256"
+[ "$(q 'SELECT sha256 FROM catalog')" = "$sum" ] || fail "catalogued SHA-256"
 [ ! -e "$d/IMG_0001.JPG" ] || fail "--move kept the source"
 echo "ok"
