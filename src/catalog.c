@@ -328,6 +328,10 @@ static const char *const migrations[] = {
 	 * most, are then compared on size, mtime and ctime. `sources` is
 	 * now a view of the same columns as the table was, the path whole
 	 * again, for the catalog view, find --source and sqlite3 users.
+	 * The last verify of a file (verified_at) is seconds since the
+	 * epoch, and of an upload microseconds (verify --remote tells its
+	 * own checks from a run's a moment before by them), where that
+	 * keeps the text exactly.
 	 */
 	"CREATE TABLE source_dirs ("
 	"  id INTEGER PRIMARY KEY,"
@@ -364,7 +368,29 @@ static const char *const migrations[] = {
 	"  FROM source_files s JOIN source_dirs d ON d.id = s.dir_id;"
 	"CREATE TRIGGER sources_delete INSTEAD OF DELETE ON sources BEGIN"
 	"  DELETE FROM source_files WHERE id = OLD.id;"
-	"END;",
+	"END;"
+	"DROP INDEX files_verified;"
+	"ALTER TABLE files ADD COLUMN verified_s INTEGER;"
+	"UPDATE files SET verified_s = " CAT_SECS("verified_at")
+	"  WHERE verified_at IS NOT NULL;"
+	"ALTER TABLE files DROP COLUMN verified_at;"
+	"ALTER TABLE files RENAME COLUMN verified_s TO verified_at;"
+	"CREATE INDEX files_verified ON files(verified_at);"
+	"DROP INDEX upload_jobs_verified;"
+	"ALTER TABLE upload_jobs ADD COLUMN verified_us INTEGER;"
+	"UPDATE upload_jobs SET verified_us = CASE WHEN verified_at GLOB"
+	"  '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+	"[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z' AND strftime("
+	"  '%Y-%m-%dT%H:%M:%S', substr(verified_at, 1, 19)) = substr("
+	"  verified_at, 1, 19) THEN CAST(strftime('%s', substr(verified_at,"
+	"  1, 19)) AS INTEGER) * 1000000 + CAST(substr(verified_at, 21, 6)"
+	"  AS INTEGER) WHEN verified_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
+	"  verified_at) THEN CAST(strftime('%s', verified_at) AS INTEGER) *"
+	"  1000000 ELSE verified_at END WHERE verified_at IS NOT NULL;"
+	"ALTER TABLE upload_jobs DROP COLUMN verified_at;"
+	"ALTER TABLE upload_jobs RENAME COLUMN verified_us TO verified_at;"
+	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
+	"  verified_at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -1436,11 +1462,11 @@ catalog_verify_start(struct catalog *cat, struct catalog_vcursor *c,
 	memset(c, 0, sizeof *c);
 	c->since = since;
 	for (;;) {
-		catalog_now(c->before, sizeof c->before);
+		c->before = (int64_t)time(NULL);
 		if ((st = catalog_prepare(cat, "SELECT 1 FROM files WHERE"
 		    " verified_at = ?1 LIMIT 1")) == NULL)
 			return -1;
-		sqlite3_bind_text(st, 1, c->before, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, c->before);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc == SQLITE_DONE)
@@ -1464,7 +1490,6 @@ catalog_verify_next(struct catalog *cat, struct catalog_vcursor *c,
     int64_t *ids, size_t max, size_t *n)
 {
 	sqlite3_stmt	*st;
-	const char	*at;
 	int		 rc;
 
 	*n = 0;
@@ -1481,13 +1506,12 @@ catalog_verify_next(struct catalog *cat, struct catalog_vcursor *c,
 	sqlite3_bind_int64(st, 2, c->id);
 	sqlite3_bind_int64(st, 3, (int64_t)max);
 	if (c->verified) {
-		sqlite3_bind_text(st, 4, c->at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, c->before, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, c->at);
+		sqlite3_bind_int64(st, 5, c->before);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ids[(*n)++] = c->id = sqlite3_column_int64(st, 0);
-		if ((at = (const char *)sqlite3_column_text(st, 1)) != NULL)
-			strlcpy_sb(c->at, at, sizeof c->at);
+		c->at = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1506,13 +1530,11 @@ int
 catalog_verified(struct catalog *cat, int64_t id, const char *status)
 {
 	sqlite3_stmt	*st;
-	char		 now[32];
 	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_VERIFIED)) == NULL)
 		return -1;
-	catalog_now(now, sizeof now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
 	rc = sqlite3_step(st);

@@ -49,9 +49,9 @@ struct catalog {
 /* Where verify's walk through the catalogue is (catalog_verify_next). */
 struct catalog_vcursor {
 	const char	*since;		/* catalogued at or after; NULL: any */
-	char		 before[32];	/* verified before the walk began */
+	int64_t		 before;	/* verified before the walk began */
 	int		 verified;	/* past the never verified */
-	char		 at[32];	/* the last one given: its verified_at */
+	int64_t		 at;		/* the last one given: its verified_at */
 	int64_t		 id;		/* and its id (0: none yet) */
 };
 
