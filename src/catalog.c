@@ -317,6 +317,80 @@ static const char *const migrations[] = {
 	"  " CATALOG_UTC_TEXT("f.imported_at") " AS imported_at,"
 	"  (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of"
 	"  FROM files f;",
+
+	/*
+	 * 9 -> 10: a source's folder once (source_dirs: a card has a few,
+	 * the path up to and with its last '/') and in each source's row
+	 * (source_files) its number and the name in it, not the whole path
+	 * (sb_dir and sb_name, the C functions catalog_migrate gives this
+	 * step). sources_name (dir_id, name) finds a source by its path
+	 * where inode numbers do not last; the rows it leads to, a few at
+	 * most, are then compared on size, mtime and ctime. `sources` is
+	 * now a view of the same columns as the table was, the path whole
+	 * again, for the catalog view, find --source and sqlite3 users.
+	 * The last verify of a file (verified_at) is seconds since the
+	 * epoch, and of an upload microseconds (verify --remote tells its
+	 * own checks from a run's a moment before by them), where that
+	 * keeps the text exactly.
+	 */
+	"CREATE TABLE source_dirs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  path TEXT NOT NULL UNIQUE"		/* up to its last '/' */
+	");"
+	"CREATE TABLE source_files ("
+	"  id INTEGER PRIMARY KEY,"
+	"  dir_id INTEGER NOT NULL REFERENCES source_dirs(id),"
+	"  name TEXT NOT NULL,"
+	"  dev INTEGER NOT NULL,"
+	"  ino INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  ctime_ns INTEGER,"
+	"  file_id INTEGER REFERENCES files(id),"
+	"  status TEXT NOT NULL,"		/* imported, duplicate, ... */
+	"  seen_at INTEGER NOT NULL"
+	");"
+	"INSERT OR IGNORE INTO source_dirs (path) SELECT sb_dir(path)"
+	"  FROM sources ORDER BY id;"
+	"INSERT INTO source_files SELECT s.id, d.id, sb_name(s.path), s.dev,"
+	"  s.ino, s.size, s.mtime_ns, s.ctime_ns, s.file_id, s.status,"
+	"  s.seen_at FROM sources s JOIN source_dirs d ON d.path ="
+	"  sb_dir(s.path) ORDER BY s.id;"
+	"DROP TABLE sources;"
+	"CREATE UNIQUE INDEX sources_inode ON source_files(dev, ino, size,"
+	"  mtime_ns);"
+	"CREATE INDEX sources_name ON source_files(dir_id, name);"
+	"CREATE INDEX sources_file ON source_files(file_id);"
+	"CREATE VIEW sources AS SELECT s.id AS id, d.path || s.name AS path,"
+	"  s.dev AS dev, s.ino AS ino, s.size AS size, s.mtime_ns AS mtime_ns,"
+	"  s.file_id AS file_id, s.status AS status, s.ctime_ns AS ctime_ns,"
+	"  s.seen_at AS seen_at"
+	"  FROM source_files s JOIN source_dirs d ON d.id = s.dir_id;"
+	"CREATE TRIGGER sources_delete INSTEAD OF DELETE ON sources BEGIN"
+	"  DELETE FROM source_files WHERE id = OLD.id;"
+	"END;"
+	"DROP INDEX files_verified;"
+	"ALTER TABLE files ADD COLUMN verified_s INTEGER;"
+	"UPDATE files SET verified_s = " CAT_SECS("verified_at")
+	"  WHERE verified_at IS NOT NULL;"
+	"ALTER TABLE files DROP COLUMN verified_at;"
+	"ALTER TABLE files RENAME COLUMN verified_s TO verified_at;"
+	"CREATE INDEX files_verified ON files(verified_at);"
+	"DROP INDEX upload_jobs_verified;"
+	"ALTER TABLE upload_jobs ADD COLUMN verified_us INTEGER;"
+	"UPDATE upload_jobs SET verified_us = CASE WHEN verified_at GLOB"
+	"  '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+	"[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z' AND strftime("
+	"  '%Y-%m-%dT%H:%M:%S', substr(verified_at, 1, 19)) = substr("
+	"  verified_at, 1, 19) THEN CAST(strftime('%s', substr(verified_at,"
+	"  1, 19)) AS INTEGER) * 1000000 + CAST(substr(verified_at, 21, 6)"
+	"  AS INTEGER) WHEN verified_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
+	"  verified_at) THEN CAST(strftime('%s', verified_at) AS INTEGER) *"
+	"  1000000 ELSE verified_at END WHERE verified_at IS NOT NULL;"
+	"ALTER TABLE upload_jobs DROP COLUMN verified_at;"
+	"ALTER TABLE upload_jobs RENAME COLUMN verified_us TO verified_at;"
+	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
+	"  verified_at);",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -445,8 +519,43 @@ catalog_sql_unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_value(ctx, argv[0]);
 }
 
+/* Where path's name begins: after its last '/' (0 if none). */
+static int
+catalog_name_at(const char *path, int len)
+{
+	int	i;
+
+	for (i = len; i > 0; i--)
+		if (path[i - 1] == '/')
+			return i;
+	return 0;
+}
+
 /*
- * After migration 9 rewrote an existing catalogue's rows smaller, give
+ * sb_dir(path) and sb_name(path), for migration 10: path up to and with
+ * its last '/' ("" if none), and what follows.
+ */
+static void
+catalog_sql_split(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*path;
+	int		 len, at;
+
+	(void)argc;
+	if ((path = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	len = sqlite3_value_bytes(argv[0]);
+	at = catalog_name_at(path, len);
+	if (sqlite3_user_data(ctx) == NULL)
+		sqlite3_result_text(ctx, path, at, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_text(ctx, path + at, len - at, SQLITE_TRANSIENT);
+}
+
+/*
+ * After migrations 9 and 10 rewrote an existing catalogue's rows smaller, give
  * the space back (the file does not shrink by itself): VACUUM, outside the
  * migration's transaction, all or nothing as sqlite does it. Where it
  * cannot (another process reading, no room for the copy) the catalogue is
@@ -482,6 +591,12 @@ catalog_migrate(struct catalog *cat)
 	    SQLITE_DETERMINISTIC, NULL, catalog_sql_unhex, NULL, NULL) !=
 	    SQLITE_OK)
 		return catalog_error(cat, "sb_unhex");
+	if (sqlite3_create_function(cat->db, "sb_dir", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, catalog_sql_split, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_create_function(cat->db, "sb_name", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, cat, catalog_sql_split, NULL,
+	    NULL) != SQLITE_OK)
+		return catalog_error(cat, "sb_dir");
 	if (catalog_exec_wait(cat, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if ((v = catalog_version(cat)) == -1) {
@@ -505,7 +620,7 @@ catalog_migrate(struct catalog *cat)
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
 	if (catalog_exec(cat, sql) == -1 || catalog_exec(cat, "COMMIT") == -1)
 		goto fail;
-	if (from > 0 && from < 9)
+	if (from > 0 && from < 10)
 		catalog_compact(cat);
 	return 0;
 fail:
@@ -701,10 +816,11 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " s.size = ?3 AND s.mtime_ns = ?4 AND (s.ctime_ns IS NULL OR"
 	    " s.ctime_ns = ?5)",
 	[CAT_SEEN_PATH] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
-	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
-	    " ON f.id = s.file_id WHERE substr(s.path, -16) = substr(?1, -16)"
-	    " AND s.size = ?2 AND s.mtime_ns = ?3 AND +s.path = ?1 AND"
-	    " (s.ctime_ns IS NULL OR s.ctime_ns = ?4) LIMIT 1",
+	    " f.sha256, f.size, f.mtime_ns FROM source_files s LEFT JOIN"
+	    " files f ON f.id = s.file_id WHERE s.dir_id = (SELECT id FROM"
+	    " source_dirs WHERE path = ?5) AND s.name = ?6 AND s.size = ?2"
+	    " AND s.mtime_ns = ?3 AND (s.ctime_ns IS NULL OR s.ctime_ns ="
+	    " ?4) LIMIT 1",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND +sha256 = ?1"
 	    " AND size = ?2 ORDER BY id LIMIT 1",
@@ -714,9 +830,12 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " mime, kind, taken, taken_utc, date_source, make, model, main_id,"
 	    " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 	    " ?11, ?12, ?13)",
-	[CAT_ADD_SOURCE] = "INSERT OR REPLACE INTO sources (path, dev, ino,"
-	    " size, mtime_ns, ctime_ns, file_id, status, seen_at) VALUES (?1,"
-	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[CAT_ADD_DIR] = "INSERT INTO source_dirs (path) VALUES (?1)"
+	    " ON CONFLICT DO NOTHING",
+	[CAT_ADD_SOURCE] = "INSERT OR REPLACE INTO source_files (dir_id,"
+	    " name, dev, ino, size, mtime_ns, ctime_ns, file_id, status,"
+	    " seen_at) SELECT id, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM"
+	    " source_dirs WHERE path = ?10",
 	[CAT_FILE_BY_PATH] = "SELECT id, path, sha256, size, mtime_ns FROM"
 	    " files WHERE path = ?1",
 	[CAT_VERIFIED] = "UPDATE files SET verified_at = ?1, verify_status ="
@@ -737,14 +856,27 @@ static const char *const catalog_sql_v8[CAT_NSTMT] = {
 	    " WHERE sha256 = ?1 AND size = ?2 ORDER BY id LIMIT 1",
 };
 
+/* Those that differ in a schema 9 catalogue, read-only before migration. */
+static const char *const catalog_sql_v9[CAT_NSTMT] = {
+	[CAT_SEEN_PATH] = "SELECT s.status, coalesce(s.file_id, 0), f.path,"
+	    " f.sha256, f.size, f.mtime_ns FROM sources s LEFT JOIN files f"
+	    " ON f.id = s.file_id WHERE substr(s.path, -16) = substr(?1, -16)"
+	    " AND s.size = ?2 AND s.mtime_ns = ?3 AND +s.path = ?1 AND"
+	    " (s.ctime_ns IS NULL OR s.ctime_ns = ?4) LIMIT 1",
+};
+
 /* Statement i, prepared on first use and reset; NULL after saying why. */
 static sqlite3_stmt *
 catalog_stmt(struct catalog *cat, enum catalog_st i)
 {
+	const char	*sql = catalog_sql[i];
+
+	if (cat->version < 9 && catalog_sql_v8[i] != NULL)
+		sql = catalog_sql_v8[i];
+	else if (cat->version < 10 && catalog_sql_v9[i] != NULL)
+		sql = catalog_sql_v9[i];
 	if (cat->st[i] == NULL)
-		cat->st[i] = catalog_prepare(cat, cat->version < 9 &&
-		    catalog_sql_v8[i] != NULL ? catalog_sql_v8[i] :
-		    catalog_sql[i]);
+		cat->st[i] = catalog_prepare(cat, sql);
 	else
 		sqlite3_reset(cat->st[i]);
 	return cat->st[i];
@@ -793,6 +925,18 @@ catalog_get_file(sqlite3_stmt *st, int first, struct cat_file *f)
 	f->mtime_ns = sqlite3_column_int64(st, first + 4);
 }
 
+/* Bind path's folder (to its last '/') as i and its name as i + 1. */
+static void
+catalog_bind_split(sqlite3_stmt *st, int i, const char *path)
+{
+	int	len, at;
+
+	len = (int)strlen(path);
+	at = catalog_name_at(path, len);
+	sqlite3_bind_text(st, i, path, at, SQLITE_STATIC);
+	sqlite3_bind_text(st, i + 1, path + at, len - at, SQLITE_STATIC);
+}
+
 /*
  * Was this source seen by an earlier run: the same inode (or, where inode
  * numbers do not last, as on FAT, the same path) with the same size, mtime
@@ -822,6 +966,8 @@ catalog_seen(struct catalog *cat, const char *abspath, const struct stat *sb,
 			sqlite3_bind_int64(st, 2, sb->st_size);
 			sqlite3_bind_int64(st, 3, catalog_ns(&sb->st_mtim));
 			sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_ctim));
+			if (cat->version >= 10)
+				catalog_bind_split(st, 5, abspath);
 		}
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
@@ -902,11 +1048,20 @@ catalog_add_source(struct catalog *cat, const char *abspath,
     const struct stat *sb, int64_t file_id, const char *status)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
+	int		 rc, at;
 
+	at = catalog_name_at(abspath, (int)strlen(abspath));
+	if ((st = catalog_stmt(cat, CAT_ADD_DIR)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, abspath, at, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "recording a source's folder");
 	if ((st = catalog_stmt(cat, CAT_ADD_SOURCE)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, abspath, at, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, abspath + at, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_dev);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_ino);
 	sqlite3_bind_int64(st, 4, sb->st_size);
@@ -1307,11 +1462,11 @@ catalog_verify_start(struct catalog *cat, struct catalog_vcursor *c,
 	memset(c, 0, sizeof *c);
 	c->since = since;
 	for (;;) {
-		catalog_now(c->before, sizeof c->before);
+		c->before = (int64_t)time(NULL);
 		if ((st = catalog_prepare(cat, "SELECT 1 FROM files WHERE"
 		    " verified_at = ?1 LIMIT 1")) == NULL)
 			return -1;
-		sqlite3_bind_text(st, 1, c->before, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, c->before);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc == SQLITE_DONE)
@@ -1335,7 +1490,6 @@ catalog_verify_next(struct catalog *cat, struct catalog_vcursor *c,
     int64_t *ids, size_t max, size_t *n)
 {
 	sqlite3_stmt	*st;
-	const char	*at;
 	int		 rc;
 
 	*n = 0;
@@ -1352,13 +1506,12 @@ catalog_verify_next(struct catalog *cat, struct catalog_vcursor *c,
 	sqlite3_bind_int64(st, 2, c->id);
 	sqlite3_bind_int64(st, 3, (int64_t)max);
 	if (c->verified) {
-		sqlite3_bind_text(st, 4, c->at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, c->before, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, c->at);
+		sqlite3_bind_int64(st, 5, c->before);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ids[(*n)++] = c->id = sqlite3_column_int64(st, 0);
-		if ((at = (const char *)sqlite3_column_text(st, 1)) != NULL)
-			strlcpy_sb(c->at, at, sizeof c->at);
+		c->at = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1377,13 +1530,11 @@ int
 catalog_verified(struct catalog *cat, int64_t id, const char *status)
 {
 	sqlite3_stmt	*st;
-	char		 now[32];
 	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_VERIFIED)) == NULL)
 		return -1;
-	catalog_now(now, sizeof now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
 	rc = sqlite3_step(st);

@@ -14,6 +14,7 @@
 enum catalog_st {
 	CAT_SEEN_INODE, CAT_SEEN_PATH, CAT_FIND_SHA, CAT_FILE_BY_ID,
 	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_FILE_BY_PATH, CAT_VERIFIED,
+	CAT_ADD_DIR,
 	CAT_NSTMT
 };
 
@@ -48,9 +49,9 @@ struct catalog {
 /* Where verify's walk through the catalogue is (catalog_verify_next). */
 struct catalog_vcursor {
 	const char	*since;		/* catalogued at or after; NULL: any */
-	char		 before[32];	/* verified before the walk began */
+	int64_t		 before;	/* verified before the walk began */
 	int		 verified;	/* past the never verified */
-	char		 at[32];	/* the last one given: its verified_at */
+	int64_t		 at;		/* the last one given: its verified_at */
 	int64_t		 id;		/* and its id (0: none yet) */
 };
 

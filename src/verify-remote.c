@@ -60,7 +60,7 @@ struct vr {
 	struct catalog		*cat;
 	struct remote		*r;
 	struct meter		 meter;
-	char			 start[40];	/* this run's first record */
+	int64_t			 start;		/* this run's first record */
 	struct vr_item		 items[BATCH];
 	size_t			 nitems;
 	size_t			 next;		/* the next item a worker takes */
@@ -75,21 +75,16 @@ struct vr {
 };
 
 /*
- * Now, UTC, to the microsecond (2024-06-01T12:00:00.000001Z), so that a
- * run tells the copies it checked from those a run a moment before did.
+ * Now, in microseconds since the epoch (upload_jobs.verified_at), so that
+ * a run tells the copies it checked from those a run a moment before did.
  */
-static void
-vr_now(char *buf, size_t size)
+static int64_t
+vr_now(void)
 {
 	struct timespec	ts;
-	struct tm	tm;
-	char		sec[24];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%.19s.%06dZ", sec,
-	    (int)(ts.tv_nsec / 1000 % 1000000));
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* The library file's MD5 (hex) if it still has its catalogued SHA-256. */
@@ -307,7 +302,7 @@ vr_read_batch(struct vr *v, int64_t limit)
 		return -1;
 	catalog_bind_text(st, 1, v->r->name);
 	catalog_bind_text(st, 2, v->o->since);
-	catalog_bind_text(st, 3, v->start);
+	sqlite3_bind_int64(st, 3, v->start);
 	sqlite3_bind_int64(st, 4, limit < BATCH ? limit : BATCH);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		it = &v->items[v->nitems++];
@@ -365,7 +360,7 @@ vr_record_batch(struct vr *v)
 {
 	sqlite3_stmt	*st;
 	struct vr_item	*it;
-	char		 now[32];
+	int64_t		 now;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -376,7 +371,7 @@ vr_record_batch(struct vr *v)
 		sqlite3_finalize(st);
 		return -1;
 	}
-	vr_now(now, sizeof now);
+	now = vr_now();
 	for (i = 0; i < v->next && rc == 0; i++) {
 		it = &v->items[i];
 		/* a remote that refused or is gone tells nothing of it */
@@ -385,7 +380,7 @@ vr_record_batch(struct vr *v)
 			continue;
 		v->checked++;
 		vr_report(v, it);
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_text(st, 2, vr_names[it->state], -1,
 		    SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, it->up.job_id);
@@ -578,7 +573,7 @@ verify_remote(struct sb_ctx *ctx, const struct vr_opts *o)
 		goto out;
 	if ((total = vr_count(v)) == -1)
 		goto out;
-	vr_now(v->start, sizeof v->start);
+	v->start = vr_now();
 	stop_catch();
 	meter_start(&v->meter, o->progress == -1 ? isatty(STDERR_FILENO) &&
 	    !ctx->json && !log_quiet : o->progress, (uint64_t)total, 0);

@@ -41,7 +41,7 @@ cat "$T/run1" "$T/run2" "$T/run3" "$T/run4" | LC_ALL=C sort -u | diff -u "$T/all
 
 # Oldest first: the three files verified longest ago are the next slice,
 # whatever their place in the catalogue; one never verified goes first.
-q "UPDATE files SET verified_at = '2020-01-01T00:00:00Z' WHERE path IN
+q "UPDATE files SET verified_at = strftime('%s', '2020-01-01') WHERE path IN
    ('2021/07/04/C0001.MP4', '2004/06/21/IMG_0002.JPG');
    UPDATE files SET verified_at = NULL WHERE path = '2020/04/17/IMG_3578.HEIC'"
 sb -v verify --sample 30
@@ -52,7 +52,7 @@ printf '%s\n' 2004/06/21/IMG_0002.JPG 2020/04/17/IMG_3578.HEIC \
 
 # A damaged file is reported by the run whose slice holds it.
 printf 'X' | dd of="$LIB/2003/09/25/IMG_0004.JPG" bs=1 seek=5000 conv=notrunc 2>/dev/null
-q "UPDATE files SET verified_at = '2019-01-01T00:00:00Z' WHERE path = '2003/09/25/IMG_0004.JPG'"
+q "UPDATE files SET verified_at = strftime('%s', '2019-01-01') WHERE path = '2003/09/25/IMG_0004.JPG'"
 sb verify --sample 10
 expect_rc 1
 grep -q '^changed  *2003/09/25/IMG_0004.JPG: content differs' "$T/out" ||

@@ -63,7 +63,7 @@ grep -q '"summary":{"remote":"usb","checked":4,"intact":3,"missing":0,"changed":
 cp "$LIB/$rel" "$D/$rel"
 
 # --sample 50: two copies a run, those verified longest ago first
-q "UPDATE upload_jobs SET verified_at = '2000-01-01T00:00:00Z' WHERE
+q "UPDATE upload_jobs SET verified_at = strftime('%s', '2000-01-01') * 1000000 WHERE
     file_id = (SELECT id FROM files WHERE path = '$rel')"
 sbv -v --remote usb --sample 50 || { cat "$W/out" "$W/err"; sb_fail "sample"; }
 grep -q "^2 copies on usb verified (a 50% sample" "$W/out" ||

@@ -146,6 +146,22 @@ grep -q '|20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z|' "$T/view" ||
     fail "imported_at in the catalog view: $(head -3 "$T/view")"
 sb find --json --date 2004
 cp "$T/out" "$T/json"
+q "SELECT * FROM sources ORDER BY id" >"$T/sources"
+# back from schema 10: the whole source path in each row
+q "CREATE TEMP TABLE s AS SELECT * FROM sources;
+   DROP VIEW sources; DROP TABLE source_files; DROP TABLE source_dirs;
+   CREATE TABLE sources (id INTEGER PRIMARY KEY, path TEXT NOT NULL,
+   dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,
+   mtime_ns INTEGER NOT NULL, file_id INTEGER REFERENCES files(id),
+   status TEXT NOT NULL, ctime_ns INTEGER, seen_at INTEGER);
+   INSERT INTO sources SELECT * FROM temp.s;
+   CREATE UNIQUE INDEX sources_inode ON sources(dev, ino, size, mtime_ns);
+   CREATE INDEX sources_name ON sources(substr(path, -16), size, mtime_ns);
+   CREATE INDEX sources_file ON sources(file_id);
+   UPDATE files SET verified_at = '2024-05-01T10:00:00Z' WHERE id <= 3;
+   UPDATE upload_jobs SET verified_at = '2024-05-01T10:00:00.123456Z' WHERE id <= 2;
+   UPDATE upload_jobs SET verified_at = '2024-05-01T10:00:00Z' WHERE id = 3" ||
+    fail "downgrade 10"
 # back from schema 9: hex digests, text times, the whole-path index
 q "DROP VIEW catalog; DROP VIEW uploads;
    CREATE VIEW uploads AS SELECT f.path AS path, j.remote AS remote, j.status AS status,
@@ -213,6 +229,17 @@ q "SELECT * FROM uploads ORDER BY path, remote" | diff -u "$T/uploads" - ||
     fail "taken_utc not converted"
 [ "$(q "SELECT count(*) FROM sources WHERE typeof(seen_at) != 'integer'")" = 0 ] ||
     fail "seen_at not converted"
+[ "$(q "SELECT group_concat(v) FROM (SELECT verified_at AS v FROM files
+    WHERE verified_at IS NOT NULL ORDER BY id)")" = \
+    1714557600,1714557600,1714557600 ] || fail "files.verified_at not converted"
+[ "$(q "SELECT group_concat(v) FROM (SELECT verified_at AS v FROM upload_jobs
+    WHERE verified_at IS NOT NULL ORDER BY id)")" = \
+    1714557600123456,1714557600123456,1714557600000000 ] ||
+    fail "upload_jobs.verified_at not converted: $(q "SELECT id, verified_at FROM upload_jobs WHERE verified_at IS NOT NULL")"
+q "SELECT * FROM sources ORDER BY id" | diff -u "$T/sources" - ||
+    fail "the sources after the migration"
+[ "$(q "SELECT count(*) FROM source_dirs")" -lt "$(q "SELECT count(*) FROM source_files")" ] ||
+    fail "a folder for each source"
 sb find --json --date 2004
 expect_rc 0
 diff -u "$T/json" "$T/out" || fail "find --json after the migration"

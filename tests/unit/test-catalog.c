@@ -135,7 +135,14 @@ test_migrate_from_6(void **state)
 	    "DROP VIEW uploads; CREATE VIEW catalog AS SELECT 1;"
 	    "CREATE VIEW uploads AS SELECT * FROM upload_jobs;"
 	    "DROP INDEX files_sha; CREATE INDEX files_sha256 ON files(sha256);"
-	    "DROP INDEX sources_name;"
+	    "DROP VIEW sources; DROP TABLE source_files;"
+	    "DROP TABLE source_dirs; CREATE TABLE sources ("
+	    " id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev INTEGER NOT NULL,"
+	    " ino INTEGER NOT NULL, size INTEGER NOT NULL,"
+	    " mtime_ns INTEGER NOT NULL, file_id INTEGER REFERENCES files(id),"
+	    " status TEXT NOT NULL, ctime_ns INTEGER, seen_at INTEGER);"
+	    "CREATE UNIQUE INDEX sources_inode ON sources(dev, ino, size,"
+	    " mtime_ns); CREATE INDEX sources_file ON sources(file_id);"
 	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns);"
 	    "CREATE INDEX upload_jobs_status ON upload_jobs(remote, status)"),
 	    0);
@@ -164,7 +171,12 @@ test_migrate_from_6(void **state)
 	    "INSERT INTO upload_jobs (remote, file_id, status, queued_at,"
 	    " remote_path) VALUES ('s3', 1, 'done', 'x', '2004/03/30/a.jpg'),"
 	    " ('s3', 2, 'done', 'x', '2004/03/31/b-1.jpg'),"
-	    " ('s3', 3, 'pending', 'x', NULL)"), 0);
+	    " ('s3', 3, 'pending', 'x', NULL);"
+	    "INSERT INTO sources (path, dev, ino, size, mtime_ns, file_id,"
+	    " status, seen_at) VALUES ('/media/c/DCIM/100/A.JPG', 1, 1, 10,"
+	    " 0, 1, 'imported', 'x'), ('/media/c/DCIM/100/B.JPG', 1, 2, 20, 0,"
+	    " 2, 'imported', 'x'), ('c.mp4', 1, 3, 40, 0, 3, 'imported', 'x')"),
+	    0);
 	catalog_close(cat);
 
 	/* read-only, as status opens it: not migrated, counted all the same */
@@ -184,6 +196,13 @@ test_migrate_from_6(void **state)
 	    " file_counts WHERE year = '' AND make = '' AND model = ''"), 1040);
 	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs WHERE"
 	    " remote_path IS NOT NULL"), 1);
+	/* schema 10: a source's folder once, the same paths through views */
+	assert_int_equal(value(cat, "SELECT count(*) FROM source_dirs"), 2);
+	assert_int_equal(value(cat, "SELECT count(*) FROM catalog WHERE"
+	    " (path = '2004/03/30/a.jpg' AND source ="
+	    " '/media/c/DCIM/100/A.JPG') OR (path = '2004/03/31/b.jpg' AND"
+	    " source = '/media/c/DCIM/100/B.JPG') OR (path ="
+	    " '2021/01/01/c.mp4' AND source = 'c.mp4')"), 3);
 	/* schema 9: digests and whole-second times as numbers, the same text */
 	assert_int_equal(value(cat, "SELECT count(*) FROM files WHERE"
 	    " typeof(sha256) = 'blob' AND length(sha256) = 32 AND"
