@@ -329,7 +329,9 @@ curl_transient(CURLcode rc)
 static int
 http_transient(const struct xreq *rq)
 {
-	if (rq->status >= 500 || rq->status == 429 || rq->status == 408)
+	/* 423: WebDAV's Locked, by another request on the same name */
+	if (rq->status >= 500 || rq->status == 429 || rq->status == 408 ||
+	    rq->status == 423)
 		return 1;
 	/* S3: "Your socket connection to the server was not read from..." */
 	return rq->status == 400 && rq->resp != NULL &&
@@ -457,7 +459,8 @@ xml_text(const char *xml, const char *tag, char *out, size_t size)
  * that carried credentials is REMOTE_AUTH (hint names the settings); 401
  * without any is REMOTE_AUTH too (a login is needed), 403 without any
  * REMOTE_STOP (a permission, not a password); a missing bucket is
- * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP; 5xx REMOTE_FAIL.
+ * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP; 5xx, and 408, 423
+ * (WebDAV's Locked) and 429 after their retries, REMOTE_FAIL.
  */
 int
 xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
@@ -504,7 +507,8 @@ xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 		what = more;
 		msg[0] = '\0';
 		rc = REMOTE_AUTH;
-	} else if (rq->status >= 400 && rq->status < 500)
+	} else if (rq->status >= 400 && rq->status < 500 &&
+	    rq->status != 423 && rq->status != 429 && rq->status != 408)
 		rc = REMOTE_STOP;
 	else
 		rc = REMOTE_FAIL;
