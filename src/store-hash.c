@@ -326,18 +326,15 @@ store_hash_checked(struct store_hash *h, char *err, size_t errlen)
 	return h->check_rc;
 }
 
-
 /*
- * h's hashes, once its last slot is hashed (waiting for it): the SHA-256
- * as hex (65 bytes) into hex, the XXH3-128 into sum (low, high).
+ * h's SHA-256, once its last slot is hashed (waiting for it), as hex (65
+ * bytes) into hex.
  */
 void
-store_hash_result(struct store_hash *h, char *hex, uint64_t sum[2])
+store_hash_result(struct store_hash *h, char *hex)
 {
 	hash_wait(h);
 	store_sha256_hex(h->md, hex);
-	sum[0] = h->sum.low64;
-	sum[1] = h->sum.high64;
 }
 
 /* Free h, once the thread is done with it (waiting for that). */

@@ -588,39 +588,24 @@ store_copy_check_start(struct store_file *f)
  * Once a copy is durable: its SHA-256 from the hashing thread, and, if its
  * destination asked to verify, the copy read back and its XXH3-128
  * compared with that of the bytes read from the source (on the hashing
- * thread: store_copy_check_start; a large copy was compared byte for byte
- * already). Returns 0, or -1 with err set and the copy discarded.
+ * thread: store_copy_check_start). A large copy (no f->hash) was hashed
+ * and, with verify, compared byte for byte as it was written. Returns 0,
+ * or -1 with err set and the copy discarded.
  */
 int
 store_copy_check(struct store_file *f, char *err, size_t errlen)
 {
-	uint64_t	sum[2];
-	char		hex[65];
-	int		rc = 0;
+	int	rc = 0;
 
-	if (f->hash == NULL) {
-		/* Not from the hashing thread: read back with SHA-256. */
-		if (!f->verify || f->checked)
-			return 0;
-		if ((rc = store_hash_fd(f->fd, f->size, hex, err, errlen)) ==
-		    0 && strcmp(hex, f->sha256) != 0) {
-			snprintf(err, errlen, "the copy reads back different "
-			    "from the source (SHA-256 %s, expected %s)", hex,
-			    f->sha256);
-			rc = -1;
-		}
-		f->checked = rc == 0;
-		if (rc == -1)
-			store_discard(f);
-		return rc;
-	}
+	if (f->hash == NULL)
+		return 0;
 	store_copy_check_start(f);
 	if (f->checking) {
 		rc = store_hash_checked(f->hash, err, errlen);
 		f->checking = 0;
 		f->checked = rc == 0;
 	}
-	store_hash_result(f->hash, f->sha256, sum);
+	store_hash_result(f->hash, f->sha256);
 	store_hash_free(f->hash);
 	f->hash = NULL;
 	if (rc == -1)

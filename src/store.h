@@ -123,7 +123,7 @@ void	 store_hash_push(struct store_hash *h, size_t len, int last);
 void	 store_hash_writeback(struct store_hash *h);
 void	 store_hash_check(struct store_hash *h, uint64_t size);
 int	 store_hash_checked(struct store_hash *h, char *err, size_t errlen);
-void	 store_hash_result(struct store_hash *h, char *hex, uint64_t sum[2]);
+void	 store_hash_result(struct store_hash *h, char *hex);
 void	 store_hash_free(struct store_hash *h);
 
 /* store-pipe.c: large copies, for store_copy_start */
