@@ -19,6 +19,7 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "sigv4.h"
 
 /* SQL: UTC text col as seconds since the epoch where that loses nothing. */
 #define CAT_SECS(col)							\
@@ -889,9 +890,8 @@ catalog_stmt(struct catalog *cat, enum catalog_st i)
 void
 catalog_column_sha(sqlite3_stmt *st, int i, char *hex, size_t size)
 {
-	static const char	 digits[] = "0123456789abcdef";
 	const unsigned char	*p;
-	int			 n, k;
+	size_t			 n;
 
 	if (size == 0)
 		return;
@@ -902,12 +902,8 @@ catalog_column_sha(sqlite3_stmt *st, int i, char *hex, size_t size)
 		return;
 	}
 	p = sqlite3_column_blob(st, i);
-	n = sqlite3_column_bytes(st, i);
-	for (k = 0; k < n && (size_t)(2 * k + 2) < size; k++) {
-		hex[2 * k] = digits[p[k] >> 4];
-		hex[2 * k + 1] = digits[p[k] & 15];
-		hex[2 * k + 2] = '\0';
-	}
+	n = (size_t)sqlite3_column_bytes(st, i);
+	sigv4_hex(p, n < (size - 1) / 2 ? n : (size - 1) / 2, hex);
 }
 
 /* Fill f from columns first.. of st (id, path, sha256, size, mtime_ns). */

@@ -29,6 +29,7 @@
 
 #include "shoebox.h"
 #include "scan.h"
+#include "sigv4.h"
 #include "store.h"
 
 #define WRITEBACK_CHUNK	(8 * 1024 * 1024)	/* start writeback this often */
@@ -53,14 +54,7 @@ store_buf(void)
 void
 store_sha256_hex(const unsigned char *md, char *hex)
 {
-	static const char digits[] = "0123456789abcdef";
-	int		  i;
-
-	for (i = 0; i < 32; i++) {
-		hex[i * 2] = digits[md[i] >> 4];
-		hex[i * 2 + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
+	sigv4_hex(md, 32, hex);
 }
 
 /*
