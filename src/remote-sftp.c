@@ -301,6 +301,17 @@ sftp_url(struct sftp_priv *s, const char *path)
 	return url;
 }
 
+/* c for the file name below the remote's root (free c->url after). */
+static void
+sftp_call_at(struct sftp_call *c, struct sftp_priv *s, const char *name)
+{
+	char	*path = remote_join(s->root, name);
+
+	c->s = s;
+	c->url = sftp_url(s, path);
+	free(path);
+}
+
 /* xreq_prepare for SFTP: URL, login, host key checking. */
 static int
 sftp_prepare(struct xfer *x, struct xreq *rq, void *arg)
@@ -515,12 +526,9 @@ sftp_stat(struct xfer *x, const struct upload *up, const char *name,
 {
 	struct sftp_call	c;
 	struct xreq		rq;
-	char			*path;
 	int			rc;
 
-	c.s = x->remote->priv;
-	path = remote_join(c.s->root, name);
-	c.url = sftp_url(c.s, path);
+	sftp_call_at(&c, x->remote->priv, name);
 	xreq_init(&rq, "STAT");
 	rq.nobody = 1;
 	if ((rc = xreq_perform(x, &rq, sftp_prepare, &c)) != REMOTE_OK)
@@ -536,7 +544,6 @@ sftp_stat(struct xfer *x, const struct upload *up, const char *name,
 out:
 	xreq_free(&rq);
 	free(c.url);
-	free(path);
 	return rc;
 }
 
@@ -544,16 +551,12 @@ out:
 static int
 sftp_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
 {
-	struct sftp_call	 c;
-	char			*path;
-	int			 rc;
+	struct sftp_call	c;
+	int			rc;
 
-	c.s = x->remote->priv;
-	path = remote_join(c.s->root, name);
-	c.url = sftp_url(c.s, path);
+	sftp_call_at(&c, x->remote->priv, name);
 	rc = remote_fetch(x, sftp_prepare, &c, fd, got);
 	free(c.url);
-	free(path);
 	return rc;
 }
 
