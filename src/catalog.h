@@ -72,6 +72,7 @@ struct cat_seen {
 struct catalog	*catalog_open(const char *library, int readonly);
 void		 catalog_close(struct catalog *cat);
 int		 catalog_exec(struct catalog *cat, const char *sql);
+int		 catalog_cache_small(struct catalog *cat);
 int		 catalog_error(struct catalog *cat, const char *what);
 sqlite3_stmt	*catalog_prepare(struct catalog *cat, const char *sql);
 int		 catalog_begin(struct catalog *cat);

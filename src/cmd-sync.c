@@ -500,12 +500,9 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	/*
-	 * sync looks jobs up one at a time by key: a small page cache (512
-	 * KiB, not sqlite's 2 MB) keeps its memory flat as the catalogue grows.
-	 */
+	/* sync looks jobs up one at a time by key: a small page cache */
 	if ((s.cat = catalog_open(ctx->library, 0)) == NULL ||
-	    catalog_exec(s.cat, "PRAGMA cache_size = -512") == -1 ||
+	    catalog_cache_small(s.cat) == -1 ||
 	    queue_init(s.cat) == -1) {
 		rc = EXIT_USAGE;
 		goto out;

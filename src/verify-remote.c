@@ -567,9 +567,9 @@ verify_remote(struct sb_ctx *ctx, const struct vr_opts *o)
 	v->o = o;
 	v->ctx = ctx;
 	pthread_mutex_init(&v->lock, NULL);
-	/* Rows a page at a time: a small page cache, as sync's (512 KiB). */
+	/* Rows a page at a time: a small page cache, as sync's. */
 	if ((v->cat = catalog_open(ctx->library, 0)) == NULL ||
-	    catalog_exec(v->cat, "PRAGMA cache_size = -512") == -1)
+	    catalog_cache_small(v->cat) == -1)
 		goto out;
 	if (vr_open(v) == -1)
 		goto out;
