@@ -106,6 +106,16 @@ dav_url(struct dav_priv *d, const char *path, int collection)
 	return url;
 }
 
+/* A call c to the file (or collection) at path below the base. */
+static void
+dav_call_at(struct dav_call *c, struct dav_priv *d, const char *path,
+    int collection)
+{
+	memset(c, 0, sizeof *c);
+	c->d = d;
+	c->url = dav_url(d, path, collection);
+}
+
 /* xreq_prepare for WebDAV: URL, credentials, headers. */
 static int
 dav_prepare(struct xfer *x, struct xreq *rq, void *arg)
@@ -142,9 +152,7 @@ dav_discard(struct xfer *x, const char *tmp)
 	struct xreq	 rq;
 	int		 rc;
 
-	memset(&c, 0, sizeof c);
-	c.d = d;
-	c.url = dav_url(d, tmp, 0);
+	dav_call_at(&c, d, tmp, 0);
 	xreq_init(&rq, "DELETE");
 	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) == REMOTE_OK &&
 	    rq.status != 404 && (rq.status < 200 || rq.status > 299))
@@ -166,9 +174,7 @@ dav_move(struct xfer *x, const char *from, const char *to)
 	struct xreq	 rq;
 	int		 rc;
 
-	memset(&c, 0, sizeof c);
-	c.d = d;
-	c.url = dav_url(d, from, 0);
+	dav_call_at(&c, d, from, 0);
 	c.dest = dav_url(d, to, 0);
 	xreq_init(&rq, "MOVE");
 	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
@@ -215,9 +221,7 @@ dav_is_collection(struct xfer *x, const char *dir)
 	struct xreq	 rq;
 	int		 is = 0;
 
-	memset(&c, 0, sizeof c);
-	c.d = x->remote->priv;
-	c.url = dav_url(c.d, dir, 1);
+	dav_call_at(&c, x->remote->priv, dir, 1);
 	c.depth = "0";
 	xreq_init(&rq, "PROPFIND");
 	if (xreq_perform(x, &rq, dav_prepare, &c) == REMOTE_OK &&
@@ -258,9 +262,7 @@ dav_mkparents(struct xfer *x, const char *path)
 		if (p != NULL)
 			*p = '\0';
 		if (!dav_known(d, dir, 0)) {
-			memset(&c, 0, sizeof c);
-			c.d = d;
-			c.url = dav_url(d, dir, 1);
+			dav_call_at(&c, d, dir, 1);
 			xreq_init(&rq, "MKCOL");
 			rc = xreq_perform(x, &rq, dav_prepare, &c);
 			/* 201 made; 405 already there (some say 301) */
@@ -372,10 +374,8 @@ dav_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 	char		*path;
 	int		 rc;
 
-	memset(&c, 0, sizeof c);
-	c.d = d;
 	path = remote_join(d->prefix, name);
-	c.url = dav_url(d, path, 0);
+	dav_call_at(&c, d, path, 0);
 	xreq_init(&rq, "HEAD");
 	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
 		goto out;
@@ -399,14 +399,13 @@ out:
 static int
 dav_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
 {
+	struct dav_priv	*d = x->remote->priv;
 	struct dav_call	 c;
 	char		*path;
 	int		 rc;
 
-	memset(&c, 0, sizeof c);
-	c.d = x->remote->priv;
-	path = remote_join(c.d->prefix, name);
-	c.url = dav_url(c.d, path, 0);
+	path = remote_join(d->prefix, name);
+	dav_call_at(&c, d, path, 0);
 	rc = remote_fetch(x, dav_prepare, &c, fd, got);
 	free(c.url);
 	free(path);
@@ -487,10 +486,8 @@ dav_list_dir(struct xfer *x, struct dav_listing *up, const char *rel,
 	l.rel = rel;
 	l.sub = NULL;
 	l.nsub = l.cap = 0;
-	memset(&c, 0, sizeof c);
-	c.d = d;
 	path = remote_join(d->prefix, rel);
-	c.url = dav_url(d, path, 1);
+	dav_call_at(&c, d, path, 1);
 	c.depth = "1";
 	xreq_init(&rq, "PROPFIND");
 	rq.resp_cap = DAV_LIST_MAX;
