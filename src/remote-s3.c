@@ -280,6 +280,27 @@ s3_same_md5(struct xfer *x, const struct upload *up, const char *etag)
 }
 
 /*
+ * HEAD the object of c into rq (freed by the caller): REMOTE_OK when it
+ * is there (200), REMOTE_ABSENT (404), or an error explained.
+ */
+static int
+s3_head(struct xfer *x, struct s3_call *c, struct xreq *rq)
+{
+	int	rc;
+
+	xreq_init(rq, "HEAD");
+	if ((rc = xreq_perform(x, rq, s3_prepare, c)) != REMOTE_OK)
+		return rc;
+	if (rq->status == 200)
+		return REMOTE_OK;
+	if (rq->status == 404)
+		return REMOTE_ABSENT;
+	if (rq->status == 403 || rq->status == 400 || rq->status == 401)
+		return s3_explain(x, c, rq);
+	return xreq_http_error(x, rq, AUTH_HINT);
+}
+
+/*
  * What the object at name is: REMOTE_ABSENT, REMOTE_SAME when proven to
  * be this file (x-amz-meta-sha256; for an object without it, an ETag that
  * is the file's MD5, or the object read back), REMOTE_OTHER; or an error.
@@ -292,25 +313,17 @@ s3_probe(struct xfer *x, const struct upload *up, const char *name)
 	int		rc;
 
 	s3_call_init(&c, x->remote->priv, name);
-	xreq_init(&rq, "HEAD");
-	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+	if ((rc = s3_head(x, &c, &rq)) != REMOTE_OK)
 		goto out;
-	if (rq.status == 200) {
-		if (rq.length >= 0 && rq.length != (long long)up->size)
-			rc = REMOTE_OTHER;
-		else if (rq.meta_sha256[0] != '\0')
-			rc = strcasecmp(rq.meta_sha256, up->sha256) == 0 ?
-			    REMOTE_SAME : REMOTE_OTHER;
-		else if (s3_etag_is_md5(rq.etag))
-			rc = s3_same_md5(x, up, rq.etag);
-		else
-			rc = remote_read_back(x, up, s3_prepare, &c);
-	} else if (rq.status == 404)
-		rc = REMOTE_ABSENT;
-	else if (rq.status == 403 || rq.status == 400 || rq.status == 401)
-		rc = s3_explain(x, &c, &rq);
+	if (rq.length >= 0 && rq.length != (long long)up->size)
+		rc = REMOTE_OTHER;
+	else if (rq.meta_sha256[0] != '\0')
+		rc = strcasecmp(rq.meta_sha256, up->sha256) == 0 ?
+		    REMOTE_SAME : REMOTE_OTHER;
+	else if (s3_etag_is_md5(rq.etag))
+		rc = s3_same_md5(x, up, rq.etag);
 	else
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
+		rc = remote_read_back(x, up, s3_prepare, &c);
 out:
 	xreq_free(&rq);
 	s3_call_free(&c);
@@ -329,20 +342,12 @@ s3_verify(struct xfer *x, const struct upload *up, const char *name)
 	int		rc;
 
 	s3_call_init(&c, x->remote->priv, name);
-	xreq_init(&rq, "HEAD");
-	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
-		goto out;
-	if (rq.status == 200 && rq.length == (long long)up->size &&
-	    strcasecmp(rq.meta_sha256, up->sha256) == 0)
-		rc = REMOTE_OK;
-	else if (rq.status == 200)
-		rc = REMOTE_EXISTS;
-	else if (rq.status == 404) {
+	if ((rc = s3_head(x, &c, &rq)) == REMOTE_ABSENT) {
 		xfer_error(x, "the object is not there after its upload");
 		rc = REMOTE_FAIL;
-	} else
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
-out:
+	} else if (rc == REMOTE_OK && (rq.length != (long long)up->size ||
+	    strcasecmp(rq.meta_sha256, up->sha256) != 0))
+		rc = REMOTE_EXISTS;
 	xreq_free(&rq);
 	s3_call_free(&c);
 	return rc;
@@ -500,18 +505,8 @@ s3_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 	int		rc;
 
 	s3_call_init(&c, x->remote->priv, name);
-	xreq_init(&rq, "HEAD");
-	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
+	if ((rc = s3_head(x, &c, &rq)) != REMOTE_OK)
 		goto out;
-	if (rq.status == 404) {
-		rc = REMOTE_ABSENT;
-		goto out;
-	}
-	if (rq.status != 200) {
-		rc = rq.status == 403 || rq.status == 400 || rq.status == 401 ?
-		    s3_explain(x, &c, &rq) : xreq_http_error(x, &rq, AUTH_HINT);
-		goto out;
-	}
 	st->size = rq.length;
 	if (strlen(rq.meta_sha256) == 64)
 		memcpy(st->sha256, rq.meta_sha256, 65);
