@@ -20,12 +20,8 @@ CARD=$TOP/tests/sample-card/DCIM/100CANON
 CFG=$T/config
 printf 'settle = 0\n' >"$CFG"
 
-command -v cc >/dev/null || { echo "no C compiler for the hook shim"; exit 77; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 not installed"; exit 77; }
-cc -shared -fPIC -o "$T/hook.so" "$TOP/tests/lib/hook.c" -ldl ||
-    fail "cannot build tests/lib/hook.c"
-# ASan wants to come first among preloaded libraries; ours need not.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+shim hook
 
 csb() {
 	sb -c "$CFG" "$@"

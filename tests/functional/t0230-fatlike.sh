@@ -9,11 +9,7 @@
 # so tests/lib/fatlike.c, preloaded, gives FAT's answers on any filesystem.
 . "$TOP/tests/lib/common.sh"
 
-command -v cc >/dev/null || { echo "no C compiler for the FAT-like shim"; exit 77; }
-cc -shared -fPIC -o "$T/fatlike.so" "$TOP/tests/lib/fatlike.c" -ldl ||
-    fail "cannot build tests/lib/fatlike.c"
-# ASan wants to come first among preloaded libraries; ours need not.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+shim fatlike
 
 # fsb ARGS...: sb, with FAT's answers.
 fsb() {

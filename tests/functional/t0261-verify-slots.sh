@@ -8,10 +8,7 @@
 # the catalogue's SHA-256 that of the source.
 . "$TOP/tests/lib/common.sh"
 
-command -v cc >/dev/null || { echo "no C compiler for the shim"; exit 77; }
-cc -shared -fPIC -o "$T/badcopy.so" "$TOP/tests/lib/badcopy.c" -ldl ||
-    fail "cannot build tests/lib/badcopy.c"
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+shim badcopy
 
 d="$T/card/DCIM/100CANON"
 mkdir -p "$d"

@@ -8,10 +8,7 @@
 # cleanly; every batch is a run of command "watch".
 . "$TOP/tests/lib/common.sh"
 
-command -v cc >/dev/null || { echo "no C compiler for the shim"; exit 77; }
-cc -shared -fPIC -o "$T/nowatch.so" "$TOP/tests/lib/nowatch.c" -ldl ||
-	fail "cannot build tests/lib/nowatch.c"
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+shim nowatch
 
 S=$TOP/tests/sample-card/DCIM/100CANON
 D=$T/drop

@@ -29,6 +29,16 @@ fail() {
 	exit 1
 }
 
+# shim NAME: build tests/lib/NAME.c into $T/NAME.so, to be preloaded
+# (LD_PRELOAD); the test is skipped when there is no C compiler. ASan wants
+# to come first among preloaded libraries; ours need not.
+shim() {
+	command -v cc >/dev/null || { echo "skipped: no C compiler for $1.c"; exit 77; }
+	cc -shared -fPIC -o "$T/$1.so" "$TOP/tests/lib/$1.c" -ldl ||
+	    fail "cannot build tests/lib/$1.c"
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+}
+
 # check NAME CMD...: run CMD; if it fails, so does the test, saying NAME.
 check() {
 	_name=$1
