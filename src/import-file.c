@@ -167,7 +167,7 @@ infile_failed_catalog(struct import *imp, struct infile *f)
 }
 
 /*
- * Stage 1: has an earlier run seen this file (catalog_seen)? Then no
+ * Stage 1: has an earlier run seen this file (catalog_seen_folder)? Then no
  * content is read again (import_seen). OUT_NEXT when it is to be read.
  */
 static enum outcome
@@ -179,8 +179,11 @@ import_known(struct import *imp, struct infile *f)
 
 	scan_entry_stat(f->e, &f->sb);
 	read_begin(imp);
-	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, f->abspath, &f->sb,
-	    &seen);
+	/* In a read transaction, the folder's sources come in one scan. */
+	if (imp->in_read && imp->folder == NULL)
+		imp->folder = catalog_folder_new();
+	rc = imp->cat == NULL ? 0 : catalog_seen_folder(imp->cat, imp->folder,
+	    f->abspath, &f->sb, &seen);
 	if (rc == -1)
 		return infile_failed_catalog(imp, f);
 	/*
