@@ -955,11 +955,12 @@ catalog_seen_row(sqlite3_stmt *st, int col, struct cat_seen *seen)
 {
 	const unsigned char	*status = sqlite3_column_text(st, col);
 
-	memset(seen, 0, sizeof *seen);
 	seen->skipped = status != NULL &&
 	    strcmp((const char *)status, "skipped") == 0;
 	if (sqlite3_column_type(st, col + 2) != SQLITE_NULL)
 		catalog_get_file(st, col + 1, &seen->file);
+	else
+		memset(&seen->file, 0, sizeof seen->file);
 }
 
 /*
