@@ -833,6 +833,11 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " source_dirs WHERE path = ?5) AND s.name = ?6 AND s.size = ?2"
 	    " AND s.mtime_ns = ?3 AND (s.ctime_ns IS NULL OR s.ctime_ns ="
 	    " ?4) LIMIT 1",
+	[CAT_SEEN_DIR] = "SELECT s.name, s.dev, s.ino, s.size, s.mtime_ns,"
+	    " s.ctime_ns, s.status, coalesce(s.file_id, 0), f.path, f.sha256,"
+	    " f.size, f.mtime_ns FROM source_files s LEFT JOIN files f ON"
+	    " f.id = s.file_id WHERE s.dir_id = (SELECT id FROM source_dirs"
+	    " WHERE path = ?1) AND s.name >= ?2 ORDER BY s.name, s.id",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND +sha256 = ?1"
 	    " AND size = ?2 ORDER BY id LIMIT 1",
@@ -944,6 +949,57 @@ catalog_bind_split(sqlite3_stmt *st, int i, const char *path)
 	sqlite3_bind_text(st, i + 1, path + at, len - at, SQLITE_STATIC);
 }
 
+/* What a row of st recorded of a source: its status at col, its file after. */
+static void
+catalog_seen_row(sqlite3_stmt *st, int col, struct cat_seen *seen)
+{
+	const unsigned char	*status = sqlite3_column_text(st, col);
+
+	seen->skipped = status != NULL &&
+	    strcmp((const char *)status, "skipped") == 0;
+	if (sqlite3_column_type(st, col + 2) != SQLITE_NULL)
+		catalog_get_file(st, col + 1, &seen->file);
+	else
+		memset(&seen->file, 0, sizeof seen->file);
+}
+
+/*
+ * One of catalog_seen's two lookups: by inode (pass 0) or by path (pass
+ * 1). 1 and seen, 0 if no row, -1 on error.
+ */
+static int
+catalog_seen_pass(struct catalog *cat, int pass, const char *abspath,
+    const struct stat *sb, struct cat_seen *seen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, pass == 0 ? CAT_SEEN_INODE :
+	    CAT_SEEN_PATH)) == NULL)
+		return -1;
+	if (pass == 0) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)sb->st_dev);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_ino);
+		sqlite3_bind_int64(st, 3, sb->st_size);
+		sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_mtim));
+		sqlite3_bind_int64(st, 5, catalog_ns(&sb->st_ctim));
+	} else {
+		sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, sb->st_size);
+		sqlite3_bind_int64(st, 3, catalog_ns(&sb->st_mtim));
+		sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_ctim));
+		if (cat->version >= 10)
+			catalog_bind_split(st, 5, abspath);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		catalog_seen_row(st, 0, seen);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a source");
+	return rc == SQLITE_ROW;
+}
+
 /*
  * Was this source seen by an earlier run: the same inode (or, where inode
  * numbers do not last, as on FAT, the same path) with the same size, mtime
@@ -954,42 +1010,213 @@ int
 catalog_seen(struct catalog *cat, const char *abspath, const struct stat *sb,
     struct cat_seen *seen)
 {
-	sqlite3_stmt	*st;
-	int		 rc, pass;
+	int	rc;
 
 	memset(seen, 0, sizeof *seen);
-	for (pass = 0; pass < 2; pass++) {
-		if ((st = catalog_stmt(cat, pass == 0 ? CAT_SEEN_INODE :
-		    CAT_SEEN_PATH)) == NULL)
+	if ((rc = catalog_seen_pass(cat, 0, abspath, sb, seen)) != 0)
+		return rc;
+	return catalog_seen_pass(cat, 1, abspath, sb, seen);
+}
+
+/*
+ * A folder's sources, read in one range scan of sources_name in name order
+ * (CAT_SEEN_DIR) and merged with the folder's files as the walk hands them
+ * over, sorted by name: a re-run steps through an index instead of
+ * seeking two for each file. Only while a read transaction holds the
+ * catalogue still (the caller's to keep: catalog_folder_free before it
+ * ends), so that the rows stepped through are what catalog_seen would
+ * find. Holds one row at a time, whatever the folder's size.
+ */
+struct cat_folder {
+	sqlite3_stmt	*st;		/* the scan, NULL until started */
+	int		 row;		/* st is on a row not yet passed */
+	int		 broken;	/* the scan failed: per file from now */
+	size_t		 dirlen;
+	char		 dir[PATH_MAX * 2];	/* up to and with its last '/' */
+	int		 lastlen;	/* the last name asked for */
+	char		 last[NAME_MAX * 4 + 1];
+};
+
+/* A folder's range scan, not yet started. */
+struct cat_folder *
+catalog_folder_new(void)
+{
+	struct cat_folder	*fo = xmalloc(sizeof *fo);
+
+	fo->st = NULL;
+	fo->row = fo->broken = 0;
+	fo->dirlen = 0;
+	fo->lastlen = 0;
+	return fo;
+}
+
+/* Stop the scan (before the read transaction ends) and free it. */
+void
+catalog_folder_free(struct cat_folder *fo)
+{
+	if (fo == NULL)
+		return;
+	if (fo->st != NULL)
+		sqlite3_reset(fo->st);
+	free(fo);
+}
+
+/* Step the scan to its next row; -1 (the scan given up) on error. */
+static int
+catalog_folder_step(struct cat_folder *fo)
+{
+	int	rc = sqlite3_step(fo->st);
+
+	fo->row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	sqlite3_reset(fo->st);
+	fo->st = NULL;
+	fo->broken = 1;
+	return -1;
+}
+
+/*
+ * The name of the scan's row against name (len bytes), as sqlite orders
+ * them (BINARY: memcmp, then the shorter first). A name that is not text
+ * sorts apart from ours: 2, and the scan is given up.
+ */
+static int
+catalog_folder_cmp(struct cat_folder *fo, const char *name, int len)
+{
+	const unsigned char	*p;
+	int			 n, c;
+
+	if (sqlite3_column_type(fo->st, 0) != SQLITE_TEXT)
+		return 2;
+	p = sqlite3_column_text(fo->st, 0);
+	n = sqlite3_column_bytes(fo->st, 0);
+	if ((c = memcmp(p, name, n < len ? n : len)) != 0)
+		return c < 0 ? -1 : 1;
+	return n < len ? -1 : n > len;
+}
+
+/* Is column i of st an integer equal to v (as "column = ?" in SQL)? */
+static int
+catalog_int_is(sqlite3_stmt *st, int i, int64_t v)
+{
+	return sqlite3_column_type(st, i) == SQLITE_INTEGER &&
+	    sqlite3_column_int64(st, i) == v;
+}
+
+/*
+ * Does the scan's row match sb: by inode (CAT_SEEN_INODE's test, with
+ * inode 1) or by size, mtime and ctime alone (CAT_SEEN_PATH's, inode 0)?
+ */
+static int
+catalog_folder_match(struct cat_folder *fo, const struct stat *sb, int inode)
+{
+	sqlite3_stmt	*st = fo->st;
+
+	if (inode && (!catalog_int_is(st, 1, (sqlite3_int64)sb->st_dev) ||
+	    !catalog_int_is(st, 2, (sqlite3_int64)sb->st_ino)))
+		return 0;
+	return catalog_int_is(st, 3, sb->st_size) &&
+	    catalog_int_is(st, 4, catalog_ns(&sb->st_mtim)) &&
+	    (sqlite3_column_type(st, 5) == SQLITE_NULL ||
+	    catalog_int_is(st, 5, catalog_ns(&sb->st_ctim)));
+}
+
+/*
+ * Start the scan of the folder dir (dirlen bytes) at name (len bytes):
+ * 0, or -1 if it cannot be used.
+ */
+static int
+catalog_folder_start(struct catalog *cat, struct cat_folder *fo,
+    const char *dir, int dirlen, const char *name, int len)
+{
+	if (fo->st != NULL)
+		sqlite3_reset(fo->st);
+	fo->row = 0;
+	memcpy(fo->dir, dir, dirlen);
+	fo->dirlen = (size_t)dirlen;
+	if ((fo->st = catalog_stmt(cat, CAT_SEEN_DIR)) == NULL) {
+		fo->broken = 1;
+		return -1;
+	}
+	sqlite3_bind_text(fo->st, 1, fo->dir, dirlen, SQLITE_STATIC);
+	sqlite3_bind_text(fo->st, 2, name, len, SQLITE_TRANSIENT);
+	return catalog_folder_step(fo);
+}
+
+/*
+ * Take the scan to name's rows (len bytes; names asked for in ascending
+ * order): passes those before it. 0, or -1 if the scan cannot answer
+ * (name not after the last one asked for, an error).
+ */
+static int
+catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
+    const char *abspath, int at, int len)
+{
+	const char	*name = abspath + at;
+	int		 c = 0;
+
+	if (fo->broken || at >= (int)sizeof fo->dir ||
+	    len >= (int)sizeof fo->last)
+		return -1;
+	if (fo->st == NULL || (size_t)at != fo->dirlen ||
+	    memcmp(fo->dir, abspath, at) != 0) {
+		if (catalog_folder_start(cat, fo, abspath, at, name, len) == -1)
 			return -1;
-		if (pass == 0) {
-			sqlite3_bind_int64(st, 1, (sqlite3_int64)sb->st_dev);
-			sqlite3_bind_int64(st, 2, (sqlite3_int64)sb->st_ino);
-			sqlite3_bind_int64(st, 3, sb->st_size);
-			sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_mtim));
-			sqlite3_bind_int64(st, 5, catalog_ns(&sb->st_ctim));
-		} else {
-			sqlite3_bind_text(st, 1, abspath, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, sb->st_size);
-			sqlite3_bind_int64(st, 3, catalog_ns(&sb->st_mtim));
-			sqlite3_bind_int64(st, 4, catalog_ns(&sb->st_ctim));
-			if (cat->version >= 10)
-				catalog_bind_split(st, 5, abspath);
-		}
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			seen->skipped = strcmp((const char *)
-			    sqlite3_column_text(st, 0), "skipped") == 0;
-			if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-				catalog_get_file(st, 1, &seen->file);
-			sqlite3_reset(st);
-			return 1;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return catalog_error(cat, "looking up a source");
+	} else if ((c = memcmp(name, fo->last, len < fo->lastlen ? len :
+	    fo->lastlen)) < 0 || (c == 0 && len <= fo->lastlen))
+		return -1;	/* out of order (a sidecar): per file */
+	memcpy(fo->last, name, len);
+	fo->lastlen = len;
+	while (fo->row && (c = catalog_folder_cmp(fo, name, len)) < 0)
+		if (catalog_folder_step(fo) == -1)
+			return -1;
+	if (fo->row && c == 2) {
+		fo->broken = 1;
+		return -1;
 	}
 	return 0;
+}
+
+/*
+ * catalog_seen, answered from the folder's scan fo where it can: a row of
+ * the file's name that matches its inode is the one catalog_seen's first
+ * lookup finds (sources_inode is unique); with none, that lookup is made
+ * (the inode may be recorded under another name), and the path's is the
+ * first of the name's rows, in rowid order, that matches size, mtime and
+ * ctime, as sources_name gives them. fo NULL, or a scan that cannot
+ * answer: catalog_seen.
+ */
+int
+catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
+    const char *abspath, const struct stat *sb, struct cat_seen *seen)
+{
+	struct cat_seen	 path;
+	int		 len, at, rc, have = 0;
+
+	len = (int)strlen(abspath);
+	at = catalog_name_at(abspath, len);
+	if (fo == NULL || cat->version < 10 ||
+	    catalog_folder_seek(cat, fo, abspath, at, len - at) == -1)
+		return catalog_seen(cat, abspath, sb, seen);
+	while (fo->row && catalog_folder_cmp(fo, abspath + at, len - at) == 0) {
+		if (catalog_folder_match(fo, sb, 1)) {
+			catalog_seen_row(fo->st, 6, seen);
+			return 1;
+		}
+		if (!have && catalog_folder_match(fo, sb, 0)) {
+			catalog_seen_row(fo->st, 6, &path);
+			have = 1;
+		}
+		if (catalog_folder_step(fo) == -1)
+			return catalog_seen(cat, abspath, sb, seen);
+	}
+	memset(seen, 0, sizeof *seen);
+	if ((rc = catalog_seen_pass(cat, 0, abspath, sb, seen)) != 0)
+		return rc;
+	if (have)
+		*seen = path;
+	return have;
 }
 
 /* Step st, a query for one file: 1 and f, 0 if none, -1 on error. */

@@ -15,6 +15,7 @@ enum catalog_st {
 	CAT_SEEN_INODE, CAT_SEEN_PATH, CAT_FIND_SHA, CAT_FILE_BY_ID,
 	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_FILE_BY_PATH, CAT_VERIFIED,
 	CAT_ADD_DIR,
+	CAT_SEEN_DIR,
 	CAT_NSTMT
 };
 
@@ -85,6 +86,11 @@ void		 catalog_now(char *buf, size_t size);
 int64_t		 catalog_ns(const struct timespec *ts);
 int		 catalog_seen(struct catalog *cat, const char *abspath,
 		    const struct stat *sb, struct cat_seen *seen);
+struct cat_folder *catalog_folder_new(void);
+void		 catalog_folder_free(struct cat_folder *fo);
+int		 catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
+		    const char *abspath, const struct stat *sb,
+		    struct cat_seen *seen);
 int		 catalog_find_sha(struct catalog *cat, const char *sha,
 		    uint64_t size, struct cat_file *f);
 int		 catalog_file(struct catalog *cat, int64_t id,

@@ -153,6 +153,8 @@ read_end(struct import *imp)
 	if (!imp->in_read)
 		return;
 	imp->in_read = 0;
+	catalog_folder_free(imp->folder);	/* its scan ends first */
+	imp->folder = NULL;
 	if (sqlite3_exec(imp->cat->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
 	    !sqlite3_get_autocommit(imp->cat->db))
 		sqlite3_exec(imp->cat->db, "ROLLBACK", NULL, NULL, NULL);

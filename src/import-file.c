@@ -51,17 +51,33 @@ media_name(const char *name)
 	return 0;
 }
 
+/* Append s to out (size bytes, len used), cut short as snprintf would. */
+static size_t
+abs_append(char *out, size_t size, size_t len, const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (len + n >= size)
+		n = size - 1 - len;
+	memcpy(out + len, s, n);
+	out[len + n] = '\0';
+	return len + n;
+}
+
 /* The source's path as recorded: absolute, without "./". */
 static void
 abs_path(struct import *imp, const char *path, char *out, size_t size)
 {
-	if (path[0] == '/')
-		snprintf(out, size, "%s", path);
-	else {
+	size_t	len = 0;
+
+	out[0] = '\0';
+	if (path[0] != '/') {
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
-		snprintf(out, size, "%s/%s", imp->cwd, path);
+		len = abs_append(out, size, len, imp->cwd);
+		len = abs_append(out, size, len, "/");
 	}
+	abs_append(out, size, len, path);
 }
 
 /*
@@ -167,7 +183,7 @@ infile_failed_catalog(struct import *imp, struct infile *f)
 }
 
 /*
- * Stage 1: has an earlier run seen this file (catalog_seen)? Then no
+ * Stage 1: has an earlier run seen this file (catalog_seen_folder)? Then no
  * content is read again (import_seen). OUT_NEXT when it is to be read.
  */
 static enum outcome
@@ -179,8 +195,11 @@ import_known(struct import *imp, struct infile *f)
 
 	scan_entry_stat(f->e, &f->sb);
 	read_begin(imp);
-	rc = imp->cat == NULL ? 0 : catalog_seen(imp->cat, f->abspath, &f->sb,
-	    &seen);
+	/* In a read transaction, the folder's sources come in one scan. */
+	if (imp->in_read && imp->folder == NULL)
+		imp->folder = catalog_folder_new();
+	rc = imp->cat == NULL ? 0 : catalog_seen_folder(imp->cat, imp->folder,
+	    f->abspath, &f->sb, &seen);
 	if (rc == -1)
 		return infile_failed_catalog(imp, f);
 	/*
@@ -426,12 +445,22 @@ import_file(struct import *imp, const struct scan_entry *e,
 	struct pending	*p;
 	enum outcome	 o;
 
-	memset(&f, 0, sizeof f);
+	/*
+	 * Field by field: the strings (paths, names, the error) are set
+	 * before they are read, and zeroing them whole for every file of a
+	 * re-run costs more than its catalogue lookup.
+	 */
 	f.e = e;
 	f.mp = mp;
 	f.out = out;
 	f.fd = -1;
-	memset(out, 0, sizeof *out);
+	memset(&f.sb, 0, sizeof f.sb);
+	memset(&f.s, 0, sizeof f.s);
+	memset(&f.m, 0, sizeof f.m);
+	f.name[0] = f.err[0] = '\0';
+	out->id = 0;
+	out->dir[0] = out->name[0] = '\0';
+	memset(&out->meta, 0, sizeof out->meta);
 	abs_path(imp, e->path, f.abspath, sizeof f.abspath);
 	strlcpy_sb(out->orig, e->name, sizeof out->orig);
 

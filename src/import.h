@@ -127,6 +127,7 @@ struct import {
 
 	int		 in_txn;
 	int		 in_read;	/* a read transaction (read_begin) */
+	struct cat_folder *folder;	/* its folder's sources, or NULL */
 	unsigned	 txn_files;
 	time_t		 txn_start;
 	struct move	*moves;		/* sources to delete after commit */

@@ -148,10 +148,11 @@ static const char *const ignored_dirs[] = {
 int
 scan_ignored_name(const char *name, int dir)
 {
-	size_t	n = strlen(name), k;
-	int	i;
+	const char	*dot;
+	size_t		 n, k;
+	int		 i;
 
-	if (name[0] == '.' || strncmp(name, "~$", 2) == 0)
+	if (name[0] == '.' || (name[0] == '~' && name[1] == '$'))
 		return 1;
 	if (dir) {
 		for (i = 0; ignored_dirs[i] != NULL; i++)
@@ -159,9 +160,13 @@ scan_ignored_name(const char *name, int dir)
 				return 1;
 		return 0;
 	}
+	/* Each suffix is one '.' and what follows: the name's last one's. */
+	if ((dot = strrchr(name, '.')) == NULL)
+		return 0;
+	n = strlen(dot);
 	for (i = 0; ignored_suffixes[i] != NULL; i++) {
 		k = strlen(ignored_suffixes[i]);
-		if (n > k && strcasecmp(name + n - k, ignored_suffixes[i]) == 0)
+		if (n == k && strcasecmp(dot, ignored_suffixes[i]) == 0)
 			return 1;
 	}
 	return 0;
@@ -271,9 +276,14 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
     struct scan_frame *fr, const char *name, size_t *capsubs)
 {
 	struct stat	 sb;
-	char		*path, buf[PATH_MAX];
+	char		*path, pbuf[PATH_MAX], buf[PATH_MAX];
+	size_t		 dl = strlen(fr->path), nl = strlen(name);
 
-	xasprintf(&path, "%s/%s", fr->path, name);
+	/* FOLDER/NAME, on the stack unless it is long. */
+	path = dl + nl + 2 <= sizeof pbuf ? pbuf : xmalloc(dl + nl + 2);
+	memcpy(path, fr->path, dl);
+	path[dl] = '/';
+	memcpy(path + dl + 1, name, nl + 1);
 	if (fstatat(fr->fd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (!sc->quiet)
 			log_warn("%s", log_path(path, buf, sizeof buf));
@@ -303,7 +313,8 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 		scan_push(sc, path, strlen(path) - rootlen - 1, root, &sb);
 	else
 		sc->skipped++;	/* FIFO, device, socket */
-	free(path);
+	if (path != pbuf)
+		free(path);
 }
 
 /* The files just read, grouped, become fr's (sc's are left empty). */
