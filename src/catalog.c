@@ -31,10 +31,10 @@
  * row r (NEW or OLD) of files since schema 11.
  */
 #define CAT_COUNT_KEY(r)						\
-	CATALOG_TAKEN_YEAR(r ".taken") ", (SELECT kind FROM types WHERE"	\
-	" id = " r ".type_id), coalesce((SELECT make FROM cameras WHERE id ="	\
-	" " r ".camera_id), ''), coalesce((SELECT model FROM cameras WHERE"	\
-	" id = " r ".camera_id), '')"
+	CATALOG_TAKEN_YEAR(r ".taken") ", (SELECT kind FROM types"	\
+	" WHERE id = " r ".type_id), coalesce((SELECT make FROM"	\
+	" cameras WHERE id = " r ".camera_id), ''), coalesce((SELECT"	\
+	" model FROM cameras WHERE id = " r ".camera_id), '')"
 
 /*
  * Migrations: entry i takes the schema from version i to i + 1. Append
@@ -426,7 +426,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE types ("
 	"  id INTEGER PRIMARY KEY,"
 	"  mime TEXT NOT NULL,"
-	"  kind TEXT NOT NULL,"		/* image, raw, video, sidecar, other */
+	"  kind TEXT NOT NULL,"		/* image, raw, video, ... */
 	"  UNIQUE (mime, kind)"
 	");"
 	"CREATE TABLE cameras ("
@@ -506,7 +506,7 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  remote_id INTEGER NOT NULL REFERENCES remotes(id),"
 	"  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
-	"  status TEXT NOT NULL DEFAULT 'pending',"	/* pending, done, failed */
+	"  status TEXT NOT NULL DEFAULT 'pending',"	/* done, failed */
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
 	"  last_error TEXT,"
 	"  skipped INTEGER NOT NULL DEFAULT 0,"
@@ -533,7 +533,8 @@ static const char *const migrations[] = {
 	"DROP TABLE upload_jobs;"
 	"ALTER TABLE jobs RENAME TO upload_jobs;"
 	"CREATE TABLE upload_parts ("
-	"  job_id INTEGER NOT NULL REFERENCES upload_jobs(id) ON DELETE CASCADE,"
+	"  job_id INTEGER NOT NULL REFERENCES upload_jobs(id)"
+	"    ON DELETE CASCADE,"
 	"  part INTEGER NOT NULL,"
 	"  etag TEXT NOT NULL,"
 	"  PRIMARY KEY (job_id, part)"
@@ -1673,11 +1674,12 @@ catalog_find_v11(const struct cat_query *q, const char *plus, char *sql,
 		    " FROM cameras WHERE instr(lower(make), lower(?3)))", plus);
 	if (q->model != NULL)
 		catalog_sql_add(sql, size, " AND %sf.camera_id IN (SELECT id"
-		    " FROM cameras WHERE instr(lower(model), lower(?4)))", plus);
+		    " FROM cameras WHERE instr(lower(model), lower(?4)))",
+		    plus);
 	if (q->camera != NULL)
 		catalog_sql_add(sql, size, " AND %sf.camera_id IN (SELECT id"
-		    " FROM cameras WHERE instr(lower(coalesce(make, '') || ' ' ||"
-		    " coalesce(model, '')), lower(?10)))", plus);
+		    " FROM cameras WHERE instr(lower(coalesce(make, '') || ' '"
+		    " || coalesce(model, '')), lower(?10)))", plus);
 	if (q->kind != NULL)
 		catalog_sql_add(sql, size, " AND %sf.type_id IN (SELECT id FROM"
 		    " types WHERE kind = ?5)", plus);
@@ -1727,9 +1729,9 @@ catalog_bind_taken(sqlite3_stmt *st, const struct daterange *r)
  * from `cameras`; before, files_model with the cameras from file_counts,
  * and before schema 8 files_camera and files_model), the kind (files_type,
  * before schema 11 files_kind) and the upload state (upload_jobs_verified);
- * name tests each row the others leave. With a date, the date's index leads ("+" keeps
- * sqlite from preferring another): a month of the library is a few
- * thousand rows, a camera or a kind can be half of it.
+ * name tests each row the others leave. With a date, the date's index
+ * leads ("+" keeps sqlite from preferring another): a month of the
+ * library is a few thousand rows, a camera or a kind can be half of it.
  */
 int
 catalog_find(struct catalog *cat, const struct cat_query *q,

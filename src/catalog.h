@@ -55,15 +55,17 @@ struct catalog {
  */
 #define CATALOG_TAKEN_TEXT(col)						\
 	"CASE WHEN typeof(" col ") = 'integer' THEN strftime("		\
-	"'%Y-%m-%dT%H:%M:%S', " col " >> 11, 'unixepoch') || CASE WHEN ("	\
-	col " & 2047) = 0 THEN '' ELSE printf('%s%02d:%02d', CASE WHEN ("	\
-	col " & 2047) < 1024 THEN '-' ELSE '+' END, abs((" col " & 2047) -"	\
-	" 1024) / 60, abs((" col " & 2047) - 1024) % 60) END ELSE " col " END"
+	"'%Y-%m-%dT%H:%M:%S', " col " >> 11, 'unixepoch') || CASE"	\
+	" WHEN (" col " & 2047) = 0 THEN '' ELSE printf("		\
+	"'%s%02d:%02d', CASE WHEN (" col " & 2047) < 1024 THEN '-'"	\
+	" ELSE '+' END, abs((" col " & 2047) - 1024) / 60, abs(("	\
+	col " & 2047) - 1024) % 60) END ELSE " col " END"
 
 /* SQL for the year of a capture time (as above), '' for none. */
 #define CATALOG_TAKEN_YEAR(col)						\
-	"CASE WHEN typeof(" col ") = 'integer' THEN strftime('%Y', " col	\
-	" >> 11, 'unixepoch') ELSE coalesce(substr(" col ", 1, 4), '') END"
+	"CASE WHEN typeof(" col ") = 'integer' THEN strftime('%Y', "	\
+	col " >> 11, 'unixepoch') ELSE coalesce(substr(" col ", 1, 4),"	\
+	" '') END"
 
 /*
  * SQL for the number of the remote named p (a parameter, "?1"): upload

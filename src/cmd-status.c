@@ -268,10 +268,10 @@ status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	char			 p[4096], q[4096];
 
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.remote_path FROM "
-	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE j.remote_id = "
-	    CATALOG_REMOTE("?") " AND +j.status = 'done' AND j.remote_path IS NOT NULL AND "
-	    "j.remote_path != f.path ORDER BY j.id"))
-	    == NULL)
+	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE "
+	    "j.remote_id = " CATALOG_REMOTE("?") " AND +j.status = 'done' "
+	    "AND j.remote_path IS NOT NULL AND j.remote_path != f.path "
+	    "ORDER BY j.id")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	while (sqlite3_step(st) == SQLITE_ROW) {

@@ -296,7 +296,8 @@ vr_read_batch(struct vr *v, int64_t limit)
 	    " f.size, f.mtime_ns, t.mime, coalesce(j.remote_path, f.path)"
 	    " FROM upload_jobs j JOIN files f ON f.id = j.file_id"
 	    " LEFT JOIN types t ON t.id = f.type_id"
-	    " WHERE j.remote_id = " CATALOG_REMOTE("?1") " AND j.status = 'done'"
+	    " WHERE j.remote_id = " CATALOG_REMOTE("?1")
+	    " AND j.status = 'done'"
 	    " AND (?2 IS NULL OR " CATALOG_UTC_TEXT("f.imported_at") " >= ?2)"
 	    " AND (j.verified_at IS NULL OR j.verified_at < ?3)"
 	    " ORDER BY j.verified_at, j.id LIMIT ?4")) == NULL)

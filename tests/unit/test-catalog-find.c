@@ -41,7 +41,8 @@ add(const char *path, const char *taken, const char *make, const char *model,
 		fail_msg("bad date %s", taken);
 	if (sscanf(taken + n, "%*c%d:%d", &oh, &om) == 2) {
 		m.taken.has_offset = 1;
-		m.taken.offset_min = (taken[n] == '-' ? -1 : 1) * (oh * 60 + om);
+		m.taken.offset_min = (oh * 60 + om) * (taken[n] == '-' ?
+		    -1 : 1);
 	}
 	m.taken.has_wall = 1;
 	m.kind = kind;
