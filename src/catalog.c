@@ -27,6 +27,16 @@
 	" CAST(strftime('%s', " col ") AS INTEGER) ELSE " col " END"
 
 /*
+ * SQL: the key of file_counts (year, kind, make, model; '' for none) of
+ * row r (NEW or OLD) of files since schema 11.
+ */
+#define CAT_COUNT_KEY(r)						\
+	CATALOG_TAKEN_YEAR(r ".taken") ", (SELECT kind FROM types"	\
+	" WHERE id = " r ".type_id), coalesce((SELECT make FROM"	\
+	" cameras WHERE id = " r ".camera_id), ''), coalesce((SELECT"	\
+	" model FROM cameras WHERE id = " r ".camera_id), '')"
+
+/*
  * Migrations: entry i takes the schema from version i to i + 1. Append
  * only; never edit one that has shipped. The `catalog` view is the stable,
  * documented interface (shoebox(1), CATALOGUE).
@@ -392,6 +402,162 @@ static const char *const migrations[] = {
 	"ALTER TABLE upload_jobs RENAME COLUMN verified_us TO verified_at;"
 	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
 	"  verified_at);",
+
+	/*
+	 * 10 -> 11: what files repeat, once. A file's MIME type and kind
+	 * are a row of `types`, its camera a row of `cameras` (make and
+	 * model, NULL for none; a file with neither has no camera), and the
+	 * file keeps their numbers (type_id, camera_id): a library has a
+	 * few dozen of each. files_camera (camera_id, path) lists a camera's
+	 * files from the index alone, as files_model (model, make, path)
+	 * did at twice the size; files_type finds a kind or a type. A
+	 * capture time (taken) is an integer where that gives its text back
+	 * (sb_taken, the C function catalog_migrate gives this step;
+	 * CATALOG_TAKEN_TEXT): the wall clock's seconds as if it were UTC,
+	 * times 2048, and its offset, so that files_taken finds a local day
+	 * between two integers. The column has no type: with INTEGER, sqlite
+	 * would turn a year's text ('2004', a bound of find --date) into a
+	 * number before comparing. file_counts keeps its text, the views
+	 * give the same text as before. An upload job keeps its remote's
+	 * number (remotes: one row a remote) instead of its name, in the
+	 * row and in its two indexes; the table is made anew for it (the
+	 * name was in its UNIQUE constraint), its S3 parts kept.
+	 */
+	"CREATE TABLE types ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mime TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"		/* image, raw, video, ... */
+	"  UNIQUE (mime, kind)"
+	");"
+	"CREATE TABLE cameras ("
+	"  id INTEGER PRIMARY KEY,"
+	"  make TEXT,"
+	"  model TEXT"
+	");"
+	"CREATE UNIQUE INDEX cameras_name ON cameras(coalesce(make, ''),"
+	"  coalesce(model, ''));"
+	"INSERT OR IGNORE INTO types (mime, kind) SELECT mime, kind FROM files"
+	"  ORDER BY id;"
+	"INSERT OR IGNORE INTO cameras (make, model) SELECT make, model FROM"
+	"  files WHERE make IS NOT NULL OR model IS NOT NULL ORDER BY id;"
+	"DROP VIEW catalog;"
+	"DROP TRIGGER files_count_add;"
+	"DROP TRIGGER files_count_del;"
+	"DROP TRIGGER files_count_upd;"
+	"DROP INDEX files_taken;"
+	"DROP INDEX files_model;"
+	"DROP INDEX files_kind;"
+	"ALTER TABLE files ADD COLUMN type_id INTEGER REFERENCES types(id);"
+	"ALTER TABLE files ADD COLUMN camera_id INTEGER REFERENCES"
+	"  cameras(id);"
+	"ALTER TABLE files ADD COLUMN taken_k;"	/* no type: see above */
+	"UPDATE files SET type_id = (SELECT t.id FROM types t WHERE t.mime ="
+	"  files.mime AND t.kind = files.kind), camera_id = (SELECT c.id FROM"
+	"  cameras c WHERE coalesce(c.make, '') = coalesce(files.make, '') AND"
+	"  coalesce(c.model, '') = coalesce(files.model, '') AND (files.make"
+	"  IS NOT NULL OR files.model IS NOT NULL)), taken_k = sb_taken(taken);"
+	"ALTER TABLE files DROP COLUMN mime;"
+	"ALTER TABLE files DROP COLUMN kind;"
+	"ALTER TABLE files DROP COLUMN make;"
+	"ALTER TABLE files DROP COLUMN model;"
+	"ALTER TABLE files DROP COLUMN taken;"
+	"ALTER TABLE files RENAME COLUMN taken_k TO taken;"
+	"CREATE INDEX files_taken ON files(taken);"
+	"CREATE INDEX files_camera ON files(camera_id, path);"
+	"CREATE INDEX files_type ON files(type_id);"
+	"CREATE TRIGGER files_count_add AFTER INSERT ON files BEGIN"
+	"  INSERT INTO file_counts VALUES (" CAT_COUNT_KEY("NEW") ", 1,"
+	"  NEW.size) ON CONFLICT DO UPDATE SET files = files + 1,"
+	"  bytes = bytes + excluded.bytes;"
+	"END;"
+	"CREATE TRIGGER files_count_del AFTER DELETE ON files BEGIN"
+	"  UPDATE file_counts SET files = files - 1, bytes = bytes - OLD.size"
+	"  WHERE (year, kind, make, model) = (" CAT_COUNT_KEY("OLD") ");"
+	"  DELETE FROM file_counts WHERE files <= 0;"
+	"END;"
+	"CREATE TRIGGER files_count_upd AFTER UPDATE OF taken, type_id,"
+	"  camera_id, size ON files BEGIN"
+	"  UPDATE file_counts SET files = files - 1, bytes = bytes - OLD.size"
+	"  WHERE (year, kind, make, model) = (" CAT_COUNT_KEY("OLD") ");"
+	"  DELETE FROM file_counts WHERE files <= 0;"
+	"  INSERT INTO file_counts VALUES (" CAT_COUNT_KEY("NEW") ", 1,"
+	"  NEW.size) ON CONFLICT DO UPDATE SET files = files + 1,"
+	"  bytes = bytes + excluded.bytes;"
+	"END;"
+	"CREATE VIEW catalog AS SELECT"
+	"  f.path AS path, " CATALOG_SHA_HEX("f.sha256") " AS sha256,"
+	"  f.size AS size, t.mime AS mime, t.kind AS kind,"
+	"  " CATALOG_TAKEN_TEXT("f.taken") " AS taken,"
+	"  " CATALOG_UTC_TEXT("f.taken_utc") " AS taken_utc,"
+	"  f.date_source AS date_source, c.make AS make, c.model AS model,"
+	"  (SELECT s.path FROM sources s WHERE s.file_id = f.id"
+	"   ORDER BY s.id LIMIT 1) AS source,"
+	"  " CATALOG_UTC_TEXT("f.imported_at") " AS imported_at,"
+	"  (SELECT m.path FROM files m WHERE m.id = f.main_id) AS sidecar_of"
+	"  FROM files f LEFT JOIN types t ON t.id = f.type_id"
+	"  LEFT JOIN cameras c ON c.id = f.camera_id;"
+	"CREATE TABLE remotes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE"
+	");"
+	"INSERT OR IGNORE INTO remotes (name) SELECT remote FROM upload_jobs"
+	"  ORDER BY id;"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  remote_id INTEGER NOT NULL REFERENCES remotes(id),"
+	"  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+	"  status TEXT NOT NULL DEFAULT 'pending',"	/* done, failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  skipped INTEGER NOT NULL DEFAULT 0,"
+	"  upload_id TEXT,"
+	"  part_size INTEGER,"
+	"  claimed_by TEXT,"
+	"  lease_until INTEGER,"
+	"  remote_path TEXT,"
+	"  tmp_path TEXT,"
+	"  verify_status TEXT,"
+	"  queued_at INTEGER,"
+	"  done_at INTEGER,"
+	"  verified_at INTEGER,"
+	"  UNIQUE (remote_id, file_id)"
+	");"
+	"INSERT INTO jobs SELECT j.id, r.id, j.file_id, j.status, j.attempts,"
+	"  j.last_error, j.skipped, j.upload_id, j.part_size, j.claimed_by,"
+	"  j.lease_until, j.remote_path, j.tmp_path, j.verify_status,"
+	"  j.queued_at, j.done_at, j.verified_at FROM upload_jobs j JOIN"
+	"  remotes r ON r.name = j.remote ORDER BY j.id;"
+	"CREATE TEMP TABLE parts AS SELECT * FROM upload_parts;"
+	"DROP VIEW uploads;"
+	"DROP TABLE upload_parts;"
+	"DROP TABLE upload_jobs;"
+	"ALTER TABLE jobs RENAME TO upload_jobs;"
+	"CREATE TABLE upload_parts ("
+	"  job_id INTEGER NOT NULL REFERENCES upload_jobs(id)"
+	"    ON DELETE CASCADE,"
+	"  part INTEGER NOT NULL,"
+	"  etag TEXT NOT NULL,"
+	"  PRIMARY KEY (job_id, part)"
+	");"
+	"INSERT INTO upload_parts SELECT * FROM temp.parts;"
+	"DROP TABLE temp.parts;"
+	"CREATE TRIGGER upload_jobs_same_name AFTER UPDATE OF remote_path ON"
+	"  upload_jobs WHEN NEW.status = 'done' AND NEW.remote_path ="
+	"  (SELECT f.path FROM files f WHERE f.id = NEW.file_id) BEGIN"
+	"  UPDATE upload_jobs SET remote_path = NULL WHERE id = NEW.id;"
+	"END;"
+	"CREATE INDEX upload_jobs_renamed ON upload_jobs(remote_id)"
+	"  WHERE remote_path IS NOT NULL;"
+	"CREATE INDEX upload_jobs_verified ON upload_jobs(remote_id, status,"
+	"  verified_at);"
+	"CREATE VIEW uploads AS SELECT"
+	"  f.path AS path, r.name AS remote, j.status AS status,"
+	"  CASE WHEN j.status = 'done' THEN coalesce(j.remote_path, f.path)"
+	"  END AS remote_path,"
+	"  j.skipped AS already_there, " CATALOG_UTC_TEXT("j.done_at")
+	"  AS done_at, j.attempts AS attempts, j.last_error AS error"
+	"  FROM upload_jobs j JOIN files f ON f.id = j.file_id"
+	"  JOIN remotes r ON r.id = j.remote_id;",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -566,8 +732,78 @@ catalog_sql_split(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, path + at, len - at, SQLITE_TRANSIENT);
 }
 
+/* The n digits at s as a number, or -1 if they are not all digits. */
+static int
+catalog_digits(const char *s, int n)
+{
+	int	i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /*
- * After migrations 9 and 10 rewrote an existing catalogue's rows smaller, give
+ * The integer a capture time is kept as since schema 11 (CATALOG_TAKEN_TEXT)
+ * from its text, as date_format writes it: YYYY-MM-DDTHH:MM:SS, then +HH:MM
+ * or -HH:MM where the offset is known. 0 and *key, or -1 where the integer
+ * would not give the same text back (the text is then kept as it is).
+ */
+static int
+catalog_taken_key(const char *s, size_t len, int64_t *key)
+{
+	int	y, mo, d, h, mi, sec, oh, om, off, code = 0;
+
+	if (s == NULL || (len != 19 && len != 25) || s[4] != '-' ||
+	    s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return -1;
+	y = catalog_digits(s, 4);
+	mo = catalog_digits(s + 5, 2);
+	d = catalog_digits(s + 8, 2);
+	h = catalog_digits(s + 11, 2);
+	mi = catalog_digits(s + 14, 2);
+	sec = catalog_digits(s + 17, 2);
+	if (!date_valid(y, mo, d, h, mi, sec) || sec > 59)
+		return -1;
+	if (len == 25) {
+		if ((s[19] != '+' && s[19] != '-') || s[22] != ':' ||
+		    (oh = catalog_digits(s + 20, 2)) == -1 ||
+		    (om = catalog_digits(s + 23, 2)) == -1 || om > 59)
+			return -1;
+		off = oh * 60 + om;
+		/* -00:00 would come back as +00:00 */
+		if (off > 1023 || (off == 0 && s[19] == '-'))
+			return -1;
+		code = 1024 + (s[19] == '-' ? -off : off);
+	}
+	*key = ((date_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	    sec) * 2048) + code;
+	return 0;
+}
+
+/*
+ * sb_taken(x), for migration 11: a capture time's text as its integer
+ * (catalog_taken_key); anything else as it is.
+ */
+static void
+catalog_sql_taken(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t	key;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_TEXT && catalog_taken_key(
+	    (const char *)sqlite3_value_text(argv[0]),
+	    (size_t)sqlite3_value_bytes(argv[0]), &key) == 0)
+		sqlite3_result_int64(ctx, key);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
+/*
+ * After migrations 9 to 11 rewrote an existing catalogue's rows smaller, give
  * the space back (the file does not shrink by itself): VACUUM, outside the
  * migration's transaction, all or nothing as sqlite does it. Where it
  * cannot (another process reading, no room for the copy) the catalogue is
@@ -603,6 +839,10 @@ catalog_migrate(struct catalog *cat)
 	    SQLITE_DETERMINISTIC, NULL, catalog_sql_unhex, NULL, NULL) !=
 	    SQLITE_OK)
 		return catalog_error(cat, "sb_unhex");
+	if (sqlite3_create_function(cat->db, "sb_taken", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, catalog_sql_taken, NULL, NULL) !=
+	    SQLITE_OK)
+		return catalog_error(cat, "sb_taken");
 	if (sqlite3_create_function(cat->db, "sb_dir", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, catalog_sql_split, NULL, NULL) !=
 	    SQLITE_OK || sqlite3_create_function(cat->db, "sb_name", 1,
@@ -632,7 +872,7 @@ catalog_migrate(struct catalog *cat)
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
 	if (catalog_exec(cat, sql) == -1 || catalog_exec(cat, "COMMIT") == -1)
 		goto fail;
-	if (from > 0 && from < 10)
+	if (from > 0 && from < 11)
 		catalog_compact(cat);
 	return 0;
 fail:
@@ -672,6 +912,27 @@ catalog_uri(const char *path, int readonly)
 	}
 	strcpy(o, immutable ? "?immutable=1" : readonly ? "?mode=ro" : "");
 	return uri;
+}
+
+/*
+ * A catalogue before schema 11, read before its migration (status, find,
+ * a dry run), keeps each upload job's remote by name: temporary views
+ * (this connection's only, nothing written) give the names and numbers the
+ * queries since ask for, a name as its own number, remotes from a few
+ * seeks of the (remote, file_id) index. 0 or -1.
+ */
+static int
+catalog_old_remotes(struct catalog *cat)
+{
+	if (cat->version >= 11 || !catalog_has_table(cat, "upload_jobs"))
+		return 0;
+	return catalog_exec(cat, "CREATE TEMP VIEW upload_jobs AS SELECT *,"
+	    " remote AS remote_id FROM main.upload_jobs;"
+	    "CREATE TEMP VIEW remotes AS WITH RECURSIVE r(v) AS (SELECT"
+	    " min(remote) FROM main.upload_jobs UNION ALL SELECT (SELECT"
+	    " min(remote) FROM main.upload_jobs WHERE remote > r.v) FROM r"
+	    " WHERE r.v IS NOT NULL) SELECT v AS id, v AS name FROM r WHERE"
+	    " v IS NOT NULL");
 }
 
 /*
@@ -744,6 +1005,8 @@ catalog_open(const char *library, int readonly)
 		log_warnx("catalogue %s: not a shoebox catalogue", cat->path);
 		goto fail;
 	}
+	if (readonly && catalog_old_remotes(cat) == -1)
+		goto fail;
 	free(dir);
 	return cat;
 fail:
@@ -844,9 +1107,17 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	[CAT_FILE_BY_ID] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE id = ?1",
 	[CAT_ADD_FILE] = "INSERT INTO files (path, sha256, size, mtime_ns,"
-	    " mime, kind, taken, taken_utc, date_source, make, model, main_id,"
-	    " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11, ?12, ?13)",
+	    " type_id, taken, taken_utc, date_source, camera_id, main_id,"
+	    " imported_at) VALUES (?1, ?2, ?3, ?4, (SELECT id FROM types WHERE"
+	    " mime = ?5 AND kind = ?6), ?7, ?8, ?9, (SELECT id FROM cameras"
+	    " WHERE coalesce(make, '') = coalesce(?10, '') AND coalesce(model,"
+	    " '') = coalesce(?11, '')), ?12, ?13)",
+	[CAT_ADD_REMOTE] = "INSERT INTO remotes (name) VALUES (?1)"
+	    " ON CONFLICT DO NOTHING",
+	[CAT_ADD_TYPE] = "INSERT INTO types (mime, kind) VALUES (?1, ?2)"
+	    " ON CONFLICT DO NOTHING",
+	[CAT_ADD_CAMERA] = "INSERT INTO cameras (make, model) SELECT ?1, ?2"
+	    " WHERE ?1 IS NOT NULL OR ?2 IS NOT NULL ON CONFLICT DO NOTHING",
 	[CAT_ADD_DIR] = "INSERT INTO source_dirs (path) VALUES (?1)"
 	    " ON CONFLICT DO NOTHING",
 	[CAT_ADD_SOURCE] = "INSERT OR REPLACE INTO source_files (dir_id,"
@@ -1314,6 +1585,35 @@ catalog_add_source(struct catalog *cat, const char *abspath,
 	return 0;
 }
 
+/*
+ * Record m's type (MIME type and kind) and camera in `types` and `cameras`
+ * if they are not there yet, for the file about to be added. 0 or -1.
+ */
+static int
+catalog_add_names(struct catalog *cat, const struct meta *m)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_ADD_TYPE)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, m->mime, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind_name(m->kind), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "recording a file's type");
+	if ((st = catalog_stmt(cat, CAT_ADD_CAMERA)) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, m->make);
+	catalog_bind_text(st, 2, m->model);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "recording a file's camera");
+	return 0;
+}
+
 /* Add a files row for a copy filed at rel; its id, or -1. */
 int64_t
 catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
@@ -1321,9 +1621,11 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 {
 	sqlite3_stmt	*st;
 	char		 taken[64], utc[64];
+	int64_t		 key;
 	int		 rc;
 
-	if ((st = catalog_stmt(cat, CAT_ADD_FILE)) == NULL)
+	if (catalog_add_names(cat, m) == -1 ||
+	    (st = catalog_stmt(cat, CAT_ADD_FILE)) == NULL)
 		return -1;
 	date_format(&m->taken, taken, sizeof taken);
 	date_format_utc(&m->taken, utc, sizeof utc);
@@ -1333,7 +1635,11 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 	sqlite3_bind_int64(st, 4, mtime_ns);
 	sqlite3_bind_text(st, 5, m->mime, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, kind_name(m->kind), -1, SQLITE_STATIC);
-	catalog_bind_text(st, 7, taken);
+	/* an integer where the view gives back the same text */
+	if (catalog_taken_key(taken, strlen(taken), &key) == 0)
+		sqlite3_bind_int64(st, 7, key);
+	else
+		catalog_bind_text(st, 7, taken);
 	/* seconds where the view gives back the same text (years 0-9999) */
 	if (strlen(utc) == 20 && utc[0] >= '0' && utc[0] <= '9')
 		sqlite3_bind_int64(st, 8, (sqlite3_int64)m->taken.utc);
@@ -1354,6 +1660,23 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 		return -1;
 	}
 	return sqlite3_last_insert_rowid(cat->db);
+}
+
+/* Record the remote name (remotes) if it is not there yet; 0 or -1. */
+int
+catalog_add_remote(struct catalog *cat, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = catalog_stmt(cat, CAT_ADD_REMOTE)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "recording a remote");
+	return 0;
 }
 
 /*
@@ -1504,30 +1827,14 @@ catalog_find_camera_old(const struct cat_query *q, const char *plus,
 }
 
 /*
- * Every file that q matches, in library order (by path): fn(arg, values)
- * for each, values[i] the text of catalog_columns[i] (NULL for none;
- * source and sidecar_of only with q->all_columns). fn returns 0 to go on.
- * The number found, or -1 after saying why. Indexes answer the date
- * (files_taken), the camera (files_model, the cameras from file_counts;
- * before schema 8 files_camera and files_model), the kind
- * (files_kind), the source (sources_path, for a GLOB with a fixed start) and
- * the upload state (upload_jobs_status); mime and name test each row
- * the others leave. With a date, the date's index leads ("+" keeps
- * sqlite from preferring another): a month of the library is a few
- * thousand rows, a camera or a kind can be half of it.
+ * find's query before its filters on source and uploads, in a catalogue
+ * before schema 11 (read-only, before its migration): make, model, kind,
+ * mime and taken (text) in each row.
  */
-int
-catalog_find(struct catalog *cat, const struct cat_query *q,
-    int (*fn)(void *, const char *const *), void *arg)
+static void
+catalog_find_v10(struct catalog *cat, const struct cat_query *q,
+    const char *plus, char *sql, size_t size)
 {
-	sqlite3_stmt	*st;
-	const char	*v[CAT_NCOLUMNS];
-	const char	*plus = q->taken != NULL ? "+" : "";
-	char		*sql;
-	size_t		 size = 4096;
-	int		 rc, i, n = 0;
-
-	sql = xcalloc(1, size);
 	/* Without all_columns only the path: less for the sort to carry. */
 	catalog_sql_add(sql, size, "%s", q->all_columns ? "SELECT f.path, "
 	    CATALOG_SHA_HEX("f.sha256") ", f.size, f.mime, f.kind, f.taken, "
@@ -1558,12 +1865,124 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 		catalog_sql_add(sql, size, " AND %sf.kind = ?5", plus);
 	if (q->mime != NULL)
 		catalog_sql_add(sql, size, " AND f.mime GLOB ?6");
+}
+
+/*
+ * The same since schema 11: type and camera looked up in `types` and
+ * `cameras` (a few dozen rows each) and found by their numbers in
+ * files_type and files_camera (camera_id, path: a camera's files from the
+ * index alone). A capture time is an integer (CATALOG_TAKEN_TEXT), or
+ * text where that would not give it back: the span is two, ?11 to ?12
+ * among the integers and ?1 to ?2 among the texts (every integer sorts
+ * before every text), each a range of files_taken.
+ */
+static void
+catalog_find_v11(const struct cat_query *q, const char *plus, char *sql,
+    size_t size)
+{
+	catalog_sql_add(sql, size, "%s", q->all_columns ? "SELECT f.path, "
+	    CATALOG_SHA_HEX("f.sha256") ", f.size, t.mime, t.kind, "
+	    CATALOG_TAKEN_TEXT("f.taken") ", "
+	    CATALOG_UTC_TEXT("f.taken_utc") ", f.date_source, c.make, c.model,"
+	    " (SELECT s.path FROM sources s WHERE s.file_id = f.id ORDER BY"
+	    " s.id LIMIT 1), " CATALOG_UTC_TEXT("f.imported_at") ","
+	    " (SELECT m.path FROM files m WHERE m.id = f.main_id) FROM files f"
+	    " LEFT JOIN types t ON t.id = f.type_id LEFT JOIN cameras c ON"
+	    " c.id = f.camera_id WHERE 1" : "SELECT f.path, NULL, NULL, NULL,"
+	    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM files f"
+	    " WHERE 1");
+	if (q->taken != NULL)
+		catalog_sql_add(sql, size, " AND ((%sf.taken < ?12) OR"
+		    " (f.taken >= ?1%s))", q->taken->from[0] != '\0' ?
+		    "f.taken >= ?11 AND " : "", q->taken->to[0] != '\0' ?
+		    " AND f.taken < ?2" : "");
+	if (q->make != NULL)
+		catalog_sql_add(sql, size, " AND %sf.camera_id IN (SELECT id"
+		    " FROM cameras WHERE instr(lower(make), lower(?3)))", plus);
+	if (q->model != NULL)
+		catalog_sql_add(sql, size, " AND %sf.camera_id IN (SELECT id"
+		    " FROM cameras WHERE instr(lower(model), lower(?4)))",
+		    plus);
+	if (q->camera != NULL)
+		catalog_sql_add(sql, size, " AND %sf.camera_id IN (SELECT id"
+		    " FROM cameras WHERE instr(lower(coalesce(make, '') || ' '"
+		    " || coalesce(model, '')), lower(?10)))", plus);
+	if (q->kind != NULL)
+		catalog_sql_add(sql, size, " AND %sf.type_id IN (SELECT id FROM"
+		    " types WHERE kind = ?5)", plus);
+	if (q->mime != NULL)
+		catalog_sql_add(sql, size, " AND +f.type_id IN (SELECT id FROM"
+		    " types WHERE mime GLOB ?6)");
+}
+
+/* The start of a day, month or year ("2004-03") as a taken integer. */
+static int64_t
+catalog_prefix_key(const char *p)
+{
+	size_t	len = strlen(p);
+	int	y, mo = 1, d = 1;
+
+	y = catalog_digits(p, 4);
+	if (len >= 7)
+		mo = catalog_digits(p + 5, 2);
+	if (len >= 10)
+		d = catalog_digits(p + 8, 2);
+	return date_days_from_civil(y, mo, d) * 86400 * 2048;
+}
+
+/*
+ * Bind span r for catalog_find_v11: its ends as integers (?11, ?12; '',
+ * above every integer, for no end) and as text (?1, '' for no start, ?2).
+ */
+static void
+catalog_bind_taken(sqlite3_stmt *st, const struct daterange *r)
+{
+	if (r->from[0] != '\0')
+		sqlite3_bind_int64(st, 11, catalog_prefix_key(r->from));
+	if (r->to[0] != '\0')
+		sqlite3_bind_int64(st, 12, catalog_prefix_key(r->to));
+	else
+		sqlite3_bind_text(st, 12, "", 0, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, r->from, -1, SQLITE_TRANSIENT);
+	catalog_bind_text(st, 2, r->to);
+}
+
+/*
+ * Every file that q matches, in library order (by path): fn(arg, values)
+ * for each, values[i] the text of catalog_columns[i] (NULL for none;
+ * source and sidecar_of only with q->all_columns). fn returns 0 to go on.
+ * The number found, or -1 after saying why. Indexes answer the date
+ * (files_taken), the camera (since schema 11 files_camera, the cameras
+ * from `cameras`; before, files_model with the cameras from file_counts,
+ * and before schema 8 files_camera and files_model), the kind (files_type,
+ * before schema 11 files_kind) and the upload state (upload_jobs_verified);
+ * name tests each row the others leave. With a date, the date's index
+ * leads ("+" keeps sqlite from preferring another): a month of the
+ * library is a few thousand rows, a camera or a kind can be half of it.
+ */
+int
+catalog_find(struct catalog *cat, const struct cat_query *q,
+    int (*fn)(void *, const char *const *), void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*v[CAT_NCOLUMNS];
+	const char	*plus = q->taken != NULL ? "+" : "";
+	char		*sql;
+	size_t		 size = 4096;
+	int		 rc, i, n = 0;
+
+	sql = xcalloc(1, size);
+	if (cat->version >= 11)
+		catalog_find_v11(q, plus, sql, size);
+	else
+		catalog_find_v10(cat, q, plus, sql, size);
 	if (q->source != NULL)
 		catalog_sql_add(sql, size, " AND f.id IN (SELECT file_id FROM"
 		    " sources WHERE path GLOB ?7)");
 	if (q->remote != NULL || q->job_status != NULL)
 		catalog_sql_add(sql, size, " AND f.id IN (SELECT file_id FROM"
-		    " upload_jobs WHERE (?8 IS NULL OR remote = ?8) AND (?9 IS"
+		    " upload_jobs WHERE (?8 IS NULL OR remote_id = "
+		    CATALOG_REMOTE("?8") ") AND (?9 IS"
 		    " NULL OR status = ?9))");
 	/*
 	 * Unfiltered, the path index gives the order; filtered, "+" keeps
@@ -1579,7 +1998,9 @@ catalog_find(struct catalog *cat, const struct cat_query *q,
 	free(sql);
 	if (st == NULL)
 		return -1;
-	if (q->taken != NULL) {
+	if (q->taken != NULL && cat->version >= 11)
+		catalog_bind_taken(st, q->taken);
+	else if (q->taken != NULL) {
 		catalog_bind_text(st, 1, q->taken->from);
 		catalog_bind_text(st, 2, q->taken->to);
 	}

@@ -16,6 +16,7 @@ enum catalog_st {
 	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_FILE_BY_PATH, CAT_VERIFIED,
 	CAT_ADD_DIR,
 	CAT_SEEN_DIR,
+	CAT_ADD_TYPE, CAT_ADD_CAMERA, CAT_ADD_REMOTE,
 	CAT_NSTMT
 };
 
@@ -45,6 +46,35 @@ struct catalog {
 #define CATALOG_UTC_TEXT(col)						\
 	"CASE WHEN typeof(" col ") = 'integer' THEN strftime("		\
 	"'%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch') ELSE " col " END"
+
+/*
+ * SQL for a capture time (taken) as text, the wall clock with its offset
+ * when known (2024-05-01T10:00:00+02:00): since schema 11 an integer, the
+ * wall clock's seconds since the epoch as if it were UTC times 2048, plus
+ * 1024 + the offset in minutes where there is one (catalog_taken_key);
+ * TEXT before, and where that would not give the same text back.
+ */
+#define CATALOG_TAKEN_TEXT(col)						\
+	"CASE WHEN typeof(" col ") = 'integer' THEN strftime("		\
+	"'%Y-%m-%dT%H:%M:%S', " col " >> 11, 'unixepoch') || CASE"	\
+	" WHEN (" col " & 2047) = 0 THEN '' ELSE printf("		\
+	"'%s%02d:%02d', CASE WHEN (" col " & 2047) < 1024 THEN '-'"	\
+	" ELSE '+' END, abs((" col " & 2047) - 1024) / 60, abs(("	\
+	col " & 2047) - 1024) % 60) END ELSE " col " END"
+
+/* SQL for the year of a capture time (as above), '' for none. */
+#define CATALOG_TAKEN_YEAR(col)						\
+	"CASE WHEN typeof(" col ") = 'integer' THEN strftime('%Y', "	\
+	col " >> 11, 'unixepoch') ELSE coalesce(substr(" col ", 1, 4),"	\
+	" '') END"
+
+/*
+ * SQL for the number of the remote named p (a parameter, "?1"): upload
+ * jobs keep it (remote_id) since schema 11. A catalogue read before its
+ * migration is given temporary views of the same names (catalog_open).
+ */
+#define CATALOG_REMOTE(p)						\
+	"(SELECT id FROM remotes WHERE name = " p ")"
 
 /* A catalogued file, as the importer looks it up. */
 /* Where verify's walk through the catalogue is (catalog_verify_next). */
@@ -101,6 +131,7 @@ int64_t		 catalog_add_file(struct catalog *cat, const char *rel,
 		    const char *sha, uint64_t size, int64_t mtime_ns,
 		    const struct meta *m, int64_t main_id);
 int		 catalog_netfs_type(long type);
+int		 catalog_add_remote(struct catalog *cat, const char *name);
 
 /* What shoebox find looks for (catalog_find). NULL: any. */
 struct cat_query {

@@ -38,7 +38,8 @@ forget_count(struct catalog *cat, const char *name, struct forget_count *c)
 	    " coalesce(sum(status = 'pending'), 0),"
 	    " coalesce(sum(status = 'failed'), 0),"
 	    " coalesce(sum(lease_until > ?2), 0)"
-	    " FROM upload_jobs WHERE remote = ?1")) == NULL)
+	    " FROM upload_jobs WHERE remote_id = " CATALOG_REMOTE("?1"))) ==
+	    NULL)
 		return -1;
 	catalog_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
@@ -61,8 +62,11 @@ forget_drop(struct catalog *cat, const char *name)
 {
 	static const char *const sql[] = {
 		"DELETE FROM upload_parts WHERE job_id IN"
-		" (SELECT id FROM upload_jobs WHERE remote = ?1)",
-		"DELETE FROM upload_jobs WHERE remote = ?1",
+		" (SELECT id FROM upload_jobs WHERE remote_id = "
+		CATALOG_REMOTE("?1") ")",
+		"DELETE FROM upload_jobs WHERE remote_id = "
+		CATALOG_REMOTE("?1"),
+		"DELETE FROM remotes WHERE name = ?1",
 	};
 	sqlite3_stmt	*st;
 	size_t		 i;

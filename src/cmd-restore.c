@@ -70,7 +70,8 @@ restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
 
 /* The WHERE clause every query here shares (?1 remote, ?2 since). */
 #define RESTORE_FROM	" FROM upload_jobs j JOIN files f ON f.id = j.file_id" \
-	" WHERE j.remote = ?1 AND j.status = 'done'" \
+	" WHERE j.remote_id = " CATALOG_REMOTE("?1") \
+	" AND j.status = 'done'" \
 	" AND (?2 IS NULL OR " CATALOG_UTC_TEXT("f.imported_at") " >= ?2)"
 
 /* How many files and bytes there are to look at; 0 or -1. */

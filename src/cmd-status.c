@@ -268,10 +268,10 @@ status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	char			 p[4096], q[4096];
 
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.remote_path FROM "
-	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE j.remote = ? "
-	    "AND +j.status = 'done' AND j.remote_path IS NOT NULL AND "
-	    "j.remote_path != f.path ORDER BY j.id"))
-	    == NULL)
+	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE "
+	    "j.remote_id = " CATALOG_REMOTE("?") " AND +j.status = 'done' "
+	    "AND j.remote_path IS NOT NULL AND j.remote_path != f.path "
+	    "ORDER BY j.id")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -306,15 +306,16 @@ status_unqueued(struct catalog *cat, const char *name, long long *n,
 
 	*n = *bytes = 0;
 	if ((st = catalog_prepare(cat, "SELECT (SELECT count(*) FROM files) > "
-	    "(SELECT count(*) FROM upload_jobs WHERE remote = ?)")) == NULL)
+	    "(SELECT count(*) FROM upload_jobs WHERE remote_id = "
+	    CATALOG_REMOTE("?") ")")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	some = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (!some || (st = catalog_prepare(cat, "SELECT count(*), "
 	    "coalesce(sum(f.size), 0) FROM files f WHERE NOT EXISTS (SELECT 1 "
-	    "FROM upload_jobs j WHERE j.remote = ? AND j.file_id = f.id)")) ==
-	    NULL)
+	    "FROM upload_jobs j WHERE j.remote_id = " CATALOG_REMOTE("?")
+	    " AND j.file_id = f.id)")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -342,14 +343,15 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	 * Counted on the index of (remote, status) alone; only the pending
 	 * jobs, few once a sync has run, fetch their file for its size.
 	 */
-	if ((st = catalog_prepare(cat, "SELECT "
-	    "(SELECT count(*) FROM upload_jobs WHERE remote = ?1 AND "
+	if ((st = catalog_prepare(cat, "WITH r(id) AS (SELECT "
+	    CATALOG_REMOTE("?1") ") SELECT "
+	    "(SELECT count(*) FROM upload_jobs WHERE remote_id = r.id AND "
 	    "status = 'pending'), (SELECT coalesce(sum(f.size), 0) FROM "
 	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE "
-	    "j.remote = ?1 AND j.status = 'pending'), (SELECT count(*) FROM "
-	    "upload_jobs WHERE remote = ?1 AND status = 'done'), (SELECT "
-	    "count(*) FROM upload_jobs WHERE remote = ?1 AND status = "
-	    "'failed')")) == NULL)
+	    "j.remote_id = r.id AND j.status = 'pending'), (SELECT count(*) "
+	    "FROM upload_jobs WHERE remote_id = r.id AND status = 'done'), "
+	    "(SELECT count(*) FROM upload_jobs WHERE remote_id = r.id AND "
+	    "status = 'failed') FROM r")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -390,7 +392,8 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	}
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.status, "
 	    "j.last_error, j.attempts FROM upload_jobs j JOIN files f ON "
-	    "f.id = j.file_id WHERE j.remote = ? AND j.last_error IS NOT NULL "
+	    "f.id = j.file_id WHERE j.remote_id = " CATALOG_REMOTE("?") " AND "
+	    "j.last_error IS NOT NULL "
 	    "AND j.status IN ('pending', 'failed') ORDER BY j.id")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -462,12 +465,11 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 		status_remote(cat, ctx, conf[i], 1);
 	/*
 	 * Remotes no longer in the config that still have jobs: one seek of
-	 * the (remote, file_id) index per remote, not a read of every job.
+	 * the (remote_id, file_id) index per remote, not a read of every job.
 	 */
-	if ((st = catalog_prepare(cat, "WITH RECURSIVE r(v) AS (SELECT "
-	    "min(remote) FROM upload_jobs UNION ALL SELECT (SELECT "
-	    "min(remote) FROM upload_jobs WHERE remote > r.v) FROM r WHERE "
-	    "r.v IS NOT NULL) SELECT v FROM r WHERE v IS NOT NULL")) != NULL) {
+	if ((st = catalog_prepare(cat, "SELECT name FROM remotes r WHERE"
+	    " EXISTS (SELECT 1 FROM upload_jobs WHERE remote_id = r.id)"
+	    " ORDER BY name")) != NULL) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *r = (const char *)sqlite3_column_text(st,
 			    0);

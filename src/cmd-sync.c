@@ -137,7 +137,8 @@ sync_left(struct sync *s, const char *remote)
 	int		 n = -1;
 
 	if ((st = catalog_prepare(s->cat, "SELECT count(*) FROM upload_jobs "
-	    "WHERE remote = ? AND status IN ('pending', 'failed')")) == NULL)
+	    "WHERE remote_id = " CATALOG_REMOTE("?") " AND "
+	    "status IN ('pending', 'failed')")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, remote, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -289,7 +290,8 @@ sync_count(struct sync *s)
 	for (i = 0; i < s->nremotes; i++) {
 		if ((st = catalog_prepare(s->cat, "SELECT count(*), "
 		    "coalesce(sum(f.size), 0) FROM upload_jobs j JOIN files f "
-		    "ON f.id = j.file_id WHERE j.remote = ? AND "
+		    "ON f.id = j.file_id WHERE j.remote_id = "
+		    CATALOG_REMOTE("?") " AND "
 		    "j.status IN ('pending', 'failed')")) == NULL)
 			return;
 		sqlite3_bind_text(st, 1, s->remotes[i].r->name, -1,

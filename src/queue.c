@@ -53,9 +53,10 @@ queue_enqueue(struct catalog *cat, const struct config *cfg, int64_t file_id)
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if ((st = catalog_prepare(cat, "INSERT OR IGNORE INTO "
-		    "upload_jobs (remote, file_id, queued_at) "
-		    "VALUES (?, ?, ?)")) == NULL)
+		if (catalog_add_remote(cat, names[i]) == -1 ||
+		    (st = catalog_prepare(cat, "INSERT OR IGNORE INTO "
+		    "upload_jobs (remote_id, file_id, queued_at) "
+		    "VALUES (" CATALOG_REMOTE("?1") ", ?2, ?3)")) == NULL)
 			return -1;
 		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, file_id);
@@ -75,10 +76,12 @@ queue_backfill(struct catalog *cat, const char *remote)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = catalog_prepare(cat, "INSERT OR IGNORE INTO upload_jobs "
-	    "(remote, file_id, queued_at) SELECT ?1, f.id, ?2 FROM files f "
-	    "WHERE NOT EXISTS (SELECT 1 FROM upload_jobs j "
-	    "WHERE j.remote = ?1 AND j.file_id = f.id) ORDER BY f.id")) == NULL)
+	if (catalog_add_remote(cat, remote) == -1 ||
+	    (st = catalog_prepare(cat, "INSERT OR IGNORE INTO upload_jobs "
+	    "(remote_id, file_id, queued_at) SELECT r.id, f.id, ?2 FROM "
+	    "remotes r, files f WHERE r.name = ?1 AND NOT EXISTS (SELECT 1 "
+	    "FROM upload_jobs j WHERE j.remote_id = r.id AND j.file_id = f.id) "
+	    "ORDER BY f.id")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, remote, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
@@ -232,7 +235,8 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	memset(up, 0, sizeof *up);
 	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET "
 	    "claimed_by = ?1, lease_until = ?2 + ?3 WHERE id = (SELECT id "
-	    "FROM upload_jobs WHERE remote = ?4 AND id > ?5 AND "
+	    "FROM upload_jobs WHERE remote_id = " CATALOG_REMOTE("?4") " AND "
+	    "id > ?5 AND "
 	    "status IN ('pending', 'failed') AND (lease_until IS NULL OR "
 	    "lease_until <= ?2 OR shoebox_owner_gone(claimed_by)) "
 	    "ORDER BY id LIMIT 1) RETURNING id, remote_path, tmp_path")) ==
@@ -259,8 +263,9 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 		return 0;
 
 	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
-	    "f.mtime_ns, f.mime FROM upload_jobs j JOIN files f ON "
-	    "f.id = j.file_id WHERE j.id = ?")) == NULL)
+	    "f.mtime_ns, t.mime FROM upload_jobs j JOIN files f ON "
+	    "f.id = j.file_id LEFT JOIN types t ON t.id = f.type_id "
+	    "WHERE j.id = ?")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, up->job_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {

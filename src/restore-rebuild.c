@@ -152,19 +152,24 @@ rebuild_mark(const char *dir, const char *remote)
 	sqlite3_stmt	*st;
 	int		 rc = -1, i;
 	static const char *const sql[] = {
-		"INSERT OR IGNORE INTO upload_jobs (remote, file_id,"
-		" queued_at) SELECT ?1, id, ?2 FROM files",
+		"INSERT INTO remotes (name) VALUES (?1) ON CONFLICT DO"
+		" NOTHING",
+		"INSERT OR IGNORE INTO upload_jobs (remote_id, file_id,"
+		" queued_at) SELECT " CATALOG_REMOTE("?1") ", id, ?2 FROM"
+		" files",
 		"UPDATE upload_jobs SET status = 'done', skipped = 1,"
 		" done_at = ?2, last_error = NULL, remote_path ="
 		" (SELECT path FROM files WHERE id = file_id)"
-		" WHERE remote = ?1 AND status != 'done'"
+		" WHERE remote_id = " CATALOG_REMOTE("?1") " AND status !="
+		" 'done'"
 	};
+#define NSQL	(int)(sizeof sql / sizeof sql[0])
 
 	if ((cat = catalog_open(dir, 0)) == NULL)
 		return -1;
 	if (catalog_begin(cat) == -1)
 		goto out;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < NSQL; i++) {
 		if ((st = catalog_prepare(cat, sql[i])) == NULL)
 			break;
 		catalog_bind_text(st, 1, remote);
@@ -176,7 +181,7 @@ rebuild_mark(const char *dir, const char *remote)
 		}
 		sqlite3_finalize(st);
 	}
-	if (i < 2)
+	if (i < NSQL)
 		catalog_rollback(cat);
 	else
 		rc = catalog_commit(cat);

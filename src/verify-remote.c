@@ -293,9 +293,11 @@ vr_read_batch(struct vr *v, int64_t limit)
 	int		 rc;
 
 	if ((st = catalog_prepare(v->cat, "SELECT j.id, f.path, f.sha256,"
-	    " f.size, f.mtime_ns, f.mime, coalesce(j.remote_path, f.path)"
+	    " f.size, f.mtime_ns, t.mime, coalesce(j.remote_path, f.path)"
 	    " FROM upload_jobs j JOIN files f ON f.id = j.file_id"
-	    " WHERE j.remote = ?1 AND j.status = 'done'"
+	    " LEFT JOIN types t ON t.id = f.type_id"
+	    " WHERE j.remote_id = " CATALOG_REMOTE("?1")
+	    " AND j.status = 'done'"
 	    " AND (?2 IS NULL OR " CATALOG_UTC_TEXT("f.imported_at") " >= ?2)"
 	    " AND (j.verified_at IS NULL OR j.verified_at < ?3)"
 	    " ORDER BY j.verified_at, j.id LIMIT ?4")) == NULL)
@@ -404,7 +406,8 @@ vr_count(struct vr *v)
 	int64_t		 n = -1;
 
 	if ((st = catalog_prepare(v->cat, "SELECT count(*) FROM upload_jobs j"
-	    " JOIN files f ON f.id = j.file_id WHERE j.remote = ?1 AND"
+	    " JOIN files f ON f.id = j.file_id WHERE j.remote_id = "
+	    CATALOG_REMOTE("?1") " AND"
 	    " j.status = 'done' AND (?2 IS NULL OR "
 	    CATALOG_UTC_TEXT("f.imported_at") " >= ?2)")) == NULL)
 		return -1;

@@ -74,10 +74,12 @@ sb_add() {
 	sha=$(openssl dgst -sha256 -r "$dst" | cut -d' ' -f1)
 	size=$(stat -c %s "$dst")
 	rel=$(printf %s "$2" | sed "s/'/''/g")
-	sqlite3 "$LIB/.shoebox/catalog.db" "INSERT INTO files (path, sha256,
-	    size, mtime_ns, mime, kind, date_source, imported_at) VALUES
-	    ('$rel', '$sha', $size, $mt, 'image/jpeg', 'image', 'test',
-	    '2024-01-01T00:00:00Z')" || sb_fail "sqlite3 insert"
+	sqlite3 "$LIB/.shoebox/catalog.db" "INSERT OR IGNORE INTO types (mime,
+	    kind) VALUES ('image/jpeg', 'image');
+	    INSERT INTO files (path, sha256, size, mtime_ns, type_id,
+	    date_source, imported_at) VALUES ('$rel', '$sha', $size, $mt,
+	    (SELECT id FROM types WHERE mime = 'image/jpeg' AND kind = 'image'),
+	    'test', '2024-01-01T00:00:00Z')" || sb_fail "sqlite3 insert"
 }
 
 # A small set of files with awkward names, and a photo; sets NFILES.

@@ -56,8 +56,8 @@ grep -c 'named as media' "$T/err" | grep -qx 2 || fail "not warned again: $(cat 
 # With import_unrecognised = yes: imported as damaged, by mtime, kind other.
 printf 'settle = 0\nimport_unrecognised = yes\n[remote usb]\ntype = dir\npath = %s\n' "$T/usb" >"$T/config"
 sb import --no-progress "$T/card"; expect_rc 0
-[ "$(q "SELECT path, kind, date_source FROM files WHERE path LIKE '%IMG_0003%'")" = "2001/02/03/IMG_0003.JPG|other|mtime" ] ||
-    fail "unrecognised not imported as damaged: $(q 'SELECT path, kind, date_source FROM files')"
+[ "$(q "SELECT path, kind, date_source FROM catalog WHERE path LIKE '%IMG_0003%'")" = "2001/02/03/IMG_0003.JPG|other|mtime" ] ||
+    fail "unrecognised not imported as damaged: $(q 'SELECT path, kind, date_source FROM catalog')"
 grep -q "IMG_0003.JPG: named as media, but its content is not recognised (text/plain); imported as damaged" "$T/err" ||
     fail "damaged import not said: $(cat "$T/err")"
 grep -q 'with warnings' "$T/out" || fail "no 'with warnings'"

@@ -53,7 +53,7 @@ cat "$W/err"
 [ $rc = 1 ] || sb_fail "exit $rc, expected 1 when a file failed"
 grep -q 'remote weak: .*: PUT 500 InternalError' "$W/err" || sb_fail "no error for the failed file"
 [ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
-    WHERE remote = 'weak' AND status = 'failed' AND last_error LIKE '%500%'")" = 1 ] ||
+    WHERE remote_id = (SELECT id FROM remotes WHERE name = 'weak') AND status = 'failed' AND last_error LIKE '%500%'")" = 1 ] ||
     sb_fail "job not marked failed"
 # status shows it, with its last error
 "$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail "status"

@@ -66,7 +66,7 @@ grep -q "\"summary\":true,\"uploaded\":0,\"bytes\":0,\"skipped\":$((3 * n))," "$
 # an unknown host key is refused, with a hint, and not retried
 ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/other" || sb_fail ssh-keygen
 echo "[127.0.0.1]:$SFTP_PORT $(cut -d' ' -f1,2 "$W/ssh/other.pub")" >"$W/ssh/known_hosts"
-sqlite3 "$LIB/.shoebox/catalog.db" "UPDATE upload_jobs SET status = 'pending' WHERE remote = 'box'"
+sqlite3 "$LIB/.shoebox/catalog.db" "UPDATE upload_jobs SET status = 'pending' WHERE remote_id = (SELECT id FROM remotes WHERE name = 'box')"
 sb_sync box >"$W/out" 2>"$W/err"
 rc=$?
 cat "$W/err"

@@ -29,14 +29,16 @@ sb_catalog
 i=0
 while [ $i -lt $NF ]; do
 	printf 'file %d\n' $i >"$LIB/2020/01/01/f$i.jpg"
-	echo "INSERT INTO files (path, sha256, size, mtime_ns, mime, kind,
+	echo "INSERT INTO files (path, sha256, size, mtime_ns, type_id,
 	    date_source, imported_at) VALUES ('2020/01/01/f$i.jpg',
 	    '$(sha256sum <"$LIB/2020/01/01/f$i.jpg" | cut -d' ' -f1)',
 	    $(stat -c %s "$LIB/2020/01/01/f$i.jpg"), 1577836800000000000,
-	    'image/jpeg', 'image', 'test', '2024-01-01T00:00:00Z');"
+	    (SELECT id FROM types WHERE mime = 'image/jpeg'), 'test',
+	    '2024-01-01T00:00:00Z');"
 	i=$((i + 1))
 done >"$W/files.sql"
-(echo 'BEGIN;'; cat "$W/files.sql"; echo 'COMMIT;') |
+(echo "BEGIN; INSERT OR IGNORE INTO types (mime, kind) VALUES ('image/jpeg', 'image');"
+    cat "$W/files.sql"; echo 'COMMIT;') |
     sqlite3 "$LIB/.shoebox/catalog.db" || sb_fail "sqlite3 insert"
 db="$LIB/.shoebox/catalog.db"
 ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -55,10 +57,10 @@ grep -q "^shoebox: remote dead: unreachable (HEAD: .*port $DEAD_PORT.*; 3 tries 
 [ "$(wc -l <"$W/err")" -le 3 ] || sb_fail "more than the message and two summaries"
 # 3 tries, 2 delays of at most 0.2 and 0.4 s; generous for a loaded machine
 [ $((t1 - t0)) -lt 8000 ] || sb_fail "took $((t1 - t0)) ms"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote = 'dead'
+[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'dead')
     AND status = 'pending' AND attempts = 0")" = $NF ] ||
     sb_fail "the files should stay pending, with no attempt counted"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote = 'usb'
+[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'usb')
     AND status = 'done'")" = $NF ] || sb_fail "the other remote should go on"
 sb_check "$W/disk"
 "$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail status
@@ -105,7 +107,7 @@ grep -q "^shoebox: remote hole: unreachable (.*): $NF files left queued; the nex
     sb_fail "the message for a blackhole"
 # the bound: 3 x max(connect_timeout, timeout) + 0.2 + 0.4 s = 6.6 s
 [ $((t1 - t0)) -lt 6600 ] || sb_fail "took $((t1 - t0)) ms (bound 6600)"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote = 'hole'
+[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'hole')
     AND status = 'pending' AND attempts = 0")" = $NF ] ||
     sb_fail "the files should stay pending"
 
@@ -113,7 +115,7 @@ grep -q "^shoebox: remote hole: unreachable (.*): $NF files left queued; the nex
 sb_start_s3rver photos
 sed -i "s/127.0.0.1:$DEAD_PORT/127.0.0.1:$S3_PORT/" "$CFG"
 sb_sync dead 2>"$W/err" || { cat "$W/err"; sb_fail "sync once the remote is back"; }
-[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote = 'dead'
+[ "$(sqlite3 "$db" "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'dead')
     AND status = 'done' AND attempts = 1 AND last_error IS NULL")" = $NF ] ||
     sb_fail "not everything uploaded once back"
 exit 0

@@ -60,6 +60,6 @@ echo "403 message: $n bytes"
 [ "$n" -lt 300 ] || sb_fail "the server's body should be shortened"
 # it stays pending: a remote that refuses is not a file that failed
 [ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
-    WHERE remote = 'shut' AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
+    WHERE remote_id = (SELECT id FROM remotes WHERE name = 'shut') AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
     sb_fail "jobs of a refusing remote should stay pending"
 exit 0

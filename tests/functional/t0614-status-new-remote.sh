@@ -30,8 +30,9 @@ grep -q "\"remote\":\"two\",\"configured\":true,\"pending\":$NFILES,\"pending_by
 # one more file, imported with both remotes configured, is queued for both
 head -c 500 /dev/urandom >"$W/r9"
 sb_add "$W/r9" "2021/05/05/new.jpg"
-sqlite3 "$LIB/.shoebox/catalog.db" "INSERT INTO upload_jobs (remote, file_id,
-    queued_at) SELECT 'one', max(id), '2024-01-01T00:00:00Z' FROM files" ||
+sqlite3 "$LIB/.shoebox/catalog.db" "INSERT INTO upload_jobs (remote_id, file_id,
+    queued_at) SELECT (SELECT id FROM remotes WHERE name = 'one'), max(id),
+    '2024-01-01T00:00:00Z' FROM files" ||
     sb_fail "queue"
 "$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" || sb_fail status
 grep -q "^one: 1 pending (500 B), $NFILES done, 0 failed$" "$W/status" ||

@@ -66,7 +66,7 @@ check 'source glob (a duplicate source counts)' 2004/06/21/IMG_0002.JPG \
     2020/04/17/IMG_3578.HEIC -- --source '*/101CANON/*'
 
 # Upload state: every file was queued for usb; mark one done, one failed.
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'usb' AND status = 'pending'")" = 11 ] ||
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'usb') AND status = 'pending'")" = 11 ] ||
     fail "import did not queue every file"
 q "UPDATE upload_jobs SET status = 'done' WHERE file_id = (SELECT id FROM files WHERE path = '2004/03/30/DSC_0100.JPG');
    UPDATE upload_jobs SET status = 'failed' WHERE file_id = (SELECT id FROM files WHERE path = '2020/04/17/IMG_3578.HEIC')"

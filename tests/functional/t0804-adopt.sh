@@ -66,7 +66,7 @@ q "SELECT path, kind, substr(taken, 1, 10), coalesce(sidecar_of, '') FROM catalo
 L=$(cd "$LIB" && pwd -P)
 [ "$(q "SELECT count(*) FROM catalog WHERE source = '$L/' || path")" = 8 ] ||
     fail "sources: $(q 'SELECT path, status FROM sources')"
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'usb' AND status = 'pending'")" = 8 ] ||
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'usb') AND status = 'pending'")" = 8 ] ||
     fail "not queued for the remote"
 sha=$(sha256sum <"$LIB/2021/05/12/IMG_0003.CR3" | cut -d' ' -f1)
 [ "$(q "SELECT lower(hex(sha256)) FROM files WHERE path = '2021/05/12/IMG_0003.CR3'")" = "$sha" ] ||
@@ -113,7 +113,7 @@ sb adopt --no-progress "$LIB/2004"
 expect_rc 0
 grep -q '^2 files seen: 1 adopted, 0 duplicates, 0 sidecars, 1 already catalogued, 0 skipped, 0 failed$' "$T/out" ||
     fail "sub-folder: $(cat "$T/out")"
-[ "$(q "SELECT model FROM files WHERE path = '2004/03/30/DSC_0100.JPG'")" = "NIKON D70" ] ||
+[ "$(q "SELECT model FROM catalog WHERE path = '2004/03/30/DSC_0100.JPG'")" = "NIKON D70" ] ||
     fail "sub-folder file not catalogued at its path"
 
 # A catalogued file whose content changed is left for verify to report.

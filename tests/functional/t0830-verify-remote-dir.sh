@@ -30,7 +30,7 @@ grep -q "^$NFILES copies on usb verified: 0 intact, 0 changed, 0 missing, 0 unre
 sbv --remote usb --download || { cat "$W/out" "$W/err"; sb_fail "--download"; }
 grep -q "^$NFILES copies on usb verified: $NFILES intact, 0 changed" "$W/out" ||
     { cat "$W/out"; sb_fail "summary with --download"; }
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'usb' AND
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'usb') AND
     verify_status = 'ok' AND verified_at IS NOT NULL")" = "$NFILES" ] ||
     sb_fail "checks not recorded"
 

@@ -37,14 +37,17 @@ for top in (disk,):
             with open(p, "w") as f:
                 f.write("x")
 EOP
-	q "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n
+	q "INSERT OR IGNORE INTO types (mime, kind) VALUES ('image/jpeg', 'image');
+	    INSERT OR IGNORE INTO remotes (name) VALUES ('usb');
+	    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n
 	    WHERE i + 1 < $1)
-	    INSERT OR IGNORE INTO files (path, sha256, size, mtime_ns, mime,
-	    kind, date_source, imported_at) SELECT printf('2020/%02d/f%d.jpg',
-	    i / 1000, i), '$sha', 1, 0, 'image/jpeg', 'image', 'test',
-	    '2024-01-01T00:00:00Z' FROM n;
-	    INSERT OR IGNORE INTO upload_jobs (remote, file_id, status,
-	    queued_at) SELECT 'usb', id, 'done', 'x' FROM files;" ||
+	    INSERT OR IGNORE INTO files (path, sha256, size, mtime_ns, type_id,
+	    date_source, imported_at) SELECT printf('2020/%02d/f%d.jpg',
+	    i / 1000, i), '$sha', 1, 0, (SELECT id FROM types WHERE mime =
+	    'image/jpeg'), 'test', '2024-01-01T00:00:00Z' FROM n;
+	    INSERT OR IGNORE INTO upload_jobs (remote_id, file_id, status,
+	    queued_at) SELECT (SELECT id FROM remotes WHERE name = 'usb'), id,
+	    'done', 'x' FROM files;" ||
 	    sb_fail "sqlite3"
 }
 rss() {

@@ -24,16 +24,16 @@ sbf() {
 	"$SHOEBOX" -L "$LIB" -c "$CFG" forget "$@" >"$W/out" 2>"$W/err"
 }
 # one pending job, one failed, on the remote to forget
-q "UPDATE upload_jobs SET status = 'pending' WHERE remote = 'old' AND id =
-    (SELECT min(id) FROM upload_jobs WHERE remote = 'old')"
-q "UPDATE upload_jobs SET status = 'failed' WHERE remote = 'old' AND id =
-    (SELECT max(id) FROM upload_jobs WHERE remote = 'old')"
+q "UPDATE upload_jobs SET status = 'pending' WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old') AND id =
+    (SELECT min(id) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old'))"
+q "UPDATE upload_jobs SET status = 'failed' WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old') AND id =
+    (SELECT max(id) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old'))"
 
 sbf --remote old
 [ $? = 2 ] || sb_fail "a configured remote was not refused"
 grep -q "remote old is still in the config.*--force" "$W/err" ||
     { cat "$W/err"; sb_fail "refusal message"; }
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'old'")" = $NFILES ] ||
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old')")" = $NFILES ] ||
     sb_fail "refused, but jobs dropped"
 
 # taken out of the config
@@ -49,14 +49,14 @@ grep -q old "$W/status" || { cat "$W/status"; sb_fail "status before forget"; }
 sbf --remote old --dry-run || { cat "$W/err"; sb_fail "--dry-run"; }
 grep -qx "would forget remote old: $NFILES files ($((NFILES - 2)) done, 1 pending, 1 failed)" \
     "$W/out" || { cat "$W/out"; sb_fail "--dry-run message"; }
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'old'")" = $NFILES ] ||
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old')")" = $NFILES ] ||
     sb_fail "--dry-run dropped jobs"
 sbf --remote old --json || { cat "$W/err"; sb_fail "forget"; }
 grep -q "\"remote\":\"old\",\"files\":$NFILES,\"done\":$((NFILES - 2)),\"pending\":1,\"failed\":1,\"dry_run\":false" \
     "$W/out" || { cat "$W/out"; sb_fail "JSON"; }
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'old'")" = 0 ] ||
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'old')")" = 0 ] ||
     sb_fail "jobs left"
-[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote = 'keep' AND status = 'done'")" = $NFILES ] ||
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_id = (SELECT id FROM remotes WHERE name = 'keep') AND status = 'done'")" = $NFILES ] ||
     sb_fail "the other remote's jobs changed"
 [ "$(find "$W/a" -type f | wc -l)" = $NFILES ] || sb_fail "the remote's files changed"
 "$SHOEBOX" -L "$LIB" -c "$CFG" status >"$W/status" 2>&1

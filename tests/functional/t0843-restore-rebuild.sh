@@ -45,9 +45,9 @@ sb -L "$LIB" sync --no-progress >/dev/null 2>"$W/err" ||
 n=$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM files")
 [ "$n" = 11 ] || sb_fail "catalogued $n files"
 rows() {
-	sqlite3 -batch "$1/.shoebox/catalog.db" "SELECT path, lower(hex(sha256)), size,
-	    mtime_ns, mime, kind, taken, taken_utc, make, model FROM files
-	    ORDER BY path"
+	sqlite3 -batch "$1/.shoebox/catalog.db" "SELECT c.path, c.sha256, c.size,
+	    f.mtime_ns, c.mime, c.kind, c.taken, c.taken_utc, c.make, c.model
+	    FROM catalog c JOIN files f ON f.path = c.path ORDER BY c.path"
 }
 rows "$LIB" >"$W/rows.before"
 cut -d'|' -f1-3,5- "$W/rows.before" >"$W/rows.nomtime"

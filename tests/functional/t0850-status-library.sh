@@ -37,13 +37,13 @@ def groups(sql):
 n, size = db.execute("SELECT count(*), sum(size) FROM files").fetchone()
 assert lib["path"] == sys.argv[3], lib["path"]
 assert (lib["files"], lib["bytes"]) == (n, size), lib
-years = groups("SELECT substr(taken, 1, 4), count(*), sum(size) FROM files GROUP BY 1")
+years = groups("SELECT substr(taken, 1, 4), count(*), sum(size) FROM catalog GROUP BY 1")
 assert {(y["year"],): (y["files"], y["bytes"]) for y in lib["years"]} == years, lib["years"]
 got = [y["year"] for y in lib["years"]]
 assert got == sorted(got, key=lambda y: (y is None, y)), got
-kinds = groups("SELECT kind, count(*), sum(size) FROM files GROUP BY 1")
+kinds = groups("SELECT kind, count(*), sum(size) FROM catalog GROUP BY 1")
 assert {(k["kind"],): (k["files"], k["bytes"]) for k in lib["kinds"]} == kinds, lib["kinds"]
-cams = groups("SELECT make, model, count(*), sum(size) FROM files GROUP BY 1, 2")
+cams = groups("SELECT make, model, count(*), sum(size) FROM catalog GROUP BY 1, 2")
 assert {(c["make"], c["model"]): (c["files"], c["bytes"]) for c in lib["cameras"]} == cams, lib["cameras"]
 assert [c["files"] for c in lib["cameras"]] == sorted((c["files"] for c in lib["cameras"]), reverse=True)
 remotes = [r for r in rows if "remote" in r]
@@ -79,17 +79,23 @@ check_json "$T/out"
 # Errors: 30 failed files, 20 listed as text, all in JSON; a remote no
 # longer configured; a file renamed on the remote, and one recorded under
 # its own name (kept as NULL: not renamed).
-q "INSERT INTO files (path, sha256, size, mtime_ns, mime, kind, taken, date_source, imported_at)
+# Their capture times are text, as before schema 11: found all the same.
+q "INSERT OR IGNORE INTO types (mime, kind) VALUES ('image/jpeg', 'image');
+   INSERT INTO files (path, sha256, size, mtime_ns, type_id, taken, date_source, imported_at)
    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
    SELECT printf('2010/01/%02d/F%d.JPG', i, i), printf('%064d', i), 1000, 0,
-   'image/jpeg', 'image', printf('2010-01-%02dT10:00:00', i), 'exif', 'x' FROM n;
-   INSERT INTO upload_jobs (remote, file_id, status, attempts, last_error, queued_at)
-   SELECT 'usb', id, 'failed', 2, 'PUT 507 Insufficient Storage', 'x' FROM files WHERE path LIKE '2010/%';
-   INSERT INTO upload_jobs (remote, file_id, queued_at) SELECT 'old', id, 'x' FROM files WHERE path LIKE '2010/01/01/%';
+   (SELECT id FROM types WHERE mime = 'image/jpeg' AND kind = 'image'),
+   printf('2010-01-%02dT10:00:00', i), 'exif', 'x' FROM n;
+   INSERT OR IGNORE INTO remotes (name) VALUES ('usb'), ('old');
+   INSERT INTO upload_jobs (remote_id, file_id, status, attempts, last_error, queued_at)
+   SELECT (SELECT id FROM remotes WHERE name = 'usb'), id, 'failed', 2,
+   'PUT 507 Insufficient Storage', 'x' FROM files WHERE path LIKE '2010/%';
+   INSERT INTO upload_jobs (remote_id, file_id, queued_at) SELECT
+   (SELECT id FROM remotes WHERE name = 'old'), id, 'x' FROM files WHERE path LIKE '2010/01/01/%';
    UPDATE upload_jobs SET status = 'done', remote_path = '2004/03/30/DSC_0100-1.JPG'
-   WHERE remote = 'usb' AND file_id = (SELECT id FROM files WHERE path = '2004/03/30/DSC_0100.JPG');
+   WHERE remote_id = (SELECT id FROM remotes WHERE name = 'usb') AND file_id = (SELECT id FROM files WHERE path = '2004/03/30/DSC_0100.JPG');
    UPDATE upload_jobs SET status = 'done', remote_path = '2004/06/21/IMG_0002.JPG'
-   WHERE remote = 'usb' AND file_id = (SELECT id FROM files WHERE path = '2004/06/21/IMG_0002.JPG')" ||
+   WHERE remote_id = (SELECT id FROM remotes WHERE name = 'usb') AND file_id = (SELECT id FROM files WHERE path = '2004/06/21/IMG_0002.JPG')" ||
     fail "sqlite3"
 [ "$(q "SELECT count(*) FROM upload_jobs WHERE remote_path IS NOT NULL")" = 1 ] ||
     fail "a remote_path equal to the file's path was kept"
@@ -147,6 +153,67 @@ grep -q '|20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z|' "$T/view" ||
 sb find --json --date 2004
 cp "$T/out" "$T/json"
 q "SELECT * FROM sources ORDER BY id" >"$T/sources"
+[ "$(q "SELECT count(*) FROM files WHERE typeof(taken) = 'integer'")" -ge 5 ] ||
+    fail "capture times not integers"
+# back from schema 11: type, camera and capture time as text in each row
+q "CREATE TEMP TABLE t AS SELECT f.id AS id, c.mime AS mime, c.kind AS kind,
+   c.taken AS taken, c.make AS make, c.model AS model
+   FROM files f JOIN catalog c ON c.path = f.path;
+   DROP VIEW catalog; DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
+   DROP TRIGGER files_count_upd; DROP INDEX files_taken; DROP INDEX files_camera;
+   DROP INDEX files_type; ALTER TABLE files DROP COLUMN type_id;
+   ALTER TABLE files DROP COLUMN camera_id; ALTER TABLE files DROP COLUMN taken;
+   DROP TABLE types; DROP TABLE cameras;
+   ALTER TABLE files ADD COLUMN mime TEXT; ALTER TABLE files ADD COLUMN kind TEXT;
+   ALTER TABLE files ADD COLUMN taken TEXT; ALTER TABLE files ADD COLUMN make TEXT;
+   ALTER TABLE files ADD COLUMN model TEXT;
+   UPDATE files SET (mime, kind, taken, make, model) = (SELECT mime, kind, taken,
+   make, model FROM temp.t WHERE t.id = files.id);
+   CREATE INDEX files_taken ON files(taken); CREATE INDEX files_kind ON files(kind);
+   CREATE INDEX files_model ON files(model, make, path);
+   CREATE TRIGGER files_count_add AFTER INSERT ON files BEGIN
+   INSERT INTO file_counts VALUES (coalesce(substr(NEW.taken, 1, 4), ''), NEW.kind,
+   coalesce(NEW.make, ''), coalesce(NEW.model, ''), 1, NEW.size)
+   ON CONFLICT DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes; END;
+   CREATE TRIGGER files_count_del AFTER DELETE ON files BEGIN
+   UPDATE file_counts SET files = files - 1, bytes = bytes - OLD.size
+   WHERE year = coalesce(substr(OLD.taken, 1, 4), '') AND kind = OLD.kind AND
+   make = coalesce(OLD.make, '') AND model = coalesce(OLD.model, '');
+   DELETE FROM file_counts WHERE files <= 0; END;
+   CREATE TRIGGER files_count_upd AFTER UPDATE OF taken, kind, make, model, size ON files
+   BEGIN SELECT 1; END;
+   CREATE VIEW catalog AS SELECT 1;
+   CREATE TEMP TABLE j AS SELECT j.*, r.name AS remote FROM upload_jobs j
+   JOIN remotes r ON r.id = j.remote_id;
+   DROP VIEW uploads; DROP TABLE upload_jobs; DROP TABLE remotes;
+   CREATE TABLE upload_jobs (id INTEGER PRIMARY KEY, remote TEXT NOT NULL,
+   file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+   status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+   last_error TEXT, skipped INTEGER NOT NULL DEFAULT 0, upload_id TEXT,
+   part_size INTEGER, claimed_by TEXT, lease_until INTEGER, remote_path TEXT,
+   tmp_path TEXT, verify_status TEXT, queued_at INTEGER, done_at INTEGER,
+   verified_at INTEGER, UNIQUE (remote, file_id));
+   INSERT INTO upload_jobs SELECT id, remote, file_id, status, attempts,
+   last_error, skipped, upload_id, part_size, claimed_by, lease_until,
+   remote_path, tmp_path, verify_status, queued_at, done_at, verified_at FROM temp.j;
+   CREATE TRIGGER upload_jobs_same_name AFTER UPDATE OF remote_path ON upload_jobs
+   BEGIN SELECT 1; END;
+   CREATE INDEX upload_jobs_renamed ON upload_jobs(remote) WHERE remote_path IS NOT NULL;
+   CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status, verified_at);
+   CREATE VIEW uploads AS SELECT 1;
+   PRAGMA user_version = 10" || fail "downgrade 11"
+# read as it is (status, find, import --dry-run), then the same after the
+# migration (below)
+sb status
+expect_rc 0
+diff -u "$T/status2" "$T/out" || fail "status of a schema 10 catalogue differs"
+finds "$T/finds-10"
+diff -u "$T/finds" "$T/finds-10" || fail "find in a schema 10 catalogue"
+sb find --json --date 2004
+diff -u "$T/json" "$T/out" || fail "find --json in a schema 10 catalogue"
+sb import --dry-run --no-progress "$card"
+expect_rc 0
+[ "$(q "PRAGMA user_version")" = 10 ] || fail "a reader migrated the catalogue"
 # back from schema 10: the whole source path in each row
 q "CREATE TEMP TABLE s AS SELECT * FROM sources;
    DROP VIEW sources; DROP TABLE source_files; DROP TABLE source_dirs;
@@ -225,6 +292,12 @@ q "SELECT * FROM uploads ORDER BY path, remote" | diff -u "$T/uploads" - ||
     fail "queued_at not converted (all but the 31 'x' of this test)"
 [ "$(q "SELECT count(*) FROM files WHERE typeof(sha256) != 'blob'")" = 0 ] ||
     fail "digests not converted"
+[ "$(q "SELECT count(*) FROM files WHERE typeof(taken) = 'text'")" = 0 ] ||
+    fail "capture times not converted"
+[ "$(q "SELECT count(*) FROM files WHERE type_id IS NULL")" = 0 ] ||
+    fail "types not converted"
+[ "$(q "SELECT group_concat(name) FROM (SELECT name FROM remotes ORDER BY name)")" = old,usb ] ||
+    fail "remotes not converted"
 [ "$(q "SELECT count(*) FROM files WHERE typeof(taken_utc) = 'text'")" = 0 ] ||
     fail "taken_utc not converted"
 [ "$(q "SELECT count(*) FROM sources WHERE typeof(seen_at) != 'integer'")" = 0 ] ||

@@ -143,16 +143,42 @@ test_migrate_from_6(void **state)
 	    " status TEXT NOT NULL, ctime_ns INTEGER, seen_at INTEGER);"
 	    "CREATE UNIQUE INDEX sources_inode ON sources(dev, ino, size,"
 	    " mtime_ns); CREATE INDEX sources_file ON sources(file_id);"
-	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns);"
-	    "CREATE INDEX upload_jobs_status ON upload_jobs(remote, status)"),
-	    0);
+	    "CREATE INDEX sources_path ON sources(path, size, mtime_ns)"), 0);
 	assert_int_equal(catalog_exec(cat, "DROP TRIGGER files_count_add;"
 	    "DROP TRIGGER files_count_del; DROP TRIGGER files_count_upd;"
 	    "DROP TRIGGER upload_jobs_same_name; DROP TABLE file_counts;"
 	    "DROP INDEX upload_jobs_renamed; DROP INDEX files_main;"
-	    "CREATE INDEX files_main ON files(main_id);"
-	    "DROP INDEX files_model; CREATE INDEX files_model ON files(model);"
-	    "CREATE INDEX files_camera ON files(make, model)"), 0);
+	    "CREATE INDEX files_main ON files(main_id)"), 0);
+	/* before schema 11: type, camera, capture time, remote in each row */
+	assert_int_equal(catalog_exec(cat, "DROP INDEX files_taken;"
+	    "DROP INDEX files_camera; DROP INDEX files_type;"
+	    "ALTER TABLE files DROP COLUMN type_id;"
+	    "ALTER TABLE files DROP COLUMN camera_id;"
+	    "ALTER TABLE files DROP COLUMN taken; DROP TABLE types;"
+	    "DROP TABLE cameras; ALTER TABLE files ADD COLUMN mime TEXT;"
+	    "ALTER TABLE files ADD COLUMN kind TEXT;"
+	    "ALTER TABLE files ADD COLUMN taken TEXT;"
+	    "ALTER TABLE files ADD COLUMN make TEXT;"
+	    "ALTER TABLE files ADD COLUMN model TEXT;"
+	    "CREATE INDEX files_taken ON files(taken);"
+	    "CREATE INDEX files_kind ON files(kind);"
+	    "CREATE INDEX files_model ON files(model);"
+	    "CREATE INDEX files_camera ON files(make, model);"
+	    "DROP TABLE upload_parts; DROP TABLE upload_jobs;"
+	    "DROP TABLE remotes; CREATE TABLE upload_jobs (id INTEGER PRIMARY"
+	    " KEY, remote TEXT NOT NULL, file_id INTEGER NOT NULL REFERENCES"
+	    " files(id) ON DELETE CASCADE, status TEXT NOT NULL DEFAULT"
+	    " 'pending', attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	    " skipped INTEGER NOT NULL DEFAULT 0, upload_id TEXT, part_size"
+	    " INTEGER, claimed_by TEXT, lease_until INTEGER, remote_path TEXT,"
+	    " tmp_path TEXT, verify_status TEXT, queued_at, done_at,"
+	    " verified_at, UNIQUE (remote, file_id));"
+	    "CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status,"
+	    " verified_at);"
+	    "CREATE INDEX upload_jobs_status ON upload_jobs(remote, status);"
+	    "CREATE TABLE upload_parts (job_id INTEGER NOT NULL"
+	    " REFERENCES upload_jobs(id) ON DELETE CASCADE, part INTEGER NOT"
+	    " NULL, etag TEXT NOT NULL, PRIMARY KEY (job_id, part))"), 0);
 	/* the migration to file_counts is the last one */
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", 7);
 	assert_int_equal(catalog_exec(cat, sql), 0);
@@ -216,6 +242,19 @@ test_migrate_from_6(void **state)
 	    3);
 	assert_int_equal(value(cat, "SELECT count(*) FROM files WHERE"
 	    " typeof(taken_utc) = 'integer'"), 1);
+	/* schema 11: type, camera, capture time as numbers, the same text */
+	assert_int_equal(value(cat, "SELECT count(*) FROM types"), 2);
+	assert_int_equal(value(cat, "SELECT count(*) FROM upload_jobs j JOIN"
+	    " remotes r ON r.id = j.remote_id WHERE r.name = 's3'"), 3);
+	assert_int_equal(value(cat, "SELECT count(*) FROM cameras"), 1);
+	assert_int_equal(value(cat, "SELECT count(*) FROM files WHERE"
+	    " typeof(taken) = 'integer'"), 2);
+	assert_int_equal(value(cat, "SELECT count(*) FROM catalog WHERE"
+	    " (path = '2004/03/30/a.jpg' AND taken = '2004-03-30T10:00:00' AND"
+	    " mime = 'image/jpeg' AND kind = 'image' AND make = 'Canon' AND"
+	    " model = 'Canon EOS 20D') OR (path = '2021/01/01/c.mp4' AND"
+	    " taken IS NULL AND mime = 'video/mp4' AND kind = 'video' AND"
+	    " make IS NULL AND model IS NULL)"), 2);
 	assert_int_equal(value(cat, "SELECT count(*) FROM uploads WHERE"
 	    " (path = '2004/03/30/a.jpg' AND remote_path = path) OR"
 	    " (path = '2004/03/31/b.jpg' AND remote_path ="

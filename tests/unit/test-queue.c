@@ -84,12 +84,14 @@ test_claim(void **state)
 	assert_non_null(b);
 	assert_int_equal(queue_init(a), 0);
 	assert_int_equal(queue_init(b), 0);
-	sql(a, "INSERT INTO files (id, path, sha256, size, mtime_ns, mime, "
-	    "kind, date_source, imported_at) VALUES (1, 'a.jpg', 'x', 1, 0, "
-	    "'image/jpeg', 'image', 'test', 'now'), (2, 'b.jpg', 'y', 1, 0, "
-	    "'image/jpeg', 'image', 'test', 'now')");
-	sql(a, "INSERT INTO upload_jobs (id, remote, file_id, queued_at) "
-	    "VALUES (1, 'r', 1, 'now'), (2, 'r', 2, 'now')");
+	sql(a, "INSERT INTO types (id, mime, kind) VALUES (1, 'image/jpeg', "
+	    "'image')");
+	sql(a, "INSERT INTO files (id, path, sha256, size, mtime_ns, type_id, "
+	    "date_source, imported_at) VALUES (1, 'a.jpg', 'x', 1, 0, 1, "
+	    "'test', 'now'), (2, 'b.jpg', 'y', 1, 0, 1, 'test', 'now')");
+	sql(a, "INSERT INTO remotes (id, name) VALUES (1, 'r')");
+	sql(a, "INSERT INTO upload_jobs (id, remote_id, file_id, queued_at) "
+	    "VALUES (1, 1, 1, 'now'), (2, 1, 2, 'now')");
 
 	/* two connections, two jobs, then none */
 	assert_int_equal(claim(a), 1);
