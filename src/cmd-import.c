@@ -564,7 +564,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 		free(roots);
 		return EXIT_USAGE;
 	}
-	imp.head = xmalloc(HEAD_SIZE);
+	imp.head = xmalloc(HASH_SLOT);	/* a small file whole: import_read */
 	rc = import_groups(&imp, nsrc, roots);
 	free(roots);
 	library_full_say(&imp);

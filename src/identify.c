@@ -358,6 +358,8 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 {
 	const char	*mime, *alt;
 	char		 ext[16];
+	/* libmagic sees HEAD_SIZE bytes, however much was read. */
+	size_t		 len = s->headlen < HEAD_SIZE ? s->headlen : HEAD_SIZE;
 
 	if (cookie == NULL && identify_open(NULL) == -1) {
 		meta_set_error(m, "libmagic is not available");
@@ -367,7 +369,7 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 		mime = "application/x-empty";
 	else if (identify_jpeg(s))
 		mime = "image/jpeg";
-	else if ((mime = magic_buffer(cookie, s->head, s->headlen)) == NULL) {
+	else if ((mime = magic_buffer(cookie, s->head, len)) == NULL) {
 		meta_set_error(m, "libmagic: %s", magic_error(cookie));
 		return -1;
 	}
@@ -383,7 +385,7 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 	/* An XMP packet (sidecar or standalone) is RDF, as ExifTool says. */
 	if ((strncmp(mime, "text/", 5) == 0 ||
 	    strcmp(mime, "application/xml") == 0) &&
-	    memmem(s->head, s->headlen, "<x:xmpmeta", 10) != NULL)
+	    memmem(s->head, len, "<x:xmpmeta", 10) != NULL)
 		mime = "application/rdf+xml";
 	strlcpy_sb(m->mime, mime, sizeof m->mime);
 	m->kind = kind_of_mime(m->mime);
