@@ -432,9 +432,10 @@ spare_wait(void)
 }
 
 /*
- * Take the spare unnamed file, if the thread made one (waiting for it) in
- * the directory dev, ino; one made elsewhere is closed (so freed). Returns
- * its descriptor, or -1.
+ * Take the spare unnamed file, if the thread made one in the directory
+ * dev, ino; one made elsewhere is closed (so freed). Never waits: a spare
+ * not made yet (the thread busy, or without a core) stays asked for, and
+ * the copy makes its own. Returns its descriptor, or -1.
  */
 static int
 spare_take(dev_t dev, ino_t ino)
@@ -442,7 +443,10 @@ spare_take(dev_t dev, ino_t ino)
 	int	fd = -1, other = -1;
 
 	pthread_mutex_lock(&ring.mu);
-	spare_wait();
+	if (spare.want) {
+		pthread_mutex_unlock(&ring.mu);
+		return -1;
+	}
 	if (spare.fd >= 0 && spare.dev == dev && spare.ino == ino)
 		fd = spare.fd;
 	else
@@ -454,10 +458,20 @@ spare_take(dev_t dev, ino_t ino)
 	return fd;
 }
 
-/* Have the thread make a spare unnamed file in dirfd (dev, ino). */
+/*
+ * Have the thread make a spare unnamed file in dirfd (dev, ino), unless
+ * one is still being made.
+ */
 static void
 spare_ask(int dirfd, dev_t dev, ino_t ino)
 {
+	int	busy;
+
+	pthread_mutex_lock(&ring.mu);
+	busy = spare.want;	/* only the thread clears it */
+	pthread_mutex_unlock(&ring.mu);
+	if (busy)
+		return;
 	if (spare.dirfd == -1 || spare.dev != dev || spare.ino != ino) {
 		if (spare.dirfd != -1)
 			close(spare.dirfd);
@@ -478,8 +492,8 @@ spare_ask(int dirfd, dev_t dev, ino_t ino)
 
 /*
  * A new unnamed file (mode 0644) in the directory dirfd, for a copy: the
- * one the thread made ahead if it made it there, else made now; either
- * way the thread then makes the next one there. Returns its descriptor;
+ * one the thread made ahead if it is ready and there, else made now; the
+ * thread then makes the next one there. Returns its descriptor;
  * -2 when the filesystem has no O_TMPFILE; or -1 with errno
  * (store_tmpfile).
  */
