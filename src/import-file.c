@@ -245,7 +245,7 @@ import_read(struct import *imp, struct infile *f)
 		return o;
 	}
 	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */
-	/* A small file is read whole (HASH_SLOT), its copy made from that. */
+	/* Under 16 MB: its first HASH_SLOT bytes (a photo whole), once. */
 	if (f->sb.st_size < PIPE_MIN)
 		rc = meta_probe_head(f->fd, f->e->path, &f->sb, imp->ctx->cfg,
 		    imp->head, HASH_SLOT, &f->s, m);

@@ -295,8 +295,8 @@ meta_probe(int fd, const char *path, const struct stat *sb,
 
 /*
  * meta_probe, reading the first headsize bytes (HEAD_SIZE or more) into
- * head: the importer reads a small file whole, into the slot its copy is
- * written and hashed from, so the parsers read nothing more.
+ * head: the importer reads a photo whole, so that neither the parsers nor
+ * its copy read it again.
  */
 int
 meta_probe_head(int fd, const char *path, const struct stat *sb,
