@@ -330,6 +330,9 @@ int		 meta_read(const struct sb_src *, struct meta *);
 int		 meta_probe(int, const char *, const struct stat *,
 		    const struct config *, uint8_t *, struct sb_src *,
 		    struct meta *);
+int		 meta_probe_head(int, const char *, const struct stat *,
+		    const struct config *, uint8_t *, size_t, struct sb_src *,
+		    struct meta *);
 void		 meta_fallback_mtime(struct meta *, const struct stat *);
 int		 meta_take_date(struct meta *, const char *, size_t,
 		    const char *, const char *);

@@ -491,6 +491,7 @@ import_groups(struct import *imp, int nsrc, const int *roots)
 		if (roots[i] != -1)
 			scan_walk(sc, roots[i]);
 	batch_flush(imp);
+	store_hash_end();	/* the unnamed file made ahead for a next copy */
 	if (!imp->dry_run && txn_commit(imp) == -1)
 		return EXIT_SOMEFAILED;
 	return EXIT_ALLGOOD;
@@ -563,7 +564,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 		free(roots);
 		return EXIT_USAGE;
 	}
-	imp.head = xmalloc(HEAD_SIZE);
+	imp.head = xmalloc(HASH_SLOT);	/* a small file whole: import_read */
 	rc = import_groups(&imp, nsrc, roots);
 	free(roots);
 	library_full_say(&imp);

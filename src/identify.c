@@ -332,6 +332,23 @@ identify_tiff_bytes(const struct sb_src *s)
 }
 
 /*
+ * Is s a JPEG as cameras and phones write it: the start of image, then an
+ * Exif or a JFIF segment? libmagic names every such file image/jpeg (the
+ * corpus, and every JPEG on the test machine, checked), and asking it
+ * costs a tenth of the importer's time on a card of photos.
+ */
+static int
+identify_jpeg(const struct sb_src *s)
+{
+	const uint8_t	*h = s->head;
+
+	if (s->headlen < 12 || h[0] != 0xff || h[1] != 0xd8 || h[2] != 0xff)
+		return 0;
+	return (h[3] == 0xe1 && memcmp(h + 6, "Exif\0\0", 6) == 0) ||
+	    (h[3] == 0xe0 && memcmp(h + 6, "JFIF\0", 5) == 0);
+}
+
+/*
  * Name the type of the file whose first bytes are in s->head, and set
  * m->mime and m->kind. The bytes decide; name breaks ties they cannot.
  * Returns 0, or -1 if libmagic failed (m->error says why).
@@ -341,6 +358,8 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 {
 	const char	*mime, *alt;
 	char		 ext[16];
+	/* libmagic sees HEAD_SIZE bytes, however much was read. */
+	size_t		 len = s->headlen < HEAD_SIZE ? s->headlen : HEAD_SIZE;
 
 	if (cookie == NULL && identify_open(NULL) == -1) {
 		meta_set_error(m, "libmagic is not available");
@@ -348,7 +367,9 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 	}
 	if (s->headlen == 0)
 		mime = "application/x-empty";
-	else if ((mime = magic_buffer(cookie, s->head, s->headlen)) == NULL) {
+	else if (identify_jpeg(s))
+		mime = "image/jpeg";
+	else if ((mime = magic_buffer(cookie, s->head, len)) == NULL) {
 		meta_set_error(m, "libmagic: %s", magic_error(cookie));
 		return -1;
 	}
@@ -364,7 +385,7 @@ identify(const struct sb_src *s, const char *name, struct meta *m)
 	/* An XMP packet (sidecar or standalone) is RDF, as ExifTool says. */
 	if ((strncmp(mime, "text/", 5) == 0 ||
 	    strcmp(mime, "application/xml") == 0) &&
-	    memmem(s->head, s->headlen, "<x:xmpmeta", 10) != NULL)
+	    memmem(s->head, len, "<x:xmpmeta", 10) != NULL)
 		mime = "application/rdf+xml";
 	strlcpy_sb(m->mime, mime, sizeof m->mime);
 	m->kind = kind_of_mime(m->mime);

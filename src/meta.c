@@ -290,13 +290,26 @@ meta_probe(int fd, const char *path, const struct stat *sb,
     const struct config *cfg, uint8_t *head, struct sb_src *s,
     struct meta *m)
 {
+	return meta_probe_head(fd, path, sb, cfg, head, HEAD_SIZE, s, m);
+}
+
+/*
+ * meta_probe, reading the first headsize bytes (HEAD_SIZE or more) into
+ * head: the importer reads a photo whole, so that neither the parsers nor
+ * its copy read it again.
+ */
+int
+meta_probe_head(int fd, const char *path, const struct stat *sb,
+    const struct config *cfg, uint8_t *head, size_t headsize,
+    struct sb_src *s, struct meta *m)
+{
 	ssize_t	n;
 	size_t	got = 0;
 	int	rc = 0, i;
 
 	memset(m, 0, sizeof *m);
-	while (got < HEAD_SIZE && got < (uint64_t)sb->st_size) {
-		n = pread(fd, head + got, HEAD_SIZE - got, (off_t)got);
+	while (got < headsize && got < (uint64_t)sb->st_size) {
+		n = pread(fd, head + got, headsize - got, (off_t)got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -312,7 +325,7 @@ meta_probe(int fd, const char *path, const struct stat *sb,
 	s->size = (uint64_t)sb->st_size;
 	s->head = head;
 	s->headlen = got;
-	if (got < HEAD_SIZE && got < (uint64_t)sb->st_size) {
+	if (got < headsize && got < (uint64_t)sb->st_size) {
 		meta_set_error(m, "file shrank while being read (%zu of %lld "
 		    "bytes)", got, (long long)sb->st_size);
 		return -1;

@@ -8,9 +8,13 @@
  * writeback. Once the batch is durable the importer has the same thread
  * read each copy back (a slot as its buffer) and compare its XXH3-128 with
  * that of the bytes read, a few copies ahead of the one it is filing.
+ * Before any of that, the thread makes the next copy's unnamed file
+ * (store_hash_tmpfile), so the importer does not wait for its inode.
  * Memory stays HASH_SLOTS buffers whatever the number of files. Only the
  * importer's thread hands it work (one waiter at a time).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -41,7 +45,17 @@ struct store_hash {
 	char		 why[256];
 	unsigned char	 md[EVP_MAX_MD_SIZE];	/* the SHA-256, once done */
 	XXH128_hash_t	 sum;		/* the XXH3-128, once done */
+	struct store_hash *next;	/* freed and kept (store_hash_free) */
 };
+
+/*
+ * Hashes freed, kept for the next copies: allocating and starting two
+ * hash states for every file cost 3% of the importer's time. At most as
+ * many as a batch holds at once anyway; only the importer uses the list.
+ */
+#define HASH_KEEP	256
+static struct store_hash *kept;
+static size_t		 nkept;
 
 /* What the thread does with a slot. */
 enum hash_job {
@@ -73,6 +87,21 @@ static struct {
 	XXH3_state_t	*xxh;		/* the thread's, for read-backs */
 } ring = { .mu = PTHREAD_MUTEX_INITIALIZER,
     .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
+
+/*
+ * The next copy's unnamed file, made ahead on the thread (before any slot)
+ * in the directory the last copy went to (store_hash_tmpfile): creating
+ * an inode is a fifth of the importer's time on a card of photos. Only
+ * the importer asks for it and takes it; the thread fills fd in and
+ * clears want, under the ring's lock.
+ */
+static struct {
+	int		 dirfd;		/* a dup of that directory, or -1 */
+	dev_t		 dev;		/* which one it is */
+	ino_t		 ino;
+	int		 fd;		/* made, not taken yet; or -1 */
+	int		 want;		/* asked for, not made yet */
+} spare = { -1, 0, 0, -1, 0 };
 
 /*
  * Read h's copy back into the slot b and compare its XXH3-128 with that of
@@ -132,6 +161,21 @@ hash_slot(size_t i)
 	}
 }
 
+/* Make the spare unnamed file asked for; with the lock, dropped meanwhile. */
+static void
+hash_spare(void)
+{
+	int	fd;
+
+	pthread_mutex_unlock(&ring.mu);
+	fd = store_tmpfile(spare.dirfd);
+	pthread_mutex_lock(&ring.mu);
+	spare.fd = fd;
+	spare.want = 0;
+	if (ring.waiting)
+		pthread_cond_signal(&ring.done);
+}
+
 /*
  * The hashing thread: take the slots in order as they are filled. Woken
  * only for HASH_WAKE slots or when the importer waits (hash_nudge), not
@@ -145,10 +189,14 @@ hash_thread(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&ring.mu);
 	for (;;) {
-		while (ring.hashed == ring.filled) {
+		while (ring.hashed == ring.filled && !spare.want) {
 			ring.idle = 1;
 			pthread_cond_wait(&ring.work, &ring.mu);
 			ring.idle = 0;
+		}
+		if (spare.want) {
+			hash_spare();
+			continue;
 		}
 		i = ring.hashed % HASH_SLOTS;
 		pthread_mutex_unlock(&ring.mu);
@@ -208,16 +256,30 @@ hash_start(void)
 struct store_hash *
 store_hash_new(int fd)
 {
-	struct store_hash	*h = xcalloc(1, sizeof *h);
+	struct store_hash	*h = kept;
+	EVP_MD_CTX		*sha256 = NULL;
+	XXH3_state_t		*xxh = NULL;
 
+	if (h != NULL) {
+		/* One freed before: its hashes' states, started again. */
+		kept = h->next;
+		nkept--;
+		sha256 = h->sha256;
+		xxh = h->xxh;
+		memset(h, 0, sizeof *h);
+	} else
+		h = xcalloc(1, sizeof *h);
 	h->fd = fd;
 	if (ring.sha256 == NULL)
 		ring.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (ring.sha256 == NULL || (h->sha256 = EVP_MD_CTX_new()) == NULL ||
+	if (sha256 == NULL)
+		sha256 = EVP_MD_CTX_new();
+	if ((h->sha256 = sha256) == NULL || ring.sha256 == NULL ||
 	    EVP_DigestInit_ex(h->sha256, ring.sha256, NULL) != 1)
 		fatalx("OpenSSL SHA-256 unavailable");
-	if ((h->xxh = XXH3_createState()) == NULL)
+	if (xxh == NULL && (xxh = XXH3_createState()) == NULL)
 		fatalx("out of memory");
+	h->xxh = xxh;
 	XXH3_128bits_reset(h->xxh);
 	return h;
 }
@@ -337,14 +399,138 @@ store_hash_result(struct store_hash *h, char *hex)
 	store_sha256_hex(h->md, hex);
 }
 
-/* Free h, once the thread is done with it (waiting for that). */
+/*
+ * Free h, once the thread is done with it (waiting for that): kept for a
+ * next copy (store_hash_new), up to a batch's worth.
+ */
 void
 store_hash_free(struct store_hash *h)
 {
 	if (h == NULL)
 		return;
 	hash_wait(h);
+	if (nkept < HASH_KEEP) {
+		h->next = kept;
+		kept = h;
+		nkept++;
+		return;
+	}
 	EVP_MD_CTX_free(h->sha256);
 	XXH3_freeState(h->xxh);
 	free(h);
+}
+
+/* Wait until the thread made the spare asked for, if any; with the lock. */
+static void
+spare_wait(void)
+{
+	while (spare.want) {
+		ring.waiting = 1;
+		pthread_cond_wait(&ring.done, &ring.mu);
+		ring.waiting = 0;
+	}
+}
+
+/*
+ * Take the spare unnamed file, if the thread made one in the directory
+ * dev, ino; one made elsewhere is closed (so freed). Never waits: a spare
+ * not made yet (the thread busy, or without a core) stays asked for, and
+ * the copy makes its own. Returns its descriptor, or -1.
+ */
+static int
+spare_take(dev_t dev, ino_t ino)
+{
+	int	fd = -1, other = -1;
+
+	pthread_mutex_lock(&ring.mu);
+	if (spare.want) {
+		pthread_mutex_unlock(&ring.mu);
+		return -1;
+	}
+	if (spare.fd >= 0 && spare.dev == dev && spare.ino == ino)
+		fd = spare.fd;
+	else
+		other = spare.fd;
+	spare.fd = -1;
+	pthread_mutex_unlock(&ring.mu);
+	if (other >= 0)
+		close(other);
+	return fd;
+}
+
+/*
+ * Have the thread make a spare unnamed file in dirfd (dev, ino), unless
+ * one is still being made.
+ */
+static void
+spare_ask(int dirfd, dev_t dev, ino_t ino)
+{
+	int	busy;
+
+	pthread_mutex_lock(&ring.mu);
+	busy = spare.want;	/* only the thread clears it */
+	pthread_mutex_unlock(&ring.mu);
+	if (busy)
+		return;
+	if (spare.dirfd == -1 || spare.dev != dev || spare.ino != ino) {
+		if (spare.dirfd != -1)
+			close(spare.dirfd);
+		/* The thread's own descriptor: the importer may close its. */
+		if ((spare.dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) == -1)
+			return;
+		spare.dev = dev;
+		spare.ino = ino;
+	}
+	pthread_mutex_lock(&ring.mu);
+	if (!ring.started)
+		hash_start();
+	spare.want = 1;
+	if (ring.idle)	/* now: it is wanted before the next copy */
+		pthread_cond_signal(&ring.work);
+	pthread_mutex_unlock(&ring.mu);
+}
+
+/*
+ * A new unnamed file (mode 0644) in the directory dirfd, for a copy: the
+ * one the thread made ahead if it is ready and there, else made now; the
+ * thread then makes the next one there. Returns its descriptor;
+ * -2 when the filesystem has no O_TMPFILE; or -1 with errno
+ * (store_tmpfile).
+ */
+int
+store_hash_tmpfile(int dirfd)
+{
+	struct stat	sb;
+	int		fd;
+
+	if (fstat(dirfd, &sb) == -1)
+		return -1;
+	if ((fd = spare_take(sb.st_dev, sb.st_ino)) == -1 &&
+	    (fd = store_tmpfile(dirfd)) < 0)
+		return fd;
+	spare_ask(dirfd, sb.st_dev, sb.st_ino);
+	return fd;
+}
+
+/*
+ * The run is over: close the spare unnamed file (freeing it) and the
+ * thread's directory, so nothing is held between runs (watch).
+ */
+void
+store_hash_end(void)
+{
+	int	fd;
+
+	if (!ring.started)
+		return;
+	pthread_mutex_lock(&ring.mu);
+	spare_wait();
+	fd = spare.fd;
+	spare.fd = -1;
+	pthread_mutex_unlock(&ring.mu);
+	if (fd >= 0)
+		close(fd);
+	if (spare.dirfd != -1)
+		close(spare.dirfd);
+	spare.dirfd = -1;
 }

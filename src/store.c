@@ -301,13 +301,17 @@ store_link_tmpfile(int fd, int dirfd, const char *name)
 	return linkat(fd, "", dirfd, name, AT_EMPTY_PATH);
 }
 
-/* Open the file the copy goes into: unnamed if the filesystem allows. */
+/*
+ * Open the file the copy goes into: unnamed if the filesystem allows;
+ * with ahead, the one the hashing thread made ahead (store_hash_tmpfile).
+ */
 static int
-store_open_tmp(int dirfd, const char *tmpdir, struct store_file *f,
-    char *err, size_t errlen)
+store_open_tmp(int dirfd, const char *tmpdir, int ahead,
+    struct store_file *f, char *err, size_t errlen)
 {
 	f->tmppath = NULL;
-	if ((f->fd = store_tmpfile(dirfd)) >= 0)
+	if ((f->fd = ahead ? store_hash_tmpfile(dirfd) :
+	    store_tmpfile(dirfd)) >= 0)
 		return 0;
 	if (f->fd == -1) {
 		snprintf(err, errlen, "cannot create the copy: %s",
@@ -336,7 +340,7 @@ store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
     char *err, size_t errlen)
 {
 	memset(f, 0, sizeof *f);
-	return store_open_tmp(dirfd, tmpdir, f, err, errlen);
+	return store_open_tmp(dirfd, tmpdir, 0, f, err, errlen);
 }
 
 /* Throw away a copy that will not be filed. */
@@ -488,7 +492,7 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
 	f->verify = dest->verify;
-	if (store_open_tmp(dest->dirfd, dest->tmpdir, f, err, errlen) == -1)
+	if (store_open_tmp(dest->dirfd, dest->tmpdir, 1, f, err, errlen) == -1)
 		return -1;
 	/* A small copy is allocated at writeback, in one piece anyway. */
 	if (size - headlen >= PIPE_MIN) {

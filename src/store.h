@@ -125,6 +125,8 @@ void	 store_hash_check(struct store_hash *h, uint64_t size);
 int	 store_hash_checked(struct store_hash *h, char *err, size_t errlen);
 void	 store_hash_result(struct store_hash *h, char *hex);
 void	 store_hash_free(struct store_hash *h);
+int	 store_hash_tmpfile(int dirfd);
+void	 store_hash_end(void);
 
 /* store-pipe.c: large copies, for store_copy_start */
 int	 store_pipe(int srcfd, const uint8_t *head, size_t headlen, int fd,

@@ -287,6 +287,48 @@ test_bytes_win(void **state)
 	    11), 64, "a.nef"), "image/jpeg");
 }
 
+/*
+ * A camera's JPEG (an Exif or a JFIF segment first) is named without
+ * libmagic: the same as libmagic names the same bytes with the segment
+ * renamed (APP2, APP0 without JFIF), and other JPEG starts go to libmagic.
+ */
+static void
+test_jpeg(void **state)
+{
+	static const char heads[][17] = {
+	    "\xff\xd8\xff\xe1\x12\x34" "Exif\0\0" "II*\0",
+	    "\xff\xd8\xff\xe2\x12\x34" "Exif\0\0" "II*\0",
+	    "\xff\xd8\xff\xe0\0\x10" "JFIF\0\1\1\0",
+	    "\xff\xd8\xff\xe0\0\x10" "JFXX\0\1\1\0",
+	    "\xff\xd8\xff\xdb\0\x43\0\x10\x0b\x0c\x0e\x0c" };
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof heads / sizeof heads[0]; i++)
+		assert_string_equal(mime_of(at(256, 0, heads[i], 16), 256,
+		    "a.jpg"), "image/jpeg");
+	/* Too short to tell by the first bytes: libmagic's answer. */
+	assert_string_equal(mime_of(heads[0], 11, "a.jpg"), "image/jpeg");
+}
+
+/*
+ * The importer reads a small file whole (up to 256 kB), but libmagic and
+ * the XMP test see its first HEAD_SIZE bytes only, as for any file.
+ */
+static void
+test_head_size(void **state)
+{
+	static uint8_t	b[HEAD_SIZE + 4096];
+
+	(void)state;
+	memset(b, 'a', sizeof b);
+	memcpy(b + HEAD_SIZE + 100, "<x:xmpmeta", 10);
+	assert_string_equal(mime_of(b, sizeof b, "a.xmp"), "text/plain");
+	memcpy(b + 100, "<x:xmpmeta", 10);
+	assert_string_equal(mime_of(b, sizeof b, "a.xmp"),
+	    "application/rdf+xml");
+}
+
 static void
 test_kinds(void **state)
 {
@@ -328,6 +370,8 @@ main(void)
 		cmocka_unit_test(test_bmff),
 		cmocka_unit_test(test_video),
 		cmocka_unit_test(test_bytes_win),
+		cmocka_unit_test(test_jpeg),
+		cmocka_unit_test(test_head_size),
 		cmocka_unit_test(test_kinds),
 	};
 
