@@ -101,6 +101,7 @@ struct cat_seen {
 };
 
 struct catalog	*catalog_open(const char *library, int readonly);
+extern int	 catalog_stepwise;	/* tests: make a new one by migrating */
 void		 catalog_close(struct catalog *cat);
 int		 catalog_exec(struct catalog *cat, const char *sql);
 int		 catalog_cache_small(struct catalog *cat);

@@ -94,6 +94,94 @@ test_create_and_view(void **state)
 	assert_null(catalog_open("/nonexistent/library", 1));
 }
 
+/*
+ * What a catalogue's schema is, as text: every object, each table's
+ * columns (name, type, NOT NULL, default, key), foreign keys and indexes,
+ * each index's columns, and the SQL of indexes, views and triggers with
+ * runs of blanks made one (a table's SQL differs where ALTER TABLE wrote
+ * it); then the version. Appended to buf (size bytes).
+ */
+static void
+schema_text(struct catalog *cat, char *buf, size_t size)
+{
+	static const char *const q[] = {
+		"SELECT type, name, tbl_name, CASE WHEN type = 'table' THEN"
+		" sql LIKE '%WITHOUT ROWID%' ELSE sql END FROM sqlite_master"
+		" ORDER BY type, name",
+		"SELECT m.name, p.* FROM sqlite_master m, pragma_table_xinfo("
+		"m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+		"SELECT m.name, p.* FROM sqlite_master m,"
+		" pragma_foreign_key_list(m.name) p WHERE m.type = 'table'"
+		" ORDER BY m.name, p.\"from\", p.seq",
+		"SELECT m.name, p.name, p.\"unique\", p.origin, p.partial FROM"
+		" sqlite_master m, pragma_index_list(m.name) p WHERE m.type ="
+		" 'table' ORDER BY m.name, p.name",
+		"SELECT m.name, p.* FROM sqlite_master m, pragma_index_xinfo("
+		"m.name) p WHERE m.type = 'index' ORDER BY m.name, p.seqno",
+		"PRAGMA user_version",
+	};
+	sqlite3_stmt	*st;
+	const char	*v;
+	size_t		 i, len = strlen(buf);
+	int		 j, blank = 0;
+
+	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+		st = catalog_prepare(cat, q[i]);
+		assert_non_null(st);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (j = 0; j < sqlite3_column_count(st); j++) {
+				v = (const char *)sqlite3_column_text(st, j);
+				for (v = v ? v : "NULL"; *v != '\0'; v++) {
+					if (*v == ' ' || *v == '\t' ||
+					    *v == '\n') {
+						blank = 1;
+						continue;
+					}
+					assert_true(len + 3 < size);
+					if (blank)
+						buf[len++] = ' ';
+					blank = 0;
+					buf[len++] = *v;
+				}
+				assert_true(len + 2 < size);
+				buf[len++] = '|';
+				blank = 0;
+			}
+			buf[len++] = '\n';
+		}
+		sqlite3_finalize(st);
+	}
+	buf[len] = '\0';
+}
+
+/*
+ * A new catalogue made in one step (schema_now) is the schema every
+ * migration in turn makes: the same objects, columns in the same order,
+ * keys, indexes, views and triggers.
+ */
+static void
+test_schema_now(void **state)
+{
+	static char	 now[64 * 1024], stepwise[64 * 1024];
+	struct catalog	*cat;
+	char		 dir[512];
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/now", libdir);
+	assert_non_null(cat = catalog_open(dir, 0));
+	schema_text(cat, now, sizeof now);
+	catalog_close(cat);
+	snprintf(dir, sizeof dir, "%s/stepwise", libdir);
+	catalog_stepwise = 1;
+	cat = catalog_open(dir, 0);
+	catalog_stepwise = 0;
+	assert_non_null(cat);
+	schema_text(cat, stepwise, sizeof stepwise);
+	catalog_close(cat);
+	assert_true(strlen(now) > 4000);
+	assert_string_equal(now, stepwise);
+}
+
 /* The first column of the first row of sql, as an integer (-1: none). */
 static int64_t
 value(struct catalog *cat, const char *sql)
@@ -310,6 +398,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_and_view),
 		cmocka_unit_test(test_netfs_types),
+		cmocka_unit_test(test_schema_now),
 		cmocka_unit_test(test_migrate_from_6),
 	};
 
