@@ -7,7 +7,7 @@
  * it, beside it.
  */
 #include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -360,7 +360,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 {
 	struct store_dest	 dest = { -1, NULL, 0, 0 };
 	struct store_file	 copy;
-	struct statvfs		 vfs;
+	struct statfs		 fs;
 	struct pending		*p;
 
 	if ((dest.dirfd = lib_dir(imp, f->out->dir, f->err,
@@ -370,10 +370,11 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	 * Keep room for the catalogue on the library's filesystem: filled to
 	 * the last byte, it could not record what was copied (txn_commit).
 	 * Copies of the batch in flight are allocated already, so count.
+	 * (fstatfs: fstatvfs would stat the directory too, for each file.)
 	 */
-	if (fstatvfs(dest.dirfd, &vfs) == 0 && vfs.f_frsize > 0 &&
-	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)f->sb.st_size +
-	    CATALOG_ROOM) {
+	if (fstatfs(dest.dirfd, &fs) == 0 && fs.f_frsize > 0 &&
+	    (uint64_t)fs.f_bavail * (uint64_t)fs.f_frsize <
+	    (uint64_t)f->sb.st_size + CATALOG_ROOM) {
 		close(f->fd);
 		f->fd = -1;
 		library_full(imp);
