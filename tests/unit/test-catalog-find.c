@@ -18,8 +18,8 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "scratch.h"
 
-static char		 libdir[] = "/tmp/shoebox-test-find.XXXXXX";
 static struct catalog	*cat;
 
 /*
@@ -61,8 +61,8 @@ add(const char *path, const char *taken, const char *make, const char *model,
 static int
 setup(void **state)
 {
-	(void)state;
-	if (mkdtemp(libdir) == NULL || (cat = catalog_open(libdir, 0)) == NULL)
+	if (scratch_setup(state) == -1 ||
+	    (cat = catalog_open(libdir, 0)) == NULL)
 		return -1;
 	add("2004/03/29/A.JPG", "2004-03-29T23:59:59", "NIKON CORPORATION",
 	    "NIKON D70", KIND_IMAGE);
@@ -81,12 +81,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	cmd[256];
-
-	(void)state;
 	catalog_close(cat);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", libdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_teardown(state);
 }
 
 /* Collect the paths found, space-separated. */

@@ -23,8 +23,8 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "scratch.h"
 
-static char	libdir[] = "/tmp/shoebox-test-seen.XXXXXX";
 
 static const char *const dirs[] = { "/card/DCIM/100/", "/card/DCIM/101/" };
 static const char *const names[] = {
@@ -45,23 +45,6 @@ pick(unsigned n)
 {
 	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (unsigned)((seed >> 33) % n);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(libdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	cmd[256];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", libdir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* A stat drawn from the values the rows are drawn from. */
@@ -97,11 +80,12 @@ fill(struct catalog *cat)
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
 	}
+	assert_int_equal(catalog_exec(cat, "INSERT INTO types (id, mime, kind)"
+	    " VALUES (1, 'image/jpeg', 'image')"), 0);
 	for (i = 1; i <= 20; i++) {
 		st = catalog_prepare(cat, "INSERT INTO files (id, path, sha256,"
-		    " size, mtime_ns, mime, kind, date_source) VALUES (?1,"
-		    " 'lib/' || ?1, randomblob(32), 100, 7, 'image/jpeg',"
-		    " 'image', 'exif')");
+		    " size, mtime_ns, type_id, date_source) VALUES (?1,"
+		    " 'lib/' || ?1, randomblob(32), 100, 7, 1, 'exif')");
 		sqlite3_bind_int(st, 1, i);
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
@@ -204,5 +188,6 @@ main(void)
 		cmocka_unit_test(test_folder_as_per_file),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup,
+	    scratch_teardown);
 }

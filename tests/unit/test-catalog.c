@@ -16,25 +16,8 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "scratch.h"
 
-static char	libdir[] = "/tmp/shoebox-test-catalog.XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(libdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	cmd[256];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", libdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 static int
 version(struct catalog *cat)
@@ -402,5 +385,6 @@ main(void)
 		cmocka_unit_test(test_migrate_from_6),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup,
+	    scratch_teardown);
 }

@@ -19,26 +19,9 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "scratch.h"
 #include "queue.h"
 
-static char	libdir[] = "/tmp/shoebox-test-queue.XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(libdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	cmd[256];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", libdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Run SQL built from a format. */
 static void
@@ -176,5 +159,6 @@ main(void)
 		cmocka_unit_test(test_variant),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup,
+	    scratch_teardown);
 }
