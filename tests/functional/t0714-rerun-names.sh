@@ -20,7 +20,8 @@ names = [b"a.jpg", b"a.jpg\x80.jpg", b"a.jpga.jpg", b"a\xff.jpg", b"a\x7f.jpg",
          b"\x80.jpg", b"B.jpg", b"b.jpg", b"b .jpg", b"b\t.jpg", b"b\\.jpg",
          b"x" * 251 + b".jpg", b"x" * 250 + b".jpg", b"x" * 250 + b"\xff.jpg",
          b"\xef\xbf\xbd.jpg", b"\xc0\xaf.jpg", b"z\x01.jpg", b"1.jpg", b"10.jpg",
-         b"9.jpg", b"\xf4\x90\x80\x80.jpg", b"\xed\xa0\x80.jpg"]
+         b"9.jpg", b"\xf4\x90\x80\x80.jpg", b"\xed\xa0\x80.jpg", b"z",
+         b"\xe9"]
 for i, n in enumerate(names):
     # each its own content: a trailer after the JPEG's end
     open(os.path.join(dest, n), "wb").write(tmpl + b"%08d" % i)
