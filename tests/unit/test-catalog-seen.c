@@ -97,11 +97,14 @@ fill(struct catalog *cat)
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
 	}
+	/* a file's type is a row of types since schema 11 */
+	assert_int_equal(catalog_exec(cat, "INSERT INTO types (mime, kind)"
+	    " VALUES ('image/jpeg', 'image') ON CONFLICT DO NOTHING"), 0);
 	for (i = 1; i <= 20; i++) {
 		st = catalog_prepare(cat, "INSERT INTO files (id, path, sha256,"
-		    " size, mtime_ns, mime, kind, date_source) VALUES (?1,"
-		    " 'lib/' || ?1, randomblob(32), 100, 7, 'image/jpeg',"
-		    " 'image', 'exif')");
+		    " size, mtime_ns, type_id, date_source) VALUES (?1,"
+		    " 'lib/' || ?1, randomblob(32), 100, 7, (SELECT id FROM"
+		    " types WHERE mime = 'image/jpeg'), 'exif')");
 		sqlite3_bind_int(st, 1, i);
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
