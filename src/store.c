@@ -659,16 +659,39 @@ store_same(struct store_file *f, int dirfd, const char *name)
 }
 
 /*
+ * How much of name (a path's) to keep before "-N.EXT" so that its file
+ * name stays within NAME_MAX bytes: stem (where its extension begins),
+ * less what the name is too long by, never ending in half a UTF-8
+ * character; 0 when the stem cannot give enough.
+ */
+static size_t
+store_stem_fit(const char *name, const char *base, size_t stem, size_t add)
+{
+	size_t	at = (size_t)(base - name), keep;
+
+	if (stem - at + add <= NAME_MAX)
+		return stem;
+	if (add >= NAME_MAX || stem - at <= stem - at + add - NAME_MAX)
+		return 0;
+	keep = stem - (stem - at + add - NAME_MAX);
+	while (keep > at && ((unsigned char)name[keep] & 0xc0) == 0x80)
+		keep--;
+	return keep > at ? keep : 0;
+}
+
+/*
  * The i-th name tried for a file called name (or for a path ending in
  * one): name itself for 0, else STEM-i.EXT, the extension being what
- * follows the last dot of the file name (none for ".hidden"). Into out;
- * -1 when it does not fit.
+ * follows the last dot of the file name (none for ".hidden"); a stem cut
+ * short where that would be longer than NAME_MAX bytes (a name of 255
+ * bytes taken by another file). Into out; -1 when it does not fit.
  */
 int
 store_name_candidate(const char *name, int i, char *out, size_t size)
 {
 	const char	*base, *dot;
-	size_t		 stem;
+	char		 num[16];
+	size_t		 stem, keep;
 	int		 n;
 
 	if (i == 0)
@@ -678,7 +701,11 @@ store_name_candidate(const char *name, int i, char *out, size_t size)
 		dot = strrchr(base, '.');
 		stem = dot != NULL && dot != base ? (size_t)(dot - name) :
 		    strlen(name);
-		n = snprintf(out, size, "%.*s-%d%s", (int)stem, name, i,
+		snprintf(num, sizeof num, "-%d", i);
+		if ((keep = store_stem_fit(name, base, stem, strlen(num) +
+		    strlen(name + stem))) == 0)
+			return -1;
+		n = snprintf(out, size, "%.*s%s%s", (int)keep, name, num,
 		    name + stem);
 	}
 	return n >= 0 && (size_t)n < size ? 0 : -1;

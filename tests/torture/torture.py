@@ -24,6 +24,7 @@ agree. Exit 1 if any of these figures is not 0, 2 on a usage error.
         [--keep] [--tmp DIR]
 """
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -229,6 +230,20 @@ class State:
                 real, os.path.relpath(path, self.src))
 
     def mutate(self, op, target=None):
+        """One mutation at a time, whoever makes it: the runner's
+        free-running ones and the hook's (run from inside shoebox) happen
+        at once, and one could swap a folder for a symlink between the
+        other's choice of a file and its open, then grow, truncate or move
+        a canary through it (a loss shoebox did not cause)."""
+        fd = os.open(os.path.join(self.root, "mutate.lock"),
+                     os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return self.mutate_locked(op, target)
+        finally:
+            os.close(fd)
+
+    def mutate_locked(self, op, target=None):
         """Do one mutation; returns True if it happened. A content is
         entered in the ledger once it is complete where it was put; what
         it replaces is kept in the holding directory first."""

@@ -88,6 +88,46 @@ test_name_candidate(void **state)
 	assert_string_equal(out, "abc-10.jpg");
 }
 
+/*
+ * A file name of NAME_MAX bytes loses the end of its stem to its -N, never
+ * half a UTF-8 character; the folder and the extension stay whole.
+ */
+static void
+test_name_candidate_long(void **state)
+{
+	char	name[300], want[600], out[600];
+	size_t	i;
+
+	(void)state;
+	memset(name, 'x', 251);
+	strcpy(name + 251, ".jpg");
+	assert_int_equal(store_name_candidate(name, 1, out, sizeof out), 0);
+	memset(want, 'x', 249);
+	strcpy(want + 249, "-1.jpg");
+	assert_string_equal(out, want);
+	assert_int_equal(store_name_candidate(name, 123, out, sizeof out), 0);
+	assert_int_equal(strlen(out), 255);
+	/* in a folder: only the file name counts */
+	snprintf(want, sizeof want, "2004/03/30/%s", name);
+	assert_int_equal(store_name_candidate(want, 1, out, sizeof out), 0);
+	assert_int_equal(strlen(out), 11 + 255);
+	assert_memory_equal(out, "2004/03/30/xxx", 14);
+	/* 125 e-acutes, then "x.jpg": the cut takes the x and a whole one */
+	for (i = 0; i < 125; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	strcpy(name + 250, "x.jpg");
+	assert_int_equal(store_name_candidate(name, 1, out, sizeof out), 0);
+	assert_int_equal(strlen(out), 248 + 6);
+	assert_string_equal(out + 248, "-1.jpg");
+	assert_memory_equal(out, name, 248);
+	/* no stem to cut: refused */
+	memset(name, 'x', 1);
+	memset(name + 1, 'j', 254);
+	name[1] = '.';
+	name[255] = '\0';
+	assert_int_equal(store_name_candidate(name, 1, out, sizeof out), -1);
+}
+
 /* SHA-256 of what store_hash_fd reads from path. */
 static void
 hash_path(const char *path, uint64_t size, char *hex)
@@ -234,6 +274,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_candidate),
+		cmocka_unit_test(test_name_candidate_long),
 		cmocka_unit_test(test_pass_copy),
 		cmocka_unit_test(test_pass_region_and_errors),
 		cmocka_unit_test(test_ahead),
