@@ -64,8 +64,12 @@ abs_append(char *out, size_t size, size_t len, const char *s)
 	return len + n;
 }
 
-/* The source's path as recorded: absolute, without "./". */
-static void
+/*
+ * The source's path as recorded: absolute, without "./". 0, or -1 if it
+ * does not fit in size bytes (out then cut short: not to be recorded, as
+ * two files could then be recorded as one).
+ */
+static int
 abs_path(struct import *imp, const char *path, char *out, size_t size)
 {
 	size_t	len = 0;
@@ -77,7 +81,7 @@ abs_path(struct import *imp, const char *path, char *out, size_t size)
 		len = abs_append(out, size, len, imp->cwd);
 		len = abs_append(out, size, len, "/");
 	}
-	abs_append(out, size, len, path);
+	return abs_append(out, size, len, path) + 1 >= size ? -1 : 0;
 }
 
 /*
@@ -467,9 +471,13 @@ import_file(struct import *imp, const struct scan_entry *e,
 	out->id = 0;
 	out->dir[0] = out->name[0] = '\0';
 	memset(&out->meta, 0, sizeof out->meta);
-	abs_path(imp, e->path, f.abspath, sizeof f.abspath);
 	strlcpy_sb(out->orig, e->name, sizeof out->orig);
-
+	if (abs_path(imp, e->path, f.abspath, sizeof f.abspath) == -1) {
+		snprintf(f.err, sizeof f.err, "its path is too long to record "
+		    "(%zu bytes or more); left as it is",
+		    sizeof f.abspath - 1);
+		return infile_failed(imp, &f);
+	}
 	if ((o = import_known(imp, &f)) == OUT_NEXT &&
 	    (o = import_settled(imp, &f)) == OUT_NEXT &&
 	    (o = import_read(imp, &f)) == OUT_NEXT &&
