@@ -11,11 +11,7 @@ command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 
 S=$T/drop
 check_lib() {
-	q "SELECT path || ' ' || lower(hex(sha256)) FROM files" |
-	while read -r p h; do
-		[ "$(sum "$LIB/$p")" = "$h" ] ||
-		    { echo "FAIL: $1: $p is not its catalogue SHA-256" >&2; exit 1; }
-	done || exit 1
+	catalog_matches_lib "$1"
 	libfiles | while IFS= read -r p; do
 		grep -qx "$(sum "$LIB/$p")" "$T/orig.sums" ||
 		    { echo "FAIL: $1: $p holds bytes no source held" >&2; exit 1; }

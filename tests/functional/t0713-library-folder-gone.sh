@@ -9,14 +9,6 @@
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 
 S=$T/drop
-check_lib() {
-	q "SELECT path || ' ' || lower(hex(sha256)) FROM files" |
-	while read -r p h; do
-		[ -f "$LIB/$p" ] || { echo "FAIL: $1: catalogued $p is not in the library" >&2; exit 1; }
-		[ "$(sum "$LIB/$p")" = "$h" ] ||
-		    { echo "FAIL: $1: $p is not its catalogue SHA-256" >&2; exit 1; }
-	done || exit 1
-}
 for how in gone again readonly; do
 	rm -rf "$S" "$LIB" "$T/orig"
 	dated_jpegs "$S" 40
@@ -45,7 +37,7 @@ for how in gone again readonly; do
 	hook_fired
 	echo "$how: rc $rc: $(grep 'files seen' "$T/out")"
 	cat "$T/err" | grep -v "cannot create 2015/0" | head -8
-	check_lib "$how"
+	catalog_matches_lib "$how"
 	# what is left in the source is what was not filed
 	for f in "$T/orig"/*; do
 		n=${f##*/}
@@ -59,7 +51,7 @@ for how in gone again readonly; do
 	[ $how != readonly ] || chmod -R u+w "$LIB"
 	csb import --move --no-progress "$S"
 	expect_rc 0
-	check_lib "$how, re-run"
+	catalog_matches_lib "$how, re-run"
 	[ -z "$(ls -A "$S")" ] || fail "$how: re-run left $(ls "$S")"
 	[ "$(lib_sums | cut -d' ' -f1 | sort)" = "$(sums "$T/orig")" ] ||
 	    fail "$how: the library is not the drop folder"

@@ -156,52 +156,7 @@ q "SELECT * FROM sources ORDER BY id" >"$T/sources"
 [ "$(q "SELECT count(*) FROM files WHERE typeof(taken) = 'integer'")" -ge 5 ] ||
     fail "capture times not integers"
 # back from schema 11: type, camera and capture time as text in each row
-q "CREATE TEMP TABLE t AS SELECT f.id AS id, c.mime AS mime, c.kind AS kind,
-   c.taken AS taken, c.make AS make, c.model AS model
-   FROM files f JOIN catalog c ON c.path = f.path;
-   DROP VIEW catalog; DROP TRIGGER files_count_add; DROP TRIGGER files_count_del;
-   DROP TRIGGER files_count_upd; DROP INDEX files_taken; DROP INDEX files_camera;
-   DROP INDEX files_type; ALTER TABLE files DROP COLUMN type_id;
-   ALTER TABLE files DROP COLUMN camera_id; ALTER TABLE files DROP COLUMN taken;
-   DROP TABLE types; DROP TABLE cameras;
-   ALTER TABLE files ADD COLUMN mime TEXT; ALTER TABLE files ADD COLUMN kind TEXT;
-   ALTER TABLE files ADD COLUMN taken TEXT; ALTER TABLE files ADD COLUMN make TEXT;
-   ALTER TABLE files ADD COLUMN model TEXT;
-   UPDATE files SET (mime, kind, taken, make, model) = (SELECT mime, kind, taken,
-   make, model FROM temp.t WHERE t.id = files.id);
-   CREATE INDEX files_taken ON files(taken); CREATE INDEX files_kind ON files(kind);
-   CREATE INDEX files_model ON files(model, make, path);
-   CREATE TRIGGER files_count_add AFTER INSERT ON files BEGIN
-   INSERT INTO file_counts VALUES (coalesce(substr(NEW.taken, 1, 4), ''), NEW.kind,
-   coalesce(NEW.make, ''), coalesce(NEW.model, ''), 1, NEW.size)
-   ON CONFLICT DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes; END;
-   CREATE TRIGGER files_count_del AFTER DELETE ON files BEGIN
-   UPDATE file_counts SET files = files - 1, bytes = bytes - OLD.size
-   WHERE year = coalesce(substr(OLD.taken, 1, 4), '') AND kind = OLD.kind AND
-   make = coalesce(OLD.make, '') AND model = coalesce(OLD.model, '');
-   DELETE FROM file_counts WHERE files <= 0; END;
-   CREATE TRIGGER files_count_upd AFTER UPDATE OF taken, kind, make, model, size ON files
-   BEGIN SELECT 1; END;
-   CREATE VIEW catalog AS SELECT 1;
-   CREATE TEMP TABLE j AS SELECT j.*, r.name AS remote FROM upload_jobs j
-   JOIN remotes r ON r.id = j.remote_id;
-   DROP VIEW uploads; DROP TABLE upload_jobs; DROP TABLE remotes;
-   CREATE TABLE upload_jobs (id INTEGER PRIMARY KEY, remote TEXT NOT NULL,
-   file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-   status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
-   last_error TEXT, skipped INTEGER NOT NULL DEFAULT 0, upload_id TEXT,
-   part_size INTEGER, claimed_by TEXT, lease_until INTEGER, remote_path TEXT,
-   tmp_path TEXT, verify_status TEXT, queued_at INTEGER, done_at INTEGER,
-   verified_at INTEGER, UNIQUE (remote, file_id));
-   INSERT INTO upload_jobs SELECT id, remote, file_id, status, attempts,
-   last_error, skipped, upload_id, part_size, claimed_by, lease_until,
-   remote_path, tmp_path, verify_status, queued_at, done_at, verified_at FROM temp.j;
-   CREATE TRIGGER upload_jobs_same_name AFTER UPDATE OF remote_path ON upload_jobs
-   BEGIN SELECT 1; END;
-   CREATE INDEX upload_jobs_renamed ON upload_jobs(remote) WHERE remote_path IS NOT NULL;
-   CREATE INDEX upload_jobs_verified ON upload_jobs(remote, status, verified_at);
-   CREATE VIEW uploads AS SELECT 1;
-   PRAGMA user_version = 10" || fail "downgrade 11"
+catalog_to_schema_10
 # read as it is (status, find, import --dry-run), then the same after the
 # migration (below)
 sb status
