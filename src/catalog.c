@@ -1579,6 +1579,16 @@ catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
 	return have;
 }
 
+/* Step st, a statement that writes: 0, or -1 after saying what failed. */
+static int
+catalog_step_done(struct catalog *cat, sqlite3_stmt *st, const char *what)
+{
+	int	rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : catalog_error(cat, what);
+}
+
 /* Step st, a query for one file: 1 and f, 0 if none, -1 on error. */
 static int
 catalog_step_file(struct catalog *cat, sqlite3_stmt *st, struct cat_file *f,
@@ -1642,16 +1652,14 @@ catalog_add_source(struct catalog *cat, const char *abspath,
     const struct stat *sb, int64_t file_id, const char *status)
 {
 	sqlite3_stmt	*st;
-	int		 rc, at;
+	int		 at;
 
 	at = catalog_name_at(abspath, (int)strlen(abspath));
 	if ((st = catalog_stmt(cat, CAT_ADD_DIR)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, abspath, at, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(cat, "recording a source's folder");
+	if (catalog_step_done(cat, st, "recording a source's folder") == -1)
+		return -1;
 	if ((st = catalog_stmt(cat, CAT_ADD_SOURCE)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 10, abspath, at, SQLITE_STATIC);
@@ -1667,11 +1675,7 @@ catalog_add_source(struct catalog *cat, const char *abspath,
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_text(st, 8, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(cat, "recording a source");
-	return 0;
+	return catalog_step_done(cat, st, "recording a source");
 }
 
 /*
@@ -1682,25 +1686,18 @@ static int
 catalog_add_names(struct catalog *cat, const struct meta *m)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_ADD_TYPE)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, m->mime, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind_name(m->kind), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(cat, "recording a file's type");
+	if (catalog_step_done(cat, st, "recording a file's type") == -1)
+		return -1;
 	if ((st = catalog_stmt(cat, CAT_ADD_CAMERA)) == NULL)
 		return -1;
 	catalog_bind_text(st, 1, m->make);
 	catalog_bind_text(st, 2, m->model);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(cat, "recording a file's camera");
-	return 0;
+	return catalog_step_done(cat, st, "recording a file's camera");
 }
 
 /* Add a files row for a copy filed at rel; its id, or -1. */
@@ -1756,16 +1753,11 @@ int
 catalog_add_remote(struct catalog *cat, const char *name)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_ADD_REMOTE)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(cat, "recording a remote");
-	return 0;
+	return catalog_step_done(cat, st, "recording a remote");
 }
 
 /*
@@ -2274,18 +2266,13 @@ int
 catalog_verified(struct catalog *cat, int64_t id, const char *status)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = catalog_stmt(cat, CAT_VERIFIED)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return catalog_error(cat, "recording a verification");
-	return 0;
+	return catalog_step_done(cat, st, "recording a verification");
 }
 
 /* Does the catalogue have table name (an older one may not)? */
