@@ -24,13 +24,7 @@ sum=$(sha256sum <"$d/IMG_0001.JPG" | cut -d' ' -f1)
 # Four writes of 256 kB slots at most: the first, one in the middle, the last.
 for nth in 1 2 4; do
 	rm -rf "$LIB"
-	rc=0
-	BADCOPY_NTH=$nth LD_PRELOAD="$T/badcopy.so" "$SHOEBOX" import \
-	    --no-progress --move "$T/card" >"$T/out" 2>"$T/err" || rc=$?
-	[ $rc = 1 ] || { cat "$T/out" "$T/err"; fail "nth=$nth: exit $rc, expected 1"; }
-	grep -q 'reads back different from the source (XXH3-128' "$T/err" ||
-	    fail "nth=$nth: no read-back error: $(cat "$T/err")"
-	grep -q ', 1 failed$' "$T/out" || fail "nth=$nth: summary: $(cat "$T/out")"
+	import_badcopy $nth 'reads back different from the source (XXH3-128'
 	[ -z "$(libfiles)" ] || fail "nth=$nth: library: $(libfiles)"
 	[ "$(q 'SELECT count(*) FROM files')" = 0 ] || fail "nth=$nth: catalogue"
 	cmp -s "$d/IMG_0001.JPG" "$T/orig/DCIM/100CANON/IMG_0001.JPG" ||

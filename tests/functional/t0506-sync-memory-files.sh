@@ -34,14 +34,13 @@ measure() {
 	jpegs "$_w/src" "$_n"
 	"$_bin" -c "$_w/config" -L "$_w/lib" -q import --no-progress \
 	    "$_w/src" || fail "import $_n"
-	/usr/bin/time -f %M -o "$T/rss" "$_bin" -c "$_w/config" \
-	    -L "$_w/lib" sync --no-progress >"$T/out" 2>"$T/err" ||
-	    { cat "$T/err" >&2; fail "sync $_n"; }
+	rss_run "sync $_n" 0 "$_bin" -c "$_w/config" -L "$_w/lib" sync \
+	    --no-progress
 	grep -q "^remote usb: $_n files: $_n uploaded" "$T/out" ||
 	    fail "sync $_n: $(cat "$T/out")"
 	got=$(find "$_w/disk" -type f -name '*.JPG' | wc -l)
 	[ "$got" -eq "$_n" ] || fail "sync $_n: $got files on the remote"
-	tail -n 1 "$T/rss" >"$T/rss.$_n"
+	echo "$rss" >"$T/rss.$_n"
 	rm -rf "$_w"
 }
 

@@ -40,19 +40,6 @@ print(*count)
 EOF
 }
 
-# run NAME RC BIN ARGS...: run shoebox BIN, expecting exit status RC; its
-# peak RSS (kB) in $rss.
-run() {
-	_what=$1 _want=$2 _exe=$3
-	shift 3
-	_rc=0
-	/usr/bin/time -f %M -o "$T/rss" "$_exe" "$@" >"$T/out" 2>"$T/err" ||
-	    _rc=$?
-	[ "$_rc" = "$_want" ] || { tail -n 5 "$T/out" "$T/err" >&2
-	    fail "$_what: shoebox $* exited $_rc, not $_want"; }
-	rss=$(tail -n 1 "$T/rss")
-}
-
 # seen N: the last summary accounts for N files.
 seen() {
 	grep -q "^$1 files seen: " "$T/out" || fail "summary does not account for $1 files: $(cat "$T/out")"
@@ -66,20 +53,20 @@ measure() {
 	read -r imp side skip <"$T/counts"
 	mkdir -p "$_w/lib2"
 	cp -R "$_w/src" "$_w/lib2/tree"
-	run "import $_n" 0 "$_bin" -L "$_w/lib" import --no-progress "$_w/src"
+	rss_run "import $_n" 0 "$_bin" -L "$_w/lib" import --no-progress "$_w/src"
 	seen "$_n"
 	grep -q " $imp imported, 0 duplicates, $side sidecars, 0 already imported, $skip skipped, 0 failed" "$T/out" ||
 	    fail "import $_n: $(cat "$T/out")"
 	echo "$rss" >"$T/rss.$_n"
-	run "re-import $_n" 0 "$_bin" -L "$_w/lib" import --no-progress "$_w/src"
+	rss_run "re-import $_n" 0 "$_bin" -L "$_w/lib" import --no-progress "$_w/src"
 	seen "$_n"
 	echo "$rss" >>"$T/rss.$_n"
-	run "adopt $_n" 0 "$_bin" -L "$_w/lib2" adopt --no-progress
+	rss_run "adopt $_n" 0 "$_bin" -L "$_w/lib2" adopt --no-progress
 	seen "$_n"
 	grep -q " $imp adopted, 0 duplicates, $side sidecars, 0 already catalogued, $skip skipped, 0 failed" "$T/out" ||
 	    fail "adopt $_n: $(cat "$T/out")"
 	echo "$rss" >>"$T/rss.$_n"
-	run "verify $_n" 1 "$_bin" -L "$_w/lib2" verify --no-progress
+	rss_run "verify $_n" 1 "$_bin" -L "$_w/lib2" verify --no-progress
 	# the files not media: in the library, but not catalogued
 	grep -q "^$((imp + side)) files verified: $((imp + side)) intact, .*; $skip untracked" "$T/out" ||
 	    fail "verify $_n: $(tail -n 1 "$T/out")"

@@ -106,6 +106,32 @@ catalog_matches_lib() {
 	done || exit 1
 }
 
+# import_badcopy N PATTERN: import --move $T/card with the badcopy shim
+# (shim badcopy) flipping a byte in the Nth write to a copy; the import
+# must exit 1, say PATTERN on stderr and count one file failed.
+import_badcopy() {
+	_rc=0
+	BADCOPY_NTH=$1 LD_PRELOAD="$T/badcopy.so" "$SHOEBOX" import \
+	    --no-progress --move "$T/card" >"$T/out" 2>"$T/err" || _rc=$?
+	[ $_rc = 1 ] || { cat "$T/out" "$T/err"; fail "nth=$1: exit $_rc, expected 1"; }
+	grep -q "$2" "$T/err" || fail "nth=$1: no read-back error: $(cat "$T/err")"
+	grep -q ', 1 failed$' "$T/out" || fail "nth=$1: summary: $(cat "$T/out")"
+}
+
+# rss_run WHAT RC BIN ARGS...: run shoebox BIN with ARGS (stdout in
+# $T/out, stderr in $T/err), expecting exit status RC, else fail saying
+# WHAT; its peak RSS (kB, /usr/bin/time) in $rss.
+rss_run() {
+	_what=$1 _want=$2 _exe=$3
+	shift 3
+	_rc=0
+	/usr/bin/time -f %M -o "$T/rss" "$_exe" "$@" >"$T/out" 2>"$T/err" ||
+	    _rc=$?
+	[ "$_rc" = "$_want" ] || { tail -n 5 "$T/out" "$T/err" >&2
+	    fail "$_what: shoebox $* exited $_rc, not $_want"; }
+	rss=$(tail -n 1 "$T/rss")
+}
+
 # check NAME CMD...: run CMD; if it fails, so does the test, saying NAME.
 check() {
 	_name=$1
