@@ -44,15 +44,5 @@ measure() {
 	rm -rf "$_w"
 }
 
-case "$SHOEBOX" in
-*asan*)
-	measure "$SHOEBOX" 2000
-	exit 0 ;;
-esac
-measure "$SHOEBOX" 2000
-measure "$SHOEBOX" 20000
-small=$(cat "$T/rss.2000") big=$(cat "$T/rss.20000")
-echo "sync to dir: peak RSS $small kB at 2,000 files, $big kB at 20,000"
-[ "$big" -le $((small + margin)) ] ||
-    fail "sync: peak RSS grows with the files: $small kB at 2,000, $big kB at 20,000"
+rss_flat "sync to dir"
 exit 0
