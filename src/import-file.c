@@ -269,12 +269,9 @@ import_read(struct import *imp, struct infile *f)
 	}
 	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */
 	/* Under 16 MB: its first HASH_SLOT bytes (a photo whole), once. */
-	if (f->sb.st_size < PIPE_MIN)
-		rc = meta_probe_head(f->fd, f->e->path, &f->sb, imp->ctx->cfg,
-		    imp->head, HASH_SLOT, &f->s, m);
-	else
-		rc = meta_probe(f->fd, f->e->path, &f->sb, imp->ctx->cfg,
-		    imp->head, &f->s, m);
+	rc = meta_probe_head(f->fd, f->e->path, &f->sb, imp->ctx->cfg,
+	    imp->head, f->sb.st_size < PIPE_MIN ? HASH_SLOT : HEAD_SIZE,
+	    &f->s, m);
 	if (rc == -1) {
 		strlcpy_sb(f->err, m->error, sizeof f->err);
 		return infile_failed(imp, f);
