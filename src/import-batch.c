@@ -1,17 +1,20 @@
 /*
  * import-batch.c: the commit stage of import. Copies (import_copy) are
  * filed in batches (batch_push, batch_flush): each was written to an
- * unnamed file with its writeback started; one syncfs() makes the batch
- * durable, each copy is read back and checked, linked under its name (or
- * found a duplicate: import_finish) and catalogued, one more syncfs()
- * makes the names durable, and the catalogue's transaction commits. Only
- * then are --move sources removed (txn_settle); a transaction whose commit
- * fails takes back the copies it linked.
+ * unnamed file with its writeback started. A full batch is sealed: one
+ * syncfs() makes it durable, on a thread of its own while the next batch
+ * is copied. Then each copy is read back and checked, linked under its
+ * name (or found a duplicate: import_finish) and catalogued, one more
+ * syncfs() makes the names durable, and the catalogue's transaction
+ * commits. Only then are --move sources removed (txn_settle); a
+ * transaction whose commit fails takes back the copies it linked.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,38 +428,28 @@ failed:
 }
 
 /*
- * File the batch of copies in flight: one syncfs() (or an fsync each,
- * writeback having been started as they were written, so the first
- * fsync's journal commit covers nearly all of them), then each read back
- * and checked, linked and catalogued in turn, each directory that gained
- * names made durable once, then the catalogue committed (and only then
- * --move sources deleted).
+ * File a batch of n copies that were made durable (synced: a syncfs()
+ * returned 0 after the last of them was written) or not (then each is
+ * fsync'ed here): each read back and checked, linked and catalogued in
+ * turn, each directory that gained names made durable once, then the
+ * catalogue committed (and only then --move sources deleted).
  */
-void
-batch_flush(struct import *imp)
+static void
+batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 {
 	struct pending	*p;
 	char		 err[512];
 	size_t		 i, ahead;
-	int		 synced, dirs_ok = 1;
+	int		 dirs_ok = 1;
 
-	if (imp->npending == 0)
-		return;
-	/*
-	 * One syncfs() makes the whole batch durable (and reports any
-	 * writeback error on the filesystem since the library was opened);
-	 * if it fails, fsync each copy to find the ones that did not make it.
-	 */
-	synced = imp->npending > 1 && syncfs(imp->libfd) == 0;
 	/*
 	 * Each copy is read back and checked on the hashing thread, a few
 	 * ahead of the one being linked and catalogued here.
 	 */
-	for (i = 0, ahead = 0; i < imp->npending; i++) {
-		while (synced && ahead < imp->npending && ahead <= i +
-		    CHECK_AHEAD)
-			store_copy_check_start(&imp->pending[ahead++]->f);
-		p = imp->pending[i];
+	for (i = 0, ahead = 0; i < n; i++) {
+		while (synced && ahead < n && ahead <= i + CHECK_AHEAD)
+			store_copy_check_start(&pv[ahead++]->f);
+		p = pv[i];
 		if ((synced ? store_copy_check(&p->f, err, sizeof err) :
 		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
 			say_failed(imp, p->path, err);
@@ -484,22 +477,101 @@ batch_flush(struct import *imp)
 		txn_abort(imp);
 	} else
 		txn_commit(imp);
-	imp->npending = 0;
-	imp->pending_bytes = 0;
 }
 
-/* Add a copy to the batch; file the batch when it is big or old enough. */
+/* The syncer thread: the sealed batch's syncfs(). */
+static void *
+syncer(void *arg)
+{
+	struct import	*imp = arg;
+
+	imp->sync_rc = syncfs(imp->libfd);
+	atomic_store(&imp->sync_done, 1);
+	return NULL;
+}
+
+/*
+ * File the sealed batch, if any: wait for its syncfs() (a batch of one
+ * has none: its copy is fsync'ed instead), then batch_file() it.
+ */
+static void
+sealed_file(struct import *imp)
+{
+	size_t	n = imp->nsealed;
+
+	if (n == 0)
+		return;
+	if (imp->syncing) {
+		pthread_join(imp->syncer, NULL);
+		imp->syncing = 0;
+	}
+	imp->nsealed = 0;
+	batch_file(imp, imp->sealed, n, n > 1 && imp->sync_rc == 0);
+}
+
+/*
+ * Seal the batch in flight (the sealed batch before it already filed):
+ * one syncfs() makes all its copies durable, and reports any writeback
+ * error on the filesystem since the library was opened (if it fails, each
+ * copy is fsync'ed to find the ones that did not make it). That syncfs()
+ * runs on the syncer thread while the next batch is copied, the disk
+ * writing one batch as the next is read; without a thread, here.
+ */
+static void
+batch_seal(struct import *imp)
+{
+	struct pending	**t = imp->sealed;
+
+	imp->sealed = imp->pending;
+	imp->nsealed = imp->npending;
+	imp->pending = t;
+	imp->npending = 0;
+	imp->pending_bytes = 0;
+	imp->sync_rc = -1;
+	if (imp->nsealed < 2)
+		return;
+	atomic_store(&imp->sync_done, 0);
+	if (pthread_create(&imp->syncer, NULL, syncer, imp) == 0)
+		imp->syncing = 1;
+	else
+		syncer(imp);
+}
+
+/* File every copy made so far: the sealed batch, then the one in flight. */
+void
+batch_flush(struct import *imp)
+{
+	sealed_file(imp);
+	if (imp->npending == 0)
+		return;
+	batch_seal(imp);
+	sealed_file(imp);
+}
+
+/*
+ * Add a copy to the batch in flight. The sealed batch is filed as soon as
+ * its syncfs() returned; the batch in flight is sealed when it is big or
+ * old enough (after waiting for the sealed one, if need be).
+ */
 void
 batch_push(struct import *imp, struct pending *p)
 {
-	if (imp->npending == 0) {
-		imp->pending = xreallocarray(imp->pending, BATCH_FILES,
+	if (imp->pending == NULL) {
+		imp->pending = xreallocarray(NULL, BATCH_FILES,
 		    sizeof *imp->pending);
-		clock_gettime(CLOCK_MONOTONIC, &imp->batch_start);
+		imp->sealed = xreallocarray(NULL, BATCH_FILES,
+		    sizeof *imp->sealed);
 	}
+	if (imp->npending == 0)
+		clock_gettime(CLOCK_MONOTONIC, &imp->batch_start);
 	imp->pending[imp->npending++] = p;
 	imp->pending_bytes += p->f.size;
+	if (imp->nsealed > 0 && (!imp->syncing ||
+	    atomic_load(&imp->sync_done)))
+		sealed_file(imp);
 	if (imp->npending >= BATCH_FILES || imp->pending_bytes >= BATCH_BYTES ||
-	    elapsed(&imp->batch_start) >= BATCH_SECONDS)
-		batch_flush(imp);
+	    elapsed(&imp->batch_start) >= BATCH_SECONDS) {
+		sealed_file(imp);
+		batch_seal(imp);
+	}
 }

@@ -124,6 +124,7 @@ import_close(struct import *imp)
 	free(imp->gmoves);
 	free(imp->filed);
 	free(imp->pending);
+	free(imp->sealed);
 	lib_dirs_close(imp);
 	free(imp->tmpdir);
 	free(imp->head);

@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -63,9 +65,10 @@ struct placed {
 };
 
 /*
- * A copy made but not yet filed: batch_flush() fsyncs a batch of these
- * together, then links and catalogues each, fsyncs each directory once and
- * commits. Until then it is an unnamed file, so a crash leaves nothing.
+ * A copy made but not yet filed: a batch of these is made durable together
+ * (one syncfs()), then each is linked and catalogued, each directory made
+ * durable once and the catalogue committed (import-batch.c). Until then it
+ * is an unnamed file, so a crash leaves nothing.
  */
 struct pending {
 	struct scan_entry *e;		/* the source, as scanned: a copy */
@@ -145,6 +148,12 @@ struct import {
 	size_t		 npending;
 	uint64_t	 pending_bytes;
 	struct timespec	 batch_start;
+	struct pending	**sealed;	/* the batch before: being synced */
+	size_t		 nsealed;
+	pthread_t	 syncer;	/* its syncfs(), if syncing */
+	int		 syncing;	/* syncer runs, or ran: to be joined */
+	int		 sync_rc;	/* syncfs()'s return, once joined */
+	atomic_int	 sync_done;	/* set by syncer when it returns */
 	struct libdir	 dirs[DIRCACHE];
 	size_t		 ndirs;
 
