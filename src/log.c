@@ -256,10 +256,12 @@ log_unsafe(unsigned c)
  * C1 and bidi controls \uNNNN. With LOG_ESC_BACKSLASH a backslash becomes
  * \\, so that the escaped text names one string only (names); without, it
  * stays (a message whose parts are escaped already). Writes at most size
- * bytes with the NUL, never a partial escape or character. Returns buf.
+ * bytes with the NUL, never a partial escape or character. escape()
+ * returns how many bytes of s that took (all of them unless cut short);
+ * log_escape() returns buf.
  */
-const char *
-log_escape(const char *s, char *buf, size_t size, int flags)
+static size_t
+escape(const char *s, char *buf, size_t size, int flags)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 n = strlen(s), o = 0, l;
@@ -268,7 +270,7 @@ log_escape(const char *s, char *buf, size_t size, int flags)
 	int			 e;
 
 	if (size == 0)
-		return "";
+		return 0;
 	while (n > 0) {
 		l = utf8_len(p, n);
 		c = l > 0 ? utf8_code(p, l) : 0;
@@ -295,14 +297,47 @@ log_escape(const char *s, char *buf, size_t size, int flags)
 		n -= l;
 	}
 	buf[o] = '\0';
+	return (size_t)((const char *)p - s);
+}
+
+const char *
+log_escape(const char *s, char *buf, size_t size, int flags)
+{
+	if (size == 0)
+		return "";
+	escape(s, buf, size, flags);
 	return buf;
 }
 
-/* A path (or any name) made safe to print: log_escape with backslashes. */
+/*
+ * A path (or any name) made safe to print: log_escape with backslashes.
+ * One too long for buf keeps its start (a quarter of buf) and as much of
+ * its end as fits, the file's own name, around "...": each part cut
+ * between two characters, never inside one or inside an escape.
+ */
 const char *
 log_path(const char *path, char *buf, size_t size)
 {
-	return log_escape(path, buf, size, LOG_ESC_BACKSLASH);
+	size_t	n = strlen(path), k, hl, tail, took;
+
+	if (size == 0)
+		return "";
+	if (escape(path, buf, size, LOG_ESC_BACKSLASH) == n || size < 64)
+		return buf;
+	escape(path, buf, size / 4, LOG_ESC_BACKSLASH);
+	hl = strlen(buf);
+	memcpy(buf + hl, "...", 3);
+	tail = size - hl - 3;		/* with the NUL */
+	/* An input byte is at least one byte escaped: start that far back. */
+	k = n > tail - 1 ? n - (tail - 1) : 0;
+	for (;;) {
+		while (k < n && ((unsigned char)path[k] & 0xc0) == 0x80)
+			k++;		/* not in the middle of a character */
+		took = escape(path + k, buf + hl + 3, tail, LOG_ESC_BACKSLASH);
+		if (took == n - k)
+			return buf;
+		k += n - k - took;	/* as many bytes fewer as did not fit */
+	}
 }
 
 /*

@@ -2,8 +2,8 @@
 # A photo so deep in its source (36 folders of 233-byte names: an absolute
 # path of more than 8 kB) that its path cannot be recorded whole: two such
 # files cut short to the same recorded source would be taken for one. The
-# import says so for each (its path, shortened to fit the message, and the
-# reason), leaves them (and with --move keeps
+# import says so for each (its path, its middle left out to fit the
+# message, its own name kept, and the reason), leaves them (and with --move keeps
 # them), files the photo beside the deep folders, and exits 1; a re-run
 # says the same again instead of taking either for imported.
 . "$TOP/tests/lib/common.sh"
@@ -33,6 +33,10 @@ for run in 1 2; do
 	expect_rc 1
 	[ "$(grep -c 'its path is too long to record (8191 bytes or more); left as it is' "$T/err")" = 2 ] ||
 	    fail "run $run: not said for both: $(cat "$T/err")"
+	for k in 0 1; do
+		grep -q "^shoebox: $T/card/00d*/01d.*\.\.\..*/35d*/IMG_${k}x*\.JPG: its path is too long" "$T/err" ||
+		    fail "run $run: IMG_$k not named: $(cut -c1-200 "$T/err")"
+	done
 	want='^3 files seen: 1 imported, .*, 2 failed$'
 	[ $run = 1 ] || want='^2 files seen: 0 imported, .*, 2 failed$'
 	grep -q "$want" "$T/out" || fail "run $run: summary: $(cat "$T/out")"

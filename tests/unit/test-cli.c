@@ -67,6 +67,61 @@ test_escape_truncated(void **state)
 	assert_string_equal(buf, "");
 }
 
+/*
+ * A path too long for the buffer keeps its start and its end (the file's
+ * name) around "...", cut between characters, never inside an escape:
+ * what follows "..." is the escaping of some whole end of the path.
+ */
+static int
+ends_path(const char *path, const char *tail)
+{
+	static char	esc[16384];
+	size_t		k, n = strlen(path);
+
+	for (k = 0; k <= n; k++)
+		if (strcmp(log_escape(path + k, esc, sizeof esc,
+		    LOG_ESC_BACKSLASH), tail) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_path_long(void **state)
+{
+	const char	*name = "/IMG_\\x01\xc3\xa9.JPG", *dots;
+	char		 path[3000], buf[256];
+	size_t		 i, n, size;
+
+	(void)state;
+	/* d, a backslash (2 bytes escaped), a byte not UTF-8 (4), x */
+	for (i = 0; i < 2000; i++)
+		path[i] = i % 100 == 99 ? '/' : "d\\\xe9x"[i % 4];
+	snprintf(path + 2000, sizeof path - 2000, "/IMG_\x01\xc3\xa9.JPG");
+	for (size = 64; size <= sizeof buf; size += 7) {
+		log_path(path, buf, size);
+		n = strlen(buf);
+		assert_true(n < size);
+		assert_non_null(dots = strstr(buf, "..."));
+		assert_int_equal(strncmp(buf, "d\\\\\\xe9x", 8), 0);
+		assert_true(n > strlen(name));
+		assert_string_equal(buf + n - strlen(name), name);
+		if (!ends_path(path, dots + 3))
+			fail_msg("size %zu: cut inside an escape: %s", size,
+			    dots + 3);
+	}
+	/* every byte escaped, the path shorter than the buffer: the end */
+	memset(path, 0x01, 200);
+	snprintf(path + 200, sizeof path - 200, "/a.JPG");
+	log_path(path, buf, 128);
+	n = strlen(buf);
+	assert_true(n < 128);
+	assert_string_equal(buf + n - 6, "/a.JPG");
+	assert_true(ends_path(path, strstr(buf, "...") + 3));
+	/* one that fits is as log_escape makes it */
+	log_path("a\\b", buf, sizeof buf);
+	assert_string_equal(buf, "a\\\\b");
+}
+
 static const struct cmd_option opts[] = {
 	{ "dry-run", 'n', NULL, "x" },
 	{ "settle", 0, "DURATION", "x" },
@@ -152,6 +207,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_truncated),
+		cmocka_unit_test(test_path_long),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_size),
