@@ -13,6 +13,10 @@
  *		.shoebox directory) never count, so plain "fsync" is the
  *		first sync of a copy: after the source was read, before the
  *		catalogue commits and --move deletes
+ *	syncfs	syncfs only, on an fd whose path contains SUBSTR: the
+ *		first is the first batch of copies' (made durable on a
+ *		thread while the next batch is copied), before any of that
+ *		batch is filed, catalogued or removed with --move
  *	read	read, pread, pread64, readv, preadv on an fd whose path
  *		contains SUBSTR (the middle of a copy)
  *	unlink	unlink, unlinkat whose path argument contains SUBSTR
@@ -322,8 +326,12 @@ fdatasync(int fd)
 int
 syncfs(int fd)
 {
-	char	buf[PATH_MAX];
+	const char	*on = getenv("SB_HOOK_ON");
+	char		 buf[PATH_MAX];
 
+	if (on != NULL && strncmp(on, "syncfs", 6) == 0)
+		HOOKED("syncfs", fd_path(fd, buf, sizeof buf), int,
+		    REAL(int, "syncfs", (int))(fd));
 	HOOKED("fsync", sync_path(fd, buf, sizeof buf), int,
 	    REAL(int, "syncfs", (int))(fd));
 }

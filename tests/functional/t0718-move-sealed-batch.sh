@@ -1,0 +1,82 @@
+#!/bin/sh
+# A batch of copies is made durable (its syncfs(), on a thread of its own)
+# while the next batch is copied, and only then filed and, with --move,
+# its sources deleted: the window between a photo's read and its source's
+# deletion spans the next batch's copying. Attacked in that window, at the
+# first batch's syncfs() (tests/lib/hook.c), with 300 photos in each of two
+# folders (batches of 256):
+# - a photo of the first batch moved aside and another file written at its
+#   name: what was read is filed, the new file is kept (and named) or
+#   filed, never deleted unread, and the one moved aside is untouched;
+# - the first folder swapped for a symbolic link to a folder outside the
+#   source holding files of the same names: nothing outside is deleted,
+#   changed or filed, and every photo is in the library or still whole
+#   where it was moved.
+. "$TOP/tests/functional/safety-lib.sh"
+command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
+
+python3 - "$CARD/IMG_0001.JPG" "$T" <<'PY' || fail "cannot make the photos"
+import os, sys
+tmpl = open(sys.argv[1], "rb").read()
+for top, tag in (("orig/DCIM", b"t0718"), ("outside", b"outside")):
+    for d, lo in (("100CANON", 0), ("101CANON", 300)):
+        os.makedirs(os.path.join(sys.argv[2], top, d))
+        for i in range(lo, lo + 300):
+            # Bytes after the image's end: each photo its own content.
+            open(os.path.join(sys.argv[2], top, d, "IMG_%04d.JPG" % i),
+                 "wb").write(tmpl + tag + b" %d\n" % i)
+PY
+S=$T/card
+export SB_HOOK_ON=syncfs
+
+# 1. A photo of the sealed batch replaced at its name.
+cp -a "$T/orig" "$S"
+mkdir -p "$T/aside"
+cp "$T/outside/100CANON/IMG_0010.JPG" "$T/new.jpg"
+export SB_HOOK_CMD="mv '$S/DCIM/100CANON/IMG_0010.JPG' '$T/aside/' &&
+    cp '$T/new.jpg' '$S/DCIM/100CANON/IMG_0010.JPG'"
+hsb import --move --no-progress "$S"
+hook_fired
+[ "$rc" = 0 ] || { cat "$T/out" "$T/err"; fail "replaced: exit $rc"; }
+cmp -s "$T/aside/IMG_0010.JPG" "$T/orig/DCIM/100CANON/IMG_0010.JPG" ||
+    fail "replaced: the photo moved aside changed"
+[ "$(lib_count "$T/orig/DCIM/100CANON/IMG_0010.JPG")" = 1 ] ||
+    fail "replaced: the photo read was not filed"
+if [ -f "$S/DCIM/100CANON/IMG_0010.JPG" ]; then
+	cmp -s "$S/DCIM/100CANON/IMG_0010.JPG" "$T/new.jpg" ||
+	    fail "replaced: the new file changed"
+	named IMG_0010.JPG
+	grep -q 'with warnings' "$T/out" || fail "replaced: no 'with warnings'"
+else
+	[ "$(lib_count "$T/new.jpg")" = 1 ] ||
+	    fail "replaced: the new file was deleted unread"
+fi
+[ "$(sums "$T/orig" | sort -u | wc -l)" = 600 ] || fail "photos not distinct"
+lib_sums | cut -d' ' -f1 | sort >"$T/lib.sums"
+[ -z "$(sums "$T/orig" | comm -23 - "$T/lib.sums")" ] ||
+    fail "replaced: photos of the card are not in the library"
+catalog_matches_lib "replaced"
+
+# 2. The first folder swapped for a link to a folder outside the source.
+rm -rf "$S" "$T/aside" "$LIB"
+cp -a "$T/orig" "$S"
+mkdir -p "$T/aside"
+sums "$T/outside" >"$T/outside.sums"
+export SB_HOOK_CMD="mv '$S/DCIM/100CANON' '$T/aside/' &&
+    ln -s '$T/outside/100CANON' '$S/DCIM/100CANON'"
+hsb import --move --no-progress "$S"
+hook_fired
+[ "$rc" -le 1 ] || fail "swapped: exit $rc"
+[ "$(sums "$T/outside")" = "$(cat "$T/outside.sums")" ] ||
+    fail "swapped: a file outside the source was deleted or changed"
+lib_sums | cut -d' ' -f1 | sort >"$T/lib.sums"
+[ -z "$(comm -12 "$T/lib.sums" "$T/outside.sums")" ] ||
+    fail "swapped: a file outside the source was filed"
+# Every photo: in the library, or whole where it was (moved aside or not).
+sums "$T/orig" | comm -23 - "$T/lib.sums" >"$T/missing"
+find "$T/aside" "$S" -type f -exec sha256sum {} + | cut -d' ' -f1 |
+    sort >"$T/left.sums"
+[ -z "$(comm -23 "$T/missing" "$T/left.sums")" ] ||
+    fail "swapped: $(comm -23 "$T/missing" "$T/left.sums" | wc -l) photos lost"
+catalog_matches_lib "swapped"
+echo "ok"
