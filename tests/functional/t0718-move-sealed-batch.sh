@@ -11,7 +11,9 @@
 # - the first folder swapped for a symbolic link to a folder outside the
 #   source holding files of the same names: nothing outside is deleted,
 #   changed or filed, and every photo is in the library or still whole
-#   where it was moved.
+#   where it was moved;
+# - the import killed (SIGKILL) there: no source is gone, the library holds
+#   nothing the catalogue does not, and a re-run files and removes them all.
 . "$TOP/tests/functional/safety-lib.sh"
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 
@@ -79,4 +81,26 @@ find "$T/aside" "$S" -type f -exec sha256sum {} + | cut -d' ' -f1 |
 [ -z "$(comm -23 "$T/missing" "$T/left.sums")" ] ||
     fail "swapped: $(comm -23 "$T/missing" "$T/left.sums" | wc -l) photos lost"
 catalog_matches_lib "swapped"
+
+# 3. Killed while the first batch is synced and the next one copied.
+rm -rf "$S" "$T/aside" "$LIB"
+cp -a "$T/orig" "$S"
+unset SB_HOOK_CMD
+rc=0
+SB_HOOK_SIGNAL=KILL LD_PRELOAD="$T/hook.so" SB_HOOK_LOG="$T/hook.log" \
+    "$SHOEBOX" -c "$CFG" import --move --no-progress "$S" >"$T/out" \
+    2>"$T/err" || rc=$?
+hook_fired
+[ $rc = 137 ] || fail "killed: exit $rc, not 137 (SIGKILL)"
+[ "$(sums "$S")" = "$(sums "$T/orig")" ] || fail "killed: a source is gone"
+[ "$(libfiles | wc -l)" = "$(q 'SELECT count(*) FROM files')" ] ||
+    fail "killed: the library holds what the catalogue does not"
+catalog_matches_lib "killed"
+unset SB_HOOK_ON
+csb import --move --no-progress "$S"
+expect_rc 0
+[ -z "$(find "$S" -type f)" ] || fail "killed: the re-run left sources"
+[ "$(lib_sums | cut -d' ' -f1 | sort)" = "$(sums "$T/orig")" ] ||
+    fail "killed: the library after the re-run is not the card"
+catalog_matches_lib "killed, then run again"
 echo "ok"
