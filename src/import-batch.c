@@ -9,6 +9,7 @@
  * commits. Only then are --move sources removed (txn_settle); a
  * transaction whose commit fails takes back the copies it linked.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -28,6 +29,7 @@
 #define TXN_FILES	256	/* commit the catalogue at least this often */
 #define TXN_SECONDS	2
 #define BATCH_FILES	256	/* copies made durable together ... */
+#define FD_RESERVE	128	/* descriptors kept for all but the copies */
 #define BATCH_BYTES	(256 * 1024 * 1024)	/* ... up to this much */
 #define BATCH_SECONDS	2
 #define CHECK_AHEAD	4	/* copies read back ahead of the one filed */
@@ -549,6 +551,28 @@ batch_flush(struct import *imp)
 }
 
 /*
+ * How many copies a batch may hold: BATCH_FILES, or fewer where the
+ * process may open too few files. Each copy in flight holds its unnamed
+ * file open, for two batches (the one synced and the one copied), beside
+ * FD_RESERVE others (library folders kept open, the walk's folders, the
+ * catalogue, the source being read): with the usual limit of 1024 that is
+ * a whole batch; under `ulimit -n 300`, 86 copies. Without this, copies
+ * past the limit failed with "Too many open files".
+ */
+static size_t
+batch_room(void)
+{
+	struct rlimit	rl;
+	rlim_t		room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return BATCH_FILES;
+	room = rl.rlim_cur > FD_RESERVE + 2 ? (rl.rlim_cur - FD_RESERVE) / 2 :
+	    1;
+	return room < BATCH_FILES ? (size_t)room : BATCH_FILES;
+}
+
+/*
  * Add a copy to the batch in flight. The sealed batch is filed as soon as
  * its syncfs() returned; the batch in flight is sealed when it is big or
  * old enough (after waiting for the sealed one, if need be).
@@ -557,9 +581,10 @@ void
 batch_push(struct import *imp, struct pending *p)
 {
 	if (imp->pending == NULL) {
-		imp->pending = xreallocarray(NULL, BATCH_FILES,
+		imp->batch_max = batch_room();
+		imp->pending = xreallocarray(NULL, imp->batch_max,
 		    sizeof *imp->pending);
-		imp->sealed = xreallocarray(NULL, BATCH_FILES,
+		imp->sealed = xreallocarray(NULL, imp->batch_max,
 		    sizeof *imp->sealed);
 	}
 	if (imp->npending == 0)
@@ -569,7 +594,8 @@ batch_push(struct import *imp, struct pending *p)
 	if (imp->nsealed > 0 && (!imp->syncing ||
 	    atomic_load(&imp->sync_done)))
 		sealed_file(imp);
-	if (imp->npending >= BATCH_FILES || imp->pending_bytes >= BATCH_BYTES ||
+	if (imp->npending >= imp->batch_max ||
+	    imp->pending_bytes >= BATCH_BYTES ||
 	    elapsed(&imp->batch_start) >= BATCH_SECONDS) {
 		sealed_file(imp);
 		batch_seal(imp);

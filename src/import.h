@@ -145,6 +145,7 @@ struct import {
 	size_t		 capfiled;
 
 	struct pending	**pending;	/* the batch in flight */
+	size_t		 batch_max;	/* copies a batch holds (batch_room) */
 	size_t		 npending;
 	uint64_t	 pending_bytes;
 	struct timespec	 batch_start;

@@ -170,6 +170,8 @@ hash_spare(void)
 	pthread_mutex_unlock(&ring.mu);
 	fd = store_tmpfile(spare.dirfd);
 	pthread_mutex_lock(&ring.mu);
+	if (spare.fd >= 0)
+		close(spare.fd);	/* never two: spare_ask asks for one */
 	spare.fd = fd;
 	spare.want = 0;
 	if (ring.waiting)
@@ -460,7 +462,12 @@ spare_take(dev_t dev, ino_t ino)
 
 /*
  * Have the thread make a spare unnamed file in dirfd (dev, ino), unless
- * one is still being made.
+ * one is still being made or is made and not taken: spare_take gives up
+ * on a spare still being made, and the thread may finish it before this
+ * asks for the next one. Asking again then made a second spare over the
+ * first, whose descriptor was lost, open for the rest of the run: with a
+ * busy hashing thread, hundreds in an import of a few hundred files, until
+ * every copy failed with "Too many open files".
  */
 static void
 spare_ask(int dirfd, dev_t dev, ino_t ino)
@@ -468,7 +475,7 @@ spare_ask(int dirfd, dev_t dev, ino_t ino)
 	int	busy;
 
 	pthread_mutex_lock(&ring.mu);
-	busy = spare.want;	/* only the thread clears it */
+	busy = spare.want || spare.fd >= 0;	/* only the thread clears want */
 	pthread_mutex_unlock(&ring.mu);
 	if (busy)
 		return;
