@@ -44,8 +44,12 @@ def step(n, have, curve, rerun):
     write_conf(conf, remote if syncs else None)
     cells = curve[n] = {}
     say("memory: first import of %d files" % n)
-    t, m, _ = run(sb(conf, lib, "import", "--no-progress", card))
+    t, m, rc = run(sb(conf, lib, "import", "--no-progress", card))
     cells["import (first)"] = (t, m)
+    if rc != 0:
+        # Not every file was filed: the row measures less than it says.
+        say("memory: the first import of %d files exited %d" % (n, rc))
+        cells["import (first)"] = (t, m, "exit %d" % rc)
     meds = compare("re-run over %d already imported files" % n, [
         ("shoebox import", sb(conf, lib, "import", "--no-progress", card),
          None, None),
@@ -84,8 +88,10 @@ def take_rss(prefix):
 def cell(c):
     if c is None:
         return "-"
-    t, kb = c
+    t, kb = c[:2]
     mark = " **over**" if kb > TARGET_MB * 1024 else ""
+    if len(c) > 2:
+        mark += " **%s**" % c[2]
     return "%.1f MB%s (%.2f s)" % (kb / 1024, mark, t)
 
 
