@@ -297,6 +297,7 @@ uint64_t	 get64le(const uint8_t *);
 
 /* date.c */
 int		 date_valid(int, int, int, int, int, int);
+int		 date_digits(const char *, size_t);
 int		 date_set_wall(struct sb_time *, int, int, int, int, int, int);
 int		 date_parse_exif(const char *, size_t, struct sb_time *);
 int		 date_parse_iso(const char *, size_t, struct sb_time *);

@@ -816,20 +816,6 @@ catalog_sql_split(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, path + at, len - at, SQLITE_TRANSIENT);
 }
 
-/* The n digits at s as a number, or -1 if they are not all digits. */
-static int
-catalog_digits(const char *s, int n)
-{
-	int	i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /*
  * The integer a capture time is kept as since schema 11 (CATALOG_TAKEN_TEXT)
  * from its text, as date_format writes it: YYYY-MM-DDTHH:MM:SS, then +HH:MM
@@ -844,18 +830,18 @@ catalog_taken_key(const char *s, size_t len, int64_t *key)
 	if (s == NULL || (len != 19 && len != 25) || s[4] != '-' ||
 	    s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
 		return -1;
-	y = catalog_digits(s, 4);
-	mo = catalog_digits(s + 5, 2);
-	d = catalog_digits(s + 8, 2);
-	h = catalog_digits(s + 11, 2);
-	mi = catalog_digits(s + 14, 2);
-	sec = catalog_digits(s + 17, 2);
+	y = date_digits(s, 4);
+	mo = date_digits(s + 5, 2);
+	d = date_digits(s + 8, 2);
+	h = date_digits(s + 11, 2);
+	mi = date_digits(s + 14, 2);
+	sec = date_digits(s + 17, 2);
 	if (!date_valid(y, mo, d, h, mi, sec) || sec > 59)
 		return -1;
 	if (len == 25) {
 		if ((s[19] != '+' && s[19] != '-') || s[22] != ':' ||
-		    (oh = catalog_digits(s + 20, 2)) == -1 ||
-		    (om = catalog_digits(s + 23, 2)) == -1 || om > 59)
+		    (oh = date_digits(s + 20, 2)) == -1 ||
+		    (om = date_digits(s + 23, 2)) == -1 || om > 59)
 			return -1;
 		off = oh * 60 + om;
 		/* -00:00 would come back as +00:00 */
@@ -2003,11 +1989,11 @@ catalog_prefix_key(const char *p)
 	size_t	len = strlen(p);
 	int	y, mo = 1, d = 1;
 
-	y = catalog_digits(p, 4);
+	y = date_digits(p, 4);
 	if (len >= 7)
-		mo = catalog_digits(p + 5, 2);
+		mo = date_digits(p + 5, 2);
 	if (len >= 10)
-		d = catalog_digits(p + 8, 2);
+		d = date_digits(p + 8, 2);
 	return date_days_from_civil(y, mo, d) * 86400 * 2048;
 }
 

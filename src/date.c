@@ -31,6 +31,21 @@ date_valid(int y, int mo, int d, int h, int mi, int s)
 	return 1;
 }
 
+/* The n characters at s as a number, or -1 unless all are digits 0-9. */
+int
+date_digits(const char *s, size_t n)
+{
+	size_t	i;
+	int	v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t
 date_days_from_civil(int y, int m, int d)
@@ -95,17 +110,9 @@ date_set_wall(struct sb_time *t, int y, int mo, int d, int h, int mi, int s)
 static int
 digits(const char **p, const char *end, int n, int *v)
 {
-	int	r = 0;
-
-	if (end - *p < n)
+	if (end - *p < n || (*v = date_digits(*p, (size_t)n)) == -1)
 		return -1;
-	while (n-- > 0) {
-		if (!isdigit((unsigned char)**p))
-			return -1;
-		r = r * 10 + (**p - '0');
-		(*p)++;
-	}
-	*v = r;
+	*p += n;
 	return 0;
 }
 

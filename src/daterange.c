@@ -12,21 +12,6 @@
 
 #include "shoebox.h"
 
-/* Digits only, exactly n of them, as a number; -1 if not. */
-static int
-digits(const char *s, size_t n)
-{
-	size_t	i;
-	int	v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /* Write the first len bytes of "YYYY-MM-DD" for y, m, d into out[11]. */
 static void
 ymd(char *out, size_t len, int y, int m, int d)
@@ -50,11 +35,11 @@ period(const char *s, size_t len, char *start, char *next)
 
 	if (len != 4 && len != 7 && len != 10)
 		return -1;
-	if ((y = digits(s, 4)) == -1)
+	if ((y = date_digits(s, 4)) == -1)
 		return -1;
-	if (len >= 7 && (s[4] != '-' || (m = digits(s + 5, 2)) == -1))
+	if (len >= 7 && (s[4] != '-' || (m = date_digits(s + 5, 2)) == -1))
 		return -1;
-	if (len == 10 && (s[7] != '-' || (d = digits(s + 8, 2)) == -1))
+	if (len == 10 && (s[7] != '-' || (d = date_digits(s + 8, 2)) == -1))
 		return -1;
 	if (!date_valid(y, m, d, 0, 0, 0))
 		return -1;
