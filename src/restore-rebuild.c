@@ -152,8 +152,6 @@ rebuild_mark(const char *dir, const char *remote)
 	sqlite3_stmt	*st;
 	int		 rc = -1, i;
 	static const char *const sql[] = {
-		"INSERT INTO remotes (name) VALUES (?1) ON CONFLICT DO"
-		" NOTHING",
 		"INSERT OR IGNORE INTO upload_jobs (remote_id, file_id,"
 		" queued_at) SELECT " CATALOG_REMOTE("?1") ", id, ?2 FROM"
 		" files",
@@ -169,6 +167,10 @@ rebuild_mark(const char *dir, const char *remote)
 		return -1;
 	if (catalog_begin(cat) == -1)
 		goto out;
+	if (catalog_add_remote(cat, remote) == -1) {
+		catalog_rollback(cat);
+		goto out;
+	}
 	for (i = 0; i < NSQL; i++) {
 		if ((st = catalog_prepare(cat, sql[i])) == NULL)
 			break;
