@@ -10,16 +10,7 @@
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 shim badsync
 
-python3 - "$FIX/exiv2-canon-eos-20d.jpg" "$T/orig/DCIM/100CANON" <<'PY' ||
-import os, sys
-tmpl = open(sys.argv[1], "rb").read()
-os.makedirs(sys.argv[2])
-for i in range(600):
-    # Bytes after the image's end: each photo its own content.
-    open(os.path.join(sys.argv[2], "IMG_%04d.JPG" % i), "wb").write(
-        tmpl + b"shoebox t0263 %d\n" % i * 50)
-PY
-    fail "cannot make the photos"
+distinct_jpegs "$T/orig/DCIM/100CANON" 0 600 t0263
 
 for nth in 0 1 2 3 4; do
 	rm -rf "$LIB" "$T/card" "$T/synclog"

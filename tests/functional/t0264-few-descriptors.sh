@@ -10,19 +10,7 @@
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 
-python3 - "$FIX/exiv2-canon-eos-20d.jpg" "$T/orig/DCIM/100CANON" <<'PY' ||
-import os, re, sys, time
-tmpl = open(sys.argv[1], "rb").read()
-date = re.compile(rb"(?:19|20)\d\d:[01]\d:[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d")
-os.makedirs(sys.argv[2])
-for i in range(1200):
-    t = time.gmtime(1420070400 + (i // 100) * 86400 + i)
-    data = date.sub(time.strftime("%Y:%m:%d %H:%M:%S", t).encode(), tmpl)
-    # Bytes after the image's end: each photo its own content.
-    open(os.path.join(sys.argv[2], "IMG_%04d.JPG" % i), "wb").write(
-        data + b"shoebox t0264 %d\n" % i)
-PY
-    fail "cannot make the photos"
+distinct_jpegs "$T/orig/DCIM/100CANON" 0 1200 t0264 100
 cp -a "$T/orig" "$T/card"
 
 rc=0

@@ -17,17 +17,10 @@
 . "$TOP/tests/functional/safety-lib.sh"
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 
-python3 - "$CARD/IMG_0001.JPG" "$T" <<'PY' || fail "cannot make the photos"
-import os, sys
-tmpl = open(sys.argv[1], "rb").read()
-for top, tag in (("orig/DCIM", b"t0718"), ("outside", b"outside")):
-    for d, lo in (("100CANON", 0), ("101CANON", 300)):
-        os.makedirs(os.path.join(sys.argv[2], top, d))
-        for i in range(lo, lo + 300):
-            # Bytes after the image's end: each photo its own content.
-            open(os.path.join(sys.argv[2], top, d, "IMG_%04d.JPG" % i),
-                 "wb").write(tmpl + tag + b" %d\n" % i)
-PY
+distinct_jpegs "$T/orig/DCIM/100CANON" 0 300 t0718
+distinct_jpegs "$T/orig/DCIM/101CANON" 300 300 t0718
+distinct_jpegs "$T/outside/100CANON" 0 300 outside
+distinct_jpegs "$T/outside/101CANON" 300 300 outside
 S=$T/card
 export SB_HOOK_ON=syncfs
 

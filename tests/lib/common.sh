@@ -268,6 +268,31 @@ for i in range(n):
 PY
 }
 
+# distinct_jpegs DIR FIRST COUNT TAG [PER_DAY]: IMG_FIRST.JPG and on in
+# DIR, COUNT copies of one fixture photo, each made its own by the bytes
+# "shoebox TAG i" after the image's end; with PER_DAY, their EXIF dates set
+# so that PER_DAY photos share a day (from 2015-01-01), else all the
+# fixture's own.
+distinct_jpegs() {
+	python3 - "$FIX/exiv2-canon-eos-20d.jpg" "$@" <<'PY' ||
+import os, re, sys, time
+tmpl = open(sys.argv[1], "rb").read()
+dest, first, count = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+tag = sys.argv[5].encode()
+per_day = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+date = re.compile(rb"(?:19|20)\d\d:[01]\d:[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d")
+os.makedirs(dest, exist_ok=True)
+for i in range(first, first + count):
+    data = tmpl
+    if per_day:
+        t = time.gmtime(1420070400 + (i // per_day) * 86400 + i)
+        data = date.sub(time.strftime("%Y:%m:%d %H:%M:%S", t).encode(), tmpl)
+    open(os.path.join(dest, "IMG_%04d.JPG" % i), "wb").write(
+        data + b"shoebox %s %d\n" % (tag, i))
+PY
+	    fail "cannot make $3 photos in $1"
+}
+
 # set_mtimes DIR: every file under DIR gets the same fixed mtime.
 set_mtimes() {
 	find "$1" -type f -exec touch -d '2001-02-03 04:05:06 UTC' {} +
