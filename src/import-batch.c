@@ -508,7 +508,7 @@ sealed_file(struct import *imp)
 		imp->syncing = 0;
 	}
 	imp->nsealed = 0;
-	batch_file(imp, imp->sealed, n, n > 1 && imp->sync_rc == 0);
+	batch_file(imp, imp->sealed, n, imp->sync_rc == 0);
 }
 
 /*
@@ -529,7 +529,7 @@ batch_seal(struct import *imp)
 	imp->pending = t;
 	imp->npending = 0;
 	imp->pending_bytes = 0;
-	imp->sync_rc = -1;
+	imp->sync_rc = -1;	/* stays so for a batch of one: fsync'ed */
 	if (imp->nsealed < 2)
 		return;
 	atomic_store(&imp->sync_done, 0);
