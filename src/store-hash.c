@@ -174,8 +174,11 @@ hash_spare(void)
 		close(spare.fd);	/* never two: spare_ask asks for one */
 	spare.fd = fd;
 	spare.want = 0;
-	if (ring.waiting)
+	if (ring.waiting) {
+		pthread_mutex_unlock(&ring.mu);	/* as in hash_give */
 		pthread_cond_signal(&ring.done);
+		pthread_mutex_lock(&ring.mu);
+	}
 }
 
 /*
@@ -206,8 +209,12 @@ hash_thread(void *arg)
 		pthread_mutex_lock(&ring.mu);
 		ring.h[i]->taken++;
 		ring.hashed++;
-		if (ring.waiting)
+		if (ring.waiting) {
+			/* outside the lock, for the same reason as hash_give */
+			pthread_mutex_unlock(&ring.mu);
 			pthread_cond_signal(&ring.done);
+			pthread_mutex_lock(&ring.mu);
+		}
 	}
 	return NULL;
 }
@@ -306,11 +313,16 @@ store_hash_slot(void)
 	return b;
 }
 
-/* Hand the next slot to the thread; with the lock held. */
+/*
+ * Hand the next slot to the thread and drop the lock (held); then wake the
+ * thread if it is idle with HASH_WAKE slots to take. Woken under the lock,
+ * it would only wait for the lock: one more context switch a copy.
+ */
 static void
 hash_give(struct store_hash *h, size_t len, int last, enum hash_job job)
 {
 	size_t	i = ring.filled % HASH_SLOTS;
+	int	wake;
 
 	ring.h[i] = h;
 	ring.len[i] = len;
@@ -318,7 +330,9 @@ hash_give(struct store_hash *h, size_t len, int last, enum hash_job job)
 	ring.job[i] = job;
 	ring.filled++;
 	h->given++;
-	if (ring.idle && ring.filled - ring.hashed >= HASH_WAKE)
+	wake = ring.idle && ring.filled - ring.hashed >= HASH_WAKE;
+	pthread_mutex_unlock(&ring.mu);
+	if (wake)
 		pthread_cond_signal(&ring.work);
 }
 
@@ -332,7 +346,6 @@ store_hash_push(struct store_hash *h, size_t len, int last)
 {
 	pthread_mutex_lock(&ring.mu);
 	hash_give(h, len, last, JOB_BYTES);
-	pthread_mutex_unlock(&ring.mu);
 }
 
 /*
@@ -345,7 +358,6 @@ store_hash_writeback(struct store_hash *h)
 	store_hash_slot();
 	pthread_mutex_lock(&ring.mu);
 	hash_give(h, 0, 0, JOB_WRITEBACK);
-	pthread_mutex_unlock(&ring.mu);
 }
 
 /*
@@ -374,7 +386,6 @@ store_hash_check(struct store_hash *h, uint64_t size)
 	pthread_mutex_lock(&ring.mu);
 	h->size = size;
 	hash_give(h, 0, 0, JOB_CHECK);
-	pthread_mutex_unlock(&ring.mu);
 }
 
 /*
@@ -472,7 +483,7 @@ spare_take(dev_t dev, ino_t ino)
 static void
 spare_ask(int dirfd, dev_t dev, ino_t ino)
 {
-	int	busy;
+	int	busy, wake;
 
 	pthread_mutex_lock(&ring.mu);
 	busy = spare.want || spare.fd >= 0;	/* only the thread clears want */
@@ -492,9 +503,10 @@ spare_ask(int dirfd, dev_t dev, ino_t ino)
 	if (!ring.started)
 		hash_start();
 	spare.want = 1;
-	if (ring.idle)	/* now: it is wanted before the next copy */
-		pthread_cond_signal(&ring.work);
+	wake = ring.idle;	/* now: it is wanted before the next copy */
 	pthread_mutex_unlock(&ring.mu);
+	if (wake)		/* outside the lock, as in hash_give */
+		pthread_cond_signal(&ring.work);
 }
 
 /*

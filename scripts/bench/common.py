@@ -26,7 +26,8 @@ SHOEBOX = os.path.abspath(os.environ.get("SHOEBOX",
 BASELINE = os.environ.get("BENCH_BASELINE")   # an older ./shoebox to compare
 CORPUS = os.environ.get("CORPUS", os.path.join(TOP, "..", "shared", "corpus"))
 
-rows = []       # (title, label, median s, ratio, peak kB, rate or note)
+rows = []       # (title, label, median s, ratio, peak kB, rate or note
+                #  [, median CPU s])
 tables = []     # extra Markdown tables (lines), printed after the main one
 
 
@@ -35,22 +36,25 @@ def say(msg):
 
 
 def run(cmd, cwd=None, out=subprocess.DEVNULL):
-    """Run cmd; returns (seconds, peak RSS in kB, exit status). The peak
-    comes from /usr/bin/time (a small parent: wait4() straight from Python
-    would count Python's own pages, copied at fork); children included."""
+    """Run cmd; returns (seconds, peak RSS in kB, exit status, CPU seconds
+    (user + system)). The peak and the CPU come from /usr/bin/time (a small
+    parent: wait4() straight from Python would count Python's own pages,
+    copied at fork); children included."""
     rssfile = os.path.join(WORK, ".rss")
     t0 = time.monotonic()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd,
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o",
+                        rssfile] + cmd,
                        cwd=cwd, stdout=out, stderr=subprocess.PIPE)
     t = time.monotonic() - t0
     if p.returncode not in (0, 1):
         say("%s exited %d: %s" % (cmd[0], p.returncode,
                                   p.stderr.decode(errors="replace")[-500:]))
     try:
-        rss = int(open(rssfile).read().split()[-1])
-    except (OSError, ValueError, IndexError):
-        rss = 0
-    return t, rss, p.returncode
+        rss, user, sys_ = open(rssfile).read().split()[-3:]
+        rss, cpu = int(rss), float(user) + float(sys_)
+    except (OSError, ValueError):
+        rss, cpu = 0, 0.0
+    return t, rss, p.returncode, cpu
 
 
 def drop(*paths):
@@ -83,7 +87,7 @@ def median_run(cmd, runs=RUNS, prepare=None, cwd=None, out=subprocess.DEVNULL):
         if prepare:
             prepare()
         settle()
-        t, m, rc = run(cmd, cwd, out)
+        t, m, rc, _ = run(cmd, cwd, out)
         ts.append(t)
         peak = max(peak, m)
     return statistics.median(ts), peak
@@ -91,20 +95,23 @@ def median_run(cmd, runs=RUNS, prepare=None, cwd=None, out=subprocess.DEVNULL):
 
 def compare(title, entries, runs=RUNS, unit=None, before=settle):
     """entries: (label, cmd, prepare or None, cwd or None). Prints a row per
-    entry: median seconds, ratio to the first entry, peak RSS. Returns
-    {label: median}. before() runs ahead of each command (untimed)."""
+    entry: median seconds, median CPU seconds, ratio to the first entry,
+    peak RSS. Returns {label: median}. before() runs ahead of each command
+    (untimed)."""
     times = {e[0]: [] for e in entries}
+    cpus = {e[0]: [] for e in entries}
     rss = {e[0]: 0 for e in entries}
     for r in range(runs):
         for label, cmd, prepare, cwd in entries:
             if prepare:
                 prepare()
             before()
-            t, m, rc = run(cmd, cwd)
+            t, m, rc, cpu = run(cmd, cwd)
             times[label].append(t)
+            cpus[label].append(cpu)
             rss[label] = max(rss[label], m)
-            say("%s: %s run %d: %.3f s, %d MB" % (title, label, r + 1, t,
-                                                  m // 1024))
+            say("%s: %s run %d: %.3f s, CPU %.2f s, %d MB" % (
+                title, label, r + 1, t, cpu, m // 1024))
     base = statistics.median(times[entries[0][0]])
     meds = {}
     for label, *_ in entries:
@@ -114,7 +121,7 @@ def compare(title, entries, runs=RUNS, unit=None, before=settle):
             n, what = unit
             rate = "%.0f %s/s" % (n / med, what) if med > 0 else ""
         rows.append((title, label, med, med / base if base else 0,
-                     rss[label], rate))
+                     rss[label], rate, statistics.median(cpus[label])))
     return meds
 
 

@@ -44,7 +44,7 @@ def step(n, have, curve, rerun):
     write_conf(conf, remote if syncs else None)
     cells = curve[n] = {}
     say("memory: first import of %d files" % n)
-    t, m, rc = run(sb(conf, lib, "import", "--no-progress", card))
+    t, m, rc, _ = run(sb(conf, lib, "import", "--no-progress", card))
     cells["import (first)"] = (t, m)
     if rc != 0:
         # Not every file was filed: the row measures less than it says.
@@ -62,15 +62,15 @@ def step(n, have, curve, rerun):
         sb(conf, lib, "find", "--date", DAY))
     cells["status"] = median_run(sb(conf, lib, "status"))
     say("memory: verify of %d files" % n)
-    t, m, _ = run(sb(conf, lib, "verify", "--no-progress"))
+    t, m, _, _ = run(sb(conf, lib, "verify", "--no-progress"))
     cells["verify"] = (t, m)
     if syncs:
         say("memory: sync of %d files to a dir remote" % n)
-        t, m, _ = run(sb(conf, lib, "sync", "--no-progress"))
+        t, m, _, _ = run(sb(conf, lib, "sync", "--no-progress"))
         cells["sync (dir remote)"] = (t, m)
     say("memory: adopt of the same %d files (catalogue removed)" % n)
     drop(os.path.join(lib, ".shoebox"))
-    t, m, _ = run(sb(conf, lib, "adopt", "--no-progress"))
+    t, m, _, _ = run(sb(conf, lib, "adopt", "--no-progress"))
     cells["adopt"] = (t, m)
     drop(lib, remote)
     return n
