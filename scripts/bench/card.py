@@ -100,7 +100,9 @@ def make_card(img, mnt):
     mb = JPEGS * 0.11 + RAWS * 0.3 + 2 * VIDEO_MB
     with open(img, "wb") as f:
         f.truncate(int(mb * 1.2 + 96) << 20)
-    sh("mkfs.ext4", "-q", "-F", "-m", "0", img)
+    # Inode tables and journal written now, not in the background.
+    sh("mkfs.ext4", "-q", "-F", "-m", "0", "-E",
+       "lazy_itable_init=0,lazy_journal_init=0", img)
     loop = sh("losetup", "-f", "--show", "--direct-io=on", img)
     os.makedirs(mnt, exist_ok=True)
     sh("mount", "-o", "noatime", loop, mnt)
