@@ -140,16 +140,7 @@ def bench_camera_journaled(card, mb):
     img, mnt = os.path.join(WORK, "ext4.img"), os.path.join(WORK, "ext4")
     loop = None
     try:
-        with open(img, "wb") as f:
-            f.truncate(int(mb * 4 + 256) << 20)
-        # Inode tables and journal written now, not by the kernel in the
-        # background while the rows are timed.
-        card_bench.sh("mkfs.ext4", "-q", "-F", "-E",
-                      "lazy_itable_init=0,lazy_journal_init=0", img)
-        loop = card_bench.sh("losetup", "-f", "--show", "--direct-io=on",
-                             img)
-        os.makedirs(mnt, exist_ok=True)
-        card_bench.sh("mount", loop, mnt)
+        loop = card_bench.mount_image(img, mnt, mb * 4 + 256)
         jcard = os.path.join(mnt, "camera")
         card_bench.sh("cp", "-a", card, jcard)
         settle()
@@ -160,12 +151,7 @@ def bench_camera_journaled(card, mb):
         say("journaled ext4: %s" % e)
         skipped(title, ["shoebox import"], "setup failed: %s" % e)
     finally:
-        if loop:
-            subprocess.run(["umount", mnt], capture_output=True)
-            subprocess.run(["losetup", "-d", loop], capture_output=True)
-        drop(mnt)
-        if os.path.exists(img):
-            os.unlink(img)
+        card_bench.unmount_image(loop, mnt, img)
 
 
 def bench_large():

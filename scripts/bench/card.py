@@ -95,17 +95,39 @@ def sh(*cmd):
                           text=True).stdout.strip()
 
 
-def make_card(img, mnt):
-    """The image, filled; returns (loop device, bytes of files)."""
-    mb = JPEGS * 0.11 + RAWS * 0.3 + 2 * VIDEO_MB
+def mount_image(img, mnt, mb, *mount_args):
+    """A new ext4 (with a journal) of mb MB in the file img, on a loop
+    device with direct I/O, mounted at mnt with mount_args; returns the
+    loop device. Its inode tables and journal are written now, not by the
+    kernel in the background while commands are timed."""
     with open(img, "wb") as f:
-        f.truncate(int(mb * 1.2 + 96) << 20)
-    # Inode tables and journal written now, not in the background.
+        f.truncate(int(mb) << 20)
     sh("mkfs.ext4", "-q", "-F", "-m", "0", "-E",
        "lazy_itable_init=0,lazy_journal_init=0", img)
     loop = sh("losetup", "-f", "--show", "--direct-io=on", img)
     os.makedirs(mnt, exist_ok=True)
-    sh("mount", "-o", "noatime", loop, mnt)
+    try:
+        sh("mount", *mount_args, loop, mnt)
+    except subprocess.CalledProcessError:
+        subprocess.run(["losetup", "-d", loop], capture_output=True)
+        raise
+    return loop
+
+
+def unmount_image(loop, mnt, img):
+    """Undo mount_image (loop None: it did not get that far)."""
+    if loop:
+        subprocess.run(["umount", mnt], capture_output=True)
+        subprocess.run(["losetup", "-d", loop], capture_output=True)
+    drop(mnt)
+    if os.path.exists(img):
+        os.unlink(img)
+
+
+def make_card(img, mnt):
+    """The image, filled; returns (loop device, bytes of files)."""
+    mb = JPEGS * 0.11 + RAWS * 0.3 + 2 * VIDEO_MB
+    loop = mount_image(img, mnt, mb * 1.2 + 96, "-o", "noatime")
     say("card: %d camera JPEGs, %d RAWs, 2 videos of %d MB on %s" % (
         JPEGS, RAWS, VIDEO_MB, loop))
     mkcard("camera", mnt, JPEGS, 110)
@@ -197,10 +219,6 @@ def bench():
         if not any(r[0].startswith("import a") for r in rows):
             skipped(title, ["shoebox import"], "setup failed: %s" % e)
     finally:
-        if loop:
-            subprocess.run(["umount", mnt], capture_output=True)
-            subprocess.run(["losetup", "-d", loop], capture_output=True)
+        unmount_image(loop, mnt, img)
         thr.remove()
-        drop(mnt, lib)
-        if os.path.exists(img):
-            os.unlink(img)
+        drop(lib)
