@@ -161,6 +161,20 @@ hash_slot(size_t i)
 	}
 }
 
+/*
+ * Wake the importer if it waits for the thread; with the lock, dropped
+ * around the signal (as in hash_give).
+ */
+static void
+hash_wake_importer(void)
+{
+	if (!ring.waiting)
+		return;
+	pthread_mutex_unlock(&ring.mu);
+	pthread_cond_signal(&ring.done);
+	pthread_mutex_lock(&ring.mu);
+}
+
 /* Make the spare unnamed file asked for; with the lock, dropped meanwhile. */
 static void
 hash_spare(void)
@@ -174,11 +188,7 @@ hash_spare(void)
 		close(spare.fd);	/* never two: spare_ask asks for one */
 	spare.fd = fd;
 	spare.want = 0;
-	if (ring.waiting) {
-		pthread_mutex_unlock(&ring.mu);	/* as in hash_give */
-		pthread_cond_signal(&ring.done);
-		pthread_mutex_lock(&ring.mu);
-	}
+	hash_wake_importer();
 }
 
 /*
@@ -209,12 +219,7 @@ hash_thread(void *arg)
 		pthread_mutex_lock(&ring.mu);
 		ring.h[i]->taken++;
 		ring.hashed++;
-		if (ring.waiting) {
-			/* outside the lock, for the same reason as hash_give */
-			pthread_mutex_unlock(&ring.mu);
-			pthread_cond_signal(&ring.done);
-			pthread_mutex_lock(&ring.mu);
-		}
+		hash_wake_importer();
 	}
 	return NULL;
 }
