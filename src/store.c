@@ -671,9 +671,9 @@ store_stem_fit(const char *name, const char *base, size_t stem, size_t add)
 
 	if (stem - at + add <= NAME_MAX)
 		return stem;
-	if (add >= NAME_MAX || stem - at <= stem - at + add - NAME_MAX)
+	if (add >= NAME_MAX)
 		return 0;
-	keep = stem - (stem - at + add - NAME_MAX);
+	keep = at + NAME_MAX - add;	/* stem less what is too much */
 	while (keep > at && ((unsigned char)name[keep] & 0xc0) == 0x80)
 		keep--;
 	return keep > at ? keep : 0;
