@@ -1694,7 +1694,6 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 	sqlite3_stmt	*st;
 	char		 taken[64], utc[64];
 	int64_t		 key;
-	int		 rc;
 
 	if (catalog_add_names(cat, m) == -1 ||
 	    (st = catalog_stmt(cat, CAT_ADD_FILE)) == NULL)
@@ -1725,12 +1724,8 @@ catalog_add_file(struct catalog *cat, const char *rel, const char *sha,
 	else
 		sqlite3_bind_null(st, 12);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		catalog_error(cat, "recording a file");
+	if (catalog_step_done(cat, st, "recording a file") == -1)
 		return -1;
-	}
 	return sqlite3_last_insert_rowid(cat->db);
 }
 
