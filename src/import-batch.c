@@ -220,16 +220,27 @@ move_push(struct move **list, size_t *n, size_t *cap, const struct move *mv)
 /*
  * Remove the source e (as id, read with hash sha) once the transaction in
  * flight is committed (--move); within a group, once the whole group is
- * filed (group_end).
+ * filed (group_end). If its library copy rel is the source itself (the
+ * same inode: a library folder bind-mounted into the source, or a hard
+ * link), removing the source could remove the only copy, so it stays.
  */
 void
 move_later(struct import *imp, const struct scan_entry *e,
-    const struct stat *id, const char *sha)
+    const struct stat *id, const char *sha, const char *rel)
 {
 	struct move	mv;
+	struct stat	lib;
 
 	if (!imp->move || imp->dry_run)
 		return;
+	if (fstatat(imp->libfd, rel, &lib, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    lib.st_dev == id->st_dev && lib.st_ino == id->st_ino) {
+		say(imp, e->path, "is the library's own copy %s (the same "
+		    "file, reached through a bind mount or a hard link); not "
+		    "removed from the source", rel);
+		imp->warnings++;
+		return;
+	}
 	mv.e = scan_entry_dup(e);	/* removed after the directory's turn */
 	mv.id = *id;
 	strlcpy_sb(mv.sha256, sha, sizeof mv.sha256);
@@ -384,7 +395,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 			    "damaged or gone; source kept");
 			return OUT_FAILED;
 		}
-		move_later(imp, p->e, &p->sb, p->f.sha256);
+		move_later(imp, p->e, &p->sb, p->f.sha256, dup.path);
 		report(imp, p->path, OUT_DUPLICATE, dup.path, &p->meta,
 		    p->f.sha256, NULL);
 		return OUT_DUPLICATE;
@@ -410,7 +421,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		goto failed_catalog;
 	if (out != NULL)
 		out->id = id;
-	move_later(imp, p->e, &p->sb, p->f.sha256);
+	move_later(imp, p->e, &p->sb, p->f.sha256, rel);
 	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
 	if (linked)
 		filed_later(imp, p->path, rel, o);

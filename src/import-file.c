@@ -159,7 +159,7 @@ import_seen(struct import *imp, const struct scan_entry *e,
 		    "its library copy is damaged; source kept");
 		return OUT_FAILED;
 	}
-	move_later(imp, e, &sb, hex);
+	move_later(imp, e, &sb, hex, seen->file.path);
 	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
 	return OUT_ALREADY;
 }

@@ -207,7 +207,7 @@ void		 read_end(struct import *imp);
 int		 txn_need(struct import *imp, int may_commit);
 int		 txn_commit(struct import *imp);
 void		 move_later(struct import *imp, const struct scan_entry *e,
-		    const struct stat *id, const char *sha);
+		    const struct stat *id, const char *sha, const char *rel);
 void		 group_end(struct import *imp, const struct scan_entry *main,
 		    int whole);
 void		 placed_at(struct placed *out, int64_t id, const char *rel);

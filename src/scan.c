@@ -311,8 +311,12 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 		}
 	} else if (S_ISREG(sb.st_mode))
 		scan_push(sc, path, strlen(path) - rootlen - 1, root, &sb);
-	else
-		sc->skipped++;	/* FIFO, device, socket */
+	else {
+		log_debug("%s: %s, not a regular file, left alone",
+		    log_path(path, buf, sizeof buf), S_ISFIFO(sb.st_mode) ?
+		    "a FIFO" : S_ISSOCK(sb.st_mode) ? "a socket" : "a device");
+		sc->skipped++;
+	}
 	if (path != pbuf)
 		free(path);
 }
