@@ -177,7 +177,7 @@ adopt_known(struct adopt *a, const struct scan_entry *e, const char *rel,
 {
 	struct stat	 sb;
 	char		 hex[65], err[512];
-	int		 fd, rc;
+	int		 fd = -1, rc;
 
 	out->id = f->id;
 	if (e->size == f->size && catalog_ns(&e->mtime) == f->mtime_ns) {
@@ -185,7 +185,13 @@ adopt_known(struct adopt *a, const struct scan_entry *e, const char *rel,
 		return A_ALREADY;
 	}
 	if (e->size == f->size && (fd = source_open(a->sc, e, &sb, err,
-	    sizeof err)) >= 0) {
+	    sizeof err)) == -2) {
+		/* Changed since the walk, or still open for writing. */
+		adopt_say(a, rel, err);
+		adopt_report(a, e, rel, A_WAITING, NULL, NULL, NULL, err);
+		return A_WAITING;
+	}
+	if (e->size == f->size && fd >= 0) {
 		rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err,
 		    sizeof err);
 		close(fd);

@@ -3,15 +3,18 @@
  * directories, one component at a time from the source's root, never
  * following a link. A drop folder is shared with other people and
  * programs: between the scan and the copy, or the copy and a --move, a file
- * can be replaced, grown, or a folder swapped for a link to somewhere else.
+ * can be replaced, grown, held open by a writer that paused, or a folder
+ * swapped for a link to somewhere else.
  * What is opened must be the file scanned; what is removed must be the file
  * read and verified, or it stays where it is.
  */
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +80,61 @@ source_same(const struct stat *a, const struct stat *b)
 }
 
 /*
+ * Filesystems whose leases (source_writing) are the kernel's own view of
+ * who has a file open. A network filesystem answers for the server (CIFS
+ * and NFS refuse a lease they hold no oplock or delegation for, with the
+ * same EAGAIN), so there the question is not asked.
+ */
+static const unsigned long lease_fs[] = {
+	0xef53,		/* ext2, ext3, ext4 */
+	0x58465342,	/* xfs */
+	0x9123683e,	/* btrfs */
+	0x2fc12fc1,	/* zfs */
+	0xf2f52010,	/* f2fs */
+	0x4d44,		/* vfat, msdos: cards */
+	0x2011bab0,	/* exfat: cards */
+	0x7366746e,	/* ntfs3 */
+	0x65735546,	/* fuse (exfat-fuse, ntfs-3g): its own writers */
+	0x01021994,	/* tmpfs */
+	0x794c7630,	/* overlayfs: writers through it */
+};
+
+/*
+ * Is the file open (fd, read-only) still open for writing by some program,
+ * whatever its mtime says (a writer paused for longer than the settle
+ * time)? The kernel refuses a read lease on a file open for writing, so
+ * take one and drop it at once. Asked only where the answer is the
+ * kernel's (lease_fs) and only answered to the file's owner or a holder of
+ * CAP_LEASE; elsewhere 0, as if not. A writer opening the file in the
+ * instant the lease is held waits for it to be dropped; the signal that
+ * the kernel sends about it (SIGIO) is ignored.
+ */
+int
+source_writing(int fd)
+{
+	static int	 ignored;
+	struct statfs	 fs;
+	size_t		 i;
+
+	if (fstatfs(fd, &fs) == -1)
+		return 0;
+	for (i = 0; i < sizeof lease_fs / sizeof lease_fs[0]; i++)
+		if ((unsigned long)fs.f_type == lease_fs[i])
+			break;
+	if (i == sizeof lease_fs / sizeof lease_fs[0])
+		return 0;
+	if (!ignored) {
+		signal(SIGIO, SIG_IGN);
+		ignored = 1;
+	}
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	return errno == EAGAIN;
+}
+
+/*
  * Open the scanned file e for reading, without following links, and check
  * it is still the file scanned (device, inode, size, mtime). Returns the fd
  * with sb filled; -2 with err set for a file replaced or changed since the
@@ -120,6 +178,12 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 		    sb->st_dev != then.st_dev ? "replaced by another file" :
 		    sb->st_size != then.st_size ? "its size changed" :
 		    "modified");
+		close(fd);
+		return -2;
+	}
+	if (source_writing(fd)) {
+		snprintf(err, errlen, "still open for writing by another "
+		    "program; left for the next run");
 		close(fd);
 		return -2;
 	}
@@ -195,6 +259,12 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		close(fd);
 		snprintf(err, errlen, "changed since it was copied (its "
 		    "content differs); kept");
+		goto back;
+	}
+	if (source_writing(fd)) {
+		close(fd);
+		snprintf(err, errlen, "open for writing by another program "
+		    "since it was copied; kept");
 		goto back;
 	}
 	close(fd);

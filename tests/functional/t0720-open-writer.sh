@@ -1,0 +1,81 @@
+#!/bin/sh
+# A file a program still holds open for writing is still arriving, whatever
+# its mtime says: a writer that paused for longer than the settle time (a
+# stalled upload) would otherwise have its half file filed and, with
+# --move, removed while it goes on writing into the removed file. The
+# kernel refuses a read lease on a file open for writing; shoebox asks it
+# (on local filesystems, as the file's owner or root).
+# - A writer puts half a JPEG at the source and holds it open: import
+#   --move --settle 0 neither files nor removes it, names it, exits 0.
+#   Once the writer has finished and closed it, the next run files it whole.
+# - A program opens the source for writing after it was copied (hook at the
+#   copy's first sync, before --move removes): the source is kept, named.
+. "$TOP/tests/functional/safety-lib.sh"
+
+case $(stat -f -c %t "$T") in
+ef53|58465342|9123683e|2fc12fc1|f2f52010|4d44|2011bab0|7366746e|65735546|1021994|794c7630) ;;
+*) echo "the scratch filesystem ($(stat -f -c %T "$T")) is not one shoebox asks for leases on"
+   exit 77 ;;
+esac
+
+S=$T/drop
+mkdir -p "$S"
+cp "$CARD/IMG_0002.JPG" "$T/full.jpg"
+size=$(stat -c %s "$T/full.jpg")
+half=$((size / 2))
+
+# The writer: half, held open until told to go, then the rest.
+(
+	exec 3>"$S/IMG_0002.JPG"
+	head -c $half "$T/full.jpg" >&3
+	touch -d '1 hour ago' "$S/IMG_0002.JPG"
+	: >"$T/half-written"
+	n=0
+	while [ ! -e "$T/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+	tail -c +$((half + 1)) "$T/full.jpg" >&3
+) &
+writer=$!
+stop_writer() {
+	touch "$T/go"
+	wait $writer 2>/dev/null
+}
+cleanup_hooks="stop_writer"
+n=0
+while [ ! -e "$T/half-written" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+
+csb import --move --settle 0 --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 0
+[ -f "$S/IMG_0002.JPG" ] || fail "a file still open for writing was removed"
+[ "$(stat -c %s "$S/IMG_0002.JPG")" = $half ] || fail "the source changed"
+[ -z "$(libfiles)" ] || fail "a file still open for writing was filed: $(libfiles)"
+named IMG_0002.JPG
+grep -q 'open for writing' "$T/err" || fail "no reason given"
+
+stop_writer
+cmp -s "$S/IMG_0002.JPG" "$T/full.jpg" || fail "the writer's file is not whole"
+csb import --move --settle 0 --no-progress "$S"
+expect_rc 0
+[ ! -e "$S/IMG_0002.JPG" ] || fail "the finished file was not moved"
+[ "$(lib_count "$T/full.jpg")" = 1 ] || fail "the finished file was not filed whole"
+
+# Opened for writing after the copy, before the removal.
+rm -rf "$S" "$LIB" "$T/go"
+mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$S/IMG_0001.JPG"
+export SB_HOOK_ON=fsync
+export SB_HOOK_CMD="(exec 3>>'$S/IMG_0001.JPG'; : >'$T/holding';
+    n=0; while [ ! -e '$T/go' ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done
+    ) >/dev/null 2>&1 </dev/null &
+    n=0; while [ ! -e '$T/holding' ] && [ \$n -lt 100 ]; do sleep 0.1; n=\$((n + 1)); done"
+hsb import --move --no-progress "$S"
+hook_fired
+cat "$T/out" "$T/err"
+touch "$T/go"
+expect_rc 0
+[ "$(lib_count "$CARD/IMG_0001.JPG")" = 1 ] || fail "the file read was not filed"
+[ -f "$S/IMG_0001.JPG" ] || fail "a source opened for writing after its copy was removed"
+cmp -s "$S/IMG_0001.JPG" "$CARD/IMG_0001.JPG" || fail "the kept source changed"
+named IMG_0001.JPG
+grep -q 'open for writing' "$T/err" || fail "no reason given for the kept source"
+exit 0
