@@ -1178,7 +1178,7 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " WHERE path = ?1) AND s.name >= ?2 ORDER BY s.name, s.id",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND +sha256 = ?1"
-	    " AND size = ?2 ORDER BY id LIMIT 1",
+	    " AND size = ?2 AND (?3 = 0 OR main_id = ?3) ORDER BY id LIMIT 1",
 	[CAT_FILE_BY_ID] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE id = ?1",
 	[CAT_ADD_FILE] = "INSERT INTO files (path, sha256, size, mtime_ns,"
@@ -1216,7 +1216,8 @@ static const char *const catalog_sql_v8[CAT_NSTMT] = {
 	    " s.mtime_ns = ?3 AND (s.ctime_ns IS NULL OR s.ctime_ns = ?4)"
 	    " LIMIT 1",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
-	    " WHERE sha256 = ?1 AND size = ?2 ORDER BY id LIMIT 1",
+	    " WHERE sha256 = ?1 AND size = ?2 AND (?3 = 0 OR main_id = ?3)"
+	    " ORDER BY id LIMIT 1",
 };
 
 /* Those that differ in a schema 9 catalogue, read-only before migration. */
@@ -1606,10 +1607,13 @@ catalog_bind_sha(struct catalog *cat, sqlite3_stmt *st, int i,
 		sqlite3_bind_text(st, i, sha, -1, SQLITE_TRANSIENT);
 }
 
-/* The first catalogued file with this content: 1 and f, 0 if none, -1. */
+/*
+ * The first catalogued file with this content (with main_id not 0: the
+ * first sidecar of that main file with it): 1 and f, 0 if none, -1.
+ */
 int
 catalog_find_sha(struct catalog *cat, const char *sha, uint64_t size,
-    struct cat_file *f)
+    int64_t main_id, struct cat_file *f)
 {
 	sqlite3_stmt	*st;
 
@@ -1617,6 +1621,7 @@ catalog_find_sha(struct catalog *cat, const char *sha, uint64_t size,
 		return -1;
 	catalog_bind_sha(cat, st, 1, sha);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	sqlite3_bind_int64(st, 3, main_id);
 	return catalog_step_file(cat, st, f, "looking up a file's content");
 }
 

@@ -123,7 +123,7 @@ int		 catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
 		    const char *abspath, const struct stat *sb,
 		    struct cat_seen *seen);
 int		 catalog_find_sha(struct catalog *cat, const char *sha,
-		    uint64_t size, struct cat_file *f);
+		    uint64_t size, int64_t main_id, struct cat_file *f);
 int		 catalog_file(struct catalog *cat, int64_t id,
 		    struct cat_file *f);
 int		 catalog_add_source(struct catalog *cat, const char *abspath,

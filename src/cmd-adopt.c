@@ -316,7 +316,7 @@ adopt_file(struct adopt *a, const struct scan_entry *e,
 
 	/* Sidecars are often alike (blank XMP): not worth a duplicate line. */
 	if (adopt_txn(a) == -1 || (mp == NULL && (rc = catalog_find_sha(a->cat,
-	    hex, (uint64_t)sb.st_size, &f)) == -1))
+	    hex, (uint64_t)sb.st_size, 0, &f)) == -1))
 		goto failed_catalog;
 	if (mp == NULL && rc == 1)
 		dup = f.path;

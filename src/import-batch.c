@@ -374,9 +374,13 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		store_discard(&p->f);
 		goto failed_catalog;
 	}
-	/* The same content is already in the library: remember the source. */
-	if ((rc = catalog_find_sha(imp->cat, p->f.sha256, p->f.size, &dup)) ==
-	    -1) {
+	/*
+	 * The same content is already in the library: remember the source.
+	 * A sidecar belongs to its main file: alike sidecars of other files
+	 * (a blank XMP, the same edits) are not its duplicates.
+	 */
+	if ((rc = catalog_find_sha(imp->cat, p->f.sha256, p->f.size,
+	    p->sidecar ? p->main_id : 0, &dup)) == -1) {
 		store_discard(&p->f);
 		goto failed_catalog;
 	}

@@ -454,13 +454,35 @@ plan_name(struct import *imp, const char *dir, const char *name, char *out,
 }
 
 /*
+ * Dry run: is f (content sha, size bytes) a duplicate? As import_finish
+ * says: a main file of a catalogued or planned one (a catalogued one is
+ * where its sidecars go), a sidecar only of a catalogued sidecar of its
+ * main file's.
+ */
+static int
+plan_duplicate(struct import *imp, struct infile *f, const char *sha,
+    uint64_t size)
+{
+	struct cat_file	dup;
+
+	if (f->mp != NULL)
+		return f->mp->id != 0 && imp->cat != NULL &&
+		    catalog_find_sha(imp->cat, sha, size, f->mp->id, &dup) == 1;
+	if (imp->cat != NULL && catalog_find_sha(imp->cat, sha, size, 0,
+	    &dup) == 1) {
+		placed_at(f->out, dup.id, dup.path);
+		return 1;
+	}
+	return planned(imp, sha, 1);
+}
+
+/*
  * Dry run: report where the file f (read and placed) would go, or that it
  * is a duplicate of a catalogued or planned file. Returns the outcome.
  */
 enum outcome
 import_plan(struct import *imp, struct infile *f)
 {
-	struct cat_file	 dup;
 	char		 sha[65], err[512], rel[PATH_MAX * 2];
 	char		 final[STORE_NAME_MAX];
 	uint64_t	 size = (uint64_t)f->sb.st_size;
@@ -471,8 +493,7 @@ import_plan(struct import *imp, struct infile *f)
 		report(imp, f->e->path, OUT_FAILED, NULL, NULL, NULL, err);
 		return OUT_FAILED;
 	}
-	if ((imp->cat != NULL && catalog_find_sha(imp->cat, sha, size,
-	    &dup) == 1) || planned(imp, sha, 1)) {
+	if (plan_duplicate(imp, f, sha, size)) {
 		report(imp, f->e->path, OUT_DUPLICATE, NULL, &f->m, sha, NULL);
 		return OUT_DUPLICATE;
 	}
