@@ -4,8 +4,8 @@ half-write a picture, and count how often it does.
 
 Five scenarios, each in its own directory (see tests/torture/README.md):
 kill (SIGKILL/SIGTERM of import, import --move and sync at random
-moments), mutate (sources replaced, grown, truncated and swapped for
-symlinks while import --move runs), concurrent (4 imports and 4 syncs at
+moments), mutate (sources replaced, grown, truncated, held open by a
+stalled writer and swapped for symlinks while import --move runs), concurrent (4 imports and 4 syncs at
 once on a new library, a dir remote and, with node, an S3 remote), seeded
 (a dir remote already holding other files at the library's names) and
 inode (new files on the inodes of moved ones, same size and mtime).
@@ -36,6 +36,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 
@@ -157,6 +158,7 @@ class State:
         self.rng = random.Random(seed)
         self.content = Content(self.rng)
         self.n = 0
+        self.writers = []       # hold_open's threads
 
     def uniq(self, prefix):
         self.n += 1
@@ -243,6 +245,61 @@ class State:
         finally:
             os.close(fd)
 
+    def hold_open(self, target):
+        """A writer that stalls: the file is opened for writing now (its
+        content so far kept in holding/) and, a moment later, one more
+        write is appended and it is closed; what it then holds, read back
+        through the writer's own descriptor wherever the file went, enters
+        the ledger. Whoever removed the file while it was open lost that
+        content. Only the runner's (a thread: the hook's process ends)."""
+        with open(target, "rb") as f:
+            old = f.read()
+        if len(old) < 2:
+            return False
+        fd = os.open(target, os.O_RDWR | os.O_APPEND)
+        keep = os.path.join(self.holding, self.uniq("pre-held"))
+        with open(keep, "wb") as f:
+            f.write(old)
+        delay = self.rng.uniform(0.05, 0.5)
+        more = os.urandom(self.rng.randint(1, 2048))
+        what = "held open " + os.path.relpath(target, self.root)
+
+        def content():
+            data = b""
+            while True:
+                b = os.pread(fd, 1 << 20, len(data))
+                if not b:
+                    return data
+                data += b
+
+        def finish():
+            time.sleep(delay)
+            lk = os.open(os.path.join(self.root, "mutate.lock"),
+                         os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(lk, fcntl.LOCK_EX)
+                now = content()     # grown or truncated meanwhile?
+                if now != old:
+                    with open(os.path.join(self.holding,
+                                           self.uniq("pre-held")), "wb") as f:
+                        f.write(now)
+                os.write(fd, more)
+                self.record(content(), what)
+            finally:
+                os.close(fd)
+                os.close(lk)
+
+        t = threading.Thread(target=finish)
+        t.start()
+        self.writers.append(t)
+        self.fault("held open")
+        return True
+
+    def join_writers(self):
+        for t in self.writers:
+            t.join()
+        self.writers = []
+
     def mutate_locked(self, op, target=None):
         """Do one mutation; returns True if it happened. A content is
         entered in the ledger once it is complete where it was put; what
@@ -295,6 +352,8 @@ class State:
                                     os.path.relpath(target, self.root))
                 finally:
                     os.close(fd)
+            elif op == "held open":
+                return self.hold_open(target)
             elif op == "symlinked file":
                 c = self.canary_file(os.path.basename(target))
                 self.aside(target)
@@ -624,8 +683,9 @@ class Torture:
                     if p.poll() is not None:
                         break
                     time.sleep(mrng.uniform(0.0, 0.02))
-                    st.mutate(mrng.choice(MUTATIONS))
+                    st.mutate(mrng.choice(MUTATIONS + ["held open"]))
                 self.finish(p)
+                st.join_writers()
             self.until_clean(st, cfg, self.import_args(True, [st.src]),
                              tries=3)
 
