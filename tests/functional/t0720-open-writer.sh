@@ -18,6 +18,19 @@ ef53|58465342|9123683e|2fc12fc1|f2f52010|4d44|2011bab0|7366746e|65735546|1021994
    exit 77 ;;
 esac
 
+# Does this kernel refuse a read lease on a file open for writing (a
+# sandboxed kernel may not do leases at all)?
+python3 - "$T/probe" <<'PY' || { echo "this kernel does not refuse leases to files open for writing"; exit 77; }
+import errno, fcntl, os, sys
+w = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o600)
+r = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    fcntl.fcntl(r, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+except OSError as e:
+    sys.exit(0 if e.errno == errno.EAGAIN else 1)
+sys.exit(1)
+PY
+
 S=$T/drop
 mkdir -p "$S"
 cp "$CARD/IMG_0002.JPG" "$T/full.jpg"
