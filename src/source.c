@@ -155,6 +155,12 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 	    O_CLOEXEC);
 	close(dfd);
 	if (fd == -1) {
+		if (errno == EWOULDBLOCK) {
+			/* A lease another program holds (Samba's oplocks). */
+			snprintf(err, errlen, "in use by another program (it "
+			    "holds a lease on it); left for the next run");
+			return -2;
+		}
 		if (errno == ELOOP)
 			snprintf(err, errlen, "now a symbolic link; not "
 			    "followed, left as it is");

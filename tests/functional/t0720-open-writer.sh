@@ -10,6 +10,8 @@
 #   Once the writer has finished and closed it, the next run files it whole.
 # - A program opens the source for writing after it was copied (hook at the
 #   copy's first sync, before --move removes): the source is kept, named.
+# - A program holds a lease on the source (Samba's oplocks): the import
+#   does not wait for it; the file is left for the next run, named.
 . "$TOP/tests/functional/safety-lib.sh"
 
 case $(stat -f -c %t "$T") in
@@ -91,4 +93,40 @@ expect_rc 0
 cmp -s "$S/IMG_0001.JPG" "$CARD/IMG_0001.JPG" || fail "the kept source changed"
 named IMG_0001.JPG
 grep -q 'open for writing' "$T/err" || fail "no reason given for the kept source"
+
+# A file another program holds a lease on (Samba's oplocks): opening it
+# would wait for the lease to be given up; it is left for the next run at
+# once instead, and taken once the lease is gone.
+unset SB_HOOK_ON SB_HOOK_CMD
+rm -rf "$S" "$LIB" "$T/leased" "$T/go"
+mkdir -p "$S"
+cp "$CARD/IMG_0004.JPG" "$S/IMG_0004.JPG"
+python3 - "$S/IMG_0004.JPG" "$T/leased" "$T/go" <<'PY' &
+import fcntl, os, signal, sys, time
+signal.signal(signal.SIGIO, signal.SIG_IGN)   # the lease's break: kept
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+open(sys.argv[2], "w").close()
+for _ in range(300):
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.1)
+PY
+holder=$!
+n=0
+while [ ! -e "$T/leased" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+[ -e "$T/leased" ] || fail "could not take a lease"
+start=$(date +%s)
+csb import --move --settle 0 --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 0
+[ $(($(date +%s) - start)) -lt 30 ] || fail "the import waited for the lease"
+[ -f "$S/IMG_0004.JPG" ] || fail "a leased file was removed"
+named IMG_0004.JPG
+grep -q 'lease' "$T/err" || fail "no reason given for the leased file"
+touch "$T/go"
+wait $holder
+csb import --move --settle 0 --no-progress "$S"
+expect_rc 0
+[ "$(lib_count "$CARD/IMG_0004.JPG")" = 1 ] || fail "the file was not filed once the lease was gone"
 exit 0
