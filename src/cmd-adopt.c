@@ -177,29 +177,38 @@ adopt_known(struct adopt *a, const struct scan_entry *e, const char *rel,
 {
 	struct stat	 sb;
 	char		 hex[65], err[512];
-	int		 fd = -1, rc;
+	int		 fd, rc = 0;
 
 	out->id = f->id;
 	if (e->size == f->size && catalog_ns(&e->mtime) == f->mtime_ns) {
 		adopt_report(a, e, rel, A_ALREADY, NULL, NULL, NULL, NULL);
 		return A_ALREADY;
 	}
-	if (e->size == f->size && (fd = source_open(a->sc, e, &sb, err,
-	    sizeof err)) == -2) {
+	if (e->size == f->size) {
+		if ((fd = source_open(a->sc, e, &sb, err, sizeof err)) >= 0) {
+			rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err,
+			    sizeof err);
+			close(fd);
+			a->bytes_read += (uint64_t)sb.st_size;
+			if (rc == 0 && strcmp(hex, f->sha256) == 0) {
+				adopt_report(a, e, rel, A_ALREADY, NULL, NULL,
+				    NULL, NULL);
+				return A_ALREADY;
+			}
+		}
 		/* Changed since the walk, or still open for writing. */
-		adopt_say(a, rel, err);
-		adopt_report(a, e, rel, A_WAITING, NULL, NULL, NULL, err);
-		return A_WAITING;
-	}
-	if (e->size == f->size && fd >= 0) {
-		rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err,
-		    sizeof err);
-		close(fd);
-		a->bytes_read += (uint64_t)sb.st_size;
-		if (rc == 0 && strcmp(hex, f->sha256) == 0) {
-			adopt_report(a, e, rel, A_ALREADY, NULL, NULL, NULL,
-			    NULL);
-			return A_ALREADY;
+		if (fd == -2) {
+			adopt_say(a, rel, err);
+			adopt_report(a, e, rel, A_WAITING, NULL, NULL, NULL,
+			    err);
+			return A_WAITING;
+		}
+		/* Not opened or not read: not known to differ. */
+		if (fd == -1 || rc == -1) {
+			adopt_say(a, rel, err);
+			adopt_report(a, e, rel, A_FAILED, NULL, NULL, NULL,
+			    err);
+			return A_FAILED;
 		}
 	}
 	snprintf(err, sizeof err, "catalogued already, with other content "

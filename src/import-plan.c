@@ -457,7 +457,7 @@ plan_name(struct import *imp, const char *dir, const char *name, char *out,
  * Dry run: is f (content sha, size bytes) a duplicate? As import_finish
  * says: a main file of a catalogued or planned one (a catalogued one is
  * where its sidecars go), a sidecar only of a catalogued sidecar of its
- * main file's.
+ * own main file.
  */
 static int
 plan_duplicate(struct import *imp, struct infile *f, const char *sha,
