@@ -112,10 +112,15 @@ identify_close(void)
 	cookie = NULL;
 }
 
-/* Sidecar extensions: metadata that travels with a main file. */
+/*
+ * Sidecar extensions: metadata that travels with a main file. DJI's
+ * drones write a low-resolution copy (.LRF, as GoPro's .LRV) and the
+ * flight's telemetry as subtitles (.SRT) beside each clip; Adobe Camera
+ * Raw keeps the edits of a HEIC or JPEG XL in .acr.
+ */
 static const char *sidecar_exts[] = {
-	"xmp", "thm", "aae", "lrv", "xml", "pp3", "dop", "on1", "json",
-	"wav", NULL
+	"xmp", "thm", "aae", "lrv", "lrf", "srt", "acr", "xml", "pp3", "dop",
+	"on1", "json", "wav", NULL
 };
 
 /* True if name's extension is one a sidecar has. */

@@ -139,9 +139,14 @@ static const char *const ignored_suffixes[] = {
 	".part", ".partial", ".crdownload", ".download", ".tmp", ".temp",
 	".filepart", ".!qb", ".!ut", ".opdownload", ".inprogress", NULL
 };
+/*
+ * THMBNL: a Sony card's thumbnail of each clip (PRIVATE/M4ROOT/THMBNL/
+ * C0001T01.JPG), made again by the camera; not a photo.
+ */
 static const char *const ignored_dirs[] = {
 	"@eaDir", "#recycle", "#snapshot", "@Recycle", "@Recently-Snapshot",
-	"$RECYCLE.BIN", "System Volume Information", "lost+found", NULL
+	"$RECYCLE.BIN", "System Volume Information", "lost+found", "THMBNL",
+	NULL
 };
 
 /* True if a file (dir 0) or folder (dir 1) of this name is never taken. */
