@@ -19,8 +19,8 @@ sb probe; expect_rc 2
 # No library anywhere: a usage error naming the three ways to give one.
 unset SHOEBOX_LIBRARY
 sb import "$FIX/Reagan.jpg"; expect_rc 2
-echo "shoebox: import: no library given (use -L DIR, SHOEBOX_LIBRARY or 'library =' in the config)" |
-    check "missing library message" cmp - "$T/err"
+same_text "missing library message" "$T/err" \
+    "shoebox: import: no library given (use -L DIR, SHOEBOX_LIBRARY or 'library =' in the config)"
 # From the config file.
 printf 'settle = 0\nlibrary = %s\npattern = %%Y/%%Y-%%m-%%d\n' "$T/fromconf" >"$T/conf"
 sb -c "$T/conf" import --no-progress "$FIX/Reagan.jpg"; expect_rc 0
@@ -48,8 +48,8 @@ sb -c "$T/conf" import --no-progress "$FIX/Reagan.jpg"; expect_rc 0
 check "-c wins over SHOEBOX_CONFIG" [ -f "$T/fromconf/2004/2004-06-21/Reagan.jpg" ]
 SHOEBOX_CONFIG=$T/missing.conf
 sb import --no-progress "$FIX/Reagan.jpg"; expect_rc 2
-echo "shoebox: config $T/missing.conf: No such file or directory" |
-    check "SHOEBOX_CONFIG naming no file" cmp - "$T/err"
+same_text "SHOEBOX_CONFIG naming no file" "$T/err" \
+    "shoebox: config $T/missing.conf: No such file or directory"
 SHOEBOX_CONFIG=""
 sb import --no-progress "$FIX/Reagan.jpg"; expect_rc 0
 check "XDG_CONFIG_HOME's config used" [ -f "$T/fromxdg/2004/06/21/Reagan.jpg" ]

@@ -5,7 +5,10 @@
 . "$TOP/tests/lib/common.sh"
 
 P=$T/prefix
-make -s -C "$TOP" install PREFIX="$P" UDEVDIR="$T/udev" UNITDIR="$T/units" >"$T/log" 2>&1 ||
+# Everything under $T: SYSCONFDIR too (the example config), never the
+# machine's /etc, which the plain and the ASan run would also race on.
+make -s -C "$TOP" install PREFIX="$P" SYSCONFDIR="$P/etc" UDEVDIR="$T/udev" \
+    UNITDIR="$T/units" >"$T/log" 2>&1 ||
 	{ cat "$T/log"; fail "make install"; }
 grep -q 'SYSTEMD_WANTS.*shoebox-card@%k.service' "$T/udev/99-shoebox.rules" || fail "udev rule"
 # Removable media only, and only once blkid has named the filesystem.

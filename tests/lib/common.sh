@@ -161,6 +161,14 @@ check() {
 	"$@" || fail "$_name"
 }
 
+# same_text NAME FILE TEXT: fail with NAME unless FILE holds TEXT and a
+# newline, exactly. (Not "echo TEXT | check NAME diff - FILE": a check in a
+# pipeline runs in a subshell, and its fail ends only that.)
+same_text() {
+	printf '%s\n' "$3" >"$T/same_text.want"
+	diff -u "$T/same_text.want" "$2" >&2 || fail "$1"
+}
+
 # as_nobody: sb runs shoebox as the user nobody from now on, even as root,
 # so that files without read permission cannot be read; the library is
 # nobody's. Skips the test (77) when nobody cannot run $SHOEBOX.
