@@ -166,7 +166,7 @@ n=$(libfiles | grep -c PIC_)
 [ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial copies left"
 libfiles | grep PIC_ | while read -r f; do
 	cmp -s "$LIB/$f" "$d/${f##*/}" || fail "$f filed partial or wrong"
-done
+done || exit 1
 [ "$(q "SELECT count(*) FROM files WHERE path LIKE '%PIC_%'")" = "$n" ] ||
 	fail "catalogue and library disagree after the stop"
 card
