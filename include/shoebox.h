@@ -325,6 +325,7 @@ int		 identify(const struct sb_src *, const char *, struct meta *);
 enum kind	 kind_of_mime(const char *);
 const char	*kind_name(enum kind);
 int		 is_sidecar_name(const char *);
+int		 is_media_name(const char *);
 
 /* meta.c */
 int		 meta_read(const struct sb_src *, struct meta *);

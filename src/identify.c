@@ -138,6 +138,38 @@ is_sidecar_name(const char *name)
 	return 0;
 }
 
+/*
+ * Extensions of the formats cameras and phones write: a file named so
+ * whose content is not recognised is named in a warning on every run
+ * (never remembered as skipped), or imported as damaged with
+ * import_unrecognised = yes; and a sidecar's main file is one of these
+ * before a file of another name (scan-group.c).
+ */
+static const char *const media_exts[] = {
+	"jpg", "jpeg", "jpe", "heic", "heif", "hif", "avif", "webp", "jxl",
+	"png", "tif", "tiff", "mpo", "dng", "cr2", "cr3", "crw", "nef", "nrw",
+	"arw", "sr2", "srf", "raf", "orf", "rw2", "pef", "srw", "x3f", "mrw",
+	"iiq", "3fr", "erf", "kdc", "dcr", "mos", "mef", "rwl", "gpr", "mp4",
+	"mov", "m4v", "3gp", "3g2", "mts", "m2ts", "avi", "mkv", "webm", "wmv",
+	"asf", "mxf", "mpg", "mpeg", "vob", "dv", "mod", "tod", "insv", "r3d",
+	NULL
+};
+
+/* Does name end in the extension of a camera's or phone's format? */
+int
+is_media_name(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 i;
+
+	if (dot == NULL || dot == name)
+		return 0;
+	for (i = 0; media_exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, media_exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *raw_mimes[] = {
 	"image/x-canon-cr2", "image/x-canon-cr3", "image/x-canon-crw",
 	"image/x-nikon-nef", "image/x-nikon-nrw", "image/x-sony-arw",

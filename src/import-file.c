@@ -21,36 +21,6 @@
 #include "shoebox.h"
 #include "import.h"
 
-/*
- * Extensions of the formats cameras and phones write: a file named so
- * whose content is not recognised is named in a warning on every run
- * (never remembered as skipped), or imported as damaged with
- * import_unrecognised = yes.
- */
-static const char *const media_exts[] = {
-	"jpg", "jpeg", "jpe", "heic", "heif", "hif", "avif", "webp", "jxl",
-	"png", "tif", "tiff", "mpo", "dng", "cr2", "cr3", "crw", "nef", "nrw",
-	"arw", "sr2", "srf", "raf", "orf", "rw2", "pef", "srw", "x3f", "mrw",
-	"iiq", "3fr", "erf", "kdc", "dcr", "mos", "mef", "rwl", "gpr", "mp4",
-	"mov", "m4v", "3gp", "3g2", "mts", "m2ts", "avi", "mkv", "webm", "wmv",
-	"asf", "mxf", "mpg", "mpeg", "vob", "dv", "mod", "tod", "insv", NULL
-};
-
-/* Does name end in the extension of a camera's or phone's format? */
-static int
-media_name(const char *name)
-{
-	const char	*dot = strrchr(name, '.');
-	int		 i;
-
-	if (dot == NULL || dot == name)
-		return 0;
-	for (i = 0; media_exts[i] != NULL; i++)
-		if (strcasecmp(dot + 1, media_exts[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* Append s to out (size bytes, len used), cut short as snprintf would. */
 static size_t
 abs_append(char *out, size_t size, size_t len, const char *s)
@@ -209,10 +179,10 @@ import_known(struct import *imp, struct infile *f)
 	/*
 	 * Not media, as an earlier run found: not read again. A sidecar once
 	 * found alone is taken now that its main is here, and a file named as
-	 * media is looked at again (see media_name).
+	 * media is looked at again (see is_media_name).
 	 */
 	if (rc == 1 && seen.skipped && f->mp == NULL &&
-	    !media_name(f->e->name)) {
+	    !is_media_name(f->e->name)) {
 		imp->bytes_done += (uint64_t)f->e->size;
 		report(imp, f->e->path, OUT_SKIPPED, NULL, NULL, NULL,
 		    "not media (as an earlier run found)");
@@ -284,7 +254,7 @@ import_read(struct import *imp, struct infile *f)
 		    sizeof m->date_source);
 		m->error[0] = '\0';
 		rc = 0;
-	} else if (m->kind == KIND_OTHER && media_name(f->e->name)) {
+	} else if (m->kind == KIND_OTHER && is_media_name(f->e->name)) {
 		/*
 		 * Named as media, but not recognised: never remembered as
 		 * skipped (so it is named again next time), never moved;

@@ -21,18 +21,22 @@ entry_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);	/* one directory's */
 }
 
-/* Extensions a sidecar may pair by; preference for mains: RAW over JPEG. */
+/*
+ * A sidecar's main file, of those it pairs with: a RAW (or a video) before
+ * a JPEG, and any name of a camera's format before a file of another name
+ * (IMG_0001.txt, a note, does not take IMG_0001.XMP from IMG_0001.JPG).
+ */
 static int
 main_rank(const char *name)
 {
 	const char	*dot = strrchr(name, '.');
 
-	if (dot == NULL)
+	if (dot == NULL || !is_media_name(name))
 		return 1;
 	if (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0 ||
 	    strcasecmp(dot, ".heic") == 0)
-		return 1;
-	return 2;
+		return 2;
+	return 3;
 }
 
 /* Does main (a file name) own sidecar (a file name)? */

@@ -4,8 +4,9 @@
  * sync tools left alone; FIFOs, devices and symbolic links skipped, never
  * followed) are collected, sidecars paired with the main file they belong
  * to (scan-group.c), and the lot handed to the caller before the
- * directory is left: memory follows the largest directory, not the size
- * of the tree.
+ * directory is left; a directory of very many names is read in slices of
+ * them: memory follows a slice of the largest directory, not the size of
+ * the tree.
  */
 #include <sys/stat.h>
 
@@ -256,6 +257,8 @@ struct scan_frame {
 	size_t			 n;
 	size_t			 pos;		/* e[0..pos) handed over */
 	struct scan_arena	*arena;		/* their paths */
+	char			*cursor;	/* the slice read ends here */
+	int			 more;		/* names after it to read */
 };
 
 static int
@@ -341,17 +344,131 @@ scan_take(struct scan *sc, struct scan_frame *fr)
 }
 
 /*
- * Read the directory fr: its files kept and grouped, its folders noted,
- * sorted. A directory that cannot be read counts as failed.
+ * A folder is read in slices of at most scan_slice names, in the order of
+ * their paths, so that memory follows a slice and not the folder: a flat
+ * folder of a million files (a phone app's uploads) is read a slice at a
+ * time, each slice one more pass over the folder's names that keeps the
+ * next scan_slice of them after the last slice's. A folder of fewer names
+ * is one slice, read once. SHOEBOX_SCAN_SLICE sets it (tests).
+ */
+#define SCAN_SLICE	16384
+
+static size_t
+scan_slice(void)
+{
+	static size_t	 slice;
+	const char	*env;
+	long		 v;
+
+	if (slice == 0) {
+		slice = SCAN_SLICE;
+		if ((env = getenv("SHOEBOX_SCAN_SLICE")) != NULL &&
+		    (v = strtol(env, NULL, 10)) >= 2)
+			slice = (size_t)v;
+	}
+	return slice;
+}
+
+/* A name's place in path order: a folder's is its name and a '/'. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The part of a key before its first '.': a group's files share it. */
+static size_t
+key_base(const char *key)
+{
+	return strcspn(key, "./");
+}
+
+/*
+ * The names of the directory d after fr->cursor, the first slice of them
+ * in path order, as keys (xstrdup'ed, sorted) in *keys; returns how many.
+ * Sets fr->more (and fr->cursor to this slice's last key) if there are
+ * names after those; then the last names that share the base of the next
+ * one are left to the next slice (a main file and its sidecars are read in
+ * one). *err is an errno if d could not be read to its end: what was read
+ * is then the slice, and the last; else 0.
+ */
+static size_t
+scan_keys(DIR *d, int dfd, struct scan_frame *fr, char ***keys, int *err)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	size_t		 slice = scan_slice(), n = 0, cap = 2 * slice, i, b, l;
+	char		**k = xreallocarray(NULL, cap, sizeof *k);
+	const char	*bound = NULL;	/* k[slice - 1] once n passed cap */
+	char		 key[NAME_MAX + 2];
+
+	fr->more = 0;
+	rewinddir(d);	/* the offset is shared with fr->fd: walked before? */
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || (l = strlen(de->d_name)) > NAME_MAX)
+			continue;
+		memcpy(key, de->d_name, l + 1);
+		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(sb.st_mode))) {
+			key[l] = '/';
+			key[l + 1] = '\0';
+		}
+		if (fr->cursor != NULL && strcmp(key, fr->cursor) <= 0)
+			continue;	/* an earlier slice's */
+		if (bound != NULL && strcmp(key, bound) > 0) {
+			fr->more = 1;	/* after a whole slice: a later one's */
+			continue;
+		}
+		if (n == cap) {
+			/* Keep the first slice of them, sorted. */
+			qsort(k, n, sizeof *k, key_cmp);
+			for (i = slice; i < n; i++)
+				free(k[i]);
+			n = slice;
+			bound = k[slice - 1];
+			fr->more = 1;
+		}
+		k[n++] = xstrdup(key);
+	}
+	*err = errno;
+	qsort(k, n, sizeof *k, key_cmp);
+	if (n > slice) {
+		for (i = slice; i < n; i++)
+			free(k[i]);
+		n = slice;
+		fr->more = 1;
+	}
+	if (*err)
+		fr->more = 0;
+	if (fr->more) {
+		/* k[i..n) share the last key's base: the next slice's. */
+		b = key_base(k[n - 1]);
+		for (i = n - 1; i > 0 && key_base(k[i - 1]) == b &&
+		    strncmp(k[i - 1], k[n - 1], b) == 0; i--)
+			;
+		for (; i > 0 && n > i; n--)
+			free(k[n - 1]);
+		free(fr->cursor);
+		fr->cursor = xstrdup(k[n - 1]);
+	}
+	*keys = k;
+	return n;
+}
+
+/*
+ * Read the next slice of the directory fr (scan_keys): its files kept and
+ * grouped, its folders noted, sorted. A directory that cannot be read
+ * counts as failed.
  */
 static void
 scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 {
 	DIR		*d;
-	struct dirent	*de;
 	size_t		 capsubs = 0, rootlen = strlen(sc->roots[root].path);
-	char		 buf[PATH_MAX];
-	int		 fd;
+	size_t		 i, n, l;
+	char		 buf[PATH_MAX], **keys;
+	int		 fd, err;
 
 	if ((fd = dup(fr->fd)) == -1 || (d = fdopendir(fd)) == NULL) {
 		if (!sc->quiet)
@@ -359,21 +476,47 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 		sc->failed++;
 		if (fd != -1)
 			close(fd);
+		fr->more = 0;
 		return;
 	}
-	rewinddir(d);	/* the offset is shared with fr->fd: walked before? */
-	while ((errno = 0, de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			scan_name(sc, root, rootlen, fr, de->d_name, &capsubs);
-	if (errno != 0) {
+	n = scan_keys(d, fd, fr, &keys, &err);
+	if (err != 0) {
+		errno = err;
 		if (!sc->quiet)
 			log_warn("%s", log_path(fr->path, buf, sizeof buf));
 		sc->failed++;
 	}
 	closedir(d);
+	for (i = 0; i < n; i++) {
+		l = strlen(keys[i]);
+		if (keys[i][l - 1] == '/')
+			keys[i][l - 1] = '\0';
+		scan_name(sc, root, rootlen, fr, keys[i], &capsubs);
+		free(keys[i]);
+	}
+	free(keys);
 	if (fr->nsubs > 1)
 		qsort(fr->subs, fr->nsubs, sizeof *fr->subs, name_cmp);
 	scan_take(sc, fr);
+}
+
+/* Drop fr's slice (handed over) and read its next one. */
+static void
+scan_next_slice(struct scan *sc, unsigned root, struct scan_frame *fr)
+{
+	size_t	i;
+
+	for (i = 0; i < fr->nsubs; i++)
+		free(fr->subs[i]);
+	free(fr->subs);
+	fr->subs = NULL;
+	fr->nsubs = fr->next = 0;
+	free(fr->e);
+	fr->e = NULL;
+	fr->n = fr->pos = 0;
+	arena_free(fr->arena);
+	fr->arena = NULL;
+	scan_read(sc, root, fr);
 }
 
 /* Does the folder sub come before the file name, as paths sort? */
@@ -470,15 +613,17 @@ scan_leave(struct scan_frame *fr)
 	free(fr->path);
 	free(fr->e);
 	arena_free(fr->arena);
+	free(fr->cursor);
 }
 
 /*
  * Walk the directory open as fd (the root's path, dup'ed; closed here) a
  * directory at a time, depth first, in the order of the paths: each
- * directory is read whole (its sidecars paired), and its files are handed
- * over, in turns between its folders, before the directory is left. Only
- * the open frames are kept, so memory follows the size of a directory and
- * the depth, never the number of files.
+ * directory is read a slice at a time (scan_keys; most in one), its
+ * sidecars paired, and its files are handed over, in turns between its
+ * folders, before the next slice or the directory is left. Only the open
+ * frames are kept, so memory follows a slice and the depth, never the
+ * number of files.
  */
 static void
 scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
@@ -496,6 +641,10 @@ scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
 		fr = &st[depth];
 		sub = fr->next < fr->nsubs ? fr->subs[fr->next] : NULL;
 		scan_hand(sc, fr, sub);
+		if (!sc->stop && sub == NULL && fr->more) {
+			scan_next_slice(sc, root, fr);
+			continue;
+		}
 		if (sc->stop || sub == NULL) {
 			scan_leave(&st[depth--]);
 			continue;
