@@ -259,6 +259,7 @@ struct scan_frame {
 	struct scan_arena	*arena;		/* their paths */
 	char			*cursor;	/* the slice read ends here */
 	int			 more;		/* names after it to read */
+	int			 depth;		/* 0: a root */
 };
 
 static int
@@ -349,7 +350,11 @@ scan_take(struct scan *sc, struct scan_frame *fr)
  * folder of a million files (a phone app's uploads) is read a slice at a
  * time, each slice one more pass over the folder's names that keeps the
  * next scan_slice of them after the last slice's. A folder of fewer names
- * is one slice, read once. SHOEBOX_SCAN_SLICE sets it (tests).
+ * is one slice, read once. SHOEBOX_SCAN_SLICE sets it (tests). Each open
+ * folder of the path holds its slice: one depth d below a root reads
+ * slices of scan_slice / (d + 1), so that a tree made to fill memory
+ * (64 nested folders of many files each) holds some 4.8 slices in all,
+ * not 65.
  */
 #define SCAN_SLICE	16384
 
@@ -397,11 +402,16 @@ scan_keys(DIR *d, int dfd, struct scan_frame *fr, char ***keys, int *err)
 {
 	struct dirent	*de;
 	struct stat	 sb;
-	size_t		 slice = scan_slice(), n = 0, cap = 2 * slice, i, b, l;
-	char		**k = xreallocarray(NULL, cap, sizeof *k);
+	size_t		 slice = scan_slice() / (size_t)(fr->depth + 1);
+	size_t		 n = 0, cap, i, b, l;
+	char		**k;
 	const char	*bound = NULL;	/* k[slice - 1] once n passed cap */
 	char		 key[NAME_MAX + 2];
 
+	if (slice < 2)
+		slice = 2;
+	cap = 2 * slice;
+	k = xreallocarray(NULL, cap, sizeof *k);
 	fr->more = 0;
 	rewinddir(d);	/* the offset is shared with fr->fd: walked before? */
 	while ((errno = 0, de = readdir(d)) != NULL) {
@@ -649,8 +659,10 @@ scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
 			scan_leave(&st[depth--]);
 			continue;
 		}
-		if (scan_enter(sc, fr, depth + 1, &st[depth + 1]) == 0)
+		if (scan_enter(sc, fr, depth + 1, &st[depth + 1]) == 0) {
+			st[depth + 1].depth = depth + 1;
 			scan_read(sc, root, &st[++depth]);
+		}
 	}
 }
 
