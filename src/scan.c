@@ -262,6 +262,10 @@ struct scan_frame {
 	int			 depth;		/* 0: a root */
 };
 
+/*
+ * Two names as strcmp orders them; for scan_keys' keys (a folder's is its
+ * name and a '/'), their place in path order.
+ */
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -374,13 +378,6 @@ scan_slice(void)
 	return slice;
 }
 
-/* A name's place in path order: a folder's is its name and a '/'. */
-static int
-key_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The part of a key before its first '.': a group's files share it. */
 static size_t
 key_base(const char *key)
@@ -432,7 +429,7 @@ scan_keys(DIR *d, int dfd, struct scan_frame *fr, char ***keys, int *err)
 		}
 		if (n == cap) {
 			/* Keep the first slice of them, sorted. */
-			qsort(k, n, sizeof *k, key_cmp);
+			qsort(k, n, sizeof *k, name_cmp);
 			for (i = slice; i < n; i++)
 				free(k[i]);
 			n = slice;
@@ -442,7 +439,7 @@ scan_keys(DIR *d, int dfd, struct scan_frame *fr, char ***keys, int *err)
 		k[n++] = xstrdup(key);
 	}
 	*err = errno;
-	qsort(k, n, sizeof *k, key_cmp);
+	qsort(k, n, sizeof *k, name_cmp);
 	if (n > slice) {
 		for (i = slice; i < n; i++)
 			free(k[i]);
@@ -510,9 +507,9 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 	scan_take(sc, fr);
 }
 
-/* Drop fr's slice (handed over) and read its next one. */
+/* Free fr's slice: its files and their paths, its folders' names. */
 static void
-scan_next_slice(struct scan *sc, unsigned root, struct scan_frame *fr)
+scan_drop_slice(struct scan_frame *fr)
 {
 	size_t	i;
 
@@ -526,6 +523,13 @@ scan_next_slice(struct scan *sc, unsigned root, struct scan_frame *fr)
 	fr->n = fr->pos = 0;
 	arena_free(fr->arena);
 	fr->arena = NULL;
+}
+
+/* Drop fr's slice (handed over) and read its next one. */
+static void
+scan_next_slice(struct scan *sc, unsigned root, struct scan_frame *fr)
+{
+	scan_drop_slice(fr);
 	scan_read(sc, root, fr);
 }
 
@@ -613,16 +617,10 @@ fail:
 static void
 scan_leave(struct scan_frame *fr)
 {
-	size_t	i;
-
 	if (fr->fd != -1)
 		close(fr->fd);
-	for (i = 0; i < fr->nsubs; i++)
-		free(fr->subs[i]);
-	free(fr->subs);
+	scan_drop_slice(fr);
 	free(fr->path);
-	free(fr->e);
-	arena_free(fr->arena);
 	free(fr->cursor);
 }
 
