@@ -100,28 +100,35 @@ static const unsigned long lease_fs[] = {
 };
 
 /*
- * Is the file open (fd, read-only) still open for writing by some program,
- * whatever its mtime says (a writer paused for longer than the settle
- * time)? The kernel refuses a read lease on a file open for writing, so
- * take one and drop it at once. Asked only where the answer is the
- * kernel's (lease_fs) and only answered to the file's owner or a holder of
- * CAP_LEASE; elsewhere 0, as if not. A writer opening the file in the
+ * Is the file open (fd, read-only, on device dev) still open for writing
+ * by some program, whatever its mtime says (a writer paused for longer
+ * than the settle time)? The kernel refuses a read lease on a file open
+ * for writing, so take one and drop it at once. Asked only where the
+ * answer is the kernel's (lease_fs, looked up once for each device) and
+ * only answered to the file's owner or a holder of CAP_LEASE; elsewhere 0,
+ * as if not. A writer opening the file in the
  * instant the lease is held waits for it to be dropped; the signal that
  * the kernel sends about it (SIGIO) is ignored.
  */
 int
-source_writing(int fd)
+source_writing(int fd, dev_t dev)
 {
-	static int	 ignored;
+	static int	 ignored, leases = -1;	/* last's filesystem: lease_fs */
+	static dev_t	 last;
 	struct statfs	 fs;
 	size_t		 i;
 
-	if (fstatfs(fd, &fs) == -1)
-		return 0;
-	for (i = 0; i < sizeof lease_fs / sizeof lease_fs[0]; i++)
-		if ((unsigned long)fs.f_type == lease_fs[i])
-			break;
-	if (i == sizeof lease_fs / sizeof lease_fs[0])
+	/* Which filesystem: once for each device, not for every file. */
+	if (leases == -1 || dev != last) {
+		leases = 0;
+		last = dev;
+		if (fstatfs(fd, &fs) == 0)
+			for (i = 0; i < sizeof lease_fs / sizeof lease_fs[0];
+			    i++)
+				leases |= (unsigned long)fs.f_type ==
+				    lease_fs[i];
+	}
+	if (!leases)
 		return 0;
 	if (!ignored) {
 		signal(SIGIO, SIG_IGN);
@@ -187,7 +194,7 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 		close(fd);
 		return -2;
 	}
-	if (source_writing(fd)) {
+	if (source_writing(fd, sb->st_dev)) {
 		snprintf(err, errlen, "still open for writing by another "
 		    "program; left for the next run");
 		close(fd);
@@ -267,7 +274,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		    "content differs); kept");
 		goto back;
 	}
-	if (source_writing(fd)) {
+	if (source_writing(fd, now.st_dev)) {
 		close(fd);
 		snprintf(err, errlen, "open for writing by another program "
 		    "since it was copied; kept");
