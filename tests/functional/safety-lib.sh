@@ -13,6 +13,9 @@
 #   lib_count FILE	how many library files hold FILE's content
 #   cat_count FILE	how many catalogue rows hold FILE's content
 #   named FILE		fail unless stdout or stderr names FILE
+#   stop_writer		a test's writer in the background ($writer), which
+#			waits for $T/go: told to go on and waited for (the
+#			test's cleanup hook too)
 
 . "$TOP/tests/lib/common.sh"
 
@@ -67,4 +70,9 @@ cat_count() {
 named() {
 	grep -qF "$1" "$T/out" "$T/err" ||
 	    { cat "$T/out" "$T/err" >&2; fail "no message names $1"; }
+}
+
+stop_writer() {
+	touch "$T/go"
+	wait $writer 2>/dev/null
 }

@@ -20,18 +20,12 @@ printf 'settle = 10s\n' >"$T/settle10"
 (
 	head -c $half "$T/full.jpg" >"$S/IMG_0002.JPG"
 	: >"$T/half-written"
-	n=0
-	while [ ! -e "$T/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+	wait_for "$T/go" 300
 	tail -c +$((half + 1)) "$T/full.jpg" >>"$S/IMG_0002.JPG"
 ) &
 writer=$!
-stop_writer() {
-	touch "$T/go"
-	wait $writer 2>/dev/null
-}
 cleanup_hooks="stop_writer"
-n=0
-while [ ! -e "$T/half-written" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+wait_for "$T/half-written" 100
 
 sb -c "$T/settle10" import --move --no-progress "$S"
 cat "$T/out" "$T/err"

@@ -45,18 +45,12 @@ half=$((size / 2))
 	head -c $half "$T/full.jpg" >&3
 	touch -d '1 hour ago' "$S/IMG_0002.JPG"
 	: >"$T/half-written"
-	n=0
-	while [ ! -e "$T/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+	wait_for "$T/go" 300
 	tail -c +$((half + 1)) "$T/full.jpg" >&3
 ) &
 writer=$!
-stop_writer() {
-	touch "$T/go"
-	wait $writer 2>/dev/null
-}
 cleanup_hooks="stop_writer"
-n=0
-while [ ! -e "$T/half-written" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+wait_for "$T/half-written" 100
 
 csb import --move --settle 0 --no-progress "$S"
 cat "$T/out" "$T/err"
@@ -113,8 +107,7 @@ for _ in range(300):
     time.sleep(0.1)
 PY
 holder=$!
-n=0
-while [ ! -e "$T/leased" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+wait_for "$T/leased" 100
 [ -e "$T/leased" ] || fail "could not take a lease"
 start=$(date +%s)
 csb import --move --settle 0 --no-progress "$S"

@@ -161,6 +161,16 @@ check() {
 	"$@" || fail "$_name"
 }
 
+# wait_for FILE TENTHS: wait until FILE exists, for at most TENTHS tenths
+# of a second; then go on either way (the caller checks what it needs).
+wait_for() {
+	_n=0
+	while [ ! -e "$1" ] && [ $_n -lt "$2" ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+
 # same_text NAME FILE TEXT: fail with NAME unless FILE holds TEXT and a
 # newline, exactly. (Not "echo TEXT | check NAME diff - FILE": a check in a
 # pipeline runs in a subshell, and its fail ends only that.)
