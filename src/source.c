@@ -251,7 +251,10 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	    name, (long)getpid(), dot);
 	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) == 0)
 		renamed = 1;
-	else if (errno != EINVAL && errno != ENOSYS) {
+	else if (errno == ENOENT) {
+		rc = 0;		/* removed meanwhile (another import) */
+		goto out;
+	} else if (errno != EINVAL && errno != ENOSYS) {
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
 		goto out;
 	}

@@ -20,6 +20,7 @@
  *	read	read, pread, pread64, readv, preadv on an fd whose path
  *		contains SUBSTR (the middle of a copy)
  *	unlink	unlink, unlinkat whose path argument contains SUBSTR
+ *	rename	rename, renameat, renameat2 whose old path contains SUBSTR
  *   SB_HOOK_NTH=N		fire at the Nth counted call (default 1)
  *   SB_HOOK_WHEN=before|after	run the command before the real call
  *				(default) or after it returned
@@ -417,4 +418,27 @@ unlinkat(int dirfd, const char *path, int flags)
 {
 	HOOKED("unlink", path, int, REAL(int, "unlinkat",
 	    (int, const char *, int))(dirfd, path, flags));
+}
+
+int
+rename(const char *from, const char *to)
+{
+	HOOKED("rename", from, int, REAL(int, "rename",
+	    (const char *, const char *))(from, to));
+}
+
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	HOOKED("rename", from, int, REAL(int, "renameat",
+	    (int, const char *, int, const char *))(fromfd, from, tofd, to));
+}
+
+int
+renameat2(int fromfd, const char *from, int tofd, const char *to,
+    unsigned int flags)
+{
+	HOOKED("rename", from, int, REAL(int, "renameat2",
+	    (int, const char *, int, const char *, unsigned int))(fromfd,
+	    from, tofd, to, flags));
 }
