@@ -646,13 +646,84 @@ static const char schema_now[] =
 /* Tests: a new catalogue made through every migration instead. */
 int	catalog_stepwise;
 
+/*
+ * After an error: if sqlite found the catalogue's file damaged (a page
+ * that does not parse, or no database at all), say once what that means
+ * and what to do, and mark it, so that the commands that write to it
+ * (import, adopt) stop before their next file.
+ */
+static void
+catalog_damage(struct catalog *cat, int rc)
+{
+	rc &= 0xff;
+	if ((rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB) || cat->damaged)
+		return;
+	cat->damaged = 1;
+	log_warnx("catalogue %s is damaged: nothing more is written to it; "
+	    "the library's files are not touched. Move it aside and "
+	    "catalogue the library again with 'shoebox adopt' (see \"A "
+	    "damaged catalogue\" in shoebox(1))", cat->path);
+}
+
 /* Report sqlite's last error with context; returns -1. */
 int
 catalog_error(struct catalog *cat, const char *what)
 {
 	log_warnx("catalogue %s: %s: %s", cat->path, what,
 	    sqlite3_errmsg(cat->db));
+	catalog_damage(cat, sqlite3_errcode(cat->db));
 	return -1;
+}
+
+/*
+ * Check the catalogue's file (PRAGMA quick_check: every page and row
+ * read, the indexes' order and NOT NULL checked, without matching each
+ * index to its table): problem is called with each of the first 20
+ * problems found. Returns how many, or -1 if the check could not run.
+ */
+int
+catalog_check(struct catalog *cat, void (*problem)(void *, const char *),
+    void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*t;
+	char		*line;
+	size_t		 len;
+	int		 rc, n = 0;
+
+	if (sqlite3_prepare_v2(cat->db, "PRAGMA quick_check(20)", -1, &st,
+	    NULL) != SQLITE_OK) {
+		if ((sqlite3_errcode(cat->db) & 0xff) == SQLITE_CORRUPT ||
+		    (sqlite3_errcode(cat->db) & 0xff) == SQLITE_NOTADB) {
+			cat->damaged = 1;
+			problem(arg, sqlite3_errmsg(cat->db));
+			return 1;
+		}
+		return catalog_error(cat, "checking it");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(st, 0);
+		if (t == NULL || strcmp(t, "ok") == 0)
+			continue;
+		/* A row may be several lines, under a "*** in database" one. */
+		for (; *t != '\0'; t += len + (t[len] == '\n')) {
+			len = strcspn(t, "\n");
+			if (len == 0 || strncmp(t, "*** ", 4) == 0)
+				continue;
+			xasprintf(&line, "%.*s", (int)len, t);
+			problem(arg, line);
+			free(line);
+			n++;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		n++;
+		problem(arg, sqlite3_errmsg(cat->db));
+	}
+	sqlite3_finalize(st);
+	if (n > 0)
+		cat->damaged = 1;
+	return n;
 }
 
 /*
@@ -688,6 +759,7 @@ catalog_exec(struct catalog *cat, const char *sql)
 	if (sqlite3_exec(cat->db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		log_warnx("catalogue %s: %s", cat->path, err ? err : "error");
 		sqlite3_free(err);
+		catalog_damage(cat, sqlite3_errcode(cat->db));
 		return -1;
 	}
 	return 0;

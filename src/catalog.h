@@ -26,6 +26,7 @@ struct catalog {
 	char		*path;
 	int		 netfs;		/* on a network filesystem: no WAL */
 	int		 version;	/* schema (user_version) once open */
+	int		 damaged;	/* sqlite found it corrupt: stop writing */
 	sqlite3_stmt	*st[CAT_NSTMT];	/* prepared on first use */
 };
 
@@ -106,6 +107,8 @@ void		 catalog_close(struct catalog *cat);
 int		 catalog_exec(struct catalog *cat, const char *sql);
 int		 catalog_cache_small(struct catalog *cat);
 int		 catalog_error(struct catalog *cat, const char *what);
+int		 catalog_check(struct catalog *cat,
+		    void (*problem)(void *, const char *), void *arg);
 sqlite3_stmt	*catalog_prepare(struct catalog *cat, const char *sql);
 int		 catalog_begin(struct catalog *cat);
 int		 catalog_commit(struct catalog *cat);

@@ -382,7 +382,8 @@ adopt_group(struct adopt *a, size_t i)
 
 /*
  * Adopt files of one directory, sc->e[from..to), handed over by the walk
- * (scan.c): each main file with its sidecars. -1 stops the walk when asked to stop.
+ * (scan.c): each main file with its sidecars. -1 stops the walk when asked
+ * to stop, or once the catalogue is found damaged (said by catalog_error).
  */
 static int
 adopt_dir(struct scan *sc, size_t from, size_t to, void *arg)
@@ -390,10 +391,10 @@ adopt_dir(struct scan *sc, size_t from, size_t to, void *arg)
 	struct adopt	*a = arg;
 	size_t		 i;
 
-	for (i = from; i < to && !stop_requested; i++)
+	for (i = from; i < to && !stop_requested && !a->cat->damaged; i++)
 		if (sc->e[i].main == -1)
 			adopt_group(a, i);
-	return stop_requested ? -1 : 0;
+	return stop_requested || a->cat->damaged ? -1 : 0;
 }
 
 /*
@@ -552,8 +553,9 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 	rc = EXIT_ALLGOOD;
 	if (adopt_commit(&a, 1) == -1) {
 		/* Lost with the transaction: nothing of the files changed. */
-		log_warnx("adopt: the catalogue could not record the last "
-		    "files; run adopt again");
+		if (!a.cat->damaged)
+			log_warnx("adopt: the catalogue could not record the "
+			    "last files; run adopt again");
 		rc = EXIT_SOMEFAILED;
 	}
 	seen = a.sc->skipped + a.sc->failed;
@@ -565,6 +567,10 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 		meter_clear(&a.meter);
 		log_warnx("adopt interrupted; what was catalogued is kept, run "
 		    "it again to finish");
+		rc = EXIT_SOMEFAILED;
+	} else if (a.cat->damaged) {
+		meter_clear(&a.meter);
+		log_warnx("adopt stopped: the catalogue is damaged");
 		rc = EXIT_SOMEFAILED;
 	}
 	adopt_summary(&a, seen);

@@ -284,7 +284,9 @@ summary(struct import *imp, unsigned long seen, int stopped)
 		    "changed)", imp->count[OUT_WAITING]);
 	if (imp->count[OUT_NOTTRIED] > 0)
 		printf(", %lu not attempted (%s)", imp->count[OUT_NOTTRIED],
-		    imp->full ? "the library's disk is full" : stopped ?
+		    imp->full ? "the library's disk is full" :
+		    imp->cat != NULL && imp->cat->damaged ?
+		    "the catalogue is damaged" : stopped ?
 		    "interrupted" : "stopped");
 	printf("\n");
 	if (!imp->dry_run)
@@ -440,9 +442,9 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 /*
  * Import files of one directory, sc->e[from..to), handed over by the walk
  * (scan.c): each group read, placed, copied and committed. Once the run stops
- * (interrupted, the library's disk full) the rest of the walk only counts
- * what it finds, as not attempted (import_tally). Always 0: the walk goes
- * on, so that every file is accounted for.
+ * (interrupted, the library's disk full, the catalogue damaged) the rest
+ * of the walk only counts what it finds, as not attempted (import_tally).
+ * Always 0: the walk goes on, so that every file is accounted for.
  */
 static int
 import_dir(struct scan *sc, size_t from, size_t to, void *arg)
@@ -450,7 +452,8 @@ import_dir(struct scan *sc, size_t from, size_t to, void *arg)
 	struct import	*imp = arg;
 	size_t		 i;
 
-	for (i = from; i < to && !import_interrupted && !imp->full; i++) {
+	for (i = from; i < to && !import_interrupted && !import_halted(imp);
+	    i++) {
 		if (sc->e[i].main != -1)
 			continue;	/* a sidecar: goes with its main */
 		import_group(imp, sc, i);

@@ -57,6 +57,7 @@ struct sync {
 	struct sync_remote	*remotes;
 	int			 nremotes;
 	int			 running;	/* workers still going */
+	int			 claim_failed;	/* the catalogue could not */
 	int			 files_total, files_done;
 	uint64_t		 bytes_total;
 };
@@ -236,6 +237,8 @@ sync_worker(void *arg)
 		pthread_mutex_lock(&s->lock);
 		while ((rc = sync_take(s, &sr, &up)) == 2)
 			pthread_cond_wait(&s->cond, &s->lock);
+		if (rc == -1)
+			s->claim_failed = 1;	/* said by catalog_error */
 		pthread_mutex_unlock(&s->lock);
 		if (rc != 1)
 			break;
@@ -582,6 +585,10 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 			rc = EXIT_USAGE;
 	if (sync_interrupted) {
 		log_warnx("sync: interrupted; run it again to finish");
+		rc = EXIT_SOMEFAILED;
+	} else if (s.claim_failed || s.cat->damaged) {
+		log_warnx("sync: stopped: the catalogue could not give the "
+		    "next uploads (see above)");
 		rc = EXIT_SOMEFAILED;
 	}
 	for (i = 0; i < s.nremotes && rc == EXIT_ALLGOOD; i++)

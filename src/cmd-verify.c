@@ -32,10 +32,14 @@
 #define TXN_SECONDS	2
 
 /* What a check found. */
-enum vstate { V_OK, V_MISSING, V_CHANGED, V_UNREADABLE, V_UNTRACKED, V_N };
+enum vstate {
+	V_OK, V_MISSING, V_CHANGED, V_UNREADABLE, V_UNTRACKED,
+	V_DAMAGED,	/* the catalogue's own file (catalog_check) */
+	V_N
+};
 
 static const char *const vstate_names[V_N] = {
-	"ok", "missing", "changed", "unreadable", "untracked"
+	"ok", "missing", "changed", "unreadable", "untracked", "damaged"
 };
 
 struct verify {
@@ -278,6 +282,13 @@ verify_summary(struct verify *v, size_t checked, const char *how)
 	printf(" (%s read in %.1f s)\n", b, meter_elapsed(&v->meter));
 }
 
+/* A problem catalog_check found in the catalogue's file. */
+static void
+verify_damage(void *arg, const char *what)
+{
+	verify_report(arg, V_DAMAGED, ".shoebox/catalog.db", NULL, what);
+}
+
 static const struct cmd_option verify_options[] = {
 	{ "sample", 0, "PERCENT",
 	    "only this share of the library, the longest unverified first" },
@@ -374,6 +385,19 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	if ((v.abslib = realpath(v.library, NULL)) == NULL)
 		v.abslib = xstrdup(v.library);
 
+	/*
+	 * The catalogue's own file first: a damaged one is not written to,
+	 * and what it lists is not a measure of the library.
+	 */
+	rc = EXIT_SOMEFAILED;
+	if ((bad = catalog_check(v.cat, verify_damage, &v)) == -1)
+		goto out;
+	if (bad > 0) {
+		log_warnx("verify: the catalogue %s/.shoebox/catalog.db is "
+		    "damaged; no file was checked (see \"A damaged "
+		    "catalogue\" in shoebox(1))", v.library);
+		goto out;
+	}
 	if (sample) {
 		if ((total = catalog_count(v.cat, since_from)) == -1)
 			goto out;

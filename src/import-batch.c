@@ -467,7 +467,12 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 		while (synced && ahead < n && ahead <= i + CHECK_AHEAD)
 			store_copy_check_start(&pv[ahead++]->f);
 		p = pv[i];
-		if ((synced ? store_copy_check(&p->f, err, sizeof err) :
+		if (imp->cat != NULL && imp->cat->damaged) {
+			/* Said once (catalog_error); the source stays. */
+			store_discard(&p->f);
+			report(imp, p->path, OUT_NOTTRIED, NULL, NULL, NULL,
+			    "the catalogue is damaged");
+		} else if ((synced ? store_copy_check(&p->f, err, sizeof err) :
 		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
 			say_failed(imp, p->path, err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);

@@ -481,7 +481,7 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 	}
 	o = import_file(imp, &sc->e[i], NULL, mp, sc->e[i].first == -1);
 	for (j = sc->e[i].first; j != -1; j = sc->e[j].next) {
-		if (import_interrupted || imp->full) {
+		if (import_interrupted || import_halted(imp)) {
 			whole = 0;	/* the rest: not attempted */
 			break;
 		}

@@ -182,6 +182,17 @@ void		 progress_clear(struct import *imp);
 void		 say(struct import *imp, const char *path, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 library_full(struct import *imp);
+
+/*
+ * The run stops taking files: the library's disk is full, or sqlite found
+ * the catalogue damaged (catalog_error). What it does not reach is counted
+ * as not attempted.
+ */
+static inline int
+import_halted(const struct import *imp)
+{
+	return imp->full || (imp->cat != NULL && imp->cat->damaged);
+}
 void		 say_failed(struct import *imp, const char *path,
 		    const char *err);
 void		 report(struct import *imp, const char *src, enum outcome o,

@@ -1,0 +1,102 @@
+#!/bin/sh
+# A damaged catalogue (a page of it overwritten, as a failing disk or a
+# copy taken mid-write leaves it): each command says so once, naming the
+# file, writes nothing more to it and exits 1; import --move keeps every
+# source and leaves no copy the catalogue does not know; verify reports
+# the damage and checks no file. Then the recovery shoebox(1) gives: the
+# catalogue moved aside, adopt, verify, sync (nothing sent twice).
+. "$TOP/tests/lib/common.sh"
+
+command -v sqlite3 >/dev/null || { echo "skipped: no sqlite3"; exit 77; }
+sample_library
+mkdir -p "$T/usb"
+sb sync
+expect_rc 0
+sent=$(find "$T/usb" -type f | wc -l)
+[ "$sent" -gt 5 ] || fail "the sample library was not sent: $sent files"
+before=$(libfiles)
+
+# damage INDEX|TABLE: overwrite its root page with random bytes
+damage() {
+	pg=$(q "SELECT rootpage FROM sqlite_master WHERE name = '$1'")
+	ps=$(q "PRAGMA page_size")
+	[ -n "$pg" ] && [ "$pg" -gt 1 ] || fail "no $1 in the catalogue"
+	[ ! -e "$LIB/.shoebox/catalog.db-wal" ] || [ ! -s "$LIB/.shoebox/catalog.db-wal" ] ||
+	    fail "the catalogue was left with a WAL"
+	head -c "$ps" /dev/urandom | dd of="$LIB/.shoebox/catalog.db" bs="$ps" \
+	    seek=$((pg - 1)) conv=notrunc 2>/dev/null
+}
+damaged_said() {
+	[ "$(grep -c 'catalog.db is damaged' "$T/err")" = 1 ] ||
+	    { cat "$T/err" >&2; fail "$1: the damage not said once, naming the catalogue"; }
+}
+
+# New files, some of them duplicates of library files.
+S=$T/drop
+distinct_jpegs "$S" 1 6 drop
+cp "$card/DCIM/100CANON/IMG_0001.JPG" "$S/dup.jpg"
+set_mtimes "$S"
+find "$S" -type f | sort >"$T/drop.before"
+cp "$LIB/.shoebox/catalog.db" "$T/good.db"
+damage files_sha
+
+sb import --move --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 1
+damaged_said "import --move"
+find "$S" -type f | sort >"$T/drop.after"
+diff -u "$T/drop.before" "$T/drop.after" >&2 ||
+    fail "import --move on a damaged catalogue removed sources"
+[ "$(libfiles)" = "$before" ] || fail "import on a damaged catalogue left files in the library: $(libfiles)"
+grep -q 'not attempted (the catalogue is damaged)' "$T/out" ||
+    fail "the summary does not say why files were not attempted"
+
+sb verify
+cat "$T/out" "$T/err"
+expect_rc 1
+grep -q '^damaged  *\.shoebox/catalog\.db: ' "$T/out" || fail "verify did not report the damage"
+grep -q '^missing\|^changed\|files verified' "$T/out" && fail "verify checked files against a damaged catalogue"
+sb verify --json
+expect_rc 1
+grep -q '"status":"damaged"' "$T/out" || fail "verify --json did not report the damage"
+
+mkdir -p "$LIB/2031/01/01"
+cp "$S/IMG_0001.JPG" "$LIB/2031/01/01/"
+sb adopt --no-progress
+cat "$T/out" "$T/err"
+expect_rc 1
+damaged_said adopt
+grep -q 'adopt stopped: the catalogue is damaged' "$T/err" || fail "adopt did not say it stopped"
+rm -r "$LIB/2031"
+
+# sync, on a catalogue whose upload jobs are damaged, with one pending
+cp "$T/good.db" "$LIB/.shoebox/catalog.db"
+sb import --no-progress "$S"
+expect_rc 0
+damage upload_jobs
+sb sync
+cat "$T/out" "$T/err"
+expect_rc 1
+damaged_said sync
+[ "$(find "$T/usb" -type f | wc -l)" = "$sent" ] || fail "sync sent files from a damaged catalogue"
+
+# The recovery shoebox(1) gives.
+mkdir "$LIB/.shoebox/damaged"
+mv "$LIB/.shoebox/catalog.db"* "$LIB/.shoebox/damaged/"
+sb adopt --no-progress
+cat "$T/out" "$T/err"
+expect_rc 0
+sb verify
+cat "$T/out"
+expect_rc 0
+sb sync
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q ", $sent already there" "$T/out" || fail "after adopt, sync did not find the files already there"
+[ "$(find "$T/usb" -type f | wc -l)" = "$((sent + 6))" ] ||
+    fail "after adopt, sync sent files twice: $(find "$T/usb" -type f | wc -l) on the remote"
+sb import --move --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 0
+[ -z "$(find "$S" -type f)" ] || fail "sources not moved after the recovery"
+exit 0
