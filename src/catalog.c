@@ -1083,6 +1083,35 @@ catalog_old_remotes(struct catalog *cat)
 }
 
 /*
+ * The library's .shoebox and its catalogue must be what they seem: a
+ * folder and a file, not symbolic links. The library's owner could
+ * otherwise point them anywhere, and a shoebox run by root would write
+ * its lock, temporary copies or catalogue there (over /etc/shadow, or
+ * into another program's database). 0, or -1 after saying why.
+ */
+static int
+catalog_no_links(const char *dir, const char *path)
+{
+	struct stat	sb;
+
+	if (lstat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		log_warnx("library %s: %s; refusing to use it (shoebox follows "
+		    "no link inside a library's .shoebox)", dir,
+		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+		    "is not a folder");
+		return -1;
+	}
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		log_warnx("catalogue %s: %s; refusing to use it (shoebox "
+		    "follows no link inside a library's .shoebox)", path,
+		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+		    "is not a regular file");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Open (creating if need be) the catalogue of library. With readonly, a
  * missing catalogue is an error and nothing is created. NULL after saying
  * why.
@@ -1093,7 +1122,7 @@ catalog_open(const char *library, int readonly)
 	static int	 netfs_said;	/* the note, once a run */
 	struct catalog	*cat;
 	struct statfs	 fs;
-	char		*dir, *uri;
+	char		*dir, *uri, *rl, *real = NULL;
 	int		 flags;
 
 	cat = xcalloc(1, sizeof *cat);
@@ -1110,11 +1139,23 @@ catalog_open(const char *library, int readonly)
 			goto fail;
 		}
 	}
+	if ((rl = realpath(library, NULL)) != NULL) {
+		xasprintf(&real, "%s/.shoebox/catalog.db", rl);
+		free(rl);
+	}
+	if (catalog_no_links(dir, cat->path) == -1)
+		goto fail;
 	flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	uri = catalog_uri(cat->path, readonly);
+	/*
+	 * sqlite opens the file by the library's real path, refusing a link
+	 * anywhere in it (SQLITE_OPEN_NOFOLLOW): should one be put at
+	 * .shoebox or catalog.db after the check above, another program's
+	 * database is still never migrated and written to.
+	 */
+	uri = catalog_uri(real != NULL ? real : cat->path, readonly);
 	if (sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_NOMUTEX |
-	    SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		free(uri);
 		if (cat->db != NULL)
 			log_warnx("catalogue %s: %s", cat->path,
@@ -1155,9 +1196,11 @@ catalog_open(const char *library, int readonly)
 	if (readonly && catalog_old_remotes(cat) == -1)
 		goto fail;
 	free(dir);
+	free(real);
 	return cat;
 fail:
 	free(dir);
+	free(real);
 	catalog_close(cat);
 	return NULL;
 }

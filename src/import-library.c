@@ -28,7 +28,8 @@ import_clean_tmp(struct import *imp)
 	struct dirent	*de;
 	int		 fd;
 
-	if ((fd = open(imp->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = open(imp->tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
 		return;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
@@ -74,6 +75,11 @@ import_open(struct import *imp)
 			catalog_exec(imp->cat, "PRAGMA synchronous = FULL");
 		if (mkdir(imp->tmpdir, 0700) == -1 && errno != EEXIST) {
 			log_warn("%s", imp->tmpdir);
+			return -1;
+		}
+		if (!dir_is_real(imp->tmpdir)) {
+			log_warnx("library %s: a link, or not a folder; "
+			    "refusing to use it", imp->tmpdir);
 			return -1;
 		}
 		import_clean_tmp(imp);

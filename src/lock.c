@@ -27,11 +27,31 @@ lock_library(const char *library, const char *what)
 {
 	char	path[PATH_MAX], who[64], *cmd;
 	ssize_t	n;
-	int	fd;
+	int	fd, dfd;
 
+	/*
+	 * Never through a link, at .shoebox or at the lock: the file is
+	 * truncated and written below, and a link could point anywhere.
+	 */
+	snprintf(path, sizeof path, "%s/.shoebox", library);
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			log_warnx("library %s: a link, or not a folder; "
+			    "refusing to use it", path);
+		else
+			log_warn("library %s", path);
+		return -1;
+	}
 	snprintf(path, sizeof path, "%s/.shoebox/lock", library);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
-		log_warn("%s", path);
+	fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	close(dfd);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			log_warnx("%s: a link; refusing to use it", path);
+		else
+			log_warn("%s", path);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {

@@ -1,6 +1,8 @@
 /*
  * util.c: small helpers more than one command shares.
  */
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,4 +52,13 @@ stop_catch(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Is path a folder itself, not a symbolic link to one? */
+int
+dir_is_real(const char *path)
+{
+	struct stat	sb;
+
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Nothing inside a library's .shoebox is reached through a symbolic link:
+# its owner could point the lock, the catalogue, .shoebox itself or its
+# tmp folder anywhere, and a shoebox run by root (by hand, on a user's
+# library) would truncate and write the file there, or migrate another
+# program's database. Each is refused, naming it; the file pointed to is
+# untouched. A library reached through a link (the -L path) is fine.
+. "$TOP/tests/lib/common.sh"
+
+CARD=$TOP/tests/sample-card/DCIM/100CANON
+S=$T/src
+mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$S/"
+printf 'precious\n' >"$T/victim"
+sqlite3 "$T/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);" 2>/dev/null ||
+    { echo "skipped: no sqlite3"; exit 77; }
+cp "$T/other.db" "$T/other.db.orig"
+
+fresh() {
+	rm -rf "$LIB"
+	sb import --no-progress "$TOP/tests/sample-card/DCIM/100CANON"
+	expect_rc 0
+}
+untouched() {
+	same_text "$1: the file a link pointed to changed" "$T/victim" precious
+	cmp -s "$T/other.db" "$T/other.db.orig" || fail "$1: another database was written"
+}
+refused() {
+	cat "$T/err"
+	expect_rc 2
+	grep -q "$2" "$T/err" || fail "$1: the link is not named"
+	grep -q 'refusing to use it' "$T/err" || fail "$1: not refused"
+	untouched "$1"
+}
+
+fresh
+rm "$LIB/.shoebox/lock"
+ln -s "$T/victim" "$LIB/.shoebox/lock"
+sb import --no-progress "$S"
+refused "lock" '.shoebox/lock'
+
+fresh
+mkdir "$T/elsewhere"
+mv "$LIB/.shoebox/catalog.db" "$T/elsewhere/"
+mv "$LIB/.shoebox" "$T/real"
+ln -s "$T/elsewhere" "$LIB/.shoebox"
+ln -s "$T/victim" "$T/elsewhere/lock"
+for cmd in import verify adopt status; do
+	if [ $cmd = import ]; then sb import --no-progress "$S"; else sb $cmd; fi
+	refused ".shoebox ($cmd)" '\.shoebox'
+done
+[ ! -e "$T/elsewhere/tmp" ] || fail "a tmp folder was made through the link"
+rm -rf "$T/elsewhere" "$T/real"
+
+fresh
+rm "$LIB/.shoebox/catalog.db"
+ln -s "$T/other.db" "$LIB/.shoebox/catalog.db"
+for cmd in import verify find; do
+	if [ $cmd = import ]; then sb import --no-progress "$S"; else sb $cmd; fi
+	refused "catalog.db ($cmd)" 'catalog.db'
+done
+
+fresh
+rmdir "$LIB/.shoebox/tmp"
+mkdir "$T/elsewhere"
+ln -s "$T/elsewhere" "$LIB/.shoebox/tmp"
+touch "$T/elsewhere/partial.keep"
+sb import --no-progress "$S"
+refused "tmp" '.shoebox/tmp'
+[ -e "$T/elsewhere/partial.keep" ] || fail "a file was removed through the tmp link"
+
+# The library itself reached through a link: as usual.
+fresh
+ln -s "$LIB" "$T/via-link"
+sb -L "$T/via-link" import --no-progress "$S"
+expect_rc 0
+sb -L "$T/via-link" verify
+expect_rc 0
+exit 0
