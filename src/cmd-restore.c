@@ -208,13 +208,7 @@ restore_dir(struct restore *rs, const struct rfile *f, char *why,
 		return dup(rs->libfd);
 	dir = xstrdup(f->path);
 	dir[slash - f->path] = '\0';
-	if (store_mkdirs(rs->libfd, dir, why, size) == -1) {
-		free(dir);
-		return -1;
-	}
-	if ((dfd = openat(rs->libfd, dir, O_RDONLY | O_DIRECTORY |
-	    O_NOFOLLOW | O_CLOEXEC)) == -1)
-		snprintf(why, size, "%s: %s", dir, strerror(errno));
+	dfd = store_opendirs(rs->libfd, dir, 1, why, size);
 	free(dir);
 	return dfd;
 }

@@ -328,16 +328,11 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 	strlcpy_sb(dir, dup->path, sizeof dir);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
-	if (store_mkdirs(imp->libfd, slash != NULL ? dir : ".", err,
-	    sizeof err) == 0) {
-		if ((d.dirfd = openat(imp->libfd, slash != NULL ? dir : ".",
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-			snprintf(err, sizeof err, "%s", strerror(errno));
-		else if (store_link_at(&p->f, &d, slash != NULL ? slash + 1 :
-		    dup->path, err, sizeof err) == -1) {
-			close(d.dirfd);
-			d.dirfd = -1;
-		}
+	if ((d.dirfd = store_opendirs(imp->libfd, slash != NULL ? dir : ".",
+	    1, err, sizeof err)) != -1 && store_link_at(&p->f, &d,
+	    slash != NULL ? slash + 1 : dup->path, err, sizeof err) == -1) {
+		close(d.dirfd);
+		d.dirfd = -1;
 	}
 	if (d.dirfd == -1) {
 		say(imp, p->path, "duplicate of %s, which is missing from the "

@@ -155,14 +155,8 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 		batch_flush(imp);	/* pending copies borrow these fds */
 		lib_dirs_close(imp);
 	}
-	if (store_mkdirs(imp->libfd, dir, err, errlen) == -1)
+	if ((fd = store_opendirs(imp->libfd, dir, 1, err, errlen)) == -1)
 		return -1;
-	if ((fd = openat(imp->libfd, dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "cannot open library directory %.200s: "
-		    "%s", dir, strerror(errno));
-		return -1;
-	}
 	d = &imp->dirs[imp->ndirs++];
 	d->dir = xstrdup(dir);
 	d->fd = fd;

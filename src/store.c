@@ -782,6 +782,67 @@ store_link_at(struct store_file *f, const struct store_dest *dest,
 }
 
 /*
+ * Open the directory rel under dirfd, creating what is missing of it with
+ * create, one component at a time and never through a symbolic link (in
+ * a library, whose folders a link could send anywhere: a shoebox run by
+ * root would file copies there). Returns its descriptor, or -1 with err
+ * set.
+ */
+int
+store_opendirs(int dirfd, const char *rel, int create, char *err,
+    size_t errlen)
+{
+	const char	*p = rel, *end;
+	char		 comp[NAME_MAX + 1];
+	size_t		 n;
+	int		 fd, cur;
+
+	if ((cur = openat(dirfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open the library: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (; *p != '\0'; p = *end == '/' ? end + 1 : end) {
+		end = p + strcspn(p, "/");
+		if ((n = (size_t)(end - p)) == 0 || (n == 1 && *p == '.'))
+			continue;
+		if (n >= sizeof comp) {
+			snprintf(err, errlen, "cannot open %.200s: %s", rel,
+			    strerror(ENAMETOOLONG));
+			close(cur);
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (create && mkdirat(cur, comp, 0755) == -1 &&
+		    errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %.*s: %s",
+			    (int)(end - rel), rel, strerror(errno));
+			close(cur);
+			return -1;
+		}
+		fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd == -1) {
+			if (errno == ELOOP || errno == ENOTDIR)
+				snprintf(err, errlen, "library folder %.*s is a "
+				    "link, or not a folder; not followed",
+				    (int)(end - rel), rel);
+			else
+				snprintf(err, errlen, "cannot open library "
+				    "directory %.*s: %s", (int)(end - rel),
+				    rel, strerror(errno));
+			close(cur);
+			return -1;
+		}
+		close(cur);
+		cur = fd;
+	}
+	return cur;
+}
+
+/*
  * Create the directories of relative path rel under dirfd (like mkdir -p).
  * Returns 0, or -1 with err set.
  */

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Nothing inside a library's .shoebox is reached through a symbolic link:
 # its owner could point the lock, the catalogue, .shoebox itself or its
-# tmp folder anywhere, and a shoebox run by root (by hand, on a user's
-# library) would truncate and write the file there, or migrate another
-# program's database. Each is refused, naming it; the file pointed to is
-# untouched. A library reached through a link (the -L path) is fine.
+# tmp folder or a year's folder anywhere, and a shoebox run by root (by
+# hand, on a user's library) would truncate and write the file there,
+# migrate another program's database, or file copies there. Each is
+# refused, naming it; what it points to is untouched. A library reached
+# through a link (the -L path) is fine.
 . "$TOP/tests/lib/common.sh"
 
 CARD=$TOP/tests/sample-card/DCIM/100CANON
@@ -68,6 +69,25 @@ touch "$T/elsewhere/partial.keep"
 sb import --no-progress "$S"
 refused "tmp" '.shoebox/tmp'
 [ -e "$T/elsewhere/partial.keep" ] || fail "a file was removed through the tmp link"
+
+# A folder of the library swapped for a link to one elsewhere: nothing is
+# filed through it; the file fails, naming it, and its source stays.
+fresh
+mkdir "$T/elsewhere"
+mv "$LIB/2006" "$T/elsewhere/2006"
+ln -s "$T/elsewhere/2006" "$LIB/2006"
+before=$(find "$T/elsewhere" | sort)
+rm -rf "$S" && mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$S/new.jpg"
+printf 'distinct' >>"$S/new.jpg"
+sb import --move --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 1
+grep -q 'library folder 2006 is a link, or not a folder; not followed' "$T/err" ||
+    fail "the library folder link is not named"
+[ -f "$S/new.jpg" ] || fail "the source of a file not filed was removed"
+[ "$(find "$T/elsewhere" | sort)" = "$before" ] || fail "a copy was filed through the link"
+rm -rf "$T/elsewhere"
 
 # The library itself reached through a link: as usual.
 fresh
