@@ -208,7 +208,8 @@ restore_dir(struct restore *rs, const struct rfile *f, char *why,
 		return dup(rs->libfd);
 	dir = xstrdup(f->path);
 	dir[slash - f->path] = '\0';
-	dfd = store_opendirs(rs->libfd, dir, 1, why, size);
+	dfd = store_opendirs(rs->libfd, dir, 1, "library folder", why,
+	    size);
 	free(dir);
 	return dfd;
 }

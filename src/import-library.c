@@ -155,7 +155,8 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 		batch_flush(imp);	/* pending copies borrow these fds */
 		lib_dirs_close(imp);
 	}
-	if ((fd = store_opendirs(imp->libfd, dir, 1, err, errlen)) == -1)
+	if ((fd = store_opendirs(imp->libfd, dir, 1, "library folder",
+	    err, errlen)) == -1)
 		return -1;
 	d = &imp->dirs[imp->ndirs++];
 	d->dir = xstrdup(dir);

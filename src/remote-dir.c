@@ -31,6 +31,8 @@
 
 struct dir_priv {
 	char	*root;		/* path [+ prefix] */
+	char	*path;		/* the disk's folder, as configured */
+	char	*prefix;	/* below it, or "" */
 };
 
 static int
@@ -52,6 +54,8 @@ dir_open(struct remote *r)
 	d = xcalloc(1, sizeof *d);
 	prefix = remote_get(r, "prefix");
 	d->root = remote_join(path, prefix ? prefix : "");
+	d->path = xstrdup(path);
+	d->prefix = remote_join("", prefix ? prefix : "");
 	r->priv = d;
 	return 0;
 }
@@ -62,6 +66,8 @@ dir_close(struct remote *r)
 	struct dir_priv	*d = r->priv;
 
 	free(d->root);
+	free(d->path);
+	free(d->prefix);
 	free(d);
 	r->priv = NULL;
 }
@@ -129,21 +135,31 @@ dir_name(int dirfd, int out, const char *tmp, const char *base)
 }
 
 /*
- * Open the directory dst goes in, creating it (and its parents) first.
- * Returns its descriptor, or -1 with x->error set.
+ * Open the folder the file name goes in on the remote, creating it (and
+ * its parents) first, from the configured path down one folder at a time
+ * and never through a symbolic link below it: a link put on the disk
+ * could send a shoebox run by root anywhere. dst is the file's full path,
+ * for messages. Returns its descriptor, or -1 with x->error set.
  */
 static int
-dir_parent(struct xfer *x, char *dst)
+dir_parent(struct xfer *x, const struct dir_priv *d, const char *name,
+    const char *dst)
 {
-	char	*slash = strrchr(dst, '/'), err[PATH_MAX + 128];
-	int	 dfd = -1;
+	char	*rel, *slash, err[PATH_MAX + 128];
+	int	 top, dfd = -1;
 
-	*slash = '\0';
-	if (store_mkdirs(AT_FDCWD, dst, err, sizeof err) == -1)
-		xfer_error(x, "%s", err);
-	else if ((dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		xfer_error(x, "%s: %s", dst, strerror(errno));
-	*slash = '/';
+	rel = remote_join(d->prefix, name);
+	if ((slash = strrchr(rel, '/')) != NULL)
+		*slash = '\0';
+	if ((top = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		xfer_error(x, "%s: %s", d->path, strerror(errno));
+	else {
+		if ((dfd = store_opendirs(top, slash != NULL ? rel : ".", 1,
+		    "folder", err, sizeof err)) == -1)
+			xfer_error(x, "%s: %s", dst, err);
+		close(top);
+	}
+	free(rel);
 	return dfd;
 }
 
@@ -223,7 +239,7 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 	int		 rc = REMOTE_FAIL;
 
 	dst = remote_join(d->root, name);
-	if ((dfd = dir_parent(x, dst)) == -1)
+	if ((dfd = dir_parent(x, d, name, dst)) == -1)
 		goto out;
 	if ((fd = remote_open_file(x, up)) == -1)
 		goto out;

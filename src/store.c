@@ -784,13 +784,13 @@ store_link_at(struct store_file *f, const struct store_dest *dest,
 /*
  * Open the directory rel under dirfd, creating what is missing of it with
  * create, one component at a time and never through a symbolic link (in
- * a library, whose folders a link could send anywhere: a shoebox run by
- * root would file copies there). Returns its descriptor, or -1 with err
- * set.
+ * a library or on a dir remote, whose folders a link could send anywhere:
+ * a shoebox run by root would file copies there). what names the tree in
+ * messages ("library folder"). Returns its descriptor, or -1 with err set.
  */
 int
-store_opendirs(int dirfd, const char *rel, int create, char *err,
-    size_t errlen)
+store_opendirs(int dirfd, const char *rel, int create, const char *what,
+    char *err, size_t errlen)
 {
 	const char	*p = rel, *end;
 	char		 comp[NAME_MAX + 1];
@@ -807,6 +807,12 @@ store_opendirs(int dirfd, const char *rel, int create, char *err,
 		end = p + strcspn(p, "/");
 		if ((n = (size_t)(end - p)) == 0 || (n == 1 && *p == '.'))
 			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			snprintf(err, errlen, "%s %.*s: a '..' is not followed",
+			    what, (int)(end - rel), rel);
+			close(cur);
+			return -1;
+		}
 		if (n >= sizeof comp) {
 			snprintf(err, errlen, "cannot open %.200s: %s", rel,
 			    strerror(ENAMETOOLONG));
@@ -826,13 +832,13 @@ store_opendirs(int dirfd, const char *rel, int create, char *err,
 		    O_CLOEXEC);
 		if (fd == -1) {
 			if (errno == ELOOP || errno == ENOTDIR)
-				snprintf(err, errlen, "library folder %.*s is a "
-				    "link, or not a folder; not followed",
+				snprintf(err, errlen, "%s %.*s is a link, or "
+				    "not a folder; not followed", what,
 				    (int)(end - rel), rel);
 			else
-				snprintf(err, errlen, "cannot open library "
-				    "directory %.*s: %s", (int)(end - rel),
-				    rel, strerror(errno));
+				snprintf(err, errlen, "cannot open %s %.*s: %s",
+				    what, (int)(end - rel), rel,
+				    strerror(errno));
 			close(cur);
 			return -1;
 		}

@@ -3,9 +3,10 @@
 # its owner could point the lock, the catalogue, .shoebox itself or its
 # tmp folder or a year's folder anywhere, and a shoebox run by root (by
 # hand, on a user's library) would truncate and write the file there,
-# migrate another program's database, or file copies there. Each is
-# refused, naming it; what it points to is untouched. A library reached
-# through a link (the -L path) is fine.
+# migrate another program's database, or file copies there; so could a
+# link on a dir remote's disk for sync. Each is refused, naming it; what
+# it points to is untouched. A library reached through a link (the -L
+# path) is fine.
 . "$TOP/tests/lib/common.sh"
 
 CARD=$TOP/tests/sample-card/DCIM/100CANON
@@ -88,6 +89,23 @@ grep -q 'library folder 2006 is a link, or not a folder; not followed' "$T/err" 
 [ -f "$S/new.jpg" ] || fail "the source of a file not filed was removed"
 [ "$(find "$T/elsewhere" | sort)" = "$before" ] || fail "a copy was filed through the link"
 rm -rf "$T/elsewhere"
+
+# A dir remote's folder swapped for a link (a backup disk others can
+# write to): sync sends nothing through it; that file fails, naming it,
+# the others go up.
+fresh
+mkdir -p "$T/usb/2006" "$T/elsewhere"
+rmdir "$T/usb/2006"
+ln -s "$T/elsewhere" "$T/usb/2006"
+printf 'settle = 0\n[remote usb]\ntype = dir\npath = %s\n' "$T/usb" >"$T/r.conf"
+sb -c "$T/r.conf" sync
+cat "$T/out" "$T/err"
+expect_rc 1
+grep -q 'folder 2006 is a link, or not a folder; not followed' "$T/err" ||
+    fail "sync: the remote folder link is not named"
+[ -z "$(ls -A "$T/elsewhere")" ] || fail "sync wrote through a link on the remote: $(ls -A "$T/elsewhere")"
+[ -n "$(find "$T/usb" -type f)" ] || fail "sync sent nothing else"
+rm -rf "$T/elsewhere" "$T/usb"
 
 # The library itself reached through a link: as usual.
 fresh
