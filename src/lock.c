@@ -66,10 +66,12 @@ lock_library(const char *library, const char *what)
 		/* An older shoebox wrote its pid alone: it was importing. */
 		if ((cmd = strchr(who, ' ')) != NULL)
 			*cmd++ = '\0';
-		if (cmd == NULL || strcmp(cmd, "import") == 0)
+		if (who[0] == '\0')	/* taken a moment ago, not written yet */
+			log_info("another shoebox is using %s; waiting for it "
+			    "to finish", library);
+		else if (cmd == NULL || strcmp(cmd, "import") == 0)
 			log_info("another shoebox (pid %s) is importing into "
-			    "%s; waiting for it to finish", who[0] ? who : "?",
-			    library);
+			    "%s; waiting for it to finish", who, library);
 		else
 			log_info("another shoebox (pid %s) is running '%.20s' "
 			    "on %s; waiting for it to finish", who, cmd,
