@@ -241,7 +241,7 @@ int		 tmpl_check(const char *, int, char *, size_t);
 extern volatile sig_atomic_t stop_requested;
 void		 stop_catch(void);
 void		 fmt_size(uint64_t n, char *buf, size_t size);
-int		 dir_is_real(const char *path);
+int		 library_dir_check(const char *path);
 
 /* config.c */
 #define CONFIG_GLOBAL	0	/* sections a key belongs to */

@@ -652,11 +652,16 @@ int	catalog_stepwise;
  * and what to do, and mark it, so that the commands that write to it
  * (import, adopt) stop before their next file.
  */
+static int
+catalog_damage_code(int rc)
+{
+	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
 static void
 catalog_damage(struct catalog *cat, int rc)
 {
-	rc &= 0xff;
-	if ((rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB) || cat->damaged)
+	if (!catalog_damage_code(rc) || cat->damaged)
 		return;
 	cat->damaged = 1;
 	log_warnx("catalogue %s is damaged: nothing more is written to it; "
@@ -693,8 +698,7 @@ catalog_check(struct catalog *cat, void (*problem)(void *, const char *),
 
 	if (sqlite3_prepare_v2(cat->db, "PRAGMA quick_check(20)", -1, &st,
 	    NULL) != SQLITE_OK) {
-		if ((sqlite3_errcode(cat->db) & 0xff) == SQLITE_CORRUPT ||
-		    (sqlite3_errcode(cat->db) & 0xff) == SQLITE_NOTADB) {
+		if (catalog_damage_code(sqlite3_errcode(cat->db))) {
 			cat->damaged = 1;
 			problem(arg, sqlite3_errmsg(cat->db));
 			return 1;
@@ -1094,13 +1098,8 @@ catalog_no_links(const char *dir, const char *path)
 {
 	struct stat	sb;
 
-	if (lstat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-		log_warnx("library %s: %s; refusing to use it (shoebox follows "
-		    "no link inside a library's .shoebox)", dir,
-		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
-		    "is not a folder");
+	if (library_dir_check(dir) == -1)
 		return -1;
-	}
 	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		log_warnx("catalogue %s: %s; refusing to use it (shoebox "
 		    "follows no link inside a library's .shoebox)", path,

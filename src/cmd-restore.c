@@ -528,11 +528,8 @@ restore_library(struct restore *rs, const char *library)
 		log_warn("%s", rs->tmpdir);
 		return -1;
 	}
-	if (!rs->dry_run && !dir_is_real(rs->tmpdir)) {
-		log_warnx("library %s: a link, or not a folder; refusing to "
-		    "use it", rs->tmpdir);
+	if (!rs->dry_run && library_dir_check(rs->tmpdir) == -1)
 		return -1;
-	}
 	return 0;
 }
 

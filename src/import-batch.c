@@ -329,8 +329,9 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
 	if ((d.dirfd = store_opendirs(imp->libfd, slash != NULL ? dir : ".",
-	    1, "library folder", err, sizeof err)) != -1 && store_link_at(&p->f, &d,
-	    slash != NULL ? slash + 1 : dup->path, err, sizeof err) == -1) {
+	    1, "library folder", err, sizeof err)) != -1 &&
+	    store_link_at(&p->f, &d, slash != NULL ? slash + 1 : dup->path,
+	    err, sizeof err) == -1) {
 		close(d.dirfd);
 		d.dirfd = -1;
 	}

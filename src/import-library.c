@@ -77,11 +77,8 @@ import_open(struct import *imp)
 			log_warn("%s", imp->tmpdir);
 			return -1;
 		}
-		if (!dir_is_real(imp->tmpdir)) {
-			log_warnx("library %s: a link, or not a folder; "
-			    "refusing to use it", imp->tmpdir);
+		if (library_dir_check(imp->tmpdir) == -1)
 			return -1;
-		}
 		import_clean_tmp(imp);
 		if ((imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1) {

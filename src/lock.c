@@ -36,11 +36,13 @@ lock_library(const char *library, const char *what)
 	snprintf(path, sizeof path, "%s/.shoebox", library);
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1) {
-		if (errno == ELOOP || errno == ENOTDIR)
-			log_warnx("library %s: a link, or not a folder; "
-			    "refusing to use it", path);
-		else
+		int	e = errno;
+
+		if ((e != ELOOP && e != ENOTDIR) ||
+		    library_dir_check(path) == 0) {
+			errno = e;
 			log_warn("library %s", path);
+		}
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/.shoebox/lock", library);

@@ -54,11 +54,21 @@ stop_catch(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Is path a folder itself, not a symbolic link to one? */
+/*
+ * A folder of a library's own (.shoebox, its tmp) must be a folder itself,
+ * not a symbolic link: its owner could point one anywhere, and a shoebox
+ * run by root would write there. 0 (also when path is not there: what
+ * opens it says so), or -1 after saying why.
+ */
 int
-dir_is_real(const char *path)
+library_dir_check(const char *path)
 {
 	struct stat	sb;
 
-	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	if (lstat(path, &sb) == -1 || S_ISDIR(sb.st_mode))
+		return 0;
+	log_warnx("library %s: %s; refusing to use it (shoebox follows no "
+	    "link inside a library's .shoebox)", path, S_ISLNK(sb.st_mode) ?
+	    "is a symbolic link" : "is not a folder");
+	return -1;
 }
