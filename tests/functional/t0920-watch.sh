@@ -107,8 +107,15 @@ printf 'unwatched' >>"$D/nowatch/HIDDEN.JPG"
 touch -d '-1 minute' "$D/nowatch/HIDDEN.JPG"
 sleep 3
 [ "$(count HIDDEN)" = 0 ] || fail "a file in an unwatched folder was seen: the shim did not work"
+runs() {
+	[ "$(q "SELECT count(*) FROM runs WHERE command = 'watch'")" -gt "$1" ]
+}
+before=$(q "SELECT count(*) FROM runs WHERE command = 'watch'")
 kill -HUP $wpid
 wait_until 10 has HIDDEN 1 || fail "SIGHUP rescan did not import it"
+# The rescan looks at every file: let it finish before the stop below,
+# which would otherwise (rightly) record it as interrupted.
+wait_until 30 runs "$before" || fail "the rescan was never recorded as a run"
 grep -q 'SIGHUP: looking at every file' "$T/w.err" || fail "rescan not said"
 kill -0 $wpid || fail "watch died on SIGHUP"
 
