@@ -145,8 +145,9 @@ library_full(struct import *imp)
 }
 
 /*
- * Say once that the library's disk filled, with what is free and what the
- * files left need.
+ * Say once that the library's disk filled (the run stopped) or that some
+ * files did not fit (the run went on with the others), with what is free
+ * and what the files left need.
  */
 static void
 library_full_say(struct import *imp)
@@ -157,22 +158,25 @@ library_full_say(struct import *imp)
 	char		 a[32], n[32];
 	int		 i;
 
-	if (!imp->full)
+	if (!imp->full && imp->nofit == 0)
 		return;
 	for (i = 0; i <= OUT_FAILED; i++)
 		done += imp->count[i];
-	left = imp->sc->files > done ? imp->sc->files - done : 0;
+	left = (imp->sc->files > done ? imp->sc->files - done : 0) +
+	    imp->nofit;
 	if (imp->libfd != -1 && fstatvfs(imp->libfd, &vfs) == 0)
 		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	need = (imp->sc->bytes > imp->bytes_done ? imp->sc->bytes -
-	    imp->bytes_done : 0) + CATALOG_ROOM;
+	    imp->bytes_done : 0) + imp->nofit_bytes + CATALOG_ROOM;
 	fmt_size(avail, a, sizeof a);
 	fmt_size(need, n, sizeof n);
 	progress_clear(imp);
 	log_errorx("library %s: %s: %s free, %s needed for the %lu file%s "
-	    "left (with room for the catalogue); import stopped: make room "
-	    "and run it again", log_esc(imp->library), strerror(ENOSPC), a, n,
-	    left, left == 1 ? "" : "s");
+	    "left (with room for the catalogue); %s: make room and run it "
+	    "again", log_esc(imp->library), strerror(ENOSPC), a, n, left,
+	    left == 1 ? "" : "s", imp->full ? "import stopped" :
+	    left == 1 ? "it was not attempted, the others were" :
+	    "they were not attempted, the others were");
 }
 
 /*
@@ -284,7 +288,8 @@ summary(struct import *imp, unsigned long seen, int stopped)
 		    "changed)", imp->count[OUT_WAITING]);
 	if (imp->count[OUT_NOTTRIED] > 0)
 		printf(", %lu not attempted (%s)", imp->count[OUT_NOTTRIED],
-		    imp->full ? "the library's disk is full" :
+		    imp->full || imp->nofit > 0 ?
+		    "the library's disk is full" :
 		    imp->cat != NULL && imp->cat->damaged ?
 		    "the catalogue is damaged" : stopped ?
 		    "interrupted" : "stopped");

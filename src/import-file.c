@@ -341,6 +341,9 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	 * Keep room for the catalogue on the library's filesystem: filled to
 	 * the last byte, it could not record what was copied (txn_commit).
 	 * Copies of the batch in flight are allocated already, so count.
+	 * A file that does not fit in what is free is not attempted, and the
+	 * run goes on with the others (a smaller one may fit); the end of
+	 * the run says how many and what they need (library_full_say).
 	 * (fstatfs: fstatvfs would stat the directory too, for each file.)
 	 */
 	if (fstatfs(dest.dirfd, &fs) == 0 && fs.f_frsize > 0 &&
@@ -348,10 +351,11 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	    (uint64_t)f->sb.st_size + CATALOG_ROOM) {
 		close(f->fd);
 		f->fd = -1;
-		library_full(imp);
+		imp->nofit++;
+		imp->nofit_bytes += (uint64_t)f->sb.st_size;
 		imp->bytes_done += (uint64_t)f->e->size;
 		report(imp, f->e->path, OUT_NOTTRIED, NULL, NULL, NULL,
-		    "the library's disk is full");
+		    "does not fit in what is free on the library's disk");
 		*o = OUT_NOTTRIED;
 		return NULL;
 	}
@@ -486,16 +490,21 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 			break;
 		}
 		if (o == OUT_FAILED || o == OUT_SKIPPED || o == OUT_WAITING ||
-		    mp->dir[0] == '\0') {
+		    o == OUT_NOTTRIED || mp->dir[0] == '\0') {
 			imp->bytes_done += (uint64_t)sc->e[j].size;
+			if (o == OUT_NOTTRIED) {	/* did not fit */
+				imp->nofit++;
+				imp->nofit_bytes += (uint64_t)sc->e[j].size;
+			}
 			if (o == OUT_FAILED)
 				say(imp, sc->e[j].path, "not imported: its "
 				    "main file %s was not", sc->e[i].name);
-			so = o == OUT_FAILED || o == OUT_WAITING ? o :
-			    OUT_SKIPPED;
+			so = o == OUT_FAILED || o == OUT_WAITING ||
+			    o == OUT_NOTTRIED ? o : OUT_SKIPPED;
 			report(imp, sc->e[j].path, so, NULL, NULL, NULL,
 			    o == OUT_FAILED ? "main file failed" : o ==
 			    OUT_WAITING ? "main file left for the next run" :
+			    o == OUT_NOTTRIED ? "main file not attempted" :
 			    "its main file was not imported");
 			whole = 0;
 			continue;

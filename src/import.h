@@ -165,6 +165,8 @@ struct import {
 	unsigned long	 count[OUT_FAILED + 1];
 	unsigned long	 warnings;
 	int		 full;		/* the library's disk is full: stop */
+	unsigned long	 nofit;		/* files bigger than what was free */
+	uint64_t	 nofit_bytes;	/* their bytes */
 	int		 unrecognised;	/* import_unrecognised = yes */
 	uint64_t	 expect_files;	/* the progress line's counting walk */
 	uint64_t	 expect_bytes;
