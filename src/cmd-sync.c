@@ -45,6 +45,9 @@ struct sync_remote {
 	int		 unreached;	/* a file got no connection */
 	int		 unreachable;	/* given up on for this run */
 	int		 auth;		/* refused our credentials or settings */
+	int		 full;		/* ran out of room (XFER_FULL) */
+	int		 nofit;		/* files bigger than what was free */
+	uint64_t	 nofit_bytes;
 	int		 proven;	/* a job went through: credentials work */
 	int		 probing;	/* its first job is under way */
 };
@@ -159,6 +162,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	x->remote = r;
 	x->error[0] = '\0';
+	x->full = 0;
 	x->speed = r->bwlimit > 0 ? r->bwlimit / r->transfers : 0;
 	if (x->speed > 0 && x->speed < 1024)
 		x->speed = 1024;
@@ -190,6 +194,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 		if (!sr->refused && !sync_interrupted)
 			log_warnx("remote %s: %s", r->name, x->error);
 		sr->refused = 1;
+		sr->full |= x->full == XFER_FULL;
 		sr->auth |= rc == REMOTE_AUTH;
 		if (s->ctx->json)
 			sync_json(sr, up, "pending", x->error);
@@ -211,6 +216,15 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 			sync_json(sr, up, "pending", x->error);
 	} else if (sync_interrupted) {
 		queue_failed(s->cat, up->job_id, "interrupted", 1);
+	} else if (x->full == XFER_NOFIT) {
+		/* not the file's fault: pending, said once (sync_nofit) */
+		queue_failed(s->cat, up->job_id, x->error, 1);
+		sr->nofit++;
+		sr->nofit_bytes += up->size;
+		log_debug("remote %s: %s: %s", r->name, log_path(up->relpath,
+		    p, sizeof p), x->error);
+		if (s->ctx->json)
+			sync_json(sr, up, "pending", x->error);
 	} else {
 		sr->failed++;
 		queue_failed(s->cat, up->job_id, x->error, 0);
@@ -330,7 +344,8 @@ sync_summary(struct sync *s, double seconds)
 		sk += sr->skipped;
 		fa += sr->failed;
 		bytes += sr->bytes;
-		left = sr->total - sr->uploaded - sr->skipped - sr->failed;
+		left = sr->total - sr->uploaded - sr->skipped - sr->failed -
+		    sr->nofit;
 		if (left < 0)
 			left = 0;
 		if (s->ctx->json) {
@@ -346,6 +361,8 @@ sync_summary(struct sync *s, double seconds)
 			    json_object_new_int(sr->failed));
 			json_object_object_add(ro, "not_attempted",
 			    json_object_new_int(left));
+			json_object_object_add(ro, "did_not_fit",
+			    json_object_new_int(sr->nofit));
 			json_object_object_add(ro, "stopped",
 			    json_object_new_boolean(sr->refused));
 			json_object_array_add(arr, ro);
@@ -358,8 +375,11 @@ sync_summary(struct sync *s, double seconds)
 		    "there, %d failed", log_esc(sr->r->name), sr->total,
 		    sr->total == 1 ? "" : "s", sr->uploaded, b, sr->skipped,
 		    sr->failed);
+		if (sr->nofit > 0)
+			printf(", %d too big for what is free there", sr->nofit);
 		if (left > 0)
-			printf(", %d not attempted (%s)", left, sr->refused ?
+			printf(", %d not attempted (%s)", left, sr->full ?
+			    "the remote is full" : sr->refused ?
 			    "the remote refused" : sync_interrupted ?
 			    "interrupted" : "taken by another sync");
 		printf("\n");
@@ -568,6 +588,17 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	pthread_cond_destroy(&s.cond);
 	pthread_mutex_destroy(&s.lock);
 
+	for (i = 0; i < s.nremotes; i++)
+		if (s.remotes[i].nofit > 0) {
+			char	b[32];
+
+			fmt_size(s.remotes[i].nofit_bytes, b, sizeof b);
+			log_warnx("remote %s: %d file%s (%s) bigger than what "
+			    "is free on its disk (-v names them): make room "
+			    "there; they stay queued",
+			    s.remotes[i].r->name, s.remotes[i].nofit,
+			    s.remotes[i].nofit == 1 ? "" : "s", b);
+		}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sync_summary(&s, (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -577,8 +608,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	 * only a remote that could not be reached.
 	 */
 	for (i = 0; i < s.nremotes; i++)
-		if (s.remotes[i].failed > 0 || (s.remotes[i].refused &&
-		    !s.remotes[i].unreachable))
+		if (s.remotes[i].failed > 0 || s.remotes[i].nofit > 0 ||
+		    (s.remotes[i].refused && !s.remotes[i].unreachable))
 			rc = EXIT_SOMEFAILED;
 	for (i = 0; i < s.nremotes; i++)
 		if (s.remotes[i].auth)

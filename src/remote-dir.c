@@ -14,6 +14,7 @@
  * risk replacing a file.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -226,21 +227,42 @@ dir_fill(struct xfer *x, const struct upload *up, int fd, int out,
 	return 0;
 }
 
+/* Is err what a full disk (or a quota) says? */
+static int
+dir_full(const char *err)
+{
+	return strstr(err, strerror(ENOSPC)) != NULL ||
+	    strstr(err, strerror(EDQUOT)) != NULL;
+}
+
 /*
  * The verified, atomic copy to name; REMOTE_EXISTS when name was taken
- * meanwhile (nothing replaced).
+ * meanwhile (nothing replaced). A file bigger than what is free on the
+ * disk is not tried (REMOTE_FAIL, x->full XFER_NOFIT: smaller ones may
+ * fit); a disk that fills all the same stops the remote for the run
+ * (REMOTE_STOP, x->full XFER_FULL). The files left stay queued.
  */
 static int
 dir_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dir_priv	*d = x->remote->priv;
-	char		*dst, *tmp = NULL;
+	struct statvfs	 vfs;
+	char		*dst, *tmp = NULL, a[32], n[32];
 	int		 fd = -1, out = -1, dfd;
 	int		 rc = REMOTE_FAIL;
 
 	dst = remote_join(d->root, name);
 	if ((dfd = dir_parent(x, d, name, dst)) == -1)
 		goto out;
+	if (fstatvfs(dfd, &vfs) == 0 && vfs.f_frsize > 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < up->size) {
+		fmt_size(up->size, n, sizeof n);
+		fmt_size((uint64_t)vfs.f_bavail * vfs.f_frsize, a, sizeof a);
+		xfer_error(x, "does not fit: %s, and %s free on the disk",
+		    n, a);
+		x->full = XFER_NOFIT;
+		goto out;
+	}
 	if ((fd = remote_open_file(x, up)) == -1)
 		goto out;
 	if ((out = dir_tmp(x, up, dfd, dst, &tmp)) == -1)
@@ -266,6 +288,15 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 	}
 	rc = REMOTE_OK;
 out:
+	if (rc == REMOTE_FAIL && x->full == 0 && dir_full(x->error)) {
+		char	why[sizeof x->error];
+
+		snprintf(why, sizeof why, "%s", x->error);
+		xfer_error(x, "%s: make room there; the files left stay "
+		    "queued", why);
+		x->full = XFER_FULL;
+		rc = REMOTE_STOP;
+	}
 	if (tmp != NULL) {	/* recorded: removed, and forgotten */
 		if (rc != REMOTE_OK)
 			unlink(tmp);

@@ -78,7 +78,13 @@ struct xfer {
 	double		 waited;	/* seconds of retry delays, this file */
 	char		 note[160];	/* a kind's callback on the last try:
 					   what the server showed */
+	int		 full;		/* XFER_FULL or XFER_NOFIT, or 0 */
 };
+
+/* struct xfer's full: why the last upload failed for want of room. */
+#define XFER_FULL	1	/* the remote ran out of room (REMOTE_STOP) */
+#define XFER_NOFIT	2	/* this file is bigger than what is free
+				   (REMOTE_FAIL): smaller ones may fit */
 
 /* A request body streamed from a file region, hashed as it goes. */
 struct xbody {

@@ -330,8 +330,8 @@ static int
 http_transient(const struct xreq *rq)
 {
 	/* 423: WebDAV's Locked, by another request on the same name */
-	if (rq->status >= 500 || rq->status == 429 || rq->status == 408 ||
-	    rq->status == 423)
+	if ((rq->status >= 500 && rq->status != 507) || rq->status == 429 ||
+	    rq->status == 408 || rq->status == 423)
 		return 1;
 	/* S3: "Your socket connection to the server was not read from..." */
 	return rq->status == 400 && rq->resp != NULL &&
@@ -459,7 +459,8 @@ xml_text(const char *xml, const char *tag, char *out, size_t size)
  * that carried credentials is REMOTE_AUTH (hint names the settings); 401
  * without any is REMOTE_AUTH too (a login is needed), 403 without any
  * REMOTE_STOP (a permission, not a password); a missing bucket is
- * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP; 5xx, and 408, 423
+ * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP, and 507 (Insufficient
+ * Storage: the remote is full; x->full says so); 5xx, and 408, 423
  * (WebDAV's Locked) and 429 after their retries, REMOTE_FAIL.
  */
 int
@@ -483,7 +484,8 @@ xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 		snprintf(code, sizeof code, "%s", rq->status == 401 ?
 		    "Unauthorized" : rq->status == 403 ? "Forbidden" :
 		    rq->status == 404 ? "Not Found" : rq->status == 409 ?
-		    "Conflict" : "error");
+		    "Conflict" : rq->status == 507 ? "Insufficient Storage" :
+		    "error");
 	more[0] = '\0';
 	if (rq->status == 401 || rq->status == 403) {
 		rc = REMOTE_AUTH;
@@ -507,6 +509,11 @@ xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 		what = more;
 		msg[0] = '\0';
 		rc = REMOTE_AUTH;
+	} else if (rq->status == 507) {
+		what = "the remote has no room left: make room there; the "
+		    "files left stay queued";
+		x->full = XFER_FULL;
+		rc = REMOTE_STOP;
 	} else if (rq->status >= 400 && rq->status < 500 &&
 	    rq->status != 423 && rq->status != 429 && rq->status != 408)
 		rc = REMOTE_STOP;

@@ -7,6 +7,7 @@ on stderr ("REQ METHOD PATH" then "RES ..."), forwards requests to
 FAULTS is a comma-separated list applied in order to the requests that
 match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   500, 503   answer that status (503 with Retry-After: 1) after the body
+  507        answer 507 Insufficient Storage after the body (a full disk)
   503ra=N    answer 503 with Retry-After: N
   4NN        answer that status with an HTML body full of control
              characters and 400 more bytes (401, 403, 404 ...)
@@ -99,14 +100,17 @@ def handle(conn):
         out.append("Connection: close")
         log("REQ %s %s" % (method, path))
         action = take_fault(method)
-        if action in ("500", "503") or (action or "").startswith("503ra="):
+        if action in ("500", "503", "507") or \
+                (action or "").startswith("503ra="):
             for _ in body_chunks(conn, rest, length):
                 pass
             body = (b"<?xml version=\"1.0\"?><Error><Code>%s</Code>"
                     b"<Message>injected</Message></Error>" %
-                    (b"InternalError" if action == "500" else b"SlowDown"))
+                    (b"InternalError" if action == "500" else
+                     b"InsufficientStorage" if action == "507" else
+                     b"SlowDown"))
             extra = ""
-            if action != "500":    # "503", or "503ra=N"
+            if action not in ("500", "507"):    # "503", or "503ra=N"
                 extra = "Retry-After: %s\r\n" % (action[6:] or "1")
             conn.sendall(("HTTP/1.1 %s Injected\r\n%sContent-Length: %d\r\n"
                           "Content-Type: application/xml\r\n"

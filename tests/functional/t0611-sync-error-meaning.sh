@@ -6,7 +6,10 @@
 #  - 403 without credentials: a permission, not a password, exit 1; the
 #    server's body in the message is shortened and its control characters
 #    escaped;
-#  - 404 NoSuchBucket: the bucket is missing, exit 2.
+#  - 404 NoSuchBucket: the bucket is missing, exit 2;
+#  - 507 Insufficient Storage (a WebDAV server's full disk): said once, not
+#    retried, the remote stopped, the files left queued, exit 1; a sync
+#    once there is room sends them.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
@@ -62,4 +65,22 @@ echo "403 message: $n bytes"
 [ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
     WHERE remote_id = (SELECT id FROM remotes WHERE name = 'shut') AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
     sb_fail "jobs of a refusing remote should stay pending"
+
+# 507: the remote's disk is full.
+sb_start_proxy "$OPEN_PORT" "PUT:507"
+cat >>"$CFG" <<EOF2
+
+[remote full]
+type = webdav
+url = http://127.0.0.1:$PROXY_PORT/
+EOF2
+expect full 1 'PUT 507 InsufficientStorage: injected: the remote has no room left: make room there; the files left stay queued'
+[ "$(grep -c '^REQ PUT' "$W/proxy.log")" = 1 ] || sb_fail "507 was retried, or the next files tried: $(cat "$W/proxy.log")"
+grep -q "^remote full: $NFILES files: 0 uploaded (0 B), 0 already there, 0 failed, $NFILES not attempted (the remote is full)$" "$W/out" ||
+    sb_fail "the summary does not say the remote is full: $(cat "$W/out")"
+[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
+    WHERE remote_id = (SELECT id FROM remotes WHERE name = 'full') AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
+    sb_fail "jobs of a full remote should stay pending"
+sb_sync full >"$W/out" 2>"$W/err" || sb_fail "room again: sync failed: $(cat "$W/err")"
+grep -q "^remote full: $NFILES files: $NFILES uploaded" "$W/out" || sb_fail "room again: $(cat "$W/out")"
 exit 0
