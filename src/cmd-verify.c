@@ -268,7 +268,7 @@ verify_summary(struct verify *v, size_t checked, const char *how)
 
 	if (v->json) {
 		verify_json_summary(NULL, checked, vstate_names, v->count, V_N,
-		    v->bytes, meter_elapsed(&v->meter));
+		    v->bytes, meter_elapsed(&v->meter), -1);
 		return;
 	}
 	if (log_quiet)
@@ -297,6 +297,8 @@ static const struct cmd_option verify_options[] = {
 	    "check the copies on remote NAME instead of the library" },
 	{ "download", 0, NULL,
 	    "with --remote: read every copy back and hash it" },
+	{ "resend", 0, NULL,
+	    "with --remote: queue the missing and changed copies again" },
 	{ "json", 'j', NULL, "one JSON object per problem, and a summary" },
 	{ "progress", 0, NULL, "show the progress line (default: on a terminal)" },
 	{ "no-progress", 0, NULL, "do not show the progress line" },
@@ -314,15 +316,17 @@ verify_remote_args(struct sb_ctx *ctx, struct cmd_args *args,
 	struct vr_opts	o;
 
 	if ((o.remote = cmd_get(args, "remote")) == NULL) {
-		if (!cmd_has(args, "download"))
+		if (!cmd_has(args, "download") && !cmd_has(args, "resend"))
 			return -1;
-		log_warnx("verify: --download goes with --remote NAME");
+		log_warnx("verify: --%s goes with --remote NAME",
+		    cmd_has(args, "download") ? "download" : "resend");
 		return EXIT_USAGE;
 	}
 	o.since = since;
 	o.sample = sample;
 	o.pct = pct;
 	o.full = cmd_has(args, "download");
+	o.resend = cmd_has(args, "resend");
 	o.progress = progress;
 	return verify_remote(ctx, &o);
 }

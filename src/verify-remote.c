@@ -11,7 +11,10 @@
  *
  * Each check is recorded on the upload job (upload_jobs.verified_at,
  * verify_status), so --sample takes the copies checked longest ago first
- * and repeated runs go round the whole remote. The rows are read BATCH at
+ * and repeated runs go round the whole remote. With --resend, the job of
+ * a copy missing or changed is pending again: the next sync sends the
+ * file, under its own name if that is free, else beside what holds it
+ * (nothing on the remote is replaced). The rows are read BATCH at
  * a time and checked by a few workers at once: memory does not grow with
  * the size of the remote.
  */
@@ -72,6 +75,7 @@ struct vr {
 	unsigned long		 count[VR_N];
 	uint64_t		 bytes;		/* read back */
 	uint64_t		 checked;
+	uint64_t		 resent;	/* --resend: jobs queued again */
 };
 
 /*
@@ -356,11 +360,28 @@ vr_report(struct vr *v, const struct vr_item *it)
 		    why != NULL ? why : "");
 }
 
+/*
+ * --resend: the job of a copy found missing or changed pending again, as
+ * if never sent (the name it goes to chosen again, no multipart upload
+ * to resume), if it is still done; 0 or -1.
+ */
+static int
+vr_resend(struct vr *v, sqlite3_stmt *st, const struct vr_item *it)
+{
+	sqlite3_bind_text(st, 1, vr_names[it->state], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, it->up.job_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return catalog_error(v->cat, "queueing a copy again");
+	v->resent += (uint64_t)sqlite3_changes(v->cat->db);
+	sqlite3_reset(st);
+	return 0;
+}
+
 /* Report and record the batch checked; 0 or -1. */
 static int
 vr_record_batch(struct vr *v)
 {
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st, *rs = NULL;
 	struct vr_item	*it;
 	int64_t		 now;
 	size_t		 i;
@@ -369,8 +390,18 @@ vr_record_batch(struct vr *v)
 	if ((st = catalog_prepare(v->cat, "UPDATE upload_jobs SET"
 	    " verified_at = ?1, verify_status = ?2 WHERE id = ?3")) == NULL)
 		return -1;
+	if (v->o->resend && (rs = catalog_prepare(v->cat, "UPDATE upload_jobs"
+	    " SET status = 'pending', attempts = 0, skipped = 0,"
+	    " done_at = NULL, remote_path = NULL, upload_id = NULL,"
+	    " part_size = NULL, tmp_path = NULL,"
+	    " last_error = 'the copy on the remote was ' || ?1 || ' (verify"
+	    " --resend)' WHERE id = ?2 AND status = 'done'")) == NULL) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	if (catalog_begin(v->cat) == -1) {
 		sqlite3_finalize(st);
+		sqlite3_finalize(rs);
 		return -1;
 	}
 	now = vr_now();
@@ -389,8 +420,12 @@ vr_record_batch(struct vr *v)
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = catalog_error(v->cat, "recording a verification");
 		sqlite3_reset(st);
+		if (rc == 0 && rs != NULL && (it->state == VR_MISSING ||
+		    it->state == VR_CHANGED))
+			rc = vr_resend(v, rs, it);
 	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(rs);
 	if (rc == -1) {
 		catalog_rollback(v->cat);
 		return -1;
@@ -450,12 +485,13 @@ vr_run(struct vr *v, int64_t total)
 /*
  * A verify's summary as JSON, for the library (remote NULL) and for a
  * remote: how many were checked, the count of each state (names[0], ok,
- * is "intact"), the bytes read and the seconds taken.
+ * is "intact"), the bytes read, the seconds taken and, unless -1, how many
+ * copies were queued again (--resend).
  */
 void
 verify_json_summary(const char *remote, uint64_t checked,
     const char *const *names, const unsigned long *count, int n,
-    uint64_t bytes, double seconds)
+    uint64_t bytes, double seconds, int64_t resent)
 {
 	struct json_object	*o, *s;
 	int			 i;
@@ -472,6 +508,9 @@ verify_json_summary(const char *remote, uint64_t checked,
 	json_object_object_add(s, "bytes", json_object_new_int64(
 	    (int64_t)bytes));
 	json_object_object_add(s, "seconds", json_object_new_double(seconds));
+	if (resent >= 0)
+		json_object_object_add(s, "queued_again",
+		    json_object_new_int64(resent));
 	json_object_object_add(o, "summary", s);
 	json_print(o);
 }
@@ -483,7 +522,8 @@ vr_summary(struct vr *v)
 
 	if (v->ctx->json) {
 		verify_json_summary(v->r->name, v->checked, vr_names, v->count,
-		    VR_N, v->bytes, meter_elapsed(&v->meter));
+		    VR_N, v->bytes, meter_elapsed(&v->meter), v->o->resend ?
+		    (int64_t)v->resent : -1);
 		return;
 	}
 	if (log_quiet)
@@ -502,10 +542,14 @@ vr_summary(struct vr *v)
 	    v->count[VR_CHANGED], v->count[VR_MISSING],
 	    v->count[VR_UNREADABLE], v->count[VR_UNVERIFIED]);
 	if (v->o->full)
-		printf(" (%s read back in %.1f s)\n", b,
+		printf(" (%s read back in %.1f s)", b,
 		    meter_elapsed(&v->meter));
 	else
-		printf(" in %.1f s\n", meter_elapsed(&v->meter));
+		printf(" in %.1f s", meter_elapsed(&v->meter));
+	if (v->o->resend)
+		printf("; %llu queued again for the next sync",
+		    (unsigned long long)v->resent);
+	printf("\n");
 }
 
 /* Open the remote, and a connection per worker; 0 or -1. */

@@ -15,12 +15,13 @@ struct vr_opts {
 	double		 pct;		/* --sample: a share, or 100 */
 	int		 sample;
 	int		 full;		/* --download: read every copy back */
+	int		 resend;	/* --resend: queue missing, changed */
 	int		 progress;	/* -1: on a terminal */
 };
 
 int	verify_remote(struct sb_ctx *ctx, const struct vr_opts *o);
 void	verify_json_summary(const char *remote, uint64_t checked,
 	    const char *const *names, const unsigned long *count, int n,
-	    uint64_t bytes, double seconds);
+	    uint64_t bytes, double seconds, int64_t resent);
 
 #endif /* VERIFY_REMOTE_H */

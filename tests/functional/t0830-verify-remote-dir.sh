@@ -4,6 +4,9 @@
 # deleted is missing, one cut short changed, one replaced by other bytes
 # of the same size changed with --download; each check is recorded on its
 # upload job, and --sample goes round the remote oldest-verified first.
+# --resend (a backup disk wiped or tampered with): the copies found missing
+# or changed are queued again and the next sync sends them, a changed one
+# beside the copy it never replaces; then everything reads back intact.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 mkdir -p "$W/disk"
@@ -75,7 +78,34 @@ grep -c '^unverified' "$W/out" | grep -qx 2 || { cat "$W/out"; sb_fail "second s
 [ "$(q "SELECT count(DISTINCT verified_at) FROM upload_jobs")" -le 2 ] ||
     sb_fail "two runs of 50% did not cover the remote"
 
+# --resend: one copy deleted, one with other bytes of the same size.
+other=2019/07/04/IMG\ 0001.JPG
+rm "$D/$rel"
+printf 'X' | dd of="$D/2019/07/04/IMG 0001.JPG" bs=1 seek=10 conv=notrunc 2>/dev/null
+sbv --remote usb && sb_fail "without --download: rc 0"
+sb_sync >"$W/out" 2>"$W/err" || sb_fail "sync"
+grep -q "^remote usb: 0 files" "$W/out" || sb_fail "sent without --resend: $(cat "$W/out")"
+sbv --remote usb --download --resend && sb_fail "--resend: rc 0"
+grep -q "^4 copies on usb verified: 2 intact, 1 changed, 1 missing, 0 unreadable, 0 unverified (size only) (.* read back in .*); 2 queued again for the next sync$" "$W/out" ||
+    { cat "$W/out"; sb_fail "--resend summary"; }
+[ "$(q "SELECT count(*) FROM upload_jobs WHERE status = 'pending' AND attempts = 0")" = 2 ] ||
+    sb_fail "--resend: two jobs should be pending"
+# queued: no longer checked (only copies the catalogue says are there)
+sbv --remote usb --resend --json || { cat "$W/out"; sb_fail "--resend again: rc $?"; }
+grep -q '"checked":2,.*"queued_again":0}' "$W/out" || { cat "$W/out"; sb_fail "--resend JSON"; }
+sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "sync after --resend"; }
+grep -q "^remote usb: 2 files: 2 uploaded" "$W/out" || { cat "$W/out"; sb_fail "not sent again"; }
+cmp -s "$LIB/$rel" "$D/$rel" || sb_fail "the missing copy is not back"
+cmp -s "$LIB/2019/07/04/IMG 0001.JPG" "$D/2019/07/04/IMG 0001-1.JPG" ||
+    sb_fail "the changed copy's file did not go beside it"
+cmp -s "$LIB/2019/07/04/IMG 0001.JPG" "$D/2019/07/04/IMG 0001.JPG" &&
+    sb_fail "the changed copy was replaced"
+sbv --remote usb --download || { cat "$W/out"; sb_fail "not all intact after --resend and sync"; }
+rm "$D/2019/07/04/IMG 0001.JPG"
+
 # usage
+sbv --resend && sb_fail "--resend without --remote accepted"
+grep -q 'resend goes with --remote' "$W/err" || sb_fail "no usage message for --resend"
 sbv --download && sb_fail "--download without --remote accepted"
 grep -q 'download goes with --remote' "$W/err" || sb_fail "no usage message"
 sbv --remote nosuch && sb_fail "unknown remote accepted"
