@@ -323,8 +323,9 @@ import_place(struct import *imp, struct infile *f)
 /*
  * Stage 5: copy the file into an unnamed file in its library directory
  * (store_copy_start), keeping room for the catalogue. Returns the copy in
- * flight, or NULL after reporting the file failed (*o OUT_FAILED) or, the
- * library's disk being full, not attempted (*o OUT_NOTTRIED).
+ * flight, or NULL after reporting the file failed (*o OUT_FAILED), changed
+ * while copied (*o OUT_WAITING) or not attempted (*o OUT_NOTTRIED: it does
+ * not fit in what is free).
  */
 static struct pending *
 import_copy(struct import *imp, struct infile *f, enum outcome *o)
@@ -361,9 +362,21 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	}
 	dest.tmpdir = imp->tmpdir;
 	dest.verify = imp->verify;
-	if (store_copy_start(&f->s, &f->sb, &dest, &copy, f->err,
-	    sizeof f->err) == -1)
+	switch (store_copy_start(&f->s, &f->sb, &dest, &copy, f->err,
+	    sizeof f->err)) {
+	case 0:
+		break;
+	case STORE_CHANGED:
+		close(f->fd);
+		f->fd = -1;
+		imp->bytes_done += (uint64_t)f->e->size;
+		say(imp, f->e->path, "%s", f->err);
+		report(imp, f->e->path, OUT_WAITING, NULL, NULL, NULL, f->err);
+		*o = OUT_WAITING;
+		return NULL;
+	default:
 		goto failed;
+	}
 	close(f->fd);
 	f->fd = -1;
 	imp->bytes_done += copy.size;

@@ -473,7 +473,8 @@ store_unchanged(int fd, const struct stat *sb)
  * store_copy_finish() makes the copy durable and checks it. A large file
  * goes through store_pipe, which with dest->verify checks the copy
  * already (f->checked). Returns 0 with f filled in, or -1 with err set
- * (nothing left).
+ * (nothing left): STORE_CHANGED when the source was written to, grown,
+ * cut or replaced meanwhile (to be taken once it has settled).
  */
 int
 store_copy_start(const struct sb_src *src, const struct stat *sb,
@@ -507,12 +508,12 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	if ((rc = store_copy_bytes(src, size, dest->verify, f, ctx, &flushed,
 	    err, errlen)) == STORE_EWRITE)
 		goto write_error;
+	if (rc == -1 && !store_unchanged(src->fd, sb))
+		goto changed;	/* cut short while read, say */
 	if (rc == -1)
 		goto fail;
-	if (!store_unchanged(src->fd, sb)) {
-		snprintf(err, errlen, "changed while being copied");
-		goto fail;
-	}
+	if (!store_unchanged(src->fd, sb))
+		goto changed;
 	if (ctx != NULL) {
 		EVP_DigestFinal_ex(ctx, md, NULL);
 		store_sha256_hex(md, f->sha256);
@@ -539,14 +540,21 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 		sync_file_range(f->fd, (off_t)flushed, 0, SYNC_FILE_RANGE_WRITE);
 	return 0;
 
+changed:
+	snprintf(err, errlen, "changed while being copied; left for the next "
+	    "run");
+	rc = STORE_CHANGED;
+	goto out;
 write_error:
 	snprintf(err, errlen, "write to library failed: %s",
 	    strerror(errno));
 fail:
+	rc = -1;
+out:
 	if (ctx != NULL)
 		EVP_MD_CTX_free(ctx);
 	store_discard(f);
-	return -1;
+	return rc;
 }
 
 /*

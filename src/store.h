@@ -38,6 +38,8 @@ struct store_pass {
 #define COPY_BUF	(1024 * 1024)	/* the importer's copy buffer */
 #define PIPE_MIN	(16 * 1024 * 1024)	/* copies this big: store_pipe */
 #define STORE_EWRITE	(-2)	/* store_pass: writing failed */
+#define STORE_CHANGED	(-3)	/* store_copy_start: the source changed
+				   while it was copied (not a failure) */
 #define HASH_SLOT	(256 * 1024)	/* store-hash.c's slots */
 
 /* Where a copy is filed, and how (store_copy_start, store_link_*). */

@@ -51,6 +51,7 @@ PY
 			[ -f "$S/IMG_0002.JPG" ] || fail "$size $how: source gone, not filed"
 			named IMG_0002.JPG
 			[ "$rc" != 0 ] || grep -q 'with warnings' "$T/out" ||
+			    grep -q ' 1 left for the next run' "$T/out" ||
 			    fail "$size $how: kept, but the run says all is well"
 		fi
 		echo "$size $how: rc $rc, $(grep 'files seen' "$T/out")"
