@@ -508,8 +508,9 @@ store_copy_start(const struct sb_src *src, const struct stat *sb,
 	if ((rc = store_copy_bytes(src, size, dest->verify, f, ctx, &flushed,
 	    err, errlen)) == STORE_EWRITE)
 		goto write_error;
-	if (rc == -1 && !store_unchanged(src->fd, sb))
-		goto changed;	/* cut short while read, say */
+	if (rc == -1 && fstat(src->fd, &after) == 0 &&
+	    !store_unchanged(src->fd, sb))
+		goto changed;	/* cut short while read, say (not unreadable) */
 	if (rc == -1)
 		goto fail;
 	if (!store_unchanged(src->fd, sb))
