@@ -125,14 +125,6 @@ say(struct import *imp, const char *path, const char *fmt, ...)
 	log_warnx("%s: %s", log_path(path, p, sizeof p), msg);
 }
 
-/* Is err what a full disk (or a quota) says? */
-static int
-disk_full(const char *err)
-{
-	return strstr(err, strerror(ENOSPC)) != NULL ||
-	    strstr(err, strerror(EDQUOT)) != NULL;
-}
-
 /*
  * The library's disk is full: stop the run (the files it does not reach
  * are counted as not attempted); library_full_say() says so once the walk
@@ -186,7 +178,7 @@ library_full_say(struct import *imp)
 void
 say_failed(struct import *imp, const char *path, const char *err)
 {
-	if (disk_full(err))
+	if (err_disk_full(err))
 		library_full(imp);
 	else
 		say(imp, path, "%s", err);

@@ -227,14 +227,6 @@ dir_fill(struct xfer *x, const struct upload *up, int fd, int out,
 	return 0;
 }
 
-/* Is err what a full disk (or a quota) says? */
-static int
-dir_full(const char *err)
-{
-	return strstr(err, strerror(ENOSPC)) != NULL ||
-	    strstr(err, strerror(EDQUOT)) != NULL;
-}
-
 /*
  * The verified, atomic copy to name; REMOTE_EXISTS when name was taken
  * meanwhile (nothing replaced). A file bigger than what is free on the
@@ -288,7 +280,7 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 	}
 	rc = REMOTE_OK;
 out:
-	if (rc == REMOTE_FAIL && x->full == 0 && dir_full(x->error)) {
+	if (rc == REMOTE_FAIL && x->full == 0 && err_disk_full(x->error)) {
 		char	why[sizeof x->error];
 
 		snprintf(why, sizeof why, "%s", x->error);

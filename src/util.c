@@ -3,6 +3,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,14 @@ stop_catch(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Does the message err say a disk is full (or a quota reached)? */
+int
+err_disk_full(const char *err)
+{
+	return strstr(err, strerror(ENOSPC)) != NULL ||
+	    strstr(err, strerror(EDQUOT)) != NULL;
 }
 
 /*
