@@ -277,6 +277,8 @@ int		 config_load(struct config *, const char *, int);
 const char	*config_get(const struct config *, const char *,
 		    const char *);
 int		 config_parse_duration(const char *, double *);
+int		 config_parse_seconds(const char *, double *);
+int		 config_settle(const char *, const char *, double *);
 int		 config_get_bool(const struct config *, const char *,
 		    const char *, int);
 long long	 config_get_size(const struct config *, const char *,

@@ -512,11 +512,8 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 	if (cmd_get(args, "settle") != NULL)
 		settle = cmd_get(args, "settle");
 	progress = cmd_flag(args, "progress", "no-progress", -1);
-	if (settle != NULL && config_parse_duration(settle, &a.settle) == -1) {
-		log_warnx("adopt: settle time '%s' is not a duration (such as "
-		    "0, 30s, 10m or 1h)", settle);
+	if (settle != NULL && config_settle("adopt", settle, &a.settle) == -1)
 		return EXIT_USAGE;
-	}
 	a.json = ctx->json;
 	dir = args->argc > 0 ? args->argv[0] : a.library;
 	if ((lib = realpath(a.library, NULL)) == NULL) {

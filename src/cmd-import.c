@@ -325,11 +325,8 @@ import_opts_init(struct sb_ctx *ctx, struct import_opts *o)
 	o->sync = config_get_bool(ctx->cfg, "", "auto_sync", 0);
 	o->settle = SETTLE_DEFAULT;
 	if ((v = config_get(ctx->cfg, "", "settle")) != NULL &&
-	    config_parse_duration(v, &o->settle) == -1) {
-		log_warnx("config: settle time '%s' is not a duration (such as "
-		    "0, 30s, 10m or 1h)", v);
+	    config_settle("config", v, &o->settle) == -1)
 		return -1;
-	}
 	return 0;
 }
 
@@ -347,11 +344,8 @@ cmd_import(struct sb_ctx *ctx, struct cmd_args *args)
 	o.progress = cmd_flag(args, "progress", "no-progress", -1);
 	o.sync = cmd_flag(args, "sync", "no-sync", o.sync);
 	if ((v = cmd_get(args, "settle")) != NULL &&
-	    config_parse_duration(v, &o.settle) == -1) {
-		log_warnx("import: settle time '%s' is not a duration (such as "
-		    "0, 30s, 10m or 1h)", log_esc(v));
+	    config_settle("import", v, &o.settle) == -1)
 		return EXIT_USAGE;
-	}
 	if (o.dry_run && o.move) {
 		log_warnx("import: --dry-run and --move together make no sense");
 		return EXIT_USAGE;

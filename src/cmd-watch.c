@@ -580,11 +580,8 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 	if (import_opts_init(ctx, &w.o) == -1)
 		return EXIT_USAGE;
 	if ((v = cmd_get(args, "settle")) != NULL &&
-	    config_parse_duration(v, &w.o.settle) == -1) {
-		log_warnx("watch: settle time '%s' is not a duration (such as "
-		    "0, 30s, 10m or 1h)", log_esc(v));
+	    config_settle("watch", v, &w.o.settle) == -1)
 		return EXIT_USAGE;
-	}
 	w.o.move = cmd_has(args, "move") > 0;
 	w.sync = cmd_flag(args, "sync", "no-sync", w.o.sync);
 	w.o.sync = 0;		/* uploads run beside the imports (--sync) */

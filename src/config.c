@@ -580,20 +580,47 @@ config_check_rate(const char *v)
 	    strcasecmp(end, "iB") == 0 ? 0 : -1;
 }
 
-/* Seconds as a remote reads them: 30, 1.5, 30s, 500ms, 2m. */
+/*
+ * A plain decimal number at the start of v: digits with at most one point
+ * (no sign, exponent, hex, inf or nan, which strtod would take). Its value
+ * and where it ends, or -1 when v does not start with one.
+ */
 static int
-config_check_seconds(const char *v, double *out)
+config_number(const char *v, double *n, char **end)
+{
+	const char	*p = v;
+	int		 digits = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits == 0)
+		return -1;
+	*n = strtod(v, end);
+	return *end == p ? 0 : -1;
+}
+
+/*
+ * Seconds as a remote reads them (timeout, connect_timeout, retry_delay):
+ * 30, 1.5, 30s, 500ms, 2m; at most a day. 0 and *out, or -1.
+ */
+int
+config_parse_seconds(const char *v, double *out)
 {
 	char	*end;
-	double	 d = strtod(v, &end);
+	double	 d;
 
-	if (end == v || d < 0 || d != d)
+	if (config_number(v, &d, &end) == -1)
 		return -1;
 	if (strcmp(end, "ms") == 0)
 		d /= 1000;
 	else if (strcmp(end, "m") == 0)
 		d *= 60;
 	else if (*end != '\0' && strcmp(end, "s") != 0)
+		return -1;
+	if (d > 86400)
 		return -1;
 	*out = d;
 	return 0;
@@ -766,12 +793,13 @@ config_check_value(struct config *cfg, struct config_item *it,
 		break;
 	case CONFIG_DURATION:
 		if (config_parse_duration(v, &d) == -1)
-			what = "a duration, such as 0, 45, 30s, 10m, 2h or 1d";
+			what = "a duration up to a year, such as 0, 45, 30s, "
+			    "10m, 2h or 1d";
 		break;
 	case CONFIG_SECONDS:
-		if (config_check_seconds(v, &d) == -1 || d < (double)k->min) {
-			snprintf(ex, sizeof ex, "seconds, %lld or more (such as "
-			    "30, 1.5, 500ms or 2m)", k->min);
+		if (config_parse_seconds(v, &d) == -1 || d < (double)k->min) {
+			snprintf(ex, sizeof ex, "seconds, %lld to a day (such "
+			    "as 30, 1.5, 500ms or 2m)", k->min);
 			what = ex;
 		}
 		break;
@@ -1027,8 +1055,8 @@ config_get_size(const struct config *cfg, const char *section,
 }
 
 /*
- * A duration such as 0, 45, 30s, 10m, 2h or 1d (seconds without a unit).
- * 0 and *secs, or -1 when it is not one.
+ * A duration such as 0, 45, 30s, 10m, 2h or 1d (seconds without a unit),
+ * up to a year. 0 and *secs, or -1 when it is not one.
  */
 int
 config_parse_duration(const char *v, double *secs)
@@ -1036,9 +1064,7 @@ config_parse_duration(const char *v, double *secs)
 	char	*end;
 	double	 n;
 
-	errno = 0;
-	n = strtod(v, &end);
-	if (errno != 0 || end == v || n < 0 || n != n)
+	if (config_number(v, &n, &end) == -1)
 		return -1;
 	while (*end == ' ')
 		end++;
@@ -1052,8 +1078,24 @@ config_parse_duration(const char *v, double *secs)
 		n *= 86400;
 	else
 		return -1;
+	if (n > 366 * 86400.0)
+		return -1;
 	*secs = n;
 	return 0;
+}
+
+/*
+ * A settle time given to who (a command, or the config): 0 and *secs, or
+ * -1 after saying it is not a duration.
+ */
+int
+config_settle(const char *who, const char *v, double *secs)
+{
+	if (config_parse_duration(v, secs) == 0)
+		return 0;
+	log_warnx("%s: settle time '%s' is not a duration up to a year (such "
+	    "as 0, 30s, 10m or 1h)", who, log_esc(v));
+	return -1;
 }
 
 /*

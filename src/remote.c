@@ -50,21 +50,11 @@ static double
 remote_seconds(struct remote *r, const char *key, double def)
 {
 	const char	*v = remote_get(r, key);
-	char		*end;
 	double		 d;
 
 	if (v == NULL)
 		return def;
-	d = strtod(v, &end);
-	if (end == v || d < 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		d /= 1000;
-	else if (strcmp(end, "m") == 0)
-		d *= 60;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		return -1;
-	return d;
+	return config_parse_seconds(v, &d) == -1 ? -1 : d;
 }
 
 /*

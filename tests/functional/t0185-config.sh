@@ -46,7 +46,7 @@ sb -c "$T/bad.conf" import "$FIX/Reagan.jpg"; expect_rc 2
 c="shoebox: config $T/bad.conf"
 cat >"$T/want" <<EOF
 $c: line 1: libary: unknown key; did you mean library?
-$c: line 2: settle: 'soon' is not a duration, such as 0, 45, 30s, 10m, 2h or 1d
+$c: line 2: settle: 'soon' is not a duration up to a year, such as 0, 45, 30s, 10m, 2h or 1d
 $c: line 3: verify: 'maybe' is not yes or no (yes, no, true, false, on, off, 1, 0)
 $c: line 4: timezone: 'Europe/Pari' is not a zone of the tz database, such as Europe/Paris or UTC (see /usr/share/zoneinfo)
 $c: line 5: transfers: '100' is not a whole number from 1 to 64

@@ -1,7 +1,8 @@
 /*
  * test-cli.c: the command line's pieces that need no process: escaping
  * untrusted text (log.c), parsing a command's options from its table
- * (cmd.c), and human sizes.
+ * (cmd.c), human sizes, and durations and seconds as the config and the
+ * options take them (config.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,6 +202,47 @@ test_size(void **state)
 	assert_string_equal(buf, "3.0 GB");
 }
 
+/* Durations (settle) and seconds (a remote's timeouts): plain decimals. */
+static void
+test_durations(void **state)
+{
+	static const struct {
+		const char	*in;
+		double		 want;	/* -1: refused */
+	} dur[] = {
+		{ "0", 0 }, { "45", 45 }, { "30s", 30 }, { "1.5m", 90 },
+		{ ".5h", 1800 }, { "1d", 86400 }, { "5 s", 5 }, { "2min", 120 },
+		{ "366d", 366 * 86400.0 }, { "367d", -1 }, { "inf", -1 },
+		{ "nan", -1 }, { "1e3", -1 }, { "0x10", -1 }, { "-5s", -1 },
+		{ "+5", -1 }, { "", -1 }, { "s", -1 }, { ".", -1 },
+		{ "99999999999999999999d", -1 }, { "5w", -1 },
+	}, sec[] = {
+		{ "30", 30 }, { "1.5", 1.5 }, { "500ms", 0.5 }, { "2m", 120 },
+		{ "86400s", 86400 }, { "86401", -1 }, { "1e308", -1 },
+		{ "infinity", -1 }, { "0x1p3", -1 }, { "-1", -1 }, { "5h", -1 },
+	};
+	double	d;
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof dur / sizeof dur[0]; i++) {
+		d = -1;
+		if (config_parse_duration(dur[i].in, &d) == -1)
+			d = -1;
+		if (d != dur[i].want)
+			fail_msg("duration '%s': %g, want %g", dur[i].in, d,
+			    dur[i].want);
+	}
+	for (i = 0; i < sizeof sec / sizeof sec[0]; i++) {
+		d = -1;
+		if (config_parse_seconds(sec[i].in, &d) == -1)
+			d = -1;
+		if (d != sec[i].want)
+			fail_msg("seconds '%s': %g, want %g", sec[i].in, d,
+			    sec[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -211,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_durations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
