@@ -228,33 +228,50 @@ dir_fill(struct xfer *x, const struct upload *up, int fd, int out,
 }
 
 /*
+ * Does the file fit in what is free on the disk of folder dfd? 1, or 0
+ * with x->error saying so and x->full XFER_NOFIT.
+ */
+static int
+dir_fits(struct xfer *x, const struct upload *up, int dfd)
+{
+	struct statvfs	vfs;
+	uint64_t	avail;
+	char		a[32], n[32];
+
+	if (dfd == -1 || fstatvfs(dfd, &vfs) == -1 || vfs.f_frsize == 0)
+		return 1;
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (avail >= up->size)
+		return 1;
+	fmt_size(up->size, n, sizeof n);
+	fmt_size(avail, a, sizeof a);
+	xfer_error(x, "does not fit: %s, and %s free on the disk", n, a);
+	x->full = XFER_NOFIT;
+	return 0;
+}
+
+/*
  * The verified, atomic copy to name; REMOTE_EXISTS when name was taken
  * meanwhile (nothing replaced). A file bigger than what is free on the
- * disk is not tried (REMOTE_FAIL, x->full XFER_NOFIT: smaller ones may
- * fit); a disk that fills all the same stops the remote for the run
- * (REMOTE_STOP, x->full XFER_FULL). The files left stay queued.
+ * disk is not tried, or, when the disk filled while it was written (by
+ * another transfer), given up: REMOTE_FAIL, x->full XFER_NOFIT, smaller
+ * ones may still fit. A disk full in another way (no inodes left, a
+ * quota) stops the remote for the run: REMOTE_STOP, x->full XFER_FULL.
+ * Either way the files left stay queued.
  */
 static int
 dir_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct dir_priv	*d = x->remote->priv;
-	struct statvfs	 vfs;
-	char		*dst, *tmp = NULL, a[32], n[32];
+	char		*dst, *tmp = NULL;
 	int		 fd = -1, out = -1, dfd;
 	int		 rc = REMOTE_FAIL;
 
 	dst = remote_join(d->root, name);
 	if ((dfd = dir_parent(x, d, name, dst)) == -1)
 		goto out;
-	if (fstatvfs(dfd, &vfs) == 0 && vfs.f_frsize > 0 &&
-	    (uint64_t)vfs.f_bavail * vfs.f_frsize < up->size) {
-		fmt_size(up->size, n, sizeof n);
-		fmt_size((uint64_t)vfs.f_bavail * vfs.f_frsize, a, sizeof a);
-		xfer_error(x, "does not fit: %s, and %s free on the disk",
-		    n, a);
-		x->full = XFER_NOFIT;
+	if (!dir_fits(x, up, dfd))
 		goto out;
-	}
 	if ((fd = remote_open_file(x, up)) == -1)
 		goto out;
 	if ((out = dir_tmp(x, up, dfd, dst, &tmp)) == -1)
@@ -280,12 +297,14 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 	}
 	rc = REMOTE_OK;
 out:
-	if (rc == REMOTE_FAIL && x->full == 0 && err_disk_full(x->error)) {
+	if (rc == REMOTE_FAIL && x->full == 0 && err_disk_full(x->error) &&
+	    dir_fits(x, up, dfd)) {
 		char	why[sizeof x->error];
 
 		snprintf(why, sizeof why, "%s", x->error);
-		xfer_error(x, "%s: make room there; the files left stay "
-		    "queued", why);
+		xfer_error(x, "%s%s%s: make room there; the files left stay "
+		    "queued", strstr(why, dst) == NULL ? dst : "",
+		    strstr(why, dst) == NULL ? ": " : "", why);
 		x->full = XFER_FULL;
 		rc = REMOTE_STOP;
 	}
