@@ -46,6 +46,7 @@ struct sync_remote {
 	int		 unreachable;	/* given up on for this run */
 	int		 auth;		/* refused our credentials or settings */
 	int		 full;		/* ran out of room (XFER_FULL) */
+	int		 emptied;	/* its folder is empty: sync_emptied */
 	int		 nofit;		/* files bigger than what was free */
 	uint64_t	 nofit_bytes;
 	int		 proven;	/* a job went through: credentials work */
@@ -297,6 +298,39 @@ sync_progress(struct sync *s, const struct timespec *start, int last)
 	fflush(stderr);
 }
 
+/*
+ * A remote whose folder is empty (a dir remote's backup disk not mounted,
+ * or wiped) though the catalogue says files were sent there: not written
+ * to, or an unmounted disk's mount point would fill the disk beneath it.
+ * Said once, with what to do; its files stay queued.
+ */
+static void
+sync_emptied(struct sync *s, struct sync_remote *sr)
+{
+	sqlite3_stmt	*st;
+	int64_t		 done = 0;
+
+	if (sr->total == 0 || sr->r->ops->empty == NULL ||
+	    !sr->r->ops->empty(sr->r))
+		return;
+	if ((st = catalog_prepare(s->cat, "SELECT count(*) FROM upload_jobs "
+	    "WHERE remote_id = " CATALOG_REMOTE("?") " AND status = 'done'"))
+	    == NULL)
+		return;
+	catalog_bind_text(st, 1, sr->r->name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		done = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (done == 0)
+		return;
+	log_warnx("remote %s: %lld file%s went there before, and its folder "
+	    "is empty now: is the disk mounted? Nothing sent. If it is a new "
+	    "or wiped disk, 'shoebox verify --remote %s --resend' queues "
+	    "them again", sr->r->name, (long long)done, done == 1 ? "" : "s",
+	    sr->r->name);
+	sr->refused = sr->emptied = 1;
+}
+
 /* How much the queue holds for the remotes being synced. */
 static void
 sync_count(struct sync *s)
@@ -379,7 +413,8 @@ sync_summary(struct sync *s, double seconds)
 			printf(", %d too big for what is free there", sr->nofit);
 		if (left > 0)
 			printf(", %d not attempted (%s)", left, sr->full ?
-			    "the remote is full" : sr->refused ?
+			    "the remote is full" : sr->emptied ?
+			    "its folder is empty" : sr->refused ?
 			    "the remote refused" : sync_interrupted ?
 			    "interrupted" : "taken by another sync");
 		printf("\n");
@@ -538,6 +573,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 			goto out;
 		}
 	sync_count(&s);
+	for (i = 0; i < s.nremotes; i++)
+		sync_emptied(&s, &s.remotes[i]);
 	if (transfers > s.files_total && s.files_total > 0)
 		transfers = s.files_total;
 	progress = sync_opts.progress == -1 ? isatty(STDERR_FILENO) &&

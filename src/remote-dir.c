@@ -324,6 +324,28 @@ out:
 	return rc;
 }
 
+/*
+ * Is the remote's folder (path, then prefix) empty or not there? 1 or 0.
+ * Files sent there before and none left: the disk is not mounted (its
+ * mount point is an empty folder), or was wiped.
+ */
+static int
+dir_empty(struct remote *r)
+{
+	struct dir_priv	*d = r->priv;
+	struct dirent	*e;
+	DIR		*dir;
+	int		 empty = 1;
+
+	if ((dir = opendir(d->root)) == NULL)
+		return errno == ENOENT || errno == ENOTDIR;
+	while (empty && (e = readdir(dir)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0;
+	closedir(dir);
+	return empty;
+}
+
 static int	dir_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
 static int	dir_get(struct xfer *, const char *, int, struct remote_got *);
@@ -332,7 +354,7 @@ static int	dir_list(struct xfer *, remote_each, void *);
 const struct remote_ops remote_dir_ops = {
 	"dir", dir_open, remote_probe_stat, dir_put, dir_discard, dir_close,
 	.stat = dir_stat,
-	.get = dir_get, .list = dir_list
+	.get = dir_get, .list = dir_list, .empty = dir_empty
 };
 
 /*

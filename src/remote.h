@@ -197,6 +197,12 @@ struct remote_ops {
 	 * x->error set. NULL where the kind cannot list yet.
 	 */
 	int		(*list)(struct xfer *x, remote_each each, void *arg);
+	/*
+	 * empty says whether the remote's folder holds nothing at all (or is
+	 * not there): a backup disk not mounted, or wiped. NULL where a
+	 * remote cannot be empty that way.
+	 */
+	int		(*empty)(struct remote *r);
 };
 
 struct remote {

@@ -7,6 +7,8 @@
 # --resend (a backup disk wiped or tampered with): the copies found missing
 # or changed are queued again and the next sync sends them, a changed one
 # beside the copy it never replaces; then everything reads back intact.
+# A disk not mounted (its folder empty) though files went there: sync
+# writes nothing there, says what to check and what to run, exit 1.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 mkdir -p "$W/disk"
@@ -102,6 +104,31 @@ cmp -s "$LIB/2019/07/04/IMG 0001.JPG" "$D/2019/07/04/IMG 0001.JPG" &&
     sb_fail "the changed copy was replaced"
 sbv --remote usb --download || { cat "$W/out"; sb_fail "not all intact after --resend and sync"; }
 rm "$D/2019/07/04/IMG 0001.JPG"
+
+# The disk "not mounted": its folder empty, and a new file to send.
+mv "$W/disk" "$W/disk.away"
+mkdir "$W/disk"
+sb_add "$TOP/tests/fixtures/Reagan.jpg" "2020/02/02/NEW.JPG"
+sb_sync >"$W/out" 2>"$W/err" && sb_fail "an empty remote folder: rc 0"
+cat "$W/err"
+[ -z "$(ls -A "$W/disk")" ] || sb_fail "written to the empty folder: $(find "$W/disk")"
+grep -q "^shoebox: remote usb: 4 files went there before, and its folder is empty now: is the disk mounted? Nothing sent. If it is a new or wiped disk, 'shoebox verify --remote usb --resend' queues them again$" "$W/err" ||
+    sb_fail "the empty folder message"
+grep -q "^remote usb: 1 file: 0 uploaded (0 B), 0 already there, 0 failed, 1 not attempted (its folder is empty)$" "$W/out" ||
+    { cat "$W/out"; sb_fail "the empty folder summary"; }
+# "Mounted" again: it goes.
+rmdir "$W/disk"
+mv "$W/disk.away" "$W/disk"
+sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "mounted again"; }
+grep -q "^remote usb: 1 file: 1 uploaded" "$W/out" || { cat "$W/out"; sb_fail "mounted again: not sent"; }
+# A new disk: --resend queues everything, then sync fills it.
+rm -rf "$W/disk"
+mkdir "$W/disk"
+sbv --remote usb --resend && sb_fail "a new disk: verify rc 0"
+grep -q "; 5 queued again for the next sync$" "$W/out" || { cat "$W/out"; sb_fail "a new disk: not queued"; }
+sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "a new disk: sync"; }
+grep -q "^remote usb: 5 files: 5 uploaded" "$W/out" || { cat "$W/out"; sb_fail "a new disk: not all sent"; }
+sbv --remote usb --download || { cat "$W/out"; sb_fail "a new disk: not all intact"; }
 
 # usage
 sbv --resend && sb_fail "--resend without --remote accepted"
