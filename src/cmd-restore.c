@@ -636,6 +636,10 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	xfer_init(&rs.x, rs.r);
 	if (restore_total(&rs, &n, &bytes) == -1)
 		goto out;
+	if (n > 0 && remote_emptied(rs.r, "restore")) {
+		rc = EXIT_SOMEFAILED;	/* nothing there to restore from */
+		goto out;
+	}
 	stop_catch();
 	meter_start(&rs.meter, progress == -1 ? isatty(STDERR_FILENO) &&
 	    !rs.json && !log_quiet : progress, n, bytes);

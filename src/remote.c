@@ -111,6 +111,21 @@ fail:
 	return NULL;
 }
 
+/*
+ * Is the remote's folder empty or not there (remote_ops.empty: a backup
+ * disk not mounted, or wiped)? Says so for who (a command): 1, else 0.
+ */
+int
+remote_emptied(struct remote *r, const char *who)
+{
+	if (r->ops->empty == NULL || !r->ops->empty(r))
+		return 0;
+	log_warnx("%s: remote %s: its folder is empty: is the disk mounted?",
+	    who, r->name);
+	return 1;
+}
+
+
 void
 remote_close(struct remote *r)
 {

@@ -220,6 +220,8 @@ restore_rebuild(struct restore *rs, struct sb_ctx *ctx, const char *dir)
 		    "%s yet (remote %s)", rs->r->ops->type, rs->r->name);
 		return EXIT_USAGE;
 	}
+	if (remote_emptied(rs->r, "restore"))
+		return EXIT_SOMEFAILED;	/* nothing to rebuild from */
 	if (!rs->dry_run && (rebuild_prepare(rs, dir) == -1 ||
 	    (lockfd = lock_library(dir, "restore")) == -1))
 		return EXIT_USAGE;

@@ -622,6 +622,8 @@ verify_remote(struct sb_ctx *ctx, const struct vr_opts *o)
 		goto out;
 	if ((total = vr_count(v)) == -1)
 		goto out;
+	if (total > 0)
+		remote_emptied(v->r, "verify");	/* said; each is missing */
 	v->start = vr_now();
 	stop_catch();
 	meter_start(&v->meter, o->progress == -1 ? isatty(STDERR_FILENO) &&

@@ -116,6 +116,16 @@ grep -q "^shoebox: remote usb: 4 files went there before, and its folder is empt
     sb_fail "the empty folder message"
 grep -q "^remote usb: 1 file: 0 uploaded (0 B), 0 already there, 0 failed, 1 not attempted (its folder is empty)$" "$W/out" ||
     { cat "$W/out"; sb_fail "the empty folder summary"; }
+sbv --remote usb && sb_fail "verify of an empty remote folder: rc 0"
+grep -q "^shoebox: verify: remote usb: its folder is empty: is the disk mounted?$" "$W/err" ||
+    { cat "$W/err"; sb_fail "verify does not say the folder is empty"; }
+rm "$LIB/2020/02/02/NEW.JPG"
+"$SHOEBOX" -L "$LIB" -c "$CFG" restore --remote usb >"$W/out" 2>"$W/err" &&
+    sb_fail "restore from an empty remote folder: rc 0"
+grep -q "^shoebox: restore: remote usb: its folder is empty: is the disk mounted?$" "$W/err" ||
+    { cat "$W/err"; sb_fail "restore does not say the folder is empty"; }
+cp "$TOP/tests/fixtures/Reagan.jpg" "$LIB/2020/02/02/NEW.JPG"
+touch -d @1562249460.123456789 "$LIB/2020/02/02/NEW.JPG"
 # "Mounted" again: it goes.
 rmdir "$W/disk"
 mv "$W/disk.away" "$W/disk"
