@@ -180,8 +180,8 @@ lib_check(struct import *imp, const struct cat_file *f)
 		return -1;
 	if (sb.st_size > REHASH_MAX)
 		return catalog_ns(&sb.st_mtim) == f->mtime_ns ? 0 : -1;
-	if ((fd = openat(imp->libfd, f->path, O_RDONLY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
+	if ((fd = store_open_below(imp->libfd, f->path, err, sizeof err)) ==
+	    -1)
 		return -1;
 	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err) == 0 &&
 	    strcmp(hex, f->sha256) == 0 ? 0 : -1;

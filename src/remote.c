@@ -324,17 +324,33 @@ remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
 }
 
 /*
- * Open the library file to upload and check that it still is what the
- * catalogue says (size). The descriptor, or -1 with x->error set.
+ * Open the library file to upload (up->path, which is the library's path,
+ * "/", up->relpath), never through a symbolic link inside the library, and
+ * check that it still is what the catalogue says (size). The descriptor,
+ * or -1 with x->error set.
  */
 int
 remote_open_file(struct xfer *x, const struct upload *up)
 {
-	struct stat	sb;
-	int		fd;
+	struct stat	 sb;
+	size_t		 plen = strlen(up->path), rlen = strlen(up->relpath);
+	char		*top, err[512];
+	int		 fd;
 
-	if ((fd = open(up->path, O_RDONLY | O_CLOEXEC)) == -1) {
-		xfer_error(x, "%s", strerror(errno));
+	if (plen <= rlen || up->path[plen - rlen - 1] != '/' ||
+	    strcmp(up->path + plen - rlen, up->relpath) != 0)
+		fatalx("remote_open_file: %s is not below its library",
+		    up->path);
+	top = xstrndup(up->path, plen - rlen - 1);
+	fd = store_open_file(top, up->relpath, err, sizeof err);
+	free(top);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			xfer_error(x, "not in the library any more (moved or "
+			    "deleted?): shoebox verify lists such files, "
+			    "restore brings them back");
+		else
+			xfer_error(x, "%s", err);
 		return -1;
 	}
 	if (fstat(fd, &sb) == -1 || (uint64_t)sb.st_size != up->size) {

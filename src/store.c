@@ -181,7 +181,7 @@ out:
 }
 
 /*
- * Is path (below dirfd, a link at its name never followed) still the file
+ * Is path (below dirfd, never through a link) still the file
  * of the given size and SHA-256? Taken as the same without reading it when
  * mtime_ns (-1: always read) matches too. *read (or NULL) adds the bytes
  * read; why says what differs, or why it could not be read. Read once,
@@ -215,9 +215,8 @@ store_check_at(int dirfd, const char *path, int64_t size, int64_t mtime_ns,
 	if (mtime_ns != -1 && (int64_t)sb.st_mtim.tv_sec * 1000000000 +
 	    sb.st_mtim.tv_nsec == mtime_ns)
 		return CHECK_SAME;
-	if ((fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
-		snprintf(why, whylen, "%s", strerror(errno));
+	if ((fd = store_open_below(dirfd, path, err, sizeof err)) == -1) {
+		snprintf(why, whylen, "%s", err);
 		return CHECK_FAILED;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -840,21 +839,93 @@ store_opendirs(int dirfd, const char *rel, int create, const char *what,
 		fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
 		if (fd == -1) {
-			if (errno == ELOOP || errno == ENOTDIR)
+			int	e = errno;
+
+			if (e == ELOOP || e == ENOTDIR)
 				snprintf(err, errlen, "%s %.*s is a link, or "
 				    "not a folder; not followed", what,
 				    (int)(end - rel), rel);
 			else
 				snprintf(err, errlen, "cannot open %s %.*s: %s",
-				    what, (int)(end - rel), rel,
-				    strerror(errno));
+				    what, (int)(end - rel), rel, strerror(e));
 			close(cur);
+			errno = e;	/* ENOENT: not there */
 			return -1;
 		}
 		close(cur);
 		cur = fd;
 	}
 	return cur;
+}
+
+/*
+ * Open the regular file rel below the folder dirfd for reading, never
+ * through a symbolic link: a link in a library could point at any file,
+ * and a shoebox run by root would read it (and, syncing, send it away).
+ * Returns its descriptor, or -1 with err set and errno ENOENT when it is
+ * not there.
+ */
+int
+store_open_below(int dirfd, const char *rel, char *err, size_t errlen)
+{
+	const char	*base = strrchr(rel, '/');
+	char		*dir;
+	struct stat	 sb;
+	int		 dfd, fd, e;
+
+	if (base != NULL) {
+		dir = xstrndup(rel, (size_t)(base - rel));
+		dfd = store_opendirs(dirfd, dir, 0, "folder", err, errlen);
+		e = errno;
+		free(dir);
+		if (dfd == -1) {
+			errno = e;
+			return -1;
+		}
+		base++;
+	} else if ((dfd = dup(dirfd)) == -1) {
+		e = errno;
+		snprintf(err, errlen, "%s", strerror(e));
+		errno = e;
+		return -1;
+	} else
+		base = rel;
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s", e == ELOOP ? "is a symbolic link; "
+		    "not followed" : strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* store_open_below, below the folder top (itself maybe reached by a link). */
+int
+store_open_file(const char *top, const char *rel, char *err, size_t errlen)
+{
+	int	dfd, fd, e;
+
+	if ((dfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", top, strerror(e));
+		errno = e;
+		return -1;
+	}
+	fd = store_open_below(dfd, rel, err, errlen);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return fd;
 }
 
 /*

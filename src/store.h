@@ -93,6 +93,10 @@ int	 store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
 int	 store_tmpfile(int dirfd);
 int	 store_link_tmpfile(int fd, int dirfd, const char *name);
 int	 store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen);
+int	 store_open_below(int dirfd, const char *rel, char *err,
+	    size_t errlen);
+int	 store_open_file(const char *top, const char *rel, char *err,
+	    size_t errlen);
 int	 store_opendirs(int dirfd, const char *rel, int create,
 	    const char *what, char *err, size_t errlen);
 int	 store_pass(struct store_pass *p, char *err, size_t errlen);

@@ -92,7 +92,8 @@ rm -rf "$T/elsewhere"
 
 # A dir remote's folder swapped for a link (a backup disk others can
 # write to): sync sends nothing through it; that file fails, naming it,
-# the others go up.
+# the others go up. Nor do sync and verify read a library file through a
+# link.
 fresh
 mkdir -p "$T/usb/2006" "$T/elsewhere"
 rmdir "$T/usb/2006"
@@ -106,6 +107,35 @@ grep -q 'folder 2006 is a link, or not a folder; not followed' "$T/err" ||
 [ -z "$(ls -A "$T/elsewhere")" ] || fail "sync wrote through a link on the remote: $(ls -A "$T/elsewhere")"
 [ -n "$(find "$T/usb" -type f)" ] || fail "sync sent nothing else"
 rm -rf "$T/elsewhere" "$T/usb"
+
+# A library file, or a library folder, swapped for a link to a file only
+# root may read: sync (run by root) reads nothing through it, so sends
+# nothing of it away; those files fail, naming why.
+fresh
+printf 'secret of root\n' >"$T/secret"
+f=$(libfiles | grep -m 1 '\.JPG$')
+rm "$LIB/$f"
+ln -s "$T/secret" "$LIB/$f"
+d=$(dirname "$(libfiles | grep -v "^$(dirname "$f")/" | grep -m 1 '\.JPG$')")
+mv "$LIB/$d" "$T/moved"
+ln -s "$T/moved" "$LIB/$d"
+mkdir -p "$T/usb"
+sb -c "$T/r.conf" sync
+cat "$T/out" "$T/err"
+expect_rc 1
+grep -q "$f: is a symbolic link; not followed" "$T/err" || fail "sync: the file link is not named"
+grep -q "folder $d is a link, or not a folder; not followed" "$T/err" ||
+    fail "sync: the library folder link is not named"
+grep -rq 'secret of root' "$T/usb" && fail "sync sent a file through a link in the library"
+[ -z "$(find "$T/usb" -path "*$d/*" -type f)" ] || fail "sync sent files through a folder link"
+# verify reads nothing through them either: each is named, not intact.
+sb verify
+expect_rc 1
+grep -q "^changed  *$f: no longer a regular file (a symbolic link)$" "$T/out" ||
+    fail "verify: the file link: $(cat "$T/out")"
+grep -q "^unreadable  *$d/.*: folder $d is a link, or not a folder; not followed$" "$T/out" ||
+    fail "verify: the folder link: $(cat "$T/out")"
+rm -rf "$T/usb" "$T/moved" "$T/secret"
 
 # The library itself reached through a link: as usual.
 fresh
