@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -378,11 +379,22 @@ scan_slice(void)
 	return slice;
 }
 
-/* The part of a key before its first '.': a group's files share it. */
+/*
+ * The part of a key before its first '.', less a Sony sidecar's "M01"
+ * (C0001M01.XML goes with C0001.MP4): a group's files share it, and
+ * sort next to each other. (GoPro's GL010001.LRV sorts away from its
+ * GX010001.MP4, but a GoPro folder holds at most 999 files: one slice.)
+ */
 static size_t
 key_base(const char *key)
 {
-	return strcspn(key, "./");
+	size_t	n = strcspn(key, "./");
+
+	if (n > 3 && (key[n - 3] == 'M' || key[n - 3] == 'm') &&
+	    isdigit((unsigned char)key[n - 2]) &&
+	    isdigit((unsigned char)key[n - 1]))
+		n -= 3;
+	return n;
 }
 
 /*

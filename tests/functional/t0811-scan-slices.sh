@@ -7,7 +7,8 @@
 # whole: the same files in the same order, the same outcomes and places,
 # the same catalogue (sidecars with their main files; a note IMG_0091.txt
 # beside IMG_0091.JPG does not take its XMP); its re-run reads nothing;
-# verify and adopt in slices agree. Then memory: the peak RSS of
+# verify and adopt in slices agree; Sony's clips keep their XML files at
+# every slice size. Then memory: the peak RSS of
 # an import and its re-run of a flat folder of 20,000 files stays within a
 # small margin of the same at 2,000 (slices of 1,000).
 . "$TOP/tests/lib/common.sh"
@@ -83,6 +84,28 @@ SHOEBOX_SCAN_SLICE=28 sb -L "$T/libC" adopt --no-progress
 expect_rc 0
 catalogue "$T/libC" >"$T/catC"
 check "adopt in slices of 7: the same catalogue" diff -u "$T/catB" "$T/catC"
+
+# Sony's clips (C0001.MP4 and C0001M01.XML, whose names share no base up
+# to a '.') in slices of every size from 2 to 9 (the CLIP folder is 3
+# deep): each XML stays with its clip, never cut off into the next slice.
+c=$T/sony/PRIVATE/M4ROOT/CLIP
+mkdir -p "$c"
+i=1
+while [ $i -le 20 ]; do
+	n=$(printf 'C%04d' $i)
+	cp "$FIX/mp4_utc_2021-07-04T183015Z.mp4" "$c/$n.MP4"
+	printf 'clip %d' $i >>"$c/$n.MP4"
+	printf '<?xml version="1.0"?><NonRealTimeMeta/>' >"$c/${n}M01.XML"
+	i=$((i + 1))
+done
+set_mtimes "$T/sony"
+for k in 8 12 16 20 24 28 32 36; do
+	rm -rf "$T/libS"
+	SHOEBOX_SCAN_SLICE=$k sb -L "$T/libS" import --no-progress "$T/sony"
+	expect_rc 0
+	grep -q '^40 files seen: 20 imported, 0 duplicates, 20 sidecars, 0 already imported, 0 skipped, 0 failed' "$T/out" ||
+	    fail "Sony clips in slices of $((k / 4)): $(cat "$T/out")"
+done
 
 # measure BIN N: a first import of a flat folder of N photos, and its
 # re-run, in slices of 1,000: their peak RSS in $T/rss.N.
