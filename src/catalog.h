@@ -10,6 +10,9 @@
 #include <limits.h>
 #include <sqlite3.h>
 
+/* Free space kept on a library's disk for the catalogue to grow into. */
+#define CATALOG_ROOM	(512 * 1024)
+
 /* The statements catalog.c keeps prepared (catalog_stmt). */
 enum catalog_st {
 	CAT_SEEN_INODE, CAT_SEEN_PATH, CAT_FIND_SHA, CAT_FILE_BY_ID,

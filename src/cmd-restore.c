@@ -14,6 +14,7 @@
  * read a page of rows at a time: memory does not grow with the library.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +37,8 @@
 #define PAGE_ROWS	64	/* catalogue rows read at a time */
 
 static const char *const rstate_names[R_N] = {
-	"restored", "present", "different", "failed", "missing", "skipped"
+	"restored", "present", "different", "failed", "missing", "skipped",
+	"not_attempted"
 };
 
 /* Report one file: a line "STATE PATH: why" (with -v for the good), JSON. */
@@ -48,8 +50,8 @@ restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
 	char			 p[PATH_MAX * 2];
 
 	rs->count[s]++;
-	if ((s == R_RESTORED || s == R_PRESENT) && log_verbose == 0 &&
-	    !rs->json)
+	if ((s == R_RESTORED || s == R_PRESENT || s == R_NOTTRIED) &&
+	    log_verbose == 0 && !rs->json)
 		return;
 	meter_clear(&rs->meter);
 	if (rs->json) {
@@ -298,8 +300,8 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 }
 
 /* Bring f back to the library, verified, replacing nothing. */
-enum rstate
-restore_file(struct restore *rs, const struct rfile *f, char *why,
+static enum rstate
+restore_copy(struct restore *rs, const struct rfile *f, char *why,
     size_t size)
 {
 	struct store_file	 sf;
@@ -332,6 +334,40 @@ restore_file(struct restore *rs, const struct rfile *f, char *why,
 	return s;
 }
 
+/*
+ * Bring f back (restore_copy). A file bigger than what is free on the
+ * library's disk (less room for the catalogue) is not attempted
+ * (R_NOTTRIED); a folder or a write that fails for want of space all the
+ * same (no inodes left, a quota) stops the run (rs->stop, rs->full).
+ */
+enum rstate
+restore_file(struct restore *rs, const struct rfile *f, char *why,
+    size_t size)
+{
+	struct statvfs	vfs;
+	enum rstate	s;
+
+	if (fstatvfs(rs->libfd, &vfs) == 0 && (uint64_t)vfs.f_bavail *
+	    vfs.f_frsize < (uint64_t)f->size + CATALOG_ROOM) {
+		snprintf(why, size, "does not fit in what is free on the "
+		    "library's disk");
+		rs->nofit_bytes += (uint64_t)f->size;
+		return R_NOTTRIED;
+	}
+	if ((s = restore_copy(rs, f, why, size)) == R_FAILED &&
+	    err_disk_full(why))
+		rs->stop = rs->full = 1;
+	return s;
+}
+
+/* Why the run stopped early (rs->stop), for its last message. */
+const char *
+restore_stopped(const struct restore *rs)
+{
+	return rs->full ? "stopped: the library's disk is full; make room" :
+	    "stopped: the remote refused or is unreachable";
+}
+
 /* Look at one file: there already, different, or brought back. */
 static void
 restore_one(struct restore *rs, const struct rfile *f)
@@ -357,6 +393,31 @@ restore_one(struct restore *rs, const struct rfile *f)
 		log_warnx("%s/%s: %s", rs->library, f->path, why);
 	}
 	restore_report(rs, s, f, why[0] != '\0' ? why : NULL);
+}
+
+/*
+ * Say once that files did not fit in what is free on the library's disk
+ * (they were not attempted): how many, what they need, what is free.
+ */
+static void
+restore_nofit_say(struct restore *rs)
+{
+	struct statvfs	vfs;
+	uint64_t	avail = 0;
+	unsigned long	n = rs->count[R_NOTTRIED];
+	char		a[32], b[32];
+
+	if (n == 0)
+		return;
+	if (fstatvfs(rs->libfd, &vfs) == 0)
+		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	fmt_size(avail, a, sizeof a);
+	fmt_size(rs->nofit_bytes + CATALOG_ROOM, b, sizeof b);
+	meter_clear(&rs->meter);
+	log_warnx("library %s: %s: %s free, %s needed for the %lu file%s not "
+	    "attempted (with room for the catalogue): make room and run "
+	    "restore again", rs->library, strerror(ENOSPC), a, b, n,
+	    n == 1 ? "" : "s");
 }
 
 /* Every file of the remote, a page at a time. 0, or -1. */
@@ -389,9 +450,10 @@ void
 restore_summary(struct restore *rs)
 {
 	struct json_object	*o, *s;
-	char			 b[32], skipped[40];
+	char			 b[32], skipped[120];
 	int			 i;
 
+	restore_nofit_say(rs);
 	if (rs->json) {
 		o = json_object_new_object();
 		s = json_object_new_object();
@@ -417,6 +479,10 @@ restore_summary(struct restore *rs)
 	if (rs->count[R_SKIPPED] > 0)
 		snprintf(skipped, sizeof skipped, ", %lu skipped",
 		    rs->count[R_SKIPPED]);
+	if (rs->count[R_NOTTRIED] > 0)
+		snprintf(skipped + strlen(skipped), sizeof skipped -
+		    strlen(skipped), ", %lu not attempted (the library's disk "
+		    "is full)", rs->count[R_NOTTRIED]);
 	if (rs->dry_run)
 		printf("%llu files on remote %s: %lu missing (would be "
 		    "restored), %lu present, %lu different, %lu failed\n",
@@ -649,11 +715,12 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	if (stop_requested || rs.stop) {
 		log_warnx("restore %s; what was restored stays; run it again "
 		    "to finish", stop_requested ? "interrupted" :
-		    "stopped: the remote refused or is unreachable");
+		    restore_stopped(&rs));
 		goto out;
 	}
 	restore_summary(&rs);
-	if (rs.count[R_FAILED] + rs.count[R_DIFFERENT] == 0)
+	if (rs.count[R_FAILED] + rs.count[R_DIFFERENT] +
+	    rs.count[R_NOTTRIED] == 0)
 		rc = EXIT_ALLGOOD;
 out:
 	if (rs.r != NULL)

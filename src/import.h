@@ -22,7 +22,6 @@
 #include "store.h"
 
 #define DIRCACHE	32	/* library directories kept open */
-#define CATALOG_ROOM	(512 * 1024)	/* free space kept for the catalogue */
 
 /* What happened to one source file. */
 enum outcome {

@@ -234,8 +234,7 @@ restore_rebuild(struct restore *rs, struct sb_ctx *ctx, const char *dir)
 	rc = EXIT_SOMEFAILED;
 	if (stop_requested || rs->stop) {
 		log_warnx("restore %s; run it again into a new directory",
-		    stop_requested ? "interrupted" : "stopped: the remote "
-		    "refused or is unreachable");
+		    stop_requested ? "interrupted" : restore_stopped(rs));
 		goto out;
 	}
 	if (lrc != REMOTE_OK) {
@@ -244,7 +243,8 @@ restore_rebuild(struct restore *rs, struct sb_ctx *ctx, const char *dir)
 		goto out;
 	}
 	restore_summary(rs);
-	if (rs->count[R_FAILED] + rs->count[R_DIFFERENT] == 0)
+	if (rs->count[R_FAILED] + rs->count[R_DIFFERENT] +
+	    rs->count[R_NOTTRIED] == 0)
 		rc = EXIT_ALLGOOD;
 	if (rs->dry_run)
 		goto out;

@@ -14,6 +14,7 @@
 /* What became of one file. */
 enum rstate {
 	R_RESTORED, R_PRESENT, R_DIFFERENT, R_FAILED, R_MISSING, R_SKIPPED,
+	R_NOTTRIED,	/* does not fit in what is free on the library's disk */
 	R_N
 };
 
@@ -39,7 +40,10 @@ struct restore {
 	int		 json;
 	int		 dry_run;
 	int		 fresh;		/* --to: the library is empty */
-	int		 stop;		/* the remote refused: stop */
+	int		 stop;		/* the remote refused, or the
+					   library's disk is full: stop */
+	int		 full;		/* the library's disk is full */
+	uint64_t	 nofit_bytes;	/* of the R_NOTTRIED files */
 	int		 absent;	/* the last get found nothing */
 	struct meter	 meter;
 	unsigned long	 count[R_N];
@@ -56,6 +60,7 @@ enum rstate	 restore_file(struct restore *rs, const struct rfile *f,
 		    char *why, size_t size);
 int		 restore_empty(const char *dir);
 void		 restore_summary(struct restore *rs);
+const char	*restore_stopped(const struct restore *rs);
 
 /* restore-rebuild.c */
 int		 restore_rebuild(struct restore *rs, struct sb_ctx *ctx,
