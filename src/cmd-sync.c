@@ -574,7 +574,10 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		}
 	sync_count(&s);
 	for (i = 0; i < s.nremotes; i++)
-		sync_emptied(&s, &s.remotes[i]);
+		if (remote_dir_in_library(s.remotes[i].r, ctx->library))
+			s.remotes[i].refused = 1;
+		else
+			sync_emptied(&s, &s.remotes[i]);
 	if (transfers > s.files_total && s.files_total > 0)
 		transfers = s.files_total;
 	progress = sync_opts.progress == -1 ? isatty(STDERR_FILENO) &&

@@ -346,6 +346,45 @@ dir_empty(struct remote *r)
 	return empty;
 }
 
+/*
+ * Is a dir remote's folder the library itself, or inside it? Copies there
+ * are no backup (the same disk, the same folders: "already there" for
+ * every file), and would show up in the library as untracked. 1 after
+ * saying so, else 0. The folder below path may not be made yet: path's
+ * real place and the prefix then.
+ */
+int
+remote_dir_in_library(struct remote *r, const char *library)
+{
+	struct dir_priv	*d = r->priv;
+	char		*lib, *top, *root;
+	size_t		 n;
+	int		 in = 0;
+
+	if (r->ops != &remote_dir_ops)
+		return 0;
+	if ((lib = realpath(library, NULL)) == NULL)
+		return 0;
+	if ((top = realpath(d->path, NULL)) == NULL) {
+		free(lib);
+		return 0;
+	}
+	root = remote_join(top, d->prefix);
+	n = strlen(lib);
+	if (strncmp(root, lib, n) == 0 && (root[n] == '\0' || root[n] == '/' ||
+	    strcmp(lib, "/") == 0)) {
+		log_warnx("remote %s: %s is %sthe library %s: copies there "
+		    "would be no backup; nothing sent (point path = at another "
+		    "disk)", r->name, d->root, root[n] == '\0' ? "" :
+		    "inside ", library);
+		in = 1;
+	}
+	free(root);
+	free(top);
+	free(lib);
+	return in;
+}
+
 static int	dir_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
 static int	dir_get(struct xfer *, const char *, int, struct remote_got *);

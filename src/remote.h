@@ -241,6 +241,7 @@ extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
 struct remote	*remote_open(const struct config *cfg, const char *name);
 void		 remote_close(struct remote *r);
 int		 remote_emptied(struct remote *r, const char *who);
+int		 remote_dir_in_library(struct remote *r, const char *library);
 const char	*remote_get(const struct remote *r, const char *key);
 int		 remote_secret(struct remote *r, const char *key,
 		    const char *env, char **out);

@@ -7,6 +7,9 @@
 #    one message: the files left stay queued, "the remote is full";
 #  - nothing half-written is left there, every file there is whole;
 #  - with room again, one sync sends the rest and every copy reads back.
+# And a dir remote whose folder is the library itself, or inside it, is no
+# backup: nothing is sent there ("already there" for every file, before),
+# one message, exit 1.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 [ "$(id -u)" = 0 ] || sb_skip "needs root to mount a tmpfs"
@@ -92,4 +95,19 @@ whole
 "$SHOEBOX" -L "$LIB" -c "$CFG" verify --remote bk --download >"$W/out" 2>&1 ||
     sb_fail "verify: $(cat "$W/out")"
 grep -q "11 intact, 0 changed, 0 missing" "$W/out" || sb_fail "verify: $(cat "$W/out")"
+
+for where in "$LIB" "$LIB/backup"; do
+	cat >"$CFG" <<EOF2
+[remote self]
+type = dir
+path = $where
+EOF2
+	mkdir -p "$where"
+	sb_sync >"$W/out" 2>"$W/err" && sb_fail "a remote at $where: rc 0"
+	grep -q "^shoebox: remote self: $where is \(inside \)\{0,1\}the library $LIB: copies there would be no backup; nothing sent (point path = at another disk)$" "$W/err" ||
+	    sb_fail "a remote at $where: $(cat "$W/err")"
+	grep -q "^remote self: 11 files: 0 uploaded (0 B), 0 already there, 0 failed, 11 not attempted" "$W/out" ||
+	    sb_fail "a remote at $where: $(cat "$W/out")"
+done
+[ -z "$(ls -A "$LIB/backup")" ] || sb_fail "sent into the library"
 exit 0
