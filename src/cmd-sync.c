@@ -410,7 +410,8 @@ sync_summary(struct sync *s, double seconds)
 		    sr->total == 1 ? "" : "s", sr->uploaded, b, sr->skipped,
 		    sr->failed);
 		if (sr->nofit > 0)
-			printf(", %d too big for what is free there", sr->nofit);
+			printf(", %d too big for what is free there",
+			    sr->nofit);
 		if (left > 0)
 			printf(", %d not attempted (%s)", left, sr->full ?
 			    "the remote is full" : sr->emptied ?

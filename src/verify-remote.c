@@ -75,7 +75,7 @@ struct vr {
 	unsigned long		 count[VR_N];
 	uint64_t		 bytes;		/* read back */
 	uint64_t		 checked;
-	uint64_t		 resent;	/* --resend: jobs queued again */
+	uint64_t		 resent;	/* --resend: queued again */
 };
 
 /*
