@@ -242,6 +242,7 @@ extern volatile sig_atomic_t stop_requested;
 void		 stop_catch(void);
 void		 fmt_size(uint64_t n, char *buf, size_t size);
 int		 library_dir_check(const char *path);
+int		 disk_free(int fd, uint64_t *avail);
 int		 err_disk_full(const char *err);
 
 /* config.c */

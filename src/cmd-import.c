@@ -18,7 +18,6 @@
  * import_sync with --sync. Only a directory's files are held at a time.
  */
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -144,9 +143,8 @@ library_full(struct import *imp)
 static void
 library_full_say(struct import *imp)
 {
-	struct statvfs	 vfs;
 	unsigned long	 done = 0, left;
-	uint64_t	 avail = 0, need;
+	uint64_t	 avail, need;
 	char		 a[32], n[32];
 	int		 i;
 
@@ -156,8 +154,8 @@ library_full_say(struct import *imp)
 		done += imp->count[i];
 	left = (imp->sc->files > done ? imp->sc->files - done : 0) +
 	    imp->nofit;
-	if (imp->libfd != -1 && fstatvfs(imp->libfd, &vfs) == 0)
-		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (disk_free(imp->libfd, &avail) == -1)
+		avail = 0;
 	need = (imp->sc->bytes > imp->bytes_done ? imp->sc->bytes -
 	    imp->bytes_done : 0) + imp->nofit_bytes + CATALOG_ROOM;
 	fmt_size(avail, a, sizeof a);

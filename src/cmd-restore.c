@@ -14,7 +14,6 @@
  * read a page of rows at a time: memory does not grow with the library.
  */
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -344,11 +343,11 @@ enum rstate
 restore_file(struct restore *rs, const struct rfile *f, char *why,
     size_t size)
 {
-	struct statvfs	vfs;
+	uint64_t	avail;
 	enum rstate	s;
 
-	if (fstatvfs(rs->libfd, &vfs) == 0 && (uint64_t)vfs.f_bavail *
-	    vfs.f_frsize < (uint64_t)f->size + CATALOG_ROOM) {
+	if (disk_free(rs->libfd, &avail) == 0 &&
+	    avail < (uint64_t)f->size + CATALOG_ROOM) {
 		snprintf(why, size, "does not fit in what is free on the "
 		    "library's disk");
 		rs->nofit_bytes += (uint64_t)f->size;
@@ -402,15 +401,14 @@ restore_one(struct restore *rs, const struct rfile *f)
 static void
 restore_nofit_say(struct restore *rs)
 {
-	struct statvfs	vfs;
-	uint64_t	avail = 0;
+	uint64_t	avail;
 	unsigned long	n = rs->count[R_NOTTRIED];
 	char		a[32], b[32];
 
 	if (n == 0)
 		return;
-	if (fstatvfs(rs->libfd, &vfs) == 0)
-		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (disk_free(rs->libfd, &avail) == -1)
+		avail = 0;
 	fmt_size(avail, a, sizeof a);
 	fmt_size(rs->nofit_bytes + CATALOG_ROOM, b, sizeof b);
 	meter_clear(&rs->meter);

@@ -7,7 +7,6 @@
  * it, beside it.
  */
 #include <sys/stat.h>
-#include <sys/vfs.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -332,8 +331,8 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 {
 	struct store_dest	 dest = { -1, NULL, 0, 0 };
 	struct store_file	 copy;
-	struct statfs		 fs;
 	struct pending		*p;
+	uint64_t		 avail;
 
 	if ((dest.dirfd = lib_dir(imp, f->out->dir, f->err,
 	    sizeof f->err)) == -1)
@@ -345,11 +344,9 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	 * A file that does not fit in what is free is not attempted, and the
 	 * run goes on with the others (a smaller one may fit); the end of
 	 * the run says how many and what they need (library_full_say).
-	 * (fstatfs: fstatvfs would stat the directory too, for each file.)
 	 */
-	if (fstatfs(dest.dirfd, &fs) == 0 && fs.f_frsize > 0 &&
-	    (uint64_t)fs.f_bavail * (uint64_t)fs.f_frsize <
-	    (uint64_t)f->sb.st_size + CATALOG_ROOM) {
+	if (disk_free(dest.dirfd, &avail) == 0 &&
+	    avail < (uint64_t)f->sb.st_size + CATALOG_ROOM) {
 		close(f->fd);
 		f->fd = -1;
 		imp->nofit++;

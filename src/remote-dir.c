@@ -14,7 +14,6 @@
  * risk replacing a file.
  */
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -234,14 +233,10 @@ dir_fill(struct xfer *x, const struct upload *up, int fd, int out,
 static int
 dir_fits(struct xfer *x, const struct upload *up, int dfd)
 {
-	struct statvfs	vfs;
 	uint64_t	avail;
 	char		a[32], n[32];
 
-	if (dfd == -1 || fstatvfs(dfd, &vfs) == -1 || vfs.f_frsize == 0)
-		return 1;
-	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	if (avail >= up->size)
+	if (disk_free(dfd, &avail) == -1 || avail >= up->size)
 		return 1;
 	fmt_size(up->size, n, sizeof n);
 	fmt_size(avail, a, sizeof a);

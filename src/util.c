@@ -2,6 +2,7 @@
  * util.c: small helpers more than one command shares.
  */
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -53,6 +54,22 @@ stop_catch(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * What is free on the disk of the open file or folder fd, to an ordinary
+ * user, in *avail: 0, or -1 when it cannot be told. (fstatfs: fstatvfs
+ * would stat fd too, and this is asked before every copy.)
+ */
+int
+disk_free(int fd, uint64_t *avail)
+{
+	struct statfs	fs;
+
+	if (fd == -1 || fstatfs(fd, &fs) == -1 || fs.f_frsize <= 0)
+		return -1;
+	*avail = (uint64_t)fs.f_bavail * (uint64_t)fs.f_frsize;
+	return 0;
 }
 
 /* Does the message err say a disk is full (or a quota reached)? */
