@@ -125,7 +125,6 @@ remote_emptied(struct remote *r, const char *who)
 	return 1;
 }
 
-
 void
 remote_close(struct remote *r)
 {

@@ -868,30 +868,22 @@ store_opendirs(int dirfd, const char *rel, int create, const char *what,
 int
 store_open_below(int dirfd, const char *rel, char *err, size_t errlen)
 {
-	const char	*base = strrchr(rel, '/');
+	const char	*slash = strrchr(rel, '/');
 	char		*dir;
 	struct stat	 sb;
 	int		 dfd, fd, e;
 
-	if (base != NULL) {
-		dir = xstrndup(rel, (size_t)(base - rel));
-		dfd = store_opendirs(dirfd, dir, 0, "folder", err, errlen);
-		e = errno;
-		free(dir);
-		if (dfd == -1) {
-			errno = e;
-			return -1;
-		}
-		base++;
-	} else if ((dfd = dup(dirfd)) == -1) {
-		e = errno;
-		snprintf(err, errlen, "%s", strerror(e));
+	/* Its folder ("" for dirfd itself), then the file in it. */
+	dir = xstrndup(rel, slash != NULL ? (size_t)(slash - rel) : 0);
+	dfd = store_opendirs(dirfd, dir, 0, "folder", err, errlen);
+	e = errno;
+	free(dir);
+	if (dfd == -1) {
 		errno = e;
 		return -1;
-	} else
-		base = rel;
-	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC);
+	}
+	fd = openat(dfd, slash != NULL ? slash + 1 : rel, O_RDONLY |
+	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	e = errno;
 	close(dfd);
 	if (fd == -1) {
