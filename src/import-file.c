@@ -146,6 +146,24 @@ infile_failed(struct import *imp, struct infile *f)
 	return OUT_FAILED;
 }
 
+/*
+ * The file is not taken this run (f->err says why): o is OUT_WAITING
+ * (changed or still written to: said now) or OUT_NOTTRIED (it does not
+ * fit: said once at the end, library_full_say). Counted and reported.
+ */
+static enum outcome
+infile_left(struct import *imp, struct infile *f, enum outcome o)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	f->fd = -1;
+	imp->bytes_done += (uint64_t)f->e->size;
+	if (o == OUT_WAITING)
+		say(imp, f->e->path, "%s", f->err);
+	report(imp, f->e->path, o, NULL, NULL, NULL, f->err);
+	return o;
+}
+
 /* The catalogue failed to record something of the file. */
 static enum outcome
 infile_failed_catalog(struct import *imp, struct infile *f)
@@ -231,10 +249,8 @@ import_read(struct import *imp, struct infile *f)
 	    sizeof f->err)) < 0) {
 		o = f->fd == -2 ? OUT_WAITING : OUT_FAILED;
 		f->fd = -1;
-		imp->bytes_done += (uint64_t)f->e->size;
-		say(imp, f->e->path, "%s", f->err);
-		report(imp, f->e->path, o, NULL, NULL, NULL, f->err);
-		return o;
+		return o == OUT_WAITING ? infile_left(imp, f, o) :
+		    infile_failed(imp, f);
 	}
 	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */
 	/* Under 16 MB: its first HASH_SLOT bytes (a photo whole), once. */
@@ -347,14 +363,11 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	 */
 	if (disk_free(dest.dirfd, &avail) == 0 &&
 	    avail < (uint64_t)f->sb.st_size + CATALOG_ROOM) {
-		close(f->fd);
-		f->fd = -1;
 		imp->nofit++;
 		imp->nofit_bytes += (uint64_t)f->sb.st_size;
-		imp->bytes_done += (uint64_t)f->e->size;
-		report(imp, f->e->path, OUT_NOTTRIED, NULL, NULL, NULL,
-		    "does not fit in what is free on the library's disk");
-		*o = OUT_NOTTRIED;
+		snprintf(f->err, sizeof f->err, "does not fit in what is free "
+		    "on the library's disk");
+		*o = infile_left(imp, f, OUT_NOTTRIED);
 		return NULL;
 	}
 	dest.tmpdir = imp->tmpdir;
@@ -364,12 +377,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	case 0:
 		break;
 	case STORE_CHANGED:
-		close(f->fd);
-		f->fd = -1;
-		imp->bytes_done += (uint64_t)f->e->size;
-		say(imp, f->e->path, "%s", f->err);
-		report(imp, f->e->path, OUT_WAITING, NULL, NULL, NULL, f->err);
-		*o = OUT_WAITING;
+		*o = infile_left(imp, f, OUT_WAITING);
 		return NULL;
 	default:
 		goto failed;
