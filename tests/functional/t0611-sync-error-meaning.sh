@@ -48,39 +48,38 @@ grep -q wrong "$W/err" && sb_fail "the password was printed"
 expect anon 2 "HEAD 401 Unauthorized: the server wants a login: set user = and password ="
 expect s3 2 "PUT 404 NoSuchBucket: bucket nosuch does not exist: check bucket =, endpoint = and region ="
 
-# 403 to a request without credentials, with a hostile body
-sb_start_proxy "$OPEN_PORT" "PUT:403"
-cat >>"$CFG" <<EOF2
+# proxied NAME FAULTS: a WebDAV remote NAME reached through a new fault
+# proxy in front of the open server.
+proxied() {
+	sb_start_proxy "$OPEN_PORT" "$2"
+	printf '\n[remote %s]\ntype = webdav\nurl = http://127.0.0.1:%s/\n' \
+	    "$1" "$PROXY_PORT" >>"$CFG"
+}
+# all_pending NAME: every job of remote NAME still pending, no attempt
+# counted (the remote's fault, not the files').
+all_pending() {
+	[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
+	    WHERE remote_id = (SELECT id FROM remotes WHERE name = '$1') AND
+	    status = 'pending' AND attempts = 0")" = "$NFILES" ]
+}
 
-[remote shut]
-type = webdav
-url = http://127.0.0.1:$PROXY_PORT/
-EOF2
+# 403 to a request without credentials, with a hostile body
+proxied shut "PUT:403"
 expect shut 1 'PUT 403 Forbidden: Denied\\x1b\[2J\\x1b]0;pwned\\x07 by policy?\\xff xx*\.\.\.: the server refuses it to anyone (no credentials are sent): check its permissions'
 LC_ALL=C grep -q "$(printf '\033')" "$W/err" && sb_fail "a raw escape character"
 n=$(grep '^shoebox: remote shut' "$W/err" | wc -c)
 echo "403 message: $n bytes"
 [ "$n" -lt 300 ] || sb_fail "the server's body should be shortened"
 # it stays pending: a remote that refuses is not a file that failed
-[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
-    WHERE remote_id = (SELECT id FROM remotes WHERE name = 'shut') AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
-    sb_fail "jobs of a refusing remote should stay pending"
+all_pending shut || sb_fail "jobs of a refusing remote should stay pending"
 
 # 507: the remote's disk is full.
-sb_start_proxy "$OPEN_PORT" "PUT:507"
-cat >>"$CFG" <<EOF2
-
-[remote full]
-type = webdav
-url = http://127.0.0.1:$PROXY_PORT/
-EOF2
+proxied full "PUT:507"
 expect full 1 'PUT 507 InsufficientStorage: injected: the remote has no room left: make room there; the files left stay queued'
 [ "$(grep -c '^REQ PUT' "$W/proxy.log")" = 1 ] || sb_fail "507 was retried, or the next files tried: $(cat "$W/proxy.log")"
 grep -q "^remote full: $NFILES files: 0 uploaded (0 B), 0 already there, 0 failed, $NFILES not attempted (the remote is full)$" "$W/out" ||
     sb_fail "the summary does not say the remote is full: $(cat "$W/out")"
-[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
-    WHERE remote_id = (SELECT id FROM remotes WHERE name = 'full') AND status = 'pending' AND attempts = 0")" = "$NFILES" ] ||
-    sb_fail "jobs of a full remote should stay pending"
+all_pending full || sb_fail "jobs of a full remote should stay pending"
 sb_sync full >"$W/out" 2>"$W/err" || sb_fail "room again: sync failed: $(cat "$W/err")"
 grep -q "^remote full: $NFILES files: $NFILES uploaded" "$W/out" || sb_fail "room again: $(cat "$W/out")"
 exit 0

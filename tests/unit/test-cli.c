@@ -202,45 +202,52 @@ test_size(void **state)
 	assert_string_equal(buf, "3.0 GB");
 }
 
+/* A value as written, and what its parser makes of it (-1: refused). */
+struct parsed {
+	const char	*in;
+	double		 want;
+};
+
+/* Each of t[0..n) through parse (what names it): as wanted. */
+static void
+check_parsed(const char *what, int (*parse)(const char *, double *),
+    const struct parsed *t, size_t n)
+{
+	double	d;
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (parse(t[i].in, &d) == -1)
+			d = -1;
+		if (d != t[i].want)
+			fail_msg("%s '%s': %g, want %g", what, t[i].in, d,
+			    t[i].want);
+	}
+}
+
 /* Durations (settle) and seconds (a remote's timeouts): plain decimals. */
 static void
 test_durations(void **state)
 {
-	static const struct {
-		const char	*in;
-		double		 want;	/* -1: refused */
-	} dur[] = {
+	static const struct parsed dur[] = {
 		{ "0", 0 }, { "45", 45 }, { "30s", 30 }, { "1.5m", 90 },
 		{ ".5h", 1800 }, { "1d", 86400 }, { "5 s", 5 }, { "2min", 120 },
 		{ "366d", 366 * 86400.0 }, { "367d", -1 }, { "inf", -1 },
 		{ "nan", -1 }, { "1e3", -1 }, { "0x10", -1 }, { "-5s", -1 },
 		{ "+5", -1 }, { "", -1 }, { "s", -1 }, { ".", -1 },
 		{ "99999999999999999999d", -1 }, { "5w", -1 },
-	}, sec[] = {
+	};
+	static const struct parsed sec[] = {
 		{ "30", 30 }, { "1.5", 1.5 }, { "500ms", 0.5 }, { "2m", 120 },
 		{ "86400s", 86400 }, { "86401", -1 }, { "1e308", -1 },
 		{ "infinity", -1 }, { "0x1p3", -1 }, { "-1", -1 }, { "5h", -1 },
 	};
-	double	d;
-	size_t	i;
 
 	(void)state;
-	for (i = 0; i < sizeof dur / sizeof dur[0]; i++) {
-		d = -1;
-		if (config_parse_duration(dur[i].in, &d) == -1)
-			d = -1;
-		if (d != dur[i].want)
-			fail_msg("duration '%s': %g, want %g", dur[i].in, d,
-			    dur[i].want);
-	}
-	for (i = 0; i < sizeof sec / sizeof sec[0]; i++) {
-		d = -1;
-		if (config_parse_seconds(sec[i].in, &d) == -1)
-			d = -1;
-		if (d != sec[i].want)
-			fail_msg("seconds '%s': %g, want %g", sec[i].in, d,
-			    sec[i].want);
-	}
+	check_parsed("duration", config_parse_duration, dur,
+	    sizeof dur / sizeof dur[0]);
+	check_parsed("seconds", config_parse_seconds, sec,
+	    sizeof sec / sizeof sec[0]);
 }
 
 int
