@@ -1418,6 +1418,8 @@ catalog_seen_row(sqlite3_stmt *st, int col, struct cat_seen *seen)
 
 	seen->skipped = status != NULL &&
 	    strcmp((const char *)status, "skipped") == 0;
+	seen->forgotten = status != NULL &&
+	    strcmp((const char *)status, "forgotten") == 0;
 	if (sqlite3_column_type(st, col + 2) != SQLITE_NULL)
 		catalog_get_file(st, col + 1, &seen->file);
 	else

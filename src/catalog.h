@@ -101,6 +101,7 @@ struct cat_file {
 /* What an earlier run recorded of a source (catalog_seen). */
 struct cat_seen {
 	int		 skipped;	/* recorded as not media */
+	int		 forgotten;	/* its file was (shoebox forget) */
 	struct cat_file	 file;		/* file.id 0: none */
 };
 

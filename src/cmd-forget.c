@@ -1,13 +1,31 @@
 /*
- * cmd-forget.c: "shoebox forget --remote NAME": drop from the catalogue
- * everything it records of a remote that was taken out of the config: its
- * upload jobs (pending, done or failed), the multipart uploads in
- * progress and the checks verify --remote made. Nothing on the remote
- * itself is touched, nor any library file. A remote still in the config
- * is refused without --force (its next sync would queue every file again,
- * and find those already there); one a sync is uploading to right now is
- * refused always. It says what it drops first; --dry-run only says it.
+ * cmd-forget.c: "shoebox forget": drop from the catalogue what the user
+ * took away on purpose.
+ *
+ * forget --remote NAME: everything it records of a remote that was taken
+ * out of the config: its upload jobs (pending, done or failed), the
+ * multipart uploads in progress and the checks verify --remote made.
+ * Nothing on the remote itself is touched, nor any library file. A remote
+ * still in the config is refused without --force (its next sync would
+ * queue every file again, and find those already there); one a sync is
+ * uploading to right now is refused always. It says what it drops first;
+ * --dry-run only says it.
+ *
+ * forget FILE... (or --missing: every catalogued file gone): library
+ * files deleted on purpose. Only a file that is gone from the library is
+ * forgotten (one still there, or something else at its name, is refused),
+ * under the library's lock, so no import or restore is linking it back
+ * meanwhile. Its row goes, with its upload jobs (a file a sync is sending
+ * now is refused); the sources it came from stay remembered, with no file,
+ * so the folder or card it came from does not bring it back; its sidecars
+ * gone too are forgotten with it, those still there stay, on their own.
+ * Copies on remotes stay where they are: it says which.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +37,7 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "store.h"
 
 /* What the catalogue holds of a remote. */
 struct forget_count {
@@ -134,8 +153,9 @@ forget_say(struct sb_ctx *ctx, const char *name, const struct forget_count *c,
 		    (long long)c->pending, (long long)c->failed);
 }
 
+/* forget --remote NAME. */
 static int
-cmd_forget(struct sb_ctx *ctx, struct cmd_args *args)
+forget_remote(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	struct forget_count	 c;
 	struct catalog		*cat;
@@ -188,16 +208,588 @@ out:
 	return rc;
 }
 
+/* forget FILE... and forget --missing: where they are. */
+struct forget_files {
+	struct sb_ctx	*ctx;
+	struct catalog	*cat;
+	int		 libfd;
+	char		*libreal;	/* the library's real path */
+	char		*cwdrel;	/* the cwd's path in it, or NULL */
+	int		 dry_run;
+	int		 dirfd;		/* the last folder looked in ... */
+	char		 dir[PATH_MAX];	/* ... its path in the library */
+	unsigned long	 forgotten, sidecars, refused, missing;
+};
+
+/*
+ * Is the catalogued file at rel gone from the library? 1 gone; 0 not, a
+ * file is there; 2 something else is there (a link), or it cannot be told
+ * (a folder on the way is a link, or cannot be read). why says which. A
+ * folder on the way that is gone means the file is gone.
+ */
+static int
+forget_gone(struct forget_files *ff, const char *rel, char *why,
+    size_t whylen)
+{
+	struct stat	 sb;
+	const char	*base = strrchr(rel, '/');
+	size_t		 dlen = base == NULL ? 0 : (size_t)(base - rel);
+
+	base = base == NULL ? rel : base + 1;
+	/* Most files are in the same folder as the one before. */
+	if (ff->dirfd == -1 || strlen(ff->dir) != dlen ||
+	    strncmp(ff->dir, rel, dlen) != 0) {
+		if (ff->dirfd != -1)
+			close(ff->dirfd);
+		snprintf(ff->dir, sizeof ff->dir, "%.*s", (int)dlen, rel);
+		if ((ff->dirfd = store_opendirs(ff->libfd, ff->dir, 0,
+		    "library folder", why, whylen)) == -1)
+			return errno == ENOENT ? 1 : 2;
+	}
+	if (fstatat(ff->dirfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		snprintf(why, whylen, "%s", strerror(errno));
+		return 2;
+	}
+	if (S_ISREG(sb.st_mode)) {
+		snprintf(why, whylen, "it is still in the library: delete it "
+		    "first (forget drops only files that are gone)");
+		return 0;
+	}
+	snprintf(why, whylen, "something else is at its name (a link or a "
+	    "folder): take it away first");
+	return 2;
+}
+
+/*
+ * Is a sync sending f (or one of its sidecars) right now? 1, 0, or -1
+ * after saying why.
+ */
+static int
+forget_busy(struct catalog *cat, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 rc, busy = 0;
+
+	if ((st = catalog_prepare(cat, "SELECT count(*) FROM upload_jobs"
+	    " WHERE lease_until > ?2 AND (file_id = ?1 OR file_id IN"
+	    " (SELECT id FROM files WHERE main_id = ?1))")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		busy = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return catalog_error(cat, "looking up a file's uploads");
+	return busy;
+}
+
+/*
+ * The remotes that hold a copy of file id, into copies ("bk, s3", "" for
+ * none) and, if not NULL, the JSON array remotes. 0 or -1.
+ */
+static int
+forget_copies(struct catalog *cat, int64_t id, char *copies, size_t size,
+    struct json_object *remotes)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	size_t		 len = 0;
+	int		 rc;
+
+	copies[0] = '\0';
+	if ((st = catalog_prepare(cat, "SELECT r.name FROM upload_jobs j"
+	    " JOIN remotes r ON r.id = j.remote_id WHERE j.file_id = ?1"
+	    " AND j.status = 'done' ORDER BY r.name")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		if (name == NULL)
+			continue;
+		if (remotes != NULL)
+			json_object_array_add(remotes,
+			    json_object_new_string(name));
+		if (len < size)
+			len += (size_t)snprintf(copies + len, size - len,
+			    "%s%s", len > 0 ? ", " : "", log_esc(name));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a file's uploads");
+	return 0;
+}
+
+/*
+ * Drop file id's row: its upload jobs go with it (ON DELETE CASCADE), the
+ * sources it came from stay, with no file and marked forgotten, and
+ * sidecars still pointing at it (main_id) stand alone. 0 or -1.
+ */
+static int
+forget_drop_file(struct catalog *cat, int64_t id)
+{
+	static const char *const sql[] = {
+		"UPDATE source_files SET file_id = NULL, status = 'forgotten'"
+		" WHERE file_id = ?1",
+		"UPDATE files SET main_id = NULL WHERE main_id = ?1",
+		"DELETE FROM files WHERE id = ?1",
+	};
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = SQLITE_DONE;
+
+	for (i = 0; i < sizeof sql / sizeof sql[0] && rc == SQLITE_DONE;
+	    i++) {
+		if ((st = catalog_prepare(cat, sql[i])) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "forgetting a file");
+	return 0;
+}
+
+/* Say that f was (or would be) forgotten, or was refused (why). */
+static void
+forget_said(struct forget_files *ff, const char *path, const char *main,
+    const char *why, int64_t id)
+{
+	struct json_object	*o, *remotes = NULL;
+	char			 copies[512];
+
+	if (why != NULL) {
+		ff->refused++;
+		if (id != 0)
+			log_warnx("forget: %s/%s: %s",
+			    log_esc(ff->ctx->library), log_esc(path), why);
+		else	/* an operand not catalogued, as given */
+			log_warnx("forget: %s: %s", log_esc(path), why);
+	} else if (main != NULL)
+		ff->sidecars++;
+	else
+		ff->forgotten++;
+	if (ff->ctx->json) {
+		o = json_object_new_object();
+		json_add_str(o, "path", path);
+		json_add_str(o, "status", why != NULL ? "refused" :
+		    ff->dry_run ? "would_forget" : "forgotten");
+		if (main != NULL)
+			json_add_str(o, "sidecar_of", main);
+		if (why != NULL)
+			json_add_str(o, "error", why);
+		else {
+			remotes = json_object_new_array();
+			json_object_object_add(o, "copies_on", remotes);
+		}
+		if (remotes != NULL)
+			forget_copies(ff->cat, id, copies, sizeof copies,
+			    remotes);
+		json_print(o);
+		return;
+	}
+	if (why != NULL || log_quiet ||
+	    forget_copies(ff->cat, id, copies, sizeof copies, NULL) == -1)
+		return;
+	printf("%s %s%s%s%s%s%s\n", ff->dry_run ? "would forget" : "forgot",
+	    log_esc(path), main != NULL ? " (sidecar of " : "",
+	    main != NULL ? log_esc(main) : "", main != NULL ? ")" : "",
+	    copies[0] != '\0' ? "; its copy stays on " : "", copies);
+}
+
+/*
+ * Forget the catalogued file f if it is gone (inside a transaction): its
+ * sidecars gone too with it, after it is said. 0 (forgotten or refused, and
+ * said), or -1 if the catalogue failed.
+ */
+static int
+forget_one(struct forget_files *ff, const struct cat_file *f)
+{
+	sqlite3_stmt	*st;
+	struct cat_file	*side;
+	char		 why[512];
+	int		 rc, busy;
+
+	why[0] = '\0';
+	if (forget_gone(ff, f->path, why, sizeof why) != 1) {
+		forget_said(ff, f->path, NULL, why, f->id);
+		return 0;
+	}
+	if ((busy = forget_busy(ff->cat, f->id)) != 0) {
+		if (busy == 1)
+			forget_said(ff, f->path, NULL, "a sync is sending it "
+			    "(or its sidecar) now; try again when it is over",
+			    f->id);
+		return busy == 1 ? 0 : -1;
+	}
+	forget_said(ff, f->path, NULL, NULL, f->id);
+	if ((st = catalog_prepare(ff->cat, "SELECT id, path FROM files"
+	    " WHERE main_id = ?1 ORDER BY id")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->id);
+	side = xcalloc(1, sizeof *side);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		side->id = sqlite3_column_int64(st, 0);
+		strlcpy_sb(side->path, (const char *)sqlite3_column_text(st,
+		    1), sizeof side->path);
+		if (forget_gone(ff, side->path, why, sizeof why) != 1) {
+			if (!log_quiet && !ff->ctx->json)
+				printf("  its sidecar %s stays in the library, "
+				    "on its own\n", log_esc(side->path));
+			continue;
+		}
+		forget_said(ff, side->path, f->path, NULL, side->id);
+		if (!ff->dry_run && forget_drop_file(ff->cat, side->id) == -1)
+			break;
+	}
+	sqlite3_finalize(st);
+	free(side);
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_ROW ? -1 : catalog_error(ff->cat,
+		    "looking up sidecars");
+	return ff->dry_run ? 0 : forget_drop_file(ff->cat, f->id);
+}
+
+/*
+ * The catalogue's path of the FILE operand arg, into rel: a path in the
+ * library (as find and verify print them), its full path, or a path from
+ * the current folder when that is inside the library. 1 and rel, 0 (not
+ * catalogued: said), or -1.
+ */
+static int
+forget_lookup(struct forget_files *ff, const char *arg, struct cat_file *f)
+{
+	const char	*lib = ff->ctx->library, *tries[2];
+	char		 rel[PATH_MAX], *p, *q, *cand = NULL;
+	size_t		 n, i;
+	int		 rc = 0;
+
+	tries[0] = arg;
+	tries[1] = NULL;
+	if (arg[0] == '/') {
+		n = strlen(ff->libreal);
+		if (strncmp(arg, ff->libreal, n) == 0 && arg[n] == '/')
+			tries[0] = arg + n + 1;
+		else if (strncmp(arg, lib, (n = strlen(lib))) == 0 &&
+		    arg[n] == '/')
+			tries[0] = arg + n + 1;
+		else {
+			forget_said(ff, arg, NULL, "not inside the library "
+			    "(its full path, or a path in it)", 0);
+			return 0;
+		}
+	} else if (ff->cwdrel != NULL) {
+		xasprintf(&cand, "%s/%s", ff->cwdrel, arg);
+		tries[1] = cand;
+	}
+	for (i = 0; i < 2 && tries[i] != NULL && rc == 0; i++) {
+		/* Lexically clean: no "", "." or ".." components. */
+		strlcpy_sb(rel, tries[i], sizeof rel);
+		for (p = q = rel; *p != '\0'; ) {
+			n = strcspn(p, "/");
+			if ((n == 0) || (n == 1 && p[0] == '.')) {
+				p += n + (p[n] == '/');
+				continue;
+			}
+			if (n == 2 && p[0] == '.' && p[1] == '.') {
+				rel[0] = '\0';
+				break;
+			}
+			if (q != rel)
+				*q++ = '/';
+			memmove(q, p, n);
+			q += n;
+			p += n + (p[n] == '/');
+		}
+		if (rel[0] != '\0')
+			*q = '\0';
+		if (rel[0] != '\0' &&
+		    (rc = catalog_file_at(ff->cat, rel, f)) == -1)
+			break;
+	}
+	free(cand);
+	if (rc == 0)
+		forget_said(ff, arg, NULL, "the catalogue has no such file "
+		    "(name it as find and verify print it, or by its full "
+		    "path)", 0);
+	return rc;
+}
+
+/* forget FILE...: each named file, in one transaction. 0 or -1. */
+static int
+forget_named(struct forget_files *ff, struct cmd_args *args)
+{
+	struct cat_file	*f = xmalloc(sizeof *f);
+	int		 i, rc = 0;
+
+	if (!ff->dry_run && catalog_begin(ff->cat) == -1) {
+		free(f);
+		return -1;
+	}
+	for (i = 0; i < args->argc && rc == 0; i++)
+		if ((rc = forget_lookup(ff, args->argv[i], f)) == 1)
+			rc = forget_one(ff, f);
+	free(f);
+	if (ff->dry_run)
+		return rc;
+	if (rc == 0)
+		return catalog_commit(ff->cat);
+	catalog_rollback(ff->cat);
+	return -1;
+}
+
+#define FORGET_PAGE	512	/* files looked at in one transaction */
+
+/*
+ * The next page of catalogued files after id *after: ids and paths into
+ * fs, the ids of their main files into mains (0: none); at most
+ * FORGET_PAGE. How many, or -1.
+ */
+static int
+forget_page(struct catalog *cat, int64_t *after, struct cat_file *fs,
+    int64_t *mains)
+{
+	sqlite3_stmt	*st;
+	int		 rc, n = 0;
+
+	if ((st = catalog_prepare(cat, "SELECT id, path, coalesce(main_id,"
+	    " 0) FROM files WHERE id > ?1 ORDER BY id LIMIT ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, *after);
+	sqlite3_bind_int(st, 2, FORGET_PAGE);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fs[n].id = *after = sqlite3_column_int64(st, 0);
+		strlcpy_sb(fs[n].path, (const char *)sqlite3_column_text(st,
+		    1), sizeof fs[n].path);
+		mains[n++] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "reading the catalogue");
+	return n;
+}
+
+/*
+ * Is fs, a sidecar of file main, to be forgotten with its main file (gone
+ * too) rather than on its own? 1, 0 or -1.
+ */
+static int
+forget_with_main(struct forget_files *ff, int64_t main, struct cat_file *mf)
+{
+	char	why[512];
+	int	rc;
+
+	if (main == 0 || (rc = catalog_file(ff->cat, main, mf)) == 0)
+		return 0;
+	if (rc == -1)
+		return -1;
+	return forget_gone(ff, mf->path, why, sizeof why) == 1;
+}
+
+/*
+ * forget --missing: first count the catalogued files gone (refusing all
+ * if every one is: a library not mounted whole, or not the library), then
+ * forget them, a page per transaction; a sidecar whose main file is gone
+ * too goes with it. 0, 1 refused, or -1.
+ */
+static int
+forget_missing(struct forget_files *ff)
+{
+	struct cat_file	*fs = xreallocarray(NULL, FORGET_PAGE + 1, sizeof *fs);
+	int64_t		 mains[FORGET_PAGE], after = 0;
+	unsigned long	 total = 0, gone = 0, unsure = 0;
+	char		 why[512];
+	int		 i, n = 0, rc = 0, g;
+
+	while (!stop_requested &&
+	    (n = forget_page(ff->cat, &after, fs, mains)) > 0)
+		for (i = 0; i < n; i++, total++) {
+			g = forget_gone(ff, fs[i].path, why, sizeof why);
+			gone += g == 1;
+			unsure += g == 2;
+		}
+	if (n == -1 || stop_requested) {
+		free(fs);
+		return -1;
+	}
+	ff->missing = gone;
+	if (gone > 0 && gone == total && total > 1) {
+		log_warnx("forget: every file the catalogue lists (%lu) is "
+		    "missing from %s: is that the library, and is its disk "
+		    "mounted whole? nothing forgotten", total,
+		    log_esc(ff->ctx->library));
+		free(fs);
+		return 1;
+	}
+	after = 0;
+	while (gone + unsure > 0 && rc == 0 && !stop_requested &&
+	    (n = forget_page(ff->cat, &after, fs, mains)) > 0) {
+		if (!ff->dry_run && catalog_begin(ff->cat) == -1) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < n && rc == 0; i++) {
+			/* Gone, or not to be told: refused (forget_one). */
+			if (forget_gone(ff, fs[i].path, why, sizeof why) == 0)
+				continue;
+			/* Still catalogued (not gone with its main file)? */
+			if ((rc = catalog_file_at(ff->cat, fs[i].path,
+			    &fs[i])) != 1) {
+				rc = rc == 0 ? 0 : -1;
+				continue;
+			}
+			/* fs[FORGET_PAGE]: room for its main file. */
+			if ((rc = forget_with_main(ff, mains[i],
+			    &fs[FORGET_PAGE])) != 0) {
+				rc = rc == 1 ? 0 : -1;
+				continue;
+			}
+			rc = forget_one(ff, &fs[i]);
+		}
+		if (!ff->dry_run && (rc == 0 ? catalog_commit(ff->cat) :
+		    catalog_rollback(ff->cat)) == -1)
+			rc = -1;
+	}
+	free(fs);
+	return n == -1 || stop_requested ? -1 : rc;
+}
+
+/* Say how many files were (or would be) forgotten, and refused. */
+static void
+forget_files_summary(struct forget_files *ff, int missing)
+{
+	struct json_object	*o;
+
+	if (ff->ctx->json) {
+		o = json_object_new_object();
+		json_add_str(o, "summary", "forget");
+		json_object_object_add(o, "forgotten",
+		    json_object_new_int64((int64_t)ff->forgotten));
+		json_object_object_add(o, "sidecars",
+		    json_object_new_int64((int64_t)ff->sidecars));
+		json_object_object_add(o, "refused",
+		    json_object_new_int64((int64_t)ff->refused));
+		json_object_object_add(o, "dry_run",
+		    json_object_new_boolean(ff->dry_run));
+		json_print(o);
+		return;
+	}
+	if (log_quiet)
+		return;
+	if (missing && ff->missing == 0 && ff->refused == 0) {
+		printf("nothing catalogued is missing from the library; "
+		    "nothing forgotten\n");
+		return;
+	}
+	printf("%s%lu file%s %s", ff->dry_run ? "dry run: " : "",
+	    ff->forgotten, ff->forgotten == 1 ? "" : "s", ff->dry_run ?
+	    "would be forgotten" : "forgotten");
+	if (ff->sidecars > 0)
+		printf(", and %lu sidecar%s with %s", ff->sidecars,
+		    ff->sidecars == 1 ? "" : "s", ff->forgotten == 1 ? "it" :
+		    "them");
+	if (ff->refused > 0)
+		printf("; %lu refused", ff->refused);
+	printf("\n");
+}
+
+/* forget FILE... or forget --missing. */
+static int
+forget_files(struct sb_ctx *ctx, struct cmd_args *args)
+{
+	struct forget_files	 ff;
+	char			*cwd, *db;
+	size_t			 n;
+	int			 lockfd = -1, rc = -1, missing;
+
+	missing = cmd_has(args, "missing");
+	if (missing == (args->argc > 0) || cmd_has(args, "force")) {
+		log_warnx("forget: FILE..., --missing or --remote NAME (one of "
+		    "them; --force goes with --remote)");
+		return EXIT_USAGE;
+	}
+	xasprintf(&db, "%s/.shoebox/catalog.db", ctx->library);
+	if (access(db, F_OK) == -1) {
+		log_warn("forget: %s", db);
+		free(db);
+		return EXIT_USAGE;
+	}
+	free(db);
+	memset(&ff, 0, sizeof ff);
+	ff.ctx = ctx;
+	ff.dry_run = cmd_has(args, "dry-run");
+	ff.libfd = ff.dirfd = -1;
+	if ((ff.libreal = realpath(ctx->library, NULL)) == NULL) {
+		log_warn("forget: library %s", log_esc(ctx->library));
+		return EXIT_USAGE;
+	}
+	if ((cwd = getcwd(NULL, 0)) != NULL) {
+		n = strlen(ff.libreal);
+		if (strncmp(cwd, ff.libreal, n) == 0 && cwd[n] == '/')
+			ff.cwdrel = xstrdup(cwd + n + 1);
+		free(cwd);
+	}
+	if ((ff.libfd = open(ff.libreal, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		log_warn("forget: library %s", log_esc(ctx->library));
+		goto out;
+	}
+	/* No import, adopt or restore linking files meanwhile. */
+	if (!ff.dry_run && (lockfd = lock_library(ctx->library, "forget")) ==
+	    -1)
+		goto out;
+	if ((ff.cat = catalog_open(ctx->library, ff.dry_run)) == NULL)
+		goto out;
+	rc = missing ? forget_missing(&ff) : forget_named(&ff, args);
+	if (rc != -1)
+		forget_files_summary(&ff, missing);
+out:
+	if (ff.cat != NULL)
+		catalog_close(ff.cat);
+	if (ff.dirfd != -1)
+		close(ff.dirfd);
+	if (ff.libfd != -1)
+		close(ff.libfd);
+	if (lockfd != -1)
+		close(lockfd);
+	free(ff.libreal);
+	free(ff.cwdrel);
+	if (rc == -1)
+		return EXIT_SOMEFAILED;
+	return rc == 1 || ff.refused > 0 ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
+}
+
+static int
+cmd_forget(struct sb_ctx *ctx, struct cmd_args *args)
+{
+	if (cmd_get(args, "remote") != NULL) {
+		if (args->argc > 0 || cmd_has(args, "missing")) {
+			log_warnx("forget: --remote NAME forgets a remote; "
+			    "files are forgotten without it");
+			return EXIT_USAGE;
+		}
+		return forget_remote(ctx, args);
+	}
+	return forget_files(ctx, args);
+}
+
 static const struct cmd_option forget_options[] = {
-	{ "remote", 'r', "NAME", "the remote to forget (required)" },
-	{ "force", 'f', NULL, "even though NAME is still in the config" },
+	{ "remote", 'r', "NAME", "forget a remote taken out of the config" },
+	{ "missing", 0, NULL, "forget every catalogued file gone from the "
+	    "library" },
+	{ "force", 'f', NULL, "with --remote: even though NAME is still in "
+	    "the config" },
 	{ "dry-run", 'n', NULL, "only say what would be forgotten" },
-	{ "json", 'j', NULL, "say it as a JSON object" },
+	{ "json", 'j', NULL, "say it as JSON" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_forget_entry = {
-	"forget", "", 0, 0,
-	"drop a remote taken out of the config from the catalogue",
+	"forget", "[FILE...]", 0, -1,
+	"drop files deleted on purpose, or a remote taken out of the config, "
+	"from the catalogue",
 	forget_options, CMD_LIBRARY, cmd_forget
 };

@@ -196,6 +196,7 @@ report(struct import *imp, const char *src, enum outcome o,
 	char			 p[PATH_MAX * 2], d[PATH_MAX * 2], taken[64];
 	int			 why = error != NULL && o != OUT_IMPORTED &&
 				    o != OUT_SIDECAR && o != OUT_DUPLICATE;
+	int			 reason = o == OUT_SKIPPED || o == OUT_ALREADY;
 
 	imp->count[o]++;
 	if (imp->json) {
@@ -206,7 +207,7 @@ report(struct import *imp, const char *src, enum outcome o,
 		json_add_str(obj, "dest", dest != NULL ? log_path(dest, d,
 		    sizeof d) : NULL);
 		json_add_str(obj, "sha256", sha);
-		json_add_str(obj, o == OUT_SKIPPED ? "reason" : "error", error);
+		json_add_str(obj, reason ? "reason" : "error", error);
 		if (imp->dry_run)
 			json_object_object_add(obj, "dry_run",
 			    json_object_new_boolean(1));

@@ -97,7 +97,10 @@ import_seen(struct import *imp, const struct scan_entry *e,
 	int		 fd, rc;
 
 	if (seen->file.id == 0 || seen->file.path[0] == '\0') {
-		report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL, NULL);
+		/* Its library copy deleted on purpose: never again. */
+		report(imp, e->path, OUT_ALREADY, NULL, NULL, NULL,
+		    seen->forgotten ? "its library copy was deleted and "
+		    "forgotten (shoebox forget)" : NULL);
 		return OUT_ALREADY;
 	}
 	if (!imp->move || imp->dry_run) {
@@ -523,6 +526,7 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 			    o == OUT_FAILED ? "main file failed" : o ==
 			    OUT_WAITING ? "main file left for the next run" :
 			    o == OUT_NOTTRIED ? "main file not attempted" :
+			    o == OUT_ALREADY ? "its main file was forgotten" :
 			    "its main file was not imported");
 			whole = 0;
 			continue;

@@ -347,7 +347,8 @@ remote_open_file(struct xfer *x, const struct upload *up)
 		if (errno == ENOENT)
 			xfer_error(x, "not in the library any more (moved or "
 			    "deleted?): shoebox verify lists such files, "
-			    "restore brings them back");
+			    "restore brings them back, forget drops those "
+			    "deleted on purpose");
 		else
 			xfer_error(x, "%s", err);
 		return -1;
