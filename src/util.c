@@ -72,12 +72,26 @@ disk_free(int fd, uint64_t *avail)
 	return 0;
 }
 
-/* Does the message err say a disk is full (or a quota reached)? */
+/* Does err end with the text of error e (as "...: TEXT", or be it)? */
+static int
+err_ends_with(const char *err, int e)
+{
+	const char	*text = strerror(e);
+	size_t		 n = strlen(err), t = strlen(text);
+
+	return n >= t && strcmp(err + n - t, text) == 0 &&
+	    (n == t || (n >= t + 2 && memcmp(err + n - t - 2, ": ", 2) == 0));
+}
+
+/*
+ * Does the message err say a disk is full (or a quota reached)? Only as
+ * its cause, at its end: a file name in the message could hold the same
+ * words (a hostile name must not stop a run for everyone).
+ */
 int
 err_disk_full(const char *err)
 {
-	return strstr(err, strerror(ENOSPC)) != NULL ||
-	    strstr(err, strerror(EDQUOT)) != NULL;
+	return err_ends_with(err, ENOSPC) || err_ends_with(err, EDQUOT);
 }
 
 /*

@@ -3,7 +3,8 @@
  * the names tried when one is taken (store_name_candidate), and the one
  * read, hash and copy pass (store_pass): the bytes copied, hashed and
  * counted once each, a region, an early end, an interruption; and the
- * read-ahead of the files to come (store_ahead), in and out of order.
+ * read-ahead of the files to come (store_ahead), in and out of order;
+ * and which messages say a disk is full (err_disk_full).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -269,6 +270,33 @@ test_ahead(void **state)
 	}
 }
 
+/*
+ * A full disk is the cause at a message's end, never words in a file name
+ * inside it: a hostile name must not stop a run.
+ */
+static void
+test_disk_full(void **state)
+{
+	char	msg[256];
+
+	(void)state;
+	snprintf(msg, sizeof msg, "write to library failed: %s",
+	    strerror(ENOSPC));
+	assert_true(err_disk_full(msg));
+	snprintf(msg, sizeof msg, "/mnt/usb/2024/01/01/a.jpg: %s",
+	    strerror(EDQUOT));
+	assert_true(err_disk_full(msg));
+	assert_true(err_disk_full(strerror(ENOSPC)));
+	snprintf(msg, sizeof msg, "/mnt/usb/%s.JPG: %s", strerror(ENOSPC),
+	    strerror(EACCES));
+	assert_false(err_disk_full(msg));
+	snprintf(msg, sizeof msg, "/mnt/usb/x: %s.JPG", strerror(ENOSPC));
+	assert_false(err_disk_full(msg));
+	snprintf(msg, sizeof msg, "/mnt/usb/x%s", strerror(ENOSPC));
+	assert_false(err_disk_full(msg));
+	assert_false(err_disk_full(""));
+}
+
 int
 main(void)
 {
@@ -278,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_pass_copy),
 		cmocka_unit_test(test_pass_region_and_errors),
 		cmocka_unit_test(test_ahead),
+		cmocka_unit_test(test_disk_full),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
