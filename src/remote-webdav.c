@@ -213,7 +213,23 @@ dav_known(struct dav_priv *d, const char *dir, int add)
 	return found;
 }
 
-/* Is dir a collection on the server (PROPFIND)? 1 or 0. */
+/* dav_is_collection's: a response that is a collection (its resourcetype). */
+static int
+dav_one_collection(void *arg, const char *href, int collection,
+    uint64_t size, int has_size)
+{
+	(void)href;
+	(void)size;
+	(void)has_size;
+	*(int *)arg |= collection;
+	return 0;
+}
+
+/*
+ * Is dir a collection on the server (PROPFIND, Depth 0)? 1 or 0. Read from
+ * its resourcetype, not from the word anywhere in the answer (its href
+ * may hold it).
+ */
 static int
 dav_is_collection(struct xfer *x, const char *dir)
 {
@@ -225,8 +241,9 @@ dav_is_collection(struct xfer *x, const char *dir)
 	c.depth = "0";
 	xreq_init(&rq, "PROPFIND");
 	if (xreq_perform(x, &rq, dav_prepare, &c) == REMOTE_OK &&
-	    rq.status == 207 && rq.resp != NULL)
-		is = strstr(rq.resp, "collection") != NULL;
+	    rq.status == 207 && rq.resp != NULL &&
+	    dav_list_parse(rq.resp, rq.resplen, dav_one_collection, &is) != 0)
+		is = 0;
 	xreq_free(&rq);
 	free(c.url);
 	return is;
