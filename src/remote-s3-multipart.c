@@ -79,7 +79,7 @@ s3_put_part(struct xfer *x, struct s3_mp *mp, int n)
 	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) != REMOTE_OK)
 		goto out;
 	if (rq.status == 404 && rq.resp != NULL &&
-	    strstr(rq.resp, "NoSuchUpload") != NULL) {
+	    strstr(rq.resp, "<Code>NoSuchUpload</Code>") != NULL) {
 		pthread_mutex_lock(&mp->lock);
 		mp->gone = 1;
 		pthread_mutex_unlock(&mp->lock);
