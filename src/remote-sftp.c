@@ -11,8 +11,14 @@
  * renamed into place: a plain SFTP rename, which OpenSSH's server refuses
  * when the name exists, after a check that it does not (for servers whose
  * rename replaces). A file already there counts as this one only once it
- * is read back and hashed.
+ * is read back and hashed. A server's disk being full is only "failure"
+ * in SFTP: after a failed upload the server is asked what is free there
+ * (statvfs@openssh.com, curl's statvfs command), and a file that does
+ * not fit, or a disk without inodes, is said as the dir remote says it;
+ * what was found is kept, so that the files as big are not tried again.
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +44,9 @@ struct sftp_priv {
 	char	*pins[8];	/* host_key_sha256: base64 fingerprints */
 	int	 npins;
 	char	*hints[3];	/* remote.hint_hostkey, _kex, _login */
+	pthread_mutex_t	lock;	/* of free_known */
+	long long free_known;	/* bytes free on the server's disk, as last
+				   asked and less what went up since; or -1 */
 };
 
 struct sftp_call {
@@ -194,6 +203,8 @@ sftp_open(struct remote *r)
 	size_t			 n;
 
 	s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	s->free_known = -1;
 	r->priv = s;
 	if ((url = remote_get(r, "url")) != NULL) {
 		if (strncasecmp(url, "sftp://", 7) != 0) {
@@ -284,6 +295,7 @@ sftp_close(struct remote *r)
 		free(s->pins[i]);
 	for (i = 0; i < 3; i++)
 		free(s->hints[i]);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 	r->priv = NULL;
 	r->hint_hostkey = r->hint_kex = r->hint_login = NULL;
@@ -422,8 +434,114 @@ sftp_discard(struct xfer *x, const char *tmp)
 }
 
 /*
+ * Ask the server what is free on the disk of the remote's folder (curl's
+ * statvfs command, after a STAT of it): *avail bytes and *inodes free.
+ * 0, or -1 when it does not say (no statvfs@openssh.com, or an error).
+ */
+static int
+sftp_room(struct xfer *x, long long *avail, long long *inodes)
+{
+	struct sftp_priv	*s = x->remote->priv;
+	struct sftp_cmds	 sc;
+	struct xreq		 rq;
+	char			*q, *cmd, saved[sizeof x->error];
+	int			 rc;
+
+	memcpy(saved, x->error, sizeof saved);	/* the failure said */
+	memset(&sc, 0, sizeof sc);
+	sc.c.s = s;
+	sc.c.url = sftp_url(s, s->root);
+	q = sftp_quote(s->root);
+	xasprintf(&cmd, "statvfs %s", q);
+	sc.cmds[0] = cmd;
+	xreq_init(&rq, "STAT");
+	rq.nobody = 1;
+	rc = xreq_perform(x, &rq, sftp_prepare_cmds, &sc);
+	*avail = rq.vfs_bavail >= 0 && rq.vfs_frsize > 0 &&
+	    rq.vfs_bavail <= LLONG_MAX / rq.vfs_frsize ?
+	    rq.vfs_bavail * rq.vfs_frsize : -1;
+	*inodes = rq.vfs_favail;
+	xreq_free(&rq);
+	free(sc.c.url);
+	free(cmd);
+	free(q);
+	memcpy(x->error, saved, sizeof saved);
+	if (rc != REMOTE_OK || *avail < 0)
+		return -1;
+	pthread_mutex_lock(&s->lock);
+	s->free_known = *avail;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Say that up does not fit in avail bytes: x->full XFER_NOFIT. */
+static void
+sftp_nofit(struct xfer *x, const struct upload *up, long long avail)
+{
+	char	a[32], n[32];
+
+	fmt_size(up->size, n, sizeof n);
+	fmt_size((uint64_t)avail, a, sizeof a);
+	xfer_error(x, "does not fit: %s, and %s free on the remote's disk", n,
+	    a);
+	x->full = XFER_NOFIT;
+}
+
+/*
+ * Before an upload: once the server said its disk had less room than up
+ * needs (sftp_room, less what went up since), ask again, and do not try
+ * it if it still does not fit. 1 to try, 0 (x->full XFER_NOFIT) not.
+ */
+static int
+sftp_fits(struct xfer *x, const struct upload *up)
+{
+	struct sftp_priv	*s = x->remote->priv;
+	long long		 known, avail, inodes;
+
+	pthread_mutex_lock(&s->lock);
+	known = s->free_known;
+	pthread_mutex_unlock(&s->lock);
+	if (known < 0 || up->size <= (uint64_t)known)
+		return 1;
+	if (sftp_room(x, &avail, &inodes) == -1 ||
+	    up->size <= (uint64_t)avail)
+		return 1;
+	sftp_nofit(x, up, avail);
+	return 0;
+}
+
+/*
+ * After a failed upload: was it for want of room? A file bigger than what
+ * is free is REMOTE_FAIL, x->full XFER_NOFIT (smaller ones may fit); a
+ * disk without a free inode stops the remote for the run, REMOTE_STOP
+ * and XFER_FULL. Otherwise rc, as it was.
+ */
+static int
+sftp_failed(struct xfer *x, const struct upload *up, int rc)
+{
+	long long	avail, inodes;
+
+	if (rc != REMOTE_FAIL || x->full != 0 ||
+	    sftp_room(x, &avail, &inodes) == -1)
+		return rc;
+	if (up->size > (uint64_t)avail) {
+		sftp_nofit(x, up, avail);
+		return REMOTE_FAIL;
+	}
+	if (inodes == 0) {
+		xfer_error(x, "no room left for new files on the remote's disk "
+		    "(no inode free): make room there; the files left stay "
+		    "queued");
+		x->full = XFER_FULL;
+		return REMOTE_STOP;
+	}
+	return rc;
+}
+
+/*
  * Upload to a temporary name, set its mtime, then rename it to name
  * unless something has that name by then. REMOTE_EXISTS when it had.
+ * One that does not fit is not tried, or given up (sftp_failed).
  */
 static int
 sftp_put(struct xfer *x, const struct upload *up, const char *name)
@@ -452,7 +570,7 @@ sftp_put(struct xfer *x, const struct upload *up, const char *name)
 	sc.cmds[0] = mt;
 	sc.create_dirs = 1;
 
-	if ((fd = remote_open_file(x, up)) == -1) {
+	if (!sftp_fits(x, up) || (fd = remote_open_file(x, up)) == -1) {
 		rc = REMOTE_FAIL;
 		goto out;
 	}
@@ -466,7 +584,17 @@ sftp_put(struct xfer *x, const struct upload *up, const char *name)
 	rq.body.len = up->size;
 	rq.body.sha = EVP_MD_CTX_new();
 	rc = xreq_perform(x, &rq, sftp_prepare_cmds, &sc);
-	if (rc == REMOTE_OK) {
+	if (rc == REMOTE_OK && rq.status == 404) {
+		/* curl's "remote file not found": it could not be made */
+		xfer_error(x, "the server could not create %s (a folder it "
+		    "cannot make, or a read-only server)", tmp);
+		rc = REMOTE_FAIL;
+	} else if (rc == REMOTE_OK && rq.body.pos != up->size) {
+		xfer_error(x, "the server took %llu of its %llu bytes",
+		    (unsigned long long)rq.body.pos,
+		    (unsigned long long)up->size);
+		rc = REMOTE_FAIL;
+	} else if (rc == REMOTE_OK) {
 		EVP_DigestFinal_ex(rq.body.sha, md, NULL);
 		sigv4_hex(md, sizeof md, hex);
 		if (strcasecmp(hex, up->sha256) != 0) {
@@ -477,6 +605,14 @@ sftp_put(struct xfer *x, const struct upload *up, const char *name)
 	}
 	xreq_free(&rq);
 	close(fd);
+	if (rc == REMOTE_OK) {
+		pthread_mutex_lock(&s->lock);
+		if (s->free_known >= 0)
+			s->free_known = (uint64_t)s->free_known > up->size ?
+			    s->free_known - (long long)up->size : 0;
+		pthread_mutex_unlock(&s->lock);
+	} else
+		rc = sftp_failed(x, up, rc);
 	/* the name still free? (some servers' rename would replace) */
 	if (rc == REMOTE_OK && (rc = sftp_command(x, path, NULL)) ==
 	    REMOTE_OK)
@@ -484,10 +620,16 @@ sftp_put(struct xfer *x, const struct upload *up, const char *name)
 	else if (rc == REMOTE_ABSENT) {
 		if ((rc = sftp_command(x, tmp, mv)) == REMOTE_OK)
 			moved = 1;
+		else if (rc == REMOTE_ABSENT) {
+			xfer_error(x, "the upload is not on the server: %s is "
+			    "gone (a server that keeps nothing?)", tmp);
+			rc = REMOTE_FAIL;
+		}
 		else if (rc == REMOTE_EXISTS &&
 		    sftp_command(x, path, NULL) != REMOTE_OK) {
+			/* a full disk too: a rename may need an inode */
 			xfer_error(x, "renaming the upload to %s failed", name);
-			rc = REMOTE_FAIL;
+			rc = sftp_failed(x, up, REMOTE_FAIL);
 		}
 	}
 	if (!moved && sftp_discard(x, tmp) != REMOTE_OK)

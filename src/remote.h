@@ -133,6 +133,8 @@ struct xreq {
 	int		 filetime;	/* ask for the file's time ... */
 	long long	 mtime;		/* ... Last-Modified, SFTP's mtime
 					   (seconds), or -1 */
+	/* SFTP's statvfs command: what is free (as statvfs(3)), or -1 */
+	long long	 vfs_bavail, vfs_frsize, vfs_favail;
 };
 
 #define RESP_MAX	(64 * 1024)

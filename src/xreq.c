@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ xreq_init(struct xreq *rq, const char *method)
 	rq->mtime = -1;
 	rq->length = -1;
 	rq->retry_after = -1;
+	rq->vfs_bavail = rq->vfs_frsize = rq->vfs_favail = -1;
 }
 
 /* Forget what the last attempt built and received. */
@@ -249,6 +251,42 @@ header_copy(const char *v, size_t n, char *out, size_t size)
 }
 
 /* curl's header callback: the few response headers we use. */
+/*
+ * What curl's SFTP statvfs command wrote as header data ("statvfs:", then
+ * a "f_NAME: NUMBER" line for each field; in one piece or a line at a
+ * time): the fields a remote's free room is read from, into rq.
+ */
+static void
+xreq_statvfs(struct xreq *rq, const char *buf, size_t n)
+{
+	static const char *const names[] = {
+		"f_bavail: ", "f_frsize: ", "f_favail: "
+	};
+	long long	*to[] = { &rq->vfs_bavail, &rq->vfs_frsize,
+			    &rq->vfs_favail };
+	const char	*p = buf, *end = buf + n, *eol;
+	long long	 v;
+	size_t		 i, len;
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			len = strlen(names[i]);
+			if ((size_t)(eol - p) <= len ||
+			    memcmp(p, names[i], len) != 0)
+				continue;
+			/* digits to the line's end, and not too many */
+			for (v = 0, p += len; p < eol && isdigit((unsigned
+			    char)*p) && v <= LLONG_MAX / 10 - 10; p++)
+				v = v * 10 + (*p - '0');
+			if (p == eol || *p == '\r')
+				*to[i] = v;
+			break;
+		}
+	}
+}
+
 static size_t
 xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 {
@@ -256,7 +294,11 @@ xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 	size_t		 n = size * nitems;
 	char		 v[80];
 
-	if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+	if (n > 2 && strncmp(buf, "f_", 2) == 0)
+		xreq_statvfs(rq, buf, n);
+	else if (n > 8 && strncmp(buf, "statvfs:", 8) == 0)
+		xreq_statvfs(rq, buf + 8, n - 8);
+	else if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 		rq->length = rq->retry_after = -1;
 	} else if (n > 5 && strncasecmp(buf, "etag:", 5) == 0)

@@ -18,6 +18,12 @@
 #   sb_s3_section NAME [PORT [BUCKET]]	print a [remote NAME] for s3rver
 #   sb_webdav_section NAME [PORT]	print a [remote NAME] for WebDAV
 #   sb_sftp_section NAME		print a [remote NAME] for sb_serve_sftp
+#   sb_serve_openssh TYPE...		Debian's sshd, host keys $S/host_TYPE:
+#					SSH_PORT
+#   sb_add_full_set			a 3 MB video, then ten 200 kB photos
+#   sb_unattempted STATUS		upload jobs in STATUS with no attempt
+#   sb_remote_whole DIR			every file in DIR is the library's
+#   sb_full_remote DIR WHERE NOINODES	remote bk too small, then full, then not
 
 set -u
 : "${SHOEBOX:?}" "${TOP:?}"
@@ -199,6 +205,129 @@ sb_serve_sftp() {
 	echo "[127.0.0.1]:$SFTP_PORT $(cut -d' ' -f1,2 "$W/ssh/host.pub")" \
 	    >"$W/ssh/known_hosts"
 	sb_wait_tcp "$SFTP_PORT"
+}
+
+# sb_serve_openssh TYPE...: Debian's OpenSSH server on 127.0.0.1, on a free
+# port (SSH_PORT), with the host keys $S/host_TYPE (made by the caller, as
+# $S/authorized_keys), its SFTP in-process; its log in $W/sshd.log.
+# Returns once ssh-keyscan gets an answer.
+sb_serve_openssh() {
+	[ -x /usr/sbin/sshd ] || sb_skip "sshd not installed (openssh-server)"
+	# sshd wants its privilege separation directory, and absolute paths
+	[ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null ||
+	    sb_skip "no /run/sshd for sshd"
+	SSH_PORT=$(sb_free_port)
+	{ printf 'ListenAddress 127.0.0.1\nPort %s\n' "$SSH_PORT"
+	  for sb_t in "$@"; do printf 'HostKey %s/host_%s\n' "$S" "$sb_t"; done
+	  cat <<EOF2
+AuthorizedKeysFile $S/authorized_keys
+PidFile $S/sshd.pid
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+Subsystem sftp internal-sftp
+EOF2
+	} >"$S/sshd_config"
+	/usr/sbin/sshd -D -e -f "$S/sshd_config" >"$W/sshd.log" 2>&1 &
+	SB_PIDS="$SB_PIDS $!"
+	sb_i=0
+	until [ -n "$(ssh-keyscan -T 2 -p "$SSH_PORT" 127.0.0.1 2>/dev/null)" ]
+	do
+		sb_i=$((sb_i + 1))
+		[ $sb_i -lt 50 ] ||
+		    { cat "$W/sshd.log"; sb_skip "sshd did not start"; }
+		sleep 0.1
+	done
+}
+
+# sb_add_full_set: a remote with 1 MB free gets a 3 MB video first (by
+# name), 2019/07/04/A_BIG.MOV, then ten photos of 200 kB, P_0.JPG ... P_9.
+sb_add_full_set() {
+	head -c 3000000 /dev/urandom >"$W/big"
+	sb_add "$W/big" "2019/07/04/A_BIG.MOV"
+	sb_i=0
+	while [ $sb_i -lt 10 ]; do
+		head -c 200000 /dev/urandom >"$W/p$sb_i"
+		sb_add "$W/p$sb_i" "2019/07/04/P_$sb_i.JPG"
+		sb_i=$((sb_i + 1))
+	done
+}
+
+# sb_unattempted STATUS: how many upload jobs are in STATUS, no attempt
+# counted.
+sb_unattempted() {
+	sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
+	    WHERE status = '$1' AND attempts = 0"
+}
+
+# sb_remote_whole DIR: every file in DIR (a remote's folder) is the
+# library's, byte for byte, and no temporary is left.
+sb_remote_whole() {
+	(cd "$1" && find . -type f) | while read -r sb_f; do
+		cmp -s "$1/$sb_f" "$LIB/$sb_f" || { echo "$sb_f"; break; }
+	done >"$W/bad"
+	[ -s "$W/bad" ] && sb_fail "not whole on the remote: $(cat "$W/bad")"
+	[ -z "$(find "$1" -name '.*' ! -name . | head -n 1)" ] ||
+	    sb_fail "a temporary left: $(find "$1" -name '.*')"
+}
+
+# sb_full_remote DIR WHERE NOINODES: sync remote bk (its folder DIR, a 1 MB
+# tmpfs) after sb_add_full_set: the files too big for what is free are not
+# tried, the smaller after them go, one message ("... free on WHERE" with
+# -v), exit 1, queued with no attempt counted; then with no inode left the
+# remote stops (its message ends with NOINODES and "make room there"),
+# then with room the rest goes. Every file there is whole throughout.
+sb_full_remote() {
+	sb_sync >"$W/out" 2>"$W/err"
+	sb_rc=$?
+	cat "$W/out" "$W/err"
+	[ $sb_rc = 1 ] || sb_fail "too small: exit $sb_rc, expected 1"
+	[ -f "$1/2019/07/04/A_BIG.MOV" ] && sb_fail "3 MB on a 1 MB disk"
+	# Which photos fit depends on which finish first (transfers at once).
+	[ -n "$(find "$1" -name 'P_*.JPG' | head -n 1)" ] ||
+	    sb_fail "the photos after the big file did not go"
+	sb_sent=$(find "$1" -type f | wc -l)
+	[ "$sb_sent" -ge 3 ] || sb_fail "only $sb_sent photos fitted"
+	sb_left=$((11 - sb_sent))
+	[ "$(grep -c '^shoebox: remote bk: ' "$W/err")" = 1 ] ||
+	    sb_fail "not one message"
+	grep -q "^shoebox: remote bk: $sb_left files ([0-9.]* [kM]B) bigger than what is free on its disk (-v names them): make room there; they stay queued$" "$W/err" ||
+	    sb_fail "the message"
+	grep -q "^remote bk: 11 files: $sb_sent uploaded ([0-9.]* [kM]B), 0 already there, 0 failed, $sb_left too big for what is free there$" "$W/out" ||
+	    sb_fail "the summary"
+	[ "$(sb_unattempted pending)" = "$sb_left" ] ||
+	    sb_fail "the files left should be pending, no attempt counted"
+	sb_remote_whole "$1"
+
+	# -v names each, with its size and what is free.
+	sb_sync -v >"$W/out" 2>"$W/err"
+	grep -q "^shoebox: remote bk: 2019/07/04/A_BIG.MOV: does not fit: 3.0 MB, and [0-9.]* [kM]\{0,1\}B free on $2$" "$W/err" ||
+	    sb_fail "-v does not name the file: $(cat "$W/err")"
+
+	# No inodes left: the remote stops.
+	sb_used=$(df --output=iused "$1" | tail -n 1)
+	mount -o remount,size=64m,nr_inodes=$((sb_used + 2)) "$1" ||
+	    sb_fail "remount"
+	sb_sync >"$W/out" 2>"$W/err"
+	sb_rc=$?
+	cat "$W/out" "$W/err"
+	[ $sb_rc = 1 ] || sb_fail "no inodes: exit $sb_rc, expected 1"
+	[ "$(grep -c '^shoebox: remote bk: ' "$W/err")" = 1 ] ||
+	    sb_fail "no inodes: not one message"
+	grep -q "^shoebox: remote bk: .*$3.*: make room there; the files left stay queued$" "$W/err" ||
+	    sb_fail "no inodes: the message"
+	grep -q "not attempted (the remote is full)$" "$W/out" ||
+	    sb_fail "no inodes: the summary"
+	sb_remote_whole "$1"
+
+	# Room: the rest goes, each copy whole.
+	mount -o remount,size=64m,nr_inodes=1000 "$1" || sb_fail "grow"
+	sb_sync >"$W/out" 2>"$W/err" || sb_fail "room again: $(cat "$W/err")"
+	[ "$(find "$1" -type f | wc -l)" = 11 ] ||
+	    sb_fail "room again: not every file there"
+	sb_remote_whole "$1"
 }
 
 # sb_dav_secret PASSWORD: $W/dav.secret, mode 600, for secret_file =.

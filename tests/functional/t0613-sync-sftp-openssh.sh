@@ -14,7 +14,6 @@
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
 command -v ssh-keygen >/dev/null || sb_skip "ssh-keygen not installed (openssh-client)"
-[ -x /usr/sbin/sshd ] || sb_skip "sshd not installed (openssh-server)"
 
 S=$W/ssh
 mkdir -p "$S" "$W/srv"
@@ -28,34 +27,8 @@ done
 ssh-keygen -q -t ed25519 -N '' -f "$S/client" || sb_fail ssh-keygen
 ssh-keygen -q -t rsa -b 3072 -N '' -f "$S/client_rsa" || sb_fail ssh-keygen
 cat "$S/client.pub" "$S/client_rsa.pub" >"$S/authorized_keys"
-# sshd wants its privilege separation directory, and absolute paths
-[ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null ||
-    sb_skip "no /run/sshd for sshd"
-PORT=$(sb_free_port)
-cat >"$S/sshd_config" <<EOF2
-ListenAddress 127.0.0.1
-Port $PORT
-HostKey $S/host_rsa
-HostKey $S/host_ecdsa
-HostKey $S/host_ed25519
-AuthorizedKeysFile $S/authorized_keys
-PidFile $S/sshd.pid
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-Subsystem sftp internal-sftp
-EOF2
-/usr/sbin/sshd -D -e -f "$S/sshd_config" >"$W/sshd.log" 2>&1 &
-SB_PIDS="$SB_PIDS $!"
-i=0
-until ssh-keyscan -T 2 -p "$PORT" 127.0.0.1 >"$S/keyscan" 2>/dev/null &&
-    [ -s "$S/keyscan" ]; do
-	i=$((i + 1))
-	[ $i -lt 50 ] || { cat "$W/sshd.log"; sb_skip "sshd did not start"; }
-	sleep 0.1
-done
+sb_serve_openssh rsa ecdsa ed25519
+PORT=$SSH_PORT
 # ssh-keyscan lists the keys as they come, often ssh-rsa first: so here
 { ssh-keyscan -t rsa -p "$PORT" 127.0.0.1
   ssh-keyscan -t ecdsa,ed25519 -p "$PORT" 127.0.0.1; } >"$S/keyscan" 2>/dev/null

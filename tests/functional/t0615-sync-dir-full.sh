@@ -26,74 +26,8 @@ type = dir
 path = $BK
 EOF2
 
-# 3 MB first (by name), then ten photos of 200 kB: five fit in 1 MB.
-head -c 3000000 /dev/urandom >"$W/big"
-sb_add "$W/big" "2019/07/04/A_BIG.MOV"
-i=0
-while [ $i -lt 10 ]; do
-	head -c 200000 /dev/urandom >"$W/p$i"
-	sb_add "$W/p$i" "2019/07/04/P_$i.JPG"
-	i=$((i + 1))
-done
-
-jobs() {
-	sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
-	    WHERE status = '$1' AND attempts = 0"
-}
-# whole: every file on the backup disk is the library's, byte for byte,
-# and no temporary is left.
-whole() {
-	(cd "$BK" && find . -type f) | while read -r f; do
-		cmp -s "$BK/$f" "$LIB/$f" || { echo "$f"; break; }
-	done >"$W/bad"
-	[ -s "$W/bad" ] && sb_fail "not whole on the remote: $(cat "$W/bad")"
-	[ -z "$(find "$BK" -name '.*' ! -name . | head -n 1)" ] ||
-	    sb_fail "a temporary left: $(find "$BK" -name '.*')"
-}
-
-sb_sync >"$W/out" 2>"$W/err"
-rc=$?
-cat "$W/out" "$W/err"
-[ $rc = 1 ] || sb_fail "too small: exit $rc, expected 1"
-[ -f "$BK/2019/07/04/A_BIG.MOV" ] && sb_fail "3 MB on a 1 MB disk"
-# Which photos fit depends on which finish first (four transfers at once).
-[ -n "$(find "$BK" -name 'P_*.JPG' | head -n 1)" ] ||
-    sb_fail "the photos after the big file did not go"
-sent=$(find "$BK" -type f | wc -l)
-[ "$sent" -ge 3 ] || sb_fail "only $sent photos fitted"
-left=$((11 - sent))
-[ "$(grep -c '^shoebox: remote bk: ' "$W/err")" = 1 ] || sb_fail "not one message"
-grep -q "^shoebox: remote bk: $left files ([0-9.]* [kM]B) bigger than what is free on its disk (-v names them): make room there; they stay queued$" "$W/err" ||
-    sb_fail "the message"
-grep -q "^remote bk: 11 files: $sent uploaded ([0-9.]* [kM]B), 0 already there, 0 failed, $left too big for what is free there$" "$W/out" ||
-    sb_fail "the summary"
-[ "$(jobs pending)" = "$left" ] || sb_fail "the files left should be pending, no attempt counted"
-whole
-
-# -v names each, with its size and what is free.
-sb_sync -v >"$W/out" 2>"$W/err"
-grep -q "^shoebox: remote bk: 2019/07/04/A_BIG.MOV: does not fit: 3.0 MB, and [0-9.]* [kM]\{0,1\}B free on the disk$" "$W/err" ||
-    sb_fail "-v does not name the file: $(cat "$W/err")"
-
-# No inodes left: the write itself fails; the remote stops.
-used=$(df --output=iused "$BK" | tail -n 1)
-mount -o remount,size=64m,nr_inodes=$((used + 2)) "$BK" || sb_fail "remount"
-sb_sync >"$W/out" 2>"$W/err"
-rc=$?
-cat "$W/out" "$W/err"
-[ $rc = 1 ] || sb_fail "no inodes: exit $rc, expected 1"
-[ "$(grep -c '^shoebox: remote bk: ' "$W/err")" = 1 ] || sb_fail "no inodes: not one message"
-grep -q "^shoebox: remote bk: .*No space left on device: make room there; the files left stay queued$" "$W/err" ||
-    sb_fail "no inodes: the message"
-grep -q "not attempted (the remote is full)$" "$W/out" || sb_fail "no inodes: the summary"
-whole
-
-# Room: the rest goes, each copy reads back.
-mount -o remount,size=64m,nr_inodes=1000 "$BK" || sb_fail "grow"
-sb_sync >"$W/out" 2>"$W/err" || sb_fail "room again: $(cat "$W/err")"
-cat "$W/out"
-[ "$(find "$BK" -type f | wc -l)" = 11 ] || sb_fail "room again: not every file there"
-whole
+sb_add_full_set
+sb_full_remote "$BK" "the disk" "No space left on device"
 "$SHOEBOX" -L "$LIB" -c "$CFG" verify --remote bk --download >"$W/out" 2>&1 ||
     sb_fail "verify: $(cat "$W/out")"
 grep -q "11 intact, 0 changed, 0 missing" "$W/out" || sb_fail "verify: $(cat "$W/out")"
