@@ -401,6 +401,37 @@ forget_said(struct forget_files *ff, const char *path, const char *main,
 }
 
 /*
+ * The sidecars of file id: *n of them into *sides (ids and paths; to be
+ * freed), read whole before any is dropped. 0 or -1.
+ */
+static int
+forget_sidecars(struct catalog *cat, int64_t id, struct cat_file **sides,
+    size_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*sides = NULL;
+	*n = 0;
+	if ((st = catalog_prepare(cat, "SELECT id, path FROM files"
+	    " WHERE main_id = ?1 ORDER BY id")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*sides = xreallocarray(*sides, *n + 1, sizeof **sides);
+		memset(&(*sides)[*n], 0, sizeof **sides);
+		(*sides)[*n].id = sqlite3_column_int64(st, 0);
+		strlcpy_sb((*sides)[*n].path, (const char *)
+		    sqlite3_column_text(st, 1), sizeof (*sides)[*n].path);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up sidecars");
+	return 0;
+}
+
+/*
  * Forget the catalogued file f if it is gone (inside a transaction): its
  * sidecars gone too with it, after it is said. 0 (forgotten or refused, and
  * said), or -1 if the catalogue failed.
@@ -408,10 +439,10 @@ forget_said(struct forget_files *ff, const char *path, const char *main,
 static int
 forget_one(struct forget_files *ff, const struct cat_file *f)
 {
-	sqlite3_stmt	*st;
-	struct cat_file	*side;
+	struct cat_file	*sides;
 	char		 why[512];
-	int		 rc, busy;
+	size_t		 i, n;
+	int		 rc = 0, busy;
 
 	why[0] = '\0';
 	if (forget_gone(ff, f->path, why, sizeof why) != 1) {
@@ -425,32 +456,24 @@ forget_one(struct forget_files *ff, const struct cat_file *f)
 			    f->id);
 		return busy == 1 ? 0 : -1;
 	}
-	forget_said(ff, f->path, NULL, NULL, f->id);
-	if ((st = catalog_prepare(ff->cat, "SELECT id, path FROM files"
-	    " WHERE main_id = ?1 ORDER BY id")) == NULL)
+	if (forget_sidecars(ff->cat, f->id, &sides, &n) == -1)
 		return -1;
-	sqlite3_bind_int64(st, 1, f->id);
-	side = xcalloc(1, sizeof *side);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		side->id = sqlite3_column_int64(st, 0);
-		strlcpy_sb(side->path, (const char *)sqlite3_column_text(st,
-		    1), sizeof side->path);
-		if (forget_gone(ff, side->path, why, sizeof why) != 1) {
+	forget_said(ff, f->path, NULL, NULL, f->id);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (forget_gone(ff, sides[i].path, why, sizeof why) != 1) {
 			if (!log_quiet && !ff->ctx->json)
 				printf("  its sidecar %s stays in the library, "
-				    "on its own\n", log_esc(side->path));
+				    "on its own\n", log_esc(sides[i].path));
 			continue;
 		}
-		forget_said(ff, side->path, f->path, NULL, side->id);
-		if (!ff->dry_run && forget_drop_file(ff->cat, side->id) == -1)
-			break;
+		forget_said(ff, sides[i].path, f->path, NULL, sides[i].id);
+		if (!ff->dry_run)
+			rc = forget_drop_file(ff->cat, sides[i].id);
 	}
-	sqlite3_finalize(st);
-	free(side);
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_ROW ? -1 : catalog_error(ff->cat,
-		    "looking up sidecars");
-	return ff->dry_run ? 0 : forget_drop_file(ff->cat, f->id);
+	free(sides);
+	if (rc == 0 && !ff->dry_run)
+		rc = forget_drop_file(ff->cat, f->id);
+	return rc;
 }
 
 /*
