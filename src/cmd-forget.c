@@ -331,8 +331,8 @@ static int
 forget_drop_file(struct catalog *cat, int64_t id)
 {
 	static const char *const sql[] = {
-		"UPDATE source_files SET file_id = NULL, status = 'forgotten'"
-		" WHERE file_id = ?1",
+		("UPDATE source_files SET file_id = NULL, status ="
+		" 'forgotten' WHERE file_id = ?1"),
 		"UPDATE files SET main_id = NULL WHERE main_id = ?1",
 		"DELETE FROM files WHERE id = ?1",
 	};
