@@ -812,7 +812,6 @@ static const struct cmd_option forget_options[] = {
 
 const struct cmd_entry cmd_forget_entry = {
 	"forget", "[FILE...]", 0, -1,
-	"drop files deleted on purpose, or a remote taken out of the config, "
-	"from the catalogue",
+	"drop files deleted on purpose, or a remote, from the catalogue",
 	forget_options, CMD_LIBRARY, cmd_forget
 };
