@@ -10,7 +10,7 @@ cd "$top" || exit 2
 secs=${1:-60}
 shift
 corpus=${CORPUS:-$top/../shared/corpus}
-[ $# -gt 0 ] || set -- $(cd build/fuzzers && ls fuzz-* 2>/dev/null)
+[ $# -gt 0 ] || set -- $(cd build/fuzzers && ls fuzz-* 2>/dev/null | grep -v '\.d$')
 rc=0
 for name in "$@"; do
 	bin=build/fuzzers/$name
