@@ -279,6 +279,7 @@ void		 xreq_init(struct xreq *rq, const char *method);
 void		 xreq_free(struct xreq *rq);
 void		 xreq_header(struct xreq *rq, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+void		 xreq_header_line(struct xreq *rq, const char *buf, size_t n);
 int		 xreq_perform(struct xfer *x, struct xreq *rq,
 		    xreq_prepare prepare, void *arg);
 int		 xreq_http_error(struct xfer *x, const struct xreq *rq,

@@ -287,12 +287,14 @@ xreq_statvfs(struct xreq *rq, const char *buf, size_t n)
 	}
 }
 
-static size_t
-xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
+/*
+ * One header line of n bytes at buf (not NUL-terminated), or the block
+ * curl's SFTP statvfs command writes, into what rq keeps of the answer.
+ */
+void
+xreq_header_line(struct xreq *rq, const char *buf, size_t n)
 {
-	struct xreq	*rq = arg;
-	size_t		 n = size * nitems;
-	char		 v[80];
+	char	v[80];
 
 	if (n > 2 && strncmp(buf, "f_", 2) == 0)
 		xreq_statvfs(rq, buf, n);
@@ -317,7 +319,14 @@ xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 		if (isdigit((unsigned char)v[0]))
 			rq->retry_after = strtol(v, NULL, 10);
 	}
-	return n;
+}
+
+/* curl's header callback: xreq_header_line. */
+static size_t
+xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
+{
+	xreq_header_line(arg, buf, size * nitems);
+	return size * nitems;
 }
 
 /* Has the remote been given up on for this run (remote.unreachable)? */
