@@ -624,8 +624,7 @@ sftp_put(struct xfer *x, const struct upload *up, const char *name)
 			xfer_error(x, "the upload is not on the server: %s is "
 			    "gone (a server that keeps nothing?)", tmp);
 			rc = REMOTE_FAIL;
-		}
-		else if (rc == REMOTE_EXISTS &&
+		} else if (rc == REMOTE_EXISTS &&
 		    sftp_command(x, path, NULL) != REMOTE_OK) {
 			/* a full disk too: a rename may need an inode */
 			xfer_error(x, "renaming the upload to %s failed", name);
