@@ -250,7 +250,6 @@ header_copy(const char *v, size_t n, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* curl's header callback: the few response headers we use. */
 /*
  * What curl's SFTP statvfs command wrote as header data ("statvfs:", then
  * a "f_NAME: NUMBER" line for each field; in one piece or a line at a
@@ -268,7 +267,7 @@ xreq_statvfs(struct xreq *rq, const char *buf, size_t n)
 	long long	 v;
 	size_t		 i, len;
 
-	for (; p < end; p = eol + 1) {
+	for (; p < end; p = eol < end ? eol + 1 : end) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
 		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -289,7 +288,8 @@ xreq_statvfs(struct xreq *rq, const char *buf, size_t n)
 
 /*
  * One header line of n bytes at buf (not NUL-terminated), or the block
- * curl's SFTP statvfs command writes, into what rq keeps of the answer.
+ * curl's SFTP statvfs command writes, into what rq keeps of the answer:
+ * the few response headers we use.
  */
 void
 xreq_header_line(struct xreq *rq, const char *buf, size_t n)
