@@ -1111,6 +1111,25 @@ catalog_no_links(const char *dir, const char *path)
 }
 
 /*
+ * Is there a catalogue in library, for command who that must not create
+ * one (a library it would find empty)? 0, or -1 after saying why.
+ */
+int
+catalog_present(const char *library, const char *who)
+{
+	char	*db;
+	int	 rc = 0;
+
+	xasprintf(&db, "%s/.shoebox/catalog.db", library);
+	if (access(db, F_OK) == -1) {
+		log_warn("%s: %s", who, db);
+		rc = -1;
+	}
+	free(db);
+	return rc;
+}
+
+/*
  * Open (creating if need be) the catalogue of library. With readonly, a
  * missing catalogue is an error and nothing is created. NULL after saying
  * why.

@@ -105,6 +105,7 @@ struct cat_seen {
 	struct cat_file	 file;		/* file.id 0: none */
 };
 
+int		 catalog_present(const char *library, const char *who);
 struct catalog	*catalog_open(const char *library, int readonly);
 extern int	 catalog_stepwise;	/* tests: make a new one by migrating */
 void		 catalog_close(struct catalog *cat);

@@ -155,18 +155,12 @@ forget_say(struct sb_ctx *ctx, const char *name, const struct forget_count *c,
 
 /* forget --remote NAME. */
 static int
-forget_remote(struct sb_ctx *ctx, struct cmd_args *args)
+forget_remote(struct sb_ctx *ctx, struct cmd_args *args, const char *name)
 {
 	struct forget_count	 c;
 	struct catalog		*cat;
-	const char		*name;
-	char			*db;
 	int			 dry_run, rc = EXIT_USAGE;
 
-	if ((name = cmd_get(args, "remote")) == NULL) {
-		log_warnx("forget: which remote? --remote NAME");
-		return EXIT_USAGE;
-	}
 	dry_run = cmd_has(args, "dry-run");
 	if (forget_configured(ctx->cfg, name) && !cmd_has(args, "force")) {
 		log_warnx("forget: remote %s is still in the config (%s): take "
@@ -175,13 +169,8 @@ forget_remote(struct sb_ctx *ctx, struct cmd_args *args)
 		    log_esc(config_path(ctx->cfg)), log_esc(name));
 		return EXIT_USAGE;
 	}
-	xasprintf(&db, "%s/.shoebox/catalog.db", ctx->library);
-	if (access(db, F_OK) == -1) {
-		log_warn("forget: %s", db);
-		free(db);
+	if (catalog_present(ctx->library, "forget") == -1)
 		return EXIT_USAGE;
-	}
-	free(db);
 	if ((cat = catalog_open(ctx->library, dry_run)) == NULL)
 		return EXIT_USAGE;
 	if (forget_count(cat, name, &c) == -1) {
@@ -724,7 +713,7 @@ static int
 forget_files(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	struct forget_files	 ff;
-	char			*cwd, *db;
+	char			*cwd;
 	size_t			 n;
 	int			 lockfd = -1, rc = -1, missing;
 
@@ -734,13 +723,8 @@ forget_files(struct sb_ctx *ctx, struct cmd_args *args)
 		    "them; --force goes with --remote)");
 		return EXIT_USAGE;
 	}
-	xasprintf(&db, "%s/.shoebox/catalog.db", ctx->library);
-	if (access(db, F_OK) == -1) {
-		log_warn("forget: %s", db);
-		free(db);
+	if (catalog_present(ctx->library, "forget") == -1)
 		return EXIT_USAGE;
-	}
-	free(db);
 	memset(&ff, 0, sizeof ff);
 	ff.ctx = ctx;
 	ff.dry_run = cmd_has(args, "dry-run");
@@ -788,13 +772,15 @@ out:
 static int
 cmd_forget(struct sb_ctx *ctx, struct cmd_args *args)
 {
-	if (cmd_get(args, "remote") != NULL) {
+	const char	*name;
+
+	if ((name = cmd_get(args, "remote")) != NULL) {
 		if (args->argc > 0 || cmd_has(args, "missing")) {
 			log_warnx("forget: --remote NAME forgets a remote; "
 			    "files are forgotten without it");
 			return EXIT_USAGE;
 		}
-		return forget_remote(ctx, args);
+		return forget_remote(ctx, args, name);
 	}
 	return forget_files(ctx, args);
 }

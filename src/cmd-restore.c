@@ -571,14 +571,9 @@ restore_seed(const char *library, const char *dir)
 static int
 restore_library(struct restore *rs, const char *library)
 {
-	char	path[PATH_MAX];
-
 	rs->library = library;
-	snprintf(path, sizeof path, "%s/.shoebox/catalog.db", library);
-	if (access(path, F_OK) == -1) {
-		log_warn("restore: %s", path);
+	if (catalog_present(library, "restore") == -1)
 		return -1;
-	}
 	if ((rs->cat = catalog_open(library, rs->dry_run)) == NULL)
 		return -1;
 	if ((rs->libfd = open(library, O_RDONLY | O_DIRECTORY |

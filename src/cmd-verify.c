@@ -336,7 +336,7 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	struct verify	 v;
 	struct daterange since;
-	char		 path[PATH_MAX], how[128], *end;
+	char		 how[128], *end;
 	const char	*since_from = NULL;
 	double		 pct = 100;
 	int64_t		 total, limit = -1;
@@ -374,11 +374,8 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	rc = EXIT_USAGE;
 	v.json = ctx->json;
 	/* Never create a library or catalogue only to find it empty. */
-	snprintf(path, sizeof path, "%s/.shoebox/catalog.db", v.library);
-	if (access(path, F_OK) == -1) {
-		log_warn("verify: %s", path);
+	if (catalog_present(v.library, "verify") == -1)
 		return EXIT_USAGE;
-	}
 	if ((v.cat = catalog_open(v.library, 0)) == NULL)
 		goto out;
 	if ((v.libfd = open(v.library, O_RDONLY | O_DIRECTORY |

@@ -599,17 +599,11 @@ verify_remote(struct sb_ctx *ctx, const struct vr_opts *o)
 {
 	struct vr	*v;
 	int64_t		 total;
-	char		*db;
 	int		 i, rc = EXIT_USAGE;
 
 	/* Never create a library or catalogue only to find it empty. */
-	xasprintf(&db, "%s/.shoebox/catalog.db", ctx->library);
-	if (access(db, F_OK) == -1) {
-		log_warn("verify: %s", db);
-		free(db);
+	if (catalog_present(ctx->library, "verify") == -1)
 		return EXIT_USAGE;
-	}
-	free(db);
 	v = xcalloc(1, sizeof *v);
 	v->o = o;
 	v->ctx = ctx;

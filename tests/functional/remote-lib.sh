@@ -32,13 +32,19 @@ SB_PIDS=""
 sb_skip() { echo "$*"; exit 77; }
 sb_fail() { echo "FAIL: $*"; exit 1; }
 
-sb_cleanup() {
+# sb_stop: stop the test's servers (before unmounting what they serve).
+sb_stop() {
 	for p in $SB_PIDS; do
 		kill "$p" 2>/dev/null
 	done
 	for p in $SB_PIDS; do
 		wait "$p" 2>/dev/null
 	done
+	SB_PIDS=""
+}
+
+sb_cleanup() {
+	sb_stop
 	[ -n "${W:-}" ] && [ -z "${SB_KEEP:-}" ] && rm -rf "$W"
 }
 

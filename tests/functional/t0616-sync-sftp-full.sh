@@ -18,12 +18,7 @@ BK=$W/srv
 mkdir -p "$BK"
 mount -t tmpfs -o size=1m shoebox-t0616 "$BK" 2>"$W/mount.err" ||
     sb_skip "cannot mount a tmpfs: $(cat "$W/mount.err")"
-umount_bk() {
-	for p in $SB_PIDS; do kill "$p" 2>/dev/null; done
-	for p in $SB_PIDS; do wait "$p" 2>/dev/null; done
-	umount "$BK" 2>/dev/null
-	sb_cleanup
-}
+umount_bk() { sb_stop; umount "$BK" 2>/dev/null; sb_cleanup; }
 trap umount_bk EXIT
 
 S=$W/ssh
