@@ -57,7 +57,8 @@ struct watch {
 	unsigned long		 seq;
 	char			**roots;
 	int			 nroots;
-	dev_t			 lib_dev;	/* the library: never watched */
+	const char		*library;	/* never watched */
+	dev_t			 lib_dev;	/* once it is there */
 	ino_t			 lib_ino;
 	unsigned		 unwatched;	/* folders refused (ENOSPC) */
 	pid_t			 syncpid;	/* the upload running, or 0 */
@@ -176,6 +177,25 @@ wd_set(struct watch *w, int wd, const char *path)
 }
 
 /*
+ * Whether the folder sb is the library, never watched. A library that was
+ * not there when watch started (its first import makes it, maybe inside
+ * a watched folder) is looked up again until it is.
+ */
+static int
+watch_is_library(struct watch *w, const struct stat *sb)
+{
+	struct stat	lsb;
+
+	if (w->lib_dev == 0 && w->lib_ino == 0 &&
+	    stat(w->library, &lsb) == 0) {
+		w->lib_dev = lsb.st_dev;
+		w->lib_ino = lsb.st_ino;
+	}
+	return (w->lib_dev != 0 || w->lib_ino != 0) &&
+	    sb->st_dev == w->lib_dev && sb->st_ino == w->lib_ino;
+}
+
+/*
  * Watch the folder path and every folder below it, then list them: with
  * WALK_ALL every file found is pending (a folder just moved in), with
  * WALK_UNSETTLED only those still arriving (a rescan imports the rest).
@@ -215,7 +235,7 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 			continue;
 		xasprintf(&sub, "%s/%s", path, de->d_name);
 		if (S_ISDIR(sb.st_mode) && depth < WATCH_DEPTH &&
-		    !(sb.st_dev == w->lib_dev && sb.st_ino == w->lib_ino))
+		    !watch_is_library(w, &sb))
 			watch_dir(w, sub, depth + 1, walk);
 		else if (S_ISREG(sb.st_mode)) {
 			at = settled_at(w, &sb);
@@ -455,6 +475,7 @@ watch_read(struct watch *w)
 	char				 buf[64 * 1024]
 	    __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event	*ev;
+	struct stat			 sb;
 	char				*path, *p;
 	ssize_t				 n;
 	int				 overflow = 0, isdir;
@@ -478,9 +499,11 @@ watch_read(struct watch *w)
 			if (ev->len == 0 || scan_ignored_name(ev->name, isdir))
 				continue;
 			xasprintf(&path, "%s/%s", w->wdpath[ev->wd], ev->name);
-			if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
-				watch_dir(w, path, 0, WALK_ALL);
-			else if (!isdir && (ev->mask & (IN_CLOSE_WRITE |
+			if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+				if (lstat(path, &sb) == -1 ||
+				    !watch_is_library(w, &sb))
+					watch_dir(w, path, 0, WALK_ALL);
+			} else if (!isdir && (ev->mask & (IN_CLOSE_WRITE |
 			    IN_MOVED_TO)))
 				pend_add(w, path, now() + (w->o.settle >
 				    WATCH_DEBOUNCE ? w->o.settle :
@@ -608,10 +631,7 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 			w.roots[w.nroots][--n] = '\0';
 		w.nroots++;
 	}
-	if (stat(ctx->library, &sb) == 0) {
-		w.lib_dev = sb.st_dev;
-		w.lib_ino = sb.st_ino;
-	}
+	w.library = ctx->library;
 	if ((w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		log_warn("watch: inotify%s", errno == EMFILE ? " (too many "
 		    "inotify instances: fs.inotify.max_user_instances)" : "");

@@ -41,6 +41,22 @@ import_clean_tmp(struct import *imp)
 	closedir(d);
 }
 
+/*
+ * The library, as this run opened it, is never walked as a source: a
+ * library made by this run inside a source it walks (shoebox -L
+ * share/library import share) was not there when the sources were opened.
+ */
+static void
+library_skip(struct import *imp)
+{
+	struct stat	sb;
+
+	if (imp->sc != NULL && fstat(imp->libfd, &sb) == 0) {
+		imp->sc->skip_dev = sb.st_dev;
+		imp->sc->skip_ino = sb.st_ino;
+	}
+}
+
 /* Open the library (or, in a dry run, whatever of it exists). */
 int
 import_open(struct import *imp)
@@ -85,6 +101,7 @@ import_open(struct import *imp)
 			log_warn("library %s", imp->library);
 			return -1;
 		}
+		library_skip(imp);
 	}
 	return 0;
 }

@@ -40,6 +40,21 @@ sb import --move --no-progress "$T/card2"
 after=$(cd "$LIB" && find . -type f -not -path './.shoebox/*' -exec sha256sum {} + | sort)
 [ "$before" = "$after" ] || fail "the library changed: $after"
 
+# A library this run makes inside the source it walks (a drop share with
+# its archive in it, the first night; photos/ is walked after card/): the walk does not go into the new
+# library, so nothing of it is seen again as a duplicate or, with --move,
+# offered for deletion.
+mkdir -p "$T/share"
+cp -r "$TOP/tests/sample-card" "$T/share/card"
+SHOEBOX_LIBRARY=$T/share/photos sb import --move --no-progress "$T/share"
+expect_rc 0
+grep -q '13 files seen: 7 imported, 1 duplicates, 3 sidecars' "$T/out" ||
+    fail "the new library was walked: $(cat "$T/out")"
+! grep -q "photos/" "$T/err" || fail "the new library was walked: $(cat "$T/err")"
+[ "$(find "$T/share/photos" -type f -not -path '*/.shoebox/*' | wc -l)" = 10 ] ||
+    fail "photos: $(find "$T/share/photos" -type f)"
+rm -rf "$T/share"
+
 # --move with the hard link and the file twice: both names go, content stays.
 sb import --move --no-progress "$T/card" "$T/card"
 expect_rc 0

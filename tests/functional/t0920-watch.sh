@@ -132,6 +132,27 @@ grep -q 'watch: stopping' "$T/w.err" || fail "stop not said"
 	fail "a batch failed: $(q "SELECT * FROM runs WHERE outcome = 'error'")"
 [ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial copies left"
 
+# 7. A library its first batch makes inside the watched folder (a drop
+# share with its archive in it) is never watched: its own files are not
+# imported again, nor refused one by one as "inside the library".
+mkdir -p "$T/share"
+SHOEBOX_LIBRARY=$T/share/photos "$SHOEBOX" watch --settle 1s "$T/share" \
+    >"$T/w.out" 2>"$T/w.err" &
+wpid=$!
+wait_until 10 grep -q 'start: looking at every file' "$T/w.err" || fail "watch did not start"
+cp -r "$TOP/tests/sample-card" "$T/share/card"
+lib7() {
+	[ "$(find "$T/share/photos" -type f -not -path '*/.shoebox/*' | wc -l)" = 10 ]
+}
+wait_until 20 lib7 || fail "the card was not imported: $(cat "$T/w.err")"
+sleep 3
+kill -TERM $wpid
+wait $wpid || true
+wpid=""
+! grep -q 'inside it' "$T/w.err" || fail "the new library was watched: $(cat "$T/w.err")"
+[ "$(sqlite3 "$T/share/photos/.shoebox/catalog.db" "SELECT count(*) FROM runs WHERE sources LIKE '%/photos%' OR duplicates > 1")" = 0 ] ||
+	fail "batches: $(sqlite3 "$T/share/photos/.shoebox/catalog.db" "SELECT * FROM runs")"
+
 # Usage: a DIR that is not a directory.
 sb watch "$T/config"
 expect_rc 2
