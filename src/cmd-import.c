@@ -33,6 +33,7 @@
 
 #include "shoebox.h"
 #include "import.h"
+#include "remote.h"
 
 #ifndef SETTLE_DEFAULT
 #define SETTLE_DEFAULT	30	/* seconds a file must be left unchanged */
@@ -400,6 +401,34 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 static int	import_dir(struct scan *, size_t, size_t, void *);
 
 /*
+ * Each dir remote's folder (a backup disk) is never walked, and with --move
+ * never a source: its copies would be found duplicates of the library's
+ * and deleted. A drop share can hold it, when the backup disk is mounted
+ * below the share.
+ */
+static void
+import_fence_remotes(struct import *imp, struct scan *sc)
+{
+	const char	**names;
+	struct stat	  sb;
+	char		 *folder, *what;
+	int		  i, n;
+
+	n = config_sections(imp->ctx->cfg, "remote", &names);
+	for (i = 0; i < n; i++) {
+		if ((folder = remote_dir_folder(imp->ctx->cfg, names[i])) ==
+		    NULL)
+			continue;
+		if (stat(folder, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			xasprintf(&what, "remote %s's folder", names[i]);
+			scan_fence(sc, &sb, what, imp->move);
+			free(what);
+		}
+		free(folder);
+	}
+}
+
+/*
  * The sources opened (never the library): roots[i] for src[i], -1 for one
  * that cannot be walked, counted in *bad. The scan, or NULL when none
  * can be walked.
@@ -413,10 +442,9 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 	int		 i;
 
 	sc = imp->sc = scan_new(import_dir, imp);
-	if (stat(imp->library, &lsb) == 0) {
-		sc->skip_dev = lsb.st_dev;
-		sc->skip_ino = lsb.st_ino;
-	}
+	if (stat(imp->library, &lsb) == 0)
+		scan_fence(sc, &lsb, "the library", 1);
+	import_fence_remotes(imp, sc);
 	*bad = 0;
 	for (i = 0; i < nsrc; i++)
 		if ((roots[i] = scan_source(sc, src[i])) == -1)

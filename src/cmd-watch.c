@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "shoebox.h"
+#include "remote.h"
 #include "scan.h"
 
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | \
@@ -57,12 +58,23 @@ struct watch {
 	unsigned long		 seq;
 	char			**roots;
 	int			 nroots;
-	const char		*library;	/* never watched */
-	dev_t			 lib_dev;	/* once it is there */
-	ino_t			 lib_ino;
+	struct watch_fence	*fences;	/* folders never watched */
+	size_t			 nfences;
 	unsigned		 unwatched;	/* folders refused (ENOSPC) */
 	pid_t			 syncpid;	/* the upload running, or 0 */
 	int			 sync_again;
+};
+
+/*
+ * A folder never watched: the library, a dir remote's folder (as import
+ * never walks them). One not there when watch started (the library its
+ * first batch makes) is looked up again until it is.
+ */
+struct watch_fence {
+	char	*path;
+	dev_t	 dev;
+	ino_t	 ino;
+	int	 known;
 };
 
 enum walk { WALK_UNSETTLED, WALK_ALL };
@@ -176,23 +188,35 @@ wd_set(struct watch *w, int wd, const char *path)
 	w->wdpath[wd] = xstrdup(path);
 }
 
-/*
- * Whether the folder sb is the library, never watched. A library that was
- * not there when watch started (its first import makes it, maybe inside
- * a watched folder) is looked up again until it is.
- */
+/* Whether the folder sb is one never watched (struct watch_fence). */
 static int
-watch_is_library(struct watch *w, const struct stat *sb)
+watch_fenced(struct watch *w, const struct stat *sb)
 {
-	struct stat	lsb;
+	struct watch_fence	*f;
+	struct stat		 fsb;
+	size_t			 i;
 
-	if (w->lib_dev == 0 && w->lib_ino == 0 &&
-	    stat(w->library, &lsb) == 0) {
-		w->lib_dev = lsb.st_dev;
-		w->lib_ino = lsb.st_ino;
+	for (i = 0; i < w->nfences; i++) {
+		f = &w->fences[i];
+		if (!f->known && stat(f->path, &fsb) == 0) {
+			f->dev = fsb.st_dev;
+			f->ino = fsb.st_ino;
+			f->known = 1;
+		}
+		if (f->known && sb->st_dev == f->dev && sb->st_ino == f->ino)
+			return 1;
 	}
-	return (w->lib_dev != 0 || w->lib_ino != 0) &&
-	    sb->st_dev == w->lib_dev && sb->st_ino == w->lib_ino;
+	return 0;
+}
+
+/* Never watch path (struct watch_fence); path is taken. */
+static void
+watch_fence(struct watch *w, char *path)
+{
+	w->fences = xreallocarray(w->fences, w->nfences + 1,
+	    sizeof *w->fences);
+	memset(&w->fences[w->nfences], 0, sizeof *w->fences);
+	w->fences[w->nfences++].path = path;
 }
 
 /*
@@ -235,7 +259,7 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 			continue;
 		xasprintf(&sub, "%s/%s", path, de->d_name);
 		if (S_ISDIR(sb.st_mode) && depth < WATCH_DEPTH &&
-		    !watch_is_library(w, &sb))
+		    !watch_fenced(w, &sb))
 			watch_dir(w, sub, depth + 1, walk);
 		else if (S_ISREG(sb.st_mode)) {
 			at = settled_at(w, &sb);
@@ -501,7 +525,7 @@ watch_read(struct watch *w)
 			xasprintf(&path, "%s/%s", w->wdpath[ev->wd], ev->name);
 			if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
 				if (lstat(path, &sb) == -1 ||
-				    !watch_is_library(w, &sb))
+				    !watch_fenced(w, &sb))
 					watch_dir(w, path, 0, WALK_ALL);
 			} else if (!isdir && (ev->mask & (IN_CLOSE_WRITE |
 			    IN_MOVED_TO)))
@@ -581,6 +605,9 @@ watch_free(struct watch *w)
 	for (k = 0; k < w->nroots; k++)
 		free(w->roots[k]);
 	free(w->roots);
+	for (i = 0; i < w->nfences; i++)
+		free(w->fences[i].path);
+	free(w->fences);
 	if (w->fd != -1)
 		close(w->fd);
 }
@@ -594,8 +621,9 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 	sigset_t		 block, waitmask;
 	const char		**names, *v;
 	char			 buf[PATH_MAX * 2], **argv = args->argv;
+	char			*folder;
 	size_t			 n;
-	int			 i, argc = args->argc;
+	int			 i, nremotes, argc = args->argc;
 
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
@@ -631,7 +659,11 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 			w.roots[w.nroots][--n] = '\0';
 		w.nroots++;
 	}
-	w.library = ctx->library;
+	watch_fence(&w, xstrdup(ctx->library));
+	nremotes = config_sections(ctx->cfg, "remote", &names);
+	for (i = 0; i < nremotes; i++)
+		if ((folder = remote_dir_folder(ctx->cfg, names[i])) != NULL)
+			watch_fence(&w, folder);
 	if ((w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		log_warn("watch: inotify%s", errno == EMFILE ? " (too many "
 		    "inotify instances: fs.inotify.max_user_instances)" : "");

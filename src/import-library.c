@@ -51,10 +51,8 @@ library_skip(struct import *imp)
 {
 	struct stat	sb;
 
-	if (imp->sc != NULL && fstat(imp->libfd, &sb) == 0) {
-		imp->sc->skip_dev = sb.st_dev;
-		imp->sc->skip_ino = sb.st_ino;
-	}
+	if (imp->sc != NULL && fstat(imp->libfd, &sb) == 0)
+		scan_fence(imp->sc, &sb, "the library", 1);
 }
 
 /* Open the library (or, in a dry run, whatever of it exists). */

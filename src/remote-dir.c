@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "shoebox.h"
@@ -339,6 +340,26 @@ dir_empty(struct remote *r)
 		    strcmp(e->d_name, "..") == 0;
 	closedir(dir);
 	return empty;
+}
+
+/*
+ * The folder a dir remote of cfg copies to (path, then prefix), or NULL for
+ * a remote of another type, or none: import never walks it.
+ */
+char *
+remote_dir_folder(const struct config *cfg, const char *name)
+{
+	const char	*type, *path, *prefix;
+	char		*section, *folder = NULL;
+
+	xasprintf(&section, "remote %s", name);
+	type = config_get(cfg, section, "type");
+	path = config_get(cfg, section, "path");
+	prefix = config_get(cfg, section, "prefix");
+	if (type != NULL && strcasecmp(type, "dir") == 0 && path != NULL)
+		folder = remote_join(path, prefix != NULL ? prefix : "");
+	free(section);
+	return folder;
 }
 
 /*

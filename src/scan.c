@@ -95,6 +95,9 @@ scan_free(struct scan *sc)
 		free(sc->roots[i].path);
 	}
 	free(sc->roots);
+	for (i = 0; i < sc->nfences; i++)
+		free(sc->fences[i].what);
+	free(sc->fences);
 	free(sc->e);
 	free(sc);
 }
@@ -213,32 +216,31 @@ scan_push(struct scan *sc, const char *path, size_t rellen, unsigned root,
 }
 
 /*
- * True if the resolved path real is the library or lies inside it: such a
- * source would be "imported" as duplicates of itself and, with --move,
- * deleted from the library.
+ * The fence that the resolved path real is or lies inside, strict ones only
+ * (the library: such a source would be "imported" as duplicates of itself
+ * and, with --move, deleted from the library), or NULL.
  */
-static int
-in_library(const struct scan *sc, const char *real)
+static const struct scan_fence *
+fenced_path(const struct scan *sc, const char *real)
 {
-	struct stat	 sb;
-	char		*p = xstrdup(real), *slash;
-	int		 in = 0;
+	const struct scan_fence	*f = NULL;
+	struct stat		 sb;
+	char			*p = xstrdup(real), *slash;
+	size_t			 i;
 
-	if (sc->skip_dev == 0 && sc->skip_ino == 0)
-		goto out;
-	for (;;) {
-		if (stat(p[0] != '\0' ? p : "/", &sb) == 0 &&
-		    sb.st_dev == sc->skip_dev && sb.st_ino == sc->skip_ino) {
-			in = 1;
-			break;
-		}
+	while (sc->nfences > 0 && f == NULL) {
+		if (stat(p[0] != '\0' ? p : "/", &sb) == 0)
+			for (i = 0; i < sc->nfences && f == NULL; i++)
+				if (sc->fences[i].strict &&
+				    sb.st_dev == sc->fences[i].dev &&
+				    sb.st_ino == sc->fences[i].ino)
+					f = &sc->fences[i];
 		if ((slash = strrchr(p, '/')) == NULL || p[0] == '\0')
 			break;
 		*slash = '\0';
 	}
-out:
 	free(p);
-	return in;
+	return f;
 }
 
 /*
@@ -273,12 +275,43 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Is sb the library (never a source)? */
-static int
-is_library(const struct scan *sc, const struct stat *sb)
+/* The fence that sb is (a folder never walked), or NULL. */
+static const struct scan_fence *
+fenced(const struct scan *sc, const struct stat *sb)
 {
-	return (sc->skip_dev != 0 || sc->skip_ino != 0) &&
-	    sb->st_dev == sc->skip_dev && sb->st_ino == sc->skip_ino;
+	size_t	i;
+
+	for (i = 0; i < sc->nfences; i++)
+		if (sb->st_dev == sc->fences[i].dev &&
+		    sb->st_ino == sc->fences[i].ino)
+			return &sc->fences[i];
+	return NULL;
+}
+
+/*
+ * Never walk the folder sb, what it is (a fence): strict, never take it as
+ * a source either. A fence of the same name is replaced (the library, once
+ * this run made it).
+ */
+void
+scan_fence(struct scan *sc, const struct stat *sb, const char *what,
+    int strict)
+{
+	struct scan_fence	*f;
+	size_t			 i;
+
+	for (i = 0; i < sc->nfences; i++)
+		if (strcmp(sc->fences[i].what, what) == 0)
+			break;
+	if (i == sc->nfences) {
+		sc->fences = xreallocarray(sc->fences, sc->nfences + 1,
+		    sizeof *sc->fences);
+		sc->fences[sc->nfences++].what = xstrdup(what);
+	}
+	f = &sc->fences[i];
+	f->dev = sb->st_dev;
+	f->ino = sb->st_ino;
+	f->strict = strict;
 }
 
 /*
@@ -289,6 +322,7 @@ static void
 scan_name(struct scan *sc, unsigned root, size_t rootlen,
     struct scan_frame *fr, const char *name, size_t *capsubs)
 {
+	const struct scan_fence *f;
 	struct stat	 sb;
 	char		*path, pbuf[PATH_MAX], buf[PATH_MAX];
 	size_t		 dl = strlen(fr->path), nl = strlen(name);
@@ -311,10 +345,10 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 		    log_path(path, buf, sizeof buf));
 		sc->skipped++;
 	} else if (S_ISDIR(sb.st_mode)) {
-		if (is_library(sc, &sb)) {
+		if ((f = fenced(sc, &sb)) != NULL) {
 			if (!sc->quiet)
-				log_info("%s: is the library, not scanned",
-				    log_path(path, buf, sizeof buf));
+				log_info("%s: is %s, not scanned",
+				    log_path(path, buf, sizeof buf), f->what);
 		} else {
 			if (fr->nsubs == *capsubs) {
 				*capsubs = *capsubs ? *capsubs * 2 : 16;
@@ -612,8 +646,8 @@ scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
 			log_warn("%s", log_path(child->path, buf, sizeof buf));
 		goto fail;
 	}
-	if (fstat(child->fd, &sb) == 0 && is_library(sc, &sb)) {
-		/* Swapped for the library since it was read: not walked. */
+	if (fstat(child->fd, &sb) == 0 && fenced(sc, &sb) != NULL) {
+		/* Swapped for a fence since it was read: not walked. */
 		close(child->fd);
 		free(child->path);
 		return -1;
@@ -738,6 +772,7 @@ scan_source_file(struct scan *sc, const char *root, const char *clean)
 int
 scan_source(struct scan *sc, const char *root)
 {
+	const struct scan_fence *f;
 	struct stat	 sb;
 	char		*real, *clean, buf[PATH_MAX];
 	size_t		 n;
@@ -747,9 +782,10 @@ scan_source(struct scan *sc, const char *root)
 		log_warn("%s", log_path(root, buf, sizeof buf));
 		return -1;
 	}
-	if ((real = realpath(root, NULL)) != NULL && in_library(sc, real)) {
-		log_warnx("%s: is the library or inside it, not a source",
-		    log_path(root, buf, sizeof buf));
+	if ((real = realpath(root, NULL)) != NULL &&
+	    (f = fenced_path(sc, real)) != NULL) {
+		log_warnx("%s: is %s or inside it, not a source",
+		    log_path(root, buf, sizeof buf), f->what);
 		free(real);
 		return -1;
 	}

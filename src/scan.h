@@ -48,6 +48,19 @@ struct scan;
  */
 typedef int	(*scan_fn)(struct scan *, size_t, size_t, void *);
 
+/*
+ * A folder never walked, nor taken as a source: the library, and each dir
+ * remote's folder (its copies are backups, not new photos; --move would
+ * delete them as duplicates of the library's). A strict fence is refused
+ * as a source even when given by name; another only when met in a walk.
+ */
+struct scan_fence {
+	dev_t			 dev;
+	ino_t			 ino;
+	char			*what;		/* "the library", ... */
+	int			 strict;
+};
+
 struct scan {
 	struct scan_entry	*e;		/* the directory in hand */
 	size_t			 n;
@@ -59,8 +72,8 @@ struct scan {
 	unsigned		 ignored;	/* temporary names: never taken */
 	struct scan_root	*roots;
 	size_t			 nroots;
-	dev_t			 skip_dev;	/* the library: never a source */
-	ino_t			 skip_ino;
+	struct scan_fence	*fences;	/* folders never walked */
+	size_t			 nfences;
 	struct scan_arena	*arena;		/* where the paths live */
 	scan_fn			 fn;		/* NULL: only count */
 	void			*arg;
@@ -70,6 +83,8 @@ struct scan {
 
 struct scan	*scan_new(scan_fn, void *);
 void		 scan_free(struct scan *);
+void		 scan_fence(struct scan *, const struct stat *, const char *,
+		    int);
 int		 scan_source(struct scan *, const char *);
 void		 scan_walk(struct scan *, int);
 void		 scan_count(struct scan *, int, uint64_t *, uint64_t *);

@@ -53,6 +53,28 @@ grep -q '13 files seen: 7 imported, 1 duplicates, 3 sidecars' "$T/out" ||
 ! grep -q "photos/" "$T/err" || fail "the new library was walked: $(cat "$T/err")"
 [ "$(find "$T/share/photos" -type f -not -path '*/.shoebox/*' | wc -l)" = 10 ] ||
     fail "photos: $(find "$T/share/photos" -type f)"
+
+# A dir remote's folder inside the share (a backup disk mounted there):
+# its copies are not walked, so --move does not delete them as duplicates
+# of the library's; given by name it is refused with --move, and read
+# (nothing deleted) without.
+mkdir -p "$T/share/backup"
+cp "$SHOEBOX_CONFIG" "$T/conf-usb"
+printf '[remote usb]\ntype = dir\npath = %s\n' "$T/share/backup" >>"$T/conf-usb"
+SHOEBOX_LIBRARY=$T/share/photos sb -c "$T/conf-usb" sync
+expect_rc 0
+[ "$(find "$T/share/backup" -type f | wc -l)" = 10 ] || fail "backup: $(cat "$T/out")"
+SHOEBOX_LIBRARY=$T/share/photos sb -c "$T/conf-usb" import --move --no-progress "$T/share"
+expect_rc 0
+grep -q "share/backup: is remote usb's folder, not scanned" "$T/err" ||
+    fail "the backup was walked: $(cat "$T/err")"
+SHOEBOX_LIBRARY=$T/share/photos sb -c "$T/conf-usb" import --move --no-progress "$T/share/backup/2019"
+expect_rc 2
+grep -q "is remote usb's folder or inside it, not a source" "$T/err" ||
+    fail "the backup as a source: $(cat "$T/err")"
+SHOEBOX_LIBRARY=$T/share/photos sb -c "$T/conf-usb" import --no-progress "$T/share/backup/2019"
+expect_rc 0
+[ "$(find "$T/share/backup" -type f | wc -l)" = 10 ] || fail "backup copies were deleted"
 rm -rf "$T/share"
 
 # --move with the hard link and the file twice: both names go, content stays.

@@ -133,11 +133,14 @@ grep -q 'watch: stopping' "$T/w.err" || fail "stop not said"
 [ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial copies left"
 
 # 7. A library its first batch makes inside the watched folder (a drop
-# share with its archive in it) is never watched: its own files are not
-# imported again, nor refused one by one as "inside the library".
-mkdir -p "$T/share"
-SHOEBOX_LIBRARY=$T/share/photos "$SHOEBOX" watch --settle 1s "$T/share" \
-    >"$T/w.out" 2>"$T/w.err" &
+# share with its archive in it) is never watched, nor is a dir remote's
+# folder there (a backup disk): their files are not imported again, nor
+# refused one by one as "inside the library".
+mkdir -p "$T/share/backup"
+cp "$SHOEBOX_CONFIG" "$T/conf-usb"
+printf '[remote usb]\ntype = dir\npath = %s\n' "$T/share/backup" >>"$T/conf-usb"
+SHOEBOX_LIBRARY=$T/share/photos "$SHOEBOX" -c "$T/conf-usb" watch --sync \
+    --settle 1s "$T/share" >"$T/w.out" 2>"$T/w.err" &
 wpid=$!
 wait_until 10 grep -q 'start: looking at every file' "$T/w.err" || fail "watch did not start"
 cp -r "$TOP/tests/sample-card" "$T/share/card"
@@ -145,6 +148,10 @@ lib7() {
 	[ "$(find "$T/share/photos" -type f -not -path '*/.shoebox/*' | wc -l)" = 10 ]
 }
 wait_until 20 lib7 || fail "the card was not imported: $(cat "$T/w.err")"
+backup7() {
+	[ "$(find "$T/share/backup" -type f | wc -l)" = 10 ]
+}
+wait_until 20 backup7 || fail "the card was not uploaded: $(cat "$T/w.err")"
 sleep 3
 kill -TERM $wpid
 wait $wpid || true
