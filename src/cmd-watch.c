@@ -58,23 +58,11 @@ struct watch {
 	unsigned long		 seq;
 	char			**roots;
 	int			 nroots;
-	struct watch_fence	*fences;	/* folders never watched */
+	char			**fences;	/* never watched (watch_fenced) */
 	size_t			 nfences;
 	unsigned		 unwatched;	/* folders refused (ENOSPC) */
 	pid_t			 syncpid;	/* the upload running, or 0 */
 	int			 sync_again;
-};
-
-/*
- * A folder never watched: the library, a dir remote's folder (as import
- * never walks them). One not there when watch started (the library its
- * first batch makes) is looked up again until it is.
- */
-struct watch_fence {
-	char	*path;
-	dev_t	 dev;
-	ino_t	 ino;
-	int	 known;
 };
 
 enum walk { WALK_UNSETTLED, WALK_ALL };
@@ -188,35 +176,32 @@ wd_set(struct watch *w, int wd, const char *path)
 	w->wdpath[wd] = xstrdup(path);
 }
 
-/* Whether the folder sb is one never watched (struct watch_fence). */
+/*
+ * Whether the folder sb is one never watched: the library, a dir remote's
+ * folder (as import never walks them). Looked up each time, since watch
+ * runs for months: the library its first batch makes, a backup disk
+ * mounted later.
+ */
 static int
 watch_fenced(struct watch *w, const struct stat *sb)
 {
-	struct watch_fence	*f;
-	struct stat		 fsb;
-	size_t			 i;
+	struct stat	fsb;
+	size_t		i;
 
-	for (i = 0; i < w->nfences; i++) {
-		f = &w->fences[i];
-		if (!f->known && stat(f->path, &fsb) == 0) {
-			f->dev = fsb.st_dev;
-			f->ino = fsb.st_ino;
-			f->known = 1;
-		}
-		if (f->known && sb->st_dev == f->dev && sb->st_ino == f->ino)
+	for (i = 0; i < w->nfences; i++)
+		if (stat(w->fences[i], &fsb) == 0 &&
+		    sb->st_dev == fsb.st_dev && sb->st_ino == fsb.st_ino)
 			return 1;
-	}
 	return 0;
 }
 
-/* Never watch path (struct watch_fence); path is taken. */
+/* Never watch path (watch_fenced); path is taken. */
 static void
 watch_fence(struct watch *w, char *path)
 {
 	w->fences = xreallocarray(w->fences, w->nfences + 1,
 	    sizeof *w->fences);
-	memset(&w->fences[w->nfences], 0, sizeof *w->fences);
-	w->fences[w->nfences++].path = path;
+	w->fences[w->nfences++] = path;
 }
 
 /*
@@ -606,7 +591,7 @@ watch_free(struct watch *w)
 		free(w->roots[k]);
 	free(w->roots);
 	for (i = 0; i < w->nfences; i++)
-		free(w->fences[i].path);
+		free(w->fences[i]);
 	free(w->fences);
 	if (w->fd != -1)
 		close(w->fd);
