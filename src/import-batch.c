@@ -443,9 +443,10 @@ failed:
 /*
  * File a batch of n copies that were made durable (synced: a syncfs()
  * returned 0 after the last of them was written) or not (then each is
- * fsync'ed here): each read back and checked, linked and catalogued in
- * turn, each directory that gained names made durable once, then the
- * catalogue committed (and only then --move sources deleted).
+ * fsync'ed here, as is each on another filesystem than the library's, a
+ * disk mounted inside it): each read back and checked, linked and
+ * catalogued in turn, each directory that gained names made durable once,
+ * then the catalogue committed (and only then --move sources deleted).
  */
 static void
 batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
@@ -453,22 +454,25 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 	struct pending	*p;
 	char		 err[512];
 	size_t		 i, ahead;
-	int		 dirs_ok = 1;
+	int		 own, dirs_ok = 1;
 
 	/*
 	 * Each copy is read back and checked on the hashing thread, a few
 	 * ahead of the one being linked and catalogued here.
 	 */
 	for (i = 0, ahead = 0; i < n; i++) {
-		while (synced && ahead < n && ahead <= i + CHECK_AHEAD)
-			store_copy_check_start(&pv[ahead++]->f);
+		for (; synced && ahead < n && ahead <= i + CHECK_AHEAD; ahead++)
+			if (!lib_dir_foreign(imp, pv[ahead]->dirfd))
+				store_copy_check_start(&pv[ahead]->f);
 		p = pv[i];
+		/* The syncfs() made it durable, unless on another disk. */
+		own = synced && !lib_dir_foreign(imp, p->dirfd);
 		if (imp->cat != NULL && imp->cat->damaged) {
 			/* Said once (catalog_error); the source stays. */
 			store_discard(&p->f);
 			report(imp, p->path, OUT_NOTTRIED, NULL, NULL, NULL,
 			    "the catalogue is damaged");
-		} else if ((synced ? store_copy_check(&p->f, err, sizeof err) :
+		} else if ((own ? store_copy_check(&p->f, err, sizeof err) :
 		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
 			say_failed(imp, p->path, err);
 			report(imp, p->path, OUT_FAILED, NULL, NULL, NULL, err);
@@ -482,8 +486,8 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 		if (!imp->dirs[i].dirty)
 			continue;
 		imp->dirs[i].dirty = 0;
-		if (!synced && fsync(imp->dirs[i].fd) == -1 &&
-		    errno != EINVAL) {
+		if ((!synced || imp->dirs[i].foreign) &&
+		    fsync(imp->dirs[i].fd) == -1 && errno != EINVAL) {
 			progress_clear(imp);
 			log_warn("fsync of library directory %s",
 			    imp->dirs[i].dir);

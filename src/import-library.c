@@ -156,6 +156,7 @@ import_close(struct import *imp)
 int
 lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 {
+	struct stat	 sb, lsb;
 	struct libdir	*d;
 	size_t		 i;
 	int		 fd;
@@ -174,7 +175,26 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 	d->dir = xstrdup(dir);
 	d->fd = fd;
 	d->dirty = 0;
+	/*
+	 * A disk mounted inside the library (LIBRARY/2025 when the first
+	 * filled up): the library's syncfs() does not reach it, so its copies
+	 * and names are fsync'ed one by one (batch_file).
+	 */
+	d->foreign = fstat(fd, &sb) == -1 || fstat(imp->libfd, &lsb) == -1 ||
+	    sb.st_dev != lsb.st_dev;
 	return fd;
+}
+
+/* Is the cached library folder fd on another filesystem (lib_dir)? */
+int
+lib_dir_foreign(const struct import *imp, int fd)
+{
+	size_t	i;
+
+	for (i = 0; i < imp->ndirs; i++)
+		if (imp->dirs[i].fd == fd)
+			return imp->dirs[i].foreign;
+	return 1;
 }
 
 /*

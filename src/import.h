@@ -102,6 +102,7 @@ struct libdir {
 	char		*dir;
 	int		 fd;
 	int		 dirty;
+	int		 foreign;	/* another filesystem: no syncfs */
 };
 
 /* One run of import: its options, its library, and what it did. */
@@ -232,6 +233,7 @@ void		 pending_free(struct pending *p);
 /* import-library.c: the library opened (locked), its directories and copies */
 int		 import_open(struct import *imp);
 void		 import_close(struct import *imp);
+int		 lib_dir_foreign(const struct import *imp, int fd);
 int		 lib_dir(struct import *imp, const char *dir, char *err,
 		    size_t errlen);
 int		 lib_check(struct import *imp, const struct cat_file *f);
