@@ -363,42 +363,121 @@ remote_dir_folder(const struct config *cfg, const char *name)
 }
 
 /*
- * Is a dir remote's folder the library itself, or inside it? Copies there
- * are no backup (the same disk, the same folders: "already there" for
- * every file), and would show up in the library as untracked. 1 after
- * saying so, else 0. The folder below path may not be made yet: path's
- * real place and the prefix then.
+ * The real place of path, or, where it is not there yet, of its folder
+ * with its last name as written; NULL when neither is there.
+ */
+static char *
+dir_real(const char *path)
+{
+	char	*real, *parent, *slash, *out;
+
+	if ((real = realpath(path, NULL)) != NULL)
+		return real;
+	parent = xstrdup(path);
+	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
+	    slash != parent)
+		*slash = '\0';		/* "new/" is "new" */
+	if ((slash = strrchr(parent, '/')) == NULL) {
+		real = realpath(".", NULL);
+		slash = parent - 1;
+	} else {
+		*slash = '\0';
+		real = realpath(slash == parent ? "/" : parent, NULL);
+	}
+	out = real == NULL ? NULL : remote_join(real, slash + 1);
+	free(real);
+	free(parent);
+	return out;
+}
+
+/* Is the path b a or below it? */
+static int
+dir_below(const char *b, const char *a)
+{
+	size_t	n = strlen(a);
+
+	return strcmp(a, "/") == 0 || (strncmp(b, a, n) == 0 &&
+	    (b[n] == '\0' || b[n] == '/'));
+}
+
+/* How a dir remote's folder and another folder lie (dir_overlap). */
+enum overlap {
+	APART,
+	SAME,
+	REMOTE_INSIDE,	/* the remote's folder is inside the other */
+	INSIDE_REMOTE	/* the other is inside the remote's folder */
+};
+
+/*
+ * Where the dir remote r's folder (path, then prefix, which may not be made
+ * yet) lies from the folder dir (which may not be made yet either).
+ */
+static enum overlap
+dir_overlap(struct remote *r, const char *dir)
+{
+	struct dir_priv	*d = r->priv;
+	char		*real, *top, *root = NULL;
+	enum overlap	 o = APART;
+
+	if (r->ops != &remote_dir_ops || (real = dir_real(dir)) == NULL)
+		return APART;
+	if ((top = realpath(d->path, NULL)) != NULL) {
+		root = remote_join(top, d->prefix);
+		if (strcmp(root, real) == 0)
+			o = SAME;
+		else if (dir_below(root, real))
+			o = REMOTE_INSIDE;
+		else if (dir_below(real, root))
+			o = INSIDE_REMOTE;
+	}
+	free(root);
+	free(top);
+	free(real);
+	return o;
+}
+
+/*
+ * Is a dir remote's folder the library itself, inside it, or around it?
+ * Copies there are no backup (the same disk), and would show up in the
+ * library as untracked, or the library's own files would be taken for
+ * the remote's (restore --rebuild lists them). 1 after saying so, else 0.
  */
 int
 remote_dir_in_library(struct remote *r, const char *library)
 {
 	struct dir_priv	*d = r->priv;
-	char		*lib, *top, *root;
-	size_t		 n;
-	int		 in = 0;
+	enum overlap	 o = dir_overlap(r, library);
 
-	if (r->ops != &remote_dir_ops)
-		return 0;
-	if ((lib = realpath(library, NULL)) == NULL)
-		return 0;
-	if ((top = realpath(d->path, NULL)) == NULL) {
-		free(lib);
-		return 0;
-	}
-	root = remote_join(top, d->prefix);
-	n = strlen(lib);
-	if (strncmp(root, lib, n) == 0 && (root[n] == '\0' || root[n] == '/' ||
-	    strcmp(lib, "/") == 0)) {
+	if (o == SAME || o == REMOTE_INSIDE)
 		log_warnx("remote %s: %s is %sthe library %s: copies there "
 		    "would be no backup; nothing sent (point path = at another "
-		    "disk)", r->name, d->root, root[n] == '\0' ? "" :
-		    "inside ", library);
-		in = 1;
-	}
-	free(root);
-	free(top);
-	free(lib);
-	return in;
+		    "disk)", r->name, d->root, o == SAME ? "" : "inside ",
+		    library);
+	else if (o == INSIDE_REMOTE)
+		log_warnx("remote %s: %s holds the library %s: copies there "
+		    "would be no backup, and the library's own files would be "
+		    "taken for the remote's; nothing sent (point path = at "
+		    "another disk)", r->name, d->root, library);
+	return o != APART;
+}
+
+/*
+ * Is dir (restore's --to) a dir remote's folder or inside it? What is
+ * restored there would be mixed with the copies it comes from (and, with
+ * --rebuild, listed and restored again below itself). 1 after saying so.
+ */
+int
+remote_dir_holds(struct remote *r, const char *dir)
+{
+	struct dir_priv	*d = r->priv;
+	enum overlap	 o = dir_overlap(r, dir);
+
+	if (o == SAME || o == INSIDE_REMOTE)
+		log_warnx("restore: %s is %sremote %s's folder %s: what is "
+		    "restored would be mixed with the copies it comes from; "
+		    "choose a folder outside it", dir, o == SAME ? "" :
+		    "inside ", r->name, d->root);
+	return o == SAME || o == INSIDE_REMOTE;
 }
 
 static int	dir_stat(struct xfer *, const struct upload *, const char *,

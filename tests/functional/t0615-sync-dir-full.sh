@@ -7,9 +7,9 @@
 #    one message: the files left stay queued, "the remote is full";
 #  - nothing half-written is left there, every file there is whole;
 #  - with room again, one sync sends the rest and every copy reads back.
-# And a dir remote whose folder is the library itself, or inside it, is no
-# backup: nothing is sent there ("already there" for every file, before),
-# one message, exit 1.
+# And a dir remote whose folder is the library itself, inside it, or holds
+# it, is no backup: nothing is sent there ("already there" for every file,
+# before), one message, exit 1.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 [ "$(id -u)" = 0 ] || sb_skip "needs root to mount a tmpfs"
@@ -46,4 +46,17 @@ EOF2
 	    sb_fail "a remote at $where: $(cat "$W/out")"
 done
 [ -z "$(ls -A "$LIB/backup")" ] || sb_fail "sent into the library"
+# A remote whose folder holds the library (the library on the backup disk
+# itself): no backup either, and a rebuild from it would take the
+# library's own files for the remote's.
+up=$(dirname "$LIB")
+cat >"$CFG" <<EOF2
+[remote self]
+type = dir
+path = $up
+EOF2
+sb_sync >"$W/out" 2>"$W/err" && sb_fail "a remote around the library: rc 0"
+grep -q "^shoebox: remote self: $up holds the library $LIB: copies there would be no backup" "$W/err" ||
+    sb_fail "a remote around the library: $(cat "$W/err")"
+[ -z "$(find "$up" -maxdepth 1 -name '20*')" ] || sb_fail "sent beside the library"
 exit 0

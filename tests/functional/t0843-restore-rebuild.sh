@@ -127,4 +127,18 @@ sb -L "$new" restore --rebuild --remote usb --to "$new" >"$W/out" 2>"$W/err" || 
 rc=0
 sb -L "$new" restore --rebuild --remote usb >"$W/out" 2>"$W/err" || rc=$?
 [ $rc = 2 ] || sb_fail "--rebuild without --to: $rc"
+# --to inside the dir remote's own folder (the backup disk has room): what
+# it restored would be listed and restored again below itself; refused,
+# as is the remote's folder itself for a plain restore --to.
+for to in "$W/usb/restored" "$W/usb/restored/"; do
+	rc=0
+	sb -L "$new" restore --rebuild --remote usb --to "$to" >"$W/out" 2>"$W/err" || rc=$?
+	[ $rc = 2 ] && grep -q "is inside remote usb's folder" "$W/err" ||
+	    sb_fail "--to $to inside the remote: $rc $(cat "$W/out" "$W/err")"
+	[ ! -e "$W/usb/restored" ] || sb_fail "--to $to inside the remote was made"
+done
+rc=0
+sb -L "$W/new-usb" restore --remote usb --to "$W/usb" >"$W/out" 2>"$W/err" || rc=$?
+[ $rc = 2 ] && grep -q "is remote usb's folder" "$W/err" ||
+    sb_fail "--to the remote's folder: $rc $(cat "$W/out" "$W/err")"
 exit 0
