@@ -575,7 +575,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		}
 	sync_count(&s);
 	for (i = 0; i < s.nremotes; i++)
-		if (remote_dir_in_library(s.remotes[i].r, ctx->library))
+		if (remote_dir_in_library(s.remotes[i].r, ctx->library) ||
+		    remote_dir_shared(s.remotes[i].r, ctx->cfg))
 			s.remotes[i].refused = 1;
 		else
 			sync_emptied(&s, &s.remotes[i]);

@@ -408,6 +408,33 @@ enum overlap {
 	INSIDE_REMOTE	/* the other is inside the remote's folder */
 };
 
+/* Where the folder a lies from the folder b (both real paths). */
+static enum overlap
+dir_apart(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return SAME;
+	if (dir_below(a, b))
+		return REMOTE_INSIDE;
+	if (dir_below(b, a))
+		return INSIDE_REMOTE;
+	return APART;
+}
+
+/* The real place of the dir remote r's folder (path, then prefix). */
+static char *
+dir_root_real(struct remote *r)
+{
+	struct dir_priv	*d = r->priv;
+	char		*top, *root;
+
+	if ((top = realpath(d->path, NULL)) == NULL)
+		return NULL;
+	root = remote_join(top, d->prefix);
+	free(top);
+	return root;
+}
+
 /*
  * Where the dir remote r's folder (path, then prefix, which may not be made
  * yet) lies from the folder dir (which may not be made yet either).
@@ -415,25 +442,53 @@ enum overlap {
 static enum overlap
 dir_overlap(struct remote *r, const char *dir)
 {
-	struct dir_priv	*d = r->priv;
-	char		*real, *top, *root = NULL;
+	char		*real, *root;
 	enum overlap	 o = APART;
 
 	if (r->ops != &remote_dir_ops || (real = dir_real(dir)) == NULL)
 		return APART;
-	if ((top = realpath(d->path, NULL)) != NULL) {
-		root = remote_join(top, d->prefix);
-		if (strcmp(root, real) == 0)
-			o = SAME;
-		else if (dir_below(root, real))
-			o = REMOTE_INSIDE;
-		else if (dir_below(real, root))
-			o = INSIDE_REMOTE;
-	}
+	if ((root = dir_root_real(r)) != NULL)
+		o = dir_apart(root, real);
 	free(root);
-	free(top);
 	free(real);
 	return o;
+}
+
+/*
+ * Does the dir remote r copy to the folder of a dir remote before it in
+ * the config (cfg), or inside or around it? Its copies would count as a
+ * second backup where there is one. 1 after saying so, else 0.
+ */
+int
+remote_dir_shared(struct remote *r, const struct config *cfg)
+{
+	struct dir_priv	 *d = r->priv;
+	const char	**names;
+	char		 *root, *other, *real;
+	enum overlap	  o;
+	int		  i, n, shared = 0;
+
+	if (r->ops != &remote_dir_ops || (root = dir_root_real(r)) == NULL)
+		return 0;
+	n = config_sections(cfg, "remote", &names);
+	for (i = 0; i < n && !shared && strcmp(names[i], r->name) != 0; i++) {
+		if ((other = remote_dir_folder(cfg, names[i])) == NULL)
+			continue;
+		if ((real = dir_real(other)) != NULL &&
+		    (o = dir_apart(root, real)) != APART) {
+			log_warnx("remote %s: %s %s remote %s's folder: its "
+			    "copies would count as a second backup where there "
+			    "is one; nothing sent (point path = at another "
+			    "disk)", r->name, d->root, o == SAME ? "is" :
+			    o == REMOTE_INSIDE ? "is inside" : "holds",
+			    names[i]);
+			shared = 1;
+		}
+		free(real);
+		free(other);
+	}
+	free(root);
+	return shared;
 }
 
 /*
