@@ -158,7 +158,8 @@ install: all
 	@echo
 	@echo "Installed. Example config: $(SYSCONFDIR)/shoebox.conf.example ->"
 	@echo "$(SYSCONFDIR)/shoebox.conf (library, remotes); settings of the units in"
-	@echo "/etc/default/shoebox (SHOEBOX_USER, SHOEBOX_INGEST ...: man shoebox). Then:"
+	@echo "/etc/default/shoebox (SHOEBOX_USER, SHOEBOX_INGEST ...: man shoebox). The"
+	@echo "units make no new library: run its first 'shoebox import' by hand. Then:"
 	@echo "  udevadm control --reload                  # cards imported when inserted"
 	@echo "  systemctl daemon-reload"
 	@echo "  systemctl enable --now shoebox-sync.timer     # hourly upload retries"

@@ -1130,19 +1130,50 @@ catalog_present(const char *library, const char *who)
 }
 
 /*
- * Open (creating if need be) the catalogue of library. With readonly, a
- * missing catalogue is an error and nothing is created. NULL after saying
- * why.
+ * Is making a new library (a catalogue) at library refused? With
+ * SHOEBOX_NEW_LIBRARY=no (the units' shoebox-run sets it) a library whose
+ * catalogue is not there is not made: its disk is most likely not mounted,
+ * and one made beneath the empty mount point would fill the system's disk
+ * and hide what --move filed once the disk is back. 1 after saying so.
+ */
+int
+catalog_new_refused(const char *library)
+{
+	const char	*v = getenv("SHOEBOX_NEW_LIBRARY");
+	struct stat	 sb;
+	char		*db;
+	int		 refused;
+
+	if (v == NULL || (strcmp(v, "no") != 0 && strcmp(v, "0") != 0))
+		return 0;
+	xasprintf(&db, "%s/.shoebox/catalog.db", library);
+	refused = lstat(db, &sb) == -1 && errno == ENOENT;
+	free(db);
+	if (refused)
+		log_warnx("library %s: no catalogue there (is its disk "
+		    "mounted?); with SHOEBOX_NEW_LIBRARY=no, as the units run "
+		    "shoebox, no new library is made: run 'shoebox import' by "
+		    "hand once to start it", library);
+	return refused;
+}
+
+/*
+ * Open (creating if need be) the catalogue of library. With mode 1 (read
+ * only), a missing catalogue is an error and nothing is created; with 0, a
+ * new one is made unless catalog_new_refused; with CATALOG_NEW, anyway.
+ * NULL after saying why.
  */
 struct catalog *
-catalog_open(const char *library, int readonly)
+catalog_open(const char *library, int mode)
 {
 	static int	 netfs_said;	/* the note, once a run */
 	struct catalog	*cat;
 	struct statfs	 fs;
 	char		*dir, *uri, *rl, *real = NULL;
-	int		 flags;
+	int		 flags, readonly = mode == 1;
 
+	if (mode == 0 && catalog_new_refused(library))
+		return NULL;
 	cat = xcalloc(1, sizeof *cat);
 	cat->library = xstrdup(library);
 	xasprintf(&dir, "%s/.shoebox", library);

@@ -71,6 +71,8 @@ import_open(struct import *imp)
 		imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC);
 	} else {
+		if (catalog_new_refused(imp->library))
+			return -1;
 		if (mkdir(imp->library, 0755) == -1 && errno != EEXIST) {
 			log_warn("library %s", imp->library);
 			return -1;

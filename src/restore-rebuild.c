@@ -163,7 +163,7 @@ rebuild_mark(const char *dir, const char *remote)
 	};
 #define NSQL	(int)(sizeof sql / sizeof sql[0])
 
-	if ((cat = catalog_open(dir, 0)) == NULL)
+	if ((cat = catalog_open(dir, CATALOG_NEW)) == NULL)
 		return -1;
 	if (catalog_begin(cat) == -1)
 		goto out;

@@ -42,6 +42,10 @@ detach() { losetup -d "$loop" 2>/dev/null; [ -n "${loop2:-}" ] && losetup -d "$l
 cleanup_hooks="detach"
 
 export SHOEBOX_CARD_WAIT=0 SHOEBOX_SYNC=no
+# The units make no new library: the first import is by hand.
+mkdir "$T/nothing"
+sb import --no-progress "$T/nothing"
+expect_rc 0
 SHOEBOX_BIN=$SHOEBOX "$P/lib/shoebox/shoebox-card" "$loop" >"$T/out" 2>&1 || { cat "$T/out"; fail "card import failed"; }
 grep -q 'importing camera card' "$T/out" || fail "card not recognised: $(cat "$T/out")"
 [ -f "$LIB/2006/08/02/IMG_0001.JPG" ] || fail "card not imported"

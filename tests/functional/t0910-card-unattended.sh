@@ -2,7 +2,9 @@
 # The card script as the unit runs it (installed, as root), on real
 # filesystems on loop devices, importing as the unprivileged user who owns
 # the library (nobody):
-#  - ext4: a normal import with a damaged JPEG (filed with a warning: exit
+#  - ext4: a library with no catalogue yet (its disk not mounted) is not
+#    made by the card script: exit 2, nothing filed;
+#    a normal import with a damaged JPEG (filed with a warning: exit
 #    0), files owned by the library's user, the card unmounted before the
 #    sync unit is asked for; a file that fails (unreadable to that user):
 #    exit 1; a card something else mounted: used, left mounted; SIGTERM in
@@ -87,6 +89,21 @@ set_mtimes "$T/c1"
 truncate -s 16M "$T/c1.img"
 mkfs.ext4 -q -d "$T/c1" "$T/c1.img" || fail mkfs
 attach "$T/c1.img"
+
+# 0. A library with no catalogue (its disk not mounted: an empty mount
+# point): the units make no new library there (SHOEBOX_NEW_LIBRARY=no from
+# shoebox-run), so nothing is filed beneath the mount point: exit 2, said,
+# the card released. A first import by hand starts the library.
+card
+[ $crc = 2 ] || fail "a library with no catalogue: exit $crc"
+grep -q "no catalogue there (is its disk mounted?)" "$T/card.out" ||
+	fail "a library with no catalogue: not said"
+[ -z "$(ls -A "$LIB")" ] || fail "something was made in the library: $(ls -A "$LIB")"
+released "no catalogue"
+mkdir "$T/nothing"
+setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+    "$SHOEBOX" import --no-progress "$T/nothing" >"$T/out" 2>&1 ||
+	fail "the first import by hand: $(cat "$T/out")"
 
 # 1. A normal import, one damaged JPEG: filed with a warning, exit 0.
 card
