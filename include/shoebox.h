@@ -244,6 +244,7 @@ void		 fmt_size(uint64_t n, char *buf, size_t size);
 int		 library_dir_check(const char *path);
 int		 disk_free(int fd, uint64_t *avail);
 int		 err_disk_full(const char *err);
+int		 err_read_only(const char *err);
 
 /* config.c */
 #define CONFIG_GLOBAL	0	/* sections a key belongs to */

@@ -252,8 +252,8 @@ dir_fits(struct xfer *x, const struct upload *up, int dfd)
  * disk is not tried, or, when the disk filled while it was written (by
  * another transfer), given up: REMOTE_FAIL, x->full XFER_NOFIT, smaller
  * ones may still fit. A disk full in another way (no inodes left, a
- * quota) stops the remote for the run: REMOTE_STOP, x->full XFER_FULL.
- * Either way the files left stay queued.
+ * quota) stops the remote for the run: REMOTE_STOP, x->full XFER_FULL,
+ * as does a disk mounted read-only. Either way the files left stay queued.
  */
 static int
 dir_put(struct xfer *x, const struct upload *up, const char *name)
@@ -302,6 +302,12 @@ out:
 		    "queued", strstr(why, dst) == NULL ? dst : "",
 		    strstr(why, dst) == NULL ? ": " : "", why);
 		x->full = XFER_FULL;
+		rc = REMOTE_STOP;
+	} else if (rc == REMOTE_FAIL && err_read_only(x->error)) {
+		/* Mounted read-only: no file can go, none is to blame. */
+		xfer_error(x, "%s is on a read-only filesystem (mounted "
+		    "read-only, or remounted so after disk errors); the files "
+		    "stay queued", d->path);
 		rc = REMOTE_STOP;
 	}
 	if (tmp != NULL) {	/* recorded: removed, and forgotten */

@@ -94,6 +94,13 @@ err_disk_full(const char *err)
 	return err_ends_with(err, ENOSPC) || err_ends_with(err, EDQUOT);
 }
 
+/* Does the message err end by saying a filesystem is read-only? */
+int
+err_read_only(const char *err)
+{
+	return err_ends_with(err, EROFS);
+}
+
 /*
  * A folder of a library's own (.shoebox, its tmp) must be a folder itself,
  * not a symbolic link: its owner could point one anywhere, and a shoebox

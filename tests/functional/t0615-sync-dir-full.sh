@@ -6,7 +6,9 @@
 #  - a disk that fills all the same (no inodes left) stops the remote with
 #    one message: the files left stay queued, "the remote is full";
 #  - nothing half-written is left there, every file there is whole;
-#  - with room again, one sync sends the rest and every copy reads back.
+#  - with room again, one sync sends the rest and every copy reads back;
+#  - a disk mounted read-only stops the remote with one message, its
+#    files queued without an attempt, and they go once it is writable.
 # And a dir remote whose folder is the library itself, inside it, or holds
 # it, is no backup: nothing is sent there ("already there" for every file,
 # before), one message, exit 1.
@@ -32,6 +34,24 @@ sb_full_remote "$BK" "the disk" "No space left on device"
     sb_fail "verify: $(cat "$W/out")"
 grep -q "11 intact, 0 changed, 0 missing" "$W/out" || sb_fail "verify: $(cat "$W/out")"
 
+# The disk mounted read-only (or remounted so after errors): one message,
+# the remote stopped, the new file stays queued without an attempt; once
+# writable, it goes.
+head -c 2000 /dev/urandom >"$W/ro.jpg"
+sb_add "$W/ro.jpg" "2019/07/05/RO.JPG"
+mount -o remount,ro "$BK" || sb_fail "remount read-only"
+sb_sync >"$W/out" 2>"$W/err" && sb_fail "a read-only disk: rc 0"
+mount -o remount,rw "$BK"
+[ "$(grep -c 'read-only filesystem' "$W/err")" = 1 ] &&
+    grep -q "^shoebox: remote bk: $BK is on a read-only filesystem (mounted read-only, or remounted so after disk errors); the files stay queued$" "$W/err" ||
+    sb_fail "a read-only disk: $(cat "$W/err")"
+grep -q "^remote bk: 1 file: 0 uploaded (0 B), 0 already there, 0 failed, 1 not attempted" "$W/out" ||
+    sb_fail "a read-only disk: $(cat "$W/out")"
+[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT attempts FROM upload_jobs j JOIN files f ON f.id = j.file_id WHERE f.path = '2019/07/05/RO.JPG'")" = 0 ] ||
+    sb_fail "a read-only disk counted an attempt"
+sb_sync >"$W/out" 2>"$W/err" || sb_fail "writable again: $(cat "$W/out" "$W/err")"
+cmp "$W/ro.jpg" "$BK/2019/07/05/RO.JPG" || sb_fail "not sent once writable"
+
 for where in "$LIB" "$LIB/backup"; do
 	cat >"$CFG" <<EOF2
 [remote self]
@@ -42,7 +62,7 @@ EOF2
 	sb_sync >"$W/out" 2>"$W/err" && sb_fail "a remote at $where: rc 0"
 	grep -q "^shoebox: remote self: $where is \(inside \)\{0,1\}the library $LIB: copies there would be no backup; nothing sent (point path = at another disk)$" "$W/err" ||
 	    sb_fail "a remote at $where: $(cat "$W/err")"
-	grep -q "^remote self: 11 files: 0 uploaded (0 B), 0 already there, 0 failed, 11 not attempted" "$W/out" ||
+	grep -q "^remote self: 12 files: 0 uploaded (0 B), 0 already there, 0 failed, 12 not attempted" "$W/out" ||
 	    sb_fail "a remote at $where: $(cat "$W/out")"
 done
 [ -z "$(ls -A "$LIB/backup")" ] || sb_fail "sent into the library"
