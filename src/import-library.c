@@ -47,7 +47,7 @@ import_clean_tmp(struct import *imp)
  * share/library import share) was not there when the sources were opened.
  */
 static void
-library_skip(struct import *imp)
+library_fence(struct import *imp)
 {
 	struct stat	sb;
 
@@ -101,7 +101,7 @@ import_open(struct import *imp)
 			log_warn("library %s", imp->library);
 			return -1;
 		}
-		library_skip(imp);
+		library_fence(imp);
 	}
 	return 0;
 }

@@ -322,10 +322,10 @@ static void
 scan_name(struct scan *sc, unsigned root, size_t rootlen,
     struct scan_frame *fr, const char *name, size_t *capsubs)
 {
-	const struct scan_fence *f;
-	struct stat	 sb;
-	char		*path, pbuf[PATH_MAX], buf[PATH_MAX];
-	size_t		 dl = strlen(fr->path), nl = strlen(name);
+	const struct scan_fence	*f;
+	struct stat		 sb;
+	char			*path, pbuf[PATH_MAX], buf[PATH_MAX];
+	size_t			 dl = strlen(fr->path), nl = strlen(name);
 
 	/* FOLDER/NAME, on the stack unless it is long. */
 	path = dl + nl + 2 <= sizeof pbuf ? pbuf : xmalloc(dl + nl + 2);
@@ -772,11 +772,11 @@ scan_source_file(struct scan *sc, const char *root, const char *clean)
 int
 scan_source(struct scan *sc, const char *root)
 {
-	const struct scan_fence *f;
-	struct stat	 sb;
-	char		*real, *clean, buf[PATH_MAX];
-	size_t		 n;
-	int		 fd, r;
+	const struct scan_fence	*f;
+	struct stat		 sb;
+	char			*real, *clean, buf[PATH_MAX];
+	size_t			 n;
+	int			 fd, r;
 
 	if (stat(root, &sb) == -1) {
 		log_warn("%s", log_path(root, buf, sizeof buf));
