@@ -195,6 +195,41 @@ watch_fenced(struct watch *w, const struct stat *sb)
 	return 0;
 }
 
+/*
+ * Is root (a folder to watch) the library or inside it, or, with --move, a
+ * dir remote's folder or inside it? Import refuses those as sources, so
+ * watching one would import nothing, ever. 1 after saying so.
+ */
+static int
+watch_refused(struct watch *w, const char *root)
+{
+	char	*real, *f, buf[PATH_MAX * 2];
+	size_t	 i, n;
+	int	 refused = 0;
+
+	if ((real = realpath(root, NULL)) == NULL)
+		return 0;
+	/* fences[0] is the library (cmd_watch), the others dir remotes'. */
+	for (i = 0; i < w->nfences && !refused; i++) {
+		if ((i > 0 && !w->o.move) ||
+		    (f = realpath(w->fences[i], NULL)) == NULL)
+			continue;
+		n = strlen(f);
+		if (strcmp(f, "/") == 0 || (strncmp(real, f, n) == 0 &&
+		    (real[n] == '\0' || real[n] == '/'))) {
+			log_warnx("watch: %s: is %s or inside it, not a "
+			    "source%s (nothing there would ever be imported)",
+			    log_path(root, buf, sizeof buf), i == 0 ?
+			    "the library" : "a dir remote's folder", i == 0 ?
+			    "" : " with --move");
+			refused = 1;
+		}
+		free(f);
+	}
+	free(real);
+	return refused;
+}
+
 /* Never watch path (watch_fenced); path is taken. */
 static void
 watch_fence(struct watch *w, char *path)
@@ -649,6 +684,11 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 	for (i = 0; i < nremotes; i++)
 		if ((folder = remote_dir_folder(ctx->cfg, names[i])) != NULL)
 			watch_fence(&w, folder);
+	for (i = 0; i < w.nroots; i++)
+		if (watch_refused(&w, w.roots[i])) {
+			watch_free(&w);
+			return EXIT_USAGE;
+		}
 	if ((w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		log_warn("watch: inotify%s", errno == EMFILE ? " (too many "
 		    "inotify instances: fs.inotify.max_user_instances)" : "");

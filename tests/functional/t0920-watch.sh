@@ -163,4 +163,17 @@ wpid=""
 # Usage: a DIR that is not a directory.
 sb watch "$T/config"
 expect_rc 2
+# A DIR that is the library or inside it, or with --move a dir remote's
+# folder: import would refuse every batch, so watch refuses to start.
+mkdir -p "$LIB/inbox"
+for dir in "$LIB" "$LIB/inbox"; do
+	sb watch "$dir"
+	expect_rc 2
+	grep -q "is the library or inside it, not a source" "$T/err" ||
+	    fail "watch $dir: $(cat "$T/err")"
+done
+sb -c "$T/conf-usb" watch --move "$T/share/backup"
+expect_rc 2
+grep -q "is a dir remote's folder or inside it, not a source with --move" "$T/err" ||
+    fail "watch --move of the backup: $(cat "$T/err")"
 exit 0
