@@ -1110,6 +1110,21 @@ catalog_no_links(const char *dir, const char *path)
 	return 0;
 }
 
+/* Is library's catalogue file there? 1, or 0 with errno saying why not. */
+int
+catalog_exists(const char *library)
+{
+	char	*db;
+	int	 there, e;
+
+	xasprintf(&db, "%s/.shoebox/catalog.db", library);
+	there = access(db, F_OK) == 0;
+	e = errno;
+	free(db);
+	errno = e;
+	return there;
+}
+
 /*
  * Is there a catalogue in library, for command who that must not create
  * one (a library it would find empty)? 0, or -1 after saying why.
@@ -1117,16 +1132,10 @@ catalog_no_links(const char *dir, const char *path)
 int
 catalog_present(const char *library, const char *who)
 {
-	char	*db;
-	int	 rc = 0;
-
-	xasprintf(&db, "%s/.shoebox/catalog.db", library);
-	if (access(db, F_OK) == -1) {
-		log_warn("%s: %s", who, db);
-		rc = -1;
-	}
-	free(db);
-	return rc;
+	if (catalog_exists(library))
+		return 0;
+	log_warn("%s: %s/.shoebox/catalog.db", who, library);
+	return -1;
 }
 
 /*
@@ -1140,21 +1149,15 @@ int
 catalog_new_refused(const char *library)
 {
 	const char	*v = getenv("SHOEBOX_NEW_LIBRARY");
-	struct stat	 sb;
-	char		*db;
-	int		 refused;
 
-	if (v == NULL || (strcmp(v, "no") != 0 && strcmp(v, "0") != 0))
+	if (v == NULL || (strcmp(v, "no") != 0 && strcmp(v, "0") != 0) ||
+	    catalog_exists(library) || errno != ENOENT)
 		return 0;
-	xasprintf(&db, "%s/.shoebox/catalog.db", library);
-	refused = lstat(db, &sb) == -1 && errno == ENOENT;
-	free(db);
-	if (refused)
-		log_warnx("library %s: no catalogue there (is its disk "
-		    "mounted?); with SHOEBOX_NEW_LIBRARY=no, as the units run "
-		    "shoebox, no new library is made: run 'shoebox import' by "
-		    "hand once to start it", library);
-	return refused;
+	log_warnx("library %s: no catalogue there (is its disk mounted?); "
+	    "with SHOEBOX_NEW_LIBRARY=no, as the units run shoebox, no new "
+	    "library is made: run 'shoebox import' by hand once to start it",
+	    library);
+	return 1;
 }
 
 /*

@@ -105,6 +105,7 @@ struct cat_seen {
 	struct cat_file	 file;		/* file.id 0: none */
 };
 
+int		 catalog_exists(const char *library);
 int		 catalog_present(const char *library, const char *who);
 /* catalog_open's mode: 0 read and write, 1 read only, or: */
 #define CATALOG_NEW	2	/* a new library, whatever SHOEBOX_NEW_LIBRARY */

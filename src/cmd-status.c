@@ -436,21 +436,18 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 	struct catalog	*cat;
 	sqlite3_stmt	*st;
 	const char	**names;
-	char		**conf, *db;
+	char		**conf;
 	int		  i, n;
 
 	(void)args;
 	/* Before the first import there is nothing to open: say so. */
-	xasprintf(&db, "%s/.shoebox/catalog.db", ctx->library);
-	if (access(db, F_OK) == -1 && errno == ENOENT) {
+	if (!catalog_exists(ctx->library) && errno == ENOENT) {
 		log_warnx("status: %s has no catalogue yet: 'shoebox import "
 		    "SOURCE' creates it with the first files it files%s",
 		    log_esc(ctx->library), access(ctx->library, F_OK) == -1 ?
 		    " (the library folder does not exist either)" : "");
-		free(db);
 		return EXIT_USAGE;
 	}
-	free(db);
 	if ((cat = catalog_open(ctx->library, 1)) == NULL)
 		return EXIT_USAGE;
 	if (status_library(cat, ctx) == -1) {

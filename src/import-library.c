@@ -63,9 +63,7 @@ import_open(struct import *imp)
 
 	xasprintf(&imp->tmpdir, "%s/.shoebox/tmp", imp->library);
 	if (imp->dry_run) {
-		snprintf(path, sizeof path, "%s/.shoebox/catalog.db",
-		    imp->library);
-		if (access(path, F_OK) == 0 &&
+		if (catalog_exists(imp->library) &&
 		    (imp->cat = catalog_open(imp->library, 1)) == NULL)
 			return -1;
 		imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |

@@ -112,18 +112,14 @@ run_record(struct sb_ctx *ctx, const struct run_result *r, const char *err)
 	struct catalog	*cat;
 	sqlite3_stmt	*st;
 	struct sb_time	 t;
-	char		*path, *sources, started[40], ended[40];
+	char		*sources, started[40], ended[40];
 	int64_t		 id = 0;
 	int		 i = 1;
 
 	if (ctx->library == NULL)
 		return 0;
-	xasprintf(&path, "%s/.shoebox/catalog.db", ctx->library);
-	if (access(path, F_OK) == -1) {
-		free(path);
+	if (!catalog_exists(ctx->library))
 		return 0;
-	}
-	free(path);
 	if ((cat = catalog_open(ctx->library, 0)) == NULL)
 		return 0;
 	memset(&t, 0, sizeof t);
