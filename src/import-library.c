@@ -42,8 +42,9 @@ import_clean_tmp(struct import *imp)
 }
 
 /*
- * The library, as this run opened it, is never walked as a source: a
- * library made by this run inside a source it walks (shoebox -L
+ * What import keeps of the library it opened: its device, to tell a disk
+ * mounted inside it (lib_dir); and that it is never walked as a source, as
+ * the library made by this run inside a source it walks (shoebox -L
  * share/library import share) was not there when the sources were opened.
  */
 static void
@@ -51,7 +52,11 @@ library_fence(struct import *imp)
 {
 	struct stat	sb;
 
-	if (imp->sc != NULL && fstat(imp->libfd, &sb) == 0)
+	if (fstat(imp->libfd, &sb) == -1)
+		return;		/* every folder then fsync'ed (lib_dir) */
+	imp->lib_dev = sb.st_dev;
+	imp->lib_dev_known = 1;
+	if (imp->sc != NULL)
 		scan_fence(imp->sc, &sb, "the library", 1);
 }
 
@@ -156,7 +161,7 @@ import_close(struct import *imp)
 int
 lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 {
-	struct stat	 sb, lsb;
+	struct stat	 sb;
 	struct libdir	*d;
 	size_t		 i;
 	int		 fd;
@@ -180,8 +185,8 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 	 * filled up): the library's syncfs() does not reach it, so its copies
 	 * and names are fsync'ed one by one (batch_file).
 	 */
-	d->foreign = fstat(fd, &sb) == -1 || fstat(imp->libfd, &lsb) == -1 ||
-	    sb.st_dev != lsb.st_dev;
+	d->foreign = !imp->lib_dev_known || fstat(fd, &sb) == -1 ||
+	    sb.st_dev != imp->lib_dev;
 	return fd;
 }
 

@@ -112,6 +112,8 @@ struct import {
 	struct catalog	*cat;		/* NULL in a dry run without one */
 	const char	*library;
 	int		 libfd;
+	dev_t		 lib_dev;	/* the library's disk ... */
+	int		 lib_dev_known;	/* ... once opened (library_fence) */
 	int		 lockfd;
 	char		*tmpdir;
 	const char	*pattern;
