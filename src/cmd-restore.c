@@ -627,24 +627,6 @@ restore_since(struct cmd_args *args, struct daterange *since,
 }
 
 /* restore --rebuild --to DIR: the remote opened, then restore_rebuild. */
-/*
- * Is --to DIR the dir remote NAME's folder, or inside it (where what comes
- * back would be mixed with its copies, and a rebuild would list what it
- * restored and restore it again below itself)? 1 after saying so.
- */
-static int
-restore_to_remote(struct sb_ctx *ctx, const char *name, const char *to)
-{
-	struct remote	*r;
-	int		 in;
-
-	if ((r = remote_open(ctx->cfg, name)) == NULL)
-		return 0;	/* said again, and refused, below */
-	in = remote_dir_holds(r, to);
-	remote_close(r);
-	return in;
-}
-
 static int
 restore_rebuild_cmd(struct restore *rs, struct sb_ctx *ctx, const char *name,
     const char *to, int progress)
@@ -694,7 +676,7 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	if (restore_since(args, &since, &rs) == -1)
 		return EXIT_USAGE;
 	to = cmd_get(args, "to");
-	if (to != NULL && restore_to_remote(ctx, name, to))
+	if (to != NULL && remote_dir_holds(ctx->cfg, name, to))
 		return EXIT_USAGE;
 	if (cmd_has(args, "rebuild"))
 		return restore_rebuild_cmd(&rs, ctx, name, to, progress);

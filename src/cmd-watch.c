@@ -204,7 +204,7 @@ static int
 watch_refused(struct watch *w, const char *root)
 {
 	char	*real, *f, buf[PATH_MAX * 2];
-	size_t	 i, n;
+	size_t	 i;
 	int	 refused = 0;
 
 	if ((real = realpath(root, NULL)) == NULL)
@@ -214,9 +214,7 @@ watch_refused(struct watch *w, const char *root)
 		if ((i > 0 && !w->o.move) ||
 		    (f = realpath(w->fences[i], NULL)) == NULL)
 			continue;
-		n = strlen(f);
-		if (strcmp(f, "/") == 0 || (strncmp(real, f, n) == 0 &&
-		    (real[n] == '\0' || real[n] == '/'))) {
+		if (path_below(real, f)) {
 			log_warnx("watch: %s: is %s or inside it, not a "
 			    "source%s (nothing there would ever be imported)",
 			    log_path(root, buf, sizeof buf), i == 0 ?
@@ -423,15 +421,6 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Is dir below (or) anc? */
-static int
-below(const char *dir, const char *anc)
-{
-	size_t	n = strlen(anc);
-
-	return strncmp(dir, anc, n) == 0 && (dir[n] == '/' || dir[n] == '\0');
-}
-
 /*
  * Import the files that have settled, through their folders (each once,
  * none below another: a folder is walked whole). A file not settled yet
@@ -480,7 +469,7 @@ watch_batch(struct watch *w)
 	}
 	qsort(dirs, n, sizeof *dirs, str_cmp);
 	for (i = 0, k = 0; i < n; i++) {
-		for (j = 0; j < k && !below(dirs[i], dirs[j]); j++)
+		for (j = 0; j < k && !path_below(dirs[i], dirs[j]); j++)
 			;
 		if (j < k)
 			free(dirs[i]);

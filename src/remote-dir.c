@@ -349,23 +349,38 @@ dir_empty(struct remote *r)
 }
 
 /*
- * The folder a dir remote of cfg copies to (path, then prefix), or NULL for
- * a remote of another type, or none: import never walks it.
+ * The folder the dir remote name of cfg copies to (path, then prefix), or
+ * NULL for a remote of another type, or none. With real, path's real place
+ * (NULL when it is not there), then the prefix, which may not be made yet.
  */
-char *
-remote_dir_folder(const struct config *cfg, const char *name)
+static char *
+dir_folder(const struct config *cfg, const char *name, int real)
 {
 	const char	*type, *path, *prefix;
-	char		*section, *folder = NULL;
+	char		*section, *top, *folder = NULL;
 
 	xasprintf(&section, "remote %s", name);
 	type = config_get(cfg, section, "type");
 	path = config_get(cfg, section, "path");
-	prefix = config_get(cfg, section, "prefix");
-	if (type != NULL && strcasecmp(type, "dir") == 0 && path != NULL)
-		folder = remote_join(path, prefix != NULL ? prefix : "");
+	if ((prefix = config_get(cfg, section, "prefix")) == NULL)
+		prefix = "";
+	if (type != NULL && strcasecmp(type, "dir") == 0 && path != NULL) {
+		if (!real)
+			folder = remote_join(path, prefix);
+		else if ((top = realpath(path, NULL)) != NULL) {
+			folder = remote_join(top, prefix);
+			free(top);
+		}
+	}
 	free(section);
 	return folder;
+}
+
+/* The folder a dir remote of cfg copies to: import never walks it. */
+char *
+remote_dir_folder(const struct config *cfg, const char *name)
+{
+	return dir_folder(cfg, name, 0);
 }
 
 /*
@@ -396,16 +411,6 @@ dir_real(const char *path)
 	return out;
 }
 
-/* Is the path b a or below it? */
-static int
-dir_below(const char *b, const char *a)
-{
-	size_t	n = strlen(a);
-
-	return strcmp(a, "/") == 0 || (strncmp(b, a, n) == 0 &&
-	    (b[n] == '\0' || b[n] == '/'));
-}
-
 /* How a dir remote's folder and another folder lie (dir_overlap). */
 enum overlap {
 	APART,
@@ -420,43 +425,29 @@ dir_apart(const char *a, const char *b)
 {
 	if (strcmp(a, b) == 0)
 		return SAME;
-	if (dir_below(a, b))
+	if (path_below(a, b))
 		return REMOTE_INSIDE;
-	if (dir_below(b, a))
+	if (path_below(b, a))
 		return INSIDE_REMOTE;
 	return APART;
 }
 
-/* The real place of the dir remote r's folder (path, then prefix). */
-static char *
-dir_root_real(struct remote *r)
-{
-	struct dir_priv	*d = r->priv;
-	char		*top, *root;
-
-	if ((top = realpath(d->path, NULL)) == NULL)
-		return NULL;
-	root = remote_join(top, d->prefix);
-	free(top);
-	return root;
-}
-
 /*
- * Where the dir remote r's folder (path, then prefix, which may not be made
- * yet) lies from the folder dir (which may not be made yet either).
+ * Where the dir remote name's folder (path, then prefix, which may not be
+ * made yet) lies from the folder dir (which may not be made yet either).
  */
 static enum overlap
-dir_overlap(struct remote *r, const char *dir)
+dir_overlap(const struct config *cfg, const char *name, const char *dir)
 {
 	char		*real, *root;
 	enum overlap	 o = APART;
 
-	if (r->ops != &remote_dir_ops || (real = dir_real(dir)) == NULL)
+	if ((root = dir_folder(cfg, name, 1)) == NULL)
 		return APART;
-	if ((root = dir_root_real(r)) != NULL)
+	if ((real = dir_real(dir)) != NULL)
 		o = dir_apart(root, real);
-	free(root);
 	free(real);
+	free(root);
 	return o;
 }
 
@@ -470,18 +461,17 @@ remote_dir_shared(struct remote *r, const struct config *cfg)
 {
 	struct dir_priv	 *d = r->priv;
 	const char	**names;
-	char		 *root, *other, *real;
+	char		 *root, *other;
 	enum overlap	  o;
 	int		  i, n, shared = 0;
 
-	if (r->ops != &remote_dir_ops || (root = dir_root_real(r)) == NULL)
+	if ((root = dir_folder(cfg, r->name, 1)) == NULL)
 		return 0;
 	n = config_sections(cfg, "remote", &names);
 	for (i = 0; i < n && !shared && strcmp(names[i], r->name) != 0; i++) {
-		if ((other = remote_dir_folder(cfg, names[i])) == NULL)
+		if ((other = dir_folder(cfg, names[i], 1)) == NULL)
 			continue;
-		if ((real = dir_real(other)) != NULL &&
-		    (o = dir_apart(root, real)) != APART) {
+		if ((o = dir_apart(root, other)) != APART) {
 			log_warnx("remote %s: %s %s remote %s's folder: its "
 			    "copies would count as a second backup where there "
 			    "is one; nothing sent (point path = at another "
@@ -490,7 +480,6 @@ remote_dir_shared(struct remote *r, const struct config *cfg)
 			    names[i]);
 			shared = 1;
 		}
-		free(real);
 		free(other);
 	}
 	free(root);
@@ -507,7 +496,7 @@ int
 remote_dir_in_library(struct remote *r, const char *library)
 {
 	struct dir_priv	*d = r->priv;
-	enum overlap	 o = dir_overlap(r, library);
+	enum overlap	 o = dir_overlap(r->cfg, r->name, library);
 
 	if (o == SAME || o == REMOTE_INSIDE)
 		log_warnx("remote %s: %s is %sthe library %s: copies there "
@@ -523,22 +512,25 @@ remote_dir_in_library(struct remote *r, const char *library)
 }
 
 /*
- * Is dir (restore's --to) a dir remote's folder or inside it? What is
- * restored there would be mixed with the copies it comes from (and, with
- * --rebuild, listed and restored again below itself). 1 after saying so.
+ * Is dir (restore's --to) the folder of the dir remote name of cfg, or
+ * inside it? What is restored there would be mixed with the copies it
+ * comes from (and, with --rebuild, listed and restored again below
+ * itself). 1 after saying so.
  */
 int
-remote_dir_holds(struct remote *r, const char *dir)
+remote_dir_holds(const struct config *cfg, const char *name, const char *dir)
 {
-	struct dir_priv	*d = r->priv;
-	enum overlap	 o = dir_overlap(r, dir);
+	enum overlap	 o = dir_overlap(cfg, name, dir);
+	char		*root;
 
-	if (o == SAME || o == INSIDE_REMOTE)
-		log_warnx("restore: %s is %sremote %s's folder %s: what is "
-		    "restored would be mixed with the copies it comes from; "
-		    "choose a folder outside it", dir, o == SAME ? "" :
-		    "inside ", r->name, d->root);
-	return o == SAME || o == INSIDE_REMOTE;
+	if (o != SAME && o != INSIDE_REMOTE)
+		return 0;
+	root = dir_folder(cfg, name, 0);
+	log_warnx("restore: %s is %sremote %s's folder %s: what is restored "
+	    "would be mixed with the copies it comes from; choose a folder "
+	    "outside it", dir, o == SAME ? "" : "inside ", name, root);
+	free(root);
+	return 1;
 }
 
 static int	dir_stat(struct xfer *, const struct upload *, const char *,

@@ -244,7 +244,8 @@ struct remote	*remote_open(const struct config *cfg, const char *name);
 void		 remote_close(struct remote *r);
 int		 remote_emptied(struct remote *r, const char *who);
 int		 remote_dir_in_library(struct remote *r, const char *library);
-int		 remote_dir_holds(struct remote *r, const char *dir);
+int		 remote_dir_holds(const struct config *cfg, const char *name,
+		    const char *dir);
 int		 remote_dir_shared(struct remote *r,
 		    const struct config *cfg);
 char		*remote_dir_folder(const struct config *cfg, const char *name);

@@ -72,6 +72,16 @@ disk_free(int fd, uint64_t *avail)
 	return 0;
 }
 
+/* Is the path path top itself or below it (both as written, no "..")? */
+int
+path_below(const char *path, const char *top)
+{
+	size_t	n = strlen(top);
+
+	return strcmp(top, "/") == 0 || (strncmp(path, top, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/'));
+}
+
 /* Does err end with the text of error e (as "...: TEXT", or be it)? */
 static int
 err_ends_with(const char *err, int e)
