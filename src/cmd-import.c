@@ -133,6 +133,9 @@ say(struct import *imp, const char *path, const char *fmt, ...)
 void
 library_full(struct import *imp)
 {
+	/* Told now: the copies given up free their inodes before the end. */
+	if (!imp->full && !disk_no_inodes(imp->libfd, &imp->inodes))
+		imp->inodes = 0;
 	imp->full = 1;
 }
 
@@ -162,6 +165,16 @@ library_full_say(struct import *imp)
 	fmt_size(avail, a, sizeof a);
 	fmt_size(need, n, sizeof n);
 	progress_clear(imp);
+	if (imp->full && imp->inodes > 0) {
+		log_errorx("library %s: %s: no inodes left (all %llu in use), "
+		    "though %s is free; %lu file%s left; import stopped: "
+		    "delete files there or move the library to a filesystem "
+		    "with more inodes, and run it again",
+		    log_esc(imp->library), strerror(ENOSPC),
+		    (unsigned long long)imp->inodes, a, left,
+		    left == 1 ? "" : "s");
+		return;
+	}
 	log_errorx("library %s: %s: %s free, %s needed for the %lu file%s "
 	    "left (with room for the catalogue); %s: make room and run it "
 	    "again", log_esc(imp->library), strerror(ENOSPC), a, n, left,

@@ -167,6 +167,7 @@ struct import {
 	unsigned long	 count[OUT_FAILED + 1];
 	unsigned long	 warnings;
 	int		 full;		/* the library's disk is full: stop */
+	uint64_t	 inodes;	/* when it was, all its inodes used */
 	unsigned long	 nofit;		/* files bigger than what was free */
 	uint64_t	 nofit_bytes;	/* their bytes */
 	int		 unrecognised;	/* import_unrecognised = yes */

@@ -295,12 +295,15 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 out:
 	if (rc == REMOTE_FAIL && x->full == 0 && err_disk_full(x->error) &&
 	    dir_fits(x, up, dfd)) {
-		char	why[sizeof x->error];
+		char		why[sizeof x->error];
+		uint64_t	inodes;
 
 		snprintf(why, sizeof why, "%s", x->error);
-		xfer_error(x, "%s%s%s: make room there; the files left stay "
+		xfer_error(x, "%s%s%s%s: make room there; the files left stay "
 		    "queued", strstr(why, dst) == NULL ? dst : "",
-		    strstr(why, dst) == NULL ? ": " : "", why);
+		    strstr(why, dst) == NULL ? ": " : "", why,
+		    disk_no_inodes(dfd, &inodes) ? " (no inodes left, though "
+		    "bytes are free)" : "");
 		x->full = XFER_FULL;
 		rc = REMOTE_STOP;
 	} else if (rc == REMOTE_FAIL && err_read_only(x->error)) {

@@ -72,6 +72,23 @@ disk_free(int fd, uint64_t *avail)
 	return 0;
 }
 
+/*
+ * Has the disk of fd run out of inodes, with bytes still free? 1 with
+ * *total how many inodes it has, or 0 (also for a filesystem that does
+ * not count them, as btrfs). A disk "full" with megabytes free is this.
+ */
+int
+disk_no_inodes(int fd, uint64_t *total)
+{
+	struct statfs	fs;
+
+	if (fd == -1 || fstatfs(fd, &fs) == -1 || fs.f_files == 0 ||
+	    fs.f_ffree > 0 || fs.f_bavail == 0)
+		return 0;
+	*total = (uint64_t)fs.f_files;
+	return 1;
+}
+
 /* Is the path path top itself or below it (both as written, no "..")? */
 int
 path_below(const char *path, const char *top)
