@@ -417,13 +417,13 @@ static int	import_dir(struct scan *, size_t, size_t, void *);
  * Each dir remote's folder (a backup disk) is never walked, and with --move
  * never a source: its copies would be found duplicates of the library's
  * and deleted. A drop share can hold it, when the backup disk is mounted
- * below the share.
+ * below the share; the walk looks for it again at every other filesystem
+ * it meets, so a disk mounted there while it runs is fenced too.
  */
 static void
 import_fence_remotes(struct import *imp, struct scan *sc)
 {
 	const char	**names;
-	struct stat	  sb;
 	char		 *folder, *what;
 	int		  i, n;
 
@@ -432,11 +432,9 @@ import_fence_remotes(struct import *imp, struct scan *sc)
 		if ((folder = remote_dir_folder(imp->ctx->cfg, names[i])) ==
 		    NULL)
 			continue;
-		if (stat(folder, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			xasprintf(&what, "remote %s's folder", names[i]);
-			scan_fence(sc, &sb, what, imp->move);
-			free(what);
-		}
+		xasprintf(&what, "remote %s's folder", names[i]);
+		scan_fence_path(sc, folder, what, imp->move);
+		free(what);
 		free(folder);
 	}
 }

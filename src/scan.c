@@ -95,8 +95,10 @@ scan_free(struct scan *sc)
 		free(sc->roots[i].path);
 	}
 	free(sc->roots);
-	for (i = 0; i < sc->nfences; i++)
+	for (i = 0; i < sc->nfences; i++) {
 		free(sc->fences[i].what);
+		free(sc->fences[i].path);
+	}
 	free(sc->fences);
 	free(sc->e);
 	free(sc);
@@ -232,6 +234,7 @@ fenced_path(const struct scan *sc, const char *real)
 		if (stat(p[0] != '\0' ? p : "/", &sb) == 0)
 			for (i = 0; i < sc->nfences && f == NULL; i++)
 				if (sc->fences[i].strict &&
+				    sc->fences[i].known &&
 				    sb.st_dev == sc->fences[i].dev &&
 				    sb.st_ino == sc->fences[i].ino)
 					f = &sc->fences[i];
@@ -263,6 +266,7 @@ struct scan_frame {
 	char			*cursor;	/* the slice read ends here */
 	int			 more;		/* names after it to read */
 	int			 depth;		/* 0: a root */
+	dev_t			 dev;		/* its filesystem */
 };
 
 /*
@@ -282,10 +286,61 @@ fenced(const struct scan *sc, const struct stat *sb)
 	size_t	i;
 
 	for (i = 0; i < sc->nfences; i++)
-		if (sb->st_dev == sc->fences[i].dev &&
+		if (sc->fences[i].known && sb->st_dev == sc->fences[i].dev &&
 		    sb->st_ino == sc->fences[i].ino)
 			return &sc->fences[i];
 	return NULL;
+}
+
+/* Where a fence kept by path is now: a folder there, or none. */
+static void
+fence_look(struct scan_fence *f)
+{
+	struct stat	sb;
+
+	f->known = stat(f->path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	f->dev = f->known ? sb.st_dev : 0;
+	f->ino = f->known ? sb.st_ino : 0;
+}
+
+/*
+ * The walk meets another filesystem (a folder on a device of its own): the
+ * fences kept by path are looked up again, since a backup disk mounted at
+ * one while the walk went on is a folder they did not know.
+ */
+static void
+fences_look(struct scan *sc, dev_t here, dev_t there)
+{
+	size_t	i;
+
+	if (here == there)
+		return;
+	for (i = 0; i < sc->nfences; i++)
+		if (sc->fences[i].path != NULL)
+			fence_look(&sc->fences[i]);
+}
+
+/* The fence named what (made if new), its path dropped. */
+static struct scan_fence *
+fence_named(struct scan *sc, const char *what, int strict)
+{
+	struct scan_fence	*f;
+	size_t			 i;
+
+	for (i = 0; i < sc->nfences; i++)
+		if (strcmp(sc->fences[i].what, what) == 0)
+			break;
+	if (i == sc->nfences) {
+		sc->fences = xreallocarray(sc->fences, sc->nfences + 1,
+		    sizeof *sc->fences);
+		memset(&sc->fences[i], 0, sizeof sc->fences[i]);
+		sc->fences[sc->nfences++].what = xstrdup(what);
+	}
+	f = &sc->fences[i];
+	free(f->path);
+	f->path = NULL;
+	f->strict = strict;
+	return f;
 }
 
 /*
@@ -297,21 +352,25 @@ void
 scan_fence(struct scan *sc, const struct stat *sb, const char *what,
     int strict)
 {
-	struct scan_fence	*f;
-	size_t			 i;
+	struct scan_fence	*f = fence_named(sc, what, strict);
 
-	for (i = 0; i < sc->nfences; i++)
-		if (strcmp(sc->fences[i].what, what) == 0)
-			break;
-	if (i == sc->nfences) {
-		sc->fences = xreallocarray(sc->fences, sc->nfences + 1,
-		    sizeof *sc->fences);
-		sc->fences[sc->nfences++].what = xstrdup(what);
-	}
-	f = &sc->fences[i];
 	f->dev = sb->st_dev;
 	f->ino = sb->st_ino;
-	f->strict = strict;
+	f->known = 1;
+}
+
+/*
+ * The same for the folder at path, whatever is there when the walk meets
+ * another filesystem (a disk mounted there meanwhile), or none yet.
+ */
+void
+scan_fence_path(struct scan *sc, const char *path, const char *what,
+    int strict)
+{
+	struct scan_fence	*f = fence_named(sc, what, strict);
+
+	f->path = xstrdup(path);
+	fence_look(f);
 }
 
 /*
@@ -345,6 +404,7 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 		    log_path(path, buf, sizeof buf));
 		sc->skipped++;
 	} else if (S_ISDIR(sb.st_mode)) {
+		fences_look(sc, fr->dev, sb.st_dev);
 		if ((f = fenced(sc, &sb)) != NULL) {
 			if (!sc->quiet)
 				log_info("%s: is %s, not scanned",
@@ -625,9 +685,10 @@ static int
 scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
     struct scan_frame *child)
 {
-	struct stat	 sb;
-	const char	*name = fr->subs[fr->next++];
-	char		 buf[PATH_MAX];
+	const struct scan_fence	*f;
+	struct stat		 sb;
+	const char		*name = fr->subs[fr->next++];
+	char			 buf[PATH_MAX];
 
 	memset(child, 0, sizeof *child);
 	xasprintf(&child->path, "%s/%s", fr->path, name);
@@ -646,12 +707,22 @@ scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
 			log_warn("%s", log_path(child->path, buf, sizeof buf));
 		goto fail;
 	}
-	if (fstat(child->fd, &sb) == 0 && fenced(sc, &sb) != NULL) {
-		/* Swapped for a fence since it was read: not walked. */
-		close(child->fd);
-		free(child->path);
-		return -1;
+	if (fstat(child->fd, &sb) == -1)
+		sb.st_dev = fr->dev;
+	else {
+		fences_look(sc, fr->dev, sb.st_dev);
+		if ((f = fenced(sc, &sb)) != NULL) {
+			/* Mounted or swapped since it was read: not walked. */
+			if (!sc->quiet)
+				log_info("%s: is %s, not scanned",
+				    log_path(child->path, buf, sizeof buf),
+				    f->what);
+			close(child->fd);
+			free(child->path);
+			return -1;
+		}
 	}
+	child->dev = sb.st_dev;
 	return 0;
 fail:
 	sc->failed++;
@@ -684,12 +755,15 @@ scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
 {
 	struct scan_frame	 st[SCAN_MAXDEPTH + 2];
 	struct scan_frame	*fr;
+	struct stat		 sb;
 	const char		*sub;
 	int			 depth = 0;
 
 	memset(&st[0], 0, sizeof st[0]);
 	st[0].fd = fd;
 	st[0].path = xstrdup(path);
+	if (fstat(fd, &sb) == 0)
+		st[0].dev = sb.st_dev;
 	scan_read(sc, root, &st[0]);
 	while (depth >= 0) {
 		fr = &st[depth];

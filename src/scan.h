@@ -57,6 +57,8 @@ typedef int	(*scan_fn)(struct scan *, size_t, size_t, void *);
 struct scan_fence {
 	dev_t			 dev;
 	ino_t			 ino;
+	int			 known;		/* dev, ino: a folder is there */
+	char			*path;		/* looked up again, or NULL */
 	char			*what;		/* "the library", ... */
 	int			 strict;
 };
@@ -84,6 +86,8 @@ struct scan {
 struct scan	*scan_new(scan_fn, void *);
 void		 scan_free(struct scan *);
 void		 scan_fence(struct scan *, const struct stat *, const char *,
+		    int);
+void		 scan_fence_path(struct scan *, const char *, const char *,
 		    int);
 int		 scan_source(struct scan *, const char *);
 void		 scan_walk(struct scan *, int);
