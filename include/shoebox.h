@@ -384,6 +384,8 @@ struct import_opts {
 	double		 settle;	/* seconds unchanged before taken */
 	const char	*origin;	/* the run's command: NULL for "import" */
 	struct run_result *result;	/* filled in at the end, if not NULL */
+	char		**beneath;	/* watch's DIRs: a source below one */
+	int		 nbeneath;	/* is reached from it through no link */
 };
 int		 import_opts_init(struct sb_ctx *, struct import_opts *);
 int		 import_run(struct sb_ctx *, const struct import_opts *, int,

@@ -386,6 +386,8 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 	imp->json = o->json;
 	imp->sync = o->sync;
 	imp->settle = o->settle;
+	imp->beneath = o->beneath;
+	imp->nbeneath = o->nbeneath;
 	imp->json = imp->json || ctx->json;
 	imp->progress = o->progress == -1 ? isatty(STDERR_FILENO) &&
 	    !imp->json && !log_quiet : o->progress;
@@ -450,16 +452,22 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 {
 	struct scan	*sc;
 	struct stat	 lsb;
-	int		 i;
+	int		 i, j;
 
 	sc = imp->sc = scan_new(import_dir, imp);
 	if (stat(imp->library, &lsb) == 0)
 		scan_fence(sc, &lsb, "the library", 1);
 	import_fence_remotes(imp, sc);
 	*bad = 0;
-	for (i = 0; i < nsrc; i++)
-		if ((roots[i] = scan_source(sc, src[i])) == -1)
+	for (i = 0; i < nsrc; i++) {
+		for (j = 0; j < imp->nbeneath && !path_below(src[i],
+		    imp->beneath[j]); j++)
+			;
+		roots[i] = j < imp->nbeneath ? scan_source_below(sc,
+		    imp->beneath[j], src[i]) : scan_source(sc, src[i]);
+		if (roots[i] == -1)
 			(*bad)++;
+	}
 	if (*bad == nsrc) {
 		scan_free(sc);
 		imp->sc = NULL;

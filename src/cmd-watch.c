@@ -668,6 +668,9 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 			w.roots[w.nroots][--n] = '\0';
 		w.nroots++;
 	}
+	/* Folders below a DIR are imported as found, never through a link. */
+	w.o.beneath = w.roots;
+	w.o.nbeneath = w.nroots;
 	watch_fence(&w, xstrdup(ctx->library));
 	nremotes = config_sections(ctx->cfg, "remote", &names);
 	for (i = 0; i < nremotes; i++)

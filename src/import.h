@@ -126,6 +126,8 @@ struct import {
 	int		 verify;
 	int		 sync;
 	double		 settle;	/* seconds unchanged before taken */
+	char		**beneath;	/* import_opts' */
+	int		 nbeneath;
 
 	uint8_t		*head;
 	char		 cwd[PATH_MAX];

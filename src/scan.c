@@ -22,6 +22,7 @@
 
 #include "shoebox.h"
 #include "scan.h"
+#include "store.h"
 
 #define SCAN_MAXDEPTH	64
 
@@ -947,6 +948,45 @@ scan_count(struct scan *sc, int root, uint64_t *files, uint64_t *bytes)
 	sc->skipped = save.skipped;
 	sc->ignored = save.ignored;
 	sc->stop = save.stop;
+}
+
+/*
+ * A source folder path below the folder top (watch's DIR, which links may
+ * lead to): opened from top one folder at a time, never through a link,
+ * so that a folder swapped for a link since its files arrived (to a
+ * private folder holding the same names) is not walked. Returns its root
+ * for scan_walk, or -1 after saying why.
+ */
+int
+scan_source_below(struct scan *sc, const char *top, const char *path)
+{
+	const struct scan_fence	*f;
+	struct stat		 sb;
+	const char		*rel = path + strlen(top);
+	char			 err[PATH_MAX + 100], buf[PATH_MAX];
+	int			 tfd, fd;
+
+	while (*rel == '/')
+		rel++;
+	if (*rel == '\0')
+		return scan_source(sc, path);
+	if ((tfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s", log_path(top, buf, sizeof buf));
+		return -1;
+	}
+	fd = store_opendirs(tfd, rel, 0, "folder", err, sizeof err);
+	close(tfd);
+	if (fd == -1) {
+		log_warnx("%s: %s", log_path(top, buf, sizeof buf), err);
+		return -1;
+	}
+	if (fstat(fd, &sb) == 0 && (f = fenced(sc, &sb)) != NULL) {
+		log_warnx("%s: is %s, not a source", log_path(path, buf,
+		    sizeof buf), f->what);
+		close(fd);
+		return -1;
+	}
+	return scan_root(sc, path, fd, NULL);
 }
 
 /* Open the source root and walk it (scan_source, scan_walk); 0 or -1. */

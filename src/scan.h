@@ -90,6 +90,7 @@ void		 scan_fence(struct scan *, const struct stat *, const char *,
 void		 scan_fence_path(struct scan *, const char *, const char *,
 		    int);
 int		 scan_source(struct scan *, const char *);
+int		 scan_source_below(struct scan *, const char *, const char *);
 void		 scan_walk(struct scan *, int);
 void		 scan_count(struct scan *, int, uint64_t *, uint64_t *);
 int		 scan_add(struct scan *, const char *);
