@@ -386,6 +386,8 @@ struct import_opts {
 	struct run_result *result;	/* filled in at the end, if not NULL */
 	char		**beneath;	/* watch's DIRs: a source below one */
 	int		 nbeneath;	/* is reached from it through no link */
+	int		 arriving_quiet; /* files still arriving said at -v only
+					   (watch takes each once settled) */
 };
 int		 import_opts_init(struct sb_ctx *, struct import_opts *);
 int		 import_run(struct sb_ctx *, const struct import_opts *, int,

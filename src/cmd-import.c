@@ -388,6 +388,7 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 	imp->settle = o->settle;
 	imp->beneath = o->beneath;
 	imp->nbeneath = o->nbeneath;
+	imp->arriving_quiet = o->arriving_quiet;
 	imp->json = imp->json || ctx->json;
 	imp->progress = o->progress == -1 ? isatty(STDERR_FILENO) &&
 	    !imp->json && !log_quiet : o->progress;

@@ -647,6 +647,7 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 	w.o.sync = 0;		/* uploads run beside the imports (--sync) */
 	w.o.progress = 0;
 	w.o.origin = "watch";
+	w.o.arriving_quiet = 1;	/* its own batch takes each, once settled */
 	if (w.sync && config_sections(ctx->cfg, "remote", &names) == 0) {
 		log_info("watch: no [remote] in the config: nothing to upload");
 		w.sync = 0;

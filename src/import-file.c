@@ -230,7 +230,11 @@ import_settled(struct import *imp, struct infile *f)
 	imp->bytes_done += (uint64_t)f->e->size;
 	snprintf(f->err, sizeof f->err, "still arriving (changed %.0f s ago, "
 	    "settle time %.0f s); left for the next run", age, imp->settle);
-	if (!log_quiet)
+	if (imp->arriving_quiet) {
+		char	p[PATH_MAX * 2];
+
+		log_debug("%s: %s", log_path(f->e->path, p, sizeof p), f->err);
+	} else if (!log_quiet)
 		say(imp, f->e->path, "%s", f->err);
 	report(imp, f->e->path, OUT_WAITING, NULL, NULL, NULL, f->err);
 	return OUT_WAITING;

@@ -128,6 +128,7 @@ struct import {
 	double		 settle;	/* seconds unchanged before taken */
 	char		**beneath;	/* import_opts' */
 	int		 nbeneath;
+	int		 arriving_quiet;
 
 	uint8_t		*head;
 	char		 cwd[PATH_MAX];
