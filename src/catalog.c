@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -1343,6 +1344,11 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " f.size, f.mtime_ns FROM source_files s LEFT JOIN files f ON"
 	    " f.id = s.file_id WHERE s.dir_id = (SELECT id FROM source_dirs"
 	    " WHERE path = ?1) AND s.name >= ?2 ORDER BY s.name, s.id",
+	[CAT_LATE_MAIN] = "SELECT s.name, f.id, f.path, f.sha256, f.size,"
+	    " f.mtime_ns FROM source_files s JOIN files f ON f.id = s.file_id"
+	    " WHERE s.dir_id = (SELECT id FROM source_dirs WHERE path = ?1)"
+	    " AND s.name >= ?2 AND s.name < ?3 AND f.main_id IS NULL"
+	    " ORDER BY s.name, s.id",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND +sha256 = ?1"
 	    " AND size = ?2 AND (?3 = 0 OR main_id = ?3) ORDER BY id LIMIT 1",
@@ -1703,6 +1709,61 @@ catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
  * ctime, as sources_name gives them. fo NULL, or a scan that cannot
  * answer: catalog_seen.
  */
+/*
+ * The main file, imported by an earlier run, of a sidecar found alone at
+ * abspath (its main file since moved away, or deleted): of the sources
+ * recorded in its folder whose names begin with its first plen bytes
+ * (as they are, in upper case or in lower case) and whose library file is
+ * no sidecar itself, the one rank ranks highest (0: not its main). 1 with
+ * *f and that source's name in source, 0 if there is none, -1 on an
+ * error.
+ */
+int
+catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
+    int (*rank)(const char *, const char *), struct cat_file *f,
+    char *source, size_t size)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	char		 lo[NAME_MAX + 2], hi[NAME_MAX + 3];
+	int		 len = (int)strlen(abspath), at, v, r, best = 0, rc;
+	size_t		 i;
+
+	at = catalog_name_at(abspath, len);
+	if (cat->version < 10 || plen == 0 || plen > NAME_MAX)
+		return 0;
+	for (v = 0; v < 3; v++) {
+		/* The prefix as it is, then upper-cased, then lower-cased. */
+		for (i = 0; i < plen; i++)
+			lo[i] = v == 0 ? abspath[at + i] : v == 1 ?
+			    (char)toupper((unsigned char)abspath[at + i]) :
+			    (char)tolower((unsigned char)abspath[at + i]);
+		if (v > 0 && memcmp(lo, abspath + at, plen) == 0)
+			continue;	/* that case already */
+		memcpy(hi, lo, plen);
+		hi[plen] = (char)0xff;	/* above every name after lo */
+		if ((st = catalog_stmt(cat, CAT_LATE_MAIN)) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, abspath, at, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lo, (int)plen, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, hi, (int)plen + 1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			name = (const char *)sqlite3_column_text(st, 0);
+			if (name == NULL || (r = rank(abspath + at, name)) <=
+			    best)
+				continue;
+			best = r;
+			catalog_get_file(st, 1, f);
+			strlcpy_sb(source, name, size);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return catalog_error(cat, "looking up a sidecar's main "
+			    "file");
+	}
+	return best > 0;
+}
+
 int
 catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
     const char *abspath, const struct stat *sb, struct cat_seen *seen)

@@ -18,7 +18,7 @@ enum catalog_st {
 	CAT_SEEN_INODE, CAT_SEEN_PATH, CAT_FIND_SHA, CAT_FILE_BY_ID,
 	CAT_ADD_FILE, CAT_ADD_SOURCE, CAT_FILE_BY_PATH, CAT_VERIFIED,
 	CAT_ADD_DIR,
-	CAT_SEEN_DIR,
+	CAT_SEEN_DIR, CAT_LATE_MAIN,
 	CAT_ADD_TYPE, CAT_ADD_CAMERA, CAT_ADD_REMOTE,
 	CAT_NSTMT
 };
@@ -134,6 +134,9 @@ void		 catalog_folder_free(struct cat_folder *fo);
 int		 catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
 		    const char *abspath, const struct stat *sb,
 		    struct cat_seen *seen);
+int		 catalog_late_main(struct catalog *cat, const char *abspath,
+		    size_t plen, int (*rank)(const char *, const char *),
+		    struct cat_file *f, char *source, size_t size);
 int		 catalog_find_sha(struct catalog *cat, const char *sha,
 		    uint64_t size, int64_t main_id, struct cat_file *f);
 int		 catalog_file(struct catalog *cat, int64_t id,

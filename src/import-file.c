@@ -489,6 +489,34 @@ import_file(struct import *imp, const struct scan_entry *e,
 	return o;
 }
 
+/*
+ * A sidecar found alone whose main file an earlier run imported (and with
+ * --move removed, or whose main someone deleted since): an edit saved
+ * after the photo was filed, an .AAE a phone sent after its .HEIC. mp is
+ * that main file's place, as for a main file met again and not re-read.
+ * 1, or 0 when the catalogue knows no such main file.
+ */
+static int
+late_main(struct import *imp, const struct scan_entry *e, struct placed *mp)
+{
+	struct cat_file	file;
+	char		abspath[PATH_MAX * 2], name[STORE_NAME_MAX];
+
+	if (imp->cat == NULL || !is_sidecar_name(e->name) ||
+	    abs_path(imp, e->path, abspath, sizeof abspath) == -1)
+		return 0;
+	read_begin(imp);
+	if (catalog_late_main(imp->cat, abspath, scan_sidecar_prefix(e->name),
+	    scan_sidecar_of, &file, name, sizeof name) != 1 ||
+	    file.path[0] == '\0')
+		return 0;
+	memset(mp, 0, sizeof *mp);
+	placed_at(mp, file.id, file.path);
+	strlcpy_sb(mp->orig, name, sizeof mp->orig);
+	strlcpy_sb(mp->meta.date_source, "main", sizeof mp->meta.date_source);
+	return 1;
+}
+
 /* Import a main file, then each of its sidecars beside it. */
 void
 import_group(struct import *imp, struct scan *sc, size_t i)
@@ -500,6 +528,14 @@ import_group(struct import *imp, struct scan *sc, size_t i)
 
 	mp = xmalloc(sizeof *mp);
 	side = xmalloc(sizeof *side);
+	if (sc->e[i].first == -1 && late_main(imp, &sc->e[i], mp)) {
+		/* Filed at once beside it (it needs the main's name). */
+		batch_flush(imp);
+		import_file(imp, &sc->e[i], mp, side, 0);
+		free(mp);
+		free(side);
+		return;
+	}
 	/*
 	 * A main file without sidecars joins the batch; one with sidecars is
 	 * filed at once (they need its final name), after the batch before it.

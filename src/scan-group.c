@@ -71,6 +71,33 @@ pairs(const char *sidecar, const char *main)
 	return 0;
 }
 
+/*
+ * How well the file named main owns the sidecar named sidecar: 0 not at
+ * all, else the higher the better (main_rank).
+ */
+int
+scan_sidecar_of(const char *sidecar, const char *main)
+{
+	return pairs(sidecar, main) ? main_rank(main) : 0;
+}
+
+/*
+ * How many of the sidecar's first bytes every main file it can pair with
+ * begins with (letter case aside): the stem, less Sony's "M01", and the
+ * "G" of GoPro's GL...LRV (its main is GX... or GH...).
+ */
+size_t
+scan_sidecar_prefix(const char *sidecar)
+{
+	const char	*dot = strrchr(sidecar, '.');
+	size_t		 stem = dot != NULL ? (size_t)(dot - sidecar) : 0;
+
+	if (toupper((unsigned char)sidecar[0]) == 'G' &&
+	    toupper((unsigned char)sidecar[1]) == 'L')
+		return 1;
+	return stem >= 4 ? stem - 3 : stem;
+}
+
 /* The main file of the sidecar e[i] among e[0..n), or -1. */
 static long
 main_of(const struct scan_entry *e, size_t n, size_t i)

@@ -100,6 +100,8 @@ int		 scan_ignored_name(const char *, int);
 
 /* scan-group.c: a directory's files sorted, sidecars paired */
 void		 scan_group(struct scan *);
+int		 scan_sidecar_of(const char *, const char *);
+size_t		 scan_sidecar_prefix(const char *);
 
 /* source.c: scanned files, opened and removed without following links */
 int		 source_open(const struct scan *, const struct scan_entry *,
