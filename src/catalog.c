@@ -1354,10 +1354,13 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " AND size = ?2 AND (?3 = 0 OR main_id = ?3) ORDER BY id LIMIT 1",
 	[CAT_FILE_BY_ID] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE id = ?1",
+	/* A sidecar with no date (its main not read again) takes the main's. */
 	[CAT_ADD_FILE] = "INSERT INTO files (path, sha256, size, mtime_ns,"
 	    " type_id, taken, taken_utc, date_source, camera_id, main_id,"
 	    " imported_at) VALUES (?1, ?2, ?3, ?4, (SELECT id FROM types WHERE"
-	    " mime = ?5 AND kind = ?6), ?7, ?8, ?9, (SELECT id FROM cameras"
+	    " mime = ?5 AND kind = ?6), coalesce(?7, (SELECT taken FROM files"
+	    " WHERE id = ?12)), coalesce(?8, (SELECT taken_utc FROM files"
+	    " WHERE id = ?12)), ?9, (SELECT id FROM cameras"
 	    " WHERE coalesce(make, '') = coalesce(?10, '') AND coalesce(model,"
 	    " '') = coalesce(?11, '')), ?12, ?13)",
 	[CAT_ADD_REMOTE] = "INSERT INTO remotes (name) VALUES (?1)"

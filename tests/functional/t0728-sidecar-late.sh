@@ -3,7 +3,7 @@
 # (an edit saved later, an .AAE a phone sent after its photo, a Sony clip's
 # XML copied on its own): it is filed beside the main file's library copy,
 # under the name the main file was filed as, catalogued as that file's
-# sidecar, and with --move removed from the drop folder. This holds for
+# sidecar with its date, and with --move removed from the drop folder. This holds for
 # each way a sidecar pairs (IMG_0003.xmp beside IMG_0003.CR3, in another
 # letter case too; IMG_0001.JPG.xmp; C0001M01.XML beside C0001.MP4), and
 # for a main file that was a duplicate (its sidecar goes beside the copy
@@ -52,6 +52,8 @@ late_sidecar() {
 	[ "$(q "SELECT count(*) FROM files s JOIN files m ON m.id = s.main_id WHERE m.path = '$1' AND s.path = '$side'")" = 1 ] ||
 	    fail "$2: not filed as $side, $1's sidecar: $(q 'SELECT * FROM files')"
 	cmp -s "$LIB/$side" "$T/late/$2" || fail "$2: not its bytes in the library"
+	[ "$(q "SELECT count(*) FROM files s JOIN files m ON m.id = s.main_id WHERE s.path = '$side' AND s.taken IS m.taken AND s.taken_utc IS m.taken_utc AND m.taken IS NOT NULL")" = 1 ] ||
+	    fail "$2: not dated as its main file: $(q "SELECT path, taken, taken_utc FROM files")"
 	[ ! -e "$S/$2" ] || fail "$2 was not moved"
 }
 late_sidecar "$jpg" DCIM/IMG_0001.JPG.xmp IMG_0001.JPG.xmp
