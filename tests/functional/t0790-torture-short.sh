@@ -1,7 +1,8 @@
 #!/bin/sh
 # The data-safety torture (tests/torture/torture.py, "make torture" for the
 # long run) in short: every scenario (kills, sources changed under import
-# --move, concurrent imports and syncs, a pre-seeded remote, inode reuse)
+# --move, concurrent imports and syncs, a pre-seeded remote, inode reuse,
+# watch --move on a drop folder changed under it)
 # with a few runs of a few files. Nothing lost, duplicated, overwritten or
 # half-written, no canary deleted or filed, catalogue and library agree,
 # and no crash or hang. TORTURE_SEED picks another seed.

@@ -2,13 +2,14 @@
 """torture.py: try hard to make shoebox lose, duplicate, overwrite or
 half-write a picture, and count how often it does.
 
-Five scenarios, each in its own directory (see tests/torture/README.md):
+Six scenarios, each in its own directory (see tests/torture/README.md):
 kill (SIGKILL/SIGTERM of import, import --move and sync at random
 moments), mutate (sources replaced, grown, truncated, held open by a
 stalled writer and swapped for symlinks while import --move runs), concurrent (4 imports and 4 syncs at
 once on a new library, a dir remote and, with node, an S3 remote), seeded
-(a dir remote already holding other files at the library's names) and
-inode (new files on the inodes of moved ones, same size and mtime).
+(a dir remote already holding other files at the library's names),
+inode (new files on the inodes of moved ones, same size and mtime) and
+watch (watch --move on the source while files arrive and change).
 
 Every complete content the runner ever writes is in a ledger; the test
 itself never destroys one (what it replaces goes to a holding directory
@@ -48,7 +49,7 @@ BASES = [os.path.join(CARD, n) for n in
 XMP_BASE = os.path.join(CARD, "IMG_0003.xmp")
 DATE_RE = re.compile(rb"\d{4}:\d\d:\d\d \d\d:\d\d:\d\d")
 TIMEOUT = 120           # seconds any one shoebox run may take
-SCENARIOS = ["kill", "mutate", "concurrent", "seeded", "inode"]
+SCENARIOS = ["kill", "mutate", "concurrent", "seeded", "inode", "watch"]
 MUTATIONS = ["replaced", "grown", "truncated", "symlinked file",
              "symlinked dir"]
 
@@ -688,6 +689,35 @@ class Torture:
                 st.join_writers()
             self.until_clean(st, cfg, self.import_args(True, [st.src]),
                              tries=3)
+
+    def scen_watch(self, st, share):
+        """watch --move on the source (a shared drop folder) while files
+        arrive in bursts and the sources are changed under it as in
+        mutate (a folder swapped for a link to same-named canaries after
+        its files arrived, above all), with an import --move now and then
+        beside it; then SIGTERM, and import --move until clean."""
+        end = time.monotonic() + share
+        cfg = self.config(st)
+        p = self.sb(st, cfg, ["watch", "--move", "--settle", "1s", st.src],
+                    wait=False)
+        mrng = random.Random(st.rng.getrandbits(32))
+        for run in range(self.args.runs):
+            if run and time.monotonic() > end - 3:
+                break
+            self.add_files(st, max(1, self.args.files // 2))
+            for _ in range(st.rng.randint(0, 6)):
+                time.sleep(mrng.uniform(0.0, 0.4))
+                st.mutate(mrng.choice(MUTATIONS + ["held open"]))
+            if st.rng.random() < 0.25:
+                self.sb(st, cfg, self.import_args(True, [st.src]))
+            time.sleep(mrng.uniform(0.2, 1.5))
+        time.sleep(2.5)     # the last files settle and are taken
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        self.finish(p)
+        st.join_writers()
+        self.until_clean(st, cfg, self.import_args(True, [st.src]),
+                         tries=3)
 
     def scen_concurrent(self, st, share):
         end = time.monotonic() + share
