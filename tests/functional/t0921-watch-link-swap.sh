@@ -35,7 +35,7 @@ stop() {
 }
 cleanup_hooks="stop"
 
-"$SHOEBOX" -c "$CFG" watch --move --settle 3s "$S" >"$T/w.out" 2>"$T/w.err" &
+"$SHOEBOX" -c "$CFG" watch --move --settle 5s "$S" >"$T/w.out" 2>"$T/w.err" &
 wpid=$!
 wait_until 10 grep -q 'start: looking at every file' "$T/w.err" ||
     fail "watch did not start: $(cat "$T/w.err")"
@@ -43,7 +43,7 @@ sleep 0.5
 mkdir "$S/sub" "$S/ok"
 cp "$CARD/IMG_0002.JPG" "$S/sub/IMG_0001.JPG"
 cp "$CARD/../101CANON/IMG_3578.HEIC" "$S/ok/IMG_3578.HEIC"
-sleep 1		# the events are in, the files not settled yet
+sleep 2		# the events are in, the files not settled yet
 mv "$S/sub" "$T/sub.aside"
 ln -s "$P" "$S/sub"
 wait_until 20 test ! -e "$S/ok/IMG_3578.HEIC" ||
