@@ -140,6 +140,17 @@ library_full(struct import *imp)
 }
 
 /*
+ * The library's filesystem is read-only (mounted so, or remounted so by
+ * the kernel after disk errors): no file can be filed, none is to blame.
+ * The run stops as on a full disk, said once (library_full_say).
+ */
+void
+library_read_only(struct import *imp)
+{
+	imp->readonly = 1;
+}
+
+/*
  * Say once that the library's disk filled (the run stopped) or that some
  * files did not fit (the run went on with the others), with what is free
  * and what the files left need.
@@ -152,10 +163,20 @@ library_full_say(struct import *imp)
 	char		 a[32], n[32];
 	int		 i;
 
-	if (!imp->full && imp->nofit == 0)
+	if (!imp->full && imp->nofit == 0 && !imp->readonly)
 		return;
 	for (i = 0; i <= OUT_FAILED; i++)
 		done += imp->count[i];
+	if (imp->readonly) {
+		left = imp->sc->files > done ? imp->sc->files - done : 0;
+		progress_clear(imp);
+		log_errorx("library %s: %s (mounted read-only, or remounted so "
+		    "after disk errors: see dmesg); import stopped, %lu file%s "
+		    "not attempted, their sources kept: run it again once the "
+		    "disk is checked and writable", log_esc(imp->library),
+		    strerror(EROFS), left, left == 1 ? "" : "s");
+		return;
+	}
 	left = (imp->sc->files > done ? imp->sc->files - done : 0) +
 	    imp->nofit;
 	if (disk_free(imp->libfd, &avail) == -1)
@@ -192,6 +213,8 @@ say_failed(struct import *imp, const char *path, const char *err)
 {
 	if (err_disk_full(err))
 		library_full(imp);
+	else if (err_read_only(err))
+		library_read_only(imp);
 	else
 		say(imp, path, "%s", err);
 }
@@ -293,6 +316,7 @@ summary(struct import *imp, unsigned long seen, int stopped)
 		    "changed)", imp->count[OUT_WAITING]);
 	if (imp->count[OUT_NOTTRIED] > 0)
 		printf(", %lu not attempted (%s)", imp->count[OUT_NOTTRIED],
+		    imp->readonly ? "the library is read-only" :
 		    imp->full || imp->nofit > 0 ?
 		    "the library's disk is full" :
 		    imp->cat != NULL && imp->cat->damaged ?

@@ -337,7 +337,8 @@ restore_copy(struct restore *rs, const struct rfile *f, char *why,
  * Bring f back (restore_copy). A file bigger than what is free on the
  * library's disk (less room for the catalogue) is not attempted
  * (R_NOTTRIED); a folder or a write that fails for want of space all the
- * same (no inodes left, a quota) stops the run (rs->stop, rs->full).
+ * same (no inodes left, a quota) stops the run (rs->stop, rs->full), as
+ * does a library gone read-only (rs->readonly).
  */
 enum rstate
 restore_file(struct restore *rs, const struct rfile *f, char *why,
@@ -356,6 +357,8 @@ restore_file(struct restore *rs, const struct rfile *f, char *why,
 	if ((s = restore_copy(rs, f, why, size)) == R_FAILED &&
 	    err_disk_full(why))
 		rs->stop = rs->full = 1;
+	else if (s == R_FAILED && err_read_only(why))
+		rs->stop = rs->readonly = 1;
 	return s;
 }
 
@@ -364,6 +367,8 @@ const char *
 restore_stopped(const struct restore *rs)
 {
 	return rs->full ? "stopped: the library's disk is full; make room" :
+	    rs->readonly ? "stopped: the library is read-only (mounted so, "
+	    "or remounted so after disk errors: see dmesg)" :
 	    "stopped: the remote refused or is unreachable";
 }
 

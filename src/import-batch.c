@@ -55,7 +55,7 @@ txn_settle(struct import *imp, int rc)
 		if (rc == -1) {
 			unlinkat(imp->libfd, fl->rel, 0);
 			imp->count[fl->o]--;
-			if (!imp->full)
+			if (!imp->full && !imp->readonly)
 				say(imp, fl->src, "copied, but the catalogue "
 				    "could not record it; copy removed, source "
 				    "kept");
@@ -110,6 +110,10 @@ txn_commit(struct import *imp)
 			if ((sqlite3_extended_errcode(imp->cat->db) & 0xff) ==
 			    SQLITE_FULL)
 				library_full(imp);
+			else if ((sqlite3_extended_errcode(imp->cat->db) &
+			    0xff) == SQLITE_READONLY ||
+			    sqlite3_system_errno(imp->cat->db) == EROFS)
+				library_read_only(imp);
 			/* sqlite may have rolled back already (SQLITE_FULL) */
 			if (!sqlite3_get_autocommit(imp->cat->db))
 				catalog_rollback(imp->cat);
@@ -488,9 +492,13 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 		imp->dirs[i].dirty = 0;
 		if ((!synced || imp->dirs[i].foreign) &&
 		    fsync(imp->dirs[i].fd) == -1 && errno != EINVAL) {
-			progress_clear(imp);
-			log_warn("fsync of library directory %s",
-			    imp->dirs[i].dir);
+			if (errno == EROFS)
+				library_read_only(imp);	/* said once */
+			else {
+				progress_clear(imp);
+				log_warn("fsync of library directory %s",
+				    imp->dirs[i].dir);
+			}
 			dirs_ok = 0;
 		}
 	}

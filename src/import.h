@@ -170,6 +170,7 @@ struct import {
 	unsigned long	 count[OUT_FAILED + 1];
 	unsigned long	 warnings;
 	int		 full;		/* the library's disk is full: stop */
+	int		 readonly;	/* its filesystem went read-only: stop */
 	uint64_t	 inodes;	/* when it was, all its inodes used */
 	unsigned long	 nofit;		/* files bigger than what was free */
 	uint64_t	 nofit_bytes;	/* their bytes */
@@ -190,16 +191,18 @@ void		 progress_clear(struct import *imp);
 void		 say(struct import *imp, const char *path, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 library_full(struct import *imp);
+void		 library_read_only(struct import *imp);
 
 /*
- * The run stops taking files: the library's disk is full, or sqlite found
- * the catalogue damaged (catalog_error). What it does not reach is counted
- * as not attempted.
+ * The run stops taking files: the library's disk is full or read-only, or
+ * sqlite found the catalogue damaged (catalog_error). What it does not
+ * reach is counted as not attempted.
  */
 static inline int
 import_halted(const struct import *imp)
 {
-	return imp->full || (imp->cat != NULL && imp->cat->damaged);
+	return imp->full || imp->readonly || (imp->cat != NULL &&
+	    imp->cat->damaged);
 }
 void		 say_failed(struct import *imp, const char *path,
 		    const char *err);

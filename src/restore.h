@@ -43,6 +43,7 @@ struct restore {
 	int		 stop;		/* the remote refused, or the
 					   library's disk is full: stop */
 	int		 full;		/* the library's disk is full */
+	int		 readonly;	/* or read-only */
 	uint64_t	 nofit_bytes;	/* of the R_NOTTRIED files */
 	int		 absent;	/* the last get found nothing */
 	struct meter	 meter;
