@@ -4,6 +4,7 @@
  * (PRAGMA user_version), and turns sqlite's errors into shoebox messages.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 
 #include <ctype.h>
@@ -1173,6 +1174,7 @@ catalog_open(const char *library, int mode)
 	static int	 netfs_said;	/* the note, once a run */
 	struct catalog	*cat;
 	struct statfs	 fs;
+	struct statvfs	 vfs;
 	char		*dir, *uri, *rl, *real = NULL;
 	int		 flags, readonly = mode == 1;
 
@@ -1191,6 +1193,14 @@ catalog_open(const char *library, int mode)
 			log_warn("library %s", dir);
 			goto fail;
 		}
+	}
+	if (!readonly && statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		/* sqlite would say only "unable to open database file". */
+		log_warnx("library %s: %s (mounted read-only, or remounted so "
+		    "after disk errors: see dmesg); its catalogue is written "
+		    "to: check the disk and mount it writable", library,
+		    strerror(EROFS));
+		goto fail;
 	}
 	if ((rl = realpath(library, NULL)) != NULL) {
 		xasprintf(&real, "%s/.shoebox/catalog.db", rl);

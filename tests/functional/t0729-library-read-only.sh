@@ -9,7 +9,8 @@
 # as not attempted because the library is read-only, exit 1, no source is
 # removed unless its content is in the library, and every catalogued file
 # is there. After e2fsck and a read-write mount the re-run files the rest
-# and verify finds the library whole.
+# and verify finds the library whole. A library mounted read-only from the
+# start: import, sync and verify say why and exit 2, find and status work.
 . "$TOP/tests/functional/safety-lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root for a loop device"; exit 77; }
@@ -84,4 +85,24 @@ for at in open:IMG_0280 syncfs:1 syncfs:2; do
 	grep -q '^300 files verified: 300 intact' "$T/out" ||
 	    fail "$at: verify after the re-run: $(cat "$T/out")"
 done
+
+# Mounted read-only from the start: what writes the catalogue (import,
+# sync, verify) says why and exits 2; what only reads it (find, status)
+# works.
+umount "$LIB"
+mount -o loop,ro "$img" "$LIB" || fail "cannot mount the library read-only"
+cp -a "$T/orig" "$T/card2"
+mkdir -p "$T/usb"
+printf '[remote usb]\ntype = dir\npath = %s\n' "$T/usb" >>"$CFG"
+for cmd in "import --no-progress $T/card2" "sync --no-progress" "verify --no-progress"; do
+	csb $cmd
+	expect_rc 2
+	grep -q "^shoebox: library $LIB: Read-only file system (mounted read-only, or remounted so after disk errors: see dmesg); its catalogue is written to: check the disk and mount it writable$" "$T/err" ||
+	    fail "$cmd on a read-only library: $(cat "$T/err")"
+done
+csb find --date 2015-01-01
+expect_rc 0
+grep -q 'IMG_0001.JPG$' "$T/out" || fail "find on a read-only library: $(cat "$T/out" "$T/err")"
+csb status
+expect_rc 0
 exit 0
