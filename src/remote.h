@@ -127,6 +127,7 @@ struct xreq {
 	char		 meta_mtime[40];	/* x-amz-meta-mtime, or "" */
 	long long	 length;	/* Content-Length, or -1 */
 	long		 retry_after;	/* seconds, or -1 */
+	long long	 server_time;	/* its Date:, epoch seconds, or -1 */
 	CURLcode	 curl_rc;	/* of the last try */
 	size_t		 resp_cap;	/* keep this much of the body in resp
 					   (a listing), or 0: RESP_MAX */

@@ -66,6 +66,7 @@ xreq_init(struct xreq *rq, const char *method)
 	rq->mtime = -1;
 	rq->length = -1;
 	rq->retry_after = -1;
+	rq->server_time = -1;
 	rq->vfs_bavail = rq->vfs_frsize = rq->vfs_favail = -1;
 }
 
@@ -86,6 +87,7 @@ xreq_reset(struct xreq *rq)
 	rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 	rq->length = -1;
 	rq->retry_after = -1;
+	rq->server_time = -1;
 	rq->curl_rc = CURLE_OK;
 	rq->body.pos = 0;
 	rq->recv.len = 0;
@@ -287,6 +289,25 @@ xreq_statvfs(struct xreq *rq, const char *buf, size_t n)
 }
 
 /*
+ * A UTC time in text (an HTTP Date:, S3's ISO 8601 ServerTime) in format
+ * fmt, then nothing, or a "Z", "GMT" or fraction: epoch seconds, or -1.
+ */
+static long long
+utc_time(const char *text, const char *fmt)
+{
+	struct tm	 tm;
+	const char	*end;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof tm);
+	if ((end = strptime(text, fmt, &tm)) == NULL || (*end != '\0' &&
+	    *end != 'Z' && *end != '.' && strcmp(end, " GMT") != 0) ||
+	    (t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	return (long long)t;
+}
+
+/*
  * One header line of n bytes at buf (not NUL-terminated), or the block
  * curl's SFTP statvfs command writes, into what rq keeps of the answer:
  * the few response headers we use.
@@ -303,6 +324,10 @@ xreq_header_line(struct xreq *rq, const char *buf, size_t n)
 	else if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 		rq->length = rq->retry_after = -1;
+		rq->server_time = -1;
+	} else if (n > 5 && strncasecmp(buf, "date:", 5) == 0) {
+		header_copy(buf + 5, n - 5, v, sizeof v);
+		rq->server_time = utc_time(v, "%a, %d %b %Y %H:%M:%S");
 	} else if (n > 5 && strncasecmp(buf, "etag:", 5) == 0)
 		header_copy(buf + 5, n - 5, rq->etag, sizeof rq->etag);
 	else if (n > 18 && strncasecmp(buf, "x-amz-meta-sha256:", 18) == 0)
@@ -514,12 +539,44 @@ xml_text(const char *xml, const char *tag, char *out, size_t size)
  * Storage: the remote is full; x->full says so); 5xx, and 408, 423
  * (WebDAV's Locked) and 429 after their retries, REMOTE_FAIL.
  */
+/*
+ * What to say of a request S3 refused for the time it was signed at:
+ * how far this machine's clock is off from the server's (there, epoch
+ * seconds), and what to do.
+ */
+static void
+clock_skew(long long there, char *out, size_t size)
+{
+	long long	d = (long long)time(NULL) - there;
+	time_t		t = (time_t)there;
+	struct tm	tm;
+	char		when[32];
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out, size, "this machine's clock is %lld h %02lld min %s "
+	    "the remote's (%s UTC there): set it right (NTP, "
+	    "systemd-timesyncd) and sync again; the files stay queued",
+	    (d < 0 ? -d : d) / 3600, (d < 0 ? -d : d) / 60 % 60,
+	    d < 0 ? "behind" : "ahead of", when);
+}
+
+/* Is there (epoch seconds, -1 unknown) over 15 minutes off our clock? */
+static int
+clock_off(long long there)
+{
+	long long	d = (long long)time(NULL) - there;
+
+	return there != -1 && (d > 900 || d < -900);
+}
+
 int
 xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 {
 	struct remote	*r = x->remote;
 	const char	*file, *bucket, *what = NULL;
 	char		 raw[200], code[80], msg[200], more[300];
+	long long	 there;
 	int		 rc;
 
 	xml_text(rq->resp, "Code", raw, sizeof raw);
@@ -538,7 +595,29 @@ xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 		    "Conflict" : rq->status == 507 ? "Insufficient Storage" :
 		    "error");
 	more[0] = '\0';
-	if (rq->status == 401 || rq->status == 403) {
+	xml_text(rq->resp, "ServerTime", raw, sizeof raw);
+	there = utc_time(raw, "%Y-%m-%dT%H:%M:%S");
+	if (there == -1)
+		there = rq->server_time;
+	if (rq->status == 403 && (strcmp(code, "RequestTimeTooSkewed") == 0 ||
+	    (strcmp(code, "Forbidden") == 0 && r->ops == &remote_s3_ops &&
+	    clock_off(there)))) {
+		/*
+		 * Not the keys: this machine's clock (a NAS booted without
+		 * NTP). S3 says so in the body, and to a HEAD (no body) its
+		 * Date: header tells.
+		 */
+		if (there != -1)
+			clock_skew(there, more, sizeof more);
+		else
+			snprintf(more, sizeof more, "this machine's clock is "
+			    "more than 15 minutes off the remote's: set it "
+			    "right (NTP, systemd-timesyncd) and sync again; "
+			    "the files stay queued");
+		what = more;
+		msg[0] = '\0';
+		rc = REMOTE_STOP;
+	} else if (rq->status == 401 || rq->status == 403) {
 		rc = REMOTE_AUTH;
 		if (r->anonymous && rq->status == 401)
 			what = "the server wants a login: set user = and "

@@ -15,6 +15,8 @@ match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   stall      read the headers, then send nothing for 30 s
   pass403    forward the request, then answer 403 whatever upstream said
              (Apache's mod_dav after a MKCOL that lost a race)
+  403bare    answer 403 with no body and this machine's Date: header (AWS
+             to a HEAD, which carries no error code)
 "" or "none" for no faults. It stops by itself after LIFETIME seconds
 (default 600), so a test that dies cannot leave it behind."""
 import os
@@ -130,6 +132,16 @@ def handle(conn):
                           (action, len(body))).encode() + body)
             conn.close()
             log("RES %s %s injected" % (method, action))
+            return
+        if action == "403bare":
+            for _ in body_chunks(conn, rest, length):
+                pass
+            date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
+            conn.sendall(("HTTP/1.1 403 Forbidden\r\nDate: %s\r\n"
+                          "Content-Length: 0\r\nConnection: close\r\n\r\n"
+                          % date).encode())
+            conn.close()
+            log("RES %s 403bare injected" % method)
             return
         if action == "drop":
             n = 0
