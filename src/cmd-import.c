@@ -18,6 +18,7 @@
  * import_sync with --sync. Only a directory's files are held at a time.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -477,6 +478,7 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 {
 	struct scan	*sc;
 	struct stat	 lsb;
+	struct statvfs	 vfs;
 	int		 i, j;
 
 	sc = imp->sc = scan_new(import_dir, imp);
@@ -492,6 +494,16 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 		    imp->beneath[j], src[i]) : scan_source(sc, src[i]);
 		if (roots[i] == -1)
 			(*bad)++;
+		else if (imp->move && !imp->dry_run &&
+		    fstatvfs(sc->roots[roots[i]].fd, &vfs) == 0 &&
+		    (vfs.f_flag & ST_RDONLY)) {
+			/* Said once, not a failure to remove for each file. */
+			sc->roots[roots[i]].keep = 1;
+			log_warnx("%s: on a read-only filesystem (a "
+			    "write-protected card?): its files are filed but "
+			    "not removed (--move)", log_esc(src[i]));
+			imp->warnings++;
+		}
 	}
 	if (*bad == nsrc) {
 		scan_free(sc);

@@ -235,7 +235,7 @@ move_later(struct import *imp, const struct scan_entry *e,
 	struct move	mv;
 	struct stat	lib;
 
-	if (!imp->move || imp->dry_run)
+	if (!import_moves(imp, e))
 		return;
 	if (fstatat(imp->libfd, rel, &lib, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    lib.st_dev == id->st_dev && lib.st_ino == id->st_ino) {

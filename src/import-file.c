@@ -103,7 +103,7 @@ import_seen(struct import *imp, const struct scan_entry *e,
 		    "forgotten (shoebox forget)" : NULL);
 		return OUT_ALREADY;
 	}
-	if (!imp->move || imp->dry_run) {
+	if (!import_moves(imp, e)) {
 		placed_at(out, seen->file.id, seen->file.path);
 		report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL,
 		    NULL);

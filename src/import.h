@@ -204,6 +204,12 @@ import_halted(const struct import *imp)
 	return imp->full || imp->readonly || (imp->cat != NULL &&
 	    imp->cat->damaged);
 }
+/* Does --move remove e once filed (not a dry run, nor a read-only root)? */
+static inline int
+import_moves(const struct import *imp, const struct scan_entry *e)
+{
+	return imp->move && !imp->dry_run && !imp->sc->roots[e->root].keep;
+}
 void		 say_failed(struct import *imp, const char *path,
 		    const char *err);
 void		 report(struct import *imp, const char *src, enum outcome o,

@@ -797,6 +797,7 @@ scan_root(struct scan *sc, const char *path, int fd, const char *file)
 	r->path = xstrdup(path);
 	r->fd = fd;
 	r->file = file != NULL ? r->path + strlen(path) - strlen(file) : NULL;
+	r->keep = 0;
 	return (int)sc->nroots++;
 }
 

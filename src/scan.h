@@ -36,6 +36,7 @@ struct scan_root {
 	char		*path;		/* as given */
 	int		 fd;		/* the directory its entries are below */
 	const char	*file;		/* a single file: its name, in fd */
+	int		 keep;		/* read-only: --move removes nothing */
 };
 
 struct scan;
