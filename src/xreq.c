@@ -796,8 +796,13 @@ curl_message(struct xfer *x, struct xreq *rq, CURLcode rc,
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
+		/* A certificate not valid yet: a clock set back (no NTP). */
 		hint = r->hint_hostkey != NULL ? r->hint_hostkey :
-		    "self-signed? set ca_file =, or tls_verify = no";
+		    strstr(errbuf, "not yet valid") != NULL ? "is this "
+		    "machine's clock right? set it (NTP, systemd-timesyncd)" :
+		    strstr(errbuf, "has expired") != NULL ? "the server's "
+		    "certificate has expired, or this machine's clock is "
+		    "ahead" : "self-signed? set ca_file =, or tls_verify = no";
 		break;
 	case CURLE_LOGIN_DENIED:
 		hint = r->hint_login != NULL ? r->hint_login :
