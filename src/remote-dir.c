@@ -297,13 +297,19 @@ out:
 	    dir_fits(x, up, dfd)) {
 		char		why[sizeof x->error];
 		uint64_t	inodes;
+		int		vfd = dfd, none;
 
+		/* A folder that could not be made: ask of the disk's root. */
+		if (vfd == -1)
+			vfd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		none = disk_no_inodes(vfd, &inodes);
+		if (vfd != dfd && vfd != -1)
+			close(vfd);
 		snprintf(why, sizeof why, "%s", x->error);
 		xfer_error(x, "%s%s%s%s: make room there; the files left stay "
 		    "queued", strstr(why, dst) == NULL ? dst : "",
-		    strstr(why, dst) == NULL ? ": " : "", why,
-		    disk_no_inodes(dfd, &inodes) ? " (no inodes left, though "
-		    "bytes are free)" : "");
+		    strstr(why, dst) == NULL ? ": " : "", why, none ?
+		    " (no inodes left, though bytes are free)" : "");
 		x->full = XFER_FULL;
 		rc = REMOTE_STOP;
 	} else if (rc == REMOTE_FAIL && err_read_only(x->error)) {

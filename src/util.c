@@ -76,6 +76,10 @@ disk_free(int fd, uint64_t *avail)
  * Has the disk of fd run out of inodes, with bytes still free? 1 with
  * *total how many inodes it has, or 0 (also for a filesystem that does
  * not count them, as btrfs). A disk "full" with megabytes free is this.
+ * Asked after a write failed for want of space: by then other writers
+ * may have given some inodes back (the temporary files of the transfers
+ * that failed beside it), so a few dozen free still count as none; a
+ * megabyte free says it is not the bytes.
  */
 int
 disk_no_inodes(int fd, uint64_t *total)
@@ -83,7 +87,8 @@ disk_no_inodes(int fd, uint64_t *total)
 	struct statfs	fs;
 
 	if (fd == -1 || fstatfs(fd, &fs) == -1 || fs.f_files == 0 ||
-	    fs.f_ffree > 0 || fs.f_bavail == 0)
+	    fs.f_ffree > 64 || fs.f_frsize <= 0 ||
+	    (uint64_t)fs.f_bavail * (uint64_t)fs.f_frsize < 1024 * 1024)
 		return 0;
 	*total = (uint64_t)fs.f_files;
 	return 1;
