@@ -374,23 +374,7 @@ plan_place(struct import *imp, struct infile *f)
 void
 sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
 {
-	const char	*odot = strrchr(mp->orig, '.');
-	const char	*ndot = strrchr(mp->name, '.');
-	size_t		 ostem, nstem, olen = strlen(mp->orig);
-
-	if (strcmp(mp->orig, mp->name) == 0 || odot == NULL || ndot == NULL) {
-		strlcpy_sb(out, sc, size);
-		return;
-	}
-	ostem = (size_t)(odot - mp->orig);
-	nstem = (size_t)(ndot - mp->name);
-	if (strncasecmp(sc, mp->orig, olen) == 0 && sc[olen] == '.')
-		snprintf(out, size, "%.900s%.100s", mp->name, sc + olen);
-	else if (strlen(sc) > ostem)
-		snprintf(out, size, "%.*s%.100s", (int)nstem, mp->name,
-		    sc + ostem);
-	else
-		strlcpy_sb(out, sc, size);
+	sidecar_rename(sc, mp->orig, mp->name, out, size);
 }
 
 /* Dry run: was this content or library name already planned? */

@@ -205,8 +205,38 @@ queue_upload_free(struct upload *up)
 	free(up->relpath);
 	free(up->mime);
 	free(up->remote_path);
+	free(up->base);
 	free(up->tmp_path);
 	memset(up, 0, sizeof *up);
+}
+
+/*
+ * The name a sidecar (relpath) should have on a remote where its main
+ * file (main, in the library) went up as there (NULL: under its own
+ * name): the main's folder there, and the sidecar's name renamed as the
+ * main's was, so the two still pair by name (restore --rebuild). NULL when
+ * that is relpath itself.
+ */
+static char *
+queue_sidecar_base(const char *relpath, const char *main, const char *there)
+{
+	const char	*sc = strrchr(relpath, '/'), *mn, *tn;
+	char		 name[NAME_MAX * 4 + 1], *base;
+
+	if (main == NULL || there == NULL)
+		return NULL;
+	sc = sc != NULL ? sc + 1 : relpath;
+	mn = strrchr(main, '/');
+	mn = mn != NULL ? mn + 1 : main;
+	tn = strrchr(there, '/');
+	tn = tn != NULL ? tn + 1 : there;
+	sidecar_rename(sc, mn, tn, name, sizeof name);
+	xasprintf(&base, "%.*s%s", (int)(tn - there), there, name);
+	if (strcmp(base, relpath) == 0) {
+		free(base);
+		return NULL;
+	}
+	return base;
 }
 
 /* A new copy of column i, or NULL. */
@@ -262,10 +292,14 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	if (up->job_id == 0)
 		return 0;
 
+	/* A sidecar: its main file's path, and its name there if another. */
 	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
-	    "f.mtime_ns, t.mime FROM upload_jobs j JOIN files f ON "
-	    "f.id = j.file_id LEFT JOIN types t ON t.id = f.type_id "
-	    "WHERE j.id = ?")) == NULL)
+	    "f.mtime_ns, t.mime, m.path, (SELECT mj.remote_path FROM "
+	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
+	    "j.remote_id AND mj.status = 'done') FROM upload_jobs j JOIN "
+	    "files f ON f.id = j.file_id LEFT JOIN types t ON t.id = "
+	    "f.type_id LEFT JOIN files m ON m.id = f.main_id WHERE j.id = ?"))
+	    == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, up->job_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -280,6 +314,9 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	s = (const char *)sqlite3_column_text(st, 4);
 	up->mime = xstrdup(s && *s ? s : "application/octet-stream");
 	xasprintf(&up->path, "%s/%s", cat->library, up->relpath);
+	up->base = queue_sidecar_base(up->relpath,
+	    (const char *)sqlite3_column_text(st, 5),
+	    (const char *)sqlite3_column_text(st, 6));
 	sqlite3_finalize(st);
 	return 1;
 fail:

@@ -538,6 +538,8 @@ int
 remote_upload(struct xfer *x, struct upload *up, int *skipped)
 {
 	const struct remote_ops	*ops = x->remote->ops;
+	const char		*base = up->base != NULL ? up->base :
+				    up->relpath;
 	char			*name, *recorded = NULL, p[4096], q[4096];
 	int			 n, races = 0, rc;
 
@@ -559,7 +561,7 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 		name = xstrdup(recorded);
 		n = -1;
 	} else {
-		name = remote_variant(up->relpath, 0);
+		name = remote_variant(base, 0);
 		n = 0;
 	}
 	for (;;) {
@@ -590,7 +592,7 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 		do {
 			free(name);
 			name = ++n < REMOTE_VARIANTS ?
-			    remote_variant(up->relpath, n) : NULL;
+			    remote_variant(base, n) : NULL;
 		} while (name != NULL && recorded != NULL &&
 		    strcmp(name, recorded) == 0);
 		if (name == NULL) {
@@ -599,11 +601,16 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 			break;
 		}
 	}
-	if (rc == REMOTE_OK && strcmp(name, up->relpath) != 0)
+	if (rc == REMOTE_OK && strcmp(name, base) != 0)
 		log_info("remote %s: %s: a different file has that name "
-		    "there; %s as %s", x->remote->name, log_path(up->relpath,
+		    "there; %s as %s", x->remote->name, log_path(base,
 		    p, sizeof p), *skipped ? "already there" : "sent",
 		    log_path(name, q, sizeof q));
+	else if (rc == REMOTE_OK && base != up->relpath)
+		log_info("remote %s: %s: %s as %s, beside its main file, "
+		    "which went up under another name", x->remote->name,
+		    log_path(up->relpath, p, sizeof p), *skipped ?
+		    "already there" : "sent", log_path(name, q, sizeof q));
 	free(name);
 	free(recorded);
 	return rc;

@@ -64,6 +64,9 @@ struct upload {
 	int64_t		 mtime_ns;
 	char		*mime;
 	char		*remote_path;	/* where it is going, or NULL */
+	char		*base;		/* the name to try first there, when
+					   not relpath: a sidecar whose main
+					   went up under another name */
 	char		*tmp_path;	/* a temporary a killed run left */
 	struct catalog	*cat;		/* for the job's state, under lock */
 	pthread_mutex_t	*lock;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "shoebox.h"
 
@@ -92,6 +93,36 @@ disk_no_inodes(int fd, uint64_t *total)
 		return 0;
 	*total = (uint64_t)fs.f_files;
 	return 1;
+}
+
+/*
+ * The name of the sidecar sc of a main file named orig, once that file is
+ * named name instead (IMG_0001-1.JPG takes IMG_0001-1.XMP and
+ * IMG_0001-1.JPG.xmp; a duplicate filed as IMG_5555.JPG takes
+ * IMG_5555.XMP): the new stem replaces the old one at the start of sc.
+ * Names only, no folders; out holds size bytes.
+ */
+void
+sidecar_rename(const char *sc, const char *orig, const char *name, char *out,
+    size_t size)
+{
+	const char	*odot = strrchr(orig, '.');
+	const char	*ndot = strrchr(name, '.');
+	size_t		 ostem, nstem, olen = strlen(orig);
+
+	if (strcmp(orig, name) == 0 || odot == NULL || ndot == NULL) {
+		strlcpy_sb(out, sc, size);
+		return;
+	}
+	ostem = (size_t)(odot - orig);
+	nstem = (size_t)(ndot - name);
+	if (strncasecmp(sc, orig, olen) == 0 && sc[olen] == '.')
+		snprintf(out, size, "%.900s%.100s", name, sc + olen);
+	else if (strlen(sc) > ostem)
+		snprintf(out, size, "%.*s%.100s", (int)nstem, name,
+		    sc + ostem);
+	else
+		strlcpy_sb(out, sc, size);
 }
 
 /* Is the path path top itself or below it (both as written, no "..")? */
