@@ -64,7 +64,34 @@ struct sync {
 	int			 claim_failed;	/* the catalogue could not */
 	int			 files_total, files_done;
 	uint64_t		 bytes_total;
+	int64_t			 flying[64];	/* the jobs being sent now */
+	int			 nflying;
 };
+
+/* Is job id being sent by a worker now? Called with the lock held. */
+static int
+sync_flying(const struct sync *s, int64_t id)
+{
+	int	i;
+
+	for (i = 0; i < s->nflying; i++)
+		if (s->flying[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Job id is sent (landed or not). Called with the lock held. */
+static void
+sync_landed(struct sync *s, int64_t id)
+{
+	int	i;
+
+	for (i = 0; i < s->nflying; i++)
+		if (s->flying[i] == id) {
+			s->flying[i] = s->flying[--s->nflying];
+			return;
+		}
+}
 
 static volatile sig_atomic_t sync_interrupted;
 
@@ -103,6 +130,8 @@ sync_take(struct sync *s, struct sync_remote **srp, struct upload *up)
 			continue;
 		}
 		sr->cursor = up->job_id;
+		if (s->nflying < (int)(sizeof s->flying / sizeof s->flying[0]))
+			s->flying[s->nflying++] = up->job_id;
 		if (!sr->proven)
 			sr->probing = 1;
 		*srp = sr;
@@ -173,6 +202,7 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 
 	pthread_mutex_lock(&s->lock);
 	s->files_done++;
+	sync_landed(s, up->job_id);
 	if (rc != REMOTE_STOP && rc != REMOTE_AUTH && rc != REMOTE_UNREACHABLE)
 		sr->proven = 1;
 	sr->probing = 0;
@@ -254,6 +284,15 @@ sync_worker(void *arg)
 			pthread_cond_wait(&s->cond, &s->lock);
 		if (rc == -1)
 			s->claim_failed = 1;	/* said by catalog_error */
+		if (rc == 1 && up.main_job != 0) {
+			/*
+			 * A sidecar whose photo another worker is sending:
+			 * where the photo lands (NAME-1.EXT?) names it.
+			 */
+			while (sync_flying(s, up.main_job))
+				pthread_cond_wait(&s->cond, &s->lock);
+			queue_sidecar_after(s->cat, &up);
+		}
 		pthread_mutex_unlock(&s->lock);
 		if (rc != 1)
 			break;

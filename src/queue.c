@@ -292,16 +292,22 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	if (up->job_id == 0)
 		return 0;
 
-	/* A sidecar: its main file's path, and its name there if another. */
+	/*
+	 * A sidecar: its main file's path, its name there if another, and
+	 * its job there if this sync holds it, not done yet.
+	 */
 	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
 	    "f.mtime_ns, t.mime, m.path, (SELECT mj.remote_path FROM "
 	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
-	    "j.remote_id AND mj.status = 'done') FROM upload_jobs j JOIN "
-	    "files f ON f.id = j.file_id LEFT JOIN types t ON t.id = "
-	    "f.type_id LEFT JOIN files m ON m.id = f.main_id WHERE j.id = ?"))
-	    == NULL)
+	    "j.remote_id AND mj.status = 'done'), (SELECT mj.id FROM "
+	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
+	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by = ?2) "
+	    "FROM upload_jobs j JOIN files f ON f.id = j.file_id LEFT JOIN "
+	    "types t ON t.id = f.type_id LEFT JOIN files m ON m.id = "
+	    "f.main_id WHERE j.id = ?1")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, up->job_id);
+	sqlite3_bind_text(st, 2, queue_owner(), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		catalog_error(cat, "reading the upload queue");
@@ -317,12 +323,39 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	up->base = queue_sidecar_base(up->relpath,
 	    (const char *)sqlite3_column_text(st, 5),
 	    (const char *)sqlite3_column_text(st, 6));
+	up->main_job = sqlite3_column_int64(st, 7);
 	sqlite3_finalize(st);
 	return 1;
 fail:
 	queue_failed(cat, up->job_id, "cannot read the job", 1);
 	queue_upload_free(up);
 	return -1;
+}
+
+/*
+ * A sidecar's main file (its job up->main_job) was being sent by this
+ * sync when the sidecar was claimed, and is not now: where it went decides
+ * the sidecar's name (up->base). 0, or -1 on an error.
+ */
+int
+queue_sidecar_after(struct catalog *cat, struct upload *up)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = catalog_prepare(cat, "SELECT m.path, mj.remote_path FROM "
+	    "upload_jobs mj JOIN files m ON m.id = mj.file_id WHERE mj.id = ? "
+	    "AND mj.status = 'done'")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, up->main_job);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		free(up->base);
+		up->base = queue_sidecar_base(up->relpath,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	up->main_job = 0;
+	return 0;
 }
 
 /* Extend the leases this process holds; 0 or -1. */

@@ -21,6 +21,7 @@ int	 queue_init(struct catalog *cat);
 int	 queue_backfill(struct catalog *cat, const char *remote);
 int	 queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    struct upload *up);
+int	 queue_sidecar_after(struct catalog *cat, struct upload *up);
 int	 queue_renew(struct catalog *cat);
 int	 queue_release(struct catalog *cat);
 void	 queue_upload_free(struct upload *up);

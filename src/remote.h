@@ -67,6 +67,9 @@ struct upload {
 	char		*base;		/* the name to try first there, when
 					   not relpath: a sidecar whose main
 					   went up under another name */
+	int64_t		 main_job;	/* a sidecar: its main file's job
+					   there, claimed by this sync and
+					   not done yet; or 0 */
 	char		*tmp_path;	/* a temporary a killed run left */
 	struct catalog	*cat;		/* for the job's state, under lock */
 	pthread_mutex_t	*lock;

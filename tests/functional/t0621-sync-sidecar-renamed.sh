@@ -6,8 +6,8 @@
 # photo's sidecars, not the other file's. The file already there is left
 # alone, restore with the catalogue brings each back from where it went,
 # and a sidecar that arrives in a later sync (its photo went up before)
-# follows it too. On a dir remote and on S3, one transfer at a time (a
-# sidecar follows a photo that went up before it).
+# follows it too. On a dir remote and on S3, with four transfers: a
+# sidecar claimed while another transfer sends its photo waits for it.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
@@ -15,15 +15,21 @@ command -v rclone >/dev/null || sb_skip "rclone not installed"
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
 mkdir -p "$W/disk"
-printf 'transfers = 1\n\n[remote usb]\ntype = dir\npath = %s\n' "$W/disk" >"$CFG"
+printf 'bwlimit = 8M\n\n[remote usb]\ntype = dir\npath = %s\n' "$W/disk" >"$CFG"
 sb_catalog
 d=2019/07/04
-head -c 50000 /dev/urandom >"$W/photo"
+# (a real photo, with 2 MB after its end: still one by its bytes)
+cat "$TOP/tests/fixtures/exiv2-nikon-d70.jpg" >"$W/photo"
+head -c 2000000 /dev/urandom >>"$W/photo"
 head -c 50000 /dev/urandom >"$W/theirs"
+# A first file proves each remote; then four transfers take the photo (2
+# MB, at a quarter of 8 MB/s on S3) and its sidecars at once: each
+# sidecar waits for the photo to land to learn its name.
+sb_add "$TOP/tests/fixtures/Reagan.jpg" "$d/A_FIRST.JPG"
 printf '<x:xmpmeta xmlns:x="adobe:ns:meta/">one</x:xmpmeta>\n' >"$W/xmp1"
 printf '<x:xmpmeta xmlns:x="adobe:ns:meta/">two</x:xmpmeta>\n' >"$W/xmp2"
 printf '<x:xmpmeta xmlns:x="adobe:ns:meta/">late</x:xmpmeta>\n' >"$W/xmp3"
-sb_add "$TOP/tests/fixtures/exiv2-nikon-d70.jpg" "$d/IMG_0001.JPG"
+sb_add "$W/photo" "$d/IMG_0001.JPG"
 sb_add "$W/xmp1" "$d/IMG_0001.JPG.xmp"
 sb_add "$W/xmp2" "$d/IMG_0001.XMP"
 sidecars() {
@@ -50,7 +56,7 @@ on_remote() {
 	cmp -s "$W/got" "$2" || sb_fail "s3: $1 is not $(basename "$2")"
 }
 on_remote "$d/IMG_0001.JPG" "$W/theirs"
-on_remote "$d/IMG_0001-1.JPG" "$TOP/tests/fixtures/exiv2-nikon-d70.jpg"
+on_remote "$d/IMG_0001-1.JPG" "$W/photo"
 on_remote "$d/IMG_0001-1.JPG.xmp" "$W/xmp1"
 on_remote "$d/IMG_0001-1.XMP" "$W/xmp2"
 [ ! -e "$W/disk/$d/IMG_0001.JPG.xmp" ] && [ ! -e "$W/disk/$d/IMG_0001.XMP" ] ||
