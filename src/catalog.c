@@ -1714,15 +1714,6 @@ catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
 }
 
 /*
- * catalog_seen, answered from the folder's scan fo where it can: a row of
- * the file's name that matches its inode is the one catalog_seen's first
- * lookup finds (sources_inode is unique); with none, that lookup is made
- * (the inode may be recorded under another name), and the path's is the
- * first of the name's rows, in rowid order, that matches size, mtime and
- * ctime, as sources_name gives them. fo NULL, or a scan that cannot
- * answer: catalog_seen.
- */
-/*
  * The main file, imported by an earlier run, of a sidecar found alone at
  * abspath (its main file since moved away, or deleted): of the sources
  * recorded in its folder whose names begin with its first plen bytes
@@ -1777,6 +1768,15 @@ catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
 	return best > 0;
 }
 
+/*
+ * catalog_seen, answered from the folder's scan fo where it can: a row of
+ * the file's name that matches its inode is the one catalog_seen's first
+ * lookup finds (sources_inode is unique); with none, that lookup is made
+ * (the inode may be recorded under another name), and the path's is the
+ * first of the name's rows, in rowid order, that matches size, mtime and
+ * ctime, as sources_name gives them. fo NULL, or a scan that cannot
+ * answer: catalog_seen.
+ */
 int
 catalog_seen_folder(struct catalog *cat, struct cat_folder *fo,
     const char *abspath, const struct stat *sb, struct cat_seen *seen)

@@ -103,15 +103,14 @@ txn_temp_store(struct import *imp, int memory)
 int
 txn_commit(struct import *imp)
 {
-	int	rc = 0;
+	int	rc = 0, e;
 
 	if (imp->in_txn) {
 		if (catalog_commit(imp->cat) == -1) {
-			if ((sqlite3_extended_errcode(imp->cat->db) & 0xff) ==
-			    SQLITE_FULL)
+			e = sqlite3_extended_errcode(imp->cat->db) & 0xff;
+			if (e == SQLITE_FULL)
 				library_full(imp);
-			else if ((sqlite3_extended_errcode(imp->cat->db) &
-			    0xff) == SQLITE_READONLY ||
+			else if (e == SQLITE_READONLY ||
 			    sqlite3_system_errno(imp->cat->db) == EROFS)
 				library_read_only(imp);
 			/* sqlite may have rolled back already (SQLITE_FULL) */

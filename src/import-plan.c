@@ -314,7 +314,8 @@ plan_sidecar(struct import *imp, const char *sc, const struct placed *mp,
 	char		*p;
 	int		 lower, upper;
 
-	sidecar_name(sc, mp, out, size);
+	/* Renamed as the main file was (its name there against its own). */
+	sidecar_rename(sc, mp->orig, mp->name, out, size);
 	if (imp->names == NULL || ndot == NULL)
 		return;
 	lower = strstr(imp->names, "{ext:lower}") != NULL;
@@ -363,18 +364,6 @@ plan_place(struct import *imp, struct infile *f)
 		imp->warnings++;
 	}
 	return 0;
-}
-
-/*
- * The name of a sidecar filed beside its main file, renamed as the main
- * file was (IMG_0001-1.JPG takes IMG_0001-1.XMP; a duplicate filed as
- * IMG_5555.JPG takes IMG_5555.XMP): the main file's new stem replaces the
- * old one at the start of the sidecar's name.
- */
-void
-sidecar_name(const char *sc, const struct placed *mp, char *out, size_t size)
-{
-	sidecar_rename(sc, mp->orig, mp->name, out, size);
 }
 
 /* Dry run: was this content or library name already planned? */

@@ -225,8 +225,6 @@ int		 dest_dir(const char *pattern, const struct meta *m,
 		    const char *name, char *out, size_t size);
 int		 plan_place(struct import *imp, struct infile *f);
 void		 seq_free(struct import *imp);
-void		 sidecar_name(const char *sc, const struct placed *mp,
-		    char *out, size_t size);
 enum outcome	 import_plan(struct import *imp, struct infile *f);
 
 /* import-batch.c: copies filed in batches, catalogued in transactions */

@@ -321,6 +321,26 @@ fences_look(struct scan *sc, dev_t here, dev_t there)
 			fence_look(&sc->fences[i]);
 }
 
+/*
+ * Is the folder sb (path, in the folder fr) a fence, looked up again first
+ * if it is on another filesystem than fr? Said, unless only counting.
+ */
+static int
+fences_met(struct scan *sc, const struct scan_frame *fr,
+    const struct stat *sb, const char *path)
+{
+	const struct scan_fence	*f;
+	char			 buf[PATH_MAX];
+
+	fences_look(sc, fr->dev, sb->st_dev);
+	if ((f = fenced(sc, sb)) == NULL)
+		return 0;
+	if (!sc->quiet)
+		log_info("%s: is %s, not scanned", log_path(path, buf,
+		    sizeof buf), f->what);
+	return 1;
+}
+
 /* The fence named what (made if new), its path dropped. */
 static struct scan_fence *
 fence_named(struct scan *sc, const char *what, int strict)
@@ -382,10 +402,9 @@ static void
 scan_name(struct scan *sc, unsigned root, size_t rootlen,
     struct scan_frame *fr, const char *name, size_t *capsubs)
 {
-	const struct scan_fence	*f;
-	struct stat		 sb;
-	char			*path, pbuf[PATH_MAX], buf[PATH_MAX];
-	size_t			 dl = strlen(fr->path), nl = strlen(name);
+	struct stat	 sb;
+	char		*path, pbuf[PATH_MAX], buf[PATH_MAX];
+	size_t		 dl = strlen(fr->path), nl = strlen(name);
 
 	/* FOLDER/NAME, on the stack unless it is long. */
 	path = dl + nl + 2 <= sizeof pbuf ? pbuf : xmalloc(dl + nl + 2);
@@ -405,12 +424,7 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 		    log_path(path, buf, sizeof buf));
 		sc->skipped++;
 	} else if (S_ISDIR(sb.st_mode)) {
-		fences_look(sc, fr->dev, sb.st_dev);
-		if ((f = fenced(sc, &sb)) != NULL) {
-			if (!sc->quiet)
-				log_info("%s: is %s, not scanned",
-				    log_path(path, buf, sizeof buf), f->what);
-		} else {
+		if (!fences_met(sc, fr, &sb, path)) {
 			if (fr->nsubs == *capsubs) {
 				*capsubs = *capsubs ? *capsubs * 2 : 16;
 				fr->subs = xreallocarray(fr->subs, *capsubs,
@@ -686,10 +700,9 @@ static int
 scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
     struct scan_frame *child)
 {
-	const struct scan_fence	*f;
-	struct stat		 sb;
-	const char		*name = fr->subs[fr->next++];
-	char			 buf[PATH_MAX];
+	struct stat	 sb;
+	const char	*name = fr->subs[fr->next++];
+	char		 buf[PATH_MAX];
 
 	memset(child, 0, sizeof *child);
 	xasprintf(&child->path, "%s/%s", fr->path, name);
@@ -710,18 +723,11 @@ scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
 	}
 	if (fstat(child->fd, &sb) == -1)
 		sb.st_dev = fr->dev;
-	else {
-		fences_look(sc, fr->dev, sb.st_dev);
-		if ((f = fenced(sc, &sb)) != NULL) {
-			/* Mounted or swapped since it was read: not walked. */
-			if (!sc->quiet)
-				log_info("%s: is %s, not scanned",
-				    log_path(child->path, buf, sizeof buf),
-				    f->what);
-			close(child->fd);
-			free(child->path);
-			return -1;
-		}
+	else if (fences_met(sc, fr, &sb, child->path)) {
+		/* Mounted or swapped since it was read: not walked. */
+		close(child->fd);
+		free(child->path);
+		return -1;
 	}
 	child->dev = sb.st_dev;
 	return 0;

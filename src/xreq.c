@@ -529,17 +529,6 @@ xml_text(const char *xml, const char *tag, char *out, size_t size)
 }
 
 /*
- * Turn an HTTP answer we cannot use into x->error: the status, the
- * server's error code and message (or the start of its body), shortened
- * and escaped, and what to check. By meaning: 401 or 403 to a request
- * that carried credentials is REMOTE_AUTH (hint names the settings); 401
- * without any is REMOTE_AUTH too (a login is needed), 403 without any
- * REMOTE_STOP (a permission, not a password); a missing bucket is
- * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP, and 507 (Insufficient
- * Storage: the remote is full; x->full says so); 5xx, and 408, 423
- * (WebDAV's Locked) and 429 after their retries, REMOTE_FAIL.
- */
-/*
  * What to say of a request S3 refused for the time it was signed at:
  * how far this machine's clock is off from the server's (there, epoch
  * seconds), and what to do.
@@ -570,6 +559,18 @@ clock_off(long long there)
 	return there != -1 && (d > 900 || d < -900);
 }
 
+/*
+ * Turn an HTTP answer we cannot use into x->error: the status, the
+ * server's error code and message (or the start of its body), shortened
+ * and escaped, and what to check. By meaning: 401 or 403 to a request
+ * that carried credentials is REMOTE_AUTH (hint names the settings); 401
+ * without any is REMOTE_AUTH too (a login is needed), 403 without any
+ * REMOTE_STOP (a permission, not a password), as is a 403 from S3 for
+ * a request signed by a clock over 15 minutes off; a missing bucket is
+ * REMOTE_AUTH (a setting); other 4xx REMOTE_STOP, and 507 (Insufficient
+ * Storage: the remote is full; x->full says so); 5xx, and 408, 423
+ * (WebDAV's Locked) and 429 after their retries, REMOTE_FAIL.
+ */
 int
 xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 {
@@ -595,10 +596,13 @@ xreq_http_error(struct xfer *x, const struct xreq *rq, const char *hint)
 		    "Conflict" : rq->status == 507 ? "Insufficient Storage" :
 		    "error");
 	more[0] = '\0';
-	xml_text(rq->resp, "ServerTime", raw, sizeof raw);
-	there = utc_time(raw, "%Y-%m-%dT%H:%M:%S");
-	if (there == -1)
-		there = rq->server_time;
+	there = -1;
+	if (rq->status == 403) {
+		/* The server's time: its ServerTime, else its Date:. */
+		xml_text(rq->resp, "ServerTime", raw, sizeof raw);
+		if ((there = utc_time(raw, "%Y-%m-%dT%H:%M:%S")) == -1)
+			there = rq->server_time;
+	}
 	if (rq->status == 403 && (strcmp(code, "RequestTimeTooSkewed") == 0 ||
 	    (strcmp(code, "Forbidden") == 0 && r->ops == &remote_s3_ops &&
 	    clock_off(there)))) {
