@@ -24,6 +24,9 @@
 #   sb_unattempted STATUS		upload jobs in STATUS with no attempt
 #   sb_remote_whole DIR			every file in DIR is the library's
 #   sb_full_remote DIR WHERE NOINODES	remote bk too small, then full, then not
+#   sb_expect NAME RC PATTERN		one sync of remote NAME exits RC with one
+#					message for it, "shoebox: remote NAME:
+#					PATTERN" (a whole line)
 
 set -u
 : "${SHOEBOX:?}" "${TOP:?}"
@@ -65,6 +68,16 @@ sb_init() {
 
 sb_sync() {
 	"$SHOEBOX" -L "$LIB" -c "$CFG" sync --no-progress "$@"
+}
+
+sb_expect() {
+	sb_sync "$1" >"$W/out" 2>"$W/err"
+	rc=$?
+	cat "$W/err"
+	[ $rc = "$2" ] || sb_fail "$1: exit $rc, expected $2"
+	[ "$(grep -c "^shoebox: remote $1: " "$W/err")" = 1 ] ||
+	    sb_fail "$1: one message"
+	grep -q "^shoebox: remote $1: $3$" "$W/err" || sb_fail "$1: the message"
 }
 
 # Create the catalogue (a sync with nothing to do does it).

@@ -64,16 +64,7 @@ nottried=$(sed -n "s/.* \([0-9]*\) not attempted (the library's disk is full)$/\
 [ -n "$nottried" ] && [ "$nottried" -gt 0 ] || fail "no files counted as not attempted"
 [ $((failed + nottried)) = "$left" ] ||
     fail "$left sources left, but $failed failed and $nottried not attempted"
-find "$T/card" -type f | while read -r f; do
-	cmp -s "$f" "$T/orig/${f#"$T"/card/}" || fail "source changed: $f"
-done || exit 1
-(cd "$T/orig" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/orig.sums"
-(cd "$T/card" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/left.sums"
-q 'SELECT lower(hex(sha256)) FROM files' | sort -u >"$T/cat.sha"
-# orig.sums less left.sums: the sources --move deleted.
-comm -23 "$T/orig.sums" "$T/left.sums" | cut -d' ' -f1 | sort -u |
-    comm -23 - "$T/cat.sha" >"$T/lost"
-[ -s "$T/lost" ] && fail "sources deleted but their content is not in the library: $(cat "$T/lost")"
+moved_safely "$T/orig" "$T/card"
 
 # Make room: the re-run files the rest.
 mount -o remount,size=32m "$LIB" || fail "cannot grow the tmpfs"

@@ -38,16 +38,7 @@ diff "$T/cat.sums" "$T/lib.sums" || fail "catalogue and library differ"
 [ "$(libfiles | wc -l)" -gt 0 ] || fail "nothing was filed"
 left=$(find "$T/card" -type f | wc -l)
 [ "$left" -gt 0 ] || fail "everything fitted: use fewer inodes"
-find "$T/card" -type f | while read -r f; do
-	cmp -s "$f" "$T/orig/${f#"$T"/card/}" || fail "source changed: $f"
-done || exit 1
-# Every source --move deleted is in the library.
-(cd "$T/orig" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/orig.sums"
-(cd "$T/card" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/left.sums"
-q 'SELECT lower(hex(sha256)) FROM files' | sort -u >"$T/cat.sha"
-comm -23 "$T/orig.sums" "$T/left.sums" | cut -d' ' -f1 | sort -u |
-    comm -23 - "$T/cat.sha" >"$T/lost"
-[ -s "$T/lost" ] && fail "sources deleted but not in the library: $(cat "$T/lost")"
+moved_safely "$T/orig" "$T/card"
 
 # More inodes: the re-run files the rest.
 mount -o remount,nr_inodes=1000 "$LIB" || fail "cannot give the tmpfs inodes"

@@ -37,22 +37,11 @@ $(sb_s3_section s3 "$S3_PORT" nosuch)
 EOF2
 sb_add_set
 
-# expect NAME RC PATTERN: one sync of remote NAME, its exit status, and
-# one message matching PATTERN (and no other for that remote)
-expect() {
-	sb_sync "$1" >"$W/out" 2>"$W/err"
-	rc=$?
-	cat "$W/err"
-	[ $rc = "$2" ] || sb_fail "$1: exit $rc, expected $2"
-	[ "$(grep -c "^shoebox: remote $1: " "$W/err")" = 1 ] ||
-	    sb_fail "$1: one message"
-	grep -q "^shoebox: remote $1: $3$" "$W/err" || sb_fail "$1: the message"
-}
 
-expect nas 2 "HEAD 401 Unauthorized: check user and password, in secret_file $W/dav.secret"
+sb_expect nas 2 "HEAD 401 Unauthorized: check user and password, in secret_file $W/dav.secret"
 grep -q wrong "$W/err" && sb_fail "the password was printed"
-expect anon 2 "HEAD 401 Unauthorized: the server wants a login: set user = and password ="
-expect s3 2 "PUT 404 NoSuchBucket: bucket nosuch does not exist: check bucket =, endpoint = and region ="
+sb_expect anon 2 "HEAD 401 Unauthorized: the server wants a login: set user = and password ="
+sb_expect s3 2 "PUT 404 NoSuchBucket: bucket nosuch does not exist: check bucket =, endpoint = and region ="
 
 # proxied NAME FAULTS: a WebDAV remote NAME reached through a new fault
 # proxy in front of the open server.
@@ -71,7 +60,7 @@ all_pending() {
 
 # 403 to a request without credentials, with a hostile body
 proxied shut "PUT:403"
-expect shut 1 'PUT 403 Forbidden: Denied\\x1b\[2J\\x1b]0;pwned\\x07 by policy?\\xff xx*\.\.\.: the server refuses it to anyone (no credentials are sent): check its permissions'
+sb_expect shut 1 'PUT 403 Forbidden: Denied\\x1b\[2J\\x1b]0;pwned\\x07 by policy?\\xff xx*\.\.\.: the server refuses it to anyone (no credentials are sent): check its permissions'
 LC_ALL=C grep -q "$(printf '\033')" "$W/err" && sb_fail "a raw escape character"
 n=$(grep '^shoebox: remote shut' "$W/err" | wc -c)
 echo "403 message: $n bytes"
@@ -81,7 +70,7 @@ all_pending shut || sb_fail "jobs of a refusing remote should stay pending"
 
 # 507: the remote's disk is full.
 proxied full "PUT:507"
-expect full 1 'PUT 507 InsufficientStorage: injected: the remote has no room left: make room there; the files left stay queued'
+sb_expect full 1 'PUT 507 InsufficientStorage: injected: the remote has no room left: make room there; the files left stay queued'
 [ "$(grep -c '^REQ PUT' "$W/proxy.log")" = 1 ] || sb_fail "507 was retried, or the next files tried: $(cat "$W/proxy.log")"
 grep -q "^remote full: $NFILES files: 0 uploaded (0 B), 0 already there, 0 failed, $NFILES not attempted (the remote is full)$" "$W/out" ||
     sb_fail "the summary does not say the remote is full: $(cat "$W/out")"
@@ -99,9 +88,9 @@ printf '\n%s\n' "$(sb_s3_section bare "$PROXY_PORT")" >>"$CFG"
 export LD_PRELOAD="$W/skew.so" SB_SKEW=-7380
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 clock="this machine's clock is 2 h 0[23] min behind the remote's ([0-9-]* [0-9:]* UTC there): set it right (NTP, systemd-timesyncd) and sync again; the files stay queued"
-expect sk 1 "[A-Z]* 403 RequestTimeTooSkewed: $clock"
+sb_expect sk 1 "[A-Z]* 403 RequestTimeTooSkewed: $clock"
 all_pending sk || sb_fail "jobs of a remote refusing our clock should stay pending"
-expect bare 1 "[A-Z]* 403 Forbidden: $clock"
+sb_expect bare 1 "[A-Z]* 403 Forbidden: $clock"
 unset LD_PRELOAD SB_SKEW
 sb_sync sk >"$W/out" 2>"$W/err" || sb_fail "clock right: sync failed: $(cat "$W/err")"
 grep -q "^remote sk: $NFILES files: $NFILES uploaded" "$W/out" || sb_fail "clock right: $(cat "$W/out")"

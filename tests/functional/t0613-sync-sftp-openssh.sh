@@ -61,18 +61,8 @@ printf '\n[remote dead]\ntype = sftp\nurl = sftp://127.0.0.1:%s/x\nuser = u\nkey
     "$DEAD" "$S/client" "$FP_ED25519" >>"$CFG"
 sb_add_set
 
-# expect NAME RC PATTERN: sync remote NAME, its exit status, one message
-expect() {
-	sb_sync "$1" >"$W/out" 2>"$W/err"
-	rc=$?
-	cat "$W/err"
-	[ $rc = "$2" ] || sb_fail "$1: exit $rc, expected $2"
-	[ "$(grep -c "^shoebox: remote $1: " "$W/err")" = 1 ] ||
-	    sb_fail "$1: one message"
-	grep -q "^shoebox: remote $1: $3" "$W/err" || sb_fail "$1: the message"
-}
 
-expect keyscan 2 "STAT: Failure establishing ssh session: -5, .*put the ed25519 key first (ssh-keyscan -t ed25519 -p $PORT 127.0.0.1 > FILE, known_hosts = FILE), or set host_key_sha256 = "
+sb_expect keyscan 2 "STAT: Failure establishing ssh session: -5, .*put the ed25519 key first (ssh-keyscan -t ed25519 -p $PORT 127.0.0.1 > FILE, known_hosts = FILE), or set host_key_sha256 = .*"
 grep -q 'no matching host key type found. Their offer: ssh-rsa' "$W/sshd.log" ||
     sb_fail "sshd should have refused ssh-rsa"
 
@@ -81,7 +71,7 @@ sb_check "$W/srv/ed25519"
 sb_sync pinned 2>"$W/err" || { cat "$W/err" "$W/sshd.log"; sb_fail "host_key_sha256"; }
 sb_check "$W/srv/pinned"
 
-expect pin1 2 "STAT: .*(the server showed its ECDSA key, $FP_ECDSA; not in host_key_sha256; .*ssh-keyscan -p $PORT 127.0.0.1 | ssh-keygen -lf -)$"
-expect rsakey 2 "STAT: .*(check user and key_file: it is an RSA key, which this libssh2 signs with ssh-rsa (SHA-1), refused by OpenSSH 8.8 and later: use an ed25519 key"
-expect dead 3 "unreachable (STAT: Failed to connect to 127.0.0.1 port $DEAD.*; 3 tries in [0-9]* s): $NFILES files left queued; the next sync tries again$"
+sb_expect pin1 2 "STAT: .*(the server showed its ECDSA key, $FP_ECDSA; not in host_key_sha256; .*ssh-keyscan -p $PORT 127.0.0.1 | ssh-keygen -lf -)"
+sb_expect rsakey 2 "STAT: .*(check user and key_file: it is an RSA key, which this libssh2 signs with ssh-rsa (SHA-1), refused by OpenSSH 8.8 and later: use an ed25519 key.*"
+sb_expect dead 3 "unreachable (STAT: Failed to connect to 127.0.0.1 port $DEAD.*; 3 tries in [0-9]* s): $NFILES files left queued; the next sync tries again"
 exit 0

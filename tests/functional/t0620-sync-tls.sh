@@ -31,31 +31,20 @@ ca_file = $W/cert.pem
 EOF2
 sb_add_set
 
-# expect NAME RC PATTERN: one sync of remote NAME, its exit status, and
-# one message matching PATTERN
-expect() {
-	sb_sync "$1" >"$W/out" 2>"$W/err"
-	rc=$?
-	cat "$W/err"
-	[ $rc = "$2" ] || sb_fail "$1: exit $rc, expected $2"
-	[ "$(grep -c "^shoebox: remote $1: " "$W/err")" = 1 ] ||
-	    sb_fail "$1: one message"
-	grep -q "^shoebox: remote $1: $3$" "$W/err" || sb_fail "$1: the message"
-}
 pending() {
 	[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
 	    WHERE remote_id = (SELECT id FROM remotes WHERE name = '$1') AND
 	    status = 'pending'")" = "$NFILES" ]
 }
 
-expect plain 2 "HEAD: SSL certificate problem: self-signed certificate (self-signed? set ca_file =, or tls_verify = no)"
+sb_expect plain 2 "HEAD: SSL certificate problem: self-signed certificate (self-signed? set ca_file =, or tls_verify = no)"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 export LD_PRELOAD="$W/skew.so" SB_SKEW=-315360000
-expect nas 2 "HEAD: SSL certificate problem: certificate is not yet valid (is this machine's clock right? set it (NTP, systemd-timesyncd))"
+sb_expect nas 2 "HEAD: SSL certificate problem: certificate is not yet valid (is this machine's clock right? set it (NTP, systemd-timesyncd))"
 pending nas || sb_fail "a clock behind: the files should stay queued"
 SB_SKEW=315360000
-expect nas 2 "HEAD: SSL certificate problem: certificate has expired (the server's certificate has expired, or this machine's clock is ahead)"
+sb_expect nas 2 "HEAD: SSL certificate problem: certificate has expired (the server's certificate has expired, or this machine's clock is ahead)"
 pending nas || sb_fail "a clock ahead: the files should stay queued"
 unset LD_PRELOAD SB_SKEW
 

@@ -15,16 +15,6 @@ S=$TOP/tests/sample-card/DCIM/100CANON
 D=$T/drop
 mkdir -p "$D/nowatch"
 
-# wait_until SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_until() {
-	n=$(($1 * 10))
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 count() {
 	libfiles | grep -c "$1"
 }

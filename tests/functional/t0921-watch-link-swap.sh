@@ -20,15 +20,6 @@ chmod 600 "$P/IMG_0001.JPG" "$P/IMG_0002.JPG"
 chmod 700 "$P"
 (cd "$P" && sha256sum IMG_0001.JPG IMG_0002.JPG) >"$T/private.sums"
 
-wait_until() {
-	n=$(($1 * 10))
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 stop() {
 	[ -n "${wpid:-}" ] && kill -TERM "$wpid" 2>/dev/null
 	wait 2>/dev/null

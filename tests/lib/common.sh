@@ -171,6 +171,35 @@ wait_for() {
 	done
 }
 
+# wait_until SECONDS COMMAND...: poll until COMMAND succeeds; 1 if it
+# never did.
+wait_until() {
+	_w=$(($1 * 10))
+	shift
+	while ! "$@" 2>/dev/null; do
+		_w=$((_w - 1))
+		[ $_w -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# moved_safely ORIG SRC: after an import --move of SRC (a copy of ORIG),
+# every source still in SRC is as it was in ORIG, and every one removed
+# has its content in the catalogue.
+moved_safely() {
+	find "$2" -type f | while read -r _f; do
+		cmp -s "$_f" "$1/${_f#"$2"/}" || fail "source changed: $_f"
+	done || exit 1
+	(cd "$1" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/orig.sums"
+	(cd "$2" && find . -type f -exec openssl dgst -sha256 -r {} +) | sort >"$T/left.sums"
+	q 'SELECT lower(hex(sha256)) FROM files' | sort -u >"$T/cat.sha"
+	# orig.sums less left.sums: the sources --move removed.
+	comm -23 "$T/orig.sums" "$T/left.sums" | cut -d' ' -f1 | sort -u |
+	    comm -23 - "$T/cat.sha" >"$T/lost"
+	[ ! -s "$T/lost" ] ||
+	    fail "sources removed but their content is not in the library: $(cat "$T/lost")"
+}
+
 # same_text NAME FILE TEXT: fail with NAME unless FILE holds TEXT and a
 # newline, exactly. (Not "echo TEXT | check NAME diff - FILE": a check in a
 # pipeline runs in a subshell, and its fail ends only that.)
