@@ -311,6 +311,7 @@ int		 date_digits(const char *, size_t);
 int		 date_set_wall(struct sb_time *, int, int, int, int, int, int);
 int		 date_parse_exif(const char *, size_t, struct sb_time *);
 int		 date_parse_iso(const char *, size_t, struct sb_time *);
+int		 date_parse_rfc1123(const char *, size_t, struct sb_time *);
 int		 date_parse_offset(const char *, size_t, int *);
 int		 date_set_utc(struct sb_time *, int64_t);
 int		 date_utc_to_wall(struct sb_time *, const char *);
@@ -346,6 +347,7 @@ int		 meta_probe_head(int, const char *, const struct stat *,
 		    const struct config *, uint8_t *, size_t, struct sb_src *,
 		    struct meta *);
 void		 meta_fallback_mtime(struct meta *, const struct stat *);
+int		 meta_date_weak(const struct meta *);
 int		 meta_take_date(struct meta *, const char *, size_t,
 		    const char *, const char *);
 void		 meta_set_error(struct meta *, const char *, ...)

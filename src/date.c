@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "shoebox.h"
@@ -146,6 +147,17 @@ date_parse_offset(const char *s, size_t n, int *min)
 	return 0;
 }
 
+/* Give the wall clock in t the zone off minutes east of UTC: an instant. */
+static void
+date_zone(struct sb_time *t, int off)
+{
+	t->has_offset = 1;
+	t->offset_min = off;
+	t->has_utc = 1;
+	t->utc = date_days_from_civil(t->year, t->mon, t->day) * 86400 +
+	    t->hour * 3600 + t->min * 60 + t->sec - off * 60;
+}
+
 /*
  * Parse a camera date: "YYYY:MM:DD HH:MM:SS" as EXIF writes it, or with '-'
  * and 'T' as ISO 8601 does, optionally with fractional seconds and a zone
@@ -200,13 +212,75 @@ date_parse_exif(const char *s, size_t n, struct sb_time *t)
 			z++;
 	} else if (z < end && (*z == 'Z' || *z == 'z'))
 		z++;
-	if (z > p && date_parse_offset(p, (size_t)(z - p), &off) == 0) {
-		t->has_offset = 1;
-		t->offset_min = off;
-		t->has_utc = 1;
-		t->utc = (date_days_from_civil(y, mo, d) * 86400 + h * 3600 +
-		    mi * 60 + t->sec) - off * 60;
+	if (z > p && date_parse_offset(p, (size_t)(z - p), &off) == 0)
+		date_zone(t, off);
+	return 0;
+}
+
+/*
+ * An Internet date as RFC 1123 and RFC 2822 write it, the form the PNG
+ * specification suggests for "Creation Time": "Wed, 12 May 2021 12:21:21
+ * +0545"; the day's name and the seconds may be left out, and the zone is
+ * a number, GMT, UT, UTC, Z or one of RFC 822's North American names (none:
+ * a wall clock only). Returns 0 and fills t, or -1.
+ */
+int
+date_parse_rfc1123(const char *s, size_t n, struct sb_time *t)
+{
+	static const char *mons[] = { "jan", "feb", "mar", "apr", "may",
+	    "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+	static const struct {
+		const char	*name;
+		int		 min;
+	} zones[] = {
+		{ "GMT", 0 }, { "UT", 0 }, { "UTC", 0 }, { "Z", 0 },
+		{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 },
+		{ "CDT", -300 }, { "MST", -420 }, { "MDT", -360 },
+		{ "PST", -480 }, { "PDT", -420 },
+	};
+	char		 buf[80], mon[4], zone[8];
+	const char	*p = buf;
+	int		 y, mo = 0, d, h, mi, sec = 0, off, used;
+	size_t		 i;
+
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	if (isalpha((unsigned char)*p)) {	/* the day's name */
+		while (isalpha((unsigned char)*p))
+			p++;
+		if (*p == ',')
+			p++;
 	}
+	if (!isspace((unsigned char)*p) && !isdigit((unsigned char)*p))
+		return -1;
+	if (sscanf(p, "%2d %3s %4d %2d:%2d%n", &d, mon, &y, &h, &mi,
+	    &used) != 5)
+		return -1;
+	p += used;
+	if (*p == ':') {
+		if (sscanf(p, ":%2d%n", &sec, &used) != 1)
+			return -1;
+		p += used;
+	}
+	for (i = 0; i < sizeof mons / sizeof mons[0]; i++)
+		if (strcasecmp(mon, mons[i]) == 0)
+			mo = (int)i + 1;
+	if (mo == 0 || y < 1000 || date_set_wall(t, y, mo, d, h, mi, sec) ==
+	    -1)
+		return -1;
+	if (sscanf(p, " %7s", zone) != 1)
+		return 0;
+	if ((zone[0] == '+' || zone[0] == '-') &&
+	    date_parse_offset(zone, strlen(zone), &off) == 0)
+		date_zone(t, off);
+	else
+		for (i = 0; i < sizeof zones / sizeof zones[0]; i++)
+			if (strcasecmp(zone, zones[i].name) == 0)
+				date_zone(t, zones[i].min);
 	return 0;
 }
 
@@ -223,7 +297,8 @@ date_set_utc(struct sb_time *t, int64_t utc)
 {
 	int	y, mo, d, h, mi, s;
 
-	if (utc == 0)
+	/* Not after 9999-12-31T23:59:59Z: a year civil_from_secs can hold. */
+	if (utc <= 0 || utc > 253402300799LL)
 		return -1;
 	civil_from_secs(utc, &y, &mo, &d, &h, &mi, &s);
 	if (!date_valid(y, mo, d, h, mi, s) || y < 1971)

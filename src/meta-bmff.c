@@ -593,8 +593,8 @@ bmff_meta_done(struct bmff *b, const struct sb_src *s,
 		bmff_exif_item(b, p, len);
 		free(p);
 	}
-	/* XMP only where the Exif item gave no date. */
-	if (xmp != 0 && !b->ex.taken.has_wall && !b->ex.taken.has_utc &&
+	/* XMP only where the Exif item gave no capture date. */
+	if (xmp != 0 && meta_date_weak(&b->ex) &&
 	    (p = bmff_iloc(b, s, bm, xmp, &len)) != NULL) {
 		meta_xmp_date(p, len, &b->ex);
 		free(p);
@@ -844,6 +844,25 @@ bmff_label(const struct meta *m)
 	return "MP4";
 }
 
+/* Every date the boxes gave, taken or not, for probe -v. */
+static void
+bmff_candidates(struct bmff *b, struct meta *m)
+{
+	struct sb_time	t;
+
+	if (b->have_keydate)
+		meta_candidate(m, "quicktime-keys", &b->keydate);
+	meta_candidate(m, b->ex.date_source, &b->ex.taken);
+	if (b->have_day)
+		meta_candidate(m, "quicktime-day", &b->day);
+	memset(&t, 0, sizeof t);
+	if (b->have_mvhd && date_set_utc(&t, b->mvhd - BMFF_EPOCH) == 0)
+		meta_candidate(m, "quicktime", &t);
+	memset(&t, 0, sizeof t);
+	if (b->have_mdhd && date_set_utc(&t, b->mdhd - BMFF_EPOCH) == 0)
+		meta_candidate(m, "quicktime-mdhd", &t);
+}
+
 /*
  * ISO-BMFF and QuickTime: make, model and capture time from the moov and
  * meta boxes. Returns 0 (date found or not), -1 with m->error set when the
@@ -870,6 +889,7 @@ meta_bmff(const struct sb_src *s, struct meta *m)
 	if (m->model[0] == '\0')
 		strlcpy_sb(m->model, b->model[0] != '\0' ? b->model :
 		    b->ex.model, sizeof m->model);
+	bmff_candidates(b, m);
 	found = 1;
 	if (m->taken.has_wall || m->taken.has_utc)
 		;

@@ -236,28 +236,29 @@ memmem_sb(const uint8_t *h, size_t hlen, const char *needle)
 /*
  * Dates in an XMP packet: exif:DateTimeOriginal, photoshop:DateCreated,
  * xmp:CreateDate (under whatever prefix the packet binds), as
- * attribute="..." or <element>...</element>.
+ * attribute="..." or <element>...</element>, the first in that order that
+ * has a time of day; else the first that is a day only ("2021-05-12",
+ * as photoshop:DateCreated often is), taken as "xmp-day". m's date is
+ * left as it is when the packet has none.
  */
 void
 meta_xmp_date(const uint8_t *x, size_t len, struct meta *m)
 {
-	static const struct {
-		const char	*name;
-		const char	*source;
-	} keys[] = {
-		{ ":DateTimeOriginal", "xmp" },	/* exif: */
-		{ ":DateCreated", "xmp" },		/* photoshop: */
-		{ ":CreateDate", "xmp" },		/* xmp: or xap: */
+	static const char *keys[] = {
+		":DateTimeOriginal",	/* exif: */
+		":DateCreated",		/* photoshop: */
+		":CreateDate",		/* xmp: or xap: */
 	};
 	const uint8_t	*p, *v, *end = x + len;
-	struct sb_time	 t;
-	size_t		 i, kl;
+	struct sb_time	 t, day;
+	size_t		 i, kl, n;
+	int		 have_day = 0;
 
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		kl = strlen(keys[i].name);
+		kl = strlen(keys[i]);
 		p = x;
-		while ((p = memmem_sb(p, (size_t)(end - p), keys[i].name))
-		    != NULL) {
+		while ((p = memmem_sb(p, (size_t)(end - p), keys[i])) !=
+		    NULL) {
 			v = p + kl;
 			p = v;
 			if (v < end && *v == '=' && v + 1 < end &&
@@ -267,24 +268,26 @@ meta_xmp_date(const uint8_t *x, size_t len, struct meta *m)
 				v += 1;
 			else
 				continue;
-			if (date_parse_iso((const char *)v,
-			    (size_t)(end - v) < 40 ? (size_t)(end - v) : 40,
-			    &t) == 0) {
+			n = (size_t)(end - v) < 40 ? (size_t)(end - v) : 40;
+			if (date_parse_iso((const char *)v, n, &t) == -1)
+				continue;
+			/* "YYYY-MM-DD" and no 'T' or ' ' after it: a day. */
+			if (n > 10 && (v[10] == 'T' || v[10] == ' ')) {
 				m->taken = t;
-				strlcpy_sb(m->date_source, keys[i].source,
+				strlcpy_sb(m->date_source, "xmp",
 				    sizeof m->date_source);
 				return;
 			}
+			if (!have_day) {
+				day = t;
+				have_day = 1;
+			}
 		}
 	}
-}
-
-/* No date yet, or only EXIF's DateTime (a modification time): XMP may do. */
-static int
-weak_date(const struct meta *m)
-{
-	return (!m->taken.has_wall && !m->taken.has_utc) ||
-	    strcmp(m->date_source, "exif-datetime") == 0;
+	if (have_day) {
+		m->taken = day;
+		strlcpy_sb(m->date_source, "xmp-day", sizeof m->date_source);
+	}
 }
 
 /* Move *off to the next 0xFF within 64 kB; -1 if there is none. */
@@ -389,16 +392,40 @@ qvci_date(const uint8_t *p, struct meta *m)
 }
 
 /*
+ * Where Exif has no capture date (none, or only its DateTime, a change
+ * time), take the best of the other blocks' dates: Casio's QVCI, XMP, then
+ * IPTC. Each is a candidate whichever is taken.
+ */
+static void
+jpeg_other_dates(struct meta *m, struct meta *other, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		meta_candidate(m, other[i].date_source, &other[i].taken);
+	for (i = 0; i < n && meta_date_weak(m); i++)
+		if (other[i].taken.has_wall || other[i].taken.has_utc) {
+			meta_candidate(m, m->date_source, &m->taken);
+			m->taken = other[i].taken;
+			strlcpy_sb(m->date_source, other[i].date_source,
+			    sizeof m->date_source);
+		}
+}
+
+/*
  * JPEG: walk the marker segments up to the start of scan, reading only the
- * APP1 segments (Exif, then XMP or Casio's QVCI for a date Exif does not
- * have) and APP13 (IPTC). FLIR's APP1 segments are only noted, and read
- * for their date when nothing else gave one.
+ * APP1 segments (Exif, XMP, Casio's QVCI) and APP13 (IPTC). Exif's capture
+ * date comes first wherever its segment is; the others' are read into
+ * their own (other[]) and weigh only after the walk (jpeg_other_dates).
+ * FLIR's APP1 segments are only noted, and read for their date when
+ * nothing else gave one.
  */
 int
 meta_jpeg(const struct sb_src *s, struct meta *m)
 {
 	static const char xmpsig[] = "http://ns.adobe.com/xap/1.0/";
 	struct flir_chunks *flir = NULL;
+	struct meta	*other;		/* QVCI, XMP, IPTC: in that order */
 	struct sb_time	 t;
 	uint8_t		 hdr[4], *seg = NULL;
 	uint64_t	 off = 2;
@@ -410,6 +437,7 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 		return -1;
 	}
 	seg = xmalloc(65536);
+	other = xcalloc(3, sizeof *other);
 	while (markers++ < 1024) {
 		if (src_read(s, off, hdr, 4) == -1) {
 			meta_set_error(m, "JPEG truncated at byte %llu",
@@ -466,20 +494,23 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 					meta_set_error(m, "unreadable EXIF");
 			} else if (len - 2 > sizeof xmpsig &&
 			    memcmp(seg, xmpsig, sizeof xmpsig) == 0 &&
-			    weak_date(m))
+			    meta_date_weak(&other[1]))
 				meta_xmp_date(seg + sizeof xmpsig,
-				    len - 2 - sizeof xmpsig, m);
+				    len - 2 - sizeof xmpsig, &other[1]);
 			else if (len - 2 >= QVCI_DATE + 19 &&
-			    memcmp(seg, "QVCI\0", 5) == 0 && weak_date(m))
-				qvci_date(seg + QVCI_DATE, m);
+			    memcmp(seg, "QVCI\0", 5) == 0 &&
+			    meta_date_weak(&other[0]))
+				qvci_date(seg + QVCI_DATE, &other[0]);
 		}
-		if (hdr[1] == 0xed && len > 16 && weak_date(m)) {
+		if (hdr[1] == 0xed && len > 16 && meta_date_weak(&other[2])) {
 			if (src_read(s, off + 4, seg, len - 2) == 0)
-				iptc_date(seg, len - 2, m);
+				iptc_date(seg, len - 2, &other[2]);
 		}
 		off += 2 + len;
 	}
 	free(seg);
+	jpeg_other_dates(m, other, 3);
+	free(other);
 	if (flir != NULL && !m->taken.has_wall && !m->taken.has_utc &&
 	    flir_date(s, flir, &t) == 0) {
 		m->taken = t;

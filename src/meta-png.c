@@ -263,7 +263,8 @@ png_text(const struct sb_src *s, uint64_t off, uint32_t len, char type,
 	switch (key) {
 	case PNG_KEY_CREATION:
 		if (date_parse_exif((const char *)v, vlen < 64 ? vlen : 64,
-		    &d->text) == 0)
+		    &d->text) == 0 || date_parse_rfc1123((const char *)v,
+		    vlen < 64 ? vlen : 64, &d->text) == 0)
 			d->have_text = 1;
 		break;
 	case PNG_KEY_XMP:
@@ -377,20 +378,27 @@ meta_png(const struct sb_src *s, struct meta *m)
 		strlcpy_sb(m->model, d->ex.model, sizeof m->model);
 	snprintf(src, sizeof src, "png-%.19s", d->ex.date_source);
 	meta_candidate(m, src, &d->ex.taken);
-	meta_candidate(m, "png-xmp", &d->xm.taken);
+	snprintf(src, sizeof src, "png-%.19s", d->xm.date_source);
+	meta_candidate(m, src, &d->xm.taken);
+	snprintf(src, sizeof src, "png-%.19s", d->ex.date_source);
 	if (d->have_text)
 		meta_candidate(m, "png-text", &d->text);
 	if (d->have_time)
 		meta_candidate(m, "png-time", &d->time);
-	if (png_has_date(&d->ex)) {
+	/* Exif's DateTime (a change time) only after the creation dates. */
+	if (png_has_date(&d->ex) && !meta_date_weak(&d->ex)) {
 		m->taken = d->ex.taken;
 		strlcpy_sb(m->date_source, src, sizeof m->date_source);
 	} else if (png_has_date(&d->xm)) {
 		m->taken = d->xm.taken;
-		strlcpy_sb(m->date_source, "png-xmp", sizeof m->date_source);
+		snprintf(m->date_source, sizeof m->date_source, "png-%.19s",
+		    d->xm.date_source);
 	} else if (d->have_text) {
 		m->taken = d->text;
 		strlcpy_sb(m->date_source, "png-text", sizeof m->date_source);
+	} else if (png_has_date(&d->ex)) {
+		m->taken = d->ex.taken;
+		strlcpy_sb(m->date_source, src, sizeof m->date_source);
 	} else if (d->have_time) {
 		m->taken = d->time;
 		strlcpy_sb(m->date_source, "png-time", sizeof m->date_source);

@@ -2,7 +2,8 @@
  * meta-riff.c: RIFF files, AVI and WebP. Walks chunk headers (little-endian
  * sizes, padded to even lengths) and reads only the small chunks that carry
  * dates: AVI's IDIT (the camera's date string), strd (an "AVIF" Exif-like
- * IFD some cameras write per stream), INFO/ICRD, and WebP's EXIF chunk. The
+ * IFD some cameras write per stream), INFO/ICRD, and WebP's EXIF and XMP
+ * chunks. The
  * movi list, which holds the media, is skipped by its size.
  */
 #include <stdio.h>
@@ -25,15 +26,50 @@ struct riff {
 	struct sb_time	 idit, strd, icrd;
 	char		 make[64], model[64];	/* from strd */
 	struct meta	 ex;		/* WebP's Exif */
+	struct meta	 xm;		/* WebP's XMP */
 };
 
 static const char *riff_months[] = { "jan", "feb", "mar", "apr", "may",
     "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
 
 /*
+ * The IDIT of Casio's and Konica's cameras ("2005/ 8/17/ 11:42 P",
+ * "2001/ 1/27  1:42PM", "2002-12-16  15:35:01": blanks for zeros, a slash
+ * after the day or not, seconds or not, P or PM after noon, A or AM
+ * before). Returns 0 with the wall clock in t, or -1.
+ */
+static int
+riff_casio(const char *buf, struct sb_time *t)
+{
+	int	y, mo, d, h, mi, s = 0, n = 0;
+
+	if (sscanf(buf, " %4d%*1[/-]%2d%*1[/-]%2d%n", &y, &mo, &d, &n) != 3 ||
+	    n == 0)
+		return -1;
+	buf += n;
+	if (*buf == '/')
+		buf++;
+	n = 0;
+	if (sscanf(buf, " %2d:%2d%n", &h, &mi, &n) != 2 || n == 0)
+		return -1;
+	buf += n;
+	n = 0;
+	if (*buf == ':' && (sscanf(buf, ":%2d%n", &s, &n) != 1 || n == 0))
+		return -1;
+	buf += n;
+	while (*buf == ' ')
+		buf++;
+	if ((*buf == 'P' || *buf == 'p') && h < 12)
+		h += 12;
+	else if ((*buf == 'A' || *buf == 'a') && h == 12)
+		h = 0;
+	return date_set_wall(t, y, mo, d, h, mi, s);
+}
+
+/*
  * A date as AVI writers put it in IDIT or ICRD: "2011:01:01 12:34:56",
- * "2011/01/01 12:34:56" or ctime's "Sat Jan 01 12:34:56 2011". Returns 0
- * with the wall clock in t, or -1.
+ * "2011/01/01 12:34:56", ctime's "Sat Jan 01 12:34:56 2011" or Casio's
+ * (riff_casio). Returns 0 with the wall clock in t, or -1.
  */
 static int
 riff_date(const uint8_t *p, size_t n, struct sb_time *t)
@@ -46,6 +82,8 @@ riff_date(const uint8_t *p, size_t n, struct sb_time *t)
 		n = sizeof buf - 1;
 	memcpy(buf, p, n);
 	buf[n] = '\0';
+	if (riff_casio(buf, t) == 0)
+		return 0;
 	if (date_parse_exif(buf, n, t) == 0) {
 		t->has_offset = t->has_utc = 0;	/* no zone in AVI */
 		return 0;
@@ -187,6 +225,12 @@ riff_chunk(struct riff *r, const struct sb_src *s, uint32_t id,
 		if (meta_exif_blob(p, size, &r->ex) == -1)
 			meta_set_error(r->m, "WebP: unreadable EXIF chunk");
 		free(p);
+	} else if (id == get32be((const uint8_t *)"XMP ") && list ==
+	    get32be((const uint8_t *)"WEBP") && meta_date_weak(&r->xm)) {
+		if ((p = riff_load(r, s, off, size)) == NULL)
+			return 0;
+		meta_xmp_date(p, size, &r->xm);
+		free(p);
 	}
 	return 0;
 }
@@ -279,10 +323,16 @@ meta_riff(const struct sb_src *s, struct meta *m)
 	} else if (r->have_strd) {
 		m->taken = r->strd;
 		strlcpy_sb(m->date_source, "riff-strd", sizeof m->date_source);
-	} else if (r->ex.taken.has_wall || r->ex.taken.has_utc) {
+	} else if (!meta_date_weak(&r->ex) || ((r->ex.taken.has_wall ||
+	    r->ex.taken.has_utc) && meta_date_weak(&r->xm))) {
+		/* Exif's DateTime only where XMP has no date. */
 		m->taken = r->ex.taken;
 		snprintf(m->date_source, sizeof m->date_source, "webp-%.18s",
 		    r->ex.date_source);
+	} else if (!meta_date_weak(&r->xm)) {
+		m->taken = r->xm.taken;
+		snprintf(m->date_source, sizeof m->date_source, "webp-%.18s",
+		    r->xm.date_source);
 	} else if (r->have_icrd) {
 		m->taken = r->icrd;
 		strlcpy_sb(m->date_source, "riff-icrd", sizeof m->date_source);

@@ -14,12 +14,14 @@
 #define TIFF_MAX_ENTRIES	1024	/* entries in one IFD */
 #define TIFF_MAX_CHAIN		8	/* IFD0, IFD1 ... followed */
 #define TIFF_MAX_SUBIFDS	8	/* SubIFDs of one IFD followed */
+#define TIFF_MAXXMP		(256 * 1024)	/* of an XMP packet read */
 
 #define TAG_COMPRESSION		0x0103
 #define TAG_PHOTOMETRIC		0x0106
 #define TAG_MAKE		0x010f
 #define TAG_MODEL		0x0110
 #define TAG_DATETIME		0x0132
+#define TAG_XMP			0x02bc
 #define TAG_SUBIFDS		0x014a
 #define TAG_LEAF		0x8606
 #define TAG_EXIFIFD		0x8769
@@ -43,6 +45,7 @@ struct tiff {
 	struct tiff_info	*ti;
 	int			 bad;	/* a corruption was reported */
 	char			 dto[32], dtd[32], dt[32], oto[16], otd[16];
+	uint32_t		 xmp_off, xmp_len;	/* IFD0's XMP packet */
 };
 
 /* A 16-bit value in the file's byte order. */
@@ -146,6 +149,27 @@ tiff_text(struct tiff *t, const uint8_t *e, char *dst, size_t size)
 		return;
 	if (tiff_value(t, e, buf, sizeof buf, &got) == 0)
 		meta_set_text(dst, size, buf, got);
+}
+
+/*
+ * The date of IFD0's XMP packet (tag 700), read up to TIFF_MAXXMP bytes:
+ * where Exif has no capture date, before its DateTime. 0 if taken, else -1.
+ */
+static int
+tiff_xmp(struct tiff *t, struct meta *m)
+{
+	uint8_t		*x;
+	uint32_t	 len = t->xmp_len;
+
+	if (len == 0 || t->xmp_off > t->size || len > t->size - t->xmp_off)
+		return -1;
+	if (len > TIFF_MAXXMP)
+		len = TIFF_MAXXMP;
+	x = xmalloc(len);
+	if (src_read(t->s, t->base + t->xmp_off, x, len) == 0)
+		meta_xmp_date(x, len, m);
+	free(x);
+	return m->taken.has_wall || m->taken.has_utc ? 0 : -1;
 }
 
 /* True (and remembered) the first time IFD offset off is seen. */
@@ -265,6 +289,15 @@ tiff_ifd(struct tiff *t, uint32_t off, int depth, const char *what,
 		case TAG_DATETIME:
 			if (depth == 0)
 				tiff_text(t, e, t->dt, sizeof t->dt);
+			break;
+		case TAG_XMP:
+			if (depth == 0 && t->xmp_len == 0 &&
+			    (tiff_get16(t, e + 2) == 1 ||
+			    tiff_get16(t, e + 2) == 7) &&
+			    tiff_get32(t, e + 4) > 4) {
+				t->xmp_off = tiff_get32(t, e + 8);
+				t->xmp_len = tiff_get32(t, e + 4);
+			}
 			break;
 		case TAG_DATETIME_ORIGINAL:
 			tiff_text(t, e, t->dto, sizeof t->dto);
@@ -405,7 +438,7 @@ meta_tiff(const struct sb_src *s, uint64_t base, struct meta *m,
 	if (!m->taken.has_wall && !m->taken.has_utc &&
 	    meta_take_date(m, t->dto, sizeof t->dto, t->oto, "exif") == -1 &&
 	    meta_take_date(m, t->dtd, sizeof t->dtd, t->otd,
-	    "exif-digitized") == -1)
+	    "exif-digitized") == -1 && tiff_xmp(t, m) == -1)
 		meta_take_date(m, t->dt, sizeof t->dt, NULL, "exif-datetime");
 out:
 	free(t);

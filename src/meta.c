@@ -123,6 +123,20 @@ meta_take_date(struct meta *m, const char *date, size_t len, const char *off,
 	return 0;
 }
 
+/*
+ * True if m has no date yet, or only EXIF's DateTime (the file's last
+ * change, "exif-datetime", under whatever prefix): a creation date found
+ * elsewhere in the file (XMP, IPTC, a vendor's block) is better.
+ */
+int
+meta_date_weak(const struct meta *m)
+{
+	size_t	n = strlen(m->date_source), k = sizeof "exif-datetime" - 1;
+
+	return (!m->taken.has_wall && !m->taken.has_utc) ||
+	    (n >= k && strcmp(m->date_source + n - k, "exif-datetime") == 0);
+}
+
 void
 meta_set_error(struct meta *m, const char *fmt, ...)
 {
@@ -225,6 +239,21 @@ meta_offer(struct meta *m, const char *source, const struct sb_time *t)
 	}
 }
 
+/*
+ * The file's mtime as a date: within years 1 to 9999 (a filesystem such as
+ * tmpfs keeps any 64-bit time; the library's folders have four-digit
+ * years), the nearest end for a time beyond.
+ */
+static int64_t
+meta_mtime(const struct stat *sb)
+{
+	if (sb->st_mtim.tv_sec < -62135596800LL)	/* 0001-01-01 */
+		return -62135596800LL;
+	if (sb->st_mtim.tv_sec > 253402300799LL)	/* 9999-12-31 */
+		return 253402300799LL;
+	return (int64_t)sb->st_mtim.tv_sec;
+}
+
 /* The day the folders holding path are named for (see date_from_folder). */
 static int
 meta_folder_date(const char *path, int64_t now, struct sb_time *t)
@@ -264,7 +293,7 @@ meta_fallbacks(struct meta *m, const char *path, const struct stat *sb,
 		meta_offer(m, "folder-day", &t);
 	memset(&t, 0, sizeof t);
 	t.has_utc = 1;
-	t.utc = (int64_t)sb->st_mtim.tv_sec;
+	t.utc = meta_mtime(sb);
 	meta_offer(m, "mtime", &t);
 }
 
@@ -274,7 +303,7 @@ meta_fallback_mtime(struct meta *m, const struct stat *sb)
 {
 	memset(&m->taken, 0, sizeof m->taken);
 	m->taken.has_utc = 1;
-	m->taken.utc = (int64_t)sb->st_mtim.tv_sec;
+	m->taken.utc = meta_mtime(sb);
 	strlcpy_sb(m->date_source, "mtime", sizeof m->date_source);
 }
 
