@@ -1176,7 +1176,8 @@ catalog_open(const char *library, int mode)
 	struct statfs	 fs;
 	struct statvfs	 vfs;
 	char		*dir, *uri, *rl, *real = NULL;
-	int		 flags, readonly = mode == 1;
+	const char	*v;
+	int		 flags, busy, readonly = mode == 1;
 
 	if (mode == 0 && catalog_new_refused(library))
 		return NULL;
@@ -1228,7 +1229,9 @@ catalog_open(const char *library, int mode)
 		goto fail;
 	}
 	free(uri);
-	sqlite3_busy_timeout(cat->db, 60000);
+	/* How long to wait for another process's write (a test's knob). */
+	busy = (v = getenv("SHOEBOX_BUSY_TIMEOUT")) != NULL ? atoi(v) : 0;
+	sqlite3_busy_timeout(cat->db, busy > 0 ? busy : 60000);
 	sqlite3_extended_result_codes(cat->db, 1);
 	if (statfs(dir, &fs) == 0 && catalog_netfs_type((long)fs.f_type)) {
 		/*
@@ -1324,10 +1327,18 @@ catalog_now(char *buf, size_t size)
 	date_format_utc(&t, buf, size);
 }
 
-/* A timestamp in nanoseconds, as the catalogue keeps mtimes and ctimes. */
+/*
+ * A timestamp in nanoseconds, as the catalogue keeps mtimes and ctimes.
+ * 64 bits of them span 1677-09-21 to 2262-04-11; a file's time beyond
+ * (ext4 keeps them up to 2446, tmpfs any) is held as the nearest end.
+ */
 int64_t
 catalog_ns(const struct timespec *ts)
 {
+	if (ts->tv_sec >= INT64_MAX / 1000000000)
+		return INT64_MAX;
+	if (ts->tv_sec <= INT64_MIN / 1000000000)
+		return INT64_MIN;
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
 

@@ -25,6 +25,7 @@
 #include "store.h"
 
 #define SCAN_MAXDEPTH	64
+#define SCAN_SHARE	16	/* roots looked at for a folder to share */
 
 /*
  * A scan that hands each directory's files, grouped, to fn as it is read;
@@ -91,7 +92,7 @@ scan_free(struct scan *sc)
 		return;
 	arena_free(sc->arena);
 	for (i = 0; i < sc->nroots; i++) {
-		if (sc->roots[i].fd != -1)
+		if (sc->roots[i].fd != -1 && !sc->roots[i].shared)
 			close(sc->roots[i].fd);
 		free(sc->roots[i].path);
 	}
@@ -804,7 +805,40 @@ scan_root(struct scan *sc, const char *path, int fd, const char *file)
 	r->fd = fd;
 	r->file = file != NULL ? r->path + strlen(path) - strlen(file) : NULL;
 	r->keep = 0;
+	r->shared = 0;
+	r->dev = 0;
+	r->ino = 0;
 	return (int)sc->nroots++;
+}
+
+/*
+ * Remember a single file's root, its directory open as fd. Files of a
+ * folder one of the last SCAN_SHARE roots is in (a shell's IMG_*.JPG)
+ * share that root's descriptor: one for each file would run out of them
+ * (1024 by default) on a card's worth of names.
+ */
+static int
+scan_root_file(struct scan *sc, const char *path, int fd, const char *file)
+{
+	struct stat	sb;
+	size_t		i;
+	int		r, shared = -1;
+
+	if (fstat(fd, &sb) == -1)
+		memset(&sb, 0, sizeof sb);
+	for (i = sc->nroots; i > 0 && sc->nroots - i < SCAN_SHARE; i--)
+		if (sc->roots[i - 1].file != NULL && sb.st_ino != 0 &&
+		    sc->roots[i - 1].dev == sb.st_dev &&
+		    sc->roots[i - 1].ino == sb.st_ino) {
+			shared = sc->roots[i - 1].fd;
+			close(fd);
+			break;
+		}
+	r = scan_root(sc, path, shared != -1 ? shared : fd, file);
+	sc->roots[r].shared = shared != -1;
+	sc->roots[r].dev = sb.st_dev;
+	sc->roots[r].ino = sb.st_ino;
+	return r;
 }
 
 /*
@@ -842,7 +876,7 @@ scan_source_file(struct scan *sc, const char *root, const char *clean)
 			close(fd);
 		return -1;
 	}
-	return scan_root(sc, clean, fd, base);
+	return scan_root_file(sc, clean, fd, base);
 }
 
 /*

@@ -37,6 +37,9 @@ struct scan_root {
 	int		 fd;		/* the directory its entries are below */
 	const char	*file;		/* a single file: its name, in fd */
 	int		 keep;		/* read-only: --move removes nothing */
+	int		 shared;	/* fd is another root's: not closed */
+	dev_t		 dev;		/* a single file's: its folder's */
+	ino_t		 ino;
 };
 
 struct scan;

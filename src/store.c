@@ -29,6 +29,7 @@
 
 #include "shoebox.h"
 #include "scan.h"
+#include "catalog.h"
 #include "sigv4.h"
 #include "store.h"
 
@@ -212,8 +213,7 @@ store_check_at(int dirfd, const char *path, int64_t size, int64_t mtime_ns,
 		    (long long)sb.st_size, (long long)size);
 		return CHECK_OTHER;
 	}
-	if (mtime_ns != -1 && (int64_t)sb.st_mtim.tv_sec * 1000000000 +
-	    sb.st_mtim.tv_nsec == mtime_ns)
+	if (mtime_ns != -1 && catalog_ns(&sb.st_mtim) == mtime_ns)
 		return CHECK_SAME;
 	if ((fd = store_open_below(dirfd, path, err, sizeof err)) == -1) {
 		snprintf(why, whylen, "%s", err);
