@@ -62,6 +62,7 @@ struct sync {
 	int			 nremotes;
 	int			 running;	/* workers still going */
 	int			 claim_failed;	/* the catalogue could not */
+	int			 unrecorded;	/* outcomes it did not take */
 	int			 files_total, files_done;
 	uint64_t		 bytes_total;
 	int64_t			 flying[64];	/* the jobs being sent now */
@@ -214,14 +215,17 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 			sr->uploaded++;
 			sr->bytes += up->size;
 		}
-		queue_done(s->cat, up->job_id, rc == 1, up->remote_path);
+		if (queue_done(s->cat, up->job_id, rc == 1,
+		    up->remote_path) == -1)
+			s->unrecorded++;
 		log_debug("remote %s: %s: %s", r->name, log_path(up->relpath,
 		    p, sizeof p), rc == 1 ? "already there" : "uploaded");
 		if (s->ctx->json)
 			sync_json(sr, up, rc == 1 ? "skipped" : "uploaded",
 			    NULL);
 	} else if (rc == REMOTE_STOP || rc == REMOTE_AUTH) {
-		queue_failed(s->cat, up->job_id, x->error, 1);
+		if (queue_failed(s->cat, up->job_id, x->error, 1) == -1)
+			s->unrecorded++;
 		if (!sr->refused && !sync_interrupted)
 			log_warnx("remote %s: %s", r->name, x->error);
 		sr->refused = 1;
@@ -231,7 +235,8 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 			sync_json(sr, up, "pending", x->error);
 	} else if (rc == REMOTE_UNREACHABLE) {
 		/* not the file's fault: it stays pending, no attempt counted */
-		queue_failed(s->cat, up->job_id, x->error, 1);
+		if (queue_failed(s->cat, up->job_id, x->error, 1) == -1)
+			s->unrecorded++;
 		sr->unreached = 1;
 		if (remote_unreachable(r) && !sr->unreachable) {
 			sr->unreachable = sr->refused = 1;
@@ -246,10 +251,12 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 		if (s->ctx->json)
 			sync_json(sr, up, "pending", x->error);
 	} else if (sync_interrupted) {
-		queue_failed(s->cat, up->job_id, "interrupted", 1);
+		if (queue_failed(s->cat, up->job_id, "interrupted", 1) == -1)
+			s->unrecorded++;
 	} else if (x->full == XFER_NOFIT) {
 		/* not the file's fault: pending, said once (sync_nofit) */
-		queue_failed(s->cat, up->job_id, x->error, 1);
+		if (queue_failed(s->cat, up->job_id, x->error, 1) == -1)
+			s->unrecorded++;
 		sr->nofit++;
 		sr->nofit_bytes += up->size;
 		log_debug("remote %s: %s: %s", r->name, log_path(up->relpath,
@@ -258,7 +265,8 @@ sync_one(struct sync *s, struct xfer *x, struct sync_remote *sr,
 			sync_json(sr, up, "pending", x->error);
 	} else {
 		sr->failed++;
-		queue_failed(s->cat, up->job_id, x->error, 0);
+		if (queue_failed(s->cat, up->job_id, x->error, 0) == -1)
+			s->unrecorded++;
 		log_warnx("remote %s: %s: %s", r->name, log_path(up->relpath,
 		    p, sizeof p), x->error);
 		if (s->ctx->json)
@@ -702,6 +710,14 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		log_warnx("sync: stopped: the catalogue could not give the "
 		    "next uploads (see above)");
 		rc = EXIT_SOMEFAILED;
+	}
+	if (s.unrecorded > 0) {
+		log_warnx("sync: the catalogue could not record what became "
+		    "of %d upload%s (see above); the next sync asks the "
+		    "remote again", s.unrecorded, s.unrecorded == 1 ? "" :
+		    "s");
+		rc = rc == EXIT_ALLGOOD || rc == EXIT_UNREACHABLE ?
+		    EXIT_SOMEFAILED : rc;
 	}
 	for (i = 0; i < s.nremotes && rc == EXIT_ALLGOOD; i++)
 		if (s.remotes[i].unreached)
