@@ -61,6 +61,14 @@
 	"  error TEXT"				/* what went wrong, or NULL */ \
 	");"
 
+/*
+ * SQL: the names HEIF photos had before schema 12, aliases of image/heif
+ * in shared-mime-info; find --mime matches them as image/heif in a
+ * catalogue it reads before a writer moved it on.
+ */
+#define CAT_HEIF_ALIASES \
+	"('image/heic', 'image/heic-sequence', 'image/heif-sequence')"
+
 /* SQL: file_counts (7 -> 8): files and bytes by year, kind, camera. */
 #define CAT_FILE_COUNTS \
 	"CREATE TABLE file_counts (" \
@@ -600,6 +608,21 @@ static const char *const migrations[] = {
 	"INSERT INTO upload_parts SELECT * FROM temp.parts;"
 	"DROP TABLE temp.parts;"
 	CAT_UPLOADS_V11,
+
+	/*
+	 * 11 -> 12: HEIF photos and sequences under shared-mime-info's
+	 * name, image/heif, not its aliases image/heic, image/heic-sequence
+	 * and image/heif-sequence (ExifTool's and libmagic's names, which
+	 * shoebox gave until then): their files take image/heif's type of
+	 * the same kind, the alias types go.
+	 */
+	"INSERT OR IGNORE INTO types (mime, kind) SELECT 'image/heif', kind"
+	"  FROM types WHERE mime IN " CAT_HEIF_ALIASES " ORDER BY id;"
+	"UPDATE files SET type_id = (SELECT h.id FROM types h, types a WHERE"
+	"  a.id = files.type_id AND h.mime = 'image/heif' AND h.kind = a.kind)"
+	"  WHERE type_id IN (SELECT id FROM types WHERE mime IN "
+	CAT_HEIF_ALIASES ");"
+	"DELETE FROM types WHERE mime IN " CAT_HEIF_ALIASES ";",
 };
 
 #define NMIGRATIONS	(int)(sizeof migrations / sizeof migrations[0])
@@ -2185,7 +2208,8 @@ catalog_find_v10(struct catalog *cat, const struct cat_query *q,
 	if (q->kind != NULL)
 		catalog_sql_add(sql, size, " AND %sf.kind = ?5", plus);
 	if (q->mime != NULL)
-		catalog_sql_add(sql, size, " AND f.mime GLOB ?6");
+		catalog_sql_add(sql, size, " AND (f.mime GLOB ?6 OR (f.mime IN"
+		    " " CAT_HEIF_ALIASES " AND 'image/heif' GLOB ?6))");
 }
 
 /*
@@ -2233,7 +2257,8 @@ catalog_find_v11(const struct cat_query *q, const char *plus, char *sql,
 		    " types WHERE kind = ?5)", plus);
 	if (q->mime != NULL)
 		catalog_sql_add(sql, size, " AND +f.type_id IN (SELECT id FROM"
-		    " types WHERE mime GLOB ?6)");
+		    " types WHERE mime GLOB ?6 OR (mime IN " CAT_HEIF_ALIASES
+		    " AND 'image/heif' GLOB ?6))");
 }
 
 /* The start of a day, month or year ("2004-03") as a taken integer. */

@@ -113,6 +113,11 @@ cmd_find(struct sb_ctx *ctx, struct cmd_args *args)
 		q.kind = kinds[i];
 	}
 	q.mime = cmd_get(args, "mime");
+	/* shared-mime-info's aliases of the name probe gives (schema 12) */
+	if (q.mime != NULL && (strcmp(q.mime, "image/heic") == 0 ||
+	    strcmp(q.mime, "image/heic-sequence") == 0 ||
+	    strcmp(q.mime, "image/heif-sequence") == 0))
+		q.mime = "image/heif";
 	q.name = cmd_get(args, "name");
 	q.source = cmd_get(args, "source");
 	q.remote = cmd_get(args, "remote");

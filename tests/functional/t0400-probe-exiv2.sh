@@ -33,10 +33,11 @@ import csv, json, sys
 MAP = {
     "image/x-fujifilm-raf": "image/x-fuji-raf",
     "image/x-raw": "image/x-panasonic-rw2",
+    "image/heic": "image/heif",     # an alias in shared-mime-info
 }
 # Types shoebox names (the parser table of src/meta.c and identify.c).
 OURS = {
-    "image/jpeg", "image/tiff", "image/heic", "image/heif", "image/avif",
+    "image/jpeg", "image/tiff", "image/heif", "image/avif",
     "image/png", "image/webp", "image/gif", "image/jxl",
     "image/x-canon-cr2", "image/x-canon-cr3", "image/x-canon-crw",
     "image/x-nikon-nef", "image/x-nikon-nrw", "image/x-sony-arw",

@@ -25,8 +25,8 @@ exiv2/issue_1097_poc.crw	image/x-canon-crw
 exiv2/issue_1887_poc.crw	image/x-canon-crw
 exiv2/issue_839_poc.rw2	image/x-panasonic-rw2
 exiv2/Reagan.tiff	image/tiff
-exiv2/2021-02-13-1929.heic	image/heic
-exiv2/IMG_3578.heic	image/heic
+exiv2/2021-02-13-1929.heic	image/heif
+exiv2/IMG_3578.heic	image/heif
 exiv2/heic.heic	image/heif
 exiv2/avif.avif	image/avif
 video/3gp_utc_2016-02-29T120000Z.3gp	video/3gpp

@@ -13,6 +13,9 @@
 #    "2002-12-16  15:35:01") is read;
 #  - an MP4 whose mvhd holds an absurd 64-bit time is not dated by it;
 #  - probe -v lists the dates of every block, taken or not.
+# And a HEIC photo is image/heif, shared-mime-info's name (image/heic is an
+# alias there); a catalogue of schema 11 that has it as image/heic is moved
+# to image/heif, and find --mime image/heic finds it.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 
@@ -187,4 +190,27 @@ for p in 2006/08/02/xmp-first.jpg 2021/05/12/xmp-day.jpg \
 done
 [ "$(q "SELECT date_source FROM files WHERE path = '2021/05/12/xmp-day.jpg'")" = xmp-day ] ||
     fail "catalogue: xmp-day not recorded"
+
+mkdir "$T/heic"
+cp "$TOP/tests/sample-card/DCIM/101CANON/IMG_3578.HEIC" "$T/heic/"
+sb -c "$T/empty.conf" probe "$T/heic/IMG_3578.HEIC"
+[ "$(cut -f3 "$T/out")" = image/heif ] || fail "HEIC: $(cat "$T/out")"
+sb -c "$T/empty.conf" -L "$LIB" import --settle 0 --no-progress "$T/heic"
+expect_rc 0
+q "INSERT INTO types (mime, kind) VALUES ('image/heic', 'image');
+   UPDATE files SET type_id = (SELECT id FROM types WHERE mime = 'image/heic')
+   WHERE path LIKE '%.HEIC';
+   DELETE FROM types WHERE mime = 'image/heif'; PRAGMA user_version = 11;"
+sb -c "$T/empty.conf" -L "$LIB" find --mime image/heif
+expect_rc 0
+grep -q 'IMG_3578.HEIC$' "$T/out" || { cat "$T/out" "$T/err" >&2
+    fail "schema 11's image/heic not found as image/heif"; }
+sb -c "$T/empty.conf" -L "$LIB" import --settle 0 --no-progress "$T/heic"
+expect_rc 0
+[ "$(q "SELECT group_concat(mime) FROM types WHERE mime LIKE 'image/hei%'")" = \
+    image/heif ] || fail "types after migration: $(q "SELECT mime FROM types")"
+for m in image/heif image/heic; do
+	sb -c "$T/empty.conf" -L "$LIB" find --mime $m
+	grep -q 'IMG_3578.HEIC$' "$T/out" || fail "find --mime $m"
+done
 echo "ok"

@@ -58,7 +58,8 @@ check 'kind sidecar' 2006/08/02/IMG_0001.JPG.xmp 2021/05/12/IMG_0003.xmp \
 check 'kind and year' 2004/03/30/DSC_0100.JPG 2004/06/21/IMG_0002.JPG \
     -- --kind image --date 2004
 check 'mime glob' 2019/12/31/MVI_0005.MOV 2021/07/04/C0001.MP4 -- --mime 'video/*'
-check 'mime exact' 2020/04/17/IMG_3578.HEIC -- --mime image/heic
+check 'mime exact' 2020/04/17/IMG_3578.HEIC -- --mime image/heif
+check 'mime alias (shared-mime-info)' 2020/04/17/IMG_3578.HEIC -- --mime image/heic
 check 'name glob' 2004/06/21/IMG_0002.JPG 2006/08/02/IMG_0001.JPG \
     2006/08/02/IMG_0001.JPG.xmp -- --name 'IMG_000[12]*'
 check 'name is the last part only' -- --name '2004*'

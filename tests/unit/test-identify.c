@@ -182,7 +182,9 @@ test_bmff(void **state)
 {
 	(void)state;
 	assert_string_equal(ftyp("crx ", "isom"), "image/x-canon-cr3");
-	assert_string_equal(ftyp("heic", "mif1"), "image/heic");
+	assert_string_equal(ftyp("heic", "mif1"), "image/heif");
+	assert_string_equal(ftyp("hevc", "msf1"), "image/heif");
+	assert_string_equal(ftyp("msf1", "hevc"), "image/heif");
 	assert_string_equal(ftyp("mif1", "heic"), "image/heif");
 	assert_string_equal(ftyp("mif1", "avif"), "image/avif");
 	assert_string_equal(ftyp("avif", "mif1"), "image/avif");
