@@ -6,12 +6,22 @@
  * parts still missing; the completion lists them in order and asks for
  * "If-None-Match: *". An upload the server forgot (NoSuchUpload) starts
  * again once; one that failed is aborted so it stops costing storage.
+ *
+ * Each part is hashed for its Content-MD5, and its bytes go into the
+ * whole file's SHA-256 in the same read, in order: a part waits for the
+ * parts before it to be hashed (those a killed sync sent before are read
+ * again from the library file). Before the completion, that SHA-256 must
+ * be the catalogue's, as for a single PUT: a library file changed since
+ * import (bit rot) is not sent under the catalogue's checksum.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
 
 #include "shoebox.h"
 #include "queue.h"
@@ -32,16 +42,59 @@ struct s3_mp {
 	int			 nparts;
 	char			(*etags)[QUEUE_ETAG_MAX];
 	int			 next;		/* next part to look at, 0-based */
+	uint64_t		 claimed;	/* end of the last part taken */
+	/* the whole file's SHA-256, of the bytes before hashed */
+	EVP_MD_CTX		*whole;
+	uint64_t		 hashed;
 	pthread_mutex_t		 lock;
+	pthread_cond_t		 turn;		/* hashed moved, or rc was set */
 	int			 rc;		/* first failure, or REMOTE_OK */
 	int			 gone;		/* NoSuchUpload: start again */
 	char			 error[512];
 	long long		 speed;
 };
 
-/* Upload part n (1-based) on x; REMOTE_OK with etags[n - 1] set. */
+/*
+ * Hash part n, from its offset off for len bytes, into md5 and sha, and
+ * into the whole file's SHA-256 after the bytes from from (the end of the
+ * part taken before it: parts between were sent by an earlier run), once
+ * those before from are in it. REMOTE_OK, or REMOTE_FAIL (x->error set,
+ * unless another part failed first).
+ */
 static int
-s3_put_part(struct xfer *x, struct s3_mp *mp, int n)
+s3_hash_part(struct xfer *x, struct s3_mp *mp, uint64_t from, uint64_t off,
+    uint64_t len, unsigned char *md5, unsigned char *sha)
+{
+	volatile int	*intr = mp->r->interrupted;
+	int		 go;
+
+	pthread_mutex_lock(&mp->lock);
+	while (mp->hashed != from && mp->rc == REMOTE_OK)
+		pthread_cond_wait(&mp->turn, &mp->lock);
+	go = mp->rc == REMOTE_OK;
+	pthread_mutex_unlock(&mp->lock);
+	if (!go)
+		return REMOTE_FAIL;
+	if ((off > from && remote_hash_part(mp->fd, from, off - from, NULL,
+	    NULL, mp->whole, intr) == -1) ||
+	    remote_hash_part(mp->fd, off, len, md5, sha, mp->whole,
+	    intr) == -1) {
+		xfer_error(x, "reading: %s", strerror(errno));
+		return REMOTE_FAIL;
+	}
+	pthread_mutex_lock(&mp->lock);
+	mp->hashed = off + len;
+	pthread_cond_broadcast(&mp->turn);
+	pthread_mutex_unlock(&mp->lock);
+	return REMOTE_OK;
+}
+
+/*
+ * Upload part n (1-based) on x (from: where the part taken before it
+ * ends); REMOTE_OK with etags[n - 1] set.
+ */
+static int
+s3_put_part(struct xfer *x, struct s3_mp *mp, int n, uint64_t from)
 {
 	struct s3_call	 c;
 	struct xreq	 rq;
@@ -53,11 +106,8 @@ s3_put_part(struct xfer *x, struct s3_mp *mp, int n)
 
 	if (len > (uint64_t)mp->part_size)
 		len = (uint64_t)mp->part_size;
-	if (remote_hash_region(mp->fd, off, len, md5, sha,
-	    mp->r->interrupted) == -1) {
-		xfer_error(x, "reading: %s", strerror(errno));
-		return REMOTE_FAIL;
-	}
+	if ((rc = s3_hash_part(x, mp, from, off, len, md5, sha)) != REMOTE_OK)
+		return rc;
 	sigv4_hex(sha, 32, shahex);
 	sigv4_hex(md5, 16, md5hex);
 	remote_base64(md5, 16, md5b64);
@@ -105,11 +155,16 @@ out:
 	return rc;
 }
 
-/* Parts on x until none are left or one failed. */
+/*
+ * Parts on x until none are left or one failed. Parts are taken in order,
+ * each remembering where the one before it ends, for the whole file's
+ * hash; a failure wakes the parts waiting for their turn to hash.
+ */
 static void
 s3_part_loop(struct s3_mp *mp, struct xfer *x)
 {
-	int	n, rc;
+	uint64_t	from = 0;
+	int		n, rc;
 
 	for (;;) {
 		pthread_mutex_lock(&mp->lock);
@@ -117,15 +172,22 @@ s3_part_loop(struct s3_mp *mp, struct xfer *x)
 			mp->next++;
 		n = mp->rc == REMOTE_OK && !mp->gone && mp->next < mp->nparts ?
 		    ++mp->next : 0;
+		if (n != 0) {
+			from = mp->claimed;
+			mp->claimed = (uint64_t)n * (uint64_t)mp->part_size;
+			if (mp->claimed > mp->up->size)
+				mp->claimed = mp->up->size;
+		}
 		pthread_mutex_unlock(&mp->lock);
 		if (n == 0)
 			break;
-		if ((rc = s3_put_part(x, mp, n)) != REMOTE_OK) {
+		if ((rc = s3_put_part(x, mp, n, from)) != REMOTE_OK) {
 			pthread_mutex_lock(&mp->lock);
 			if (mp->rc == REMOTE_OK) {
 				mp->rc = rc;
 				memcpy(mp->error, x->error, sizeof mp->error);
 			}
+			pthread_cond_broadcast(&mp->turn);
 			pthread_mutex_unlock(&mp->lock);
 			break;
 		}
@@ -289,6 +351,9 @@ s3_mp_parts(struct xfer *x, struct s3_mp *mp)
 	if (mp->speed > 0 && mp->speed < 1024)
 		mp->speed = 1024;
 	mp->next = 0;
+	mp->claimed = mp->hashed = 0;
+	if (EVP_DigestInit_ex(mp->whole, EVP_sha256(), NULL) != 1)
+		fatalx("OpenSSL SHA-256 unavailable");
 	mp->rc = REMOTE_OK;
 	for (i = 1; i < nthreads; i++)
 		if (pthread_create(&tids[i], NULL, s3_part_worker, mp) != 0)
@@ -301,6 +366,33 @@ s3_mp_parts(struct xfer *x, struct s3_mp *mp)
 	if (mp->rc != REMOTE_OK)
 		memcpy(x->error, mp->error, sizeof x->error);
 	return mp->rc;
+}
+
+/*
+ * Is the file the parts hold the catalogue's? The bytes after the last
+ * part this run sent (parts an earlier run sent, or every part) go into
+ * the whole file's SHA-256 first. REMOTE_OK, or REMOTE_FAIL saying why.
+ */
+static int
+s3_mp_check(struct xfer *x, struct s3_mp *mp)
+{
+	unsigned char	md[32];
+	char		hex[65];
+
+	if (mp->hashed < mp->up->size && remote_hash_part(mp->fd, mp->hashed,
+	    mp->up->size - mp->hashed, NULL, NULL, mp->whole,
+	    mp->r->interrupted) == -1) {
+		xfer_error(x, "reading: %s", strerror(errno));
+		return REMOTE_FAIL;
+	}
+	EVP_DigestFinal_ex(mp->whole, md, NULL);
+	sigv4_hex(md, sizeof md, hex);
+	if (strcasecmp(hex, mp->up->sha256) != 0) {
+		xfer_error(x, "SHA-256 differs from the catalogue's (changed "
+		    "since import?)");
+		return REMOTE_FAIL;
+	}
+	return REMOTE_OK;
 }
 
 /* A multipart upload, resumed from the catalogue when one was started. */
@@ -318,7 +410,10 @@ s3_put_multipart(struct xfer *x, const struct upload *up, const char *name,
 	mp.up = up;
 	mp.name = name;
 	mp.fd = fd;
+	if ((mp.whole = EVP_MD_CTX_new()) == NULL)
+		fatalx("out of memory");
 	pthread_mutex_init(&mp.lock, NULL);
+	pthread_cond_init(&mp.turn, NULL);
 again:
 	mp.part_size = s->part_size;
 	while ((up->size + (uint64_t)mp.part_size - 1) /
@@ -348,6 +443,8 @@ again:
 
 	rc = s3_mp_parts(x, &mp);
 	if (rc == REMOTE_OK)
+		rc = s3_mp_check(x, &mp);
+	if (rc == REMOTE_OK)
 		rc = s3_mp_complete(x, &mp);
 	if (rc != REMOTE_OK && mp.gone && restarts++ == 0) {
 		log_debug("remote %s: %s: upload expired; starting again",
@@ -368,6 +465,8 @@ again:
 out:
 	free(mp.upload_id);
 	free(mp.etags);
+	EVP_MD_CTX_free(mp.whole);
+	pthread_cond_destroy(&mp.turn);
 	pthread_mutex_destroy(&mp.lock);
 	return rc;
 }

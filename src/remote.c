@@ -290,6 +290,18 @@ int
 remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
     unsigned char *sha256, volatile int *interrupted)
 {
+	return remote_hash_part(fd, off, len, md5, sha256, NULL, interrupted);
+}
+
+/*
+ * remote_hash_region, the region's bytes also going into whole (an
+ * EVP_MD_CTX *, or NULL): the SHA-256 of the file a part is of, fed a
+ * part at a time, in order.
+ */
+int
+remote_hash_part(int fd, uint64_t off, uint64_t len, unsigned char *md5,
+    unsigned char *sha256, void *whole, volatile int *interrupted)
+{
 	struct store_pass p;
 	char		  err[256];
 	int		  rc, e;
@@ -299,6 +311,7 @@ remote_hash_region(int fd, uint64_t off, uint64_t len, unsigned char *md5,
 	p.off = off;
 	p.len = len;
 	p.out = -1;
+	p.whole = whole;
 	p.interrupted = interrupted;
 	p.buf = xmalloc(REMOTE_HASH_BUF);
 	p.bufsize = REMOTE_HASH_BUF;

@@ -264,6 +264,9 @@ void		 remote_mtime_str(int64_t ns, char *buf, size_t size);
 int		 remote_hash_region(int fd, uint64_t off, uint64_t len,
 		    unsigned char *md5, unsigned char *sha256,
 		    volatile int *interrupted);
+int		 remote_hash_part(int fd, uint64_t off, uint64_t len,
+		    unsigned char *md5, unsigned char *sha256, void *whole,
+		    volatile int *interrupted);
 void		 remote_base64(const unsigned char *p, size_t n, char *out);
 int		 remote_open_file(struct xfer *x, const struct upload *up);
 char		*remote_variant(const char *relpath, int n);

@@ -160,6 +160,8 @@ store_pass(struct store_pass *p, char *err, size_t errlen)
 			EVP_DigestUpdate(p->sha256, buf, (size_t)n);
 		if (p->md5 != NULL)
 			EVP_DigestUpdate(p->md5, buf, (size_t)n);
+		if (p->whole != NULL)
+			EVP_DigestUpdate(p->whole, buf, (size_t)n);
 		if (p->out != -1 && store_write_all(p->out, buf, (size_t)n) == -1) {
 			e = errno;
 			snprintf(err, errlen, "write failed: %s", strerror(e));

@@ -27,6 +27,9 @@ struct store_pass {
 	int		 out;		/* written here (write()), or -1 */
 	EVP_MD_CTX	*sha256;	/* updated, or NULL */
 	EVP_MD_CTX	*md5;		/* updated, or NULL */
+	EVP_MD_CTX	*whole;		/* a SHA-256 of more than the region
+					   (the whole file an S3 part is
+					   of), updated too, or NULL */
 	uint64_t	 writeback;	/* start out's writeback this often, or 0 */
 	uint64_t	 flushed;	/* out's writeback started up to here */
 	volatile int	*interrupted;	/* stop (EINTR) once this is set */
