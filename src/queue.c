@@ -294,14 +294,16 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 
 	/*
 	 * A sidecar: its main file's path, its name there if another, and
-	 * its job there if this sync holds it, not done yet.
+	 * its job there if this sync holds it, not done yet. And whether
+	 * verify --remote found its copy there changed (--resend).
 	 */
 	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
 	    "f.mtime_ns, t.mime, m.path, (SELECT mj.remote_path FROM "
 	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
 	    "j.remote_id AND mj.status = 'done'), (SELECT mj.id FROM "
 	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
-	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by = ?2) "
+	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by = ?2), "
+	    "j.verify_status = 'changed' "
 	    "FROM upload_jobs j JOIN files f ON f.id = j.file_id LEFT JOIN "
 	    "types t ON t.id = f.type_id LEFT JOIN files m ON m.id = "
 	    "f.main_id WHERE j.id = ?1")) == NULL)
@@ -324,6 +326,7 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    (const char *)sqlite3_column_text(st, 5),
 	    (const char *)sqlite3_column_text(st, 6));
 	up->main_job = sqlite3_column_int64(st, 7);
+	up->reread = sqlite3_column_int(st, 8);
 	sqlite3_finalize(st);
 	return 1;
 fail:

@@ -10,7 +10,8 @@
  *
  * An object is never replaced: a key is probed first (HEAD: our
  * x-amz-meta-sha256, else an ETag that is the MD5, else the object read
- * back and hashed), the PUT or the completion asks for "If-None-Match: *"
+ * back and hashed; only the latter for a file whose copy verify --remote
+ * found changed), the PUT or the completion asks for "If-None-Match: *"
  * (honoured by AWS and MinIO; servers that ignore it are covered by the
  * probe), and a HEAD afterwards checks that the key holds our bytes.
  */
@@ -304,6 +305,9 @@ s3_head(struct xfer *x, struct s3_call *c, struct xreq *rq)
  * What the object at name is: REMOTE_ABSENT, REMOTE_SAME when proven to
  * be this file (x-amz-meta-sha256; for an object without it, an ETag that
  * is the file's MD5, or the object read back), REMOTE_OTHER; or an error.
+ * A file queued again after its copy was found changed (up->reread) is
+ * proven only by the object read back: bytes that went bad on the server
+ * keep the metadata and the ETag of those sent.
  */
 static int
 s3_probe(struct xfer *x, const struct upload *up, const char *name)
@@ -317,6 +321,8 @@ s3_probe(struct xfer *x, const struct upload *up, const char *name)
 		goto out;
 	if (rq.length >= 0 && rq.length != (long long)up->size)
 		rc = REMOTE_OTHER;
+	else if (up->reread)
+		rc = remote_read_back(x, up, s3_prepare, &c);
 	else if (rq.meta_sha256[0] != '\0')
 		rc = strcasecmp(rq.meta_sha256, up->sha256) == 0 ?
 		    REMOTE_SAME : REMOTE_OTHER;

@@ -70,6 +70,11 @@ struct upload {
 	int64_t		 main_job;	/* a sidecar: its main file's job
 					   there, claimed by this sync and
 					   not done yet; or 0 */
+	int		 reread;	/* queued again (verify --resend)
+					   after its copy there was found
+					   changed: what a remote keeps of
+					   a checksum proves nothing, only
+					   the bytes read back */
 	char		*tmp_path;	/* a temporary a killed run left */
 	struct catalog	*cat;		/* for the job's state, under lock */
 	pthread_mutex_t	*lock;
