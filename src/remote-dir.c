@@ -11,7 +11,9 @@
  * recorded in the catalogue before it is made, so that the next sync
  * removes it after a kill) renamed with RENAME_NOREPLACE, else
  * hard-linked; where neither exists the upload is refused rather than
- * risk replacing a file.
+ * risk replacing a file. Below the configured path nothing is reached
+ * through a symbolic link, by an upload or by a read (sync's "already
+ * there", verify, restore): each path is opened a folder at a time.
  */
 #include <sys/stat.h>
 
@@ -136,31 +138,69 @@ dir_name(int dirfd, int out, const char *tmp, const char *base)
 }
 
 /*
+ * Open the folder rel below the remote's prefix ("" for the prefix
+ * itself), creating what is missing of it with create, from the
+ * configured path down one folder at a time and never through a symbolic
+ * link below it: a link put on the disk could send a shoebox run by root
+ * anywhere, or pass a file elsewhere off as the remote's copy. Returns its
+ * descriptor, or -1 with err set and errno (store_opendirs: ELOOP for a
+ * link on the way, ENOTDIR for a file, ENOENT when it is not there).
+ */
+static int
+dir_opendir(const struct dir_priv *d, const char *rel, int create,
+    char *err, size_t errlen)
+{
+	char	*full;
+	int	 top, fd, e;
+
+	if ((top = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", d->path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	full = remote_join(d->prefix, rel);
+	fd = store_opendirs(top, full, create, "folder", err, errlen);
+	e = errno;
+	free(full);
+	close(top);
+	errno = e;
+	return fd;
+}
+
+/* dir_opendir of the folder the file name is in; *base is its last name. */
+static int
+dir_openparent(const struct dir_priv *d, const char *name, int create,
+    const char **base, char *err, size_t errlen)
+{
+	const char	*slash = strrchr(name, '/');
+	char		*rel;
+	int		 fd, e;
+
+	rel = xstrndup(name, slash != NULL ? (size_t)(slash - name) : 0);
+	*base = slash != NULL ? slash + 1 : name;
+	fd = dir_opendir(d, rel, create, err, errlen);
+	e = errno;
+	free(rel);
+	errno = e;
+	return fd;
+}
+
+/*
  * Open the folder the file name goes in on the remote, creating it (and
- * its parents) first, from the configured path down one folder at a time
- * and never through a symbolic link below it: a link put on the disk
- * could send a shoebox run by root anywhere. dst is the file's full path,
- * for messages. Returns its descriptor, or -1 with x->error set.
+ * its parents) first (dir_opendir). dst is the file's full path, for
+ * messages. Returns its descriptor, or -1 with x->error set.
  */
 static int
 dir_parent(struct xfer *x, const struct dir_priv *d, const char *name,
     const char *dst)
 {
-	char	*rel, *slash, err[PATH_MAX + 128];
-	int	 top, dfd = -1;
+	const char	*base;
+	char		 err[PATH_MAX + 128];
+	int		 dfd;
 
-	rel = remote_join(d->prefix, name);
-	if ((slash = strrchr(rel, '/')) != NULL)
-		*slash = '\0';
-	if ((top = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		xfer_error(x, "%s: %s", d->path, strerror(errno));
-	else {
-		if ((dfd = store_opendirs(top, slash != NULL ? rel : ".", 1,
-		    "folder", err, sizeof err)) == -1)
-			xfer_error(x, "%s: %s", dst, err);
-		close(top);
-	}
-	free(rel);
+	if ((dfd = dir_openparent(d, name, 1, &base, err, sizeof err)) == -1)
+		xfer_error(x, "%s: %s", dst, err);
 	return dfd;
 }
 
@@ -346,10 +386,16 @@ dir_empty(struct remote *r)
 	struct dir_priv	*d = r->priv;
 	struct dirent	*e;
 	DIR		*dir;
-	int		 empty = 1;
+	char		 err[PATH_MAX + 128];
+	int		 fd, empty = 1;
 
-	if ((dir = opendir(d->root)) == NULL)
+	/* a link at the prefix is not empty: each file then says why */
+	if ((fd = dir_opendir(d, "", 0, err, sizeof err)) == -1)
 		return errno == ENOENT || errno == ENOTDIR;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
 	while (empty && (e = readdir(dir)) != NULL)
 		empty = strcmp(e->d_name, ".") == 0 ||
 		    strcmp(e->d_name, "..") == 0;
@@ -554,10 +600,47 @@ const struct remote_ops remote_dir_ops = {
 };
 
 /*
+ * Open the file name on the remote for reading (dir_opendir, then the
+ * file): a link at its name is not followed (ELOOP), nor one on the way,
+ * which is an error. Its descriptor; or -1 with errno ENOENT (not there,
+ * or a file where a folder is), ELOOP, or another with x->error set.
+ */
+static int
+dir_open_file(struct xfer *x, const struct dir_priv *d, const char *name,
+    const char *dst)
+{
+	const char	*base;
+	char		 err[PATH_MAX + 128];
+	int		 dfd, fd, e;
+
+	if ((dfd = dir_openparent(d, name, 0, &base, err, sizeof err)) == -1) {
+		if ((e = errno) == ENOTDIR)
+			e = ENOENT;
+		else if (e != ENOENT) {
+			xfer_error(x, "%s: %s", dst, err);
+			e = EIO;
+		}
+		errno = e;
+		return -1;
+	}
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	if (fd == -1 && e == ENOTDIR)
+		e = ENOENT;
+	else if (fd == -1 && e != ENOENT && e != ELOOP) {
+		xfer_error(x, "%s: %s", dst, strerror(e));
+		e = EIO;
+	}
+	errno = e;
+	return fd;
+}
+
+/*
  * verify --remote: what stat(2) says of the file at name (its size and
  * modification time); with full, the file read and hashed too when its
- * size agrees. REMOTE_OK,
- * REMOTE_ABSENT, REMOTE_OTHER (not a regular file), or an error.
+ * size agrees. REMOTE_OK, REMOTE_ABSENT, REMOTE_OTHER (not a regular
+ * file), or an error (a symbolic link on the way among them).
  */
 static int
 dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
@@ -569,12 +652,9 @@ dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 	int		 fd, rc = REMOTE_OK;
 
 	dst = remote_join(d->root, name);
-	if ((fd = open(dst, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
-	    -1) {
-		rc = errno == ENOENT || errno == ENOTDIR ? REMOTE_ABSENT :
-		    errno == ELOOP ? REMOTE_OTHER : REMOTE_FAIL;
-		if (rc == REMOTE_FAIL)
-			xfer_error(x, "%s: %s", dst, strerror(errno));
+	if ((fd = dir_open_file(x, d, name, dst)) == -1) {
+		rc = errno == ENOENT ? REMOTE_ABSENT : errno == ELOOP ?
+		    REMOTE_OTHER : REMOTE_FAIL;
 		free(dst);
 		return rc;
 	}
@@ -605,7 +685,7 @@ dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 
 /*
  * Copy the file name into fd (remote_ops.get), hashing it on the way;
- * a link at the name is not followed.
+ * a link at the name, or on the way to it, is not followed.
  */
 static int
 dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
@@ -619,12 +699,12 @@ dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
 
 	memset(got, 0, sizeof *got);
 	src = remote_join(d->root, name);
-	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
-		if (errno == ENOENT || errno == ENOTDIR)
+	if ((in = dir_open_file(x, d, name, src)) == -1) {
+		if (errno == ENOENT)
 			rc = REMOTE_ABSENT;
-		else
-			xfer_error(x, "%s: %s", src, strerror(errno));
+		else if (errno == ELOOP)
+			xfer_error(x, "%s: is a symbolic link; not followed",
+			    src);
 		free(src);
 		return rc;
 	}
@@ -728,12 +808,12 @@ static int
 dir_list(struct xfer *x, remote_each each, void *arg)
 {
 	struct dir_priv	*d = x->remote->priv;
-	char		*path = xmalloc(PATH_MAX);
+	char		*path = xmalloc(PATH_MAX), err[PATH_MAX + 128];
 	int		 fd, rc;
 
 	path[0] = '\0';
-	if ((fd = open(d->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		xfer_error(x, "%s: %s", d->root, strerror(errno));
+	if ((fd = dir_opendir(d, "", 0, err, sizeof err)) == -1) {
+		xfer_error(x, "%s: %s", d->root, err);
 		free(path);
 		return REMOTE_FAIL;
 	}

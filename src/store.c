@@ -796,7 +796,9 @@ store_link_at(struct store_file *f, const struct store_dest *dest,
  * create, one component at a time and never through a symbolic link (in
  * a library or on a dir remote, whose folders a link could send anywhere:
  * a shoebox run by root would file copies there). what names the tree in
- * messages ("library folder"). Returns its descriptor, or -1 with err set.
+ * messages ("library folder"). Returns its descriptor, or -1 with err set
+ * and errno ELOOP for a link on the way, ENOTDIR for a file in the way,
+ * ENOENT when a folder is not there.
  */
 int
 store_opendirs(int dirfd, const char *rel, int create, const char *what,
@@ -821,33 +823,44 @@ store_opendirs(int dirfd, const char *rel, int create, const char *what,
 			snprintf(err, errlen, "%s %.*s: a '..' is not followed",
 			    what, (int)(end - rel), rel);
 			close(cur);
+			errno = EINVAL;
 			return -1;
 		}
 		if (n >= sizeof comp) {
 			snprintf(err, errlen, "cannot open %.200s: %s", rel,
 			    strerror(ENAMETOOLONG));
 			close(cur);
+			errno = ENAMETOOLONG;
 			return -1;
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		if (create && mkdirat(cur, comp, 0755) == -1 &&
 		    errno != EEXIST) {
+			int	e = errno;
+
 			snprintf(err, errlen, "cannot create %.*s: %s",
-			    (int)(end - rel), rel, strerror(errno));
+			    (int)(end - rel), rel, strerror(e));
 			close(cur);
+			errno = e;
 			return -1;
 		}
 		fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
 		if (fd == -1) {
-			int	e = errno;
+			struct stat	sb;
+			int		e = errno;
 
-			if (e == ELOOP || e == ENOTDIR)
-				snprintf(err, errlen, "%s %.*s is a link, or "
-				    "not a folder; not followed", what,
-				    (int)(end - rel), rel);
-			else
+			if ((e == ELOOP || e == ENOTDIR) && fstatat(cur, comp,
+			    &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    !S_ISDIR(sb.st_mode)) {
+				/* ELOOP: a link; ENOTDIR: anything else */
+				e = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
+				snprintf(err, errlen, "%s %.*s is %s", what,
+				    (int)(end - rel), rel, e == ELOOP ?
+				    "a symbolic link; not followed" :
+				    "a file, not a folder");
+			} else
 				snprintf(err, errlen, "cannot open %s %.*s: %s",
 				    what, (int)(end - rel), rel, strerror(e));
 			close(cur);

@@ -84,7 +84,7 @@ printf 'distinct' >>"$S/new.jpg"
 sb import --move --no-progress "$S"
 cat "$T/out" "$T/err"
 expect_rc 1
-grep -q 'library folder 2006 is a link, or not a folder; not followed' "$T/err" ||
+grep -q 'library folder 2006 is a symbolic link; not followed' "$T/err" ||
     fail "the library folder link is not named"
 [ -f "$S/new.jpg" ] || fail "the source of a file not filed was removed"
 [ "$(find "$T/elsewhere" | sort)" = "$before" ] || fail "a copy was filed through the link"
@@ -102,7 +102,7 @@ printf 'settle = 0\n[remote usb]\ntype = dir\npath = %s\n' "$T/usb" >"$T/r.conf"
 sb -c "$T/r.conf" sync
 cat "$T/out" "$T/err"
 expect_rc 1
-grep -q 'folder 2006 is a link, or not a folder; not followed' "$T/err" ||
+grep -q 'folder 2006 is a symbolic link; not followed' "$T/err" ||
     fail "sync: the remote folder link is not named"
 [ -z "$(ls -A "$T/elsewhere")" ] || fail "sync wrote through a link on the remote: $(ls -A "$T/elsewhere")"
 [ -n "$(find "$T/usb" -type f)" ] || fail "sync sent nothing else"
@@ -124,7 +124,7 @@ sb -c "$T/r.conf" sync
 cat "$T/out" "$T/err"
 expect_rc 1
 grep -q "$f: is a symbolic link; not followed" "$T/err" || fail "sync: the file link is not named"
-grep -q "folder $d is a link, or not a folder; not followed" "$T/err" ||
+grep -q "folder $d is a symbolic link; not followed" "$T/err" ||
     fail "sync: the library folder link is not named"
 grep -rq 'secret of root' "$T/usb" && fail "sync sent a file through a link in the library"
 [ -z "$(find "$T/usb" -path "*$d/*" -type f)" ] || fail "sync sent files through a folder link"
@@ -133,7 +133,7 @@ sb verify
 expect_rc 1
 grep -q "^changed  *$f: no longer a regular file (a symbolic link)$" "$T/out" ||
     fail "verify: the file link: $(cat "$T/out")"
-grep -q "^unreadable  *$d/.*: folder $d is a link, or not a folder; not followed$" "$T/out" ||
+grep -q "^unreadable  *$d/.*: folder $d is a symbolic link; not followed$" "$T/out" ||
     fail "verify: the folder link: $(cat "$T/out")"
 rm -rf "$T/usb" "$T/moved" "$T/secret"
 

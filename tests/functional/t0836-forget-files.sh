@@ -108,7 +108,7 @@ forgot 2021/05/12/IMG_0003.CR3; its copy stays on usb
 1 file forgotten; 2 refused
 EOF
 grep -q "2003/09/25/IMG_0004.JPG: something else is at its name" "$T/err" &&
-grep -q "2019/12/31/MVI_0005.MOV: library folder 2019 is a link" "$T/err" ||
+grep -q "2019/12/31/MVI_0005.MOV: library folder 2019 is a symbolic link" "$T/err" ||
     { cat "$T/err"; fail "--missing: refusals"; }
 [ "$(q "SELECT count(*) FROM files WHERE path = '2021/05/12/IMG_0003.xmp' AND main_id IS NULL")" = 1 ] ||
     fail "the sidecar left is not on its own"

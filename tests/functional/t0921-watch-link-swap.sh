@@ -49,7 +49,7 @@ for f in "$P/IMG_0001.JPG" "$P/IMG_0002.JPG"; do
 	[ "$(lib_count "$f")" = 0 ] || fail "private ${f#"$T"/} reached the library"
 	[ "$(cat_count "$f")" = 0 ] || fail "private ${f#"$T"/} was catalogued"
 done
-grep -q "drop: folder sub is a link, or not a folder; not followed" "$T/w.err" ||
+grep -q "drop: folder sub is a symbolic link; not followed" "$T/w.err" ||
     fail "the link is not named: $(cat "$T/w.err")"
 [ "$(lib_count "$CARD/../101CANON/IMG_3578.HEIC")" = 1 ] ||
     fail "the file beside it was not filed"
