@@ -285,8 +285,8 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 	if (restore_expected(rs, f, &got, why, size) == -1)
 		return R_FAILED;
 	mtime = f->has_mtime ? f->mtime_ns : got.mtime_ns;
-	times[0].tv_sec = times[1].tv_sec = mtime / 1000000000;
-	times[0].tv_nsec = times[1].tv_nsec = mtime % 1000000000;
+	remote_timespec(mtime, &times[0]);
+	times[1] = times[0];
 	if (!f->has_mtime && !got.has_mtime)
 		times[0].tv_nsec = times[1].tv_nsec = UTIME_OMIT;
 	if (futimens(sf->fd, times) == -1 || fsync(sf->fd) == -1) {

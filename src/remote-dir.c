@@ -251,8 +251,8 @@ dir_fill(struct xfer *x, const struct upload *up, int fd, int out,
 		xfer_error(x, "copying: %s", err);
 		return -1;
 	}
-	times[0].tv_sec = times[1].tv_sec = up->mtime_ns / 1000000000;
-	times[0].tv_nsec = times[1].tv_nsec = up->mtime_ns % 1000000000;
+	remote_timespec(up->mtime_ns, &times[0]);
+	times[1] = times[0];
 	if (fchmod(out, 0644) == -1 || futimens(out, times) == -1 ||
 	    fsync(out) == -1) {
 		xfer_error(x, "%s: %s", name, strerror(errno));

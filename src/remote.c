@@ -259,17 +259,30 @@ remote_join(const char *a, const char *b)
 	return out;
 }
 
+/*
+ * A time in nanoseconds (the catalogue's mtime_ns) as a timespec, for
+ * futimens: the seconds rounded down, so that tv_nsec stays in 0 to
+ * 999999999 before 1970 too (-0.5 s is -1 s and 500000000 ns).
+ */
+void
+remote_timespec(int64_t ns, struct timespec *ts)
+{
+	ts->tv_sec = ns / 1000000000;
+	ts->tv_nsec = ns % 1000000000;
+	if (ts->tv_nsec < 0) {
+		ts->tv_nsec += 1000000000;
+		ts->tv_sec--;
+	}
+}
+
 /* mtime as rclone writes it: seconds, '.', nine digits of nanoseconds. */
 void
 remote_mtime_str(int64_t ns, char *buf, size_t size)
 {
-	int64_t	s = ns / 1000000000, f = ns % 1000000000;
+	struct timespec	ts;
 
-	if (f < 0) {
-		f += 1000000000;
-		s--;
-	}
-	snprintf(buf, size, "%lld.%09lld", (long long)s, (long long)f);
+	remote_timespec(ns, &ts);
+	snprintf(buf, size, "%lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
 }
 
 /* Standard base64 of n bytes into out (4 * ceil(n / 3) + 1 bytes). */

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -265,6 +266,7 @@ const char	*remote_get(const struct remote *r, const char *key);
 int		 remote_secret(struct remote *r, const char *key,
 		    const char *env, char **out);
 char		*remote_join(const char *a, const char *b);
+void		 remote_timespec(int64_t ns, struct timespec *ts);
 void		 remote_mtime_str(int64_t ns, char *buf, size_t size);
 int		 remote_hash_region(int fd, uint64_t off, uint64_t len,
 		    unsigned char *md5, unsigned char *sha256,

@@ -88,14 +88,17 @@ sb_catalog() {
 }
 
 # sb_add SRC RELPATH [MTIME_NS]: as import would: the file in the tree, a
-# row in files. The queue jobs come from sync's backfill.
+# row in files (MTIME_NS may be before 1970). The queue jobs come from
+# sync's backfill.
 sb_add() {
 	sb_catalog
 	dst="$LIB/$2"
 	mkdir -p "$(dirname "$dst")"
 	cp "$1" "$dst"
 	mt=${3:-1562249460123456789}
-	touch -d "@$((mt / 1000000000)).$(printf %09d $((mt % 1000000000)))" "$dst"
+	sb_a=${mt#-}	# touch -d @-0.5: the sign is the whole number's
+	touch -d "@${mt%%[0-9]*}$((sb_a / 1000000000)).$(printf %09d \
+	    $((sb_a % 1000000000)))" "$dst"
 	sha=$(openssl dgst -sha256 -r "$dst" | cut -d' ' -f1)
 	size=$(stat -c %s "$dst")
 	rel=$(printf %s "$2" | sed "s/'/''/g")
