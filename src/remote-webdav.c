@@ -4,7 +4,8 @@
  * recorded in the catalogue first so that the next sync removes it if
  * this one is killed), then a MOVE with "Overwrite: F", which the server
  * refuses (412) rather than replace a file; missing parent collections are
- * made with MKCOL when first needed and remembered. A file already there
+ * made with MKCOL when first needed and remembered. A file where one of
+ * them should be fails that upload alone, named. A file already there
  * counts as this one only once it is read back (GET) and hashed. The bytes
  * sent are hashed on the way and must match the catalogue's SHA-256.
  */
@@ -213,7 +214,7 @@ dav_known(struct dav_priv *d, const char *dir, int add)
 	return found;
 }
 
-/* dav_is_collection's: a response that is a collection (its resourcetype). */
+/* dav_kind's: a response that is a collection (its resourcetype). */
 static int
 dav_one_collection(void *arg, const char *href, int collection,
     uint64_t size, int has_size)
@@ -226,34 +227,70 @@ dav_one_collection(void *arg, const char *href, int collection,
 }
 
 /*
- * Is dir a collection on the server (PROPFIND, Depth 0)? 1 or 0. Read from
- * its resourcetype, not from the word anywhere in the answer (its href
- * may hold it).
+ * What is at path on the server (PROPFIND, Depth 0, to its URL as a
+ * collection's, ending in '/', with collection)? 1 a collection, 0
+ * something else, -1 nothing (or no answer). Read from its resourcetype,
+ * not from the word anywhere in the answer (its href may hold it).
  */
 static int
-dav_is_collection(struct xfer *x, const char *dir)
+dav_kind(struct xfer *x, const char *path, int collection)
 {
 	struct dav_call	 c;
 	struct xreq	 rq;
-	int		 is = 0;
+	int		 is = -1;
 
-	dav_call_at(&c, x->remote->priv, dir, 1);
+	dav_call_at(&c, x->remote->priv, path, collection);
 	c.depth = "0";
 	xreq_init(&rq, "PROPFIND");
 	if (xreq_perform(x, &rq, dav_prepare, &c) == REMOTE_OK &&
-	    rq.status == 207 && rq.resp != NULL &&
-	    dav_list_parse(rq.resp, rq.resplen, dav_one_collection, &is) != 0)
+	    rq.status == 207 && rq.resp != NULL) {
 		is = 0;
+		if (dav_list_parse(rq.resp, rq.resplen, dav_one_collection,
+		    &is) != 0)
+			is = -1;
+	}
 	xreq_free(&rq);
 	free(c.url);
 	return is;
 }
 
 /*
+ * A MKCOL or PUT for path failed as when one of its folders is missing:
+ * is one of them a file on the server (PROPFIND each, top down, asked
+ * only then)? REMOTE_FAIL with x->error naming it: this file fails, the
+ * others go on, as on a dir or SFTP remote. Else REMOTE_OK: the failure
+ * has another cause.
+ */
+static int
+dav_in_the_way(struct xfer *x, const char *path)
+{
+	char	*dir, *p;
+	int	 rc = REMOTE_OK;
+
+	/*
+	 * Each asked without the '/' a file's URL would not take (Apache may
+	 * answer that for a collection with a redirect: on to the next).
+	 */
+	dir = xstrdup(path);
+	for (p = dir; rc == REMOTE_OK && (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (dav_kind(x, dir, 0) == 0) {
+			xfer_error(x, "folder %s is a file, not a folder", dir);
+			rc = REMOTE_FAIL;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+/*
  * MKCOL each missing ancestor of path, top down; REMOTE_OK or an error.
  * Another upload may make the same collection at the same moment: the
  * MKCOL that loses gets 405, or 403 from Apache's mod_dav, or 409; the
- * collection being there is what counts.
+ * collection being there is what counts. A 405 is taken as the collection
+ * there unasked (it is, but for a file in its place, which the PUT then
+ * finds: dav_in_the_way).
  */
 static int
 dav_mkparents(struct xfer *x, const char *path)
@@ -285,7 +322,8 @@ dav_mkparents(struct xfer *x, const char *path)
 			/* 201 made; 405 already there (some say 301) */
 			if (rc == REMOTE_OK && rq.status != 201 &&
 			    rq.status != 405 && rq.status != 301 &&
-			    rq.status != 200 && !dav_is_collection(x, dir))
+			    rq.status != 200 && dav_kind(x, dir, 1) != 1 &&
+			    (rc = dav_in_the_way(x, dir)) == REMOTE_OK)
 				rc = xreq_http_error(x, &rq, AUTH_HINT);
 			if (rc == REMOTE_OK)
 				dav_known(d, dir, 1);
@@ -340,7 +378,10 @@ dav_put(struct xfer *x, const struct upload *up, const char *name)
 	if ((rc = xreq_perform(x, &rq, dav_prepare, &c)) != REMOTE_OK)
 		goto out;
 	if (rq.status != 200 && rq.status != 201 && rq.status != 204) {
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
+		/* 404 (rclone), 409 (Apache): its folder is not one */
+		if ((rq.status != 404 && rq.status != 409) ||
+		    (rc = dav_in_the_way(x, path)) == REMOTE_OK)
+			rc = xreq_http_error(x, &rq, AUTH_HINT);
 		goto out;
 	}
 	EVP_DigestFinal_ex(rq.body.sha, md, NULL);

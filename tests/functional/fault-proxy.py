@@ -17,6 +17,7 @@ match: METHOD:ACTION, METHOD a method or "any", ACTION one of
              (Apache's mod_dav after a MKCOL that lost a race)
   403bare    answer 403 with no body and this machine's Date: header (AWS
              to a HEAD, which carries no error code)
+  pass       forward the request as it is (a fault for a later one)
 "" or "none" for no faults. It stops by itself after LIFETIME seconds
 (default 600), so a test that dies cannot leave it behind."""
 import os
