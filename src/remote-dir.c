@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "shoebox.h"
+#include "catalog.h"
 #include "remote.h"
 #include "sigv4.h"
 #include "store.h"
@@ -727,8 +728,7 @@ dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
 	EVP_DigestFinal_ex(p.sha256, md, NULL);
 	sigv4_hex(md, sizeof md, got->sha256);
 	got->size = p.len;
-	got->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
-	    sb.st_mtim.tv_nsec;
+	got->mtime_ns = catalog_ns(&sb.st_mtim);
 	got->has_mtime = 1;
 	rc = REMOTE_OK;
 out:

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "shoebox.h"
+#include "catalog.h"
 #include "queue.h"
 #include "remote.h"
 #include "sigv4.h"
@@ -683,7 +684,10 @@ remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
 		got->has_mtime = remote_mtime_parse(rq.meta_mtime,
 		    &got->mtime_ns) == 0;
 		if (!got->has_mtime && rq.mtime >= 0) {
-			got->mtime_ns = (int64_t)rq.mtime * 1000000000;
+			/* Last-Modified, whatever year the server says */
+			struct timespec	ts = { (time_t)rq.mtime, 0 };
+
+			got->mtime_ns = catalog_ns(&ts);
 			got->has_mtime = 1;
 		}
 	}

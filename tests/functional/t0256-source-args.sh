@@ -5,8 +5,9 @@
 #    share its descriptor);
 #  - a photo whose mtime is in 2446 (ext4 keeps times up to then) and one
 #    from 1969 with a fraction of a second: imported (no overflow: the ASan
-#    pass runs this too), the catalogue holds the nearest time it can, and
-#    a second run calls them already imported.
+#    pass runs this too), the catalogue holds the nearest time it can, a
+#    second run calls them already imported, and both go to a dir remote
+#    and verify there.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 
@@ -40,6 +41,12 @@ touch -d '2446-01-01 12:00:00 UTC' "$T/ends/IMG_0001.JPG"
 touch -d '1969-12-31 23:59:59.5 UTC' "$T/ends/IMG_0002.JPG"
 [ "$(stat -c %Y "$T/ends/IMG_0001.JPG")" -gt 9000000000 ] ||
     { echo "skipped: this filesystem keeps no time after 2038"; exit 77; }
+mkdir "$T/usb"
+cat >>"$T/config" <<EOF
+[remote usb]
+type = dir
+path = $T/usb
+EOF
 sb import --settle 0 --no-progress "$T/ends"
 expect_rc 0
 [ -f "$LIB/2446/01/01/IMG_0001.JPG" ] || { libfiles >&2; fail "2446 file"; }
@@ -53,5 +60,11 @@ expect_rc 0
 grep -q "2 already imported" "$T/out" || { cat "$T/out" >&2
     fail "second run: not already imported"; }
 sb verify
+expect_rc 0
+sb sync --no-progress usb
+expect_rc 0
+[ "$(stat -c %Y "$T/usb/1969/12/31/IMG_0002.JPG")" = -1 ] ||
+    fail "1969: mtime on the remote"
+sb verify --remote usb --download
 expect_rc 0
 echo "ok"
