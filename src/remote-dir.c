@@ -112,6 +112,7 @@ dir_copy(struct xfer *x, int fd, int out, uint64_t size, char *err,
 	p.out = out;
 	p.interrupted = x->remote->interrupted;
 	p.progress = &remote_bytes_sent;
+	p.speed = x->speed;
 	return store_pass(&p, err, errlen) == 0 ? 0 : -1;
 }
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/openat2.h>
@@ -127,6 +128,27 @@ store_writeback(int fd, uint64_t off, uint64_t chunk, uint64_t *flushed)
 }
 
 /*
+ * Sleep until done bytes since t0 are no faster than speed bytes a second
+ * (a signal cuts the sleep short: the pass then sees it interrupted).
+ */
+static void
+store_pace(const struct timespec *t0, uint64_t done, long long speed)
+{
+	struct timespec	now, d;
+	double		due, spent;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	due = (double)done / (double)speed;
+	spent = (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+	if (due <= spent)
+		return;
+	d.tv_sec = (time_t)(due - spent);
+	d.tv_nsec = (long)((due - spent - (double)d.tv_sec) * 1e9);
+	nanosleep(&d, NULL);
+}
+
+/*
  * One pass over a region of a file with a fixed buffer (struct store_pass
  * says what each chunk read goes through: hashes, a copy, a progress
  * count). Returns 0; -1 when reading failed, ended early or was
@@ -143,9 +165,11 @@ store_pass(struct store_pass *p, char *err, size_t errlen)
 	uint64_t	 size = p->size != 0 ? p->size : end;
 	ssize_t		 n;
 	int		 rc = -1, e;
+	struct timespec	 t0;
 
 	if (buf == NULL)
 		buf = xmalloc(bufsize);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (off < end) {
 		if (p->interrupted != NULL && *p->interrupted) {
 			snprintf(err, errlen, "interrupted");
@@ -175,6 +199,8 @@ store_pass(struct store_pass *p, char *err, size_t errlen)
 			    __ATOMIC_RELAXED);
 		if (p->writeback > 0)
 			store_writeback(p->out, off, p->writeback, &p->flushed);
+		if (p->speed > 0)
+			store_pace(&t0, off - p->off, p->speed);
 	}
 	rc = 0;
 out:

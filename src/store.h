@@ -34,6 +34,8 @@ struct store_pass {
 	uint64_t	 flushed;	/* out's writeback started up to here */
 	volatile int	*interrupted;	/* stop (EINTR) once this is set */
 	uint64_t	*progress;	/* bytes read added (atomically), or NULL */
+	long long	 speed;		/* at most this many bytes a second, or 0
+					   (--bwlimit where curl is not) */
 	uint8_t		*buf;		/* the caller's buffer, or NULL: one of */
 	size_t		 bufsize;	/* STORE_PASS_BUF bytes for the pass */
 };
