@@ -5,8 +5,9 @@
 # exist, -00:00, malformed text) is migrated while four imports, a sync and
 # a status open it at once; and again killed (SIGKILL) at many points of
 # its migration. Every time: a usable catalogue (integrity ok, schema 10 or
-# 11, never between), each capture time back byte for byte through the
-# catalog view, find --date finding each by its local day.
+# the latest, 12: migrations 11 and 12 in one transaction, never between),
+# each capture time back byte for byte through the catalog view, find
+# --date finding each by its local day.
 . "$TOP/tests/lib/common.sh"
 command -v sqlite3 >/dev/null || { echo "skipped: no sqlite3"; exit 77; }
 
@@ -53,7 +54,7 @@ downgrade() {
 check_takens() {
 	[ "$(q "PRAGMA integrity_check")" = ok ] || fail "$1: integrity"
 	v=$(q "PRAGMA user_version")
-	case $v in 10|11) ;; *) fail "$1: schema $v" ;; esac
+	case $v in 10|12) ;; *) fail "$1: schema $v" ;; esac
 	i=0
 	while IFS= read -r t; do
 		i=$((i + 1))
@@ -108,7 +109,7 @@ done
 for e in e1 e2 e3 e4; do
 	grep -q "^0 files seen" "$T/$e.out" || fail "import $e: $(cat "$T/$e.out")"
 done
-[ "$(q "PRAGMA user_version")" = 11 ] || fail "not migrated"
+[ "$(q "PRAGMA user_version")" = 12 ] || fail "not migrated"
 check_takens "migrated at once"
 
 # killed while migrating, at several points
@@ -124,7 +125,7 @@ for delay in 0 0.01 0.015 0.02 0.025 0.03 0.04 0.06; do
 	check_takens "killed after $delay s" quick
 	sb import --no-progress "$T/e1"
 	expect_rc 0
-	[ "$(q "PRAGMA user_version")" = 11 ] || fail "killed after $delay s: not migrated after"
+	[ "$(q "PRAGMA user_version")" = 12 ] || fail "killed after $delay s: not migrated after"
 	check_takens "killed after $delay s, then migrated" quick
 done
 exit 0
