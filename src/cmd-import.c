@@ -442,6 +442,27 @@ import_init(struct import *imp, struct sb_ctx *ctx,
 static int	import_dir(struct scan *, size_t, size_t, void *);
 
 /*
+ * Is source root on a filesystem read-only as a whole (disk_frozen)? Asked
+ * once for each device: a shell's IMG_*.JPG gives hundreds of roots.
+ */
+static int
+import_frozen(struct scan *sc, int root)
+{
+	static dev_t	last;
+	static int	known, frozen;
+	struct stat	sb;
+
+	if (fstat(sc->roots[root].fd, &sb) == -1)
+		return 0;
+	if (!known || sb.st_dev != last) {
+		frozen = disk_frozen(sc->roots[root].fd);
+		last = sb.st_dev;
+		known = 1;
+	}
+	return frozen;
+}
+
+/*
  * Each dir remote's folder (a backup disk) is never walked, and with --move
  * never a source: its copies would be found duplicates of the library's
  * and deleted. A drop share can hold it, when the backup disk is mounted
@@ -492,6 +513,9 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 			;
 		roots[i] = j < imp->nbeneath ? scan_source_below(sc,
 		    imp->beneath[j], src[i]) : scan_source(sc, src[i]);
+		if (roots[i] != -1)
+			sc->roots[roots[i]].frozen = import_frozen(sc,
+			    roots[i]);
 		if (roots[i] == -1)
 			(*bad)++;
 		else if (imp->move && !imp->dry_run &&

@@ -55,7 +55,10 @@ abs_path(struct import *imp, const char *path, char *out, size_t size)
 
 /*
  * Is e still arriving: changed (mtime or ctime) less than the settle time
- * ago? A time far in the future (a camera's clock) does not count.
+ * ago? A time far in the future (a camera's clock) does not count, nor
+ * anything on a filesystem read-only as a whole (a card mounted
+ * read-only: no program can be writing to it, and a photo shot a moment
+ * before the card went in must not be left behind on it).
  */
 static int
 unsettled(struct import *imp, const struct scan_entry *e, double *age)
@@ -65,7 +68,7 @@ unsettled(struct import *imp, const struct scan_entry *e, double *age)
 	double			 a;
 	int			 i;
 
-	if (imp->settle <= 0)
+	if (imp->settle <= 0 || imp->sc->roots[e->root].frozen)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &now);
 	for (i = 0; i < 2; i++) {

@@ -805,6 +805,7 @@ scan_root(struct scan *sc, const char *path, int fd, const char *file)
 	r->fd = fd;
 	r->file = file != NULL ? r->path + strlen(path) - strlen(file) : NULL;
 	r->keep = 0;
+	r->frozen = 0;
 	r->shared = 0;
 	r->dev = 0;
 	r->ino = 0;

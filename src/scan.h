@@ -38,6 +38,8 @@ struct scan_root {
 	const char	*file;		/* a single file: its name, in fd */
 	int		 keep;		/* read-only: --move removes nothing */
 	int		 shared;	/* fd is another root's: not closed */
+	int		 frozen;	/* on a read-only local filesystem:
+					   nothing there is still arriving */
 	dev_t		 dev;		/* a single file's: its folder's */
 	ino_t		 ino;
 };

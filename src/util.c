@@ -2,6 +2,7 @@
  * util.c: small helpers more than one command shares.
  */
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
 #include <errno.h>
@@ -93,6 +94,47 @@ disk_no_inodes(int fd, uint64_t *total)
 		return 0;
 	*total = (uint64_t)fs.f_files;
 	return 1;
+}
+
+/*
+ * Is the filesystem fd is on read-only as a whole (its superblock, not
+ * only this mount: a write-protected card, a card the unit mounted
+ * read-only) and local, so that no program anywhere can be writing to it?
+ * A read-only bind mount of a share others write to, or a network
+ * filesystem, is not. From /proc/self/mountinfo: "ID PARENT MAJ:MIN ...
+ * - TYPE SOURCE SUPER-OPTIONS".
+ */
+int
+disk_frozen(int fd)
+{
+	static const char *local[] = { "vfat", "msdos", "exfat", "ext2",
+	    "ext3", "ext4", "xfs", "btrfs", "f2fs", "ntfs3", "iso9660",
+	    "udf", "hfsplus", "tmpfs" };
+	struct stat	 sb;
+	FILE		*f;
+	char		 line[4096], want[32], dev[32], type[64], opts[1024];
+	char		*p;
+	size_t		 i;
+	int		 frozen = 0;
+
+	if (fstat(fd, &sb) == -1 || (f = fopen("/proc/self/mountinfo",
+	    "re")) == NULL)
+		return 0;
+	snprintf(want, sizeof want, "%u:%u", major(sb.st_dev),
+	    minor(sb.st_dev));
+	while (!frozen && fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%*s %*s %31s", dev) != 1 ||
+		    strcmp(dev, want) != 0 || (p = strstr(line, " - ")) == NULL ||
+		    sscanf(p, " - %63s %*s %1023s", type, opts) != 2)
+			continue;
+		for (i = 0; i < sizeof local / sizeof local[0]; i++)
+			if (strcmp(type, local[i]) == 0)
+				break;
+		frozen = i < sizeof local / sizeof local[0] &&
+		    (strcmp(opts, "ro") == 0 || strncmp(opts, "ro,", 3) == 0);
+	}
+	fclose(f);
+	return frozen;
 }
 
 /*
