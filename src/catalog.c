@@ -1392,7 +1392,7 @@ static const char *const catalog_sql[CAT_NSTMT] = {
 	    " f.mtime_ns FROM source_files s JOIN files f ON f.id = s.file_id"
 	    " WHERE s.dir_id = (SELECT id FROM source_dirs WHERE path = ?1)"
 	    " AND s.name >= ?2 AND s.name < ?3 AND f.main_id IS NULL"
-	    " ORDER BY s.name, s.id",
+	    " ORDER BY s.name, s.id DESC",
 	[CAT_FIND_SHA] = "SELECT id, path, sha256, size, mtime_ns FROM files"
 	    " WHERE substr(sha256, 1, 8) = substr(?1, 1, 8) AND +sha256 = ?1"
 	    " AND size = ?2 AND (?3 = 0 OR main_id = ?3) ORDER BY id LIMIT 1",
@@ -1752,9 +1752,11 @@ catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
  * abspath (its main file since moved away, or deleted): of the sources
  * recorded in its folder whose names begin with its first plen bytes
  * (as they are, in upper case or in lower case) and whose library file is
- * no sidecar itself, the one rank ranks highest (0: not its main). 1 with
- * *f and that source's name in source, 0 if there is none, -1 on an
- * error.
+ * no sidecar itself, the one rank ranks highest (0: not its main), and of
+ * those alike the last recorded (a card's folder reused after a format,
+ * a drop folder's IMG_0001.JPG of this week: the photo that just left, not
+ * the first of that name). 1 with *f and that source's name in source, 0
+ * if there is none, -1 on an error.
  */
 int
 catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,

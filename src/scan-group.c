@@ -72,13 +72,29 @@ pairs(const char *sidecar, const char *main)
 }
 
 /*
+ * main_rank for the sidecar named sidecar: an .AAE (Apple's edits of a
+ * photo) goes with the photo of a live photo (IMG_0001.HEIC), not its
+ * clip (IMG_0001.MOV), which it would take as a video otherwise.
+ */
+static int
+main_rank_for(const char *sidecar, const char *main)
+{
+	const char	*sdot = strrchr(sidecar, '.'), *mdot = strrchr(main, '.');
+
+	if (sdot != NULL && mdot != NULL && strcasecmp(sdot, ".aae") == 0 &&
+	    (strcasecmp(mdot, ".mov") == 0 || strcasecmp(mdot, ".mp4") == 0))
+		return 1;
+	return main_rank(main);
+}
+
+/*
  * How well the file named main owns the sidecar named sidecar: 0 not at
- * all, else the higher the better (main_rank).
+ * all, else the higher the better (main_rank_for).
  */
 int
 scan_sidecar_of(const char *sidecar, const char *main)
 {
-	return pairs(sidecar, main) ? main_rank(main) : 0;
+	return pairs(sidecar, main) ? main_rank_for(sidecar, main) : 0;
 }
 
 /*
@@ -109,7 +125,7 @@ main_of(const struct scan_entry *e, size_t n, size_t i)
 	for (j = 0; j < n; j++) {
 		if (j == i || !pairs(e[i].name, e[j].name))
 			continue;
-		if ((r = main_rank(e[j].name)) > rank) {
+		if ((r = main_rank_for(e[i].name, e[j].name)) > rank) {
 			rank = r;
 			best = (long)j;
 		}
