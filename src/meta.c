@@ -273,13 +273,17 @@ meta_folder_date(const char *path, int64_t now, struct sb_time *t)
  * The dates a file has besides its own, in the order they are taken when
  * it has none: its name (date_from_name = yes), its folder's name
  * (date_from_folder = yes), its mtime. Each is a candidate; the first
- * found is taken if the headers gave no date.
+ * found is taken if the headers gave no date. The mtime of a FAT card
+ * mounted with tz=UTC is the camera's wall clock (disk_wall_mtime), and
+ * is offered as one, for the camera's zone to place.
  */
 static void
-meta_fallbacks(struct meta *m, const char *path, const struct stat *sb,
-    const struct config *cfg)
+meta_fallbacks(struct meta *m, int fd, const char *path,
+    const struct stat *sb, const struct config *cfg)
 {
 	struct sb_time	t;
+	struct tm	tm;
+	time_t		secs;
 	int64_t		now = (int64_t)time(NULL);
 	int		prec;
 
@@ -292,8 +296,23 @@ meta_fallbacks(struct meta *m, const char *path, const struct stat *sb,
 	    meta_folder_date(path, now, &t) == DATE_NAME_DAY)
 		meta_offer(m, "folder-day", &t);
 	memset(&t, 0, sizeof t);
-	t.has_utc = 1;
-	t.utc = meta_mtime(sb);
+	if (fd != -1 && disk_wall_mtime(fd)) {
+		/* The camera's clock as it read, in no zone: as Exif's. */
+		secs = (time_t)meta_mtime(sb);
+		if (gmtime_r(&secs, &tm) != NULL) {
+			t.has_wall = 1;
+			t.year = tm.tm_year + 1900;
+			t.mon = tm.tm_mon + 1;
+			t.day = tm.tm_mday;
+			t.hour = tm.tm_hour;
+			t.min = tm.tm_min;
+			t.sec = tm.tm_sec;
+		}
+	}
+	if (!t.has_wall) {
+		t.has_utc = 1;
+		t.utc = meta_mtime(sb);
+	}
 	meta_offer(m, "mtime", &t);
 }
 
@@ -370,7 +389,7 @@ meta_probe_head(int fd, const char *path, const struct stat *sb,
 	if (m->taken.has_wall || m->taken.has_utc)
 		meta_candidate_first(m);
 	if (m->kind != KIND_OTHER && m->kind != KIND_SIDECAR)
-		meta_fallbacks(m, path, sb, cfg);
+		meta_fallbacks(m, fd, path, sb, cfg);
 	else if (!m->taken.has_wall && !m->taken.has_utc)
 		meta_fallback_mtime(m, sb);
 	date_resolve(m, cfg);

@@ -97,12 +97,42 @@ disk_no_inodes(int fd, uint64_t *total)
 }
 
 /*
+ * The type and the superblock's options of the filesystem fd is on, from
+ * /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT POINT OPTIONS ... - TYPE
+ * SOURCE SUPER-OPTIONS". 0, or -1 if it is not found there.
+ */
+int
+disk_mount(int fd, char *type, size_t tsize, char *opts, size_t osize)
+{
+	struct stat	 sb;
+	FILE		*f;
+	char		 line[4096], want[32], dev[32], t[64], o[1024], *p;
+	int		 rc = -1;
+
+	if (fstat(fd, &sb) == -1 || (f = fopen("/proc/self/mountinfo",
+	    "re")) == NULL)
+		return -1;
+	snprintf(want, sizeof want, "%u:%u", major(sb.st_dev),
+	    minor(sb.st_dev));
+	while (rc == -1 && fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%*s %*s %31s", dev) != 1 ||
+		    strcmp(dev, want) != 0 || (p = strstr(line, " - ")) == NULL ||
+		    sscanf(p, " - %63s %*s %1023s", t, o) != 2)
+			continue;
+		snprintf(type, tsize, "%s", t);
+		snprintf(opts, osize, "%s", o);
+		rc = 0;
+	}
+	fclose(f);
+	return rc;
+}
+
+/*
  * Is the filesystem fd is on read-only as a whole (its superblock, not
  * only this mount: a write-protected card, a card the unit mounted
  * read-only) and local, so that no program anywhere can be writing to it?
  * A read-only bind mount of a share others write to, or a network
- * filesystem, is not. From /proc/self/mountinfo: "ID PARENT MAJ:MIN ...
- * - TYPE SOURCE SUPER-OPTIONS".
+ * filesystem, is not.
  */
 int
 disk_frozen(int fd)
@@ -110,31 +140,47 @@ disk_frozen(int fd)
 	static const char *local[] = { "vfat", "msdos", "exfat", "ext2",
 	    "ext3", "ext4", "xfs", "btrfs", "f2fs", "ntfs3", "iso9660",
 	    "udf", "hfsplus", "tmpfs" };
-	struct stat	 sb;
-	FILE		*f;
-	char		 line[4096], want[32], dev[32], type[64], opts[1024];
-	char		*p;
+	char		 type[64], opts[1024];
 	size_t		 i;
-	int		 frozen = 0;
 
-	if (fstat(fd, &sb) == -1 || (f = fopen("/proc/self/mountinfo",
-	    "re")) == NULL)
+	if (disk_mount(fd, type, sizeof type, opts, sizeof opts) == -1)
 		return 0;
-	snprintf(want, sizeof want, "%u:%u", major(sb.st_dev),
-	    minor(sb.st_dev));
-	while (!frozen && fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%*s %*s %31s", dev) != 1 ||
-		    strcmp(dev, want) != 0 || (p = strstr(line, " - ")) == NULL ||
-		    sscanf(p, " - %63s %*s %1023s", type, opts) != 2)
-			continue;
-		for (i = 0; i < sizeof local / sizeof local[0]; i++)
-			if (strcmp(type, local[i]) == 0)
-				break;
-		frozen = i < sizeof local / sizeof local[0] &&
-		    (strcmp(opts, "ro") == 0 || strncmp(opts, "ro,", 3) == 0);
-	}
-	fclose(f);
-	return frozen;
+	for (i = 0; i < sizeof local / sizeof local[0]; i++)
+		if (strcmp(type, local[i]) == 0)
+			return strcmp(opts, "ro") == 0 ||
+			    strncmp(opts, "ro,", 3) == 0;
+	return 0;
+}
+
+/*
+ * Are the mtimes of the filesystem fd is on a camera's wall clock rather
+ * than instants? FAT keeps a local time with no zone; mounted with tz=UTC
+ * (as shoebox-card mounts a card) the kernel hands it over unchanged, as
+ * if it were UTC. Asked once for each device (by each thread).
+ */
+int
+disk_wall_mtime(int fd)
+{
+	static _Thread_local dev_t	last;
+	static _Thread_local int	known, wall;
+	struct stat			sb;
+	char				type[64], opts[1024], *p, *save;
+
+	if (fstat(fd, &sb) == -1)
+		return 0;
+	if (known && sb.st_dev == last)
+		return wall;
+	known = 1;
+	last = sb.st_dev;
+	wall = 0;
+	if (disk_mount(fd, type, sizeof type, opts, sizeof opts) == -1 ||
+	    (strcmp(type, "vfat") != 0 && strcmp(type, "msdos") != 0))
+		return 0;
+	for (p = strtok_r(opts, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save))
+		if (strcasecmp(p, "tz=UTC") == 0)
+			wall = 1;
+	return wall;
 }
 
 /*
