@@ -210,41 +210,66 @@ out:
 }
 
 /*
- * Is path (below dirfd, never through a link) still the file
- * of the given size and SHA-256? Taken as the same without reading it when
- * mtime_ns (-1: always read) matches too. *read (or NULL) adds the bytes
- * read; why says what differs, or why it could not be read. Read once,
- * sequentially, and dropped from the page cache after: a whole library
- * read should not push everything else out.
+ * Is path (below dirfd, never through a link, in its folders either) still
+ * the file of the given size and SHA-256? Taken as the same without
+ * reading it when mtime_ns (-1: always read) matches too. *read (or NULL)
+ * adds the bytes read; why says what differs, or why it could not be
+ * read. Read once, sequentially, and dropped from the page cache after: a
+ * whole library read should not push everything else out.
  */
 enum store_check
 store_check_at(int dirfd, const char *path, int64_t size, int64_t mtime_ns,
     const char *sha256, uint64_t *read, char *why, size_t whylen)
 {
-	struct stat	sb;
-	char		hex[65], err[256];
-	int		fd, rc;
+	const char	*slash = strrchr(path, '/');
+	const char	*base = slash != NULL ? slash + 1 : path;
+	struct stat	 sb;
+	char		 hex[65], err[256], *dir;
+	int		 dfd, fd, rc, e;
 
-	if (fstatat(dirfd, path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno == ENOENT || errno == ENOTDIR)
+	dir = xstrndup(path, slash != NULL ? (size_t)(slash - path) : 0);
+	dfd = store_opendirs(dirfd, dir, 0, "folder", err, sizeof err);
+	e = errno;
+	free(dir);
+	if (dfd == -1) {
+		if (e == ENOENT || e == ENOTDIR)
 			return CHECK_MISSING;
-		snprintf(why, whylen, "%s", strerror(errno));
+		snprintf(why, whylen, "%s", err);
+		return e == ELOOP ? CHECK_OTHER : CHECK_FAILED;
+	}
+	if (fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		e = errno;
+		close(dfd);
+		if (e == ENOENT || e == ENOTDIR)
+			return CHECK_MISSING;
+		snprintf(why, whylen, "%s", strerror(e));
 		return CHECK_FAILED;
 	}
 	if (!S_ISREG(sb.st_mode)) {
+		close(dfd);
 		snprintf(why, whylen, "no longer a regular file%s",
 		    S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
 		return CHECK_OTHER;
 	}
 	if (sb.st_size != size) {
+		close(dfd);
 		snprintf(why, whylen, "%lld bytes, catalogued with %lld",
 		    (long long)sb.st_size, (long long)size);
 		return CHECK_OTHER;
 	}
-	if (mtime_ns != -1 && catalog_ns(&sb.st_mtim) == mtime_ns)
+	if (mtime_ns != -1 && catalog_ns(&sb.st_mtim) == mtime_ns) {
+		close(dfd);
 		return CHECK_SAME;
-	if ((fd = store_open_below(dirfd, path, err, sizeof err)) == -1) {
-		snprintf(why, whylen, "%s", err);
+	}
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	if (fd == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(why, whylen, "%s", fd == -1 ? (e == ELOOP ?
+		    "is a symbolic link; not followed" : strerror(e)) :
+		    "not a regular file");
+		if (fd != -1)
+			close(fd);
 		return CHECK_FAILED;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
