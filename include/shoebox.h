@@ -249,6 +249,7 @@ int		 disk_frozen(int fd);
 int		 disk_wall_mtime(int fd);
 void		 sidecar_rename(const char *, const char *, const char *,
 		    char *, size_t);
+char		*path_real(const char *);
 int		 path_below(const char *path, const char *top);
 int		 err_disk_full(const char *err);
 int		 err_read_only(const char *err);

@@ -631,6 +631,30 @@ restore_since(struct cmd_args *args, struct daterange *since,
 	return 0;
 }
 
+/*
+ * Is dir (--to) inside the library? A library within the library
+ * would hold every file twice, and a later import or adopt of the
+ * library's folders would find a second catalogue. 1 after saying so.
+ */
+static int
+restore_in_library(const char *library, const char *dir)
+{
+	char	*lib, *real;
+	int	 inside = 0;
+
+	if ((lib = path_real(library)) != NULL &&
+	    (real = path_real(dir)) != NULL) {
+		if ((inside = path_below(real, lib) && strcmp(real, lib) != 0))
+			log_warnx("restore: --to %s is inside the library %s; "
+			    "choose a folder outside it (a library within "
+			    "the library would hold every file twice)", dir,
+			    library);
+		free(real);
+	}
+	free(lib);
+	return inside;
+}
+
 /* restore --rebuild --to DIR: the remote opened, then restore_rebuild. */
 static int
 restore_rebuild_cmd(struct restore *rs, struct sb_ctx *ctx, const char *name,
@@ -681,7 +705,8 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	if (restore_since(args, &since, &rs) == -1)
 		return EXIT_USAGE;
 	to = cmd_get(args, "to");
-	if (to != NULL && remote_dir_holds(ctx->cfg, name, to))
+	if (to != NULL && (restore_in_library(ctx->library, to) ||
+	    remote_dir_holds(ctx->cfg, name, to)))
 		return EXIT_USAGE;
 	if (cmd_has(args, "rebuild"))
 		return restore_rebuild_cmd(&rs, ctx, name, to, progress);

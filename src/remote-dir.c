@@ -440,34 +440,6 @@ remote_dir_folder(const struct config *cfg, const char *name)
 	return dir_folder(cfg, name, 0);
 }
 
-/*
- * The real place of path, or, where it is not there yet, of its folder
- * with its last name as written; NULL when neither is there.
- */
-static char *
-dir_real(const char *path)
-{
-	char	*real, *parent, *slash, *out;
-
-	if ((real = realpath(path, NULL)) != NULL)
-		return real;
-	parent = xstrdup(path);
-	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
-	    slash != parent)
-		*slash = '\0';		/* "new/" is "new" */
-	if ((slash = strrchr(parent, '/')) == NULL) {
-		real = realpath(".", NULL);
-		slash = parent - 1;
-	} else {
-		*slash = '\0';
-		real = realpath(slash == parent ? "/" : parent, NULL);
-	}
-	out = real == NULL ? NULL : remote_join(real, slash + 1);
-	free(real);
-	free(parent);
-	return out;
-}
-
 /* How a dir remote's folder and another folder lie (dir_overlap). */
 enum overlap {
 	APART,
@@ -501,7 +473,7 @@ dir_overlap(const struct config *cfg, const char *name, const char *dir)
 
 	if ((root = dir_folder(cfg, name, 1)) == NULL)
 		return APART;
-	if ((real = dir_real(dir)) != NULL)
+	if ((real = path_real(dir)) != NULL)
 		o = dir_apart(root, real);
 	free(real);
 	free(root);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -211,6 +212,53 @@ sidecar_rename(const char *sc, const char *orig, const char *name, char *out,
 		    sc + ostem);
 	else
 		strlcpy_sb(out, sc, size);
+}
+
+/*
+ * The real place of path (realpath), or, where it is not there yet, of
+ * its nearest folder that is, with the names still to be made as written
+ * ("new/day" under a real "/srv" is "/srv/new/day"); NULL when none is
+ * there or a name to be made is "." or "..". Free it.
+ */
+char *
+path_real(const char *path)
+{
+	char	*p = xstrdup(path), *tail = xstrdup(""), *real, *slash, *t;
+	char	*name;
+	size_t	 n;
+
+	for (;;) {
+		while ((n = strlen(p)) > 1 && p[n - 1] == '/')
+			p[n - 1] = '\0';
+		if ((real = realpath(*p != '\0' ? p : ".", NULL)) != NULL)
+			break;
+		slash = strrchr(p, '/');
+		name = slash != NULL ? slash + 1 : p;
+		if (errno != ENOENT || *name == '\0' ||
+		    strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+			free(p);
+			free(tail);
+			return NULL;
+		}
+		xasprintf(&t, "%s%s%s", name, *tail != '\0' ? "/" : "", tail);
+		free(tail);
+		tail = t;
+		if (slash == NULL)
+			*p = '\0';
+		else if (slash == p)
+			p[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (*tail != '\0')
+		xasprintf(&t, "%s%s%s", real, strcmp(real, "/") != 0 ? "/" :
+		    "", tail);
+	else
+		t = xstrdup(real);
+	free(real);
+	free(p);
+	free(tail);
+	return t;
 }
 
 /* Is the path path top itself or below it (both as written, no "..")? */

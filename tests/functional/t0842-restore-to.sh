@@ -4,7 +4,8 @@
 # (diff -r, .shoebox aside) with the same mtimes, and a catalogue with the
 # same rows (files, sources, upload jobs); verify finds it intact and a
 # sync uploads nothing. A directory that is not empty is refused; --dry-run
-# creates nothing.
+# creates nothing; a --to inside the library (a library within the library,
+# every file twice) is refused, with --rebuild too, and nothing is made.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
 
@@ -28,6 +29,20 @@ touch "$T/full/x"
 sb restore --remote usb --to "$T/full" --no-progress
 expect_rc 2
 grep -q "not empty" "$T/err" || fail "non-empty --to: $(cat "$T/err")"
+
+for inner in "$LIB/restored" "$LIB/a/b" "$LIB/2004/x"; do
+	for how in "" --rebuild; do
+		sb restore --remote usb --to "$inner" $how --no-progress
+		expect_rc 2
+		grep -q "is inside the library" "$T/err" ||
+		    fail "--to $inner $how: $(cat "$T/out" "$T/err")"
+	done
+done
+[ -e "$LIB/restored" ] || [ -e "$LIB/a" ] || [ -e "$LIB/2004/x" ] &&
+    fail "a library was made inside the library"
+(cd "$T" && sb restore --remote usb --to library/ --no-progress)
+expect_rc 2
+grep -q "not empty" "$T/err" || fail "--to the library: $(cat "$T/err")"
 
 sb restore --remote usb --to "$new" --no-progress
 expect_rc 0
