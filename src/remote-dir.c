@@ -739,9 +739,11 @@ dir_list_at(struct xfer *x, int dfd, char *path, size_t plen, size_t size,
 			continue;
 		n = strlen(e->d_name);
 		if (plen + n + 2 > size) {
-			xfer_error(x, "%s/%s: path too long", path, e->d_name);
-			rc = REMOTE_FAIL;
-			break;
+			/* path is the folder, whose name leaves no room */
+			if (REMOTE_UNLISTED(each, arg, path, "a name in it "
+			    "makes a path too long; not listed") == -1)
+				rc = REMOTE_FAIL;
+			continue;
 		}
 		snprintf(path + plen, size - plen, "%s%s", plen ? "/" : "",
 		    e->d_name);
@@ -750,18 +752,20 @@ dir_list_at(struct xfer *x, int dfd, char *path, size_t plen, size_t size,
 			;	/* gone meanwhile */
 		else if (S_ISREG(sb.st_mode)) {
 			struct remote_entry	re = { path, NULL,
-			    (uint64_t)sb.st_size };
+			    (uint64_t)sb.st_size, NULL };
 
 			if (each(arg, &re) == -1)
 				rc = REMOTE_FAIL;
 		} else if (S_ISDIR(sb.st_mode) && depth >= DIR_LIST_DEPTH) {
-			xfer_error(x, "%s: folders too deep", path);
-			rc = REMOTE_FAIL;
+			if (REMOTE_UNLISTED(each, arg, path, "folders too deep "
+			    "(over 64); not listed") == -1)
+				rc = REMOTE_FAIL;
 		} else if (S_ISDIR(sb.st_mode)) {
 			if ((fd = openat(dirfd(d), e->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-				xfer_error(x, "%s: %s", path, strerror(errno));
-				rc = REMOTE_FAIL;
+				if (REMOTE_UNLISTED(each, arg, path,
+				    strerror(errno)) == -1)
+					rc = REMOTE_FAIL;
 			} else
 				rc = dir_list_at(x, fd, path, plen + (plen ?
 				    1 : 0) + n, size, depth + 1, each, arg);

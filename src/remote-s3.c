@@ -555,7 +555,7 @@ static int
 s3_list_key(void *arg, const char *key, const char *alt, uint64_t size)
 {
 	struct s3_listing	*l = arg;
-	struct remote_entry	 e;
+	struct remote_entry	 e = { NULL, NULL, 0, NULL };
 
 	if (strncmp(key, l->prefix, l->plen) != 0)
 		return 0;

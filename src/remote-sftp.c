@@ -719,7 +719,7 @@ static int
 sftp_list_one(void *arg, const char *name, int folder, uint64_t size)
 {
 	struct sftp_listing	*l = arg;
-	struct remote_entry	 e;
+	struct remote_entry	 e = { NULL, NULL, 0, NULL };
 	char			*rel;
 	int			 rc = 0;
 
@@ -781,8 +781,9 @@ sftp_list_dir(struct xfer *x, struct sftp_listing *up, const char *rel,
 	xreq_free(&rq);
 	for (i = 0; i < l.nsub && rc == REMOTE_OK; i++) {
 		if (depth >= SFTP_LIST_DEPTH) {
-			xfer_error(x, "%s: folders too deep", l.sub[i]);
-			rc = REMOTE_FAIL;
+			if (REMOTE_UNLISTED(l.each, l.arg, l.sub[i],
+			    "folders too deep (over 64); not listed") == -1)
+				rc = REMOTE_FAIL;
 		} else
 			rc = sftp_list_dir(x, &l, l.sub[i], depth + 1);
 	}

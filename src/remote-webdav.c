@@ -491,7 +491,7 @@ dav_list_one(void *arg, const char *href, int collection, uint64_t size,
     int has_size)
 {
 	struct dav_listing	*l = arg;
-	struct remote_entry	 e;
+	struct remote_entry	 e = { NULL, NULL, 0, NULL };
 	const char		*p;
 	char			*name;
 	size_t			 n;
@@ -567,8 +567,9 @@ dav_list_dir(struct xfer *x, struct dav_listing *up, const char *rel,
 	xreq_free(&rq);
 	for (i = 0; i < l.nsub && rc == REMOTE_OK; i++) {
 		if (depth >= DAV_LIST_DEPTH) {
-			xfer_error(x, "%s: folders too deep", l.sub[i]);
-			rc = REMOTE_FAIL;
+			if (REMOTE_UNLISTED(l.each, l.arg, l.sub[i],
+			    "folders too deep (over 64); not listed") == -1)
+				rc = REMOTE_FAIL;
 		} else
 			rc = dav_list_dir(x, &l, l.sub[i], depth + 1);
 	}

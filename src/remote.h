@@ -171,7 +171,14 @@ struct remote_entry {
 	const char	*alt;		/* another reading of the name (s3rver
 					   escapes keys twice), or NULL */
 	uint64_t	 size;
+	const char	*error;		/* a folder that could not be listed
+					   (name), and why; NULL for a file */
 };
+
+/* A folder of a listing that is not listed: each is told, and goes on. */
+#define REMOTE_UNLISTED(each, arg, folder, why) \
+	((each)((arg), &(const struct remote_entry){ (folder), NULL, 0, \
+	    (why) }))
 
 /* Called for each file listed: 0 to go on, -1 to stop the listing. */
 typedef int (*remote_each)(void *arg, const struct remote_entry *e);

@@ -67,6 +67,13 @@ rebuild_one(void *arg, const struct remote_entry *e)
 	snprintf(f->path, sizeof f->path, "%s", e->name);
 	snprintf(f->remote_path, sizeof f->remote_path, "%s", e->name);
 	f->size = (int64_t)e->size;
+	if (e->error != NULL) {
+		/* a folder not listed: its files are not restored */
+		meter_clear(&rs->meter);
+		log_warnx("%s: %s", f->remote_path, e->error);
+		restore_report(rs, R_FAILED, f, e->error);
+		return 0;
+	}
 	if (remote_is_tmp(e->name) || rebuild_hidden(e->name)) {
 		restore_report(rs, R_SKIPPED, f, remote_is_tmp(e->name) ?
 		    "a temporary file of an upload" : "a dot-file");
