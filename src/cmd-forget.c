@@ -469,15 +469,16 @@ forget_one(struct forget_files *ff, const struct cat_file *f)
  * The catalogue's path of the FILE operand arg, into rel: a path in the
  * library (as find and verify print them), its full path, or a path from
  * the current folder when that is inside the library. 1 and rel, 0 (not
- * catalogued: said), or -1.
+ * catalogued, or both readings are, as different files: said), or -1.
  */
 static int
 forget_lookup(struct forget_files *ff, const char *arg, struct cat_file *f)
 {
 	const char	*lib = ff->ctx->library, *tries[2];
-	char		 rel[PATH_MAX], *p, *q, *cand = NULL;
+	char		 rel[PATH_MAX], *p, *q, *cand = NULL, *why;
+	struct cat_file	*other = NULL;
 	size_t		 n, i;
-	int		 rc = 0;
+	int		 rc = 0, found = 0;
 
 	tries[0] = arg;
 	tries[1] = NULL;
@@ -497,7 +498,7 @@ forget_lookup(struct forget_files *ff, const char *arg, struct cat_file *f)
 		xasprintf(&cand, "%s/%s", ff->cwdrel, arg);
 		tries[1] = cand;
 	}
-	for (i = 0; i < 2 && tries[i] != NULL && rc == 0; i++) {
+	for (i = 0; i < 2 && tries[i] != NULL && rc != -1; i++) {
 		/* Lexically clean: no "", "." or ".." components. */
 		strlcpy_sb(rel, tries[i], sizeof rel);
 		for (p = q = rel; *p != '\0'; ) {
@@ -518,11 +519,28 @@ forget_lookup(struct forget_files *ff, const char *arg, struct cat_file *f)
 		}
 		if (rel[0] != '\0')
 			*q = '\0';
-		if (rel[0] != '\0' &&
-		    (rc = catalog_file_at(ff->cat, rel, f)) == -1)
-			break;
+		if (rel[0] == '\0')
+			continue;
+		if (found && other == NULL)
+			other = xmalloc(sizeof *other);
+		if ((rc = catalog_file_at(ff->cat, rel, found ? other : f)) ==
+		    1 && found && other->id != f->id) {
+			/* "x.jpg" in LIB/2004, with LIB/x.jpg catalogued too */
+			xasprintf(&why, "both %s and %s are catalogued (one "
+			    "from the library, one from this folder); name it "
+			    "by its full path", f->path, other->path);
+			forget_said(ff, arg, NULL, why, 0);
+			free(why);
+			free(other);
+			free(cand);
+			return 0;
+		}
+		found |= rc == 1;
 	}
+	free(other);
 	free(cand);
+	if (rc != -1)
+		rc = found;
 	if (rc == 0)
 		forget_said(ff, arg, NULL, "the catalogue has no such file "
 		    "(name it as find and verify print it, or by its full "

@@ -7,7 +7,8 @@
 # there stays on its own; the copy on the remote stays, and is named.
 # Afterwards verify finds nothing missing, sync fails nothing, and the
 # card it came from does not bring it back (nor does --move delete its
-# source). --missing refuses when every catalogued file is gone.
+# source). --missing refuses when every catalogued file is gone. A name
+# from inside the library that reads as two catalogued files is refused.
 . "$TOP/tests/lib/common.sh"
 sample_library
 mkdir "$T/usb"
@@ -122,6 +123,29 @@ rm "$LIB/2019/12/31/MVI_0005.MOV"
 (cd "$LIB/2019/12" && "$SHOEBOX" forget 31/MVI_0005.MOV >"$T/out" 2>"$T/err") ||
     { cat "$T/err"; fail "a name from inside the library"; }
 grep -q "^forgot 2019/12/31/MVI_0005.MOV" "$T/out" || { cat "$T/out"; fail "from inside"; }
+
+# A name that reads as two catalogued files, one from the library's top
+# (LIB/12/31/X) and one from this folder (LIB/2003/12/31/X): refused as
+# ambiguous, naming both; by its full path it goes.
+mkdir -p "$LIB/12/31"
+cp "$FIX/Reagan.jpg" "$LIB/12/31/twin.jpg"
+mkdir -p "$LIB/2003/12/31"
+cp "$FIX/smiley2.jpg" "$LIB/2003/12/31/twin.jpg"
+sb adopt --no-progress
+expect_rc 0
+rm "$LIB/12/31/twin.jpg" "$LIB/2003/12/31/twin.jpg"
+n=$(q "SELECT count(*) FROM files")
+rc=0
+(cd "$LIB/2003" && "$SHOEBOX" forget 12/31/twin.jpg >"$T/out" 2>"$T/err") ||
+    rc=$?
+[ "$rc" = 1 ] || fail "an ambiguous name: exit $rc"
+grep -q "forget: 12/31/twin.jpg: both 12/31/twin.jpg and 2003/12/31/twin.jpg are catalogued" \
+    "$T/err" || { cat "$T/out" "$T/err"; fail "an ambiguous name"; }
+[ "$(q "SELECT count(*) FROM files")" = "$n" ] || fail "ambiguous, but dropped"
+(cd "$LIB/2003" && "$SHOEBOX" forget "$L/2003/12/31/twin.jpg" \
+    "$L/12/31/twin.jpg" >"$T/out" 2>"$T/err") ||
+    { cat "$T/err"; fail "by full paths"; }
+[ "$(q "SELECT count(*) FROM files")" = $((n - 2)) ] || fail "full paths"
 
 # Nothing else missing but the link's: --missing refuses it alone.
 sb forget --missing
