@@ -7,8 +7,10 @@
  * batch with the others that settled: import_run() on their folders, so
  * sidecars find their main file and the library lock is honoured (a busy
  * library is waited for). A lost event queue (IN_Q_OVERFLOW) or SIGHUP makes
- * a full rescan. inotify sees only writes made by this machine: a share
- * written by others needs the nightly ingest.
+ * a full rescan. A DIR removed, made again or mounted over (a share
+ * remounted) is noticed within WATCH_ROOTS seconds and looked at again:
+ * its old watch sees nothing of the new folder. inotify sees only writes
+ * made by this machine: a share written by others needs the nightly ingest.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -35,7 +37,15 @@
 #define WATCH_DEPTH	64	/* folders below a DIR, as scan.c walks */
 #define WATCH_DEBOUNCE	0.2	/* seconds: files written together, one batch */
 #define WATCH_RETRY	60	/* seconds before a batch that could not run */
+#define WATCH_ROOTS	2	/* seconds between looks at the DIRs */
 #define MAX_WATCHES	"/proc/sys/fs/inotify/max_user_watches"
+
+/* The folder a DIR named when it was last looked at; gone: not there. */
+struct root_id {
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 gone;
+};
 
 /* A file that changed, and when it will have settled. */
 struct pend {
@@ -58,6 +68,8 @@ struct watch {
 	unsigned long		 seq;
 	char			**roots;
 	int			 nroots;
+	struct root_id		*rootid;	/* what each DIR was */
+	double			 rootcheck;	/* when to look again */
 	char			**fences;	/* never watched (watch_fenced) */
 	size_t			 nfences;
 	unsigned		 unwatched;	/* folders refused (ENOSPC) */
@@ -388,7 +400,7 @@ watch_import(struct watch *w, char **paths, int n, struct run_result *r)
 	return rc;
 }
 
-/* A full rescan: watch every folder again and import every DIR. */
+/* A full rescan: watch every folder again and import every DIR there. */
 static void
 watch_rescan(struct watch *w, const char *why)
 {
@@ -396,15 +408,21 @@ watch_rescan(struct watch *w, const char *why)
 	struct stat		 sb;
 	double			 t = now();
 	size_t			 i;
-	int			 k;
+	char			**present;
+	int			 k, n = 0, rc;
 
 	log_info("watch: %s: looking at every file in the watched folders",
 	    why);
+	present = xcalloc((size_t)w->nroots, sizeof *present);
 	for (k = 0; k < w->nroots; k++)
-		watch_dir(w, w->roots[k], 0, WALK_UNSETTLED);
+		if (!w->rootid[k].gone) {
+			watch_dir(w, w->roots[k], 0, WALK_UNSETTLED);
+			present[n++] = w->roots[k];
+		}
 	watch_limit(w);
-	if (watch_import(w, w->roots, w->nroots, &r) >= EXIT_USAGE &&
-	    !r.interrupted)
+	rc = n > 0 ? watch_import(w, present, n, &r) : EXIT_ALLGOOD;
+	free(present);
+	if (n == 0 || (rc >= EXIT_USAGE && !r.interrupted))
 		return;
 	/* What had settled before the rescan began, it took. */
 	for (i = 0; i < w->npend; )
@@ -419,6 +437,47 @@ static int
 str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Look at each DIR itself: gone (removed, or its share unmounted under a
+ * mount point that went with it) is said once; back, or another folder at
+ * its name (made again, or a mount over it or gone from it), is watched
+ * and looked at again, since the old watch sees nothing of it. 1 if any
+ * DIR must be looked at again.
+ */
+static int
+watch_roots(struct watch *w, int quiet)
+{
+	struct stat	 sb;
+	struct root_id	*id;
+	char		 buf[PATH_MAX * 2];
+	int		 k, again = 0;
+
+	for (k = 0; k < w->nroots; k++) {
+		id = &w->rootid[k];
+		if (stat(w->roots[k], &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+			if (!id->gone && !quiet)
+				log_warnx("watch: %s is gone (removed, or its "
+				    "disk unmounted); it is looked at again "
+				    "when it is back", log_path(w->roots[k],
+				    buf, sizeof buf));
+			id->gone = 1;
+			continue;
+		}
+		if (!quiet && (id->gone || sb.st_dev != id->dev ||
+		    sb.st_ino != id->ino)) {
+			log_info("watch: %s %s", log_path(w->roots[k], buf,
+			    sizeof buf), id->gone ? "is back" : "is another "
+			    "folder now (made again, or a mount over it)");
+			again = 1;
+		}
+		id->dev = sb.st_dev;
+		id->ino = sb.st_ino;
+		id->gone = 0;
+	}
+	w->rootcheck = now() + WATCH_ROOTS;
+	return again;
 }
 
 /*
@@ -557,7 +616,7 @@ static void
 watch_loop(struct watch *w, const sigset_t *waitmask)
 {
 	struct pollfd	 pfd;
-	struct timespec	 ts, *tsp;
+	struct timespec	 ts;
 	double		 next, t;
 	size_t		 i;
 
@@ -567,25 +626,25 @@ watch_loop(struct watch *w, const sigset_t *waitmask)
 			watch_rescan(w, "SIGHUP");
 			continue;
 		}
-		next = -1;
-		for (i = 0; i < w->npend; i++)
-			if (next < 0 || w->pend[i].due < next)
-				next = w->pend[i].due;
-		tsp = NULL;
-		if (next >= 0 || w->syncpid > 0) {
-			t = next >= 0 ? next - now() : 1;
-			if (t < 0.01)
-				t = 0.01;
-			if (w->syncpid > 0 && t > 1)
-				t = 1;
-			ts.tv_sec = (time_t)t;
-			ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-			tsp = &ts;
+		if (now() >= w->rootcheck && watch_roots(w, 0)) {
+			watch_rescan(w, "a watched folder changed");
+			continue;
 		}
+		next = w->rootcheck;
+		for (i = 0; i < w->npend; i++)
+			if (w->pend[i].due < next)
+				next = w->pend[i].due;
+		t = next - now();
+		if (t < 0.01)
+			t = 0.01;
+		if (w->syncpid > 0 && t > 1)
+			t = 1;
+		ts.tv_sec = (time_t)t;
+		ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
 		pfd.fd = w->fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		if (ppoll(&pfd, 1, tsp, waitmask) == -1 && errno != EINTR) {
+		if (ppoll(&pfd, 1, &ts, waitmask) == -1 && errno != EINTR) {
 			log_warn("watch: poll");
 			break;
 		}
@@ -614,6 +673,7 @@ watch_free(struct watch *w)
 	for (k = 0; k < w->nroots; k++)
 		free(w->roots[k]);
 	free(w->roots);
+	free(w->rootid);
 	for (i = 0; i < w->nfences; i++)
 		free(w->fences[i]);
 	free(w->fences);
@@ -706,6 +766,8 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 
 	log_info("watch: watching %d folder%s (settle %.0f s)", w.nroots,
 	    w.nroots == 1 ? "" : "s", w.o.settle);
+	w.rootid = xcalloc((size_t)w.nroots, sizeof *w.rootid);
+	watch_roots(&w, 1);
 	watch_rescan(&w, "start");
 	watch_loop(&w, &waitmask);
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# shoebox watch DIR where DIR itself goes away and comes back: removed and
+# made again (a script that empties the drop folder with rm -rf), and a
+# disk mounted over it and unmounted (a share remounted). Its old inotify
+# watch sees nothing of the new folder; watch notices within seconds, says
+# so, and files written into the new DIR are imported, each once. Before,
+# watch went on quietly and imported nothing, ever.
+. "$TOP/tests/lib/common.sh"
+
+S=$TOP/tests/sample-card/DCIM/100CANON
+D=$T/drop
+mkdir -p "$D"
+has() {
+	[ "$(libfiles | grep -c "$1")" -ge 1 ]
+}
+stop() {
+	[ -n "${wpid:-}" ] && kill -TERM "$wpid" 2>/dev/null
+	wait 2>/dev/null
+	[ -n "${mounted:-}" ] && umount "$D" 2>/dev/null
+}
+cleanup_hooks="stop"
+
+"$SHOEBOX" watch --settle 1s "$D" >"$T/w.out" 2>"$T/w.err" &
+wpid=$!
+wait_until 10 grep -q 'start: looking at every file' "$T/w.err" ||
+    fail "watch did not start"
+cp "$S/IMG_0002.JPG" "$D/FIRST.JPG"
+wait_until 15 has FIRST || fail "the first file: $(cat "$T/w.err")"
+
+# Removed and made again.
+rm -rf "$D"
+wait_until 10 grep -q 'drop is gone' "$T/w.err" ||
+    fail "a DIR gone was not said: $(cat "$T/w.err")"
+mkdir "$D"
+cp "$S/IMG_0004.JPG" "$D/AGAIN.JPG"
+wait_until 15 has AGAIN ||
+    fail "a file in the DIR made again: $(cat "$T/w.err")"
+grep -q 'drop is back' "$T/w.err" || fail "not said: $(cat "$T/w.err")"
+
+# A disk mounted over it, then taken away again.
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8m shoebox-t0922 "$D" \
+    2>/dev/null; then
+	mounted=1
+	cp "$FIX/exiv2-nikon-e950.jpg" "$D/MOUNTED.JPG"
+	wait_until 15 has MOUNTED ||
+	    fail "a file on a disk mounted over DIR: $(cat "$T/w.err")"
+	grep -q 'drop is another folder now' "$T/w.err" ||
+	    fail "the mount was not said: $(cat "$T/w.err")"
+	umount "$D" && mounted=""
+	cp "$FIX/exiv2-nikon-d70.jpg" "$D/UNDER.JPG"
+	wait_until 15 has UNDER ||
+	    fail "a file after the unmount: $(cat "$T/w.err")"
+else
+	echo "note: cannot mount a tmpfs; the mount over DIR is not tested"
+fi
+for n in FIRST AGAIN; do
+	[ "$(libfiles | grep -c $n)" = 1 ] || fail "$n imported more than once"
+done
+echo "ok"
