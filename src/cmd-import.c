@@ -488,10 +488,105 @@ import_fence_remotes(struct import *imp, struct scan *sc)
 	}
 }
 
+/* The sources' real paths, and which are folders (import_covered). */
+struct srcreal {
+	char		**real;		/* by source; NULL: not there */
+	int		 *dirs;		/* the folders among them */
+	int		  ndirs;
+};
+
+/*
+ * Is src[i] the folder src[j] (j < i), or inside a folder src[j] walks
+ * anyway (by real paths, with no dot-name on the way, which the walk
+ * leaves alone)? "import A A/sub", or the same card twice: each file is
+ * taken once, not counted as a duplicate of itself. The other's index,
+ * or -1.
+ */
+static int
+import_covered(const struct srcreal *sr, int i)
+{
+	const char	*rest;
+	char		**real = sr->real;
+	size_t		 n;
+	int		 j, k;
+
+	if (real[i] == NULL)
+		return -1;
+	for (k = 0; k < sr->ndirs; k++) {
+		j = sr->dirs[k];
+		if (j == i || real[j] == NULL || !path_below(real[i], real[j]))
+			continue;
+		n = strlen(real[j]);
+		if (real[i][n] == '\0' && j > i)
+			continue;		/* the same: the first walks */
+		rest = real[i] + n;
+		if (strcmp(real[j], "/") == 0)
+			rest--;
+		if (strstr(rest, "/.") != NULL)
+			continue;		/* hidden below: not walked */
+		return j;
+	}
+	return -1;
+}
+
+/*
+ * Fill sr for import_covered: 0, or -1 when no source is a folder (a
+ * shell's DROP/ *.JPG: nothing to look up).
+ */
+static int
+import_srcreal(struct srcreal *sr, int nsrc, char **src)
+{
+	struct stat	sb;
+	int		i;
+
+	memset(sr, 0, sizeof *sr);
+	for (i = 0; i < nsrc; i++)
+		if (stat(src[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if (sr->dirs == NULL)
+				sr->dirs = xcalloc((size_t)nsrc,
+				    sizeof *sr->dirs);
+			sr->dirs[sr->ndirs++] = i;
+		}
+	if (sr->ndirs == 0)
+		return -1;
+	sr->real = xcalloc((size_t)nsrc, sizeof *sr->real);
+	for (i = 0; i < nsrc; i++)
+		sr->real[i] = realpath(src[i], NULL);
+	return 0;
+}
+
+/* Open the source src for the walk: its root, or -1 after saying why. */
+static int
+import_source_open(struct import *imp, struct scan *sc, const char *src)
+{
+	struct statvfs	vfs;
+	int		j, root;
+
+	for (j = 0; j < imp->nbeneath && !path_below(src, imp->beneath[j]);
+	    j++)
+		;
+	root = j < imp->nbeneath ? scan_source_below(sc, imp->beneath[j],
+	    src) : scan_source(sc, src);
+	if (root == -1)
+		return -1;
+	sc->roots[root].frozen = import_frozen(sc, root);
+	if (imp->move && !imp->dry_run && fstatvfs(sc->roots[root].fd,
+	    &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		/* Said once, not a failure to remove for each file. */
+		sc->roots[root].keep = 1;
+		log_warnx("%s: on a read-only filesystem (a write-protected "
+		    "card?): its files are filed but not removed (--move)",
+		    log_esc(src));
+		imp->warnings++;
+	}
+	return root;
+}
+
 /*
  * The sources opened (never the library): roots[i] for src[i], -1 for one
- * that cannot be walked, counted in *bad. The scan, or NULL when none
- * can be walked.
+ * that cannot be walked, counted in *bad, -2 for one another source walks
+ * (import_covered: opened only if that one could not be). The scan, or
+ * NULL when none can be walked.
  */
 static struct scan *
 import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
@@ -499,36 +594,45 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 {
 	struct scan	*sc;
 	struct stat	 lsb;
-	struct statvfs	 vfs;
-	int		 i, j;
+	struct srcreal	 sr;
+	int		*cov, i, j;
 
+	memset(&sr, 0, sizeof sr);
+	cov = xcalloc((size_t)nsrc, sizeof *cov);
+	for (i = 0; i < nsrc; i++)
+		cov[i] = -1;
+	if (nsrc > 1 && import_srcreal(&sr, nsrc, src) == 0)
+		for (i = 0; i < nsrc; i++)
+			cov[i] = import_covered(&sr, i);
 	sc = imp->sc = scan_new(import_dir, imp);
 	if (stat(imp->library, &lsb) == 0)
 		scan_fence(sc, &lsb, "the library", 1);
 	import_fence_remotes(imp, sc);
 	*bad = 0;
-	for (i = 0; i < nsrc; i++) {
-		for (j = 0; j < imp->nbeneath && !path_below(src[i],
-		    imp->beneath[j]); j++)
-			;
-		roots[i] = j < imp->nbeneath ? scan_source_below(sc,
-		    imp->beneath[j], src[i]) : scan_source(sc, src[i]);
-		if (roots[i] != -1)
-			sc->roots[roots[i]].frozen = import_frozen(sc,
-			    roots[i]);
-		if (roots[i] == -1)
+	for (i = 0; i < nsrc; i++)
+		if (cov[i] == -1 && (roots[i] = import_source_open(imp, sc,
+		    src[i])) == -1)
 			(*bad)++;
-		else if (imp->move && !imp->dry_run &&
-		    fstatvfs(sc->roots[roots[i]].fd, &vfs) == 0 &&
-		    (vfs.f_flag & ST_RDONLY)) {
-			/* Said once, not a failure to remove for each file. */
-			sc->roots[roots[i]].keep = 1;
-			log_warnx("%s: on a read-only filesystem (a "
-			    "write-protected card?): its files are filed but "
-			    "not removed (--move)", log_esc(src[i]));
-			imp->warnings++;
-		}
+	for (i = 0; i < nsrc; i++) {
+		if ((j = cov[i]) == -1)
+			continue;
+		while (cov[j] != -1)
+			j = cov[j];
+		if (roots[j] >= 0) {
+			log_info("%s: %s %s; taken from there, once",
+			    log_esc(src[i]), strcmp(sr.real[i],
+			    sr.real[j]) == 0 ? "the same folder as" :
+			    "inside", log_esc(src[j]));
+			roots[i] = -2;
+		} else if ((roots[i] = import_source_open(imp, sc, src[i])) ==
+		    -1)
+			(*bad)++;	/* refused as the other was */
 	}
+	for (i = 0; sr.real != NULL && i < nsrc; i++)
+		free(sr.real[i]);
+	free(sr.real);
+	free(sr.dirs);
+	free(cov);
 	if (*bad == nsrc) {
 		scan_free(sc);
 		imp->sc = NULL;
@@ -583,13 +687,13 @@ import_groups(struct import *imp, int nsrc, const int *roots)
 	sigaction(SIGHUP, &sa, NULL);
 
 	for (i = 0; imp->progress && i < nsrc && !import_interrupted; i++)
-		if (roots[i] != -1) {
+		if (roots[i] >= 0) {
 			scan_count(sc, roots[i], &files, &bytes);
 			imp->expect_files += files;
 			imp->expect_bytes += bytes;
 		}
 	for (i = 0; i < nsrc; i++)
-		if (roots[i] != -1)
+		if (roots[i] >= 0)
 			scan_walk(sc, roots[i]);
 	batch_flush(imp);
 	store_hash_end();	/* the unnamed file made ahead for a next copy */

@@ -7,7 +7,9 @@
 #    from 1969 with a fraction of a second: imported (no overflow: the ASan
 #    pass runs this too), the catalogue holds the nearest time it can, a
 #    second run calls them already imported, and both go to a dir remote
-#    and verify there.
+#    and verify there;
+#  - overlapping sources (a folder, a folder and a file inside it, a link
+#    to one): each file taken and counted once, not as its own duplicate.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 
@@ -67,4 +69,24 @@ expect_rc 0
     fail "1969: mtime on the remote"
 sb verify --remote usb --download
 expect_rc 0
+
+# Sources that overlap: a folder and a folder inside it, one of its files,
+# the folder again with a slash, through a link to it. Each file is taken
+# once and counted once, none "a duplicate" of itself; a hidden folder
+# named on its own (which the walk leaves alone) is still taken; --move
+# empties them all.
+O=$T/over
+mkdir -p "$O/sub" "$O/.hidden"
+distinct_jpegs "$O/sub" 200 3 over
+distinct_jpegs "$O" 210 1 top
+distinct_jpegs "$O/.hidden" 220 1 hid
+ln -s "$O/sub" "$T/sublink"
+sb import --settle 0 --no-progress --move "$O" "$O/sub" "$T/sublink" \
+    "$O/sub/" "$(ls "$O"/*.jpg "$O"/*.JPG 2>/dev/null | head -1)" "$O/.hidden"
+expect_rc 0
+grep -q "^5 files seen: 5 imported, 0 duplicates" "$T/out" ||
+    { cat "$T/out" "$T/err" >&2; fail "overlapping sources"; }
+grep -q "sub: inside .*over; taken from there, once" "$T/err" ||
+    { cat "$T/err" >&2; fail "overlap not said"; }
+[ -z "$(find "$O" -type f)" ] || fail "--move left $(find "$O" -type f)"
 echo "ok"
