@@ -403,7 +403,8 @@ queue_done(struct catalog *cat, int64_t job_id, int skipped,
 	    "'done', done_at = ?, skipped = ?, last_error = NULL, "
 	    "attempts = attempts + 1, upload_id = NULL, part_size = NULL, "
 	    "remote_path = ?, tmp_path = NULL, claimed_by = NULL, "
-	    "lease_until = NULL WHERE id = ? AND claimed_by = ?")) == NULL)
+	    "lease_until = NULL, verified_at = NULL, verify_status = NULL "
+	    "WHERE id = ? AND claimed_by = ?")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
 	sqlite3_bind_int(st, 2, skipped);

@@ -76,6 +76,12 @@ sb_sync s3 >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "s3: sync"; }
 cat "$W/out" "$W/err"
 grep -q "^remote s3: 4 files: 4 uploaded ([0-9.]* MB), 0 already there, 0 failed$" \
     "$W/out" || sb_fail "s3: a rotten copy was taken for the file"
+# The copies sent again are not yet verified: the old copies' "changed"
+# is not theirs (status and --sample read it).
+[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT count(*) FROM upload_jobs
+    WHERE verify_status IS NOT NULL AND remote_id =
+    (SELECT id FROM remotes WHERE name = 's3')")" = 0 ] ||
+    sb_fail "s3: the copies sent again still carry the old copies' finding"
 for n in A-1.JPG BIG-1.MP4 C-2.JPG; do
 	grep -q "remote s3: $d/${n%%-*}.*: a different file has that name there; sent as $d/$n$" \
 	    "$W/err" || sb_fail "s3: not sent beside as $n"
