@@ -348,6 +348,7 @@ dav_put(struct xfer *x, const struct upload *up, const char *name)
 	struct dav_priv	*d = x->remote->priv;
 	struct dav_call	 c;
 	struct xreq	 rq;
+	struct timespec	 ts;
 	unsigned char	 md[32];
 	char		*path, *tmp, hex[65];
 	int		 fd, rc, moved = 0;
@@ -368,8 +369,8 @@ dav_put(struct xfer *x, const struct upload *up, const char *name)
 	c.d = d;
 	c.url = dav_url(d, tmp, 0);
 	c.ctype = up->mime;
-	snprintf(c.mtime, sizeof c.mtime, "%lld",
-	    (long long)(up->mtime_ns / 1000000000));
+	remote_timespec(up->mtime_ns, &ts);	/* the second it falls in */
+	snprintf(c.mtime, sizeof c.mtime, "%lld", (long long)ts.tv_sec);
 	xreq_init(&rq, "PUT");
 	rq.has_body = 1;
 	rq.body.fd = fd;

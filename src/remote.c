@@ -276,14 +276,19 @@ remote_timespec(int64_t ns, struct timespec *ts)
 	}
 }
 
-/* mtime as rclone writes it: seconds, '.', nine digits of nanoseconds. */
+/*
+ * mtime as rclone writes it: seconds, '.', nine digits of nanoseconds, a
+ * '-' before for a time before 1970 ("-0.500000000" is half a second
+ * before).
+ */
 void
 remote_mtime_str(int64_t ns, char *buf, size_t size)
 {
-	struct timespec	ts;
+	uint64_t	a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
 
-	remote_timespec(ns, &ts);
-	snprintf(buf, size, "%lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
+	snprintf(buf, size, "%s%llu.%09llu", ns < 0 ? "-" : "",
+	    (unsigned long long)(a / 1000000000),
+	    (unsigned long long)(a % 1000000000));
 }
 
 /* Standard base64 of n bytes into out (4 * ceil(n / 3) + 1 bytes). */
@@ -705,8 +710,10 @@ int
 remote_mtime_parse(const char *s, int64_t *ns)
 {
 	int64_t	sec = 0, frac = 0;
-	int	digits = 0, n = 0;
+	int	digits = 0, n = 0, neg = *s == '-';
 
+	if (neg)
+		s++;
 	if (*s == '\0')
 		return -1;
 	for (; *s >= '0' && *s <= '9'; s++, n++) {
@@ -727,6 +734,8 @@ remote_mtime_parse(const char *s, int64_t *ns)
 	for (; digits < 9; digits++)
 		frac *= 10;
 	*ns = sec * 1000000000 + frac;
+	if (neg)
+		*ns = -*ns;
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "shoebox.h"
 #include "scan.h"
 #include "store.h"
+#include "remote.h"
 
 #define SIZE	(3 * 1024 * 1024 + 12345)	/* several buffers, and a tail */
 
@@ -297,6 +298,39 @@ test_disk_full(void **state)
 	assert_false(err_disk_full(""));
 }
 
+/* rclone's mtime text, both ways, before 1970 too (a '-' and a fraction). */
+static void
+test_remote_mtime(void **state)
+{
+	static const struct {
+		int64_t		 ns;
+		const char	*text;
+	} t[] = {
+		{ 0, "0.000000000" },
+		{ 1577836798123456789LL, "1577836798.123456789" },
+		{ -500000000, "-0.500000000" },
+		{ -1, "-0.000000001" },
+		{ -86400000000000LL, "-86400.000000000" },
+		{ -86399500000000LL, "-86399.500000000" },
+	};
+	char	buf[64];
+	int64_t	ns;
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		remote_mtime_str(t[i].ns, buf, sizeof buf);
+		assert_string_equal(buf, t[i].text);
+		assert_int_equal(remote_mtime_parse(buf, &ns), 0);
+		assert_true(ns == t[i].ns);
+	}
+	assert_int_equal(remote_mtime_parse("-", &ns), -1);
+	assert_int_equal(remote_mtime_parse("--1", &ns), -1);
+	assert_int_equal(remote_mtime_parse("1.5x", &ns), -1);
+	assert_int_equal(remote_mtime_parse("-1.5", &ns), 0);
+	assert_true(ns == -1500000000LL);
+}
+
 int
 main(void)
 {
@@ -307,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_pass_region_and_errors),
 		cmocka_unit_test(test_ahead),
 		cmocka_unit_test(test_disk_full),
+		cmocka_unit_test(test_remote_mtime),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
