@@ -491,68 +491,119 @@ import_fence_remotes(struct import *imp, struct scan *sc)
 /* The sources' real paths, and which are folders (import_covered). */
 struct srcreal {
 	char		**real;		/* by source; NULL: not there */
+	int		 *first;	/* the first source of the same path */
 	int		 *dirs;		/* the folders among them */
 	int		  ndirs;
+	char		 *isdir;	/* by source */
 };
 
 /*
- * Is src[i] the folder src[j] (j < i), or inside a folder src[j] walks
- * anyway (by real paths, with no dot-name on the way, which the walk
- * leaves alone)? "import A A/sub", or the same card twice: each file is
- * taken once, not counted as a duplicate of itself. The other's index,
- * or -1.
+ * A source another one given takes anyway: the same path given before
+ * (the same card twice, a file named twice), or a folder whose walk
+ * reaches it (by real paths; scan_reaches: not through a name the walk
+ * leaves alone, a fence, or too deep): "import A A/sub". Each file is
+ * taken once, not counted as a duplicate of itself. Only a source that is
+ * walked (roots >= 0) or itself taken so (-2) counts, with roots NULL any.
+ * Its index, or -1.
  */
 static int
-import_covered(const struct srcreal *sr, int i)
+import_covered(const struct scan *sc, const struct srcreal *sr,
+    const int *roots, int i)
 {
-	const char	*rest;
-	char		**real = sr->real;
-	size_t		 n;
-	int		 j, k;
+	char	**real = sr->real;
+	int	  j, k;
 
 	if (real[i] == NULL)
 		return -1;
+	for (j = sr->first[i]; j < i; j++)
+		if (real[j] != NULL && strcmp(real[i], real[j]) == 0 &&
+		    (roots == NULL || roots[j] >= 0 || roots[j] == -2))
+			return j;
 	for (k = 0; k < sr->ndirs; k++) {
 		j = sr->dirs[k];
-		if (j == i || real[j] == NULL || !path_below(real[i], real[j]))
+		if (j == i || real[j] == NULL ||
+		    (roots != NULL && roots[j] < 0 && roots[j] != -2) ||
+		    strcmp(real[i], real[j]) == 0 ||
+		    !path_below(real[i], real[j]))
 			continue;
-		n = strlen(real[j]);
-		if (real[i][n] == '\0' && j > i)
-			continue;		/* the same: the first walks */
-		rest = real[i] + n;
-		if (strcmp(real[j], "/") == 0)
-			rest--;
-		if (strstr(rest, "/.") != NULL)
-			continue;		/* hidden below: not walked */
-		return j;
+		if (scan_reaches(sc, real[j], real[i], sr->isdir[i]))
+			return j;
 	}
 	return -1;
 }
 
-/*
- * Fill sr for import_covered: 0, or -1 when no source is a folder (a
- * shell's DROP/ *.JPG: nothing to look up).
- */
+static const struct srcreal	*srcreal_sorting;
+
+/* By real path, then by place; those not there last. */
 static int
+srcreal_cmp(const void *a, const void *b)
+{
+	int		 x = *(const int *)a, y = *(const int *)b, c;
+	char *const	*real = srcreal_sorting->real;
+
+	if (real[x] == NULL || real[y] == NULL)
+		c = (real[x] == NULL) - (real[y] == NULL);
+	else
+		c = strcmp(real[x], real[y]);
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* By the length of the real path: the outer folders first. */
+static int
+srcreal_outer(const void *a, const void *b)
+{
+	int		 x = *(const int *)a, y = *(const int *)b;
+	char *const	*real = srcreal_sorting->real;
+	size_t		 lx = real[x] != NULL ? strlen(real[x]) : 0;
+	size_t		 ly = real[y] != NULL ? strlen(real[y]) : 0;
+
+	if (lx != ly)
+		return (lx > ly) - (lx < ly);
+	return (x > y) - (x < y);
+}
+
+/* Fill sr for import_covered: every source's real path, the folders. */
+static void
 import_srcreal(struct srcreal *sr, int nsrc, char **src)
 {
-	struct stat	sb;
-	int		i;
+	struct stat	 sb;
+	int		*order, i, k;
 
 	memset(sr, 0, sizeof *sr);
-	for (i = 0; i < nsrc; i++)
-		if (stat(src[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			if (sr->dirs == NULL)
-				sr->dirs = xcalloc((size_t)nsrc,
-				    sizeof *sr->dirs);
-			sr->dirs[sr->ndirs++] = i;
-		}
-	if (sr->ndirs == 0)
-		return -1;
+	sr->isdir = xcalloc((size_t)nsrc, 1);
+	sr->dirs = xcalloc((size_t)nsrc, sizeof *sr->dirs);
 	sr->real = xcalloc((size_t)nsrc, sizeof *sr->real);
-	for (i = 0; i < nsrc; i++)
+	sr->first = xcalloc((size_t)nsrc, sizeof *sr->first);
+	order = xcalloc((size_t)nsrc, sizeof *order);
+	for (i = 0; i < nsrc; i++) {
+		if (stat(src[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			sr->dirs[sr->ndirs++] = i;
+			sr->isdir[i] = 1;
+		}
 		sr->real[i] = realpath(src[i], NULL);
-	return 0;
+		order[i] = i;
+	}
+	/* The same path given twice: each knows the first of its kind. */
+	srcreal_sorting = sr;
+	qsort(order, (size_t)nsrc, sizeof *order, srcreal_cmp);
+	for (k = 0; k < nsrc; k++)
+		sr->first[order[k]] = k > 0 && sr->real[order[k]] != NULL &&
+		    strcmp(sr->real[order[k]], sr->real[order[k - 1]]) == 0 ?
+		    sr->first[order[k - 1]] : order[k];
+	free(order);
+}
+
+static void
+srcreal_free(struct srcreal *sr, int nsrc)
+{
+	int	i;
+
+	for (i = 0; sr->real != NULL && i < nsrc; i++)
+		free(sr->real[i]);
+	free(sr->real);
+	free(sr->first);
+	free(sr->dirs);
+	free(sr->isdir);
 }
 
 /* Open the source src for the walk: its root, or -1 after saying why. */
@@ -595,44 +646,44 @@ import_sources_open(struct import *imp, int nsrc, char **src, int *roots,
 	struct scan	*sc;
 	struct stat	 lsb;
 	struct srcreal	 sr;
-	int		*cov, i, j;
+	int		*later, nlater = 0, i, j, k;
 
-	memset(&sr, 0, sizeof sr);
-	cov = xcalloc((size_t)nsrc, sizeof *cov);
-	for (i = 0; i < nsrc; i++)
-		cov[i] = -1;
-	if (nsrc > 1 && import_srcreal(&sr, nsrc, src) == 0)
-		for (i = 0; i < nsrc; i++)
-			cov[i] = import_covered(&sr, i);
 	sc = imp->sc = scan_new(import_dir, imp);
 	if (stat(imp->library, &lsb) == 0)
 		scan_fence(sc, &lsb, "the library", 1);
 	import_fence_remotes(imp, sc);
+	memset(&sr, 0, sizeof sr);
+	later = xcalloc((size_t)nsrc, sizeof *later);
+	if (nsrc > 1)
+		import_srcreal(&sr, nsrc, src);
+	/* Those no other source takes first; then the others, outer first. */
 	*bad = 0;
 	for (i = 0; i < nsrc; i++)
-		if (cov[i] == -1 && (roots[i] = import_source_open(imp, sc,
-		    src[i])) == -1)
+		roots[i] = -1;
+	for (i = 0; i < nsrc; i++)
+		if (nsrc > 1 && import_covered(sc, &sr, NULL, i) != -1)
+			later[nlater++] = i;
+		else if ((roots[i] = import_source_open(imp, sc, src[i])) ==
+		    -1)
 			(*bad)++;
-	for (i = 0; i < nsrc; i++) {
-		if ((j = cov[i]) == -1)
-			continue;
-		while (cov[j] != -1)
-			j = cov[j];
-		if (roots[j] >= 0) {
+	if (nlater > 0) {
+		srcreal_sorting = &sr;
+		qsort(later, (size_t)nlater, sizeof *later, srcreal_outer);
+	}
+	for (k = 0; k < nlater; k++) {
+		i = later[k];
+		if ((j = import_covered(sc, &sr, roots, i)) != -1) {
 			log_info("%s: %s %s; taken from there, once",
 			    log_esc(src[i]), strcmp(sr.real[i],
-			    sr.real[j]) == 0 ? "the same folder as" :
-			    "inside", log_esc(src[j]));
+			    sr.real[j]) == 0 ? "the same as" : "inside",
+			    log_esc(src[j]));
 			roots[i] = -2;
 		} else if ((roots[i] = import_source_open(imp, sc, src[i])) ==
 		    -1)
 			(*bad)++;	/* refused as the other was */
 	}
-	for (i = 0; sr.real != NULL && i < nsrc; i++)
-		free(sr.real[i]);
-	free(sr.real);
-	free(sr.dirs);
-	free(cov);
+	srcreal_free(&sr, nsrc);
+	free(later);
 	if (*bad == nsrc) {
 		scan_free(sc);
 		imp->sc = NULL;

@@ -45,6 +45,7 @@ struct root_id {
 	dev_t		 dev;
 	ino_t		 ino;
 	int		 gone;
+	int		 unwatched;	/* its watch ended (IN_IGNORED) */
 };
 
 /* A file that changed, and when it will have settled. */
@@ -452,21 +453,24 @@ watch_roots(struct watch *w, int quiet)
 	struct stat	 sb;
 	struct root_id	*id;
 	char		 buf[PATH_MAX * 2];
-	int		 k, again = 0;
+	int		 k, st, again = 0;
 
 	for (k = 0; k < w->nroots; k++) {
 		id = &w->rootid[k];
-		if (stat(w->roots[k], &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		if ((st = lstat(w->roots[k], &sb)) == -1 ||
+		    !S_ISDIR(sb.st_mode)) {
 			if (!id->gone && !quiet)
-				log_warnx("watch: %s is gone (removed, or its "
-				    "disk unmounted); it is looked at again "
-				    "when it is back", log_path(w->roots[k],
-				    buf, sizeof buf));
+				log_warnx("watch: %s %s; it is looked at again "
+				    "when it is a folder again",
+				    log_path(w->roots[k], buf, sizeof buf),
+				    st == 0 && S_ISLNK(sb.st_mode) ? "is a "
+				    "symbolic link now, not followed" : "is "
+				    "gone (removed, or its disk unmounted)");
 			id->gone = 1;
 			continue;
 		}
-		if (!quiet && (id->gone || sb.st_dev != id->dev ||
-		    sb.st_ino != id->ino)) {
+		if (!quiet && (id->gone || id->unwatched ||
+		    sb.st_dev != id->dev || sb.st_ino != id->ino)) {
 			log_info("watch: %s %s", log_path(w->roots[k], buf,
 			    sizeof buf), id->gone ? "is back" : "is another "
 			    "folder now (made again, or a mount over it)");
@@ -474,7 +478,7 @@ watch_roots(struct watch *w, int quiet)
 		}
 		id->dev = sb.st_dev;
 		id->ino = sb.st_ino;
-		id->gone = 0;
+		id->gone = id->unwatched = 0;
 	}
 	w->rootcheck = now() + WATCH_ROOTS;
 	return again;
@@ -560,6 +564,21 @@ watch_batch(struct watch *w)
 	free(dirs);
 }
 
+/*
+ * The watch of the folder path ended: if it is a DIR's, the next look at
+ * the DIRs watches it again, even where a folder made again at its name
+ * has the same inode number (ext4 hands the freed one out again).
+ */
+static void
+watch_root_lost(struct watch *w, const char *path)
+{
+	int	k;
+
+	for (k = 0; k < w->nroots; k++)
+		if (strcmp(path, w->roots[k]) == 0)
+			w->rootid[k].unwatched = 1;
+}
+
 /* Read what inotify has to say; a lost queue means a rescan. */
 static void
 watch_read(struct watch *w)
@@ -583,6 +602,7 @@ watch_read(struct watch *w)
 			    w->wdpath[ev->wd] == NULL)
 				continue;
 			if (ev->mask & IN_IGNORED) {	/* folder gone */
+				watch_root_lost(w, w->wdpath[ev->wd]);
 				free(w->wdpath[ev->wd]);
 				w->wdpath[ev->wd] = NULL;
 				continue;
@@ -723,7 +743,12 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 		}
 		w.roots = xreallocarray(w.roots, (size_t)w.nroots + 1,
 		    sizeof *w.roots);
-		w.roots[w.nroots] = xstrdup(argv[i]);
+		/*
+		 * Its real path: a link given is followed now, once; one put
+		 * at its name later (by whoever can write its parent) is not.
+		 */
+		if ((w.roots[w.nroots] = realpath(argv[i], NULL)) == NULL)
+			w.roots[w.nroots] = xstrdup(argv[i]);
 		n = strlen(w.roots[w.nroots]);
 		while (n > 1 && w.roots[w.nroots][n - 1] == '/')
 			w.roots[w.nroots][--n] = '\0';

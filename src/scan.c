@@ -881,6 +881,50 @@ scan_source_file(struct scan *sc, const char *root, const char *clean)
 }
 
 /*
+ * Would the walk of the folder top reach path below it (both real paths;
+ * path a folder if dir)? Not when a name on the way (or path's own) is one
+ * the walk leaves alone, a fence is on the way or is path, or path lies
+ * deeper than the walk goes. For import's overlapping sources.
+ */
+int
+scan_reaches(const struct scan *sc, const char *top, const char *path,
+    int dir)
+{
+	struct stat	 sb;
+	const char	*p = path + strlen(top), *end;
+	char		 comp[NAME_MAX + 1], *up, *slash;
+	size_t		 n;
+	int		 depth = 0, last, ok = 1;
+
+	for (; *p != '\0'; p = end) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, "/");
+		if ((n = (size_t)(end - p)) >= sizeof comp)
+			return 0;
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		last = end[strspn(end, "/")] == '\0';
+		if (scan_ignored_name(comp, !last || dir) ||
+		    (!last || dir ? ++depth : depth) > SCAN_MAXDEPTH)
+			return 0;
+	}
+	/* path and each folder above it, up to top: none a fence */
+	up = xstrdup(path);
+	while (ok && strlen(up) > strlen(top)) {
+		if (stat(up, &sb) == 0 && fenced(sc, &sb) != NULL)
+			ok = 0;
+		if ((slash = strrchr(up, '/')) == NULL)
+			break;
+		*slash = '\0';
+	}
+	free(up);
+	return ok;
+}
+
+/*
  * Open a source: a directory or a single file. The source itself may be
  * reached through links (a card mounted at /media/x, linked from
  * /mnt/card); nothing below it is. Returns its root for scan_walk, or -1
@@ -993,11 +1037,12 @@ scan_count(struct scan *sc, int root, uint64_t *files, uint64_t *bytes)
 }
 
 /*
- * A source folder path below the folder top (watch's DIR, which links may
- * lead to): opened from top one folder at a time, never through a link,
- * so that a folder swapped for a link since its files arrived (to a
- * private folder holding the same names) is not walked. Returns its root
- * for scan_walk, or -1 after saying why.
+ * A source folder path at or below the folder top (watch's DIR, its real
+ * path as the watch began): opened from top one folder at a time, never
+ * through a link, top itself included, so that a folder swapped for a
+ * link since its files arrived (to a private folder holding the same
+ * names) is not walked. Returns its root for scan_walk, or -1 after saying
+ * why.
  */
 int
 scan_source_below(struct scan *sc, const char *top, const char *path)
@@ -1010,14 +1055,22 @@ scan_source_below(struct scan *sc, const char *top, const char *path)
 
 	while (*rel == '/')
 		rel++;
-	if (*rel == '\0')
-		return scan_source(sc, path);
-	if ((tfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		log_warn("%s", log_path(top, buf, sizeof buf));
+	if ((tfd = open(top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP || (errno == ENOTDIR && lstat(top, &sb) ==
+		    0 && S_ISLNK(sb.st_mode)))
+			log_warnx("%s: is a symbolic link now; not followed",
+			    log_path(top, buf, sizeof buf));
+		else
+			log_warn("%s", log_path(top, buf, sizeof buf));
 		return -1;
 	}
-	fd = store_opendirs(tfd, rel, 0, "folder", err, sizeof err);
-	close(tfd);
+	if (*rel == '\0')
+		fd = tfd;
+	else {
+		fd = store_opendirs(tfd, rel, 0, "folder", err, sizeof err);
+		close(tfd);
+	}
 	if (fd == -1) {
 		log_warnx("%s: %s", log_path(top, buf, sizeof buf), err);
 		return -1;

@@ -103,6 +103,8 @@ int		 scan_add(struct scan *, const char *);
 void		 scan_entry_stat(const struct scan_entry *, struct stat *);
 struct scan_entry *scan_entry_dup(const struct scan_entry *);
 int		 scan_ignored_name(const char *, int);
+int		 scan_reaches(const struct scan *, const char *, const char *,
+		    int);
 
 /* scan-group.c: a directory's files sorted, sidecars paired */
 void		 scan_group(struct scan *);

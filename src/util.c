@@ -216,16 +216,17 @@ sidecar_rename(const char *sc, const char *orig, const char *name, char *out,
 
 /*
  * The real place of path (realpath), or, where it is not there yet, of
- * its nearest folder that is, with the names still to be made as written
- * ("new/day" under a real "/srv" is "/srv/new/day"); NULL when none is
- * there or a name to be made is "." or "..". Free it.
+ * its nearest folder that is, with the names still to be made after it
+ * ("new/day" under a real "/srv" is "/srv/new/day"; "new/../x" is
+ * "/srv/x", as the folders made will be); NULL when none is there. Free
+ * it.
  */
 char *
 path_real(const char *path)
 {
 	char	*p = xstrdup(path), *tail = xstrdup(""), *real, *slash, *t;
-	char	*name;
-	size_t	 n;
+	char	*name, *out, *c;
+	size_t	 n, len, cap;
 
 	for (;;) {
 		while ((n = strlen(p)) > 1 && p[n - 1] == '/')
@@ -234,8 +235,7 @@ path_real(const char *path)
 			break;
 		slash = strrchr(p, '/');
 		name = slash != NULL ? slash + 1 : p;
-		if (errno != ENOENT || *name == '\0' ||
-		    strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		if (errno != ENOENT || *name == '\0') {
 			free(p);
 			free(tail);
 			return NULL;
@@ -250,15 +250,27 @@ path_real(const char *path)
 		else
 			*slash = '\0';
 	}
-	if (*tail != '\0')
-		xasprintf(&t, "%s%s%s", real, strcmp(real, "/") != 0 ? "/" :
-		    "", tail);
-	else
-		t = xstrdup(real);
+	/* The names to be made, in order: "." stays, ".." goes up one. */
+	cap = strlen(real) + strlen(tail) + 2;
+	out = xmalloc(cap);
+	strlcpy_sb(out, real, cap);
+	for (c = strtok_r(tail, "/", &name); c != NULL;
+	    c = strtok_r(NULL, "/", &name)) {
+		len = strlen(out);
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			if ((slash = strrchr(out, '/')) != NULL)
+				slash[slash == out ? 1 : 0] = '\0';
+			continue;
+		}
+		snprintf(out + len, cap - len, "%s%s", len > 0 &&
+		    out[len - 1] == '/' ? "" : "/", c);
+	}
 	free(real);
 	free(p);
 	free(tail);
-	return t;
+	return out;
 }
 
 /* Is the path path top itself or below it (both as written, no "..")? */

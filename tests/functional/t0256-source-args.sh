@@ -89,4 +89,25 @@ grep -q "^5 files seen: 5 imported, 0 duplicates" "$T/out" ||
 grep -q "sub: inside .*over; taken from there, once" "$T/err" ||
     { cat "$T/err" >&2; fail "overlap not said"; }
 [ -z "$(find "$O" -type f)" ] || fail "--move left $(find "$O" -type f)"
+# A folder the walk of its parent leaves alone (a NAS's #recycle, a folder
+# over 64 deep), named on its own beside the parent: still taken; the
+# library inside a source folder, named too: still refused (exit 2).
+mkdir -p "$O/#recycle"
+distinct_jpegs "$O/#recycle" 230 1 rec
+deep=$O/d
+i=0
+while [ $i -lt 66 ]; do deep=$deep/d; i=$((i + 1)); done
+distinct_jpegs "$deep" 240 1 deep
+sb import --settle 0 --no-progress "$O" "$O/#recycle" "$deep"
+grep -q "^[0-9]* files seen: 2 imported" "$T/out" ||
+    { cat "$T/out" "$T/err" >&2; fail "#recycle or a deep folder named"; }
+distinct_jpegs "$O/twice" 250 1 twice
+sb import --settle 0 --no-progress "$O/twice/IMG_0250.JPG" \
+    "$O/./twice/IMG_0250.JPG"
+grep -q "^1 files seen: 1 imported, 0 duplicates" "$T/out" ||
+    { cat "$T/out" "$T/err" >&2; fail "one file named twice"; }
+sb import --settle 0 --no-progress "$T" "$LIB"
+expect_rc 2
+grep -q "is the library or inside it, not a source" "$T/err" ||
+    { cat "$T/err" >&2; fail "the library named beside its parent"; }
 echo "ok"

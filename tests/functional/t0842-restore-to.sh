@@ -30,7 +30,8 @@ sb restore --remote usb --to "$T/full" --no-progress
 expect_rc 2
 grep -q "not empty" "$T/err" || fail "non-empty --to: $(cat "$T/err")"
 
-for inner in "$LIB/restored" "$LIB/a/b" "$LIB/2004/x"; do
+for inner in "$LIB/restored" "$LIB/a/b" "$LIB/2004/x" "$LIB/new/../r" \
+    "$LIB/x/./y"; do
 	for how in "" --rebuild; do
 		sb restore --remote usb --to "$inner" $how --no-progress
 		expect_rc 2
@@ -38,7 +39,8 @@ for inner in "$LIB/restored" "$LIB/a/b" "$LIB/2004/x"; do
 		    fail "--to $inner $how: $(cat "$T/out" "$T/err")"
 	done
 done
-[ -e "$LIB/restored" ] || [ -e "$LIB/a" ] || [ -e "$LIB/2004/x" ] &&
+[ -e "$LIB/restored" ] || [ -e "$LIB/a" ] || [ -e "$LIB/2004/x" ] ||
+    [ -e "$LIB/new" ] || [ -e "$LIB/r" ] || [ -e "$LIB/x" ] &&
     fail "a library was made inside the library"
 (cd "$T" && sb restore --remote usb --to library/ --no-progress)
 expect_rc 2

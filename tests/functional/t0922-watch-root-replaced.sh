@@ -1,10 +1,12 @@
 #!/bin/sh
 # shoebox watch DIR where DIR itself goes away and comes back: removed and
 # made again (a script that empties the drop folder with rm -rf), and a
-# disk mounted over it and unmounted (a share remounted). Its old inotify
-# watch sees nothing of the new folder; watch notices within seconds, says
-# so, and files written into the new DIR are imported, each once. Before,
-# watch went on quietly and imported nothing, ever.
+# disk mounted over it and unmounted (a share remounted), removed and made
+# again at once (the same inode number). Its old inotify watch sees nothing
+# of the new folder; watch notices within seconds, says so, and files
+# written into the new DIR are imported, each once. Before, watch went on
+# quietly and imported nothing, ever. With --move, DIR swapped for a link
+# to a private folder is said and not followed (nor on a SIGHUP rescan).
 . "$TOP/tests/lib/common.sh"
 
 S=$TOP/tests/sample-card/DCIM/100CANON
@@ -53,6 +55,36 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8m shoebox-t0922 "$D" \
 else
 	echo "note: cannot mount a tmpfs; the mount over DIR is not tested"
 fi
+# Removed and made again at once: ext4 hands the same inode number out
+# again, so the folder's own watch ending is what says it is new.
+rm -rf "$D" && mkdir "$D"
+sleep 3
+cp "$FIX/exiv2-nikon-d70.jpg" "$D/QUICK.JPG"
+printf 'x' >>"$D/QUICK.JPG"
+wait_until 15 has QUICK ||
+    fail "a file in the DIR made again at once: $(cat "$T/w.err")"
+stop
+wpid=""
+
+# watch --move of a shared folder whose parent another user can write:
+# DIR renamed away and a link to a private folder put at its name. The
+# link is said and never followed; the private photos stay.
+mkdir -p "$T/share/incoming" "$T/private"
+distinct_jpegs "$T/private" 300 3 private
+"$SHOEBOX" watch --move --settle 0 "$T/share/incoming" >"$T/w2.out" \
+    2>"$T/w2.err" &
+wpid=$!
+wait_until 10 grep -q 'start: looking at every file' "$T/w2.err" ||
+    fail "the second watch did not start"
+mv "$T/share/incoming" "$T/share/incoming.old"
+ln -s "$T/private" "$T/share/incoming"
+wait_until 10 grep -q 'incoming is a symbolic link now, not followed' \
+    "$T/w2.err" || fail "the link was not said: $(cat "$T/w2.err")"
+kill -HUP "$wpid"
+sleep 3
+[ "$(ls "$T/private" | wc -l)" = 3 ] ||
+    fail "photos moved out of the private folder: $(cat "$T/w2.err")"
+libfiles | grep -q IMG_030 && fail "the private folder's photos were imported"
 for n in FIRST AGAIN; do
 	[ "$(libfiles | grep -c $n)" = 1 ] || fail "$n imported more than once"
 done
