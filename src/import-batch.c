@@ -302,6 +302,9 @@ pending_free(struct pending *p)
 	free(p->abspath);
 	free(p->dir);
 	free(p->name);
+	while (p->nsc > 0)
+		free(p->scpaths[--p->nsc]);
+	free(p->scpaths);
 	free(p);
 }
 
@@ -314,7 +317,7 @@ pending_free(struct pending *p)
 static int
 dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 {
-	struct store_dest d = { -1, NULL, 0, 1 };
+	struct store_dest d = { -1, NULL, 0, 1, NULL, NULL };
 	char		  dir[PATH_MAX], err[512];
 	char		 *slash;
 	int		  rc = lib_check(imp, dup);
@@ -361,7 +364,7 @@ enum outcome
 import_finish(struct import *imp, struct pending *p, int dirsync,
     struct placed *out)
 {
-	struct store_dest d = { -1, NULL, 0, 0 };
+	struct store_dest d = { -1, NULL, 0, 0, NULL, NULL };
 	struct cat_file	 dup;
 	char		 rel[PATH_MAX * 2], err[512];
 	int64_t		 id;
@@ -407,6 +410,12 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
 	d.dirfd = p->dirfd;
 	d.dirsync = dirsync;
+	if (p->nsc > 0) {
+		/* Its sidecars follow its name: none may land on another's. */
+		d.name_ok = plan_sidecars_free;
+		d.name_arg = p;
+		p->imp = imp;
+	}
 	if ((rc = store_link_sync(&p->f, &d, p->name, err, sizeof err)) == -1)
 		goto failed;
 	linked = rc == STORE_LINKED;

@@ -355,10 +355,11 @@ import_place(struct import *imp, struct infile *f)
 static struct pending *
 import_copy(struct import *imp, struct infile *f, enum outcome *o)
 {
-	struct store_dest	 dest = { -1, NULL, 0, 0 };
+	struct store_dest	 dest = { -1, NULL, 0, 0, NULL, NULL };
 	struct store_file	 copy;
 	struct pending		*p;
 	uint64_t		 avail;
+	long			 j;
 
 	if ((dest.dirfd = lib_dir(imp, f->out->dir, f->err,
 	    sizeof f->err)) == -1)
@@ -409,6 +410,12 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	p->f = copy;
 	p->main_id = f->mp != NULL ? f->mp->id : 0;
 	p->sidecar = f->mp != NULL;
+	for (j = f->mp == NULL ? f->e->first : -1; j != -1;
+	    j = imp->sc->e[j].next) {
+		p->scpaths = xreallocarray(p->scpaths, (size_t)p->nsc + 1,
+		    sizeof *p->scpaths);
+		p->scpaths[p->nsc++] = xstrdup(imp->sc->e[j].path);
+	}
 	return p;
 failed:
 	*o = infile_failed(imp, f);

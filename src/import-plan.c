@@ -331,6 +331,77 @@ plan_sidecar(struct import *imp, const char *sc, const struct placed *mp,
 			*p = (char)toupper((unsigned char)*p);
 }
 
+#define SIDECAR_CMP_MAX	(4 << 20)	/* sidecars compared bytewise */
+
+/* Does the file at name in dirfd hold what path (size bytes) holds? */
+static int
+same_bytes(const char *path, int dirfd, const char *name, off_t size)
+{
+	char	a[8192], b[8192];
+	ssize_t	n;
+	off_t	at = 0;
+	int	fa, fb, same = 0;
+
+	if (size > SIDECAR_CMP_MAX ||
+	    (fa = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return 0;
+	if ((fb = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1) {
+		close(fa);
+		return 0;
+	}
+	for (;;) {
+		if ((n = pread(fa, a, sizeof a, at)) < 0 ||
+		    pread(fb, b, sizeof b, at) != n || memcmp(a, b,
+		    (size_t)n) != 0)
+			break;
+		if (n == 0) {
+			same = at == size;
+			break;
+		}
+		at += n;
+	}
+	close(fa);
+	close(fb);
+	return same;
+}
+
+/*
+ * store_dest.name_ok for a main file with sidecars (arg: its pending): is
+ * name, in the folder dirfd, a name its sidecars can follow (plan_sidecar)
+ * without one landing on another file's? IMG_0001.JPG whose IMG_0001.XMP
+ * is already another camera's goes as IMG_0001-1.JPG with IMG_0001-1.XMP,
+ * so that no photo is paired by name with another's sidecar. A sidecar's
+ * name holding the same bytes (filed by an interrupted run) is no other
+ * file's. 1 if so, 0 if not.
+ */
+int
+plan_sidecars_free(void *arg, int dirfd, const char *name)
+{
+	struct pending	*p = arg;
+	struct placed	*mp;
+	struct stat	 sb;
+	const char	*base;
+	char		 sc[NAME_MAX * 4 + 1], out[NAME_MAX * 4 + 1];
+	int		 i, ok = 1;
+
+	mp = xmalloc(sizeof *mp);
+	strlcpy_sb(mp->orig, p->e->name, sizeof mp->orig);
+	strlcpy_sb(mp->name, name, sizeof mp->name);
+	for (i = 0; ok && i < p->nsc; i++) {
+		base = strrchr(p->scpaths[i], '/');
+		clean_name(base != NULL ? base + 1 : p->scpaths[i], sc,
+		    sizeof sc);
+		plan_sidecar(p->imp, sc, mp, out, sizeof out);
+		if (strcmp(out, name) != 0 && fstatat(dirfd, out, &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+			ok = S_ISREG(sb.st_mode) && same_bytes(p->scpaths[i],
+			    dirfd, out, sb.st_size);
+	}
+	free(mp);
+	return ok;
+}
+
 /*
  * Stage 4 of import_file: the directory and the name f is filed under, in
  * f->out->dir and f->name: its own name made safe, or the name template's;
@@ -406,24 +477,53 @@ planned(struct import *imp, const char *key, int add)
 	return 0;
 }
 
-/* Dry run: the name the file would get in dir, taking collisions. */
-static void
-plan_name(struct import *imp, const char *dir, const char *name, char *out,
-    size_t size)
+/* Dry run: is the library name rel (dir/name) free, and not planned? */
+static int
+plan_free(struct import *imp, const char *dir, const char *name)
 {
 	char	rel[PATH_MAX * 2];
-	int	i;
 
-	for (i = 0; i < STORE_NAMES; i++) {
+	snprintf(rel, sizeof rel, "%s/%s", dir, name);
+	return (imp->libfd == -1 || faccessat(imp->libfd, rel, F_OK,
+	    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0);
+}
+
+/*
+ * Dry run: the name the file f would get in dir, taking collisions; a main
+ * file's sidecars' names are to be free too (plan_sidecars_free).
+ */
+static void
+plan_name(struct import *imp, const struct infile *f, const char *dir,
+    const char *name, char *out, size_t size)
+{
+	const struct scan_entry	*se;
+	struct placed		*mp = xmalloc(sizeof *mp);
+	char			 rel[PATH_MAX * 2], sc[NAME_MAX * 4 + 1];
+	char			 scout[NAME_MAX * 4 + 1];
+	long			 j;
+	int			 i, ok = 0;
+
+	strlcpy_sb(mp->orig, f->e->name, sizeof mp->orig);
+	for (i = 0; i < STORE_NAMES && !ok; i++) {
 		if (store_name_candidate(name, i, out, size) == -1)
 			break;
-		snprintf(rel, sizeof rel, "%s/%s", dir, out);
-		if ((imp->libfd == -1 || faccessat(imp->libfd, rel, F_OK,
-		    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0)) {
-			planned(imp, rel, 1);
-			return;
+		if (!(ok = plan_free(imp, dir, out)))
+			continue;
+		strlcpy_sb(mp->name, out, sizeof mp->name);
+		for (j = f->mp == NULL ? f->e->first : -1; ok && j != -1;
+		    j = se->next) {
+			se = &imp->sc->e[j];
+			clean_name(se->name, sc, sizeof sc);
+			plan_sidecar(imp, sc, mp, scout, sizeof scout);
+			ok = strcmp(scout, out) == 0 ||
+			    plan_free(imp, dir, scout);
 		}
 	}
+	if (ok) {
+		snprintf(rel, sizeof rel, "%s/%s", dir, out);
+		planned(imp, rel, 1);
+	}
+	free(mp);
 }
 
 /*
@@ -470,7 +570,7 @@ import_plan(struct import *imp, struct infile *f)
 		report(imp, f->e->path, OUT_DUPLICATE, NULL, &f->m, sha, NULL);
 		return OUT_DUPLICATE;
 	}
-	plan_name(imp, f->out->dir, f->name, final, sizeof final);
+	plan_name(imp, f, f->out->dir, f->name, final, sizeof final);
 	snprintf(rel, sizeof rel, "%s/%s", f->out->dir, final);
 	strlcpy_sb(f->out->name, final, sizeof f->out->name);
 	o = f->mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;

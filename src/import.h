@@ -81,6 +81,9 @@ struct pending {
 	struct store_file f;
 	int64_t		 main_id;
 	int		 sidecar;
+	struct import	*imp;		/* for plan_sidecars_free */
+	char		**scpaths;	/* a main file's sidecars, as found */
+	int		 nsc;
 };
 
 /* One source file on its way through import_file's stages. */
@@ -224,6 +227,7 @@ int		 clean_name(const char *name, char *out, size_t size);
 int		 dest_dir(const char *pattern, const struct meta *m,
 		    const char *name, char *out, size_t size);
 int		 plan_place(struct import *imp, struct infile *f);
+int		 plan_sidecars_free(void *, int, const char *);
 void		 seq_free(struct import *imp);
 enum outcome	 import_plan(struct import *imp, struct infile *f);
 

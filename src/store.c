@@ -235,7 +235,7 @@ store_check_at(int dirfd, const char *path, int64_t size, int64_t mtime_ns,
 		if (e == ENOENT || e == ENOTDIR)
 			return CHECK_MISSING;
 		snprintf(why, whylen, "%s", err);
-		return e == ELOOP ? CHECK_OTHER : CHECK_FAILED;
+		return CHECK_FAILED;
 	}
 	if (fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
 		e = errno;
@@ -776,7 +776,8 @@ store_name_candidate(const char *name, int i, char *out, size_t size)
  * File the copy in dest->dirfd as name, or as name-1.ext, name-2.ext ...
  * (store_name_candidate) when the name is taken by a different file;
  * fsync the directory afterwards only with dest->dirsync (a caller filing
- * many copies fsyncs each directory once, before it catalogues them). The
+ * many copies fsyncs each directory once, before it catalogues them); a
+ * name dest->name_ok refuses is passed over (its sidecars' are taken). The
  * chosen name goes to f->name. Returns STORE_LINKED; STORE_EXISTS when an
  * identical file already had the name (a copy filed by an earlier,
  * interrupted run); -1 with err set. The copy is gone either way.
@@ -791,6 +792,9 @@ store_link_sync(struct store_file *f, const struct store_dest *dest,
 		if (store_name_candidate(name, i, f->name, sizeof f->name) ==
 		    -1)
 			break;
+		if (dest->name_ok != NULL && !dest->name_ok(dest->name_arg,
+		    dest->dirfd, f->name))
+			continue;
 		if (store_name(f, dest->dirfd, f->name) == 0) {
 			store_discard(f);
 			if (dest->dirsync && fsync(dest->dirfd) == -1 &&

@@ -53,6 +53,9 @@ struct store_dest {
 	const char	*tmpdir;	/* named copies go here without O_TMPFILE */
 	int		 verify;	/* read the copy back and compare */
 	int		 dirsync;	/* fsync dirfd once the copy is named */
+	/* store_link_sync: may a name be taken (1), or is it passed (0)? */
+	int		(*name_ok)(void *, int, const char *);
+	void		*name_arg;
 };
 
 /* Room for a file name with a -N suffix (store_name_candidate). */

@@ -7,7 +7,9 @@
 #  - a drop folder where IMG_0001.JPG of one week was imported with
 #    --move, then another IMG_0001.JPG the next week: an IMG_0001.XMP that
 #    arrives after them goes with the photo that just left, not the first
-#    one of that name.
+#    one of that name;
+#  - a photo whose own name is free in its day but its sidecar's is not
+#    (another camera's IMG_0001.XMP) takes the next name, its sidecar too.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 
@@ -63,4 +65,31 @@ sb import --move --no-progress "$T/drop"
 expect_rc 0
 [ "$(q "SELECT sidecar_of FROM catalog WHERE path LIKE '%IMG_0001.XMP'")" = \
     2016/06/06/IMG_0001.JPG ] || fail "late XMP: $(q "SELECT path, sidecar_of FROM catalog WHERE path LIKE '%IMG_0001.%'")"
+
+# Two cameras' IMG_0001 of the same day, one a .JPG with IMG_0001.XMP, the
+# other a .jpeg with its own IMG_0001.XMP: the second photo's name is free
+# but its sidecar's is not, so both go as IMG_0001-1 (the .XMP beside its
+# photo by name, for every program that pairs them so); --dry-run says so.
+D=$T/day
+mkdir -p "$D/a" "$D/b"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$D/a/IMG_0001.JPG"
+printf '<x:xmpmeta>a</x:xmpmeta>\n' >"$D/a/IMG_0001.XMP"
+cp "$FIX/exiv2-canon-eos-20d.jpg" "$D/b/IMG_0001.jpeg"
+printf 'b' >>"$D/b/IMG_0001.jpeg"
+printf '<x:xmpmeta>b</x:xmpmeta>\n' >"$D/b/IMG_0001.XMP"
+sb import --no-progress "$D/a"
+expect_rc 0
+sb import --no-progress --dry-run "$D/b"
+expect_rc 0
+grep -q "IMG_0001.jpeg -> 2006/08/02/IMG_0001-1.jpeg" "$T/out" &&
+grep -q "IMG_0001.XMP -> 2006/08/02/IMG_0001-1.XMP" "$T/out" ||
+    fail "dry run: $(cat "$T/out")"
+sb import --no-progress "$D/b"
+expect_rc 0
+[ "$(cat "$LIB/2006/08/02/IMG_0001-1.XMP")" = "<x:xmpmeta>b</x:xmpmeta>" ] &&
+    [ "$(cat "$LIB/2006/08/02/IMG_0001.XMP")" = "<x:xmpmeta>a</x:xmpmeta>" ] &&
+    cmp -s "$D/b/IMG_0001.jpeg" "$LIB/2006/08/02/IMG_0001-1.jpeg" ||
+    fail "a sidecar by another photo's name: $(libfiles | grep 2006/08/02)"
+[ "$(q "SELECT sidecar_of FROM catalog WHERE path = '2006/08/02/IMG_0001-1.XMP'")" = \
+    2006/08/02/IMG_0001-1.jpeg ] || fail "catalogued pairing"
 echo "ok"

@@ -20,7 +20,7 @@ ln -s "$T/elsewhere/2004" "$LIB/2004"
 
 sb restore --remote usb --no-progress
 expect_rc 1
-grep -q "^different  *$day/.*folder 2004 is a symbolic link; not followed" \
+grep -q "^failed  *$day/.*folder 2004 is a symbolic link; not followed" \
     "$T/out" || fail "restore through a folder link: $(cat "$T/out")"
 [ -L "$LIB/2004" ] || fail "the link was replaced"
 sb verify --no-progress
