@@ -502,9 +502,9 @@ struct srcreal {
  * (the same card twice, a file named twice), or a folder whose walk
  * reaches it (by real paths; scan_reaches: not through a name the walk
  * leaves alone, a fence, or too deep): "import A A/sub". Each file is
- * taken once, not counted as a duplicate of itself. Only a source that is
- * walked (roots >= 0) or itself taken so (-2) counts, with roots NULL any.
- * Its index, or -1.
+ * taken once, not counted as a duplicate of itself. With roots, only a
+ * folder that is walked (roots >= 0) counts, or the same path taken so
+ * (-2); with roots NULL, any. Its index, or -1.
  */
 static int
 import_covered(const struct scan *sc, const struct srcreal *sr,
@@ -521,8 +521,8 @@ import_covered(const struct scan *sc, const struct srcreal *sr,
 			return j;
 	for (k = 0; k < sr->ndirs; k++) {
 		j = sr->dirs[k];
-		if (j == i || real[j] == NULL ||
-		    (roots != NULL && roots[j] < 0 && roots[j] != -2) ||
+		if (j == i || real[j] == NULL || (roots != NULL &&
+		    roots[j] < 0) ||
 		    strcmp(real[i], real[j]) == 0 ||
 		    !path_below(real[i], real[j]))
 			continue;

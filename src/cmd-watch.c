@@ -452,20 +452,27 @@ watch_roots(struct watch *w, int quiet)
 {
 	struct stat	 sb;
 	struct root_id	*id;
-	char		 buf[PATH_MAX * 2];
-	int		 k, st, again = 0;
+	char		 buf[PATH_MAX * 2], err[PATH_MAX + 128];
+	int		 k, fd, st, again = 0;
 
 	for (k = 0; k < w->nroots; k++) {
 		id = &w->rootid[k];
-		if ((st = lstat(w->roots[k], &sb)) == -1 ||
-		    !S_ISDIR(sb.st_mode)) {
-			if (!id->gone && !quiet)
-				log_warnx("watch: %s %s; it is looked at again "
-				    "when it is a folder again",
+		/* From / down, as its import opens it: never through a link. */
+		if ((fd = scan_open_real(w->roots[k], err, sizeof err)) != -1) {
+			st = fstat(fd, &sb);
+			close(fd);
+		}
+		if (fd == -1 || st == -1) {
+			if (!id->gone && !quiet && fd == -1 && errno == ELOOP)
+				log_warnx("watch: %s: %s; it is looked at "
+				    "again when it is a folder again",
 				    log_path(w->roots[k], buf, sizeof buf),
-				    st == 0 && S_ISLNK(sb.st_mode) ? "is a "
-				    "symbolic link now, not followed" : "is "
-				    "gone (removed, or its disk unmounted)");
+				    err);
+			else if (!id->gone && !quiet)
+				log_warnx("watch: %s is gone (removed, or its "
+				    "disk unmounted); it is looked at again "
+				    "when it is back", log_path(w->roots[k],
+				    buf, sizeof buf));
 			id->gone = 1;
 			continue;
 		}
@@ -712,7 +719,7 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 	char			 buf[PATH_MAX * 2], **argv = args->argv;
 	char			*folder;
 	size_t			 n;
-	int			 i, nremotes, argc = args->argc;
+	int			 i, k, nremotes, argc = args->argc;
 
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
@@ -752,7 +759,13 @@ cmd_watch(struct sb_ctx *ctx, struct cmd_args *args)
 		n = strlen(w.roots[w.nroots]);
 		while (n > 1 && w.roots[w.nroots][n - 1] == '/')
 			w.roots[w.nroots][--n] = '\0';
-		w.nroots++;
+		for (k = 0; k < w.nroots && strcmp(w.roots[k],
+		    w.roots[w.nroots]) != 0; k++)
+			;
+		if (k < w.nroots)	/* the same folder given twice */
+			free(w.roots[w.nroots]);
+		else
+			w.nroots++;
 	}
 	/* Folders below a DIR are imported as found, never through a link. */
 	w.o.beneath = w.roots;

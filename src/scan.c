@@ -883,8 +883,9 @@ scan_source_file(struct scan *sc, const char *root, const char *clean)
 /*
  * Would the walk of the folder top reach path below it (both real paths;
  * path a folder if dir)? Not when a name on the way (or path's own) is one
- * the walk leaves alone, a fence is on the way or is path, or path lies
- * deeper than the walk goes. For import's overlapping sources.
+ * the walk leaves alone, a fence is on the way or is path, a folder on the
+ * way cannot be listed, or path lies deeper than the walk goes. For
+ * import's overlapping sources.
  */
 int
 scan_reaches(const struct scan *sc, const char *top, const char *path,
@@ -911,7 +912,10 @@ scan_reaches(const struct scan *sc, const char *top, const char *path,
 		    (!last || dir ? ++depth : depth) > SCAN_MAXDEPTH)
 			return 0;
 	}
-	/* path and each folder above it, up to top: none a fence */
+	/*
+	 * path and each folder above it, up to top: none a fence; each above
+	 * it one the walk can list (not a folder it may only pass through).
+	 */
 	up = xstrdup(path);
 	while (ok && strlen(up) > strlen(top)) {
 		if (stat(up, &sb) == 0 && fenced(sc, &sb) != NULL)
@@ -919,6 +923,9 @@ scan_reaches(const struct scan *sc, const char *top, const char *path,
 		if ((slash = strrchr(up, '/')) == NULL)
 			break;
 		*slash = '\0';
+		if (faccessat(AT_FDCWD, up[0] != '\0' ? up : "/",
+		    R_OK | X_OK, AT_EACCESS) == -1)
+			ok = 0;
 	}
 	free(up);
 	return ok;
@@ -1037,12 +1044,40 @@ scan_count(struct scan *sc, int root, uint64_t *files, uint64_t *bytes)
 }
 
 /*
+ * Open the folder at the real path abs from / down, one folder at a time,
+ * never through a link (a folder on the way swapped for one since abs was
+ * found real). Its descriptor, or -1 with err set and errno (ELOOP: a link
+ * on the way; see store_opendirs).
+ */
+int
+scan_open_real(const char *abs, char *err, size_t errlen)
+{
+	int	rfd, fd, e;
+
+	if (abs[0] != '/') {
+		if ((fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1)
+			snprintf(err, errlen, "%s", strerror(errno));
+		return fd;
+	}
+	if ((rfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "/: %s", strerror(errno));
+		return -1;
+	}
+	fd = store_opendirs(rfd, abs, 0, "folder", err, errlen);
+	e = errno;
+	close(rfd);
+	errno = e;
+	return fd;
+}
+
+/*
  * A source folder path at or below the folder top (watch's DIR, its real
- * path as the watch began): opened from top one folder at a time, never
- * through a link, top itself included, so that a folder swapped for a
- * link since its files arrived (to a private folder holding the same
- * names) is not walked. Returns its root for scan_walk, or -1 after saying
- * why.
+ * path as the watch began): opened from / one folder at a time, never
+ * through a link, top and the folders above it included, so that a
+ * folder swapped for a link since its files arrived (to a private folder
+ * holding the same names) is not walked. Returns its root for scan_walk,
+ * or -1 after saying why.
  */
 int
 scan_source_below(struct scan *sc, const char *top, const char *path)
@@ -1055,14 +1090,8 @@ scan_source_below(struct scan *sc, const char *top, const char *path)
 
 	while (*rel == '/')
 		rel++;
-	if ((tfd = open(top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1) {
-		if (errno == ELOOP || (errno == ENOTDIR && lstat(top, &sb) ==
-		    0 && S_ISLNK(sb.st_mode)))
-			log_warnx("%s: is a symbolic link now; not followed",
-			    log_path(top, buf, sizeof buf));
-		else
-			log_warn("%s", log_path(top, buf, sizeof buf));
+	if ((tfd = scan_open_real(top, err, sizeof err)) == -1) {
+		log_warnx("%s: %s", log_path(top, buf, sizeof buf), err);
 		return -1;
 	}
 	if (*rel == '\0')

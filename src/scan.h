@@ -103,6 +103,7 @@ int		 scan_add(struct scan *, const char *);
 void		 scan_entry_stat(const struct scan_entry *, struct stat *);
 struct scan_entry *scan_entry_dup(const struct scan_entry *);
 int		 scan_ignored_name(const char *, int);
+int		 scan_open_real(const char *, char *, size_t);
 int		 scan_reaches(const struct scan *, const char *, const char *,
 		    int);
 

@@ -227,6 +227,7 @@ path_real(const char *path)
 	char	*p = xstrdup(path), *tail = xstrdup(""), *real, *slash, *t;
 	char	*name, *out, *c;
 	size_t	 n, len, cap;
+	int	 dots = 0;
 
 	for (;;) {
 		while ((n = strlen(p)) > 1 && p[n - 1] == '/')
@@ -257,10 +258,9 @@ path_real(const char *path)
 	for (c = strtok_r(tail, "/", &name); c != NULL;
 	    c = strtok_r(NULL, "/", &name)) {
 		len = strlen(out);
-		if (strcmp(c, ".") == 0)
-			continue;
-		if (strcmp(c, "..") == 0) {
-			if ((slash = strrchr(out, '/')) != NULL)
+		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+			dots = 1;
+			if (c[1] == '.' && (slash = strrchr(out, '/')) != NULL)
 				slash[slash == out ? 1 : 0] = '\0';
 			continue;
 		}
@@ -270,6 +270,12 @@ path_real(const char *path)
 	free(real);
 	free(p);
 	free(tail);
+	if (dots) {
+		/* "new/../link/r": link is there, and may be one */
+		t = path_real(out);
+		free(out);
+		return t;
+	}
 	return out;
 }
 

@@ -96,10 +96,15 @@ mkdir -p "$O/#recycle"
 distinct_jpegs "$O/#recycle" 230 1 rec
 deep=$O/d
 i=0
-while [ $i -lt 66 ]; do deep=$deep/d; i=$((i + 1)); done
+while [ $i -lt 66 ]; do
+	deep=$deep/d
+	i=$((i + 1))
+	[ $i = 63 ] && mid=$deep
+done
 distinct_jpegs "$deep" 240 1 deep
-sb import --settle 0 --no-progress "$O" "$O/#recycle" "$deep"
-grep -q "^[0-9]* files seen: 2 imported" "$T/out" ||
+distinct_jpegs "$mid" 245 1 mid
+sb import --settle 0 --no-progress "$O" "$O/#recycle" "$mid" "$deep"
+grep -q "^[0-9]* files seen: 3 imported" "$T/out" ||
     { cat "$T/out" "$T/err" >&2; fail "#recycle or a deep folder named"; }
 distinct_jpegs "$O/twice" 250 1 twice
 sb import --settle 0 --no-progress "$O/twice/IMG_0250.JPG" \

@@ -30,8 +30,9 @@ sb restore --remote usb --to "$T/full" --no-progress
 expect_rc 2
 grep -q "not empty" "$T/err" || fail "non-empty --to: $(cat "$T/err")"
 
+ln -s "$LIB" "$T/lnk"
 for inner in "$LIB/restored" "$LIB/a/b" "$LIB/2004/x" "$LIB/new/../r" \
-    "$LIB/x/./y"; do
+    "$LIB/x/./y" "$T/no/../lnk/r"; do
 	for how in "" --rebuild; do
 		sb restore --remote usb --to "$inner" $how --no-progress
 		expect_rc 2

@@ -69,22 +69,29 @@ wpid=""
 # watch --move of a shared folder whose parent another user can write:
 # DIR renamed away and a link to a private folder put at its name. The
 # link is said and never followed; the private photos stay.
-mkdir -p "$T/share/incoming" "$T/private"
+# The same with a folder above DIR swapped (share2/sub for a link to a
+# private folder holding an 'in' of its own).
+mkdir -p "$T/share/incoming" "$T/private" "$T/share2/sub/in" "$T/private2/in"
 distinct_jpegs "$T/private" 300 3 private
-"$SHOEBOX" watch --move --settle 0 "$T/share/incoming" >"$T/w2.out" \
-    2>"$T/w2.err" &
+distinct_jpegs "$T/private2/in" 310 2 private2
+"$SHOEBOX" watch --move --settle 0 "$T/share/incoming" "$T/share2/sub/in" \
+    >"$T/w2.out" 2>"$T/w2.err" &
 wpid=$!
 wait_until 10 grep -q 'start: looking at every file' "$T/w2.err" ||
     fail "the second watch did not start"
 mv "$T/share/incoming" "$T/share/incoming.old"
 ln -s "$T/private" "$T/share/incoming"
-wait_until 10 grep -q 'incoming is a symbolic link now, not followed' \
+mv "$T/share2/sub" "$T/share2/sub.old"
+ln -s "$T/private2" "$T/share2/sub"
+wait_until 10 grep -q 'folder .*/share/incoming is a symbolic link; not followed' \
     "$T/w2.err" || fail "the link was not said: $(cat "$T/w2.err")"
+wait_until 10 grep -q 'folder .*/share2/sub is a symbolic link; not followed' \
+    "$T/w2.err" || fail "the link above was not said: $(cat "$T/w2.err")"
 kill -HUP "$wpid"
 sleep 3
-[ "$(ls "$T/private" | wc -l)" = 3 ] ||
-    fail "photos moved out of the private folder: $(cat "$T/w2.err")"
-libfiles | grep -q IMG_030 && fail "the private folder's photos were imported"
+[ "$(ls "$T/private" | wc -l)" = 3 ] && [ "$(ls "$T/private2/in" | wc -l)" = 2 ] ||
+    fail "photos moved out of a private folder: $(cat "$T/w2.err")"
+libfiles | grep -q 'IMG_03[01]' && fail "a private folder's photos were imported"
 for n in FIRST AGAIN; do
 	[ "$(libfiles | grep -c $n)" = 1 ] || fail "$n imported more than once"
 done
