@@ -244,7 +244,6 @@ void		 fmt_size(uint64_t n, char *buf, size_t size);
 int		 library_dir_check(const char *path);
 int		 disk_free(int fd, uint64_t *avail);
 int		 disk_no_inodes(int fd, uint64_t *total);
-int		 disk_mount(int fd, char *, size_t, char *, size_t);
 int		 disk_frozen(int fd);
 int		 disk_wall_mtime(int fd);
 void		 sidecar_rename(const char *, const char *, const char *,

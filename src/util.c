@@ -102,7 +102,7 @@ disk_no_inodes(int fd, uint64_t *total)
  * /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT POINT OPTIONS ... - TYPE
  * SOURCE SUPER-OPTIONS". 0, or -1 if it is not found there.
  */
-int
+static int
 disk_mount(int fd, char *type, size_t tsize, char *opts, size_t osize)
 {
 	struct stat	 sb;
