@@ -331,6 +331,24 @@ plan_sidecar(struct import *imp, const char *sc, const struct placed *mp,
 			*p = (char)toupper((unsigned char)*p);
 }
 
+/*
+ * The name the sidecar named src on the card gets (in out) if its main
+ * file, orig on the card, is filed as name.
+ */
+static void
+plan_sidecar_as(struct import *imp, const char *orig, const char *name,
+    const char *src, char *out, size_t size)
+{
+	struct placed	*mp = xmalloc(sizeof *mp);
+	char		 sc[NAME_MAX * 4 + 1];
+
+	strlcpy_sb(mp->orig, orig, sizeof mp->orig);
+	strlcpy_sb(mp->name, name, sizeof mp->name);
+	clean_name(src, sc, sizeof sc);
+	plan_sidecar(imp, sc, mp, out, size);
+	free(mp);
+}
+
 #define SIDECAR_CMP_MAX	(4 << 20)	/* sidecars compared bytewise */
 
 /* Does the file at name in dirfd hold what path (size bytes) holds? */
@@ -379,26 +397,20 @@ int
 plan_sidecars_free(void *arg, int dirfd, const char *name)
 {
 	struct pending	*p = arg;
-	struct placed	*mp;
 	struct stat	 sb;
 	const char	*base;
-	char		 sc[NAME_MAX * 4 + 1], out[NAME_MAX * 4 + 1];
+	char		 out[NAME_MAX * 4 + 1];
 	int		 i, ok = 1;
 
-	mp = xmalloc(sizeof *mp);
-	strlcpy_sb(mp->orig, p->e->name, sizeof mp->orig);
-	strlcpy_sb(mp->name, name, sizeof mp->name);
 	for (i = 0; ok && i < p->nsc; i++) {
 		base = strrchr(p->scpaths[i], '/');
-		clean_name(base != NULL ? base + 1 : p->scpaths[i], sc,
-		    sizeof sc);
-		plan_sidecar(p->imp, sc, mp, out, sizeof out);
+		plan_sidecar_as(p->imp, p->e->name, name, base != NULL ?
+		    base + 1 : p->scpaths[i], out, sizeof out);
 		if (strcmp(out, name) != 0 && fstatat(dirfd, out, &sb,
 		    AT_SYMLINK_NOFOLLOW) == 0)
 			ok = S_ISREG(sb.st_mode) && same_bytes(p->scpaths[i],
 			    dirfd, out, sb.st_size);
 	}
-	free(mp);
 	return ok;
 }
 
@@ -497,24 +509,20 @@ plan_name(struct import *imp, const struct infile *f, const char *dir,
     const char *name, char *out, size_t size)
 {
 	const struct scan_entry	*se;
-	struct placed		*mp = xmalloc(sizeof *mp);
-	char			 rel[PATH_MAX * 2], sc[NAME_MAX * 4 + 1];
-	char			 scout[NAME_MAX * 4 + 1];
+	char			 rel[PATH_MAX * 2], scout[NAME_MAX * 4 + 1];
 	long			 j;
 	int			 i, ok = 0;
 
-	strlcpy_sb(mp->orig, f->e->name, sizeof mp->orig);
 	for (i = 0; i < STORE_NAMES && !ok; i++) {
 		if (store_name_candidate(name, i, out, size) == -1)
 			break;
 		if (!(ok = plan_free(imp, dir, out)))
 			continue;
-		strlcpy_sb(mp->name, out, sizeof mp->name);
 		for (j = f->mp == NULL ? f->e->first : -1; ok && j != -1;
 		    j = se->next) {
 			se = &imp->sc->e[j];
-			clean_name(se->name, sc, sizeof sc);
-			plan_sidecar(imp, sc, mp, scout, sizeof scout);
+			plan_sidecar_as(imp, f->e->name, out, se->name, scout,
+			    sizeof scout);
 			ok = strcmp(scout, out) == 0 ||
 			    plan_free(imp, dir, scout);
 		}
@@ -523,7 +531,6 @@ plan_name(struct import *imp, const struct infile *f, const char *dir,
 		snprintf(rel, sizeof rel, "%s/%s", dir, out);
 		planned(imp, rel, 1);
 	}
-	free(mp);
 }
 
 /*

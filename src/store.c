@@ -210,6 +210,28 @@ out:
 }
 
 /*
+ * Open the folder of rel below dirfd ("" for dirfd itself) never through
+ * a link, as store_opendirs does; *base is rel's last name. The folder's
+ * descriptor, or -1 with err and errno set.
+ */
+static int
+store_openparent(int dirfd, const char *rel, const char **base, char *err,
+    size_t errlen)
+{
+	const char	*slash = strrchr(rel, '/');
+	char		*dir;
+	int		 dfd, e;
+
+	*base = slash != NULL ? slash + 1 : rel;
+	dir = xstrndup(rel, slash != NULL ? (size_t)(slash - rel) : 0);
+	dfd = store_opendirs(dirfd, dir, 0, "folder", err, errlen);
+	e = errno;
+	free(dir);
+	errno = e;
+	return dfd;
+}
+
+/*
  * Is path (below dirfd, never through a link, in its folders either) still
  * the file of the given size and SHA-256? Taken as the same without
  * reading it when mtime_ns (-1: always read) matches too. *read (or NULL)
@@ -221,16 +243,13 @@ enum store_check
 store_check_at(int dirfd, const char *path, int64_t size, int64_t mtime_ns,
     const char *sha256, uint64_t *read, char *why, size_t whylen)
 {
-	const char	*slash = strrchr(path, '/');
-	const char	*base = slash != NULL ? slash + 1 : path;
+	const char	*base;
 	struct stat	 sb;
-	char		 hex[65], err[256], *dir;
+	char		 hex[65], err[256];
 	int		 dfd, fd, rc, e;
 
-	dir = xstrndup(path, slash != NULL ? (size_t)(slash - path) : 0);
-	dfd = store_opendirs(dirfd, dir, 0, "folder", err, sizeof err);
+	dfd = store_openparent(dirfd, path, &base, err, sizeof err);
 	e = errno;
-	free(dir);
 	if (dfd == -1) {
 		if (e == ENOENT || e == ENOTDIR)
 			return CHECK_MISSING;
@@ -938,22 +957,14 @@ store_opendirs(int dirfd, const char *rel, int create, const char *what,
 int
 store_open_below(int dirfd, const char *rel, char *err, size_t errlen)
 {
-	const char	*slash = strrchr(rel, '/');
-	char		*dir;
+	const char	*base;
 	struct stat	 sb;
 	int		 dfd, fd, e;
 
-	/* Its folder ("" for dirfd itself), then the file in it. */
-	dir = xstrndup(rel, slash != NULL ? (size_t)(slash - rel) : 0);
-	dfd = store_opendirs(dirfd, dir, 0, "folder", err, errlen);
-	e = errno;
-	free(dir);
-	if (dfd == -1) {
-		errno = e;
+	if ((dfd = store_openparent(dirfd, rel, &base, err, errlen)) == -1)
 		return -1;
-	}
-	fd = openat(dfd, slash != NULL ? slash + 1 : rel, O_RDONLY |
-	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
 	e = errno;
 	close(dfd);
 	if (fd == -1) {
