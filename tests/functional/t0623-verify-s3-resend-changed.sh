@@ -51,11 +51,19 @@ sbv() {
 	"$SHOEBOX" -L "$LIB" -c "$CFG" verify --no-progress "$@" >"$W/out" \
 	    2>"$W/err"
 }
-# rot FILE: one byte of FILE (a copy on a remote) flipped, size the same;
-# the bad copy kept as FILE.bad, to show it is never replaced
+# rot FILE: one byte of FILE (a copy on a remote) inverted, size the same
+# (never written as a constant: one random byte in 256 already is it); the
+# bad copy kept as FILE.bad, to show it is never replaced
 rot() {
 	[ -f "$1" ] || sb_fail "no $1"
-	printf '\377' | dd of="$1" bs=1 seek=20000 conv=notrunc 2>/dev/null
+	python3 - "$1" <<'PY' || sb_fail "cannot damage $1"
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(20000)
+    b = f.read(1)[0]
+    f.seek(20000)
+    f.write(bytes([b ^ 0xFF]))
+PY
 	cp "$1" "$1.bad"
 }
 obj() { echo "$W/s3data/photos/$d/$1._S3rver_object"; }
