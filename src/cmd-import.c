@@ -321,7 +321,9 @@ summary(struct import *imp, unsigned long seen, int stopped)
 		    imp->full || imp->nofit > 0 ?
 		    "the library's disk is full" :
 		    imp->cat != NULL && imp->cat->damaged ?
-		    "the catalogue is damaged" : stopped ?
+		    "the catalogue is damaged" : imp->sc != NULL &&
+		    imp->sc->gone > 0 ?
+		    "the card or disk is gone" : stopped ?
 		    "interrupted" : "stopped");
 	printf("\n");
 	if (!imp->dry_run)
@@ -703,13 +705,19 @@ static int
 import_dir(struct scan *sc, size_t from, size_t to, void *arg)
 {
 	struct import	*imp = arg;
+	unsigned long	 failed;
 	size_t		 i;
 
 	for (i = from; i < to && !import_interrupted && !import_halted(imp);
 	    i++) {
 		if (sc->e[i].main != -1)
 			continue;	/* a sidecar: goes with its main */
+		if (sc->roots[sc->e[i].root].gone)
+			break;		/* the rest: not tried */
+		failed = imp->count[OUT_FAILED];
 		import_group(imp, sc, i);
+		if (imp->count[OUT_FAILED] > failed)
+			scan_gone(sc, sc->e[i].root);
 	}
 	read_end(imp);
 	return 0;

@@ -70,8 +70,10 @@ txn_settle(struct import *imp, int rc)
 		struct move	*mv = &imp->moves[i];
 		char		 err[512];
 
+		/* A card gone (said once): its files stay on it. */
 		if (rc == 0 && source_remove(imp->sc, mv->e, &mv->id,
-		    mv->sha256, err, sizeof err) == -1) {
+		    mv->sha256, err, sizeof err) == -1 &&
+		    !scan_gone(imp->sc, mv->e->root)) {
 			say(imp, mv->e->path, "filed, but not removed from the "
 			    "source: %s", err);
 			imp->warnings++;

@@ -9,6 +9,7 @@
  * the tree.
  */
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <dirent.h>
 #include <ctype.h>
@@ -600,8 +601,11 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 	int		 fd, err;
 
 	if ((fd = dup(fr->fd)) == -1 || (d = fdopendir(fd)) == NULL) {
-		if (!sc->quiet)
+		err = errno;
+		if (!scan_gone(sc, root) && !sc->quiet) {
+			errno = err;
 			log_warn("%s", log_path(fr->path, buf, sizeof buf));
+		}
 		sc->failed++;
 		if (fd != -1)
 			close(fd);
@@ -610,9 +614,10 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 	}
 	n = scan_keys(d, fd, fr, &keys, &err);
 	if (err != 0) {
-		errno = err;
-		if (!sc->quiet)
+		if (!scan_gone(sc, root) && !sc->quiet) {
+			errno = err;
 			log_warn("%s", log_path(fr->path, buf, sizeof buf));
+		}
 		sc->failed++;
 	}
 	closedir(d);
@@ -777,11 +782,12 @@ scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
 		fr = &st[depth];
 		sub = fr->next < fr->nsubs ? fr->subs[fr->next] : NULL;
 		scan_hand(sc, fr, sub);
-		if (!sc->stop && sub == NULL && fr->more) {
+		if (!sc->stop && sub == NULL && fr->more &&
+		    !sc->roots[root].gone) {
 			scan_next_slice(sc, root, fr);
 			continue;
 		}
-		if (sc->stop || sub == NULL) {
+		if (sc->stop || sub == NULL || sc->roots[root].gone) {
 			scan_leave(&st[depth--]);
 			continue;
 		}
@@ -790,6 +796,77 @@ scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
 			scan_read(sc, root, &st[++depth]);
 		}
 	}
+}
+
+/*
+ * The size in sectors /sys/dev/block gives the block device dev: 0 when it
+ * has none (a card reader without its card), -1 when the device is not
+ * there (removed, or never shown), -2 when it cannot be read.
+ */
+static long long
+blk_size(dev_t dev)
+{
+	char	path[64], buf[32];
+	ssize_t	n;
+	int	fd;
+
+	snprintf(path, sizeof path, "/sys/dev/block/%u:%u/size", major(dev),
+	    minor(dev));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? -1 : -2;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -2;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/*
+ * The block device the directory fd is on, when the kernel shows it (a
+ * disk, a card, a loop device): what scan_gone watches. 0 for the rest
+ * (tmpfs, NFS, btrfs's devices of their own, no /sys).
+ */
+static dev_t
+scan_blk(int fd)
+{
+	struct stat	sb;
+
+	if (fd < 0 || fstat(fd, &sb) == -1 || major(sb.st_dev) == 0 ||
+	    blk_size(sb.st_dev) < 0)
+		return 0;
+	return sb.st_dev;
+}
+
+/*
+ * After a file or folder of root could not be read: is the disk or card it
+ * is on gone (the device removed, or its medium taken out: no size)? Then
+ * it is said once, and every root on it is left: the walk goes no further
+ * there, and what it did not reach counts as not tried, where each file
+ * would otherwise fail on its own. 1 if gone, else 0.
+ */
+int
+scan_gone(struct scan *sc, unsigned root)
+{
+	struct scan_root	*r = &sc->roots[root];
+	char			 buf[PATH_MAX];
+	long long		 size;
+	size_t			 i;
+
+	if (r->gone)
+		return 1;
+	if (r->blk == 0 || (size = blk_size(r->blk)) > 0 || size == -2)
+		return 0;
+	for (i = 0; i < sc->nroots; i++)
+		if (sc->roots[i].blk == r->blk && !sc->roots[i].gone) {
+			sc->roots[i].gone = 1;
+			sc->gone++;
+		}
+	log_warnx("%s: the card or disk it is on is gone (device %u:%u "
+	    "removed, or its medium taken out); what was not imported from "
+	    "it is left for the next run", log_path(r->path, buf, sizeof buf),
+	    major(r->blk), minor(r->blk));
+	return 1;
 }
 
 /* Remember a root: its path as given and its directory, opened. */
@@ -809,6 +886,8 @@ scan_root(struct scan *sc, const char *path, int fd, const char *file)
 	r->shared = 0;
 	r->dev = 0;
 	r->ino = 0;
+	r->blk = scan_blk(fd);
+	r->gone = 0;
 	return (int)sc->nroots++;
 }
 
@@ -993,7 +1072,7 @@ scan_walk(struct scan *sc, int root)
 	char			 buf[PATH_MAX];
 	int			 fd;
 
-	if (sc->stop)
+	if (sc->stop || r->gone)
 		return;
 	if (r->file != NULL) {
 		if (fstatat(r->fd, r->file, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||

@@ -42,6 +42,8 @@ struct scan_root {
 					   nothing there is still arriving */
 	dev_t		 dev;		/* a single file's: its folder's */
 	ino_t		 ino;
+	dev_t		 blk;		/* its block device, or 0 (scan_gone) */
+	int		 gone;		/* that device was taken away */
 };
 
 struct scan;
@@ -87,6 +89,7 @@ struct scan {
 	void			*arg;
 	int			 stop;		/* fn said stop */
 	int			 quiet;		/* counting: say nothing */
+	int			 gone;		/* roots whose disk is gone */
 };
 
 struct scan	*scan_new(scan_fn, void *);
@@ -98,6 +101,7 @@ void		 scan_fence_path(struct scan *, const char *, const char *,
 int		 scan_source(struct scan *, const char *);
 int		 scan_source_below(struct scan *, const char *, const char *);
 void		 scan_walk(struct scan *, int);
+int		 scan_gone(struct scan *, unsigned);
 void		 scan_count(struct scan *, int, uint64_t *, uint64_t *);
 int		 scan_add(struct scan *, const char *);
 void		 scan_entry_stat(const struct scan_entry *, struct stat *);
