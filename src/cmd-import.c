@@ -712,12 +712,12 @@ import_dir(struct scan *sc, size_t from, size_t to, void *arg)
 	    i++) {
 		if (sc->e[i].main != -1)
 			continue;	/* a sidecar: goes with its main */
-		if (sc->roots[sc->e[i].root].gone)
+		if (scan_dev_gone(sc, sc->e[i].dev))
 			break;		/* the rest: not tried */
 		failed = imp->count[OUT_FAILED];
 		import_group(imp, sc, i);
 		if (imp->count[OUT_FAILED] > failed)
-			scan_gone(sc, sc->e[i].root);
+			scan_gone(sc, sc->e[i].dev, sc->e[i].path);
 	}
 	read_end(imp);
 	return 0;

@@ -73,7 +73,7 @@ txn_settle(struct import *imp, int rc)
 		/* A card gone (said once): its files stay on it. */
 		if (rc == 0 && source_remove(imp->sc, mv->e, &mv->id,
 		    mv->sha256, err, sizeof err) == -1 &&
-		    !scan_gone(imp->sc, mv->e->root)) {
+		    !scan_gone(imp->sc, mv->e->dev, mv->e->path)) {
 			say(imp, mv->e->path, "filed, but not removed from the "
 			    "source: %s", err);
 			imp->warnings++;

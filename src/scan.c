@@ -307,34 +307,33 @@ fence_look(struct scan_fence *f)
 }
 
 /*
- * The walk meets another filesystem (a folder on a device of its own): the
- * fences kept by path are looked up again, since a backup disk mounted at
- * one while the walk went on is a folder they did not know.
+ * The walk meets a folder: the fences kept by path are looked up again
+ * first, since one may be a folder they did not know: a backup disk
+ * mounted there while the walk went on, a dir remote's folder that a sync
+ * made meanwhile (a stat of each, for each folder met: a few for a
+ * folder of files).
  */
 static void
-fences_look(struct scan *sc, dev_t here, dev_t there)
+fences_look(struct scan *sc)
 {
 	size_t	i;
 
-	if (here == there)
-		return;
 	for (i = 0; i < sc->nfences; i++)
 		if (sc->fences[i].path != NULL)
 			fence_look(&sc->fences[i]);
 }
 
 /*
- * Is the folder sb (path, in the folder fr) a fence, looked up again first
- * if it is on another filesystem than fr? Said, unless only counting.
+ * Is the folder sb (path) a fence, those kept by path looked up again
+ * first? Said, unless only counting.
  */
 static int
-fences_met(struct scan *sc, const struct scan_frame *fr,
-    const struct stat *sb, const char *path)
+fences_met(struct scan *sc, const struct stat *sb, const char *path)
 {
 	const struct scan_fence	*f;
 	char			 buf[PATH_MAX];
 
-	fences_look(sc, fr->dev, sb->st_dev);
+	fences_look(sc);
 	if ((f = fenced(sc, sb)) == NULL)
 		return 0;
 	if (!sc->quiet)
@@ -396,6 +395,41 @@ scan_fence_path(struct scan *sc, const char *path, const char *what,
 	fence_look(f);
 }
 
+/* Say that the folder path is the source other, met again. */
+static void
+same_folder_say(const struct scan *sc, const char *path, const char *other)
+{
+	char	a[PATH_MAX], b[PATH_MAX];
+
+	if (!sc->quiet)
+		log_info("%s: the same folder as %s (mounted there too); "
+		    "taken from there, once", log_path(path, a, sizeof a),
+		    log_path(other, b, sizeof b));
+}
+
+/*
+ * Is the folder sb (path) a folder source given, met again by another way
+ * (a bind mount of it below another source, or of a source inside
+ * itself)? Then it is walked as that source, once. Said, unless only
+ * counting.
+ */
+static int
+roots_met(const struct scan *sc, const struct stat *sb, const char *path)
+{
+	const struct scan_root	*r;
+	size_t			 i;
+
+	for (i = 0; i < sc->nroots; i++) {
+		r = &sc->roots[i];
+		if (r->file != NULL || r->ino == 0 || r->dev != sb->st_dev ||
+		    r->ino != sb->st_ino)
+			continue;
+		same_folder_say(sc, path, r->path);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Look at one name of the directory fr: a file is kept (scan_push), a
  * folder noted for later; links, devices, temporary names left alone.
@@ -426,7 +460,8 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 		    log_path(path, buf, sizeof buf));
 		sc->skipped++;
 	} else if (S_ISDIR(sb.st_mode)) {
-		if (!fences_met(sc, fr, &sb, path)) {
+		if (!fences_met(sc, &sb, path) &&
+		    !roots_met(sc, &sb, path)) {
 			if (fr->nsubs == *capsubs) {
 				*capsubs = *capsubs ? *capsubs * 2 : 16;
 				fr->subs = xreallocarray(fr->subs, *capsubs,
@@ -602,7 +637,7 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 
 	if ((fd = dup(fr->fd)) == -1 || (d = fdopendir(fd)) == NULL) {
 		err = errno;
-		if (!scan_gone(sc, root) && !sc->quiet) {
+		if (!scan_gone(sc, fr->dev, fr->path) && !sc->quiet) {
 			errno = err;
 			log_warn("%s", log_path(fr->path, buf, sizeof buf));
 		}
@@ -614,7 +649,7 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 	}
 	n = scan_keys(d, fd, fr, &keys, &err);
 	if (err != 0) {
-		if (!scan_gone(sc, root) && !sc->quiet) {
+		if (!scan_gone(sc, fr->dev, fr->path) && !sc->quiet) {
 			errno = err;
 			log_warn("%s", log_path(fr->path, buf, sizeof buf));
 		}
@@ -729,7 +764,7 @@ scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
 	}
 	if (fstat(child->fd, &sb) == -1)
 		sb.st_dev = fr->dev;
-	else if (fences_met(sc, fr, &sb, child->path)) {
+	else if (fences_met(sc, &sb, child->path)) {
 		/* Mounted or swapped since it was read: not walked. */
 		close(child->fd);
 		free(child->path);
@@ -783,11 +818,11 @@ scan_tree(struct scan *sc, unsigned root, int fd, const char *path)
 		sub = fr->next < fr->nsubs ? fr->subs[fr->next] : NULL;
 		scan_hand(sc, fr, sub);
 		if (!sc->stop && sub == NULL && fr->more &&
-		    !sc->roots[root].gone) {
+		    !scan_dev_gone(sc, fr->dev)) {
 			scan_next_slice(sc, root, fr);
 			continue;
 		}
-		if (sc->stop || sub == NULL || sc->roots[root].gone) {
+		if (sc->stop || sub == NULL || scan_dev_gone(sc, fr->dev)) {
 			scan_leave(&st[depth--]);
 			continue;
 		}
@@ -822,50 +857,53 @@ blk_size(dev_t dev)
 	return strtoll(buf, NULL, 10);
 }
 
-/*
- * The block device the directory fd is on, when the kernel shows it (a
- * disk, a card, a loop device): what scan_gone watches. 0 for the rest
- * (tmpfs, NFS, btrfs's devices of their own, no /sys).
- */
-static dev_t
-scan_blk(int fd)
+/* Has the device dev been found gone (scan_gone)? */
+int
+scan_dev_gone(const struct scan *sc, dev_t dev)
 {
-	struct stat	sb;
+	int	i;
 
-	if (fd < 0 || fstat(fd, &sb) == -1 || major(sb.st_dev) == 0 ||
-	    blk_size(sb.st_dev) < 0)
-		return 0;
-	return sb.st_dev;
+	for (i = 0; i < sc->gone; i++)
+		if (sc->gone_dev[i] == dev)
+			return 1;
+	return 0;
 }
 
 /*
- * After a file or folder of root could not be read: is the disk or card it
- * is on gone (the device removed, or its medium taken out: no size)? Then
- * it is said once, and every root on it is left: the walk goes no further
- * there, and what it did not reach counts as not tried, where each file
- * would otherwise fail on its own. 1 if gone, else 0.
+ * After a file or folder at path, on the device dev, could not be read:
+ * is the disk or card it is on gone (the device removed, or its medium
+ * taken out: no size)? Then it is said once, naming the source on it (or
+ * else path's folder), and what is on it is left: the walk goes no
+ * further there, and what it did not reach counts as not tried, where
+ * each file would otherwise fail on its own. Only a block device the
+ * kernel shows is judged (not tmpfs, NFS, btrfs's devices of their own,
+ * nor any without /sys). 1 if gone, else 0.
  */
 int
-scan_gone(struct scan *sc, unsigned root)
+scan_gone(struct scan *sc, dev_t dev, const char *path)
 {
-	struct scan_root	*r = &sc->roots[root];
-	char			 buf[PATH_MAX];
-	long long		 size;
-	size_t			 i;
+	const char	*name = NULL, *slash;
+	char		 buf[PATH_MAX], *dir = NULL;
+	long long	 size;
+	size_t		 i;
 
-	if (r->gone)
+	if (scan_dev_gone(sc, dev))
 		return 1;
-	if (r->blk == 0 || (size = blk_size(r->blk)) > 0 || size == -2)
+	if (major(dev) == 0 || (size = blk_size(dev)) > 0 || size == -2 ||
+	    (size == -1 && access("/sys/dev/block", F_OK) == -1) ||
+	    sc->gone == SCAN_GONE_MAX)
 		return 0;
-	for (i = 0; i < sc->nroots; i++)
-		if (sc->roots[i].blk == r->blk && !sc->roots[i].gone) {
-			sc->roots[i].gone = 1;
-			sc->gone++;
-		}
+	sc->gone_dev[sc->gone++] = dev;
+	for (i = 0; i < sc->nroots && name == NULL; i++)
+		if (sc->roots[i].dev == dev)
+			name = sc->roots[i].path;
+	if (name == NULL && (slash = strrchr(path, '/')) != NULL)
+		name = dir = xstrndup(path, (size_t)(slash - path));
 	log_warnx("%s: the card or disk it is on is gone (device %u:%u "
 	    "removed, or its medium taken out); what was not imported from "
-	    "it is left for the next run", log_path(r->path, buf, sizeof buf),
-	    major(r->blk), minor(r->blk));
+	    "it is left for the next run", log_path(name != NULL ? name : path,
+	    buf, sizeof buf), major(dev), minor(dev));
+	free(dir);
 	return 1;
 }
 
@@ -874,6 +912,7 @@ static int
 scan_root(struct scan *sc, const char *path, int fd, const char *file)
 {
 	struct scan_root	*r;
+	struct stat		 sb;
 
 	sc->roots = xreallocarray(sc->roots, sc->nroots + 1,
 	    sizeof *sc->roots);
@@ -886,8 +925,10 @@ scan_root(struct scan *sc, const char *path, int fd, const char *file)
 	r->shared = 0;
 	r->dev = 0;
 	r->ino = 0;
-	r->blk = scan_blk(fd);
-	r->gone = 0;
+	if (file == NULL && fstat(fd, &sb) == 0) {
+		r->dev = sb.st_dev;	/* roots_met, scan_gone */
+		r->ino = sb.st_ino;
+	}
 	return (int)sc->nroots++;
 }
 
@@ -1070,10 +1111,17 @@ scan_walk(struct scan *sc, int root)
 	struct scan_frame	 fr;
 	struct stat		 sb;
 	char			 buf[PATH_MAX];
+	size_t			 i;
 	int			 fd;
 
-	if (sc->stop || r->gone)
+	if (sc->stop || scan_dev_gone(sc, r->dev))
 		return;
+	for (i = 0; r->file == NULL && i < (size_t)root; i++)
+		if (sc->roots[i].file == NULL && sc->roots[i].ino != 0 &&
+		    sc->roots[i].dev == r->dev && sc->roots[i].ino == r->ino) {
+			same_folder_say(sc, r->path, sc->roots[i].path);
+			return;
+		}
 	if (r->file != NULL) {
 		if (fstatat(r->fd, r->file, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(sb.st_mode)) {

@@ -8,6 +8,8 @@
 
 #include <sys/stat.h>
 
+#define SCAN_GONE_MAX	8	/* disks found gone that a run remembers */
+
 /*
  * One file found. Kept small (a directory can hold 100,000 files and a NAS
  * has little memory): the few stat fields import needs, the path in the
@@ -40,10 +42,8 @@ struct scan_root {
 	int		 shared;	/* fd is another root's: not closed */
 	int		 frozen;	/* on a read-only local filesystem:
 					   nothing there is still arriving */
-	dev_t		 dev;		/* a single file's: its folder's */
+	dev_t		 dev;		/* the folder's, or a file's folder's */
 	ino_t		 ino;
-	dev_t		 blk;		/* its block device, or 0 (scan_gone) */
-	int		 gone;		/* that device was taken away */
 };
 
 struct scan;
@@ -89,7 +89,8 @@ struct scan {
 	void			*arg;
 	int			 stop;		/* fn said stop */
 	int			 quiet;		/* counting: say nothing */
-	int			 gone;		/* roots whose disk is gone */
+	dev_t			 gone_dev[SCAN_GONE_MAX]; /* scan_gone */
+	int			 gone;
 };
 
 struct scan	*scan_new(scan_fn, void *);
@@ -101,7 +102,8 @@ void		 scan_fence_path(struct scan *, const char *, const char *,
 int		 scan_source(struct scan *, const char *);
 int		 scan_source_below(struct scan *, const char *, const char *);
 void		 scan_walk(struct scan *, int);
-int		 scan_gone(struct scan *, unsigned);
+int		 scan_gone(struct scan *, dev_t, const char *);
+int		 scan_dev_gone(const struct scan *, dev_t);
 void		 scan_count(struct scan *, int, uint64_t *, uint64_t *);
 int		 scan_add(struct scan *, const char *);
 void		 scan_entry_stat(const struct scan_entry *, struct stat *);

@@ -6,7 +6,10 @@
 # as not tried (exit 1). The card is an ext4 image on a loop device whose
 # size drops to 0 under the mounted filesystem, as a card reader's does
 # when its card is pulled; the first folder's files were read before (they
-# are in the page cache), the second folder's were not.
+# are in the page cache), the second folder's were not. Then the same for
+# a card mounted inside the folder given (a reader's mount in a NAS
+# share): it is said of the card's folder, and the share's other files
+# are still imported.
 . "$TOP/tests/lib/common.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root for a loop device"; exit 77; }
@@ -17,7 +20,7 @@ img=$T/card.img
 truncate -s 64M "$img"
 loop=$(losetup -f --show "$img" 2>"$T/loop.err") ||
     { echo "no loop device: $(cat "$T/loop.err")"; exit 77; }
-mnt=$T/card
+mnt=$T/src/card
 mkdir -p "$mnt"
 release() { umount "$mnt" 2>/dev/null; losetup -d "$loop" 2>/dev/null; }
 cleanup_hooks="release"
@@ -75,4 +78,19 @@ done
 [ "$(libfiles | wc -l)" = 3 ] || fail "library: $(libfiles)"
 [ "$(q 'SELECT count(*) FROM files')" = 3 ] || fail "catalogue does not match library"
 [ -z "$(ls -A "$LIB/.shoebox/tmp")" ] || fail "partial files left"
+
+# The share holding the card's mount, and a photo of its own after it.
+distinct_jpegs "$T/src/local" 300 1 local
+sb import --move --no-progress "$T/src"
+cat "$T/out" "$T/err"
+expect_rc 1
+[ "$(grep -c 'is gone' "$T/err")" = 1 ] || fail "share: not said once that the card is gone"
+grep -q "^shoebox: $b: the card or disk it is on is gone (device $dev removed" \
+    "$T/err" || fail "share: the message does not name the card's folder"
+grep -q 'IMG_010[2-5]' "$T/err" && fail "share: a line for each file not reached"
+grep -q "4 not attempted (the card or disk is gone)" "$T/out" ||
+    fail "share: the rest not counted as not attempted"
+grep -q " 1 imported" "$T/out" || fail "share: its own photo not imported"
+[ -z "$(find "$T/src/local" -type f)" ] || fail "share: its own photo not moved"
+[ "$(libfiles | wc -l)" = 4 ] || fail "share: library: $(libfiles)"
 exit 0

@@ -111,6 +111,28 @@ sb import --settle 0 --no-progress "$O/twice/IMG_0250.JPG" \
     "$O/./twice/IMG_0250.JPG"
 grep -q "^1 files seen: 1 imported, 0 duplicates" "$T/out" ||
     { cat "$T/out" "$T/err" >&2; fail "one file named twice"; }
+# One folder at two mount points (root only: bind mounts): a source's
+# sub-folder mounted elsewhere and given beside it, and the source itself
+# mounted elsewhere too; each file taken once, from one of them.
+B=$T/bound
+if [ "$(id -u)" = 0 ] && mkdir -p "$B/sub" "$T/m1" "$T/m2" &&
+    mount --bind "$B/sub" "$T/m1" 2>/dev/null; then
+	unbind() { umount "$T/m1" 2>/dev/null; umount "$T/m2" 2>/dev/null; }
+	cleanup_hooks="unbind"
+	mount --bind "$B" "$T/m2" || fail "mount --bind"
+	distinct_jpegs "$B/sub" 260 2 bound
+	distinct_jpegs "$B" 270 1 btop
+	sb import --settle 0 --no-progress --move "$B" "$T/m1" "$T/m2"
+	expect_rc 0
+	grep -q "^3 files seen: 3 imported, 0 duplicates" "$T/out" ||
+	    { cat "$T/out" "$T/err" >&2; fail "one folder at two mounts"; }
+	grep -q "bound/sub: the same folder as .*/m1 (mounted there too); taken from there, once" \
+	    "$T/err" || { cat "$T/err" >&2; fail "the sub-folder's mount not said"; }
+	grep -q "m2: the same folder as .*/bound (mounted there too); taken from there, once" \
+	    "$T/err" || { cat "$T/err" >&2; fail "the source's mount not said"; }
+	[ -z "$(find "$B" -type f)" ] || fail "--move left $(find "$B" -type f)"
+	unbind
+fi
 sb import --settle 0 --no-progress "$T" "$LIB"
 expect_rc 2
 grep -q "is the library or inside it, not a source" "$T/err" ||
