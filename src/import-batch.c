@@ -437,6 +437,8 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		out->id = id;
 	move_later(imp, p->e, &p->sb, p->f.sha256, rel);
 	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
+	if (p->cleaned)
+		plan_cleaned(imp, p->path, p->f.name);
 	if (linked)
 		filed_later(imp, p->path, rel, o);
 	report(imp, p->path, o, rel, &p->meta, p->f.sha256, NULL);

@@ -410,6 +410,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	p->f = copy;
 	p->main_id = f->mp != NULL ? f->mp->id : 0;
 	p->sidecar = f->mp != NULL;
+	p->cleaned = f->cleaned;
 	for (j = f->mp == NULL ? f->e->first : -1; j != -1;
 	    j = imp->sc->e[j].next) {
 		p->scpaths = xreallocarray(p->scpaths, (size_t)p->nsc + 1,
@@ -474,6 +475,7 @@ import_file(struct import *imp, const struct scan_entry *e,
 	memset(&f.s, 0, sizeof f.s);
 	memset(&f.m, 0, sizeof f.m);
 	f.name[0] = f.err[0] = '\0';
+	f.cleaned = 0;
 	out->id = 0;
 	out->dir[0] = out->name[0] = '\0';
 	memset(&out->meta, 0, sizeof out->meta);

@@ -415,6 +415,18 @@ plan_sidecars_free(void *arg, int dirfd, const char *name)
 }
 
 /*
+ * A file whose name was made clean (clean_name), filed as name (after any
+ * -N its collisions took): said, with the name it has now.
+ */
+void
+plan_cleaned(struct import *imp, const char *path, const char *name)
+{
+	say(imp, path, "name is not valid UTF-8 or has control characters; "
+	    "filed as %s", name);
+	imp->warnings++;
+}
+
+/*
  * Stage 4 of import_file: the directory and the name f is filed under, in
  * f->out->dir and f->name: its own name made safe, or the name template's;
  * a sidecar's follows its main file's. 0, or -1 with f->err set.
@@ -441,11 +453,7 @@ plan_place(struct import *imp, struct infile *f)
 		    "name", imp->names);
 		return -1;
 	}
-	if (changed) {
-		say(imp, f->e->path, "name is not valid UTF-8 or has control "
-		    "characters; filed as %s", f->name);
-		imp->warnings++;
-	}
+	f->cleaned = changed;	/* said once filed (plan_cleaned) */
 	return 0;
 }
 
@@ -578,6 +586,8 @@ import_plan(struct import *imp, struct infile *f)
 		return OUT_DUPLICATE;
 	}
 	plan_name(imp, f, f->out->dir, f->name, final, sizeof final);
+	if (f->cleaned)
+		plan_cleaned(imp, f->e->path, final);
 	snprintf(rel, sizeof rel, "%s/%s", f->out->dir, final);
 	strlcpy_sb(f->out->name, final, sizeof f->out->name);
 	o = f->mp != NULL ? OUT_SIDECAR : OUT_IMPORTED;

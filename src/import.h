@@ -84,6 +84,8 @@ struct pending {
 	struct import	*imp;		/* for plan_sidecars_free */
 	char		**scpaths;	/* a main file's sidecars, as found */
 	int		 nsc;
+	int		 cleaned;	/* its name was made clean (said once
+					   filed, with the name it got) */
 };
 
 /* One source file on its way through import_file's stages. */
@@ -97,6 +99,7 @@ struct infile {
 	struct sb_src		 s;		/* its first bytes, read */
 	struct meta		 m;
 	char			 name[NAME_MAX * 4 + 1];	/* filed as */
+	int			 cleaned;	/* name made clean */
 	char			 err[512];	/* why it failed */
 };
 
@@ -227,6 +230,7 @@ int		 clean_name(const char *name, char *out, size_t size);
 int		 dest_dir(const char *pattern, const struct meta *m,
 		    const char *name, char *out, size_t size);
 int		 plan_place(struct import *imp, struct infile *f);
+void		 plan_cleaned(struct import *, const char *, const char *);
 int		 plan_sidecars_free(void *, int, const char *);
 void		 seq_free(struct import *imp);
 enum outcome	 import_plan(struct import *imp, struct infile *f);

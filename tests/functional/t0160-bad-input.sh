@@ -47,6 +47,18 @@ EOF
 lib_nonempty
 check "no partial files left" [ -z "$(ls -A "$LIB/.shoebox/tmp")" ]
 
+# Its clean name taken already (another card's caf?.jpg of that day): the
+# message names the name the file got, -1, and so does a dry run's.
+mkdir -p "$T/card2"
+{ cat "$FIX/FurnaceCreekInn.jpg"; echo 2; } >"$T/card2/$(printf 'caf\351\001.jpg')"
+for run in --dry-run --no-progress; do
+	sb import --no-progress $run "$T/card2"
+	expect_rc 0
+	grep -q "name is not valid UTF-8 or has control characters; filed as caf__-1.jpg$" \
+	    "$T/err" || { cat "$T/err"; fail "$run: not the name it got"; }
+done
+check "filed as the name said" cmp "$LIB/2008/05/08/caf__-1.jpg" "$T/card2/caf"*
+
 # A source that does not exist: a usage-level message, status 2.
 sb import --no-progress "$T/nonexistent"
 expect_rc 2
