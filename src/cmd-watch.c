@@ -623,7 +623,13 @@ watch_read(struct watch *w)
 				    !watch_fenced(w, &sb))
 					watch_dir(w, path, 0, WALK_ALL);
 			} else if (!isdir && (ev->mask & (IN_CLOSE_WRITE |
-			    IN_MOVED_TO)))
+			    IN_MOVED_TO | IN_CREATE)))
+				/*
+				 * IN_CREATE: a hard link made there (ln,
+				 * cp -l, rsync --link-dest) has no other
+				 * event; a file still written is left
+				 * by the import, and its close comes.
+				 */
 				pend_add(w, path, now() + (w->o.settle >
 				    WATCH_DEBOUNCE ? w->o.settle :
 				    WATCH_DEBOUNCE));

@@ -3,10 +3,11 @@
 # settled (never while it is written); a folder made after the start is
 # watched and a burst of 200 files in it is imported, each once, with no
 # "still arriving" line for the files a batch found unsettled; temporary
-# and hidden names wait until renamed; a busy library is waited for; a
-# folder the inotify watch limit left unwatched (ENOSPC, through a shim)
-# says what to raise and is caught up by a SIGHUP rescan; SIGTERM stops it
-# cleanly; every batch is a run of command "watch".
+# and hidden names wait until renamed; a hard link made there is taken;
+# a busy library is waited for; a folder the inotify watch limit left
+# unwatched (ENOSPC, through a shim) says what to raise and is caught up
+# by a SIGHUP rescan; SIGTERM stops it cleanly; every batch is a run of
+# command "watch".
 . "$TOP/tests/lib/common.sh"
 
 shim nowatch
@@ -65,6 +66,13 @@ sleep 3
 mv "$D/upload.jpg.part" "$D/UPLOAD.JPG"
 wait_until 10 has UPLOAD.JPG 1 || fail "renamed file not imported"
 [ "$(libfiles | grep -c 'smbdelete\|lock.jpg')" = 0 ] || fail "hidden or lock file taken"
+
+# 2b. A hard link made in the folder (ln, cp -l, rsync --link-dest): no
+# write and no move, only its creation; imported all the same.
+cp "$S/IMG_0002.JPG" "$T/linked.jpg"
+printf 'linked' >>"$T/linked.jpg"
+ln "$T/linked.jpg" "$D/LINKED.JPG"
+wait_until 10 has LINKED.JPG 1 || fail "a hard link made in the folder not imported"
 
 # 3. A folder made after the start, and a burst of 200 files in it.
 mkdir -p "$D/burst/deep"
