@@ -207,7 +207,46 @@ queue_upload_free(struct upload *up)
 	free(up->remote_path);
 	free(up->base);
 	free(up->tmp_path);
+	while (up->nsidecars > 0)
+		queue_upload_free(&up->sidecars[--up->nsidecars]);
+	free(up->sidecars);
 	memset(up, 0, sizeof *up);
+}
+
+#define QUEUE_SIDECARS	16	/* a main file's sidecars, at most */
+
+/*
+ * A main file's sidecars (up->sidecars), for remote_upload to keep their
+ * names beside its free. 0, or -1 on an error.
+ */
+static int
+queue_sidecars(struct catalog *cat, struct upload *up)
+{
+	sqlite3_stmt	*st;
+	struct upload	*sc;
+	int		 rc;
+
+	if ((st = catalog_prepare(cat, "SELECT s.path, s.sha256, s.size, "
+	    "s.mtime_ns FROM upload_jobs j JOIN files s ON s.main_id = "
+	    "j.file_id WHERE j.id = ?1 ORDER BY s.id LIMIT ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, up->job_id);
+	sqlite3_bind_int(st, 2, QUEUE_SIDECARS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (up->sidecars == NULL)
+			up->sidecars = xcalloc(QUEUE_SIDECARS,
+			    sizeof *up->sidecars);
+		sc = &up->sidecars[up->nsidecars++];
+		sc->relpath = xstrdup((const char *)sqlite3_column_text(st,
+		    0));
+		xasprintf(&sc->path, "%s/%s", cat->library, sc->relpath);
+		catalog_column_sha(st, 1, sc->sha256, sizeof sc->sha256);
+		sc->size = (uint64_t)sqlite3_column_int64(st, 2);
+		sc->mtime_ns = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : catalog_error(cat,
+	    "reading a file's sidecars");
 }
 
 /*
@@ -217,7 +256,7 @@ queue_upload_free(struct upload *up)
  * main's was, so the two still pair by name (restore --rebuild). NULL when
  * that is relpath itself.
  */
-static char *
+char *
 queue_sidecar_base(const char *relpath, const char *main, const char *there)
 {
 	const char	*sc = strrchr(relpath, '/'), *mn, *tn;
@@ -327,7 +366,10 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    (const char *)sqlite3_column_text(st, 6));
 	up->main_job = sqlite3_column_int64(st, 7);
 	up->reread = sqlite3_column_int(st, 8);
+	rc = sqlite3_column_type(st, 5) == SQLITE_NULL;	/* a main file */
 	sqlite3_finalize(st);
+	if (rc && queue_sidecars(cat, up) == -1)
+		goto fail;
 	return 1;
 fail:
 	queue_failed(cat, up->job_id, "cannot read the job", 1);

@@ -22,6 +22,8 @@ int	 queue_backfill(struct catalog *cat, const char *remote);
 int	 queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    struct upload *up);
 int	 queue_sidecar_after(struct catalog *cat, struct upload *up);
+char	*queue_sidecar_base(const char *relpath, const char *main,
+	    const char *there);
 int	 queue_renew(struct catalog *cat);
 int	 queue_release(struct catalog *cat);
 void	 queue_upload_free(struct upload *up);

@@ -557,6 +557,34 @@ remote_target(struct xfer *x, struct upload *up, const char *name)
 }
 
 /*
+ * Are the names up's sidecars would have beside it at name (its name
+ * there) free of other files, so that they go up beside it and still
+ * pair with it by name? REMOTE_ABSENT when each is free or holds that
+ * sidecar already, REMOTE_OTHER when one holds another file, or an error.
+ */
+static int
+remote_sidecars_free(struct xfer *x, struct upload *up, const char *name)
+{
+	char	*sc;
+	int	 i, rc = REMOTE_ABSENT;
+
+	for (i = 0; i < up->nsidecars && rc == REMOTE_ABSENT; i++) {
+		if ((sc = queue_sidecar_base(up->sidecars[i].relpath,
+		    up->relpath, name)) == NULL)
+			sc = xstrdup(up->sidecars[i].relpath);
+		if ((rc = x->remote->ops->probe(x, &up->sidecars[i], sc)) ==
+		    REMOTE_SAME)
+			rc = REMOTE_ABSENT;
+		else if (rc == REMOTE_OTHER)
+			log_debug("remote %s: %s: a different file is there, "
+			    "where a sidecar of %s would go", x->remote->name,
+			    sc, name);
+		free(sc);
+	}
+	return rc;
+}
+
+/*
  * Send one file so that nothing on the remote is ever replaced: under its
  * own name, else NAME-1.EXT, NAME-2.EXT ... Each name is probed: proven to
  * hold this file's content, the job is done without a transfer; free, the
@@ -573,7 +601,7 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 	const char		*base = up->base != NULL ? up->base :
 				    up->relpath;
 	char			*name, *recorded = NULL, p[4096], q[4096];
-	int			 n, races = 0, rc;
+	int			 n, races = 0, rc, sidecar = 0;
 
 	*skipped = 0;
 	x->waited = 0;
@@ -603,6 +631,9 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 			rc = remote_target(x, up, name);
 			break;
 		}
+		if (rc == REMOTE_ABSENT && (rc = remote_sidecars_free(x, up,
+		    name)) == REMOTE_OTHER && n <= 0)
+			sidecar = 1;	/* free, but not its sidecar's */
 		if (rc == REMOTE_ABSENT) {
 			if ((rc = remote_target(x, up, name)) != REMOTE_OK)
 				break;
@@ -633,7 +664,12 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 			break;
 		}
 	}
-	if (rc == REMOTE_OK && strcmp(name, base) != 0)
+	if (rc == REMOTE_OK && sidecar && strcmp(name, base) != 0)
+		log_info("remote %s: %s: a different file has its sidecar's "
+		    "name there; %s as %s, for its sidecars to go beside it",
+		    x->remote->name, log_path(base, p, sizeof p), *skipped ?
+		    "already there" : "sent", log_path(name, q, sizeof q));
+	else if (rc == REMOTE_OK && strcmp(name, base) != 0)
 		log_info("remote %s: %s: a different file has that name "
 		    "there; %s as %s", x->remote->name, log_path(base,
 		    p, sizeof p), *skipped ? "already there" : "sent",

@@ -77,6 +77,10 @@ struct upload {
 					   a checksum proves nothing, only
 					   the bytes read back */
 	char		*tmp_path;	/* a temporary a killed run left */
+	struct upload	*sidecars;	/* a main file's (path, relpath,
+					   sha256, size, mtime_ns): their
+					   names beside its must be free */
+	int		 nsidecars;
 	struct catalog	*cat;		/* for the job's state, under lock */
 	pthread_mutex_t	*lock;
 };
