@@ -1185,6 +1185,9 @@ catalog_new_refused(const char *library)
 	return 1;
 }
 
+/* The library whose catalogue this process last failed to open. */
+static char	*open_failed;
+
 /*
  * Open (creating if need be) the catalogue of library. With mode 1 (read
  * only), a missing catalogue is an error and nothing is created; with 0, a
@@ -1284,14 +1287,30 @@ catalog_open(const char *library, int mode)
 	}
 	if (readonly && catalog_old_remotes(cat) == -1)
 		goto fail;
+	if (catalog_open_failed(library)) {	/* it opens again */
+		free(open_failed);
+		open_failed = NULL;
+	}
 	free(dir);
 	free(real);
 	return cat;
 fail:
+	free(open_failed);
+	open_failed = xstrdup(library);
 	free(dir);
 	free(real);
 	catalog_close(cat);
 	return NULL;
+}
+
+/*
+ * Did this process fail to open the catalogue of library (said then)? The
+ * run's record (run.c) does not try again to say the same twice.
+ */
+int
+catalog_open_failed(const char *library)
+{
+	return open_failed != NULL && strcmp(open_failed, library) == 0;
 }
 
 void
