@@ -560,7 +560,10 @@ remote_target(struct xfer *x, struct upload *up, const char *name)
  * Are the names up's sidecars would have beside it at name (its name
  * there) free of other files, so that they go up beside it and still
  * pair with it by name? REMOTE_ABSENT when each is free or holds that
- * sidecar already, REMOTE_OTHER when one holds another file, or an error.
+ * sidecar already, REMOTE_OTHER when one holds another file, or an error
+ * of the remote. A sidecar that cannot be judged (its library file gone,
+ * where only a read of it would tell) does not hold its main back: it
+ * takes a name of its own when it goes up.
  */
 static int
 remote_sidecars_free(struct xfer *x, struct upload *up, const char *name)
@@ -575,7 +578,12 @@ remote_sidecars_free(struct xfer *x, struct upload *up, const char *name)
 		if ((rc = x->remote->ops->probe(x, &up->sidecars[i], sc)) ==
 		    REMOTE_SAME)
 			rc = REMOTE_ABSENT;
-		else if (rc == REMOTE_OTHER)
+		else if (rc == REMOTE_FAIL) {
+			log_debug("remote %s: %s: %s", x->remote->name, sc,
+			    x->error);
+			x->error[0] = '\0';
+			rc = REMOTE_ABSENT;
+		} else if (rc == REMOTE_OTHER)
 			log_debug("remote %s: %s: a different file is there, "
 			    "where a sidecar of %s would go", x->remote->name,
 			    sc, name);
