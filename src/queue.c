@@ -213,8 +213,6 @@ queue_upload_free(struct upload *up)
 	memset(up, 0, sizeof *up);
 }
 
-#define QUEUE_SIDECARS	16	/* a main file's sidecars, at most */
-
 /*
  * A main file's sidecars (up->sidecars), for remote_upload to keep their
  * names beside its free. 0, or -1 on an error.
@@ -228,15 +226,14 @@ queue_sidecars(struct catalog *cat, struct upload *up)
 
 	if ((st = catalog_prepare(cat, "SELECT s.path, s.sha256, s.size, "
 	    "s.mtime_ns FROM upload_jobs j JOIN files s ON s.main_id = "
-	    "j.file_id WHERE j.id = ?1 ORDER BY s.id LIMIT ?2")) == NULL)
+	    "j.file_id WHERE j.id = ?1 ORDER BY s.id")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, up->job_id);
-	sqlite3_bind_int(st, 2, QUEUE_SIDECARS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (up->sidecars == NULL)
-			up->sidecars = xcalloc(QUEUE_SIDECARS,
-			    sizeof *up->sidecars);
+		up->sidecars = xreallocarray(up->sidecars,
+		    (size_t)up->nsidecars + 1, sizeof *up->sidecars);
 		sc = &up->sidecars[up->nsidecars++];
+		memset(sc, 0, sizeof *sc);
 		sc->relpath = xstrdup((const char *)sqlite3_column_text(st,
 		    0));
 		xasprintf(&sc->path, "%s/%s", cat->library, sc->relpath);
