@@ -38,6 +38,9 @@
 #define WATCH_DEBOUNCE	0.2	/* seconds: files written together, one batch */
 #define WATCH_RETRY	60	/* seconds before a batch that could not run */
 #define WATCH_ROOTS	2	/* seconds between looks at the DIRs */
+#define WATCH_WRITTEN	1	/* seconds between looks at a file that
+				   another program still holds open for
+				   writing (watch_written) */
 #define MAX_WATCHES	"/proc/sys/fs/inotify/max_user_watches"
 
 /* The folder a DIR named when it was last looked at; gone: not there. */
@@ -492,6 +495,26 @@ watch_roots(struct watch *w, int quiet)
 }
 
 /*
+ * Is the file at path open for writing by some program (source_writing)?
+ * A hard link made in a DIR to a file still written elsewhere is closed
+ * there: no event comes here, so it is looked at again until it is not.
+ */
+static int
+watch_written(const char *path)
+{
+	struct stat	sb;
+	int		fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return 0;
+	rc = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    source_writing(fd, sb.st_dev);
+	close(fd);
+	return rc;
+}
+
+/*
  * Import the files that have settled, through their folders (each once,
  * none below another: a folder is walked whole). A file not settled yet
  * waits for its time.
@@ -523,6 +546,11 @@ watch_batch(struct watch *w)
 		}
 		if ((at = settled_at(w, &sb)) > t) {
 			p->due = at;
+			i++;
+			continue;
+		}
+		if (watch_written(p->path)) {
+			p->due = t + WATCH_WRITTEN;
 			i++;
 			continue;
 		}
@@ -562,6 +590,9 @@ watch_batch(struct watch *w)
 		} else if (lstat(p->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (at = settled_at(w, &sb)) > t) {
 			p->due = at;		/* changed again meanwhile */
+			i++;
+		} else if (watch_written(p->path)) {
+			p->due = t + WATCH_WRITTEN;	/* opened meanwhile */
 			i++;
 		} else
 			pend_drop(w, i);
@@ -627,8 +658,8 @@ watch_read(struct watch *w)
 				/*
 				 * IN_CREATE: a hard link made there (ln,
 				 * cp -l, rsync --link-dest) has no other
-				 * event; a file still written is left
-				 * by the import, and its close comes.
+				 * event; one to a file still written
+				 * elsewhere waits (watch_written).
 				 */
 				pend_add(w, path, now() + (w->o.settle >
 				    WATCH_DEBOUNCE ? w->o.settle :

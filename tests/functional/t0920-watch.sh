@@ -3,11 +3,11 @@
 # settled (never while it is written); a folder made after the start is
 # watched and a burst of 200 files in it is imported, each once, with no
 # "still arriving" line for the files a batch found unsettled; temporary
-# and hidden names wait until renamed; a hard link made there is taken;
-# a busy library is waited for; a folder the inotify watch limit left
-# unwatched (ENOSPC, through a shim) says what to raise and is caught up
-# by a SIGHUP rescan; SIGTERM stops it cleanly; every batch is a run of
-# command "watch".
+# and hidden names wait until renamed; a hard link made there is taken,
+# once done if it is still written elsewhere; a busy library is waited
+# for; a folder the inotify watch limit left unwatched (ENOSPC, through a
+# shim) says what to raise and is caught up by a SIGHUP rescan; SIGTERM
+# stops it cleanly; every batch is a run of command "watch".
 . "$TOP/tests/lib/common.sh"
 
 shim nowatch
@@ -73,6 +73,26 @@ cp "$S/IMG_0002.JPG" "$T/linked.jpg"
 printf 'linked' >>"$T/linked.jpg"
 ln "$T/linked.jpg" "$D/LINKED.JPG"
 wait_until 10 has LINKED.JPG 1 || fail "a hard link made in the folder not imported"
+# A hard link to a file another program is still writing elsewhere: it
+# closes there, with no event here; taken once done, whole.
+cp "$S/IMG_0004.JPG" "$T/writing.jpg"
+printf 'writing' >>"$T/writing.jpg"
+python3 - "$T/writing.jpg" "$T/elsewhere.jpg" "$D/WRITING.JPG" <<'PY' &
+import os, sys, time
+data = open(sys.argv[1], "rb").read()
+f = open(sys.argv[2], "wb")
+f.write(data[:8192])
+f.flush()
+os.link(sys.argv[2], sys.argv[3])
+time.sleep(4)
+f.write(data[8192:])
+f.close()
+PY
+sleep 3
+[ "$(count WRITING)" = 0 ] || fail "a link to a file still written was taken"
+wait_until 15 has WRITING.JPG 1 || fail "a link to a file written elsewhere never imported"
+f=$(libfiles | grep WRITING)
+cmp -s "$LIB/$f" "$T/writing.jpg" || fail "the linked file was taken before it was whole"
 
 # 3. A folder made after the start, and a burst of 200 files in it.
 mkdir -p "$D/burst/deep"
