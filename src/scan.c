@@ -873,7 +873,7 @@ scan_dev_gone(const struct scan *sc, dev_t dev)
  * After a file or folder at path, on the device dev, could not be read:
  * is the disk or card it is on gone (the device removed, or its medium
  * taken out: no size)? Then it is said once, naming the source on it (or
- * else path's folder), and what is on it is left: the walk goes no
+ * else where it is mounted), and what is on it is left: the walk goes no
  * further there, and what it did not reach counts as not tried, where
  * each file would otherwise fail on its own. Only a block device the
  * kernel shows is judged (not tmpfs, NFS, btrfs's devices of their own,
@@ -882,8 +882,9 @@ scan_dev_gone(const struct scan *sc, dev_t dev)
 int
 scan_gone(struct scan *sc, dev_t dev, const char *path)
 {
-	const char	*name = NULL, *slash;
-	char		 buf[PATH_MAX], *dir = NULL;
+	const char	*name = NULL;
+	struct stat	 sb;
+	char		 buf[PATH_MAX], *dir = NULL, *slash;
 	long long	 size;
 	size_t		 i;
 
@@ -897,8 +898,18 @@ scan_gone(struct scan *sc, dev_t dev, const char *path)
 	for (i = 0; i < sc->nroots && name == NULL; i++)
 		if (sc->roots[i].dev == dev)
 			name = sc->roots[i].path;
-	if (name == NULL && (slash = strrchr(path, '/')) != NULL)
-		name = dir = xstrndup(path, (size_t)(slash - path));
+	if (name == NULL) {
+		/* Its mount point, as far as the path shows it. */
+		dir = xstrdup(path);
+		while ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+			*slash = '\0';
+			if (stat(dir, &sb) == -1 || sb.st_dev != dev) {
+				*slash = '/';
+				break;
+			}
+		}
+		name = dir;
+	}
 	log_warnx("%s: the card or disk it is on is gone (device %u:%u "
 	    "removed, or its medium taken out); what was not imported from "
 	    "it is left for the next run", log_path(name != NULL ? name : path,

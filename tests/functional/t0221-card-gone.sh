@@ -8,8 +8,8 @@
 # when its card is pulled; the first folder's files were read before (they
 # are in the page cache), the second folder's were not. Then the same for
 # a card mounted inside the folder given (a reader's mount in a NAS
-# share): it is said of the card's folder, and the share's other files
-# are still imported.
+# share): it is said of where the card is mounted, and the share's other
+# files are still imported.
 . "$TOP/tests/lib/common.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root for a loop device"; exit 77; }
@@ -85,8 +85,8 @@ sb import --move --no-progress "$T/src"
 cat "$T/out" "$T/err"
 expect_rc 1
 [ "$(grep -c 'is gone' "$T/err")" = 1 ] || fail "share: not said once that the card is gone"
-grep -q "^shoebox: $b: the card or disk it is on is gone (device $dev removed" \
-    "$T/err" || fail "share: the message does not name the card's folder"
+grep -q "^shoebox: $mnt: the card or disk it is on is gone (device $dev removed" \
+    "$T/err" || fail "share: the message does not name where the card is"
 grep -q 'IMG_010[2-5]' "$T/err" && fail "share: a line for each file not reached"
 grep -q "4 not attempted (the card or disk is gone)" "$T/out" ||
     fail "share: the rest not counted as not attempted"
