@@ -1,7 +1,8 @@
 /*
  * source.c: the files a scan found, opened and removed again through their
- * directories, one component at a time from the source's root, never
- * following a link. A drop folder is shared with other people and
+ * directories, one component at a time from the source's root (opened in
+ * one openat2 call where the kernel can), never following a link. A drop
+ * folder is shared with other people and
  * programs: between the scan and the copy, or the copy and a --move, a file
  * can be replaced, grown, held open by a writer that paused, or a folder
  * swapped for a link to somewhere else.
@@ -9,6 +10,7 @@
  * read and verified, or it stays where it is.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 
 #include <errno.h>
@@ -20,9 +22,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
 #include "shoebox.h"
 #include "scan.h"
 #include "store.h"
+
+/* How a source is opened for reading: never a link, never blocking. */
+#define OPEN_FLAGS	(O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | \
+			    O_CLOEXEC)
 
 /*
  * The directory holding e, opened from its root without following links.
@@ -152,15 +160,29 @@ int
 source_open(const struct scan *sc, const struct scan_entry *e,
     struct stat *sb, char *err, size_t errlen)
 {
+	struct open_how	 how;
 	struct stat	 then;
 	const char	*name;
 	int		 dfd, fd;
 
-	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
-		return -1;
-	fd = openat(dfd, name, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW |
-	    O_CLOEXEC);
-	close(dfd);
+	/*
+	 * One call where the kernel can (openat2, Linux 5.6), as below: no
+	 * link followed, nothing outside the root, into a disk mounted
+	 * inside it. Anything it refuses (a link on the way, no such file)
+	 * goes the slow way, which says which part failed. A sixth of the
+	 * importer's time on a card of photos went to that walk.
+	 */
+	memset(&how, 0, sizeof how);
+	how.flags = OPEN_FLAGS;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
+	if ((fd = (int)syscall(SYS_openat2, sc->roots[e->root].fd, e->rel,
+	    &how, sizeof how)) == -1) {
+		if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
+			return -1;
+		fd = openat(dfd, name, OPEN_FLAGS);
+		close(dfd);
+	}
 	if (fd == -1) {
 		if (errno == EWOULDBLOCK) {
 			/* A lease another program holds (Samba's oplocks). */

@@ -22,19 +22,20 @@ cmp -s "$T/before" "$T/after" || fail "library changed on re-run"
 [ "$(q 'SELECT count(*) FROM files')" = "$(cat "$T/count1")" ] || fail "catalogue grew"
 
 # strace, where present, proves no source file is opened the second time.
-# Sources are opened by name from their folder's descriptor (openat(N,
-# "IMG_0001.JPG")), so look for their names; the same check on a first run
-# into another library must see them, or it could never fail.
+# Sources are opened below their root's descriptor (openat2(N,
+# "DCIM/100CANON/IMG_0001.JPG"), or openat(N, "IMG_0001.JPG") from their
+# folder's), so look for their names; the same check on a first run into
+# another library must see them, or it could never fail.
 opened() {
-	grep -E 'open(at)?\(.*"([^"]*/)?(IMG|MVI)_[0-9]{4}[^"/]*"' "$1" |
+	grep -E 'open(at2?)?\(.*"([^"]*/)?(IMG|MVI)_[0-9]{4}[^"/]*"' "$1" |
 	    grep -v O_DIRECTORY
 }
 if command -v strace >/dev/null 2>&1; then
-	strace -f -e trace=open,openat -o "$T/trace1" "$SHOEBOX" -L "$T/other" \
+	strace -f -e trace=open,openat,openat2 -o "$T/trace1" "$SHOEBOX" -L "$T/other" \
 	    import --no-progress "$T/card" >/dev/null 2>&1
 	opened "$T/trace1" | grep -q . ||
 	    fail "the strace check sees no source opened on a first run"
-	strace -f -e trace=open,openat -o "$T/trace" "$SHOEBOX" import --no-progress "$T/card" >/dev/null 2>&1
+	strace -f -e trace=open,openat,openat2 -o "$T/trace" "$SHOEBOX" import --no-progress "$T/card" >/dev/null 2>&1
 	if opened "$T/trace" | grep -q .; then
 		opened "$T/trace" >&2
 		fail "re-run opened source files"

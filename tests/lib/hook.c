@@ -6,7 +6,11 @@
  *
  *   SB_HOOK_ON=FAMILY[:SUBSTR]	which calls count:
  *	open	open, open64, openat, openat64 (and __open_2 ...) whose path
- *		argument contains SUBSTR
+ *		argument contains SUBSTR; and openat2 through syscall(),
+ *		shoebox's way to open a source in one call, except the
+ *		read-ahead's (the only openat2 asking RESOLVE_NO_XDEV: a
+ *		hint to the kernel, made a few files before the source's own
+ *		open)
  *	fsync	fsync, fdatasync, syncfs, sync_file_range on an fd whose
  *		path (/proc/self/fd) contains SUBSTR; the catalogue's own
  *		syncs (sqlite's, on .../.shoebox/catalog.db* and on the
@@ -38,6 +42,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -52,6 +57,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 extern char	**environ;
 
@@ -291,6 +298,34 @@ __openat64_2(int dirfd, const char *path, int flags)
 {
 	HOOKED("open", path, int, REAL(int, "__openat64_2",
 	    (int, const char *, int))(dirfd, path, flags));
+}
+
+/*
+ * syscall(): openat2 counts as an open (see the top), every other call
+ * passes through. Six arguments are passed on whatever the call takes, as
+ * the C library's own syscall() does with its registers.
+ */
+long
+syscall(long nr, ...)
+{
+	const struct open_how	*how;
+	va_list			 ap;
+	long			 a[6];
+	int			 i;
+
+	va_start(ap, nr);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+#define REAL_SYSCALL \
+	REAL(long, "syscall", (long, ...))(nr, a[0], a[1], a[2], a[3], a[4], \
+	    a[5])
+	how = (const struct open_how *)a[2];
+	if (nr == SYS_openat2 && how != NULL &&
+	    !(how->resolve & RESOLVE_NO_XDEV))
+		HOOKED("open", (const char *)a[1], long, REAL_SYSCALL);
+	return REAL_SYSCALL;
+#undef REAL_SYSCALL
 }
 
 /* The fsync family: counted unless it is the catalogue's. */
