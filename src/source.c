@@ -2,10 +2,10 @@
  * source.c: the files a scan found, opened and removed again through their
  * directories, one component at a time from the source's root (opened in
  * one openat2 call where the kernel can), never following a link. A drop
- * folder is shared with other people and
- * programs: between the scan and the copy, or the copy and a --move, a file
- * can be replaced, grown, held open by a writer that paused, or a folder
- * swapped for a link to somewhere else.
+ * folder is shared with other people and programs: between the scan and
+ * the copy, or the copy and a --move, a file can be replaced, grown, held
+ * open by a writer that paused, or a folder swapped for a link to
+ * somewhere else.
  * What is opened must be the file scanned; what is removed must be the file
  * read and verified, or it stays where it is.
  */
