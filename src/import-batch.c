@@ -304,6 +304,7 @@ pending_free(struct pending *p)
 	free(p->abspath);
 	free(p->dir);
 	free(p->name);
+	free(p->main_name);
 	while (p->nsc > 0)
 		free(p->scpaths[--p->nsc]);
 	free(p->scpaths);
@@ -319,7 +320,7 @@ pending_free(struct pending *p)
 static int
 dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 {
-	struct store_dest d = { -1, NULL, 0, 1, NULL, NULL };
+	struct store_dest d = { -1, NULL, 0, 1, NULL, NULL, NULL };
 	char		  dir[PATH_MAX], err[512];
 	char		 *slash;
 	int		  rc = lib_check(imp, dup);
@@ -366,9 +367,9 @@ enum outcome
 import_finish(struct import *imp, struct pending *p, int dirsync,
     struct placed *out)
 {
-	struct store_dest d = { -1, NULL, 0, 0, NULL, NULL };
+	struct store_dest d = { -1, NULL, 0, 0, NULL, NULL, NULL };
 	struct cat_file	 dup;
-	char		 rel[PATH_MAX * 2], err[512];
+	char		 rel[PATH_MAX * 2], err[512], *alt;
 	int64_t		 id;
 	size_t		 i;
 	int		 rc, linked = 0;
@@ -418,7 +419,12 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		d.name_arg = p;
 		p->imp = imp;
 	}
-	if ((rc = store_link_sync(&p->f, &d, p->name, err, sizeof err)) == -1)
+	/* A sidecar's name taken: one that pairs with no other file. */
+	alt = p->sidecar ? plan_sidecar_alt(p->main_name, p->name) : NULL;
+	d.alt = alt;
+	rc = store_link_sync(&p->f, &d, p->name, err, sizeof err);
+	free(alt);
+	if (rc == -1)
 		goto failed;
 	linked = rc == STORE_LINKED;
 	for (i = 0; !dirsync && i < imp->ndirs; i++)

@@ -355,7 +355,7 @@ import_place(struct import *imp, struct infile *f)
 static struct pending *
 import_copy(struct import *imp, struct infile *f, enum outcome *o)
 {
-	struct store_dest	 dest = { -1, NULL, 0, 0, NULL, NULL };
+	struct store_dest	 dest = { -1, NULL, 0, 0, NULL, NULL, NULL };
 	struct store_file	 copy;
 	struct pending		*p;
 	uint64_t		 avail;
@@ -410,6 +410,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	p->f = copy;
 	p->main_id = f->mp != NULL ? f->mp->id : 0;
 	p->sidecar = f->mp != NULL;
+	p->main_name = f->mp != NULL ? xstrdup(f->mp->name) : NULL;
 	p->cleaned = f->cleaned;
 	for (j = f->mp == NULL ? f->e->first : -1; j != -1;
 	    j = imp->sc->e[j].next) {

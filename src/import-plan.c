@@ -415,6 +415,29 @@ plan_sidecars_free(void *arg, int dirfd, const char *name)
 }
 
 /*
+ * The name a sidecar filed as name takes when that is taken, for its main
+ * file filed as main: the main file's whole name and the sidecar's own
+ * extension (IMG_0001.JPG.XMP, as darktable names them), then -1, -2 ...
+ * of that (store_name_nth). IMG_0001-1.XMP would pair by name with
+ * another photo, IMG_0001-1.JPG (restore --rebuild, other programs);
+ * IMG_0001.JPG.XMP pairs with its own main file only. NULL (name-1 ...)
+ * when name is of that form already. Free it.
+ */
+char *
+plan_sidecar_alt(const char *main, const char *name)
+{
+	const char	*ext = strrchr(name, '.');
+	size_t		 n = main != NULL ? strlen(main) : 0;
+	char		*alt;
+
+	if (main == NULL || ext == NULL || (strncasecmp(name, main, n) == 0 &&
+	    name[n] == '.'))
+		return NULL;
+	xasprintf(&alt, "%s%s", main, ext);
+	return alt;
+}
+
+/*
  * A file whose name was made clean (clean_name), filed as name (after any
  * -N its collisions took): said, with the name it has now.
  */
@@ -518,11 +541,14 @@ plan_name(struct import *imp, const struct infile *f, const char *dir,
 {
 	const struct scan_entry	*se;
 	char			 rel[PATH_MAX * 2], scout[NAME_MAX * 4 + 1];
+	char			*alt;
 	long			 j;
 	int			 i, ok = 0;
 
+	/* A sidecar's later names: as import_finish (plan_sidecar_alt). */
+	alt = f->mp != NULL ? plan_sidecar_alt(f->mp->name, name) : NULL;
 	for (i = 0; i < STORE_NAMES && !ok; i++) {
-		if (store_name_candidate(name, i, out, size) == -1)
+		if (store_name_nth(name, alt, i, out, size) == -1)
 			break;
 		if (!(ok = plan_free(imp, dir, out)))
 			continue;
@@ -535,6 +561,7 @@ plan_name(struct import *imp, const struct infile *f, const char *dir,
 			    plan_free(imp, dir, scout);
 		}
 	}
+	free(alt);
 	if (ok) {
 		snprintf(rel, sizeof rel, "%s/%s", dir, out);
 		planned(imp, rel, 1);

@@ -81,6 +81,7 @@ struct pending {
 	struct store_file f;
 	int64_t		 main_id;
 	int		 sidecar;
+	char		*main_name;	/* a sidecar's main file's name */
 	struct import	*imp;		/* for plan_sidecars_free */
 	char		**scpaths;	/* a main file's sidecars, as found */
 	int		 nsc;
@@ -232,6 +233,7 @@ int		 dest_dir(const char *pattern, const struct meta *m,
 int		 plan_place(struct import *imp, struct infile *f);
 void		 plan_cleaned(struct import *, const char *, const char *);
 int		 plan_sidecars_free(void *, int, const char *);
+char		*plan_sidecar_alt(const char *, const char *);
 void		 seq_free(struct import *imp);
 enum outcome	 import_plan(struct import *imp, struct infile *f);
 

@@ -792,8 +792,23 @@ store_name_candidate(const char *name, int i, char *out, size_t size)
 }
 
 /*
+ * The i-th name tried for a file called name whose later names come from
+ * alt (a sidecar's: store_link_sync): name, then alt, alt-1.EXT ...; with
+ * alt NULL as store_name_candidate. Into out; -1 when it does not fit.
+ */
+int
+store_name_nth(const char *name, const char *alt, int i, char *out,
+    size_t size)
+{
+	if (alt != NULL && i > 0)
+		return store_name_candidate(alt, i - 1, out, size);
+	return store_name_candidate(name, i, out, size);
+}
+
+/*
  * File the copy in dest->dirfd as name, or as name-1.ext, name-2.ext ...
- * (store_name_candidate) when the name is taken by a different file;
+ * (store_name_candidate; dest->alt, alt-1.ext ... if given) when the name
+ * is taken by a different file;
  * fsync the directory afterwards only with dest->dirsync (a caller filing
  * many copies fsyncs each directory once, before it catalogues them); a
  * name dest->name_ok refuses is passed over (its sidecars' are taken). The
@@ -808,8 +823,8 @@ store_link_sync(struct store_file *f, const struct store_dest *dest,
 	int	i;
 
 	for (i = 0; i < STORE_NAMES; i++) {
-		if (store_name_candidate(name, i, f->name, sizeof f->name) ==
-		    -1)
+		if (store_name_nth(name, dest->alt, i, f->name,
+		    sizeof f->name) == -1)
 			break;
 		if (dest->name_ok != NULL && !dest->name_ok(dest->name_arg,
 		    dest->dirfd, f->name))

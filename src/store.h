@@ -56,6 +56,8 @@ struct store_dest {
 	/* store_link_sync: may a name be taken (1), or is it passed (0)? */
 	int		(*name_ok)(void *, int, const char *);
 	void		*name_arg;
+	/* store_link_sync: after the name, alt, alt-1 ... (NULL: name-1 ...) */
+	const char	*alt;
 };
 
 /* Room for a file name with a -N suffix (store_name_candidate). */
@@ -90,6 +92,8 @@ int	 store_copy_finish(struct store_file *f, char *err, size_t errlen);
 int	 store_copy_check(struct store_file *f, char *err, size_t errlen);
 void	 store_copy_check_start(struct store_file *f);
 int	 store_name_candidate(const char *name, int i, char *out,
+	    size_t size);
+int	 store_name_nth(const char *name, const char *alt, int i, char *out,
 	    size_t size);
 int	 store_link_sync(struct store_file *f, const struct store_dest *dest,
 	    const char *name, char *err, size_t errlen);
