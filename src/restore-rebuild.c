@@ -86,9 +86,21 @@ rebuild_one(void *arg, const struct remote_entry *e)
 	}
 	if (rs->dry_run)
 		s = R_MISSING;
-	else if (fstatat(rs->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		s = R_PRESENT;	/* listed twice (a page boundary) */
-	else if ((s = restore_file(rs, f, why, sizeof why)) == R_FAILED &&
+	else if (fstatat(rs->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		/*
+		 * Listed twice (a page boundary): present. But a folder there
+		 * is another object's: S3 holds NAME and NAME/x side by side,
+		 * a disk cannot. NAME is not restored, and the run says so.
+		 */
+		s = R_PRESENT;
+		if (!S_ISREG(sb.st_mode) || sb.st_size != f->size) {
+			snprintf(why, sizeof why, "not restored: %s holds its "
+			    "name (the remote also has objects under %s/)",
+			    S_ISDIR(sb.st_mode) ? "a folder" : "another file",
+			    e->name);
+			s = R_FAILED;
+		}
+	} else if ((s = restore_file(rs, f, why, sizeof why)) == R_FAILED &&
 	    rs->absent && e->alt != NULL) {
 		/* s3rver's doubly escaped key: its second reading */
 		snprintf(f->path, sizeof f->path, "%s", e->alt);
