@@ -421,7 +421,8 @@ plan_sidecars_free(void *arg, int dirfd, const char *name)
  * of that (store_name_nth). IMG_0001-1.XMP would pair by name with
  * another photo, IMG_0001-1.JPG (restore --rebuild, other programs);
  * IMG_0001.JPG.XMP pairs with its own main file only. NULL (name-1 ...)
- * when name is of that form already. Free it.
+ * when name is of that form already, or that would be too long a name.
+ * Free it.
  */
 char *
 plan_sidecar_alt(const char *main, const char *name)
@@ -431,7 +432,7 @@ plan_sidecar_alt(const char *main, const char *name)
 	char		*alt;
 
 	if (main == NULL || ext == NULL || (strncasecmp(name, main, n) == 0 &&
-	    name[n] == '.'))
+	    name[n] == '.') || n + strlen(ext) > NAME_MAX)
 		return NULL;
 	xasprintf(&alt, "%s%s", main, ext);
 	return alt;

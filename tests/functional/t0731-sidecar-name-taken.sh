@@ -64,4 +64,21 @@ csb import --no-progress "$T/c3"
 expect_rc 0
 cmp -s "$LIB/$dir/IMG_0001.JPG-1.XMP" "$T/c3/IMG_0001.XMP" ||
     fail "third edit not filed as IMG_0001.JPG-1.XMP: $(libfiles)"
+
+# A photo's name of 252 bytes: its whole name and .XMP would be too long
+# a name; the sidecar takes the NAME-1 form (its stem cut to fit), filed.
+long=$(printf '%0248d' 0 | tr 0 L)
+mkdir -p "$T/c4" "$T/c5"
+cp "$CARD/IMG_0002.JPG" "$T/c4/$long.JPG"
+xmp "long 1" >"$T/c4/$long.XMP"
+cp "$CARD/IMG_0002.JPG" "$T/c5/$long.JPG"
+xmp "long 2" >"$T/c5/$long.XMP"
+csb import --no-progress "$T/c4"
+expect_rc 0
+csb import --no-progress "$T/c5"
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q ' 1 sidecars' "$T/out" || fail "the long-named sidecar was not filed"
+[ "$(q "SELECT count(*) FROM files WHERE path LIKE '%.XMP' AND main_id = (SELECT id FROM files WHERE path LIKE '%/$long.JPG')")" = 2 ] ||
+    fail "long-named sidecars: $(libfiles)"
 exit 0
