@@ -169,8 +169,8 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 	 * One call where the kernel can (openat2, Linux 5.6), as below: no
 	 * link followed, nothing outside the root, into a disk mounted
 	 * inside it. Anything it refuses (a link on the way, no such file)
-	 * goes the slow way, which says which part failed. A sixth of the
-	 * importer's time on a card of photos went to that walk.
+	 * goes the slow way, which says which part failed. The walk's six
+	 * calls a file were 8% of an import's CPU on a card of photos.
 	 */
 	memset(&how, 0, sizeof how);
 	how.flags = OPEN_FLAGS;
