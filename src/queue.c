@@ -299,13 +299,23 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	int		 rc;
 
 	memset(up, 0, sizeof *up);
+	/*
+	 * A sidecar whose main file another live sync is sending is not
+	 * taken: where that file lands (NAME-1.EXT?) names the sidecar, and
+	 * only that sync learns it in time. It takes the sidecar after, or
+	 * the next sync does.
+	 */
 	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET "
-	    "claimed_by = ?1, lease_until = ?2 + ?3 WHERE id = (SELECT id "
-	    "FROM upload_jobs WHERE remote_id = " CATALOG_REMOTE("?4") " AND "
-	    "id > ?5 AND "
-	    "status IN ('pending', 'failed') AND (lease_until IS NULL OR "
-	    "lease_until <= ?2 OR shoebox_owner_gone(claimed_by)) "
-	    "ORDER BY id LIMIT 1) RETURNING id, remote_path, tmp_path")) ==
+	    "claimed_by = ?1, lease_until = ?2 + ?3 WHERE id = (SELECT j.id "
+	    "FROM upload_jobs j WHERE j.remote_id = " CATALOG_REMOTE("?4")
+	    " AND j.id > ?5 AND "
+	    "j.status IN ('pending', 'failed') AND (j.lease_until IS NULL OR "
+	    "j.lease_until <= ?2 OR shoebox_owner_gone(j.claimed_by)) "
+	    "AND NOT EXISTS (SELECT 1 FROM files f JOIN upload_jobs mj ON "
+	    "mj.file_id = f.main_id WHERE f.id = j.file_id AND mj.remote_id = "
+	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by <> ?1 AND "
+	    "mj.lease_until > ?2 AND NOT shoebox_owner_gone(mj.claimed_by)) "
+	    "ORDER BY j.id LIMIT 1) RETURNING id, remote_path, tmp_path")) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, queue_owner(), -1, SQLITE_STATIC);
