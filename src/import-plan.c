@@ -417,12 +417,11 @@ plan_sidecars_free(void *arg, int dirfd, const char *name)
 /*
  * The name a sidecar filed as name takes when that is taken, for its main
  * file filed as main: the main file's whole name and the sidecar's own
- * extension (IMG_0001.JPG.XMP, as darktable names them), then -1, -2 ...
- * of that (store_name_nth). IMG_0001-1.XMP would pair by name with
- * another photo, IMG_0001-1.JPG (restore --rebuild, other programs);
- * IMG_0001.JPG.XMP pairs with its own main file only. NULL (name-1 ...)
- * when name is of that form already, or that would be too long a name.
- * Free it.
+ * extension (IMG_0001.JPG.XMP, as darktable names them), then
+ * IMG_0001.JPG.1.XMP ... (store_name_nth). IMG_0001-1.XMP would pair by
+ * name with another photo, IMG_0001-1.JPG (restore --rebuild, other
+ * programs); these pair with its own main file only. NULL (name-1 ...)
+ * when that would be too long a name. Free it.
  */
 char *
 plan_sidecar_alt(const char *main, const char *name)
@@ -431,8 +430,7 @@ plan_sidecar_alt(const char *main, const char *name)
 	size_t		 n = main != NULL ? strlen(main) : 0;
 	char		*alt;
 
-	if (main == NULL || ext == NULL || (strncasecmp(name, main, n) == 0 &&
-	    name[n] == '.') || n + strlen(ext) > NAME_MAX)
+	if (main == NULL || ext == NULL || n + strlen(ext) > NAME_MAX)
 		return NULL;
 	xasprintf(&alt, "%s%s", main, ext);
 	return alt;

@@ -1,7 +1,8 @@
 /*
  * scan-group.c: a directory's files as the walk (scan.c) read them, sorted
- * by name and grouped: each sidecar (.XMP, name.ext.xmp, .THM, .AAE,
- * .LRV, Sony's M01.XML ...) attached to the main file it belongs to.
+ * by name and grouped: each sidecar (.XMP, name.ext.xmp, name.ext.1.xmp,
+ * .THM, .AAE, .LRV, Sony's M01.XML ...) attached to the main file it
+ * belongs to.
  */
 #include <sys/stat.h>
 
@@ -39,6 +40,18 @@ main_rank(const char *name)
 	return 3;
 }
 
+/* Is [p, end) all decimal digits, and some? */
+static int
+digits(const char *p, const char *end)
+{
+	if (p >= end)
+		return 0;
+	for (; p < end; p++)
+		if (!isdigit((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
 /* Does main (a file name) own sidecar (a file name)? */
 static int
 pairs(const char *sidecar, const char *main)
@@ -52,6 +65,14 @@ pairs(const char *sidecar, const char *main)
 	mstem = (size_t)(mdot - main);
 	/* IMG_0001.CR2.xmp, IMG_0001.JPG.json: the full name plus one ext. */
 	if (sstem == strlen(main) && strncasecmp(sidecar, main, sstem) == 0)
+		return 1;
+	/*
+	 * IMG_0001.JPG.1.XMP: a later sidecar of that kind, its name taken
+	 * (plan_sidecar_alt): the full name, a number, one ext.
+	 */
+	if (sstem > strlen(main) + 1 && strncasecmp(sidecar, main,
+	    strlen(main)) == 0 && sidecar[strlen(main)] == '.' &&
+	    digits(sidecar + strlen(main) + 1, sidecar + sstem))
 		return 1;
 	/* IMG_0001.XMP, IMG_0001.THM, IMG_0001.AAE beside IMG_0001.CR2 */
 	if (sstem == mstem && strncasecmp(sidecar, main, sstem) == 0)

@@ -793,22 +793,37 @@ store_name_candidate(const char *name, int i, char *out, size_t size)
 
 /*
  * The i-th name tried for a file called name whose later names come from
- * alt (a sidecar's: store_link_sync): name, then alt, alt-1.EXT ...; with
- * alt NULL as store_name_candidate. Into out; -1 when it does not fit.
+ * alt (a sidecar's, IMG_0001.JPG.XMP: store_link_sync): name, then alt,
+ * then IMG_0001.JPG.1.XMP, IMG_0001.JPG.2.XMP ..., all of which pair with
+ * IMG_0001.JPG alone (scan-group.c); where those would be too long a
+ * name, name's own NAME-1.EXT forms (store_name_candidate, as with alt
+ * NULL). Into out; -1 when it does not fit.
  */
 int
 store_name_nth(const char *name, const char *alt, int i, char *out,
     size_t size)
 {
-	if (alt != NULL && i > 0)
-		return store_name_candidate(alt, i - 1, out, size);
-	return store_name_candidate(name, i, out, size);
+	const char	*base, *dot;
+	int		 n;
+
+	if (alt == NULL || i == 0)
+		return store_name_candidate(name, i, out, size);
+	if (strcmp(alt, name) != 0)
+		i--;			/* alt itself comes first */
+	if (i == 0)
+		return store_name_candidate(alt, 0, out, size);
+	base = (base = strrchr(alt, '/')) != NULL ? base + 1 : alt;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base ||
+	    strlen(base) + 12 > NAME_MAX)
+		return store_name_candidate(name, i, out, size);
+	n = snprintf(out, size, "%.*s.%d%s", (int)(dot - alt), alt, i, dot);
+	return n >= 0 && (size_t)n < size ? 0 : -1;
 }
 
 /*
  * File the copy in dest->dirfd as name, or as name-1.ext, name-2.ext ...
- * (store_name_candidate; dest->alt, alt-1.ext ... if given) when the name
- * is taken by a different file;
+ * (store_name_candidate; dest->alt and its own forms if given:
+ * store_name_nth) when the name is taken by a different file;
  * fsync the directory afterwards only with dest->dirsync (a caller filing
  * many copies fsyncs each directory once, before it catalogues them); a
  * name dest->name_ok refuses is passed over (its sidecars' are taken). The

@@ -61,7 +61,7 @@ late_sidecar "$cr3" DCIM/img_0003.XMP img_0003.XMP
 late_sidecar "$mp4" CLIP/C0001M01.XML C0001M01.XML
 # Z_COPY.JPG was a duplicate of IMG_0001.JPG: its sidecar goes beside that
 # copy, named after it, and is not taken for IMG_0001.JPG.xmp's duplicate.
-side=$(dirname "$jpg")/IMG_0001.JPG-1.xmp
+side=$(dirname "$jpg")/IMG_0001.JPG.1.xmp
 [ "$(q "SELECT count(*) FROM files s JOIN files m ON m.id = s.main_id WHERE m.path = '$jpg' AND s.path = '$side'")" = 1 ] ||
     fail "Z_COPY.JPG.xmp: not filed as $side: $(libfiles)"
 cmp -s "$LIB/$side" "$T/late/DCIM/Z_COPY.JPG.xmp" || fail "Z_COPY.JPG.xmp: not its bytes"

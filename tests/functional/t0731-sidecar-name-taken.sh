@@ -58,12 +58,26 @@ csb import --no-progress "$T/c3"
 expect_rc 0
 [ "$(libfiles | wc -l)" = "$before" ] || fail "the re-run filed more: $(libfiles)"
 
-# Taken too (a third edit): IMG_0001.JPG-1.XMP, still A's alone.
+# Taken too (a third edit): IMG_0001.JPG.1.XMP, still A's alone by name.
 xmp "edits 3" >"$T/c3/IMG_0001.XMP"
 csb import --no-progress "$T/c3"
 expect_rc 0
-cmp -s "$LIB/$dir/IMG_0001.JPG-1.XMP" "$T/c3/IMG_0001.XMP" ||
-    fail "third edit not filed as IMG_0001.JPG-1.XMP: $(libfiles)"
+cmp -s "$LIB/$dir/IMG_0001.JPG.1.XMP" "$T/c3/IMG_0001.XMP" ||
+    fail "third edit not filed as IMG_0001.JPG.1.XMP: $(libfiles)"
+
+# By name too: a library rebuilt from a backup of it pairs all three
+# sidecars with photo A, none with B (adopt pairs by name alone).
+mkdir -p "$T/usb"
+printf '[remote usb]\ntype = dir\npath = %s\n' "$T/usb" >>"$CFG"
+csb sync --no-progress
+expect_rc 0
+csb restore --remote usb --rebuild --to "$T/rebuilt" --no-progress
+cat "$T/out"
+expect_rc 0
+[ "$(sqlite3 "$T/rebuilt/.shoebox/catalog.db" "SELECT s.path || ' ' || m.path FROM files s JOIN files m ON m.id = s.main_id ORDER BY s.path")" = "$dir/IMG_0001.JPG.1.XMP $a
+$dir/IMG_0001.JPG.XMP $a
+$dir/IMG_0001.XMP $a" ] ||
+    fail "rebuilt pairs: $(sqlite3 "$T/rebuilt/.shoebox/catalog.db" "SELECT s.path, m.path FROM files s JOIN files m ON m.id = s.main_id")"
 
 # A photo's name of 252 bytes: its whole name and .XMP would be too long
 # a name; the sidecar takes the NAME-1 form (its stem cut to fit), filed.

@@ -1,12 +1,19 @@
 /*
  * fuzz-name.c: date_from_name() and date_from_folder() on arbitrary names
  * and paths. Whatever they take must be a real date in the range they
- * promise.
+ * promise. And the names a sidecar takes when its own is taken
+ * (plan_sidecar_alt, store_name_nth), the input split at its first
+ * newline into the main file's name and the sidecar's: each must fit, and
+ * each made from the main file's name must pair with it (scan_sidecar_of).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shoebox.h"
+#include "scan.h"
+#include "store.h"
+#include "import.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -25,11 +32,35 @@ check(int prec, const struct sb_time *t)
 		__builtin_trap();
 }
 
+/* The sidecar named sc of the main file named main, its names taken. */
+static void
+sidecar_names(const char *main, const char *sc)
+{
+	char	 out[STORE_NAME_MAX];
+	char	*alt;
+	int	 i, pair;
+
+	alt = plan_sidecar_alt(main, sc);
+	/* Whether alt's forms are the ones store_name_nth gives. */
+	pair = alt != NULL && strchr(main, '/') == NULL &&
+	    strchr(main, '.') != NULL && strchr(sc, '/') == NULL &&
+	    !is_sidecar_name(main) && strlen(alt) + 12 <= NAME_MAX;
+	for (i = 0; i < 6; i++) {
+		if (store_name_nth(sc, alt, i, out, sizeof out) == -1)
+			break;
+		if (strlen(out) >= sizeof out)
+			__builtin_trap();
+		if (pair && i > 0 && !scan_sidecar_of(out, main))
+			__builtin_trap();
+	}
+	free(alt);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sb_time	 t;
-	char		*name;
+	char		*name, *nl;
 
 	if (size > 4096)
 		return 0;
@@ -40,6 +71,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(date_from_name(name, NOW, &t), &t);
 	memset(&t, 0, sizeof t);
 	check(date_from_folder(name, NOW, &t), &t);
+	if ((nl = strchr(name, '\n')) != NULL) {
+		*nl = '\0';
+		sidecar_names(name, nl + 1);
+	}
 	free(name);
 	return 0;
 }
