@@ -57,22 +57,21 @@ static int
 pairs(const char *sidecar, const char *main)
 {
 	const char	*sdot = strrchr(sidecar, '.'), *mdot = strrchr(main, '.');
-	size_t		 sstem, mstem;
+	size_t		 sstem, mstem, mlen = strlen(main);
 
 	if (sdot == NULL || mdot == NULL || is_sidecar_name(main))
 		return 0;
 	sstem = (size_t)(sdot - sidecar);
 	mstem = (size_t)(mdot - main);
 	/* IMG_0001.CR2.xmp, IMG_0001.JPG.json: the full name plus one ext. */
-	if (sstem == strlen(main) && strncasecmp(sidecar, main, sstem) == 0)
+	if (sstem == mlen && strncasecmp(sidecar, main, sstem) == 0)
 		return 1;
 	/*
 	 * IMG_0001.JPG.1.XMP: a later sidecar of that kind, its name taken
 	 * (plan_sidecar_alt): the full name, a number, one ext.
 	 */
-	if (sstem > strlen(main) + 1 && strncasecmp(sidecar, main,
-	    strlen(main)) == 0 && sidecar[strlen(main)] == '.' &&
-	    digits(sidecar + strlen(main) + 1, sidecar + sstem))
+	if (sstem > mlen + 1 && strncasecmp(sidecar, main, mlen) == 0 &&
+	    sidecar[mlen] == '.' && digits(sidecar + mlen + 1, sidecar + sstem))
 		return 1;
 	/* IMG_0001.XMP, IMG_0001.THM, IMG_0001.AAE beside IMG_0001.CR2 */
 	if (sstem == mstem && strncasecmp(sidecar, main, sstem) == 0)

@@ -123,6 +123,8 @@ int		 source_open(const struct scan *, const struct scan_entry *,
 		    struct stat *, char *, size_t);
 int		 source_same(const struct stat *, const struct stat *);
 int		 source_writing(int, dev_t);
+int		 source_open_beneath(const struct scan *,
+		    const struct scan_entry *, int);
 int		 source_remove(const struct scan *, const struct scan_entry *,
 		    const struct stat *, const char *, char *, size_t);
 

@@ -14,7 +14,6 @@
  * one through store_pass(), which the remotes use too.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <linux/openat2.h>
 
 #include <openssl/evp.h>
 
@@ -1095,18 +1092,10 @@ ahead_len(const struct scan_entry *e)
 static void
 ahead_file(const struct scan *sc, const struct scan_entry *e, uint64_t len)
 {
-	struct open_how	how;
 	struct stat	sb;
 	int		fd;
 
-	if (len == 0)
-		return;
-	memset(&how, 0, sizeof how);
-	how.flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-	    RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-	if ((fd = (int)syscall(SYS_openat2, sc->roots[e->root].fd, e->rel,
-	    &how, sizeof how)) == -1)
+	if (len == 0 || (fd = source_open_beneath(sc, e, 1)) == -1)
 		return;
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == e->dev &&
 	    sb.st_ino == e->ino)

@@ -56,7 +56,7 @@ struct store_dest {
 	/* store_link_sync: may a name be taken (1), or is it passed (0)? */
 	int		(*name_ok)(void *, int, const char *);
 	void		*name_arg;
-	/* store_link_sync: after the name, alt, alt-1 ... (NULL: name-1 ...) */
+	/* store_link_sync: after the name, alt, alt.1 ... (store_name_nth) */
 	const char	*alt;
 };
 
