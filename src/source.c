@@ -9,6 +9,7 @@
  * What is opened must be the file scanned; what is removed must be the file
  * read and verified, or it stays where it is.
  */
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -243,6 +244,30 @@ fail:
 }
 
 /*
+ * A source to remove is not at its name: removed already (by another
+ * import, or it was a second name of one file), 0; or its folder (dfd,
+ * below the source's root) is now the top of a mount: another disk, or
+ * another folder bind-mounted over the one the file was read from, which
+ * still holds it out of sight: -1 with err saying so (kept, and said).
+ */
+static int
+source_gone(int dfd, const struct scan_entry *e, const struct stat *id,
+    char *err, size_t errlen)
+{
+	struct statx	dir;
+
+	if (strchr(e->rel, '/') == NULL ||
+	    statx(dfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &dir) == -1 ||
+	    (makedev(dir.stx_dev_major, dir.stx_dev_minor) == id->st_dev &&
+	    !(dir.stx_attributes_mask & dir.stx_attributes &
+	    STATX_ATTR_MOUNT_ROOT)))
+		return 0;
+	snprintf(err, errlen, "its folder now has something mounted over it "
+	    "(a disk, or a bind mount) that hides the file");
+	return -1;
+}
+
+/*
  * Remove the source e (--move) if it is still exactly the file that was
  * read and verified: same device, inode, size and mtime as id, and the
  * same ctime too, or else the same content (sha256) read again (a hard
@@ -266,7 +291,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		return -1;
 	if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT) {
-			rc = 0;		/* gone already (a second name) */
+			rc = source_gone(dfd, e, id, err, errlen);
 			goto out;
 		}
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
@@ -288,7 +313,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) == 0)
 		renamed = 1;
 	else if (errno == ENOENT) {
-		rc = 0;		/* removed meanwhile (another import) */
+		rc = source_gone(dfd, e, id, err, errlen);
 		goto out;
 	} else if (errno != EINVAL && errno != ENOSYS) {
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
