@@ -24,8 +24,11 @@
 #define SEQ_MAX	1000000000UL	/* {seq} numbers stay below */
 
 /*
- * The name a file is filed under: its own, with bytes that are not UTF-8
- * and control characters replaced by '_'. Returns 1 if it had to change.
+ * The name a file is filed under: its own, with bytes that are not UTF-8,
+ * control characters (C0, DEL, C1) and the bidi controls that make a name
+ * read in another order than it is (U+202E: "GPJ.exe.JPG") replaced by
+ * '_', one each: what log_path() escapes, as \xNN or \uNNNN. Returns 1
+ * if it had to change.
  */
 int
 clean_name(const char *name, char *out, size_t size)
@@ -35,12 +38,17 @@ clean_name(const char *name, char *out, size_t size)
 	int	changed = 0;
 
 	log_path(name, buf, sizeof buf);
-	/* log_path escaped the bad bytes as \xNN; file them as '_'. */
+	/* Each escape log_path() made, \xNN or \uNNNN, is filed as '_'. */
 	for (i = 0; buf[i] != '\0' && o + 1 < size; i++) {
 		if (buf[i] == '\\' && buf[i + 1] == 'x' && buf[i + 2] &&
 		    buf[i + 3]) {
 			out[o++] = '_';
 			i += 3;
+			changed = 1;
+		} else if (buf[i] == '\\' && buf[i + 1] == 'u' &&
+		    strspn(buf + i + 2, "0123456789abcdef") >= 4) {
+			out[o++] = '_';
+			i += 5;
 			changed = 1;
 		} else if (buf[i] == '\\' && buf[i + 1] == '\\') {
 			out[o++] = '\\';

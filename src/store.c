@@ -852,8 +852,8 @@ store_link_sync(struct store_file *f, const struct store_dest *dest,
 			return STORE_LINKED;
 		}
 		if (errno != EEXIST) {
-			snprintf(err, errlen, "cannot name the copy %s: %s",
-			    f->name, strerror(errno));
+			snprintf(err, errlen, "cannot name the copy (%s): %s",
+			    strerror(errno), f->name);
 			store_discard(f);
 			return -1;
 		}
@@ -880,8 +880,8 @@ store_link_at(struct store_file *f, const struct store_dest *dest,
 	int	rc = store_name(f, dest->dirfd, name);
 
 	if (rc == -1)
-		snprintf(err, errlen, "cannot name the copy %s: %s", name,
-		    strerror(errno));
+		snprintf(err, errlen, "cannot name the copy (%s): %s",
+		    strerror(errno), name);
 	else if (dest->dirsync && fsync(dest->dirfd) == -1 &&
 	    errno != EINVAL) {
 		snprintf(err, errlen, "fsync of directory: %s",

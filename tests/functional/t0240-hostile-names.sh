@@ -1,13 +1,15 @@
 #!/bin/sh
 # Hostile names: newlines, tabs, backslashes, a leading dash, 255-byte
-# names, bytes that are not UTF-8. Each is filed (or failed with a clear
+# names, bytes that are not UTF-8, C1 and bidi controls (each filed as
+# '_', with a warning; a 254-byte name holding two U+200E marks filed
+# shorter, not failed as too long). Each is filed (or failed with a clear
 # reason), every --json line is valid JSON, messages stay on one line, and
 # nothing is written outside the library, whatever the name or pattern.
 . "$TOP/tests/lib/common.sh"
 
 d="$T/card/DCIM"
 mkdir -p "$d"
-dated_jpegs "$T/jpegs" 13
+dated_jpegs "$T/jpegs" 15
 python3 - "$T/jpegs" "$d" <<'PY'
 import os, sys
 src, dst = sys.argv[1].encode(), sys.argv[2].encode()
@@ -15,7 +17,8 @@ names = [b"new\nline.jpg", b"tab\there.jpg", b"back\\slash.jpg",
          b"back\\x41slash.jpg", b"-rf.jpg", b"--help.jpg",
          b"A" * 251 + b".jpg", b"\xff" * 251 + b".jpg",
          b"caf\xe9.jpg", b"\xe2\x80\xae gpj.exe.jpg", b"quote\"'.jpg",
-         b"*?[].jpg", b"..jpg"]
+         b"*?[].jpg", b"..jpg", b"nel\xc2\x85.jpg",
+         b"\xe2\x80\x8e" + b"h" * 244 + b"\xe2\x80\x8e.jpg"]
 files = sorted(os.listdir(src))
 for n, f in zip(names, files):
     open(os.path.join(dst, n), "wb").write(open(os.path.join(src, f), "rb").read())
@@ -54,6 +57,15 @@ libfiles | grep -q -- '^2008/05/08/-rf.jpg$\|/-rf.jpg$' || fail "-rf.jpg not fil
 libfiles | grep -q 'new_line.jpg' || fail "newline not replaced: $(libfiles)"
 libfiles | grep -qF 'back\slash.jpg' || fail "backslash name: $(libfiles)"
 libfiles | grep -qF 'back\x41slash.jpg' || fail "backslash-x name: $(libfiles)"
+# C1 and bidi controls: '_' each, never the text of an escape, and said.
+libfiles | grep -q '/_ gpj\.exe\.jpg$' || fail "U+202E not replaced: $(libfiles)"
+libfiles | grep -q '/nel_\.jpg$' || fail "U+0085 not replaced: $(libfiles)"
+libfiles | grep -q '/_h\{244\}_\.jpg$' || fail "U+200E name: $(libfiles)"
+libfiles | grep -F '\u' && fail "an escape's text in a library name"
+for n in ' gpj.exe.jpg' 'nel_.jpg' 'hhhh_.jpg'; do
+	grep -F "filed as" "$T/err" | grep -qF "$n" ||
+	    fail "no warning for $n: $(cat "$T/err")"
+done
 lib_nonempty
 
 # A 255-byte name taken by other content: NAME-1.EXT would be too long;

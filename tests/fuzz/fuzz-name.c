@@ -5,6 +5,8 @@
  * (plan_sidecar_alt, store_name_nth), the input split at its first
  * newline into the main file's name and the sidecar's: each must fit, and
  * each made from the main file's name must pair with it (scan_sidecar_of).
+ * And the name a file is filed under (clean_name): never longer than its
+ * own, and nothing in it that a message would have to escape.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -29,6 +31,20 @@ check(int prec, const struct sb_time *t)
 	    t->year < 1990 || t->year > 2024 ||
 	    !date_valid(t->year, t->mon, t->day, t->hour, t->min, t->sec) ||
 	    (prec == DATE_NAME_DAY && (t->hour || t->min || t->sec)))
+		__builtin_trap();
+}
+
+/* A name as filed: no longer, and printable as it is. */
+static void
+clean_check(const char *name)
+{
+	char	out[NAME_MAX + 1], esc[NAME_MAX * 4 + 1];
+
+	if (strlen(name) > NAME_MAX)
+		return;
+	clean_name(name, out, sizeof out);
+	log_escape(out, esc, sizeof esc, 0);
+	if (strlen(out) > strlen(name) || strcmp(esc, out) != 0)
 		__builtin_trap();
 }
 
@@ -71,6 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(date_from_name(name, NOW, &t), &t);
 	memset(&t, 0, sizeof t);
 	check(date_from_folder(name, NOW, &t), &t);
+	clean_check(name);
 	if ((nl = strchr(name, '\n')) != NULL) {
 		*nl = '\0';
 		sidecar_names(name, nl + 1);
