@@ -24,9 +24,23 @@ ymd(char *out, size_t len, int y, int m, int d)
 }
 
 /*
+ * Whether y-m-d is a real day, in any year of four digits: a file dated
+ * by a wild mtime is filed under 1700/ or 9999/, and find reaches it
+ * there. The Gregorian calendar repeats every 400 years, so the day is
+ * checked in the year of 2000-2399 that falls as y does.
+ */
+static int
+day_valid(int y, int m, int d)
+{
+	return y >= 0 && y <= 9999 && date_valid(2000 + y % 400, m, d, 0, 0,
+	    0);
+}
+
+/*
  * One end, len bytes of s: a year, month or day. Fills start (the period's
- * first prefix) and next (the prefix of the period after it). Returns 0, or
- * -1 if it is none of those or not a real date.
+ * first prefix) and next (the prefix of the period after it; "" after the
+ * last day of 9999, as an open end). Returns 0, or -1 if it is none of
+ * those or not a real date.
  */
 static int
 period(const char *s, size_t len, char *start, char *next)
@@ -41,12 +55,12 @@ period(const char *s, size_t len, char *start, char *next)
 		return -1;
 	if (len == 10 && (s[7] != '-' || (d = date_digits(s + 8, 2)) == -1))
 		return -1;
-	if (!date_valid(y, m, d, 0, 0, 0))
+	if (!day_valid(y, m, d))
 		return -1;
 	ymd(start, len, y, m, d);
 	if (len == 4)
 		y++;
-	else if (len == 7 || !date_valid(y, m, d + 1, 0, 0, 0)) {
+	else if (len == 7 || !day_valid(y, m, d + 1)) {
 		/* the next month (a day's: the last of its month) */
 		d = 1;
 		if (m++ == 12) {
@@ -55,7 +69,10 @@ period(const char *s, size_t len, char *start, char *next)
 		}
 	} else
 		d++;
-	ymd(next, len, y, m, d);
+	if (y > 9999)
+		next[0] = '\0';
+	else
+		ymd(next, len, y, m, d);
 	return 0;
 }
 
@@ -94,7 +111,8 @@ daterange_parse(const char *spec, struct daterange *r)
 			return -1;
 		full_day(r->from, a);
 		full_day(r->to, b);
-		if (r->from[0] != '\0' && strcmp(a, b) >= 0)
+		if (r->from[0] != '\0' && r->to[0] != '\0' &&
+		    strcmp(a, b) >= 0)
 			return -1;
 	}
 	return 0;

@@ -133,6 +133,17 @@ test_dates(void **state)
 	expect_date("2004-03", "2004/03/29/A.JPG 2004/03/30/B.JPG "
 	    "2004/03/30/C.MP4 2004/03/31/D.JPG");
 	expect_date("2004-04..", "2004/04/01/E.JPG 2005/01/01/F.JPG");
+	/* Dated by a wild mtime: filed under that year, and found there. */
+	add("1700/06/01/G.AVI", "1700-06-01T00:00:00", NULL, NULL, KIND_VIDEO);
+	add("9999/12/31/H.AVI", "9999-12-31T23:59:59", NULL, NULL, KIND_VIDEO);
+	expect_date("1700", "1700/06/01/G.AVI");
+	expect_date("1700-06-01", "1700/06/01/G.AVI");
+	expect_date("9999", "9999/12/31/H.AVI");
+	expect_date("9999-12-31", "9999/12/31/H.AVI");
+	expect_date("2005..", "2005/01/01/F.JPG 9999/12/31/H.AVI");
+	expect_date("..2004-03-29", "1700/06/01/G.AVI 2004/03/29/A.JPG");
+	assert_int_equal(catalog_exec(cat, "DELETE FROM files WHERE path LIKE"
+	    " '1700/%' OR path LIKE '9999/%'"), 0);
 	expect_date("..2004-03-29", "2004/03/29/A.JPG");
 	expect_date("2003", "");
 }
