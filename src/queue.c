@@ -206,6 +206,7 @@ queue_upload_free(struct upload *up)
 	free(up->mime);
 	free(up->remote_path);
 	free(up->base);
+	free(up->main_there);
 	free(up->tmp_path);
 	while (up->nsidecars > 0)
 		queue_upload_free(&up->sidecars[--up->nsidecars]);
@@ -341,7 +342,8 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	/*
 	 * A sidecar: its main file's path, its name there if another, and
 	 * its job there if this sync holds it, not done yet. And whether
-	 * verify --remote found its copy there changed (--resend).
+	 * verify --remote found its copy there changed (--resend). And the
+	 * main file's name there, once sent (remote_variant's forms).
 	 */
 	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
 	    "f.mtime_ns, t.mime, m.path, (SELECT mj.remote_path FROM "
@@ -349,7 +351,9 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    "j.remote_id AND mj.status = 'done'), (SELECT mj.id FROM "
 	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
 	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by = ?2), "
-	    "j.verify_status = 'changed' "
+	    "j.verify_status = 'changed', (SELECT coalesce(mj.remote_path, "
+	    "m.path) FROM upload_jobs mj WHERE mj.file_id = f.main_id AND "
+	    "mj.remote_id = j.remote_id AND mj.status = 'done') "
 	    "FROM upload_jobs j JOIN files f ON f.id = j.file_id LEFT JOIN "
 	    "types t ON t.id = f.type_id LEFT JOIN files m ON m.id = "
 	    "f.main_id WHERE j.id = ?1")) == NULL)
@@ -371,6 +375,7 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	up->base = queue_sidecar_base(up->relpath,
 	    (const char *)sqlite3_column_text(st, 5),
 	    (const char *)sqlite3_column_text(st, 6));
+	up->main_there = queue_column(st, 9);
 	up->main_job = sqlite3_column_int64(st, 7);
 	up->reread = sqlite3_column_int(st, 8);
 	rc = sqlite3_column_type(st, 5) == SQLITE_NULL;	/* a main file */
@@ -394,8 +399,8 @@ queue_sidecar_after(struct catalog *cat, struct upload *up)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = catalog_prepare(cat, "SELECT m.path, mj.remote_path FROM "
-	    "upload_jobs mj JOIN files m ON m.id = mj.file_id WHERE mj.id = ? "
+	if ((st = catalog_prepare(cat, "SELECT m.path, mj.remote_path, "
+	    "coalesce(mj.remote_path, m.path) FROM upload_jobs mj JOIN files m ON m.id = mj.file_id WHERE mj.id = ? "
 	    "AND mj.status = 'done'")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, up->main_job);
@@ -404,6 +409,8 @@ queue_sidecar_after(struct catalog *cat, struct upload *up)
 		up->base = queue_sidecar_base(up->relpath,
 		    (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1));
+		free(up->main_there);
+		up->main_there = queue_column(st, 2);
 	}
 	sqlite3_finalize(st);
 	up->main_job = 0;

@@ -396,18 +396,31 @@ remote_open_file(struct xfer *x, const struct upload *up)
 }
 
 /*
- * The n-th name for relpath on a remote, as the library names collisions
- * (store_name_candidate): n == 0 relpath itself, else DIR/NAME-n.EXT.
- * New string.
+ * The n-th name for relpath on a remote, as the library names collisions:
+ * n == 0 relpath itself, else DIR/NAME-n.EXT (store_name_candidate); for
+ * a sidecar whose main file is there as main, its whole name and the
+ * sidecar's extension, then MAIN.1.EXT ... (store_name_nth), which pair
+ * with that file alone (DIR/IMG_0001-1.XMP would pair with another's
+ * IMG_0001-1.JPG, and IMG_0001.JPG-1.XMP with none: restore --rebuild
+ * left it out). New string.
  */
 char *
-remote_variant(const char *relpath, int n)
+remote_variant(const char *relpath, const char *main, int n)
 {
-	size_t	 size = strlen(relpath) + 16;	/* "-" and an int */
-	char	*out = xmalloc(size);
+	const char	*mn, *ext = strrchr(relpath, '.');
+	char		*alt = NULL, *out;
+	size_t		 size;
 
-	if (store_name_candidate(relpath, n, out, size) == -1)
+	mn = main != NULL ? strrchr(main, '/') : NULL;
+	mn = mn != NULL ? mn + 1 : main;
+	if (main != NULL && ext != NULL && strchr(ext, '/') == NULL &&
+	    strlen(mn) + strlen(ext) <= NAME_MAX)
+		xasprintf(&alt, "%s%s", main, ext);
+	size = strlen(relpath) + (alt != NULL ? strlen(alt) : 0) + 16;
+	out = xmalloc(size);
+	if (store_name_nth(relpath, alt, n, out, size) == -1)
 		fatalx("remote_variant: no room for -%d", n);
+	free(alt);
 	return out;
 }
 
@@ -629,7 +642,7 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 		name = xstrdup(recorded);
 		n = -1;
 	} else {
-		name = remote_variant(base, 0);
+		name = remote_variant(base, up->main_there, 0);
 		n = 0;
 	}
 	for (;;) {
@@ -663,7 +676,8 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 		do {
 			free(name);
 			name = ++n < REMOTE_VARIANTS ?
-			    remote_variant(base, n) : NULL;
+			    remote_variant(base, up->main_there, n) :
+			    NULL;
 		} while (name != NULL && recorded != NULL &&
 		    strcmp(name, recorded) == 0);
 		if (name == NULL) {

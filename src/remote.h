@@ -68,6 +68,8 @@ struct upload {
 	char		*base;		/* the name to try first there, when
 					   not relpath: a sidecar whose main
 					   went up under another name */
+	char		*main_there;	/* a sidecar: its main file's name
+					   there, once sent; or NULL */
 	int64_t		 main_job;	/* a sidecar: its main file's job
 					   there, claimed by this sync and
 					   not done yet; or 0 */
@@ -287,7 +289,7 @@ int		 remote_hash_part(int fd, uint64_t off, uint64_t len,
 		    volatile int *interrupted);
 void		 remote_base64(const unsigned char *p, size_t n, char *out);
 int		 remote_open_file(struct xfer *x, const struct upload *up);
-char		*remote_variant(const char *relpath, int n);
+char		*remote_variant(const char *relpath, const char *main, int n);
 char		*remote_tmp_name(const char *path);
 int		 remote_note_tmp(struct xfer *x, const struct upload *up,
 		    const char *tmp);

@@ -3,7 +3,8 @@
  * is not given to another while its lease runs; a lease that expired, or
  * whose process on this machine is gone, is taken over; another machine's
  * live lease is respected. And the names remote.c tries on a remote
- * (remote_variant), which follow the library's NAME-1.EXT.
+ * (remote_variant), which follow the library's NAME-1.EXT, and a
+ * sidecar's, which follow its main file's name there.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,18 +138,36 @@ test_variant(void **state)
 		{ "d/.hidden", "d/.hidden", "d/.hidden-2" },
 		{ "top.jpg", "top.jpg", "top-2.jpg" },
 	};
+	/* A sidecar whose main file is there as [1]: names that pair. */
+	static const char *sidecars[][5] = {
+		{ "d/IMG_1.XMP", "d/IMG_1.JPG", "d/IMG_1.XMP",
+		    "d/IMG_1.JPG.XMP", "d/IMG_1.JPG.1.XMP" },
+		{ "d/IMG_1-1.XMP", "d/IMG_1-1.JPG", "d/IMG_1-1.XMP",
+		    "d/IMG_1-1.JPG.XMP", "d/IMG_1-1.JPG.1.XMP" },
+		{ "d/IMG_1.JPG.xmp", "d/IMG_1.JPG", "d/IMG_1.JPG.xmp",
+		    "d/IMG_1.JPG.1.xmp", "d/IMG_1.JPG.2.xmp" },
+		{ "d/noext", "d/IMG_1.JPG", "d/noext", "d/noext-1",
+		    "d/noext-2" },
+	};
 	size_t	 i;
+	int	 n;
 	char	*v;
 
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		v = remote_variant(cases[i][0], 0);
+		v = remote_variant(cases[i][0], NULL, 0);
 		assert_string_equal(v, cases[i][1]);
 		free(v);
-		v = remote_variant(cases[i][0], 2);
+		v = remote_variant(cases[i][0], NULL, 2);
 		assert_string_equal(v, cases[i][2]);
 		free(v);
 	}
+	for (i = 0; i < sizeof sidecars / sizeof sidecars[0]; i++)
+		for (n = 0; n < 3; n++) {
+			v = remote_variant(sidecars[i][0], sidecars[i][1], n);
+			assert_string_equal(v, sidecars[i][2 + n]);
+			free(v);
+		}
 }
 
 int
