@@ -27,15 +27,17 @@
  * The name a file is filed under: its own, with bytes that are not UTF-8,
  * control characters (C0, DEL, C1) and the bidi controls that make a name
  * read in another order than it is (U+202E: "GPJ.exe.JPG") replaced by
- * '_', one each: what log_path() escapes, as \xNN or \uNNNN. Returns 1
- * if it had to change.
+ * '_', byte for byte: what log_path() escapes, as \xNN or \uNNNN. The
+ * name keeps its length, so a sidecar's name still starts with its main
+ * file's, cleaned or not (sidecar_rename). Returns 1 if it had to change.
  */
 int
 clean_name(const char *name, char *out, size_t size)
 {
-	char	buf[NAME_MAX * 4 + 1];
-	size_t	i, o = 0;
-	int	changed = 0;
+	char		buf[NAME_MAX * 4 + 1];
+	size_t		i, o = 0;
+	unsigned long	c;
+	int		n, changed = 0;
 
 	log_path(name, buf, sizeof buf);
 	/* Each escape log_path() made, \xNN or \uNNNN, is filed as '_'. */
@@ -47,7 +49,11 @@ clean_name(const char *name, char *out, size_t size)
 			changed = 1;
 		} else if (buf[i] == '\\' && buf[i + 1] == 'u' &&
 		    strspn(buf + i + 2, "0123456789abcdef") >= 4) {
-			out[o++] = '_';
+			/* A C1 control is 2 bytes of UTF-8, a bidi one 3. */
+			c = 0;
+			sscanf(buf + i + 2, "%4lx", &c);
+			for (n = c < 0x800 ? 2 : 3; n > 0 && o + 1 < size; n--)
+				out[o++] = '_';
 			i += 5;
 			changed = 1;
 		} else if (buf[i] == '\\' && buf[i + 1] == '\\') {

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Hostile names: newlines, tabs, backslashes, a leading dash, 255-byte
-# names, bytes that are not UTF-8, C1 and bidi controls (each filed as
-# '_', with a warning; a 254-byte name holding two U+200E marks filed
-# shorter, not failed as too long). Each is filed (or failed with a clear
+# names, bytes that are not UTF-8, C1 and bidi controls (each byte filed
+# as '_', with a warning; a 254-byte name holding two U+200E marks is
+# filed, not failed as too long; a photo and its sidecar so named still
+# pair by name). Each is filed (or failed with a clear
 # reason), every --json line is valid JSON, messages stay on one line, and
 # nothing is written outside the library, whatever the name or pattern.
 . "$TOP/tests/lib/common.sh"
@@ -58,15 +59,41 @@ libfiles | grep -q 'new_line.jpg' || fail "newline not replaced: $(libfiles)"
 libfiles | grep -qF 'back\slash.jpg' || fail "backslash name: $(libfiles)"
 libfiles | grep -qF 'back\x41slash.jpg' || fail "backslash-x name: $(libfiles)"
 # C1 and bidi controls: '_' each, never the text of an escape, and said.
-libfiles | grep -q '/_ gpj\.exe\.jpg$' || fail "U+202E not replaced: $(libfiles)"
-libfiles | grep -q '/nel_\.jpg$' || fail "U+0085 not replaced: $(libfiles)"
-libfiles | grep -q '/_h\{244\}_\.jpg$' || fail "U+200E name: $(libfiles)"
+libfiles | grep -q '/___ gpj\.exe\.jpg$' || fail "U+202E not replaced: $(libfiles)"
+libfiles | grep -q '/nel__\.jpg$' || fail "U+0085 not replaced: $(libfiles)"
+libfiles | grep -q '/___h\{244\}___\.jpg$' || fail "U+200E name: $(libfiles)"
 libfiles | grep -F '\u' && fail "an escape's text in a library name"
-for n in ' gpj.exe.jpg' 'nel_.jpg' 'hhhh_.jpg'; do
+for n in ' gpj.exe.jpg' 'nel__.jpg' 'hhhh___.jpg'; do
 	grep -F "filed as" "$T/err" | grep -qF "$n" ||
 	    fail "no warning for $n: $(cat "$T/err")"
 done
 lib_nonempty
+
+# A photo and its sidecar whose names hold a C1 or a bidi control: both
+# cleaned byte for byte, so the sidecar's name still starts with the
+# photo's and pairs with it by name, also when the name is taken (-1).
+mkdir -p "$T/card3"
+cp "$TOP/tests/sample-card/DCIM/100CANON/IMG_0002.JPG" "$T/card3/$(printf 'B\302\205.JPG')"
+printf '<x:xmpmeta xmlns:x="adobe:ns:meta/">b</x:xmpmeta>\n' >"$T/card3/$(printf 'B\302\205.xmp')"
+cp "$TOP/tests/sample-card/DCIM/100CANON/IMG_0004.JPG" "$T/card3/$(printf 'A\342\200\256.JPG')"
+printf '<x:xmpmeta xmlns:x="adobe:ns:meta/">a</x:xmpmeta>\n' >"$T/card3/$(printf 'A\342\200\256.JPG.xmp')"
+mkdir -p "$T/card4"
+cp "$TOP/tests/sample-card/DCIM/100CANON/IMG_0004.JPG" "$T/card4/$(printf 'A\342\200\256.JPG')"
+printf 'x' >>"$T/card4/$(printf 'A\342\200\256.JPG')"	# other content
+printf '<x:xmpmeta xmlns:x="adobe:ns:meta/">a2</x:xmpmeta>\n' >"$T/card4/$(printf 'A\342\200\256.JPG.xmp')"
+set_mtimes "$T/card3"
+set_mtimes "$T/card4"
+for c in card3 card4; do
+	sb import --no-progress "$T/$c"
+	expect_rc 0
+done
+for pair in 'B__.xmp B__.JPG' 'A___.JPG.xmp A___.JPG' \
+    'A___-1.JPG.xmp A___-1.JPG'; do
+	set -- $pair
+	[ "$(q "SELECT m.path FROM files s JOIN files m ON m.id = s.main_id
+	    WHERE s.path LIKE '%/$1'")" = "$(libfiles | grep "/$2\$")" ] ||
+	    fail "$1 is not $2's sidecar: $(libfiles | grep '[AB]_')"
+done
 
 # A 255-byte name taken by other content: NAME-1.EXT would be too long;
 # it fails with the reason, and the file already there is untouched.

@@ -5,8 +5,9 @@
  * (plan_sidecar_alt, store_name_nth), the input split at its first
  * newline into the main file's name and the sidecar's: each must fit, and
  * each made from the main file's name must pair with it (scan_sidecar_of).
- * And the name a file is filed under (clean_name): never longer than its
- * own, and nothing in it that a message would have to escape.
+ * And the name a file is filed under (clean_name): as long as its own
+ * (sidecar names are made from their main file's by length), and nothing
+ * in it that a message would have to escape.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ check(int prec, const struct sb_time *t)
 		__builtin_trap();
 }
 
-/* A name as filed: no longer, and printable as it is. */
+/* A name as filed: as long, and printable as it is. */
 static void
 clean_check(const char *name)
 {
@@ -44,7 +45,7 @@ clean_check(const char *name)
 		return;
 	clean_name(name, out, sizeof out);
 	log_escape(out, esc, sizeof esc, 0);
-	if (strlen(out) > strlen(name) || strcmp(esc, out) != 0)
+	if (strlen(out) != strlen(name) || strcmp(esc, out) != 0)
 		__builtin_trap();
 }
 
