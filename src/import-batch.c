@@ -72,7 +72,7 @@ txn_settle(struct import *imp, int rc)
 
 		/* A card gone (said once): its files stay on it. */
 		if (rc == 0 && source_remove(imp->sc, mv->e, &mv->id,
-		    mv->sha256, err, sizeof err) == -1 &&
+		    mv->mnt, mv->sha256, err, sizeof err) == -1 &&
 		    !scan_gone(imp->sc, mv->e->dev, mv->e->path)) {
 			say(imp, mv->e->path, "filed, but not removed from the "
 			    "source: %s", err);
@@ -231,7 +231,7 @@ move_push(struct move **list, size_t *n, size_t *cap, const struct move *mv)
  */
 void
 move_later(struct import *imp, const struct scan_entry *e,
-    const struct stat *id, const char *sha, const char *rel)
+    const struct stat *id, uint64_t mnt, const char *sha, const char *rel)
 {
 	struct move	mv;
 	struct stat	lib;
@@ -248,6 +248,7 @@ move_later(struct import *imp, const struct scan_entry *e,
 	}
 	mv.e = scan_entry_dup(e);	/* removed after the directory's turn */
 	mv.id = *id;
+	mv.mnt = mnt;
 	strlcpy_sb(mv.sha256, sha, sizeof mv.sha256);
 	if (imp->group_hold)
 		move_push(&imp->gmoves, &imp->ngmoves, &imp->capgmoves, &mv);
@@ -404,7 +405,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 			    "damaged or gone; source kept");
 			return OUT_FAILED;
 		}
-		move_later(imp, p->e, &p->sb, p->f.sha256, dup.path);
+		move_later(imp, p->e, &p->sb, p->mnt, p->f.sha256, dup.path);
 		report(imp, p->path, OUT_DUPLICATE, dup.path, &p->meta,
 		    p->f.sha256, NULL);
 		return OUT_DUPLICATE;
@@ -441,7 +442,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		goto failed_catalog;
 	if (out != NULL)
 		out->id = id;
-	move_later(imp, p->e, &p->sb, p->f.sha256, rel);
+	move_later(imp, p->e, &p->sb, p->mnt, p->f.sha256, rel);
 	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
 	if (p->cleaned)
 		plan_cleaned(imp, p->path, p->f.name);

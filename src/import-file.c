@@ -95,6 +95,7 @@ import_seen(struct import *imp, const struct scan_entry *e,
     const struct cat_seen *seen, struct placed *out)
 {
 	struct stat	 sb;
+	uint64_t	 mnt;
 	char		 hex[65], err[512];
 	enum outcome	 o;
 	int		 fd, rc;
@@ -119,6 +120,7 @@ import_seen(struct import *imp, const struct scan_entry *e,
 		return o;
 	}
 	rc = store_hash_fd(fd, (uint64_t)sb.st_size, hex, err, sizeof err);
+	mnt = source_mount(fd);
 	close(fd);
 	if (rc == -1 || strcmp(hex, seen->file.sha256) != 0)
 		return OUT_NEXT;	/* not what was imported: read it */
@@ -134,7 +136,7 @@ import_seen(struct import *imp, const struct scan_entry *e,
 		    "its library copy is damaged; source kept");
 		return OUT_FAILED;
 	}
-	move_later(imp, e, &sb, hex, seen->file.path);
+	move_later(imp, e, &sb, mnt, hex, seen->file.path);
 	report(imp, e->path, OUT_ALREADY, seen->file.path, NULL, NULL, NULL);
 	return OUT_ALREADY;
 }
@@ -262,6 +264,7 @@ import_read(struct import *imp, struct infile *f)
 		return o == OUT_WAITING ? infile_left(imp, f, o) :
 		    infile_failed(imp, f);
 	}
+	f->mnt = import_moves(imp, f->e) ? source_mount(f->fd) : 0;
 	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */
 	/* Under 16 MB: its first HASH_SLOT bytes (a photo whole), once. */
 	rc = meta_probe_head(f->fd, f->e->path, &f->sb, imp->ctx->cfg,
@@ -403,6 +406,7 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	p->path = xstrdup(f->e->path);
 	p->abspath = xstrdup(f->abspath);
 	p->sb = f->sb;
+	p->mnt = f->mnt;
 	p->meta = f->m;
 	p->dir = xstrdup(f->out->dir);
 	p->name = xstrdup(f->name);

@@ -44,6 +44,7 @@ enum outcome {
 struct move {
 	struct scan_entry	*e;		/* a copy (scan_entry_dup) */
 	struct stat		 id;
+	uint64_t		 mnt;		/* its mount when read, or 0 */
 	char			 sha256[65];
 };
 
@@ -74,6 +75,7 @@ struct pending {
 	char		*path;
 	char		*abspath;
 	struct stat	 sb;
+	uint64_t	 mnt;		/* its mount when read (--move) */
 	struct meta	 meta;
 	char		*dir;		/* relative to the library */
 	char		*name;		/* the name it wants */
@@ -96,6 +98,7 @@ struct infile {
 	struct placed		*out;		/* where it goes */
 	char			 abspath[PATH_MAX * 2];	/* as recorded */
 	struct stat		 sb;
+	uint64_t		 mnt;		/* its mount (--move), or 0 */
 	int			 fd;		/* open once read, or -1 */
 	struct sb_src		 s;		/* its first bytes, read */
 	struct meta		 m;
@@ -243,7 +246,8 @@ void		 read_end(struct import *imp);
 int		 txn_need(struct import *imp, int may_commit);
 int		 txn_commit(struct import *imp);
 void		 move_later(struct import *imp, const struct scan_entry *e,
-		    const struct stat *id, const char *sha, const char *rel);
+		    const struct stat *id, uint64_t mnt, const char *sha,
+		    const char *rel);
 void		 group_end(struct import *imp, const struct scan_entry *main,
 		    int whole);
 void		 placed_at(struct placed *out, int64_t id, const char *rel);

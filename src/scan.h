@@ -125,7 +125,8 @@ int		 source_same(const struct stat *, const struct stat *);
 int		 source_writing(int, dev_t);
 int		 source_open_beneath(const struct scan *,
 		    const struct scan_entry *, int);
+uint64_t	 source_mount(int);
 int		 source_remove(const struct scan *, const struct scan_entry *,
-		    const struct stat *, const char *, char *, size_t);
+		    const struct stat *, uint64_t, const char *, char *, size_t);
 
 #endif /* SCAN_H */

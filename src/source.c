@@ -244,23 +244,50 @@ fail:
 }
 
 /*
+ * The mount the open file fd is reached through (statx's mount id), to
+ * tell at its removal whether its folder still is that mount's; 0 where
+ * the kernel does not say (before Linux 5.8).
+ */
+uint64_t
+source_mount(int fd)
+{
+	struct statx	stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == -1 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+/*
  * A source to remove is not at its name: removed already (by another
  * import, or it was a second name of one file), 0; or its folder (dfd,
- * below the source's root) is now the top of a mount: another disk, or
- * another folder bind-mounted over the one the file was read from, which
- * still holds it out of sight: -1 with err saying so (kept, and said).
+ * reached by its path from the source's root) now belongs to another
+ * mount than the one the file was read through (mnt): a disk, or another
+ * folder bind-mounted over the file's folder or one above it, which
+ * hides the file: -1 with err saying so (kept, and said). A folder that
+ * was a mount's top when the file was read (a card mounted inside the
+ * source) still is that mount. Without mnt (an old kernel): a folder now
+ * on another device or at a mount's top.
  */
 static int
 source_gone(int dfd, const struct scan_entry *e, const struct stat *id,
-    char *err, size_t errlen)
+    uint64_t mnt, char *err, size_t errlen)
 {
 	struct statx	dir;
+	int		hidden;
 
-	if (strchr(e->rel, '/') == NULL ||
-	    statx(dfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &dir) == -1 ||
-	    (makedev(dir.stx_dev_major, dir.stx_dev_minor) == id->st_dev &&
-	    !(dir.stx_attributes_mask & dir.stx_attributes &
-	    STATX_ATTR_MOUNT_ROOT)))
+	if (strchr(e->rel, '/') == NULL ||	/* dfd is the root's own */
+	    statx(dfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID,
+	    &dir) == -1)
+		return 0;
+	if (mnt != 0 && (dir.stx_mask & STATX_MNT_ID))
+		hidden = dir.stx_mnt_id != mnt;
+	else
+		hidden = makedev(dir.stx_dev_major, dir.stx_dev_minor) !=
+		    id->st_dev || (dir.stx_attributes_mask &
+		    dir.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	if (!hidden)
 		return 0;
 	snprintf(err, errlen, "its folder now has something mounted over it "
 	    "(a disk, or a bind mount) that hides the file");
@@ -274,12 +301,15 @@ source_gone(int dfd, const struct scan_entry *e, const struct stat *id,
  * link removed first, a chmod). It is first renamed aside in its own
  * directory, checked under that name and only then unlinked, so a file
  * put at its name meanwhile is never the one removed; anything that does
- * not match is put back and kept. Returns 0, or -1 with err saying why the
+ * not match is put back and kept; one no longer at its name is gone
+ * already, unless something mounted since hides it (mnt: the mount it was
+ * read through, source_mount). Returns 0, or -1 with err saying why the
  * source was kept.
  */
 int
 source_remove(const struct scan *sc, const struct scan_entry *e,
-    const struct stat *id, const char *sha256, char *err, size_t errlen)
+    const struct stat *id, uint64_t mnt, const char *sha256, char *err,
+    size_t errlen)
 {
 	struct stat	 now;
 	const char	*name, *dot;
@@ -291,7 +321,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		return -1;
 	if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT) {
-			rc = source_gone(dfd, e, id, err, errlen);
+			rc = source_gone(dfd, e, id, mnt, err, errlen);
 			goto out;
 		}
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
@@ -313,7 +343,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) == 0)
 		renamed = 1;
 	else if (errno == ENOENT) {
-		rc = source_gone(dfd, e, id, err, errlen);
+		rc = source_gone(dfd, e, id, mnt, err, errlen);
 		goto out;
 	} else if (errno != EINVAL && errno != ENOSYS) {
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));

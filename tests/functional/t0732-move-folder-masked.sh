@@ -4,7 +4,10 @@
 # are still on the disk below, out of sight, so they are not "gone
 # already". Each is kept, a message names it and says why, and the run
 # exits 0 with warnings; once the mount is gone, every file is still in
-# its folder, and filed in the library.
+# its folder, and filed in the library. So too when the mount is over a
+# folder above the files'. A file another import removed from a card
+# mounted inside the source (its folder a mount's top when it was read
+# too) is gone, and no message calls it hidden.
 . "$TOP/tests/functional/safety-lib.sh"
 [ "$(id -u)" = 0 ] || { echo "skipped: bind mounts need root"; exit 77; }
 
@@ -39,4 +42,46 @@ expect_rc 0
 for f in IMG_0002.JPG IMG_0004.JPG MVI_0005.MOV; do
 	[ "$(lib_count "$CARD/$f")" = 1 ] || fail "$f: second run: not once"
 done
+
+# A folder of the same disk, with a 100CANON of its own, mounted over
+# DCIM, a folder above the files': the same.
+rm -rf "$LIB"
+mkdir -p "$T/other/100CANON"
+for f in IMG_0002.JPG IMG_0004.JPG; do
+	cp -p "$CARD/$f" "$S/"
+done
+unmount_masks() { umount "$S" 2>/dev/null; umount "$T/drop/DCIM" 2>/dev/null; }
+export SB_HOOK_CMD="mount --bind '$T/other' '$T/drop/DCIM'"
+hsb import --move --no-progress "$T/drop"
+hook_fired
+umount "$T/drop/DCIM"
+[ "$rc" = 0 ] || { cat "$T/out" "$T/err"; fail "above: exit $rc"; }
+for f in IMG_0002.JPG IMG_0004.JPG; do
+	cmp -s "$S/$f" "$CARD/$f" || fail "above: $f: source gone or changed"
+	grep "$f" "$T/err" "$T/out" | grep -q "mounted over it" ||
+	    { cat "$T/out" "$T/err"; fail "above: $f: no message"; }
+done
+
+# A card mounted inside the drop folder when it was read, a file of which
+# another import removes first: gone, said nothing of (it was not hidden).
+rm -rf "$LIB"
+rm -f "$S"/*
+mkdir -p "$T/drop/card"
+mount -t tmpfs -o size=8m tmpfs "$T/drop/card" ||
+    { echo "skipped the card case: cannot mount tmpfs"; exit 0; }
+unmount_masks() { umount "$T/drop/card" 2>/dev/null; }
+for f in IMG_0002.JPG IMG_0004.JPG MVI_0005.MOV; do
+	cp -p "$CARD/$f" "$T/drop/card/"
+done
+export SB_HOOK_CMD="rm '$T/drop/card/IMG_0004.JPG'"
+hsb import --move --no-progress "$T/drop"
+hook_fired
+[ "$rc" = 0 ] || { cat "$T/out" "$T/err"; fail "card: exit $rc"; }
+grep -q "mounted over it" "$T/out" "$T/err" &&
+    { cat "$T/out" "$T/err"; fail "card: a file another import removed called hidden"; }
+[ -z "$(ls "$T/drop/card")" ] || fail "card: left $(ls "$T/drop/card")"
+for f in IMG_0002.JPG IMG_0004.JPG MVI_0005.MOV; do
+	[ "$(lib_count "$CARD/$f")" = 1 ] || fail "card: $f not filed once"
+done
+umount "$T/drop/card"
 exit 0
