@@ -259,22 +259,37 @@ tmpl_put(char *out, size_t size, size_t *o, const char *text)
 	return 0;
 }
 
-/* Literal text lit (len bytes, with %-codes) through strftime onto out. */
+/*
+ * Literal text lit (len bytes, with %-codes) through strftime onto out. A
+ * year is always four digits (%Y and %F as %04Y: a file dated by a wild
+ * mtime goes to 0999/, not 999/, beside the other years).
+ */
 static int
 tmpl_literal(const char *lit, size_t len, const struct tm *tm, char *out,
     size_t size, size_t *o)
 {
-	char	fmt[PATH_MAX], buf[PATH_MAX * 2];
-	size_t	n;
+	char		 fmt[PATH_MAX], buf[PATH_MAX * 2];
+	const char	*wide;
+	size_t		 n, i, f = 0;
 
 	if (len == 0)
 		return 0;
-	if (len + 1 >= sizeof fmt)
-		return -1;
+	for (i = 0; i < len; i++) {
+		wide = NULL;
+		if (lit[i] == '%' && i + 1 < len)
+			wide = lit[i + 1] == 'Y' ? "%04Y" : lit[i + 1] == 'F' ?
+			    "%04Y-%m-%d" : NULL;
+		n = wide != NULL ? strlen(wide) : lit[i] == '%' && i + 1 < len ?
+		    2 : 1;
+		if (f + n + 1 >= sizeof fmt)
+			return -1;
+		memcpy(fmt + f, wide != NULL ? wide : lit + i, n);
+		f += n;
+		i += n > 1 ? 1 : 0;	/* a %-code is two bytes of lit */
+	}
 	/* A last 'x', so that 0 from strftime means too long, never empty. */
-	memcpy(fmt, lit, len);
-	fmt[len] = 'x';
-	fmt[len + 1] = '\0';
+	fmt[f] = 'x';
+	fmt[f + 1] = '\0';
 	if ((n = strftime(buf, sizeof buf, fmt, tm)) == 0)
 		return -1;
 	buf[n - 1] = '\0';

@@ -77,6 +77,13 @@ test_layouts(void **state)
 	expands("{{%Y}}", 0, &v, "{2006}.JPG");
 	expands("}{{}}}", 0, &v, "}{}}.JPG");
 	expands("100%%", 0, &v, "100%.JPG");
+	expands("%%Y_%F", 0, &v, "%Y_2006-08-02.JPG");
+	/* A year of wild mtime is four digits too, as %F's is. */
+	when.year = 999;
+	expands("%Y/%m/%d", TMPL_DIR, &v, "0999/08/02");
+	expands("%F", TMPL_DIR, &v, "0999-08-02");
+	expands("%-Y/%EY", TMPL_DIR, &v, "999/999");	/* as asked */
+	when.year = 2006;
 	v.name = "README";
 	expands("{stem}.{ext}", 0, &v, "README");	/* no "README." */
 	expands("%Y_{name}", 0, &v, "2006_README");
