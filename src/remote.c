@@ -686,7 +686,13 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 			break;
 		}
 	}
-	if (rc == REMOTE_OK && sidecar && strcmp(name, base) != 0)
+	if (rc == REMOTE_OK && recorded != NULL && strcmp(name, recorded) == 0 &&
+	    strcmp(name, base) != 0)
+		log_info("remote %s: %s: %s as %s, the name an earlier try of "
+		    "it took", x->remote->name, log_path(base, p, sizeof p),
+		    *skipped ? "already there" : "sent", log_path(name, q,
+		    sizeof q));
+	else if (rc == REMOTE_OK && sidecar && strcmp(name, base) != 0)
 		log_info("remote %s: %s: a different file has its sidecar's "
 		    "name there; %s as %s, for its sidecars to go beside it",
 		    x->remote->name, log_path(base, p, sizeof p), *skipped ?
