@@ -88,6 +88,9 @@ struct sb_ctx {
 	const char	*library;	/* -L, $SHOEBOX_LIBRARY or config */
 	const char	*library_from;	/* which of those: "-L" ... */
 	int		 json;		/* --json given (before or after) */
+	int		 rebuild;	/* adopt run by restore --rebuild:
+					   a sidecar that pairs with no file
+					   is catalogued on its own */
 };
 
 /*

@@ -286,6 +286,15 @@ adopt_file(struct adopt *a, const struct scan_entry *e,
 		}
 		m.error[0] = '\0';
 		rc = 0;
+	} else if (m.kind == KIND_SIDECAR && a->ctx->rebuild) {
+		/*
+		 * Rebuilt from a remote: the library had it, under a name
+		 * that pairs with no file (its photo's name too long for the
+		 * forms that would, or renamed there by hand). Kept in the
+		 * catalogue, so that verify checks it and sync knows it.
+		 */
+		adopt_say(a, rel, "a sidecar whose name pairs with no file "
+		    "here; catalogued on its own");
 	} else if (m.kind == KIND_OTHER || m.kind == KIND_SIDECAR) {
 		/* Remembered, so that the next run does not read it again. */
 		if (adopt_txn(a) == -1 || catalog_add_source(a->cat, e->path,

@@ -155,6 +155,7 @@ rebuild_adopt(struct sb_ctx *ctx, const char *dir)
 	struct cmd_args	 args;
 
 	actx.library = dir;
+	actx.rebuild = 1;
 	if (cmd_parse(&cmd_adopt_entry, 4, argv, 0, &args) == -1)
 		return EXIT_USAGE;
 	return cmd_adopt_entry.exec(&actx, &args);

@@ -8,7 +8,7 @@
 # or IMG_0001.JPG-1.XMP, which pairs with none: restore --rebuild from the
 # remote left it out, or gave it to another photo. The files already
 # there are left alone, and the rebuilt catalogue pairs each of ours with
-# its photo. (Another camera's IMG_0001.XMP there pairs with our photo by
+# its photo; a sidecar there that pairs with none is catalogued alone. (Another camera's IMG_0001.XMP there pairs with our photo by
 # name too: the rebuild cannot tell; see shoebox(1).)
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
@@ -58,9 +58,17 @@ done
 grep -q "remote usb: $d/IMG_0001.XMP: a different file has that name there; sent as $d/IMG_0001.JPG.1.XMP" "$W/err" ||
     sb_fail "the sidecar's name is not said"
 
-# Rebuilt from the remote, each of ours is its own photo's sidecar.
+# Rebuilt from the remote, each of ours is its own photo's sidecar. A
+# sidecar there that pairs with no file (renamed by hand) is catalogued
+# on its own, and said, not left out of the catalogue.
+xmp lone >"$W/disk/$d/ZZZ_0001.XMP"
 "$SHOEBOX" -L "$LIB" -c "$CFG" restore --rebuild --remote usb --to "$W/re" \
     --no-progress >"$W/out" 2>"$W/err" || { cat "$W/out" "$W/err"; sb_fail "rebuild"; }
+[ "$(sqlite3 "$W/re/.shoebox/catalog.db" "SELECT count(*) FROM files WHERE
+    path = '$d/ZZZ_0001.XMP' AND main_id IS NULL")" = 1 ] ||
+    sb_fail "rebuilt: the lone sidecar is not catalogued: $(cat "$W/out" "$W/err")"
+grep -q "ZZZ_0001.XMP: a sidecar whose name pairs with no file here; catalogued on its own" "$W/err" ||
+    sb_fail "rebuilt: the lone sidecar is not said: $(cat "$W/err")"
 for s in IMG_0001.JPG.1.XMP:IMG_0001.JPG IMG_0002-1.JPG.XMP:IMG_0002-1.JPG; do
 	m=$(sqlite3 "$W/re/.shoebox/catalog.db" "SELECT m.path FROM files s
 	    JOIN files m ON m.id = s.main_id WHERE s.path = '$d/${s%%:*}'")
