@@ -260,37 +260,42 @@ source_mount(int fd)
 }
 
 /*
- * A source to remove is not at its name: removed already (by another
- * import, or it was a second name of one file), 0; or its folder (dfd,
- * reached by its path from the source's root) now belongs to another
- * mount than the one the file was read through (mnt): a disk, or another
- * folder bind-mounted over the file's folder or one above it, which
- * hides the file: -1 with err saying so (kept, and said). A folder that
- * was a mount's top when the file was read (a card mounted inside the
- * source) still is that mount. Without mnt (an old kernel): a folder now
- * on another device or at a mount's top.
+ * Is the folder of a source to remove (dfd, reached by its path from the
+ * source's root) still on the mount the file was read through (mnt)? If
+ * something was mounted over it or a folder above it since (a disk, or a
+ * bind mount of another folder, which may even show the same file by a
+ * hard link of its own), or the disk it was on was unmounted, the name
+ * found there is not the source's: -1 with err saying so (kept, said).
+ * A folder that was a mount's top when the file was read (a card mounted
+ * inside the source) still is that mount. Without mnt (before Linux 5.8)
+ * this is judged only once the file is missing (missing): a folder now on
+ * another device than the file, or at a mount's top. 0 otherwise.
  */
 static int
-source_gone(int dfd, const struct scan_entry *e, const struct stat *id,
-    uint64_t mnt, char *err, size_t errlen)
+source_elsewhere(int dfd, const struct scan_entry *e, const struct stat *id,
+    uint64_t mnt, int missing, char *err, size_t errlen)
 {
 	struct statx	dir;
-	int		hidden;
+	int		moved;
 
 	if (strchr(e->rel, '/') == NULL ||	/* dfd is the root's own */
+	    (mnt == 0 && !missing) ||
 	    statx(dfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID,
 	    &dir) == -1)
 		return 0;
 	if (mnt != 0 && (dir.stx_mask & STATX_MNT_ID))
-		hidden = dir.stx_mnt_id != mnt;
-	else
-		hidden = makedev(dir.stx_dev_major, dir.stx_dev_minor) !=
+		moved = dir.stx_mnt_id != mnt;
+	else if (missing)
+		moved = makedev(dir.stx_dev_major, dir.stx_dev_minor) !=
 		    id->st_dev || (dir.stx_attributes_mask &
 		    dir.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-	if (!hidden)
+	else
+		moved = 0;
+	if (!moved)
 		return 0;
-	snprintf(err, errlen, "its folder now has something mounted over it "
-	    "(a disk, or a bind mount) that hides the file");
+	snprintf(err, errlen, "its folder is on another mount than when the "
+	    "file was read (something mounted over it, or its disk "
+	    "unmounted); kept");
 	return -1;
 }
 
@@ -301,10 +306,10 @@ source_gone(int dfd, const struct scan_entry *e, const struct stat *id,
  * link removed first, a chmod). It is first renamed aside in its own
  * directory, checked under that name and only then unlinked, so a file
  * put at its name meanwhile is never the one removed; anything that does
- * not match is put back and kept; one no longer at its name is gone
- * already, unless something mounted since hides it (mnt: the mount it was
- * read through, source_mount). Returns 0, or -1 with err saying why the
- * source was kept.
+ * not match is put back and kept, and so is each whose folder is no
+ * longer on the mount it was read through (mnt, source_mount: something
+ * mounted over it since); one no longer at its name is gone already.
+ * Returns 0, or -1 with err saying why the source was kept.
  */
 int
 source_remove(const struct scan *sc, const struct scan_entry *e,
@@ -319,9 +324,11 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 
 	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
 		return -1;
+	if (source_elsewhere(dfd, e, id, mnt, 0, err, errlen) == -1)
+		goto out;
 	if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT) {
-			rc = source_gone(dfd, e, id, mnt, err, errlen);
+			rc = source_elsewhere(dfd, e, id, mnt, 1, err, errlen);
 			goto out;
 		}
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
@@ -343,7 +350,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) == 0)
 		renamed = 1;
 	else if (errno == ENOENT) {
-		rc = source_gone(dfd, e, id, mnt, err, errlen);
+		rc = source_elsewhere(dfd, e, id, mnt, 1, err, errlen);
 		goto out;
 	} else if (errno != EINVAL && errno != ENOSYS) {
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));

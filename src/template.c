@@ -151,6 +151,7 @@ tmpl_clean(const char *v, const char *empty_word, char *out, size_t size)
 			break;
 		if (len == 0 || s[i] < 0x20 || s[i] == 0x7f || s[i] == '/' ||
 		    s[i] == '\\' || tmpl_bidi(s + i, len) ||
+		    (len == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f) || /* C1 */
 		    (o == 0 && s[i] == '.')) {
 			out[o++] = '_';
 			i += len ? len : 1;

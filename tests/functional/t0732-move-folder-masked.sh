@@ -30,7 +30,7 @@ umount "$S"
 for f in IMG_0002.JPG IMG_0004.JPG MVI_0005.MOV; do
 	cmp -s "$S/$f" "$CARD/$f" || fail "$f: source gone or changed"
 	[ "$(lib_count "$CARD/$f")" = 1 ] || fail "$f: not filed once"
-	grep "$f" "$T/err" "$T/out" | grep -q "mounted over it" ||
+	grep "$f" "$T/err" "$T/out" | grep -q "on another mount than when" ||
 	    { cat "$T/out" "$T/err"; fail "$f: no message says its folder is masked"; }
 done
 grep -q 'with warnings' "$T/out" || { cat "$T/out"; fail "no 'with warnings'"; }
@@ -44,12 +44,15 @@ for f in IMG_0002.JPG IMG_0004.JPG MVI_0005.MOV; do
 done
 
 # A folder of the same disk, with a 100CANON of its own, mounted over
-# DCIM, a folder above the files': the same.
+# DCIM, a folder above the files': the same. Its IMG_0002.JPG is a hard
+# link of the source's, so the name found there is the same file: still
+# not a source, and not removed.
 rm -rf "$LIB"
 mkdir -p "$T/other/100CANON"
 for f in IMG_0002.JPG IMG_0004.JPG; do
 	cp -p "$CARD/$f" "$S/"
 done
+ln "$S/IMG_0002.JPG" "$T/other/100CANON/IMG_0002.JPG"
 unmount_masks() { umount "$S" 2>/dev/null; umount "$T/drop/DCIM" 2>/dev/null; }
 export SB_HOOK_CMD="mount --bind '$T/other' '$T/drop/DCIM'"
 hsb import --move --no-progress "$T/drop"
@@ -58,7 +61,9 @@ umount "$T/drop/DCIM"
 [ "$rc" = 0 ] || { cat "$T/out" "$T/err"; fail "above: exit $rc"; }
 for f in IMG_0002.JPG IMG_0004.JPG; do
 	cmp -s "$S/$f" "$CARD/$f" || fail "above: $f: source gone or changed"
-	grep "$f" "$T/err" "$T/out" | grep -q "mounted over it" ||
+	[ "$f" = IMG_0004.JPG ] || [ -f "$T/other/100CANON/$f" ] ||
+	    fail "above: the hard link in the folder mounted over was removed"
+	grep "$f" "$T/err" "$T/out" | grep -q "on another mount than when" ||
 	    { cat "$T/out" "$T/err"; fail "above: $f: no message"; }
 done
 
@@ -77,7 +82,7 @@ export SB_HOOK_CMD="rm '$T/drop/card/IMG_0004.JPG'"
 hsb import --move --no-progress "$T/drop"
 hook_fired
 [ "$rc" = 0 ] || { cat "$T/out" "$T/err"; fail "card: exit $rc"; }
-grep -q "mounted over it" "$T/out" "$T/err" &&
+grep -q "on another mount than when" "$T/out" "$T/err" &&
     { cat "$T/out" "$T/err"; fail "card: a file another import removed called hidden"; }
 [ -z "$(ls "$T/drop/card")" ] || fail "card: left $(ls "$T/drop/card")"
 for f in IMG_0002.JPG IMG_0004.JPG MVI_0005.MOV; do

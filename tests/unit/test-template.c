@@ -117,6 +117,8 @@ test_hostile(void **state)
 	expands("{make}", TMPL_DIR, &v, "EVIL_GPJ.exe");
 	v.make = "a\xe2\x81\xa6" "b\xd8\x9c" "c\xe2\x80\x8f" "d";
 	expands("{make}", TMPL_DIR, &v, "a_b_c_d");
+	v.make = "nel\xc2\x85" "x\xc2\xa0y";	/* C1 control; NBSP kept */
+	expands("{make}", TMPL_DIR, &v, "nel_x\xc2\xa0y");
 	v.make = "caf\xc3\xa9 \xff\xfe";		/* good UTF-8 kept, bad not */
 	expands("{make}", TMPL_DIR, &v, "caf\xc3\xa9 __");
 	v.make = "Nikon";
