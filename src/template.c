@@ -34,17 +34,24 @@ struct tmpl_ph {
 /* The strftime conversions a template may use (glibc flags allowed). */
 static const char tmpl_convs[] = "aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ%";
 
-/* The length of the strftime conversion at s ('%'), or 0 if it is none. */
+/*
+ * The length of the strftime conversion at s ('%'), or 0 if it is none.
+ * E and O modify only some (strftime(3)); glibc writes the others as
+ * they are, "%OY" a folder by that name.
+ */
 static size_t
 tmpl_conv(const char *s)
 {
 	size_t	n = 1;
+	char	mod = 0;
 
 	if (s[n] != '\0' && strchr("-_0^#", s[n]) != NULL)
 		n++;
 	if (s[n] == 'E' || s[n] == 'O')
-		n++;
-	if (s[n] == '\0' || strchr(tmpl_convs, s[n]) == NULL)
+		mod = s[n++];
+	if (s[n] == '\0' || strchr(tmpl_convs, s[n]) == NULL ||
+	    (mod == 'E' && strchr("cCxXyY", s[n]) == NULL) ||
+	    (mod == 'O' && strchr("deHImMSuUVwWy", s[n]) == NULL))
 		return 0;
 	return n + 1;
 }

@@ -83,6 +83,9 @@ test_layouts(void **state)
 	expands("%Y/%m/%d", TMPL_DIR, &v, "0999/08/02");
 	expands("%F", TMPL_DIR, &v, "0999-08-02");
 	expands("%-Y/%EY", TMPL_DIR, &v, "999/999");	/* as asked */
+	expands("%OY", TMPL_DIR, &v, NULL);	/* O does not modify Y */
+	expands("%Ed", TMPL_DIR, &v, NULL);
+	expands("%Od/%Ey", TMPL_DIR, &v, "02/99");
 	when.year = 2006;
 	v.name = "README";
 	expands("{stem}.{ext}", 0, &v, "README");	/* no "README." */
