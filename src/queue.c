@@ -400,7 +400,8 @@ queue_sidecar_after(struct catalog *cat, struct upload *up)
 	sqlite3_stmt	*st;
 
 	if ((st = catalog_prepare(cat, "SELECT m.path, mj.remote_path, "
-	    "coalesce(mj.remote_path, m.path) FROM upload_jobs mj JOIN files m ON m.id = mj.file_id WHERE mj.id = ? "
+	    "coalesce(mj.remote_path, m.path) FROM upload_jobs mj JOIN files m "
+	    "ON m.id = mj.file_id WHERE mj.id = ? "
 	    "AND mj.status = 'done'")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, up->main_job);

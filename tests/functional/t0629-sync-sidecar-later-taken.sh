@@ -8,8 +8,9 @@
 # or IMG_0001.JPG-1.XMP, which pairs with none: restore --rebuild from the
 # remote left it out, or gave it to another photo. The files already
 # there are left alone, and the rebuilt catalogue pairs each of ours with
-# its photo; a sidecar there that pairs with none is catalogued alone. (Another camera's IMG_0001.XMP there pairs with our photo by
-# name too: the rebuild cannot tell; see shoebox(1).)
+# its photo; a sidecar there that pairs with none is catalogued alone.
+# (Another camera's IMG_0001.XMP there pairs with our photo by name too:
+# the rebuild cannot tell; see shoebox(1).)
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 
