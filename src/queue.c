@@ -249,8 +249,8 @@ queue_sidecars(struct catalog *cat, struct upload *up)
 
 /*
  * The name a sidecar (relpath) should have on a remote where its main
- * file (main, in the library) went up as there (NULL: under its own
- * name): the main's folder there, and the sidecar's name renamed as the
+ * file (main, in the library) went up as there (main itself, or NULL,
+ * under its own name): the main's folder there, and the sidecar's name renamed as the
  * main's was, so the two still pair by name (restore --rebuild). NULL when
  * that is relpath itself.
  */
@@ -340,20 +340,18 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 		return 0;
 
 	/*
-	 * A sidecar: its main file's path, its name there if another, and
+	 * A sidecar: its main file's path, its name there once sent (a
+	 * done job keeps only a name that differs from the file's own), and
 	 * its job there if this sync holds it, not done yet. And whether
-	 * verify --remote found its copy there changed (--resend). And the
-	 * main file's name there, once sent (remote_variant's forms).
+	 * verify --remote found its copy there changed (--resend).
 	 */
 	if ((st = catalog_prepare(cat, "SELECT f.path, f.sha256, f.size, "
-	    "f.mtime_ns, t.mime, m.path, (SELECT mj.remote_path FROM "
-	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
-	    "j.remote_id AND mj.status = 'done'), (SELECT mj.id FROM "
-	    "upload_jobs mj WHERE mj.file_id = f.main_id AND mj.remote_id = "
-	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by = ?2), "
-	    "j.verify_status = 'changed', (SELECT coalesce(mj.remote_path, "
+	    "f.mtime_ns, t.mime, m.path, (SELECT coalesce(mj.remote_path, "
 	    "m.path) FROM upload_jobs mj WHERE mj.file_id = f.main_id AND "
-	    "mj.remote_id = j.remote_id AND mj.status = 'done') "
+	    "mj.remote_id = j.remote_id AND mj.status = 'done'), (SELECT "
+	    "mj.id FROM upload_jobs mj WHERE mj.file_id = f.main_id AND "
+	    "mj.remote_id = j.remote_id AND mj.status <> 'done' AND "
+	    "mj.claimed_by = ?2), j.verify_status = 'changed' "
 	    "FROM upload_jobs j JOIN files f ON f.id = j.file_id LEFT JOIN "
 	    "types t ON t.id = f.type_id LEFT JOIN files m ON m.id = "
 	    "f.main_id WHERE j.id = ?1")) == NULL)
@@ -375,7 +373,7 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	up->base = queue_sidecar_base(up->relpath,
 	    (const char *)sqlite3_column_text(st, 5),
 	    (const char *)sqlite3_column_text(st, 6));
-	up->main_there = queue_column(st, 9);
+	up->main_there = queue_column(st, 6);
 	up->main_job = sqlite3_column_int64(st, 7);
 	up->reread = sqlite3_column_int(st, 8);
 	rc = sqlite3_column_type(st, 5) == SQLITE_NULL;	/* a main file */
@@ -399,10 +397,10 @@ queue_sidecar_after(struct catalog *cat, struct upload *up)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = catalog_prepare(cat, "SELECT m.path, mj.remote_path, "
-	    "coalesce(mj.remote_path, m.path) FROM upload_jobs mj JOIN files m "
-	    "ON m.id = mj.file_id WHERE mj.id = ? "
-	    "AND mj.status = 'done'")) == NULL)
+	if ((st = catalog_prepare(cat, "SELECT m.path, coalesce("
+	    "mj.remote_path, m.path) FROM upload_jobs mj JOIN files m ON "
+	    "m.id = mj.file_id WHERE mj.id = ? AND mj.status = 'done'")) ==
+	    NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, up->main_job);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -411,7 +409,7 @@ queue_sidecar_after(struct catalog *cat, struct upload *up)
 		    (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1));
 		free(up->main_there);
-		up->main_there = queue_column(st, 2);
+		up->main_there = queue_column(st, 1);
 	}
 	sqlite3_finalize(st);
 	up->main_job = 0;
