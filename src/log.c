@@ -238,14 +238,14 @@ utf8_code(const unsigned char *s, size_t len)
 /*
  * Is code point c one that must not reach a terminal or a reader as is?
  * C0 controls, DEL, C1 controls (U+0080-U+009F), and the bidi controls
- * that make text read in another order than it is (U+200E, U+200F,
- * U+202A-U+202E, U+2066-U+2069).
+ * that make text read in another order than it is (Unicode's Bidi_Control:
+ * U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), as tmpl_bidi.
  */
 static int
 log_unsafe(unsigned c)
 {
 	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
-	    c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
 	    (c >= 0x2066 && c <= 0x2069);
 }
 

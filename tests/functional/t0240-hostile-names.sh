@@ -10,7 +10,7 @@
 
 d="$T/card/DCIM"
 mkdir -p "$d"
-dated_jpegs "$T/jpegs" 15
+dated_jpegs "$T/jpegs" 16
 python3 - "$T/jpegs" "$d" <<'PY'
 import os, sys
 src, dst = sys.argv[1].encode(), sys.argv[2].encode()
@@ -19,7 +19,7 @@ names = [b"new\nline.jpg", b"tab\there.jpg", b"back\\slash.jpg",
          b"A" * 251 + b".jpg", b"\xff" * 251 + b".jpg",
          b"caf\xe9.jpg", b"\xe2\x80\xae gpj.exe.jpg", b"quote\"'.jpg",
          b"*?[].jpg", b"..jpg", b"nel\xc2\x85.jpg",
-         b"\xe2\x80\x8e" + b"h" * 244 + b"\xe2\x80\x8e.jpg"]
+         b"\xe2\x80\x8e" + b"h" * 244 + b"\xe2\x80\x8e.jpg", b"alm\xd8\x9c.jpg"]
 files = sorted(os.listdir(src))
 for n, f in zip(names, files):
     open(os.path.join(dst, n), "wb").write(open(os.path.join(src, f), "rb").read())
@@ -61,9 +61,10 @@ libfiles | grep -qF 'back\x41slash.jpg' || fail "backslash-x name: $(libfiles)"
 # C1 and bidi controls: '_' each, never the text of an escape, and said.
 libfiles | grep -q '/___ gpj\.exe\.jpg$' || fail "U+202E not replaced: $(libfiles)"
 libfiles | grep -q '/nel__\.jpg$' || fail "U+0085 not replaced: $(libfiles)"
+libfiles | grep -q '/alm__\.jpg$' || fail "U+061C not replaced: $(libfiles)"
 libfiles | grep -q '/___h\{244\}___\.jpg$' || fail "U+200E name: $(libfiles)"
 libfiles | grep -F '\u' && fail "an escape's text in a library name"
-for n in ' gpj.exe.jpg' 'nel__.jpg' 'hhhh___.jpg'; do
+for n in ' gpj.exe.jpg' 'nel__.jpg' 'hhhh___.jpg' 'alm__.jpg'; do
 	grep -F "filed as" "$T/err" | grep -qF "$n" ||
 	    fail "no warning for $n: $(cat "$T/err")"
 done
