@@ -269,8 +269,9 @@ tmpl_put(char *out, size_t size, size_t *o, const char *text)
 
 /*
  * Literal text lit (len bytes, with %-codes) through strftime onto out. A
- * year is always four digits (%Y and %F as %04Y: a file dated by a wild
- * mtime goes to 0999/, not 999/, beside the other years).
+ * year is always four digits (%Y and %F as %04Y, %G as %04G: a file dated
+ * by a wild mtime goes to 0999/, not 999/, beside the other years). %EY
+ * stays as the locale writes an era's year.
  */
 static int
 tmpl_literal(const char *lit, size_t len, const struct tm *tm, char *out,
@@ -286,7 +287,7 @@ tmpl_literal(const char *lit, size_t len, const struct tm *tm, char *out,
 		wide = NULL;
 		if (lit[i] == '%' && i + 1 < len)
 			wide = lit[i + 1] == 'Y' ? "%04Y" : lit[i + 1] == 'F' ?
-			    "%04Y-%m-%d" : NULL;
+			    "%04Y-%m-%d" : lit[i + 1] == 'G' ? "%04G" : NULL;
 		n = wide != NULL ? strlen(wide) : lit[i] == '%' && i + 1 < len ?
 		    2 : 1;
 		if (f + n + 1 >= sizeof fmt)

@@ -83,6 +83,7 @@ test_layouts(void **state)
 	when.year = 999;
 	expands("%Y/%m/%d", TMPL_DIR, &v, "0999/08/02");
 	expands("%F", TMPL_DIR, &v, "0999-08-02");
+	expands("%G-W%V", TMPL_DIR, &v, "0999-W31");
 	expands("%-Y/%EY", TMPL_DIR, &v, "999/999");	/* as asked */
 	expands("%OY", TMPL_DIR, &v, NULL);	/* O does not modify Y */
 	expands("%Ed", TMPL_DIR, &v, NULL);
