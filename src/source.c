@@ -109,18 +109,17 @@ static const unsigned long lease_fs[] = {
 };
 
 /*
- * Is the file open (fd, read-only, on device dev) still open for writing
- * by some program, whatever its mtime says (a writer paused for longer
- * than the settle time)? The kernel refuses a read lease on a file open
- * for writing, so take one and drop it at once. Asked only where the
- * answer is the kernel's (lease_fs, looked up once for each device) and
- * only answered to the file's owner or a holder of CAP_LEASE; elsewhere 0,
- * as if not. A writer opening the file in the
- * instant the lease is held waits for it to be dropped; the signal that
- * the kernel sends about it (SIGIO) is ignored.
+ * Take a read lease on the file open (fd, read-only, on device dev): 1 if
+ * held (a program that opens the file for writing from now on breaks it,
+ * and waits until it is dropped: F_GETLEASE says so), -1 if the file is
+ * open for writing by some program already (the kernel refuses the lease),
+ * 0 if the question cannot be asked: only where the answer is the
+ * kernel's (lease_fs, looked up once for each device) and only to the
+ * file's owner or a holder of CAP_LEASE. The signal that the kernel sends
+ * about a break (SIGIO) is ignored.
  */
-int
-source_writing(int fd, dev_t dev)
+static int
+source_lease(int fd, dev_t dev)
 {
 	static int	 ignored, leases = -1;	/* last's filesystem: lease_fs */
 	static dev_t	 last;
@@ -143,11 +142,26 @@ source_writing(int fd, dev_t dev)
 		signal(SIGIO, SIG_IGN);
 		ignored = 1;
 	}
-	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0)
+		return 1;
+	return errno == EAGAIN ? -1 : 0;
+}
+
+/*
+ * Is the file open (fd, read-only, on device dev) still open for writing
+ * by some program, whatever its mtime says (a writer paused for longer
+ * than the settle time)? A read lease (source_lease), taken and dropped at
+ * once; where none can be taken, 0, as if not. A writer opening the file
+ * in the instant the lease is held waits for it to be dropped.
+ */
+int
+source_writing(int fd, dev_t dev)
+{
+	int	lease = source_lease(fd, dev);
+
+	if (lease == 1)
 		fcntl(fd, F_SETLEASE, F_UNLCK);
-		return 0;
-	}
-	return errno == EAGAIN;
+	return lease == -1;
 }
 
 /*
@@ -303,12 +317,17 @@ source_elsewhere(int dfd, const struct scan_entry *e, const struct stat *id,
  * Remove the source e (--move) if it is still exactly the file that was
  * read and verified: same device, inode, size and mtime as id, and the
  * same ctime too, or else the same content (sha256) read again (a hard
- * link removed first, a chmod). It is first renamed aside in its own
- * directory, checked under that name and only then unlinked, so a file
- * put at its name meanwhile is never the one removed; anything that does
- * not match is put back and kept, and so is each whose folder is no
- * longer on the mount it was read through (mnt, source_mount: something
- * mounted over it since); one no longer at its name is gone already.
+ * link removed first, a chmod). It is opened and leased first
+ * (source_lease), so that a program that opens it for writing from then
+ * on is seen, and its ctime read under the lease is its last change;
+ * then renamed aside in its own directory, checked under that name and
+ * only then unlinked, so a file put at its name meanwhile is never the one
+ * removed. Anything that does not match is put back and kept, and so is
+ * each whose folder is no longer on the mount it was read through (mnt,
+ * source_mount: something mounted over it since); one no longer at its
+ * name is gone already. Where no lease can be taken (a network
+ * filesystem, a file of another user), a writer that restores the mtime
+ * in the instant between the ctime's check and the rename is not seen.
  * Returns 0, or -1 with err saying why the source was kept.
  */
 int
@@ -316,11 +335,11 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
     const struct stat *id, uint64_t mnt, const char *sha256, char *err,
     size_t errlen)
 {
-	struct stat	 now;
+	struct stat	 now, at;
 	const char	*name, *dot;
 	char		 aside[NAME_MAX + 64], hex[65], herr[256];
 	size_t		 stem;
-	int		 dfd, fd, rc = -1, hash, renamed = 0;
+	int		 dfd, fd = -1, rc = -1, hash, renamed = 0, lease;
 
 	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
 		return -1;
@@ -335,6 +354,25 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		goto out;
 	}
 	if (!S_ISREG(now.st_mode) || !source_same(&now, id)) {
+		snprintf(err, errlen, "changed since it was copied; kept");
+		goto out;
+	}
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			rc = source_elsewhere(dfd, e, id, mnt, 1, err, errlen);
+		else
+			snprintf(err, errlen, "cannot remove: %s",
+			    strerror(errno));
+		goto out;
+	}
+	if ((lease = source_lease(fd, now.st_dev)) == -1) {
+		snprintf(err, errlen, "open for writing by another program "
+		    "since it was copied; kept");
+		goto out;
+	}
+	if (fstat(fd, &now) == -1 || !S_ISREG(now.st_mode) ||
+	    !source_same(&now, id)) {
 		snprintf(err, errlen, "changed since it was copied; kept");
 		goto out;
 	}
@@ -356,32 +394,23 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
 		goto out;
 	}
-	/* Without RENAME_NOREPLACE, check the file under its own name. */
-	if ((fd = openat(dfd, renamed ? aside : name, O_RDONLY | O_NOFOLLOW |
-	    O_NONBLOCK | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
-		goto back;
-	}
-	if (fstat(fd, &now) == -1 || !S_ISREG(now.st_mode) ||
-	    !source_same(&now, id)) {
-		close(fd);
+	/* The name (aside, or its own without RENAME_NOREPLACE) is fd's. */
+	if (fstatat(dfd, renamed ? aside : name, &at, AT_SYMLINK_NOFOLLOW) ==
+	    -1 || at.st_dev != now.st_dev || at.st_ino != now.st_ino) {
 		snprintf(err, errlen, "changed since it was copied; kept");
 		goto back;
 	}
 	if (hash && (store_hash_fd(fd, (uint64_t)now.st_size, hex, herr,
 	    sizeof herr) == -1 || strcmp(hex, sha256) != 0)) {
-		close(fd);
 		snprintf(err, errlen, "changed since it was copied (its "
 		    "content differs); kept");
 		goto back;
 	}
-	if (source_writing(fd, now.st_dev)) {
-		close(fd);
-		snprintf(err, errlen, "open for writing by another program "
-		    "since it was copied; kept");
+	if (lease == 1 && fcntl(fd, F_GETLEASE) != F_RDLCK) {
+		snprintf(err, errlen, "opened for writing by another program "
+		    "as it was being removed; kept");
 		goto back;
 	}
-	close(fd);
 	if (unlinkat(dfd, renamed ? aside : name, 0) == -1) {
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
 		goto back;
@@ -397,6 +426,8 @@ back:
 		    "meanwhile)", aside);
 	}
 out:
+	if (fd != -1)
+		close(fd);	/* and its lease: a writer waiting goes on */
 	close(dfd);
 	return rc;
 }

@@ -8,7 +8,11 @@
 #   in the library, and the old one be in the library;
 # - the directory holding the source is renamed away and replaced by a
 #   symbolic link to a directory outside the source holding a same-named
-#   file: that outside file must not be deleted (nor its content filed).
+#   file: that outside file must not be deleted (nor its content filed);
+# - the source is rewritten in place as --move removes it (same inode and
+#   size, its mtime put back: only the ctime tells): a writer that opens
+#   it once --move holds it (its lease) is seen, and the source kept with
+#   the new content.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -56,4 +60,29 @@ if [ -e "$T/aside/A/IMG_0002.JPG" ]; then
 	expect_rc 0
 	grep -q 'with warnings' "$T/out" || fail "kept source: no 'with warnings'"
 fi
+
+# Rewritten in place, its mtime put back, as --move renames it aside: the
+# writer opens it under --move's lease (and waits for it to be dropped).
+rm -rf "$S" "$T/aside" "$T/outside" "$LIB"
+mkdir -p "$S"
+cp "$CARD/IMG_0002.JPG" "$S/A.JPG"
+touch -d '2020-01-01 00:00' "$S/A.JPG"
+touch -r "$S/A.JPG" "$T/ref"
+cp "$S/A.JPG" "$T/new.jpg"
+printf Z | dd of="$T/new.jpg" bs=1 seek=1000 conv=notrunc 2>/dev/null
+export SB_HOOK_ON=rename:A.JPG SB_HOOK_WHEN=before
+export SB_HOOK_CMD="(dd if='$T/new.jpg' of='$S/A.JPG' conv=notrunc 2>/dev/null
+    touch -r '$T/ref' '$S/A.JPG'; touch '$T/written') & sleep 1"
+hsb import --move --no-progress "$S"
+hook_fired
+cat "$T/out" "$T/err"
+wait_for "$T/written" 100
+[ -e "$T/written" ] || fail "the writer never finished"
+[ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "the content read was not filed"
+cmp -s "$S/A.JPG" "$T/new.jpg" ||
+    fail "a source rewritten in place as --move removed it was deleted unread"
+named A.JPG
+grep -q 'opened for writing by another program' "$T/err" ||
+    fail "the reason: $(cat "$T/err")"
+expect_rc 0
 exit 0
