@@ -53,7 +53,7 @@ txn_settle(struct import *imp, int rc)
 		struct filed	*fl = &imp->filed[i];
 
 		if (rc == -1) {
-			unlinkat(imp->libfd, fl->rel, 0);
+			lib_unlink(imp, fl->rel);
 			imp->count[fl->o]--;
 			if (!imp->full && !imp->readonly)
 				say(imp, fl->src, "copied, but the catalogue "
@@ -358,6 +358,27 @@ dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 }
 
 /*
+ * store_dest.name_ok for a copy (arg: its pending): is name, in its library
+ * folder dirfd, free in the catalogue too (a catalogued file deleted by
+ * hand keeps its name there until forget), and, for a main file with
+ * sidecars, a name they can follow (plan_sidecars_free)? 1 if so, 0 if not.
+ */
+static int
+name_free(void *arg, int dirfd, const char *name)
+{
+	struct pending	*p = arg;
+	struct cat_file	 f;
+	char		 rel[PATH_MAX];
+	int		 n;
+
+	n = snprintf(rel, sizeof rel, "%s/%s", p->dir, name);
+	if (n > 0 && (size_t)n < sizeof rel &&
+	    catalog_file_at(p->imp->cat, rel, &f) == 1)
+		return 0;
+	return p->nsc == 0 || plan_sidecars_free(arg, dirfd, name);
+}
+
+/*
  * File a durable copy: the same content already catalogued makes it a
  * duplicate; otherwise link it under its name and catalogue it. With
  * dirsync the directory is fsync'ed now (and the transaction may be
@@ -414,12 +435,9 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
 	d.dirfd = p->dirfd;
 	d.dirsync = dirsync;
-	if (p->nsc > 0) {
-		/* Its sidecars follow its name: none may land on another's. */
-		d.name_ok = plan_sidecars_free;
-		d.name_arg = p;
-		p->imp = imp;
-	}
+	d.name_ok = name_free;
+	d.name_arg = p;
+	p->imp = imp;
 	/* A sidecar's name taken: one that pairs with no other file. */
 	alt = p->sidecar ? plan_sidecar_alt(p->main_name, p->name) : NULL;
 	d.alt = alt;
@@ -454,7 +472,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 failed_catalog:
 	snprintf(err, sizeof err, "could not be recorded in the catalogue");
 	/* A copy the catalogue does not know is not left in the library. */
-	if (linked && unlinkat(imp->libfd, rel, 0) == 0)
+	if (linked && unlinkat(p->dirfd, p->f.name, 0) == 0)
 		snprintf(err, sizeof err, "could not be recorded in the "
 		    "catalogue; copy removed");
 failed:

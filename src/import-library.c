@@ -190,6 +190,35 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
+/*
+ * Remove the library copy rel (relative) that this run linked, through its
+ * folder as cached (lib_dir) or else opened again without following links
+ * (store_opendirs): a folder swapped for a link meanwhile is never
+ * followed out of the library. 0, or -1.
+ */
+int
+lib_unlink(struct import *imp, const char *rel)
+{
+	const char	*slash = strrchr(rel, '/');
+	char		 dir[PATH_MAX], err[256];
+	size_t		 i;
+	int		 fd, rc;
+
+	if (slash == NULL || (size_t)(slash - rel) >= sizeof dir)
+		return -1;
+	memcpy(dir, rel, (size_t)(slash - rel));
+	dir[slash - rel] = '\0';
+	for (i = 0; i < imp->ndirs; i++)
+		if (strcmp(imp->dirs[i].dir, dir) == 0)
+			return unlinkat(imp->dirs[i].fd, slash + 1, 0);
+	if ((fd = store_opendirs(imp->libfd, dir, 0, "library folder", err,
+	    sizeof err)) == -1)
+		return -1;
+	rc = unlinkat(fd, slash + 1, 0);
+	close(fd);
+	return rc;
+}
+
 /* Is the cached library folder fd on another filesystem (lib_dir)? */
 int
 lib_dir_foreign(const struct import *imp, int fd)

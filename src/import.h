@@ -261,6 +261,7 @@ void		 pending_free(struct pending *p);
 int		 import_open(struct import *imp);
 void		 import_close(struct import *imp);
 int		 lib_dir_foreign(const struct import *imp, int fd);
+int		 lib_unlink(struct import *, const char *);
 int		 lib_dir(struct import *imp, const char *dir, char *err,
 		    size_t errlen);
 int		 lib_check(struct import *imp, const struct cat_file *f);
