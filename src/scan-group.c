@@ -108,13 +108,38 @@ main_rank_for(const char *sidecar, const char *main)
 }
 
 /*
+ * Do the sidecar's and main's names (which pair) agree in letter case too,
+ * over the part pairs() compares? On a share that tells IMG_1.JPG and
+ * img_1.jpg apart, img_1.XMP is the second's.
+ */
+static int
+same_case(const char *sidecar, const char *main)
+{
+	size_t	sstem = (size_t)(strrchr(sidecar, '.') - sidecar);
+	size_t	mstem = (size_t)(strrchr(main, '.') - main);
+	size_t	mlen = strlen(main), n, from = 0;
+
+	n = sstem >= mlen ? mlen : mstem < sstem ? mstem : sstem;
+	if (toupper((unsigned char)sidecar[0]) == 'G' &&
+	    toupper((unsigned char)sidecar[1]) == 'L' &&
+	    strncasecmp(sidecar, main, 2) != 0)
+		from = 2;			/* GoPro's GL... and GX... */
+	return n >= from && strncmp(sidecar + from, main + from, n - from) ==
+	    0;
+}
+
+/*
  * How well the file named main owns the sidecar named sidecar: 0 not at
- * all, else the higher the better (main_rank_for).
+ * all, else the higher the better: a name of the same letter case first
+ * (same_case), then main_rank_for.
  */
 int
 scan_sidecar_of(const char *sidecar, const char *main)
 {
-	return pairs(sidecar, main) ? main_rank_for(sidecar, main) : 0;
+	if (!pairs(sidecar, main))
+		return 0;
+	return main_rank_for(sidecar, main) + (same_case(sidecar, main) ? 4 :
+	    0);
 }
 
 /*
@@ -143,9 +168,9 @@ main_of(const struct scan_entry *e, size_t n, size_t i)
 	int	rank = 0, r;
 
 	for (j = 0; j < n; j++) {
-		if (j == i || !pairs(e[i].name, e[j].name))
+		if (j == i)
 			continue;
-		if ((r = main_rank_for(e[i].name, e[j].name)) > rank) {
+		if ((r = scan_sidecar_of(e[i].name, e[j].name)) > rank) {
 			rank = r;
 			best = (long)j;
 		}

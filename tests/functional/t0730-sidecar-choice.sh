@@ -9,7 +9,10 @@
 #    arrives after them goes with the photo that just left, not the first
 #    one of that name;
 #  - a photo whose own name is free in its day but its sidecar's is not
-#    (another camera's IMG_0001.XMP) takes the next name, its sidecar too.
+#    (another camera's IMG_0001.XMP) takes the next name, its sidecar too;
+#  - two photos whose names differ only in letter case (IMG_1.JPG,
+#    img_1.jpg) with a sidecar each: each sidecar goes with the photo of
+#    its own case, whatever their order.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 
@@ -92,4 +95,20 @@ expect_rc 0
     fail "a sidecar by another photo's name: $(libfiles | grep 2006/08/02)"
 [ "$(q "SELECT sidecar_of FROM catalog WHERE path = '2006/08/02/IMG_0001-1.XMP'")" = \
     2006/08/02/IMG_0001-1.jpeg ] || fail "catalogued pairing"
+
+# Names that differ in letter case only: each sidecar with its own photo.
+D=$T/case
+mkdir -p "$D"
+cp "$TOP/tests/sample-card/DCIM/100CANON/IMG_0002.JPG" "$D/IMG_1.JPG"
+cp "$TOP/tests/sample-card/DCIM/100CANON/IMG_0004.JPG" "$D/img_1.jpg"
+echo '<x:xmpmeta>upper</x:xmpmeta>' >"$D/IMG_1.xmp"
+echo '<x:xmpmeta>lower</x:xmpmeta>' >"$D/img_1.XMP"
+sb import --no-progress "$D"
+expect_rc 0
+for s in IMG_1.xmp:IMG_1.JPG img_1.XMP:img_1.jpg; do
+	m=$(q "SELECT sidecar_of FROM catalog WHERE path GLOB '*/${s%%:*}'")
+	[ "${m##*/}" = "${s#*:}" ] || fail "${s%%:*} paired with $m"
+	[ "$(dirname "$m")" = "$(dirname "$(q "SELECT path FROM files WHERE path GLOB '*/${s%%:*}'")")" ] ||
+	    fail "${s%%:*} is not in its photo's day"
+done
 echo "ok"
