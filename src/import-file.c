@@ -518,12 +518,20 @@ late_main(struct import *imp, const struct scan_entry *e, struct placed *mp)
 {
 	struct cat_file	file;
 	char		abspath[PATH_MAX * 2], name[STORE_NAME_MAX];
+	char		own[NAME_MAX + 1];
+	size_t		dl;
 
 	if (imp->cat == NULL || !is_sidecar_name(e->name) ||
 	    abs_path(imp, e->path, abspath, sizeof abspath) == -1)
 		return 0;
+	/* Put aside by a --move killed mid-way: paired by its own name. */
+	if (source_aside_name(e->name, own, sizeof own) &&
+	    (dl = strlen(abspath) - strlen(e->name)) + strlen(own) <
+	    sizeof abspath)
+		memcpy(abspath + dl, own, strlen(own) + 1);
 	read_begin(imp);
-	if (catalog_late_main(imp->cat, abspath, scan_sidecar_prefix(e->name),
+	if (catalog_late_main(imp->cat, abspath, scan_sidecar_prefix(abspath +
+	    strlen(abspath) - strlen(strrchr(abspath, '/') + 1)),
 	    scan_sidecar_of, &file, name, sizeof name) != 1 ||
 	    file.path[0] == '\0')
 		return 0;

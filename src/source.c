@@ -314,6 +314,30 @@ source_elsewhere(int dfd, const struct scan_entry *e, const struct stat *id,
 }
 
 /*
+ * Was name put aside by a --move killed before it could unlink it
+ * (source_remove: STEM~shoebox-PID.EXT)? Then its own name (STEM.EXT) into
+ * out, and 1; else 0.
+ */
+int
+source_aside_name(const char *name, char *out, size_t size)
+{
+	const char	*at = NULL, *p, *q;
+	int		 n;
+
+	for (p = name; (p = strstr(p, "~shoebox-")) != NULL; p++)
+		at = p;
+	if (at == NULL || at == name)
+		return 0;
+	for (q = at + 9; *q >= '0' && *q <= '9'; q++)
+		;
+	if (q == at + 9 || (*q != '\0' && (*q != '.' || strchr(q + 1, '.') !=
+	    NULL)))
+		return 0;
+	n = snprintf(out, size, "%.*s%s", (int)(at - name), name, q);
+	return n > 0 && (size_t)n < size;
+}
+
+/*
  * Remove the source e (--move) if it is still exactly the file that was
  * read and verified: same device, inode, size and mtime as id, and the
  * same ctime too, or else the same content (sha256) read again (a hard

@@ -5,6 +5,9 @@
 # file and its sidecar), or as it opens the sidecar IMG_0001.XMP; the
 # re-run must file the sidecar beside its main file, catalogued as its
 # sidecar, with and without --move, and a third run finds nothing to do.
+# A --move SIGKILLed as it unlinks the sidecar it renamed aside
+# (IMG_0001~shoebox-PID.XMP) leaves it for the next run to remove: its
+# content is the filed sidecar's.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -45,4 +48,21 @@ for move in "" --move; do
 	[ "$(libfiles | wc -l)" = 3 ] || fail "$what: third run: $(libfiles)"
 done
 done
+
+# SIGKILL between renaming the sidecar aside and unlinking it.
+rm -rf "$S" "$LIB"
+mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$S/IMG_0001.JPG"
+cp "$CARD/IMG_0001.JPG.xmp" "$S/IMG_0001.XMP"
+SB_HOOK_ON=unlink:.XMP SB_HOOK_SIGNAL=KILL LD_PRELOAD="$T/hook.so" \
+    SB_HOOK_LOG="$T/hook.log" "$SHOEBOX" -c "$CFG" import --move \
+    --no-progress "$S" >"$T/out" 2>"$T/err" && fail "not killed"
+hook_fired
+ls "$S" | grep -q '^IMG_0001~shoebox-[0-9]*\.XMP$' ||
+    fail "no sidecar put aside: $(ls "$S")"
+csb import --move --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 0
+[ -z "$(ls -A "$S")" ] || fail "after SIGKILL at the unlink: left $(ls -A "$S")"
+[ "$(lib_count "$CARD/IMG_0001.JPG.xmp")" = 1 ] || fail "sidecar not filed once"
 exit 0
