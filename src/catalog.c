@@ -1121,16 +1121,25 @@ catalog_old_remotes(struct catalog *cat)
 static int
 catalog_no_links(const char *dir, const char *path)
 {
+	static const char *const side[] = { "", "-wal", "-shm", "-journal" };
 	struct stat	sb;
+	char		file[PATH_MAX];
+	size_t		i;
 
 	if (library_dir_check(dir) == -1)
 		return -1;
-	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		log_warnx("catalogue %s: %s; refusing to use it (shoebox "
-		    "follows no link inside a library's .shoebox)", path,
-		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
-		    "is not a regular file");
-		return -1;
+	/* The catalogue, then sqlite's files beside it. */
+	for (i = 0; i < sizeof side / sizeof side[0]; i++) {
+		if ((size_t)snprintf(file, sizeof file, "%s%s", path,
+		    side[i]) >= sizeof file)
+			continue;
+		if (lstat(file, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+			log_warnx("catalogue %s: %s; refusing to use it "
+			    "(shoebox follows no link inside a library's "
+			    ".shoebox)", file, S_ISLNK(sb.st_mode) ?
+			    "is a symbolic link" : "is not a regular file");
+			return -1;
+		}
 	}
 	return 0;
 }

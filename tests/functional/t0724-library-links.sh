@@ -1,6 +1,7 @@
 #!/bin/sh
 # Nothing inside a library's .shoebox is reached through a symbolic link:
-# its owner could point the lock, the catalogue, .shoebox itself or its
+# its owner could point the lock, the catalogue (or sqlite's -wal, -shm,
+# -journal beside it), .shoebox itself or its
 # tmp folder or a year's folder anywhere, and a shoebox run by root (by
 # hand, on a user's library) would truncate and write the file there,
 # migrate another program's database, or file copies there; so could a
@@ -60,6 +61,17 @@ ln -s "$T/other.db" "$LIB/.shoebox/catalog.db"
 for cmd in import verify find; do
 	if [ $cmd = import ]; then sb import --no-progress "$S"; else sb $cmd; fi
 	refused "catalog.db ($cmd)" 'catalog.db'
+done
+
+# sqlite's files beside the catalogue: the link is named, not a bare
+# "unable to open database file".
+for f in catalog.db-wal catalog.db-shm catalog.db-journal; do
+	fresh
+	ln -s "$T/victim" "$LIB/.shoebox/$f"
+	for cmd in import status; do
+		if [ $cmd = import ]; then sb import --no-progress "$S"; else sb $cmd; fi
+		refused "$f ($cmd)" "\.shoebox/$f: is a symbolic link"
+	done
 done
 
 fresh
