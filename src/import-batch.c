@@ -322,16 +322,15 @@ static int
 dup_check(struct import *imp, struct pending *p, const struct cat_file *dup)
 {
 	struct store_dest d = { -1, NULL, 0, 1, NULL, NULL, NULL };
-	char		  dir[PATH_MAX], err[512];
+	char		  dir[PATH_MAX], err[512], why[512];
 	char		 *slash;
-	int		  rc = lib_check(imp, dup);
+	int		  rc = lib_check(imp, dup, why, sizeof why);
 
 	if (rc == 0)
 		return 0;
 	if (rc == -1) {
-		say(imp, p->path, "duplicate of %s, but that library copy does "
-		    "not match the catalogue (damaged or replaced?); source "
-		    "kept", dup->path);
+		say(imp, p->path, "duplicate of %s, but that library copy %s; "
+		    "source kept", dup->path, why);
 		return -1;
 	}
 	/* Rare: its own directory fd, synced at once (not the cache's). */

@@ -96,7 +96,7 @@ import_seen(struct import *imp, const struct scan_entry *e,
 {
 	struct stat	 sb;
 	uint64_t	 mnt;
-	char		 hex[65], err[512];
+	char		 hex[65], err[512], why[384];
 	enum outcome	 o;
 	int		 fd, rc;
 
@@ -124,16 +124,17 @@ import_seen(struct import *imp, const struct scan_entry *e,
 	close(fd);
 	if (rc == -1 || strcmp(hex, seen->file.sha256) != 0)
 		return OUT_NEXT;	/* not what was imported: read it */
-	if ((rc = lib_check(imp, &seen->file)) == 1)
+	if ((rc = lib_check(imp, &seen->file, why, sizeof why)) == 1)
 		return OUT_NEXT;	/* the library lost it: copy again */
 	placed_at(out, seen->file.id, seen->file.path);
 	if (rc != 0) {
 		/* Its content is not safe in the library: a failure. */
 		say(imp, e->path, "imported earlier as %s, but that library "
-		    "copy does not match the catalogue (damaged or "
-		    "replaced?); source kept", seen->file.path);
+		    "copy %s; source kept", seen->file.path, why);
+		snprintf(err, sizeof err, "its library copy %s; source kept",
+		    why);
 		report(imp, e->path, OUT_FAILED, seen->file.path, NULL, NULL,
-		    "its library copy is damaged; source kept");
+		    err);
 		return OUT_FAILED;
 	}
 	move_later(imp, e, &sb, mnt, hex, seen->file.path);

@@ -234,24 +234,34 @@ lib_dir_foreign(const struct import *imp, int fd)
 /*
  * Is the library copy f (as catalogued) there and intact? Its size, and its
  * SHA-256 read again when that is cheap (else its mtime, set from the
- * source's). 0 intact, 1 missing, -1 there but not what was catalogued.
+ * source's). 0 intact, 1 missing, -1 there but not what was catalogued or
+ * not to be read, with why saying which.
  */
 int
-lib_check(struct import *imp, const struct cat_file *f)
+lib_check(struct import *imp, const struct cat_file *f, char *why,
+    size_t whylen)
 {
 	struct stat	 sb;
 	char		 hex[65], err[256];
 	int		 fd, rc;
 
-	if (fstatat(imp->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1)
-		return errno == ENOENT ? 1 : -1;
+	snprintf(why, whylen, "does not match the catalogue (damaged or "
+	    "replaced?)");
+	if (fstatat(imp->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
+		return -1;
+	}
 	if (!S_ISREG(sb.st_mode) || sb.st_size != f->size)
 		return -1;
 	if (sb.st_size > REHASH_MAX)
 		return catalog_ns(&sb.st_mtim) == f->mtime_ns ? 0 : -1;
 	if ((fd = store_open_below(imp->libfd, f->path, err, sizeof err)) ==
-	    -1)
+	    -1) {
+		snprintf(why, whylen, "cannot be read (%s)", err);
 		return -1;
+	}
 	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err) == 0 &&
 	    strcmp(hex, f->sha256) == 0 ? 0 : -1;
 	close(fd);

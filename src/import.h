@@ -264,6 +264,7 @@ int		 lib_dir_foreign(const struct import *imp, int fd);
 int		 lib_unlink(struct import *, const char *);
 int		 lib_dir(struct import *imp, const char *dir, char *err,
 		    size_t errlen);
-int		 lib_check(struct import *imp, const struct cat_file *f);
+int		 lib_check(struct import *imp, const struct cat_file *f,
+		    char *why, size_t whylen);
 
 #endif /* IMPORT_H */

@@ -101,6 +101,21 @@ grep -q 'library folder 2006 is a symbolic link; not followed' "$T/err" ||
 [ -f "$S/new.jpg" ] || fail "the source of a file not filed was removed"
 [ "$(find "$T/elsewhere" | sort)" = "$before" ] || fail "a copy was filed through the link"
 rm -rf "$T/elsewhere"
+# A file imported before from the same folder, into a folder now a link:
+# the message names the link, not damage.
+rm -rf "$S" "$LIB" && mkdir -p "$S" "$T/elsewhere"
+cp "$CARD/IMG_0001.JPG" "$S/"
+sb import --no-progress "$S"
+expect_rc 0
+mv "$LIB/2006" "$T/elsewhere/2006"
+ln -s "$T/elsewhere/2006" "$LIB/2006"
+sb import --move --no-progress "$S"
+cat "$T/err"
+expect_rc 1
+grep -q 'IMG_0001.JPG: imported earlier as 2006/.*cannot be read (folder 2006 is a symbolic link; not followed); source kept' "$T/err" ||
+    fail "imported earlier, folder a link: $(cat "$T/err")"
+[ -f "$S/IMG_0001.JPG" ] || fail "a source whose copy is behind a link was removed"
+rm -rf "$T/elsewhere"
 
 # A dir remote's folder swapped for a link (a backup disk others can
 # write to): sync sends nothing through it; that file fails, naming it,
