@@ -448,15 +448,47 @@ enum overlap {
 	INSIDE_REMOTE	/* the other is inside the remote's folder */
 };
 
+/*
+ * Is the folder outer (a real path) inner itself (with self) or else one
+ * of the folders above it, by device and inode: a bind mount shows one folder at
+ * two paths that no comparison of paths tells apart. Folders of inner not
+ * made yet are skipped.
+ */
+static int
+dir_above(const char *inner, const char *outer, int self)
+{
+	struct stat	 o, sb;
+	char		*p;
+	size_t		 n;
+	int		 found = 0;
+
+	if (stat(outer, &o) == -1)
+		return 0;
+	if (self)
+		return stat(inner, &sb) == 0 && sb.st_dev == o.st_dev &&
+		    sb.st_ino == o.st_ino;
+	p = xstrdup(inner);
+	while (!found && (n = strlen(p)) > 1) {
+		while (n > 1 && p[n - 1] != '/')
+			n--;
+		p[n > 1 ? n - 1 : 1] = '\0';
+		if (stat(p, &sb) == 0 && sb.st_dev == o.st_dev &&
+		    sb.st_ino == o.st_ino)
+			found = 1;
+	}
+	free(p);
+	return found;
+}
+
 /* Where the folder a lies from the folder b (both real paths). */
 static enum overlap
 dir_apart(const char *a, const char *b)
 {
-	if (strcmp(a, b) == 0)
+	if (strcmp(a, b) == 0 || dir_above(a, b, 1))
 		return SAME;
-	if (path_below(a, b))
+	if (path_below(a, b) || dir_above(a, b, 0))
 		return REMOTE_INSIDE;
-	if (path_below(b, a))
+	if (path_below(b, a) || dir_above(b, a, 0))
 		return INSIDE_REMOTE;
 	return APART;
 }
@@ -562,6 +594,16 @@ remote_dir_holds(const struct config *cfg, const char *name, const char *dir)
 	return 1;
 }
 
+/* Is sb (a file on the remote) up's own file in the library, by inode? */
+static int
+dir_is_library_file(const struct upload *up, const struct stat *sb)
+{
+	struct stat	lib;
+
+	return up->path != NULL && stat(up->path, &lib) == 0 &&
+	    lib.st_dev == sb->st_dev && lib.st_ino == sb->st_ino;
+}
+
 static int	dir_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
 static int	dir_get(struct xfer *, const char *, int, struct remote_got *);
@@ -637,7 +679,13 @@ dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 		rc = REMOTE_FAIL;
 	} else if (!S_ISREG(sb.st_mode))
 		rc = REMOTE_OTHER;
-	else {
+	else if (dir_is_library_file(up, &sb)) {
+		/* A hard link to the library's own file: no copy at all. */
+		log_warnx("remote %s: %s is the library's own file %s (a hard "
+		    "link to it), not a copy; passed over", x->remote->name,
+		    dst, up->relpath);
+		rc = REMOTE_OTHER;
+	} else {
 		st->size = sb.st_size;
 		st->mtime = sb.st_mtim.tv_sec;
 	}
