@@ -450,9 +450,9 @@ enum overlap {
 
 /*
  * Is the folder outer (a real path) inner itself (with self) or else one
- * of the folders above it, by device and inode: a bind mount shows one folder at
- * two paths that no comparison of paths tells apart. Folders of inner not
- * made yet are skipped.
+ * of the folders above it, by device and inode: a bind mount shows one
+ * folder at two paths that no comparison of paths tells apart. Folders of
+ * inner not made yet are skipped.
  */
 static int
 dir_above(const char *inner, const char *outer, int self)
