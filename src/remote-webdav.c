@@ -440,7 +440,15 @@ dav_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 		goto out;
 	if (rq.status == 404)
 		rc = REMOTE_ABSENT;
-	else if (rq.status != 200)
+	else if (rq.status != 200 && rq.status != 401 && rq.status != 407 &&
+	    dav_kind(x, path, 1) == 1) {
+		/*
+		 * A folder at the name: a server answers a HEAD of it with 405
+		 * or a redirect to its '/'. Something other than this file,
+		 * as on a dir or SFTP remote: ours goes beside it.
+		 */
+		rc = REMOTE_OTHER;
+	} else if (rq.status != 200)
 		rc = xreq_http_error(x, &rq, AUTH_HINT);
 	else {
 		st->size = rq.length;

@@ -6,6 +6,9 @@
 # not stopped, nothing else stays pending). rclone answers 405 to the
 # MKCOLs and 404 to the PUT; Apache's mod_dav 409 to the MKCOL of
 # 2018/01/04, or to the PUT (here from the fault proxy).
+# And the other way round: a folder where a photo should be
+# (2021/02/03/f.jpg/; rclone answers a HEAD of it with 405). The photo goes
+# beside it as f-1.jpg, the others go, the remote is not stopped.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 command -v rclone >/dev/null || sb_skip "rclone not installed"
@@ -63,4 +66,26 @@ EOF2
 	    { cat "$W/proxy.log"; sb_fail "$faults: not injected"; }
 done
 [ -z "$(find "$W/dav" -name '.shoebox*')" ] || sb_fail "a temporary left"
+
+# A folder at a photo's name.
+mkdir -p "$W/dav/photos/2021/02/03/f.jpg"
+head -c 3000 /dev/urandom >"$W/f"
+head -c 3000 /dev/urandom >"$W/g"
+sb_add "$W/f" 2021/02/03/f.jpg
+sb_add "$W/g" 2021/02/04/g.jpg
+cat >"$CFG" <<EOF2
+$(sb_webdav_section nas)
+prefix = photos
+EOF2
+sb_sync nas >"$W/out" 2>"$W/err"
+rc=$?
+cat "$W/out" "$W/err"
+cmp -s "$W/dav/photos/2021/02/03/f-1.jpg" "$W/f" ||
+    sb_fail "folder at the name: f.jpg not sent beside it (exit $rc)"
+cmp -s "$W/dav/photos/2021/02/04/g.jpg" "$W/g" ||
+    sb_fail "folder at the name: the next file not sent"
+[ -d "$W/dav/photos/2021/02/03/f.jpg" ] || sb_fail "the folder was replaced"
+grep -q "not attempted" "$W/out" && sb_fail "folder at the name: the remote was stopped"
+grep -q "2021/02/03/f.jpg: .*sent as 2021/02/03/f-1.jpg" "$W/err" ||
+    sb_fail "folder at the name: not said"
 exit 0
