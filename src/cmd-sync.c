@@ -464,7 +464,8 @@ sync_summary(struct sync *s, double seconds)
 			    "the remote is full" : sr->emptied ?
 			    "its folder is empty" : sr->refused ?
 			    "the remote refused" : sync_interrupted ?
-			    "interrupted" : "taken by another sync");
+			    "interrupted" : "taken by another sync, or sidecars "
+			    "waiting for their main file");
 		printf("\n");
 	}
 	if (!s->ctx->json) {

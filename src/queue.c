@@ -304,7 +304,10 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	 * A sidecar whose main file another live sync is sending is not
 	 * taken: where that file lands (NAME-1.EXT?) names the sidecar, and
 	 * only that sync learns it in time. It takes the sidecar after, or
-	 * the next sync does.
+	 * the next sync does. Nor is one whose main file is not there yet
+	 * and not given up on (fewer than QUEUE_SIDECAR_WAITS tries, none
+	 * this sync's own): sent first, it would take its own name beside
+	 * whatever holds the main file's there.
 	 */
 	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET "
 	    "claimed_by = ?1, lease_until = ?2 + ?3 WHERE id = (SELECT j.id "
@@ -314,8 +317,9 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    "j.lease_until <= ?2 OR shoebox_owner_gone(j.claimed_by)) "
 	    "AND NOT EXISTS (SELECT 1 FROM files f JOIN upload_jobs mj ON "
 	    "mj.file_id = f.main_id WHERE f.id = j.file_id AND mj.remote_id = "
-	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by <> ?1 AND "
-	    "mj.lease_until > ?2 AND NOT shoebox_owner_gone(mj.claimed_by)) "
+	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by IS NOT ?1 "
+	    "AND ((mj.lease_until > ?2 AND NOT shoebox_owner_gone("
+	    "mj.claimed_by)) OR mj.attempts < ?6)) "
 	    "ORDER BY j.id LIMIT 1) RETURNING id, remote_path, tmp_path")) ==
 	    NULL)
 		return -1;
@@ -324,6 +328,7 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	sqlite3_bind_int(st, 3, QUEUE_LEASE);
 	sqlite3_bind_text(st, 4, remote, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, after);
+	sqlite3_bind_int(st, 6, QUEUE_SIDECAR_WAITS);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		up->job_id = sqlite3_column_int64(st, 0);

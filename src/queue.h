@@ -12,6 +12,8 @@ struct config;
 
 #define QUEUE_ETAG_MAX	80
 #define QUEUE_LEASE	120	/* seconds a claimed job is held for */
+#define QUEUE_SIDECAR_WAITS 3	/* its main file's failed tries a sidecar
+				   waits out before it goes alone */
 #define QUEUE_RENEW	20	/* seconds between renewals while it runs */
 
 int	 queue_enqueue(struct catalog *cat, const struct config *cfg,
