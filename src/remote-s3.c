@@ -12,8 +12,10 @@
  * x-amz-meta-sha256, else an ETag that is the MD5, else the object read
  * back and hashed; only the latter for a file whose copy verify --remote
  * found changed), the PUT or the completion asks for "If-None-Match: *"
- * (honoured by AWS and MinIO; servers that ignore it are covered by the
- * probe), and a HEAD afterwards checks that the key holds our bytes.
+ * (honoured by AWS and MinIO; against a server that ignores it, only the
+ * probe guards the name, and another program's PUT in the moment between
+ * the two can replace ours: verify --remote finds it), and a HEAD
+ * afterwards checks that the key holds our bytes.
  */
 #include <ctype.h>
 #include <errno.h>
