@@ -755,24 +755,83 @@ catalog_check(struct catalog *cat, void (*problem)(void *, const char *),
 	return n;
 }
 
+/* Milliseconds since start (CLOCK_MONOTONIC). */
+static long long
+catalog_ms_since(const struct timespec *start)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - start->tv_sec) * 1000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
 /*
- * Run SQL that takes a lock, retrying while the database is busy for up
- * to a minute, as the busy timeout would: sqlite returns SQLITE_BUSY at
- * once, without calling the busy handler, where waiting could deadlock,
+ * sqlite's busy handler: another process writes to the catalogue. Wait
+ * (a little longer each try, up to 50 ms) for at most busy_ms in all,
+ * and say so once it has lasted 3 s, so that a wait is never silent.
+ * 1 to try again, 0 to give up (SQLITE_BUSY).
+ */
+static int
+catalog_busy(void *arg, int tries)
+{
+	static const struct timespec zero;
+	struct catalog	*cat = arg;
+	struct timespec	 ts = { 0, 0 };
+	long long	 ms;
+
+	ms = catalog_ms_since(&zero);	/* since boot */
+	if (tries == 0)
+		cat->busy_start = ms;
+	ms -= cat->busy_start;
+	if (ms >= cat->busy_ms)
+		return 0;
+	if (!cat->busy_said && ms >= 3000) {
+		log_info("catalogue %s: waiting for another program that is "
+		    "writing to it (up to %d s)", cat->path,
+		    cat->busy_ms / 1000);
+		cat->busy_said = 1;
+	}
+	ts.tv_nsec = (tries < 5 ? 1 + tries * 5 : 50) * 1000000L;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/*
+ * Run SQL that takes a lock, retrying while the database is busy, for as
+ * long in all as the busy timeout (a minute): sqlite returns SQLITE_BUSY
+ * at once, without calling the busy handler, where waiting could deadlock,
  * as when a new catalogue's journal mode is set while another process
- * creates its schema. 0, or -1 after saying why.
+ * creates its schema; elsewhere each try waits that long itself. Said once
+ * after a few seconds, so that a wait is never silent. 0, or -1 after
+ * saying why.
  */
 static int
 catalog_exec_wait(struct catalog *cat, const char *sql)
 {
-	struct timespec	 ts = { 0, 20 * 1000000L };
-	int		 i, rc;
+	struct timespec	 ts = { 0, 20 * 1000000L }, start;
+	int		 rc;
 
-	for (i = 0; i < 3000; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
 		rc = sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
+		if (catalog_ms_since(&start) >= cat->busy_ms)
+			break;
+		if (!cat->busy_said && catalog_ms_since(&start) >= 3000) {
+			log_info("catalogue %s: waiting for another program "
+			    "that is writing to it (up to %d s)", cat->path,
+			    cat->busy_ms / 1000);
+			cat->busy_said = 1;
+		}
 		nanosleep(&ts, NULL);
+	}
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		log_warnx("catalogue %s: another program has held it locked "
+		    "for %lld s; try again once it is done (fuser -v names "
+		    "it)", cat->path, catalog_ms_since(&start) / 1000);
+		return -1;
 	}
 	if (rc != SQLITE_OK)
 		return catalog_error(cat, sql);
@@ -1266,7 +1325,8 @@ catalog_open(const char *library, int mode)
 	free(uri);
 	/* How long to wait for another process's write (a test's knob). */
 	busy = (v = getenv("SHOEBOX_BUSY_TIMEOUT")) != NULL ? atoi(v) : 0;
-	sqlite3_busy_timeout(cat->db, busy > 0 ? busy : 60000);
+	cat->busy_ms = busy > 0 ? busy : 60000;
+	sqlite3_busy_handler(cat->db, catalog_busy, cat);
 	sqlite3_extended_result_codes(cat->db, 1);
 	if (statfs(dir, &fs) == 0 && catalog_netfs_type((long)fs.f_type)) {
 		/*

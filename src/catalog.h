@@ -30,6 +30,9 @@ struct catalog {
 	int		 netfs;		/* on a network filesystem: no WAL */
 	int		 version;	/* schema (user_version) once open */
 	int		 damaged;	/* sqlite found it corrupt: stop writing */
+	int		 busy_ms;	/* how long to wait for another writer */
+	int		 busy_said;	/* "waiting" said (catalog_busy) */
+	long long	 busy_start;	/* that wait's start, in ms */
 	sqlite3_stmt	*st[CAT_NSTMT];	/* prepared on first use */
 };
 
