@@ -138,4 +138,18 @@ expect_rc 2
 sb adopt "$LIB/2003" "$LIB/2004"
 expect_rc 2
 [ "$(q "SELECT count(*) FROM files")" = "$n" ] || fail "a refused adopt catalogued files"
+
+# A file with a damaged header, filed by import with a warning (exit 0):
+# adopt takes it with the same warning and exits 0 too.
+rm -rf "$LIB" "$T/cut"
+mkdir -p "$T/cut"
+head -c 3000 "$TOP/tests/fixtures/Reagan.jpg" >"$T/cut/cut.jpg"
+sb import --no-progress "$T/cut"
+expect_rc 0
+rm "$LIB/.shoebox/catalog.db"
+sb adopt --no-progress
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q 'cut.jpg: JPEG APP1 segment truncated' "$T/err" || fail "adopt: the warning"
+grep -q 'with warnings' "$T/out" || fail "adopt: 'with warnings'"
 exit 0
