@@ -627,6 +627,49 @@ config_parse_seconds(const char *v, double *out)
 }
 
 /*
+ * A POSIX TZ offset at p: hh[:mm[:ss]], hours 0 to 24, minutes and seconds
+ * below 60 (glibc takes UTC+25 and clamps it to a day), then nothing or a
+ * summer time's name, its offset if any (the same), and its rule. 0, or
+ * -1.
+ */
+static int
+config_zone_offset(const char *p)
+{
+	int	i, n, dst = 0;
+
+again:
+	for (i = 0; i < 3; i++) {
+		if (i > 0 && *p != ':')
+			break;
+		if (i > 0)
+			p++;
+		if (!isdigit((unsigned char)p[0]))
+			return -1;
+		n = *p++ - '0';
+		if (isdigit((unsigned char)*p))
+			n = n * 10 + *p++ - '0';
+		if (isdigit((unsigned char)*p) || n > (i == 0 ? 24 : 59))
+			return -1;
+	}
+	if (dst || (!isalpha((unsigned char)*p) && *p != '<'))
+		return *p == '\0' || *p == ',' ? 0 : -1;
+	/* The summer time's name, then its offset if any, then its rule. */
+	if (*p == '<' && (p = strchr(p, '>')) != NULL)
+		p++;
+	else
+		while (p != NULL && isalpha((unsigned char)*p))
+			p++;
+	if (p == NULL)
+		return -1;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return *p == '\0' || *p == ',' ? 0 : -1;
+	dst = 1;
+	goto again;
+}
+
+/*
  * A zone: a TZif file of the tz database under $TZDIR or
  * /usr/share/zoneinfo ("Europe/Paris", "UTC"), or a POSIX TZ string with
  * an offset ("CET-1CEST,M3.5.0,M10.5.0/3"). 0, or -1.
@@ -667,7 +710,7 @@ config_check_zone(const char *v)
 	}
 	if (*p == '+' || *p == '-')
 		p++;
-	return isdigit((unsigned char)*p) ? 0 : -1;
+	return config_zone_offset(p);
 }
 
 /*

@@ -191,4 +191,17 @@ SHOEBOX_MAGIC=$TOP/magic/10-raw.magic sb probe "$FIX/Reagan.jpg"; expect_rc 2
 grep -q "^shoebox: SHOEBOX_MAGIC=$TOP/magic/10-raw.magic: not a compiled magic file" "$T/err" ||
     fail "SHOEBOX_MAGIC not a magic file: $(cat "$T/err")"
 SHOEBOX_MAGIC=$TOP/magic/shoebox.mgc sb probe "$FIX/Reagan.jpg"; expect_rc 0
+
+# POSIX zones: an offset past 24 hours (glibc clamps UTC+25 to a day and
+# files a video two days off) or 60 minutes is refused; real ones pass.
+for z in UTC+25 XYZ+167 ABC+0:99 EST5EDT6:60 UTC+ ; do
+	printf 'timezone = %s\n' "$z" >"$T/z.conf"
+	sb -c "$T/z.conf" config; expect_rc 2
+	grep -q "timezone: '$z' is not a zone" "$T/err" || fail "zone $z: $(cat "$T/err")"
+done
+for z in UTC+24 'CET-1CEST,M3.5.0,M10.5.0/3' '<+0545>-5:45' IST-5:30 EST5EDT \
+    'EST5EDT4,M3.2.0/2,M11.1.0' '<-03>3<-02>,M3.5.0/-2,M10.5.0/-1'; do
+	printf 'timezone = %s\n' "$z" >"$T/z.conf"
+	sb -c "$T/z.conf" config; expect_rc 0
+done
 exit 0
