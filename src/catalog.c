@@ -8,6 +8,7 @@
 #include <sys/vfs.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -1054,6 +1055,47 @@ catalog_compact(struct catalog *cat)
 }
 
 /*
+ * Is the catalogue another program's database: schema 0 (no shoebox
+ * schema ever written), yet tables in it? 1 or 0 (damage is found later).
+ */
+static int
+catalog_foreign(struct catalog *cat)
+{
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(cat->db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE (SELECT user_version FROM pragma_user_version) = 0", -1,
+	    &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n > 0;
+}
+
+/*
+ * Does the library hold anything but its .shoebox (a catalogue found empty
+ * there was emptied, not just made)? 1 or 0.
+ */
+static int
+catalog_library_used(const char *library)
+{
+	struct dirent	*e;
+	DIR		*d;
+	int		 used = 0;
+
+	if ((d = opendir(library)) == NULL)
+		return 0;
+	while (!used && (e = readdir(d)) != NULL)
+		used = strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, ".shoebox") != 0;
+	closedir(d);
+	return used;
+}
+
+/*
  * Apply every migration the file has not seen, all in one write
  * transaction taken before the version is read: two processes opening a
  * new library at once cannot both create its tables, and the second finds
@@ -1253,6 +1295,9 @@ catalog_new_refused(const char *library)
 	return 1;
 }
 
+/* The last catalogue this process failed to open was damaged (exit 1). */
+int	catalog_open_damaged;
+
 /* The library whose catalogue this process last failed to open. */
 static char	*open_failed;
 
@@ -1269,6 +1314,7 @@ catalog_open(const char *library, int mode)
 	struct catalog	*cat;
 	struct statfs	 fs;
 	struct statvfs	 vfs;
+	struct stat	 sb;
 	char		*dir, *uri, *rl, *real = NULL;
 	const char	*v;
 	int		 flags, busy, readonly = mode == 1;
@@ -1303,6 +1349,21 @@ catalog_open(const char *library, int mode)
 	}
 	if (catalog_no_links(dir, cat->path) == -1)
 		goto fail;
+	/*
+	 * An empty catalogue (0 bytes: truncated, or its only writes in a
+	 * -wal since deleted) in a library that holds files: sqlite would take
+	 * it for a new database and a new schema would hide the loss.
+	 */
+	if (!readonly && stat(cat->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size == 0 && catalog_library_used(library)) {
+		log_warnx("catalogue %s is empty (0 bytes) though the library "
+		    "holds files: it was emptied or lost; nothing is written "
+		    "to it. Move it aside and catalogue the library again with "
+		    "'shoebox adopt', or bring it back from a backup (see \"A "
+		    "damaged catalogue\" in shoebox(1))", cat->path);
+		cat->damaged = 1;
+		goto fail;
+	}
 	flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	/*
@@ -1342,6 +1403,14 @@ catalog_open(const char *library, int mode)
 			    "WAL (slower; safe while the share's file locks "
 			    "work)", library);
 	}
+	/* Before WAL mode, which writes its header: another's database. */
+	if (!readonly && catalog_foreign(cat)) {
+		log_warnx("catalogue %s: not a shoebox catalogue (another "
+		    "program's database: it holds tables of its own); nothing "
+		    "is written to it", cat->path);
+		cat->damaged = 1;
+		goto fail;
+	}
 	if (!readonly && catalog_exec_wait(cat, cat->netfs ?
 	    "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL") == -1)
 		goto fail;
@@ -1364,6 +1433,7 @@ catalog_open(const char *library, int mode)
 	free(real);
 	return cat;
 fail:
+	catalog_open_damaged = cat->damaged;
 	free(open_failed);
 	open_failed = xstrdup(library);
 	free(dir);

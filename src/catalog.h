@@ -114,6 +114,7 @@ int		 catalog_present(const char *library, const char *who);
 #define CATALOG_NEW	2	/* a new library, whatever SHOEBOX_NEW_LIBRARY */
 struct catalog	*catalog_open(const char *library, int mode);
 int		 catalog_open_failed(const char *library);
+extern int	 catalog_open_damaged;	/* why it failed: exit 1, not 2 */
 int		 catalog_new_refused(const char *library);
 extern int	 catalog_stepwise;	/* tests: make a new one by migrating */
 void		 catalog_close(struct catalog *cat);

@@ -537,8 +537,11 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 		goto out;
 	if (identify_open(NULL) == -1)
 		goto out;
-	if ((a.cat = catalog_open(lib, 0)) == NULL)
+	if ((a.cat = catalog_open(lib, 0)) == NULL) {
+		if (catalog_open_damaged)
+			rc = EXIT_SOMEFAILED;
 		goto out;
+	}
 	if ((lockfd = lock_library(lib, "adopt")) == -1)
 		goto out;
 

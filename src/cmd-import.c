@@ -826,7 +826,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 		import_close(&imp);
 		scan_free(sc);
 		free(roots);
-		return EXIT_USAGE;
+		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 	}
 	imp.head = xmalloc(HASH_SLOT);	/* a small file whole: import_read */
 	rc = import_groups(&imp, nsrc, roots);

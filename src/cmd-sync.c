@@ -613,7 +613,7 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 	if ((s.cat = catalog_open(ctx->library, 0)) == NULL ||
 	    catalog_cache_small(s.cat) == -1 ||
 	    queue_init(s.cat) == -1) {
-		rc = EXIT_USAGE;
+		rc = catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 		goto out;
 	}
 	for (i = 0; i < s.nremotes; i++)

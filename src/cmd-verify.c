@@ -376,8 +376,14 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	/* Never create a library or catalogue only to find it empty. */
 	if (catalog_present(v.library, "verify") == -1)
 		return EXIT_USAGE;
-	if ((v.cat = catalog_open(v.library, 0)) == NULL)
+	if ((v.cat = catalog_open(v.library, 0)) == NULL) {
+		if (catalog_open_damaged) {
+			verify_damage(&v, "damaged where it is first read (its "
+			    "header or schema), or emptied");
+			rc = EXIT_SOMEFAILED;
+		}
 		goto out;
+	}
 	if ((v.libfd = open(v.library, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
 		log_warn("library %s", v.library);

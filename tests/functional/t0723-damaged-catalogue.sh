@@ -5,6 +5,10 @@
 # source and leaves no copy the catalogue does not know; verify reports
 # the damage and checks no file. Then the recovery shoebox(1) gives: the
 # catalogue moved aside, adopt, verify, sync (nothing sent twice).
+# Damage where the catalogue is first read (its header cut off), a
+# catalogue emptied to 0 bytes in a library that holds files, and another
+# program's database at its name: the same exit 1 and verify's "damaged"
+# line, nothing written to it (no new schema over the loss).
 . "$TOP/tests/lib/common.sh"
 
 command -v sqlite3 >/dev/null || { echo "skipped: no sqlite3"; exit 77; }
@@ -99,4 +103,32 @@ sb import --move --no-progress "$S"
 cat "$T/out" "$T/err"
 expect_rc 0
 [ -z "$(find "$S" -type f)" ] || fail "sources not moved after the recovery"
+
+# Damaged at its very start, emptied, or another program's database.
+cp "$LIB/.shoebox/catalog.db" "$T/good.db"
+for how in header empty foreign; do
+	rm -f "$LIB/.shoebox/catalog.db"*
+	case $how in
+	header)	head -c 2048 /dev/urandom >"$LIB/.shoebox/catalog.db" ;;
+	empty)	: >"$LIB/.shoebox/catalog.db" ;;
+	foreign) sqlite3 "$LIB/.shoebox/catalog.db" "CREATE TABLE t(x)" ;;
+	esac
+	cp "$LIB/.shoebox/catalog.db" "$T/before.db"
+	for cmd in import verify adopt; do
+		if [ $cmd = import ]; then sb import --no-progress "$S"; else sb $cmd; fi
+		cat "$T/out" "$T/err"
+		expect_rc 1
+		grep -q "catalog.db" "$T/err" || fail "$how, $cmd: the catalogue not named"
+		cmp -s "$LIB/.shoebox/catalog.db" "$T/before.db" || fail "$how, $cmd: written to"
+		[ $how != empty ] || grep -q "is empty (0 bytes) though the library holds files" "$T/err" ||
+		    fail "$how, $cmd: not said"
+	done
+	sb verify
+	grep -q '^damaged  *\.shoebox/catalog\.db: ' "$T/out" || fail "$how: verify's damaged line"
+done
+# An empty catalogue in a library with nothing else: a new one, as ever.
+rm -rf "$T/newlib" && mkdir -p "$T/newlib/.shoebox"
+: >"$T/newlib/.shoebox/catalog.db"
+sb -L "$T/newlib" import --no-progress "$S"
+expect_rc 0
 exit 0
