@@ -122,8 +122,14 @@ same_case(const char *sidecar, const char *main)
 	n = sstem >= mlen ? mlen : mstem < sstem ? mstem : sstem;
 	if (toupper((unsigned char)sidecar[0]) == 'G' &&
 	    toupper((unsigned char)sidecar[1]) == 'L' &&
-	    strncasecmp(sidecar, main, 2) != 0)
-		from = 2;			/* GoPro's GL... and GX... */
+	    strncasecmp(sidecar, main, 2) != 0) {
+		/* GoPro's GL... and GX...: the letters' case alike. */
+		if (n < 2 || sidecar[0] != main[0] ||
+		    !isupper((unsigned char)sidecar[1]) !=
+		    !isupper((unsigned char)main[1]))
+			return 0;
+		from = 2;
+	}
 	return n >= from && strncmp(sidecar + from, main + from, n - from) ==
 	    0;
 }

@@ -12,7 +12,8 @@
 #    (another camera's IMG_0001.XMP) takes the next name, its sidecar too;
 #  - two photos whose names differ only in letter case (IMG_1.JPG,
 #    img_1.jpg) with a sidecar each: each sidecar goes with the photo of
-#    its own case, whatever their order.
+#    its own case, whatever their order; so does GoPro's gl010001.lrv,
+#    with gx010001.mp4 rather than GX010001.MP4.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
 
@@ -105,7 +106,13 @@ echo '<x:xmpmeta>upper</x:xmpmeta>' >"$D/IMG_1.xmp"
 echo '<x:xmpmeta>lower</x:xmpmeta>' >"$D/img_1.XMP"
 sb import --no-progress "$D"
 expect_rc 0
-for s in IMG_1.xmp:IMG_1.JPG img_1.XMP:img_1.jpg; do
+cp "$TOP/tests/fixtures/mp4_utc_2021-07-04T183015Z.mp4" "$D/GX010001.MP4"
+cp "$TOP/tests/fixtures/mov_utc_2019-12-31T235958Z.mov" "$D/gx010001.mp4"
+printf 'distinct' >>"$D/gx010001.mp4"	# not the live photo's clip
+printf 'lrv\n' >"$D/gl010001.lrv"
+sb import --no-progress "$D"
+expect_rc 0
+for s in IMG_1.xmp:IMG_1.JPG img_1.XMP:img_1.jpg gl010001.lrv:gx010001.mp4; do
 	m=$(q "SELECT sidecar_of FROM catalog WHERE path GLOB '*/${s%%:*}'")
 	[ "${m##*/}" = "${s#*:}" ] || fail "${s%%:*} paired with $m"
 	[ "$(dirname "$m")" = "$(dirname "$(q "SELECT path FROM files WHERE path GLOB '*/${s%%:*}'")")" ] ||
