@@ -521,20 +521,27 @@ late_main(struct import *imp, const struct scan_entry *e, struct placed *mp)
 	char		abspath[PATH_MAX * 2], name[STORE_NAME_MAX];
 	char		own[NAME_MAX + 1];
 	size_t		dl;
+	int		rc;
 
 	if (imp->cat == NULL || !is_sidecar_name(e->name) ||
 	    abs_path(imp, e->path, abspath, sizeof abspath) == -1)
 		return 0;
-	/* Put aside by a --move killed mid-way: paired by its own name. */
-	if (source_aside_name(e->name, own, sizeof own) &&
-	    (dl = strlen(abspath) - strlen(e->name)) + strlen(own) <
-	    sizeof abspath)
-		memcpy(abspath + dl, own, strlen(own) + 1);
 	read_begin(imp);
-	if (catalog_late_main(imp->cat, abspath, scan_sidecar_prefix(abspath +
-	    strlen(abspath) - strlen(strrchr(abspath, '/') + 1)),
-	    scan_sidecar_of, &file, name, sizeof name) != 1 ||
-	    file.path[0] == '\0')
+	rc = catalog_late_main(imp->cat, abspath, scan_sidecar_prefix(e->name),
+	    scan_sidecar_of, &file, name, sizeof name);
+	/*
+	 * Else one put aside by a --move killed mid-way (NAME~shoebox-PID.EXT):
+	 * paired by its own name.
+	 */
+	if (rc == 0 && source_aside_name(e->name, own, sizeof own) &&
+	    (dl = strlen(abspath) - strlen(e->name)) + strlen(own) <
+	    sizeof abspath) {
+		memcpy(abspath + dl, own, strlen(own) + 1);
+		rc = catalog_late_main(imp->cat, abspath,
+		    scan_sidecar_prefix(own), scan_sidecar_of, &file, name,
+		    sizeof name);
+	}
+	if (rc != 1 || file.path[0] == '\0')
 		return 0;
 	memset(mp, 0, sizeof *mp);
 	placed_at(mp, file.id, file.path);

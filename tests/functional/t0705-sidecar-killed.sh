@@ -7,7 +7,9 @@
 # sidecar, with and without --move, and a third run finds nothing to do.
 # A --move SIGKILLed as it unlinks the sidecar it renamed aside
 # (IMG_0001~shoebox-PID.XMP) leaves it for the next run to remove: its
-# content is the filed sidecar's.
+# content is the filed sidecar's. A user's own sidecar whose name only
+# looks like that (trip~shoebox-12.xmp) still goes with its own photo
+# (trip~shoebox-12.JPG), not trip.JPG.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -65,4 +67,20 @@ cat "$T/out" "$T/err"
 expect_rc 0
 [ -z "$(ls -A "$S")" ] || fail "after SIGKILL at the unlink: left $(ls -A "$S")"
 [ "$(lib_count "$CARD/IMG_0001.JPG.xmp")" = 1 ] || fail "sidecar not filed once"
+
+# A name that only looks put aside: a late sidecar with its own photo.
+rm -rf "$S" "$LIB"
+mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$S/trip.JPG"
+cp "$CARD/IMG_0004.JPG" "$S/trip~shoebox-12.JPG"
+csb import --move --no-progress "$S"
+expect_rc 0
+printf '<x:xmpmeta>edits</x:xmpmeta>\n' >"$S/trip~shoebox-12.xmp"
+csb import --move --no-progress "$S"
+expect_rc 0
+m=$(q "SELECT m.path FROM files f JOIN files m ON m.id = f.main_id WHERE f.path LIKE '%.xmp'")
+case "$m" in
+*/trip~shoebox-12.JPG) ;;
+*) fail "trip~shoebox-12.xmp paired with '$m'" ;;
+esac
 exit 0
