@@ -307,7 +307,8 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	 * the next sync does. Nor is one whose main file is not there yet
 	 * and not given up on (fewer than QUEUE_SIDECAR_WAITS tries, none
 	 * this sync's own): sent first, it would take its own name beside
-	 * whatever holds the main file's there.
+	 * whatever holds the main file's there. A main file left pending for
+	 * a reason not its own (too big for what is free there) holds none.
 	 */
 	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET "
 	    "claimed_by = ?1, lease_until = ?2 + ?3 WHERE id = (SELECT j.id "
@@ -319,7 +320,8 @@ queue_claim(struct catalog *cat, const char *remote, int64_t after,
 	    "mj.file_id = f.main_id WHERE f.id = j.file_id AND mj.remote_id = "
 	    "j.remote_id AND mj.status <> 'done' AND mj.claimed_by IS NOT ?1 "
 	    "AND ((mj.lease_until > ?2 AND NOT shoebox_owner_gone("
-	    "mj.claimed_by)) OR mj.attempts < ?6)) "
+	    "mj.claimed_by)) OR (mj.attempts < ?6 AND NOT (mj.status = "
+	    "'pending' AND mj.last_error IS NOT NULL)))) "
 	    "ORDER BY j.id LIMIT 1) RETURNING id, remote_path, tmp_path")) ==
 	    NULL)
 		return -1;

@@ -6,7 +6,9 @@
 # stranger's photo: once the photo is sent as IMG_0001-1.JPG, the sidecar
 # follows as IMG_0001-1.XMP, and the two pair. A photo that keeps failing
 # holds its sidecar back no longer once it failed 3 times (the third
-# sync sends the sidecar alone).
+# sync sends the sidecar alone). A video too big for what is free on the
+# remote (left pending, not its fault) holds its small sidecar back not at
+# all.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 mkdir -p "$W/disk"
@@ -51,4 +53,22 @@ done
 sb_sync >"$W/out" 2>"$W/err"
 cat "$W/out" "$W/err"
 cmp -s "$W/disk/$d/IMG_0001.XMP" "$W/mine.xmp" || sb_fail "the sidecar never went alone: $(ls -R "$W/disk")"
+
+# A main file that does not fit: its small sidecar goes all the same.
+[ "$(id -u)" = 0 ] || { echo "ok (no tmpfs: not root)"; exit 0; }
+rm -rf "$W/lib" "$W/disk" && mkdir -p "$W/lib" "$W/disk"
+mount -t tmpfs -o size=1m tmpfs "$W/disk" || { echo "ok (no tmpfs)"; exit 0; }
+trap 'umount "$W/disk"; sb_cleanup' EXIT
+head -c 3000000 /dev/urandom >"$W/big"
+sb_add "$W/big" "$d/MVI_0005.MOV"
+sb_add "$W/mine.xmp" "$d/MVI_0005.XMP"
+sqlite3 "$LIB/.shoebox/catalog.db" "UPDATE files SET main_id = (SELECT id FROM
+    files WHERE path = '$d/MVI_0005.MOV') WHERE path = '$d/MVI_0005.XMP'"
+for i in 1 2 3; do
+	sb_sync >"$W/out" 2>"$W/err"
+done
+cat "$W/out" "$W/err"
+cmp -s "$W/disk/$d/MVI_0005.XMP" "$W/mine.xmp" || sb_fail "nofit: the sidecar never went"
+[ "$(sqlite3 "$LIB/.shoebox/catalog.db" "SELECT status FROM upload_jobs j JOIN files f ON f.id = j.file_id WHERE f.path = '$d/MVI_0005.MOV'")" = pending ] ||
+    sb_fail "nofit: the video is no longer pending"
 exit 0
