@@ -366,13 +366,8 @@ static int
 name_free(void *arg, int dirfd, const char *name)
 {
 	struct pending	*p = arg;
-	struct cat_file	 f;
-	char		 rel[PATH_MAX];
-	int		 n;
 
-	n = snprintf(rel, sizeof rel, "%s/%s", p->dir, name);
-	if (n > 0 && (size_t)n < sizeof rel &&
-	    catalog_file_at(p->imp->cat, rel, &f) == 1)
+	if (plan_catalogued(p->imp, p->dir, name))
 		return 0;
 	return p->nsc == 0 || plan_sidecars_free(arg, dirfd, name);
 }

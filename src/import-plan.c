@@ -407,6 +407,24 @@ same_bytes(const char *path, int dirfd, const char *name, off_t size)
  * name holding the same bytes (filed by an interrupted run) is no other
  * file's. 1 if so, 0 if not.
  */
+/*
+ * Does the catalogue hold the library name dir/name (a file deleted by hand
+ * keeps its name there until forget)? 1 or 0.
+ */
+int
+plan_catalogued(struct import *imp, const char *dir, const char *name)
+{
+	struct cat_file	f;
+	char		rel[PATH_MAX];
+	int		n;
+
+	if (imp->cat == NULL)
+		return 0;
+	n = snprintf(rel, sizeof rel, "%s/%s", dir, name);
+	return n > 0 && (size_t)n < sizeof rel &&
+	    catalog_file_at(imp->cat, rel, &f) == 1;
+}
+
 int
 plan_sidecars_free(void *arg, int dirfd, const char *name)
 {
@@ -420,10 +438,13 @@ plan_sidecars_free(void *arg, int dirfd, const char *name)
 		base = strrchr(p->scpaths[i], '/');
 		plan_sidecar_as(p->imp, p->e->name, name, base != NULL ?
 		    base + 1 : p->scpaths[i], out, sizeof out);
-		if (strcmp(out, name) != 0 && fstatat(dirfd, out, &sb,
-		    AT_SYMLINK_NOFOLLOW) == 0)
+		if (strcmp(out, name) == 0)
+			continue;
+		if (fstatat(dirfd, out, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 			ok = S_ISREG(sb.st_mode) && same_bytes(p->scpaths[i],
 			    dirfd, out, sb.st_size);
+		else
+			ok = !plan_catalogued(p->imp, p->dir, out);
 	}
 	return ok;
 }
@@ -541,7 +562,8 @@ plan_free(struct import *imp, const char *dir, const char *name)
 
 	snprintf(rel, sizeof rel, "%s/%s", dir, name);
 	return (imp->libfd == -1 || faccessat(imp->libfd, rel, F_OK,
-	    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0);
+	    AT_SYMLINK_NOFOLLOW) == -1) && !planned(imp, rel, 0) &&
+	    !plan_catalogued(imp, dir, name);
 }
 
 /*

@@ -236,6 +236,7 @@ int		 dest_dir(const char *pattern, const struct meta *m,
 int		 plan_place(struct import *imp, struct infile *f);
 void		 plan_cleaned(struct import *, const char *, const char *);
 int		 plan_sidecars_free(void *, int, const char *);
+int		 plan_catalogued(struct import *, const char *, const char *);
 char		*plan_sidecar_alt(const char *, const char *);
 void		 seq_free(struct import *imp);
 enum outcome	 import_plan(struct import *imp, struct infile *f);
