@@ -1916,6 +1916,53 @@ catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
  * the first of that name). 1 with *f and that source's name in source, 0
  * if there is none, -1 on an error.
  */
+/*
+ * catalog_late_main's last resort, for a prefix in mixed case (Img_0008.JPG
+ * filed, IMG_0008.XMP come later): the folder's sources read through with
+ * LIKE, which ignores ASCII case. Rare (a sidecar found alone, none of the
+ * three cases matched), so a scan of one folder's rows.
+ */
+static int
+catalog_late_main_nocase(struct catalog *cat, const char *abspath, int at,
+    size_t plen, int (*rank)(const char *, const char *), struct cat_file *f,
+    char *source, size_t size)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	char		 pat[NAME_MAX * 2 + 2];
+	size_t		 i, o = 0;
+	int		 r, best = 0, rc;
+
+	for (i = 0; i < plen && o + 3 < sizeof pat; i++) {
+		if (abspath[at + i] == '%' || abspath[at + i] == '_' ||
+		    abspath[at + i] == '\\')
+			pat[o++] = '\\';
+		pat[o++] = abspath[at + i];
+	}
+	pat[o++] = '%';
+	pat[o] = '\0';
+	if ((st = catalog_prepare(cat, "SELECT s.name, f.id, f.path, "
+	    "f.sha256, f.size, f.mtime_ns FROM source_files s JOIN files f ON "
+	    "f.id = s.file_id WHERE s.dir_id = (SELECT id FROM source_dirs "
+	    "WHERE path = ?1) AND s.name LIKE ?2 ESCAPE '\\' AND f.main_id "
+	    "IS NULL ORDER BY s.name, s.id DESC")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, abspath, at, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pat, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		if (name == NULL || (r = rank(abspath + at, name)) <= best)
+			continue;
+		best = r;
+		catalog_get_file(st, 1, f);
+		strlcpy_sb(source, name, size);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a sidecar's main file");
+	return best > 0;
+}
+
 int
 catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
     int (*rank)(const char *, const char *), struct cat_file *f,
@@ -1959,6 +2006,9 @@ catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
 			return catalog_error(cat, "looking up a sidecar's main "
 			    "file");
 	}
+	if (best == 0)
+		return catalog_late_main_nocase(cat, abspath, at, plen, rank,
+		    f, source, size);
 	return best > 0;
 }
 

@@ -5,7 +5,8 @@
 # under the name the main file was filed as, catalogued as that file's
 # sidecar with its date, and with --move removed from the drop folder. This holds for
 # each way a sidecar pairs (IMG_0003.xmp beside IMG_0003.CR3, in another
-# letter case too; IMG_0001.JPG.xmp; C0001M01.XML beside C0001.MP4), and
+# letter case too, mixed case included: IMG_0008.XMP for Img_0008.JPG;
+# IMG_0001.JPG.xmp; C0001M01.XML beside C0001.MP4), and
 # for a main file that was a duplicate (its sidecar goes beside the copy
 # the library had). A sidecar whose main file never came stays where it
 # is, skipped, as before; the dry run says what would be filed; a re-run
@@ -73,4 +74,16 @@ before=$(libfiles | wc -l)
 csb import --no-progress "$S"
 expect_rc 0
 [ "$(libfiles | wc -l)" = "$before" ] || fail "the re-run filed more: $(libfiles)"
+
+# A photo filed in mixed case, its sidecar later in upper case.
+rm -rf "$T/mixed" && mkdir -p "$T/mixed"
+cp "$CARD/IMG_0004.JPG" "$T/mixed/Img_0008.JPG"
+csb import --move --no-progress "$T/mixed"
+expect_rc 0
+cp "$CARD/IMG_0001.JPG.xmp" "$T/mixed/IMG_0008.XMP"
+csb import --move --no-progress "$T/mixed"
+expect_rc 0
+m=$(q "SELECT m.path FROM files f JOIN files m ON m.id = f.main_id WHERE f.path LIKE '%/IMG_0008.XMP'")
+case "$m" in */Img_0008.JPG) ;; *) fail "mixed case: paired with '$m'" ;; esac
+[ -z "$(ls -A "$T/mixed")" ] || fail "mixed case: left $(ls -A "$T/mixed")"
 exit 0
