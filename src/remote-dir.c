@@ -16,6 +16,7 @@
  * there", verify, restore): each path is opened a folder at a time.
  */
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -480,17 +481,118 @@ dir_above(const char *inner, const char *outer, int self)
 	return found;
 }
 
-/* Where the folder a lies from the folder b (both real paths). */
+/* A field of /proc/self/mountinfo with its \ooo escapes undone, in place. */
+static char *
+dir_unescape(char *f)
+{
+	char	*i = f, *o = f;
+
+	while (*i != '\0') {
+		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' && i[2] >= '0' &&
+		    i[2] <= '7' && i[3] >= '0' && i[3] <= '7') {
+			*o++ = (char)((i[1] - '0') * 64 + (i[2] - '0') * 8 +
+			    (i[3] - '0'));
+			i += 4;
+		} else
+			*o++ = *i++;
+	}
+	*o = '\0';
+	return f;
+}
+
+/*
+ * The folder real (a real path, maybe not made yet below some folder)
+ * as a path inside its filesystem, and that filesystem's device: the
+ * mount's root there (/proc/self/mountinfo) and the rest of the path
+ * below its mount point. A bind mount of LIBRARY/2006 at /mnt/disk gives
+ * /mnt/disk the path of LIBRARY/2006. NULL where it cannot be told.
+ */
+static char *
+dir_fs_path(const char *real, dev_t *dev)
+{
+	struct statx	 sx;
+	char		*p, *line = NULL, *f[5], *out = NULL, *s;
+	const char	*rest, *tail;
+	size_t		 cap = 0, n;
+	FILE		*mi;
+	int		 i;
+
+	p = xstrdup(real);
+	while (statx(AT_FDCWD, p, 0, STATX_MNT_ID | STATX_BASIC_STATS,
+	    &sx) == -1) {
+		if (errno != ENOENT || (s = strrchr(p, '/')) == NULL ||
+		    s == p) {
+			free(p);
+			return NULL;
+		}
+		*s = '\0';
+	}
+	if (!(sx.stx_mask & STATX_MNT_ID)) {
+		free(p);
+		return NULL;
+	}
+	tail = real + strlen(p);		/* the part not made yet */
+	*dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	if ((mi = fopen("/proc/self/mountinfo", "re")) == NULL) {
+		free(p);
+		return NULL;
+	}
+	while (out == NULL && getline(&line, &cap, mi) != -1) {
+		for (i = 0, s = line; i < 5; i++)
+			f[i] = strsep(&s, " ");
+		if (f[4] == NULL || strtoull(f[0], NULL, 10) != sx.stx_mnt_id)
+			continue;
+		dir_unescape(f[3]);
+		dir_unescape(f[4]);
+		n = strlen(f[4]);
+		if (strcmp(f[4], "/") == 0)
+			rest = p;
+		else if (strncmp(p, f[4], n) == 0 && (p[n] == '\0' ||
+		    p[n] == '/'))
+			rest = p + n;
+		else
+			break;
+		xasprintf(&out, "%s%s%s", strcmp(f[3], "/") == 0 &&
+		    *rest != '\0' ? "" : f[3], rest, tail);
+		if (*out == '\0') {
+			free(out);
+			out = xstrdup("/");
+		}
+	}
+	free(line);
+	fclose(mi);
+	free(p);
+	return out;
+}
+
+/*
+ * Where the folder a lies from the folder b (both real paths): by path, by
+ * device and inode, and by their paths inside their filesystem, which
+ * tell apart what bind mounts show at other paths (LIBRARY/2006 mounted
+ * as the backup disk's folder, or the library a bind of a folder inside
+ * that disk's).
+ */
 static enum overlap
 dir_apart(const char *a, const char *b)
 {
+	enum overlap	 o = APART;
+	char		*fa, *fb;
+	dev_t		 da, db;
+
 	if (strcmp(a, b) == 0 || dir_above(a, b, 1))
 		return SAME;
 	if (path_below(a, b) || dir_above(a, b, 0))
 		return REMOTE_INSIDE;
 	if (path_below(b, a) || dir_above(b, a, 0))
 		return INSIDE_REMOTE;
-	return APART;
+	fa = dir_fs_path(a, &da);
+	fb = dir_fs_path(b, &db);
+	if (fa != NULL && fb != NULL && da == db)
+		o = strcmp(fa, fb) == 0 ? SAME : path_below(fa, fb) ?
+		    REMOTE_INSIDE : path_below(fb, fa) ? INSIDE_REMOTE : APART;
+	free(fa);
+	free(fb);
+	return o;
 }
 
 /*
