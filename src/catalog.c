@@ -687,13 +687,33 @@ catalog_damage_code(int rc)
 static void
 catalog_damage(struct catalog *cat, int rc)
 {
-	if (!catalog_damage_code(rc) || cat->damaged)
+	if (cat->damaged)
+		return;
+	if ((rc & 0xff) == SQLITE_READONLY) {
+		/* Every write would fail the same: stop as for damage. */
+		cat->damaged = 1;
+		cat->stopped = "the catalogue is read-only";
+		log_warnx("catalogue %s cannot be written to (its file or "
+		    "folder made read-only: permissions, chattr +i, a "
+		    "read-only mount?); nothing more is done that needs it, "
+		    "and the library's files are not touched", cat->path);
+		return;
+	}
+	if (!catalog_damage_code(rc))
 		return;
 	cat->damaged = 1;
+	cat->stopped = "the catalogue is damaged";
 	log_warnx("catalogue %s is damaged: nothing more is written to it; "
 	    "the library's files are not touched. Move it aside and "
 	    "catalogue the library again with 'shoebox adopt' (see \"A "
 	    "damaged catalogue\" in shoebox(1))", cat->path);
+}
+
+/* Why the catalogue is no longer written to (cat->damaged). */
+const char *
+catalog_stopped(const struct catalog *cat)
+{
+	return cat->stopped != NULL ? cat->stopped : "the catalogue is damaged";
 }
 
 /* Report sqlite's last error with context; returns -1. */

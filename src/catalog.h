@@ -30,6 +30,7 @@ struct catalog {
 	int		 netfs;		/* on a network filesystem: no WAL */
 	int		 version;	/* schema (user_version) once open */
 	int		 damaged;	/* sqlite found it corrupt: stop writing */
+	const char	*stopped;	/* why damaged is set, as said */
 	int		 busy_ms;	/* how long to wait for another writer */
 	int		 busy_said;	/* "waiting" said (catalog_busy) */
 	long long	 busy_start;	/* that wait's start, in ms */
@@ -114,6 +115,7 @@ int		 catalog_present(const char *library, const char *who);
 #define CATALOG_NEW	2	/* a new library, whatever SHOEBOX_NEW_LIBRARY */
 struct catalog	*catalog_open(const char *library, int mode);
 int		 catalog_open_failed(const char *library);
+const char	*catalog_stopped(const struct catalog *);
 extern int	 catalog_open_damaged;	/* why it failed: exit 1, not 2 */
 int		 catalog_new_refused(const char *library);
 extern int	 catalog_stepwise;	/* tests: make a new one by migrating */

@@ -579,7 +579,7 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 		rc = EXIT_SOMEFAILED;
 	} else if (a.cat->damaged) {
 		meter_clear(&a.meter);
-		log_warnx("adopt stopped: the catalogue is damaged");
+		log_warnx("adopt stopped: %s", catalog_stopped(a.cat));
 		rc = EXIT_SOMEFAILED;
 	}
 	adopt_summary(&a, seen);

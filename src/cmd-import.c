@@ -321,7 +321,7 @@ summary(struct import *imp, unsigned long seen, int stopped)
 		    imp->full || imp->nofit > 0 ?
 		    "the library's disk is full" :
 		    imp->cat != NULL && imp->cat->damaged ?
-		    "the catalogue is damaged" : imp->sc != NULL &&
+		    catalog_stopped(imp->cat) : imp->sc != NULL &&
 		    imp->sc->gone > 0 ?
 		    "the card or disk is gone" : stopped ?
 		    "interrupted" : "stopped");

@@ -506,7 +506,7 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 			/* Said once (catalog_error); the source stays. */
 			store_discard(&p->f);
 			report(imp, p->path, OUT_NOTTRIED, NULL, NULL, NULL,
-			    "the catalogue is damaged");
+			    catalog_stopped(imp->cat));
 		} else if ((own ? store_copy_check(&p->f, err, sizeof err) :
 		    store_copy_finish(&p->f, err, sizeof err)) == -1) {
 			say_failed(imp, p->path, err);

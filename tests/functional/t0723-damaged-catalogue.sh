@@ -8,7 +8,10 @@
 # Damage where the catalogue is first read (its header cut off), a
 # catalogue emptied to 0 bytes in a library that holds files, and another
 # program's database at its name: the same exit 1 and verify's "damaged"
-# line, nothing written to it (no new schema over the loss).
+# line, nothing written to it (no new schema over the loss). A catalogue
+# that cannot be written to (chattr +i) stops the import at the first
+# file it cannot record, said once, instead of copying and throwing away
+# every file.
 . "$TOP/tests/lib/common.sh"
 
 command -v sqlite3 >/dev/null || { echo "skipped: no sqlite3"; exit 77; }
@@ -131,4 +134,19 @@ rm -rf "$T/newlib" && mkdir -p "$T/newlib/.shoebox"
 : >"$T/newlib/.shoebox/catalog.db"
 sb -L "$T/newlib" import --no-progress "$S"
 expect_rc 0
+
+# An immutable catalogue (root, on a filesystem with chattr +i).
+rm -rf "$T/ro" && mkdir -p "$T/ro"
+for f in "$TOP"/tests/fixtures/*.jpg; do cp "$f" "$T/ro/"; done
+sb -L "$T/rolib" import --no-progress "$T/ro/Reagan.jpg"
+expect_rc 0
+if [ "$(id -u)" = 0 ] && chattr +i "$T/rolib/.shoebox/catalog.db" 2>/dev/null; then
+	sb -L "$T/rolib" import --no-progress "$T/ro"
+	chattr -i "$T/rolib/.shoebox/catalog.db"
+	cat "$T/out" "$T/err"
+	expect_rc 1
+	[ "$(grep -c 'copy removed' "$T/err")" -le 1 ] || fail "read-only: every file copied and removed"
+	grep -q "not attempted (the catalogue is read-only)" "$T/out" || fail "read-only: the summary"
+	grep -q "catalog.db cannot be written to" "$T/err" || fail "read-only: not said"
+fi
 exit 0
