@@ -178,8 +178,9 @@ library_full_say(struct import *imp)
 		    strerror(EROFS), left, left == 1 ? "" : "s");
 		return;
 	}
+	/* Those not attempted, said or not (did not fit, or after). */
 	left = (imp->sc->files > done ? imp->sc->files - done : 0) +
-	    imp->nofit;
+	    imp->count[OUT_NOTTRIED];
 	if (disk_free(imp->libfd, &avail) == -1)
 		avail = 0;
 	need = (imp->sc->bytes > imp->bytes_done ? imp->sc->bytes -

@@ -44,10 +44,12 @@ txn_settle(struct import *imp, int rc)
 	size_t	i;
 
 	/*
-	 * A commit that failed (a full disk) lost the rows of the copies this
-	 * transaction linked: remove those copies, so the library holds
-	 * nothing the catalogue does not, and report them failed. Their
-	 * sources stay (the moves below are skipped); a re-run files them.
+	 * A commit that failed lost the rows of the copies this transaction
+	 * linked: remove those copies, so the library holds nothing the
+	 * catalogue does not. Their sources stay (the moves below are
+	 * skipped); a re-run files them. On a full or read-only disk (said
+	 * once, library_full_say) they count as not attempted, with the
+	 * files left and the room they need; else each failed, said.
 	 */
 	for (i = 0; i < imp->nfiled; i++) {
 		struct filed	*fl = &imp->filed[i];
@@ -55,12 +57,22 @@ txn_settle(struct import *imp, int rc)
 		if (rc == -1) {
 			lib_unlink(imp, fl->rel);
 			imp->count[fl->o]--;
-			if (!imp->full && !imp->readonly)
+			if (imp->full || imp->readonly) {
+				imp->bytes_done -= imp->bytes_done >= fl->size ?
+				    fl->size : imp->bytes_done;
+				report(imp, fl->src, OUT_NOTTRIED, NULL, NULL,
+				    NULL, imp->readonly ? "the catalogue could "
+				    "not record it (the library is read-only); "
+				    "source kept" : "the catalogue could not "
+				    "record it (the library's disk is full); "
+				    "source kept");
+			} else {
 				say(imp, fl->src, "copied, but the catalogue "
 				    "could not record it; copy removed, source "
 				    "kept");
-			report(imp, fl->src, OUT_FAILED, NULL, NULL, NULL,
-			    "the catalogue could not record it");
+				report(imp, fl->src, OUT_FAILED, NULL, NULL,
+				    NULL, "the catalogue could not record it");
+			}
 		}
 		free(fl->src);
 		free(fl->rel);
@@ -199,7 +211,7 @@ txn_need(struct import *imp, int may_commit)
 /* Remember a copy linked in the open transaction (see txn_commit). */
 static void
 filed_later(struct import *imp, const char *src, const char *rel,
-    enum outcome o)
+    enum outcome o, uint64_t size)
 {
 	if (imp->nfiled == imp->capfiled) {
 		imp->capfiled = imp->capfiled ? imp->capfiled * 2 : 64;
@@ -208,6 +220,7 @@ filed_later(struct import *imp, const char *src, const char *rel,
 	}
 	imp->filed[imp->nfiled].src = xstrdup(src);
 	imp->filed[imp->nfiled].rel = xstrdup(rel);
+	imp->filed[imp->nfiled].size = size;
 	imp->filed[imp->nfiled++].o = o;
 }
 
@@ -459,7 +472,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	if (p->cleaned)
 		plan_cleaned(imp, p->path, p->f.name);
 	if (linked)
-		filed_later(imp, p->path, rel, o);
+		filed_later(imp, p->path, rel, o, p->f.size);
 	report(imp, p->path, o, rel, &p->meta, p->f.sha256, NULL);
 	return o;
 

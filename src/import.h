@@ -53,6 +53,7 @@ struct filed {
 	char		*src;		/* the source, as found */
 	char		*rel;		/* the copy, relative to the library */
 	enum outcome	 o;		/* as reported */
+	uint64_t	 size;
 };
 
 /* Where a main file went: its sidecars follow it there. */
