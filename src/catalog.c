@@ -716,12 +716,33 @@ catalog_stopped(const struct catalog *cat)
 	return cat->stopped != NULL ? cat->stopped : "the catalogue is damaged";
 }
 
+/*
+ * sqlite says "disk I/O error" where a write found no room (the -shm or
+ * -wal grown on a full disk): " (its disk is full)" then, else "".
+ */
+static const char *
+catalog_full_note(const struct catalog *cat, int rc)
+{
+	struct statvfs	vfs;
+	char		*dir;
+	int		 full;
+
+	if ((rc & 0xff) != SQLITE_IOERR)
+		return "";
+	xasprintf(&dir, "%s/.shoebox", cat->library);
+	full = statvfs(dir, &vfs) == 0 && (vfs.f_bavail == 0 ||
+	    (vfs.f_files > 0 && vfs.f_favail == 0));
+	free(dir);
+	return full ? " (its disk is full: make room there)" : "";
+}
+
 /* Report sqlite's last error with context; returns -1. */
 int
 catalog_error(struct catalog *cat, const char *what)
 {
-	log_warnx("catalogue %s: %s: %s", cat->path, what,
-	    sqlite3_errmsg(cat->db));
+	log_warnx("catalogue %s: %s: %s%s", cat->path, what,
+	    sqlite3_errmsg(cat->db), catalog_full_note(cat,
+	    sqlite3_extended_errcode(cat->db)));
 	catalog_damage(cat, sqlite3_errcode(cat->db));
 	return -1;
 }
@@ -866,7 +887,8 @@ catalog_exec(struct catalog *cat, const char *sql)
 	char	*err = NULL;
 
 	if (sqlite3_exec(cat->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_warnx("catalogue %s: %s", cat->path, err ? err : "error");
+		log_warnx("catalogue %s: %s%s", cat->path, err ? err : "error",
+		    catalog_full_note(cat, sqlite3_extended_errcode(cat->db)));
 		sqlite3_free(err);
 		catalog_damage(cat, sqlite3_errcode(cat->db));
 		return -1;

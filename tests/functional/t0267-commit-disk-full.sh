@@ -29,6 +29,14 @@ n=$(sed -n 's/.* \([0-9]*\) not attempted (the library.s disk is full).*/\1/p' "
 grep -q "needed for the $n files\{0,1\} left" "$T/err" || fail "the message counts another number: $(cat "$T/err")"
 catalog_matches_lib "full at commit"
 moved_safely "$T/orig" "$S"
+# Still full: whatever sqlite calls it ("disk I/O error" when its shared
+# memory file cannot grow), the message says the disk is full.
+rm -f "$LIB/.shoebox/catalog.db-shm"
+csb -L "$LIB" import --move --no-progress "$S"
+cat "$T/err"
+[ $rc != 0 ] || fail "full: exit 0"
+grep -q "full\|No space left on device" "$T/err" || fail "full: not said: $(cat "$T/err")"
+grep -q "I/O error" "$T/err" && ! grep -q "disk is full" "$T/err" && fail "full: called an I/O error"
 rm -f "$disk/filler"
 csb -L "$LIB" import --move --no-progress "$S"
 expect_rc 0
