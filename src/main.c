@@ -126,7 +126,12 @@ load_config(struct config *cfg, const char *path)
 		xasprintf(&user, "%s/shoebox/config", xdg);
 	else if ((home = getenv("HOME")) != NULL && *home != '\0')
 		xasprintf(&user, "%s/.config/shoebox/config", home);
-	if (user != NULL && access(user, F_OK) == 0) {
+	/*
+	 * Only a user's config that is not there falls back to the system's:
+	 * one that cannot be reached (a folder of mode 000) is an error, as
+	 * one that cannot be read is, never another library silently.
+	 */
+	if (user != NULL && (access(user, F_OK) == 0 || errno != ENOENT)) {
 		rc = config_load(cfg, user, 1);
 		free(user);
 		return rc;

@@ -204,4 +204,20 @@ for z in UTC+24 'CET-1CEST,M3.5.0,M10.5.0/3' '<+0545>-5:45' IST-5:30 EST5EDT \
 	printf 'timezone = %s\n' "$z" >"$T/z.conf"
 	sb -c "$T/z.conf" config; expect_rc 0
 done
+
+# A user's config that cannot be reached (its folder mode 000) is an
+# error naming it, not a silent fall back to /etc/shoebox.conf.
+if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	mkdir -p "$T/xdg/shoebox"
+	printf 'library = %s\n' "$T/nolib" >"$T/xdg/shoebox/config"
+	chmod 755 "$T" "$T/xdg"
+	chmod 000 "$T/xdg/shoebox"
+	rc=0
+	env -u SHOEBOX_CONFIG XDG_CONFIG_HOME="$T/xdg" HOME="$T" setpriv --reuid=nobody \
+	    --regid=nogroup --clear-groups "$SHOEBOX" config >"$T/out" 2>"$T/err" || rc=$?
+	chmod 755 "$T/xdg/shoebox"
+	[ $rc = 2 ] || fail "unreachable config: exit $rc"
+	grep -q "config $T/xdg/shoebox/config: Permission denied" "$T/err" ||
+	    fail "unreachable config: $(cat "$T/err")"
+fi
 exit 0
