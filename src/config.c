@@ -241,6 +241,23 @@ config_set_line(struct config *cfg, const char *section, const char *key,
 	it->line = line;
 }
 
+/* The line of the file that set section.key, or 0. */
+static int
+config_line_of(const struct config *cfg, const char *section,
+    const char *key)
+{
+	char	*sect = section_name(section);
+	size_t	 i;
+	int	 line = 0;
+
+	for (i = 0; i < cfg->n && line == 0; i++)
+		if (strcmp(cfg->items[i].section, sect) == 0 &&
+		    strcasecmp(cfg->items[i].key, key) == 0)
+			line = cfg->items[i].line;
+	free(sect);
+	return line;
+}
+
 /* Set section.key = value, replacing an earlier value. */
 void
 config_set(struct config *cfg, const char *section, const char *key,
@@ -371,7 +388,7 @@ config_parse(struct config *cfg, FILE *f, struct config_errors *errs)
 	char	*buf = NULL, *line, *sep, *key, *value, *end, *sect;
 	char	*section = xstrdup("");
 	size_t	 cap = 0;
-	int	 lineno = 0, skip = 0;
+	int	 lineno = 0, skip = 0, prev;
 
 	while (getline(&buf, &cap, f) != -1) {
 		line = buf;
@@ -409,7 +426,13 @@ config_parse(struct config *cfg, FILE *f, struct config_errors *errs)
 		*sep = '\0';
 		key = config_trim(line);
 		value = config_trim(sep + 1);
-		if (!skip)
+		if (!skip && (prev = config_line_of(cfg, section, key)) > 0)
+			config_error(errs, lineno, "%s: given again (line %d "
+			    "sets it%s%s%s); keep one", log_esc(key), prev,
+			    *section != '\0' ? " in the same [" : "",
+			    *section != '\0' ? log_esc(section) : "",
+			    *section != '\0' ? "]" : "");
+		else if (!skip)
 			config_set_line(cfg, section, key, value, lineno);
 	}
 	if (ferror(f))

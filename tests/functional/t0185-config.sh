@@ -220,4 +220,14 @@ if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups t
 	grep -q "config $T/xdg/shoebox/config: Permission denied" "$T/err" ||
 	    fail "unreachable config: $(cat "$T/err")"
 fi
+
+# A key given twice (globally, or in a section opened twice) is an error
+# naming both lines: the second [remote a] silently changed the first's.
+printf 'library = %s\nlibrary = %s\n[remote a]\ntype = dir\npath = %s\n[remote a]\npath = %s\n' \
+    "$T/l1" "$T/l2" "$T" "$T/home" >"$T/dup.conf"
+sb -c "$T/dup.conf" config; expect_rc 2
+grep -q "line 2: library: given again (line 1 sets it); keep one" "$T/err" ||
+    fail "duplicate key: $(cat "$T/err")"
+grep -q "line 7: path: given again (line 5 sets it in the same \[remote a\]); keep one" "$T/err" ||
+    fail "duplicate key in a section: $(cat "$T/err")"
 exit 0
