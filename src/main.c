@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <signal.h>
 #endif
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,29 @@ check_magic_env(void)
 	return ok ? 0 : -1;
 }
 
+/*
+ * SIGBUS: only sqlite maps a file (the catalogue's shared memory, grown as
+ * WAL grows), and a write to a page of it that the disk had no room for
+ * ends here (catalog_shm_room allocates the first regions, but a full
+ * disk can still refuse to fill a hole). Said, and the process ends as a
+ * killed one would: the catalogue is whole (WAL), the library has nothing
+ * it does not know, and the sources of what was not recorded are kept.
+ */
+static void
+on_sigbus(int sig)
+{
+	static const char msg[] = "shoebox: the catalogue's shared memory "
+	    "could not be written (SIGBUS): the library's disk is most "
+	    "likely full; stopped, nothing is lost: make room there and run "
+	    "it again\n";
+	ssize_t	n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	_exit(EXIT_SOMEFAILED);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,6 +207,7 @@ main(int argc, char **argv)
 	int			 rc;
 
 	memset(&ctx, 0, sizeof ctx);
+	signal(SIGBUS, on_sigbus);
 #ifdef __GLIBC__
 	/*
 	 * glibc gives each thread that mallocs an arena of its own (up to 8
