@@ -1496,6 +1496,12 @@ catalog_open(const char *library, int mode)
 		log_warnx("catalogue %s: not a shoebox catalogue", cat->path);
 		goto fail;
 	}
+	if (readonly && cat->version > NMIGRATIONS) {
+		log_warnx("catalogue %s: schema version %d is newer than this "
+		    "shoebox knows (%d); upgrade shoebox", cat->path,
+		    cat->version, NMIGRATIONS);
+		goto fail;
+	}
 	if (readonly && catalog_old_remotes(cat) == -1)
 		goto fail;
 	if (catalog_open_failed(library)) {	/* it opens again */

@@ -149,4 +149,16 @@ if [ "$(id -u)" = 0 ] && chattr +i "$T/rolib/.shoebox/catalog.db" 2>/dev/null; t
 	grep -q "not attempted (the catalogue is read-only)" "$T/out" || fail "read-only: the summary"
 	grep -q "catalog.db cannot be written to" "$T/err" || fail "read-only: not said"
 fi
+
+# A catalogue a newer shoebox wrote (schema 99): every command says so.
+rm -rf "$T/future"
+sb -L "$T/future" import --no-progress "$T/ro/Reagan.jpg"
+expect_rc 0
+sqlite3 "$T/future/.shoebox/catalog.db" "PRAGMA user_version = 99"
+for cmd in import find status verify; do
+	if [ $cmd = import ]; then sb -L "$T/future" import --no-progress "$T/ro"; else sb -L "$T/future" $cmd; fi
+	[ "$rc" != 0 ] || fail "schema 99, $cmd: exit 0"
+	grep -q "schema version 99 is newer than this shoebox knows" "$T/err" ||
+	    fail "schema 99, $cmd: $(cat "$T/err")"
+done
 exit 0
