@@ -414,6 +414,8 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 	if (!(flags & TMPL_DIR)) {
 		dot = strrchr(v->name, '.');
 		if (!has_ext && dot != NULL && dot != v->name) {
+			while (o > 0 && out[o - 1] == '.')
+				out[--o] = '\0';	/* {stem}. is {stem} */
 			tmpl_clean(dot + 1, "", val, sizeof val);
 			if (tmpl_put(out, size, &o, ".") == -1 ||
 			    tmpl_put(out, size, &o, val) == -1)

@@ -73,6 +73,7 @@ test_layouts(void **state)
 	expands("%Y%m%d_{seq:4}", 0, &v, "20060802_0007.JPG");
 	expands("{seq}", 0, &v, "7.JPG");
 	expands("{stem}.{ext:lower}", 0, &v, "IMG_0001.jpg");
+	expands("{stem}.", 0, &v, "IMG_0001.JPG");	/* not IMG_0001..JPG */
 	expands("{stem:lower}_{ext}", 0, &v, "img_0001_JPG");
 	expands("{model:upper}-{stem}", 0, &v, "CANON EOS 20D-IMG_0001.JPG");
 	expands("{{%Y}}", 0, &v, "{2006}.JPG");
