@@ -141,8 +141,8 @@ date_parse_offset(const char *s, size_t n, int *min)
 		p++;
 	if (p < end && digits(&p, end, 2, &m) == -1)
 		return -1;
-	if (p != end || h > 14 || m > 59)
-		return -1;
+	if (p != end || h * 60 + m > 14 * 60 || m > 59)
+		return -1;	/* zones run from -12:00 to +14:00 */
 	*min = sign * (h * 60 + m);
 	return 0;
 }

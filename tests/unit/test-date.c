@@ -99,6 +99,10 @@ test_offsets(void **state)
 	assert_int_equal(min, 0);
 	assert_int_equal(date_parse_offset("   :  ", 6, &min), -1);
 	assert_int_equal(date_parse_offset("+25:00", 6, &min), -1);
+	assert_int_equal(date_parse_offset("+14:00", 6, &min), 0);
+	assert_int_equal(min, 840);
+	assert_int_equal(date_parse_offset("+14:01", 6, &min), -1);
+	assert_int_equal(date_parse_offset("-14:30", 6, &min), -1);
 }
 
 static void
