@@ -142,7 +142,7 @@ date_parse_offset(const char *s, size_t n, int *min)
 	if (p < end && digits(&p, end, 2, &m) == -1)
 		return -1;
 	if (p != end || h * 60 + m > 14 * 60 || m > 59)
-		return -1;	/* zones run from -12:00 to +14:00 */
+		return -1;	/* no zone is past 14 h from UTC */
 	*min = sign * (h * 60 + m);
 	return 0;
 }
