@@ -685,18 +685,11 @@ catalog_damage_code(int rc)
 	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
 }
 
-/* The library whose catalogue this process found damaged (said once). */
-static char	*damaged_said;
-
 static void
 catalog_damage(struct catalog *cat, int rc)
 {
 	if (cat->damaged)
 		return;
-	if (catalog_damage_code(rc) || (rc & 0xff) == SQLITE_READONLY) {
-		free(damaged_said);
-		damaged_said = xstrdup(cat->library);
-	}
 	if ((rc & 0xff) == SQLITE_READONLY) {
 		/* Every write would fail the same: stop as for damage. */
 		cat->damaged = 1;
@@ -1398,12 +1391,6 @@ catalog_open(const char *library, int mode)
 
 	if (mode == 0 && catalog_new_refused(library))
 		return NULL;
-	/* Found damaged by this process already (the run's record): quiet. */
-	if (mode != 1 && damaged_said != NULL && strcmp(damaged_said,
-	    library) == 0) {
-		catalog_open_damaged = 1;
-		return NULL;
-	}
 	cat = xcalloc(1, sizeof *cat);
 	cat->library = xstrdup(library);
 	xasprintf(&dir, "%s/.shoebox", library);
