@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1338,33 +1337,6 @@ catalog_new_refused(const char *library)
 	return 1;
 }
 
-/*
- * Room on disk for the first regions of WAL's shared memory file (path's
- * -shm, made and emptied by sqlite when it was opened): sqlite grows it by
- * writing one byte in each 4 KiB page it maps, which on a filesystem of
- * 1 KiB blocks allocates a quarter of the page, and a write to the rest
- * on a full disk kills the process with SIGBUS. Allocated whole here, or
- * the disk is said to be full. 0, or -1 after saying so.
- */
-static int
-catalog_shm_room(struct catalog *cat, const char *path)
-{
-	char	*shm;
-	int	 fd, e = 0;
-
-	xasprintf(&shm, "%s-shm", path);
-	if ((fd = open(shm, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) != -1) {
-		e = posix_fallocate(fd, 0, 64 * 1024);
-		close(fd);
-	}
-	free(shm);
-	if (e != ENOSPC && e != EDQUOT)
-		return 0;	/* or sqlite finds what is wrong */
-	log_warnx("catalogue %s: %s: no room on its disk for its shared "
-	    "memory file; make room there", cat->path, strerror(e));
-	return -1;
-}
-
 /* The last catalogue this process failed to open was damaged (exit 1). */
 int	catalog_open_damaged;
 
@@ -1488,9 +1460,6 @@ catalog_open(const char *library, int mode)
 	    "PRAGMA foreign_keys = ON") == -1)
 		goto fail;
 	if (!readonly && catalog_migrate(cat) == -1)
-		goto fail;
-	if (!readonly && !cat->netfs && catalog_shm_room(cat,
-	    real != NULL ? real : cat->path) == -1)
 		goto fail;
 	if (readonly && (cat->version = catalog_version(cat)) < 1) {
 		log_warnx("catalogue %s: not a shoebox catalogue", cat->path);

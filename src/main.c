@@ -177,10 +177,11 @@ check_magic_env(void)
 /*
  * SIGBUS: only sqlite maps a file (the catalogue's shared memory, grown as
  * WAL grows), and a write to a page of it that the disk had no room for
- * ends here (catalog_shm_room allocates the first regions, but a full
- * disk can still refuse to fill a hole). Said, and the process ends as a
- * killed one would: the catalogue is whole (WAL), the library has nothing
- * it does not know, and the sources of what was not recorded are kept.
+ * ends here: sqlite grows the file by one byte in each 4 KiB page, which
+ * on a filesystem of 1 KiB blocks allocates a quarter of the page. Said,
+ * and the process ends as a killed one would: the catalogue is whole
+ * (WAL), and the sources of what was not recorded are kept (a copy linked
+ * but not recorded is found by the next run, as after a SIGKILL).
  */
 static void
 on_sigbus(int sig)

@@ -368,7 +368,7 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 	struct tmpl_ph	 ph;
 	char		 val[NAME_MAX * 4 + 1];
 	const char	*lit = t, *dot;
-	size_t		 o = 0, n;
+	size_t		 o = 0, n, dots;
 	int		 has_ext = 0;
 
 	if (size == 0)
@@ -407,6 +407,10 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 			return -1;
 		lit = t += n;
 	}
+	/* The template's own dots at its end ({stem}.): dropped below. */
+	for (dots = 0; t - dots > lit && t[-1 - (ptrdiff_t)dots] == '.';
+	    dots++)
+		;
 	if (tmpl_literal(lit, (size_t)(t - lit), &tm, out, size, &o) == -1)
 		return -1;
 	while ((flags & TMPL_DIR) && o > 1 && out[o - 1] == '/')
@@ -414,7 +418,7 @@ tmpl_expand(const char *t, int flags, const struct tmpl_vals *v, char *out,
 	if (!(flags & TMPL_DIR)) {
 		dot = strrchr(v->name, '.');
 		if (!has_ext && dot != NULL && dot != v->name) {
-			while (o > 0 && out[o - 1] == '.')
+			while (dots-- > 0 && o > 0 && out[o - 1] == '.')
 				out[--o] = '\0';	/* {stem}. is {stem} */
 			tmpl_clean(dot + 1, "", val, sizeof val);
 			if (tmpl_put(out, size, &o, ".") == -1 ||

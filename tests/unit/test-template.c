@@ -96,6 +96,10 @@ test_layouts(void **state)
 	v.name = ".hidden";
 	expands("{stem}", 0, &v, "_hidden");
 	expands("{name}", 0, &v, "_hidden");
+	v.name = "a..jpg";	/* the name's own dots stay */
+	expands("{stem}", 0, &v, "a..jpg");
+	expands("{stem}.", 0, &v, "a..jpg");
+	expands("{stem}..", 0, &v, "a..jpg");
 }
 
 /* Values from the file never leave the library or hide in .shoebox. */
