@@ -1117,8 +1117,10 @@ catalog_foreign(struct catalog *cat)
 }
 
 /*
- * Does the library hold anything but its .shoebox (a catalogue found empty
- * there was emptied, not just made)? 1 or 0.
+ * Does the library hold anything but dot-files (its .shoebox) and a new
+ * filesystem's lost+found (a catalogue found empty there was emptied, not
+ * just made: nothing is filed before the catalogue has its schema)? 1 or
+ * 0.
  */
 static int
 catalog_library_used(const char *library)
@@ -1129,10 +1131,9 @@ catalog_library_used(const char *library)
 
 	if ((d = opendir(library)) == NULL)
 		return 0;
-	while (!used && (e = readdir(d)) != NULL)
-		used = strcmp(e->d_name, ".") != 0 &&
-		    strcmp(e->d_name, "..") != 0 &&
-		    strcmp(e->d_name, ".shoebox") != 0;
+	while (!used && (e = readdir(d)) != NULL)	/* a fresh disk's too */
+		used = e->d_name[0] != '.' &&
+		    strcmp(e->d_name, "lost+found") != 0;
 	closedir(d);
 	return used;
 }
@@ -1481,7 +1482,9 @@ catalog_open(const char *library, int mode)
 	free(real);
 	return cat;
 fail:
-	catalog_open_damaged = cat->damaged;
+	/* Damaged: not one that only cannot be written to (exit 2). */
+	catalog_open_damaged = cat->damaged && (cat->stopped == NULL ||
+	    strcmp(cat->stopped, "the catalogue is damaged") == 0);
 	free(open_failed);
 	open_failed = xstrdup(library);
 	free(dir);

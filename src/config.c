@@ -251,7 +251,7 @@ config_line_of(const struct config *cfg, const char *section,
 	int	 line = 0;
 
 	for (i = 0; i < cfg->n && line == 0; i++)
-		if (strcmp(cfg->items[i].section, sect) == 0 &&
+		if (strcasecmp(cfg->items[i].section, sect) == 0 &&
 		    strcasecmp(cfg->items[i].key, key) == 0)
 			line = cfg->items[i].line;
 	free(sect);

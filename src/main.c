@@ -132,7 +132,7 @@ load_config(struct config *cfg, const char *path)
 	 * one that cannot be reached (a folder of mode 000) is an error, as
 	 * one that cannot be read is, never another library silently.
 	 */
-	if (user != NULL && (access(user, F_OK) == 0 || errno != ENOENT)) {
+	if (user != NULL && (access(user, F_OK) == 0 || errno == EACCES)) {
 		rc = config_load(cfg, user, 1);
 		free(user);
 		return rc;

@@ -230,4 +230,10 @@ grep -q "line 2: library: given again (line 1 sets it); keep one" "$T/err" ||
     fail "duplicate key: $(cat "$T/err")"
 grep -q "line 7: path: given again (line 5 sets it in the same \[remote a\]); keep one" "$T/err" ||
     fail "duplicate key in a section: $(cat "$T/err")"
+
+# Sections are named without regard to case: the same key in [camera
+# "Canon EOS 20D"] and [camera "canon eos 20d"] is given twice too.
+printf '[camera "Canon EOS 20D"]\ntimezone = UTC\n[camera "canon eos 20d"]\ntimezone = Asia/Tokyo\n' >"$T/dupc.conf"
+sb -c "$T/dupc.conf" config; expect_rc 2
+grep -q "line 4: timezone: given again (line 2" "$T/err" || fail "duplicate in a section of another case: $(cat "$T/err")"
 exit 0

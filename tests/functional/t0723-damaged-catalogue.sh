@@ -129,9 +129,12 @@ for how in header empty foreign; do
 	sb verify
 	grep -q '^damaged  *\.shoebox/catalog\.db: ' "$T/out" || fail "$how: verify's damaged line"
 done
-# An empty catalogue in a library with nothing else: a new one, as ever.
-rm -rf "$T/newlib" && mkdir -p "$T/newlib/.shoebox"
+# An empty catalogue in a library with nothing else (a first import
+# killed as sqlite made the file; a fresh disk's lost+found, dot-files):
+# a new one, as ever.
+rm -rf "$T/newlib" && mkdir -p "$T/newlib/.shoebox" "$T/newlib/lost+found"
 : >"$T/newlib/.shoebox/catalog.db"
+: >"$T/newlib/.DS_Store"
 sb -L "$T/newlib" import --no-progress "$S"
 expect_rc 0
 
@@ -148,6 +151,18 @@ if [ "$(id -u)" = 0 ] && chattr +i "$T/rolib/.shoebox/catalog.db" 2>/dev/null; t
 	[ "$(grep -c 'copy removed' "$T/err")" -le 1 ] || fail "read-only: every file copied and removed"
 	grep -q "not attempted (the catalogue is read-only)" "$T/out" || fail "read-only: the summary"
 	grep -q "catalog.db cannot be written to" "$T/err" || fail "read-only: not said"
+fi
+
+# A catalogue the user cannot write to is not called damaged.
+if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	chmod 755 "$T"
+	rc=0
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/ \
+	    "$SHOEBOX" -c /dev/null -L "$T/rolib" verify >"$T/out" 2>"$T/err" || rc=$?
+	cat "$T/out" "$T/err"
+	[ $rc = 1 ] || [ $rc = 2 ] || fail "not writable: exit $rc"
+	grep -q damaged "$T/out" "$T/err" && fail "not writable: called damaged"
+	grep -q "cannot be written to\|Permission denied" "$T/err" || fail "not writable: not said"
 fi
 
 # A catalogue a newer shoebox wrote (schema 99): every command says so.
