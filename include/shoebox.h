@@ -378,6 +378,8 @@ struct run_result {
 	int		 dry_run;
 	int		 interrupted;
 	int		 exit_status;
+	int		 cat_stopped;	/* its catalogue found damaged or
+					   read-only (said): not recorded */
 };
 struct catalog;
 void		 run_begin(struct run_result *, const char *, int, char **);

@@ -847,6 +847,7 @@ import_sources(struct sb_ctx *ctx, const struct import_opts *o, int nsrc,
 	if (bad > 0)
 		rc = EXIT_USAGE;	/* a source given that is not there */
 	import_result(&imp, seen, r);
+	r->cat_stopped = imp.cat != NULL && imp.cat->damaged;
 	import_close(&imp);
 	scan_free(sc);
 	if (imp.sync && !imp.dry_run && !import_interrupted)

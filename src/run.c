@@ -118,8 +118,9 @@ run_record(struct sb_ctx *ctx, const struct run_result *r, const char *err)
 
 	if (ctx->library == NULL)
 		return 0;
-	if (!catalog_exists(ctx->library) || catalog_open_failed(ctx->library))
-		return 0;
+	if (!catalog_exists(ctx->library) ||
+	    catalog_open_failed(ctx->library) || r->cat_stopped)
+		return 0;	/* said already, and not to be written to */
 	if ((cat = catalog_open(ctx->library, 0)) == NULL)
 		return 0;
 	memset(&t, 0, sizeof t);

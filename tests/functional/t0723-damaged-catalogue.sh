@@ -150,7 +150,8 @@ if [ "$(id -u)" = 0 ] && chattr +i "$T/rolib/.shoebox/catalog.db" 2>/dev/null; t
 	expect_rc 1
 	[ "$(grep -c 'copy removed' "$T/err")" -le 1 ] || fail "read-only: every file copied and removed"
 	grep -q "not attempted (the catalogue is read-only)" "$T/out" || fail "read-only: the summary"
-	grep -q "catalog.db cannot be written to" "$T/err" || fail "read-only: not said"
+	[ "$(grep -c "catalog.db cannot be written to" "$T/err")" = 1 ] ||
+	    fail "read-only: not said once: $(cat "$T/err")"
 fi
 
 # A catalogue the user cannot write to is not called damaged.
