@@ -684,6 +684,10 @@ catalog_damage_code(int rc)
 	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
 }
 
+/* Why a catalogue is no longer written to (cat->stopped). */
+static const char cat_damaged[] = "the catalogue is damaged";
+static const char cat_readonly[] = "the catalogue is read-only";
+
 static void
 catalog_damage(struct catalog *cat, int rc)
 {
@@ -692,7 +696,7 @@ catalog_damage(struct catalog *cat, int rc)
 	if ((rc & 0xff) == SQLITE_READONLY) {
 		/* Every write would fail the same: stop as for damage. */
 		cat->damaged = 1;
-		cat->stopped = "the catalogue is read-only";
+		cat->stopped = cat_readonly;
 		log_warnx("catalogue %s cannot be written to (its file or "
 		    "folder made read-only: permissions, chattr +i, a "
 		    "read-only mount?); nothing more is done that needs it, "
@@ -702,7 +706,7 @@ catalog_damage(struct catalog *cat, int rc)
 	if (!catalog_damage_code(rc))
 		return;
 	cat->damaged = 1;
-	cat->stopped = "the catalogue is damaged";
+	cat->stopped = cat_damaged;
 	log_warnx("catalogue %s is damaged: nothing more is written to it; "
 	    "the library's files are not touched. Move it aside and "
 	    "catalogue the library again with 'shoebox adopt' (see \"A "
@@ -713,7 +717,7 @@ catalog_damage(struct catalog *cat, int rc)
 const char *
 catalog_stopped(const struct catalog *cat)
 {
-	return cat->stopped != NULL ? cat->stopped : "the catalogue is damaged";
+	return cat->stopped != NULL ? cat->stopped : cat_damaged;
 }
 
 /*
@@ -797,35 +801,23 @@ catalog_check(struct catalog *cat, void (*problem)(void *, const char *),
 	return n;
 }
 
-/* Milliseconds since start (CLOCK_MONOTONIC). */
+/* Milliseconds on CLOCK_MONOTONIC. */
 static long long
-catalog_ms_since(const struct timespec *start)
+catalog_now_ms(void)
 {
 	struct timespec	now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 /*
- * sqlite's busy handler: another process writes to the catalogue. Wait
- * (a little longer each try, up to 50 ms) for at most busy_ms in all,
- * and say so once it has lasted 3 s, so that a wait is never silent.
- * 1 to try again, 0 to give up (SQLITE_BUSY).
+ * A wait for another writer has lasted ms: false once it passed busy_ms;
+ * said once it has lasted 3 s, so that a wait is never silent.
  */
 static int
-catalog_busy(void *arg, int tries)
+catalog_wait_more(struct catalog *cat, long long ms)
 {
-	static const struct timespec zero;
-	struct catalog	*cat = arg;
-	struct timespec	 ts = { 0, 0 };
-	long long	 ms;
-
-	ms = catalog_ms_since(&zero);	/* since boot */
-	if (tries == 0)
-		cat->busy_start = ms;
-	ms -= cat->busy_start;
 	if (ms >= cat->busy_ms)
 		return 0;
 	if (!cat->busy_said && ms >= 3000) {
@@ -834,6 +826,24 @@ catalog_busy(void *arg, int tries)
 		    cat->busy_ms / 1000);
 		cat->busy_said = 1;
 	}
+	return 1;
+}
+
+/*
+ * sqlite's busy handler: another process writes to the catalogue. Wait
+ * (a little longer each try, up to 50 ms) for at most busy_ms in all
+ * (catalog_wait_more). 1 to try again, 0 to give up (SQLITE_BUSY).
+ */
+static int
+catalog_busy(void *arg, int tries)
+{
+	struct catalog	*cat = arg;
+	struct timespec	 ts = { 0, 0 };
+
+	if (tries == 0)
+		cat->busy_start = catalog_now_ms();
+	if (!catalog_wait_more(cat, catalog_now_ms() - cat->busy_start))
+		return 0;
 	ts.tv_nsec = (tries < 5 ? 1 + tries * 5 : 50) * 1000000L;
 	nanosleep(&ts, NULL);
 	return 1;
@@ -844,35 +854,28 @@ catalog_busy(void *arg, int tries)
  * long in all as the busy timeout (a minute): sqlite returns SQLITE_BUSY
  * at once, without calling the busy handler, where waiting could deadlock,
  * as when a new catalogue's journal mode is set while another process
- * creates its schema; elsewhere each try waits that long itself. Said once
- * after a few seconds, so that a wait is never silent. 0, or -1 after
- * saying why.
+ * creates its schema; elsewhere each try waits that long itself. 0, or -1
+ * after saying why.
  */
 static int
 catalog_exec_wait(struct catalog *cat, const char *sql)
 {
-	struct timespec	 ts = { 0, 20 * 1000000L }, start;
+	struct timespec	 ts = { 0, 20 * 1000000L };
+	long long	 start = catalog_now_ms();
 	int		 rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		rc = sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
-		if (catalog_ms_since(&start) >= cat->busy_ms)
+		if (!catalog_wait_more(cat, catalog_now_ms() - start))
 			break;
-		if (!cat->busy_said && catalog_ms_since(&start) >= 3000) {
-			log_info("catalogue %s: waiting for another program "
-			    "that is writing to it (up to %d s)", cat->path,
-			    cat->busy_ms / 1000);
-			cat->busy_said = 1;
-		}
 		nanosleep(&ts, NULL);
 	}
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
 		log_warnx("catalogue %s: another program has held it locked "
 		    "for %lld s; try again once it is done (fuser -v names "
-		    "it)", cat->path, catalog_ms_since(&start) / 1000);
+		    "it)", cat->path, (catalog_now_ms() - start) / 1000);
 		return -1;
 	}
 	if (rc != SQLITE_OK)
@@ -1483,8 +1486,7 @@ catalog_open(const char *library, int mode)
 	return cat;
 fail:
 	/* Damaged: not one that only cannot be written to (exit 2). */
-	catalog_open_damaged = cat->damaged && (cat->stopped == NULL ||
-	    strcmp(cat->stopped, "the catalogue is damaged") == 0);
+	catalog_open_damaged = cat->damaged && cat->stopped != cat_readonly;
 	free(open_failed);
 	open_failed = xstrdup(library);
 	free(dir);
@@ -1968,6 +1970,30 @@ catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
  * if there is none, -1 on an error.
  */
 /*
+ * The rows of a late-main query (name, then a cat_file): the one rank
+ * ranks highest for the sidecar above *best into f and source, *best
+ * raised. sqlite's last step's code.
+ */
+static int
+catalog_late_rows(sqlite3_stmt *st, const char *sidecar,
+    int (*rank)(const char *, const char *), int *best, struct cat_file *f,
+    char *source, size_t size)
+{
+	const char	*name;
+	int		 rc, r;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		if (name == NULL || (r = rank(sidecar, name)) <= *best)
+			continue;
+		*best = r;
+		catalog_get_file(st, 1, f);
+		strlcpy_sb(source, name, size);
+	}
+	return rc;
+}
+
+/*
  * catalog_late_main's last resort, for a prefix in mixed case (Img_0008.JPG
  * filed, IMG_0008.XMP come later): the folder's sources read through with
  * LIKE, which ignores ASCII case. Rare (a sidecar found alone, none of the
@@ -1979,10 +2005,9 @@ catalog_late_main_nocase(struct catalog *cat, const char *abspath, int at,
     char *source, size_t size)
 {
 	sqlite3_stmt	*st;
-	const char	*name;
 	char		 pat[NAME_MAX * 2 + 2];
 	size_t		 i, o = 0;
-	int		 r, best = 0, rc;
+	int		 best = 0, rc;
 
 	for (i = 0; i < plen && o + 3 < sizeof pat; i++) {
 		if (abspath[at + i] == '%' || abspath[at + i] == '_' ||
@@ -2000,14 +2025,7 @@ catalog_late_main_nocase(struct catalog *cat, const char *abspath, int at,
 		return -1;
 	sqlite3_bind_text(st, 1, abspath, at, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, pat, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		name = (const char *)sqlite3_column_text(st, 0);
-		if (name == NULL || (r = rank(abspath + at, name)) <= best)
-			continue;
-		best = r;
-		catalog_get_file(st, 1, f);
-		strlcpy_sb(source, name, size);
-	}
+	rc = catalog_late_rows(st, abspath + at, rank, &best, f, source, size);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return catalog_error(cat, "looking up a sidecar's main file");
@@ -2020,9 +2038,8 @@ catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
     char *source, size_t size)
 {
 	sqlite3_stmt	*st;
-	const char	*name;
 	char		 lo[NAME_MAX + 2], hi[NAME_MAX + 3];
-	int		 len = (int)strlen(abspath), at, v, r, best = 0, rc;
+	int		 len = (int)strlen(abspath), at, v, best = 0, rc;
 	size_t		 i;
 
 	at = catalog_name_at(abspath, len);
@@ -2043,15 +2060,8 @@ catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
 		sqlite3_bind_text(st, 1, abspath, at, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, lo, (int)plen, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, hi, (int)plen + 1, SQLITE_TRANSIENT);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			name = (const char *)sqlite3_column_text(st, 0);
-			if (name == NULL || (r = rank(abspath + at, name)) <=
-			    best)
-				continue;
-			best = r;
-			catalog_get_file(st, 1, f);
-			strlcpy_sb(source, name, size);
-		}
+		rc = catalog_late_rows(st, abspath + at, rank, &best, f,
+		    source, size);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
 			return catalog_error(cat, "looking up a sidecar's main "
