@@ -449,38 +449,6 @@ enum overlap {
 	INSIDE_REMOTE	/* the other is inside the remote's folder */
 };
 
-/*
- * Is the folder outer (a real path) inner itself (with self) or else one
- * of the folders above it, by device and inode: a bind mount shows one
- * folder at two paths that no comparison of paths tells apart. Folders of
- * inner not made yet are skipped.
- */
-static int
-dir_above(const char *inner, const char *outer, int self)
-{
-	struct stat	 o, sb;
-	char		*p;
-	size_t		 n;
-	int		 found = 0;
-
-	if (stat(outer, &o) == -1)
-		return 0;
-	if (self)
-		return stat(inner, &sb) == 0 && sb.st_dev == o.st_dev &&
-		    sb.st_ino == o.st_ino;
-	p = xstrdup(inner);
-	while (!found && (n = strlen(p)) > 1) {
-		while (n > 1 && p[n - 1] != '/')
-			n--;
-		p[n > 1 ? n - 1 : 1] = '\0';
-		if (stat(p, &sb) == 0 && sb.st_dev == o.st_dev &&
-		    sb.st_ino == o.st_ino)
-			found = 1;
-	}
-	free(p);
-	return found;
-}
-
 /* A field of /proc/self/mountinfo with its \ooo escapes undone, in place. */
 static char *
 dir_unescape(char *f)
@@ -566,11 +534,11 @@ dir_fs_path(const char *real, dev_t *dev)
 }
 
 /*
- * Where the folder a lies from the folder b (both real paths): by path, by
- * device and inode, and by their paths inside their filesystem, which
- * tell apart what bind mounts show at other paths (LIBRARY/2006 mounted
- * as the backup disk's folder, or the library a bind of a folder inside
- * that disk's).
+ * Where the folder a lies from the folder b (both real paths): by path,
+ * then by their paths inside their filesystem, which tell apart what bind
+ * mounts show at other paths (the library, or LIBRARY/2006, mounted as
+ * the backup disk's folder, or the library a bind of a folder inside that
+ * disk's).
  */
 static enum overlap
 dir_apart(const char *a, const char *b)
@@ -579,11 +547,11 @@ dir_apart(const char *a, const char *b)
 	char		*fa, *fb;
 	dev_t		 da, db;
 
-	if (strcmp(a, b) == 0 || dir_above(a, b, 1))
+	if (strcmp(a, b) == 0)
 		return SAME;
-	if (path_below(a, b) || dir_above(a, b, 0))
+	if (path_below(a, b))
 		return REMOTE_INSIDE;
-	if (path_below(b, a) || dir_above(b, a, 0))
+	if (path_below(b, a))
 		return INSIDE_REMOTE;
 	fa = dir_fs_path(a, &da);
 	fb = dir_fs_path(b, &db);
