@@ -649,33 +649,94 @@ config_parse_seconds(const char *v, double *out)
 	return 0;
 }
 
+/* A number of at most digits digits at *p, in lo..hi; -1 if none. */
+static int
+config_zone_num(const char **p, int digits, int lo, int hi)
+{
+	int	n = 0, i;
+
+	for (i = 0; i < digits && isdigit((unsigned char)**p); i++)
+		n = n * 10 + *(*p)++ - '0';
+	if (i == 0 || isdigit((unsigned char)**p) || n < lo || n > hi)
+		return -1;
+	return n;
+}
+
+/*
+ * A time at *p, hh[:mm[:ss]]: hours up to hours (three digits if it has
+ * three), minutes and seconds below 60. 0, or -1.
+ */
+static int
+config_zone_time(const char **p, int hours)
+{
+	int	i, max;
+
+	for (i = 0; i < 3; i++) {
+		if (i > 0 && **p != ':')
+			break;
+		if (i > 0)
+			(*p)++;
+		max = i == 0 ? hours : 59;
+		if (config_zone_num(p, max > 99 ? 3 : 2, 0, max) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The summer time's rules at p: ",start[/time],end[/time]", each Jn (1 to
+ * 365), n (0 to 365) or Mm.w.d (month 1 to 12, week 1 to 5, day 0 to 6),
+ * a time of at most 167 hours either way. glibc drops a rule it cannot
+ * read and with it the summer time, silently: an hour off half the year.
+ * 0, or -1.
+ */
+static int
+config_zone_rules(const char *p)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		if (*p++ != ',')
+			return -1;
+		if (*p == 'J') {
+			p++;
+			if (config_zone_num(&p, 3, 1, 365) == -1)
+				return -1;
+		} else if (*p == 'M') {
+			p++;
+			if (config_zone_num(&p, 2, 1, 12) == -1 ||
+			    *p++ != '.' || config_zone_num(&p, 1, 1, 5) == -1 ||
+			    *p++ != '.' || config_zone_num(&p, 1, 0, 6) == -1)
+				return -1;
+		} else if (config_zone_num(&p, 3, 0, 365) == -1)
+			return -1;
+		if (*p != '/')
+			continue;
+		if (*++p == '+' || *p == '-')
+			p++;
+		if (config_zone_time(&p, 167) == -1)
+			return -1;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
 /*
  * A POSIX TZ offset at p: hh[:mm[:ss]], hours 0 to 24, minutes and seconds
  * below 60 (glibc takes UTC+25 and clamps it to a day), then nothing or a
- * summer time's name, its offset if any (the same), and its rule. 0, or
- * -1.
+ * summer time's name, its offset if any (the same), and its rules if any.
+ * 0, or -1.
  */
 static int
 config_zone_offset(const char *p)
 {
-	int	i, n, dst = 0;
+	int	dst = 0;
 
 again:
-	for (i = 0; i < 3; i++) {
-		if (i > 0 && *p != ':')
-			break;
-		if (i > 0)
-			p++;
-		if (!isdigit((unsigned char)p[0]))
-			return -1;
-		n = *p++ - '0';
-		if (isdigit((unsigned char)*p))
-			n = n * 10 + *p++ - '0';
-		if (isdigit((unsigned char)*p) || n > (i == 0 ? 24 : 59))
-			return -1;
-	}
+	if (config_zone_time(&p, 24) == -1)
+		return -1;
 	if (dst || (!isalpha((unsigned char)*p) && *p != '<'))
-		return *p == '\0' || *p == ',' ? 0 : -1;
+		return *p == '\0' ? 0 : *p == ',' && dst ?
+		    config_zone_rules(p) : -1;
 	/* The summer time's name, then its offset if any, then its rule. */
 	if (*p == '<' && (p = strchr(p, '>')) != NULL)
 		p++;
@@ -687,7 +748,7 @@ again:
 	if (*p == '+' || *p == '-')
 		p++;
 	if (!isdigit((unsigned char)*p))
-		return *p == '\0' || *p == ',' ? 0 : -1;
+		return *p == '\0' ? 0 : *p == ',' ? config_zone_rules(p) : -1;
 	dst = 1;
 	goto again;
 }
