@@ -1400,7 +1400,7 @@ catalog_open(const char *library, int mode)
 	 * -wal since deleted) in a library that holds files: sqlite would take
 	 * it for a new database and a new schema would hide the loss.
 	 */
-	if (!readonly && stat(cat->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	if (stat(cat->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size == 0 && catalog_library_used(library)) {
 		log_warnx("catalogue %s is empty (0 bytes) though the library "
 		    "holds files: it was emptied or lost; nothing is written "
@@ -1467,6 +1467,7 @@ catalog_open(const char *library, int mode)
 		goto fail;
 	if (readonly && (cat->version = catalog_version(cat)) < 1) {
 		log_warnx("catalogue %s: not a shoebox catalogue", cat->path);
+		cat->damaged = 1;
 		goto fail;
 	}
 	if (readonly && cat->version > NMIGRATIONS) {

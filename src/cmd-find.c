@@ -138,7 +138,7 @@ cmd_find(struct sb_ctx *ctx, struct cmd_args *args)
 	}
 	q.all_columns = out.json;
 	if ((cat = catalog_open(ctx->library, 1)) == NULL)
-		return EXIT_USAGE;
+		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 	if ((abslib = realpath(ctx->library, NULL)) == NULL)
 		abslib = xstrdup(ctx->library);
 	out.library = abslib;

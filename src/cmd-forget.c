@@ -172,7 +172,7 @@ forget_remote(struct sb_ctx *ctx, struct cmd_args *args, const char *name)
 	if (catalog_present(ctx->library, "forget") == -1)
 		return EXIT_USAGE;
 	if ((cat = catalog_open(ctx->library, dry_run)) == NULL)
-		return EXIT_USAGE;
+		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 	if (forget_count(cat, name, &c) == -1) {
 		rc = EXIT_SOMEFAILED;
 		goto out;
@@ -734,6 +734,7 @@ forget_files(struct sb_ctx *ctx, struct cmd_args *args)
 	char			*cwd;
 	size_t			 n;
 	int			 lockfd = -1, rc = -1, missing;
+	int			 code = EXIT_USAGE;
 
 	missing = cmd_has(args, "missing");
 	if (missing == (args->argc > 0) || cmd_has(args, "force")) {
@@ -766,11 +767,16 @@ forget_files(struct sb_ctx *ctx, struct cmd_args *args)
 	if (!ff.dry_run && (lockfd = lock_library(ctx->library, "forget")) ==
 	    -1)
 		goto out;
-	if ((ff.cat = catalog_open(ctx->library, ff.dry_run)) == NULL)
+	if ((ff.cat = catalog_open(ctx->library, ff.dry_run)) == NULL) {
+		if (catalog_open_damaged)
+			code = EXIT_SOMEFAILED;
 		goto out;
+	}
 	rc = missing ? forget_missing(&ff) : forget_named(&ff, args);
 	if (rc != -1)
 		forget_files_summary(&ff, missing);
+	code = rc == 1 || rc == -1 || ff.refused > 0 ? EXIT_SOMEFAILED :
+	    EXIT_ALLGOOD;
 out:
 	if (ff.cat != NULL)
 		catalog_close(ff.cat);
@@ -782,9 +788,7 @@ out:
 		close(lockfd);
 	free(ff.libreal);
 	free(ff.cwdrel);
-	if (rc == -1)
-		return EXIT_SOMEFAILED;
-	return rc == 1 || ff.refused > 0 ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
+	return code;
 }
 
 static int

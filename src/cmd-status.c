@@ -449,7 +449,7 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 		return EXIT_USAGE;
 	}
 	if ((cat = catalog_open(ctx->library, 1)) == NULL)
-		return EXIT_USAGE;
+		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 	if (status_library(cat, ctx) == -1) {
 		catalog_close(cat);
 		return EXIT_USAGE;

@@ -117,8 +117,12 @@ for how in header empty foreign; do
 	foreign) sqlite3 "$LIB/.shoebox/catalog.db" "CREATE TABLE t(x)" ;;
 	esac
 	cp "$LIB/.shoebox/catalog.db" "$T/before.db"
-	for cmd in import verify adopt; do
-		if [ $cmd = import ]; then sb import --no-progress "$S"; else sb $cmd; fi
+	for cmd in import verify adopt forget find status; do
+		case $cmd in
+		import)	sb import --no-progress "$S" ;;
+		forget)	sb forget --missing ;;
+		*)	sb $cmd ;;
+		esac
 		cat "$T/out" "$T/err"
 		expect_rc 1
 		grep -q "catalog.db" "$T/err" || fail "$how, $cmd: the catalogue not named"
