@@ -343,10 +343,10 @@ source_aside_name(const char *name, char *out, size_t size)
  * same ctime too, or else the same content (sha256) read again (a hard
  * link removed first, a chmod). It is opened and leased first
  * (source_lease), so that a program that opens it for writing from then
- * on is seen, and its ctime read under the lease is its last change;
- * then renamed aside in its own directory, checked under that name and
- * only then unlinked, so a file put at its name meanwhile is never the one
- * removed. Anything that does not match is put back and kept, and so is
+ * on is seen, and its ctime read under the lease is its last change
+ * (changed, its content is read again); then renamed aside in its own
+ * directory, and unlinked only once that name is seen to hold it still,
+ * so a file put at its name meanwhile is never the one removed. Anything that does not match is put back and kept, and so is
  * each whose folder is no longer on the mount it was read through (mnt,
  * source_mount: something mounted over it since); one no longer at its
  * name is gone already. Where no lease can be taken (a network
@@ -363,7 +363,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	const char	*name, *dot;
 	char		 aside[NAME_MAX + 64], hex[65], herr[256];
 	size_t		 stem;
-	int		 dfd, fd = -1, rc = -1, hash, renamed = 0, lease;
+	int		 dfd, fd = -1, rc = -1, renamed = 0, lease;
 
 	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
 		return -1;
@@ -400,8 +400,19 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		snprintf(err, errlen, "changed since it was copied; kept");
 		goto out;
 	}
-	hash = now.st_ctim.tv_sec != id->st_ctim.tv_sec ||
-	    now.st_ctim.tv_nsec != id->st_ctim.tv_nsec;
+	/*
+	 * A changed ctime (a chmod, a hard link removed): the content read
+	 * again, through fd, before the name is touched, so that what the
+	 * name holds is checked last, just before the unlink.
+	 */
+	if ((now.st_ctim.tv_sec != id->st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != id->st_ctim.tv_nsec) &&
+	    (store_hash_fd(fd, (uint64_t)now.st_size, hex, herr,
+	    sizeof herr) == -1 || strcmp(hex, sha256) != 0)) {
+		snprintf(err, errlen, "changed since it was copied (its "
+		    "content differs); kept");
+		goto out;
+	}
 
 	/* Aside, under a name that keeps the extension (found by a re-run). */
 	if ((dot = strrchr(name, '.')) == NULL || dot == name)
@@ -418,21 +429,20 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
 		goto out;
 	}
-	/* The name (aside, or its own without RENAME_NOREPLACE) is fd's. */
-	if (fstatat(dfd, renamed ? aside : name, &at, AT_SYMLINK_NOFOLLOW) ==
-	    -1 || at.st_dev != now.st_dev || at.st_ino != now.st_ino) {
-		snprintf(err, errlen, "changed since it was copied; kept");
-		goto back;
-	}
-	if (hash && (store_hash_fd(fd, (uint64_t)now.st_size, hex, herr,
-	    sizeof herr) == -1 || strcmp(hex, sha256) != 0)) {
-		snprintf(err, errlen, "changed since it was copied (its "
-		    "content differs); kept");
-		goto back;
-	}
 	if (lease == 1 && fcntl(fd, F_GETLEASE) != F_RDLCK) {
 		snprintf(err, errlen, "opened for writing by another program "
 		    "as it was being removed; kept");
+		goto back;
+	}
+	/*
+	 * Last, the name (aside, or its own without RENAME_NOREPLACE) is
+	 * fd's: a file put there meanwhile (a new upload renamed over it) is
+	 * never the one unlinked.
+	 */
+	if (fstatat(dfd, renamed ? aside : name, &at, AT_SYMLINK_NOFOLLOW) ==
+	    -1 || at.st_dev != now.st_dev || at.st_ino != now.st_ino) {
+		snprintf(err, errlen, "replaced at its name as it was being "
+		    "removed; kept");
 		goto back;
 	}
 	if (unlinkat(dfd, renamed ? aside : name, 0) == -1) {

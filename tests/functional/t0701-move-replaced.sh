@@ -12,7 +12,11 @@
 # - the source is rewritten in place as --move removes it (same inode and
 #   size, its mtime put back: only the ctime tells): a writer that opens
 #   it once --move holds it (its lease) is seen, and the source kept with
-#   the new content.
+#   the new content;
+# - a new upload of the same name renamed into place (rsync, Samba) while
+#   --move reads the source again (its ctime changed: a chmod), on a
+#   filesystem without RENAME_NOREPLACE (NFS): the new file is kept, not
+#   unlinked unread by the old one's name.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -85,4 +89,33 @@ named A.JPG
 grep -q 'opened for writing by another program' "$T/err" ||
     fail "the reason: $(cat "$T/err")"
 expect_rc 0
+
+# Replaced at its name while --move reads it again. Two hooks: the first
+# chmods the source before --move opens it to remove it (its second open),
+# so that its content is read again; the second renames the new upload
+# into place at that read (the source's second read: its first was the
+# copy's).
+rm -rf "$S" "$LIB" "$T/hook.log"
+unset SB_HOOK_WHEN
+mkdir -p "$S"
+cp "$CARD/IMG_0002.JPG" "$S/B.JPG"
+cp "$CARD/IMG_0004.JPG" "$S/.B.JPG.up"
+sed 's/SB_HOOK_/H2_HOOK_/g' "$TOP/tests/lib/hook.c" >"$T/h2.c"
+cc -shared -fPIC -o "$T/h2.so" "$T/h2.c" -ldl || fail "cannot build the second hook"
+rc=0
+LD_PRELOAD="$T/hook.so:$T/h2.so" SB_HOOK_LOG="$T/hook.log" \
+    SB_HOOK_ON=open:B.JPG SB_HOOK_NTH=2 SB_HOOK_CMD="chmod 600 '$S/B.JPG'" \
+    SB_HOOK_NOREPLACE=EINVAL H2_HOOK_LOG="$T/hook.log" \
+    H2_HOOK_ON=read:drop/B.JPG H2_HOOK_NTH=2 \
+    H2_HOOK_CMD="mv '$S/.B.JPG.up' '$S/B.JPG'" \
+    "$SHOEBOX" -c "$CFG" import --move --no-progress "$S" >"$T/out" 2>"$T/err" || rc=$?
+cat "$T/out" "$T/err" "$T/hook.log"
+[ "$(grep -c '^fired' "$T/hook.log")" = 2 ] || fail "the hooks did not both fire"
+[ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "the content read was not filed"
+cmp -s "$S/B.JPG" "$CARD/IMG_0004.JPG" ||
+    fail "a new upload renamed into place as --move read the old file again was deleted unread"
+named B.JPG
+grep -q 'replaced at its name as it was being removed; kept' "$T/err" ||
+    fail "the reason: $(cat "$T/err")"
+[ $rc = 0 ] || fail "exit $rc"
 exit 0

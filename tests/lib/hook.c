@@ -35,6 +35,9 @@
  *				USR1 or a number) in this process
  *   SB_HOOK_LOG=FILE		append "fired FAMILY PATH" to FILE when it
  *				fires (a test checks the race really happened)
+ *   SB_HOOK_NOREPLACE=EINVAL	renameat2() with RENAME_NOREPLACE fails
+ *				with EINVAL, as on NFS or a FUSE server
+ *				without rename2 (any call, hooked or not)
  *
  * It fires once per process, whichever thread gets there first.
  *
@@ -473,6 +476,12 @@ int
 renameat2(int fromfd, const char *from, int tofd, const char *to,
     unsigned int flags)
 {
+	const char	*nr = getenv("SB_HOOK_NOREPLACE");
+
+	if (nr != NULL && strcmp(nr, "EINVAL") == 0 && (flags & 1)) {
+		errno = EINVAL;	/* RENAME_NOREPLACE, as NFS and FUSE */
+		return -1;
+	}
 	HOOKED("rename", from, int, REAL(int, "renameat2",
 	    (int, const char *, int, const char *, unsigned int))(fromfd,
 	    from, tofd, to, flags));
