@@ -491,21 +491,28 @@ plan_cleaned(struct import *imp, const char *path, const char *name)
 int
 plan_place(struct import *imp, struct infile *f)
 {
-	char	tmp[sizeof f->name];
-	int	changed;
+	char		 tmp[sizeof f->name], own[NAME_MAX + 1];
+	const char	*name = f->e->name;
+	int		 changed;
 
-	changed = clean_name(f->e->name, f->name, sizeof f->name);
+	/*
+	 * A source another --move was removing (renamed aside, its unlink
+	 * killed or still to come) is filed under its own name, not ours.
+	 */
+	if (source_aside_name(name, own, sizeof own))
+		name = own;
+	changed = clean_name(name, f->name, sizeof f->name);
 	if (f->mp != NULL) {
 		plan_sidecar(imp, f->name, f->mp, tmp, sizeof tmp);
 		strlcpy_sb(f->name, tmp, sizeof f->name);
 		strlcpy_sb(f->out->dir, f->mp->dir, sizeof f->out->dir);
-	} else if (dest_dir(imp->pattern, &f->m, f->e->name, f->out->dir,
+	} else if (dest_dir(imp->pattern, &f->m, name, f->out->dir,
 	    sizeof f->out->dir) == -1) {
 		snprintf(f->err, sizeof f->err, "pattern '%s' gives no usable "
 		    "directory", imp->pattern);
 		return -1;
 	} else if (imp->names != NULL && dest_name(imp, f->out->dir, &f->m,
-	    f->e->name, f->name, sizeof f->name) == -1) {
+	    name, f->name, sizeof f->name) == -1) {
 		snprintf(f->err, sizeof f->err, "name '%s' gives no usable "
 		    "name", imp->names);
 		return -1;
