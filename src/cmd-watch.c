@@ -257,7 +257,11 @@ watch_fence(struct watch *w, char *path)
  * Watch the folder path and every folder below it, then list them: with
  * WALK_ALL every file found is pending (a folder just moved in), with
  * WALK_UNSETTLED only those still arriving (a rescan imports the rest).
- * The watch comes first, so nothing slips in between unseen.
+ * The folder is opened from / down, never through a link: a folder of the
+ * path swapped for one, or a watch's path gone stale (its folder renamed
+ * to a dot-name, and a link put at the old name), never leads outside the
+ * DIRs. The watch is made through that descriptor, and before the list,
+ * so nothing slips in between unseen.
  */
 static void
 watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
@@ -265,11 +269,23 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 	struct dirent	*de;
 	struct stat	 sb;
 	DIR		*d;
-	char		*sub, buf[PATH_MAX * 2];
+	char		*sub, buf[PATH_MAX * 2], err[PATH_MAX + 128];
+	char		 self[64];
 	int		 wd, fd;
 	double		 at;
 
-	if ((wd = inotify_add_watch(w->fd, path, WATCH_MASK)) == -1) {
+	if ((fd = scan_open_real(path, err, sizeof err)) == -1) {
+		if (errno != ENOENT)
+			log_warnx("%s: %s", log_path(path, buf, sizeof buf),
+			    err);
+		return;
+	}
+	/* Through /proc (followed: no IN_DONT_FOLLOW), else by its path. */
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	if ((wd = inotify_add_watch(w->fd, self, WATCH_MASK &
+	    ~IN_DONT_FOLLOW)) == -1 && errno == ENOENT)
+		wd = inotify_add_watch(w->fd, path, WATCH_MASK);
+	if (wd == -1) {
 		if (errno == ENOSPC)
 			w->unwatched++;
 		else if (errno != ENOENT)
@@ -277,12 +293,8 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 			    sizeof buf));
 	} else
 		wd_set(w, wd, path);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		else if (errno != ENOENT)
-			log_warn("%s", log_path(path, buf, sizeof buf));
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -502,11 +514,22 @@ watch_roots(struct watch *w, int quiet)
 static int
 watch_written(const char *path)
 {
-	struct stat	sb;
-	int		fd, rc;
+	struct stat	 sb;
+	const char	*name = strrchr(path, '/');
+	char		 dir[PATH_MAX], err[PATH_MAX + 128];
+	int		 dfd, fd, rc;
 
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
+	/* Its folder from / down, never through a link (watch_dir). */
+	if (name == NULL || (size_t)(name - path) >= sizeof dir)
+		return 0;
+	snprintf(dir, sizeof dir, "%.*s", (int)(name - path), path);
+	if ((dfd = scan_open_real(*dir != '\0' ? dir : "/", err,
+	    sizeof err)) == -1)
+		return 0;
+	fd = openat(dfd, name + 1, O_RDONLY | O_NOCTTY | O_NONBLOCK |
+	    O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
+	if (fd == -1)
 		return 0;
 	rc = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    source_writing(fd, sb.st_dev);

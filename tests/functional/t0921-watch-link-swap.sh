@@ -53,4 +53,33 @@ grep -q "drop: folder sub is a symbolic link; not followed" "$T/w.err" ||
     fail "the link is not named: $(cat "$T/w.err")"
 [ "$(lib_count "$CARD/../101CANON/IMG_3578.HEIC")" = 1 ] ||
     fail "the file beside it was not filed"
+
+# A watched folder renamed to a dot-name (not followed: its watch keeps
+# the old path) and a link put at its old name: a folder made in the
+# renamed one is named by the stale path, which leads through the link.
+# Nothing outside the DIR is watched or listed (max_user_watches spent on
+# / through a link to it).
+rm -rf "$S" "$T/private2"
+mkdir -p "$S/sub" "$T/private2/deep/deeper"
+cp "$CARD/IMG_0001.JPG" "$T/private2/deep/P1.JPG"
+"$SHOEBOX" -c "$CFG" -v watch --settle 1s "$S" >"$T/w.out" 2>"$T/w.err" &
+wpid=$!
+wait_until 10 grep -q 'start: looking at every file' "$T/w.err" ||
+    fail "watch did not start: $(cat "$T/w.err")"
+sleep 0.5
+mv "$S/sub" "$S/.gone"
+ln -s "$T/private2" "$S/sub"
+mkdir "$S/.gone/deep"
+sleep 2
+fdn=$(ls -l "/proc/$wpid/fd" | awk '/inotify/ {print $9; exit}')
+grep '^inotify' "/proc/$wpid/fdinfo/$fdn" >"$T/watches"
+stop
+wpid=
+cat "$T/w.err" "$T/watches"
+for d in "$T/private2/deep" "$T/private2/deep/deeper"; do
+	ino=$(printf '%x' "$(stat -c %i "$d")")
+	! grep -q " ino:$ino " "$T/watches" ||
+	    fail "${d#"$T"/}, outside the DIR, watched through the link"
+done
+[ "$(lib_count "$T/private2/deep/P1.JPG")" = 0 ] || fail "a private file was filed"
 exit 0
