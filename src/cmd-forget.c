@@ -37,6 +37,7 @@
 
 #include "shoebox.h"
 #include "catalog.h"
+#include "queue.h"
 #include "store.h"
 
 /* What the catalogue holds of a remote. */
@@ -56,7 +57,8 @@ forget_count(struct catalog *cat, const char *name, struct forget_count *c)
 	    " coalesce(sum(status = 'done'), 0),"
 	    " coalesce(sum(status = 'pending'), 0),"
 	    " coalesce(sum(status = 'failed'), 0),"
-	    " coalesce(sum(lease_until > ?2), 0)"
+	    " coalesce(sum(lease_until > ?2 AND"
+	    " NOT shoebox_owner_gone(claimed_by)), 0)"
 	    " FROM upload_jobs WHERE remote_id = " CATALOG_REMOTE("?1"))) ==
 	    NULL)
 		return -1;
@@ -173,6 +175,10 @@ forget_remote(struct sb_ctx *ctx, struct cmd_args *args, const char *name)
 		return EXIT_USAGE;
 	if ((cat = catalog_open(ctx->library, dry_run)) == NULL)
 		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
+	if (queue_init(cat) == -1) {	/* a killed sync's lease: not busy */
+		catalog_close(cat);
+		return EXIT_USAGE;
+	}
 	if (forget_count(cat, name, &c) == -1) {
 		rc = EXIT_SOMEFAILED;
 		goto out;
@@ -262,7 +268,8 @@ forget_busy(struct catalog *cat, int64_t id)
 	int		 rc, busy = 0;
 
 	if ((st = catalog_prepare(cat, "SELECT count(*) FROM upload_jobs"
-	    " WHERE lease_until > ?2 AND (file_id = ?1 OR file_id IN"
+	    " WHERE lease_until > ?2 AND NOT shoebox_owner_gone(claimed_by)"
+	    " AND (file_id = ?1 OR file_id IN"
 	    " (SELECT id FROM files WHERE main_id = ?1))")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -772,6 +779,8 @@ forget_files(struct sb_ctx *ctx, struct cmd_args *args)
 			code = EXIT_SOMEFAILED;
 		goto out;
 	}
+	if (queue_init(ff.cat) == -1)	/* a killed sync's lease: not busy */
+		goto out;
 	rc = missing ? forget_missing(&ff) : forget_named(&ff, args);
 	if (rc != -1)
 		forget_files_summary(&ff, missing);

@@ -59,7 +59,15 @@ sb forget "$L/2006/08/02/IMG_0001.JPG"
 expect_rc 1
 grep -q "a sync is sending it (or its sidecar) now" "$T/err" ||
     { cat "$T/err"; fail "busy: message"; }
-q "UPDATE upload_jobs SET lease_until = NULL"
+# The lease of a sync that was killed (its process gone, on this machine
+# and boot): nobody is sending it, as the next sync would see.
+dead=$(sh -c 'echo $$')
+q "UPDATE upload_jobs SET claimed_by = '$(hostname) $(cat /proc/sys/kernel/random/boot_id) $dead 1'
+   WHERE file_id = (SELECT id FROM files WHERE path = '2006/08/02/IMG_0001.JPG')"
+sb forget --dry-run "$L/2006/08/02/IMG_0001.JPG"
+expect_rc 0
+grep -q "would forget 2006/08/02/IMG_0001.JPG;" "$T/out" || fail "a killed sync's lease held forget back"
+q "UPDATE upload_jobs SET lease_until = NULL, claimed_by = NULL"
 
 # By its full path: forgotten, with its sidecar; JSON names the copies.
 sb forget --json "$L/2006/08/02/IMG_0001.JPG"
