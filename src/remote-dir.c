@@ -407,6 +407,36 @@ dir_empty(struct remote *r)
 }
 
 /*
+ * Is the remote's folder (or the nearest folder above it that is there)
+ * on the filesystem / is on? Then nothing is mounted there: an empty
+ * folder is most likely the mount point of a backup disk unplugged. 1,
+ * else 0.
+ */
+static int
+dir_unmounted(struct remote *r)
+{
+	struct dir_priv	*d = r->priv;
+	struct stat	 top, sb;
+	char		*p, *slash;
+	int		 rc = 0;
+
+	if (stat("/", &top) == -1)
+		return 0;
+	p = xstrdup(d->root);
+	for (;;) {
+		if (stat(p, &sb) == 0) {
+			rc = sb.st_dev == top.st_dev;
+			break;
+		}
+		if ((slash = strrchr(p, '/')) == NULL || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return rc;
+}
+
+/*
  * The folder the dir remote name of cfg copies to (path, then prefix), or
  * NULL for a remote of another type, or none. With real, path's real place
  * (NULL when it is not there), then the prefix, which may not be made yet.
@@ -682,7 +712,8 @@ static int	dir_list(struct xfer *, remote_each, void *);
 const struct remote_ops remote_dir_ops = {
 	"dir", dir_open, remote_probe_stat, dir_put, dir_discard, dir_close,
 	.stat = dir_stat,
-	.get = dir_get, .list = dir_list, .empty = dir_empty
+	.get = dir_get, .list = dir_list, .empty = dir_empty,
+	.unmounted = dir_unmounted
 };
 
 /*

@@ -231,6 +231,12 @@ struct remote_ops {
 	 * remote cannot be empty that way.
 	 */
 	int		(*empty)(struct remote *r);
+	/*
+	 * unmounted says whether nothing is mounted where the remote's
+	 * folder is (an empty one is then most likely an unplugged disk's
+	 * mount point, not a new disk). NULL where that cannot be.
+	 */
+	int		(*unmounted)(struct remote *r);
 };
 
 struct remote {

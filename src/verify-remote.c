@@ -76,6 +76,7 @@ struct vr {
 	uint64_t		 bytes;		/* read back */
 	uint64_t		 checked;
 	uint64_t		 resent;	/* --resend: queued again */
+	int			 resend;	/* --resend, and allowed */
 };
 
 /*
@@ -390,7 +391,7 @@ vr_record_batch(struct vr *v)
 	if ((st = catalog_prepare(v->cat, "UPDATE upload_jobs SET"
 	    " verified_at = ?1, verify_status = ?2 WHERE id = ?3")) == NULL)
 		return -1;
-	if (v->o->resend && (rs = catalog_prepare(v->cat, "UPDATE upload_jobs"
+	if (v->resend && (rs = catalog_prepare(v->cat, "UPDATE upload_jobs"
 	    " SET status = 'pending', attempts = 0, skipped = 0,"
 	    " done_at = NULL, remote_path = NULL, upload_id = NULL,"
 	    " part_size = NULL, tmp_path = NULL,"
@@ -616,8 +617,20 @@ verify_remote(struct sb_ctx *ctx, const struct vr_opts *o)
 		goto out;
 	if ((total = vr_count(v)) == -1)
 		goto out;
-	if (total > 0)
-		remote_emptied(v->r, "verify");	/* said; each is missing */
+	v->resend = o->resend;
+	if (total > 0 && remote_emptied(v->r, "verify") && v->resend &&
+	    v->r->ops->unmounted != NULL && v->r->ops->unmounted(v->r)) {
+		/*
+		 * Each file is missing; queued again, the next sync would
+		 * fill the mount point of a disk that is only unplugged.
+		 */
+		log_warnx("verify: remote %s: its folder is on the same "
+		    "filesystem as /, no disk mounted there: nothing is "
+		    "queued again. Plug the backup disk in; or, if that empty "
+		    "folder itself is the backup, put a file in it and run "
+		    "verify --resend again", v->r->name);
+		v->resend = 0;
+	}
 	v->start = vr_now();
 	stop_catch();
 	meter_start(&v->meter, o->progress == -1 ? isatty(STDERR_FILENO) &&

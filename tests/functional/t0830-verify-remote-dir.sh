@@ -131,14 +131,35 @@ rmdir "$W/disk"
 mv "$W/disk.away" "$W/disk"
 sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "mounted again"; }
 grep -q "^remote usb: 1 file: 1 uploaded" "$W/out" || { cat "$W/out"; sb_fail "mounted again: not sent"; }
-# A new disk: --resend queues everything, then sync fills it.
+# An empty folder on the filesystem of / is, as far as anyone can tell,
+# the mount point of a disk unplugged: --resend queues nothing again (the
+# next sync would fill the disk beneath it).
 rm -rf "$W/disk"
 mkdir "$W/disk"
+if [ "$(stat -c %d "$W/disk")" = "$(stat -c %d /)" ]; then
+	sbv --remote usb --resend && sb_fail "unplugged: verify rc 0"
+	grep -q "^shoebox: verify: remote usb: its folder is on the same filesystem as /, no disk mounted there: nothing is queued again" "$W/err" ||
+	    { cat "$W/err"; sb_fail "unplugged: not said"; }
+	grep -q "; 0 queued again for the next sync$" "$W/out" || { cat "$W/out"; sb_fail "unplugged: queued"; }
+	sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "unplugged: sync"; }
+	[ -z "$(ls -A "$W/disk")" ] || sb_fail "unplugged: written to: $(find "$W/disk")"
+fi
+# A new disk (a tmpfs mounted there; else a file put in the folder, as
+# the message says): --resend queues everything, then sync fills it.
+mounted=
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16m shoebox-t0830 "$W/disk" 2>/dev/null; then
+	mounted=1
+	cleanup_hooks="${cleanup_hooks:-} umount_disk"
+else
+	: >"$W/disk/.keep"
+fi
+umount_disk() { umount "$W/disk" 2>/dev/null; }
 sbv --remote usb --resend && sb_fail "a new disk: verify rc 0"
 grep -q "; 5 queued again for the next sync$" "$W/out" || { cat "$W/out"; sb_fail "a new disk: not queued"; }
 sb_sync >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "a new disk: sync"; }
 grep -q "^remote usb: 5 files: 5 uploaded" "$W/out" || { cat "$W/out"; sb_fail "a new disk: not all sent"; }
 sbv --remote usb --download || { cat "$W/out"; sb_fail "a new disk: not all intact"; }
+[ -z "$mounted" ] || umount "$W/disk"
 
 # usage
 sbv --resend && sb_fail "--resend without --remote accepted"
