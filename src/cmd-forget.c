@@ -23,6 +23,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -217,10 +218,55 @@ struct forget_files {
 };
 
 /*
+ * The folder ff->dir is not in the library: is the nearest folder above it
+ * that is there empty (not the library's top)? That is what a disk
+ * mounted inside the library (a year on a disk of its own) looks like
+ * unmounted: its mount point, empty, the folders that held the files gone
+ * with it. 1 with why saying so, else 0. Emptied on purpose, the folder
+ * is removed and forget runs again.
+ */
+static int
+forget_unmounted(struct forget_files *ff, char *why, size_t whylen)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 up[PATH_MAX], err[PATH_MAX + 128], *slash;
+	int		 fd, empty = 1;
+
+	strlcpy_sb(up, ff->dir, sizeof up);
+	for (;;) {
+		if ((slash = strrchr(up, '/')) == NULL)
+			return 0;	/* the library's top: not a disk */
+		*slash = '\0';
+		if ((fd = store_opendirs(ff->libfd, up, 0, "library folder",
+		    err, sizeof err)) != -1)
+			break;
+		if (errno != ENOENT)
+			return 0;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	if (empty)
+		snprintf(why, whylen, "folder %.200s is there, empty, and "
+		    "the folders below it that held this file are not: is a "
+		    "disk mounted there? (if it was emptied on purpose, remove "
+		    "that folder and run forget again)", log_path(up, err,
+		    sizeof err));
+	return empty;
+}
+
+/*
  * Is the catalogued file at rel gone from the library? 1 gone; 0 not, a
  * file is there; 2 something else is there (a link), or it cannot be told
- * (a folder on the way is a link, or cannot be read). why says which. A
- * folder on the way that is gone means the file is gone.
+ * (a folder on the way is a link, or cannot be read, or is an empty
+ * folder a disk may be meant to be mounted on: forget_unmounted). why
+ * says which. A folder on the way that is gone means the file is gone.
  */
 static int
 forget_gone(struct forget_files *ff, const char *rel, char *why,
@@ -239,7 +285,8 @@ forget_gone(struct forget_files *ff, const char *rel, char *why,
 		snprintf(ff->dir, sizeof ff->dir, "%.*s", (int)dlen, rel);
 		if ((ff->dirfd = store_opendirs(ff->libfd, ff->dir, 0,
 		    "library folder", why, whylen)) == -1)
-			return errno == ENOENT ? 1 : 2;
+			return errno != ENOENT || forget_unmounted(ff, why,
+			    whylen) ? 2 : 1;
 	}
 	if (fstatat(ff->dirfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT)

@@ -159,6 +159,25 @@ grep -q "forget: 12/31/twin.jpg: both 12/31/twin.jpg and 2003/12/31/twin.jpg are
 sb forget --missing
 expect_rc 1
 
+# A year on a disk of its own, unmounted: its mount point there, empty,
+# the folders below it not. Refused and said, nothing dropped; once that
+# empty folder is removed (emptied on purpose), they would go.
+y=$(q "SELECT substr(path, 1, 4) FROM files ORDER BY path DESC LIMIT 1")
+ny=$(q "SELECT count(*) FROM files WHERE path LIKE '$y/%'")
+[ "$ny" -gt 0 ] || fail "no files in $y"
+mv "$LIB/$y" "$T/disk$y"
+mkdir "$LIB/$y"
+sb forget --missing
+expect_rc 1
+grep -q "folder $y is there, empty, and the folders below it that held this file are not: is a disk mounted there?" \
+    "$T/err" || { cat "$T/err"; fail "an unmounted year: message"; }
+[ "$(q "SELECT count(*) FROM files WHERE path LIKE '$y/%'")" = "$ny" ] ||
+    fail "an unmounted year's files were forgotten"
+rmdir "$LIB/$y"
+sb forget --missing --dry-run
+grep -q "^would forget $y/" "$T/out" || { cat "$T/out" "$T/err"; fail "a year removed on purpose"; }
+mv "$T/disk$y" "$LIB/$y"
+
 # Every file gone: not the library as it should be; nothing forgotten.
 rm "$LIB/2003/09/25/IMG_0004.JPG"
 n=$(q "SELECT count(*) FROM files")
