@@ -448,9 +448,16 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 	path[dl] = '/';
 	memcpy(path + dl + 1, name, nl + 1);
 	if (fstatat(fr->fd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (!sc->quiet)
-			log_warn("%s", log_path(path, buf, sizeof buf));
-		sc->failed++;
+		/* Gone since its folder was read (moved, deleted): not seen. */
+		if (errno == ENOENT)
+			log_debug("%s: gone as its folder was read",
+			    log_path(path, buf, sizeof buf));
+		else {
+			if (!sc->quiet)
+				log_warn("%s", log_path(path, buf,
+				    sizeof buf));
+			sc->failed++;
+		}
 	} else if (scan_ignored_name(name, S_ISDIR(sb.st_mode))) {
 		log_debug("%s: a temporary or system name, left alone",
 		    log_path(path, buf, sizeof buf));

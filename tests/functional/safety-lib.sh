@@ -32,6 +32,7 @@ csb() {
 
 hsb() {
 	rc=0
+	sb_args="$* (hooked)"
 	LD_PRELOAD="$T/hook.so" SB_HOOK_LOG="$T/hook.log" \
 	    "$SHOEBOX" -c "$CFG" "$@" >"$T/out" 2>"$T/err" || rc=$?
 	if [ $rc -gt 2 ]; then

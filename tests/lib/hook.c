@@ -23,6 +23,8 @@
  *		batch is filed, catalogued or removed with --move
  *	read	read, pread, pread64, readv, preadv on an fd whose path
  *		contains SUBSTR (the middle of a copy)
+ *	stat	fstatat, fstatat64 whose path argument contains SUBSTR
+ *		(a walk's look at each name its folder listed)
  *	unlink	unlink, unlinkat whose path argument contains SUBSTR
  *	rename	rename, renameat, renameat2 whose old path contains SUBSTR
  *   SB_HOOK_NTH=N		fire at the Nth counted call (default 1)
@@ -443,6 +445,21 @@ preadv(int fd, const struct iovec *iov, int n, off_t off)
 	HOOKED("read", read_path(fd, buf, sizeof buf), ssize_t,
 	    REAL(ssize_t, "preadv", (int, const struct iovec *, int, off_t))(
 	    fd, iov, n, off));
+}
+
+int
+fstatat(int dirfd, const char *path, struct stat *sb, int flags)
+{
+	HOOKED("stat", path, int, REAL(int, "fstatat",
+	    (int, const char *, struct stat *, int))(dirfd, path, sb, flags));
+}
+
+int
+fstatat64(int dirfd, const char *path, struct stat64 *sb, int flags)
+{
+	HOOKED("stat", path, int, REAL(int, "fstatat64",
+	    (int, const char *, struct stat64 *, int))(dirfd, path, sb,
+	    flags));
 }
 
 int

@@ -1,0 +1,30 @@
+#!/bin/sh
+# A file deleted or moved away between the walk's listing of its folder
+# and its look at the name (another library's --move, a user tidying the
+# drop folder) is not there to import: the run goes on, nothing counts as
+# failed, exit 0. The same for verify's walk of the library.
+. "$TOP/tests/functional/safety-lib.sh"
+
+S=$T/drop
+mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$CARD/IMG_0002.JPG" "$S/"
+export SB_HOOK_ON=stat:IMG_0002.JPG SB_HOOK_CMD="rm '$S/IMG_0002.JPG'"
+hsb import --no-progress "$S"
+hook_fired
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q ", 0 failed" "$T/out" || fail "a file gone mid-walk counted failed"
+grep -q "IMG_0002" "$T/err" && fail "a file gone mid-walk said as an error"
+[ "$(lib_count "$CARD/IMG_0001.JPG")" = 1 ] || fail "the other file not filed"
+
+# verify: a library file deleted as the walk for untracked files reaches
+# it is missing, not also unreadable.
+p=$(libfiles | head -n 1)
+export SB_HOOK_ON=stat:"$(basename "$p")" SB_HOOK_CMD="rm '$LIB/$p'"
+hsb verify --no-progress
+hook_fired
+cat "$T/out" "$T/err"
+expect_rc 1
+grep -q "^missing" "$T/out" || fail "verify: the file gone is not missing"
+grep -q " 0 unreadable" "$T/out" || fail "verify: a file gone mid-walk counted unreadable"
+exit 0
