@@ -196,6 +196,12 @@ adopt_known(struct adopt *a, const struct scan_entry *e, const char *rel,
 				return A_ALREADY;
 			}
 		}
+		/* Gone since the walk: nothing to adopt. */
+		if (fd == -3) {
+			adopt_report(a, e, rel, A_SKIPPED, NULL, NULL, NULL,
+			    err);
+			return A_SKIPPED;
+		}
 		/* Changed since the walk, or still open for writing. */
 		if (fd == -2) {
 			adopt_say(a, rel, err);
@@ -265,8 +271,9 @@ adopt_file(struct adopt *a, const struct scan_entry *e,
 		return A_WAITING;
 	}
 	if ((fd = source_open(a->sc, e, &sb, err, sizeof err)) < 0) {
-		o = fd == -2 ? A_WAITING : A_FAILED;
-		adopt_say(a, rel, err);
+		o = fd == -2 ? A_WAITING : fd == -3 ? A_SKIPPED : A_FAILED;
+		if (o != A_SKIPPED)
+			adopt_say(a, rel, err);
 		adopt_report(a, e, rel, o, NULL, NULL, NULL, err);
 		free(rel);
 		return o;

@@ -114,8 +114,10 @@ import_seen(struct import *imp, const struct scan_entry *e,
 		return OUT_ALREADY;
 	}
 	if ((fd = source_open(imp->sc, e, &sb, err, sizeof err)) < 0) {
-		o = fd == -2 ? OUT_WAITING : OUT_FAILED;
-		say(imp, e->path, "%s", err);
+		o = fd == -2 ? OUT_WAITING : fd == -3 ? OUT_SKIPPED :
+		    OUT_FAILED;
+		if (o != OUT_SKIPPED)
+			say(imp, e->path, "%s", err);
 		report(imp, e->path, o, NULL, NULL, NULL, err);
 		return o;
 	}
@@ -157,8 +159,9 @@ infile_failed(struct import *imp, struct infile *f)
 
 /*
  * The file is not taken this run (f->err says why): o is OUT_WAITING
- * (changed or still written to: said now) or OUT_NOTTRIED (it does not
- * fit: said once at the end, library_full_say). Counted and reported.
+ * (changed or still written to: said now), OUT_SKIPPED (gone since the
+ * walk: said with -v) or OUT_NOTTRIED (it does not fit: said once at the
+ * end, library_full_say). Counted and reported.
  */
 static enum outcome
 infile_left(struct import *imp, struct infile *f, enum outcome o)
@@ -260,10 +263,11 @@ import_read(struct import *imp, struct infile *f)
 
 	if ((f->fd = source_open(imp->sc, f->e, &f->sb, f->err,
 	    sizeof f->err)) < 0) {
-		o = f->fd == -2 ? OUT_WAITING : OUT_FAILED;
+		o = f->fd == -2 ? OUT_WAITING : f->fd == -3 ? OUT_SKIPPED :
+		    OUT_FAILED;
 		f->fd = -1;
-		return o == OUT_WAITING ? infile_left(imp, f, o) :
-		    infile_failed(imp, f);
+		return o == OUT_FAILED ? infile_failed(imp, f) :
+		    infile_left(imp, f, o);
 	}
 	f->mnt = import_moves(imp, f->e) ? source_mount(f->fd) : 0;
 	store_ahead(imp->sc, f->e);	/* the card reads on meanwhile */

@@ -188,8 +188,9 @@ source_open_beneath(const struct scan *sc, const struct scan_entry *e,
  * Open the scanned file e for reading, without following links, and check
  * it is still the file scanned (device, inode, size, mtime). Returns the fd
  * with sb filled; -2 with err set for a file replaced or changed since the
- * scan (still arriving: not read, left for a later run); -1 with err set
- * when it cannot be opened, or is now a link (never followed).
+ * scan (still arriving: not read, left for a later run); -3 with err set
+ * for one gone since (not there to read); -1 with err set when it cannot
+ * be opened, or is now a link (never followed).
  */
 int
 source_open(const struct scan *sc, const struct scan_entry *e,
@@ -222,7 +223,12 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 		if (errno == ELOOP)
 			snprintf(err, errlen, "now a symbolic link; not "
 			    "followed, left as it is");
-		else
+		else if (errno == ENOENT) {
+			/* Moved or deleted since the walk saw it. */
+			snprintf(err, errlen, "gone since the walk saw it "
+			    "(moved or deleted)");
+			return -3;
+		} else
 			snprintf(err, errlen, "cannot open: %s",
 			    strerror(errno));
 		return -1;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # A file deleted or moved away between the walk's listing of its folder
-# and its look at the name (another library's --move, a user tidying the
-# drop folder) is not there to import: the run goes on, nothing counts as
-# failed, exit 0. The same for verify's walk of the library.
+# and its look at the name, or between the walk and its open (another
+# library's --move, a user tidying the drop folder), is not there to
+# import: the run goes on, nothing counts as failed, exit 0. The same for
+# verify's walk of the library.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -16,6 +17,18 @@ expect_rc 0
 grep -q ", 0 failed" "$T/out" || fail "a file gone mid-walk counted failed"
 grep -q "IMG_0002" "$T/err" && fail "a file gone mid-walk said as an error"
 [ "$(lib_count "$CARD/IMG_0001.JPG")" = 1 ] || fail "the other file not filed"
+
+# Gone between the walk and its open: skipped, named with -v.
+rm -rf "$S" "$LIB" && mkdir -p "$S"
+cp "$CARD/IMG_0001.JPG" "$CARD/IMG_0004.JPG" "$S/"
+export SB_HOOK_ON=open:IMG_0004.JPG SB_HOOK_CMD="rm '$S/IMG_0004.JPG'"
+hsb -v import --no-progress "$S"
+hook_fired
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q ", 1 skipped, 0 failed" "$T/out" || fail "a file gone before its open: not skipped"
+grep -q "IMG_0004.JPG.*gone since the walk saw it" "$T/out" "$T/err" ||
+    fail "a file gone before its open: not said with -v"
 
 # verify: a library file deleted as the walk for untracked files reaches
 # it is missing, not also unreadable.
