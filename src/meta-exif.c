@@ -413,6 +413,53 @@ jpeg_other_dates(struct meta *m, struct meta *other, size_t n)
 }
 
 /*
+ * The Exif of the JPEG at off (len bytes) inside s, as a Panasonic RW2
+ * keeps the camera's whole Exif in its JpgFromRaw: the segment headers
+ * are walked up to the first Exif APP1, which alone is read, never the
+ * image. Returns 0 if one was read into m, else -1.
+ */
+int
+meta_jpeg_exif(const struct sb_src *s, uint64_t off, uint64_t len,
+    struct meta *m)
+{
+	uint8_t		 hdr[4], *seg;
+	uint64_t	 p = 2;
+	size_t		 n;
+	int		 markers = 0, rc = -1;
+
+	if (off > s->size || len > s->size - off || len < 4 ||
+	    src_read(s, off, hdr, 2) == -1 || hdr[0] != 0xff ||
+	    hdr[1] != 0xd8)
+		return -1;
+	while (rc == -1 && markers++ < 256 && len - p >= 4) {
+		if (src_read(s, off + p, hdr, 4) == -1 || hdr[0] != 0xff)
+			break;
+		if (hdr[1] == 0xff) {	/* fill byte */
+			p++;
+			continue;
+		}
+		if (hdr[1] == 0xda || hdr[1] == 0xd9)	/* SOS, EOI */
+			break;
+		if (hdr[1] == 0x01 || (hdr[1] >= 0xd0 && hdr[1] <= 0xd7)) {
+			p += 2;
+			continue;
+		}
+		n = get16be(hdr + 2);
+		if (n < 2 || n - 2 > len - p - 4)
+			break;
+		if (hdr[1] == 0xe1 && n - 2 > 6) {
+			seg = xmalloc(n - 2);
+			if (src_read(s, off + p + 4, seg, n - 2) == 0 &&
+			    memcmp(seg, "Exif\0", 5) == 0)
+				rc = meta_exif_blob(seg, n - 2, m);
+			free(seg);
+		}
+		p += 2 + n;
+	}
+	return rc;
+}
+
+/*
  * JPEG: walk the marker segments up to the start of scan, reading only the
  * APP1 segments (Exif, XMP, Casio's QVCI) and APP13 (IPTC). Exif's capture
  * date comes first wherever its segment is; the others' are read into

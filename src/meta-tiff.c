@@ -2,7 +2,8 @@
  * meta-tiff.c: TIFF and the RAW formats built on it (CR2, NEF, ARW, DNG,
  * ORF, RW2, PEF, SRW ...). A bounded IFD walker: it reads the IFD entries
  * and the few values it needs through src_read(), never the image data, and
- * refuses loops, huge counts and offsets past the end. It also gathers what
+ * refuses loops, huge counts and offsets past the end; of an RW2's embedded
+ * JpgFromRaw it reads the Exif segment only. It also gathers what
  * identify.c needs to name the RAW type (struct tiff_info).
  */
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #define TIFF_MAX_SUBIFDS	8	/* SubIFDs of one IFD followed */
 #define TIFF_MAXXMP		(256 * 1024)	/* of an XMP packet read */
 
+#define TAG_JPGFROMRAW		0x002e	/* Panasonic RW2's, in IFD0 */
 #define TAG_COMPRESSION		0x0103
 #define TAG_PHOTOMETRIC		0x0106
 #define TAG_MAKE		0x010f
@@ -46,6 +48,8 @@ struct tiff {
 	int			 bad;	/* a corruption was reported */
 	char			 dto[32], dtd[32], dt[32], oto[16], otd[16];
 	uint32_t		 xmp_off, xmp_len;	/* IFD0's XMP packet */
+	uint32_t		 ifd0;			/* IFD0's offset */
+	uint32_t		 jfr_off, jfr_len;	/* RW2's JpgFromRaw */
 };
 
 /* A 16-bit value in the file's byte order. */
@@ -170,6 +174,50 @@ tiff_xmp(struct tiff *t, struct meta *m)
 		meta_xmp_date(x, len, m);
 	free(x);
 	return m->taken.has_wall || m->taken.has_utc ? 0 : -1;
+}
+
+/*
+ * m's capture time, unless it has one: the ExifIFD's DateTimeOriginal,
+ * then its DateTimeDigitized; then those of an RW2's JpgFromRaw, whose
+ * Exif is the camera's whole (ExifTool reads it as an embedded document,
+ * the RW2's own tags first); then IFD0's XMP and DateTime, the JPEG's
+ * DateTime last. The JPEG's make and model fill in what IFD0 lacks.
+ */
+static void
+tiff_dates(struct tiff *t, struct meta *m)
+{
+	struct meta	*jm = NULL;
+	int		 dated;
+
+	dated = m->taken.has_wall || m->taken.has_utc ||
+	    meta_take_date(m, t->dto, sizeof t->dto, t->oto, "exif") == 0 ||
+	    meta_take_date(m, t->dtd, sizeof t->dtd, t->otd,
+	    "exif-digitized") == 0;
+	if (t->jfr_len != 0 && (!dated || m->make[0] == '\0' ||
+	    m->model[0] == '\0') && t->jfr_off <= t->size &&
+	    t->jfr_len <= t->size - t->jfr_off) {
+		jm = xcalloc(1, sizeof *jm);
+		meta_jpeg_exif(t->s, t->base + t->jfr_off, t->jfr_len, jm);
+		if (m->make[0] == '\0')
+			strlcpy_sb(m->make, jm->make, sizeof m->make);
+		if (m->model[0] == '\0')
+			strlcpy_sb(m->model, jm->model, sizeof m->model);
+	}
+	if (dated)
+		goto out;
+	if (jm != NULL && !meta_date_weak(jm)) {
+		m->taken = jm->taken;
+		strlcpy_sb(m->date_source, jm->date_source,
+		    sizeof m->date_source);
+	} else if (tiff_xmp(t, m) == -1 && meta_take_date(m, t->dt,
+	    sizeof t->dt, NULL, "exif-datetime") == -1 && jm != NULL &&
+	    (jm->taken.has_wall || jm->taken.has_utc)) {
+		m->taken = jm->taken;
+		strlcpy_sb(m->date_source, jm->date_source,
+		    sizeof m->date_source);
+	}
+out:
+	free(jm);
 }
 
 /* True (and remembered) the first time IFD offset off is seen. */
@@ -299,6 +347,15 @@ tiff_ifd(struct tiff *t, uint32_t off, int depth, const char *what,
 				t->xmp_len = tiff_get32(t, e + 4);
 			}
 			break;
+		case TAG_JPGFROMRAW:
+			if (off == t->ifd0 && depth == 0 &&
+			    t->ti->magic == 0x55 && t->jfr_len == 0 &&
+			    tiff_get16(t, e + 2) == 7 &&
+			    tiff_get32(t, e + 4) > 4) {
+				t->jfr_off = tiff_get32(t, e + 8);
+				t->jfr_len = tiff_get32(t, e + 4);
+			}
+			break;
 		case TAG_DATETIME_ORIGINAL:
 			tiff_text(t, e, t->dto, sizeof t->dto);
 			break;
@@ -419,6 +476,7 @@ meta_tiff(const struct sb_src *s, uint64_t base, struct meta *m,
 		rc = -1;
 		goto out;
 	}
+	t->ifd0 = off;
 	if (tiff_ifd(t, off, 0, "IFD0", &next) == -1) {
 		rc = -1;
 		goto out;
@@ -435,11 +493,7 @@ meta_tiff(const struct sb_src *s, uint64_t base, struct meta *m,
 		strlcpy_sb(m->make, ti->make, sizeof m->make);
 	if (m->model[0] == '\0')
 		strlcpy_sb(m->model, ti->model, sizeof m->model);
-	if (!m->taken.has_wall && !m->taken.has_utc &&
-	    meta_take_date(m, t->dto, sizeof t->dto, t->oto, "exif") == -1 &&
-	    meta_take_date(m, t->dtd, sizeof t->dtd, t->otd,
-	    "exif-digitized") == -1 && tiff_xmp(t, m) == -1)
-		meta_take_date(m, t->dt, sizeof t->dt, NULL, "exif-datetime");
+	tiff_dates(t, m);
 out:
 	free(t);
 	return rc;

@@ -1,8 +1,8 @@
 /*
  * test-tiff.c: the TIFF walker (meta-tiff.c) on small TIFFs built in
  * memory: both byte orders, the date priority, DNGVersion, ORF/RW2 magics,
- * an embedded TIFF, and corrupt files (loops, offsets past the end, huge
- * counts).
+ * an RW2's JpgFromRaw, an embedded TIFF, and corrupt files (loops, offsets
+ * past the end, huge counts).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -215,6 +215,111 @@ test_orf_rw2_cr2_magics(void **state)
 	assert_string_equal(m.date_source, "exif");
 }
 
+/*
+ * A JPEG of len bytes in jpg: an Exif APP1 whose IFD0 holds Make "Panasonic"
+ * and Model "DMC-GH5", its ExifIFD DateTimeOriginal date with an
+ * OffsetTimeOriginal of +09:00, then a start of scan. Returns its length.
+ */
+static size_t
+rw2_jpeg(uint8_t *jpg, size_t len, const char *date)
+{
+	static const char	 make[] = "Panasonic", model[] = "DMC-GH5";
+	static const char	 oto[] = "+09:00";
+	static const uint32_t	 exifoff = 100;
+	struct tb_entry	 e0[] = {
+		{ 0x010f, 2, sizeof make, make },
+		{ 0x0110, 2, sizeof model, model },
+		{ 0x8769, 4, 1, &exifoff },
+	};
+	struct tb_entry	 ex[] = {
+		{ 0x9003, 2, 20, date },
+		{ 0x9011, 2, sizeof oto, oto },
+	};
+	struct tb	 t;
+	size_t		 n;
+
+	tb_header(&t, 0, 42);
+	tb_ifd(&t, 8, e0, 3, 0);
+	t.n = exifoff;
+	tb_ifd(&t, exifoff, ex, 2, 0);
+	n = 2 + 4 + 6 + t.n + 4;
+	assert_true(n + 2 <= len);
+	memcpy(jpg, "\xff\xd8\xff\xe1", 4);
+	jpg[4] = (uint8_t)((n - 4) >> 8);
+	jpg[5] = (uint8_t)((n - 4) & 0xff);
+	memcpy(jpg + 6, "Exif\0\0", 6);
+	memcpy(jpg + 12, t.b, t.n);
+	memcpy(jpg + 12 + t.n, "\xff\xda\0\2", 4);
+	memcpy(jpg + n, "\xff\xd9", 2);
+	return n + 2;
+}
+
+/*
+ * A Panasonic RW2 (and Leica RWL) keeps the camera's Exif in the JPEG of
+ * IFD0's tag 0x2e, JpgFromRaw, which ExifTool reads; IFD0's own tags win.
+ */
+static void
+test_rw2_jpgfromraw(void **state)
+{
+	static const char	 jdate[] = "2019:12:31 23:59:58";
+	uint8_t		 jpg[512];
+	size_t		 jl = rw2_jpeg(jpg, sizeof jpg, jdate);
+	struct tb_entry	 e[] = {
+		{ 0x002e, 7, (uint32_t)jl, jpg },
+		{ 0x0132, 2, sizeof DT, DT },
+		{ 0x010f, 2, sizeof MAKE, MAKE },
+	};
+	struct tb_entry	 ex[] = { { 0x9003, 2, sizeof DTO, DTO } };
+	struct tb		t;
+	struct meta		m;
+	struct tiff_info	ti;
+
+	(void)state;
+	/* The JPEG's DateTimeOriginal and zone, its make and model. */
+	tb_tiff(&t, 0, 0x55, e, 1, NULL, 0);
+	assert_int_equal(run(&t, 0, &m, &ti), 0);
+	assert_string_equal(m.date_source, "exif");
+	assert_int_equal(m.taken.year, 2019);
+	assert_int_equal(m.taken.sec, 58);
+	assert_true(m.taken.has_offset);
+	assert_int_equal(m.taken.offset_min, 540);
+	assert_string_equal(m.make, "Panasonic");
+	assert_string_equal(m.model, "DMC-GH5");
+
+	/* Before IFD0's DateTime, a change time; IFD0's make is kept. */
+	tb_tiff(&t, 1, 0x55, e, 3, NULL, 0);
+	assert_int_equal(run(&t, 0, &m, &ti), 0);
+	assert_string_equal(m.date_source, "exif");
+	assert_int_equal(m.taken.year, 2019);
+	assert_string_equal(m.make, MAKE);
+	assert_string_equal(m.model, "DMC-GH5");
+
+	/* IFD0's own ExifIFD DateTimeOriginal wins. */
+	tb_tiff(&t, 0, 0x55, e, 3, ex, 1);
+	assert_int_equal(run(&t, 0, &m, &ti), 0);
+	assert_string_equal(m.date_source, "exif");
+	assert_int_equal(m.taken.year, 2004);
+	assert_false(m.taken.has_offset);
+
+	/* Tag 0x2e means nothing in a plain TIFF. */
+	tb_tiff(&t, 0, 42, e, 2, NULL, 0);
+	assert_int_equal(run(&t, 0, &m, &ti), 0);
+	assert_string_equal(m.date_source, "exif-datetime");
+	assert_int_equal(m.taken.year, 2004);
+
+	/* A JPEG cut short, or running past the end: no date, no harm. */
+	tb_tiff(&t, 0, 0x55, e, 1, NULL, 0);
+	t.n -= jl / 2;
+	assert_int_equal(run(&t, 0, &m, &ti), 0);
+	assert_false(m.taken.has_wall);
+	assert_string_equal(m.make, "");
+	e[0].count = 40;		/* the APP1 overruns the JPEG */
+	tb_tiff(&t, 0, 0x55, e, 1, NULL, 0);
+	assert_int_equal(run(&t, 0, &m, &ti), 0);
+	assert_false(m.taken.has_wall);
+	assert_string_equal(m.make, "");
+}
+
 static void
 test_embedded_at_base(void **state)
 {
@@ -341,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_raw_evidence),
 		cmocka_unit_test(test_subifd_evidence),
 		cmocka_unit_test(test_orf_rw2_cr2_magics),
+		cmocka_unit_test(test_rw2_jpgfromraw),
 		cmocka_unit_test(test_embedded_at_base),
 		cmocka_unit_test(test_ifd0_past_eof),
 		cmocka_unit_test(test_huge_count),
