@@ -117,6 +117,33 @@ digits(const char **p, const char *end, int n, int *v)
 	return 0;
 }
 
+/*
+ * Read a two-digit field at *p (bounded by end) into *v: its first digit
+ * may be a space, as some cameras pad an hour ("2019:08:24  9:12:33") and
+ * HP's scanners a second.
+ */
+static int
+digits2(const char **p, const char *end, int *v)
+{
+	char	b[2];
+
+	if (end - *p < 2)
+		return -1;
+	b[0] = (*p)[0] == ' ' ? '0' : (*p)[0];
+	b[1] = (*p)[1];
+	if ((*v = date_digits(b, 2)) == -1)
+		return -1;
+	*p += 2;
+	return 0;
+}
+
+/* True for a separator of a date's fields: EXIF's, ISO's, or another's. */
+static int
+date_sep(char c)
+{
+	return c == ':' || c == '-' || c == '/' || c == '.';
+}
+
 /* Parse "+HH:MM", "-HHMM", "+HH" or "Z" into minutes east of UTC. */
 int
 date_parse_offset(const char *s, size_t n, int *min)
@@ -161,8 +188,12 @@ date_zone(struct sb_time *t, int off)
 /*
  * Parse a camera date: "YYYY:MM:DD HH:MM:SS" as EXIF writes it, or with '-'
  * and 'T' as ISO 8601 does, optionally with fractional seconds and a zone
- * ("Z", "+02:00"). Trailing junk after the seconds is ignored, as ExifTool
- * does. Returns 0 and fills t, or -1 for blank, zero and impossible dates.
+ * ("Z", "+02:00"). As ExifTool does, the date's fields may be separated
+ * by '/' or '.' too (Rollei's, ImpressCam's), the time follow the date
+ * after a ':' (Polaroid's, Sanyo's), a field be padded with a space
+ * instead of a zero ("2019:08:24  9:12:33"), and trailing junk after the
+ * seconds is ignored. Returns 0 and fills t, or -1 for blank, zero and
+ * impossible dates.
  */
 int
 date_parse_exif(const char *s, size_t n, struct sb_time *t)
@@ -175,24 +206,22 @@ date_parse_exif(const char *s, size_t n, struct sb_time *t)
 		end = s + n;
 	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (digits(&p, end, 4, &y) == -1 || p >= end ||
-	    (*p != ':' && *p != '-'))
+	if (digits(&p, end, 4, &y) == -1 || p >= end || !date_sep(*p))
 		return -1;
 	p++;
-	if (digits(&p, end, 2, &mo) == -1 || p >= end ||
-	    (*p != ':' && *p != '-'))
+	if (digits2(&p, end, &mo) == -1 || p >= end || !date_sep(*p))
 		return -1;
 	p++;
-	if (digits(&p, end, 2, &d) == -1)
+	if (digits2(&p, end, &d) == -1)
 		return -1;
-	if (p < end && (*p == ' ' || *p == 'T')) {
+	if (p < end && (*p == ' ' || *p == 'T' || *p == ':')) {
 		p++;
-		if (digits(&p, end, 2, &h) == -1 || p >= end || *p++ != ':' ||
-		    digits(&p, end, 2, &mi) == -1)
+		if (digits2(&p, end, &h) == -1 || p >= end || *p++ != ':' ||
+		    digits2(&p, end, &mi) == -1)
 			return -1;
 		if (p < end && *p == ':') {
 			p++;
-			if (digits(&p, end, 2, &sec) == -1)
+			if (digits2(&p, end, &sec) == -1)
 				return -1;
 		}
 	}

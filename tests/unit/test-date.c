@@ -56,6 +56,27 @@ test_exif_dates(void **state)
 	/* a date with no time */
 	assert_int_equal(parse("2005:09:29", &t), 0);
 	assert_int_equal(t.hour, 0);
+
+	/* other cameras' separators and padding, as ExifTool reads them */
+	assert_int_equal(parse("2019/08/24 12:12:33", &t), 0);
+	assert_int_equal(t.year, 2019);
+	assert_int_equal(t.mon, 8);
+	assert_int_equal(t.day, 24);
+	assert_int_equal(t.hour, 12);
+	assert_int_equal(parse("2019.08.24 12:12:33", &t), 0);
+	assert_int_equal(t.day, 24);
+	assert_int_equal(t.sec, 33);
+	assert_int_equal(parse("2019:08:24  9:12:33", &t), 0);
+	assert_int_equal(t.hour, 9);
+	assert_int_equal(t.min, 12);
+	assert_int_equal(parse("2004:03:30 10:43: 6", &t), 0);
+	assert_int_equal(t.sec, 6);
+	assert_int_equal(parse("2019: 8: 4 09:12:33", &t), 0);
+	assert_int_equal(t.mon, 8);
+	assert_int_equal(t.day, 4);
+	assert_int_equal(parse("2019:08:24:09:12:33", &t), 0);
+	assert_int_equal(t.hour, 9);
+	assert_int_equal(t.sec, 33);
 }
 
 static void
@@ -67,6 +88,12 @@ test_no_dates(void **state)
 	assert_int_equal(parse("0000:00:00 00:00:00", &t), -1);
 	assert_int_equal(parse("", &t), -1);
 	assert_int_equal(parse("    :  :     :  :  ", &t), -1);
+	assert_int_equal(parse("    /  /     :  :  ", &t), -1);
+	assert_int_equal(parse("0000/00/00 00:00:00", &t), -1);
+	assert_int_equal(parse("0000.00.00  0:00:00", &t), -1);
+	assert_int_equal(parse("2019/  /24 12:12:33", &t), -1);
+	assert_int_equal(parse("2019:08:24    :  :  ", &t), -1);
+	assert_int_equal(parse("2019|08|24 12:12:33", &t), -1);
 	assert_int_equal(parse("2021:13:01 00:00:00", &t), -1);
 	assert_int_equal(parse("2021:02:29 00:00:00", &t), -1);
 	assert_int_equal(parse("2020:02:29 00:00:00", &t), 0);
