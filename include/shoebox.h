@@ -417,6 +417,7 @@ struct json_object *meta_json(const char *path, const struct meta *m);
 
 /* meta-exif.c: libexif on JPEG APP1 and any embedded TIFF/Exif block */
 int		 meta_jpeg(const struct sb_src *, struct meta *);
+size_t		 exif_header_len(const uint8_t *, size_t);
 int		 meta_exif_blob(const uint8_t *, size_t, struct meta *);
 int		 meta_jpeg_exif(const struct sb_src *, uint64_t, uint64_t,
 		    struct meta *);

@@ -183,8 +183,26 @@ arena_exif_done(ExifData *ed)
 }
 
 /*
+ * The length of the Exif header that starts the len bytes at p (an APP1
+ * segment's): "Exif\0\0", or "Exif\0" and any byte, as some Kodak cameras
+ * write it, after at most 4 bytes of garbage, as ExifTool takes it. 0 if
+ * p holds no Exif header.
+ */
+size_t
+exif_header_len(const uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i <= 4 && i + 6 <= len; i++)
+		if (memcmp(p + i, "Exif\0", 5) == 0)
+			return i + 6;
+	return 0;
+}
+
+/*
  * Read an Exif block: a TIFF header and IFDs, with or without the leading
- * "Exif\0\0". Returns 0 (even when it holds no date), -1 if unreadable.
+ * Exif header (exif_header_len). Returns 0 (even when it holds no date),
+ * -1 if unreadable.
  */
 int
 meta_exif_blob(const uint8_t *buf, size_t len, struct meta *m)
@@ -192,18 +210,20 @@ meta_exif_blob(const uint8_t *buf, size_t len, struct meta *m)
 	ExifData	*ed;
 	uint8_t		*tmp = NULL;
 	const uint8_t	*data = buf;
-	size_t		 dlen = len;
+	size_t		 dlen = len, h;
 
 	if (len < 8)
 		return -1;
 	if (memcmp(buf, "Exif\0\0", 6) != 0) {
-		if (len > 0xffffff00)
+		/* libexif takes "Exif\0\0" and a TIFF header alone. */
+		h = exif_header_len(buf, len);
+		if (len - h > 0xffffff00 || len - h < 8)
 			return -1;
-		tmp = xmalloc(len + 6);
+		tmp = xmalloc(len - h + 6);
 		memcpy(tmp, "Exif\0\0", 6);
-		memcpy(tmp + 6, buf, len);
+		memcpy(tmp + 6, buf + h, len - h);
 		data = tmp;
-		dlen = len + 6;
+		dlen = len - h + 6;
 	}
 	ed = arena_exif_data();
 	exif_data_unset_option(ed, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
@@ -450,7 +470,7 @@ meta_jpeg_exif(const struct sb_src *s, uint64_t off, uint64_t len,
 		if (hdr[1] == 0xe1 && n - 2 > 6) {
 			seg = xmalloc(n - 2);
 			if (src_read(s, off + p + 4, seg, n - 2) == 0 &&
-			    memcmp(seg, "Exif\0", 5) == 0)
+			    exif_header_len(seg, n - 2) != 0)
 				rc = meta_exif_blob(seg, n - 2, m);
 			free(seg);
 		}
@@ -476,7 +496,7 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 	struct sb_time	 t;
 	uint8_t		 hdr[4], *seg = NULL;
 	uint64_t	 off = 2;
-	size_t		 len;
+	size_t		 len, h;
 	int		 markers = 0, exif_done = 0, rc = 0;
 
 	if (src_read(s, 0, hdr, 2) == -1 || hdr[0] != 0xff || hdr[1] != 0xd8) {
@@ -534,9 +554,10 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 				rc = -1;
 				break;
 			}
-			if (!exif_done && memcmp(seg, "Exif\0", 5) == 0) {
+			if (!exif_done &&
+			    (h = exif_header_len(seg, len - 2)) != 0) {
 				exif_done = 1;
-				if (len - 2 > 6 && meta_exif_blob(seg, len - 2,
+				if (len - 2 > h && meta_exif_blob(seg, len - 2,
 				    m) == -1)
 					meta_set_error(m, "unreadable EXIF");
 			} else if (len - 2 > sizeof xmpsig &&
