@@ -2,11 +2,12 @@
  * meta-bmff.c: ISO base media files and QuickTime (MP4, MOV, 3GP, M4V,
  * HEIC/HEIF, AVIF, CR3, JPEG XL's container). Walks box headers only,
  * skipping mdat and other payloads by their sizes, and reads the few small
- * boxes that carry dates: moov/mvhd and mdhd (seconds since 1904, UTC),
- * QuickTime keys/ilst (com.apple.quicktime.creationdate with its offset),
- * udta text atoms (©day, ©mak, ©mod), a HEIF 'Exif' item (or an XMP 'mime'
- * item) found through iinf/iloc, Canon's CMT1/CMT2 TIFF blocks in CR3, and
- * JPEG XL's Exif box.
+ * boxes that carry dates: moov/mvhd and mdhd (seconds since 1904, UTC, or
+ * since 1970 as some writers count: bmff_unix), QuickTime keys/ilst
+ * (com.apple.quicktime.creationdate with its offset), udta text atoms
+ * (©day, ©mak, ©mod), a HEIF 'Exif' item (or an XMP 'mime' item) found
+ * through iinf/iloc, Canon's CMT1/CMT2 TIFF blocks in CR3, and JPEG XL's
+ * Exif box.
  *
  * Priority of dates: QuickTime keys creationdate, then Exif, then ©day,
  * then mvhd, then the first mdhd.
@@ -246,6 +247,17 @@ bmff_header_time(const struct sb_src *s, const struct bmff_box *bx,
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * A QuickTime time, seconds since 1904, as seconds since 1970. Some
+ * writers count from 1970 instead: as ExifTool does, a time before 1970
+ * in 1904's count is taken for one of theirs.
+ */
+static int64_t
+bmff_unix(int64_t t)
+{
+	return t < BMFF_EPOCH ? t : t - BMFF_EPOCH;
 }
 
 /* Which date, make or model a key or item name means. */
@@ -856,10 +868,10 @@ bmff_candidates(struct bmff *b, struct meta *m)
 	if (b->have_day)
 		meta_candidate(m, "quicktime-day", &b->day);
 	memset(&t, 0, sizeof t);
-	if (b->have_mvhd && date_set_utc(&t, b->mvhd - BMFF_EPOCH) == 0)
+	if (b->have_mvhd && date_set_utc(&t, bmff_unix(b->mvhd)) == 0)
 		meta_candidate(m, "quicktime", &t);
 	memset(&t, 0, sizeof t);
-	if (b->have_mdhd && date_set_utc(&t, b->mdhd - BMFF_EPOCH) == 0)
+	if (b->have_mdhd && date_set_utc(&t, bmff_unix(b->mdhd)) == 0)
 		meta_candidate(m, "quicktime-mdhd", &t);
 }
 
@@ -906,10 +918,10 @@ meta_bmff(const struct sb_src *s, struct meta *m)
 		strlcpy_sb(m->date_source, "quicktime-day",
 		    sizeof m->date_source);
 	} else if (b->have_mvhd &&
-	    date_set_utc(&m->taken, b->mvhd - BMFF_EPOCH) == 0)
+	    date_set_utc(&m->taken, bmff_unix(b->mvhd)) == 0)
 		strlcpy_sb(m->date_source, "quicktime", sizeof m->date_source);
 	else if (b->have_mdhd &&
-	    date_set_utc(&m->taken, b->mdhd - BMFF_EPOCH) == 0)
+	    date_set_utc(&m->taken, bmff_unix(b->mdhd)) == 0)
 		strlcpy_sb(m->date_source, "quicktime-mdhd",
 		    sizeof m->date_source);
 	else

@@ -330,15 +330,86 @@ test_bmff_zero_mdhd(void **state)
 	assert_utc(&m, "2016-02-29T12:00:00Z", "quicktime-mdhd");
 	free(b.p);
 
-	/* Only a zero mvhd, or one counted from 1970: no date at all. */
+	/* Only a zero mvhd: no date at all. */
 	memset(&b, 0, sizeof b);
 	mp4_head(&b, "isom");
 	moov = box(&b, "moov");
-	mvhd(&b, 0, 1500000000);
+	mvhd(&b, 0, 0);
 	box_end(&b, moov);
 	assert_int_equal(run(meta_bmff, &b, &m), 0);
 	assert_false(m.taken.has_utc || m.taken.has_wall);
 	assert_string_equal(m.date_source, "");
+	free(b.p);
+}
+
+/*
+ * Times counted from 1970, not 1904, as some writers count them: ExifTool
+ * takes a time before 1970 in 1904's count for one (QuickTime.pm).
+ */
+static void
+test_bmff_unix_epoch(void **state)
+{
+	struct buf	b = { 0 };
+	struct meta	m;
+	size_t		moov, trak, mdia, at;
+
+	(void)state;
+	mp4_head(&b, "isom");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, 1625423415ULL);		/* 2021-07-04T18:30:15Z */
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_utc(&m, "2021-07-04T18:30:15Z", "quicktime");
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	mp4_head(&b, "qt  ");
+	moov = box(&b, "moov");
+	mvhd(&b, 1, 1577836798ULL);		/* 2019-12-31T23:59:58Z */
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_utc(&m, "2019-12-31T23:59:58Z", "quicktime");
+	free(b.p);
+
+	/* mdhd alike, under a zero mvhd. */
+	memset(&b, 0, sizeof b);
+	mp4_head(&b, "3gp4");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, 0);
+	trak = box(&b, "trak");
+	mdia = box(&b, "mdia");
+	at = box(&b, "mdhd");
+	put32be(&b, 0);
+	put32be(&b, 1456747200);		/* 2016-02-29T12:00:00Z */
+	put32be(&b, 0);
+	put32be(&b, 1000);
+	put32be(&b, 1000);
+	box_end(&b, at);
+	box_end(&b, mdia);
+	box_end(&b, trak);
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_utc(&m, "2016-02-29T12:00:00Z", "quicktime-mdhd");
+	free(b.p);
+
+	/* The last second before 1970 in 1904's count is 1970's, as for
+	 * ExifTool; 1970 itself in 1904's is no date. */
+	memset(&b, 0, sizeof b);
+	mp4_head(&b, "isom");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, EPOCH1904 - 1);
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_utc(&m, "2036-01-01T23:59:59Z", "quicktime");
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	mp4_head(&b, "isom");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, EPOCH1904);
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_false(m.taken.has_utc || m.taken.has_wall);
 	free(b.p);
 }
 
@@ -2042,6 +2113,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bmff_mvhd),
 		cmocka_unit_test(test_bmff_zero_mdhd),
+		cmocka_unit_test(test_bmff_unix_epoch),
 		cmocka_unit_test(test_bmff_keys),
 		cmocka_unit_test(test_bmff_udta),
 		cmocka_unit_test(test_bmff_heif),
