@@ -199,6 +199,37 @@ test_bmff(void **state)
 	    12), 64, "x"), "image/jxl");
 }
 
+/*
+ * QuickTime with a filler atom first (free, skip, wide, junk), as ExifTool's
+ * MOV test takes it: then moov, mdat, ftyp or another filler; the letters
+ * alone are not enough.
+ */
+static void
+test_quicktime_filler(void **state)
+{
+	static const char ok[][25] = {
+		"\0\0\0\x10" "free" "\0\0\0\0\0\0\0\0" "\0\0\0\x08" "moov",
+		"\0\0\0\x08" "skip" "\0\0\0\x08" "wide" "\0\0\0\x08" "mdat",
+		"\0\0\0\x0c" "junk" "\0\0\0\0" "\0\0\0\x14" "ftypqt  ",
+		"\0\0\0\x08" "wide" "\0\0\0\x08" "mdat",
+		"\0\0\0\x08" "wide" "\0\0\0\x08" "moov",
+	};
+	static const char no[][25] = {
+		"\0\0\0\x10" "free" "\0\0\0\0\0\0\0\0" "\0\0\0\x08" "abcd",
+		"\0\0\0\x04" "free" "moovmoovmoovmoov",
+		"\0\0\x10\0" "skip" "\0\0\0\x08" "moov",
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		assert_string_equal(mime_of(at(64, 0, ok[i], 24), 64,
+		    "x.mov"), "video/quicktime");
+	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_string_not_equal(mime_of(at(64, 0, no[i], 24), 64,
+		    "x.mov"), "video/quicktime");
+}
+
 static void
 test_video(void **state)
 {
@@ -370,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_cr2),
 		cmocka_unit_test(test_classic_raws),
 		cmocka_unit_test(test_bmff),
+		cmocka_unit_test(test_quicktime_filler),
 		cmocka_unit_test(test_video),
 		cmocka_unit_test(test_bytes_win),
 		cmocka_unit_test(test_jpeg),
