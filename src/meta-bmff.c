@@ -4,13 +4,14 @@
  * skipping mdat and other payloads by their sizes, and reads the few small
  * boxes that carry dates: moov/mvhd and mdhd (seconds since 1904, UTC, or
  * since 1970 as some writers count: bmff_unix), QuickTime keys/ilst
- * (com.apple.quicktime.creationdate with its offset), udta text atoms
- * (©day, ©mak, ©mod), a HEIF 'Exif' item (or an XMP 'mime' item) found
+ * (com.apple.quicktime.creationdate with its offset), udta atoms (date,
+ * ©day, ©mak, ©mod), a HEIF 'Exif' item (or an XMP 'mime' item) found
  * through iinf/iloc, Canon's CMT1/CMT2 TIFF blocks in CR3, and JPEG XL's
  * Exif box.
  *
- * Priority of dates: QuickTime keys creationdate, then Exif, then ©day,
- * then mvhd, then the first mdhd.
+ * Priority of dates: QuickTime keys creationdate, then Exif, then udta's
+ * date (ExifTool's DateTimeOriginal), then ©day, then mvhd, then the first
+ * mdhd.
  *
  * Longer than our ~800 lines on purpose: one bounded walker over one
  * container family, its box handlers beside the walk that calls them, as
@@ -51,6 +52,7 @@
 #define T_UUID	FOURCC('u', 'u', 'i', 'd')
 #define T_CMT1	FOURCC('C', 'M', 'T', '1')
 #define T_CMT2	FOURCC('C', 'M', 'T', '2')
+#define T_DATE	FOURCC('d', 'a', 't', 'e')
 #define T_DAY	FOURCC(0xa9, 'd', 'a', 'y')
 #define T_MAK	FOURCC(0xa9, 'm', 'a', 'k')
 #define T_MOD	FOURCC(0xa9, 'm', 'o', 'd')
@@ -62,7 +64,8 @@ enum bmff_key {
 	KEY_DATE,	/* com.apple.quicktime.creationdate */
 	KEY_MAKE,
 	KEY_MODEL,
-	KEY_DAY		/* ©day in an iTunes-style ilst */
+	KEY_DAY,	/* ©day in an iTunes-style ilst */
+	KEY_UDTA_DATE	/* udta's 'date' */
 };
 
 struct bmff_box {
@@ -87,7 +90,8 @@ struct bmff {
 	struct bmff_meta *cur;		/* meta box being walked */
 
 	int		 have_keydate, have_day, have_mvhd, have_mdhd;
-	struct sb_time	 keydate, day;
+	int		 have_udate;
+	struct sb_time	 keydate, day, udate;
 	int64_t		 mvhd, mdhd;	/* seconds since 1904 */
 	char		 make[64], model[64];	/* QuickTime's own */
 	struct meta	 ex;		/* what Exif blocks said */
@@ -302,6 +306,13 @@ bmff_value(struct bmff *b, enum bmff_key kind, const uint8_t *v, size_t n)
 			b->have_day = 1;
 		}
 		break;
+	case KEY_UDTA_DATE:
+		if (!b->have_udate &&
+		    date_parse_iso((const char *)v, n, &t) == 0) {
+			b->udate = t;
+			b->have_udate = 1;
+		}
+		break;
 	case KEY_MAKE:
 		if (b->make[0] == '\0')
 			meta_set_text(b->make, sizeof b->make, v, n);
@@ -340,6 +351,24 @@ bmff_text_atom(struct bmff *b, const struct sb_src *s,
 			len = n - 4;
 		bmff_value(b, kind, p + 4, len);
 	}
+}
+
+/*
+ * udta's 'date' atom, ExifTool's DateTimeOriginal: ISO 8601 with the zone
+ * ("2020-01-01T08:59:58+0900"), stored bare; one written as a QuickTime
+ * string or an iTunes 'data' box is read as the other text atoms are.
+ */
+static void
+bmff_date_atom(struct bmff *b, const struct sb_src *s,
+    const struct bmff_box *bx)
+{
+	uint8_t	p[64];
+	size_t	n = bmff_peek(s, bx, p, sizeof p);
+
+	if (n >= 10 && p[0] >= '0' && p[0] <= '9')
+		bmff_value(b, KEY_UDTA_DATE, p, n);
+	else
+		bmff_text_atom(b, s, bx, KEY_UDTA_DATE);
 }
 
 /*
@@ -747,6 +776,10 @@ bmff_visit(struct bmff *b, const struct sb_src *s, const struct bmff_box *bx,
 		if (pt == T_UDTA)
 			bmff_text_atom(b, s, bx, KEY_DAY);
 		break;
+	case T_DATE:
+		if (pt == T_UDTA)
+			bmff_date_atom(b, s, bx);
+		break;
 	case T_MAK:
 		if (pt == T_UDTA)
 			bmff_text_atom(b, s, bx, KEY_MAKE);
@@ -865,6 +898,8 @@ bmff_candidates(struct bmff *b, struct meta *m)
 	if (b->have_keydate)
 		meta_candidate(m, "quicktime-keys", &b->keydate);
 	meta_candidate(m, b->ex.date_source, &b->ex.taken);
+	if (b->have_udate)
+		meta_candidate(m, "quicktime-date", &b->udate);
 	if (b->have_day)
 		meta_candidate(m, "quicktime-day", &b->day);
 	memset(&t, 0, sizeof t);
@@ -912,6 +947,10 @@ meta_bmff(const struct sb_src *s, struct meta *m)
 	} else if (b->ex.taken.has_wall || b->ex.taken.has_utc) {
 		m->taken = b->ex.taken;
 		strlcpy_sb(m->date_source, b->ex.date_source,
+		    sizeof m->date_source);
+	} else if (b->have_udate) {
+		m->taken = b->udate;
+		strlcpy_sb(m->date_source, "quicktime-date",
 		    sizeof m->date_source);
 	} else if (b->have_day) {
 		m->taken = b->day;

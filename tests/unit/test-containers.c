@@ -619,6 +619,64 @@ heif(struct buf *b, int iloc_version, int xmp)
 	b->p[iloc_off + 7] = (uint8_t)(b->len - exif_at);
 }
 
+/*
+ * udta's 'date' atom, ExifTool's DateTimeOriginal: the local time with its
+ * zone, stored bare, taken before ©day and mvhd's UTC (which would put a
+ * clip filmed on New Year's morning in Tokyo on 31 December).
+ */
+static void
+test_bmff_udta_date(void **state)
+{
+	struct buf	b = { 0 };
+	struct meta	m;
+	size_t		moov, udta, at;
+
+	(void)state;
+	mp4_head(&b, "qt  ");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, 1577836798ULL + EPOCH1904);	/* 2019-12-31T23:59:58Z */
+	udta = box(&b, "udta");
+	qt_text(&b, "\251day", "2020-06-01T10:00:00+0200");
+	at = box(&b, "date");
+	puts_(&b, "2020-01-01T08:59:58+0900");
+	box_end(&b, at);
+	box_end(&b, udta);
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_wall(&m, "2020-01-01T08:59:58+09:00", "quicktime-date");
+	assert_utc(&m, "2019-12-31T23:59:58Z", "quicktime-date");
+	assert_string_equal(m.cand[1].source, "quicktime-day");
+	truncations(meta_bmff, &b);
+	free(b.p);
+
+	/* As a QuickTime string; a blank one is no date. */
+	memset(&b, 0, sizeof b);
+	mp4_head(&b, "qt  ");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, 1577836798ULL + EPOCH1904);
+	udta = box(&b, "udta");
+	qt_text(&b, "date", "2020-01-01T08:59:58Z");
+	box_end(&b, udta);
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_wall(&m, "2020-01-01T08:59:58+00:00", "quicktime-date");
+	free(b.p);
+
+	memset(&b, 0, sizeof b);
+	mp4_head(&b, "qt  ");
+	moov = box(&b, "moov");
+	mvhd(&b, 0, 1577836798ULL + EPOCH1904);
+	udta = box(&b, "udta");
+	at = box(&b, "date");
+	puts_(&b, "0000-00-00T00:00:00");
+	box_end(&b, at);
+	box_end(&b, udta);
+	box_end(&b, moov);
+	assert_int_equal(run(meta_bmff, &b, &m), 0);
+	assert_utc(&m, "2019-12-31T23:59:58Z", "quicktime");
+	free(b.p);
+}
+
 static void
 test_bmff_heif(void **state)
 {
@@ -2116,6 +2174,7 @@ main(void)
 		cmocka_unit_test(test_bmff_unix_epoch),
 		cmocka_unit_test(test_bmff_keys),
 		cmocka_unit_test(test_bmff_udta),
+		cmocka_unit_test(test_bmff_udta_date),
 		cmocka_unit_test(test_bmff_heif),
 		cmocka_unit_test(test_bmff_corrupt),
 		cmocka_unit_test(test_bmff_jxl),
