@@ -16,6 +16,7 @@
 
 #define TAG_OFFSET_TIME_ORIGINAL	0x9011
 #define TAG_OFFSET_TIME_DIGITIZED	0x9012
+#define JPEG_MAXEXIF	8	/* Exif APP1 segments read in one JPEG */
 
 /* The entry for tag in any IFD, or NULL. */
 static ExifEntry *
@@ -480,9 +481,36 @@ meta_jpeg_exif(const struct sb_src *s, uint64_t off, uint64_t len,
 }
 
 /*
+ * An Exif APP1 segment after the first, read when that gave no capture
+ * date (an app's small block before the camera's), as ExifTool reads every
+ * one: its date is taken over none or a DateTime alone, its make and model
+ * where m has none.
+ */
+static void
+jpeg_more_exif(const uint8_t *seg, size_t len, struct meta *m)
+{
+	struct meta	*x = xcalloc(1, sizeof *x);
+
+	meta_exif_blob(seg, len, x);
+	if (m->make[0] == '\0')
+		strlcpy_sb(m->make, x->make, sizeof m->make);
+	if (m->model[0] == '\0')
+		strlcpy_sb(m->model, x->model, sizeof m->model);
+	if ((x->taken.has_wall || x->taken.has_utc) &&
+	    ((!m->taken.has_wall && !m->taken.has_utc) ||
+	    !meta_date_weak(x))) {
+		m->taken = x->taken;
+		strlcpy_sb(m->date_source, x->date_source,
+		    sizeof m->date_source);
+	}
+	free(x);
+}
+
+/*
  * JPEG: walk the marker segments up to the start of scan, reading only the
  * APP1 segments (Exif, XMP, Casio's QVCI) and APP13 (IPTC). Exif's capture
- * date comes first wherever its segment is; the others' are read into
+ * date comes first wherever its segment is, a later Exif segment's where
+ * the first has none (jpeg_more_exif); the others' are read into
  * their own (other[]) and weigh only after the walk (jpeg_other_dates).
  * FLIR's APP1 segments are only noted, and read for their date when
  * nothing else gave one.
@@ -497,7 +525,7 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 	uint8_t		 hdr[4], *seg = NULL;
 	uint64_t	 off = 2;
 	size_t		 len, h;
-	int		 markers = 0, exif_done = 0, rc = 0;
+	int		 markers = 0, nexif = 0, rc = 0;
 
 	if (src_read(s, 0, hdr, 2) == -1 || hdr[0] != 0xff || hdr[1] != 0xd8) {
 		meta_set_error(m, "not a JPEG file");
@@ -554,11 +582,13 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 				rc = -1;
 				break;
 			}
-			if (!exif_done &&
-			    (h = exif_header_len(seg, len - 2)) != 0) {
-				exif_done = 1;
-				if (len - 2 > h && meta_exif_blob(seg, len - 2,
-				    m) == -1)
+			if ((h = exif_header_len(seg, len - 2)) != 0) {
+				if (len - 2 <= h || !meta_date_weak(m) ||
+				    nexif == JPEG_MAXEXIF)
+					;
+				else if (nexif++ > 0)
+					jpeg_more_exif(seg, len - 2, m);
+				else if (meta_exif_blob(seg, len - 2, m) == -1)
 					meta_set_error(m, "unreadable EXIF");
 			} else if (len - 2 > sizeof xmpsig &&
 			    memcmp(seg, xmpsig, sizeof xmpsig) == 0 &&

@@ -4,6 +4,9 @@
 # and make from each (ExifTool.pm, ProcessJPEG):
 #  - "Exif\0" and a byte other than NUL (some Kodak cameras), and a few
 #    bytes of garbage before "Exif\0" (a second APP1 header);
+#  - a second Exif segment (the camera's) after an app's small one with no
+#    capture date: its DateTimeOriginal beats none and the first's
+#    DateTime, and its make fills in;
 # and an APP1 that only looks like Exif further on is no Exif.
 . "$TOP/tests/lib/common.sh"
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
@@ -40,6 +43,18 @@ write("garbage.jpg", jpg[:2] + seg(0xe1, b"\xff\xe1\0\0Exif\0\0" + tiff) +
       others + rest)
 write("too-far.jpg", jpg[:2] + seg(0xe1, b"12345Exif\0\0" + tiff) +
       others + rest)
+
+def small(tag, value):
+    """An Exif segment whose IFD0 holds one ASCII tag."""
+    t = (b"II*\0" + struct.pack("<IH", 8, 1) +
+         struct.pack("<HHII", tag, 2, len(value), 26) +
+         struct.pack("<I", 0) + value)
+    return seg(0xe1, b"Exif\0\0" + t)
+app = small(0x0131, b"App\0")
+changed = small(0x0132, b"2022:01:01 00:00:00\0")
+write("second.jpg", jpg[:2] + app + exif + others + rest)
+write("second-after-datetime.jpg", jpg[:2] + changed + exif + others + rest)
+write("datetime-only.jpg", jpg[:2] + app + changed + others + rest)
 PY
 touch -d '2001-02-03 04:05:06 UTC' "$D"/*
 
@@ -53,4 +68,7 @@ probe() {
 exif=$(printf '2006-08-02T21:53:01\texif\tCanon')
 probe kodak.jpg "$exif"
 probe garbage.jpg "$exif"
+probe second.jpg "$exif"
+probe second-after-datetime.jpg "$exif"
+probe datetime-only.jpg "$(printf '2022-01-01T00:00:00\texif-datetime\t-')"
 probe too-far.jpg "$(printf '2001-02-03T04:05:06+00:00\tmtime\t-')"
