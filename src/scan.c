@@ -436,7 +436,7 @@ roots_met(const struct scan *sc, const struct stat *sb, const char *path)
  */
 static void
 scan_name(struct scan *sc, unsigned root, size_t rootlen,
-    struct scan_frame *fr, const char *name, size_t *capsubs)
+    struct scan_frame *fr, const char *name, int isdir, size_t *capsubs)
 {
 	struct stat	 sb;
 	char		*path, pbuf[PATH_MAX], buf[PATH_MAX];
@@ -448,8 +448,12 @@ scan_name(struct scan *sc, unsigned root, size_t rootlen,
 	path[dl] = '/';
 	memcpy(path + dl + 1, name, nl + 1);
 	if (fstatat(fr->fd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		/* Gone since its folder was read (moved, deleted): not seen. */
-		if (errno == ENOENT)
+		/*
+		 * A file gone since its folder was read (moved, deleted):
+		 * not seen. A folder gone (renamed under the walk) holds
+		 * files not walked: said, a failure.
+		 */
+		if (errno == ENOENT && !isdir)
 			log_debug("%s: gone as its folder was read",
 			    log_path(path, buf, sizeof buf));
 		else {
@@ -640,7 +644,7 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 	size_t		 capsubs = 0, rootlen = strlen(sc->roots[root].path);
 	size_t		 i, n, l;
 	char		 buf[PATH_MAX], **keys;
-	int		 fd, err;
+	int		 fd, err, isdir;
 
 	if ((fd = dup(fr->fd)) == -1 || (d = fdopendir(fd)) == NULL) {
 		err = errno;
@@ -665,9 +669,9 @@ scan_read(struct scan *sc, unsigned root, struct scan_frame *fr)
 	closedir(d);
 	for (i = 0; i < n; i++) {
 		l = strlen(keys[i]);
-		if (keys[i][l - 1] == '/')
+		if ((isdir = keys[i][l - 1] == '/'))
 			keys[i][l - 1] = '\0';
-		scan_name(sc, root, rootlen, fr, keys[i], &capsubs);
+		scan_name(sc, root, rootlen, fr, keys[i], isdir, &capsubs);
 		free(keys[i]);
 	}
 	free(keys);

@@ -196,9 +196,9 @@ int
 source_open(const struct scan *sc, const struct scan_entry *e,
     struct stat *sb, char *err, size_t errlen)
 {
-	struct stat	 then;
+	struct stat	 then, dir;
 	const char	*name;
-	int		 dfd, fd;
+	int		 dfd, fd, gone = 0, moved = 0, saved;
 
 	/*
 	 * One call where the kernel can, as the walk below: no link
@@ -207,11 +207,24 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 	 * slow way, which says which part failed. The walk's six calls a
 	 * file were 8% of an import's CPU on a card of photos.
 	 */
+	scan_entry_stat(e, &then);
 	if ((fd = source_open_beneath(sc, e, 0)) == -1) {
 		if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
 			return -1;
 		fd = openat(dfd, name, OPEN_FLAGS);
+		/*
+		 * Not there, in its folder still on the disk the walk saw
+		 * it on: moved or deleted since. A folder now on another
+		 * disk is a card or share unmounted under the walk: an
+		 * error, as any folder gone.
+		 */
+		saved = errno;
+		if (fd == -1 && saved == ENOENT && fstat(dfd, &dir) == 0) {
+			gone = dir.st_dev == then.st_dev;
+			moved = !gone;
+		}
 		close(dfd);
+		errno = saved;
 	}
 	if (fd == -1) {
 		if (errno == EWOULDBLOCK) {
@@ -223,12 +236,15 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 		if (errno == ELOOP)
 			snprintf(err, errlen, "now a symbolic link; not "
 			    "followed, left as it is");
-		else if (errno == ENOENT) {
-			/* Moved or deleted since the walk saw it. */
+		else if (gone) {
 			snprintf(err, errlen, "gone since the walk saw it "
 			    "(moved or deleted)");
 			return -3;
-		} else
+		} else if (moved)
+			snprintf(err, errlen, "cannot open: its folder is on "
+			    "another disk than when the walk saw it (the card "
+			    "or disk it was on unmounted?)");
+		else
 			snprintf(err, errlen, "cannot open: %s",
 			    strerror(errno));
 		return -1;
@@ -241,7 +257,6 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 		snprintf(err, errlen, "no longer a regular file");
 		goto fail;
 	}
-	scan_entry_stat(e, &then);
 	if (!source_same(sb, &then)) {
 		snprintf(err, errlen, "changed since the scan (%s); left for "
 		    "the next run", sb->st_ino != then.st_ino ||
