@@ -359,6 +359,30 @@ source_aside_name(const char *name, char *out, size_t size)
 }
 
 /*
+ * Rename from to to in dfd, never replacing a file at to: RENAME_NOREPLACE,
+ * or where the filesystem has none (NFS, a FUSE server without rename2) a
+ * plain rename once to is seen free; that leaves an instant in which a
+ * file made at to is replaced. 0, or -1 with errno (EEXIST: to is taken).
+ */
+static int
+source_rename(int dfd, const char *from, const char *to)
+{
+	struct stat	sb;
+
+	if (renameat2(dfd, from, dfd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (fstatat(dfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (errno != ENOENT)
+		return -1;
+	return renameat(dfd, from, dfd, to);
+}
+
+/*
  * Remove the source e (--move) if it is still exactly the file that was
  * read and verified: same device, inode, size and mtime as id, and the
  * same ctime too, or else the same content (sha256) read again (a hard
@@ -371,8 +395,12 @@ source_aside_name(const char *name, char *out, size_t size)
  * each whose folder is no longer on the mount it was read through (mnt,
  * source_mount: something mounted over it since); one no longer at its
  * name is gone already. Where no lease can be taken (a network
- * filesystem, a file of another user), a writer that restores the mtime
- * in the instant between the ctime's check and the rename is not seen.
+ * filesystem, a file of another user), a writer is seen by what it
+ * changed: its size and mtime just before the unlink, its ctime just
+ * before the rename; one that restores the mtime in the instant between
+ * that ctime's check and the rename is not seen. Where the filesystem
+ * has no RENAME_NOREPLACE, a file made at the aside name in the instant
+ * between its check and the rename is replaced (source_rename).
  * Returns 0, or -1 with err saying why the source was kept.
  */
 int
@@ -384,7 +412,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	const char	*name, *dot;
 	char		 aside[NAME_MAX + 64], hex[65], herr[256];
 	size_t		 stem;
-	int		 dfd, fd = -1, rc = -1, renamed = 0, lease;
+	int		 dfd, fd = -1, rc = -1, lease;
 
 	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
 		return -1;
@@ -435,19 +463,29 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		goto out;
 	}
 
+	/* Nothing written meanwhile (the rename aside changes the ctime). */
+	if (fstat(fd, &at) == -1 || !source_same(&at, id) ||
+	    at.st_ctim.tv_sec != now.st_ctim.tv_sec ||
+	    at.st_ctim.tv_nsec != now.st_ctim.tv_nsec) {
+		snprintf(err, errlen, "changed as it was being removed; kept");
+		goto out;
+	}
+
 	/* Aside, under a name that keeps the extension (found by a re-run). */
 	if ((dot = strrchr(name, '.')) == NULL || dot == name)
 		dot = name + strlen(name);
 	stem = (size_t)(dot - name) > 200 ? 200 : (size_t)(dot - name);
 	snprintf(aside, sizeof aside, "%.*s~shoebox-%ld%.40s", (int)stem,
 	    name, (long)getpid(), dot);
-	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) == 0)
-		renamed = 1;
-	else if (errno == ENOENT) {
-		rc = source_elsewhere(dfd, e, id, mnt, 1, err, errlen);
-		goto out;
-	} else if (errno != EINVAL && errno != ENOSYS) {
-		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
+	if (source_rename(dfd, name, aside) == -1) {
+		if (errno == ENOENT)
+			rc = source_elsewhere(dfd, e, id, mnt, 1, err, errlen);
+		else if (errno == EEXIST)
+			snprintf(err, errlen, "cannot remove: %s is taken; "
+			    "kept", aside);
+		else
+			snprintf(err, errlen, "cannot remove: %s",
+			    strerror(errno));
 		goto out;
 	}
 	if (lease == 1 && fcntl(fd, F_GETLEASE) != F_RDLCK) {
@@ -456,25 +494,30 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		goto back;
 	}
 	/*
-	 * Last, the name (aside, or its own without RENAME_NOREPLACE) is
-	 * fd's: a file put there meanwhile (a new upload renamed over it) is
-	 * never the one unlinked.
+	 * Last, the name aside is fd's (a file renamed over it meanwhile is
+	 * never the one unlinked), and fd is still what was read: without
+	 * a lease a writer is seen only by what it changed (its size or
+	 * mtime here, its ctime before the rename), even one that wrote while
+	 * the content was read again.
 	 */
-	if (fstatat(dfd, renamed ? aside : name, &at, AT_SYMLINK_NOFOLLOW) ==
-	    -1 || at.st_dev != now.st_dev || at.st_ino != now.st_ino) {
+	if (fstatat(dfd, aside, &at, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    at.st_dev != now.st_dev || at.st_ino != now.st_ino) {
 		snprintf(err, errlen, "replaced at its name as it was being "
 		    "removed; kept");
 		goto back;
 	}
-	if (unlinkat(dfd, renamed ? aside : name, 0) == -1) {
+	if (fstat(fd, &at) == -1 || !source_same(&at, id)) {
+		snprintf(err, errlen, "changed as it was being removed; kept");
+		goto back;
+	}
+	if (unlinkat(dfd, aside, 0) == -1) {
 		snprintf(err, errlen, "cannot remove: %s", strerror(errno));
 		goto back;
 	}
 	rc = 0;
 	goto out;
 back:
-	if (renamed && renameat2(dfd, aside, dfd, name, RENAME_NOREPLACE) ==
-	    -1) {
+	if (source_rename(dfd, aside, name) == -1) {
 		size_t	n = strlen(err);
 
 		snprintf(err + n, errlen - n, " as %s (its name was taken "

@@ -16,7 +16,10 @@
 # - a new upload of the same name renamed into place (rsync, Samba) while
 #   --move reads the source again (its ctime changed: a chmod), on a
 #   filesystem without RENAME_NOREPLACE (NFS): the new file is kept, not
-#   unlinked unread by the old one's name.
+#   unlinked unread by the old one's name; nor one renamed into place just
+#   before the unlink;
+# - without a lease (another user's file), a writer appending as --move
+#   removes it is seen by the size, and the source kept.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -115,7 +118,50 @@ cat "$T/out" "$T/err" "$T/hook.log"
 cmp -s "$S/B.JPG" "$CARD/IMG_0004.JPG" ||
     fail "a new upload renamed into place as --move read the old file again was deleted unread"
 named B.JPG
-grep -q 'replaced at its name as it was being removed; kept' "$T/err" ||
+grep -q 'replaced at its name as it was being removed; kept\|changed as it was being removed; kept' "$T/err" ||
     fail "the reason: $(cat "$T/err")"
 [ $rc = 0 ] || fail "exit $rc"
+
+# The same filesystem without RENAME_NOREPLACE: the source is still put
+# aside (a plain rename once the aside name is seen free) before it is
+# unlinked, so an upload renamed into place just before the unlink stays.
+rm -rf "$S" "$LIB" "$T/hook.log"
+mkdir -p "$S"
+cp "$CARD/IMG_0002.JPG" "$S/B.JPG"
+cp "$CARD/IMG_0004.JPG" "$S/.B.JPG.up"
+rc=0
+LD_PRELOAD="$T/hook.so" SB_HOOK_LOG="$T/hook.log" SB_HOOK_NOREPLACE=EINVAL \
+    SB_HOOK_ON=unlink:B SB_HOOK_CMD="mv '$S/.B.JPG.up' '$S/B.JPG'" \
+    "$SHOEBOX" -c "$CFG" import --move --no-progress "$S" >"$T/out" 2>"$T/err" || rc=$?
+cat "$T/out" "$T/err" "$T/hook.log"
+hook_fired
+cmp -s "$S/B.JPG" "$CARD/IMG_0004.JPG" ||
+    fail "no RENAME_NOREPLACE: an upload renamed into place before the unlink was deleted"
+[ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "no RENAME_NOREPLACE: not filed"
+[ -z "$(ls "$S" | grep shoebox)" ] || fail "no RENAME_NOREPLACE: left $(ls "$S")"
+[ $rc = 0 ] || fail "no RENAME_NOREPLACE: exit $rc"
+
+# No lease to be had (shoebox as the library's owner, the upload another
+# user's in a shared folder; NFS alike): a writer appending just before
+# the rename aside is seen by the file's size, and the source kept.
+if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	rm -rf "$S" "$LIB" "$T/hook.log" "$T/nl"
+	mkdir -p "$S" "$T/nl/lib" "$T/nl/log"
+	chmod 755 "$T" "$T/hook.so" && chmod 777 "$S" "$T/nl/log"
+	chown -R nobody "$T/nl/lib"
+	cp "$CARD/IMG_0002.JPG" "$S/C.JPG" && chmod 666 "$S/C.JPG"
+	cp "$CFG" "$T/nl/config" && chmod 644 "$T/nl/config"
+	rc=0
+	LD_PRELOAD="$T/hook.so" SB_HOOK_LOG="$T/nl/log/hook.log" \
+	    SB_HOOK_ON=rename:C.JPG SB_HOOK_CMD="printf 'MORE' >>'$S/C.JPG'" \
+	    setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/ \
+	    "$SHOEBOX" -c "$T/nl/config" -L "$T/nl/lib" import --move --no-progress "$S" \
+	    >"$T/out" 2>"$T/err" || rc=$?
+	cat "$T/out" "$T/err" "$T/nl/log/hook.log"
+	grep -q '^fired' "$T/nl/log/hook.log" || fail "no lease: the hook never fired"
+	[ -f "$S/C.JPG" ] && [ "$(tail -c 4 "$S/C.JPG")" = MORE ] ||
+	    fail "no lease: a source appended to as --move removed it was deleted"
+	grep -q 'C.JPG: filed, but not removed from the source: changed as it was being removed; kept' "$T/err" ||
+	    fail "no lease: the reason: $(cat "$T/err")"
+fi
 exit 0
