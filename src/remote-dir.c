@@ -408,29 +408,37 @@ dir_empty(struct remote *r)
 
 /*
  * Is the remote's folder (or the nearest folder above it that is there)
- * on the filesystem / is on? Then nothing is mounted there: an empty
- * folder is most likely the mount point of a backup disk unplugged. 1,
- * else 0.
+ * not the top of a mounted filesystem? An empty one is then most likely
+ * the mount point of a backup disk unplugged, or what lies beneath it,
+ * not a new disk: that would be mounted there. 1, else 0.
  */
 static int
 dir_unmounted(struct remote *r)
 {
 	struct dir_priv	*d = r->priv;
-	struct stat	 top, sb;
+	struct statx	 sx;
+	struct stat	 sb, up;
 	char		*p, *slash;
 	int		 rc = 0;
 
-	if (stat("/", &top) == -1)
-		return 0;
 	p = xstrdup(d->root);
 	for (;;) {
-		if (stat(p, &sb) == 0) {
-			rc = sb.st_dev == top.st_dev;
+		if (stat(p, &sb) == 0)
 			break;
+		if ((slash = strrchr(p, '/')) == NULL || slash == p) {
+			free(p);
+			return 0;
 		}
-		if ((slash = strrchr(p, '/')) == NULL || slash == p)
-			break;
 		*slash = '\0';
+	}
+	if (statx(AT_FDCWD, p, 0, STATX_BASIC_STATS, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		rc = !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	else {
+		/* Before Linux 5.8: on the same device as the folder above. */
+		xasprintf(&slash, "%s/..", p);
+		rc = stat(slash, &up) == 0 && up.st_dev == sb.st_dev;
+		free(slash);
 	}
 	free(p);
 	return rc;

@@ -624,11 +624,11 @@ verify_remote(struct sb_ctx *ctx, const struct vr_opts *o)
 		 * Each file is missing; queued again, the next sync would
 		 * fill the mount point of a disk that is only unplugged.
 		 */
-		log_warnx("verify: remote %s: its folder is on the same "
-		    "filesystem as /, no disk mounted there: nothing is "
-		    "queued again. Plug the backup disk in; or, if that empty "
-		    "folder itself is the backup, put a file in it and run "
-		    "verify --resend again", v->r->name);
+		log_warnx("verify: remote %s: its folder is empty and no disk "
+		    "is mounted there: nothing is queued again. Plug the "
+		    "backup disk in; or, if that empty folder itself is the "
+		    "backup, put a file in it and run verify --resend again",
+		    v->r->name);
 		v->resend = 0;
 	}
 	v->start = vr_now();
