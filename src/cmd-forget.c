@@ -217,6 +217,28 @@ struct forget_files {
 	unsigned long	 forgotten, sidecars, refused, missing;
 };
 
+/* Does the folder fd hold nothing? 1, else 0 (unreadable too). */
+static int
+forget_empty(int fd)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 dup_fd, empty = 1;
+
+	if ((dup_fd = dup(fd)) == -1)
+		return 0;
+	if ((d = fdopendir(dup_fd)) == NULL) {
+		close(dup_fd);
+		return 0;
+	}
+	rewinddir(d);
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
 /*
  * The folder ff->dir is not in the library: is the nearest folder above it
  * that is there empty (not the library's top)? That is what a disk
@@ -228,10 +250,8 @@ struct forget_files {
 static int
 forget_unmounted(struct forget_files *ff, char *why, size_t whylen)
 {
-	struct dirent	*de;
-	DIR		*d;
-	char		 up[PATH_MAX], err[PATH_MAX + 128], *slash;
-	int		 fd, empty = 1;
+	char	up[PATH_MAX], err[PATH_MAX + 128], *slash;
+	int	fd, empty;
 
 	strlcpy_sb(up, ff->dir, sizeof up);
 	for (;;) {
@@ -244,14 +264,8 @@ forget_unmounted(struct forget_files *ff, char *why, size_t whylen)
 		if (errno != ENOENT)
 			return 0;
 	}
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
-	}
-	while (empty && (de = readdir(d)) != NULL)
-		empty = strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0;
-	closedir(d);
+	empty = forget_empty(fd);
+	close(fd);
 	if (empty)
 		snprintf(why, whylen, "folder %.200s is there, empty, and "
 		    "the folders below it that held this file are not: is a "
@@ -275,6 +289,8 @@ forget_gone(struct forget_files *ff, const char *rel, char *why,
 	struct stat	 sb;
 	const char	*base = strrchr(rel, '/');
 	size_t		 dlen = base == NULL ? 0 : (size_t)(base - rel);
+	char		 buf[PATH_MAX * 2];
+	int		 e;
 
 	base = base == NULL ? rel : base + 1;
 	/* Most files are in the same folder as the one before. */
@@ -289,8 +305,22 @@ forget_gone(struct forget_files *ff, const char *rel, char *why,
 			    whylen) ? 2 : 1;
 	}
 	if (fstatat(ff->dirfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno == ENOENT)
+		/*
+		 * A folder at the library's top, empty: with pattern = %Y a
+		 * year's own folder, which a disk of its own is mounted on.
+		 */
+		if ((e = errno) == ENOENT && ff->dir[0] != '\0' &&
+		    strchr(ff->dir, '/') == NULL && forget_empty(ff->dirfd)) {
+			snprintf(why, whylen, "folder %.200s, at the library's "
+			    "top, is there and empty: is a disk mounted there? "
+			    "(if it was emptied on purpose, remove that folder "
+			    "and run forget again)", log_path(ff->dir, buf,
+			    sizeof buf));
+			return 2;
+		}
+		if (e == ENOENT)
 			return 1;
+		errno = e;
 		snprintf(why, whylen, "%s", strerror(errno));
 		return 2;
 	}

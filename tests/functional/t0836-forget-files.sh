@@ -177,6 +177,19 @@ rmdir "$LIB/$y"
 sb forget --missing --dry-run
 grep -q "^would forget $y/" "$T/out" || { cat "$T/out" "$T/err"; fail "a year removed on purpose"; }
 mv "$T/disk$y" "$LIB/$y"
+# The same with the files right in that folder (pattern = %Y).
+mkdir "$LIB/2031"
+cp "$FIX/smiley2.jpg" "$LIB/2031/flat.jpg"
+sb adopt --no-progress
+expect_rc 0
+mv "$LIB/2031/flat.jpg" "$T/flat.jpg"
+sb forget --missing
+expect_rc 1
+grep -q "2031/flat.jpg: folder 2031, at the library's top, is there and empty: is a disk mounted there?" \
+    "$T/err" || { cat "$T/err"; fail "an unmounted year, flat: message"; }
+[ "$(q "SELECT count(*) FROM files WHERE path = '2031/flat.jpg'")" = 1 ] ||
+    fail "an unmounted year's file (flat) was forgotten"
+mv "$T/flat.jpg" "$LIB/2031/flat.jpg"
 
 # Every file gone: not the library as it should be; nothing forgotten.
 rm "$LIB/2003/09/25/IMG_0004.JPG"
