@@ -91,6 +91,8 @@ struct sb_ctx {
 	int		 rebuild;	/* adopt run by restore --rebuild:
 					   a sidecar that pairs with no file
 					   is catalogued on its own */
+	int		 locked;	/* the caller holds the library's
+					   lock (restore --rebuild's adopt) */
 };
 
 /*

@@ -549,7 +549,8 @@ cmd_adopt(struct sb_ctx *ctx, struct cmd_args *args)
 			rc = EXIT_SOMEFAILED;
 		goto out;
 	}
-	if ((lockfd = lock_library(lib, "adopt")) == -1)
+	/* restore --rebuild holds it from its first file to its last job */
+	if (!ctx->locked && (lockfd = lock_library(lib, "adopt")) == -1)
 		goto out;
 
 	a.sc = scan_new(adopt_dir, &a);

@@ -295,13 +295,18 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 	}
 	sf->size = got.size;
 	memcpy(sf->sha256, got.sha256, sizeof sf->sha256);
+	memcpy(rs->sha256, got.sha256, sizeof rs->sha256);
 	return R_RESTORED;
 }
 
-/* Bring f back to the library, verified, replacing nothing. */
+/*
+ * Bring f back to the library, verified, replacing nothing; or, not
+ * link, only download and check it (its SHA-256 in rs->sha256), then
+ * throw it away.
+ */
 static enum rstate
-restore_copy(struct restore *rs, const struct rfile *f, char *why,
-    size_t size)
+restore_copy(struct restore *rs, const struct rfile *f, int link,
+    char *why, size_t size)
 {
 	struct store_file	 sf;
 	struct store_dest	 dest;
@@ -311,13 +316,18 @@ restore_copy(struct restore *rs, const struct rfile *f, char *why,
 	memset(&dest, 0, sizeof dest);
 	dest.tmpdir = rs->tmpdir;
 	dest.dirsync = 1;
-	if ((dest.dirfd = restore_dir(rs, f, why, size)) == -1)
+	dest.dirfd = link ? restore_dir(rs, f, why, size) : dup(rs->libfd);
+	if (dest.dirfd == -1) {
+		if (!link)
+			snprintf(why, size, "%s", strerror(errno));
 		return R_FAILED;
+	}
 	if (store_open_copy(dest.dirfd, rs->tmpdir, &sf, why, size) == -1) {
 		close(dest.dirfd);
 		return R_FAILED;
 	}
-	if ((s = restore_fetch(rs, f, &sf, why, size)) != R_RESTORED)
+	if ((s = restore_fetch(rs, f, &sf, why, size)) != R_RESTORED ||
+	    !link)
 		store_discard(&sf);
 	else {
 		base = strrchr(f->path, '/');
@@ -334,14 +344,14 @@ restore_copy(struct restore *rs, const struct rfile *f, char *why,
 }
 
 /*
- * Bring f back (restore_copy). A file bigger than what is free on the
- * library's disk (less room for the catalogue) is not attempted
- * (R_NOTTRIED); a folder or a write that fails for want of space all the
- * same (no inodes left, a quota) stops the run (rs->stop, rs->full), as
- * does a library gone read-only (rs->readonly).
+ * Bring f back (restore_copy, link as there). A file bigger than what is
+ * free on the library's disk (less room for the catalogue) is not
+ * attempted (R_NOTTRIED); a folder or a write that fails for want of
+ * space all the same (no inodes left, a quota) stops the run (rs->stop,
+ * rs->full), as does a library gone read-only (rs->readonly).
  */
-enum rstate
-restore_file(struct restore *rs, const struct rfile *f, char *why,
+static enum rstate
+restore_get(struct restore *rs, const struct rfile *f, int link, char *why,
     size_t size)
 {
 	uint64_t	avail;
@@ -354,12 +364,32 @@ restore_file(struct restore *rs, const struct rfile *f, char *why,
 		rs->nofit_bytes += (uint64_t)f->size;
 		return R_NOTTRIED;
 	}
-	if ((s = restore_copy(rs, f, why, size)) == R_FAILED &&
+	if ((s = restore_copy(rs, f, link, why, size)) == R_FAILED &&
 	    err_disk_full(why))
 		rs->stop = rs->full = 1;
 	else if (s == R_FAILED && err_read_only(why))
 		rs->stop = rs->readonly = 1;
 	return s;
+}
+
+/* Bring f back to its place, verified, replacing nothing (restore_get). */
+enum rstate
+restore_file(struct restore *rs, const struct rfile *f, char *why,
+    size_t size)
+{
+	return restore_get(rs, f, 1, why, size);
+}
+
+/*
+ * Download f and check it as restore_file does, but only to learn its
+ * SHA-256 (rs->sha256): the copy is thrown away. R_RESTORED when it
+ * came, else as restore_file.
+ */
+enum rstate
+restore_peek(struct restore *rs, const struct rfile *f, char *why,
+    size_t size)
+{
+	return restore_get(rs, f, 0, why, size);
 }
 
 /* Why the run stopped early (rs->stop), for its last message. */

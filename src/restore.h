@@ -51,6 +51,7 @@ struct restore {
 	unsigned long	 unchecked;	/* rebuilt without a remote checksum */
 	uint64_t	 files;		/* looked at */
 	uint64_t	 bytes;		/* downloaded */
+	char		 sha256[65];	/* of the last file that came */
 };
 
 /* cmd-restore.c */
@@ -58,6 +59,8 @@ void		 restore_report(struct restore *rs, enum rstate s,
 		    const struct rfile *f, const char *why);
 int		 restore_path_ok(const char *rel);
 enum rstate	 restore_file(struct restore *rs, const struct rfile *f,
+		    char *why, size_t size);
+enum rstate	 restore_peek(struct restore *rs, const struct rfile *f,
 		    char *why, size_t size);
 int		 restore_empty(const char *dir);
 void		 restore_summary(struct restore *rs);
