@@ -267,7 +267,17 @@ restore_fetch(struct restore *rs, const struct rfile *f,
 
 	rs->x.waited = 0;
 	rs->absent = 0;
-	rc = rs->r->ops->get(&rs->x, f->remote_path, sf->fd, &got);
+	memset(&got, 0, sizeof got);
+	rc = rs->r->ops->get(&rs->x, f->remote_path, sf->fd,
+	    (uint64_t)f->size, &got);
+	if (rc != REMOTE_OK && got.over) {
+		/* endless, or another file: not filling the library's disk */
+		snprintf(why, size, "the remote sent more than the %lld bytes "
+		    "%s (at %s); not restored", (long long)f->size,
+		    f->sha256[0] != '\0' ? "catalogued" : "listed",
+		    f->remote_path);
+		return R_FAILED;
+	}
 	if (rc == REMOTE_ABSENT) {
 		rs->absent = 1;
 		snprintf(why, size, "not on remote %s at %s", rs->r->name,

@@ -714,7 +714,8 @@ dir_is_library_file(const struct upload *up, const struct stat *sb)
 
 static int	dir_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
-static int	dir_get(struct xfer *, const char *, int, struct remote_got *);
+static int	dir_get(struct xfer *, const char *, int, uint64_t,
+		    struct remote_got *);
 static int	dir_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_dir_ops = {
@@ -816,10 +817,12 @@ dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 
 /*
  * Copy the file name into fd (remote_ops.get), hashing it on the way;
- * a link at the name, or on the way to it, is not followed.
+ * a link at the name, or on the way to it, is not followed. The bytes
+ * copied are those its size says when opened, at most max.
  */
 static int
-dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+dir_get(struct xfer *x, const char *name, int fd, uint64_t max,
+    struct remote_got *got)
 {
 	struct dir_priv		*d = x->remote->priv;
 	struct store_pass	 p;
@@ -842,6 +845,12 @@ dir_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
 	memset(&p, 0, sizeof p);
 	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		xfer_error(x, "%s: not a regular file", src);
+		goto out;
+	}
+	if ((uint64_t)sb.st_size > max) {
+		got->over = 1;
+		xfer_error(x, "%s: %lld bytes, more than the %llu expected",
+		    src, (long long)sb.st_size, (unsigned long long)max);
 		goto out;
 	}
 	p.fd = in;

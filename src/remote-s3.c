@@ -490,7 +490,8 @@ s3_put(struct xfer *x, const struct upload *up, const char *name)
 
 static int	s3_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
-static int	s3_get(struct xfer *, const char *, int, struct remote_got *);
+static int	s3_get(struct xfer *, const char *, int, uint64_t,
+		    struct remote_got *);
 static int	s3_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_s3_ops = {
@@ -530,13 +531,14 @@ out:
 
 /* Download the object name into fd (remote_ops.get). */
 static int
-s3_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+s3_get(struct xfer *x, const char *name, int fd, uint64_t max,
+    struct remote_got *got)
 {
 	struct s3_call	c;
 	int		rc;
 
 	s3_call_init(&c, x->remote->priv, name);
-	rc = remote_fetch(x, s3_prepare, &c, fd, got);
+	rc = remote_fetch(x, s3_prepare, &c, fd, max, got);
 	s3_call_free(&c);
 	return rc;
 }

@@ -647,7 +647,8 @@ out:
 
 static int	sftp_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
-static int	sftp_get(struct xfer *, const char *, int, struct remote_got *);
+static int	sftp_get(struct xfer *, const char *, int, uint64_t,
+		    struct remote_got *);
 static int	sftp_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_sftp_ops = {
@@ -690,13 +691,14 @@ out:
 
 /* Download the file name into fd (remote_ops.get). */
 static int
-sftp_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+sftp_get(struct xfer *x, const char *name, int fd, uint64_t max,
+    struct remote_got *got)
 {
 	struct sftp_call	c;
 	int			rc;
 
 	sftp_call_at(&c, x->remote->priv, name);
-	rc = remote_fetch(x, sftp_prepare, &c, fd, got);
+	rc = remote_fetch(x, sftp_prepare, &c, fd, max, got);
 	free(c.url);
 	return rc;
 }

@@ -409,7 +409,8 @@ done:
 
 static int	dav_stat(struct xfer *, const struct upload *, const char *,
 	    int, struct remote_stat *);
-static int	dav_get(struct xfer *, const char *, int, struct remote_got *);
+static int	dav_get(struct xfer *, const char *, int, uint64_t,
+		    struct remote_got *);
 static int	dav_list(struct xfer *, remote_each, void *);
 
 const struct remote_ops remote_webdav_ops = {
@@ -464,7 +465,8 @@ out:
 
 /* Download the file name into fd (remote_ops.get). */
 static int
-dav_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
+dav_get(struct xfer *x, const char *name, int fd, uint64_t max,
+    struct remote_got *got)
 {
 	struct dav_priv	*d = x->remote->priv;
 	struct dav_call	 c;
@@ -473,7 +475,7 @@ dav_get(struct xfer *x, const char *name, int fd, struct remote_got *got)
 
 	path = remote_join(d->prefix, name);
 	dav_call_at(&c, d, path, 0);
-	rc = remote_fetch(x, dav_prepare, &c, fd, got);
+	rc = remote_fetch(x, dav_prepare, &c, fd, max, got);
 	free(c.url);
 	free(path);
 	return rc;

@@ -714,13 +714,15 @@ remote_upload(struct xfer *x, struct upload *up, int *skipped)
 
 /*
  * Download what prepare's request (a GET) answers into fd, hashed as it
- * arrives (remote_ops.get for the kinds that speak through xreq.c). A
- * retry starts the file again. REMOTE_OK with got filled in,
- * REMOTE_ABSENT, or an error with x->error set.
+ * arrives (remote_ops.get for the kinds that speak through xreq.c), max
+ * bytes at most (xreq.c stops the transfer at the byte after, or at a
+ * Content-Length over it: got->over). A retry starts the file again.
+ * REMOTE_OK with got filled in, REMOTE_ABSENT, or an error with x->error
+ * set.
  */
 int
 remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
-    struct remote_got *got)
+    uint64_t max, struct remote_got *got)
 {
 	struct xreq	rq;
 	unsigned char	md[32];
@@ -729,11 +731,17 @@ remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg, int fd,
 	memset(got, 0, sizeof *got);
 	xreq_init(&rq, "GET");
 	rq.recv.fd = fd;
+	rq.recv.max = max > INT64_MAX ? INT64_MAX : (int64_t)max;
 	rq.filetime = 1;
 	if ((rq.recv.sha = EVP_MD_CTX_new()) == NULL)
 		fatalx("out of memory");
 	rc = xreq_perform(x, &rq, prepare, arg);
-	if (rq.recv.werr != 0) {
+	if (rq.recv.over) {
+		got->over = 1;
+		xfer_error(x, "the remote sent more than the %llu bytes "
+		    "expected", (unsigned long long)max);
+		rc = REMOTE_FAIL;
+	} else if (rq.recv.werr != 0) {
 		xfer_error(x, "writing the download: %s",
 		    strerror(rq.recv.werr));
 		rc = REMOTE_FAIL;

@@ -123,6 +123,10 @@ struct xrecv {
 	int		 fd;		/* written here too (a download), or -1:
 					   emptied again before each try */
 	int		 werr;		/* errno of a failed write to fd, or 0 */
+	int64_t		 max;		/* a download's bytes, at most (the
+					   file's size), or -1: any */
+	int		 over;		/* more than max came, or a
+					   Content-Length said so: stopped */
 };
 
 /* A request and what came back. */
@@ -138,6 +142,8 @@ struct xreq {
 	int		 create_dirs;	/* SFTP: create missing directories */
 	/* response */
 	long		 status;
+	long		 hstatus;	/* the last status line's, as headers
+					   come (0: none yet, or SFTP) */
 	char		*resp;		/* first RESP_MAX bytes of the body */
 	size_t		 resplen;
 	char		 etag[80];
@@ -169,6 +175,8 @@ struct remote_got {
 					   (S3 x-amz-meta-sha256), or "" */
 	int64_t		 mtime_ns;	/* the one the remote keeps ... */
 	int		 has_mtime;	/* ... if it keeps one */
+	int		 over;		/* get failed: the remote sent (or
+					   would send) more than max bytes */
 };
 
 /* One file a remote lists (remote_ops.list). */
@@ -214,10 +222,14 @@ struct remote_ops {
 	/*
 	 * get downloads name into fd (empty, at offset 0), hashing it as it
 	 * arrives, never holding it in memory: REMOTE_OK (got says what
-	 * came), REMOTE_ABSENT, or an error with x->error set.
+	 * came), REMOTE_ABSENT, or an error with x->error set. A file of
+	 * more than max bytes (the size expected) is not the file: refused
+	 * as soon as that is known (a Content-Length, or the byte after
+	 * max), REMOTE_FAIL with got->over set and no more than max bytes
+	 * written.
 	 */
 	int		(*get)(struct xfer *x, const char *name, int fd,
-			    struct remote_got *got);
+			    uint64_t max, struct remote_got *got);
 	/*
 	 * list calls each for every file under the remote's prefix, a page
 	 * or a folder at a time (memory does not grow with the remote):
@@ -307,7 +319,7 @@ int		 remote_stat_read(struct xfer *x, const struct upload *up,
 int		 remote_probe_stat(struct xfer *x, const struct upload *up,
 		    const char *name);
 int		 remote_fetch(struct xfer *x, xreq_prepare prepare, void *arg,
-		    int fd, struct remote_got *got);
+		    int fd, uint64_t max, struct remote_got *got);
 int		 remote_mtime_parse(const char *s, int64_t *ns);
 int		 remote_is_tmp(const char *name);
 

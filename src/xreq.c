@@ -63,6 +63,7 @@ xreq_init(struct xreq *rq, const char *method)
 	rq->method = method;
 	rq->body.fd = -1;
 	rq->recv.fd = -1;
+	rq->recv.max = -1;
 	rq->mtime = -1;
 	rq->length = -1;
 	rq->retry_after = -1;
@@ -83,7 +84,7 @@ xreq_reset(struct xreq *rq)
 	free(rq->resp);
 	rq->resp = NULL;
 	rq->resplen = 0;
-	rq->status = 0;
+	rq->status = rq->hstatus = 0;
 	rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 	rq->length = -1;
 	rq->retry_after = -1;
@@ -92,6 +93,7 @@ xreq_reset(struct xreq *rq)
 	rq->body.pos = 0;
 	rq->recv.len = 0;
 	rq->recv.werr = 0;
+	rq->recv.over = 0;
 	rq->mtime = -1;
 	if (rq->recv.sha != NULL)
 		EVP_DigestInit_ex(rq->recv.sha, EVP_sha256(), NULL);
@@ -209,7 +211,22 @@ xreq_write_fd(struct xrecv *rv, const char *buf, size_t n)
 	return 0;
 }
 
-/* curl's write callback: keep the start of the body (XML), drop the rest. */
+/*
+ * Is the answer coming the file a download asked for: a 2xx, or SFTP's
+ * (no status line)? Anything else (an error page) is not written to it.
+ */
+static int
+xreq_file_body(const struct xreq *rq)
+{
+	return rq->recv.fd != -1 && (rq->hstatus == 0 ||
+	    (rq->hstatus >= 200 && rq->hstatus < 300));
+}
+
+/*
+ * curl's write callback: a download's bytes to its file, max at most
+ * (the byte after stops the transfer: recv.over); keep the start of the
+ * body (XML, an error page), drop the rest.
+ */
 static size_t
 xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 {
@@ -217,12 +234,19 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 	size_t		 n = size * nitems, keep = n;
 	size_t		 cap = rq->resp_cap ? rq->resp_cap : RESP_MAX;
 
-	if (rq->recv.fd != -1 && xreq_write_fd(&rq->recv, buf, n) == -1)
+	if (xreq_file_body(rq) && rq->recv.max >= 0 &&
+	    n > (uint64_t)rq->recv.max - rq->recv.len) {
+		rq->recv.over = 1;
 		return 0;	/* curl stops: CURLE_WRITE_ERROR */
-	if (rq->recv.sha != NULL)
-		EVP_DigestUpdate(rq->recv.sha, buf, n);
-	if (rq->recv.sha != NULL || rq->recv.fd != -1)
-		rq->recv.len += n;
+	}
+	if (xreq_file_body(rq) && xreq_write_fd(&rq->recv, buf, n) == -1)
+		return 0;	/* curl stops: CURLE_WRITE_ERROR */
+	if (rq->recv.fd == -1 || xreq_file_body(rq)) {
+		if (rq->recv.sha != NULL)
+			EVP_DigestUpdate(rq->recv.sha, buf, n);
+		if (rq->recv.sha != NULL || rq->recv.fd != -1)
+			rq->recv.len += n;
+	}
 	if (rq->resplen + keep > cap)
 		keep = cap - rq->resplen;
 	if (keep > 0) {
@@ -325,6 +349,10 @@ xreq_header_line(struct xreq *rq, const char *buf, size_t n)
 		rq->etag[0] = rq->meta_sha256[0] = rq->meta_mtime[0] = '\0';
 		rq->length = rq->retry_after = -1;
 		rq->server_time = -1;
+		/* "HTTP/1.1 200 OK", "HTTP/2 200" */
+		header_copy(buf, n, v, sizeof v);
+		rq->hstatus = strchr(v, ' ') != NULL ?
+		    strtol(strchr(v, ' ') + 1, NULL, 10) : 0;
 	} else if (n > 5 && strncasecmp(buf, "date:", 5) == 0) {
 		header_copy(buf + 5, n - 5, v, sizeof v);
 		rq->server_time = utc_time(v, "%a, %d %b %Y %H:%M:%S");
@@ -339,6 +367,10 @@ xreq_header_line(struct xreq *rq, const char *buf, size_t n)
 	else if (n > 15 && strncasecmp(buf, "content-length:", 15) == 0) {
 		header_copy(buf + 15, n - 15, v, sizeof v);
 		rq->length = strtoll(v, NULL, 10);
+		/* a download bigger than the file: refused before it comes */
+		if (xreq_file_body(rq) && rq->recv.max >= 0 &&
+		    rq->length > rq->recv.max)
+			rq->recv.over = 1;
 	} else if (n > 12 && strncasecmp(buf, "retry-after:", 12) == 0) {
 		header_copy(buf + 12, n - 12, v, sizeof v);
 		if (isdigit((unsigned char)v[0]))
@@ -346,12 +378,17 @@ xreq_header_line(struct xreq *rq, const char *buf, size_t n)
 	}
 }
 
-/* curl's header callback: xreq_header_line. */
+/*
+ * curl's header callback: xreq_header_line; a download whose length is
+ * over its bound (recv.over) is stopped here (CURLE_WRITE_ERROR).
+ */
 static size_t
 xreq_headers(char *buf, size_t size, size_t nitems, void *arg)
 {
-	xreq_header_line(arg, buf, size * nitems);
-	return size * nitems;
+	struct xreq	*rq = arg;
+
+	xreq_header_line(rq, buf, size * nitems);
+	return rq->recv.over ? 0 : size * nitems;
 }
 
 /* Has the remote been given up on for this run (remote.unreachable)? */
