@@ -10,7 +10,8 @@
  * left alone; a download that is not the catalogued file is thrown away
  * and reported; the run goes on with the next file. With --to DIR the
  * catalogue is first copied into an empty DIR (VACUUM INTO), which then
- * becomes a complete library as the files come back. The catalogue is
+ * becomes a complete library as the files come back; each file it lists
+ * that was never uploaded to NAME cannot, and is named. The catalogue is
  * read a page of rows at a time: memory does not grow with the library.
  */
 #include <sys/stat.h>
@@ -37,7 +38,7 @@
 
 static const char *const rstate_names[R_N] = {
 	"restored", "present", "different", "failed", "missing", "skipped",
-	"not_attempted"
+	"not_attempted", "not_uploaded"
 };
 
 /* Report one file: a line "STATE PATH: why" (with -v for the good), JSON. */
@@ -70,10 +71,25 @@ restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
 }
 
 /* The WHERE clause every query here shares (?1 remote, ?2 since). */
+#define RESTORE_SINCE \
+	" AND (?2 IS NULL OR " CATALOG_UTC_TEXT("f.imported_at") " >= ?2)"
 #define RESTORE_FROM	" FROM upload_jobs j JOIN files f ON f.id = j.file_id" \
 	" WHERE j.remote_id = " CATALOG_REMOTE("?1") \
-	" AND j.status = 'done'" \
-	" AND (?2 IS NULL OR " CATALOG_UTC_TEXT("f.imported_at") " >= ?2)"
+	" AND j.status = 'done'" RESTORE_SINCE
+
+/* A page of files (restore_page): ?3 the last id seen, ?4 how many. */
+#define RESTORE_PAGE	" AND f.id > ?3 ORDER BY f.id LIMIT ?4"
+#define RESTORE_COLS	"SELECT f.id, f.path, f.sha256, f.size, f.mtime_ns, "
+
+/* The files on the remote, at the name each has there. */
+static const char restore_sent[] = RESTORE_COLS
+    "coalesce(j.remote_path, f.path)" RESTORE_FROM RESTORE_PAGE;
+
+/* The files never uploaded to it (no job done there): --to lacks them. */
+static const char restore_unsent[] = RESTORE_COLS "f.path FROM files f"
+    " WHERE NOT EXISTS (SELECT 1 FROM upload_jobs j WHERE j.file_id ="
+    " f.id AND j.remote_id = " CATALOG_REMOTE("?1") " AND j.status ="
+    " 'done')" RESTORE_SINCE RESTORE_PAGE;
 
 /* How many files and bytes there are to look at; 0 or -1. */
 static int
@@ -109,19 +125,18 @@ restore_col(sqlite3_stmt *st, int i, char *out, size_t size)
 }
 
 /*
- * The next page of files after id after (at most PAGE_ROWS, in id order)
- * into page; how many, or -1.
+ * The next page of files of sql (restore_sent or restore_unsent) after
+ * id after (at most PAGE_ROWS, in id order) into page; how many, or -1.
  */
 static int
-restore_page(struct restore *rs, int64_t after, struct rfile *page)
+restore_page(struct restore *rs, const char *sql, int64_t after,
+    struct rfile *page)
 {
 	sqlite3_stmt	*st;
 	struct rfile	*f;
 	int		 n = 0, rc;
 
-	if ((st = catalog_prepare(rs->cat, "SELECT f.id, f.path, f.sha256,"
-	    " f.size, f.mtime_ns, coalesce(j.remote_path, f.path)"
-	    RESTORE_FROM " AND f.id > ?3 ORDER BY f.id LIMIT ?4")) == NULL)
+	if ((st = catalog_prepare(rs->cat, sql)) == NULL)
 		return -1;
 	catalog_bind_text(st, 1, rs->r->name);
 	catalog_bind_text(st, 2, rs->since);
@@ -472,7 +487,7 @@ restore_all(struct restore *rs)
 	int		 i, n, rc = 0;
 
 	while (!stop_requested && !rs->stop) {
-		if ((n = restore_page(rs, after, page)) <= 0) {
+		if ((n = restore_page(rs, restore_sent, after, page)) <= 0) {
 			rc = n;
 			break;
 		}
@@ -489,11 +504,50 @@ restore_all(struct restore *rs)
 	return rc;
 }
 
+/*
+ * --to: name each file the catalogue lists that was never uploaded to the
+ * remote (not synced yet, or its upload failed): the new library's
+ * catalogue (in to) has it, the new library cannot. 0, or -1.
+ */
+static int
+restore_unsent_say(struct restore *rs, const char *to)
+{
+	struct rfile	*page = xcalloc(PAGE_ROWS, sizeof *page);
+	int64_t		 after = 0;
+	unsigned long	 n;
+	char		 why[160];
+	int		 i, rc;
+
+	snprintf(why, sizeof why, "never uploaded to remote %s (not synced "
+	    "yet, or its upload failed); not restored", rs->r->name);
+	while ((rc = restore_page(rs, restore_unsent, after, page)) > 0) {
+		for (i = 0; i < rc; i++)
+			restore_report(rs, R_UNSENT, &page[i], why);
+		after = page[rc - 1].id;
+	}
+	free(page);
+	if ((n = rs->count[R_UNSENT]) > 0)
+		log_warnx("restore: %lu catalogued file%s never uploaded to "
+		    "remote %s, so not in %s, whose catalogue lists %s: sync "
+		    "the old library, then restore --to an empty directory "
+		    "again", n, n == 1 ? "" : "s", rs->r->name, to,
+		    n == 1 ? "it" : "them");
+	return rc;
+}
+
+/* Is every file restored or present (exit 0)? */
+int
+restore_whole(const struct restore *rs)
+{
+	return rs->count[R_FAILED] + rs->count[R_DIFFERENT] +
+	    rs->count[R_NOTTRIED] + rs->count[R_UNSENT] == 0;
+}
+
 void
 restore_summary(struct restore *rs)
 {
 	struct json_object	*o, *s;
-	char			 b[32], skipped[120];
+	char			 b[32], skipped[240];
 	int			 i;
 
 	restore_nofit_say(rs);
@@ -526,12 +580,16 @@ restore_summary(struct restore *rs)
 		snprintf(skipped + strlen(skipped), sizeof skipped -
 		    strlen(skipped), ", %lu not attempted (the library's disk "
 		    "is full)", rs->count[R_NOTTRIED]);
+	if (rs->count[R_UNSENT] > 0)
+		snprintf(skipped + strlen(skipped), sizeof skipped -
+		    strlen(skipped), ", %lu not restored (never uploaded "
+		    "there)", rs->count[R_UNSENT]);
 	if (rs->dry_run)
 		printf("%llu files on remote %s: %lu missing (would be "
-		    "restored), %lu present, %lu different, %lu failed\n",
+		    "restored), %lu present, %lu different, %lu failed%s\n",
 		    (unsigned long long)rs->files, rs->r->name,
 		    rs->count[R_MISSING], rs->count[R_PRESENT],
-		    rs->count[R_DIFFERENT], rs->count[R_FAILED]);
+		    rs->count[R_DIFFERENT], rs->count[R_FAILED], skipped);
 	else
 		printf("%llu files on remote %s: %lu restored, %lu present, "
 		    "%lu different, %lu failed%s (%s downloaded in %.1f s)\n",
@@ -783,9 +841,10 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 		    restore_stopped(&rs));
 		goto out;
 	}
+	if (rs.fresh && restore_unsent_say(&rs, to) == -1)
+		goto out;
 	restore_summary(&rs);
-	if (rs.count[R_FAILED] + rs.count[R_DIFFERENT] +
-	    rs.count[R_NOTTRIED] == 0)
+	if (restore_whole(&rs))
 		rc = EXIT_ALLGOOD;
 out:
 	if (rs.r != NULL)

@@ -420,8 +420,7 @@ restore_rebuild(struct restore *rs, struct sb_ctx *ctx, const char *dir)
 		goto out;
 	}
 	restore_summary(rs);
-	if (rs->count[R_FAILED] + rs->count[R_DIFFERENT] +
-	    rs->count[R_NOTTRIED] == 0)
+	if (restore_whole(rs))
 		rc = EXIT_ALLGOOD;
 	if (rs->dry_run)
 		goto out;

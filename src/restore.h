@@ -15,6 +15,7 @@
 enum rstate {
 	R_RESTORED, R_PRESENT, R_DIFFERENT, R_FAILED, R_MISSING, R_SKIPPED,
 	R_NOTTRIED,	/* does not fit in what is free on the library's disk */
+	R_UNSENT,	/* --to: catalogued, never uploaded to the remote */
 	R_N
 };
 
@@ -65,6 +66,7 @@ enum rstate	 restore_peek(struct restore *rs, const struct rfile *f,
 int		 restore_empty(const char *dir);
 void		 restore_summary(struct restore *rs);
 const char	*restore_stopped(const struct restore *rs);
+int		 restore_whole(const struct restore *rs);
 
 /* restore-rebuild.c */
 int		 restore_rebuild(struct restore *rs, struct sb_ctx *ctx,

@@ -6,6 +6,8 @@
 # sync uploads nothing. A directory that is not empty is refused; --dry-run
 # creates nothing; a --to inside the library (a library within the library,
 # every file twice) is refused, with --rebuild too, and nothing is made.
+# A file never uploaded (imported since the last sync) is named, counted
+# and makes the exit status 1.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
 
@@ -65,4 +67,40 @@ grep -q "10 intact, 0 changed, 0 missing, 0 unreadable; 0 untracked" "$T/out" ||
 sb -L "$new" sync --no-progress --json
 expect_rc 0
 grep -q '"uploaded":0' "$T/out" || fail "sync after restore: $(cat "$T/out")"
+
+# a file imported since the last sync was never uploaded: restore --to
+# cannot bring it back, names it, counts it, and exits 1 (it was silent,
+# exit 0, and the new library failed verify)
+mkdir -p "$T/card2"
+cp "$FIX/exiv2-nikon-d70.jpg" "$T/card2/DSC_0001.JPG"
+sb import --no-progress "$T/card2"
+expect_rc 0
+late=$(q "SELECT path FROM files WHERE path LIKE '%DSC_0001.JPG'")
+[ -n "$late" ] || fail "the late photo was not imported"
+for how in --dry-run ""; do
+	rm -rf "$T/new2"
+	sb restore --remote usb --to "$T/new2" $how --no-progress
+	expect_rc 1
+	grep -qx "not_uploaded $late: never uploaded to remote usb (not synced yet, or its upload failed); not restored" \
+	    "$T/out" || fail "$how: the late photo is not named: $(cat "$T/out")"
+	grep -q "^10 files on remote usb: .*, 1 not restored (never uploaded there)" \
+	    "$T/out" || fail "$how: summary: $(cat "$T/out")"
+	grep -q "^shoebox: restore: 1 catalogued file never uploaded to remote usb, so not in $T/new2, whose catalogue lists it" \
+	    "$T/err" || fail "$how: $(cat "$T/err")"
+done
+sb -L "$T/new2" verify --no-progress
+expect_rc 1
+grep -q "10 intact, 0 changed, 1 missing" "$T/out" || fail "verify: $(cat "$T/out")"
+rm -rf "$T/new3"
+sb restore --remote usb --to "$T/new3" --json --no-progress
+expect_rc 1
+grep -q '"status":"not_uploaded"' "$T/out" || fail "json: $(cat "$T/out")"
+grep -q '"not_uploaded":1' "$T/out" || fail "json summary: $(cat "$T/out")"
+# synced, it comes back
+sb sync --no-progress
+expect_rc 0
+rm -rf "$T/new3"
+sb restore --remote usb --to "$T/new3" --no-progress
+expect_rc 0
+grep -q "^11 files on remote usb: 11 restored" "$T/out" || fail "after sync: $(cat "$T/out")"
 exit 0
