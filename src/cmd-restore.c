@@ -819,6 +819,8 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	if (!rs.dry_run && (lockfd = lock_library(rs.library,
 	    "restore")) == -1)
 		goto out;
+	if (!rs.dry_run)
+		store_clean_tmp(rs.tmpdir);	/* a killed run's, as import */
 	if ((rs.r = remote_open(ctx->cfg, name)) == NULL)
 		goto out;
 	rs.r->interrupted = (volatile int *)&stop_requested;

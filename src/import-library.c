@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,27 +18,6 @@
 #include "import.h"
 
 #define REHASH_MAX	(64LL * 1024 * 1024)	/* library copies re-read */
-
-/* Remove partial copies an interrupted run left in .shoebox/tmp. */
-static void
-import_clean_tmp(struct import *imp)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 fd;
-
-	if ((fd = open(imp->tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, "partial.", 8) == 0)
-			unlinkat(fd, de->d_name, 0);
-	closedir(d);
-}
 
 /*
  * What import keeps of the library it opened: its device, to tell a disk
@@ -98,7 +76,7 @@ import_open(struct import *imp)
 		}
 		if (library_dir_check(imp->tmpdir) == -1)
 			return -1;
-		import_clean_tmp(imp);
+		store_clean_tmp(imp->tmpdir);	/* under the lock */
 		if ((imp->libfd = open(imp->library, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1) {
 			log_warn("library %s", imp->library);

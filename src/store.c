@@ -15,6 +15,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -396,6 +397,34 @@ store_open_tmp(int dirfd, const char *tmpdir, int ahead,
 	}
 	fchmod(f->fd, 0644);
 	return 0;
+}
+
+/*
+ * Remove the named copies (partial.*) a killed import or restore left in
+ * tmpdir (LIBRARY/.shoebox/tmp). Only under the library's lock: every
+ * run that makes them (import, watch, restore) holds it while they
+ * live, so none of them is a live run's.
+ */
+void
+store_clean_tmp(const char *tmpdir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 fd;
+
+	if ((fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "partial.", 8) == 0 &&
+		    unlinkat(fd, de->d_name, 0) == 0)
+			log_debug("%s/%s: left by a run killed meanwhile; "
+			    "removed", tmpdir, de->d_name);
+	closedir(d);
 }
 
 /*

@@ -102,6 +102,7 @@ int	 store_link_at(struct store_file *f, const struct store_dest *dest,
 void	 store_discard(struct store_file *f);
 int	 store_open_copy(int dirfd, const char *tmpdir, struct store_file *f,
 	    char *err, size_t errlen);
+void	 store_clean_tmp(const char *tmpdir);
 int	 store_tmpfile(int dirfd);
 int	 store_link_tmpfile(int fd, int dirfd, const char *name);
 int	 store_mkdirs(int dirfd, const char *rel, char *err, size_t errlen);
