@@ -603,7 +603,7 @@ restore_summary(struct restore *rs)
 }
 
 /* Is dir absent or an empty directory? 1, 0, or -1 after saying why. */
-int
+static int
 restore_empty(const char *dir)
 {
 	DIR		*d;
@@ -624,6 +624,25 @@ restore_empty(const char *dir)
 }
 
 /*
+ * Can dir (--to) become the library: absent, or an empty directory? 0,
+ * or -1 after saying why. A dry run asks too: it refuses what the real
+ * run would.
+ */
+int
+restore_to_empty(const char *dir)
+{
+	switch (restore_empty(dir)) {
+	case -1:
+		return -1;
+	case 0:
+		log_warnx("restore: --to %s: not empty (a new or empty "
+		    "directory becomes the library)", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Make dir a library with a copy of library's catalogue (VACUUM INTO, a
  * consistent snapshot even while another shoebox writes). 0, or -1.
  */
@@ -635,14 +654,8 @@ restore_seed(const char *library, const char *dir)
 	char		*path, err[PATH_MAX + 64];
 	int		 rc = -1;
 
-	switch (restore_empty(dir)) {
-	case -1:
+	if (restore_to_empty(dir) == -1)
 		return -1;
-	case 0:
-		log_warnx("restore: --to %s: not empty (a new or empty "
-		    "directory becomes the library)", dir);
-		return -1;
-	}
 	if (store_mkdirs(AT_FDCWD, dir, err, sizeof err) == -1) {
 		log_warnx("restore: --to: %s", err);
 		return -1;
@@ -810,7 +823,8 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 		return restore_rebuild_cmd(&rs, ctx, name, to, progress);
 	if (to != NULL) {
 		rs.fresh = 1;
-		if (!rs.dry_run && restore_seed(ctx->library, to) == -1)
+		if (rs.dry_run ? restore_to_empty(to) == -1 :
+		    restore_seed(ctx->library, to) == -1)
 			return EXIT_USAGE;
 	}
 	if (restore_library(&rs, to != NULL && !rs.dry_run ? to :

@@ -191,14 +191,8 @@ rebuild_prepare(struct restore *rs, const char *dir)
 {
 	char	err[PATH_MAX + 64];
 
-	switch (restore_empty(dir)) {
-	case -1:
+	if (restore_to_empty(dir) == -1)
 		return -1;
-	case 0:
-		log_warnx("restore: --to %s: not empty (a new or empty "
-		    "directory becomes the library)", dir);
-		return -1;
-	}
 	xasprintf(&rs->tmpdir, "%s/.shoebox/tmp", dir);
 	if (store_mkdirs(AT_FDCWD, rs->tmpdir, err, sizeof err) == -1) {
 		log_warnx("restore: %s", err);
@@ -397,6 +391,8 @@ restore_rebuild(struct restore *rs, struct sb_ctx *ctx, const char *dir)
 	}
 	if (remote_emptied(rs->r, "restore"))
 		return EXIT_SOMEFAILED;	/* nothing to rebuild from */
+	if (rs->dry_run && restore_to_empty(dir) == -1)
+		return EXIT_USAGE;	/* as the real run would */
 	memset(&rb, 0, sizeof rb);
 	if (!rs->dry_run && (rebuild_prepare(rs, dir) == -1 ||
 	    (lockfd = lock_library(dir, "restore")) == -1 ||

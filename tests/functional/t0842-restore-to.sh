@@ -3,9 +3,10 @@
 # becomes the library again from a dir remote: the same tree byte for byte
 # (diff -r, .shoebox aside) with the same mtimes, and a catalogue with the
 # same rows (files, sources, upload jobs); verify finds it intact and a
-# sync uploads nothing. A directory that is not empty is refused; --dry-run
-# creates nothing; a --to inside the library (a library within the library,
-# every file twice) is refused, with --rebuild too, and nothing is made.
+# sync uploads nothing. A directory that is not empty is refused, by a dry
+# run too (with --rebuild too); --dry-run creates nothing; a --to inside
+# the library (a library within the library, every file twice) is
+# refused, with --rebuild too, and nothing is made.
 # A file never uploaded (imported since the last sync) is named, counted
 # and makes the exit status 1.
 . "$TOP/tests/lib/common.sh"
@@ -31,6 +32,15 @@ touch "$T/full/x"
 sb restore --remote usb --to "$T/full" --no-progress
 expect_rc 2
 grep -q "not empty" "$T/err" || fail "non-empty --to: $(cat "$T/err")"
+# a dry run refuses it the same (it listed every file "would be restored")
+cp "$T/err" "$T/err.real"
+for how in "" --rebuild; do
+	sb restore --remote usb --to "$T/full" $how --dry-run --no-progress
+	expect_rc 2
+	diff "$T/err.real" "$T/err" || fail "--dry-run $how: not refused as the real run"
+	[ -s "$T/out" ] && fail "--dry-run $how: $(cat "$T/out")"
+done
+[ "$(ls -A "$T/full")" = x ] || fail "the full --to was changed"
 
 ln -s "$LIB" "$T/lnk"
 for inner in "$LIB/restored" "$LIB/a/b" "$LIB/2004/x" "$LIB/new/../r" \
