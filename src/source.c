@@ -391,10 +391,11 @@ source_rename(int dfd, const char *from, const char *to)
  * on is seen, and its ctime read under the lease is its last change
  * (changed, its content is read again); then renamed aside in its own
  * directory, and unlinked only once that name is seen to hold it still,
- * so a file put at its name meanwhile is never the one removed. Anything that does not match is put back and kept, and so is
- * each whose folder is no longer on the mount it was read through (mnt,
- * source_mount: something mounted over it since); one no longer at its
- * name is gone already. Where no lease can be taken (a network
+ * so a file put at its name meanwhile is never the one removed. Anything
+ * that does not match is put back and kept, and so is each whose folder
+ * is no longer on the mount it was read through (mnt, source_mount:
+ * something mounted over it since); one no longer at its name is gone
+ * already. Where no lease can be taken (a network
  * filesystem, a file of another user), a writer is seen by what it
  * changed: its size and mtime just before the unlink, its ctime just
  * before the rename; one that restores the mtime in the instant between

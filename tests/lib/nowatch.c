@@ -1,8 +1,9 @@
 /*
  * nowatch.c: an LD_PRELOAD shim for "shoebox watch" tests: inotify_add_watch
  * fails with ENOSPC (the watch limit reached) for every folder whose path
- * (or, for /proc/self/fd/N, the path of that descriptor) contains $NOWATCH, so what arrives there makes no event and only a rescan
- * finds it.
+ * (or, for /proc/self/fd/N, the path of that descriptor) contains
+ * $NOWATCH, so what arrives there makes no event and only a rescan finds
+ * it.
  *
  *   cc -shared -fPIC -o nowatch.so nowatch.c -ldl
  */
