@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -165,22 +166,36 @@ scan_sidecar_prefix(const char *sidecar)
 	return stem >= 4 ? stem - 3 : stem;
 }
 
-/* The main file of the sidecar e[i] among e[0..n), or -1. */
+/*
+ * The main file of the sidecar e[i] among e[0..n), or -1. A main file
+ * another --move put aside (NAME~shoebox-PID.EXT, source_aside_name) is
+ * tried under its own name once no main pairs by its name as it is: a
+ * killed --move of another library leaves it so, its sidecars still at
+ * their names.
+ */
 static long
 main_of(const struct scan_entry *e, size_t n, size_t i)
 {
+	char	own[NAME_MAX + 1];
 	size_t	j;
 	long	best = -1;
-	int	rank = 0, r;
+	int	rank = 0, r, aside;
 
-	for (j = 0; j < n; j++) {
-		if (j == i)
-			continue;
-		if ((r = scan_sidecar_of(e[i].name, e[j].name)) > rank) {
-			rank = r;
-			best = (long)j;
+	for (aside = 0; aside < 2 && best == -1; aside++)
+		for (j = 0; j < n; j++) {
+			if (j == i)
+				continue;
+			if (!aside)
+				r = scan_sidecar_of(e[i].name, e[j].name);
+			else if (source_aside_name(e[j].name, own, sizeof own))
+				r = scan_sidecar_of(e[i].name, own);
+			else
+				continue;
+			if (r > rank) {
+				rank = r;
+				best = (long)j;
+			}
 		}
-	}
 	return best;
 }
 

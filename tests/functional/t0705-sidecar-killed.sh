@@ -89,4 +89,17 @@ cp "$CARD/IMG_0002.JPG" "$S/IMG_0002~shoebox-4242.JPG"
 csb import --no-progress "$S"
 expect_rc 0
 libfiles | grep -q '/IMG_0002\.JPG$' || fail "filed as: $(libfiles)"
+# Its sidecar still at its own name pairs with it.
+rm -rf "$S" "$LIB"
+mkdir -p "$S"
+cp "$CARD/IMG_0003.CR3" "$S/IMG_0003~shoebox-4242.CR3"
+cp "$CARD/IMG_0003.xmp" "$S/IMG_0003.xmp"
+csb import --no-progress "$S"
+cat "$T/out" "$T/err"
+expect_rc 0
+m=$(q "SELECT m.path FROM files f JOIN files m ON m.id = f.main_id WHERE f.path LIKE '%.xmp'")
+case "$m" in
+*/IMG_0003.CR3) ;;
+*) fail "the sidecar of a photo put aside: paired with '$m'; $(libfiles)" ;;
+esac
 exit 0
