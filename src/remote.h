@@ -155,6 +155,7 @@ struct xreq {
 	CURLcode	 curl_rc;	/* of the last try */
 	size_t		 resp_cap;	/* keep this much of the body in resp
 					   (a listing), or 0: RESP_MAX */
+	int		 resp_cut;	/* the body past resp_cap not read */
 	int		 filetime;	/* ask for the file's time ... */
 	long long	 mtime;		/* ... Last-Modified, SFTP's mtime
 					   (seconds), or -1 */

@@ -94,6 +94,7 @@ xreq_reset(struct xreq *rq)
 	rq->recv.len = 0;
 	rq->recv.werr = 0;
 	rq->recv.over = 0;
+	rq->resp_cut = 0;
 	rq->mtime = -1;
 	if (rq->recv.sha != NULL)
 		EVP_DigestInit_ex(rq->recv.sha, EVP_sha256(), NULL);
@@ -234,6 +235,16 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 	size_t		 n = size * nitems, keep = n;
 	size_t		 cap = rq->resp_cap ? rq->resp_cap : RESP_MAX;
 
+	/*
+	 * A body only kept (an error page, a listing), not hashed or
+	 * written: once its cap is kept, the rest is not read. A server
+	 * sending one without end would hold the run for good.
+	 */
+	if (!xreq_file_body(rq) && (rq->recv.fd != -1 ||
+	    rq->recv.sha == NULL) && rq->resplen >= cap) {
+		rq->resp_cut = 1;
+		return 0;	/* curl stops: CURLE_WRITE_ERROR */
+	}
 	if (xreq_file_body(rq) && rq->recv.max >= 0 &&
 	    n > (uint64_t)rq->recv.max - rq->recv.len) {
 		rq->recv.over = 1;
@@ -930,6 +941,8 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 		curl_easy_setopt(x->curl, CURLOPT_URL, rq->url);
 		started = remote_ms();
 		rc = curl_easy_perform(x->curl);
+		if (rc == CURLE_WRITE_ERROR && rq->resp_cut)
+			rc = CURLE_OK;	/* all that is kept came: its status */
 		rq->curl_rc = rc;
 		if (r->interrupted != NULL && *r->interrupted) {
 			xfer_error(x, "interrupted");

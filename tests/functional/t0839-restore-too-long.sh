@@ -8,7 +8,8 @@
 # remote sent more than the N bytes catalogued"), nothing of it stays in
 # .shoebox/tmp (a filesystem without O_TMPFILE too), and the run goes on:
 # exit 1. With --rebuild the bound is the size the listing gave. An error
-# page longer than the file is not the file: "not on remote", as before.
+# page longer than the file is not the file: "not on remote", as before;
+# one without end is read only as far as what is kept of it.
 # The same server sending the right bytes restores the photo.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
@@ -78,6 +79,13 @@ class H(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(data)
                 for _ in range(1000):
                     self.wfile.write(chunk)
+            elif mode in ("404-endless", "500-endless"):
+                self.send_response(int(mode[:3]))
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                page = b"not here " * 7000
+                while True:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(page), page))
             elif mode == "404":
                 page = b"<html>" + b"not here " * 20000 + b"</html>"
                 self.send_response(404)
@@ -123,6 +131,19 @@ sb restore --remote usb --no-progress
 expect_rc 1
 grep -q "^shoebox: $LIB/$rel: not on remote usb at $rel$" "$T/err" ||
     fail "404: $(cat "$T/err")"
+
+# an error page without end: read as far as what is kept of it, then
+# the answer is the status (the run went on reading it for good)
+for mode in 404-endless 500-endless; do
+	echo $mode >"$T/mode"
+	timeout 60 "$SHOEBOX" -c "$SHOEBOX_CONFIG" -L "$LIB" restore --remote usb \
+	    --no-progress >"$T/out" 2>"$T/err"
+	rc=$?
+	cat "$T/out" "$T/err"
+	[ $rc = 124 ] && fail "$mode: restore never ended"
+	[ $rc = 1 ] || fail "$mode: exit $rc"
+	grep -q "$rel" "$T/err" || fail "$mode: the file is not named"
+done
 
 # --rebuild: the listing's size bounds the download
 echo chunked >"$T/mode"
