@@ -17,6 +17,7 @@
 #define TAG_OFFSET_TIME_ORIGINAL	0x9011
 #define TAG_OFFSET_TIME_DIGITIZED	0x9012
 #define JPEG_MAXEXIF	8	/* Exif APP1 segments read in one JPEG */
+#define JPEG_PEEK	32	/* an APP1's first bytes: what it is */
 
 /* The entry for tag in any IFD, or NULL. */
 static ExifEntry *
@@ -445,7 +446,7 @@ meta_jpeg_exif(const struct sb_src *s, uint64_t off, uint64_t len,
 {
 	uint8_t		 hdr[4], *seg;
 	uint64_t	 p = 2;
-	size_t		 n;
+	size_t		 n, k;
 	int		 markers = 0, rc = -1;
 
 	if (off > s->size || len > s->size - off || len < 4 ||
@@ -469,9 +470,12 @@ meta_jpeg_exif(const struct sb_src *s, uint64_t off, uint64_t len,
 		if (n < 2 || n - 2 > len - p - 4)
 			break;
 		if (hdr[1] == 0xe1 && n - 2 > 6) {
+			/* Only an Exif segment is read whole. */
 			seg = xmalloc(n - 2);
-			if (src_read(s, off + p + 4, seg, n - 2) == 0 &&
-			    exif_header_len(seg, n - 2) != 0)
+			k = n - 2 < JPEG_PEEK ? n - 2 : JPEG_PEEK;
+			if (src_read(s, off + p + 4, seg, k) == 0 &&
+			    exif_header_len(seg, k) != 0 &&
+			    src_read(s, off + p + 4, seg, n - 2) == 0)
 				rc = meta_exif_blob(seg, n - 2, m);
 			free(seg);
 		}
@@ -506,6 +510,29 @@ jpeg_more_exif(const uint8_t *seg, size_t len, struct meta *m)
 	free(x);
 }
 
+static const char xmpsig[] = "http://ns.adobe.com/xap/1.0/";
+
+/*
+ * Is the APP1 segment (len bytes; seg holds at least its first JPEG_PEEK,
+ * or all if fewer) one meta_jpeg reads: Exif while no capture date is
+ * had (nexif read so far), XMP or Casio's QVCI while theirs is weak
+ * (other[1], other[0])?
+ */
+static int
+jpeg_app1_wanted(const uint8_t *seg, size_t len, const struct meta *m,
+    const struct meta *other, int nexif)
+{
+	size_t	h, peek = len < JPEG_PEEK ? len : JPEG_PEEK;
+
+	if ((h = exif_header_len(seg, peek)) != 0)
+		return len > h && meta_date_weak(m) && nexif < JPEG_MAXEXIF;
+	if (len > sizeof xmpsig && memcmp(seg, xmpsig, sizeof xmpsig) == 0)
+		return meta_date_weak(&other[1]);
+	if (len >= QVCI_DATE + 19 && memcmp(seg, "QVCI\0", 5) == 0)
+		return meta_date_weak(&other[0]);
+	return 0;
+}
+
 /*
  * JPEG: walk the marker segments up to the start of scan, reading only the
  * APP1 segments (Exif, XMP, Casio's QVCI) and APP13 (IPTC). Exif's capture
@@ -518,13 +545,12 @@ jpeg_more_exif(const uint8_t *seg, size_t len, struct meta *m)
 int
 meta_jpeg(const struct sb_src *s, struct meta *m)
 {
-	static const char xmpsig[] = "http://ns.adobe.com/xap/1.0/";
 	struct flir_chunks *flir = NULL;
 	struct meta	*other;		/* QVCI, XMP, IPTC: in that order */
 	struct sb_time	 t;
 	uint8_t		 hdr[4], *seg = NULL;
 	uint64_t	 off = 2;
-	size_t		 len, h;
+	size_t		 len, h, peek;
 	int		 markers = 0, nexif = 0, rc = 0;
 
 	if (src_read(s, 0, hdr, 2) == -1 || hdr[0] != 0xff || hdr[1] != 0xd8) {
@@ -576,29 +602,32 @@ meta_jpeg(const struct sb_src *s, struct meta *m)
 				flir = xcalloc(1, sizeof *flir);
 			flir_chunk(flir, seg, off + 4 + 8, len - 2 - 8);
 		} else if (hdr[1] == 0xe1 && len > 8) {
-			if (src_read(s, off + 4, seg, len - 2) == -1) {
+			/*
+			 * Its first bytes say what it is; only a segment to
+			 * be read is read whole (a file of many other APP1
+			 * segments is not read through).
+			 */
+			peek = len - 2 < JPEG_PEEK ? len - 2 : JPEG_PEEK;
+			if (src_read(s, off + 4, seg, peek) == -1 ||
+			    (jpeg_app1_wanted(seg, len - 2, m, other, nexif) &&
+			    src_read(s, off + 4, seg, len - 2) == -1)) {
 				meta_set_error(m, "JPEG APP1 segment "
 				    "truncated");
 				rc = -1;
 				break;
 			}
-			if ((h = exif_header_len(seg, len - 2)) != 0) {
-				if (len - 2 <= h || !meta_date_weak(m) ||
-				    nexif == JPEG_MAXEXIF)
-					;
-				else if (nexif++ > 0)
+			if (!jpeg_app1_wanted(seg, len - 2, m, other, nexif))
+				;
+			else if ((h = exif_header_len(seg, len - 2)) != 0) {
+				if (nexif++ > 0)
 					jpeg_more_exif(seg, len - 2, m);
 				else if (meta_exif_blob(seg, len - 2, m) == -1)
 					meta_set_error(m, "unreadable EXIF");
-			} else if (len - 2 > sizeof xmpsig &&
-			    memcmp(seg, xmpsig, sizeof xmpsig) == 0 &&
-			    meta_date_weak(&other[1]))
+			} else if (memcmp(seg, "QVCI\0", 5) == 0)
+				qvci_date(seg + QVCI_DATE, &other[0]);
+			else
 				meta_xmp_date(seg + sizeof xmpsig,
 				    len - 2 - sizeof xmpsig, &other[1]);
-			else if (len - 2 >= QVCI_DATE + 19 &&
-			    memcmp(seg, "QVCI\0", 5) == 0 &&
-			    meta_date_weak(&other[0]))
-				qvci_date(seg + QVCI_DATE, &other[0]);
 		}
 		if (hdr[1] == 0xed && len > 16 && meta_date_weak(&other[2])) {
 			if (src_read(s, off + 4, seg, len - 2) == 0)

@@ -55,6 +55,9 @@ changed = small(0x0132, b"2022:01:01 00:00:00\0")
 write("second.jpg", jpg[:2] + app + exif + others + rest)
 write("second-after-datetime.jpg", jpg[:2] + changed + exif + others + rest)
 write("datetime-only.jpg", jpg[:2] + app + changed + others + rest)
+# 100 APP1 segments of another kind (65,000 bytes each) before the Exif
+write("many-app1.jpg", jpg[:2] + seg(0xe1, b"Other\0" + b"x" * 64994) * 100 +
+      exif + others + rest)
 PY
 touch -d '2001-02-03 04:05:06 UTC' "$D"/*
 
@@ -72,3 +75,14 @@ probe second.jpg "$exif"
 probe second-after-datetime.jpg "$exif"
 probe datetime-only.jpg "$(printf '2022-01-01T00:00:00\texif-datetime\t-')"
 probe too-far.jpg "$(printf '2001-02-03T04:05:06+00:00\tmtime\t-')"
+probe many-app1.jpg "$exif"
+
+# Only the segments it reads are read whole: the other APP1s are told by
+# their first bytes, not read through (6.5 MB of them here).
+if command -v strace >/dev/null 2>&1; then
+	strace -e trace=read,pread64 -o "$T/trace" "$SHOEBOX" probe \
+	    "$D/many-app1.jpg" >/dev/null 2>&1
+	n=$(awk '/(read|pread64)\(/ { sub(/.*= /, ""); s += $0 } END { print s + 0 }' "$T/trace")
+	[ "$n" -lt 2000000 ] || fail "many-app1.jpg: $n bytes read of 6.5 MB"
+fi
+exit 0
