@@ -198,8 +198,8 @@ date_zone(struct sb_time *t, int off)
 int
 date_parse_exif(const char *s, size_t n, struct sb_time *t)
 {
-	const char	*p = s, *end, *z;
-	int		 y, mo, d, h = 0, mi = 0, sec = 0, off;
+	const char	*p = s, *end, *z, *day;
+	int		 y, mo, d, h = 0, mi = 0, sec = 0, off, bad;
 
 	end = memchr(s, '\0', n);
 	if (end == NULL)
@@ -215,14 +215,18 @@ date_parse_exif(const char *s, size_t n, struct sb_time *t)
 	if (digits2(&p, end, &d) == -1)
 		return -1;
 	if (p < end && (*p == ' ' || *p == 'T' || *p == ':')) {
-		p++;
-		if (digits2(&p, end, &h) == -1 || p >= end || *p++ != ':' ||
-		    digits2(&p, end, &mi) == -1)
-			return -1;
-		if (p < end && *p == ':') {
+		day = p++;
+		bad = digits2(&p, end, &h) == -1 || p >= end || *p++ != ':' ||
+		    digits2(&p, end, &mi) == -1;
+		if (!bad && p < end && *p == ':') {
 			p++;
-			if (digits2(&p, end, &sec) == -1)
-				return -1;
+			bad = digits2(&p, end, &sec) == -1;
+		}
+		if (bad && *day != ':')
+			return -1;
+		if (bad) {	/* "2019:08:24:" (no time after it): the day */
+			p = day + 1;
+			h = mi = sec = 0;
 		}
 	}
 	if (date_set_wall(t, y, mo, d, h, mi, sec) == -1)

@@ -77,6 +77,12 @@ test_exif_dates(void **state)
 	assert_int_equal(parse("2019:08:24:09:12:33", &t), 0);
 	assert_int_equal(t.hour, 9);
 	assert_int_equal(t.sec, 33);
+	/* a ':' after the day with no time after it: the day, as before */
+	assert_int_equal(parse("2019:08:24:", &t), 0);
+	assert_int_equal(t.day, 24);
+	assert_int_equal(t.hour, 0);
+	assert_int_equal(parse("2019:08:24:--", &t), 0);
+	assert_int_equal(t.day, 24);
 }
 
 static void
