@@ -535,6 +535,37 @@ restore_unsent_say(struct restore *rs, const char *to)
 	return rc;
 }
 
+/*
+ * --to with --since: the files catalogued before it are not restored, yet
+ * the new library's catalogue (in to) lists them: counted, said once.
+ * 0, or -1.
+ */
+static int
+restore_left_out(struct restore *rs, const char *to)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	if ((st = catalog_prepare(rs->cat, "SELECT count(*) FROM files f"
+	    " WHERE " CATALOG_UTC_TEXT("f.imported_at") " < ?1")) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, rs->since);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rs->left_out = (unsigned long)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		catalog_error(rs->cat, "counting files left out");
+	sqlite3_finalize(st);
+	if (rc == 0 && rs->left_out > 0)
+		log_warnx("restore: %lu catalogued file%s from before %s left "
+		    "out (--since), so not in %s, whose catalogue lists %s: "
+		    "'shoebox -L %s restore --remote %s' brings %s too",
+		    rs->left_out, rs->left_out == 1 ? "" : "s", rs->since, to,
+		    rs->left_out == 1 ? "it" : "them", to, rs->r->name,
+		    rs->left_out == 1 ? "it" : "them");
+	return rc;
+}
+
 /* Is every file restored or present (exit 0)? */
 int
 restore_whole(const struct restore *rs)
@@ -859,8 +890,10 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	}
 	if (rs.fresh && restore_unsent_say(&rs, to) == -1)
 		goto out;
+	if (rs.fresh && rs.since != NULL && restore_left_out(&rs, to) == -1)
+		goto out;
 	restore_summary(&rs);
-	if (restore_whole(&rs))
+	if (restore_whole(&rs) && rs.left_out == 0)
 		rc = EXIT_ALLGOOD;
 out:
 	if (rs.r != NULL)

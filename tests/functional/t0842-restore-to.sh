@@ -113,4 +113,15 @@ rm -rf "$T/new3"
 sb restore --remote usb --to "$T/new3" --no-progress
 expect_rc 0
 grep -q "^11 files on remote usb: 11 restored" "$T/out" || fail "after sync: $(cat "$T/out")"
+
+# --since: the files catalogued before it are not in the new library,
+# which lists them all: said, exit 1; a restore there brings them.
+rm -rf "$T/new4"
+sb restore --remote usb --to "$T/new4" --since 2999 --no-progress
+expect_rc 1
+grep -q "^shoebox: restore: 11 catalogued files from before 2999.* left out (--since), so not in $T/new4, whose catalogue lists them" \
+    "$T/err" || fail "--since: $(cat "$T/err")"
+sb -L "$T/new4" restore --remote usb --no-progress
+expect_rc 0
+grep -q "11 restored" "$T/out" || fail "--since, then whole: $(cat "$T/out")"
 exit 0
