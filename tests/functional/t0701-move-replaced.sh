@@ -131,7 +131,7 @@ cp "$CARD/IMG_0002.JPG" "$S/B.JPG"
 cp "$CARD/IMG_0004.JPG" "$S/.B.JPG.up"
 rc=0
 LD_PRELOAD="$T/hook.so" SB_HOOK_LOG="$T/hook.log" SB_HOOK_NOREPLACE=EINVAL \
-    SB_HOOK_ON=unlink:B SB_HOOK_CMD="mv '$S/.B.JPG.up' '$S/B.JPG'" \
+    SB_HOOK_ON=unlink:B~shoebox- SB_HOOK_CMD="mv '$S/.B.JPG.up' '$S/B.JPG'" \
     "$SHOEBOX" -c "$CFG" import --move --no-progress "$S" >"$T/out" 2>"$T/err" || rc=$?
 cat "$T/out" "$T/err" "$T/hook.log"
 hook_fired
