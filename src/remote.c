@@ -526,9 +526,17 @@ remote_read_back(struct xfer *x, const struct upload *up,
 	int		rc;
 
 	xreq_init(&rq, "GET");
+	/* More than the file's bytes is not the file: not read through. */
+	rq.recv.max = up->size > INT64_MAX ? INT64_MAX : (int64_t)up->size;
 	if ((rq.recv.sha = EVP_MD_CTX_new()) == NULL)
 		fatalx("out of memory");
-	if ((rc = xreq_perform(x, &rq, prepare, arg)) != REMOTE_OK)
+	rc = xreq_perform(x, &rq, prepare, arg);
+	if (rq.recv.over) {
+		x->error[0] = '\0';
+		rc = REMOTE_OTHER;
+		goto out;
+	}
+	if (rc != REMOTE_OK)
 		goto out;
 	if (rq.status == 404)
 		rc = REMOTE_ABSENT;

@@ -224,6 +224,17 @@ xreq_file_body(const struct xreq *rq)
 }
 
 /*
+ * Is the answer the bytes of a file a request counts (a download written
+ * to its file, or a copy read back and hashed): a 2xx, or SFTP's?
+ */
+static int
+xreq_counted_body(const struct xreq *rq)
+{
+	return (rq->recv.fd != -1 || rq->recv.sha != NULL) &&
+	    (rq->hstatus == 0 || (rq->hstatus >= 200 && rq->hstatus < 300));
+}
+
+/*
  * curl's write callback: a download's bytes to its file, max at most
  * (the byte after stops the transfer: recv.over); keep the start of the
  * body (XML, an error page), drop the rest.
@@ -240,12 +251,11 @@ xreq_write(char *buf, size_t size, size_t nitems, void *arg)
 	 * written: once its cap is kept, the rest is not read. A server
 	 * sending one without end would hold the run for good.
 	 */
-	if (!xreq_file_body(rq) && (rq->recv.fd != -1 ||
-	    rq->recv.sha == NULL) && rq->resplen >= cap) {
+	if (!xreq_counted_body(rq) && rq->resplen >= cap) {
 		rq->resp_cut = 1;
 		return 0;	/* curl stops: CURLE_WRITE_ERROR */
 	}
-	if (xreq_file_body(rq) && rq->recv.max >= 0 &&
+	if (xreq_counted_body(rq) && rq->recv.max >= 0 &&
 	    n > (uint64_t)rq->recv.max - rq->recv.len) {
 		rq->recv.over = 1;
 		return 0;	/* curl stops: CURLE_WRITE_ERROR */
@@ -379,7 +389,7 @@ xreq_header_line(struct xreq *rq, const char *buf, size_t n)
 		header_copy(buf + 15, n - 15, v, sizeof v);
 		rq->length = strtoll(v, NULL, 10);
 		/* a download bigger than the file: refused before it comes */
-		if (xreq_file_body(rq) && rq->recv.max >= 0 &&
+		if (xreq_counted_body(rq) && rq->recv.max >= 0 &&
 		    rq->length > rq->recv.max)
 			rq->recv.over = 1;
 	} else if (n > 12 && strncasecmp(buf, "retry-after:", 12) == 0) {

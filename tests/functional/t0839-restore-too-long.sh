@@ -9,7 +9,8 @@
 # .shoebox/tmp (a filesystem without O_TMPFILE too), and the run goes on:
 # exit 1. With --rebuild the bound is the size the listing gave. An error
 # page longer than the file is not the file: "not on remote", as before;
-# one without end is read only as far as what is kept of it.
+# one without end is read only as far as what is kept of it, and a copy
+# read back (verify --download) no further than the file's size.
 # The same server sending the right bytes restores the photo.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
@@ -48,6 +49,10 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+    def do_HEAD(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(open(photo, "rb").read())))
+        self.end_headers()
     def do_GET(self):
         mode = open(modefile).read().strip()
         data = open(photo, "rb").read()
@@ -158,4 +163,15 @@ echo ok >"$T/mode"
 sb restore --remote usb --no-progress
 expect_rc 0
 cmp -s "$LIB/$rel" "$T/photo" || fail "the photo did not come back"
+
+# verify --download reads the copy back: one without end is not read
+# through either, it is changed (more bytes than the file).
+echo chunked >"$T/mode"
+timeout 60 "$SHOEBOX" -c "$SHOEBOX_CONFIG" -L "$LIB" verify --remote usb \
+    --download --no-progress >"$T/out" 2>"$T/err"
+rc=$?
+cat "$T/out" "$T/err"
+[ $rc = 124 ] && fail "verify --download never ended"
+[ $rc = 1 ] || fail "verify --download: exit $rc"
+grep -q "^changed  *$rel: " "$T/out" || fail "verify --download: not changed"
 echo ok
