@@ -10,7 +10,8 @@
 # exit 1. With --rebuild the bound is the size the listing gave. An error
 # page longer than the file is not the file: "not on remote", as before;
 # one without end is read only as far as what is kept of it, and a copy
-# read back (verify --download) no further than the file's size.
+# read back (verify --download, sync's look at a name) no further than
+# the file's size.
 # The same server sending the right bytes restores the photo.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
@@ -174,4 +175,12 @@ cat "$T/out" "$T/err"
 [ $rc = 124 ] && fail "verify --download never ended"
 [ $rc = 1 ] || fail "verify --download: exit $rc"
 grep -q "^changed  *$rel: " "$T/out" || fail "verify --download: not changed"
+# sync, finding a file of that size at the name, reads it back to tell
+# whether it is this one: not through an endless body either.
+q "UPDATE upload_jobs SET status = 'pending', remote_path = NULL, done_at = NULL"
+timeout 60 "$SHOEBOX" -c "$SHOEBOX_CONFIG" -L "$LIB" sync --no-progress \
+    >"$T/out" 2>"$T/err"
+rc=$?
+cat "$T/out" "$T/err"
+[ $rc = 124 ] && fail "sync's read back never ended"
 echo ok
