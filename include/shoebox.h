@@ -255,6 +255,7 @@ void		 sidecar_rename(const char *, const char *, const char *,
 		    char *, size_t);
 char		*path_real(const char *);
 int		 path_below(const char *path, const char *top);
+int		 folder_empty(int fd);
 int		 err_disk_full(const char *err);
 int		 err_read_only(const char *err);
 

@@ -23,7 +23,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -217,28 +216,6 @@ struct forget_files {
 	unsigned long	 forgotten, sidecars, refused, missing;
 };
 
-/* Does the folder fd hold nothing? 1, else 0 (unreadable too). */
-static int
-forget_empty(int fd)
-{
-	struct dirent	*de;
-	DIR		*d;
-	int		 dup_fd, empty = 1;
-
-	if ((dup_fd = dup(fd)) == -1)
-		return 0;
-	if ((d = fdopendir(dup_fd)) == NULL) {
-		close(dup_fd);
-		return 0;
-	}
-	rewinddir(d);
-	while (empty && (de = readdir(d)) != NULL)
-		empty = strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0;
-	closedir(d);
-	return empty;
-}
-
 /*
  * The folder ff->dir is not in the library: is the nearest folder above it
  * that is there empty (not the library's top)? That is what a disk
@@ -264,7 +241,7 @@ forget_unmounted(struct forget_files *ff, char *why, size_t whylen)
 		if (errno != ENOENT)
 			return 0;
 	}
-	empty = forget_empty(fd);
+	empty = folder_empty(fd) == 1;
 	close(fd);
 	if (empty)
 		snprintf(why, whylen, "folder %.200s is there, empty, and "
@@ -310,7 +287,7 @@ forget_gone(struct forget_files *ff, const char *rel, char *why,
 		 * year's own folder, which a disk of its own is mounted on.
 		 */
 		if ((e = errno) == ENOENT && ff->dir[0] != '\0' &&
-		    strchr(ff->dir, '/') == NULL && forget_empty(ff->dirfd)) {
+		    strchr(ff->dir, '/') == NULL && folder_empty(ff->dirfd) == 1) {
 			snprintf(why, whylen, "folder %.200s, at the library's "
 			    "top, is there and empty: is a disk mounted there? "
 			    "(if it was emptied on purpose, remove that folder "

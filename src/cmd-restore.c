@@ -16,7 +16,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -637,20 +636,17 @@ restore_summary(struct restore *rs)
 static int
 restore_empty(const char *dir)
 {
-	DIR		*d;
-	struct dirent	*e;
-	int		 empty = 1;
+	int	fd, empty;
 
-	if ((d = opendir(dir)) == NULL) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 1;
 		log_warn("restore: --to %s", dir);
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			empty = 0;
-	closedir(d);
+	if ((empty = folder_empty(fd)) == -1)
+		log_warn("restore: --to %s", dir);
+	close(fd);
 	return empty;
 }
 

@@ -387,22 +387,14 @@ static int
 dir_empty(struct remote *r)
 {
 	struct dir_priv	*d = r->priv;
-	struct dirent	*e;
-	DIR		*dir;
 	char		 err[PATH_MAX + 128];
-	int		 fd, empty = 1;
+	int		 fd, empty;
 
 	/* a link at the prefix is not empty: each file then says why */
 	if ((fd = dir_opendir(d, "", 0, err, sizeof err)) == -1)
 		return errno == ENOENT || errno == ENOTDIR;
-	if ((dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
-	}
-	while (empty && (e = readdir(dir)) != NULL)
-		empty = strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0;
-	closedir(dir);
+	empty = folder_empty(fd) == 1;
+	close(fd);
 	return empty;
 }
 

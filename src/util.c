@@ -5,6 +5,7 @@
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -287,6 +288,33 @@ path_below(const char *path, const char *top)
 
 	return strcmp(top, "/") == 0 || (strncmp(path, top, n) == 0 &&
 	    (path[n] == '\0' || path[n] == '/'));
+}
+
+/*
+ * Does the folder fd hold nothing (no name but . and ..)? 1, 0, or -1
+ * with errno. fd stays open, its offset shared with the read.
+ */
+int
+folder_empty(int fd)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 dfd, empty = 1, e;
+
+	if ((dfd = dup(fd)) == -1)
+		return -1;
+	if ((d = fdopendir(dfd)) == NULL) {
+		e = errno;
+		close(dfd);
+		errno = e;
+		return -1;
+	}
+	rewinddir(d);
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
 }
 
 /* Does err end with the text of error e (as "...: TEXT", or be it)? */
