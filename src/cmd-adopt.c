@@ -235,7 +235,7 @@ adopt_file(struct adopt *a, const struct scan_entry *e,
 {
 	struct cat_file	 f;
 	struct cat_seen	 seen;
-	struct stat	 sb, after;
+	struct stat	 sb;
 	struct sb_src	 s;
 	struct meta	 m;
 	char		*rel, hex[65], err[512];
@@ -325,9 +325,7 @@ adopt_file(struct adopt *a, const struct scan_entry *e,
 	if (rc == -1)
 		goto failed;
 	/* Written to while it was read: its hash describes no real state. */
-	if (fstat(fd, &after) == -1 || !source_same(&sb, &after) ||
-	    after.st_ctim.tv_sec != sb.st_ctim.tv_sec ||
-	    after.st_ctim.tv_nsec != sb.st_ctim.tv_nsec) {
+	if (!source_unchanged(fd, &sb)) {
 		close(fd);
 		snprintf(err, sizeof err, "changed while it was read; left for "
 		    "the next run");

@@ -122,6 +122,7 @@ size_t		 scan_sidecar_prefix(const char *);
 int		 source_open(const struct scan *, const struct scan_entry *,
 		    struct stat *, char *, size_t);
 int		 source_same(const struct stat *, const struct stat *);
+int		 source_unchanged(int, const struct stat *);
 int		 source_aside_name(const char *, char *, size_t);
 int		 source_writing(int, dev_t);
 int		 source_open_beneath(const struct scan *,

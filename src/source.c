@@ -89,6 +89,20 @@ source_same(const struct stat *a, const struct stat *b)
 }
 
 /*
+ * Is the open file fd still then: the same file, size and mtime, and the
+ * same ctime (any write, chmod or link since changes it)?
+ */
+int
+source_unchanged(int fd, const struct stat *then)
+{
+	struct stat	now;
+
+	return fstat(fd, &now) == 0 && source_same(&now, then) &&
+	    now.st_ctim.tv_sec == then->st_ctim.tv_sec &&
+	    now.st_ctim.tv_nsec == then->st_ctim.tv_nsec;
+}
+
+/*
  * Filesystems whose leases (source_writing) are the kernel's own view of
  * who has a file open. A network filesystem answers for the server (CIFS
  * and NFS refuse a lease they hold no oplock or delegation for, with the
@@ -395,13 +409,13 @@ source_rename(int dfd, const char *from, const char *to)
  * that does not match is put back and kept, and so is each whose folder
  * is no longer on the mount it was read through (mnt, source_mount:
  * something mounted over it since); one no longer at its name is gone
- * already. Where no lease can be taken (a network
- * filesystem, a file of another user), a writer is seen by what it
- * changed: its size and mtime just before the unlink, its ctime just
- * before the rename; one that restores the mtime in the instant between
- * that ctime's check and the rename is not seen. Where the filesystem
- * has no RENAME_NOREPLACE, a file made at the aside name in the instant
- * between its check and the rename is replaced (source_rename).
+ * already. Where no lease can be taken (a network filesystem, a file of
+ * another user), a writer is seen by what it changed: its size and mtime
+ * just before the unlink, its ctime just before the rename; one that
+ * restores the mtime in the instant between that ctime's check and the
+ * rename is not seen. Where the filesystem has no RENAME_NOREPLACE, a
+ * file made at the aside name in the instant between its check and the
+ * rename is replaced (source_rename).
  * Returns 0, or -1 with err saying why the source was kept.
  */
 int
@@ -465,9 +479,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	}
 
 	/* Nothing written meanwhile (the rename aside changes the ctime). */
-	if (fstat(fd, &at) == -1 || !source_same(&at, id) ||
-	    at.st_ctim.tv_sec != now.st_ctim.tv_sec ||
-	    at.st_ctim.tv_nsec != now.st_ctim.tv_nsec) {
+	if (!source_unchanged(fd, &now)) {
 		snprintf(err, errlen, "changed as it was being removed; kept");
 		goto out;
 	}
