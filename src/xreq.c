@@ -213,25 +213,22 @@ xreq_write_fd(struct xrecv *rv, const char *buf, size_t n)
 }
 
 /*
- * Is the answer coming the file a download asked for: a 2xx, or SFTP's
- * (no status line)? Anything else (an error page) is not written to it.
- */
-static int
-xreq_file_body(const struct xreq *rq)
-{
-	return rq->recv.fd != -1 && (rq->hstatus == 0 ||
-	    (rq->hstatus >= 200 && rq->hstatus < 300));
-}
-
-/*
  * Is the answer the bytes of a file a request counts (a download written
- * to its file, or a copy read back and hashed): a 2xx, or SFTP's?
+ * to its file, or a copy read back and hashed): a 2xx, or SFTP's (no
+ * status line)? Anything else (an error page) is only kept.
  */
 static int
 xreq_counted_body(const struct xreq *rq)
 {
 	return (rq->recv.fd != -1 || rq->recv.sha != NULL) &&
 	    (rq->hstatus == 0 || (rq->hstatus >= 200 && rq->hstatus < 300));
+}
+
+/* Is it a download's, to be written to its file (xreq_counted_body)? */
+static int
+xreq_file_body(const struct xreq *rq)
+{
+	return rq->recv.fd != -1 && xreq_counted_body(rq);
 }
 
 /*
