@@ -1960,17 +1960,6 @@ catalog_folder_seek(struct catalog *cat, struct cat_folder *fo,
 }
 
 /*
- * The main file, imported by an earlier run, of a sidecar found alone at
- * abspath (its main file since moved away, or deleted): of the sources
- * recorded in its folder whose names begin with its first plen bytes
- * (as they are, in upper case or in lower case) and whose library file is
- * no sidecar itself, the one rank ranks highest (0: not its main), and of
- * those alike the last recorded (a card's folder reused after a format,
- * a drop folder's IMG_0001.JPG of this week: the photo that just left, not
- * the first of that name). 1 with *f and that source's name in source, 0
- * if there is none, -1 on an error.
- */
-/*
  * The rows of a late-main query (name, then a cat_file): the one rank
  * ranks highest for the sidecar above *best into f and source, *best
  * raised. sqlite's last step's code.
@@ -2033,6 +2022,17 @@ catalog_late_main_nocase(struct catalog *cat, const char *abspath, int at,
 	return best > 0;
 }
 
+/*
+ * The main file, imported by an earlier run, of a sidecar found alone at
+ * abspath (its main file since moved away, or deleted): of the sources
+ * recorded in its folder whose names begin with its first plen bytes
+ * (as they are, in upper case or in lower case) and whose library file is
+ * no sidecar itself, the one rank ranks highest (0: not its main), and of
+ * those alike the last recorded (a card's folder reused after a format,
+ * a drop folder's IMG_0001.JPG of this week: the photo that just left, not
+ * the first of that name). 1 with *f and that source's name in source, 0
+ * if there is none, -1 on an error.
+ */
 int
 catalog_late_main(struct catalog *cat, const char *abspath, size_t plen,
     int (*rank)(const char *, const char *), struct cat_file *f,
