@@ -285,33 +285,31 @@ bmff_key_kind(const uint8_t *k, size_t n)
 	return KEY_NONE;
 }
 
+/* The first date a kind of value gives (ISO 8601 text) into *t. */
+static void
+bmff_take_date(struct sb_time *t, int *have, const uint8_t *v, size_t n)
+{
+	struct sb_time	got;
+
+	if (!*have && date_parse_iso((const char *)v, n, &got) == 0) {
+		*t = got;
+		*have = 1;
+	}
+}
+
 /* Take one text value for kind. */
 static void
 bmff_value(struct bmff *b, enum bmff_key kind, const uint8_t *v, size_t n)
 {
-	struct sb_time	t;
-
 	switch (kind) {
 	case KEY_DATE:
-		if (!b->have_keydate &&
-		    date_parse_iso((const char *)v, n, &t) == 0) {
-			b->keydate = t;
-			b->have_keydate = 1;
-		}
+		bmff_take_date(&b->keydate, &b->have_keydate, v, n);
 		break;
 	case KEY_DAY:
-		if (!b->have_day &&
-		    date_parse_iso((const char *)v, n, &t) == 0) {
-			b->day = t;
-			b->have_day = 1;
-		}
+		bmff_take_date(&b->day, &b->have_day, v, n);
 		break;
 	case KEY_UDTA_DATE:
-		if (!b->have_udate &&
-		    date_parse_iso((const char *)v, n, &t) == 0) {
-			b->udate = t;
-			b->have_udate = 1;
-		}
+		bmff_take_date(&b->udate, &b->have_udate, v, n);
 		break;
 	case KEY_MAKE:
 		if (b->make[0] == '\0')
