@@ -840,7 +840,8 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 		cmd_usage(args->cmd);
 		return EXIT_USAGE;
 	}
-	if (restore_since(args, &since, &rs) == -1)
+	if (restore_since(args, &since, &rs) == -1 ||
+	    remote_configured(ctx->cfg, name, "restore") == -1)
 		return EXIT_USAGE;
 	to = cmd_get(args, "to");
 	if (to != NULL && (restore_in_library(ctx->library, to) ||

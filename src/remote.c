@@ -59,6 +59,26 @@ remote_seconds(struct remote *r, const char *key, double def)
 }
 
 /*
+ * Whether the config has a [remote name] section: 0, or -1 after saying it
+ * has not (who: the command), before anything is opened or made for it.
+ */
+int
+remote_configured(const struct config *cfg, const char *name,
+    const char *who)
+{
+	const char	**names;
+	int		  i, n;
+
+	n = config_sections(cfg, "remote", &names);
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return 0;
+	log_warnx("%s: no [remote %s] in the config (%s)", who, log_esc(name),
+	    log_esc(config_path(cfg)));
+	return -1;
+}
+
+/*
  * Open the remote called name from the config: its kind, the settings every
  * kind shares, then the kind's own. NULL after saying what is wrong.
  */
@@ -70,6 +90,8 @@ remote_open(const struct config *cfg, const char *name)
 	double		 d;
 	int		 i;
 
+	if (remote_configured(cfg, name, "remote") == -1)
+		return NULL;
 	r = xcalloc(1, sizeof *r);
 	r->name = xstrdup(name);
 	xasprintf(&r->section, "remote %s", name);

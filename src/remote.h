@@ -285,6 +285,8 @@ struct remote {
 
 /* remote.c */
 extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
+int		 remote_configured(const struct config *, const char *,
+		    const char *);
 struct remote	*remote_open(const struct config *cfg, const char *name);
 void		 remote_close(struct remote *r);
 int		 remote_emptied(struct remote *r, const char *who);

@@ -557,19 +557,11 @@ vr_summary(struct vr *v)
 static int
 vr_open(struct vr *v)
 {
-	const char	**names;
 	long long	  n;
 	int		  i;
 
-	n = config_sections(v->ctx->cfg, "remote", &names);
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], v->o->remote) == 0)
-			break;
-	if (i == n) {
-		log_warnx("verify: no [remote %s] in the config (%s)",
-		    log_esc(v->o->remote), log_esc(config_path(v->ctx->cfg)));
+	if (remote_configured(v->ctx->cfg, v->o->remote, "verify") == -1)
 		return -1;
-	}
 	if ((v->r = remote_open(v->ctx->cfg, v->o->remote)) == NULL)
 		return -1;
 	if (v->r->ops->stat == NULL) {

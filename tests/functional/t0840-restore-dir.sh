@@ -4,7 +4,8 @@
 # changes nothing; a file present with other content is reported and never
 # replaced (exit 1) until moved aside; a remote copy that is not the
 # catalogued file (a flipped byte) is refused: nothing is linked, nothing
-# left behind, the rest is restored, exit 1. --since and --json.
+# left behind, the rest is restored, exit 1. --since and --json; a remote
+# the config has not is named, and --to makes nothing for it.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
 
@@ -85,4 +86,10 @@ expect_rc 2
 sb restore
 expect_rc 2
 grep -q "remote NAME is needed" "$T/err" || fail "no --remote: $(cat "$T/err")"
+# A remote the config has not: said so, and --to makes no folder for it.
+sb restore --remote usbb --to "$T/new"
+expect_rc 2
+grep -q "restore: no \[remote usbb\] in the config" "$T/err" ||
+    fail "no such remote: $(cat "$T/err")"
+[ -e "$T/new" ] && fail "--to made a folder for a remote that is not there"
 exit 0
