@@ -11,7 +11,8 @@
  * and reported; the run goes on with the next file. With --to DIR the
  * catalogue is first copied into an empty DIR (VACUUM INTO), which then
  * becomes a complete library as the files come back; each file it lists
- * that was never uploaded to NAME cannot, and is named. The catalogue is
+ * that was never uploaded to NAME cannot, and is named (in place: each
+ * such file missing from the library). The catalogue is
  * read a page of rows at a time: memory does not grow with the library.
  */
 #include <sys/stat.h>
@@ -504,33 +505,46 @@ restore_all(struct restore *rs)
 }
 
 /*
- * --to: name each file the catalogue lists that was never uploaded to the
- * remote (not synced yet, or its upload failed): the new library's
- * catalogue (in to) has it, the new library cannot. 0, or -1.
+ * Name each file the catalogue lists that was never uploaded to the remote
+ * (not synced yet, or its upload failed) and that the library lacks: with
+ * --to, every one (the new library's catalogue, in to, has it; the new
+ * library cannot); in place, those missing from the library (a name that
+ * is there, whatever it holds, is verify's business). 0, or -1.
  */
 static int
 restore_unsent_say(struct restore *rs, const char *to)
 {
 	struct rfile	*page = xcalloc(PAGE_ROWS, sizeof *page);
+	struct stat	 st;
 	int64_t		 after = 0;
 	unsigned long	 n;
 	char		 why[160];
 	int		 i, rc;
 
-	snprintf(why, sizeof why, "never uploaded to remote %s (not synced "
-	    "yet, or its upload failed); not restored", rs->r->name);
+	snprintf(why, sizeof why, "%snever uploaded to remote %s (not synced "
+	    "yet, or its upload failed); not restored", rs->fresh ? "" :
+	    "missing from the library, and ", rs->r->name);
 	while ((rc = restore_page(rs, restore_unsent, after, page)) > 0) {
 		for (i = 0; i < rc; i++)
-			restore_report(rs, R_UNSENT, &page[i], why);
+			if (rs->fresh || (page[i].path[0] != '\0' &&
+			    restore_path_ok(page[i].path) &&
+			    fstatat(rs->libfd, page[i].path, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT))
+				restore_report(rs, R_UNSENT, &page[i], why);
 		after = page[rc - 1].id;
 	}
 	free(page);
-	if ((n = rs->count[R_UNSENT]) > 0)
+	if ((n = rs->count[R_UNSENT]) > 0 && rs->fresh)
 		log_warnx("restore: %lu catalogued file%s never uploaded to "
 		    "remote %s, so not in %s, whose catalogue lists %s: sync "
 		    "the old library, then restore --to an empty directory "
 		    "again", n, n == 1 ? "" : "s", rs->r->name, to,
 		    n == 1 ? "it" : "them");
+	else if (n > 0)
+		log_warnx("restore: %lu catalogued file%s missing from the "
+		    "library and never uploaded to remote %s: not restored "
+		    "(another remote may hold %s)", n, n == 1 ? " is" : "s are",
+		    rs->r->name, n == 1 ? "it" : "them");
 	return rc;
 }
 
@@ -885,7 +899,7 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 		    restore_stopped(&rs));
 		goto out;
 	}
-	if (rs.fresh && restore_unsent_say(&rs, to) == -1)
+	if (restore_unsent_say(&rs, to) == -1)
 		goto out;
 	if (rs.fresh && rs.since != NULL && restore_left_out(&rs, to) == -1)
 		goto out;

@@ -8,7 +8,7 @@
 # the library (a library within the library, every file twice) is
 # refused, with --rebuild too, and nothing is made.
 # A file never uploaded (imported since the last sync) is named, counted
-# and makes the exit status 1.
+# and makes the exit status 1; in place too, once it is lost.
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/functional/restore-lib.sh"
 
@@ -98,6 +98,22 @@ for how in --dry-run ""; do
 	grep -q "^shoebox: restore: 1 catalogued file never uploaded to remote usb, so not in $T/new2, whose catalogue lists it" \
 	    "$T/err" || fail "$how: $(cat "$T/err")"
 done
+# in place: while the late photo is in the library, restore has nothing
+# to say of it; once it is lost, it is named as for --to (it was silent,
+# exit 0)
+sb restore --remote usb --no-progress
+expect_rc 0
+grep -q "not_uploaded" "$T/out" && fail "a present file named: $(cat "$T/out")"
+mv "$LIB/$late" "$T/late.jpg"
+sb restore --remote usb --no-progress
+expect_rc 1
+grep -qx "not_uploaded $late: missing from the library, and never uploaded to remote usb (not synced yet, or its upload failed); not restored" \
+    "$T/out" || fail "in place: the lost photo is not named: $(cat "$T/out")"
+grep -q "^10 files on remote usb: 0 restored, 10 present, .*, 1 not restored (never uploaded there)" \
+    "$T/out" || fail "in place: summary: $(cat "$T/out")"
+grep -q "^shoebox: restore: 1 catalogued file is missing from the library and never uploaded to remote usb" \
+    "$T/err" || fail "in place: $(cat "$T/err")"
+mv "$T/late.jpg" "$LIB/$late"
 sb -L "$T/new2" verify --no-progress
 expect_rc 1
 grep -q "10 intact, 0 changed, 1 missing" "$T/out" || fail "verify: $(cat "$T/out")"
