@@ -41,8 +41,9 @@ EOF
 chmod 755 "$T/bin/systemctl"
 
 loops=""
+auto2=""
 release() {
-	for m in "$T/auto" "$T/fatfill"; do
+	for m in "$T/auto" "$auto2" "$T/fatfill"; do
 		umount "$m" 2>/dev/null || fusermount -u "$m" 2>/dev/null
 	done
 	for l in $loops; do
@@ -131,6 +132,17 @@ grep -q "4 already imported" "$T/card.out" || fail "not imported from the existi
 grep -q " $T/auto " /proc/mounts || fail "unmounted a mount it did not make"
 [ -d "$CARD_MNT" ] && fail "mounted it again"
 umount "$T/auto"
+# ... where its label put a space or a quote (udisks mounts a FAT card
+# labelled "NO NAME" at /media/USER/NO NAME): findmnt -r writes those as
+# \xNN, which are no folder.
+auto2="$T/auto NO NAME \\ '\$(x)"
+mkdir "$auto2"
+mount -o ro "$dev" "$auto2" || fail "mount for the label with a space"
+card
+[ $crc = 0 ] || fail "card mounted at a name with a space: exit $crc"
+grep -q "4 already imported" "$T/card.out" ||
+	fail "card mounted at a name with a space: not imported"
+umount "$auto2"
 
 # 3. A file the library's user cannot read fails: exit 1, the unit fails.
 d=$T/c2/DCIM/100CANON
