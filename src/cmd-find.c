@@ -21,13 +21,25 @@ struct find {
 	int		 nul;
 };
 
+/*
+ * Whether catalog column col holds a name: printed as import prints names
+ * (log_path), a backslash as \\ too, or a source named "a\x0ab" would read
+ * the same as one named "a", newline, "b".
+ */
+static int
+find_name_column(const char *col)
+{
+	return strcmp(col, "path") == 0 || strcmp(col, "source") == 0 ||
+	    strcmp(col, "sidecar_of") == 0;
+}
+
 /* Print one file found; 0 to go on. */
 static int
 find_print(void *arg, const char *const *v)
 {
 	struct find		*out = arg;
 	struct json_object	*o;
-	char			*abs;
+	char			*abs, p[PATH_MAX * 2];
 	int			 i;
 
 	if (!out->json) {	/* a million lines: no allocation each */
@@ -44,9 +56,12 @@ find_print(void *arg, const char *const *v)
 			json_object_object_add(o, "size",
 			    json_object_new_int64(v[i] != NULL ?
 			    strtoll(v[i], NULL, 10) : 0));
+		else if (v[i] != NULL && find_name_column(catalog_columns[i]))
+			json_add_str(o, catalog_columns[i], log_path(v[i], p,
+			    sizeof p));
 		else
 			json_add_str(o, catalog_columns[i], v[i]);
-	json_add_str(o, "file", abs);
+	json_add_str(o, "file", log_path(abs, p, sizeof p));
 	json_print(o);
 	free(abs);
 	return 0;

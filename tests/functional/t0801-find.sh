@@ -107,6 +107,28 @@ EOF
 sb find --json --kind sidecar --date 2006
 grep -q '"sidecar_of":"2006/08/02/IMG_0001.JPG"' "$T/out" || fail "no sidecar_of: $(cat "$T/out")"
 
+# Names in --json as import prints them, a backslash doubled: a source
+# named "a\x0ab" (a backslash, x, 0, a) is not one named "a", newline, "b".
+S=$TOP/tests/sample-card/DCIM/100CANON
+mkdir "$T/odd" "$T/oddlib"
+cp "$S/IMG_0002.JPG" "$T/odd/lit\\x0ab.jpg"
+cp "$S/IMG_0004.JPG" "$T/odd/lit
+b.jpg"
+SHOEBOX_LIBRARY=$T/oddlib sb import --settle 0 --no-progress -q "$T/odd"
+expect_rc 0
+SHOEBOX_LIBRARY=$T/oddlib sb find --json
+expect_rc 0
+python3 - "$T/out" "$T/odd" "$T/oddlib" <<'EOF' || fail "--json names: $(cat "$T/out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+src = sorted(r["source"] for r in rows)
+d = sys.argv[2]
+assert src == sorted([d + "/lit\\x0ab.jpg", d + "/lit\\\\x0ab.jpg"]), src
+r = [r for r in rows if r["path"].startswith("2004/")][0]
+assert r["path"] == "2004/06/21/lit\\\\x0ab.jpg", r
+assert r["file"] == sys.argv[3] + "/" + r["path"], r
+EOF
+
 # Everything, in library order.
 sb find
 expect_rc 0
