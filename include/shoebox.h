@@ -293,6 +293,7 @@ const char	*config_get(const struct config *, const char *,
 		    const char *);
 int		 config_parse_duration(const char *, double *);
 int		 config_parse_seconds(const char *, double *);
+long long	 config_parse_rate(const char *);
 int		 config_settle(const char *, const char *, double *);
 int		 config_get_bool(const struct config *, const char *,
 		    const char *, int);

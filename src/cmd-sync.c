@@ -491,37 +491,6 @@ sync_summary(struct sync *s, double seconds)
 	json_print(o);
 }
 
-/* A rate such as 10M, 512k or 1G (bytes per second, binary units). */
-static long long
-sync_rate(const char *v)
-{
-	char		*end;
-	double		 d;
-
-	d = strtod(v, &end);
-	if (end == v || d < 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k': case 'K':
-		d *= 1024;
-		break;
-	case 'm': case 'M':
-		d *= 1024 * 1024;
-		break;
-	case 'g': case 'G':
-		d *= 1024.0 * 1024 * 1024;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0' && strcasecmp(end + 1, "iB") != 0 &&
-	    strcasecmp(end + 1, "B") != 0)
-		return -1;
-	return (long long)d;
-}
-
 /* Open the named remotes (every configured one when n == 0). */
 static int
 sync_open_remotes(struct sync *s, char **names, int n)
@@ -556,7 +525,7 @@ sync_open_remotes(struct sync *s, char **names, int n)
 		}
 	}
 	if (bwlimit < 0 && (v = config_get(s->ctx->cfg, "", "bwlimit")) !=
-	    NULL && (bwlimit = sync_rate(v)) < 0) {
+	    NULL && (bwlimit = config_parse_rate(v)) < 0) {
 		log_warnx("config: bwlimit '%s' not understood", v);
 		return -1;
 	}
@@ -747,7 +716,7 @@ cmd_sync(struct sb_ctx *ctx, struct cmd_args *args)
 		sync_opts.transfers = (int)l;
 	}
 	if ((v = cmd_get(args, "bwlimit")) != NULL &&
-	    (sync_opts.bwlimit = sync_rate(v)) < 0) {
+	    (sync_opts.bwlimit = config_parse_rate(v)) < 0) {
 		log_warnx("sync: --bwlimit '%s' not understood (such as 512k, "
 		    "10M or 1G: bytes per second)", log_esc(v));
 		return EXIT_USAGE;

@@ -585,24 +585,6 @@ config_check_size(const char *v, long long *out)
 	return 0;
 }
 
-/* A rate as sync reads it: a number, then k, M or G, then B or iB. */
-static int
-config_check_rate(const char *v)
-{
-	char	*end;
-	double	 d = strtod(v, &end);
-
-	if (end == v || d < 0 || d != d)
-		return -1;
-	if (*end == '\0')
-		return 0;
-	if (strchr("kKmMgG", *end) == NULL)
-		return -1;
-	end++;
-	return *end == '\0' || strcasecmp(end, "B") == 0 ||
-	    strcasecmp(end, "iB") == 0 ? 0 : -1;
-}
-
 /*
  * A plain decimal number at the start of v: digits with at most one point
  * (no sign, exponent, hex, inf or nan, which strtod would take). Its value
@@ -647,6 +629,44 @@ config_parse_seconds(const char *v, double *out)
 		return -1;
 	*out = d;
 	return 0;
+}
+
+/*
+ * A rate as sync reads it (bwlimit, --bwlimit): a plain number (no sign,
+ * exponent, hex, inf or nan, which strtod would take: "0x10" was 16 bytes
+ * a second, "1e999" passed config check and then failed sync), then k, M
+ * or G (binary), then B or iB; at most 1 PiB a second. Bytes a second
+ * (0 for no limit), or -1.
+ */
+long long
+config_parse_rate(const char *v)
+{
+	char	*end;
+	double	 d;
+
+	if (config_number(v, &d, &end) == -1)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		d *= 1024;
+		break;
+	case 'm': case 'M':
+		d *= 1024 * 1024;
+		break;
+	case 'g': case 'G':
+		d *= 1024.0 * 1024 * 1024;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0' && strcasecmp(end + 1, "iB") != 0 &&
+	    strcasecmp(end + 1, "B") != 0)
+		return -1;
+	if (d > 1125899906842624.0)	/* 1 PiB */
+		return -1;
+	return (long long)d;
 }
 
 /* A number of at most digits digits at *p, in lo..hi; -1 if none. */
@@ -941,7 +961,7 @@ config_check_value(struct config *cfg, struct config_item *it,
 		}
 		break;
 	case CONFIG_RATE:
-		if (config_check_rate(v) == -1)
+		if (config_parse_rate(v) == -1)
 			what = "bytes per second, such as 512k, 10M or 1G";
 		break;
 	case CONFIG_ZONE:

@@ -64,6 +64,22 @@ diff "$T/want" "$T/err" || fail "config errors"
 sb -c "$T/bad.conf" config; expect_rc 2
 diff "$T/want" "$T/err" || fail "config check errors"
 
+# A rate is what sync takes, no more: config check passed "1e999" and
+# "inf", which sync then refused (exit 2 every night), and sync took
+# "0x10" as 16 bytes a second.
+for rate in 1e999 inf 0x10 -1 2P; do
+	printf 'bwlimit = %s\n' "$rate" >"$T/rate.conf"
+	sb -c "$T/rate.conf" config; expect_rc 2
+	grep -q "bwlimit: '$rate' is not bytes per second" "$T/err" ||
+		fail "bwlimit = $rate: $(cat "$T/err")"
+	: >"$T/empty.conf"
+	sb -c "$T/empty.conf" sync --bwlimit "$rate"; expect_rc 2
+	grep -q "bwlimit '$rate' not understood" "$T/err" ||
+		fail "--bwlimit $rate: $(cat "$T/err")"
+done
+printf 'bwlimit = 1.5MiB\n' >"$T/rate.conf"
+sb -c "$T/rate.conf" config; expect_rc 0
+
 # Comments: '#' or ';' at the start or after a blank; '#' inside a word stays.
 # ~ is the home folder. A line longer than 200 bytes is whole.
 long=$(printf 'x%.0s' $(seq 1 300))
