@@ -362,7 +362,7 @@ run_status(struct catalog *cat, int json, int n)
 {
 	struct json_object	*o = NULL, *arr = NULL;
 	sqlite3_stmt		*st;
-	char			 src[1024];
+	char			 src[1024], esc[4096];
 	int			 have = 0, any = 0;
 
 	if (sqlite3_prepare_v2(cat->db, "SELECT 1 FROM sqlite_master WHERE "
@@ -401,8 +401,13 @@ run_status(struct catalog *cat, int json, int n)
 		    sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 12),
 		    sqlite3_column_int64(st, 11), run_sources_text(
 		    (const char *)sqlite3_column_text(st, 4), src, sizeof src));
+		/*
+		 * The error is a message as it was printed, its names already
+		 * escaped: a backslash doubled again would make the \x0a of
+		 * a name with a newline read as a name with a backslash.
+		 */
 		if (err != NULL)
-			printf("    %s\n", log_esc(err));
+			printf("    %s\n", log_escape(err, esc, sizeof esc, 0));
 	}
 	sqlite3_finalize(st);
 	if (json) {

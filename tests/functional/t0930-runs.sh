@@ -76,6 +76,21 @@ assert len(r) == 3 and r[0]["outcome"] == "error" and r[2]["imported"] == 2, r
 assert r[2]["sources"][0].endswith("/a"), r
 ' || fail "status --json runs"
 
+# The first warning, as it was printed: a name with a newline (\x0a)
+# does not come back as one with a backslash (\\x0a).
+mkdir "$T/nl"
+cp "$S/IMG_0004.JPG" "$T/nl/new
+line.jpg"
+printf 'nl' >>"$T/nl/new
+line.jpg"	# not the file watch --sync is given below
+sb import --no-progress "$T/nl"
+expect_rc 0
+grep -q 'nl/new\\x0aline.jpg: name is not valid UTF-8' "$T/err" ||
+	fail "warning not printed as expected: $(cat "$T/err")"
+sb status
+grep -q 'first: .*/nl/new\\x0aline.jpg: name' "$T/out" ||
+	fail "status changed the warning's name: $(grep first: "$T/out")"
+
 # Journal priorities, only when stderr is the stream JOURNAL_STREAM names.
 : >"$T/jerr"
 js=$(stat -c '%d:%i' "$T/jerr")
