@@ -12,6 +12,9 @@ make -s -C "$TOP" install PREFIX="$P" SYSCONFDIR="$P/etc" UDEVDIR="$T/udev" \
 	{ cat "$T/log"; fail "make install"; }
 grep -q 'SYSTEMD_WANTS.*shoebox-card@%k.service' "$T/udev/99-shoebox.rules" || fail "udev rule"
 # Removable media only, and only once blkid has named the filesystem.
+# An SD card in an MMC slot, not an eMMC soldered in (type MMC).
+grep -q '^KERNEL=="mmcblk\[0-9\]\*", ATTRS{type}=="SD|SDcombo", GOTO' \
+    "$T/udev/99-shoebox.rules" || fail "udev rule takes an eMMC for a card"
 for m in 'KERNEL=="mmcblk\[0-9\]\*"' 'ENV{ID_BUS}=="usb"' 'ATTRS{removable}=="1"' \
     'ENV{ID_FS_USAGE}!="filesystem"'; do
 	grep -q "$m" "$T/udev/99-shoebox.rules" || fail "udev rule lacks $m"
