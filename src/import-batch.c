@@ -55,7 +55,11 @@ txn_settle(struct import *imp, int rc)
 		struct filed	*fl = &imp->filed[i];
 
 		if (rc == -1) {
-			lib_unlink(imp, fl->rel);
+			/* Through the folder it was linked in, moved or not. */
+			const char *base = strrchr(fl->rel, '/');
+
+			unlinkat(fl->dirfd, base != NULL ? base + 1 : fl->rel,
+			    0);
 			imp->count[fl->o]--;
 			if (imp->full || imp->readonly) {
 				imp->bytes_done -= imp->bytes_done >= fl->size ?
@@ -67,11 +71,14 @@ txn_settle(struct import *imp, int rc)
 				    "record it (the library's disk is full); "
 				    "source kept");
 			} else {
-				say(imp, fl->src, "copied, but the catalogue "
-				    "could not record it; copy removed, source "
-				    "kept");
+				const char *why = imp->abort_why != NULL ?
+				    imp->abort_why : "the catalogue could not "
+				    "record it";
+
+				say(imp, fl->src, "copied, but %s; copy "
+				    "removed, source kept", why);
 				report(imp, fl->src, OUT_FAILED, NULL, NULL,
-				    NULL, "the catalogue could not record it");
+				    NULL, why);
 			}
 		}
 		free(fl->src);
@@ -113,12 +120,54 @@ txn_temp_store(struct import *imp, int memory)
 	    "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 }
 
-/* Commit what the open transaction holds, then delete moved sources. */
+/*
+ * Is a library folder that copies of the open transaction were linked in
+ * no longer at its name (lib_dir_moved: moved away since)? Then those
+ * copies are not where the catalogue would say, or not in the library at
+ * all: said for each such folder, and 1.
+ */
+static int
+filed_moved(struct import *imp)
+{
+	char	err[512];
+	size_t	i, j;
+	int	moved = 0;
+
+	imp->dircheck++;
+	for (i = 0; i < imp->nfiled; i++) {
+		for (j = 0; j < i && imp->filed[j].dirfd !=
+		    imp->filed[i].dirfd; j++)
+			;
+		if (j == i && lib_dir_moved(imp, imp->filed[i].dirfd, err,
+		    sizeof err)) {
+			progress_clear(imp);
+			log_warnx("%s, as copies were filed in it: they are "
+			    "taken back, their sources kept", err);
+			moved = 1;
+		}
+	}
+	return moved;
+}
+
+static void	txn_abort(struct import *);
+
+/*
+ * Commit what the open transaction holds, then delete moved sources; if a
+ * folder its copies were linked in moved away meanwhile, take it all back
+ * instead (txn_abort), the sources kept.
+ */
 int
 txn_commit(struct import *imp)
 {
 	int	rc = 0, e;
 
+	if (imp->in_txn && filed_moved(imp)) {
+		imp->abort_why = "its library folder was moved or replaced "
+		    "meanwhile";
+		txn_abort(imp);
+		imp->abort_why = NULL;
+		return -1;
+	}
 	if (imp->in_txn) {
 		if (catalog_commit(imp->cat) == -1) {
 			e = sqlite3_extended_errcode(imp->cat->db) & 0xff;
@@ -210,7 +259,7 @@ txn_need(struct import *imp, int may_commit)
 
 /* Remember a copy linked in the open transaction (see txn_commit). */
 static void
-filed_later(struct import *imp, const char *src, const char *rel,
+filed_later(struct import *imp, const char *src, int dirfd, const char *rel,
     enum outcome o, uint64_t size)
 {
 	if (imp->nfiled == imp->capfiled) {
@@ -220,6 +269,7 @@ filed_later(struct import *imp, const char *src, const char *rel,
 	}
 	imp->filed[imp->nfiled].src = xstrdup(src);
 	imp->filed[imp->nfiled].rel = xstrdup(rel);
+	imp->filed[imp->nfiled].dirfd = dirfd;
 	imp->filed[imp->nfiled].size = size;
 	imp->filed[imp->nfiled++].o = o;
 }
@@ -439,6 +489,23 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		return OUT_DUPLICATE;
 	}
 
+	/*
+	 * Its folder, kept open since the copy was placed, moved out from
+	 * under its name (lib_dir_moved): filed there, it would be outside
+	 * the library, or not where the catalogue says. Looked at once a
+	 * batch, and for a file filed on its own (dirsync) just before.
+	 */
+	if (dirsync)
+		imp->dircheck++;
+	if (lib_dir_moved(imp, p->dirfd, err, sizeof err)) {
+		size_t	n = strlen(err);
+
+		snprintf(err + n, sizeof err - n, "; not filed there, source "
+		    "kept");
+		store_discard(&p->f);
+		goto failed;
+	}
+
 	/* STORE_EXISTS: an interrupted run filed it; adopt that copy. */
 	d.dirfd = p->dirfd;
 	d.dirsync = dirsync;
@@ -472,7 +539,7 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 	if (p->cleaned)
 		plan_cleaned(imp, p->path, p->f.name);
 	if (linked)
-		filed_later(imp, p->path, rel, o, p->f.size);
+		filed_later(imp, p->path, p->dirfd, rel, o, p->f.size);
 	report(imp, p->path, o, rel, &p->meta, p->f.sha256, NULL);
 	return o;
 
@@ -508,6 +575,7 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 	 * Each copy is read back and checked on the hashing thread, a few
 	 * ahead of the one being linked and catalogued here.
 	 */
+	imp->dircheck++;	/* each folder looked at again (lib_dir_moved) */
 	for (i = 0, ahead = 0; i < n; i++) {
 		for (; synced && ahead < n && ahead <= i + CHECK_AHEAD; ahead++)
 			if (!lib_dir_foreign(imp, pv[ahead]->dirfd))

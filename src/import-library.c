@@ -144,11 +144,20 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 	size_t		 i;
 	int		 fd;
 
+	/* Not one moved away meanwhile: its name is opened again. */
 	for (i = imp->ndirs; i > 0; i--)
-		if (strcmp(imp->dirs[i - 1].dir, dir) == 0)
+		if (!imp->dirs[i - 1].moved &&
+		    strcmp(imp->dirs[i - 1].dir, dir) == 0)
 			return imp->dirs[i - 1].fd;
 	if (imp->ndirs == DIRCACHE) {
 		batch_flush(imp);	/* pending copies borrow these fds */
+		/*
+		 * So do the copies linked in the transaction still open (a
+		 * group's, filed one by one), should it be taken back
+		 * (txn_settle): committed first, each name is durable.
+		 */
+		if (imp->nfiled > 0)
+			txn_commit(imp);
 		lib_dirs_close(imp);
 	}
 	if ((fd = store_opendirs(imp->libfd, dir, 1, "library folder",
@@ -158,43 +167,64 @@ lib_dir(struct import *imp, const char *dir, char *err, size_t errlen)
 	d->dir = xstrdup(dir);
 	d->fd = fd;
 	d->dirty = 0;
+	d->moved = 0;
+	d->checked = imp->dircheck;
 	/*
 	 * A disk mounted inside the library (LIBRARY/2025 when the first
 	 * filled up): the library's syncfs() does not reach it, so its copies
 	 * and names are fsync'ed one by one (batch_file).
 	 */
-	d->foreign = !imp->lib_dev_known || fstat(fd, &sb) == -1 ||
+	if (fstat(fd, &sb) == -1)
+		memset(&sb, 0, sizeof sb);
+	d->dev = sb.st_dev;
+	d->ino = sb.st_ino;
+	d->foreign = !imp->lib_dev_known || sb.st_ino == 0 ||
 	    sb.st_dev != imp->lib_dev;
 	return fd;
 }
 
 /*
- * Remove the library copy rel (relative) that this run linked, through its
- * folder as cached (lib_dir) or else opened again without following links
- * (store_opendirs): a folder swapped for a link meanwhile is never
- * followed out of the library. 0, or -1.
+ * Is the cached library folder fd (lib_dir) still the folder at its name
+ * in the library? Kept open for the run, it goes wherever it is renamed
+ * to: a LIBRARY/2025 moved out of the library (or aside, and a link to
+ * anywhere put at its name) would have copies filed in it, outside the
+ * library, catalogued at a name that does not hold them, and their
+ * sources removed. Looked at again once each imp->dircheck (a batch's
+ * turn). 1 (and err saying so) if it moved, then for good; 0 if not.
  */
 int
-lib_unlink(struct import *imp, const char *rel)
+lib_dir_moved(struct import *imp, int fd, char *err, size_t errlen)
 {
-	const char	*slash = strrchr(rel, '/');
-	char		 dir[PATH_MAX], err[256];
+	struct stat	 sb;
+	struct libdir	*d = NULL;
+	char		 why[256];
 	size_t		 i;
-	int		 fd, rc;
+	int		 now;
 
-	if (slash == NULL || (size_t)(slash - rel) >= sizeof dir)
-		return -1;
-	memcpy(dir, rel, (size_t)(slash - rel));
-	dir[slash - rel] = '\0';
 	for (i = 0; i < imp->ndirs; i++)
-		if (strcmp(imp->dirs[i].dir, dir) == 0)
-			return unlinkat(imp->dirs[i].fd, slash + 1, 0);
-	if ((fd = store_opendirs(imp->libfd, dir, 0, "library folder", err,
-	    sizeof err)) == -1)
-		return -1;
-	rc = unlinkat(fd, slash + 1, 0);
-	close(fd);
-	return rc;
+		if (imp->dirs[i].fd == fd)
+			d = &imp->dirs[i];
+	if (d == NULL)
+		return 0;
+	if (!d->moved && d->checked != imp->dircheck) {
+		d->checked = imp->dircheck;
+		why[0] = '\0';
+		if ((now = store_opendirs(imp->libfd, d->dir, 0,
+		    "library folder", why, sizeof why)) == -1 ||
+		    fstat(now, &sb) == -1 || sb.st_dev != d->dev ||
+		    sb.st_ino != d->ino)
+			d->moved = 1;
+		if (now != -1)
+			close(now);
+		if (d->moved)
+			snprintf(d->why, sizeof d->why, "%s", why);
+	}
+	if (d->moved)
+		snprintf(err, errlen, "library folder %s was moved or replaced "
+		    "during the run%s%s%s",
+		    d->dir, d->why[0] != '\0' ? " (" : "", d->why,
+		    d->why[0] != '\0' ? ")" : "");
+	return d->moved;
 }
 
 /* Is the cached library folder fd on another filesystem (lib_dir)? */

@@ -52,6 +52,7 @@ struct move {
 struct filed {
 	char		*src;		/* the source, as found */
 	char		*rel;		/* the copy, relative to the library */
+	int		 dirfd;		/* its folder, as linked in */
 	enum outcome	 o;		/* as reported */
 	uint64_t	 size;
 };
@@ -114,6 +115,11 @@ struct libdir {
 	int		 fd;
 	int		 dirty;
 	int		 foreign;	/* another filesystem: no syncfs */
+	dev_t		 dev;		/* what dir was when opened */
+	ino_t		 ino;
+	int		 moved;		/* not at dir any more (lib_dir_moved) */
+	unsigned	 checked;	/* the dircheck it was last checked in */
+	char		 why[256];	/* what is at dir now, if said */
 };
 
 /* One run of import: its options, its library, and what it did. */
@@ -173,6 +179,8 @@ struct import {
 	atomic_int	 sync_done;	/* set by syncer when it returns */
 	struct libdir	 dirs[DIRCACHE];
 	size_t		 ndirs;
+	unsigned	 dircheck;	/* lib_dir_moved: checks this turn */
+	const char	*abort_why;	/* txn_abort: why its copies went */
 
 	char		**planned;	/* dry run: hashes and names seen, */
 	size_t		 nplanned;	/* an open-addressing set */
@@ -263,7 +271,8 @@ void		 pending_free(struct pending *p);
 int		 import_open(struct import *imp);
 void		 import_close(struct import *imp);
 int		 lib_dir_foreign(const struct import *imp, int fd);
-int		 lib_unlink(struct import *, const char *);
+int		 lib_dir_moved(struct import *imp, int fd, char *err,
+		    size_t errlen);
 int		 lib_dir(struct import *imp, const char *dir, char *err,
 		    size_t errlen);
 int		 lib_check(struct import *imp, const struct cat_file *f,
