@@ -427,12 +427,13 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	const char	*name, *dot;
 	char		 aside[NAME_MAX + 64], hex[65], herr[256];
 	size_t		 stem;
-	int		 dfd, fd = -1, rc = -1, lease;
+	int		 dfd, fd = -1, rc = -1, lease, tries = 0;
 
 	if ((dfd = source_dir(sc, e, &name, err, errlen)) == -1)
 		return -1;
 	if (source_elsewhere(dfd, e, id, mnt, 0, err, errlen) == -1)
 		goto out;
+again:
 	if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT) {
 			rc = source_elsewhere(dfd, e, id, mnt, 1, err, errlen);
@@ -442,7 +443,8 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		goto out;
 	}
 	if (!S_ISREG(now.st_mode) || !source_same(&now, id)) {
-		snprintf(err, errlen, "changed since it was copied; kept");
+		snprintf(err, errlen, "changed %s; kept", tries > 0 ?
+		    "as it was being removed" : "since it was copied");
 		goto out;
 	}
 	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -461,7 +463,8 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 	}
 	if (fstat(fd, &now) == -1 || !S_ISREG(now.st_mode) ||
 	    !source_same(&now, id)) {
-		snprintf(err, errlen, "changed since it was copied; kept");
+		snprintf(err, errlen, "changed %s; kept", tries > 0 ?
+		    "as it was being removed" : "since it was copied");
 		goto out;
 	}
 	/*
@@ -478,8 +481,19 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
 		goto out;
 	}
 
-	/* Nothing written meanwhile (the rename aside changes the ctime). */
+	/*
+	 * Nothing written meanwhile (the rename aside changes the ctime).
+	 * Looked at again from its name: another --move renaming it away
+	 * (from this drop folder into another library) moves its ctime a
+	 * moment before its name goes, and leaves nothing to keep (gone); a
+	 * chmod has its content read again.
+	 */
 	if (!source_unchanged(fd, &now)) {
+		if (++tries < 3) {
+			close(fd);
+			fd = -1;
+			goto again;
+		}
 		snprintf(err, errlen, "changed as it was being removed; kept");
 		goto out;
 	}

@@ -2,7 +2,8 @@
 # One drop folder, imported with --move into several libraries at once (a
 # NAS with one library per family member, each with its own nightly
 # unit). A source another import removed a moment before this one removes
-# it is gone as this one wanted: no warning, exit 0. Then four imports at
+# it is gone as this one wanted: no warning, exit 0, even when it was
+# taken away while this one read it again to check it. Then four imports at
 # once into four libraries: every content ends in a library, none lost.
 . "$TOP/tests/functional/safety-lib.sh"
 
@@ -25,6 +26,29 @@ grep -q 'with warnings' "$T/out" && fail "a source already gone made a warning"
 [ "$(lib_count "$CARD/IMG_0001.JPG")" = 1 ] || fail "IMG_0001.JPG not filed"
 [ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "IMG_0002.JPG not filed"
 [ ! -e "$S/IMG_0002.JPG" ] || fail "IMG_0002.JPG not moved"
+
+# The same, while this one reads the source again before removing it: two
+# names of one file (a hard link), whose ctime moved when the first was
+# removed, so the second's content is checked again; the other import
+# renames it away and removes it meanwhile (at that check's first read).
+# It was gone, not "changed as it was being removed; kept".
+rm -rf "$S" "$LIB"
+mkdir -p "$S"
+cp "$CARD/IMG_0002.JPG" "$S/A.JPG"
+ln "$S/A.JPG" "$S/B.JPG"
+export SB_HOOK_ON=read:B.JPG SB_HOOK_NTH=2
+export SB_HOOK_CMD="mv '$S/B.JPG' '$T/B-other' && rm '$T/B-other'"
+hsb import --move --no-progress "$S"
+hook_fired
+unset SB_HOOK_ON SB_HOOK_NTH SB_HOOK_CMD
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q 'not removed\|cannot remove' "$T/err" &&
+    fail "a source another import removed as it was checked was reported kept"
+grep -q 'with warnings' "$T/out" &&
+    fail "a source another import removed as it was checked made a warning"
+[ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "A.JPG not filed"
+[ -z "$(ls -A "$S")" ] || fail "left in the drop folder: $(ls "$S")"
 
 # Four at once. Each file is in one library at least, or still at the
 # source; a run that lost a race says so (exit 0 or 1, never a crash).
