@@ -396,6 +396,17 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	case 0:
 		break;
 	case STORE_CHANGED:
+		/*
+		 * Its ctime moved as another --move renamed it away to
+		 * remove it (into another library): not there to import,
+		 * not "left for the next run".
+		 */
+		if (source_gone(imp->sc, f->e)) {
+			snprintf(f->err, sizeof f->err, "gone as it was read "
+			    "(moved or deleted)");
+			*o = infile_left(imp, f, OUT_SKIPPED);
+			return NULL;
+		}
 		*o = infile_left(imp, f, OUT_WAITING);
 		return NULL;
 	default:

@@ -123,6 +123,7 @@ int		 source_open(const struct scan *, const struct scan_entry *,
 		    struct stat *, char *, size_t);
 int		 source_same(const struct stat *, const struct stat *);
 int		 source_unchanged(int, const struct stat *);
+int		 source_gone(const struct scan *, const struct scan_entry *);
 int		 source_aside_name(const char *, char *, size_t);
 int		 source_writing(int, dev_t);
 int		 source_open_beneath(const struct scan *,

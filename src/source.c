@@ -293,6 +293,30 @@ fail:
 }
 
 /*
+ * Is the scanned file e no longer at its name, its folder still on the
+ * disk the walk saw it on (moved or deleted since it was opened: another
+ * --move took it while it was read)? 1 if so, 0 if it is there or that
+ * cannot be told.
+ */
+int
+source_gone(const struct scan *sc, const struct scan_entry *e)
+{
+	struct stat	 then, sb, dir;
+	const char	*name;
+	char		 err[PATH_MAX + 128];
+	int		 dfd, gone;
+
+	scan_entry_stat(e, &then);
+	if ((dfd = source_dir(sc, e, &name, err, sizeof err)) == -1)
+		return 0;
+	gone = fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1 &&
+	    errno == ENOENT && fstat(dfd, &dir) == 0 &&
+	    dir.st_dev == then.st_dev;
+	close(dfd);
+	return gone;
+}
+
+/*
  * The mount the open file fd is reached through (statx's mount id), to
  * tell at its removal whether its folder still is that mount's; 0 where
  * the kernel does not say (before Linux 5.8).

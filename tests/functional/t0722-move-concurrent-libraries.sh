@@ -3,8 +3,10 @@
 # NAS with one library per family member, each with its own nightly
 # unit). A source another import removed a moment before this one removes
 # it is gone as this one wanted: no warning, exit 0, even when it was
-# taken away while this one read it again to check it. Then four imports at
-# once into four libraries: every content ends in a library, none lost.
+# taken away while this one read it again to check it; one taken away as
+# this one copied it is gone too, not "left for the next run". Then four
+# imports at once into four libraries: every content ends in a library,
+# none lost.
 . "$TOP/tests/functional/safety-lib.sh"
 
 S=$T/drop
@@ -48,6 +50,28 @@ grep -q 'not removed\|cannot remove' "$T/err" &&
 grep -q 'with warnings' "$T/out" &&
     fail "a source another import removed as it was checked made a warning"
 [ "$(lib_count "$CARD/IMG_0002.JPG")" = 1 ] || fail "A.JPG not filed"
+[ -z "$(ls -A "$S")" ] || fail "left in the drop folder: $(ls "$S")"
+
+# And while this one copies it: the other import's rename moves its ctime
+# (a copy of no real state, not filed), and it is gone, not "changed
+# while being copied; left for the next run" (nothing is left).
+rm -rf "$S" "$LIB"
+mkdir -p "$S"
+cp "$CARD/IMG_0002.JPG" "$S/C.JPG"
+cp "$CARD/IMG_0004.JPG" "$S/D.JPG"
+export SB_HOOK_ON=read:drop/C.JPG
+export SB_HOOK_CMD="mv '$S/C.JPG' '$T/C-other' && rm '$T/C-other'"
+hsb import --move --no-progress "$S"
+hook_fired
+unset SB_HOOK_ON SB_HOOK_CMD
+cat "$T/out" "$T/err"
+expect_rc 0
+grep -q 'C.JPG' "$T/err" &&
+    fail "a source another import took as it was copied was reported"
+grep -q 'left for the next run' "$T/out" &&
+    fail "a source another import took as it was copied was counted left"
+[ "$(lib_count "$CARD/IMG_0002.JPG")" = 0 ] || fail "C.JPG was filed"
+[ "$(lib_count "$CARD/IMG_0004.JPG")" = 1 ] || fail "D.JPG not filed"
 [ -z "$(ls -A "$S")" ] || fail "left in the drop folder: $(ls "$S")"
 
 # Four at once. Each file is in one library at least, or still at the
