@@ -250,6 +250,8 @@ source_open(const struct scan *sc, const struct scan_entry *e,
 		if (errno == ELOOP)
 			snprintf(err, errlen, "now a symbolic link; not "
 			    "followed, left as it is");
+		else if (errno == ENXIO)	/* a socket: open(2) says so */
+			snprintf(err, errlen, "no longer a regular file");
 		else if (gone) {
 			snprintf(err, errlen, "gone since the walk saw it "
 			    "(moved or deleted)");
