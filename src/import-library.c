@@ -253,25 +253,27 @@ lib_check(struct import *imp, const struct cat_file *f, char *why,
 	char		 hex[65], err[256];
 	int		 fd, rc;
 
-	snprintf(why, whylen, "does not match the catalogue (damaged or "
-	    "replaced?)");
-	if (fstatat(imp->libfd, f->path, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size != f->size)
-		return -1;
-	if (sb.st_size > REHASH_MAX)
-		return catalog_ns(&sb.st_mtim) == f->mtime_ns ? 0 : -1;
+	/*
+	 * Never through a link, in its folders either: a large file's size
+	 * and mtime looked at through LIBRARY/2025 made a link to elsewhere
+	 * are not the library's copy, and its source would go (--move).
+	 */
 	if ((fd = store_open_below(imp->libfd, f->path, err, sizeof err)) ==
 	    -1) {
+		if (errno == ENOENT)
+			return 1;
 		snprintf(why, whylen, "cannot be read (%s)", err);
 		return -1;
 	}
-	rc = store_hash_fd(fd, (uint64_t)f->size, hex, err, sizeof err) == 0 &&
-	    strcmp(hex, f->sha256) == 0 ? 0 : -1;
+	snprintf(why, whylen, "does not match the catalogue (damaged or "
+	    "replaced?)");
+	if (fstat(fd, &sb) == -1 || sb.st_size != f->size)
+		rc = -1;
+	else if (sb.st_size > REHASH_MAX)
+		rc = catalog_ns(&sb.st_mtim) == f->mtime_ns ? 0 : -1;
+	else
+		rc = store_hash_fd(fd, (uint64_t)f->size, hex, err,
+		    sizeof err) == 0 && strcmp(hex, f->sha256) == 0 ? 0 : -1;
 	close(fd);
 	return rc;
 }

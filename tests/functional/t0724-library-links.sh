@@ -102,9 +102,12 @@ grep -q 'library folder 2006 is a symbolic link; not followed' "$T/err" ||
 [ "$(find "$T/elsewhere" | sort)" = "$before" ] || fail "a copy was filed through the link"
 rm -rf "$T/elsewhere"
 # A file imported before from the same folder, into a folder now a link:
-# the message names the link, not damage.
+# the message names the link, not damage. So too for one of more than
+# 64 MB (its library copy's size and mtime looked at, not its content),
+# which was taken as intact through the link, and its source removed.
 rm -rf "$S" "$LIB" && mkdir -p "$S" "$T/elsewhere"
 cp "$CARD/IMG_0001.JPG" "$S/"
+{ cat "$CARD/IMG_0001.JPG"; head -c 70000000 /dev/zero; } >"$S/BIG.JPG"
 sb import --no-progress "$S"
 expect_rc 0
 mv "$LIB/2006" "$T/elsewhere/2006"
@@ -115,6 +118,10 @@ expect_rc 1
 grep -q 'IMG_0001.JPG: imported earlier as 2006/.*cannot be read (folder 2006 is a symbolic link; not followed); source kept' "$T/err" ||
     fail "imported earlier, folder a link: $(cat "$T/err")"
 [ -f "$S/IMG_0001.JPG" ] || fail "a source whose copy is behind a link was removed"
+grep -q 'BIG.JPG: imported earlier as 2006/.*cannot be read (folder 2006 is a symbolic link; not followed); source kept' "$T/err" ||
+    fail "imported earlier, over 64 MB, folder a link: $(cat "$T/err")"
+[ -f "$S/BIG.JPG" ] ||
+    fail "a source over 64 MB whose copy is behind a link was removed"
 rm -rf "$T/elsewhere"
 
 # A dir remote's folder swapped for a link (a backup disk others can
