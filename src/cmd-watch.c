@@ -244,6 +244,43 @@ watch_refused(struct watch *w, const char *root)
 	return refused;
 }
 
+/* Is path one of the DIRs watched? */
+static int
+watch_is_root(const struct watch *w, const char *path)
+{
+	int	k;
+
+	for (k = 0; k < w->nroots; k++)
+		if (strcmp(w->roots[k], path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Is the folder dir, or one it is in below its DIR, another shoebox
+ * library (scan_is_library)? Import never walks into one (its files are
+ * its catalogue's; --move would empty it), and a file written in one,
+ * its folder imported on its own, must not be taken either: a library
+ * made in a DIR after its folders were watched (shoebox -L DIR/old
+ * import ...) has its own files written there.
+ */
+static int
+watch_in_library(const struct watch *w, const char *dir)
+{
+	char	p[PATH_MAX], *slash;
+
+	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+		return 0;
+	while (!watch_is_root(w, p) && p[0] != '\0') {
+		if (scan_is_library(AT_FDCWD, p))
+			return 1;
+		if ((slash = strrchr(p, '/')) == NULL)
+			break;
+		*slash = '\0';
+	}
+	return 0;
+}
+
 /* Never watch path (watch_fenced); path is taken. */
 static void
 watch_fence(struct watch *w, char *path)
@@ -278,6 +315,12 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 		if (errno != ENOENT)
 			log_warnx("%s: %s", log_path(path, buf, sizeof buf),
 			    err);
+		return;
+	}
+	if (!watch_is_root(w, path) && scan_is_library(fd, NULL)) {
+		log_info("%s: is another shoebox library, not watched",
+		    log_path(path, buf, sizeof buf));
+		close(fd);
 		return;
 	}
 	/* Through /proc (followed: no IN_DONT_FOLLOW), else by its path. */
@@ -547,7 +590,7 @@ watch_batch(struct watch *w)
 {
 	struct run_result	 r;
 	struct stat		 sb;
-	char			**dirs, *slash;
+	char			**dirs, *slash, buf[PATH_MAX * 2];
 	double			 t = now(), at;
 	size_t			 i, j, n = 0, k;
 	int			 rc;
@@ -577,10 +620,17 @@ watch_batch(struct watch *w)
 			i++;
 			continue;
 		}
-		p->ready = 1;
 		dirs[n] = xstrdup(p->path);
 		if ((slash = strrchr(dirs[n], '/')) != NULL)
 			*slash = '\0';
+		if (watch_in_library(w, dirs[n])) {
+			log_info("%s: in another shoebox library, not "
+			    "imported", log_path(p->path, buf, sizeof buf));
+			free(dirs[n]);
+			pend_drop(w, i);
+			continue;
+		}
+		p->ready = 1;
 		n++;
 		i++;
 	}

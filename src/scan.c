@@ -742,6 +742,42 @@ scan_hand(struct scan *sc, struct scan_frame *fr, const char *sub)
 	fr->pos = end;
 }
 
+/* Does the folder dfd (or its folder name, when not NULL) hold a library? */
+int
+scan_is_library(int dfd, const char *name)
+{
+	struct stat	sb;
+	char		path[PATH_MAX];
+
+	if (snprintf(path, sizeof path, "%s%s.shoebox/catalog.db",
+	    name != NULL ? name : "", name != NULL ? "/" : "") >=
+	    (int)sizeof path)
+		return 0;
+	return fstatat(dfd, path, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(sb.st_mode);
+}
+
+/*
+ * Is the folder child another shoebox library (a .shoebox/catalog.db of
+ * its own) met below a source? Its files are what its catalogue lists:
+ * taken from inside it, they would be catalogued twice, and --move would
+ * empty it under its catalogue. Not walked, said; a library named as a
+ * source itself (a merge of an old library) is walked as any folder.
+ */
+static int
+scan_other_library(const struct scan *sc, const struct scan_frame *child)
+{
+	char	buf[PATH_MAX];
+
+	if (!scan_is_library(child->fd, NULL))
+		return 0;
+	if (!sc->quiet)
+		log_info("%s: is another shoebox library, not scanned (name "
+		    "it as a source to import from it)", log_path(child->path,
+		    buf, sizeof buf));
+	return 1;
+}
+
 /*
  * Open the next folder to visit below fr, through fr's descriptor and
  * without following a link (a folder swapped for a link meanwhile is not
@@ -775,7 +811,8 @@ scan_enter(struct scan *sc, struct scan_frame *fr, int depth,
 	}
 	if (fstat(child->fd, &sb) == -1)
 		sb.st_dev = fr->dev;
-	else if (fences_met(sc, &sb, child->path)) {
+	else if (fences_met(sc, &sb, child->path) ||
+	    scan_other_library(sc, child)) {
 		/* Mounted or swapped since it was read: not walked. */
 		close(child->fd);
 		free(child->path);

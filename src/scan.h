@@ -110,6 +110,7 @@ void		 scan_entry_stat(const struct scan_entry *, struct stat *);
 struct scan_entry *scan_entry_dup(const struct scan_entry *);
 int		 scan_ignored_name(const char *, int);
 int		 scan_open_real(const char *, char *, size_t);
+int		 scan_is_library(int, const char *);
 int		 scan_reaches(const struct scan *, const char *, const char *,
 		    int);
 
