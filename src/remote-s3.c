@@ -304,6 +304,25 @@ s3_head(struct xfer *x, struct s3_call *c, struct xreq *rq)
 }
 
 /*
+ * Is name UTF-8, as an S3 key must be? A library file named in another
+ * encoding (an adopted tree's Latin-1 names) is answered 400, or 403
+ * SignatureDoesNotMatch by a server that decodes the key otherwise than
+ * it was signed: that reads as wrong credentials, and would stop the
+ * remote for every file after it, night after night. 1 or 0.
+ */
+static int
+s3_key_ok(const char *name)
+{
+	const unsigned char	*p = (const unsigned char *)name;
+	size_t			 n = strlen(name), l;
+
+	for (; n > 0; p += l, n -= l)
+		if ((l = utf8_len(p, n)) == 0)
+			return 0;
+	return 1;
+}
+
+/*
  * What the object at name is: REMOTE_ABSENT, REMOTE_SAME when proven to
  * be this file (x-amz-meta-sha256; for an object without it, an ETag that
  * is the file's MD5, or the object read back), REMOTE_OTHER; or an error.
@@ -318,6 +337,12 @@ s3_probe(struct xfer *x, const struct upload *up, const char *name)
 	struct xreq	rq;
 	int		rc;
 
+	if (!s3_key_ok(name)) {
+		/* this file's fault alone: the others still go */
+		xfer_error(x, "its name is not UTF-8, which S3 keys must be; "
+		    "not sent (rename it, then forget and adopt it)");
+		return REMOTE_FAIL;
+	}
 	s3_call_init(&c, x->remote->priv, name);
 	if ((rc = s3_head(x, &c, &rq)) != REMOTE_OK)
 		goto out;
