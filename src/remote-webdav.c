@@ -164,8 +164,8 @@ dav_discard(struct xfer *x, const char *tmp)
 }
 
 /*
- * MOVE from to to, refused if to exists: REMOTE_OK, REMOTE_EXISTS, or an
- * error.
+ * MOVE from to to, refused if to exists: REMOTE_OK, REMOTE_EXISTS,
+ * REMOTE_ABSENT when from is not there (404), or an error.
  */
 static int
 dav_move(struct xfer *x, const char *from, const char *to)
@@ -183,7 +183,9 @@ dav_move(struct xfer *x, const char *from, const char *to)
 	if (rq.status == 412) {
 		xfer_error(x, "%s: taken meanwhile", to);
 		rc = REMOTE_EXISTS;
-	} else if (rq.status != 201 && rq.status != 204)
+	} else if (rq.status == 404)
+		rc = REMOTE_ABSENT;
+	else if (rq.status != 201 && rq.status != 204)
 		rc = xreq_http_error(x, &rq, AUTH_HINT);
 out:
 	xreq_free(&rq);
@@ -393,7 +395,23 @@ dav_put(struct xfer *x, const struct upload *up, const char *name)
 		rc = REMOTE_FAIL;
 		goto out;
 	}
-	if ((rc = dav_move(x, tmp, path)) == REMOTE_OK)
+	/*
+	 * The temporary gone: a try of this MOVE that the server carried
+	 * out, though its answer was lost or a proxy's 502 came instead,
+	 * and the retry found nothing to move (Apache's 404). Where the
+	 * file is now tells.
+	 */
+	if ((rc = dav_move(x, tmp, path)) == REMOTE_ABSENT &&
+	    (rc = remote_probe_stat(x, up, name)) == REMOTE_SAME)
+		rc = REMOTE_OK;
+	else if (rc == REMOTE_OTHER)
+		rc = REMOTE_EXISTS;	/* taken meanwhile: what is it? */
+	else if (rc == REMOTE_ABSENT) {
+		xfer_error(x, "the upload is not on the server: %s is gone",
+		    tmp);
+		rc = REMOTE_FAIL;
+	}
+	if (rc == REMOTE_OK)
 		moved = 1;
 out:
 	xreq_free(&rq);

@@ -15,6 +15,9 @@ match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   stall      read the headers, then send nothing for 30 s
   pass403    forward the request, then answer 403 whatever upstream said
              (Apache's mod_dav after a MKCOL that lost a race)
+  pass502    forward the request, then answer 502 whatever upstream said
+             (a reverse proxy whose server answered too late: the request
+             was carried out)
   403bare    answer 403 with no body and this machine's Date: header (AWS
              to a HEAD, which carries no error code)
   pass       forward the request as it is (a fault for a later one)
@@ -168,6 +171,16 @@ def handle(conn):
                          b"Connection: close\r\n\r\n")
             conn.close()
             log("RES %s 403 after passing" % method)
+            return
+        if action == "pass502":
+            while up.recv(262144):
+                pass
+            up.close()
+            conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\n"
+                         b"Content-Length: 0\r\n"
+                         b"Connection: close\r\n\r\n")
+            conn.close()
+            log("RES %s 502 after passing" % method)
             return
         status = None
         while True:
