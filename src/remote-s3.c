@@ -31,6 +31,7 @@
 #include "sigv4.h"
 #include "remote-s3.h"
 
+#define S3_KEY_MAX	1024	/* bytes of a key, prefix included */
 #define EMPTY_SHA256 \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -304,21 +305,37 @@ s3_head(struct xfer *x, struct s3_call *c, struct xreq *rq)
 }
 
 /*
- * Is name UTF-8, as an S3 key must be? A library file named in another
- * encoding (an adopted tree's Latin-1 names) is answered 400, or 403
- * SignatureDoesNotMatch by a server that decodes the key otherwise than
- * it was signed: that reads as wrong credentials, and would stop the
- * remote for every file after it, night after night. 1 or 0.
+ * Can name be an S3 key: UTF-8, and with the prefix at most S3_KEY_MAX
+ * bytes? A library file named in another encoding (an adopted tree's
+ * Latin-1 names) is answered 400, or 403 SignatureDoesNotMatch by a
+ * server that decodes the key otherwise than it was signed, and a key too
+ * long 400 KeyTooLongError: either reads as the remote refusing, and
+ * would stop it for every file after, night after night. 1, or 0 with
+ * x->error saying why.
  */
 static int
-s3_key_ok(const char *name)
+s3_key_ok(struct xfer *x, const char *name)
 {
+	struct s3_priv		*s = x->remote->priv;
 	const unsigned char	*p = (const unsigned char *)name;
+	char			*key;
 	size_t			 n = strlen(name), l;
 
 	for (; n > 0; p += l, n -= l)
-		if ((l = utf8_len(p, n)) == 0)
+		if ((l = utf8_len(p, n)) == 0) {
+			xfer_error(x, "its name is not UTF-8, which S3 keys "
+			    "must be; not sent (rename it, then forget and "
+			    "adopt it)");
 			return 0;
+		}
+	key = remote_join(s->prefix, name);
+	n = strlen(key);
+	free(key);
+	if (n > S3_KEY_MAX) {
+		xfer_error(x, "its key would be %zu bytes, over S3's %d; not "
+		    "sent (shorten its path)", n, S3_KEY_MAX);
+		return 0;
+	}
 	return 1;
 }
 
@@ -337,12 +354,8 @@ s3_probe(struct xfer *x, const struct upload *up, const char *name)
 	struct xreq	rq;
 	int		rc;
 
-	if (!s3_key_ok(name)) {
-		/* this file's fault alone: the others still go */
-		xfer_error(x, "its name is not UTF-8, which S3 keys must be; "
-		    "not sent (rename it, then forget and adopt it)");
-		return REMOTE_FAIL;
-	}
+	if (!s3_key_ok(x, name))
+		return REMOTE_FAIL;	/* this file's alone: the others go */
 	s3_call_init(&c, x->remote->priv, name);
 	if ((rc = s3_head(x, &c, &rq)) != REMOTE_OK)
 		goto out;
