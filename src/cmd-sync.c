@@ -516,6 +516,20 @@ sync_open_remotes(struct sync *s, char **names, int n)
 			return -1;
 		}
 	}
+	/*
+	 * A remote named twice is synced once: twice, its files were
+	 * counted twice, and its second line said those the first sent were
+	 * "taken by another sync".
+	 */
+	for (i = 1; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				memmove(&names[i], &names[i + 1],
+				    (size_t)(n - i - 1) * sizeof *names);
+				n--;
+				i--;
+				break;
+			}
 	if ((transfers = sync_opts.transfers) == 0) {
 		transfers = (int)config_get_size(s->ctx->cfg, "", "transfers",
 		    4);
