@@ -38,6 +38,8 @@ struct dir_priv {
 	char	*root;		/* path [+ prefix] */
 	char	*path;		/* the disk's folder, as configured */
 	char	*prefix;	/* below it, or "" */
+	dev_t	 dev;		/* path's device and inode when opened */
+	ino_t	 ino;
 };
 
 static int
@@ -57,6 +59,8 @@ dir_open(struct remote *r)
 		return -1;
 	}
 	d = xcalloc(1, sizeof *d);
+	d->dev = sb.st_dev;
+	d->ino = sb.st_ino;
 	prefix = remote_get(r, "prefix");
 	d->root = remote_join(path, prefix ? prefix : "");
 	d->path = xstrdup(path);
@@ -147,18 +151,43 @@ dir_name(int dirfd, int out, const char *tmp, const char *base)
  * link below it: a link put on the disk could send a shoebox run by root
  * anywhere, or pass a file elsewhere off as the remote's copy. Returns its
  * descriptor, or -1 with err set and errno (store_opendirs: ELOOP for a
- * link on the way, ENOTDIR for a file, ENOENT when it is not there).
+ * link on the way, ENOTDIR for a file, ENOENT when it is not there;
+ * ESTALE when path is not the folder it was when the remote was opened).
  */
 static int
 dir_opendir(const struct dir_priv *d, const char *rel, int create,
     char *err, size_t errlen)
 {
-	char	*full;
-	int	 top, fd, e;
+	struct stat	 sb;
+	char		*full;
+	size_t		 n;
+	int		 top, fd, e = 0, stale = 0;
 
+	/*
+	 * The backup disk unmounted while the run goes on (ejected, or
+	 * unplugged and cleaned up by udisks): path is then the empty mount
+	 * point on the disk beneath, or gone. Copies made there would be
+	 * counted sent, then hidden when the disk is mounted again, and
+	 * could fill the system's disk.
+	 */
 	if ((top = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		e = errno;
 		snprintf(err, errlen, "%s: %s", d->path, strerror(e));
+		stale = e == ENOENT || e == ENOTDIR;
+	} else if (fstat(top, &sb) == -1 || sb.st_dev != d->dev ||
+	    sb.st_ino != d->ino) {
+		close(top);
+		top = -1;
+		snprintf(err, errlen, "%s is not the folder it was when this "
+		    "run began", d->path);
+		stale = 1;
+	}
+	if (stale) {
+		n = strlen(err);
+		snprintf(err + n, errlen - n, " (was its disk unmounted?)");
+		e = ESTALE;
+	}
+	if (top == -1) {
 		errno = e;
 		return -1;
 	}
@@ -200,10 +229,18 @@ dir_parent(struct xfer *x, const struct dir_priv *d, const char *name,
 {
 	const char	*base;
 	char		 err[PATH_MAX + 128];
-	int		 dfd;
+	int		 dfd, e;
 
-	if ((dfd = dir_openparent(d, name, 1, &base, err, sizeof err)) == -1)
-		xfer_error(x, "%s: %s", dst, err);
+	if ((dfd = dir_openparent(d, name, 1, &base, err, sizeof err)) ==
+	    -1) {
+		e = errno;
+		if (e == ESTALE)	/* the remote's, not the file's */
+			xfer_error(x, "%s; nothing more is sent there, the "
+			    "files left stay queued", err);
+		else
+			xfer_error(x, "%s: %s", dst, err);
+		errno = e;
+	}
 	return dfd;
 }
 
@@ -307,8 +344,11 @@ dir_put(struct xfer *x, const struct upload *up, const char *name)
 	int		 rc = REMOTE_FAIL;
 
 	dst = remote_join(d->root, name);
-	if ((dfd = dir_parent(x, d, name, dst)) == -1)
+	if ((dfd = dir_parent(x, d, name, dst)) == -1) {
+		if (errno == ESTALE)
+			rc = REMOTE_STOP;	/* no file can go now */
 		goto out;
+	}
 	if (!dir_fits(x, up, dfd))
 		goto out;
 	if ((fd = remote_open_file(x, up)) == -1)
@@ -392,7 +432,7 @@ dir_empty(struct remote *r)
 
 	/* a link at the prefix is not empty: each file then says why */
 	if ((fd = dir_opendir(d, "", 0, err, sizeof err)) == -1)
-		return errno == ENOENT || errno == ENOTDIR;
+		return errno == ENOENT || errno == ENOTDIR || errno == ESTALE;
 	empty = folder_empty(fd) == 1;
 	close(fd);
 	return empty;
@@ -721,7 +761,8 @@ const struct remote_ops remote_dir_ops = {
  * Open the file name on the remote for reading (dir_opendir, then the
  * file): a link at its name is not followed (ELOOP), nor one on the way,
  * which is an error. Its descriptor; or -1 with errno ENOENT (not there,
- * or a file where a folder is), ELOOP, or another with x->error set.
+ * or a file where a folder is), ELOOP, or another with x->error set
+ * (ESTALE: the remote's folder is not the one opened, dir_opendir).
  */
 static int
 dir_open_file(struct xfer *x, const struct dir_priv *d, const char *name,
@@ -734,6 +775,8 @@ dir_open_file(struct xfer *x, const struct dir_priv *d, const char *name,
 	if ((dfd = dir_openparent(d, name, 0, &base, err, sizeof err)) == -1) {
 		if ((e = errno) == ENOTDIR)
 			e = ENOENT;
+		else if (e == ESTALE)	/* the remote's, not the file's */
+			xfer_error(x, "%s", err);
 		else if (e != ENOENT) {
 			xfer_error(x, "%s: %s", dst, err);
 			e = EIO;
@@ -772,7 +815,7 @@ dir_stat(struct xfer *x, const struct upload *up, const char *name, int full,
 	dst = remote_join(d->root, name);
 	if ((fd = dir_open_file(x, d, name, dst)) == -1) {
 		rc = errno == ENOENT ? REMOTE_ABSENT : errno == ELOOP ?
-		    REMOTE_OTHER : REMOTE_FAIL;
+		    REMOTE_OTHER : errno == ESTALE ? REMOTE_STOP : REMOTE_FAIL;
 		free(dst);
 		return rc;
 	}
@@ -828,6 +871,8 @@ dir_get(struct xfer *x, const char *name, int fd, uint64_t max,
 	if ((in = dir_open_file(x, d, name, src)) == -1) {
 		if (errno == ENOENT)
 			rc = REMOTE_ABSENT;
+		else if (errno == ESTALE)
+			rc = REMOTE_STOP;
 		else if (errno == ELOOP)
 			xfer_error(x, "%s: is a symbolic link; not followed",
 			    src);
