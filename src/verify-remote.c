@@ -364,10 +364,15 @@ vr_report(struct vr *v, const struct vr_item *it)
 /*
  * --resend: the job of a copy found missing or changed pending again, as
  * if never sent (the name it goes to chosen again, no multipart upload
- * to resume), if it is still done; 0 or -1.
+ * to resume), if it is still done; 0 or -1. The jobs of its sidecars
+ * there (sc) too: a file whose copy changed goes up beside it, as
+ * NAME-1.EXT, and its sidecars must go beside it as NAME-1.XMP to pair
+ * with it by name (restore --rebuild); one already at the name its main
+ * file's gives it is found there, and not sent again.
  */
 static int
-vr_resend(struct vr *v, sqlite3_stmt *st, const struct vr_item *it)
+vr_resend(struct vr *v, sqlite3_stmt *st, sqlite3_stmt *sc,
+    const struct vr_item *it)
 {
 	sqlite3_bind_text(st, 1, vr_names[it->state], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, it->up.job_id);
@@ -375,6 +380,11 @@ vr_resend(struct vr *v, sqlite3_stmt *st, const struct vr_item *it)
 		return catalog_error(v->cat, "queueing a copy again");
 	v->resent += (uint64_t)sqlite3_changes(v->cat->db);
 	sqlite3_reset(st);
+	sqlite3_bind_int64(sc, 1, it->up.job_id);
+	if (sqlite3_step(sc) != SQLITE_DONE)
+		return catalog_error(v->cat, "queueing a copy again");
+	v->resent += (uint64_t)sqlite3_changes(v->cat->db);
+	sqlite3_reset(sc);
 	return 0;
 }
 
@@ -382,7 +392,7 @@ vr_resend(struct vr *v, sqlite3_stmt *st, const struct vr_item *it)
 static int
 vr_record_batch(struct vr *v)
 {
-	sqlite3_stmt	*st, *rs = NULL;
+	sqlite3_stmt	*st, *rs = NULL, *sc = NULL;
 	struct vr_item	*it;
 	int64_t		 now;
 	size_t		 i;
@@ -400,9 +410,23 @@ vr_record_batch(struct vr *v)
 		sqlite3_finalize(st);
 		return -1;
 	}
+	if (rs != NULL && (sc = catalog_prepare(v->cat, "UPDATE upload_jobs"
+	    " SET status = 'pending', attempts = 0, skipped = 0,"
+	    " done_at = NULL, remote_path = NULL, upload_id = NULL,"
+	    " part_size = NULL, tmp_path = NULL,"
+	    " last_error = 'its main file is sent again (verify --resend)'"
+	    " WHERE status = 'done' AND remote_id = (SELECT remote_id FROM"
+	    " upload_jobs WHERE id = ?1) AND file_id IN (SELECT s.id FROM"
+	    " files s JOIN upload_jobs mj ON s.main_id = mj.file_id WHERE"
+	    " mj.id = ?1)")) == NULL) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(rs);
+		return -1;
+	}
 	if (catalog_begin(v->cat) == -1) {
 		sqlite3_finalize(st);
 		sqlite3_finalize(rs);
+		sqlite3_finalize(sc);
 		return -1;
 	}
 	now = vr_now();
@@ -423,10 +447,11 @@ vr_record_batch(struct vr *v)
 		sqlite3_reset(st);
 		if (rc == 0 && rs != NULL && (it->state == VR_MISSING ||
 		    it->state == VR_CHANGED))
-			rc = vr_resend(v, rs, it);
+			rc = vr_resend(v, rs, sc, it);
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(rs);
+	sqlite3_finalize(sc);
 	if (rc == -1) {
 		catalog_rollback(v->cat);
 		return -1;
