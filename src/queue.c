@@ -551,6 +551,23 @@ queue_tmp(struct catalog *cat, int64_t job_id, const char *tmp)
 }
 
 /*
+ * The copy at the job's name was found not to be the file's (verify
+ * --remote), or may not be: the next sync proves "already there" by
+ * reading it back, not by what the remote says of it. 0 or -1.
+ */
+int
+queue_changed(struct catalog *cat, int64_t job_id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = catalog_prepare(cat, "UPDATE upload_jobs SET verify_status "
+	    "= 'changed' WHERE id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	return queue_step_done(cat, st, "recording a changed copy");
+}
+
+/*
  * The multipart upload in progress for a job: 1 with *upload_id (new
  * string) and *part_size set, 0 when there is none, -1 on error.
  */

@@ -36,6 +36,7 @@ int	 queue_failed(struct catalog *cat, int64_t job_id, const char *error,
 int	 queue_target(struct catalog *cat, int64_t job_id,
 	    const char *remote_path);
 int	 queue_tmp(struct catalog *cat, int64_t job_id, const char *tmp);
+int	 queue_changed(struct catalog *cat, int64_t job_id);
 int	 queue_mp_get(struct catalog *cat, int64_t job_id, char **upload_id,
 	    long long *part_size);
 int	 queue_mp_set(struct catalog *cat, int64_t job_id,

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "shoebox.h"
+#include "queue.h"
 #include "remote.h"
 #include "sigv4.h"
 #include "remote-s3.h"
@@ -497,6 +498,16 @@ again:
 		xfer_error(x, "the server's ETag %s is not the MD5 we sent",
 		    rq.etag);
 		rc = REMOTE_FAIL;
+		/*
+		 * Other bytes than those hashed went (the file changed, or
+		 * read otherwise, as it was sent) to a server that does not
+		 * check Content-MD5: the object has our SHA-256 in its
+		 * metadata, and the next sync would take it for the file.
+		 * It must read it back instead.
+		 */
+		pthread_mutex_lock(up->lock);
+		queue_changed(up->cat, up->job_id);
+		pthread_mutex_unlock(up->lock);
 	}
 out:
 	xreq_free(&rq);
