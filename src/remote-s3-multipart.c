@@ -136,7 +136,7 @@ s3_put_part(struct xfer *x, struct s3_mp *mp, int n, uint64_t from)
 		xfer_error(x, "the multipart upload is gone (NoSuchUpload)");
 		rc = REMOTE_FAIL;
 	} else if (rq.status != 200)
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
+		rc = s3_body_refused(&rq, xreq_http_error(x, &rq, AUTH_HINT));
 	else if (rq.etag[0] == '\0' || !s3_etag_ok(rq.etag, md5hex)) {
 		xfer_error(x, "part %d: the server's ETag '%s' is not the MD5 "
 		    "we sent", n, rq.etag);

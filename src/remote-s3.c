@@ -251,6 +251,25 @@ s3_explain(struct xfer *x, struct s3_call *c, struct xreq *head)
 	return rc;
 }
 
+/*
+ * The answer to a PUT of a body (an object or a part) that was not what
+ * its headers said: 400 BadDigest (Content-MD5), XAmzContentSHA256Mismatch
+ * or IncompleteBody. The file's bytes changed, or read otherwise, as they
+ * went: that file fails, and the remote goes on (xreq_http_error would
+ * take the 400 for the remote refusing, and stop it for every file). rc
+ * as xreq_http_error gives it, or REMOTE_FAIL.
+ */
+int
+s3_body_refused(const struct xreq *rq, int rc)
+{
+	if (rq->status == 400 && rq->resp != NULL &&
+	    (strstr(rq->resp, "<Code>BadDigest</Code>") != NULL ||
+	    strstr(rq->resp, "<Code>XAmzContentSHA256Mismatch</Code>") !=
+	    NULL || strstr(rq->resp, "<Code>IncompleteBody</Code>") != NULL))
+		return REMOTE_FAIL;
+	return rc;
+}
+
 /* Is etag (quotes dropped) a plain MD5, as a single PUT's is? */
 static int
 s3_etag_is_md5(const char *etag)
@@ -493,7 +512,7 @@ again:
 	if (rc == REMOTE_EXISTS)
 		goto out;
 	if (rq.status != 200)
-		rc = xreq_http_error(x, &rq, AUTH_HINT);
+		rc = s3_body_refused(&rq, xreq_http_error(x, &rq, AUTH_HINT));
 	else if (!s3_etag_ok(rq.etag, md5hex)) {
 		xfer_error(x, "the server's ETag %s is not the MD5 we sent",
 		    rq.etag);

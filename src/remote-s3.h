@@ -55,6 +55,7 @@ int	 s3_condition(struct xfer *x, struct xreq *rq, int *rc);
 void	 s3_object_headers(struct s3_call *c, const struct upload *up,
 	    char *mtime, size_t size);
 int	 s3_etag_ok(const char *etag, const char *md5hex);
+int	 s3_body_refused(const struct xreq *rq, int rc);
 
 /* remote-s3-list.c: each object of a listing page (alt: see there). */
 typedef int (*s3_list_each)(void *arg, const char *key, const char *alt,

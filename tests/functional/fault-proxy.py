@@ -18,6 +18,8 @@ match: METHOD:ACTION, METHOD a method or "any", ACTION one of
   pass502    forward the request, then answer 502 whatever upstream said
              (a reverse proxy whose server answered too late: the request
              was carried out)
+  400=CODE   answer 400 with an S3 error of that Code after the body
+             (400=BadDigest: S3 to a body whose Content-MD5 is not its own)
   403bare    answer 403 with no body and this machine's Date: header (AWS
              to a HEAD, which carries no error code)
   pass       forward the request as it is (a fault for a later one)
@@ -122,6 +124,19 @@ def handle(conn):
                           "Content-Type: application/xml\r\n"
                           "Connection: close\r\n\r\n" %
                           (action[:3], extra, len(body))).encode() + body)
+            conn.close()
+            log("RES %s %s injected" % (method, action))
+            return
+        if (action or "").startswith("400="):
+            for _ in body_chunks(conn, rest, length):
+                pass
+            body = (b"<?xml version=\"1.0\"?><Error><Code>%s</Code>"
+                    b"<Message>injected</Message></Error>" %
+                    action[4:].encode())
+            conn.sendall(("HTTP/1.1 400 Bad Request\r\nContent-Length: %d\r\n"
+                          "Content-Type: application/xml\r\n"
+                          "Connection: close\r\n\r\n" %
+                          len(body)).encode() + body)
             conn.close()
             log("RES %s %s injected" % (method, action))
             return
