@@ -684,18 +684,45 @@ restore_to_empty(const char *dir)
 }
 
 /*
- * Make dir a library with a copy of library's catalogue (VACUUM INTO, a
- * consistent snapshot even while another shoebox writes). 0, or -1.
+ * Can dir (--to, from remote name) be made a library? As restore_to_empty,
+ * but a dir that holds a catalogue is most likely a restore --to stopped
+ * (killed, or its disk filled): the same command again is refused there,
+ * so say what finishes it. 0, or -1 after saying why.
  */
 static int
-restore_seed(const char *library, const char *dir)
+restore_to_fresh(const char *dir, const char *name)
+{
+	switch (restore_empty(dir)) {
+	case -1:
+		return -1;
+	case 1:
+		return 0;
+	}
+	if (catalog_exists(dir))
+		log_warnx("restore: --to %s: not empty: a library is there "
+		    "already; to bring back the files it lacks (to finish a "
+		    "restore --to that was stopped), run 'shoebox -L %s "
+		    "restore --remote %s'", dir, dir, name);
+	else
+		log_warnx("restore: --to %s: not empty (a new or empty "
+		    "directory becomes the library)", dir);
+	return -1;
+}
+
+/*
+ * Make dir a library with a copy of library's catalogue (VACUUM INTO, a
+ * consistent snapshot even while another shoebox writes), for a restore
+ * from remote name. 0, or -1.
+ */
+static int
+restore_seed(const char *library, const char *dir, const char *name)
 {
 	struct catalog	*src;
 	sqlite3_stmt	*st;
 	char		*path, err[PATH_MAX + 64];
 	int		 rc = -1;
 
-	if (restore_to_empty(dir) == -1)
+	if (restore_to_fresh(dir, name) == -1)
 		return -1;
 	if (store_mkdirs(AT_FDCWD, dir, err, sizeof err) == -1) {
 		log_warnx("restore: --to: %s", err);
@@ -865,8 +892,8 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 		return restore_rebuild_cmd(&rs, ctx, name, to, progress);
 	if (to != NULL) {
 		rs.fresh = 1;
-		if (rs.dry_run ? restore_to_empty(to) == -1 :
-		    restore_seed(ctx->library, to) == -1)
+		if (rs.dry_run ? restore_to_fresh(to, name) == -1 :
+		    restore_seed(ctx->library, to, name) == -1)
 			return EXIT_USAGE;
 	}
 	if (restore_library(&rs, to != NULL && !rs.dry_run ? to :
@@ -893,6 +920,14 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 	rc = EXIT_SOMEFAILED;
 	if (restore_all(&rs) == -1)
 		goto out;
+	if ((stop_requested || rs.stop) && to != NULL) {
+		/* The same --to again is refused: to is no longer empty. */
+		log_warnx("restore %s; what was restored stays in %s; to "
+		    "finish, run 'shoebox -L %s restore --remote %s'",
+		    stop_requested ? "interrupted" : restore_stopped(&rs), to,
+		    to, name);
+		goto out;
+	}
 	if (stop_requested || rs.stop) {
 		log_warnx("restore %s; what was restored stays; run it again "
 		    "to finish", stop_requested ? "interrupted" :
