@@ -1142,6 +1142,29 @@ catalog_library_used(const char *library)
 }
 
 /*
+ * Is the catalogue at path still empty (0 bytes) after a second? One that
+ * another shoebox is making right now (the first adopt of a tree already
+ * there, or a sync or import started beside it) is empty only until
+ * sqlite writes its header, a moment after creating it: it was taken for
+ * a catalogue emptied or lost, and the run refused. 1 or 0.
+ */
+static int
+catalog_still_empty(const char *path)
+{
+	struct timespec	ts = { 0, 50 * 1000 * 1000 };
+	struct stat	sb;
+	int		i;
+
+	for (i = 0; i < 20; i++) {
+		nanosleep(&ts, NULL);
+		if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    sb.st_size != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Apply every migration the file has not seen, all in one write
  * transaction taken before the version is read: two processes opening a
  * new library at once cannot both create its tables, and the second finds
@@ -1401,7 +1424,8 @@ catalog_open(const char *library, int mode)
 	 * it for a new database and a new schema would hide the loss.
 	 */
 	if (stat(cat->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size == 0 && catalog_library_used(library)) {
+	    sb.st_size == 0 && catalog_library_used(library) &&
+	    catalog_still_empty(cat->path)) {
 		log_warnx("catalogue %s is empty (0 bytes) though the library "
 		    "holds files: it was emptied or lost; nothing is written "
 		    "to it. Move it aside and catalogue the library again with "
