@@ -1227,21 +1227,32 @@ fail:
 }
 
 /*
- * The URI sqlite opens. Read-only with no write-ahead log present (no
- * writer at work), it is opened immutable, so that reading leaves no -wal
- * or -shm file behind: a dry run writes nothing at all.
+ * The URI sqlite opens, for catalog_open's mode. Read only (1) with no
+ * write-ahead log present, it is opened immutable, so that reading leaves
+ * no -wal or -shm file behind: a dry run writes nothing at all. Immutable
+ * means no lock either: an import or sync that starts writing meanwhile
+ * and checkpoints is read torn. With CATALOG_READ (find, status, restore
+ * --to's copy), it is opened so only where no shoebox can write to it:
+ * its folder (dir) on a read-only mount, or one this user cannot write to
+ * (where sqlite could not make the -shm file anyway). Before, find and
+ * status beside an import failed with "database disk image is malformed",
+ * and restore --to copied a catalogue whose rows disagreed, or called the
+ * library's own damaged (t0851).
  */
 static char *
-catalog_uri(const char *path, int readonly)
+catalog_uri(const char *path, const char *dir, int mode)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	struct statvfs	 vfs;
 	char		*wal, *uri, *o;
 	const char	*p;
 	int		 immutable = 0;
 
-	if (readonly) {
+	if (mode == 1 || mode == CATALOG_READ) {
 		xasprintf(&wal, "%s-wal", path);
-		immutable = access(wal, F_OK) == -1;
+		immutable = access(wal, F_OK) == -1 && (mode == 1 ||
+		    (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) ||
+		    access(dir, W_OK) == -1);
 		free(wal);
 	}
 	uri = xmalloc(strlen(path) * 3 + 32);
@@ -1256,7 +1267,8 @@ catalog_uri(const char *path, int readonly)
 		} else
 			*o++ = (char)c;
 	}
-	strcpy(o, immutable ? "?immutable=1" : readonly ? "?mode=ro" : "");
+	strcpy(o, immutable ? "?immutable=1" : mode == 1 ||
+	    mode == CATALOG_READ ? "?mode=ro" : "");
 	return uri;
 }
 
@@ -1372,9 +1384,10 @@ static char	*open_failed;
 
 /*
  * Open (creating if need be) the catalogue of library. With mode 1 (read
- * only), a missing catalogue is an error and nothing is created; with 0, a
- * new one is made unless catalog_new_refused; with CATALOG_NEW, anyway.
- * NULL after saying why.
+ * only, nothing written: a dry run) or CATALOG_READ (read only, and read
+ * whole beside a writer), a missing catalogue is an error and nothing is
+ * created; with 0, a new one is made unless catalog_new_refused; with
+ * CATALOG_NEW, anyway. NULL after saying why.
  */
 struct catalog *
 catalog_open(const char *library, int mode)
@@ -1386,7 +1399,8 @@ catalog_open(const char *library, int mode)
 	struct stat	 sb;
 	char		*dir, *uri, *rl, *real = NULL;
 	const char	*v;
-	int		 flags, busy, readonly = mode == 1;
+	int		 flags, busy;
+	int		 readonly = mode == 1 || mode == CATALOG_READ;
 
 	if (mode == 0 && catalog_new_refused(library))
 		return NULL;
@@ -1442,7 +1456,7 @@ catalog_open(const char *library, int mode)
 	 * .shoebox or catalog.db after the check above, another program's
 	 * database is still never migrated and written to.
 	 */
-	uri = catalog_uri(real != NULL ? real : cat->path, readonly);
+	uri = catalog_uri(real != NULL ? real : cat->path, dir, mode);
 	if (sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_NOMUTEX |
 	    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		free(uri);

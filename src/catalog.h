@@ -113,6 +113,7 @@ int		 catalog_exists(const char *library);
 int		 catalog_present(const char *library, const char *who);
 /* catalog_open's mode: 0 read and write, 1 read only, or: */
 #define CATALOG_NEW	2	/* a new library, whatever SHOEBOX_NEW_LIBRARY */
+#define CATALOG_READ	3	/* read only, whole beside a writer */
 struct catalog	*catalog_open(const char *library, int mode);
 int		 catalog_open_failed(const char *library);
 const char	*catalog_stopped(const struct catalog *);

@@ -152,7 +152,7 @@ cmd_find(struct sb_ctx *ctx, struct cmd_args *args)
 		return EXIT_USAGE;
 	}
 	q.all_columns = out.json;
-	if ((cat = catalog_open(ctx->library, 1)) == NULL)
+	if ((cat = catalog_open(ctx->library, CATALOG_READ)) == NULL)
 		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 	if ((abslib = realpath(ctx->library, NULL)) == NULL)
 		abslib = xstrdup(ctx->library);

@@ -735,7 +735,7 @@ restore_seed(const char *library, const char *dir, const char *name)
 		return -1;
 	}
 	free(path);
-	if ((src = catalog_open(library, 1)) == NULL)
+	if ((src = catalog_open(library, CATALOG_READ)) == NULL)
 		return -1;
 	xasprintf(&path, "%s/.shoebox/catalog.db", dir);
 	if ((st = catalog_prepare(src, "VACUUM INTO ?1")) != NULL) {

@@ -448,7 +448,7 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 		    " (the library folder does not exist either)" : "");
 		return EXIT_USAGE;
 	}
-	if ((cat = catalog_open(ctx->library, 1)) == NULL)
+	if ((cat = catalog_open(ctx->library, CATALOG_READ)) == NULL)
 		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
 	if (status_library(cat, ctx) == -1) {
 		catalog_close(cat);
