@@ -687,12 +687,37 @@ catalog_damage_code(int rc)
 /* Why a catalogue is no longer written to (cat->stopped). */
 static const char cat_damaged[] = "the catalogue is damaged";
 static const char cat_readonly[] = "the catalogue is read-only";
+static const char cat_changed[] = "the catalogue changed while it was read";
+
+/*
+ * Has the catalogue's file changed since cat opened it immutable (a dry
+ * run's read, which takes no lock)? Then another shoebox wrote to it
+ * meanwhile, and what sqlite read torn is no sign of damage. 1 or 0.
+ */
+static int
+catalog_changed(const struct catalog *cat)
+{
+	struct stat	sb;
+
+	return cat->immutable && stat(cat->path, &sb) == 0 &&
+	    (sb.st_size != cat->read_sb.st_size ||
+	    sb.st_mtim.tv_sec != cat->read_sb.st_mtim.tv_sec ||
+	    sb.st_mtim.tv_nsec != cat->read_sb.st_mtim.tv_nsec);
+}
 
 static void
 catalog_damage(struct catalog *cat, int rc)
 {
 	if (cat->damaged)
 		return;
+	if (catalog_damage_code(rc) && catalog_changed(cat)) {
+		cat->damaged = 1;
+		cat->stopped = cat_changed;
+		log_warnx("catalogue %s changed while it was read (another "
+		    "shoebox wrote to it meanwhile); it is not damaged: run "
+		    "this again", cat->path);
+		return;
+	}
 	if ((rc & 0xff) == SQLITE_READONLY) {
 		/* Every write would fail the same: stop as for damage. */
 		cat->damaged = 1;
@@ -1231,7 +1256,8 @@ fail:
  * write-ahead log present, it is opened immutable, so that reading leaves
  * no -wal or -shm file behind: a dry run writes nothing at all. Immutable
  * means no lock either: an import or sync that starts writing meanwhile
- * and checkpoints is read torn. With CATALOG_READ (find, status, restore
+ * and checkpoints is read torn (catalog_changed: not called damage, then).
+ * With CATALOG_READ (find, status, restore
  * --to's copy), it is opened so only where no shoebox can write to it:
  * its folder (dir) on a read-only mount, or one this user cannot write to
  * (where sqlite could not make the -shm file anyway). Before, find and
@@ -1240,17 +1266,17 @@ fail:
  * library's own damaged (t0851).
  */
 static char *
-catalog_uri(const char *path, const char *dir, int mode)
+catalog_uri(const char *path, const char *dir, int mode, int *immutable)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	struct statvfs	 vfs;
 	char		*wal, *uri, *o;
 	const char	*p;
-	int		 immutable = 0;
 
+	*immutable = 0;
 	if (mode == 1 || mode == CATALOG_READ) {
 		xasprintf(&wal, "%s-wal", path);
-		immutable = access(wal, F_OK) == -1 && (mode == 1 ||
+		*immutable = access(wal, F_OK) == -1 && (mode == 1 ||
 		    (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) ||
 		    access(dir, W_OK) == -1);
 		free(wal);
@@ -1267,7 +1293,7 @@ catalog_uri(const char *path, const char *dir, int mode)
 		} else
 			*o++ = (char)c;
 	}
-	strcpy(o, immutable ? "?immutable=1" : mode == 1 ||
+	strcpy(o, *immutable ? "?immutable=1" : mode == 1 ||
 	    mode == CATALOG_READ ? "?mode=ro" : "");
 	return uri;
 }
@@ -1456,7 +1482,10 @@ catalog_open(const char *library, int mode)
 	 * .shoebox or catalog.db after the check above, another program's
 	 * database is still never migrated and written to.
 	 */
-	uri = catalog_uri(real != NULL ? real : cat->path, dir, mode);
+	uri = catalog_uri(real != NULL ? real : cat->path, dir, mode,
+	    &cat->immutable);
+	if (cat->immutable && stat(cat->path, &cat->read_sb) == -1)
+		cat->immutable = 0;	/* gone: sqlite says so below */
 	if (sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_NOMUTEX |
 	    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		free(uri);

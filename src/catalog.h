@@ -31,6 +31,8 @@ struct catalog {
 	int		 version;	/* schema (user_version) once open */
 	int		 damaged;	/* sqlite found it corrupt: stop writing */
 	const char	*stopped;	/* why damaged is set, as said */
+	int		 immutable;	/* read as a file none changes */
+	struct stat	 read_sb;	/* then: its file when opened */
 	int		 busy_ms;	/* how long to wait for another writer */
 	int		 busy_said;	/* "waiting" said (catalog_busy) */
 	long long	 busy_start;	/* that wait's start, in ms */

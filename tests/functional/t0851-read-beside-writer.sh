@@ -6,11 +6,12 @@
 # the library's own, sound, catalogue damaged ("Move it aside ..."), and
 # find failed the same. Now they read a snapshot: all before the import
 # or all after it. Here each is paused mid-read (tests/lib/hook.c) while
-# a whole import runs.
+# a whole import runs. A dry run (which reads without a lock, to write
+# nothing) was told the catalogue was damaged; now that it changed.
 . "$TOP/tests/lib/common.sh"
 shim hook
 command -v sqlite3 >/dev/null || { echo "skipped: no sqlite3"; exit 77; }
-mkdir -p "$T/usb" "$T/card" "$T/card2" "$T/card3"
+mkdir -p "$T/usb" "$T/card" "$T/card2" "$T/card3" "$T/card4" "$T/card5"
 printf '[remote usb]\ntype = dir\npath = %s\n' "$T/usb" >>"$SHOEBOX_CONFIG"
 # card DIR STEM: 400 unlike photos (a JPEG and a line) in DIR.
 card() {
@@ -24,6 +25,8 @@ card() {
 card "$T/card" P
 card "$T/card2" Q
 card "$T/card3" R
+card "$T/card4" S
+card "$T/card5" U
 sb import --no-progress --move "$T/card"
 expect_rc 0
 sb sync --no-progress
@@ -72,6 +75,18 @@ n=$(wc -l <"$T/out")
 [ "$n" = 800 ] || [ "$n" = 1200 ] || fail "find listed $n files"
 [ "$(sort -u "$T/out" | wc -l)" = "$n" ] || fail "find listed a file twice"
 
+# A dry run still reads without a lock, so as to write nothing at all
+# (not even a -wal): torn, it was told the catalogue was damaged and to
+# move it aside; now that it changed while read, and to run it again.
+paused 4 "$T/card4" import --dry-run "$T/card5"
+grep -q "is damaged" "$T/err" && fail "dry run: $(cat "$T/err")"
+if [ $rc != 0 ]; then
+	[ $rc = 1 ] || fail "dry run: exit $rc: $(cat "$T/err")"
+	grep -q "catalog.db changed while it was read (another shoebox wrote to it meanwhile); it is not damaged: run this again" \
+	    "$T/err" || fail "dry run: message: $(cat "$T/err")"
+fi
+[ -e "$LIB/.shoebox/catalog.db-wal" ] && fail "the dry run left a -wal"
+
 sb verify --no-progress
 expect_rc 0
-grep -q "^1200 files verified: 1200 intact" "$T/out" || fail "verify: $(cat "$T/out")"
+grep -q "^1600 files verified: 1600 intact" "$T/out" || fail "verify: $(cat "$T/out")"
