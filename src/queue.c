@@ -250,9 +250,9 @@ queue_sidecars(struct catalog *cat, struct upload *up)
 /*
  * The name a sidecar (relpath) should have on a remote where its main
  * file (main, in the library) went up as there (main itself, or NULL,
- * under its own name): the main's folder there, and the sidecar's name renamed as the
- * main's was, so the two still pair by name (restore --rebuild). NULL when
- * that is relpath itself.
+ * under its own name): the main's folder there, and the sidecar's name
+ * renamed as the main's was, so the two still pair by name (restore
+ * --rebuild). NULL when that is relpath itself.
  */
 char *
 queue_sidecar_base(const char *relpath, const char *main, const char *there)
