@@ -1257,14 +1257,15 @@ fail:
  * no -wal or -shm file behind: a dry run writes nothing at all. Immutable
  * means no lock either: an import or sync that starts writing meanwhile
  * and checkpoints is read torn (catalog_changed: not called damage, then).
- * With CATALOG_READ (find, status, restore
- * --to's copy), it is opened so only where no shoebox can write to it:
- * its folder (dir) on a read-only mount, or one this user cannot write to
- * (where sqlite could not make the -shm file anyway), or a catalogue of
- * another user's: a reader cannot checkpoint, so the -wal and -shm it
- * makes stay, this user's, and the owner's next import could not write
- * them ("attempt to write a readonly database"; root's are given to the
- * owner by sqlite). Before, find and status beside an import failed with
+ * With CATALOG_READ (find, status, restore --to's copy), it is opened so
+ * only where no shoebox can write to it: its folder (dir) on a read-only
+ * mount, or one this user cannot write to (where sqlite could not make
+ * the -shm file anyway); or a catalogue of another user's, or one made
+ * read-only (chmod a-w): a reader cannot checkpoint, so the -wal and -shm
+ * it makes stay, this user's, with the catalogue's mode, and the owner's
+ * next import (once it is writable again) could not write them ("attempt
+ * to write a readonly database"; root's are given to the owner by
+ * sqlite; t0852). Before, find and status beside an import failed with
  * "database disk image is malformed", and restore --to copied a catalogue
  * whose rows disagreed, or called the library's own damaged (t0851).
  */
@@ -1282,8 +1283,9 @@ catalog_uri(const char *path, const char *dir, int mode, int *immutable)
 		xasprintf(&wal, "%s-wal", path);
 		*immutable = access(wal, F_OK) == -1 && (mode == 1 ||
 		    (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) ||
-		    access(dir, W_OK) == -1 || (geteuid() != 0 &&
-		    stat(path, &sb) == 0 && sb.st_uid != geteuid()));
+		    access(dir, W_OK) == -1 || (stat(path, &sb) == 0 &&
+		    ((geteuid() != 0 && sb.st_uid != geteuid()) ||
+		    !(sb.st_mode & S_IWUSR))));
 		free(wal);
 	}
 	uri = xmalloc(strlen(path) * 3 + 32);

@@ -42,6 +42,23 @@ sb import --no-progress "$T/card2"
 expect_rc 0
 grep -q "1 imported" "$T/out" || fail "import: $(cat "$T/out")"
 
+# The owner's own catalogue made read-only (chmod a-w) while it is read:
+# the -wal and -shm a read left took its mode, and stayed read-only once
+# it was writable again; the next import failed as above.
+rm -f "$LIB/.shoebox/catalog.db-wal" "$LIB/.shoebox/catalog.db-shm"
+chmod a-w "$LIB/.shoebox/catalog.db"
+sb find
+expect_rc 0
+sb status
+expect_rc 0
+chmod u+w "$LIB/.shoebox/catalog.db"
+mkdir -p "$T/card0"
+{ cat "$TOP/tests/sample-card/DCIM/100CANON/IMG_0001.JPG"; echo 0; } \
+    >"$T/card0/IMG_0000.JPG"
+sb import --no-progress "$T/card0"
+expect_rc 0
+grep -q "1 imported" "$T/out" || fail "import: $(cat "$T/out")"
+
 # root's read leaves nothing the owner cannot write either.
 SB_AS=
 sb find
