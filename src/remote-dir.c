@@ -48,16 +48,33 @@ dir_open(struct remote *r)
 	struct dir_priv	*d;
 	const char	*path, *prefix;
 	struct stat	 sb;
+	int		 fd, e;
 
 	if ((path = remote_get(r, "path")) == NULL) {
 		log_warnx("remote %s: type dir needs 'path ='", r->name);
 		return -1;
 	}
-	if (stat(path, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		log_warnx("remote %s: %s is not a directory (is the disk "
-		    "mounted?)", r->name, path);
+	/*
+	 * Opened, as dir_opendir opens it for each file, not looked at with
+	 * stat(2): a disk mounted on demand (x-systemd.automount, autofs) is
+	 * not mounted by stat, which gave the automount point's device and
+	 * inode, and the disk the first file's open mounted was taken for
+	 * another folder, the remote stopped (t0638).
+	 */
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		e = errno;
+		if (fd != -1)
+			close(fd);
+		if (e == ENOENT || e == ENOTDIR)
+			log_warnx("remote %s: %s is not a directory (is the "
+			    "disk mounted?)", r->name, path);
+		else
+			log_warnx("remote %s: %s: %s", r->name, path,
+			    strerror(e));
 		return -1;
 	}
+	close(fd);
 	d = xcalloc(1, sizeof *d);
 	d->dev = sb.st_dev;
 	d->ino = sb.st_ino;
