@@ -742,17 +742,25 @@ scan_hand(struct scan *sc, struct scan_frame *fr, const char *sub)
 	fr->pos = end;
 }
 
-/* Does the folder dfd (or its folder name, when not NULL) hold a library? */
+/*
+ * Does the folder dfd (or its folder name, when not NULL) hold a library:
+ * a .shoebox folder, not a link, with a catalog.db file? A .shoebox link
+ * is not looked through: it would have the walk stat whatever it names.
+ */
 int
 scan_is_library(int dfd, const char *name)
 {
 	struct stat	sb;
 	char		path[PATH_MAX];
+	int		n;
 
-	if (snprintf(path, sizeof path, "%s%s.shoebox/catalog.db",
-	    name != NULL ? name : "", name != NULL ? "/" : "") >=
-	    (int)sizeof path)
+	n = snprintf(path, sizeof path, "%s%s.shoebox", name != NULL ? name :
+	    "", name != NULL ? "/" : "");
+	if (n < 0 || (size_t)n + sizeof "/catalog.db" > sizeof path ||
+	    fstatat(dfd, path, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISDIR(sb.st_mode))
 		return 0;
+	memcpy(path + n, "/catalog.db", sizeof "/catalog.db");
 	return fstatat(dfd, path, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISREG(sb.st_mode);
 }

@@ -64,6 +64,18 @@ for l in old:3 new:2; do
 done
 [ -e "$W/old/NEW.JPG" ] || fail "watch took a file written in a library"
 
+# a .shoebox link to a library's folder makes no library of a folder: it
+# is walked (the link not looked through)
+mkdir -p "$d/linked"
+cp "$FIX/smiley2.jpg" "$d/linked/R.JPG"
+ln -s "$d/old/.shoebox" "$d/linked/.shoebox"
+set_mtimes "$d/linked"
+sb import --settle 0 --no-progress "$d/linked/.."
+expect_rc 0
+grep -q "linked: is another shoebox library" "$T/err" &&
+    fail "a .shoebox link was looked through: $(cat "$T/err")"
+libfiles | grep -q "R.JPG" || fail "the folder with a .shoebox link was not walked"
+
 # named as a source: merged (without --move, it stays whole)
 sb import --settle 0 --no-progress --json "$d/old"
 expect_rc 0
