@@ -420,8 +420,9 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 	rc = EXIT_SOMEFAILED;
 	/* A partial run checks what it picked; untracked files need it all. */
 	if (!sample && since_from == NULL && verify_untracked(&v) == -1) {
-		log_warnx("verify: could not look through all of %s for "
-		    "untracked files", v.library);
+		if (!stop_requested)	/* else said by lock_library */
+			log_warnx("verify: could not look through all of %s "
+			    "for untracked files", v.library);
 		goto out;
 	}
 	if (verify_files(&v, since_from, limit, &checked) == -1 ||

@@ -79,7 +79,11 @@ lock_library(const char *library, const char *what)
 			    "on %s; waiting for it to finish", who, cmd,
 			    library);
 		if (flock(fd, LOCK_EX) == -1) {
-			log_warn("lock %s", path);
+			if (errno == EINTR)	/* SIGTERM, ^C: nothing done */
+				log_warnx("interrupted while waiting for the "
+				    "lock on %s; nothing was done", library);
+			else
+				log_warn("lock %s", path);
 			close(fd);
 			return -1;
 		}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Two imports into the same library at once: the second waits for the
-# first, saying so, and the library ends up consistent.
+# first, saying so, and the library ends up consistent. A verify stopped
+# while it waits says so.
 . "$TOP/tests/lib/common.sh"
 
 mkdir -p "$T/a" "$T/b"
@@ -36,4 +37,23 @@ printf '2004/06/21/R.JPG\n2019/12/31/BIG.MOV\n' >"$T/want"
 check "library: the photo and the big video, once each" diff -u "$T/want" "$T/got"
 check "catalogue: the same" diff -u "$T/want" "$T/cat"
 cmp "$T/a/BIG.MOV" "$LIB/2019/12/31/BIG.MOV" || fail "BIG.MOV copied wrong"
+
+# verify stopped (SIGTERM) while it waits for the lock says that, and
+# only that (it said "lock ...: Interrupted system call", then that it
+# could not look through the library)
+exec 9>>"$LIB/.shoebox/lock"
+flock 9
+"$SHOEBOX" verify --no-progress >"$T/out" 2>"$T/err" &
+vpid=$!
+wait_until 10 grep -q "waiting for it to finish" "$T/err" ||
+    fail "verify did not wait: $(cat "$T/err")"
+kill -TERM $vpid
+rc=0
+wait $vpid || rc=$?
+exec 9>&-
+[ $rc = 1 ] || fail "verify stopped while waiting: exit $rc"
+grep -q "interrupted while waiting for the lock on $LIB; nothing was done" \
+    "$T/err" || fail "verify stopped while waiting: $(cat "$T/err")"
+grep -q "Interrupted system call\|could not look through" "$T/err" &&
+    fail "verify stopped while waiting: $(cat "$T/err")"
 exit 0
