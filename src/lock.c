@@ -13,9 +13,37 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shoebox.h"
+
+#define LOCK_POLL_NS	50000000	/* 50 ms between tries */
+
+/*
+ * Wait for the lock on fd: 0, or -1 (errno EINTR once a stop was asked
+ * for: SIGTERM, ^C). Tried again every LOCK_POLL_NS, not one blocking
+ * flock(): a signal caught between the look at stop_requested and the
+ * call would be lost, and the command would wait on for a lock that
+ * may never come.
+ */
+static int
+lock_wait(int fd)
+{
+	const struct timespec	poll = { 0, LOCK_POLL_NS };
+
+	for (;;) {
+		if (stop_requested) {
+			errno = EINTR;
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		nanosleep(&poll, NULL);
+	}
+}
 
 /*
  * Take the lock of library (whose .shoebox exists) for the command what,
@@ -78,7 +106,7 @@ lock_library(const char *library, const char *what)
 			log_info("another shoebox (pid %s) is running '%.20s' "
 			    "on %s; waiting for it to finish", who, cmd,
 			    library);
-		if (flock(fd, LOCK_EX) == -1) {
+		if (lock_wait(fd) == -1) {
 			if (errno == EINTR)	/* SIGTERM, ^C: nothing done */
 				log_warnx("interrupted while waiting for the "
 				    "lock on %s; nothing was done", library);
