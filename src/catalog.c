@@ -1277,9 +1277,10 @@ catalog_uri(const char *path, const char *dir, int mode, int *immutable)
 	struct stat	 sb;
 	char		*wal, *uri, *o;
 	const char	*p;
+	int		 readonly = mode == 1 || mode == CATALOG_READ;
 
 	*immutable = 0;
-	if (mode == 1 || mode == CATALOG_READ) {
+	if (readonly) {
 		xasprintf(&wal, "%s-wal", path);
 		*immutable = access(wal, F_OK) == -1 && (mode == 1 ||
 		    (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) ||
@@ -1300,8 +1301,7 @@ catalog_uri(const char *path, const char *dir, int mode, int *immutable)
 		} else
 			*o++ = (char)c;
 	}
-	strcpy(o, *immutable ? "?immutable=1" : mode == 1 ||
-	    mode == CATALOG_READ ? "?mode=ro" : "");
+	strcpy(o, *immutable ? "?immutable=1" : readonly ? "?mode=ro" : "");
 	return uri;
 }
 

@@ -287,7 +287,8 @@ forget_gone(struct forget_files *ff, const char *rel, char *why,
 		 * year's own folder, which a disk of its own is mounted on.
 		 */
 		if ((e = errno) == ENOENT && ff->dir[0] != '\0' &&
-		    strchr(ff->dir, '/') == NULL && folder_empty(ff->dirfd) == 1) {
+		    strchr(ff->dir, '/') == NULL &&
+		    folder_empty(ff->dirfd) == 1) {
 			snprintf(why, whylen, "folder %.200s, at the library's "
 			    "top, is there and empty: is a disk mounted there? "
 			    "(if it was emptied on purpose, remove that folder "

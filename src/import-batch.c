@@ -575,7 +575,7 @@ batch_file(struct import *imp, struct pending **pv, size_t n, int synced)
 	 * Each copy is read back and checked on the hashing thread, a few
 	 * ahead of the one being linked and catalogued here.
 	 */
-	imp->dircheck++;	/* each folder looked at again (lib_dir_moved) */
+	imp->dircheck++;	/* each folder looked at again: lib_dir_moved */
 	for (i = 0, ahead = 0; i < n; i++) {
 		for (; synced && ahead < n && ahead <= i + CHECK_AHEAD; ahead++)
 			if (!lib_dir_foreign(imp, pv[ahead]->dirfd))

@@ -117,8 +117,8 @@ struct libdir {
 	int		 foreign;	/* another filesystem: no syncfs */
 	dev_t		 dev;		/* what dir was when opened */
 	ino_t		 ino;
-	int		 moved;		/* not at dir any more (lib_dir_moved) */
-	unsigned	 checked;	/* the dircheck it was last checked in */
+	int		 moved;		/* not at dir now (lib_dir_moved) */
+	unsigned	 checked;	/* the dircheck last checked in */
 	char		 why[256];	/* what is at dir now, if said */
 };
 

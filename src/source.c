@@ -450,7 +450,7 @@ source_remove(const struct scan *sc, const struct scan_entry *e,
     size_t errlen)
 {
 	struct stat	 now, at;
-	const char	*name, *dot;
+	const char	*name, *dot, *when = "since it was copied";
 	char		 aside[NAME_MAX + 64], hex[65], herr[256];
 	size_t		 stem;
 	int		 dfd, fd = -1, rc = -1, lease, tries = 0;
@@ -469,8 +469,7 @@ again:
 		goto out;
 	}
 	if (!S_ISREG(now.st_mode) || !source_same(&now, id)) {
-		snprintf(err, errlen, "changed %s; kept", tries > 0 ?
-		    "as it was being removed" : "since it was copied");
+		snprintf(err, errlen, "changed %s; kept", when);
 		goto out;
 	}
 	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -489,8 +488,7 @@ again:
 	}
 	if (fstat(fd, &now) == -1 || !S_ISREG(now.st_mode) ||
 	    !source_same(&now, id)) {
-		snprintf(err, errlen, "changed %s; kept", tries > 0 ?
-		    "as it was being removed" : "since it was copied");
+		snprintf(err, errlen, "changed %s; kept", when);
 		goto out;
 	}
 	/*
@@ -518,6 +516,7 @@ again:
 		if (++tries < 3) {
 			close(fd);
 			fd = -1;
+			when = "as it was being removed";
 			goto again;
 		}
 		snprintf(err, errlen, "changed as it was being removed; kept");

@@ -388,6 +388,14 @@ vr_resend(struct vr *v, sqlite3_stmt *st, sqlite3_stmt *sc,
 	return 0;
 }
 
+/*
+ * A done job pending again, as if never sent: the name it goes to chosen
+ * again, no multipart upload to resume (its last_error and WHERE follow).
+ */
+#define VR_REQUEUE	"UPDATE upload_jobs SET status = 'pending'," \
+	" attempts = 0, skipped = 0, done_at = NULL, remote_path = NULL," \
+	" upload_id = NULL, part_size = NULL, tmp_path = NULL,"
+
 /* Report and record the batch checked; 0 or -1. */
 static int
 vr_record_batch(struct vr *v)
@@ -401,19 +409,13 @@ vr_record_batch(struct vr *v)
 	if ((st = catalog_prepare(v->cat, "UPDATE upload_jobs SET"
 	    " verified_at = ?1, verify_status = ?2 WHERE id = ?3")) == NULL)
 		return -1;
-	if (v->resend && (rs = catalog_prepare(v->cat, "UPDATE upload_jobs"
-	    " SET status = 'pending', attempts = 0, skipped = 0,"
-	    " done_at = NULL, remote_path = NULL, upload_id = NULL,"
-	    " part_size = NULL, tmp_path = NULL,"
+	if (v->resend && (rs = catalog_prepare(v->cat, VR_REQUEUE
 	    " last_error = 'the copy on the remote was ' || ?1 || ' (verify"
 	    " --resend)' WHERE id = ?2 AND status = 'done'")) == NULL) {
 		sqlite3_finalize(st);
 		return -1;
 	}
-	if (rs != NULL && (sc = catalog_prepare(v->cat, "UPDATE upload_jobs"
-	    " SET status = 'pending', attempts = 0, skipped = 0,"
-	    " done_at = NULL, remote_path = NULL, upload_id = NULL,"
-	    " part_size = NULL, tmp_path = NULL,"
+	if (rs != NULL && (sc = catalog_prepare(v->cat, VR_REQUEUE
 	    " last_error = 'its main file is sent again (verify --resend)'"
 	    " WHERE status = 'done' AND remote_id = (SELECT remote_id FROM"
 	    " upload_jobs WHERE id = ?1) AND file_id IN (SELECT s.id FROM"
