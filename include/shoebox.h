@@ -388,7 +388,7 @@ struct run_result {
 struct catalog;
 void		 run_begin(struct run_result *, const char *, int, char **);
 int		 run_finish(struct sb_ctx *, const struct run_result *);
-void		 run_status(struct catalog *, int, int);
+int		 run_status(struct catalog *, int, int);
 
 /* cmd-import.c: import, for the commands that import unattended */
 struct import_opts {

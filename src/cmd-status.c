@@ -257,24 +257,26 @@ status_has_remote_path(struct catalog *cat)
 
 /*
  * The files of a remote that went up under another name (a different file
- * had theirs there), as text lines or into the JSON array arr.
+ * had theirs there), as text lines or into the JSON array arr. 0, or -1
+ * after saying why.
  */
-static void
+static int
 status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
     struct json_object *arr)
 {
 	struct json_object	*f;
 	sqlite3_stmt		*st;
 	char			 p[4096], q[4096];
+	int			 rc;
 
 	if ((st = catalog_prepare(cat, "SELECT f.path, j.remote_path FROM "
 	    "upload_jobs j JOIN files f ON f.id = j.file_id WHERE "
 	    "j.remote_id = " CATALOG_REMOTE("?") " AND +j.status = 'done' "
 	    "AND j.remote_path IS NOT NULL AND j.remote_path != f.path "
 	    "ORDER BY j.id")) == NULL)
-		return;
+		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *path = (const char *)sqlite3_column_text(st, 0);
 		const char *rpath = (const char *)sqlite3_column_text(st, 1);
 
@@ -288,16 +290,18 @@ status_renamed(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 			    "there)\n", log_path(path, p, sizeof p),
 			    log_path(rpath, q, sizeof q));
 	}
+	rc = rc == SQLITE_DONE ? 0 : catalog_error(cat, "listing renamed");
 	sqlite3_finalize(st);
+	return rc;
 }
 
 /*
  * The files a configured remote has no job for yet (catalogued before it
  * was added; its next sync queues them): how many, and their bytes. The
  * cheap count first, so that a remote with every file queued costs no
- * join.
+ * join. 0, or -1 after saying why.
  */
-static void
+static int
 status_unqueued(struct catalog *cat, const char *name, long long *n,
     long long *bytes)
 {
@@ -308,28 +312,38 @@ status_unqueued(struct catalog *cat, const char *name, long long *n,
 	if ((st = catalog_prepare(cat, "SELECT (SELECT count(*) FROM files) > "
 	    "(SELECT count(*) FROM upload_jobs WHERE remote_id = "
 	    CATALOG_REMOTE("?") ")")) == NULL)
-		return;
+		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	some = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return catalog_error(cat, "counting files not queued");
+	}
+	some = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (!some || (st = catalog_prepare(cat, "SELECT count(*), "
+	if (!some)
+		return 0;
+	if ((st = catalog_prepare(cat, "SELECT count(*), "
 	    "coalesce(sum(f.size), 0) FROM files f WHERE NOT EXISTS (SELECT 1 "
 	    "FROM upload_jobs j WHERE j.remote_id = " CATALOG_REMOTE("?")
 	    " AND j.file_id = f.id)")) == NULL)
-		return;
+		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		*bytes = sqlite3_column_int64(st, 1);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return catalog_error(cat, "counting files not queued");
 	}
+	*n = sqlite3_column_int64(st, 0);
+	*bytes = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
+	return 0;
 }
 
 /*
  * One remote's counts, as text or JSON; failures listed under it. Files
- * not yet queued for a configured remote count as pending.
+ * not yet queued for a configured remote count as pending. 0, or -1 after
+ * saying why: a count the catalogue could not give is not shown as 0.
  */
-static void
+static int
 status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
     int configured)
 {
@@ -338,6 +352,7 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	long long		 pending = 0, pbytes = 0, done = 0, failed = 0;
 	long long		 unq = 0, ubytes = 0, nerr;
 	char			 p[4096], size[32], more[64];
+	int			 rc;
 
 	/*
 	 * Counted on the index of (remote, status) alone; only the pending
@@ -352,17 +367,19 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	    "FROM upload_jobs WHERE remote_id = r.id AND status = 'done'), "
 	    "(SELECT count(*) FROM upload_jobs WHERE remote_id = r.id AND "
 	    "status = 'failed') FROM r")) == NULL)
-		return;
+		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		pending = sqlite3_column_int64(st, 0);
-		pbytes = sqlite3_column_int64(st, 1);
-		done = sqlite3_column_int64(st, 2);
-		failed = sqlite3_column_int64(st, 3);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return catalog_error(cat, "counting upload jobs");
 	}
+	pending = sqlite3_column_int64(st, 0);
+	pbytes = sqlite3_column_int64(st, 1);
+	done = sqlite3_column_int64(st, 2);
+	failed = sqlite3_column_int64(st, 3);
 	sqlite3_finalize(st);
-	if (configured)
-		status_unqueued(cat, name, &unq, &ubytes);
+	if (configured && status_unqueued(cat, name, &unq, &ubytes) == -1)
+		return -1;
 	pending += unq;
 	pbytes += ubytes;
 	if (ctx->json) {
@@ -395,9 +412,9 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 	    "f.id = j.file_id WHERE j.remote_id = " CATALOG_REMOTE("?") " AND "
 	    "j.last_error IS NOT NULL "
 	    "AND j.status IN ('pending', 'failed') ORDER BY j.id")) == NULL)
-		return;
+		goto fail;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	for (nerr = 0; sqlite3_step(st) == SQLITE_ROW; nerr++) {
+	for (nerr = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; nerr++) {
 		const char *path = (const char *)sqlite3_column_text(st, 0);
 		const char *stat = (const char *)sqlite3_column_text(st, 1);
 		const char *err = (const char *)sqlite3_column_text(st, 2);
@@ -415,29 +432,69 @@ status_remote(struct catalog *cat, struct sb_ctx *ctx, const char *name,
 			    sizeof p), log_esc(err));
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		catalog_error(cat, "listing failed uploads");
+		goto fail;
+	}
 	if (!ctx->json && nerr > STATUS_ERRORS)
 		printf("  ... and %lld more ('shoebox find --remote %s --failed' "
 		    "lists the failed, 'status --json' every error)\n",
 		    nerr - STATUS_ERRORS, log_esc(name));
 	if (ctx->json)
 		ren = json_object_new_array();
-	if (status_has_remote_path(cat))
-		status_renamed(cat, ctx, name, ren);
+	if (status_has_remote_path(cat) &&
+	    status_renamed(cat, ctx, name, ren) == -1)
+		goto fail;
 	if (ctx->json) {
 		json_object_object_add(o, "errors", arr);
 		json_object_object_add(o, "renamed", ren);
 		json_print(o);
 	}
+	return 0;
+fail:
+	json_object_put(o);	/* all NULL as text; arr, ren not in o yet */
+	json_object_put(arr);
+	json_object_put(ren);
+	return -1;
+}
+
+/*
+ * The remotes no longer in the config (conf, n names) that still have
+ * jobs: one seek of the (remote_id, file_id) index per remote, not a read
+ * of every job. 0, or -1 after saying why.
+ */
+static int
+status_others(struct catalog *cat, struct sb_ctx *ctx, char **conf, int n)
+{
+	sqlite3_stmt	*st;
+	int		 i, rc = SQLITE_DONE, bad = 0;
+
+	if ((st = catalog_prepare(cat, "SELECT name FROM remotes r WHERE"
+	    " EXISTS (SELECT 1 FROM upload_jobs WHERE remote_id = r.id)"
+	    " ORDER BY name")) == NULL)
+		return -1;
+	while (bad == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+
+		for (i = 0; i < n; i++)
+			if (strcmp(conf[i], r) == 0)
+				break;
+		if (i == n)
+			bad = status_remote(cat, ctx, r, 0);
+	}
+	if (bad == 0 && rc != SQLITE_DONE)
+		bad = catalog_error(cat, "listing remotes");
+	sqlite3_finalize(st);
+	return bad;
 }
 
 static int
 cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 {
 	struct catalog	*cat;
-	sqlite3_stmt	*st;
 	const char	**names;
 	char		**conf;
-	int		  i, n;
+	int		  i, n, rc, queue, bad = 0;
 
 	(void)args;
 	/* Before the first import there is nothing to open: say so. */
@@ -450,43 +507,36 @@ cmd_status(struct sb_ctx *ctx, struct cmd_args *args)
 	}
 	if ((cat = catalog_open(ctx->library, CATALOG_READ)) == NULL)
 		return catalog_open_damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
-	if (status_library(cat, ctx) == -1) {
-		catalog_close(cat);
-		return EXIT_USAGE;
-	}
+	/*
+	 * What the catalogue cannot give (a damaged page) stops the report
+	 * where it is found, said and exit 1: shown as 0 done, or as no runs,
+	 * it read as a remote that holds nothing.
+	 */
+	if (status_library(cat, ctx) == -1)
+		goto fail;
 	n = config_sections(ctx->cfg, "remote", &names);
 	conf = xcalloc((size_t)n + 1, sizeof *conf);
 	for (i = 0; i < n; i++)
 		conf[i] = xstrdup(names[i]);
-	for (i = 0; i < n; i++)
-		status_remote(cat, ctx, conf[i], 1);
-	/*
-	 * Remotes no longer in the config that still have jobs: one seek of
-	 * the (remote_id, file_id) index per remote, not a read of every job.
-	 */
-	if ((st = catalog_prepare(cat, "SELECT name FROM remotes r WHERE"
-	    " EXISTS (SELECT 1 FROM upload_jobs WHERE remote_id = r.id)"
-	    " ORDER BY name")) != NULL) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *r = (const char *)sqlite3_column_text(st,
-			    0);
-
-			for (i = 0; i < n; i++)
-				if (strcmp(conf[i], r) == 0)
-					break;
-			if (i == n)
-				status_remote(cat, ctx, r, 0);
-		}
-		sqlite3_finalize(st);
-	}
-	if (n == 0 && !ctx->json)
+	/* A schema 1 catalogue, read before its migration, has no queue. */
+	queue = catalog_has_table(cat, "upload_jobs");
+	for (i = 0; i < n && queue && bad == 0; i++)
+		bad = status_remote(cat, ctx, conf[i], 1);
+	if (queue && bad == 0)
+		bad = status_others(cat, ctx, conf, n);
+	if (bad == 0 && n == 0 && !ctx->json)
 		printf("no remotes configured\n");
 	for (i = 0; i < n; i++)
 		free(conf[i]);
 	free(conf);
-	run_status(cat, ctx->json, 5);
+	if (bad == -1 || run_status(cat, ctx->json, 5) == -1)
+		goto fail;
 	catalog_close(cat);
 	return EXIT_ALLGOOD;
+fail:
+	rc = cat->damaged ? EXIT_SOMEFAILED : EXIT_USAGE;
+	catalog_close(cat);
+	return rc;
 }
 
 static const struct cmd_option status_options[] = {

@@ -355,33 +355,38 @@ run_sources_text(const char *json, char *buf, size_t size)
 /*
  * Show the last n runs, newest first: a "last runs:" block of text, or one
  * {"runs": [...]} line of JSON. Nothing for a catalogue from before runs
- * were recorded.
+ * were recorded. 0, or -1 after saying why (the catalogue is damaged).
  */
-void
+int
 run_status(struct catalog *cat, int json, int n)
 {
 	struct json_object	*o = NULL, *arr = NULL;
 	sqlite3_stmt		*st;
 	char			 src[1024], esc[4096];
-	int			 have = 0, any = 0;
+	int			 have = 0, any = 0, rc;
 
 	if (sqlite3_prepare_v2(cat->db, "SELECT 1 FROM sqlite_master WHERE "
 	    "type = 'table' AND name = 'runs'", -1, &st, NULL) != SQLITE_OK)
-		return;
-	have = sqlite3_step(st) == SQLITE_ROW;
+		return catalog_error(cat, "looking for past runs");
+	rc = sqlite3_step(st);
+	have = rc == SQLITE_ROW;
 	sqlite3_finalize(st);
-	if (!have || (st = catalog_prepare(cat, "SELECT id, command, "
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_error(cat, "looking for past runs");
+	if (!have)
+		return 0;
+	if ((st = catalog_prepare(cat, "SELECT id, command, "
 	    "started_at, ended_at, sources, seen, imported, duplicates, "
 	    "sidecars, already, skipped, waiting, failed, warnings, bytes, "
 	    "exit_status, outcome, error FROM runs ORDER BY id DESC "
 	    "LIMIT ?")) == NULL)
-		return;
+		return -1;
 	sqlite3_bind_int(st, 1, n);
 	if (json) {
 		o = json_object_new_object();
 		arr = json_object_new_array();
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char	*outcome = (const char *)sqlite3_column_text(st,
 				    16);
 		const char	*err = (const char *)sqlite3_column_text(st, 17);
@@ -410,8 +415,14 @@ run_status(struct catalog *cat, int json, int n)
 			printf("    %s\n", log_escape(err, esc, sizeof esc, 0));
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_object_put(arr);
+		json_object_put(o);
+		return catalog_error(cat, "reading past runs");
+	}
 	if (json) {
 		json_object_object_add(o, "runs", arr);
 		json_print(o);
 	}
+	return 0;
 }

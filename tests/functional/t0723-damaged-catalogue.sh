@@ -11,7 +11,7 @@
 # line, nothing written to it (no new schema over the loss). A catalogue
 # that cannot be written to (chattr +i) stops the import at the first
 # file it cannot record, said once, instead of copying and throwing away
-# every file.
+# every file. status stops where it finds the damage, and says so.
 . "$TOP/tests/lib/common.sh"
 
 command -v sqlite3 >/dev/null || { echo "skipped: no sqlite3"; exit 77; }
@@ -86,6 +86,22 @@ cat "$T/out" "$T/err"
 expect_rc 1
 damaged_said sync
 [ "$(find "$T/usb" -type f | wc -l)" = "$sent" ] || fail "sync sent files from a damaged catalogue"
+
+# status, on a catalogue whose runs, remotes or upload jobs' index are
+# damaged: said, exit 1, never a remote shown holding nothing ("0 done")
+# or a library with no past runs.
+for what in runs sqlite_autoindex_remotes_1 upload_jobs_verified; do
+	cp "$T/good.db" "$LIB/.shoebox/catalog.db"
+	damage $what
+	for json in "" --json; do
+		sb status $json
+		cat "$T/out" "$T/err"
+		expect_rc 1
+		damaged_said "status $json, $what damaged"
+		grep -q ' 0 done\|"done":0' "$T/out" &&
+		    fail "status $json, $what damaged: a remote holding nothing"
+	done
+done
 
 # The recovery shoebox(1) gives.
 mkdir "$LIB/.shoebox/damaged"
