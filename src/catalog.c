@@ -1199,7 +1199,7 @@ static int
 catalog_migrate(struct catalog *cat)
 {
 	char	 sql[64];
-	int	 v, from;
+	int	 v, from = -1;
 
 	if (sqlite3_create_function(cat->db, "sb_unhex", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, catalog_sql_unhex, NULL, NULL) !=
@@ -1247,7 +1247,15 @@ catalog_migrate(struct catalog *cat)
 		catalog_compact(cat);
 	return 0;
 fail:
-	catalog_exec(cat, "ROLLBACK");
+	/*
+	 * sqlite has already rolled back where the disk filled (SQLITE_FULL):
+	 * a ROLLBACK then only adds "no transaction is active".
+	 */
+	if (!sqlite3_get_autocommit(cat->db))
+		catalog_exec(cat, "ROLLBACK");
+	if (from > 0)
+		log_warnx("catalogue %s: not converted from schema %d to %d; "
+		    "it is left as it was", cat->path, from, NMIGRATIONS);
 	return -1;
 }
 
