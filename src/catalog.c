@@ -1367,6 +1367,43 @@ catalog_no_links(const char *dir, const char *path)
 	return 0;
 }
 
+/*
+ * Is the catalogue's file, or sqlite's beside it, a hard link that another
+ * name shares: a copy of the library made with cp -al, or a snapshot tool
+ * that links unchanged files (rsnapshot)? sqlite writes its pages in
+ * place, so every write would change the other copy's catalogue too (a
+ * backup made to list files it does not hold), and each name keeps its
+ * own -wal: one's log checkpointed over the other's pages damages it.
+ * 1 after saying so, or 0.
+ */
+static int
+catalog_hard_linked(const char *path)
+{
+	static const char *const side[] = { "", "-wal", "-shm" };
+	struct stat	sb;
+	char		file[PATH_MAX];
+	const char	*name;
+	size_t		i;
+
+	for (i = 0; i < sizeof side / sizeof side[0]; i++) {
+		if ((size_t)snprintf(file, sizeof file, "%s%s", path,
+		    side[i]) >= sizeof file)
+			continue;
+		name = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 :
+		    file;
+		if (lstat(file, &sb) == -1 || sb.st_nlink <= 1)
+			continue;
+		log_warnx("catalogue %s: %lu hard links share its file (a copy "
+		    "of the library made with cp -al, or by a snapshot tool): "
+		    "writing it would change the other copy too, so nothing is "
+		    "written. Give it a file of its own (in its folder, with "
+		    "no shoebox running): cp -p %s %s.own && mv %s.own %s",
+		    file, (unsigned long)sb.st_nlink, name, name, name, name);
+		return 1;
+	}
+	return 0;
+}
+
 /* Is library's catalogue file there? 1, or 0 with errno saying why not. */
 int
 catalog_exists(const char *library)
@@ -1471,7 +1508,8 @@ catalog_open(const char *library, int mode)
 		xasprintf(&real, "%s/.shoebox/catalog.db", rl);
 		free(rl);
 	}
-	if (catalog_no_links(dir, cat->path) == -1)
+	if (catalog_no_links(dir, cat->path) == -1 ||
+	    (!readonly && catalog_hard_linked(cat->path)))
 		goto fail;
 	/*
 	 * An empty catalogue (0 bytes: truncated, or its only writes in a
