@@ -584,6 +584,15 @@ class Torture:
                                  st.rng.randint(100, 199 if _ else 103))
                 if not os.path.islink(d):
                     break
+            else:
+                # every folder tried is a link by now (a long run swaps
+                # many): a folder of a new number, never one swapped,
+                # or the file would be written into a canary folder
+                k = 200
+                while os.path.islink(os.path.join(
+                        root, "DCIM", "%03dCANON" % k)):
+                    k += 1
+                d = os.path.join(root, "DCIM", "%03dCANON" % k)
             st.n += 1
             name = "IMG_%04d" % (st.n % 10000)
             while os.path.lexists(os.path.join(d, name + ".JPG")):
