@@ -534,6 +534,8 @@ import_finish(struct import *imp, struct pending *p, int dirsync,
 		goto failed_catalog;
 	if (out != NULL)
 		out->id = id;
+	/* Counted once filed: not a duplicate's copy, nor a failed one. */
+	imp->bytes_copied += p->f.size;
 	move_later(imp, p->e, &p->sb, p->mnt, p->f.sha256, rel);
 	o = p->sidecar ? OUT_SIDECAR : OUT_IMPORTED;
 	if (p->cleaned)

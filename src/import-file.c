@@ -415,7 +415,6 @@ import_copy(struct import *imp, struct infile *f, enum outcome *o)
 	close(f->fd);
 	f->fd = -1;
 	imp->bytes_done += copy.size;
-	imp->bytes_copied += copy.size;
 
 	p = xcalloc(1, sizeof *p);
 	p->e = scan_entry_dup(f->e);	/* the batch outlives the directory */
@@ -460,7 +459,6 @@ import_commit(struct import *imp, struct infile *f, struct pending *p,
 	}
 	if (store_copy_finish(&p->f, f->err, sizeof f->err) == -1) {
 		imp->bytes_done -= p->f.size;	/* failed: adds it again */
-		imp->bytes_copied -= p->f.size;
 		pending_free(p);
 		return infile_failed(imp, f);
 	}

@@ -36,6 +36,17 @@ same_text "summary counts the duplicate" "$T/summary" \
 [ "$(q "SELECT sidecar_of FROM catalog WHERE path = '2008/05/08/IMG_0001-1.XMP'")" = 2008/05/08/IMG_0001-1.JPG ] ||
 	fail "sidecar not linked to its main file"
 
+# A run that finds only duplicates files nothing: it says it copied 0 B
+# (the copy it made before it knew is not counted), in the runs too.
+mkdir -p "$T/e"
+cp "$FIX/FurnaceCreekInn.jpg" "$T/e/again.jpg"
+set_mtimes "$T/e"
+sb import --no-progress "$T/e"
+expect_rc 0
+grep -q '^0 B copied in ' "$T/out" || fail "a duplicate counted as copied"
+[ "$(q "SELECT bytes FROM runs ORDER BY id DESC LIMIT 1")" = 0 ] ||
+	fail "the run records a duplicate's bytes"
+
 # A file already sitting in the library (not from shoebox) is not replaced.
 mkdir -p "$T/d"
 cp "$FIX/exiv2-canon-eos-20d.jpg" "$T/d/X.JPG"
