@@ -51,6 +51,7 @@ struct verify {
 	int		 json;
 	struct meter	 meter;
 	unsigned long	 count[V_N];
+	unsigned long	 folders;	/* not walked for untracked files */
 	uint64_t	 bytes;		/* read so far */
 	int		 in_txn;
 	unsigned	 txn_files;
@@ -176,8 +177,9 @@ verify_untracked_dir(struct scan *sc, size_t from, size_t to, void *arg)
  * import and adopt walk a source (scan.c: no link followed; dot-files,
  * .shoebox among them, and temporary names left alone). Under the
  * library's lock, so that an import's copies linked but not yet committed
- * are not taken for strangers. A folder that cannot be read counts as
- * unreadable. 0, or -1 if the lock or the catalogue failed.
+ * are not taken for strangers. A folder that cannot be read (named by
+ * the walk) is counted apart from the files: the summary's counts of
+ * files then add up. 0, or -1 if the lock or the catalogue failed.
  */
 static int
 verify_untracked(struct verify *v)
@@ -193,8 +195,8 @@ verify_untracked(struct verify *v)
 	/* A directory at a time, each sorted: the same order every run. */
 	sc = scan_new(verify_untracked_dir, w);
 	if (scan_add(sc, v->library) == -1)
-		v->count[V_UNREADABLE]++;
-	v->count[V_UNREADABLE] += sc->failed;
+		v->folders++;
+	v->folders += sc->failed;
 	scan_free(sc);
 	close(lockfd);
 	rc = w->rc;
@@ -268,7 +270,8 @@ verify_summary(struct verify *v, size_t checked, const char *how)
 
 	if (v->json) {
 		verify_json_summary(NULL, checked, vstate_names, v->count, V_N,
-		    v->bytes, meter_elapsed(&v->meter), -1);
+		    v->bytes, meter_elapsed(&v->meter), -1, how[0] == '\0' ?
+		    (int64_t)v->folders : -1);
 		return;
 	}
 	if (log_quiet)
@@ -279,6 +282,9 @@ verify_summary(struct verify *v, size_t checked, const char *how)
 	    v->count[V_CHANGED], v->count[V_MISSING], v->count[V_UNREADABLE]);
 	if (how[0] == '\0')
 		printf("; %lu untracked", v->count[V_UNTRACKED]);
+	if (v->folders > 0)
+		printf(", %lu folder%s not read (named above)", v->folders,
+		    v->folders == 1 ? "" : "s");
 	printf(" (%s read in %.1f s)\n", b, meter_elapsed(&v->meter));
 }
 
@@ -441,7 +447,7 @@ cmd_verify(struct sb_ctx *ctx, struct cmd_args *args)
 		snprintf(how, sizeof how, " (catalogued since %s)", since_from);
 	verify_summary(&v, checked, how);
 	bad = v.count[V_MISSING] + v.count[V_CHANGED] +
-	    v.count[V_UNREADABLE] + v.count[V_UNTRACKED] > 0;
+	    v.count[V_UNREADABLE] + v.count[V_UNTRACKED] + v.folders > 0;
 	rc = bad ? EXIT_SOMEFAILED : EXIT_ALLGOOD;
 out:
 	if (v.in_txn)

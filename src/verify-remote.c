@@ -514,12 +514,13 @@ vr_run(struct vr *v, int64_t total)
  * A verify's summary as JSON, for the library (remote NULL) and for a
  * remote: how many were checked, the count of each state (names[0], ok,
  * is "intact"), the bytes read, the seconds taken and, unless -1, how many
- * copies were queued again (--resend).
+ * copies were queued again (--resend) and how many of the library's
+ * folders could not be read (the walk for untracked files).
  */
 void
 verify_json_summary(const char *remote, uint64_t checked,
     const char *const *names, const unsigned long *count, int n,
-    uint64_t bytes, double seconds, int64_t resent)
+    uint64_t bytes, double seconds, int64_t resent, int64_t folders)
 {
 	struct json_object	*o, *s;
 	int			 i;
@@ -539,6 +540,9 @@ verify_json_summary(const char *remote, uint64_t checked,
 	if (resent >= 0)
 		json_object_object_add(s, "queued_again",
 		    json_object_new_int64(resent));
+	if (folders >= 0)
+		json_object_object_add(s, "unreadable_folders",
+		    json_object_new_int64(folders));
 	json_object_object_add(o, "summary", s);
 	json_print(o);
 }
@@ -551,7 +555,7 @@ vr_summary(struct vr *v)
 	if (v->ctx->json) {
 		verify_json_summary(v->r->name, v->checked, vr_names, v->count,
 		    VR_N, v->bytes, meter_elapsed(&v->meter), v->o->resend ?
-		    (int64_t)v->resent : -1);
+		    (int64_t)v->resent : -1, -1);
 		return;
 	}
 	if (log_quiet)

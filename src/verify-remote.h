@@ -22,6 +22,6 @@ struct vr_opts {
 int	verify_remote(struct sb_ctx *ctx, const struct vr_opts *o);
 void	verify_json_summary(const char *remote, uint64_t checked,
 	    const char *const *names, const unsigned long *count, int n,
-	    uint64_t bytes, double seconds, int64_t resent);
+	    uint64_t bytes, double seconds, int64_t resent, int64_t folders);
 
 #endif /* VERIFY_REMOTE_H */
