@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,66 @@ struct dir_priv {
 	ino_t	 ino;
 };
 
+static char	*dir_unescape(char *);
+
+/*
+ * The mount point of /etc/fstab that real (a real path) is at or below
+ * while nothing is mounted there now, or NULL. A backup disk not mounted
+ * leaves its mount point an empty folder on the system's disk, and the
+ * first sync to it, with no copies there yet to find missing, would fill
+ * it unseen (and later syncs after it). The deepest mount point above
+ * real (/proc/self/mountinfo) must be that one or one below it.
+ */
+static char *
+dir_fstab_unmounted(const char *real)
+{
+	struct mntent	 me;
+	FILE		*f;
+	char		 buf[4096], *line = NULL, *fl[5], *s, *m = NULL;
+	char		*t, *out = NULL;
+	size_t		 cap = 0;
+	int		 i;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return NULL;
+	while (getline(&line, &cap, f) != -1) {
+		for (i = 0, s = line; i < 5; i++)
+			fl[i] = strsep(&s, " ");
+		if (fl[4] == NULL || !path_below(real, dir_unescape(fl[4])) ||
+		    (m != NULL && strlen(m) >= strlen(fl[4])))
+			continue;
+		free(m);
+		m = xstrdup(fl[4]);
+	}
+	free(line);
+	fclose(f);
+	if (m == NULL || (f = setmntent("/etc/fstab", "re")) == NULL) {
+		free(m);
+		return NULL;
+	}
+	while (out == NULL && getmntent_r(f, &me, buf, sizeof buf) != NULL) {
+		if (me.mnt_dir[0] != '/' || strcmp(me.mnt_type, "swap") == 0)
+			continue;
+		if ((t = realpath(me.mnt_dir, NULL)) == NULL)
+			t = xstrdup(me.mnt_dir);
+		if (path_below(real, t) && path_below(t, m) &&
+		    strcmp(t, m) != 0)
+			out = t;
+		else
+			free(t);
+	}
+	endmntent(f);
+	free(m);
+	return out;
+}
+
 static int
 dir_open(struct remote *r)
 {
 	struct dir_priv	*d;
 	const char	*path, *prefix;
 	struct stat	 sb;
+	char		*real, *mp;
 	int		 fd, e;
 
 	if ((path = remote_get(r, "path")) == NULL) {
@@ -75,6 +130,15 @@ dir_open(struct remote *r)
 		return -1;
 	}
 	close(fd);
+	mp = (real = realpath(path, NULL)) != NULL ?
+	    dir_fstab_unmounted(real) : NULL;
+	free(real);
+	if (mp != NULL) {
+		log_warnx("remote %s: nothing is mounted at %s (a mount point "
+		    "in /etc/fstab): is the disk mounted?", r->name, mp);
+		free(mp);
+		return -1;
+	}
 	d = xcalloc(1, sizeof *d);
 	d->dev = sb.st_dev;
 	d->ino = sb.st_ino;
