@@ -18,7 +18,8 @@
 
 static const char *const type_names[] = {
 	"text", "path", "command", "secret", "yes/no", "size", "duration",
-	"seconds", "zone", "number", "rate", "choice", "URL", "pattern"
+	"seconds", "zone", "number", "rate", "choice", "URL", "pattern",
+	"folders"
 };
 
 /* value as it may be shown: secrets masked, a URL's password too. */

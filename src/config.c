@@ -88,7 +88,7 @@ const struct config_key config_keys[] = {
 
 	{ "type", R, NULL, CONFIG_CHOICE, 0, 0, "s3 webdav sftp dir", NULL,
 	    "the kind of remote (required)" },
-	{ "prefix", R, NULL, CONFIG_STRING, 0, 0, NULL, NULL,
+	{ "prefix", R, NULL, CONFIG_PREFIX, 0, 0, NULL, NULL,
 	    "a directory (or key prefix) below the remote's root" },
 	{ "retries", R, NULL, CONFIG_COUNT, 0, 100, NULL, "5",
 	    "times a request is tried again after a 5xx, 429 or timeout" },
@@ -911,8 +911,45 @@ config_prefixed(const char *list, const char *v)
 }
 
 /*
+ * A remote's prefix as folders: without a '/' at either end or two in a
+ * row, which S3 keeps in its keys ("/photos" would put every key under
+ * an empty folder, "a//b" one in the middle, and some servers refuse
+ * such keys), so that it names the same place on every kind of remote.
+ * A new string, or NULL for a "." or ".." in it, which no kind can take
+ * as a folder: a dir remote's would climb out of its disk.
+ */
+static char *
+config_prefix(const char *v)
+{
+	const char	*p = v;
+	char		*out, *o;
+	size_t		 len;
+
+	o = out = xmalloc(strlen(v) + 1);
+	while (*p != '\0') {
+		if ((len = strcspn(p, "/")) == 0) {
+			p++;
+			continue;
+		}
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.')) {
+			free(out);
+			return NULL;
+		}
+		if (o != out)
+			*o++ = '/';
+		memcpy(o, p, len);
+		o += len;
+		p += len;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
  * Check the value of one item against its row: 0, or -1 after saying what
- * is accepted. A path gets its ~ expanded here.
+ * is accepted. A path gets its ~ expanded here, a prefix its extra '/'
+ * taken off.
  */
 static int
 config_check_value(struct config *cfg, struct config_item *it,
@@ -993,6 +1030,15 @@ config_check_value(struct config *cfg, struct config_item *it,
 			what = "a path";
 		else if ((x = config_tilde(v)) == NULL)
 			what = "a path (~ names no user here)";
+		else {
+			free(it->value);
+			it->value = x;
+		}
+		break;
+	case CONFIG_PREFIX:
+		if ((x = config_prefix(v)) == NULL)
+			what = "folders below the remote's root, without "
+			    "'.' or '..' (such as photos or backup/photos)";
 		else {
 			free(it->value);
 			it->value = x;
