@@ -38,6 +38,7 @@
 #include "shoebox.h"
 #include "catalog.h"
 #include "queue.h"
+#include "remote.h"
 #include "store.h"
 
 /* What the catalogue holds of a remote. */
@@ -111,6 +112,34 @@ forget_drop(struct catalog *cat, const char *name)
 		return -1;
 	}
 	return catalog_commit(cat);
+}
+
+/*
+ * Name the multipart uploads a killed sync left on remote name: the
+ * catalogue's record of them is about to go, and S3 keeps their parts,
+ * and bills them, until they are aborted. How many, or -1.
+ */
+static int
+forget_remote_mps(struct catalog *cat, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 rc, n = 0;
+
+	if ((st = catalog_prepare(cat, "SELECT remote_path, upload_id FROM"
+	    " upload_jobs WHERE remote_id = " CATALOG_REMOTE("?1")
+	    " AND upload_id IS NOT NULL ORDER BY id")) == NULL)
+		return -1;
+	catalog_bind_text(st, 1, name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n)
+		log_warnx("forget: remote %s: the unfinished upload of %s "
+		    "(upload id %s) stays there: S3 keeps its parts, and "
+		    "bills them, until it is aborted", log_esc(name),
+		    log_esc((const char *)sqlite3_column_text(st, 0)),
+		    log_esc((const char *)sqlite3_column_text(st, 1)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(cat, "looking up a remote's uploads");
+	return n;
 }
 
 /* Is name a [remote NAME] of the config? */
@@ -195,7 +224,8 @@ forget_remote(struct sb_ctx *ctx, struct cmd_args *args, const char *name)
 		goto out;
 	}
 	forget_say(ctx, name, &c, dry_run);
-	rc = EXIT_ALLGOOD;
+	rc = forget_remote_mps(cat, name) == 0 ? EXIT_ALLGOOD :
+	    EXIT_SOMEFAILED;
 	if (!dry_run && forget_drop(cat, name) == -1)
 		rc = EXIT_SOMEFAILED;
 out:
@@ -214,6 +244,14 @@ struct forget_files {
 	int		 dirfd;		/* the last folder looked in ... */
 	char		 dir[PATH_MAX];	/* ... its path in the library */
 	unsigned long	 forgotten, sidecars, refused, missing;
+	struct forget_mp *mps;		/* multipart uploads left unfinished */
+	size_t		 nmps;		/* by the files forgotten */
+	unsigned long	 unaborted;	/* of them, not aborted */
+};
+
+/* A multipart upload a killed sync left (S3), of a file forgotten. */
+struct forget_mp {
+	char	*remote, *name, *upload_id;
 };
 
 /*
@@ -452,6 +490,101 @@ forget_said(struct forget_files *ff, const char *path, const char *main,
 }
 
 /*
+ * Keep the multipart uploads file id's jobs hold (a sync killed or
+ * stopped while it sent the file in parts), to abort them once it is
+ * forgotten: the catalogue's record of them goes with the file, and S3
+ * keeps the parts, and bills them, until the upload is aborted. 0 or -1.
+ */
+static int
+forget_keep_mp(struct forget_files *ff, int64_t id)
+{
+	sqlite3_stmt	 *st;
+	struct forget_mp *m;
+	int		  rc;
+
+	if ((st = catalog_prepare(ff->cat, "SELECT r.name, j.remote_path,"
+	    " j.upload_id FROM upload_jobs j JOIN remotes r"
+	    " ON r.id = j.remote_id WHERE j.file_id = ?1"
+	    " AND j.upload_id IS NOT NULL AND j.remote_path IS NOT NULL"))
+	    == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ff->mps = xreallocarray(ff->mps, ff->nmps + 1,
+		    sizeof *ff->mps);
+		m = &ff->mps[ff->nmps++];
+		m->remote = xstrdup((const char *)sqlite3_column_text(st, 0));
+		m->name = xstrdup((const char *)sqlite3_column_text(st, 1));
+		m->upload_id = xstrdup((const char *)
+		    sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return catalog_error(ff->cat, "looking up a file's uploads");
+	return 0;
+}
+
+/*
+ * Abort the multipart uploads of the files forgotten (forget_keep_mp),
+ * once that is committed (forgotten, else they are only let go of): each
+ * is said, and one that cannot be (its remote out of the config, or not
+ * answering) is named with its upload id, for the user to abort (or for
+ * the bucket's lifecycle rule to).
+ */
+static void
+forget_abort(struct forget_files *ff, int forgotten)
+{
+	struct forget_mp	*m;
+	struct remote		*r;
+	struct xfer		 x;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < ff->nmps && (forgotten || ff->dry_run); i++) {
+		m = &ff->mps[i];
+		rc = REMOTE_FAIL;
+		xfer_init(&x, NULL);
+		snprintf(x.error, sizeof x.error, "not in the config");
+		if (!ff->dry_run && forget_configured(ff->ctx->cfg,
+		    m->remote) && (r = remote_open(ff->ctx->cfg,
+		    m->remote)) != NULL) {
+			xfer_init(&x, r);
+			snprintf(x.error, sizeof x.error, "the remote cannot");
+			if (r->ops->abort != NULL)
+				rc = r->ops->abort(&x, m->name, m->upload_id);
+			xfer_free(&x);
+			remote_close(r);
+		}
+		if (ff->dry_run) {
+			if (!log_quiet && !ff->ctx->json)
+				printf("  would abort its unfinished upload to "
+				    "%s (%s)\n", log_esc(m->remote),
+				    log_esc(m->name));
+		} else if (rc == REMOTE_OK) {
+			if (!log_quiet && !ff->ctx->json)
+				printf("aborted the unfinished upload of %s to "
+				    "%s\n", log_esc(m->name),
+				    log_esc(m->remote));
+		} else {
+			ff->unaborted++;
+			log_warnx("forget: remote %s: the unfinished upload "
+			    "of %s (upload id %s) could not be aborted (%s): "
+			    "S3 keeps its parts, and bills them, until it "
+			    "is", log_esc(m->remote), log_esc(m->name),
+			    log_esc(m->upload_id), x.error);
+		}
+	}
+	for (i = 0; i < ff->nmps; i++) {
+		free(ff->mps[i].remote);
+		free(ff->mps[i].name);
+		free(ff->mps[i].upload_id);
+	}
+	free(ff->mps);
+	ff->mps = NULL;
+	ff->nmps = 0;
+}
+
+/*
  * The sidecars of file id: *n of them into *sides (ids and paths; to be
  * freed), read whole before any is dropped. 0 or -1.
  */
@@ -507,7 +640,8 @@ forget_one(struct forget_files *ff, const struct cat_file *f)
 			    f->id);
 		return busy == 1 ? 0 : -1;
 	}
-	if (forget_sidecars(ff->cat, f->id, &sides, &n) == -1)
+	if (forget_sidecars(ff->cat, f->id, &sides, &n) == -1 ||
+	    forget_keep_mp(ff, f->id) == -1)
 		return -1;
 	forget_said(ff, f->path, NULL, NULL, f->id);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -625,12 +759,18 @@ forget_named(struct forget_files *ff, struct cmd_args *args)
 		if ((rc = forget_lookup(ff, args->argv[i], f)) == 1)
 			rc = forget_one(ff, f);
 	free(f);
-	if (ff->dry_run)
+	if (ff->dry_run) {
+		forget_abort(ff, 0);
 		return rc;
-	if (rc == 0)
-		return catalog_commit(ff->cat);
-	catalog_rollback(ff->cat);
-	return -1;
+	}
+	if (rc != 0) {
+		catalog_rollback(ff->cat);
+		forget_abort(ff, 0);
+		return -1;
+	}
+	rc = catalog_commit(ff->cat);
+	forget_abort(ff, rc == 0);
+	return rc;
 }
 
 #define FORGET_PAGE	512	/* files looked at in one transaction */
@@ -744,6 +884,7 @@ forget_missing(struct forget_files *ff)
 		if (!ff->dry_run && (rc == 0 ? catalog_commit(ff->cat) :
 		    catalog_rollback(ff->cat)) == -1)
 			rc = -1;
+		forget_abort(ff, rc == 0);
 	}
 	free(fs);
 	return n == -1 || stop_requested ? -1 : rc;
@@ -839,8 +980,8 @@ forget_files(struct sb_ctx *ctx, struct cmd_args *args)
 	rc = missing ? forget_missing(&ff) : forget_named(&ff, args);
 	if (rc != -1)
 		forget_files_summary(&ff, missing);
-	code = rc == 1 || rc == -1 || ff.refused > 0 ? EXIT_SOMEFAILED :
-	    EXIT_ALLGOOD;
+	code = rc == 1 || rc == -1 || ff.refused > 0 || ff.unaborted > 0 ?
+	    EXIT_SOMEFAILED : EXIT_ALLGOOD;
 out:
 	if (ff.cat != NULL)
 		catalog_close(ff.cat);

@@ -331,6 +331,33 @@ s3_mp_abort(struct xfer *x, struct s3_mp *mp)
 }
 
 /*
+ * Abort the multipart upload upload_id at name, left by a sync that was
+ * stopped (remote_ops.abort: forget): REMOTE_OK when it is gone, the
+ * server's NoSuchUpload included (aborted or expired already).
+ */
+int
+s3_abort(struct xfer *x, const char *name, const char *upload_id)
+{
+	struct s3_call	c;
+	struct xreq	rq;
+	int		rc;
+
+	s3_call_init(&c, x->remote->priv, name);
+	c.query[0].name = "uploadId";
+	c.query[0].value = upload_id;
+	c.nquery = 1;
+	xreq_init(&rq, "DELETE");
+	if ((rc = xreq_perform(x, &rq, s3_prepare, &c)) == REMOTE_OK &&
+	    rq.status != 204 && rq.status != 200 && !(rq.status == 404 &&
+	    rq.resp != NULL &&
+	    strstr(rq.resp, "<Code>NoSuchUpload</Code>") != NULL))
+		rc = xreq_http_error(x, &rq, AUTH_HINT);
+	xreq_free(&rq);
+	s3_call_free(&c);
+	return rc;
+}
+
+/*
  * Send the parts not yet done, on up to upload_concurrency connections:
  * x's own (this thread) and a thread of its own for each of the others,
  * so a file keeps one curl handle and thread fewer in memory.

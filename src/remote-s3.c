@@ -565,7 +565,7 @@ static int	s3_list(struct xfer *, remote_each, void *);
 const struct remote_ops remote_s3_ops = {
 	"s3", s3_open, s3_probe, s3_put, NULL, s3_close,
 	.stat = s3_stat,
-	.get = s3_get, .list = s3_list
+	.get = s3_get, .list = s3_list, .abort = s3_abort
 };
 
 /*

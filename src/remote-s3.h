@@ -67,5 +67,6 @@ int	 s3_list_parse(const char *xml, size_t len, s3_list_each each,
 /* remote-s3-multipart.c */
 int	 s3_put_multipart(struct xfer *x, const struct upload *up,
 	    const char *name, int fd);
+int	 s3_abort(struct xfer *x, const char *name, const char *upload_id);
 
 #endif /* REMOTE_S3_H */

@@ -250,6 +250,14 @@ struct remote_ops {
 	 * mount point, not a new disk). NULL where that cannot be.
 	 */
 	int		(*unmounted)(struct remote *r);
+	/*
+	 * abort ends the multipart upload upload_id begun at name (S3), so
+	 * that its parts stop costing storage: REMOTE_OK (it is gone,
+	 * or was already), or an error with x->error set. NULL where a
+	 * kind leaves nothing half-sent behind on the remote.
+	 */
+	int		(*abort)(struct xfer *x, const char *name,
+			    const char *upload_id);
 };
 
 struct remote {

@@ -25,10 +25,30 @@ const server = new S3rver({
   configureBuckets: [{ name: bucket }],
   allowMismatchedSignatures: process.env.S3RVER_LAX === '1',
 });
+// s3rver has no AbortMultipartUpload (DELETE ?uploadId=ID answers 405):
+// done here, unsigned, on the folder s3rver keeps an upload's parts in.
+const fs = require('fs');
+const path = require('path');
+const abort = (ctx) => {
+  const id = String(ctx.query.uploadId);
+  const b = ctx.path.split('/')[1] || '';
+  const up = path.join(dir, b, '._S3rver_uploads', id);
+  if (!/^[0-9a-f]+$/.test(id) || !fs.existsSync(up)) {
+    ctx.status = 404;
+    ctx.type = 'application/xml';
+    ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>' +
+      'NoSuchUpload</Code><Message>The specified upload does not exist.' +
+      '</Message></Error>';
+    return;
+  }
+  fs.rmSync(up, { recursive: true, force: true });
+  ctx.status = 204;
+};
 // First in the chain, so that every request is logged, refused ones too.
 server.middleware.unshift(async (ctx, next) => {
   try {
-    await next();
+    if (ctx.method === 'DELETE' && 'uploadId' in ctx.query) abort(ctx);
+    else await next();
   } finally {
     process.stderr.write(`${ctx.method} ${ctx.url} ${ctx.status}\n`);
   }
