@@ -618,7 +618,18 @@ sftp_put(struct xfer *x, const struct upload *up, const char *name)
 	    REMOTE_OK)
 		rc = REMOTE_EXISTS;
 	else if (rc == REMOTE_ABSENT) {
-		if ((rc = sftp_command(x, tmp, mv)) == REMOTE_OK)
+		/*
+		 * The temporary gone: a try of this rename that the server
+		 * carried out, though the connection dropped before its
+		 * answer came, and the retry found nothing to rename. Where
+		 * the file is now tells (as for WebDAV's MOVE).
+		 */
+		if ((rc = sftp_command(x, tmp, mv)) == REMOTE_ABSENT &&
+		    (rc = remote_probe_stat(x, up, name)) == REMOTE_SAME)
+			rc = REMOTE_OK;
+		else if (rc == REMOTE_OTHER)
+			rc = REMOTE_EXISTS;	/* taken meanwhile */
+		if (rc == REMOTE_OK)
 			moved = 1;
 		else if (rc == REMOTE_ABSENT) {
 			xfer_error(x, "the upload is not on the server: %s is "

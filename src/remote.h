@@ -97,6 +97,9 @@ struct xfer {
 	char		 note[160];	/* a kind's callback on the last try:
 					   what the server showed */
 	int		 full;		/* XFER_FULL or XFER_NOFIT, or 0 */
+	/* the request's progress as last seen, and since when (ms) */
+	long long	 moved_dn, moved_un, moved_at;
+	int		 stalled;	/* stopped: nothing moved for timeout */
 };
 
 /* struct xfer's full: why the last upload failed for want of room. */

@@ -416,20 +416,43 @@ remote_unreachable(struct remote *r)
 	return __atomic_load_n(&r->unreachable, __ATOMIC_ACQUIRE) == 2;
 }
 
+/* Milliseconds on the monotonic clock. */
+static long long
+remote_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * curl's progress callback: stop when the user interrupts, or when the
  * remote has been given up on (a request to a host that accepted the
- * connection and then went silent ends now, not after its timeout).
+ * connection and then went silent ends now, not after its timeout), or
+ * when nothing has moved for the connection's time and timeout: curl's
+ * low-speed limit does not watch an SFTP command (a STAT, a rename), and
+ * a server whose SFTP subsystem died with the session left open had the
+ * sync wait for its answer for good.
  */
 static int
 xreq_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     curl_off_t un)
 {
 	struct xfer	*x = arg;
+	struct remote	*r = x->remote;
+	long long	 now = remote_ms();
 
-	(void)dt; (void)dn; (void)ut; (void)un;
-	return (x->remote->interrupted != NULL && *x->remote->interrupted) ||
-	    remote_unreachable(x->remote);
+	(void)dt; (void)ut;
+	if (dn != x->moved_dn || un != x->moved_un) {
+		x->moved_dn = dn;
+		x->moved_un = un;
+		x->moved_at = now;
+	} else if (now - x->moved_at > (r->connect_timeout + r->timeout) *
+	    1000LL)
+		x->stalled = 1;
+	return (r->interrupted != NULL && *r->interrupted) ||
+	    remote_unreachable(r) || x->stalled;
 }
 
 /* Is this curl error worth another try (network, not configuration)? */
@@ -467,16 +490,6 @@ http_transient(const struct xreq *rq)
 	/* S3: "Your socket connection to the server was not read from..." */
 	return rq->status == 400 && rq->resp != NULL &&
 	    strstr(rq->resp, "<Code>RequestTimeout</Code>") != NULL;
-}
-
-/* Milliseconds on the monotonic clock. */
-static long long
-remote_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -946,10 +959,17 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 			return REMOTE_FAIL;
 		xreq_method(x, rq);
 		curl_easy_setopt(x->curl, CURLOPT_URL, rq->url);
-		started = remote_ms();
+		started = x->moved_at = remote_ms();
+		x->moved_dn = x->moved_un = 0;
+		x->stalled = 0;
 		rc = curl_easy_perform(x->curl);
 		if (rc == CURLE_WRITE_ERROR && rq->resp_cut)
 			rc = CURLE_OK;	/* all that is kept came: its status */
+		if (rc == CURLE_ABORTED_BY_CALLBACK && x->stalled) {
+			rc = CURLE_OPERATION_TIMEDOUT;	/* as curl's own */
+			snprintf(errbuf, sizeof errbuf, "no answer for %ld s",
+			    r->connect_timeout + r->timeout);
+		}
 		rq->curl_rc = rc;
 		if (r->interrupted != NULL && *r->interrupted) {
 			xfer_error(x, "interrupted");

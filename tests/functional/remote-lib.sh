@@ -231,7 +231,8 @@ sb_serve_sftp() {
 
 # sb_serve_openssh TYPE...: Debian's OpenSSH server on 127.0.0.1, on a free
 # port (SSH_PORT), with the host keys $S/host_TYPE (made by the caller, as
-# $S/authorized_keys), its SFTP in-process; its log in $W/sshd.log.
+# $S/authorized_keys), its SFTP in-process (or the command
+# SB_SFTP_SUBSYSTEM); its log in $W/sshd.log.
 # Returns once ssh-keyscan gets an answer.
 sb_serve_openssh() {
 	[ -x /usr/sbin/sshd ] || sb_skip "sshd not installed (openssh-server)"
@@ -249,7 +250,7 @@ StrictModes no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
-Subsystem sftp internal-sftp
+Subsystem sftp ${SB_SFTP_SUBSYSTEM:-internal-sftp}
 EOF2
 	} >"$S/sshd_config"
 	/usr/sbin/sshd -D -e -f "$S/sshd_config" >"$W/sshd.log" 2>&1 &
