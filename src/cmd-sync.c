@@ -67,6 +67,7 @@ struct sync {
 	uint64_t		 bytes_total;
 	int64_t			 flying[64];	/* the jobs being sent now */
 	int			 nflying;
+	int			 absent;	/* remotes not there: left out */
 };
 
 /* Is job id being sent by a worker now? Called with the lock held. */
@@ -497,7 +498,8 @@ sync_open_remotes(struct sync *s, char **names, int n)
 {
 	const char	**all;
 	const char	 *v;
-	int		  i, j, nall, transfers;
+	struct remote	 *r;
+	int		  i, j, k, nall, transfers;
 	long long	  bwlimit = sync_opts.bwlimit;
 
 	nall = config_sections(s->ctx->cfg, "remote", &all);
@@ -551,20 +553,30 @@ sync_open_remotes(struct sync *s, char **names, int n)
 
 		for (i = 0; i < s->nremotes; i++)
 			want[i] = xstrdup(n ? names[i] : all[i]);
-		for (i = 0; i < s->nremotes; i++) {
-			s->remotes[i].r = remote_open(s->ctx->cfg, want[i]);
-			if (s->remotes[i].r == NULL)
+		/*
+		 * A backup disk not there (unplugged, taken offsite) is said
+		 * and left out: the other remotes still get their files.
+		 */
+		for (i = j = 0; i < s->nremotes; i++) {
+			if ((r = remote_open(s->ctx->cfg, want[i])) == NULL &&
+			    remote_open_absent) {
+				s->absent++;
+				continue;
+			}
+			if (r == NULL)
 				break;
-			s->remotes[i].r->transfers = transfers;
-			s->remotes[i].r->bwlimit = bwlimit > 0 ? bwlimit : 0;
-			s->remotes[i].r->interrupted =
-			    (volatile int *)&sync_interrupted;
+			s->remotes[j].r = r;
+			r->transfers = transfers;
+			r->bwlimit = bwlimit > 0 ? bwlimit : 0;
+			r->interrupted = (volatile int *)&sync_interrupted;
+			j++;
 		}
-		for (j = 0; j < s->nremotes; j++)
-			free(want[j]);
+		for (k = 0; k < s->nremotes; k++)
+			free(want[k]);
 		free(want);
-		if (i < s->nremotes)
+		if (i < s->nremotes || j == 0)
 			return -1;
+		s->nremotes = j;
 	}
 	return transfers;
 }
@@ -684,6 +696,8 @@ sync_run(struct sb_ctx *ctx, char **names, int n)
 		if (s.remotes[i].failed > 0 || s.remotes[i].nofit > 0 ||
 		    (s.remotes[i].refused && !s.remotes[i].unreachable))
 			rc = EXIT_SOMEFAILED;
+	if (s.absent > 0 && rc == EXIT_ALLGOOD)
+		rc = EXIT_SOMEFAILED;	/* its files wait: not all went */
 	for (i = 0; i < s.nremotes; i++)
 		if (s.remotes[i].auth)
 			rc = EXIT_USAGE;

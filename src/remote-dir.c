@@ -121,9 +121,11 @@ dir_open(struct remote *r)
 		e = errno;
 		if (fd != -1)
 			close(fd);
-		if (e == ENOENT || e == ENOTDIR)
+		if (e == ENOENT || e == ENOTDIR) {
 			log_warnx("remote %s: %s is not a directory (is the "
 			    "disk mounted?)", r->name, path);
+			remote_open_absent = 1;
+		}
 		else
 			log_warnx("remote %s: %s: %s", r->name, path,
 			    strerror(e));
@@ -136,6 +138,7 @@ dir_open(struct remote *r)
 	if (mp != NULL) {
 		log_warnx("remote %s: nothing is mounted at %s (a mount point "
 		    "in /etc/fstab): is the disk mounted?", r->name, mp);
+		remote_open_absent = 1;
 		free(mp);
 		return -1;
 	}

@@ -79,6 +79,13 @@ remote_configured(const struct config *cfg, const char *name,
 }
 
 /*
+ * Set when remote_open failed because the remote is not there now (a dir
+ * remote's disk not mounted), not because of its settings: sync goes on
+ * with the other remotes.
+ */
+int	remote_open_absent;
+
+/*
  * Open the remote called name from the config: its kind, the settings every
  * kind shares, then the kind's own. NULL after saying what is wrong.
  */
@@ -90,6 +97,7 @@ remote_open(const struct config *cfg, const char *name)
 	double		 d;
 	int		 i;
 
+	remote_open_absent = 0;
 	if (remote_configured(cfg, name, "remote") == -1)
 		return NULL;
 	r = xcalloc(1, sizeof *r);

@@ -299,6 +299,7 @@ extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
 int		 remote_configured(const struct config *, const char *,
 		    const char *);
 struct remote	*remote_open(const struct config *cfg, const char *name);
+extern int	 remote_open_absent;	/* why it failed: a disk not there */
 void		 remote_close(struct remote *r);
 int		 remote_emptied(struct remote *r, const char *who);
 int		 remote_dir_in_library(struct remote *r, const char *library);

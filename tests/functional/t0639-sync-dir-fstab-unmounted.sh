@@ -5,7 +5,8 @@
 # sync (and every one after it) filled the mount point unseen, exit 0.
 # Such a remote is now refused, with a message naming the mount point; a
 # folder made below it on the system's disk too. Once the disk is mounted,
-# the files go to it. Runs in its own mount namespace, with its own fstab
+# the files go to it. A sync of every remote leaves it out and goes on
+# with the others (exit 1), as for a disk whose mount point is gone. Runs in its own mount namespace, with its own fstab
 # bind-mounted over /etc/fstab there.
 if [ -z "${SB_IN_NS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "needs root to mount"; exit 77; }
@@ -60,10 +61,31 @@ sed -i "s|^path = $W/disk/photos\$|path = $W/disk|" "$CFG"
 # another remote below a mounted folder is not concerned
 sb_sync other >"$W/out" 2>"$W/err" || { cat "$W/err"; sb_fail "other"; }
 
-# the disk mounted: the file goes to it
+# every remote synced: the others still get their files, exit 1; the
+# same for a disk whose mount point is gone (udisks removes its own).
+# Such a remote stopped the sync (exit 2): nothing went anywhere.
+head -c 1500 /dev/urandom >"$W/g"
+sb_add "$W/g" "2019/07/02/b.jpg"
+for gone in "" "$W/gone"; do
+	[ -z "$gone" ] || sed -i "s|^path = $W/disk\$|path = $gone|" "$CFG"
+	sb_sync >"$W/out" 2>"$W/err"
+	rc=$?
+	cat "$W/out" "$W/err"
+	[ $rc = 1 ] || sb_fail "all remotes ($gone): exit $rc, expected 1"
+	grep -q "^shoebox: remote usb: .*(is the disk mounted?)\$\|: is the disk mounted?\$" "$W/err" ||
+	    sb_fail "all remotes ($gone): the message"
+	[ -z "$(find "$W/disk" -mindepth 1 | head -n 1)" ] ||
+	    sb_fail "all remotes ($gone): written to the mount point"
+done
+cmp "$W/g" "$W/elsewhere/other/2019/07/02/b.jpg" ||
+    sb_fail "the other remote did not get its file"
+sed -i "s|^path = $W/gone\$|path = $W/disk|" "$CFG"
+
+# the disk mounted: the files go to it
 mount --bind "$W/real" "$W/disk" || sb_fail "mount"
 sb_sync usb >"$W/out" 2>"$W/err" || { cat "$W/out" "$W/err"; sb_fail "mounted"; }
-grep -q '^remote usb: 1 file: 1 uploaded ' "$W/out" || sb_fail "the summary"
+grep -q '^remote usb: 2 files: 2 uploaded ' "$W/out" || sb_fail "the summary"
 cmp "$W/f" "$W/real/2019/07/01/a.jpg" || sb_fail "not on the disk"
+cmp "$W/g" "$W/real/2019/07/02/b.jpg" || sb_fail "b not on the disk"
 umount "$W/disk"
 exit 0
