@@ -586,14 +586,36 @@ out:
 	return rc;
 }
 
-/* Record the name the file is going to; REMOTE_OK or REMOTE_FAIL. */
+/*
+ * Record the name the file is going to; REMOTE_OK or REMOTE_FAIL. A
+ * multipart upload an interrupted try began under the name recorded
+ * before (taken meanwhile by another file) is aborted first: the queue
+ * forgets it, and S3 would keep its parts, and bill them, for good.
+ */
 static int
 remote_target(struct xfer *x, struct upload *up, const char *name)
 {
+	char	*id = NULL, saved[sizeof x->error];
+	long long size;
 	int	rc;
 
 	if (up->remote_path != NULL && strcmp(up->remote_path, name) == 0)
 		return REMOTE_OK;
+	if (up->remote_path != NULL && x->remote->ops->abort != NULL) {
+		pthread_mutex_lock(up->lock);
+		rc = queue_mp_get(up->cat, up->job_id, &id, &size);
+		pthread_mutex_unlock(up->lock);
+		memcpy(saved, x->error, sizeof saved);
+		if (rc == 1 && x->remote->ops->abort(x, up->remote_path, id)
+		    != REMOTE_OK)
+			log_warnx("remote %s: the unfinished upload of %s "
+			    "(upload id %s) could not be aborted (%s): S3 "
+			    "keeps its parts, and bills them, until it is",
+			    x->remote->name, log_esc(up->remote_path),
+			    log_esc(id), x->error);
+		memcpy(x->error, saved, sizeof saved);
+		free(id);
+	}
 	pthread_mutex_lock(up->lock);
 	rc = queue_target(up->cat, up->job_id, name);
 	pthread_mutex_unlock(up->lock);

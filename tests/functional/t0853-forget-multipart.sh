@@ -5,7 +5,9 @@
 # the parts, billing them, with nothing left to find them by. forget now
 # aborts it (--dry-run says it would), and one it cannot abort (its
 # remote out of the config) is named with its upload id, exit 1; so is
-# each one forget --remote lets go of.
+# each one forget --remote lets go of. A sync that finds the name taken
+# meanwhile aborts the upload begun there before it sends the file under
+# another name.
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 sb_start_s3rver photos
@@ -17,7 +19,8 @@ printf '%s\n' "$sect" >"$CFG"
 db="$LIB/.shoebox/catalog.db"
 uploads="$W/s3data/photos/._S3rver_uploads"
 
-# started_then_killed REL: a sync killed once REL's first part is sent
+# started_then_killed REL [keep]: a sync killed once REL's first part is
+# sent; then REL removed from the library, unless kept
 started_then_killed() {
 	head -c 16000000 /dev/urandom >"$W/big"
 	sb_add "$W/big" "$1"
@@ -36,7 +39,7 @@ started_then_killed() {
 	    upload_id IS NOT NULL")
 	[ -n "$id" ] || sb_fail "$1: no multipart upload under way"
 	[ -d "$uploads/$id" ] || sb_fail "$1: s3rver holds no upload $id"
-	rm "$LIB/$1"
+	[ -n "${2:-}" ] || rm "$LIB/$1"
 }
 
 started_then_killed "2022/02/02/long video.mp4"
@@ -65,8 +68,25 @@ grep -q "^shoebox: forget: remote s3: the unfinished upload of 2022/02/03/other.
     "$W/err" || sb_fail "out of the config: the message"
 grep -q '^1 file forgotten$' "$W/out" || sb_fail "out of the config: forgotten"
 
-# forget --remote, the remote out of the config: each is named, exit 1
+# the next sync finds another file at that name meanwhile: the file goes
+# up as NAME-1, and the upload begun under NAME is aborted, not let go of
 printf '%s\n' "$sect" >"$CFG"
+if command -v rclone >/dev/null; then
+	started_then_killed "2022/02/05/taken.mp4" keep
+	sb_rclone_s3 "$S3_PORT"
+	head -c 1000 /dev/urandom >"$W/other"
+	sb_rclone copyto "$W/other" "s3:photos/2022/02/05/taken.mp4" ||
+	    sb_fail "rclone copyto"
+	sb_sync >"$W/out" 2>"$W/err" || { cat "$W/out" "$W/err"; sb_fail "taken"; }
+	grep -q "^DELETE /photos/2022/02/05/taken.mp4?uploadId=$id 204$" \
+	    "$W/s3rver.log" || { cat "$W/err"; sb_fail "taken: not aborted"; }
+	[ ! -d "$uploads/$id" ] || sb_fail "taken: its parts are still there"
+	[ "$(sqlite3 "$db" "SELECT remote_path FROM upload_jobs j JOIN files f
+	    ON f.id = j.file_id WHERE f.path = '2022/02/05/taken.mp4'")" = \
+	    2022/02/05/taken-1.mp4 ] || sb_fail "taken: not sent as taken-1"
+fi
+
+# forget --remote, the remote out of the config: each is named, exit 1
 started_then_killed "2022/02/04/third.mp4"
 : >"$CFG"
 "$SHOEBOX" -L "$LIB" -c "$CFG" forget --remote s3 >"$W/out" 2>"$W/err"
