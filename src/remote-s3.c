@@ -542,13 +542,31 @@ static int
 s3_put(struct xfer *x, const struct upload *up, const char *name)
 {
 	struct s3_priv	*s = x->remote->priv;
+	char		 saved[sizeof x->error];
 	int		 fd, rc;
 
 	if ((fd = remote_open_file(x, up)) == -1)
 		return REMOTE_FAIL;
-	if ((long long)up->size >= s->threshold && up->size > 0)
+	if ((long long)up->size >= s->threshold && up->size > 0) {
 		rc = s3_put_multipart(x, up, name, fd);
-	else
+		/*
+		 * A completion the server carried out, its answer lost (a
+		 * proxy's 502, a dropped connection): the retry finds no
+		 * such upload (404 NoSuchUpload, which stopped the remote as
+		 * refusing; s3rver answers 500). Where the object is tells.
+		 */
+		if (rc == REMOTE_FAIL || rc == REMOTE_STOP) {
+			memcpy(saved, x->error, sizeof saved);
+			if (s3_verify(x, up, name) == REMOTE_OK) {
+				log_debug("remote %s: %s: its completion was "
+				    "carried out (%s)", x->remote->name, name,
+				    saved);
+				close(fd);
+				return REMOTE_OK;
+			}
+			memcpy(x->error, saved, sizeof saved);
+		}
+	} else
 		rc = s3_put_single(x, up, name, fd);
 	close(fd);
 	if (rc == REMOTE_OK)
