@@ -244,7 +244,7 @@ struct forget_files {
 	int		 dirfd;		/* the last folder looked in ... */
 	char		 dir[PATH_MAX];	/* ... its path in the library */
 	unsigned long	 forgotten, sidecars, refused, missing;
-	struct forget_mp *mps;		/* multipart uploads left unfinished */
+	struct forget_mp *mps;		/* multipart uploads left */
 	size_t		 nmps;		/* by the files forgotten */
 	unsigned long	 unaborted;	/* of them, not aborted */
 };

@@ -67,7 +67,7 @@ struct sync {
 	uint64_t		 bytes_total;
 	int64_t			 flying[64];	/* the jobs being sent now */
 	int			 nflying;
-	int			 absent;	/* remotes not there: left out */
+	int			 absent;	/* remotes not there */
 };
 
 /* Is job id being sent by a worker now? Called with the lock held. */

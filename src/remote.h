@@ -99,7 +99,7 @@ struct xfer {
 	int		 full;		/* XFER_FULL or XFER_NOFIT, or 0 */
 	/* the request's progress as last seen, and since when (ms) */
 	long long	 moved_dn, moved_un, moved_at;
-	int		 stalled;	/* stopped: nothing moved for timeout */
+	int		 stalled;	/* stopped: nothing moved */
 };
 
 /* struct xfer's full: why the last upload failed for want of room. */
@@ -299,7 +299,7 @@ extern uint64_t	 remote_bytes_sent;	/* by every worker, for progress */
 int		 remote_configured(const struct config *, const char *,
 		    const char *);
 struct remote	*remote_open(const struct config *cfg, const char *name);
-extern int	 remote_open_absent;	/* why it failed: a disk not there */
+extern int	 remote_open_absent;	/* why it failed: no disk */
 void		 remote_close(struct remote *r);
 int		 remote_emptied(struct remote *r, const char *who);
 int		 remote_dir_in_library(struct remote *r, const char *library);

@@ -966,7 +966,7 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 		if (rc == CURLE_WRITE_ERROR && rq->resp_cut)
 			rc = CURLE_OK;	/* all that is kept came: its status */
 		if (rc == CURLE_ABORTED_BY_CALLBACK && x->stalled) {
-			rc = CURLE_OPERATION_TIMEDOUT;	/* as curl's own */
+			rc = CURLE_OPERATION_TIMEDOUT;	/* as curl's */
 			snprintf(errbuf, sizeof errbuf, "no answer for %ld s",
 			    r->connect_timeout + r->timeout);
 		}
