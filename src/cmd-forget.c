@@ -546,8 +546,13 @@ forget_abort(struct forget_files *ff, int forgotten)
 		xfer_init(&x, NULL);
 		snprintf(x.error, sizeof x.error, "not in the config");
 		if (!ff->dry_run && forget_configured(ff->ctx->cfg,
-		    m->remote) && (r = remote_open(ff->ctx->cfg,
-		    m->remote)) != NULL) {
+		    m->remote)) {
+			snprintf(x.error, sizeof x.error, "it could not be "
+			    "opened, see above");
+			r = remote_open(ff->ctx->cfg, m->remote);
+		} else
+			r = NULL;
+		if (r != NULL) {
 			xfer_init(&x, r);
 			snprintf(x.error, sizeof x.error, "the remote cannot");
 			if (r->ops->abort != NULL)
