@@ -529,7 +529,8 @@ forget_keep_mp(struct forget_files *ff, int64_t id)
  * once that is committed (forgotten, else they are only let go of): each
  * is said, and one that cannot be (its remote out of the config, or not
  * answering) is named with its upload id, for the user to abort (or for
- * the bucket's lifecycle rule to).
+ * the bucket's lifecycle rule to). A dry run names those whose remote is
+ * out of the config too: it must not promise an abort the run cannot do.
  */
 static void
 forget_abort(struct forget_files *ff, int forgotten)
@@ -560,7 +561,16 @@ forget_abort(struct forget_files *ff, int forgotten)
 			xfer_free(&x);
 			remote_close(r);
 		}
-		if (ff->dry_run) {
+		if (ff->dry_run && !forget_configured(ff->ctx->cfg,
+		    m->remote)) {
+			/* As the run would: not aborted, named, exit 1. */
+			ff->unaborted++;
+			log_warnx("forget: remote %s: the unfinished upload "
+			    "of %s (upload id %s) would not be aborted (not "
+			    "in the config): S3 keeps its parts, and bills "
+			    "them, until it is", log_esc(m->remote),
+			    log_esc(m->name), log_esc(m->upload_id));
+		} else if (ff->dry_run) {
 			if (!log_quiet && !ff->ctx->json)
 				printf("  would abort its unfinished upload to "
 				    "%s (%s)\n", log_esc(m->remote),
