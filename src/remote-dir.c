@@ -96,6 +96,22 @@ dir_fstab_unmounted(const char *real)
 	return out;
 }
 
+/*
+ * Does errno e, from opening a dir remote's path, say that what holds it
+ * is not there now, like a mount point's folder gone (ENOENT)? A disk
+ * unplugged under systemd's automount (ENODEV), a card out of its reader
+ * (ENOMEDIUM), a FUSE mount whose program ended (sshfs, rclone mount:
+ * ENOTCONN), a network share whose server is gone (EHOSTDOWN, ESTALE).
+ * Such a remote is left out of a sync and the others go on; an error of
+ * the setup (EACCES) still stops it.
+ */
+static int
+dir_gone(int e)
+{
+	return e == ENODEV || e == ENXIO || e == ENOMEDIUM || e == ENOTCONN ||
+	    e == EHOSTDOWN || e == ESTALE;
+}
+
 static int
 dir_open(struct remote *r)
 {
@@ -121,14 +137,17 @@ dir_open(struct remote *r)
 		e = errno;
 		if (fd != -1)
 			close(fd);
-		if (e == ENOENT || e == ENOTDIR) {
+		if (e == ENOENT || e == ENOTDIR)
 			log_warnx("remote %s: %s is not a directory (is the "
 			    "disk mounted?)", r->name, path);
-			remote_open_absent = 1;
-		}
+		else if (dir_gone(e))
+			log_warnx("remote %s: %s: %s (is the disk or the share "
+			    "there?)", r->name, path, strerror(e));
 		else
 			log_warnx("remote %s: %s: %s", r->name, path,
 			    strerror(e));
+		if (e == ENOENT || e == ENOTDIR || dir_gone(e))
+			remote_open_absent = 1;
 		return -1;
 	}
 	close(fd);
