@@ -21,7 +21,13 @@ PKGS	 = libexif libmagic libcurl sqlite3 libcrypto json-c zlib libxxhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-SB_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Iinclude \
+# 64-bit off_t and time_t on 32-bit systems too (armhf, armel, i386): a
+# video over 2 GB, or a file dated after 2038 (a camera's clock set wrong),
+# is otherwise refused with EOVERFLOW. No library we link takes an off_t,
+# time_t, struct stat or struct timespec (libcurl's sizes and times are
+# curl_off_t or long), so their 32-bit builds are called correctly.
+SB_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+	    -Wall -Wextra $(WERROR) -Iinclude \
 	    -DSHOEBOX_DATADIR='"$(DATADIR)/shoebox"' \
 	    -DSHOEBOX_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
 SB_LIBS	  = $(PKG_LIBS) -lm -lpthread

@@ -15,6 +15,9 @@
 
 #define SHOEBOX_VERSION "0.1.0"
 
+/* The Makefile asks for it: sizes and offsets of videos over 2 GB. */
+_Static_assert(sizeof(off_t) == 8, "build with -D_FILE_OFFSET_BITS=64");
+
 /* Exit status: what happened, as documented in shoebox(1). */
 #define EXIT_ALLGOOD	0
 #define EXIT_SOMEFAILED	1
