@@ -1690,11 +1690,14 @@ catalog_now(char *buf, size_t size)
 int64_t
 catalog_ns(const struct timespec *ts)
 {
-	if (ts->tv_sec >= INT64_MAX / 1000000000)
+	/* as int64_t: a 32-bit time_t (glibc before 2.34) warns otherwise */
+	int64_t	s = ts->tv_sec;
+
+	if (s >= INT64_MAX / 1000000000)
 		return INT64_MAX;
-	if (ts->tv_sec <= INT64_MIN / 1000000000)
+	if (s <= INT64_MIN / 1000000000)
 		return INT64_MIN;
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+	return s * 1000000000 + ts->tv_nsec;
 }
 
 /*

@@ -247,11 +247,14 @@ meta_offer(struct meta *m, const char *source, const struct sb_time *t)
 static int64_t
 meta_mtime(const struct stat *sb)
 {
-	if (sb->st_mtim.tv_sec < -62135596800LL)	/* 0001-01-01 */
+	/* as int64_t: a 32-bit time_t (glibc before 2.34) warns otherwise */
+	int64_t	s = sb->st_mtim.tv_sec;
+
+	if (s < -62135596800LL)		/* 0001-01-01 */
 		return -62135596800LL;
-	if (sb->st_mtim.tv_sec > 253402300799LL)	/* 9999-12-31 */
+	if (s > 253402300799LL)		/* 9999-12-31 */
 		return 253402300799LL;
-	return (int64_t)sb->st_mtim.tv_sec;
+	return s;
 }
 
 /* The day the folders holding path are named for (see date_from_folder). */
