@@ -124,7 +124,9 @@ arena_alloc(ExifLong size)
 	    ~(size_t)(ARENA_ALIGN - 1);
 	uint8_t	*p;
 
-	if (!arena.on || need > ARENA_SIZE - arena.used || ARENA_OFF)
+	/* size first: with a 32-bit size_t, need wraps for a size near 4G */
+	if (!arena.on || size > ARENA_SIZE || need > ARENA_SIZE - arena.used ||
+	    ARENA_OFF)
 		return calloc(1, size != 0 ? size : 1);
 	p = arena.base + arena.used;
 	arena.used += need;
