@@ -117,6 +117,35 @@ check: deps
 	$(MAKE) $(JOBS) all units asan fuzzers
 	sh tests/run.sh
 
+# The 32-bit build a NAS runs (armhf, armel; i386 here), made apart in
+# build/check32 and run through the unit and functional tests (not under
+# ASan). It needs gcc-multilib and the :i386 -dev packages of the libraries
+# and libcmocka (README, Tests), which `make deps` leaves out. The tests
+# build their LD_PRELOAD shims with cc: build/check32/bin/cc runs $(CC32),
+# so CC32 must not start with a bare cc (that would be the script itself).
+CC32	?= gcc -m32
+PKG_CONFIG_LIBDIR32 ?= /usr/lib/i386-linux-gnu/pkgconfig:/usr/share/pkgconfig
+
+check32:
+	@PKG_CONFIG_LIBDIR=$(PKG_CONFIG_LIBDIR32) pkg-config --exists \
+	    $(PKGS) cmocka || { echo "check32: no 32-bit $(PKGS) cmocka" \
+	    "(apt-get install gcc-multilib and their :i386 -dev packages)"; \
+	    exit 1; }
+	rm -rf build/check32
+	mkdir -p build/check32/bin build/check32/tests
+	cp -R Makefile include src magic man scripts build/check32/
+	for f in tests/*; do [ $$f = tests/node ] || \
+	    cp -R $$f build/check32/tests/ || exit 1; done
+	ln -s ../../../tests/node build/check32/tests/node
+	printf '#!/bin/sh\nexec %s "$$@"\n' '$(CC32)' >build/check32/bin/cc
+	chmod 755 build/check32/bin/cc
+	PKG_CONFIG_LIBDIR=$(PKG_CONFIG_LIBDIR32) $(MAKE) $(JOBS) \
+	    -C build/check32 CC='$(CC32)' shoebox magic/shoebox.mgc units
+	cd build/check32 && PATH="$$PWD/bin:$$PATH" SHOEBOX_TEST_FAST=1 \
+	    CORPUS="$${CORPUS:-$(wildcard $(CURDIR)/../shared/corpus)}" \
+	    sh tests/run.sh
+.PHONY: check32
+
 # Long fuzzing runs: FUZZ_SECONDS each (default 300).
 fuzz: deps
 	$(MAKE) fuzzers

@@ -1,7 +1,8 @@
 /*
  * skew.c: an LD_PRELOAD shim that sets this process's clock off by
  * SB_SKEW seconds (negative: behind), as on a NAS that booted without
- * NTP: time() only, which S3 signing reads.
+ * NTP: time() only (and __time64, its name in a 32-bit build with a
+ * 64-bit time_t), which S3 signing reads.
  *
  *   cc -shared -fPIC -o skew.so skew.c -ldl
  */
@@ -24,3 +25,22 @@ time(time_t *t)
 		*t = now;
 	return now;
 }
+
+#if defined(__TIMESIZE) && __TIMESIZE == 32
+/* A 32-bit build with a 64-bit time_t (make check32) calls this one. */
+__time64_t
+__time64(__time64_t *t)
+{
+	static __time64_t	(*real)(__time64_t *);
+	const char		*s = getenv("SB_SKEW");
+	__time64_t		 now;
+
+	if (real == NULL)
+		real = (__time64_t (*)(__time64_t *))dlsym(RTLD_NEXT,
+		    "__time64");
+	now = real(NULL) + (s != NULL ? (__time64_t)atol(s) : 0);
+	if (t != NULL)
+		*t = now;
+	return now;
+}
+#endif

@@ -37,7 +37,7 @@ static const char *const statuses[] = { "imported", "duplicate", "sidecar",
 	"skipped" };
 static const dev_t devs[] = { 2049, 2050, (dev_t)0x8000000000000001ULL };
 
-static unsigned long	seed = 12345;
+static uint64_t	seed = 12345;
 
 /* A number in [0, n), from a fixed sequence. */
 static unsigned

@@ -36,7 +36,7 @@ tiff_mime(int be, uint16_t magic, const char *make, int dng, int cfa,
     const char *name)
 {
 	static struct tb	t;
-	struct tb_entry		e[3];
+	struct tb_entry		e[3] = { { 0 } };	/* gcc -m32 -O2 warns */
 	int			n = 0;
 
 	if (make != NULL)
