@@ -29,6 +29,23 @@ printf 'timezone = Asia/Tokyo\n[camera "Canon EOS 20D"]\ntimezone = America/New_
 "$SHOEBOX" -c "$T/cam.conf" probe --json "$T/card/MVI_0001.MOV" >"$T/out"
 grep -q '"taken":"2020-01-01T08:59:58+09:00"' "$T/out" || fail "probe with library zone: $(cat "$T/out")"
 
+# After 2038-01-19 too, where a 32-bit time_t ends: a 32-bit build without
+# a 64-bit time_t gave Paris its offset of 1901 (+00:09) and filed the
+# video a day early.
+python3 - "$FIX/mp4_utc_2021-07-04T183015Z.mp4" "$T/VID_2039.MP4" <<'EOF2' ||
+import calendar, struct, sys
+d = open(sys.argv[1], "rb").read()
+was, now = (calendar.timegm(t) + 2082844800 for t in	# 1904's seconds
+    ((2021, 7, 4, 18, 30, 15), (2039, 6, 21, 23, 30, 0)))
+assert struct.pack(">I", was) in d
+open(sys.argv[2], "wb").write(d.replace(struct.pack(">I", was),
+    struct.pack(">I", now)))
+EOF2
+    fail "cannot build a video of 2039"
+TZ=Europe/Paris "$SHOEBOX" probe --json "$T/VID_2039.MP4" >"$T/out"
+grep -q '"taken":"2039-06-22T01:30:00+02:00"' "$T/out" ||
+    fail "a video of 2039 in Paris: $(cat "$T/out")"
+
 # An offset stored in the file wins over every zone: an Apple-style
 # com.apple.quicktime.creationdate is covered by the container unit tests;
 # here, a JPEG's OffsetTimeOriginal is kept as written.
