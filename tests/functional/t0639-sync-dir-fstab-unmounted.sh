@@ -6,8 +6,9 @@
 # Such a remote is now refused, with a message naming the mount point; a
 # folder made below it on the system's disk too. Once the disk is mounted,
 # the files go to it. A sync of every remote leaves it out and goes on
-# with the others (exit 1), as for a disk whose mount point is gone. Runs in its own mount namespace, with its own fstab
-# bind-mounted over /etc/fstab there.
+# with the others (exit 1), as for a disk whose mount point is gone.
+# Runs in its own mount namespace, with its own fstab bind-mounted over
+# /etc/fstab there.
 if [ -z "${SB_IN_NS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "needs root to mount"; exit 77; }
 	command -v unshare >/dev/null || { echo "no unshare"; exit 77; }
