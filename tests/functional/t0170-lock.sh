@@ -41,19 +41,22 @@ cmp "$T/a/BIG.MOV" "$LIB/2019/12/31/BIG.MOV" || fail "BIG.MOV copied wrong"
 # verify stopped (SIGTERM) while it waits for the lock says that, and
 # only that (it said "lock ...: Interrupted system call", then that it
 # could not look through the library)
+# (its own file: $T/err holds the first import's waiting message, which
+# the wait below could find before verify's redirection empties it, and
+# verify be stopped before it catches the signal, exit 143)
 exec 9>>"$LIB/.shoebox/lock"
 flock 9
-"$SHOEBOX" verify --no-progress >"$T/out" 2>"$T/err" &
+"$SHOEBOX" verify --no-progress >"$T/out" 2>"$T/verr" &
 vpid=$!
-wait_until 10 grep -q "waiting for it to finish" "$T/err" ||
-    fail "verify did not wait: $(cat "$T/err")"
+wait_until 10 grep -q "waiting for it to finish" "$T/verr" ||
+    fail "verify did not wait: $(cat "$T/verr")"
 kill -TERM $vpid
 rc=0
 wait $vpid || rc=$?
 exec 9>&-
 [ $rc = 1 ] || fail "verify stopped while waiting: exit $rc"
 grep -q "interrupted while waiting for the lock on $LIB; nothing was done" \
-    "$T/err" || fail "verify stopped while waiting: $(cat "$T/err")"
-grep -q "Interrupted system call\|could not look through" "$T/err" &&
-    fail "verify stopped while waiting: $(cat "$T/err")"
+    "$T/verr" || fail "verify stopped while waiting: $(cat "$T/verr")"
+grep -q "Interrupted system call\|could not look through" "$T/verr" &&
+    fail "verify stopped while waiting: $(cat "$T/verr")"
 exit 0
