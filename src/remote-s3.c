@@ -741,6 +741,18 @@ s3_list(struct xfer *x, remote_each each, void *arg)
 	l.arg = arg;
 	do {
 		rc = s3_list_page(x, &l, marker, &more, &last);
+		/*
+		 * S3 lists keys in order, each page after its marker. A
+		 * page that ends at or before it (the same page again, or
+		 * pages going round) would be asked for again forever.
+		 */
+		if (rc == REMOTE_OK && more && marker != NULL &&
+		    strcmp(last, marker) <= 0) {
+			xfer_error(x, "a listing page after %s ends at %s, "
+			    "not after it: the listing would never end",
+			    marker, last);
+			rc = REMOTE_FAIL;
+		}
 		free(marker);
 		marker = last;
 	} while (rc == REMOTE_OK && more);
