@@ -514,6 +514,32 @@ struct dav_listing {
 	size_t		 cap;
 };
 
+/*
+ * Is name (under the prefix) in the folder rel: rel/NAME, not "." or
+ * "..", and one part only unless deep (a file: a server may answer
+ * deeper than Depth 1)?
+ */
+static int
+dav_list_child(const char *rel, const char *name, int deep)
+{
+	size_t	n = strlen(rel);
+
+	if (n > 0) {
+		if (strncmp(name, rel, n) != 0 || name[n] != '/')
+			return 0;
+		name += n + 1;
+	}
+	return *name != '\0' && (deep || strchr(name, '/') == NULL) &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* Sort a folder's sub-folders (qsort). */
+static int
+dav_sub_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* One response of a folder's listing: a file given, a folder kept. */
 static int
 dav_list_one(void *arg, const char *href, int collection, uint64_t size,
@@ -537,6 +563,13 @@ dav_list_one(void *arg, const char *href, int collection, uint64_t size,
 		name[--n] = '\0';
 	if (n == 0 || (collection && strcmp(name, l->rel) == 0))
 		free(name);	/* the folder itself */
+	else if (!dav_list_child(l->rel, name, !collection))
+		/*
+		 * Not in this folder: a server that lies. A folder listing
+		 * its parent or a sibling, or a sub-folder below its own,
+		 * would be listed round and round, or more than once.
+		 */
+		free(name);
 	else if (collection) {
 		if (l->nsub == l->cap) {
 			l->cap = l->cap ? l->cap * 2 : 16;
@@ -594,7 +627,12 @@ dav_list_dir(struct xfer *x, struct dav_listing *up, const char *rel,
 		rc = REMOTE_FAIL;
 	}
 	xreq_free(&rq);
+	/* a folder named twice is listed once: not twice each below it */
+	if (l.nsub > 1)
+		qsort(l.sub, l.nsub, sizeof *l.sub, dav_sub_cmp);
 	for (i = 0; i < l.nsub && rc == REMOTE_OK; i++) {
+		if (i > 0 && strcmp(l.sub[i], l.sub[i - 1]) == 0)
+			continue;
 		if (depth >= DAV_LIST_DEPTH) {
 			if (REMOTE_UNLISTED(l.each, l.arg, l.sub[i],
 			    "folders too deep (over 64); not listed") == -1)
