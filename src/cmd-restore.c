@@ -47,7 +47,7 @@ restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
     const char *why)
 {
 	struct json_object	*o;
-	char			 p[PATH_MAX * 2];
+	char			 p[PATH_MAX * 2], w[PATH_MAX * 2];
 
 	rs->count[s]++;
 	if ((s == R_RESTORED || s == R_PRESENT || s == R_NOTTRIED) &&
@@ -65,9 +65,14 @@ restore_report(struct restore *rs, enum rstate s, const struct rfile *f,
 		json_add_str(o, "error", why);
 		json_print(o);
 	} else
+		/*
+		 * why may hold a remote's names or words (a key, an error
+		 * page): no control character of theirs reaches a terminal,
+		 * as on stderr
+		 */
 		printf("%-10s %s%s%s\n", rstate_names[s],
 		    log_path(f->path, p, sizeof p), why != NULL ? ": " : "",
-		    why != NULL ? why : "");
+		    why != NULL ? log_escape(why, w, sizeof w, 0) : "");
 }
 
 /* The WHERE clause every query here shares (?1 remote, ?2 since). */
