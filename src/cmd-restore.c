@@ -477,10 +477,18 @@ restore_nofit_say(struct restore *rs)
 	fmt_size(avail, a, sizeof a);
 	fmt_size(rs->nofit_bytes + CATALOG_ROOM, b, sizeof b);
 	meter_clear(&rs->meter);
+	/*
+	 * A rebuilt library's catalogue is made of the files that came: a
+	 * restore there later would not know the others (and say all is
+	 * there). Only a rebuild into an empty directory brings them.
+	 */
 	log_warnx("library %s: %s: %s free, %s needed for the %lu file%s not "
-	    "attempted (with room for the catalogue): make room and run "
-	    "restore again", rs->library, strerror(ENOSPC), a, b, n,
-	    n == 1 ? "" : "s");
+	    "attempted (with room for the catalogue): %s", rs->library,
+	    strerror(ENOSPC), a, b, n, n == 1 ? "" : "s", rs->rebuild ?
+	    "its catalogue will not list them, so a restore there cannot "
+	    "bring them; run restore --rebuild again into an empty "
+	    "directory with room for every file" :
+	    "make room and run restore again");
 }
 
 /* Every file of the remote, a page at a time. 0, or -1. */
@@ -853,6 +861,7 @@ restore_rebuild_cmd(struct restore *rs, struct sb_ctx *ctx, const char *name,
 	}
 	if ((rs->r = remote_open(ctx->cfg, name)) == NULL)
 		return EXIT_USAGE;
+	rs->rebuild = 1;
 	rs->r->interrupted = (volatile int *)&stop_requested;
 	xfer_init(&rs->x, rs->r);
 	stop_catch();

@@ -41,6 +41,7 @@ struct restore {
 	int		 json;
 	int		 dry_run;
 	int		 fresh;		/* --to: the library is empty */
+	int		 rebuild;	/* --rebuild: not finished in place */
 	unsigned long	 left_out;	/* --to --since: catalogued before */
 	int		 stop;		/* the remote refused, or the
 					   library's disk is full: stop */
