@@ -98,7 +98,10 @@ dav_unpercent(char *s)
 	return 0;
 }
 
-/* Give one response to each: its href decoded. 0, -1 (bad), or 2. */
+/*
+ * Give one response to each: its href decoded (or as sent, when it cannot
+ * be: DAV_UNREADABLE). 0, -1 (bad), or 2.
+ */
 static int
 dav_give(const struct dav_resp *r, dav_list_each each, void *arg)
 {
@@ -121,10 +124,11 @@ dav_give(const struct dav_resp *r, dav_list_each each, void *arg)
 	href = xmalloc(r->hreflen + 1);
 	if (s3_xml_unescape(r->href, r->hreflen, href) == -1 ||
 	    dav_unpercent(href) == -1) {
-		free(href);
-		return -1;
-	}
-	rc = each(arg, href, r->collection, size, r->len != NULL);
+		memcpy(href, r->href, r->hreflen);
+		href[r->hreflen] = '\0';
+		rc = each(arg, href, DAV_UNREADABLE, size, r->len != NULL);
+	} else
+		rc = each(arg, href, r->collection, size, r->len != NULL);
 	free(href);
 	return rc == -1 ? 2 : 0;
 }

@@ -224,6 +224,8 @@ dav_one_collection(void *arg, const char *href, int collection,
 	(void)href;
 	(void)size;
 	(void)has_size;
+	if (collection == DAV_UNREADABLE)
+		return -1;	/* an answer not understood, as before */
 	*(int *)arg |= collection;
 	return 0;
 }
@@ -553,6 +555,10 @@ dav_list_one(void *arg, const char *href, int collection, uint64_t size,
 	int			 rc = 0;
 
 	(void)has_size;
+	if (collection == DAV_UNREADABLE)
+		/* that file (or folder) cannot be fetched; the others can */
+		return REMOTE_UNLISTED(l->each, l->arg, href, "its name on "
+		    "the server (href) is not a %-escaped path; not restored");
 	if ((p = strstr(href, "://")) != NULL && p == strpbrk(href, ":/"))
 		href = (p = strchr(p + 3, '/')) != NULL ? p : "/";
 	if (strncmp(href, l->base, l->baselen) != 0)
