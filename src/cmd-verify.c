@@ -68,7 +68,7 @@ verify_report(struct verify *v, enum vstate s, const char *rel,
     const struct cat_file *f, const char *why)
 {
 	struct json_object	*o;
-	char			 p[PATH_MAX * 2], *abs;
+	char			 p[PATH_MAX * 2], w[PATH_MAX * 2], *abs;
 
 	v->count[s]++;
 	if (s == V_OK && log_verbose == 0)
@@ -91,7 +91,7 @@ verify_report(struct verify *v, enum vstate s, const char *rel,
 	} else
 		printf("%-10s %s%s%s\n", vstate_names[s],
 		    log_path(rel, p, sizeof p), why != NULL ? ": " : "",
-		    why != NULL ? why : "");
+		    why != NULL ? log_escape(why, w, sizeof w, 0) : "");
 }
 
 /* Commit the verifications recorded, when there are enough (or force). */

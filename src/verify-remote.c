@@ -336,7 +336,7 @@ vr_report(struct vr *v, const struct vr_item *it)
 {
 	struct json_object	*o;
 	const char		*why;
-	char			 p[8192];
+	char			 p[8192], w[8192];
 
 	v->count[it->state]++;
 	why = it->why[0] != '\0' ? it->why : NULL;
@@ -358,7 +358,7 @@ vr_report(struct vr *v, const struct vr_item *it)
 	} else
 		printf("%-10s %s%s%s\n", vr_names[it->state],
 		    log_path(it->name, p, sizeof p), why != NULL ? ": " : "",
-		    why != NULL ? why : "");
+		    why != NULL ? log_escape(why, w, sizeof w, 0) : "");
 }
 
 /*
