@@ -381,6 +381,8 @@ struct run_result {
 	struct timespec	 t0;		/* CLOCK_MONOTONIC at the start */
 	unsigned long	 seen, imported, duplicates, sidecars, already,
 			 skipped, waiting, failed, warnings;
+	unsigned long	 nottried;	/* not attempted, not for their
+					   own fault (a full disk ...) */
 	uint64_t	 bytes;		/* copied */
 	int		 dry_run;
 	int		 interrupted;

@@ -348,6 +348,7 @@ import_result(const struct import *imp, unsigned long seen,
 	r->skipped = imp->count[OUT_SKIPPED];
 	r->waiting = imp->count[OUT_WAITING];
 	r->failed = imp->count[OUT_FAILED];
+	r->nottried = imp->count[OUT_NOTTRIED];
 	r->warnings = imp->warnings;
 	r->bytes = imp->bytes_copied;
 }

@@ -36,7 +36,8 @@
 			 IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 #define WATCH_DEPTH	64	/* folders below a DIR, as scan.c walks */
 #define WATCH_DEBOUNCE	0.2	/* seconds: files written together, one batch */
-#define WATCH_RETRY	60	/* seconds before a batch that could not run */
+#define WATCH_RETRY	60	/* seconds before a batch that could not run
+				   (watch_retry) */
 #define WATCH_ROOTS	2	/* seconds between looks at the DIRs */
 #define WATCH_WRITTEN	1	/* seconds between looks at a file that
 				   another program still holds open for
@@ -74,6 +75,7 @@ struct watch {
 	int			 nroots;
 	struct root_id		*rootid;	/* what each DIR was */
 	double			 rootcheck;	/* when to look again */
+	double			 rescan_at;	/* a rescan to try again, or 0 */
 	char			**fences;	/* never watched (watch_fenced) */
 	size_t			 nfences;
 	unsigned		 unwatched;	/* folders refused (ENOSPC) */
@@ -433,6 +435,31 @@ watch_sync_reap(struct watch *w, int block)
 		watch_sync_start(w);
 }
 
+/* Seconds before files the library could not take are tried again. */
+static double
+watch_retry(void)
+{
+	const char	*env;
+	long		 v;
+
+	/* A test's knob: it cannot wait a minute. */
+	if ((env = getenv("SHOEBOX_WATCH_RETRY")) != NULL &&
+	    (v = strtol(env, NULL, 10)) >= 1)
+		return (double)v;
+	return WATCH_RETRY;
+}
+
+/*
+ * Did the import of r leave files for want of the library (not there, its
+ * disk full or read-only)? They are not the files' fault, and no event
+ * will come for them once the library has room again: try again later.
+ */
+static int
+watch_unfinished(int rc, const struct run_result *r)
+{
+	return !r->interrupted && (rc >= EXIT_USAGE || r->nottried > 0);
+}
+
 /*
  * Import paths (folders) now. SIGTERM and SIGINT reach the import, which
  * stops cleanly between files; SIGHUP waits for the next rescan. Returns
@@ -472,6 +499,7 @@ watch_rescan(struct watch *w, const char *why)
 
 	log_info("watch: %s: looking at every file in the watched folders",
 	    why);
+	w->rescan_at = 0;
 	present = xcalloc((size_t)w->nroots, sizeof *present);
 	for (k = 0; k < w->nroots; k++)
 		if (!w->rootid[k].gone) {
@@ -481,7 +509,12 @@ watch_rescan(struct watch *w, const char *why)
 	watch_limit(w);
 	rc = n > 0 ? watch_import(w, present, n, &r) : EXIT_ALLGOOD;
 	free(present);
-	if (n == 0 || (rc >= EXIT_USAGE && !r.interrupted))
+	if (n > 0 && watch_unfinished(rc, &r)) {
+		/* What it found settled is pending nowhere: look again. */
+		w->rescan_at = now() + watch_retry();
+		return;
+	}
+	if (n == 0 || r.interrupted)
 		return;
 	/* What had settled before the rescan began, it took. */
 	for (i = 0; i < w->npend; )
@@ -657,8 +690,8 @@ watch_batch(struct watch *w)
 			continue;
 		}
 		p->ready = 0;
-		if (rc >= EXIT_USAGE && !r.interrupted) {
-			p->due = t + WATCH_RETRY;	/* the library was not there */
+		if (watch_unfinished(rc, &r)) {
+			p->due = t + watch_retry();	/* no library, or full */
 			i++;
 		} else if (lstat(p->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (at = settled_at(w, &sb)) > t) {
@@ -767,7 +800,14 @@ watch_loop(struct watch *w, const sigset_t *waitmask)
 			watch_rescan(w, "a watched folder changed");
 			continue;
 		}
+		if (w->rescan_at > 0 && now() >= w->rescan_at) {
+			watch_rescan(w, "the last look left files (the library "
+			    "was not there, or full)");
+			continue;
+		}
 		next = w->rootcheck;
+		if (w->rescan_at > 0 && w->rescan_at < next)
+			next = w->rescan_at;
 		for (i = 0; i < w->npend; i++)
 			if (w->pend[i].due < next)
 				next = w->pend[i].due;
