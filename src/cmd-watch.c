@@ -55,7 +55,7 @@ struct root_id {
 /* A file that changed, and when it will have settled. */
 struct pend {
 	char		*path;
-	double		 due;		/* CLOCK_REALTIME seconds */
+	double		 due;		/* CLOCK_MONOTONIC seconds */
 	unsigned long	 seq;		/* the latest event wins */
 	int		 ready;		/* in the batch being imported */
 };
@@ -96,12 +96,27 @@ watch_signal(int sig)
 		watch_stop = 1;
 }
 
+/* The wall clock, in seconds: only to compare with files' times. */
 static double
 now(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The clock every wait is counted on, in seconds: the date set back an
+ * hour (NTP's first sync, date -s) must not hold a file an hour, nor
+ * stop the looks at the DIRs.
+ */
+static double
+mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -124,6 +139,15 @@ settled_at(const struct watch *w, const struct stat *sb)
 		if (n - t[i] > -2 && t[i] + w->o.settle > at)
 			at = t[i] + w->o.settle + 0.05;
 	return at;
+}
+
+/* Seconds until a file with these times has settled: <= 0, it has. */
+static double
+settle_left(const struct watch *w, const struct stat *sb)
+{
+	double	at = settled_at(w, sb);
+
+	return at > 0 ? at - now() : -1;
 }
 
 /* Remember that path changed; it is looked at again at due. */
@@ -311,7 +335,7 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 	char		*sub, buf[PATH_MAX * 2], err[PATH_MAX + 128];
 	char		 self[64];
 	int		 wd, fd;
-	double		 at;
+	double		 left;
 
 	if ((fd = scan_open_real(path, err, sizeof err)) == -1) {
 		if (errno != ENOENT)
@@ -353,9 +377,10 @@ watch_dir(struct watch *w, const char *path, int depth, enum walk walk)
 		    !watch_fenced(w, &sb))
 			watch_dir(w, sub, depth + 1, walk);
 		else if (S_ISREG(sb.st_mode)) {
-			at = settled_at(w, &sb);
-			if (walk == WALK_ALL || at > now())
-				pend_add(w, sub, at > now() ? at : now());
+			left = settle_left(w, &sb);
+			if (walk == WALK_ALL || left > 0)
+				pend_add(w, sub, mono() + (left > 0 ? left :
+				    0));
 		}
 		free(sub);
 	}
@@ -511,7 +536,7 @@ watch_rescan(struct watch *w, const char *why)
 	free(present);
 	if (n > 0 && watch_unfinished(rc, &r)) {
 		/* What it found settled is pending nowhere: look again. */
-		w->rescan_at = now() + watch_retry();
+		w->rescan_at = mono() + watch_retry();
 		return;
 	}
 	if (n == 0 || r.interrupted)
@@ -578,7 +603,7 @@ watch_roots(struct watch *w, int quiet)
 		id->ino = sb.st_ino;
 		id->gone = id->unwatched = 0;
 	}
-	w->rootcheck = now() + WATCH_ROOTS;
+	w->rootcheck = mono() + WATCH_ROOTS;
 	return again;
 }
 
@@ -624,7 +649,7 @@ watch_batch(struct watch *w)
 	struct run_result	 r;
 	struct stat		 sb;
 	char			**dirs, *slash, buf[PATH_MAX * 2];
-	double			 t = now(), at;
+	double			 t = mono(), left;
 	size_t			 i, j, n = 0, k;
 	int			 rc;
 
@@ -643,8 +668,8 @@ watch_batch(struct watch *w)
 			pend_drop(w, i);	/* gone, or not a file */
 			continue;
 		}
-		if ((at = settled_at(w, &sb)) > t) {
-			p->due = at;
+		if ((left = settle_left(w, &sb)) > 0) {
+			p->due = t + left;
 			i++;
 			continue;
 		}
@@ -681,7 +706,7 @@ watch_batch(struct watch *w)
 			dirs[k++] = dirs[i];
 	}
 	rc = watch_import(w, dirs, (int)k, &r);
-	t = now();
+	t = mono();
 	for (i = 0; i < w->npend; ) {
 		struct pend *p = &w->pend[i];
 
@@ -694,8 +719,8 @@ watch_batch(struct watch *w)
 			p->due = t + watch_retry();	/* no library, or full */
 			i++;
 		} else if (lstat(p->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (at = settled_at(w, &sb)) > t) {
-			p->due = at;		/* changed again meanwhile */
+		    (left = settle_left(w, &sb)) > 0) {
+			p->due = t + left;	/* changed again meanwhile */
 			i++;
 		} else if (watch_written(p->path)) {
 			p->due = t + WATCH_WRITTEN;	/* opened meanwhile */
@@ -767,7 +792,7 @@ watch_read(struct watch *w)
 				 * event; one to a file still written
 				 * elsewhere waits (watch_written).
 				 */
-				pend_add(w, path, now() + (w->o.settle >
+				pend_add(w, path, mono() + (w->o.settle >
 				    WATCH_DEBOUNCE ? w->o.settle :
 				    WATCH_DEBOUNCE));
 			free(path);
@@ -796,11 +821,11 @@ watch_loop(struct watch *w, const sigset_t *waitmask)
 			watch_rescan(w, "SIGHUP");
 			continue;
 		}
-		if (now() >= w->rootcheck && watch_roots(w, 0)) {
+		if (mono() >= w->rootcheck && watch_roots(w, 0)) {
 			watch_rescan(w, "a watched folder changed");
 			continue;
 		}
-		if (w->rescan_at > 0 && now() >= w->rescan_at) {
+		if (w->rescan_at > 0 && mono() >= w->rescan_at) {
 			watch_rescan(w, "the last look left files (the library "
 			    "was not there, or full)");
 			continue;
@@ -811,7 +836,7 @@ watch_loop(struct watch *w, const sigset_t *waitmask)
 		for (i = 0; i < w->npend; i++)
 			if (w->pend[i].due < next)
 				next = w->pend[i].due;
-		t = next - now();
+		t = next - mono();
 		if (t < 0.01)
 			t = 0.01;
 		if (w->syncpid > 0 && t > 1)
