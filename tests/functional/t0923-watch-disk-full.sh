@@ -3,7 +3,8 @@
 # not lost, neither those arriving meanwhile nor those already in the drop
 # folder when the watch starts; once room is made they are imported with no
 # new event for them (tried again every SHOEBOX_WATCH_RETRY seconds, here
-# 2), each once, and with --move their sources go only once filed.
+# 2), each once, and with --move their sources go only once filed; nor
+# those there when it started before the library's disk was mounted.
 . "$TOP/tests/lib/common.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root to mount a tmpfs"; exit 77; }
@@ -46,6 +47,9 @@ filed() {
 }
 wait_until 15 filed ||
     fail "files left by the full disk never imported after room was made: $(libfiles; cat "$T/w.err")"
+has4() {
+	libfiles | grep -q IMG_0004
+}
 emptied() {
 	[ -z "$(ls -A "$D")" ]
 }
@@ -54,3 +58,21 @@ wait_until 5 emptied ||
 [ "$(q "SELECT count(*) FROM files WHERE path LIKE '%IMG_000_.JPG'")" = 4 ] ||
     fail "catalogue: $(q 'SELECT path FROM files')"
 kill -0 "$wpid" || fail "the watch died: $(cat "$T/w.err")"
+kill -TERM "$wpid"
+wait "$wpid"
+
+# The watch started at boot before the library's disk was mounted (the
+# units set SHOEBOX_NEW_LIBRARY=no): what was in the drop folder then is
+# imported once the library is there, with no new event for it.
+umount "$LIB"
+cp "$T/jpegs/IMG_0004.JPG" "$D/"
+sleep 2		# settled before the start: found by its first look only
+SHOEBOX_NEW_LIBRARY=no SHOEBOX_WATCH_RETRY=2 "$SHOEBOX" watch --settle 1s \
+    "$D" >"$T/w.out" 2>"$T/w.err" &
+wpid=$!
+wait_until 10 grep -q 'no catalogue there' "$T/w.err" ||
+    fail "the missing library not said: $(cat "$T/w.err")"
+sb import --no-progress "$T/jpegs/IMG_0005.JPG"
+expect_rc 0
+wait_until 10 has4 ||
+    fail "a file there at the start never imported once the library was: $(libfiles; cat "$T/w.err")"
