@@ -87,13 +87,19 @@ enum walk { WALK_UNSETTLED, WALK_ALL };
 
 static volatile sig_atomic_t	watch_stop, watch_rescan_due;
 
+/*
+ * SIGHUP asks for a rescan; SIGTERM and SIGINT for a stop, also of a
+ * batch waiting for the library's lock (lock_wait reads stop_requested):
+ * an import beside may hold it for hours, and systemctl stop would wait
+ * for it, then kill the watch.
+ */
 static void
 watch_signal(int sig)
 {
 	if (sig == SIGHUP)
 		watch_rescan_due = 1;
 	else
-		watch_stop = 1;
+		watch_stop = stop_requested = 1;
 }
 
 /* The wall clock, in seconds: only to compare with files' times. */
