@@ -33,7 +33,8 @@
 #include "scan.h"
 
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | \
-			 IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+			 IN_MOVED_FROM | IN_ONLYDIR | IN_DONT_FOLLOW | \
+			 IN_EXCL_UNLINK)
 #define WATCH_DEPTH	64	/* folders below a DIR, as scan.c walks */
 #define WATCH_DEBOUNCE	0.2	/* seconds: files written together, one batch */
 #define WATCH_RETRY	60	/* seconds before a batch that could not run
@@ -754,6 +755,28 @@ watch_root_lost(struct watch *w, const char *path)
 			w->rootid[k].unwatched = 1;
 }
 
+/*
+ * The folder path was moved away: out of the DIRs, or renamed (its new
+ * name comes as IN_MOVED_TO and is watched again, with what it holds, or
+ * is a dot-name, never watched). End its watches and those below it:
+ * kept, they would name it by a path that no longer leads to it, and
+ * spend max_user_watches for as long as the folder lives elsewhere (a
+ * user's albums moved out of a drop share, for months).
+ */
+static void
+watch_moved_away(struct watch *w, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nwd; i++)
+		if (w->wdpath[i] != NULL && path_below(w->wdpath[i], path)) {
+			watch_root_lost(w, w->wdpath[i]);
+			inotify_rm_watch(w->fd, (int)i);
+			free(w->wdpath[i]);
+			w->wdpath[i] = NULL;	/* its IN_IGNORED is skipped */
+		}
+}
+
 /* Read what inotify has to say; a lost queue means a rescan. */
 static void
 watch_read(struct watch *w)
@@ -786,7 +809,10 @@ watch_read(struct watch *w)
 			if (ev->len == 0 || scan_ignored_name(ev->name, isdir))
 				continue;
 			xasprintf(&path, "%s/%s", w->wdpath[ev->wd], ev->name);
-			if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+			if (isdir && (ev->mask & IN_MOVED_FROM))
+				watch_moved_away(w, path);
+			else if (isdir && (ev->mask & (IN_CREATE |
+			    IN_MOVED_TO))) {
 				if (lstat(path, &sb) == -1 ||
 				    !watch_fenced(w, &sb))
 					watch_dir(w, path, 0, WALK_ALL);

@@ -54,9 +54,10 @@ grep -q "drop: folder sub is a symbolic link; not followed" "$T/w.err" ||
 [ "$(lib_count "$CARD/../101CANON/IMG_3578.HEIC")" = 1 ] ||
     fail "the file beside it was not filed"
 
-# A watched folder renamed to a dot-name (not followed: its watch keeps
-# the old path) and a link put at its old name: a folder made in the
-# renamed one is named by the stale path, which leads through the link.
+# A watched folder renamed to a dot-name (not followed; its watch ends
+# since t0926, and before kept the old path) and a link put at its old
+# name: a folder made in the renamed one was named by the stale path,
+# which led through the link.
 # Nothing outside the DIR is watched or listed (max_user_watches spent on
 # / through a link to it).
 rm -rf "$S" "$T/private2"
