@@ -76,7 +76,7 @@ struct watch {
 	int			 nroots;
 	struct root_id		*rootid;	/* what each DIR was */
 	double			 rootcheck;	/* when to look again */
-	double			 rescan_at;	/* a rescan to try again, or 0 */
+	double			 rescan_at;	/* a rescan to retry, or 0 */
 	char			**fences;	/* never watched (watch_fenced) */
 	size_t			 nfences;
 	unsigned		 unwatched;	/* folders refused (ENOSPC) */
@@ -723,7 +723,7 @@ watch_batch(struct watch *w)
 		}
 		p->ready = 0;
 		if (watch_unfinished(rc, &r)) {
-			p->due = t + watch_retry();	/* no library, or full */
+			p->due = t + watch_retry();	/* library full, gone */
 			i++;
 		} else if (lstat(p->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (left = settle_left(w, &sb)) > 0) {
