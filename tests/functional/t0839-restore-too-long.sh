@@ -105,15 +105,9 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 PY
-python3 "$T/srv.py" "$T/photo" "$T/mode" "$rel" >"$T/port" 2>"$T/srv.log" &
-srv=$!
-stop_srv() { kill $srv 2>/dev/null; wait $srv 2>/dev/null; }
-cleanup_hooks="stop_srv"
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/port" ] || fail "the server did not start"
+fake_server "$T/srv.py" "$T/photo" "$T/mode" "$rel"
 printf 'settle = 0\n[remote usb]\ntype = webdav\nurl = http://127.0.0.1:%s/dav\nretries = 1\nretry_delay = 0.1\n' \
-    "$(cat "$T/port")" >"$SHOEBOX_CONFIG"
+    "$port" >"$SHOEBOX_CONFIG"
 
 rm "$LIB/$rel"
 for mode in length chunked close; do

@@ -46,15 +46,9 @@ print(s.server_address[1], flush=True)
 s.serve_forever()
 PY
 echo same >"$T/mode"
-python3 "$T/srv.py" "$T/mode" >"$T/port" 2>"$T/srv.log" &
-srv=$!
-stop_srv() { kill $srv 2>/dev/null; wait $srv 2>/dev/null; }
-cleanup_hooks="stop_srv"
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/port" ] || fail "the server did not start"
+fake_server "$T/srv.py" "$T/mode"
 printf 'settle = 0\n[remote s3]\ntype = s3\nendpoint = http://127.0.0.1:%s\nbucket = photos\naccess_key_id = AK\nsecret_access_key = SK\nretries = 1\nretry_delay = 0.1\n' \
-    "$(cat "$T/port")" >"$SHOEBOX_CONFIG"
+    "$port" >"$SHOEBOX_CONFIG"
 chmod 600 "$SHOEBOX_CONFIG"
 
 # a run the listing held for good is killed: exit 124, failed below

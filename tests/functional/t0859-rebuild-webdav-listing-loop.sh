@@ -61,15 +61,9 @@ print(s.server_address[1], flush=True)
 s.serve_forever()
 PY
 echo round >"$T/mode"
-python3 "$T/srv.py" "$T/mode" >"$T/port" 2>"$T/srv.log" &
-srv=$!
-stop_srv() { kill $srv 2>/dev/null; wait $srv 2>/dev/null; }
-cleanup_hooks="stop_srv"
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/port" ] || fail "the server did not start"
+fake_server "$T/srv.py" "$T/mode"
 printf 'settle = 0\n[remote dav]\ntype = webdav\nurl = http://127.0.0.1:%s/dav\nretries = 1\nretry_delay = 0.1\n' \
-    "$(cat "$T/port")" >"$SHOEBOX_CONFIG"
+    "$port" >"$SHOEBOX_CONFIG"
 
 # a run the listing held for good is killed: exit 124, failed below
 SB_AS="timeout 60"

@@ -51,15 +51,9 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 PY
-python3 "$T/srv.py" >"$T/port" 2>/dev/null &
-srv=$!
-stop_srv() { kill $srv 2>/dev/null; wait $srv 2>/dev/null; }
-cleanup_hooks="stop_srv"
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/port" ] || fail "the server did not start"
+fake_server "$T/srv.py"
 printf 'settle = 0\n[remote dav]\ntype = webdav\nurl = http://127.0.0.1:%s/dav\nretries = 1\nretry_delay = 0.1\n' \
-    "$(cat "$T/port")" >"$SHOEBOX_CONFIG"
+    "$port" >"$SHOEBOX_CONFIG"
 
 sb restore --remote dav --rebuild --to "$T/new" --no-progress
 expect_rc 1

@@ -221,6 +221,24 @@ as_nobody() {
 	    { echo "skipped: the user nobody cannot run $SHOEBOX"; exit 77; }
 }
 
+# fake_server SCRIPT [ARG...]: start a stand-in server on 127.0.0.1 (a
+# python3 SCRIPT that prints the port it listens on, then serves; its
+# stderr in $T/srv.log), wait for its port, in $port; it is stopped when
+# the test ends.
+fake_server() {
+	python3 "$@" >"$T/port" 2>"$T/srv.log" &
+	srv=$!
+	cleanup_hooks="$cleanup_hooks stop_fake_server"
+	i=0
+	while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$T/port" ] || fail "the server $1 did not start"
+	port=$(cat "$T/port")
+}
+stop_fake_server() { kill $srv 2>/dev/null; wait $srv 2>/dev/null; }
+
 # need_corpus: skip the test (77) unless CORPUS is the outside corpus.
 need_corpus() {
 	[ -n "${CORPUS:-}" ] && [ -f "$CORPUS/exiv2/expected.tsv" ] &&
