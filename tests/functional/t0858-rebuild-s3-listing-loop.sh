@@ -9,30 +9,18 @@
 . "$TOP/tests/lib/common.sh"
 
 cat >"$T/srv.py" <<'PY'
-import hashlib, http.server, sys, urllib.parse
+import hashlib, sys, urllib.parse
+from fakehttp import Handler, serve
 body = b"hello world\n"
 sha = hashlib.sha256(body).hexdigest()
 after = {"": "a.jpg", "a.jpg": "b.jpg",
          "b.jpg": {"same": "b.jpg", "round": "a.jpg", "good": "c.jpg"}}
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a):
-        sys.stderr.write("%s %s\n" % (self.command, self.path))
-    def reply(self, data, extra=()):
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command == "GET":
-            self.wfile.write(data)
-    def do_HEAD(self):
-        self.do_GET()
+class H(Handler):
     def do_GET(self):
         u = urllib.parse.urlsplit(self.path)
         qs = urllib.parse.parse_qs(u.query)
         if u.path.rstrip("/") != "/photos":
-            return self.reply(body, [("x-amz-meta-sha256", sha)])
+            return self.reply(200, body, [("x-amz-meta-sha256", sha)])
         key = after[qs.get("marker", [""])[0]]
         if isinstance(key, dict):
             key = key[open(sys.argv[1]).read().strip()]
@@ -40,10 +28,8 @@ class H(http.server.BaseHTTPRequestHandler):
         x = ("<?xml version=\"1.0\"?><ListBucketResult><IsTruncated>%s"
              "</IsTruncated><Contents><Key>%s</Key><Size>%d</Size>"
              "</Contents></ListBucketResult>" % (more, key, len(body)))
-        self.reply(x.encode())
-s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
+        self.reply(200, x.encode())
+serve(H)
 PY
 echo same >"$T/mode"
 fake_server "$T/srv.py" "$T/mode"

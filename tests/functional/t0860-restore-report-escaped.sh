@@ -8,19 +8,9 @@
 . "$TOP/tests/lib/common.sh"
 
 cat >"$T/srv.py" <<'PY'
-import http.server, sys, urllib.parse
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a):
-        pass
-    def reply(self, code, data):
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command == "GET":
-            self.wfile.write(data)
-    def do_HEAD(self):
-        self.do_GET()
+import urllib.parse
+from fakehttp import Handler, serve
+class H(Handler):
     def do_GET(self):
         if urllib.parse.urlsplit(self.path).path.rstrip("/") != "/photos":
             return self.reply(404, b"<Error><Code>NoSuchKey</Code></Error>")
@@ -28,9 +18,7 @@ class H(http.server.BaseHTTPRequestHandler):
              "</IsTruncated><Contents><Key>esc&#27;[31mred.jpg</Key>"
              "<Size>5</Size></Contents></ListBucketResult>")
         self.reply(200, x.encode())
-s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
+serve(H)
 PY
 fake_server "$T/srv.py"
 printf 'settle = 0\n[remote s3]\ntype = s3\nendpoint = http://127.0.0.1:%s\nbucket = photos\naccess_key_id = AK\nsecret_access_key = SK\nretries = 1\nretry_delay = 0.1\n' \

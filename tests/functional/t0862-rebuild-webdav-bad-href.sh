@@ -9,47 +9,24 @@
 . "$TOP/tests/lib/common.sh"
 
 cat >"$T/srv.py" <<'PY'
-import http.server, sys
+from fakehttp import Handler, dav_entry, dav_multistatus, serve
 body = b"hello world\n"
 def entry(href, coll):
-    return ("<D:response><D:href>%s</D:href><D:propstat><D:prop>"
-            "<D:resourcetype>%s</D:resourcetype>%s</D:prop>"
-            "<D:status>HTTP/1.1 200 OK</D:status></D:propstat>"
-            "</D:response>" % (href, "<D:collection/>" if coll else "",
-            "" if coll else
-            "<D:getcontentlength>%d</D:getcontentlength>" % len(body)))
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a):
-        pass
-    def reply(self, code, data):
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-    def do_HEAD(self):
-        self.do_GET()
+    return dav_entry(href, coll, len(body))
+class H(Handler):
     def do_GET(self):
         self.reply(200, body)
     def do_PROPFIND(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        if n:
-            self.rfile.read(n)
-        p = self.path.replace("//", "/")
-        p = p if p.endswith("/") else p + "/"
+        self.drain()
+        p = self.dav_path()
         r = entry(p, 1)
         if p == "/dav/":
             r += entry("/dav/ok.jpg", 0) + entry("/dav/50%off.jpg", 0)
             r += entry("/dav/nul%00.jpg", 0) + entry("/dav/sub/", 1)
         else:
             r += entry(p + "in.jpg", 0)
-        x = ('<?xml version="1.0"?><D:multistatus xmlns:D="DAV:">%s'
-             '</D:multistatus>' % r)
-        self.reply(207, x.encode())
-s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
+        self.reply(207, dav_multistatus(r))
+serve(H)
 PY
 fake_server "$T/srv.py"
 printf 'settle = 0\n[remote dav]\ntype = webdav\nurl = http://127.0.0.1:%s/dav\nretries = 1\nretry_delay = 0.1\n' \

@@ -226,7 +226,8 @@ as_nobody() {
 # stderr in $T/srv.log), wait for its port, in $port; it is stopped when
 # the test ends.
 fake_server() {
-	python3 "$@" >"$T/port" 2>"$T/srv.log" &
+	PYTHONPATH="$TOP/tests/functional" python3 "$@" >"$T/port" \
+	    2>"$T/srv.log" &
 	srv=$!
 	cleanup_hooks="$cleanup_hooks stop_fake_server"
 	i=0
