@@ -259,6 +259,8 @@ void		 sidecar_rename(const char *, const char *, const char *,
 char		*path_real(const char *);
 int		 path_below(const char *path, const char *top);
 int		 folder_empty(int fd);
+long long	 mono_ms(void);
+int		 strp_cmp(const void *, const void *);
 int		 err_disk_full(const char *err);
 int		 err_read_only(const char *err);
 

@@ -826,16 +826,6 @@ catalog_check(struct catalog *cat, void (*problem)(void *, const char *),
 	return n;
 }
 
-/* Milliseconds on CLOCK_MONOTONIC. */
-static long long
-catalog_now_ms(void)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /*
  * A wait for another writer has lasted ms: false once it passed busy_ms;
  * said once it has lasted 3 s, so that a wait is never silent.
@@ -866,8 +856,8 @@ catalog_busy(void *arg, int tries)
 	struct timespec	 ts = { 0, 0 };
 
 	if (tries == 0)
-		cat->busy_start = catalog_now_ms();
-	if (!catalog_wait_more(cat, catalog_now_ms() - cat->busy_start))
+		cat->busy_start = mono_ms();
+	if (!catalog_wait_more(cat, mono_ms() - cat->busy_start))
 		return 0;
 	ts.tv_nsec = (tries < 5 ? 1 + tries * 5 : 50) * 1000000L;
 	nanosleep(&ts, NULL);
@@ -886,21 +876,21 @@ static int
 catalog_exec_wait(struct catalog *cat, const char *sql)
 {
 	struct timespec	 ts = { 0, 20 * 1000000L };
-	long long	 start = catalog_now_ms();
+	long long	 start = mono_ms();
 	int		 rc;
 
 	for (;;) {
 		rc = sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
-		if (!catalog_wait_more(cat, catalog_now_ms() - start))
+		if (!catalog_wait_more(cat, mono_ms() - start))
 			break;
 		nanosleep(&ts, NULL);
 	}
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
 		log_warnx("catalogue %s: another program has held it locked "
 		    "for %lld s; try again once it is done (fuser -v names "
-		    "it)", cat->path, (catalog_now_ms() - start) / 1000);
+		    "it)", cat->path, (mono_ms() - start) / 1000);
 		return -1;
 	}
 	if (rc != SQLITE_OK)

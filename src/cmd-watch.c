@@ -121,10 +121,7 @@ now(void)
 static double
 mono(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)mono_ms() / 1000;
 }
 
 /*
@@ -557,12 +554,6 @@ watch_rescan(struct watch *w, const char *why)
 			i++;
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * Look at each DIR itself: gone (removed, or its share unmounted under a
  * mount point that went with it) is said once; back, or another folder at
@@ -703,7 +694,7 @@ watch_batch(struct watch *w)
 		free(dirs);
 		return;
 	}
-	qsort(dirs, n, sizeof *dirs, str_cmp);
+	qsort(dirs, n, sizeof *dirs, strp_cmp);
 	for (i = 0, k = 0; i < n; i++) {
 		for (j = 0; j < k && !path_below(dirs[i], dirs[j]); j++)
 			;

@@ -189,12 +189,6 @@ seq_unlist(struct seqstate *ss)
 	ss->nnames = 0;
 }
 
-static int
-seq_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* List library folder dir (sorted) unless it is the one listed already. */
 static void
 seq_list(struct import *imp, struct seqstate *ss, const char *dir)
@@ -224,7 +218,7 @@ seq_list(struct import *imp, struct seqstate *ss, const char *dir)
 		ss->names[ss->nnames++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(ss->names, ss->nnames, sizeof *ss->names, seq_cmp);
+	qsort(ss->names, ss->nnames, sizeof *ss->names, strp_cmp);
 }
 
 /* Free the run's {seq} state. */

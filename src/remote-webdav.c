@@ -535,13 +535,6 @@ dav_list_child(const char *rel, const char *name, int deep)
 	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-/* Sort a folder's sub-folders (qsort). */
-static int
-dav_sub_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* One response of a folder's listing: a file given, a folder kept. */
 static int
 dav_list_one(void *arg, const char *href, int collection, uint64_t size,
@@ -635,7 +628,7 @@ dav_list_dir(struct xfer *x, struct dav_listing *up, const char *rel,
 	xreq_free(&rq);
 	/* a folder named twice is listed once: not twice each below it */
 	if (l.nsub > 1)
-		qsort(l.sub, l.nsub, sizeof *l.sub, dav_sub_cmp);
+		qsort(l.sub, l.nsub, sizeof *l.sub, strp_cmp);
 	for (i = 0; i < l.nsub && rc == REMOTE_OK; i++) {
 		if (i > 0 && strcmp(l.sub[i], l.sub[i - 1]) == 0)
 			continue;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "shoebox.h"
 
@@ -363,4 +364,24 @@ library_dir_check(const char *path)
 	    "link inside a library's .shoebox)", path, S_ISLNK(sb.st_mode) ?
 	    "is a symbolic link" : "is not a folder");
 	return -1;
+}
+
+/*
+ * Milliseconds on CLOCK_MONOTONIC: for waits that the date set back
+ * cannot stretch.
+ */
+long long
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* qsort(3) of an array of strings, by strcmp. */
+int
+strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }

@@ -416,16 +416,6 @@ remote_unreachable(struct remote *r)
 	return __atomic_load_n(&r->unreachable, __ATOMIC_ACQUIRE) == 2;
 }
 
-/* Milliseconds on the monotonic clock. */
-static long long
-remote_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * curl's progress callback: stop when the user interrupts, or when the
  * remote has been given up on (a request to a host that accepted the
@@ -441,7 +431,7 @@ xreq_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 {
 	struct xfer	*x = arg;
 	struct remote	*r = x->remote;
-	long long	 now = remote_ms();
+	long long	 now = mono_ms();
 
 	(void)dt; (void)ut;
 	if (dn != x->moved_dn || un != x->moved_un) {
@@ -902,7 +892,7 @@ static int
 remote_unreached(struct xfer *x, long long started)
 {
 	struct remote	*r = x->remote;
-	long long	 now = remote_ms(), since;
+	long long	 now = mono_ms(), since;
 	int		 n, zero = 0;
 
 	if ((n = __atomic_add_fetch(&r->unreach_streak, 1,
@@ -959,7 +949,7 @@ xreq_perform(struct xfer *x, struct xreq *rq, xreq_prepare prepare,
 			return REMOTE_FAIL;
 		xreq_method(x, rq);
 		curl_easy_setopt(x->curl, CURLOPT_URL, rq->url);
-		started = x->moved_at = remote_ms();
+		started = x->moved_at = mono_ms();
 		x->moved_dn = x->moved_un = 0;
 		x->stalled = 0;
 		rc = curl_easy_perform(x->curl);
