@@ -1379,8 +1379,7 @@ catalog_hard_linked(const char *path)
 		if ((size_t)snprintf(file, sizeof file, "%s%s", path,
 		    side[i]) >= sizeof file)
 			continue;
-		name = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 :
-		    file;
+		name = (name = strrchr(file, '/')) != NULL ? name + 1 : file;
 		if (lstat(file, &sb) == -1 || sb.st_nlink <= 1)
 			continue;
 		log_warnx("catalogue %s: %lu hard links share its file (a copy "

@@ -539,55 +539,49 @@ forget_abort(struct forget_files *ff, int forgotten)
 	struct remote		*r;
 	struct xfer		 x;
 	size_t			 i;
-	int			 rc;
+	int			 rc, configured;
 
 	for (i = 0; i < ff->nmps && (forgotten || ff->dry_run); i++) {
 		m = &ff->mps[i];
+		configured = forget_configured(ff->ctx->cfg, m->remote);
 		rc = REMOTE_FAIL;
 		xfer_init(&x, NULL);
 		snprintf(x.error, sizeof x.error, "not in the config");
-		if (!ff->dry_run && forget_configured(ff->ctx->cfg,
-		    m->remote)) {
-			snprintf(x.error, sizeof x.error, "it could not be "
-			    "opened, see above");
-			r = remote_open(ff->ctx->cfg, m->remote);
-		} else
-			r = NULL;
-		if (r != NULL) {
-			xfer_init(&x, r);
-			snprintf(x.error, sizeof x.error, "the remote cannot");
-			if (r->ops->abort != NULL)
-				rc = r->ops->abort(&x, m->name, m->upload_id);
-			xfer_free(&x);
-			remote_close(r);
-		}
-		if (ff->dry_run && !forget_configured(ff->ctx->cfg,
-		    m->remote)) {
-			/* As the run would: not aborted, named, exit 1. */
-			ff->unaborted++;
-			log_warnx("forget: remote %s: the unfinished upload "
-			    "of %s (upload id %s) would not be aborted (not "
-			    "in the config): S3 keeps its parts, and bills "
-			    "them, until it is", log_esc(m->remote),
-			    log_esc(m->name), log_esc(m->upload_id));
-		} else if (ff->dry_run) {
+		if (ff->dry_run && configured) {
 			if (!log_quiet && !ff->ctx->json)
 				printf("  would abort its unfinished upload to "
 				    "%s (%s)\n", log_esc(m->remote),
 				    log_esc(m->name));
-		} else if (rc == REMOTE_OK) {
+			continue;
+		}
+		if (!ff->dry_run && configured) {
+			snprintf(x.error, sizeof x.error, "it could not be "
+			    "opened, see above");
+			if ((r = remote_open(ff->ctx->cfg, m->remote)) != NULL) {
+				xfer_init(&x, r);
+				snprintf(x.error, sizeof x.error, "the remote "
+				    "cannot");
+				if (r->ops->abort != NULL)
+					rc = r->ops->abort(&x, m->name,
+					    m->upload_id);
+				xfer_free(&x);
+				remote_close(r);
+			}
+		}
+		if (rc == REMOTE_OK) {
 			if (!log_quiet && !ff->ctx->json)
 				printf("aborted the unfinished upload of %s to "
 				    "%s\n", log_esc(m->name),
 				    log_esc(m->remote));
-		} else {
-			ff->unaborted++;
-			log_warnx("forget: remote %s: the unfinished upload "
-			    "of %s (upload id %s) could not be aborted (%s): "
-			    "S3 keeps its parts, and bills them, until it "
-			    "is", log_esc(m->remote), log_esc(m->name),
-			    log_esc(m->upload_id), x.error);
+			continue;
 		}
+		/* A dry run as the run would: not aborted, named, exit 1. */
+		ff->unaborted++;
+		log_warnx("forget: remote %s: the unfinished upload of %s "
+		    "(upload id %s) %s be aborted (%s): S3 keeps its parts, "
+		    "and bills them, until it is", log_esc(m->remote),
+		    log_esc(m->name), log_esc(m->upload_id), ff->dry_run ?
+		    "would not" : "could not", x.error);
 	}
 	for (i = 0; i < ff->nmps; i++) {
 		free(ff->mps[i].remote);

@@ -680,30 +680,13 @@ restore_empty(const char *dir)
 /*
  * Can dir (--to) become the library: absent, or an empty directory? 0,
  * or -1 after saying why. A dry run asks too: it refuses what the real
- * run would.
+ * run would. For a restore (from remote name; NULL for a rebuild), a dir
+ * that holds a catalogue is most likely a restore --to stopped (killed,
+ * or its disk filled): the same command again is refused there, so say
+ * what finishes it.
  */
 int
-restore_to_empty(const char *dir)
-{
-	switch (restore_empty(dir)) {
-	case -1:
-		return -1;
-	case 0:
-		log_warnx("restore: --to %s: not empty (a new or empty "
-		    "directory becomes the library)", dir);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Can dir (--to, from remote name) be made a library? As restore_to_empty,
- * but a dir that holds a catalogue is most likely a restore --to stopped
- * (killed, or its disk filled): the same command again is refused there,
- * so say what finishes it. 0, or -1 after saying why.
- */
-static int
-restore_to_fresh(const char *dir, const char *name)
+restore_to_empty(const char *dir, const char *name)
 {
 	switch (restore_empty(dir)) {
 	case -1:
@@ -711,7 +694,7 @@ restore_to_fresh(const char *dir, const char *name)
 	case 1:
 		return 0;
 	}
-	if (catalog_exists(dir))
+	if (name != NULL && catalog_exists(dir))
 		log_warnx("restore: --to %s: not empty: a library is there "
 		    "already; to bring back the files it lacks (to finish a "
 		    "restore --to that was stopped), run 'shoebox -L %s "
@@ -735,7 +718,7 @@ restore_seed(const char *library, const char *dir, const char *name)
 	char		*path, err[PATH_MAX + 64];
 	int		 rc = -1;
 
-	if (restore_to_fresh(dir, name) == -1)
+	if (restore_to_empty(dir, name) == -1)
 		return -1;
 	if (store_mkdirs(AT_FDCWD, dir, err, sizeof err) == -1) {
 		log_warnx("restore: --to: %s", err);
@@ -906,7 +889,7 @@ cmd_restore(struct sb_ctx *ctx, struct cmd_args *args)
 		return restore_rebuild_cmd(&rs, ctx, name, to, progress);
 	if (to != NULL) {
 		rs.fresh = 1;
-		if (rs.dry_run ? restore_to_fresh(to, name) == -1 :
+		if (rs.dry_run ? restore_to_empty(to, name) == -1 :
 		    restore_seed(ctx->library, to, name) == -1)
 			return EXIT_USAGE;
 	}

@@ -137,17 +137,15 @@ dir_open(struct remote *r)
 		e = errno;
 		if (fd != -1)
 			close(fd);
+		remote_open_absent = e == ENOENT || e == ENOTDIR ||
+		    dir_gone(e);
 		if (e == ENOENT || e == ENOTDIR)
 			log_warnx("remote %s: %s is not a directory (is the "
 			    "disk mounted?)", r->name, path);
-		else if (dir_gone(e))
-			log_warnx("remote %s: %s: %s (is the disk or the share "
-			    "there?)", r->name, path, strerror(e));
 		else
-			log_warnx("remote %s: %s: %s", r->name, path,
-			    strerror(e));
-		if (e == ENOENT || e == ENOTDIR || dir_gone(e))
-			remote_open_absent = 1;
+			log_warnx("remote %s: %s: %s%s", r->name, path,
+			    strerror(e), remote_open_absent ? " (is the disk "
+			    "or the share there?)" : "");
 		return -1;
 	}
 	close(fd);

@@ -191,7 +191,7 @@ rebuild_prepare(struct restore *rs, const char *dir)
 {
 	char	err[PATH_MAX + 64];
 
-	if (restore_to_empty(dir) == -1)
+	if (restore_to_empty(dir, NULL) == -1)
 		return -1;
 	xasprintf(&rs->tmpdir, "%s/.shoebox/tmp", dir);
 	if (store_mkdirs(AT_FDCWD, rs->tmpdir, err, sizeof err) == -1) {
@@ -391,7 +391,7 @@ restore_rebuild(struct restore *rs, struct sb_ctx *ctx, const char *dir)
 	}
 	if (remote_emptied(rs->r, "restore"))
 		return EXIT_SOMEFAILED;	/* nothing to rebuild from */
-	if (rs->dry_run && restore_to_empty(dir) == -1)
+	if (rs->dry_run && restore_to_empty(dir, NULL) == -1)
 		return EXIT_USAGE;	/* as the real run would */
 	memset(&rb, 0, sizeof rb);
 	if (!rs->dry_run && (rebuild_prepare(rs, dir) == -1 ||

@@ -65,7 +65,7 @@ enum rstate	 restore_file(struct restore *rs, const struct rfile *f,
 		    char *why, size_t size);
 enum rstate	 restore_peek(struct restore *rs, const struct rfile *f,
 		    char *why, size_t size);
-int		 restore_to_empty(const char *dir);
+int		 restore_to_empty(const char *dir, const char *name);
 void		 restore_summary(struct restore *rs);
 const char	*restore_stopped(const struct restore *rs);
 int		 restore_whole(const struct restore *rs);
