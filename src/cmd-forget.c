@@ -557,7 +557,8 @@ forget_abort(struct forget_files *ff, int forgotten)
 		if (!ff->dry_run && configured) {
 			snprintf(x.error, sizeof x.error, "it could not be "
 			    "opened, see above");
-			if ((r = remote_open(ff->ctx->cfg, m->remote)) != NULL) {
+			r = remote_open(ff->ctx->cfg, m->remote);
+			if (r != NULL) {
 				xfer_init(&x, r);
 				snprintf(x.error, sizeof x.error, "the remote "
 				    "cannot");
