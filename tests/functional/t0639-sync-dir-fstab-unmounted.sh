@@ -9,11 +9,7 @@
 # with the others (exit 1), as for a disk whose mount point is gone.
 # Runs in its own mount namespace, with its own fstab bind-mounted over
 # /etc/fstab there.
-if [ -z "${SB_IN_NS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "needs root to mount"; exit 77; }
-	command -v unshare >/dev/null || { echo "no unshare"; exit 77; }
-	SB_IN_NS=1 exec unshare -m --propagation private sh "$0" "$@"
-fi
+. "$TOP/tests/lib/mount-ns.sh"
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 mkdir -p "$W/disk" "$W/real" "$W/elsewhere"

@@ -7,11 +7,7 @@
 # exit 2: nothing went to the other remotes while it was away. It is now
 # left out with its message, as a disk whose mount point is gone, and the
 # others get their files, exit 1. Runs in its own mount namespace.
-if [ -z "${SB_IN_NS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "needs root to mount"; exit 77; }
-	command -v unshare >/dev/null || { echo "no unshare"; exit 77; }
-	SB_IN_NS=1 exec unshare -m --propagation private sh "$0" "$@"
-fi
+. "$TOP/tests/lib/mount-ns.sh"
 . "$TOP/tests/functional/remote-lib.sh"
 sb_init
 [ -c /dev/fuse ] || sb_skip "no /dev/fuse"
