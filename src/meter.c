@@ -53,13 +53,34 @@ meter_bytes(uint64_t n, char *buf, size_t size)
 	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
 }
 
+/*
+ * The time left, secs (negative: not known), as "m:ss left", from an hour
+ * "h:mm:ss left"; from 100 hours, and where the estimate is no number
+ * (a rate of next to nothing, early on), "--:-- left".
+ */
+void
+meter_left(double secs, char *buf, size_t size)
+{
+	long	s;
+
+	if (!(secs >= 0 && secs < 100 * 3600)) {
+		snprintf(buf, size, "--:-- left");
+		return;
+	}
+	s = (long)secs;
+	if (s < 3600)
+		snprintf(buf, size, "%ld:%02ld left", s / 60, s % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld:%02ld left", s / 3600,
+		    s / 60 % 60, s % 60);
+}
+
 /* Redraw with files and bytes done (unless drawn < 0.2 s ago, or force). */
 void
 meter_show(struct meter *m, uint64_t files, uint64_t bytes, int force)
 {
 	double	t, rate;
 	char	b1[32], b2[32], b3[32], left[32];
-	long	s;
 
 	if (!m->on || (!force && m->shown && since(&m->last) < 0.2))
 		return;
@@ -69,11 +90,8 @@ meter_show(struct meter *m, uint64_t files, uint64_t bytes, int force)
 	meter_bytes(bytes, b1, sizeof b1);
 	meter_bytes(m->bytes, b2, sizeof b2);
 	meter_bytes((uint64_t)rate, b3, sizeof b3);
-	if (rate > 0 && m->bytes > bytes) {
-		s = (long)((double)(m->bytes - bytes) / rate);
-		snprintf(left, sizeof left, "%ld:%02ld left", s / 60, s % 60);
-	} else
-		snprintf(left, sizeof left, "--:-- left");
+	meter_left(rate > 0 && m->bytes > bytes ?
+	    (double)(m->bytes - bytes) / rate : -1, left, sizeof left);
 	fprintf(stderr, "\r%llu/%llu files  %s/%s  %s/s  %s\033[K",
 	    (unsigned long long)files, (unsigned long long)m->files, b1, b2,
 	    b3, left);

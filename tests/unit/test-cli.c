@@ -1,8 +1,8 @@
 /*
  * test-cli.c: the command line's pieces that need no process: escaping
  * untrusted text (log.c), parsing a command's options from its table
- * (cmd.c), human sizes, and durations and seconds as the config and the
- * options take them (config.c).
+ * (cmd.c), human sizes, the progress line's time left (meter.c), and
+ * durations and seconds as the config and the options take them (config.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -203,6 +203,31 @@ test_size(void **state)
 	assert_string_equal(buf, "3.0 GB");
 }
 
+/* The progress line's time left, short and long, and past any estimate. */
+static void
+test_time_left(void **state)
+{
+	static const struct {
+		double		 secs;
+		const char	*want;
+	} t[] = {
+		{ 0, "0:00 left" }, { 59.9, "0:59 left" },
+		{ 3599, "59:59 left" }, { 3600, "1:00:00 left" },
+		{ 86399 + 3600, "24:59:59 left" },
+		{ 100 * 3600, "--:-- left" },
+		{ 1e30, "--:-- left" },	/* a rate of 1 byte in hours */
+		{ -1, "--:-- left" },
+	};
+	char	buf[32];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		meter_left(t[i].secs, buf, sizeof buf);
+		assert_string_equal(buf, t[i].want);
+	}
+}
+
 /* A value as written, and what its parser makes of it (-1: refused). */
 struct parsed {
 	const char	*in;
@@ -261,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_time_left),
 		cmocka_unit_test(test_durations),
 	};
 
