@@ -204,7 +204,6 @@ struct meter {
 void		 meter_start(struct meter *, int, uint64_t, uint64_t);
 void		 meter_show(struct meter *, uint64_t, uint64_t, int);
 void		 meter_clear(struct meter *);
-void		 meter_bytes(uint64_t, char *, size_t);
 void		 meter_left(double, char *, size_t);
 double		 meter_elapsed(const struct meter *);
 

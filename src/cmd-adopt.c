@@ -485,7 +485,7 @@ adopt_summary(struct adopt *a, unsigned long seen)
 	}
 	if (log_quiet)
 		return;
-	meter_bytes(a->bytes_read, b, sizeof b);
+	fmt_size(a->bytes_read, b, sizeof b);
 	printf("%lu files seen: %lu adopted, %lu duplicates, %lu sidecars, "
 	    "%lu already catalogued, %lu skipped, %lu failed", seen,
 	    a->count[A_ADOPTED], a->count[A_DUPLICATE], a->count[A_SIDECAR],

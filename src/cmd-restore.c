@@ -628,7 +628,7 @@ restore_summary(struct restore *rs)
 	}
 	if (log_quiet)
 		return;
-	meter_bytes(rs->bytes, b, sizeof b);
+	fmt_size(rs->bytes, b, sizeof b);
 	skipped[0] = '\0';
 	if (rs->count[R_SKIPPED] > 0)
 		snprintf(skipped, sizeof skipped, ", %lu skipped",

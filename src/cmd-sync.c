@@ -325,7 +325,6 @@ sync_progress(struct sync *s, const struct timespec *start, int last)
 			    __ATOMIC_RELAXED);
 	struct timespec	 now;
 	double		 el, r;
-	long		 secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	el = (double)(now.tv_sec - start->tv_sec) +
@@ -334,12 +333,12 @@ sync_progress(struct sync *s, const struct timespec *start, int last)
 	fmt_size(sent, done, sizeof done);
 	fmt_size(s->bytes_total, total, sizeof total);
 	fmt_size((uint64_t)r, rate, sizeof rate);
-	if (r > 0 && s->bytes_total > sent) {
-		secs = (long)((double)(s->bytes_total - sent) / r);
-		snprintf(left, sizeof left, "%ld:%02ld left", secs / 60,
-		    secs % 60);
-	} else
-		snprintf(left, sizeof left, "%s", last ? "done" : "--:-- left");
+	if (last)
+		snprintf(left, sizeof left, "done");
+	else
+		meter_left(r > 0 && s->bytes_total > sent ?
+		    (double)(s->bytes_total - sent) / r : -1, left,
+		    sizeof left);
 	fprintf(stderr, "\rsync: %d/%d files  %s/%s  %s/s  %s\033[K%s",
 	    s->files_done, s->files_total, done, total, rate, left,
 	    last ? "\n" : "");

@@ -276,7 +276,7 @@ verify_summary(struct verify *v, size_t checked, const char *how)
 	}
 	if (log_quiet)
 		return;
-	meter_bytes(v->bytes, b, sizeof b);
+	fmt_size(v->bytes, b, sizeof b);
 	printf("%zu files verified%s: %lu intact, %lu changed, %lu missing, "
 	    "%lu unreadable", checked, how, v->count[V_OK],
 	    v->count[V_CHANGED], v->count[V_MISSING], v->count[V_UNREADABLE]);

@@ -38,21 +38,6 @@ meter_elapsed(const struct meter *m)
 	return since(&m->started);
 }
 
-/* Human size: 12.3 MB. */
-void
-meter_bytes(uint64_t n, char *buf, size_t size)
-{
-	const char	*units[] = { "B", "kB", "MB", "GB", "TB" };
-	double		 v = (double)n;
-	int		 u = 0;
-
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-}
-
 /*
  * The time left, secs (negative: not known), as "m:ss left", from an hour
  * "h:mm:ss left"; from 100 hours, and where the estimate is no number
@@ -87,9 +72,9 @@ meter_show(struct meter *m, uint64_t files, uint64_t bytes, int force)
 	clock_gettime(CLOCK_MONOTONIC, &m->last);
 	t = since(&m->started);
 	rate = t > 0 ? (double)bytes / t : 0;
-	meter_bytes(bytes, b1, sizeof b1);
-	meter_bytes(m->bytes, b2, sizeof b2);
-	meter_bytes((uint64_t)rate, b3, sizeof b3);
+	fmt_size(bytes, b1, sizeof b1);
+	fmt_size(m->bytes, b2, sizeof b2);
+	fmt_size((uint64_t)rate, b3, sizeof b3);
 	meter_left(rate > 0 && m->bytes > bytes ?
 	    (double)(m->bytes - bytes) / rate : -1, left, sizeof left);
 	fprintf(stderr, "\r%llu/%llu files  %s/%s  %s/s  %s\033[K",

@@ -560,7 +560,7 @@ vr_summary(struct vr *v)
 	}
 	if (log_quiet)
 		return;
-	meter_bytes(v->bytes, b, sizeof b);
+	fmt_size(v->bytes, b, sizeof b);
 	printf("%llu copies on %s verified", (unsigned long long)v->checked,
 	    v->r->name);
 	if (v->o->sample)
